@@ -1,0 +1,172 @@
+import type {
+  ConflictResolution,
+  ConflictStatus,
+  ConflictStrategy,
+  DlqState,
+  FieldOwner,
+  IncidentStatus,
+  LinkSyncState,
+  Severity,
+  SyncDirection,
+  SyncMetric,
+} from './vocabulary';
+
+/*
+ * Response shapes of the REST API (snake_case, as in the spec documents).
+ * Credentials and webhook secrets never appear in any of them.
+ */
+
+/** @public */
+export interface IntegrationResponse {
+  id: string;
+  organization_id: string;
+  integration_type: string;
+  name: string;
+  base_url: string;
+  sync_direction: SyncDirection;
+  enabled: boolean;
+  conflict_strategy: ConflictStrategy;
+  conflict_window_seconds: number;
+  rate_limit: number | null;
+  backoff_multiplier: number;
+  settings: Record<string, unknown>;
+  /** Names of the stored credential entries, never their values. */
+  credential_keys: string[];
+  webhook_secret_count: number;
+  webhook_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** @public */
+export interface FieldOwnershipRule {
+  field: string;
+  owner: FieldOwner;
+  priority: number;
+}
+
+/** @public */
+export interface IncidentLinkResponse {
+  integration_id: string;
+  integration_name: string;
+  integration_type: string;
+  incident_id: string;
+  external_id: string | null;
+  external_key: string | null;
+  external_url: string | null;
+  sync_state: LinkSyncState;
+  last_synced_at: string | null;
+  last_error: string | null;
+}
+
+/** @public */
+export interface IncidentResponse {
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  status: IncidentStatus;
+  assigned_to: string | null;
+  escalation_policy: string | null;
+  entity_ref: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  links: IncidentLinkResponse[];
+}
+
+/** @public */
+export interface DlqEntryResponse {
+  id: string;
+  integration_id: string;
+  incident_id: string;
+  operation: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  last_error: string;
+  last_status: number | null;
+  state: DlqState;
+  created_at: string;
+}
+
+/** @public */
+export interface ConflictResponse {
+  id: string;
+  integration_id: string;
+  incident_id: string;
+  field: string;
+  platform_value: unknown;
+  platform_changed_at: string;
+  external_value: unknown;
+  external_changed_at: string;
+  status: ConflictStatus;
+  resolution: ConflictResolution | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  created_at: string;
+}
+
+/** @public */
+export interface SyncStatusResponse {
+  integration_id: string;
+  name: string;
+  enabled: boolean;
+  health: 'healthy' | 'degraded' | 'failing' | 'disabled';
+  metrics: Record<SyncMetric, number>;
+  outbox_pending: number;
+  dlq_size: number;
+  pending_conflicts: number;
+  links: number;
+  last_outbound_at: string | null;
+  last_inbound_at: string | null;
+  last_error: string | null;
+  rate_limited_until: string | null;
+}
+
+/** @public */
+export interface ReconcileDiscrepancy {
+  kind: 'field_mismatch' | 'unlinked_ticket' | 'missing_ticket';
+  incident_id: string | null;
+  external_id: string | null;
+  field: string | null;
+  platform_value: unknown;
+  external_value: unknown;
+  owner: FieldOwner | null;
+  action: 'push_platform' | 'pull_external' | 'none';
+}
+
+/** @public */
+export interface ReconcileRunResponse {
+  id: string;
+  integration_id: string;
+  dry_run: boolean;
+  auto_heal: boolean;
+  trigger: 'manual' | 'schedule';
+  status: 'running' | 'succeeded' | 'failed';
+  checked: number;
+  discrepancies_found: number;
+  healed: number;
+  discrepancies: ReconcileDiscrepancy[];
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+}
+
+/** @public */
+export interface ConnectorInfoResponse {
+  type: string;
+  display_name: string;
+  capabilities: Record<string, boolean>;
+  fields: string[];
+  default_field_ownership: FieldOwnershipRule[];
+  webhook_auth: string;
+  credential_keys: string[];
+}
+
+/** The standard error body of Backstage's error middleware. @public */
+export interface ErrorResponse {
+  error: { name: string; message: string };
+  request?: { method: string; url: string };
+  response: { statusCode: number };
+}

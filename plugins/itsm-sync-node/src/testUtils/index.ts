@@ -1,0 +1,4 @@
+export * from './harness';
+export * from './conformance';
+export * from './testTicketServer';
+export * from './testConnector';

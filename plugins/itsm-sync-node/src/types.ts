@@ -1,0 +1,215 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  FieldOwnershipRule,
+  IncidentStatus,
+  Severity,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+
+/** The platform-side values of the synced fields of one incident. @public */
+export interface PlatformIncidentFields {
+  title: string;
+  description: string;
+  severity: Severity;
+  status: IncidentStatus;
+  assigned_to: string | null;
+  escalation_policy: string | null;
+}
+
+/** A platform incident as a connector sees it. @public */
+export interface PlatformIncident extends PlatformIncidentFields {
+  id: string;
+  entity_ref: string | null;
+}
+
+/**
+ * One configured integration, decrypted for the duration of a call. Connectors must
+ * never log `credentials` or `webhookSecrets`.
+ * @public
+ */
+export interface ConnectorIntegration {
+  id: string;
+  name: string;
+  organizationId: string;
+  baseUrl: string;
+  credentials: Record<string, string>;
+  /** Newest first; every one is accepted so that secrets can be rotated. */
+  webhookSecrets: string[];
+  settings: Record<string, unknown>;
+}
+
+/** What every connector call receives. @public */
+export interface ConnectorContext {
+  integration: ConnectorIntegration;
+  logger: LoggerService;
+  signal?: AbortSignal;
+}
+
+/** A vendor ticket, normalised to platform field names. @public */
+export interface ExternalTicket {
+  /** The vendor's stable id (ServiceNow sys_id, Jira issue id, PagerDuty incident id). */
+  externalId: string;
+  /** The human-readable key (INC0010001, OPS-12, incident number), if any. */
+  externalKey?: string;
+  /** A browser link to the ticket. */
+  url?: string;
+  fields: Partial<PlatformIncidentFields>;
+  /** ISO-8601 time the vendor last changed the ticket. */
+  updatedAt: string;
+  /** The dedup key the hub gave the ticket when it created it, if the vendor keeps one. */
+  dedupKey?: string;
+}
+
+/** A comment/work note. @public */
+export interface IncidentNote {
+  text: string;
+  author?: string;
+}
+
+/** Input of `createTicket`. @public */
+export interface CreateTicketInput {
+  incident: PlatformIncident;
+  /**
+   * Stable for the life of the incident and integration; the connector stores it with the
+   * ticket (PagerDuty `incident_key`, a ServiceNow correlation_id, a Jira label/property)
+   * so that `findTicketByDedupKey` can find a ticket created by a crashed attempt.
+   */
+  dedupKey: string;
+}
+
+/** Input of `updateTicket`. @public */
+export interface UpdateTicketInput {
+  externalId: string;
+  /** Only the fields to change. */
+  changes: Partial<PlatformIncidentFields>;
+  /** The incident as it is now, for connectors whose API needs more than the changes. */
+  incident: PlatformIncident;
+}
+
+/** A page of tickets changed since a time. @public */
+export interface ChangedTicketsPage {
+  tickets: ExternalTicket[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+/** The raw request of an inbound webhook. @public */
+export interface WebhookRequest {
+  /** The body exactly as received: signatures are checked over these bytes. */
+  rawBody: Buffer;
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  /** The path and query the vendor called, for schemes that sign it (Jira's qsh). */
+  method: string;
+  url: string;
+}
+
+/** @public */
+export type WebhookVerification =
+  | { ok: true }
+  | { ok: false; reason: string };
+
+/** One change a webhook reports, normalised. @public */
+export interface NormalizedChange {
+  /** The vendor's delivery or event id: the idempotency key of the inbound pipeline. */
+  eventId: string;
+  externalId: string;
+  externalKey?: string;
+  kind: 'created' | 'updated' | 'note' | 'event';
+  /** The fields the vendor says changed, with their new values. */
+  fields: Partial<PlatformIncidentFields>;
+  note?: IncidentNote;
+  /** A line for the incident's timeline (PagerDuty's `incident.escalated`). */
+  timeline?: string;
+  /** ISO-8601 time of the change at the vendor. */
+  occurredAt: string;
+  /** Who made the change at the vendor, if known. */
+  actor?: string;
+  /** The full ticket when the payload carries one (needed for `created`). */
+  ticket?: ExternalTicket;
+}
+
+/** What a connector can do; shown on the connectors page. @public */
+export interface ConnectorCapabilities {
+  outbound: boolean;
+  inbound: boolean;
+  notes: boolean;
+  /** Can list tickets changed since a time, so drift reconcile can batch. */
+  listChanged: boolean;
+  /** Inbound webhooks may create platform incidents (PagerDuty `incident.triggered`). */
+  inboundCreate: boolean;
+}
+
+/** Mappings a connector declares, for people to read. @public */
+export interface ConnectorMappingDescription {
+  fields: Array<{ platform: string; external: string }>;
+  status: Array<{ platform: string; external: string }>;
+  severity: Array<{ platform: string; external: string }>;
+}
+
+/**
+ * One external system. A connector maps fields and talks to the vendor; the core owns
+ * ordering, retries, idempotency, echo suppression, conflicts and persistence.
+ *
+ * Errors: throw `ConnectorError` (see `errors.ts`) so the core can tell a retryable
+ * failure, a rate limit and a permanent rejection apart.
+ * @public
+ */
+export interface ItsmConnector {
+  /** The `integration_type` this connector serves, e.g. `servicenow`. */
+  readonly type: string;
+  readonly displayName: string;
+  readonly capabilities: ConnectorCapabilities;
+  /** Field names ownership rules may name for this type. */
+  readonly fields: string[];
+  /** Ownership seeded on a new integration (spec 000 "Default Ownership Rules"). */
+  readonly defaultFieldOwnership: FieldOwnershipRule[];
+  readonly mappings: ConnectorMappingDescription;
+  /** How inbound webhooks are authenticated, for people (e.g. `HMAC-SHA256`). */
+  readonly webhookAuth: string;
+  /** Credential entries the connector needs, e.g. `['username', 'password']`. */
+  readonly credentialKeys: string[][];
+
+  /**
+   * Checks an integration's settings when it is saved; throws an Error whose message
+   * names the bad setting. Optional.
+   */
+  validateSettings?(settings: Record<string, unknown>): void;
+
+  /**
+   * Maps an ownership field name of this connector to the platform field it governs
+   * (Jira's `priority` -> `severity`); identity when absent.
+   */
+  platformFieldFor?(ownershipField: string): string | undefined;
+
+  testConnection(ctx: ConnectorContext): Promise<{ ok: boolean; message: string }>;
+
+  createTicket(ctx: ConnectorContext, input: CreateTicketInput): Promise<ExternalTicket>;
+
+  /** Finds a ticket this hub created earlier with the given dedup key. */
+  findTicketByDedupKey(
+    ctx: ConnectorContext,
+    dedupKey: string,
+  ): Promise<ExternalTicket | undefined>;
+
+  updateTicket(ctx: ConnectorContext, input: UpdateTicketInput): Promise<ExternalTicket | void>;
+
+  addNote(ctx: ConnectorContext, externalId: string, note: IncidentNote): Promise<void>;
+
+  /** Undefined when the ticket does not exist (any more). */
+  fetchTicket(ctx: ConnectorContext, externalId: string): Promise<ExternalTicket | undefined>;
+
+  /** Several tickets in as few requests as the vendor allows. */
+  fetchTickets?(ctx: ConnectorContext, externalIds: string[]): Promise<ExternalTicket[]>;
+
+  listChangedSince(
+    ctx: ConnectorContext,
+    since: Date,
+    cursor?: string,
+  ): Promise<ChangedTicketsPage>;
+
+  /** Authenticity over the raw bytes, before anything is parsed; constant-time compares. */
+  verifyWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<WebhookVerification>;
+
+  /** Parses a verified webhook; throws `WebhookParseError` for a malformed body. */
+  parseWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[]>;
+}
