@@ -212,4 +212,17 @@ export interface ItsmConnector {
 
   /** Parses a verified webhook; throws `WebhookParseError` for a malformed body. */
   parseWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[]>;
+
+  /** Who is on call for a schedule now (PagerDuty; spec 002 `im integration oncall`). */
+  listOncall?(ctx: ConnectorContext, scheduleId: string): Promise<OncallEntry[]>;
+}
+
+/** One on-call entry. @public */
+export interface OncallEntry {
+  user: string;
+  email?: string;
+  escalationLevel: number;
+  escalationPolicy?: string;
+  start: string | null;
+  end: string | null;
 }
