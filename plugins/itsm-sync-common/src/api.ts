@@ -170,3 +170,26 @@ export interface ErrorResponse {
   request?: { method: string; url: string };
   response: { statusCode: number };
 }
+
+/**
+ * Answer of `POST /v1/integrations/{id}/incidents/{incident}/sync` ("Sync with ITSM",
+ * spec 004). A second manual sync inside the cooldown answers 429 with a `Retry-After`
+ * header and `retry_after_seconds` beside the standard error body.
+ * @public
+ */
+export interface ManualSyncResponse {
+  incident_id: string;
+  integration_id: string;
+  external_id: string;
+  external_key: string | null;
+  external_url: string | null;
+  synced_at: string;
+  /** When the next manual sync of this incident on this integration is allowed. */
+  cooldown_until: string;
+}
+
+/** The 429 body of a manual sync inside its cooldown. @public */
+export interface ManualSyncCooldownResponse extends ErrorResponse {
+  retry_after_seconds: number;
+  cooldown_until: string;
+}
