@@ -1,1 +1,6 @@
-export {};
+/**
+ * The ITSM Sync Hub backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { itsmSyncPlugin as default } from './plugin';

@@ -1,0 +1,39 @@
+export interface Config {
+  /** Configuration of the ITSM Sync Hub backend plugin. */
+  itsmSync?: {
+    encryption?: {
+      /**
+       * 32-byte key (64 hex characters or base64) that seals integration credentials and
+       * webhook secrets with AES-256-GCM. Required when NODE_ENV is production; in
+       * development a key is generated into .itsm-sync-dev/encryption-key.
+       * @visibility secret
+       */
+      key?: string;
+      /**
+       * Older keys still accepted for decryption during a key rotation.
+       * @visibility secret
+       */
+      previousKeys?: string[];
+    };
+    dispatcher?: {
+      /** Deliveries in flight at once, across tickets. Default 16. */
+      concurrency?: number;
+      /** Lease of a claimed outbox row, seconds; a crashed worker's rows are taken over after it. Default 60. */
+      leaseSeconds?: number;
+      /** Poll interval when nothing signals new rows, milliseconds. Default 1000. */
+      pollIntervalMs?: number;
+    };
+    retry?: {
+      /** Delays before attempts 2..n, seconds. Default [30, 120, 480, 1800] (spec 000); after the last, the DLQ. */
+      delaysSeconds?: number[];
+    };
+    webhooks?: {
+      /** Largest accepted webhook body in bytes; larger ones get 413. Default 1048576. */
+      maxBodyBytes?: number;
+    };
+    retention?: {
+      /** Delivered outbox rows are pruned after this many days. Default 7. */
+      deliveredDays?: number;
+    };
+  };
+}

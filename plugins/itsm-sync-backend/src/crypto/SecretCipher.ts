@@ -1,0 +1,62 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+
+/**
+ * AES-256-GCM sealing of integration secrets. The envelope is
+ * `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url parts); the key id lets older keys
+ * keep decrypting during a key rotation while new data is sealed with the current key.
+ */
+export class SecretCipher {
+  private readonly keys: Map<string, Buffer>;
+  private readonly currentId: string;
+
+  /** @param keys - the current key first, then older keys still accepted for reading */
+  constructor(keys: Buffer[]) {
+    if (keys.length === 0) throw new Error('SecretCipher needs at least one key');
+    for (const key of keys) {
+      if (key.length !== 32) throw new Error('Encryption keys must be 32 bytes (AES-256)');
+    }
+    this.keys = new Map(keys.map(k => [SecretCipher.keyId(k), k]));
+    this.currentId = SecretCipher.keyId(keys[0]);
+  }
+
+  /** A short public fingerprint of a key (never the key). */
+  static keyId(key: Buffer): string {
+    return createHash('sha256').update(key).digest('base64url').slice(0, 8);
+  }
+
+  /** Parses a configured key: 64 hex characters or base64 of 32 bytes. */
+  static parseKey(value: string, name: string): Buffer {
+    const trimmed = value.trim();
+    const key = /^[0-9a-f]{64}$/i.test(trimmed)
+      ? Buffer.from(trimmed, 'hex')
+      : Buffer.from(trimmed, 'base64');
+    if (key.length !== 32) {
+      throw new Error(
+        `${name} must be 32 random bytes, as 64 hex characters or base64 (for example the output of 'openssl rand -base64 32')`,
+      );
+    }
+    return key;
+  }
+
+  seal(value: unknown): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentId)!, iv);
+    cipher.setAAD(Buffer.from(VERSION));
+    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return [VERSION, this.currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+  }
+
+  open<T>(envelope: string): T {
+    const [version, keyId, iv, tag, ciphertext] = envelope.split('.');
+    if (version !== VERSION || !ciphertext) throw new Error('Unrecognised secret envelope');
+    const key = this.keys.get(keyId);
+    if (!key) throw new Error(`Secrets were sealed with key ${keyId}, which is not configured`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(VERSION));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+    return JSON.parse(plain.toString('utf8')) as T;
+  }
+}

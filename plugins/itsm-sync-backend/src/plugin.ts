@@ -1,0 +1,108 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { itsmSyncPermissions } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { loadCipher } from './crypto/loadCipher';
+import { createRouter } from './service/router';
+import { applyDatabaseMigrations } from './store/migrate';
+import { SyncStore } from './store/SyncStore';
+import { systemClock } from './sync/Clock';
+import { ConnectorRegistry } from './sync/ConnectorRegistry';
+import { IncidentService } from './sync/IncidentService';
+import { IntegrationService } from './sync/IntegrationService';
+import { SyncEngine } from './sync/SyncEngine';
+import { readSyncConfig } from './config';
+
+/**
+ * The itsm-sync backend plugin: keeps platform incidents in two-way sync with the
+ * external systems that connector modules add through `itsmConnectorsExtensionPoint`.
+ * @public
+ */
+export const itsmSyncPlugin = createBackendPlugin({
+  pluginId: 'itsm-sync',
+  register(env) {
+    const connectors = new ConnectorRegistry();
+    env.registerExtensionPoint({
+      extensionPoint: itsmConnectorsExtensionPoint,
+      // The factory form gives each module its own handle, so a failure is reported against that module.
+      factory: context => ({
+        addConnector(connector) {
+          try {
+            connectors.add(connector);
+          } catch (error) {
+            context.reportModuleStartupFailure({ error: error as Error });
+          }
+        },
+      }),
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        scheduler: coreServices.scheduler,
+        discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
+      },
+      async init(deps) {
+        const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
+        const settings = readSyncConfig(config);
+        const cipher = loadCipher({ config, logger });
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) await applyDatabaseMigrations(knex);
+
+        const store = new SyncStore(knex);
+        const integrations = new IntegrationService(store, connectors, cipher, systemClock);
+        const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });
+        const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake());
+
+        deps.permissionsRegistry.addPermissions(itsmSyncPermissions);
+        httpRouter.use(
+          await createRouter({
+            store,
+            connectors,
+            integrations,
+            incidents,
+            engine,
+            logger,
+            auditor: deps.auditor,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            baseUrl: await deps.discovery.getExternalBaseUrl('itsm-sync'),
+            maxWebhookBytes: settings.maxWebhookBytes,
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/v1/webhooks', allow: 'unauthenticated' });
+
+        await scheduler.scheduleTask({
+          id: 'itsm-sync-inbox-sweep',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            await engine.inbound.sweep(engine.dispatcher.owner);
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'itsm-sync-outbox-prune',
+          frequency: { hours: 1 },
+          timeout: { minutes: 10 },
+          fn: async () => {
+            await store.outbox.pruneDelivered(Date.now() - settings.deliveredRetentionMs);
+          },
+        });
+
+        lifecycle.addStartupHook(() => engine.dispatcher.start());
+        lifecycle.addShutdownHook(() => engine.dispatcher.stop());
+        logger.info(`itsm-sync ready with connectors: ${connectors.types().join(', ') || 'none'}`);
+      },
+    });
+  },
+});

@@ -1,0 +1,28 @@
+import type {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import type { SyncStore } from '../store/SyncStore';
+import type { ConnectorRegistry } from '../sync/ConnectorRegistry';
+import type { IncidentService } from '../sync/IncidentService';
+import type { IntegrationService } from '../sync/IntegrationService';
+import type { SyncEngine } from '../sync/SyncEngine';
+
+/** Everything the routes need, already constructed. */
+export interface RouterContext {
+  store: SyncStore;
+  connectors: ConnectorRegistry;
+  integrations: IntegrationService;
+  incidents: IncidentService;
+  engine: SyncEngine;
+  logger: LoggerService;
+  auditor: AuditorService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  /** The plugin's external base URL, for webhook URLs in responses. */
+  baseUrl: string;
+  /** Largest webhook body accepted, bytes. */
+  maxWebhookBytes: number;
+}

@@ -1,0 +1,55 @@
+import type { Router } from 'express';
+import {
+  itsmSyncConflictResolvePermission,
+  itsmSyncReadPermission,
+  listConflictsQuerySchema,
+  resolveConflictRequestSchema,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { createAuthorizer, principalName } from './authorize';
+import { conflictResponse } from './responses';
+import { parseInput } from './validation';
+import type { RouterContext } from './RouterContext';
+
+/** Conflicts: list, show both sides, resolve. */
+export function addConflictRoutes(router: Router, ctx: RouterContext) {
+  const authorize = createAuthorizer(ctx);
+
+  router.get('/v1/conflicts', async (req, res) => {
+    await authorize(req, itsmSyncReadPermission);
+    const query = parseInput(listConflictsQuerySchema, req.query, 'query');
+    const integrationId = query.integration ? (await ctx.integrations.resolve(query.integration)).id : undefined;
+    const items = await ctx.store.conflicts.list({ status: query.status, integrationId, incidentId: query.incident });
+    res.json({ items: items.map(conflictResponse) });
+  });
+
+  router.get('/v1/conflicts/:id', async (req, res) => {
+    await authorize(req, itsmSyncReadPermission);
+    const conflict = await ctx.engine.conflicts.get(req.params.id);
+    const incident = await ctx.store.incidents.get(conflict.incident_id);
+    const integration = await ctx.store.integrations.get(conflict.integration_id);
+    res.json({
+      ...conflictResponse(conflict),
+      incident: incident ? { id: incident.id, title: incident.title, severity: incident.severity, status: incident.status } : null,
+      integration: integration ? { id: integration.id, name: integration.name, integration_type: integration.integration_type } : null,
+    });
+  });
+
+  router.post('/v1/conflicts/:id/resolve', async (req, res) => {
+    const credentials = await authorize(req, itsmSyncConflictResolvePermission);
+    const body = parseInput(resolveConflictRequestSchema, req.body, 'resolution');
+    const audit = await ctx.auditor.createEvent({
+      eventId: 'conflict-resolve',
+      severityLevel: 'medium',
+      request: req,
+      meta: { conflict: req.params.id, resolution: body.resolution },
+    });
+    try {
+      const resolved = await ctx.engine.conflicts.resolve(req.params.id, body.resolution, principalName(credentials));
+      await audit.success();
+      res.json(conflictResponse(resolved));
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
+  });
+}

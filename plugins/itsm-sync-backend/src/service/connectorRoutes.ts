@@ -1,0 +1,26 @@
+import type { Router } from 'express';
+import {
+  itsmSyncReadPermission,
+  type ConnectorInfoResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { createAuthorizer } from './authorize';
+import type { RouterContext } from './RouterContext';
+
+/** The installed connector modules and what they can do. */
+export function addConnectorRoutes(router: Router, ctx: RouterContext) {
+  const authorize = createAuthorizer(ctx);
+  router.get('/v1/connectors', async (req, res) => {
+    await authorize(req, itsmSyncReadPermission);
+    const items: ConnectorInfoResponse[] = ctx.connectors.list().map(c => ({
+      type: c.type,
+      display_name: c.displayName,
+      capabilities: { ...c.capabilities },
+      fields: c.fields,
+      default_field_ownership: c.defaultFieldOwnership,
+      webhook_auth: c.webhookAuth,
+      credential_keys: c.credentialKeys.map(keys => keys.join('+')),
+      mappings: c.mappings,
+    }));
+    res.json({ items });
+  });
+}

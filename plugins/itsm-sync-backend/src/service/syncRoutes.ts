@@ -1,0 +1,64 @@
+import type { Router } from 'express';
+import { NotFoundError } from '@backstage/errors';
+import {
+  itsmSyncIntegrationManagePermission,
+  itsmSyncReadPermission,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { createAuthorizer } from './authorize';
+import { linkResponse } from './responses';
+import type { RouterContext } from './RouterContext';
+
+/** Sync status, links and the dead-letter queue of an integration. */
+export function addSyncRoutes(router: Router, ctx: RouterContext) {
+  const authorize = createAuthorizer(ctx);
+
+  router.get('/v1/integrations/:ref/sync-status', async (req, res) => {
+    await authorize(req, itsmSyncReadPermission);
+    const integration = await ctx.integrations.resolve(req.params.ref);
+    res.json(await ctx.engine.status.status(integration));
+  });
+
+  router.get('/v1/integrations/:ref/links', async (req, res) => {
+    await authorize(req, itsmSyncReadPermission);
+    const integration = await ctx.integrations.resolve(req.params.ref);
+    const limit = Math.min(Number(req.query.limit ?? 500) || 500, 5000);
+    const links = await ctx.store.links.forIntegration(integration.id, {
+      limit,
+      afterId: typeof req.query.after === 'string' ? req.query.after : undefined,
+    });
+    res.json({ items: links.map(l => linkResponse(l, integration)), next: links.length === limit ? links[links.length - 1].id : null });
+  });
+
+  router.get('/v1/integrations/:ref/dlq', async (req, res) => {
+    await authorize(req, itsmSyncReadPermission);
+    const integration = await ctx.integrations.resolve(req.params.ref);
+    const state = typeof req.query.state === 'string' ? req.query.state : undefined;
+    res.json({ items: await ctx.store.dlq.list(integration.id, state) });
+  });
+
+  for (const action of ['retry', 'discard'] as const) {
+    router.post(`/v1/integrations/:ref/dlq/:entry/${action}`, async (req, res) => {
+      await authorize(req, itsmSyncIntegrationManagePermission);
+      const integration = await ctx.integrations.resolve(req.params.ref);
+      const audit = await ctx.auditor.createEvent({
+        eventId: `dlq-${action}`,
+        severityLevel: 'medium',
+        request: req,
+        meta: { integration: integration.id, entry: req.params.entry },
+      });
+      const now = Date.now();
+      const done =
+        action === 'retry'
+          ? await ctx.store.dlq.retry(integration.id, req.params.entry, now)
+          : await ctx.store.dlq.discard(integration.id, req.params.entry, now);
+      if (!done) {
+        const error = new NotFoundError(`No failed DLQ entry '${req.params.entry}' on integration '${integration.name}'`);
+        await audit.fail({ error });
+        throw error;
+      }
+      await audit.success();
+      if (action === 'retry') ctx.engine.wake();
+      res.json(await ctx.store.dlq.get(integration.id, req.params.entry));
+    });
+  }
+}

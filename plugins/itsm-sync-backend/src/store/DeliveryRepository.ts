@@ -1,0 +1,82 @@
+import type { Knex } from 'knex';
+import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { json, num } from './rows';
+
+export interface DeliveryRecord {
+  integration_id: string;
+  event_id: string;
+  change: NormalizedChange;
+  status: 'accepted' | 'applied' | 'ignored' | 'failed';
+  attempts: number;
+  received_at: number;
+}
+
+/**
+ * The inbox of vendor deliveries. A row is written before the webhook is answered 2xx,
+ * keyed by the vendor's event id, so a redelivery is recognised and nothing accepted
+ * is lost if processing fails or the process dies.
+ */
+export class DeliveryRepository {
+  constructor(private readonly db: Knex) {}
+
+  /** False when the event id was seen before (a duplicate delivery). */
+  async accept(integrationId: string, change: NormalizedChange, now: number): Promise<boolean> {
+    const inserted = await this.db('webhook_deliveries')
+      .insert({
+        integration_id: integrationId,
+        event_id: change.eventId.slice(0, 300),
+        change: JSON.stringify(change),
+        status: 'accepted',
+        attempts: 0,
+        received_at: now,
+      })
+      .onConflict(['integration_id', 'event_id'])
+      .ignore()
+      .returning('event_id');
+    return (inserted as unknown[]).length > 0;
+  }
+
+  async finish(integrationId: string, eventId: string, status: 'applied' | 'ignored' | 'failed', now: number, error?: string, tx: Knex = this.db) {
+    await tx('webhook_deliveries')
+      .where({ integration_id: integrationId, event_id: eventId.slice(0, 300) })
+      .update({ status, processed_at: now, error: error ?? null, lease_owner: null, lease_expires_at: null });
+  }
+
+  async recordAttempt(integrationId: string, eventId: string, error: string) {
+    await this.db('webhook_deliveries')
+      .where({ integration_id: integrationId, event_id: eventId.slice(0, 300) })
+      .update({ error, lease_owner: null, lease_expires_at: null })
+      .increment('attempts', 1);
+  }
+
+  /** Claims accepted deliveries that nobody is processing (after a crash), oldest first. */
+  async claimStale(owner: string, olderThan: number, limit: number, leaseMs: number, now: number): Promise<DeliveryRecord[]> {
+    const ids = this.db('webhook_deliveries')
+      .where({ status: 'accepted' })
+      .andWhere('received_at', '<', olderThan)
+      .andWhere(q => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now))
+      .orderBy('received_at')
+      .limit(limit)
+      .select(this.db.raw("integration_id || '|' || event_id"));
+    const rows = await this.db('webhook_deliveries')
+      .whereIn(this.db.raw("integration_id || '|' || event_id") as any, ids)
+      .andWhere({ status: 'accepted' })
+      .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
+      .returning('*');
+    return (rows as any[]).map(r => ({
+      integration_id: r.integration_id,
+      event_id: r.event_id,
+      change: json(r.change, {} as NormalizedChange),
+      status: r.status,
+      attempts: num(r.attempts),
+      received_at: num(r.received_at),
+    }));
+  }
+
+  async count(integrationId: string, status?: string): Promise<number> {
+    const q = this.db('webhook_deliveries').where({ integration_id: integrationId });
+    if (status) q.andWhere({ status });
+    const row = await q.count({ n: '*' }).first();
+    return num(row?.n ?? 0);
+  }
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { bool, json, num, numOrNull } from './rows';
+import type { IntegrationRecord } from './types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toRecord(row: any): IntegrationRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    organization_id: row.organization_id,
+    integration_type: row.integration_type,
+    base_url: row.base_url,
+    sync_direction: row.sync_direction,
+    enabled: bool(row.enabled),
+    conflict_strategy: row.conflict_strategy,
+    conflict_window_seconds: num(row.conflict_window_seconds),
+    rate_limit: numOrNull(row.rate_limit),
+    backoff_multiplier: Number(row.backoff_multiplier),
+    settings: json(row.settings, {}),
+    secrets_ciphertext: row.secrets_ciphertext,
+    credential_keys: json(row.credential_keys, []),
+    webhook_secret_count: num(row.webhook_secret_count),
+    not_before: numOrNull(row.not_before),
+    created_at: num(row.created_at),
+    updated_at: num(row.updated_at),
+  };
+}
+
+function toRow(record: Partial<IntegrationRecord>): Record<string, unknown> {
+  const row: Record<string, unknown> = { ...record };
+  if (record.settings) row.settings = JSON.stringify(record.settings);
+  if (record.credential_keys) row.credential_keys = JSON.stringify(record.credential_keys);
+  return row;
+}
+
+/** Integrations and their field ownership rules. */
+export class IntegrationRepository {
+  constructor(private readonly db: Knex) {}
+
+  async create(
+    record: Omit<IntegrationRecord, 'id' | 'created_at' | 'updated_at' | 'not_before'>,
+    rules: FieldOwnershipRule[],
+    now: number,
+  ): Promise<IntegrationRecord> {
+    const id = randomUUID();
+    await this.db.transaction(async tx => {
+      await tx('integrations').insert(
+        toRow({ ...record, id, not_before: null, created_at: now, updated_at: now }),
+      );
+      if (rules.length) {
+        await tx('field_ownership').insert(
+          rules.map(r => ({ integration_id: id, field: r.field, owner: r.owner, priority: r.priority })),
+        );
+      }
+    });
+    return (await this.get(id))!;
+  }
+
+  async list(): Promise<IntegrationRecord[]> {
+    const rows = await this.db('integrations').orderBy('name');
+    return rows.map(toRecord);
+  }
+
+  async get(id: string): Promise<IntegrationRecord | undefined> {
+    const row = await this.db('integrations').where({ id }).first();
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Integrations are addressed by id or by name (the CLI uses names). */
+  async getByIdOrName(idOrName: string): Promise<IntegrationRecord | undefined> {
+    if (UUID.test(idOrName)) {
+      const byId = await this.get(idOrName.toLowerCase());
+      if (byId) return byId;
+    }
+    const row = await this.db('integrations').where({ name: idOrName }).first();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async nameTaken(name: string, exceptId?: string): Promise<boolean> {
+    const q = this.db('integrations').where({ name });
+    if (exceptId) q.whereNot({ id: exceptId });
+    return Boolean(await q.first('id'));
+  }
+
+  async update(
+    id: string,
+    changes: Partial<Omit<IntegrationRecord, 'id' | 'created_at'>>,
+    now: number,
+  ): Promise<IntegrationRecord> {
+    await this.db('integrations').where({ id }).update(toRow({ ...changes, updated_at: now }));
+    return (await this.get(id))!;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.transaction(async tx => {
+      // Dependents first: SQLite only cascades when foreign keys are switched on.
+      for (const table of [
+        'integration_metrics',
+        'reconcile_schedules',
+        'reconcile_runs',
+        'webhook_deliveries',
+        'conflicts',
+        'dlq',
+        'outbox',
+        'links',
+        'field_ownership',
+      ]) {
+        await tx(table).where({ integration_id: id }).delete();
+      }
+      await tx('integrations').where({ id }).delete();
+    });
+  }
+
+  /** Remembers a vendor's rate-limit reset so no replica calls it before then. */
+  async setNotBefore(id: string, notBefore: number): Promise<void> {
+    await this.db('integrations')
+      .where({ id })
+      .andWhere(q => q.whereNull('not_before').orWhere('not_before', '<', notBefore))
+      .update({ not_before: notBefore });
+  }
+
+  async rules(integrationId: string): Promise<FieldOwnershipRule[]> {
+    const rows = await this.db('field_ownership')
+      .where({ integration_id: integrationId })
+      .orderBy('field');
+    return rows.map(r => ({ field: r.field, owner: r.owner, priority: num(r.priority) }));
+  }
+
+  async allRules(): Promise<Map<string, FieldOwnershipRule[]>> {
+    const rows = await this.db('field_ownership').orderBy('field');
+    const out = new Map<string, FieldOwnershipRule[]>();
+    for (const r of rows) {
+      const list = out.get(r.integration_id) ?? [];
+      list.push({ field: r.field, owner: r.owner, priority: num(r.priority) });
+      out.set(r.integration_id, list);
+    }
+    return out;
+  }
+
+  async putRule(integrationId: string, rule: FieldOwnershipRule): Promise<void> {
+    await this.db('field_ownership')
+      .insert({ integration_id: integrationId, ...rule })
+      .onConflict(['integration_id', 'field'])
+      .merge(['owner', 'priority']);
+  }
+
+  async deleteRule(integrationId: string, field: string): Promise<boolean> {
+    return (await this.db('field_ownership').where({ integration_id: integrationId, field }).delete()) > 0;
+  }
+}

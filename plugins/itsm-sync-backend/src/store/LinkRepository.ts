@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { LinkSyncState } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { json, num, numOrNull } from './rows';
+import type { LinkRecord } from './types';
+
+export function toLinkRecord(row: any): LinkRecord {
+  return {
+    id: row.id,
+    incident_id: row.incident_id,
+    integration_id: row.integration_id,
+    external_id: row.external_id ?? null,
+    external_key: row.external_key ?? null,
+    external_url: row.external_url ?? null,
+    dedup_key: row.dedup_key,
+    sync_state: row.sync_state,
+    last_synced_at: numOrNull(row.last_synced_at),
+    last_error: row.last_error ?? null,
+    last_written: json(row.last_written, {}),
+    last_manual_sync_at: numOrNull(row.last_manual_sync_at),
+    created_at: num(row.created_at),
+  };
+}
+
+/** The stable key a ticket is created under, so a retried create finds the first one. */
+export function dedupKeyFor(incidentId: string, integrationId: string): string {
+  return `itsm-${incidentId.replace(/-/g, '').slice(0, 16)}-${integrationId.replace(/-/g, '').slice(0, 8)}`;
+}
+
+/** Platform incident <-> external ticket. */
+export class LinkRepository {
+  constructor(private readonly db: Knex) {}
+
+  /** Creates the link if it does not exist yet; returns it either way. */
+  static async ensure(
+    tx: Knex,
+    incidentId: string,
+    integrationId: string,
+    now: number,
+    external?: { id: string; key?: string | null; url?: string | null },
+  ): Promise<LinkRecord> {
+    const existing = await tx('links').where({ incident_id: incidentId, integration_id: integrationId }).first();
+    if (existing) return toLinkRecord(existing);
+    const row = {
+      id: randomUUID(),
+      incident_id: incidentId,
+      integration_id: integrationId,
+      external_id: external?.id ?? null,
+      external_key: external?.key ?? null,
+      external_url: external?.url ?? null,
+      dedup_key: dedupKeyFor(incidentId, integrationId),
+      sync_state: external ? 'in_sync' : 'pending',
+      last_synced_at: external ? now : null,
+      last_error: null,
+      last_written: '{}',
+      last_manual_sync_at: null,
+      created_at: now,
+    };
+    await tx('links').insert(row);
+    return toLinkRecord(row);
+  }
+
+  async get(incidentId: string, integrationId: string, tx: Knex = this.db): Promise<LinkRecord | undefined> {
+    const row = await tx('links').where({ incident_id: incidentId, integration_id: integrationId }).first();
+    return row ? toLinkRecord(row) : undefined;
+  }
+
+  async byExternalId(integrationId: string, externalId: string, tx: Knex = this.db): Promise<LinkRecord | undefined> {
+    const row = await tx('links').where({ integration_id: integrationId, external_id: externalId }).first();
+    return row ? toLinkRecord(row) : undefined;
+  }
+
+  async forIncident(incidentId: string): Promise<LinkRecord[]> {
+    return (await this.db('links').where({ incident_id: incidentId }).orderBy('created_at')).map(toLinkRecord);
+  }
+
+  async forIncidents(incidentIds: string[]): Promise<LinkRecord[]> {
+    if (!incidentIds.length) return [];
+    return (await this.db('links').whereIn('incident_id', incidentIds).orderBy('created_at')).map(toLinkRecord);
+  }
+
+  async forIntegration(integrationId: string, options: { limit?: number; afterId?: string } = {}): Promise<LinkRecord[]> {
+    const q = this.db('links').where({ integration_id: integrationId }).orderBy('id');
+    if (options.afterId) q.andWhere('id', '>', options.afterId);
+    if (options.limit) q.limit(options.limit);
+    return (await q).map(toLinkRecord);
+  }
+
+  async count(integrationId: string): Promise<number> {
+    const row = await this.db('links').where({ integration_id: integrationId }).count({ n: '*' }).first();
+    return num(row?.n ?? 0);
+  }
+
+  /** Records a ticket the hub created or found, and what it wrote to it. */
+  async recordDelivery(
+    linkId: string,
+    update: {
+      external?: { id: string; key?: string | null; url?: string | null };
+      written: Record<string, unknown>;
+      now: number;
+    },
+    tx: Knex = this.db,
+  ): Promise<void> {
+    const row = await tx('links').where({ id: linkId }).first();
+    if (!row) return;
+    const lastWritten = { ...json<Record<string, unknown>>(row.last_written, {}), ...update.written };
+    await tx('links')
+      .where({ id: linkId })
+      .update({
+        ...(update.external
+          ? {
+              external_id: update.external.id,
+              external_key: update.external.key ?? row.external_key ?? null,
+              external_url: update.external.url ?? row.external_url ?? null,
+            }
+          : {}),
+        last_written: JSON.stringify(lastWritten),
+        last_synced_at: update.now,
+        last_error: null,
+        sync_state: 'in_sync',
+      });
+  }
+
+  async setState(linkId: string, state: LinkSyncState, error: string | null, tx: Knex = this.db): Promise<void> {
+    await tx('links').where({ id: linkId }).update({ sync_state: state, last_error: error });
+  }
+
+  async setStateFor(incidentId: string, integrationId: string, state: LinkSyncState, error: string | null, tx: Knex = this.db) {
+    await tx('links').where({ incident_id: incidentId, integration_id: integrationId }).update({ sync_state: state, last_error: error });
+  }
+
+  /** Remembers values known to be on the ticket (an inbound change), so they are not echoed back. */
+  async rememberExternalValues(linkId: string, values: Record<string, unknown>, tx: Knex = this.db): Promise<void> {
+    const row = await tx('links').where({ id: linkId }).first();
+    if (!row) return;
+    const merged = { ...json<Record<string, unknown>>(row.last_written, {}), ...values };
+    await tx('links').where({ id: linkId }).update({ last_written: JSON.stringify(merged) });
+  }
+
+  async setManualSyncAt(linkId: string, at: number): Promise<void> {
+    await this.db('links').where({ id: linkId }).update({ last_manual_sync_at: at });
+  }
+}

@@ -1,0 +1,23 @@
+import type { Knex } from 'knex';
+import { SYNC_METRICS, type SyncMetric } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { num } from './rows';
+
+/** The spec 000 counters, kept in the database so every replica adds to one total. */
+export class MetricsRepository {
+  constructor(private readonly db: Knex) {}
+
+  async increment(integrationId: string, metric: SyncMetric, by = 1, tx: Knex = this.db): Promise<void> {
+    if (by === 0) return;
+    await tx('integration_metrics')
+      .insert({ integration_id: integrationId, metric, value: by })
+      .onConflict(['integration_id', 'metric'])
+      .merge({ value: tx.raw('?? + ?', ['integration_metrics.value', by]) });
+  }
+
+  async read(integrationId: string): Promise<Record<SyncMetric, number>> {
+    const out = Object.fromEntries(SYNC_METRICS.map(m => [m, 0])) as Record<SyncMetric, number>;
+    const rows = await this.db('integration_metrics').where({ integration_id: integrationId });
+    for (const r of rows) if (r.metric in out) out[r.metric as SyncMetric] = num(r.value);
+    return out;
+  }
+}

@@ -1,0 +1,172 @@
+import type { Knex } from 'knex';
+import { json, num, numOrNull } from './rows';
+import type { OutboxInsert, OutboxRecord } from './types';
+
+export function toOutboxRecord(row: any): OutboxRecord {
+  return {
+    id: num(row.id),
+    integration_id: row.integration_id,
+    incident_id: row.incident_id,
+    operation: row.operation,
+    payload: json(row.payload, {}),
+    state: row.state,
+    attempts: num(row.attempts),
+    next_attempt_at: num(row.next_attempt_at),
+    lease_owner: row.lease_owner ?? null,
+    lease_expires_at: numOrNull(row.lease_expires_at),
+    last_error: row.last_error ?? null,
+    last_status: numOrNull(row.last_status),
+    trace_context: json(row.trace_context, null),
+    created_at: num(row.created_at),
+    delivered_at: numOrNull(row.delivered_at),
+  };
+}
+
+/**
+ * The transactional outbox. Rows are written in the same transaction as the incident
+ * change that caused them, claimed by dispatchers with expiring leases, and kept in
+ * order per (incident, integration).
+ */
+export class OutboxRepository {
+  constructor(private readonly db: Knex) {}
+
+  /** Inserts rows inside the caller's transaction. */
+  static async insert(tx: Knex, rows: OutboxInsert[], now: number): Promise<void> {
+    if (!rows.length) return;
+    await tx('outbox').insert(
+      rows.map(r => ({
+        integration_id: r.integration_id,
+        incident_id: r.incident_id,
+        operation: r.operation,
+        payload: JSON.stringify(r.payload),
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        trace_context: r.trace_context ? JSON.stringify(r.trace_context) : null,
+        created_at: now,
+      })),
+    );
+  }
+
+  async enqueue(rows: OutboxInsert[], now: number): Promise<void> {
+    await OutboxRepository.insert(this.db, rows, now);
+  }
+
+  /**
+   * Claims up to `limit` rows that are due, each the oldest undelivered row of its
+   * (incident, integration) so order per ticket holds, skipping integrations that are
+   * disabled or told us to wait. Postgres uses FOR UPDATE SKIP LOCKED so replicas never
+   * claim the same row; SQLite has one writer at a time, so the lease column alone is
+   * enough there.
+   */
+  async claim(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRecord[]> {
+    const isPg = this.db.client.config.client === 'pg';
+    const candidates = this.db('outbox as o')
+      .join('integrations as i', 'i.id', 'o.integration_id')
+      .where('o.state', 'pending')
+      .andWhere('o.next_attempt_at', '<=', now)
+      .andWhere(q => q.whereNull('o.lease_expires_at').orWhere('o.lease_expires_at', '<', now))
+      .andWhere(q => q.whereNull('i.not_before').orWhere('i.not_before', '<=', now))
+      .andWhere('i.enabled', true)
+      .whereNotExists(
+        this.db('outbox as p')
+          .select(this.db.raw('1'))
+          .whereRaw('p.integration_id = o.integration_id')
+          .andWhereRaw('p.incident_id = o.incident_id')
+          .andWhere('p.state', 'pending')
+          .andWhereRaw('p.id < o.id'),
+      )
+      .orderBy('o.id')
+      .limit(limit)
+      .select('o.id');
+    if (isPg) candidates.forUpdate('o').skipLocked();
+
+    const rows = await this.db('outbox')
+      .whereIn('id', candidates)
+      .andWhere('state', 'pending')
+      .andWhere(q => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now))
+      .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
+      .returning('*');
+    return (rows as any[]).map(toOutboxRecord).sort((a, b) => a.id - b.id);
+  }
+
+  /** Extends the leases a live dispatcher still holds. */
+  async heartbeat(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {
+    if (!ids.length) return 0;
+    return this.db('outbox')
+      .whereIn('id', ids)
+      .andWhere({ lease_owner: owner, state: 'pending' })
+      .update({ lease_expires_at: now + leaseMs });
+  }
+
+  /** Pending updates queued behind a claimed row for the same ticket, to coalesce. */
+  async followers(row: OutboxRecord, limit: number): Promise<OutboxRecord[]> {
+    const rows = await this.db('outbox')
+      .where({ integration_id: row.integration_id, incident_id: row.incident_id, state: 'pending' })
+      .andWhere('id', '>', row.id)
+      .orderBy('id')
+      .limit(limit);
+    return rows.map(toOutboxRecord);
+  }
+
+  /** Marks rows delivered, but only while this owner still holds the head row's lease. */
+  async markDelivered(owner: string, ids: number[], now: number, tx: Knex = this.db): Promise<boolean> {
+    const head = await tx('outbox').where({ id: ids[0], lease_owner: owner, state: 'pending' }).first('id');
+    if (!head) return false;
+    await tx('outbox')
+      .whereIn('id', ids)
+      .update({ state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null });
+    return true;
+  }
+
+  /** Puts a row back for a later attempt and releases its lease. */
+  async reschedule(
+    owner: string,
+    id: number,
+    update: { attempts: number; nextAttemptAt: number; error: string; status: number | null },
+  ): Promise<void> {
+    await this.db('outbox').where({ id, lease_owner: owner }).update({
+      attempts: update.attempts,
+      next_attempt_at: update.nextAttemptAt,
+      last_error: update.error,
+      last_status: update.status,
+      lease_owner: null,
+      lease_expires_at: null,
+    });
+  }
+
+  async markDead(id: number, tx: Knex = this.db): Promise<void> {
+    await tx('outbox').where({ id }).update({ state: 'dead', lease_owner: null, lease_expires_at: null });
+  }
+
+  async get(id: number): Promise<OutboxRecord | undefined> {
+    const row = await this.db('outbox').where({ id }).first();
+    return row ? toOutboxRecord(row) : undefined;
+  }
+
+  async listFor(integrationId: string, incidentId?: string): Promise<OutboxRecord[]> {
+    const q = this.db('outbox').where({ integration_id: integrationId }).orderBy('id');
+    if (incidentId) q.andWhere({ incident_id: incidentId });
+    return (await q).map(toOutboxRecord);
+  }
+
+  async pendingCount(integrationId: string): Promise<number> {
+    const row = await this.db('outbox')
+      .where({ integration_id: integrationId, state: 'pending' })
+      .count({ n: '*' })
+      .first();
+    return num(row?.n ?? 0);
+  }
+
+  /** The earliest time a pending row becomes due, for the dispatcher's sleep. */
+  async nextDueAt(): Promise<number | undefined> {
+    const row = await this.db('outbox').where({ state: 'pending' }).min({ t: 'next_attempt_at' }).first();
+    return row?.t === null || row?.t === undefined ? undefined : num(row.t);
+  }
+
+  /** Drops delivered rows older than a cut-off, in batches. */
+  async pruneDelivered(before: number, batch = 1000): Promise<number> {
+    const ids = this.db('outbox').where('state', 'delivered').andWhere('delivered_at', '<', before).limit(batch).select('id');
+    return this.db('outbox').whereIn('id', ids).delete();
+  }
+}

@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+import { ConflictRepository } from './ConflictRepository';
+import { DeliveryRepository } from './DeliveryRepository';
+import { DlqRepository } from './DlqRepository';
+import { IncidentRepository } from './IncidentRepository';
+import { IntegrationRepository } from './IntegrationRepository';
+import { LinkRepository } from './LinkRepository';
+import { MetricsRepository } from './MetricsRepository';
+import { OutboxRepository } from './OutboxRepository';
+
+/** Every repository over one database; `transaction` gives the same set bound to a transaction. */
+export class SyncStore {
+  readonly integrations: IntegrationRepository;
+  readonly incidents: IncidentRepository;
+  readonly links: LinkRepository;
+  readonly outbox: OutboxRepository;
+  readonly dlq: DlqRepository;
+  readonly conflicts: ConflictRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly metrics: MetricsRepository;
+
+  constructor(readonly db: Knex) {
+    this.integrations = new IntegrationRepository(db);
+    this.incidents = new IncidentRepository(db);
+    this.links = new LinkRepository(db);
+    this.outbox = new OutboxRepository(db);
+    this.dlq = new DlqRepository(db);
+    this.conflicts = new ConflictRepository(db);
+    this.deliveries = new DeliveryRepository(db);
+    this.metrics = new MetricsRepository(db);
+  }
+
+  async transaction<T>(fn: (store: SyncStore, tx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(tx => fn(new SyncStore(tx), tx));
+  }
+}

@@ -1,0 +1,70 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type { FieldChanges } from '../engine/fields';
+import { planOutbound } from '../engine/outboundPlan';
+import { OutboxRepository } from '../store/OutboxRepository';
+import type { SyncStore } from '../store/SyncStore';
+import type { ConflictRecord } from '../store/types';
+import type { Clock } from './Clock';
+import type { ConnectorRegistry } from './ConnectorRegistry';
+
+/**
+ * Settles conflicts queued for manual review. use-platform sends the platform value to
+ * the ticket; use-external applies the vendor's value to the platform (and on to the
+ * incident's other integrations); ignore keeps both as they are.
+ */
+export class ConflictService {
+  constructor(
+    private readonly store: SyncStore,
+    private readonly connectors: ConnectorRegistry,
+    private readonly clock: Clock,
+    private readonly onEnqueued: () => void,
+  ) {}
+
+  async get(id: string): Promise<ConflictRecord> {
+    const conflict = await this.store.conflicts.get(id);
+    if (!conflict) throw new NotFoundError(`No conflict with id '${id}'`);
+    return conflict;
+  }
+
+  async resolve(id: string, resolution: ConflictResolution, by: string): Promise<ConflictRecord> {
+    const conflict = await this.get(id);
+    const now = this.clock.now();
+    await this.store.transaction(async (store, tx) => {
+      if (!(await store.conflicts.resolve(id, resolution, by, now, tx))) {
+        throw new ConflictError(`Conflict '${id}' is already resolved`);
+      }
+      const changes = { [conflict.field]: undefined } as Record<string, unknown>;
+      if (resolution === 'use-platform') {
+        const incident = await store.incidents.get(conflict.incident_id, tx);
+        changes[conflict.field] = (incident as any)?.[conflict.field];
+        await OutboxRepository.insert(
+          tx,
+          [{ integration_id: conflict.integration_id, incident_id: conflict.incident_id, operation: 'sync', payload: { changes: changes as FieldChanges, forced: [conflict.field] } }],
+          now,
+        );
+      } else if (resolution === 'use-external') {
+        const source = `integration:${conflict.integration_id}`;
+        await store.incidents.update(
+          conflict.incident_id,
+          { [conflict.field]: conflict.external_value } as FieldChanges,
+          {
+            now,
+            source,
+            tx,
+            plan: ({ incident, changes: changed, links }) =>
+              planOutbound({ incidentId: incident.id, changes: changed, source, links, connectors: this.connectors }),
+          },
+        );
+      }
+      const stillPending = (await store.conflicts.pendingForIncident(conflict.incident_id)).some(
+        c => c.integration_id === conflict.integration_id,
+      );
+      if (!stillPending) {
+        await store.links.setStateFor(conflict.incident_id, conflict.integration_id, 'in_sync', null, tx);
+      }
+    });
+    this.onEnqueued();
+    return this.get(id);
+  }
+}

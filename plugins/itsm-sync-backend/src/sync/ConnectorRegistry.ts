@@ -1,0 +1,47 @@
+import type { ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type { OwnershipFieldMapper } from '../engine/ownership';
+import type { ConnectorLookup } from '../engine/outboundPlan';
+
+/** Ownership names that mean the notes stream, whatever the vendor calls it. */
+const NOTE_ALIASES = new Set(['notes', 'work_notes', 'comments']);
+
+/** Installed connectors by integration type. */
+export class ConnectorRegistry implements ConnectorLookup {
+  private readonly byType = new Map<string, ItsmConnector>();
+
+  add(connector: ItsmConnector) {
+    if (this.byType.has(connector.type)) {
+      throw new Error(`A connector for integration type '${connector.type}' is already installed`);
+    }
+    this.byType.set(connector.type, connector);
+  }
+
+  get(type: string): ItsmConnector | undefined {
+    return this.byType.get(type);
+  }
+
+  list(): ItsmConnector[] {
+    return [...this.byType.values()].sort((a, b) => a.type.localeCompare(b.type));
+  }
+
+  types(): string[] {
+    return this.list().map(c => c.type);
+  }
+
+  canSend(type: string): boolean {
+    return Boolean(this.byType.get(type)?.capabilities.outbound);
+  }
+
+  sendsNotes(type: string): boolean {
+    const c = this.byType.get(type);
+    return Boolean(c?.capabilities.outbound && c.capabilities.notes);
+  }
+
+  mapperFor(type: string): OwnershipFieldMapper {
+    const connector = this.byType.get(type);
+    return field => {
+      const mapped = connector?.platformFieldFor?.(field) ?? field;
+      return NOTE_ALIASES.has(mapped) ? 'notes' : mapped;
+    };
+  }
+}

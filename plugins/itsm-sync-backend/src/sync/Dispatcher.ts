@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConnectorError } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { decideRetry, rateLimitedUntil } from '../engine/retrySchedule';
+import { nextSlot } from '../engine/rateLimit';
+import type { SyncStore } from '../store/SyncStore';
+import type { IntegrationRecord, OutboxRecord } from '../store/types';
+import { inSpan, SpanKind, syncAttributes, syncInstruments } from '../telemetry/instruments';
+import { restoreTraceContext } from '../telemetry/traceContext';
+import type { Clock } from './Clock';
+import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { OutboundDelivery } from './OutboundDelivery';
+
+export interface DispatcherOptions {
+  /** Deliveries in flight at once (different tickets). */
+  concurrency: number;
+  /** A claim is a lease this long; a crashed worker's rows are taken over after it. */
+  leaseMs: number;
+  /** Sleep between polls when nothing woke the dispatcher. */
+  pollIntervalMs: number;
+  /** Delays of the retry schedule, seconds (spec 000). */
+  retryDelaysSeconds: number[];
+  /** Queued updates of one ticket merged into one vendor call, at most. */
+  coalesceLimit: number;
+}
+
+/** Thrown by a test hook to stop a dispatcher dead, as kill -9 would. */
+export class SimulatedCrash extends Error {}
+
+/**
+ * Claims due outbox rows and delivers them: one row per ticket at a time (order per
+ * incident and integration), different tickets in parallel, leases kept alive by a
+ * heartbeat, failures retried on the schedule or dead-lettered.
+ */
+export class Dispatcher {
+  readonly owner = `dispatcher-${randomUUID().slice(0, 8)}`;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private woken = false;
+  private readonly inFlight = new Set<number>();
+  private heartbeatTimer?: NodeJS.Timeout;
+  private readonly lastSlot = new Map<string, number>();
+  private crashed = false;
+  /** Test seam: runs after the vendor call and before the acknowledgement. */
+  afterVendorCall?: (rows: OutboxRecord[]) => Promise<void>;
+
+  constructor(
+    private readonly store: SyncStore,
+    private readonly connectors: ConnectorRegistry,
+    private readonly delivery: OutboundDelivery,
+    private readonly logger: LoggerService,
+    private readonly clock: Clock,
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  start() {
+    if (this.running) return;
+    this.running = true;
+    this.heartbeatTimer = setInterval(() => {
+      this.heartbeat().catch(e => this.logger.warn(`Outbox heartbeat failed: ${e}`));
+    }, Math.max(1000, Math.floor(this.options.leaseMs / 3)));
+    this.heartbeatTimer.unref?.();
+    this.loop = this.run();
+  }
+
+  async stop() {
+    this.running = false;
+    clearInterval(this.heartbeatTimer);
+    this.wake();
+    await this.loop;
+  }
+
+  /** Delivers without waiting for the next poll (after a commit that enqueued rows). */
+  wake() {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async run() {
+    while (this.running && !this.crashed) {
+      let claimed = 0;
+      try {
+        claimed = await this.runOnce();
+      } catch (error) {
+        this.logger.error(`Outbox dispatch failed: ${(error as Error).message}`);
+      }
+      if (claimed > 0 || this.woken) {
+        this.woken = false;
+        continue;
+      }
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, this.options.pollIntervalMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  /** Claims one batch and delivers it; returns how many rows it claimed. */
+  async runOnce(): Promise<number> {
+    const now = this.clock.now();
+    const rows = await this.store.outbox.claim(this.owner, this.options.concurrency, this.options.leaseMs, now);
+    if (!rows.length) return 0;
+    for (const row of rows) this.inFlight.add(row.id);
+    await Promise.all(rows.map(row => this.process(row).finally(() => this.inFlight.delete(row.id))));
+    return rows.length;
+  }
+
+  private async heartbeat() {
+    const ids = [...this.inFlight];
+    if (ids.length && !this.crashed) {
+      await this.store.outbox.heartbeat(this.owner, ids, this.options.leaseMs, this.clock.now());
+    }
+  }
+
+  private async waitForSlot(integration: IntegrationRecord) {
+    const now = this.clock.now();
+    const slot = nextSlot(this.lastSlot.get(integration.id), now, integration.rate_limit);
+    this.lastSlot.set(integration.id, slot);
+    if (slot > now) await new Promise(r => setTimeout(r, slot - now));
+  }
+
+  private async process(head: OutboxRecord) {
+    const integration = await this.store.integrations.get(head.integration_id);
+    const connector = integration && this.connectors.get(integration.integration_type);
+    if (!integration || !connector) {
+      await this.store.dlq.deadLetter(
+        head,
+        { attempts: head.attempts, error: `No connector installed for this integration`, status: null },
+        this.clock.now(),
+      );
+      return;
+    }
+    // Queued rows of the same kind behind the head go out in the same call.
+    const queued = await this.store.outbox.followers(head, this.options.coalesceLimit);
+    const firstOther = queued.findIndex(f => f.operation !== head.operation);
+    const followers = firstOther < 0 ? queued : queued.slice(0, firstOther);
+    const rows = [head, ...followers];
+    const attributes = syncAttributes({
+      integrationId: integration.id,
+      integrationType: integration.integration_type,
+      direction: 'outbound',
+      incidentId: head.incident_id,
+      operation: 'send',
+    });
+    const started = Date.now();
+    try {
+      await this.waitForSlot(integration);
+      const result = await inSpan(
+        `send ${integration.integration_type}`,
+        attributes,
+        SpanKind.PRODUCER,
+        restoreTraceContext(head.trace_context),
+        async set => {
+          const r = await this.delivery.deliver(rows, integration, connector);
+          set({ 'sync.external_id': r.externalId ?? '', 'messaging.batch.message_count': rows.length });
+          return r;
+        },
+      );
+      await this.afterVendorCall?.(rows);
+      const now = this.clock.now();
+      const acknowledged = await this.store.transaction(async (store, tx) => {
+        const ok = await store.outbox.markDelivered(this.owner, rows.map(r => r.id), now, tx);
+        if (!ok) return false;
+        const link = await store.links.get(head.incident_id, head.integration_id, tx);
+        if (link) await store.links.recordDelivery(link.id, { external: result.external, written: result.written, now }, tx);
+        await store.metrics.increment(integration.id, 'outbound_success', 1, tx);
+        return true;
+      });
+      if (!acknowledged) {
+        this.logger.warn('Outbox lease lost before acknowledgement; another worker will deliver', { outbox: head.id });
+      }
+      syncInstruments.outbound.add(1, { ...attributes, outcome: 'success' });
+      syncInstruments.deliveryDuration.record(Date.now() - started, attributes);
+      syncInstruments.propagationDelay.record(Math.max(0, now - head.created_at), attributes);
+    } catch (error) {
+      if (error instanceof SimulatedCrash) {
+        this.crashed = true;
+        this.running = false;
+        return;
+      }
+      await this.handleFailure(head, integration, error as Error);
+      syncInstruments.deliveryDuration.record(Date.now() - started, attributes);
+    }
+  }
+
+  private async handleFailure(row: OutboxRecord, integration: IntegrationRecord, error: Error) {
+    const now = this.clock.now();
+    const connectorError = error instanceof ConnectorError ? error : undefined;
+    const kind = connectorError?.kind ?? 'retryable';
+    const status = connectorError?.status ?? null;
+    const message = connectorError?.body
+      ? `${error.message}`.slice(0, 4000)
+      : error.message.slice(0, 4000);
+    const attrs = { 'sync.integration_id': integration.id, 'sync.integration_type': integration.integration_type };
+
+    if (kind === 'rate_limited') {
+      // Waiting for the vendor is not a failure: the attempt is not spent.
+      const until = rateLimitedUntil(now, connectorError?.notBefore, row.attempts, this.options.retryDelaysSeconds, integration.backoff_multiplier);
+      await this.store.integrations.setNotBefore(integration.id, until);
+      await this.store.outbox.reschedule(this.owner, row.id, { attempts: row.attempts, nextAttemptAt: until, error: message, status });
+      this.logger.info('Vendor rate limit; waiting', { integration: integration.id, until: new Date(until).toISOString() });
+      syncInstruments.outbound.add(1, { ...attrs, outcome: 'rate_limited' });
+      return;
+    }
+    const attempts = row.attempts + 1;
+    const decision =
+      kind === 'permanent'
+        ? ({ action: 'dead-letter' } as const)
+        : decideRetry(attempts, this.options.retryDelaysSeconds, integration.backoff_multiplier);
+    if (decision.action === 'dead-letter') {
+      const body = connectorError?.body ? ` Vendor said: ${connectorError.body}` : '';
+      await this.store.dlq.deadLetter(row, { attempts, error: `${message}${body && !message.includes(connectorError!.body!) ? body : ''}`, status }, now);
+      await this.store.metrics.increment(integration.id, 'outbound_failed');
+      this.logger.warn('Outbound change moved to the DLQ', { integration: integration.id, outbox: row.id, attempts, status: status ?? 'none' });
+      syncInstruments.outbound.add(1, { ...attrs, outcome: 'dead_letter' });
+      return;
+    }
+    await this.store.outbox.reschedule(this.owner, row.id, { attempts, nextAttemptAt: now + decision.delayMs, error: message, status });
+    await this.store.links.setStateFor(row.incident_id, row.integration_id, 'pending', message);
+    this.logger.info('Outbound delivery failed; retrying on schedule', { integration: integration.id, outbox: row.id, attempts, delay_ms: decision.delayMs });
+    syncInstruments.outbound.add(1, { ...attrs, outcome: 'retry' });
+  }
+}

@@ -1,0 +1,126 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import type {
+  CreateIncidentRequest,
+  IncidentResponse,
+  UpdateIncidentRequest,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { planNote, planOutbound } from '../engine/outboundPlan';
+import { incidentResponse } from '../service/responses';
+import type { OutboxPlanner } from '../store/IncidentRepository';
+import { LinkRepository } from '../store/LinkRepository';
+import { OutboxRepository } from '../store/OutboxRepository';
+import type { SyncStore } from '../store/SyncStore';
+import type { IncidentRecord, IntegrationRecord } from '../store/types';
+import { captureTraceContext } from '../telemetry/traceContext';
+import type { Clock } from './Clock';
+import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { IntegrationService } from './IntegrationService';
+
+/** Platform incidents: create, change, annotate and link, each with its outbox rows. */
+export class IncidentService {
+  constructor(
+    private readonly store: SyncStore,
+    private readonly connectors: ConnectorRegistry,
+    private readonly integrations: IntegrationService,
+    private readonly clock: Clock,
+    /** Wakes the dispatcher after a commit, so delivery does not wait for a poll. */
+    private readonly onEnqueued: () => void = () => {},
+  ) {}
+
+  /** The planner for a change from `source` (`platform` or `integration:<id>`). */
+  planner(): OutboxPlanner {
+    const traceContext = captureTraceContext();
+    return ({ incident, changes, source, links }) =>
+      planOutbound({ incidentId: incident.id, changes, source, links, connectors: this.connectors, traceContext });
+  }
+
+  async create(body: Required<CreateIncidentRequest>): Promise<IncidentResponse> {
+    const linkTo: IntegrationRecord[] = [];
+    for (const ref of body.integrations) {
+      const integration = await this.store.integrations.getByIdOrName(ref);
+      if (!integration) throw new InputError(`integrations: no integration with id or name '${ref}'`);
+      linkTo.push(integration);
+    }
+    const incident = await this.store.incidents.create(
+      {
+        title: body.title,
+        description: body.description,
+        severity: body.severity,
+        status: body.status,
+        assigned_to: body.assigned_to,
+        escalation_policy: body.escalation_policy,
+        entity_ref: body.entity_ref,
+      },
+      { now: this.clock.now(), source: 'platform', linkTo, plan: this.planner() },
+    );
+    this.onEnqueued();
+    return this.view(incident);
+  }
+
+  async get(id: string): Promise<IncidentRecord> {
+    const incident = await this.store.incidents.get(id);
+    if (!incident) throw new NotFoundError(`No incident with id '${id}'`);
+    return incident;
+  }
+
+  async update(id: string, body: UpdateIncidentRequest): Promise<IncidentResponse> {
+    const result = await this.store.incidents.update(id, body, {
+      now: this.clock.now(),
+      source: 'platform',
+      plan: this.planner(),
+    });
+    if (!result) throw new NotFoundError(`No incident with id '${id}'`);
+    this.onEnqueued();
+    return this.view(result.incident);
+  }
+
+  async addNote(id: string, note: { text: string; author?: string }): Promise<void> {
+    await this.get(id);
+    const traceContext = captureTraceContext();
+    await this.store.incidents.addTimelineEntry(
+      id,
+      { kind: 'note', text: note.text, author: note.author ?? null, source: 'platform' },
+      {
+        now: this.clock.now(),
+        plan: links =>
+          planNote({ incidentId: id, note, source: 'platform', links, connectors: this.connectors, traceContext }),
+      },
+    );
+    this.onEnqueued();
+  }
+
+  /** Links an existing incident to an integration; the ticket is created by the dispatcher. */
+  async link(id: string, integrationRef: string): Promise<IncidentResponse> {
+    const integration = await this.integrations.resolve(integrationRef);
+    const plan = this.planner();
+    await this.store.transaction(async (store, tx) => {
+      const incident = await store.incidents.get(id);
+      if (!incident) throw new NotFoundError(`No incident with id '${id}'`);
+      const existing = await store.links.get(id, integration.id);
+      if (existing) return;
+      const link = await LinkRepository.ensure(tx, id, integration.id, this.clock.now());
+      const rows = plan({
+        incident,
+        changes: {},
+        source: 'platform',
+        links: [{ link, integration, rules: await store.integrations.rules(integration.id) }],
+      });
+      await OutboxRepository.insert(tx, rows, this.clock.now());
+    });
+    this.onEnqueued();
+    return this.view(await this.get(id));
+  }
+
+  async list(filter: { entity_ref?: string; status?: string; limit: number }): Promise<IncidentResponse[]> {
+    const incidents = await this.store.incidents.list(filter);
+    const links = await this.store.links.forIncidents(incidents.map(i => i.id));
+    const integrations = new Map((await this.store.integrations.list()).map(i => [i.id, i]));
+    return incidents.map(i => incidentResponse(i, links.filter(l => l.incident_id === i.id), integrations));
+  }
+
+  async view(incident: IncidentRecord): Promise<IncidentResponse> {
+    const links = await this.store.links.forIncident(incident.id);
+    const integrations = new Map((await this.store.integrations.list()).map(i => [i.id, i]));
+    return incidentResponse(incident, links, integrations);
+  }
+}

@@ -1,0 +1,163 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import type {
+  CreateIntegrationRequest,
+  FieldOwnershipRule,
+  UpdateIntegrationRequest,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type { ConnectorIntegration, ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type { SecretCipher } from '../crypto/SecretCipher';
+import type { SyncStore } from '../store/SyncStore';
+import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
+import type { Clock } from './Clock';
+import type { ConnectorRegistry } from './ConnectorRegistry';
+
+type Created = Required<Omit<CreateIntegrationRequest, 'rate_limit'>> & { rate_limit: number | null };
+
+/** Integration lifecycle: validation against the connector, sealing secrets, default ownership. */
+export class IntegrationService {
+  constructor(
+    private readonly store: SyncStore,
+    private readonly connectors: ConnectorRegistry,
+    private readonly cipher: SecretCipher,
+    private readonly clock: Clock,
+  ) {}
+
+  connectorFor(type: string): ItsmConnector {
+    const connector = this.connectors.get(type);
+    if (!connector) {
+      const installed = this.connectors.types();
+      throw new InputError(
+        `integration_type '${type}' has no installed connector; installed: ${installed.join(', ') || 'none'}`,
+      );
+    }
+    return connector;
+  }
+
+  async resolve(idOrName: string): Promise<IntegrationRecord> {
+    const integration = await this.store.integrations.getByIdOrName(idOrName);
+    if (!integration) throw new NotFoundError(`No integration with id or name '${idOrName}'`);
+    return integration;
+  }
+
+  private checkCredentials(connector: ItsmConnector, credentials: Record<string, string>) {
+    const options = connector.credentialKeys;
+    if (!options.length || options.some(keys => keys.length === 0)) return;
+    const given = new Set(Object.keys(credentials));
+    if (options.some(keys => keys.every(k => given.has(k)))) return;
+    const described = options.map(keys => keys.join(' and ')).join(', or ');
+    throw new InputError(`credentials for ${connector.type} must contain ${described}`);
+  }
+
+  private checkSettings(connector: ItsmConnector, settings: Record<string, unknown>) {
+    try {
+      connector.validateSettings?.(settings);
+    } catch (e) {
+      throw new InputError(`settings: ${(e as Error).message}`);
+    }
+  }
+
+  async create(body: Created): Promise<IntegrationRecord> {
+    const connector = this.connectorFor(body.integration_type);
+    this.checkCredentials(connector, body.credentials);
+    this.checkSettings(connector, body.settings);
+    if (await this.store.integrations.nameTaken(body.name)) {
+      throw new ConflictError(`An integration named '${body.name}' already exists`);
+    }
+    const secrets: IntegrationSecrets = {
+      credentials: body.credentials,
+      webhook_secrets: body.webhook_secrets,
+    };
+    return this.store.integrations.create(
+      {
+        name: body.name,
+        organization_id: body.organization_id,
+        integration_type: body.integration_type,
+        base_url: body.base_url.replace(/\/+$/, ''),
+        sync_direction: body.sync_direction,
+        enabled: body.enabled,
+        conflict_strategy: body.conflict_strategy,
+        conflict_window_seconds: body.conflict_window_seconds,
+        rate_limit: body.rate_limit,
+        backoff_multiplier: body.backoff_multiplier,
+        settings: body.settings,
+        secrets_ciphertext: this.cipher.seal(secrets),
+        credential_keys: Object.keys(body.credentials).sort(),
+        webhook_secret_count: body.webhook_secrets.length,
+      },
+      connector.defaultFieldOwnership,
+      this.clock.now(),
+    );
+  }
+
+  async update(idOrName: string, body: UpdateIntegrationRequest): Promise<IntegrationRecord> {
+    const current = await this.resolve(idOrName);
+    const connector = this.connectorFor(current.integration_type);
+    const changes: Partial<IntegrationRecord> = {};
+    if (body.name !== undefined && body.name !== current.name) {
+      if (await this.store.integrations.nameTaken(body.name, current.id)) {
+        throw new ConflictError(`An integration named '${body.name}' already exists`);
+      }
+      changes.name = body.name;
+    }
+    if (body.base_url !== undefined) changes.base_url = body.base_url.replace(/\/+$/, '');
+    for (const key of ['sync_direction', 'enabled', 'conflict_strategy', 'conflict_window_seconds', 'rate_limit', 'backoff_multiplier'] as const) {
+      if (body[key] !== undefined) (changes as any)[key] = body[key];
+    }
+    if (body.settings !== undefined) {
+      // Settings merge, so `--sync-escalations` does not wipe a service mapping; null removes a key.
+      const merged: Record<string, unknown> = { ...current.settings };
+      for (const [k, v] of Object.entries(body.settings)) {
+        if (v === null) delete merged[k];
+        else merged[k] = v;
+      }
+      this.checkSettings(connector, merged);
+      changes.settings = merged;
+    }
+    if (body.credentials !== undefined || body.webhook_secrets !== undefined) {
+      const secrets = this.cipher.open<IntegrationSecrets>(current.secrets_ciphertext);
+      if (body.credentials !== undefined) {
+        this.checkCredentials(connector, body.credentials);
+        secrets.credentials = body.credentials;
+        changes.credential_keys = Object.keys(body.credentials).sort();
+      }
+      if (body.webhook_secrets !== undefined) {
+        secrets.webhook_secrets = body.webhook_secrets;
+        changes.webhook_secret_count = body.webhook_secrets.length;
+      }
+      changes.secrets_ciphertext = this.cipher.seal(secrets);
+    }
+    return this.store.integrations.update(current.id, changes, this.clock.now());
+  }
+
+  async delete(idOrName: string): Promise<IntegrationRecord> {
+    const current = await this.resolve(idOrName);
+    await this.store.integrations.delete(current.id);
+    return current;
+  }
+
+  /** The decrypted view a connector call gets; lives only for that call. */
+  connectorIntegration(record: IntegrationRecord): ConnectorIntegration {
+    const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext);
+    return {
+      id: record.id,
+      name: record.name,
+      organizationId: record.organization_id,
+      baseUrl: record.base_url,
+      credentials: secrets.credentials,
+      webhookSecrets: secrets.webhook_secrets,
+      settings: record.settings,
+    };
+  }
+
+  async putRule(idOrName: string, rule: FieldOwnershipRule): Promise<FieldOwnershipRule[]> {
+    const integration = await this.resolve(idOrName);
+    const connector = this.connectorFor(integration.integration_type);
+    if (!connector.fields.includes(rule.field)) {
+      throw new InputError(
+        `field '${rule.field}' is not a ${connector.type} field; known fields: ${connector.fields.join(', ')}`,
+      );
+    }
+    await this.store.integrations.putRule(integration.id, rule);
+    return this.store.integrations.rules(integration.id);
+  }
+}

@@ -1,0 +1,121 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ExternalTicket, ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { coalescePayloads } from '../engine/coalesce';
+import { pickPlatformFields, type FieldChanges } from '../engine/fields';
+import { outboundChanges } from '../engine/ownership';
+import type { SyncStore } from '../store/SyncStore';
+import type { IncidentRecord, IntegrationRecord, LinkRecord, OutboxRecord } from '../store/types';
+import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { IntegrationService } from './IntegrationService';
+
+/** What one delivery did at the vendor, for the acknowledgement. */
+export interface DeliveryResult {
+  /** The ticket, when it was created or found by its dedup key. */
+  external?: { id: string; key?: string | null; url?: string | null };
+  /** Field values now on the ticket because the hub wrote them. */
+  written: FieldChanges;
+  externalId: string | null;
+}
+
+/** The platform values of an incident as a connector sees them. */
+export function platformIncident(incident: IncidentRecord) {
+  return {
+    id: incident.id,
+    title: incident.title,
+    description: incident.description,
+    severity: incident.severity,
+    status: incident.status,
+    assigned_to: incident.assigned_to,
+    escalation_policy: incident.escalation_policy,
+    entity_ref: incident.entity_ref,
+  };
+}
+
+function externalRef(t: ExternalTicket) {
+  return { id: t.externalId, key: t.externalKey ?? null, url: t.url ?? null };
+}
+
+/**
+ * Performs one claimed outbox row (plus the rows coalesced with it) against the vendor.
+ * It sends the incident's current values of the changed fields, so a late or retried
+ * row can never put back an older value. Creates look the ticket up by its dedup key
+ * first, so a retry after a crash never makes a second ticket.
+ */
+export class OutboundDelivery {
+  constructor(
+    private readonly store: SyncStore,
+    private readonly connectors: ConnectorRegistry,
+    private readonly integrations: IntegrationService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async deliver(
+    rows: OutboxRecord[],
+    integration: IntegrationRecord,
+    connector: ItsmConnector,
+    signal?: AbortSignal,
+  ): Promise<DeliveryResult> {
+    const head = rows[0];
+    const incident = await this.store.incidents.get(head.incident_id);
+    const link = await this.store.links.get(head.incident_id, head.integration_id);
+    if (!incident || !link) return { written: {}, externalId: null };
+    const ctx = {
+      integration: this.integrations.connectorIntegration(integration),
+      logger: this.logger,
+      signal,
+    };
+    const rules = await this.store.integrations.rules(integration.id);
+    const mapper = this.connectors.mapperFor(integration.integration_type);
+    const payload = coalescePayloads(rows.map(r => r.payload));
+    const result: DeliveryResult = { written: {}, externalId: link.external_id };
+
+    let externalId = link.external_id;
+    if (!externalId) {
+      const created = await this.ensureTicket(connector, ctx, incident, link);
+      result.external = externalRef(created.ticket);
+      externalId = created.ticket.externalId;
+      result.externalId = externalId;
+      if (created.created) {
+        // A new ticket carries every field the platform may send.
+        result.written = outboundChanges(pickPlatformFields(incident as any), rules, mapper);
+      }
+    }
+
+    if (head.operation === 'sync') {
+      const requested = Object.keys(payload.changes ?? {});
+      const current = pickPlatformFields(incident as any) as Record<string, unknown>;
+      let fields: FieldChanges = {};
+      if (result.external && Object.keys(result.written).length === 0) {
+        // Found by dedup key after a crash: bring the ticket up to date with everything.
+        fields = outboundChanges(current as FieldChanges, rules, mapper);
+      } else if (!result.external) {
+        const wanted = Object.fromEntries(requested.filter(f => f in current).map(f => [f, current[f]]));
+        fields = outboundChanges(wanted as FieldChanges, rules, mapper);
+        for (const f of payload.forced ?? []) if (f in current) (fields as any)[f] = current[f];
+      }
+      if (Object.keys(fields).length) {
+        await connector.updateTicket(ctx, { externalId, changes: fields, incident: platformIncident(incident) });
+        Object.assign(result.written, fields);
+      }
+    }
+    for (const note of payload.notes ?? []) {
+      await connector.addNote(ctx, externalId, note);
+    }
+    return result;
+  }
+
+  private async ensureTicket(
+    connector: ItsmConnector,
+    ctx: Parameters<ItsmConnector['createTicket']>[0],
+    incident: IncidentRecord,
+    link: LinkRecord,
+  ): Promise<{ ticket: ExternalTicket; created: boolean }> {
+    const existing = await connector.findTicketByDedupKey(ctx, link.dedup_key);
+    if (existing) return { ticket: existing, created: false };
+    const ticket = await connector.createTicket(ctx, {
+      incident: platformIncident(incident),
+      dedupKey: link.dedup_key,
+    });
+    return { ticket, created: true };
+  }
+}

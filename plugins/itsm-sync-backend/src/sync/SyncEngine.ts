@@ -1,0 +1,54 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { SyncStore } from '../store/SyncStore';
+import type { Clock } from './Clock';
+import { ConflictService } from './ConflictService';
+import type { ConnectorRegistry } from './ConnectorRegistry';
+import { Dispatcher, type DispatcherOptions } from './Dispatcher';
+import { InboundApplier } from './InboundApplier';
+import { InboundPipeline } from './InboundPipeline';
+import type { IntegrationService } from './IntegrationService';
+import { OutboundDelivery } from './OutboundDelivery';
+import { SyncStatusService } from './SyncStatusService';
+
+export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
+  concurrency: 16,
+  leaseMs: 60_000,
+  pollIntervalMs: 1_000,
+  retryDelaysSeconds: [30, 120, 480, 1800],
+  coalesceLimit: 50,
+};
+
+/** The moving parts of sync, wired once per backend instance. */
+export class SyncEngine {
+  readonly dispatcher: Dispatcher;
+  readonly inbound: InboundPipeline;
+  readonly conflicts: ConflictService;
+  readonly status: SyncStatusService;
+
+  constructor(options: {
+    store: SyncStore;
+    connectors: ConnectorRegistry;
+    integrations: IntegrationService;
+    logger: LoggerService;
+    clock: Clock;
+    dispatcher?: Partial<DispatcherOptions>;
+  }) {
+    const { store, connectors, integrations, logger, clock } = options;
+    const wake = () => this.wake();
+    this.dispatcher = new Dispatcher(
+      store,
+      connectors,
+      new OutboundDelivery(store, connectors, integrations, logger),
+      logger,
+      clock,
+      { ...DEFAULT_DISPATCHER_OPTIONS, ...options.dispatcher },
+    );
+    this.inbound = new InboundPipeline(store, connectors, integrations, new InboundApplier(store, connectors, logger, clock), logger, clock, wake);
+    this.conflicts = new ConflictService(store, connectors, clock, wake);
+    this.status = new SyncStatusService(store, clock);
+  }
+
+  wake() {
+    this.dispatcher.wake();
+  }
+}
