@@ -1,1 +1,25 @@
-export {};
+/*
+ * The ITSM Sync Hub backend: catalog, auth, permissions, the itsm-sync plugin and every
+ * connector module. `npm start` at the repository root runs it with app-config.yaml.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { applyImTokenAccess } from './imToken';
+
+applyImTokenAccess(process.env);
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('./modules/permissionPolicyModule'));
+
+backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend'));
+// PENDING backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow'));
+// PENDING backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-jira'));
+// PENDING backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty'));
+// PENDING backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-webhook'));
+
+backend.start();

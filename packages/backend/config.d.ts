@@ -1,0 +1,21 @@
+export interface Config {
+  itsmSync?: {
+    /** The spec 000 RBAC roles, enforced by the backend's permission policy. */
+    rbac?: {
+      /** Role of a signed-in user with no assignment; unset means no itsm-sync access. */
+      defaultRole?: 'platform.administrator' | 'integration.manager' | 'incident_commander' | 'viewer';
+      /** Users or groups (entity refs) per role, e.g. `viewer: [group:default/everyone]`. */
+      roles?: {
+        'platform.administrator'?: string[];
+        'integration.manager'?: string[];
+        incident_commander?: string[];
+        viewer?: string[];
+      };
+    };
+    /** The demo that `npm start` runs. */
+    demo?: {
+      /** Starts the bundled vendor simulators and seeds demo integrations and incidents. */
+      enabled?: boolean;
+    };
+  };
+}
