@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** HMAC-SHA256 of a body, as raw bytes. @public */
 export function hmacSha256(secret: string, body: Buffer | string): Buffer {
@@ -67,4 +67,24 @@ export function timestampWithinWindow(
     ms = Date.parse(value);
   }
   return Number.isFinite(ms) && Math.abs(now.getTime() - ms) <= windowMs;
+}
+
+/** SHA-256 (hex) of a callback token, as the hub stores it. @public */
+export function hashCallbackToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * True when a presented callback token hashes to one of the stored hashes. Every hash
+ * is compared, in constant time, so timing reveals neither which matched nor how much.
+ * @public
+ */
+export function callbackTokenMatches(storedHashes: string[], presented: string): boolean {
+  const candidate = Buffer.from(hashCallbackToken(presented.trim()), 'hex');
+  let matched = false;
+  for (const stored of storedHashes) {
+    const expected = Buffer.from(stored, 'hex');
+    if (expected.length === candidate.length && timingSafeEqual(expected, candidate)) matched = true;
+  }
+  return matched;
 }

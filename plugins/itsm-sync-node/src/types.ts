@@ -34,6 +34,13 @@ export interface ConnectorIntegration {
   credentials: Record<string, string>;
   /** Newest first; every one is accepted so that secrets can be rotated. */
   webhookSecrets: string[];
+  /**
+   * SHA-256 (hex) of every live callback token the hub issued for this integration
+   * (spec 004). The tokens themselves are shown once and never stored; a connector that
+   * authenticates inbound calls by callback token hashes what it is given and compares
+   * in constant time (see `callbackTokenMatches`).
+   */
+  callbackTokenHashes?: string[];
   settings: Record<string, unknown>;
 }
 

@@ -145,6 +145,7 @@ export class IntegrationService {
       baseUrl: record.base_url,
       credentials: secrets.credentials,
       webhookSecrets: secrets.webhook_secrets,
+      callbackTokenHashes: [],
       settings: record.settings,
     };
   }
