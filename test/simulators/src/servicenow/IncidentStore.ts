@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { toGlideDateTime } from './glideTime';
+import { calculatePriority } from './priorityMatrix';
+import {
+  INCIDENT_DEFAULTS,
+  IncidentRecord,
+  JOURNAL_COLUMNS,
+  JournalEntry,
+  REFERENCE_COLUMNS,
+  SYSTEM_COLUMNS,
+  UserRecord,
+} from './records';
+
+/** ServiceNow sys_ids: 32 lower-case hex characters. */
+export function newSysId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Raised like ServiceNow's data policy when a close needs close_code and close_notes. */
+export class DataPolicyError extends Error {}
+
+/** What one write changed. */
+export interface WriteOutcome {
+  record: IncidentRecord;
+  /** Columns whose stored value changed, journal columns included. */
+  changed: string[];
+}
+
+/**
+ * The simulator's database: incidents, the users they reference and the journal
+ * (work notes and comments), with ServiceNow's write rules: system columns are
+ * read-only, priority follows impact x urgency, references resolve to sys_user, a
+ * resolve or close needs close_code and close_notes.
+ */
+export class IncidentStore {
+  readonly incidents = new Map<string, IncidentRecord>();
+  readonly users = new Map<string, UserRecord>();
+  readonly journal: JournalEntry[] = [];
+  private nextNumber = 10001;
+
+  constructor(private readonly now: () => Date) {
+    this.addUser({ user_name: 'admin', name: 'System Administrator', email: 'admin@example.com' });
+  }
+
+  addUser(user: Omit<UserRecord, 'sys_id'> & { sys_id?: string }): UserRecord {
+    const row = { ...user, sys_id: user.sys_id ?? newSysId() };
+    this.users.set(row.sys_id, row);
+    return row;
+  }
+
+  /** Finds a user by sys_id, user_name, name or email. */
+  findUser(value: string): UserRecord | undefined {
+    if (this.users.has(value)) return this.users.get(value);
+    const lower = value.toLowerCase();
+    return [...this.users.values()].find(
+      u => u.user_name.toLowerCase() === lower || u.name.toLowerCase() === lower || u.email.toLowerCase() === lower,
+    );
+  }
+
+  /**
+   * A reference given by display value resolves to the matching user. Unknown people
+   * are provisioned on first sight, as an identity sync would have done, so that
+   * assignments from the platform survive the round trip.
+   */
+  private resolveUser(value: string): string {
+    if (!value) return '';
+    const found = this.findUser(value);
+    if (found) return found.sys_id;
+    const userName = value.includes('@') ? value.split('@')[0] : value.toLowerCase().replace(/\s+/g, '.');
+    return this.addUser({ user_name: userName, name: value, email: value.includes('@') ? value : '' }).sys_id;
+  }
+
+  userName(sysId: string): string {
+    return this.users.get(sysId)?.name ?? '';
+  }
+
+  create(values: Record<string, unknown>, actor: string): WriteOutcome {
+    const at = toGlideDateTime(this.now());
+    const record: IncidentRecord = {
+      ...INCIDENT_DEFAULTS,
+      sys_id: newSysId(),
+      number: `INC${String(this.nextNumber++).padStart(7, '0')}`,
+      opened_at: at,
+      opened_by: this.findUser(actor)?.sys_id ?? '',
+      sys_created_on: at,
+      sys_created_by: actor,
+      sys_updated_on: at,
+      sys_updated_by: actor,
+      sys_mod_count: '0',
+    };
+    const changed = this.apply(record, values, actor, at);
+    this.incidents.set(record.sys_id, record);
+    return { record, changed };
+  }
+
+  update(sysId: string, values: Record<string, unknown>, actor: string): WriteOutcome | undefined {
+    const current = this.incidents.get(sysId);
+    if (!current) return undefined;
+    const at = toGlideDateTime(this.now());
+    const next = { ...current };
+    const changed = this.apply(next, values, actor, at);
+    if (changed.length) {
+      next.sys_updated_on = at;
+      next.sys_updated_by = actor;
+      next.sys_mod_count = String(Number(next.sys_mod_count) + 1);
+    }
+    this.incidents.set(sysId, next);
+    return { record: next, changed };
+  }
+
+  delete(sysId: string): boolean {
+    return this.incidents.delete(sysId);
+  }
+
+  /** Work notes or comments of one incident, oldest first. */
+  journalOf(sysId: string, element?: JournalEntry['element']): JournalEntry[] {
+    return this.journal.filter(j => j.element_id === sysId && (!element || j.element === element));
+  }
+
+  /** Applies caller values with the write rules; validates before anything is stored. */
+  private apply(record: IncidentRecord, values: Record<string, unknown>, actor: string, at: string): string[] {
+    const before = { ...record };
+    const notes: Array<[JournalEntry['element'], string]> = [];
+    for (const [column, raw] of Object.entries(values)) {
+      // The Table API silently ignores read-only and unknown columns.
+      if (SYSTEM_COLUMNS.has(column) || !(column in INCIDENT_DEFAULTS)) continue;
+      const value = raw === null || raw === undefined ? '' : String(raw);
+      if (JOURNAL_COLUMNS.has(column)) {
+        if (value.trim()) notes.push([column as JournalEntry['element'], value]);
+        continue;
+      }
+      record[column] = REFERENCE_COLUMNS.has(column) ? this.resolveUser(value) : value;
+    }
+    record.priority = calculatePriority(record.impact, record.urgency);
+    if (['6', '7'].includes(record.state) && (!record.close_code || !record.close_notes)) {
+      Object.assign(record, before);
+      throw new DataPolicyError('The following fields are mandatory: Resolution code, Resolution notes');
+    }
+    if (record.state === '6' && !record.resolved_at) record.resolved_at = at;
+    if (record.state === '7' && !record.closed_at) record.closed_at = at;
+    if (!['6', '7', '8'].includes(record.state)) {
+      record.resolved_at = '';
+      record.closed_at = '';
+    }
+    if (record.state !== '3') record.hold_reason = record.state === '4' ? record.hold_reason : '';
+    record.active = ['7', '8'].includes(record.state) ? 'false' : 'true';
+
+    for (const [element, value] of notes) {
+      this.journal.push({
+        sys_id: newSysId(),
+        name: 'incident',
+        element,
+        element_id: record.sys_id,
+        value,
+        sys_created_on: at,
+        sys_created_by: actor,
+      });
+    }
+    const changed = Object.keys(record).filter(k => record[k] !== before[k] && !SYSTEM_COLUMNS.has(k));
+    if (before.priority !== record.priority) changed.push('priority');
+    return [...changed, ...notes.map(([element]) => element)].filter((c, i, all) => all.indexOf(c) === i);
+  }
+}

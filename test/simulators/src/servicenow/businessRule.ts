@@ -1,0 +1,64 @@
+import { createHmac } from 'node:crypto';
+import { newSysId, type IncidentStore } from './IncidentStore';
+import type { IncidentRecord } from './records';
+
+/** How the business rule signs what it sends. */
+export interface SigningOptions {
+  secret: string;
+  /** ServiceNow's GlideDigest/CertificateEncryption helpers emit Base64; hex on request. */
+  encoding?: 'base64' | 'hex';
+  /** Adds `X-ServiceNow-Timestamp` (epoch seconds). */
+  timestamp?: boolean;
+}
+
+/**
+ * The payload of the after-insert/update business rule of spec 001 (sys_id, number,
+ * short_description, state, priority, impact, assigned_to display value, updated_on),
+ * extended with what a two-way sync needs: an event id, urgency, description, the
+ * latest work note, the columns this write changed and who made it.
+ */
+export function businessRulePayload(
+  store: IncidentStore,
+  record: IncidentRecord,
+  operation: 'insert' | 'update',
+  changed: string[],
+) {
+  const latest = (element: 'work_notes' | 'comments') =>
+    changed.includes(element) ? (store.journalOf(record.sys_id, element).at(-1)?.value ?? '') : '';
+  return {
+    event_id: newSysId(),
+    operation,
+    sys_id: record.sys_id,
+    number: record.number,
+    short_description: record.short_description,
+    description: record.description,
+    state: record.state,
+    priority: record.priority,
+    impact: record.impact,
+    urgency: record.urgency,
+    assigned_to: record.assigned_to ? store.userName(record.assigned_to) : '',
+    correlation_id: record.correlation_id,
+    close_code: record.close_code,
+    close_notes: record.close_notes,
+    work_notes: latest('work_notes'),
+    comments: latest('comments'),
+    changed_fields: changed,
+    updated_on: record.sys_updated_on,
+    updated_by: record.sys_updated_by,
+  };
+}
+
+/** The exact bytes and headers the RESTMessageV2 call carries. */
+export function signBusinessRuleRequest(payload: unknown, signing: SigningOptions, now: Date) {
+  const rawBody = Buffer.from(JSON.stringify(payload));
+  const signature = createHmac('sha256', signing.secret)
+    .update(rawBody)
+    .digest(signing.encoding === 'hex' ? 'hex' : 'base64');
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-servicenow-signature': signature,
+    'user-agent': 'ServiceNow/1.0',
+  };
+  if (signing.timestamp) headers['x-servicenow-timestamp'] = String(Math.floor(now.getTime() / 1000));
+  return { rawBody, headers };
+}
