@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import {
+  WebhookParseError,
+  type ExternalTicket,
+  type NormalizedChange,
+  type PlatformIncidentFields,
+  type WebhookRequest,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { COLUMN_TO_FIELD, fromServiceNowColumns } from '../mappings/fields';
+import { fromGlideDateTime } from '../mappings/glideDateTime';
+import type { ServiceNowSettings } from '../mappings/settings';
+
+/** A delivery id header, when the sender adds one, wins over everything else. */
+const DELIVERY_ID_HEADERS = ['x-servicenow-delivery-id', 'x-request-id'];
+
+function stringField(payload: Record<string, unknown>, key: string): string | undefined {
+  const value = payload[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The idempotency key of a delivery: a delivery id header, else the payload's event_id,
+ * else a hash of sys_id, updated_on and the body (so two edits in the same second stay
+ * distinct while a resend of the same bytes is recognised).
+ */
+function eventIdOf(request: WebhookRequest, payload: Record<string, unknown>, sysId: string, updatedOn: string): string {
+  for (const header of DELIVERY_ID_HEADERS) {
+    const value = request.headers[header];
+    if (value && value.trim()) return value.trim();
+  }
+  const fromPayload = stringField(payload, 'event_id');
+  if (fromPayload) return fromPayload;
+  return createHash('sha256').update(`${sysId}|${updatedOn}|`).update(request.rawBody).digest('hex');
+}
+
+/**
+ * Parses the business-rule payload of spec 001 (sys_id, number, short_description,
+ * state, priority, impact, assigned_to display value, updated_on) and its extensions
+ * (event_id, operation, description, urgency, work_notes, changed_fields, updated_by).
+ * With `changed_fields`, only the fields the write changed are reported, so an edit of
+ * the assignee does not restate the title.
+ */
+export function parseServiceNowWebhook(request: WebhookRequest, settings: ServiceNowSettings, baseUrl: string): NormalizedChange[] {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookParseError('body is not JSON');
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new WebhookParseError('body must be a JSON object');
+  }
+  const p = payload as Record<string, unknown>;
+  const sysId = stringField(p, 'sys_id');
+  if (!sysId || !/^[0-9a-f]{32}$/i.test(sysId)) throw new WebhookParseError('sys_id must be a 32 character hex string');
+  const updatedOn = stringField(p, 'updated_on') ?? stringField(p, 'sys_updated_on') ?? '';
+  const occurredAt = fromGlideDateTime(updatedOn);
+  if (!occurredAt) throw new WebhookParseError('updated_on must be a UTC "YYYY-MM-DD HH:MM:SS" time');
+
+  const all = fromServiceNowColumns(
+    {
+      short_description: stringField(p, 'short_description'),
+      description: stringField(p, 'description'),
+      impact: stringField(p, 'impact'),
+      urgency: stringField(p, 'urgency'),
+      priority: stringField(p, 'priority'),
+      state: stringField(p, 'state'),
+      assignee: stringField(p, 'assigned_to'),
+    },
+    settings,
+  );
+  const changedColumns = Array.isArray(p.changed_fields) ? p.changed_fields.filter(c => typeof c === 'string') : undefined;
+  const fields: Partial<PlatformIncidentFields> = {};
+  const wanted = changedColumns
+    ? new Set(changedColumns.map(c => COLUMN_TO_FIELD[c as string]).filter(Boolean))
+    : new Set(Object.keys(all));
+  for (const [field, value] of Object.entries(all)) {
+    if (wanted.has(field as keyof PlatformIncidentFields)) (fields as Record<string, unknown>)[field] = value;
+  }
+
+  const actor = stringField(p, 'updated_by') || undefined;
+  const workNote = stringField(p, 'work_notes')?.trim();
+  const number = stringField(p, 'number') || undefined;
+  const created = stringField(p, 'operation') === 'insert';
+  const ticket: ExternalTicket = {
+    externalId: sysId,
+    externalKey: number,
+    url: `${baseUrl.replace(/\/$/, '')}/nav_to.do?uri=incident.do?sys_id=${sysId}`,
+    fields: all,
+    updatedAt: occurredAt,
+    dedupKey: stringField(p, 'correlation_id') || undefined,
+  };
+  let kind: NormalizedChange['kind'] = created ? 'created' : 'updated';
+  if (!created && workNote && Object.keys(fields).length === 0) kind = 'note';
+
+  return [
+    {
+      eventId: eventIdOf(request, p, sysId, updatedOn),
+      externalId: sysId,
+      externalKey: number,
+      kind,
+      fields: created ? all : fields,
+      note: workNote ? { text: workNote, author: actor } : undefined,
+      occurredAt,
+      actor,
+      ticket,
+    },
+  ];
+}
