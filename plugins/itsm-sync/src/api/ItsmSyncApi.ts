@@ -1,0 +1,45 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type {
+  ConflictResolution,
+  ConflictResponse,
+  ConnectorInfoResponse,
+  DlqEntryResponse,
+  IncidentResponse,
+  IntegrationResponse,
+  ManualSyncResponse,
+  SyncStatusResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+
+/** A conflict with the incident and integration it belongs to (GET /v1/conflicts/{id}). @public */
+export interface ConflictDetails extends ConflictResponse {
+  incident: { id: string; title: string; severity: string; status: string } | null;
+  integration: { id: string; name: string; integration_type: string } | null;
+}
+
+/** Filters of GET /v1/conflicts. @public */
+export interface ConflictQuery {
+  status?: 'pending' | 'resolved';
+  integration?: string;
+}
+
+/** What the frontend needs from the itsm-sync backend plugin's REST API. @public */
+export interface ItsmSyncApi {
+  listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]>;
+  listIntegrations(): Promise<IntegrationResponse[]>;
+  getSyncStatus(integration: string): Promise<SyncStatusResponse>;
+  listConnectors(): Promise<ConnectorInfoResponse[]>;
+  listConflicts(query?: ConflictQuery): Promise<ConflictResponse[]>;
+  getConflict(id: string): Promise<ConflictDetails>;
+  resolveConflict(id: string, resolution: ConflictResolution): Promise<ConflictResponse>;
+  listDlq(integration: string): Promise<DlqEntryResponse[]>;
+  retryDlqEntry(integration: string, entryId: string): Promise<DlqEntryResponse>;
+  discardDlqEntry(integration: string, entryId: string): Promise<DlqEntryResponse>;
+  /**
+   * "Sync with ITSM" (spec 004). Inside the cooldown it rejects with a
+   * {@link ManualSyncCooldownError} that says when the next sync is allowed.
+   */
+  syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse>;
+}
+
+/** @public */
+export const itsmSyncApiRef = createApiRef<ItsmSyncApi>({ id: 'plugin.itsm-sync.api' });

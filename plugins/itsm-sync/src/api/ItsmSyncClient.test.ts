@@ -1,0 +1,130 @@
+/**
+ * @jest-environment node
+ */
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ItsmSyncClient } from './ItsmSyncClient';
+import { ItsmSyncRequestError, ManualSyncCooldownError } from './errors';
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+
+/** A real HTTP server on loopback that records requests and answers with the route's handler. */
+async function startBackend(routes: Record<string, Handler>) {
+  const calls: { method: string; url: string; body: string }[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', chunk => (body += chunk));
+    req.on('end', () => {
+      calls.push({ method: req.method!, url: req.url!, body });
+      const handler = routes[`${req.method} ${req.url}`];
+      if (!handler) {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { name: 'NotFoundError', message: `no route ${req.url}` }, response: { statusCode: 404 } }));
+        return;
+      }
+      handler(req, body, res);
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const client = new ItsmSyncClient({
+    discoveryApi: { getBaseUrl: async id => `http://127.0.0.1:${port}/api/${id}` },
+    fetchApi: { fetch: (input, init) => fetch(input as any, init) },
+  });
+  return { client, calls, close: () => new Promise(resolve => server.close(resolve)) };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Handler {
+  return (_req, _body, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+}
+
+describe('ItsmSyncClient', () => {
+  let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
+  afterEach(async () => {
+    await backend?.close();
+    backend = undefined;
+  });
+
+  it('lists an entity’s incidents under the itsm-sync plugin id, with the ref URL-encoded', async () => {
+    backend = await startBackend({
+      'GET /api/itsm-sync/v1/incidents?entity_ref=component%3Adefault%2Fpayments': json(200, {
+        items: [{ id: 'inc-1', title: 'Payments down', links: [] }],
+      }),
+    });
+    const incidents = await backend.client.listIncidentsForEntity('component:default/payments');
+    expect(incidents.map(i => i.title)).toEqual(['Payments down']);
+  });
+
+  it('posts the chosen resolution as JSON when resolving a conflict', async () => {
+    backend = await startBackend({
+      'POST /api/itsm-sync/v1/conflicts/c-1/resolve': (_req, body, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ id: 'c-1', status: 'resolved', resolution: JSON.parse(body).resolution }));
+      },
+    });
+    const resolved = await backend.client.resolveConflict('c-1', 'use-external');
+    expect(resolved.resolution).toBe('use-external');
+    expect(backend.calls[0].body).toBe('{"resolution":"use-external"}');
+  });
+
+  it('passes filters to the conflicts list and uses the DLQ action routes', async () => {
+    backend = await startBackend({
+      'GET /api/itsm-sync/v1/conflicts?status=pending&integration=prod-snow': json(200, { items: [] }),
+      'POST /api/itsm-sync/v1/integrations/prod-snow/dlq/e%201/retry': json(200, { id: 'e 1', state: 'retried' }),
+      'POST /api/itsm-sync/v1/integrations/prod-snow/dlq/e2/discard': json(200, { id: 'e2', state: 'discarded' }),
+    });
+    await expect(backend.client.listConflicts({ status: 'pending', integration: 'prod-snow' })).resolves.toEqual([]);
+    await expect(backend.client.retryDlqEntry('prod-snow', 'e 1')).resolves.toMatchObject({ state: 'retried' });
+    await expect(backend.client.discardDlqEntry('prod-snow', 'e2')).resolves.toMatchObject({ state: 'discarded' });
+  });
+
+  it('surfaces the backend’s error message', async () => {
+    backend = await startBackend({
+      'GET /api/itsm-sync/v1/integrations/nope/sync-status': json(404, {
+        error: { name: 'NotFoundError', message: "No integration 'nope'" },
+        response: { statusCode: 404 },
+      }),
+    });
+    const failure = backend.client.getSyncStatus('nope');
+    await expect(failure).rejects.toBeInstanceOf(ItsmSyncRequestError);
+    await expect(failure).rejects.toThrow("No integration 'nope'");
+  });
+
+  it('turns a 429 on manual sync into a cooldown error with the end of the cooldown', async () => {
+    const cooldownUntil = '2030-01-01T10:10:00.000Z';
+    backend = await startBackend({
+      'POST /api/itsm-sync/v1/integrations/i-1/incidents/inc-1/sync': json(
+        429,
+        {
+          error: { name: 'TooManyRequests', message: 'Manual sync is cooling down' },
+          response: { statusCode: 429 },
+          retry_after_seconds: 600,
+          cooldown_until: cooldownUntil,
+        },
+        { 'Retry-After': '600' },
+      ),
+    });
+    const error = await backend.client.syncIncident('i-1', 'inc-1').catch(e => e);
+    expect(error).toBeInstanceOf(ManualSyncCooldownError);
+    expect(error.message).toBe('Manual sync is cooling down');
+    expect(error.cooldownUntil.toISOString()).toBe(cooldownUntil);
+  });
+
+  it('falls back to retry_after_seconds when the 429 body has no cooldown_until', async () => {
+    backend = await startBackend({
+      'POST /api/itsm-sync/v1/integrations/i-1/incidents/inc-1/sync': json(429, {
+        error: { name: 'TooManyRequests', message: 'wait' },
+        response: { statusCode: 429 },
+        retry_after_seconds: 120,
+      }),
+    });
+    const before = Date.now();
+    const error: ManualSyncCooldownError = await backend.client.syncIncident('i-1', 'inc-1').catch(e => e);
+    const left = error.cooldownUntil.getTime() - before;
+    expect(left).toBeGreaterThanOrEqual(119_000);
+    expect(left).toBeLessThanOrEqual(121_000);
+  });
+});
