@@ -1,1 +1,6 @@
-export {};
+/**
+ * The `im` command line of the ITSM Sync Hub.
+ *
+ * @packageDocumentation
+ */
+export { run } from './run';

@@ -1,0 +1,168 @@
+import { Command, Option } from 'commander';
+import {
+  DLQ_STATES,
+  type DlqEntryResponse,
+  type IncidentLinkResponse,
+  type IntegrationResponse,
+  type SyncStatusResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { integrationPath } from '../client';
+import { action, withConnectionOptions, type Runtime } from '../context';
+import { EXIT_FAILURE } from '../errors';
+import { json, listTable } from '../output';
+import { dlqView, integrationView, linksView, syncStatusView } from '../views';
+
+interface ConnectionTestResult {
+  ok: boolean;
+  message: string;
+  integration_id: string;
+  duration_ms: number;
+}
+
+/** `im integration list|get|test|sync-status|links|dlq|dlq-retry|dlq-discard`. */
+export function addIntegrationReadCommands(integration: Command, runtime: Runtime) {
+  withConnectionOptions(integration.command('list').description('list integrations')).action(
+    action(runtime, async ({ api, format, output }) => {
+      const { items } = await api.json<{ items: IntegrationResponse[] }>('/v1/integrations', { what: 'list integrations' });
+      if (format === 'json') return output.out(json(items));
+      output.out(
+        listTable(items, [
+          ['id', i => i.id],
+          ['name', i => i.name],
+          ['type', i => i.integration_type],
+          ['direction', i => i.sync_direction],
+          ['enabled', i => i.enabled],
+          ['base url', i => i.base_url],
+        ]),
+      );
+    }),
+  );
+
+  withConnectionOptions(
+    integration.command('get').description('show an integration').argument('<integration>', 'id or name'),
+  ).action(
+    action(runtime, async ({ api, format, output }, [ref]) => {
+      const result = await api.json<IntegrationResponse>(integrationPath(ref), { what: `get integration '${ref}'` });
+      output.out(format === 'json' ? json(result) : integrationView(result));
+    }),
+  );
+
+  withConnectionOptions(
+    integration
+      .command('test')
+      .description('check connectivity to the external system (exit 1 when it fails)')
+      .argument('<integration>', 'id or name'),
+  ).action(
+    action(runtime, async ({ api, format, output }, [ref]) => {
+      const result = await api.json<ConnectionTestResult>(integrationPath(ref, '/test'), {
+        method: 'POST',
+        what: `test integration '${ref}'`,
+      });
+      if (format === 'json') output.out(json(result));
+      else output.out(`${result.ok ? 'OK' : 'FAILED'}: ${result.message} (${result.duration_ms} ms)`);
+      return result.ok ? undefined : EXIT_FAILURE;
+    }),
+  );
+
+  withConnectionOptions(
+    integration
+      .command('sync-status')
+      .description('health and sync metrics of an integration')
+      .argument('<integration>', 'id or name'),
+  ).action(
+    action(runtime, async ({ api, format, output }, [ref]) => {
+      const result = await api.json<SyncStatusResponse>(integrationPath(ref, '/sync-status'), {
+        what: `get the sync status of '${ref}'`,
+      });
+      output.out(format === 'json' ? json(result) : syncStatusView(result));
+    }),
+  );
+
+  withConnectionOptions(
+    integration
+      .command('links')
+      .description('platform incidents linked to external tickets')
+      .argument('<integration>', 'id or name'),
+  ).action(
+    action(runtime, async ({ api, format, output }, [ref]) => {
+      // The API pages; a person or a script wants every link.
+      const items: IncidentLinkResponse[] = [];
+      let after: string | undefined;
+      do {
+        const page = await api.json<{ items: IncidentLinkResponse[]; next: string | null }>(
+          integrationPath(ref, '/links'),
+          { query: { after }, what: `list the links of '${ref}'` },
+        );
+        items.push(...page.items);
+        after = page.next ?? undefined;
+      } while (after);
+      output.out(format === 'json' ? json(items) : items.length ? linksView(items) : 'No linked incidents.');
+    }),
+  );
+
+  withConnectionOptions(
+    integration
+      .command('dlq')
+      .description('dead-letter queue entries of an integration')
+      .argument('<integration>', 'id or name')
+      .addOption(new Option('--state <state>', 'only entries in this state').choices(DLQ_STATES)),
+  ).action(
+    action<{ state?: string }>(runtime, async ({ api, format, output }, [ref], opts) => {
+      const { items } = await api.json<{ items: DlqEntryResponse[] }>(integrationPath(ref, '/dlq'), {
+        query: { state: opts.state },
+        what: `list the DLQ of '${ref}'`,
+      });
+      output.out(format === 'json' ? json(items) : items.length ? dlqView(items) : 'The dead-letter queue is empty.');
+    }),
+  );
+
+  for (const [verb, done] of [
+    ['retry', 'Queued for retry'],
+    ['discard', 'Discarded'],
+  ] as const) {
+    withConnectionOptions(
+      integration
+        .command(`dlq-${verb}`)
+        .description(`${verb} a dead-letter queue entry`)
+        .argument('<integration>', 'id or name')
+        .argument('<entry>', 'DLQ entry id'),
+    ).action(
+      action(runtime, async ({ api, format, output }, [ref, entry]) => {
+        const result = await api.json<DlqEntryResponse>(
+          integrationPath(ref, `/dlq/${encodeURIComponent(entry)}/${verb}`),
+          { method: 'POST', what: `${verb} DLQ entry '${entry}' of '${ref}'` },
+        );
+        if (format === 'json') return output.out(json(result));
+        output.out(`${done}: DLQ entry ${result.id} (incident ${result.incident_id}, now ${result.state})`);
+      }),
+    );
+  }
+
+  withConnectionOptions(
+    integration
+      .command('oncall')
+      .description('who is on call now for a schedule (PagerDuty)')
+      .argument('<integration>', 'id or name')
+      .requiredOption('--schedule-id <id>', 'the schedule to look up'),
+  ).action(
+    action<{ scheduleId: string }>(runtime, async ({ api, format, output }, [ref], opts) => {
+      const result = await api.json<unknown>(integrationPath(ref, '/oncall'), {
+        query: { schedule_id: opts.scheduleId },
+        what: `look up on-call for schedule '${opts.scheduleId}' on '${ref}'`,
+      });
+      if (format === 'json') return output.out(json(result));
+      const items = (Array.isArray(result) ? result : (result as { items?: unknown[] })?.items) ?? [];
+      if (!items.length) return output.out(`Nobody is on call for schedule ${opts.scheduleId}.`);
+      output.out(
+        listTable(items as Array<Record<string, unknown>>, [
+          ['user', e => e.user],
+          ['email', e => e.email],
+          ['level', e => e.escalation_level ?? e.escalationLevel],
+          ['escalation policy', e => e.escalation_policy ?? e.escalationPolicy],
+          ['start', e => e.start],
+          ['end', e => e.end],
+        ]),
+      );
+    }),
+  );
+}

@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import { type IntegrationResponse, type ServiceMappingRequest } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { integrationPath } from '../client';
+import { action, withConnectionOptions, type Runtime } from '../context';
+import { UsageError } from '../errors';
+import { json, listTable } from '../output';
+
+/** Reads the stored mappings, tolerating a missing or malformed list. */
+function mappingsOf(integration: IntegrationResponse): ServiceMappingRequest[] {
+  const list = integration.settings?.service_mappings;
+  return Array.isArray(list) ? (list as ServiceMappingRequest[]) : [];
+}
+
+/** `im integration service-mapping add` (spec 002): PagerDuty service -> incident type. */
+export function addServiceMappingCommands(integration: Command, runtime: Runtime) {
+  const group = integration.command('service-mapping').description('map PagerDuty services to incident types');
+
+  withConnectionOptions(
+    group
+      .command('add')
+      .description('map a PagerDuty service to an incident type (replaces that service\'s mapping)')
+      .argument('<integration>', 'id or name')
+      .requiredOption('--pd-service <id>', 'PagerDuty service id, e.g. P123ABC')
+      .requiredOption('--incident-type <type>', 'incident type, e.g. infrastructure'),
+  ).action(
+    action<{ pdService: string; incidentType: string }>(runtime, async ({ api, format, output }, [ref], opts) => {
+      const mapping = { pd_service: opts.pdService.trim(), incident_type: opts.incidentType.trim() };
+      if (!mapping.pd_service || !mapping.incident_type) {
+        throw new UsageError('--pd-service and --incident-type must not be empty');
+      }
+      const current = await api.json<IntegrationResponse>(integrationPath(ref), { what: `get integration '${ref}'` });
+      // One mapping per service: a new one replaces the old, the rest are kept.
+      const service_mappings = [...mappingsOf(current).filter(m => m.pd_service !== mapping.pd_service), mapping];
+      const updated = await api.json<IntegrationResponse>(integrationPath(current.id), {
+        method: 'PATCH',
+        body: { settings: { service_mappings } },
+        what: `save the service mapping on '${ref}'`,
+      });
+      if (format === 'json') return output.out(json(mappingsOf(updated)));
+      output.out(`Mapped PagerDuty service ${mapping.pd_service} to incident type '${mapping.incident_type}'`);
+      output.out(
+        listTable(mappingsOf(updated), [
+          ['pd service', m => m.pd_service],
+          ['incident type', m => m.incident_type],
+        ]),
+      );
+    }),
+  );
+
+  withConnectionOptions(
+    group.command('list').description('list the service mappings').argument('<integration>', 'id or name'),
+  ).action(
+    action(runtime, async ({ api, format, output }, [ref]) => {
+      const current = await api.json<IntegrationResponse>(integrationPath(ref), { what: `get integration '${ref}'` });
+      const mappings = mappingsOf(current);
+      if (format === 'json') return output.out(json(mappings));
+      output.out(
+        mappings.length
+          ? listTable(mappings, [
+              ['pd service', m => m.pd_service],
+              ['incident type', m => m.incident_type],
+            ])
+          : 'No service mappings.',
+      );
+    }),
+  );
+}

@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { addConfigureCommand } from './commands/configure';
+import { addConflictCommands } from './commands/conflict';
+import { addFieldOwnershipCommands } from './commands/fieldOwnership';
+import { addIntegrationReadCommands } from './commands/integration';
+import { addReconcileCommands } from './commands/reconcile';
+import { addServiceMappingCommands } from './commands/serviceMapping';
+import { formatOption, type Runtime } from './context';
+
+/** The whole `im` command tree. */
+export function buildProgram(runtime: Runtime): Command {
+  const program = new Command('im');
+  program
+    .description('ITSM Sync Hub command line: a client of the itsm-sync REST API')
+    // Usage errors throw instead of exiting, so `run` can map them to exit code 2.
+    .exitOverride()
+    .configureOutput({
+      writeOut: text => runtime.output.out(text),
+      writeErr: text => runtime.output.err(text),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    // Options before a subcommand belong to `im`; this lets `im --token X integration
+    // configure ... --token <vendor token>` tell the two tokens apart.
+    .enablePositionalOptions()
+    .option('--url <url>', 'backend URL (env IM_URL, config file; default http://localhost:7007)')
+    .option('--token <token>', 'API token sent as Authorization: Bearer (env IM_TOKEN, config file)')
+    .addOption(formatOption());
+
+  const integration = program.command('integration').description('configure and inspect integrations');
+  integration.enablePositionalOptions();
+  addConfigureCommand(integration, runtime);
+  addIntegrationReadCommands(integration, runtime);
+  addFieldOwnershipCommands(integration, runtime);
+  addReconcileCommands(integration, runtime);
+  addServiceMappingCommands(integration, runtime);
+  addConflictCommands(program, runtime);
+  return program;
+}
