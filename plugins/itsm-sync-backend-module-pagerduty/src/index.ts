@@ -1,1 +1,10 @@
-export {};
+/**
+ * The PagerDuty connector module of the ITSM Sync Hub: REST API v2 outbound,
+ * Webhooks v3 inbound.
+ *
+ * @packageDocumentation
+ */
+export { itsmSyncModulePagerDuty as default } from './module';
+export { createPagerDutyConnector } from './connector/PagerDutyConnector';
+export { parseSettings as parsePagerDutySettings } from './connector/settings';
+export type { PagerDutySettings, ServiceMapping } from './connector/settings';

@@ -1,0 +1,271 @@
+import {
+  ConnectorError,
+  type ConnectorContext,
+  type ExternalTicket,
+  type ItsmConnector,
+  type NormalizedChange,
+  type OncallEntry,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { SEVERITY_MAPPING, priorityNameForSeverity, urgencyForSeverity } from '../mapping/severity';
+import { serviceForIncident } from '../mapping/services';
+import { STATUS_MAPPING } from '../mapping/status';
+import { firstAssignee, ticketFromIncident } from '../mapping/ticket';
+import { assigneeNeeded, changeFromEvent, parseEnvelope } from '../mapping/webhookEvent';
+import { orUndefinedOn404, pagerDutyClient } from './client';
+import { PagerDutyDirectory } from './directory';
+import { updateBody } from './incidentBody';
+import { parseSettings } from './settings';
+import type { PdIncidentObject, PdPage, PdReference, PdUserObject } from './types';
+import { verifyPagerDutyWebhook } from './verifyWebhook';
+
+const PAGE_LIMIT = 100;
+const SCHEDULE_ID = /^[A-Z0-9]{2,32}$/;
+
+/** The PagerDuty REST API v2 + Webhooks v3 connector. */
+export function createPagerDutyConnector(): ItsmConnector {
+  const directory = new PagerDutyDirectory();
+
+  const toTicket = async (ctx: ConnectorContext, incident: PdIncidentObject): Promise<ExternalTicket> => {
+    const assignee = firstAssignee(incident);
+    const email = assignee ? await directory.emailForUser(ctx, assignee) : undefined;
+    return ticketFromIncident(incident, email);
+  };
+
+  const fetchIncident = async (ctx: ConnectorContext, id: string) => {
+    const found = await orUndefinedOn404(
+      pagerDutyClient(ctx).request<{ incident: PdIncidentObject }>({
+        path: `/incidents/${encodeURIComponent(id)}`,
+        signal: ctx.signal,
+      }),
+    );
+    return found?.body?.incident;
+  };
+
+  const connector: ItsmConnector = {
+    type: 'pagerduty',
+    displayName: 'PagerDuty',
+    capabilities: { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: true },
+    fields: ['title', 'description', 'severity', 'status', 'assigned_to', 'escalation_policy', 'notes'],
+    // Spec 000 "Default Ownership Rules" for PagerDuty.
+    defaultFieldOwnership: [
+      { field: 'title', owner: 'platform', priority: 10 },
+      { field: 'description', owner: 'platform', priority: 10 },
+      { field: 'escalation_policy', owner: 'external', priority: 5 },
+      { field: 'assigned_to', owner: 'external', priority: 5 },
+    ],
+    mappings: {
+      fields: [
+        { platform: 'title', external: 'title' },
+        { platform: 'description', external: 'body.details (later changes as notes)' },
+        { platform: 'severity', external: 'urgency + priority' },
+        { platform: 'status', external: 'status' },
+        { platform: 'assigned_to', external: 'assignments[0].assignee (by email)' },
+        { platform: 'escalation_policy', external: 'escalation_policy.id' },
+      ],
+      status: STATUS_MAPPING,
+      severity: SEVERITY_MAPPING,
+    },
+    webhookAuth: 'HMAC-SHA256 (X-PagerDuty-Signature v1=, Webhooks v3)',
+    credentialKeys: [['token']],
+
+    validateSettings(settings) {
+      parseSettings(settings);
+    },
+
+    async testConnection(ctx) {
+      try {
+        await pagerDutyClient(ctx).request({ path: '/abilities', signal: ctx.signal });
+        const { fromEmail } = parseSettings(ctx.integration.settings);
+        if (!fromEmail) {
+          return { ok: false, message: 'Reached PagerDuty, but settings.from_email is not set (needed as the From header on writes)' };
+        }
+        if (!(await directory.userIdForEmail(ctx, fromEmail))) {
+          return { ok: false, message: `Reached PagerDuty, but no PagerDuty user has the from_email "${fromEmail}"` };
+        }
+        return { ok: true, message: `Reached PagerDuty; writes are made as ${fromEmail}` };
+      } catch (error) {
+        return { ok: false, message: (error as Error).message };
+      }
+    },
+
+    async createTicket(ctx, { incident, dedupKey }) {
+      const settings = parseSettings(ctx.integration.settings);
+      const serviceId = serviceForIncident(settings, incident);
+      if (!serviceId) {
+        throw new ConnectorError({
+          message: 'PagerDuty needs a service: set settings.default_service_id or add a service mapping',
+          kind: 'permanent',
+        });
+      }
+      const body: Record<string, unknown> = {
+        type: 'incident',
+        title: incident.title,
+        service: { id: serviceId, type: 'service_reference' },
+        urgency: urgencyForSeverity(incident.severity),
+        // The hub's dedup key: a retried create finds (or is refused in favour of) the first.
+        incident_key: dedupKey,
+        body: { type: 'incident_body', details: incident.description },
+      };
+      const priorityId = await directory.priorityId(ctx, priorityNameForSeverity(incident.severity));
+      if (priorityId) body.priority = { id: priorityId, type: 'priority_reference' };
+      if (incident.escalation_policy) {
+        body.escalation_policy = { id: incident.escalation_policy, type: 'escalation_policy_reference' };
+      }
+      if (incident.assigned_to) {
+        const id = await directory.userIdForEmail(ctx, incident.assigned_to);
+        if (id) body.assignments = [{ assignee: { id, type: 'user_reference' } }];
+        else ctx.logger.warn('PagerDuty has no user with the incident assignee email; PagerDuty assigns by escalation policy', { integration: ctx.integration.id });
+      }
+      let created: PdIncidentObject;
+      try {
+        const res = await pagerDutyClient(ctx, { write: true }).request<{ incident: PdIncidentObject }>({
+          method: 'POST',
+          path: '/incidents',
+          body: { incident: body },
+          signal: ctx.signal,
+        });
+        created = res.body.incident;
+      } catch (error) {
+        // PagerDuty refuses a second open incident with the same key: that one is ours.
+        if (error instanceof ConnectorError && error.status === 400 && /dedup key/i.test(error.body ?? '')) {
+          const existing = await connector.findTicketByDedupKey(ctx, dedupKey);
+          if (existing) return existing;
+        }
+        throw error;
+      }
+      if (incident.status !== 'open') {
+        const updated = await connector.updateTicket(ctx, {
+          externalId: created.id,
+          changes: { status: incident.status },
+          incident,
+        });
+        if (updated) return updated;
+      }
+      return toTicket(ctx, created);
+    },
+
+    async findTicketByDedupKey(ctx, dedupKey) {
+      const { body } = await pagerDutyClient(ctx).request<{ incidents: PdIncidentObject[] }>({
+        path: '/incidents',
+        query: { incident_key: dedupKey, date_range: 'all', limit: PAGE_LIMIT },
+        signal: ctx.signal,
+      });
+      const matches = (body?.incidents ?? []).filter(i => i.incident_key === dedupKey);
+      // Prefer the open one: a resolved namesake may be an earlier life of the same key.
+      const best = matches.find(i => i.status !== 'resolved') ?? matches[matches.length - 1];
+      return best ? toTicket(ctx, best) : undefined;
+    },
+
+    async updateTicket(ctx, { externalId, changes }) {
+      const { incident, descriptionNote } = await updateBody(ctx, directory, changes);
+      let result: ExternalTicket | undefined;
+      if (incident) {
+        const { body } = await pagerDutyClient(ctx, { write: true }).request<{ incident: PdIncidentObject }>({
+          method: 'PUT',
+          path: `/incidents/${encodeURIComponent(externalId)}`,
+          body: { incident },
+          signal: ctx.signal,
+        });
+        result = await toTicket(ctx, body.incident);
+      }
+      if (descriptionNote) await connector.addNote(ctx, externalId, { text: descriptionNote });
+      return result;
+    },
+
+    async addNote(ctx, externalId, note) {
+      await pagerDutyClient(ctx, { write: true }).request({
+        method: 'POST',
+        path: `/incidents/${encodeURIComponent(externalId)}/notes`,
+        body: { note: { content: note.author ? `${note.text}\n— ${note.author}` : note.text } },
+        signal: ctx.signal,
+      });
+    },
+
+    async fetchTicket(ctx, externalId) {
+      const incident = await fetchIncident(ctx, externalId);
+      return incident ? toTicket(ctx, incident) : undefined;
+    },
+
+    async fetchTickets(ctx, externalIds) {
+      // PagerDuty lists cannot filter by id: fetch a few at a time.
+      const tickets: ExternalTicket[] = [];
+      for (let i = 0; i < externalIds.length; i += 4) {
+        const batch = await Promise.all(externalIds.slice(i, i + 4).map(id => connector.fetchTicket(ctx, id)));
+        for (const t of batch) if (t) tickets.push(t);
+      }
+      return tickets;
+    },
+
+    async listChangedSince(ctx, since, cursor) {
+      // The cursor fixes `until`, so pages of one listing see one range.
+      const [offsetText, until] = cursor ? cursor.split('|') : ['0', new Date().toISOString()];
+      const offset = Number(offsetText) || 0;
+      const { body } = await pagerDutyClient(ctx).request<PdPage & { incidents: PdIncidentObject[] }>({
+        path: '/incidents',
+        query: { since: since.toISOString(), until, offset, limit: PAGE_LIMIT, sort_by: 'created_at:asc' },
+        signal: ctx.signal,
+      });
+      const incidents = body?.incidents ?? [];
+      const tickets: ExternalTicket[] = [];
+      for (const incident of incidents) tickets.push(await toTicket(ctx, incident));
+      return {
+        tickets,
+        nextCursor: body?.more && incidents.length ? `${offset + incidents.length}|${until}` : undefined,
+      };
+    },
+
+    async verifyWebhook(ctx, request) {
+      return verifyPagerDutyWebhook(ctx.integration.webhookSecrets, request);
+    },
+
+    async parseWebhook(ctx, request) {
+      const event = parseEnvelope(request.rawBody);
+      const settings = parseSettings(ctx.integration.settings);
+      const assignee = assigneeNeeded(event);
+      const assigneeEmail = assignee ? await directory.emailForUser(ctx, assignee) : undefined;
+      const change: NormalizedChange | undefined = changeFromEvent(event, {
+        syncEscalations: settings.syncEscalations,
+        assigneeEmail,
+      });
+      return change ? [change] : [];
+    },
+
+    async listOncall(ctx, scheduleId) {
+      if (!SCHEDULE_ID.test(scheduleId)) {
+        throw new Error(`"${scheduleId}" is not a PagerDuty schedule id (such as PABC123)`);
+      }
+      const entries: OncallEntry[] = [];
+      for (let offset = 0; ; ) {
+        const { body } = await pagerDutyClient(ctx).request<
+          PdPage & {
+            oncalls: Array<{
+              user: PdUserObject;
+              escalation_level: number;
+              escalation_policy?: PdReference;
+              start: string | null;
+              end: string | null;
+            }>;
+          }
+        >({
+          path: `/oncalls?schedule_ids[]=${encodeURIComponent(scheduleId)}&include[]=users`,
+          query: { limit: PAGE_LIMIT, offset },
+          signal: ctx.signal,
+        });
+        const list = body?.oncalls ?? [];
+        for (const o of list) {
+          entries.push({
+            user: o.user.name ?? o.user.summary ?? o.user.id,
+            email: o.user.email,
+            escalationLevel: o.escalation_level,
+            escalationPolicy: o.escalation_policy?.summary ?? o.escalation_policy?.id,
+            start: o.start ?? null,
+            end: o.end ?? null,
+          });
+        }
+        if (!body?.more || !list.length) return entries.sort((a, b) => a.escalationLevel - b.escalationLevel);
+        offset += list.length;
+      }
+    },
+  };
+  return connector;
+}

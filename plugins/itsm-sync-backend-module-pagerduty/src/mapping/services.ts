@@ -1,0 +1,26 @@
+import type { PagerDutySettings } from '../connector/settings';
+
+/**
+ * The PagerDuty service a new incident opens on: the service mapped to the incident's
+ * type (spec 002 `service-mapping add`), else the default service, else the first mapping.
+ * The platform keeps no separate incident type, so the type is matched against the
+ * incident's catalog entity (the full ref or its name, e.g. `infrastructure`).
+ */
+export function serviceForIncident(
+  settings: PagerDutySettings,
+  incident: { entity_ref: string | null; incident_type?: string | null },
+): string | undefined {
+  const candidates = new Set<string>();
+  if (incident.incident_type) candidates.add(incident.incident_type.toLowerCase());
+  if (incident.entity_ref) {
+    candidates.add(incident.entity_ref.toLowerCase());
+    candidates.add(incident.entity_ref.replace(/^.*[:/]/, '').toLowerCase());
+  }
+  const mapped = settings.serviceMappings.find(m => candidates.has(m.incident_type.toLowerCase()));
+  return mapped?.pd_service ?? settings.defaultServiceId ?? settings.serviceMappings[0]?.pd_service;
+}
+
+/** The incident type a PagerDuty service maps to, for incidents triggered in PagerDuty. */
+export function incidentTypeForService(settings: PagerDutySettings, serviceId: string | undefined): string | undefined {
+  return serviceId ? settings.serviceMappings.find(m => m.pd_service === serviceId)?.incident_type : undefined;
+}

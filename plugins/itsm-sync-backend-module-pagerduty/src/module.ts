@@ -1,0 +1,17 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { createPagerDutyConnector } from './connector/PagerDutyConnector';
+
+/** Adds the PagerDuty connector to the itsm-sync plugin. @public */
+export const itsmSyncModulePagerDuty = createBackendModule({
+  pluginId: 'itsm-sync',
+  moduleId: 'pagerduty',
+  register(env) {
+    env.registerInit({
+      deps: { connectors: itsmConnectorsExtensionPoint },
+      async init({ connectors }) {
+        connectors.addConnector(createPagerDutyConnector());
+      },
+    });
+  },
+});
