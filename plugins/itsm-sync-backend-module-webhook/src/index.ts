@@ -1,1 +1,9 @@
-export {};
+/**
+ * The generic templated ITSM webhook connector for itsm-sync (spec 004).
+ *
+ * @packageDocumentation
+ */
+export { itsmSyncModuleWebhook as default } from './module';
+export { createWebhookConnector, ITSM_WEBHOOK_TYPE } from './connector/WebhookConnector';
+export { parseWebhookSettings, KNOWN_SETTINGS } from './settings/webhookSettings';
+export type { WebhookSettings } from './settings/webhookSettings';

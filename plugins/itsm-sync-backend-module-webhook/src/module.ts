@@ -1,0 +1,20 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { createWebhookConnector } from './connector/WebhookConnector';
+
+/**
+ * Adds the generic templated ITSM webhook connector (`itsm-webhook`, spec 004) to itsm-sync.
+ * @public
+ */
+export const itsmSyncModuleWebhook = createBackendModule({
+  pluginId: 'itsm-sync',
+  moduleId: 'webhook',
+  register(reg) {
+    reg.registerInit({
+      deps: { connectors: itsmConnectorsExtensionPoint },
+      async init({ connectors }) {
+        connectors.addConnector(createWebhookConnector());
+      },
+    });
+  },
+});
