@@ -1,12 +1,15 @@
 import type { Knex } from 'knex';
+import { CallbackTokenRepository } from './CallbackTokenRepository';
 import { ConflictRepository } from './ConflictRepository';
 import { DeliveryRepository } from './DeliveryRepository';
 import { DlqRepository } from './DlqRepository';
 import { IncidentRepository } from './IncidentRepository';
 import { IntegrationRepository } from './IntegrationRepository';
 import { LinkRepository } from './LinkRepository';
+import { ManualSyncRepository } from './ManualSyncRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
+import { ReconcileRepository } from './ReconcileRepository';
 
 /** Every repository over one database; `transaction` gives the same set bound to a transaction. */
 export class SyncStore {
@@ -18,6 +21,9 @@ export class SyncStore {
   readonly conflicts: ConflictRepository;
   readonly deliveries: DeliveryRepository;
   readonly metrics: MetricsRepository;
+  readonly callbackTokens: CallbackTokenRepository;
+  readonly manualSync: ManualSyncRepository;
+  readonly reconcile: ReconcileRepository;
 
   constructor(readonly db: Knex) {
     this.integrations = new IntegrationRepository(db);
@@ -28,6 +34,9 @@ export class SyncStore {
     this.conflicts = new ConflictRepository(db);
     this.deliveries = new DeliveryRepository(db);
     this.metrics = new MetricsRepository(db);
+    this.callbackTokens = new CallbackTokenRepository(db);
+    this.manualSync = new ManualSyncRepository(db);
+    this.reconcile = new ReconcileRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore, tx: Knex.Transaction) => Promise<T>): Promise<T> {
