@@ -1,0 +1,6 @@
+import { runConnectorConformanceTests } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { startJiraHarness } from '../__tests__/harness';
+import { createJiraConnector } from './JiraConnector';
+
+// Admin webhooks (HMAC over the body): the kit's tampered-body check needs a body signature.
+runConnectorConformanceTests({ connector: createJiraConnector(), harness: () => startJiraHarness('hmac') });

@@ -1,0 +1,2 @@
+export { createJiraConnector } from './JiraConnector';
+export { readSettings as readJiraSettings, type JiraSettings } from './settings';

@@ -1,0 +1,20 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { createJiraConnector } from './connector';
+
+/**
+ * Adds the Jira Service Management connector to the itsm-sync plugin.
+ * @public
+ */
+export const itsmSyncModuleJira = createBackendModule({
+  pluginId: 'itsm-sync',
+  moduleId: 'jira',
+  register(reg) {
+    reg.registerInit({
+      deps: { connectors: itsmConnectorsExtensionPoint },
+      async init({ connectors }) {
+        connectors.addConnector(createJiraConnector());
+      },
+    });
+  },
+});
