@@ -37,11 +37,22 @@ export function isConflict(change: InboundFieldChange, windowMs: number): boolea
 /** What the strategy says to do with a conflicting field. */
 export type ConflictOutcome = 'apply-external' | 'keep-platform' | 'queue-for-review';
 
+/** The later change wins; a tie goes to the field's owner, else the platform keeps its value. */
+function lastWriteWins(change: InboundFieldChange, rule: FieldOwnershipRule | undefined): ConflictOutcome {
+  const platformAt = change.platformMark?.at ?? 0;
+  if (change.externalAt > platformAt) return 'apply-external';
+  if (change.externalAt < platformAt) return 'keep-platform';
+  return rule?.owner === 'external' ? 'apply-external' : 'keep-platform';
+}
+
 /**
  * Settles a detected conflict by the integration's strategy.
  * - last-write-wins: the later change wins; a tie goes to the field's owner, else the platform.
  * - ownership-priority: the owner wins. When the platform's value came from another
- *   integration, the higher-priority rule of the two integrations wins.
+ *   integration, the two integrations' rules are weighed: an external owner beats a
+ *   platform owner, and between two external owners the higher priority wins. Where no
+ *   rule gives either side a stronger claim (no rule at all, or equal claims), the
+ *   default strategy, last-write-wins, decides.
  * - manual-review: queued.
  */
 export function settleConflict(options: {
@@ -58,23 +69,27 @@ export function settleConflict(options: {
   switch (strategy) {
     case 'manual-review':
       return 'queue-for-review';
-    case 'last-write-wins': {
-      const platformAt = change.platformMark?.at ?? 0;
-      if (change.externalAt > platformAt) return 'apply-external';
-      if (change.externalAt < platformAt) return 'keep-platform';
-      return rule?.owner === 'external' ? 'apply-external' : 'keep-platform';
-    }
+    case 'last-write-wins':
+      return lastWriteWins(change, rule);
     case 'ownership-priority': {
       const other = options.otherSourceRules
         ? ruleFor(change.field, options.otherSourceRules, options.otherSourceMapField)
         : undefined;
-      if (other && rule) {
-        // Two integrations disagree: the stronger claim on the field wins.
-        if (rule.owner === 'external' && other.owner !== 'external') return 'apply-external';
-        if (other.owner === 'external' && rule.owner !== 'external') return 'keep-platform';
-        return rule.priority > other.priority ? 'apply-external' : 'keep-platform';
+      if (options.otherSourceRules) {
+        // Two integrations disagree: each one's claim is its rule saying "external owns it".
+        const mine = rule?.owner === 'external' ? rule.priority : undefined;
+        const theirs = other?.owner === 'external' ? other.priority : undefined;
+        if (mine !== undefined && (theirs === undefined || mine > theirs)) return 'apply-external';
+        if (theirs !== undefined && (mine === undefined || theirs > mine)) return 'keep-platform';
+        if (mine === undefined && (rule?.owner === 'platform' || other?.owner === 'platform')) {
+          // Neither integration owns the field and a rule gives it to the platform: keep it.
+          return 'keep-platform';
+        }
+        return lastWriteWins(change, undefined);
       }
-      return rule?.owner === 'external' ? 'apply-external' : 'keep-platform';
+      if (rule?.owner === 'external') return 'apply-external';
+      if (rule?.owner === 'platform') return 'keep-platform';
+      return lastWriteWins(change, rule);
     }
     default:
       return 'keep-platform';

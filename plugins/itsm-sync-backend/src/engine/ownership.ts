@@ -9,7 +9,12 @@ export type OwnershipFieldMapper = (ruleField: string) => string | undefined;
 
 const identity: OwnershipFieldMapper = f => f;
 
-/** The rule that governs a platform field, the highest priority one when several do. */
+/**
+ * The rule that governs a platform field, the highest priority one when several do
+ * (Jira's defaults name both `severity` and `priority`). On equal priority a rule that
+ * names the platform field itself beats one that names it through the vendor's word,
+ * so the outcome does not depend on the order the rules were listed in.
+ */
 export function ruleFor(
   platformField: string,
   rules: FieldOwnershipRule[],
@@ -18,7 +23,11 @@ export function ruleFor(
   let best: FieldOwnershipRule | undefined;
   for (const rule of rules) {
     if ((mapField(rule.field) ?? rule.field) !== platformField) continue;
-    if (!best || rule.priority > best.priority) best = rule;
+    const better =
+      !best ||
+      rule.priority > best.priority ||
+      (rule.priority === best.priority && rule.field === platformField && best.field !== platformField);
+    if (better) best = rule;
   }
   return best;
 }
