@@ -1,0 +1,42 @@
+import { Flex, Text } from '@backstage/ui';
+import type { IncidentResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { IncidentLinkRow } from './IncidentLinkRow';
+
+/** An incident with one row per linked external ticket. */
+export function IncidentSection(props: { incident: IncidentResponse }) {
+  const { incident } = props;
+  return (
+    <section aria-label={`Incident ${incident.title}`}>
+      <Flex align="center" gap="2">
+        <Text as="h3" variant="title-x-small">
+          {incident.title}
+        </Text>
+        <Text variant="body-small" color="secondary">
+          {`${incident.severity} · ${incident.status}`}
+        </Text>
+      </Flex>
+      {incident.links.length === 0 ? (
+        <Text as="p" variant="body-small" color="secondary">
+          Not linked to any ITSM ticket yet.
+        </Text>
+      ) : (
+        <table style={{ width: '100%', borderSpacing: '8px 4px' }}>
+          <thead>
+            <tr>
+              <th align="left">Integration</th>
+              <th align="left">Ticket</th>
+              <th align="left">Sync state</th>
+              <th align="left">Last sync</th>
+              <th align="left">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {incident.links.map(link => (
+              <IncidentLinkRow key={link.integration_id} link={link} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

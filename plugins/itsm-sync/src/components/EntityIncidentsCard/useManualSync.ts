@@ -1,0 +1,47 @@
+import { useCallback, useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import type { ManualSyncResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
+import { ManualSyncCooldownError } from '../../api/errors';
+import { useCountdown } from './useCountdown';
+
+/** Spec 004: the button locks for ten minutes after a sync unless the backend says otherwise. */
+export const DEFAULT_COOLDOWN_SECONDS = 600;
+
+/** The "Sync with ITSM" states of spec 004 for one incident on one integration. */
+export type ManualSyncState =
+  | { kind: 'idle' }
+  | { kind: 'in_flight' }
+  | { kind: 'failed'; message: string };
+
+export function useManualSync(integrationId: string, incidentId: string) {
+  const api = useApi(itsmSyncApiRef);
+  const [state, setState] = useState<ManualSyncState>({ kind: 'idle' });
+  const [result, setResult] = useState<ManualSyncResponse>();
+  const [cooldownUntil, setCooldownUntil] = useState<Date>();
+  const secondsLeft = useCountdown(cooldownUntil);
+
+  const sync = useCallback(async () => {
+    setState({ kind: 'in_flight' });
+    try {
+      const response = await api.syncIncident(integrationId, incidentId);
+      setResult(response);
+      setCooldownUntil(cooldownEndOf(response));
+      setState({ kind: 'idle' });
+    } catch (error) {
+      if (error instanceof ManualSyncCooldownError) {
+        setCooldownUntil(error.cooldownUntil);
+        setState({ kind: 'idle' });
+      } else {
+        setState({ kind: 'failed', message: (error as Error).message });
+      }
+    }
+  }, [api, integrationId, incidentId]);
+
+  return { state, result, secondsLeft, coolingDown: secondsLeft > 0, sync };
+}
+
+function cooldownEndOf(response: ManualSyncResponse): Date {
+  const at = new Date(response.cooldown_until);
+  return Number.isNaN(at.getTime()) ? new Date(Date.now() + DEFAULT_COOLDOWN_SECONDS * 1000) : at;
+}

@@ -1,0 +1,143 @@
+import type {
+  ConflictResolution,
+  ConflictResponse,
+  ConnectorInfoResponse,
+  DlqEntryResponse,
+  IncidentResponse,
+  IntegrationResponse,
+  ManualSyncResponse,
+  SyncStatusResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from '../api/ItsmSyncApi';
+import { ItsmSyncRequestError, ManualSyncCooldownError } from '../api/errors';
+
+/**
+ * An in-memory itsm-sync backend for component tests: it keeps state, so resolving a
+ * conflict removes it from the pending list and a second manual sync hits the cooldown,
+ * just like the real routes.
+ */
+export class FakeItsmSyncApi implements ItsmSyncApi {
+  incidents: IncidentResponse[] = [];
+  integrations: IntegrationResponse[] = [];
+  statuses = new Map<string, SyncStatusResponse>();
+  connectors: ConnectorInfoResponse[] = [];
+  conflicts: ConflictDetails[] = [];
+  dlq: DlqEntryResponse[] = [];
+  cooldownSeconds = 600;
+  /** Tickets the next manual sync reports, per integration id. */
+  tickets = new Map<string, { external_id: string; external_key: string | null }>();
+  /** When set, manual syncs wait for `releaseSyncs()` (to observe the in-flight state). */
+  holdSyncs = false;
+  /** When set, the next manual sync fails with this backend message. */
+  failNextSync?: string;
+  readonly calls: string[] = [];
+
+  private readonly lastSync = new Map<string, number>();
+  private readonly held: Array<() => void> = [];
+
+  releaseSyncs() {
+    this.held.splice(0).forEach(release => release());
+  }
+
+  async listIncidentsForEntity(entityRef: string) {
+    this.calls.push(`listIncidentsForEntity ${entityRef}`);
+    return this.incidents.filter(i => i.entity_ref === entityRef);
+  }
+
+  async listIntegrations() {
+    return this.integrations;
+  }
+
+  async getSyncStatus(integration: string) {
+    const status = this.statuses.get(integration);
+    if (!status) throw new ItsmSyncRequestError(`No integration '${integration}'`, 404);
+    return status;
+  }
+
+  async listConnectors() {
+    return this.connectors;
+  }
+
+  async listConflicts(query: ConflictQuery = {}): Promise<ConflictResponse[]> {
+    return this.conflicts
+      .filter(c => !query.status || c.status === query.status)
+      .filter(c => !query.integration || c.integration_id === query.integration)
+      .map(({ incident: _incident, integration: _integration, ...conflict }) => conflict);
+  }
+
+  async getConflict(id: string) {
+    const conflict = this.conflicts.find(c => c.id === id);
+    if (!conflict) throw new ItsmSyncRequestError(`No conflict '${id}'`, 404);
+    return conflict;
+  }
+
+  async resolveConflict(id: string, resolution: ConflictResolution) {
+    this.calls.push(`resolveConflict ${id} ${resolution}`);
+    const conflict = await this.getConflict(id);
+    if (conflict.status !== 'pending') {
+      throw new ItsmSyncRequestError(`Conflict '${id}' is already resolved`, 409);
+    }
+    Object.assign(conflict, {
+      status: 'resolved',
+      resolution,
+      resolved_by: 'user:default/guest',
+      resolved_at: new Date().toISOString(),
+    });
+    return conflict;
+  }
+
+  async listDlq(integration: string) {
+    return this.dlq.filter(e => e.integration_id === integration && e.state === 'failed');
+  }
+
+  async retryDlqEntry(integration: string, entryId: string) {
+    this.calls.push(`retryDlqEntry ${integration} ${entryId}`);
+    return this.settleDlq(integration, entryId, 'retried');
+  }
+
+  async discardDlqEntry(integration: string, entryId: string) {
+    this.calls.push(`discardDlqEntry ${integration} ${entryId}`);
+    return this.settleDlq(integration, entryId, 'discarded');
+  }
+
+  async syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse> {
+    this.calls.push(`syncIncident ${integration} ${incidentId}`);
+    if (this.holdSyncs) await new Promise<void>(resolve => this.held.push(resolve));
+    if (this.failNextSync) {
+      const message = this.failNextSync;
+      this.failNextSync = undefined;
+      throw new ItsmSyncRequestError(message, 502);
+    }
+    const key = `${integration}/${incidentId}`;
+    const last = this.lastSync.get(key);
+    const now = Date.now();
+    if (last !== undefined && now - last < this.cooldownSeconds * 1000) {
+      throw new ManualSyncCooldownError(
+        'Manual sync is cooling down',
+        new Date(last + this.cooldownSeconds * 1000),
+      );
+    }
+    this.lastSync.set(key, now);
+    const ticket = this.tickets.get(integration) ?? { external_id: `ext-${incidentId}`, external_key: null };
+    return {
+      incident_id: incidentId,
+      integration_id: integration,
+      ...ticket,
+      external_url: null,
+      synced_at: new Date(now).toISOString(),
+      cooldown_until: new Date(now + this.cooldownSeconds * 1000).toISOString(),
+    };
+  }
+
+  /** Pretend an earlier manual sync happened `secondsAgo` seconds ago. */
+  markSynced(integration: string, incidentId: string, secondsAgo: number) {
+    this.lastSync.set(`${integration}/${incidentId}`, Date.now() - secondsAgo * 1000);
+  }
+
+  private settleDlq(integration: string, entryId: string, state: 'retried' | 'discarded') {
+    const entry = this.dlq.find(e => e.integration_id === integration && e.id === entryId && e.state === 'failed');
+    if (!entry) throw new ItsmSyncRequestError(`No failed DLQ entry '${entryId}'`, 404);
+    entry.state = state;
+    return entry;
+  }
+}
