@@ -1,15 +1,28 @@
 import express from 'express';
 import Router from 'express-promise-router';
+import type { CallbackTokenService } from '../sync/CallbackTokenService';
+import { systemClock } from '../sync/Clock';
+import { ManualSyncService } from '../sync/ManualSyncService';
+import { addCallbackTokenRoutes } from './callbackTokenRoutes';
 import { addConflictRoutes } from './conflictRoutes';
 import { addConnectorRoutes } from './connectorRoutes';
 import { addIncidentRoutes } from './incidentRoutes';
 import { addIntegrationRoutes } from './integrationRoutes';
+import { addManualSyncRoutes } from './manualSyncRoutes';
+import { addReconcileRoutes } from './reconcileRoutes';
 import type { RouterContext } from './RouterContext';
 import { addSyncRoutes } from './syncRoutes';
 import { addWebhookRoutes } from './webhookRoutes';
 
 /** The REST API of the itsm-sync plugin (base `/api/itsm-sync`). */
-export async function createRouter(ctx: RouterContext): Promise<express.Router> {
+export async function createRouter(
+  ctx: RouterContext & {
+    /** Spec 004 callback tokens; the routes are mounted only when given (they need the cipher). */
+    callbackTokens?: CallbackTokenService;
+    /** Spec 004 "Sync with ITSM"; built from the context when not given. */
+    manualSync?: ManualSyncService;
+  },
+): Promise<express.Router> {
   const router = Router();
   // Webhooks read raw bytes for signature checks, so they are mounted before the JSON parser.
   addWebhookRoutes(router, ctx);
@@ -19,5 +32,13 @@ export async function createRouter(ctx: RouterContext): Promise<express.Router> 
   addSyncRoutes(router, ctx);
   addConflictRoutes(router, ctx);
   addConnectorRoutes(router, ctx);
+  addReconcileRoutes(router, ctx);
+  if (ctx.callbackTokens) addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
+  addManualSyncRoutes(
+    router,
+    ctx,
+    ctx.manualSync ??
+      new ManualSyncService({ store: ctx.store, connectors: ctx.connectors, clock: systemClock, wake: () => ctx.engine.wake() }),
+  );
   return router;
 }

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
   itsmSyncIntegrationManagePermission,
   itsmSyncReadPermission,
@@ -27,6 +27,25 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
       afterId: typeof req.query.after === 'string' ? req.query.after : undefined,
     });
     res.json({ items: links.map(l => linkResponse(l, integration)), next: links.length === limit ? links[links.length - 1].id : null });
+  });
+
+  // Spec 002 `im integration oncall`: who is on call for a schedule, from the vendor.
+  router.get('/v1/integrations/:ref/oncall', async (req, res) => {
+    await authorize(req, itsmSyncReadPermission);
+    const scheduleId = typeof req.query.schedule_id === 'string' ? req.query.schedule_id.trim() : '';
+    if (!scheduleId) throw new InputError('schedule_id is required, e.g. ?schedule_id=PABC123');
+    const integration = await ctx.integrations.resolve(req.params.ref);
+    const connector = ctx.integrations.connectorFor(integration.integration_type);
+    if (!connector.listOncall) {
+      throw new InputError(`${connector.displayName} integrations have no on-call schedules`);
+    }
+    const items = await connector
+      .listOncall({ integration: ctx.integrations.connectorIntegration(integration), logger: ctx.logger }, scheduleId)
+      .catch(error => {
+        // The vendor's answer, never a stack trace; connector errors carry no secrets.
+        throw new ServiceUnavailableError(`${connector.displayName} could not list on-call: ${(error as Error).message}`);
+      });
+    res.json({ integration_id: integration.id, schedule_id: scheduleId, items });
   });
 
   router.get('/v1/integrations/:ref/dlq', async (req, res) => {

@@ -1,4 +1,5 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { WebhookAuthError } from '../sync/InboundPipeline';
 import type { RouterContext } from './RouterContext';
 
@@ -7,28 +8,41 @@ import type { RouterContext } from './RouterContext';
  * connector verifies the vendor's signature); the raw bytes are kept for that check.
  */
 export function addWebhookRoutes(router: Router, ctx: RouterContext) {
-  router.post(
-    '/v1/webhooks/:integration',
-    express.raw({ type: () => true, limit: ctx.maxWebhookBytes }),
-    async (req, res) => {
-      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-      try {
-        const result = await ctx.engine.inbound.receive(req.params.integration, {
-          rawBody,
-          headers,
-          method: req.method,
-          url: req.originalUrl,
-        });
-        res.status(result.status === 'accepted' ? 200 : 202).json(result);
-      } catch (error) {
-        if (error instanceof WebhookAuthError) {
-          res.status(401).json({ error: { name: 'AuthenticationError', message: error.message }, response: { statusCode: 401 } });
-          return;
-        }
-        throw error;
-      }
-    },
-  );
+  const rawBody = express.raw({ type: () => true, limit: ctx.maxWebhookBytes });
+
+  router.post('/v1/webhooks/:integration', rawBody, async (req, res) => {
+    await answerAuthFailure(res, async () => {
+      const result = await ctx.engine.inbound.receive(req.params.integration, webhookRequest(req));
+      res.status(result.status === 'accepted' ? 200 : 202).json(result);
+    });
+  });
+
+  // Spec 002: checks a delivery's signature exactly as a real one, applying nothing.
+  router.post('/v1/webhooks/:integration/test', rawBody, async (req, res) => {
+    await answerAuthFailure(res, async () => {
+      res.json(await ctx.engine.inbound.test(req.params.integration, webhookRequest(req)));
+    });
+  });
+}
+
+/** The request as a connector sees it: the exact bytes received and lower-cased headers. */
+function webhookRequest(req: Request): WebhookRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  return {
+    rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    headers,
+    method: req.method,
+    url: req.originalUrl,
+  };
+}
+
+/** A refused signature is a 401 with the standard error body; nothing was stored. */
+async function answerAuthFailure(res: Response, fn: () => Promise<void>) {
+  try {
+    await fn();
+  } catch (error) {
+    if (!(error instanceof WebhookAuthError)) throw error;
+    res.status(401).json({ error: { name: 'AuthenticationError', message: error.message }, response: { statusCode: 401 } });
+  }
 }

@@ -43,13 +43,35 @@ export class InboundPipeline {
     private readonly onEnqueued: () => void,
   ) {}
 
-  async receive(integrationRef: string, request: WebhookRequest): Promise<InboundResult> {
+  private async receiver(integrationRef: string) {
     const integration = await this.store.integrations.getByIdOrName(integrationRef);
     if (!integration) throw new NotFoundError(`No integration '${integrationRef}'`);
     const connector = this.connectors.get(integration.integration_type);
     if (!connector || !connector.capabilities.inbound) {
       throw new NotFoundError(`Integration '${integrationRef}' does not receive webhooks`);
     }
+    return { integration, connector };
+  }
+
+  /**
+   * Spec 002 "Verify webhook signature validation": checks a delivery exactly as a real
+   * one is checked and reports what it would carry, without storing or applying anything.
+   */
+  async test(integrationRef: string, request: WebhookRequest): Promise<{ valid: true; changes: number }> {
+    const { integration, connector } = await this.receiver(integrationRef);
+    const ctx = { integration: this.integrations.connectorIntegration(integration), logger: this.logger };
+    const verification = await connector.verifyWebhook(ctx, request);
+    if (!verification.ok) throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
+    try {
+      return { valid: true, changes: (await connector.parseWebhook(ctx, request)).length };
+    } catch (error) {
+      if (error instanceof WebhookParseError) throw new InputError(`Webhook body not understood: ${error.message}`);
+      throw error;
+    }
+  }
+
+  async receive(integrationRef: string, request: WebhookRequest): Promise<InboundResult> {
+    const { integration, connector } = await this.receiver(integrationRef);
     const attributes = syncAttributes({
       integrationId: integration.id,
       integrationType: integration.integration_type,
