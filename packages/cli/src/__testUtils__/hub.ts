@@ -1,0 +1,67 @@
+import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { IM_TOKEN, type RunningBackend } from './testBackend';
+import { runIm, type ImResult } from './runIm';
+
+/**
+ * Test set-up through the REST API directly (things `im` has no command for, such as
+ * platform incidents and vendor webhooks), and `im` bound to the running backend.
+ */
+export class Hub {
+  constructor(readonly backend: RunningBackend) {}
+
+  /** `im` with the backend's URL and the right token in the environment. */
+  im(...args: string[]): Promise<ImResult> {
+    return runIm(args, { IM_URL: this.backend.url, IM_TOKEN });
+  }
+
+  /** `im --format json ...`, parsed; fails the test with im's stderr when it did not succeed. */
+  async imJson<T = any>(...args: string[]): Promise<T> {
+    const result = await this.im(...args, '--format', 'json');
+    if (result.code !== 0) throw new Error(`im ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return JSON.parse(result.stdout) as T;
+  }
+
+  async api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.backend.url}/api/itsm-sync${path}`, {
+      method,
+      headers: { authorization: `Bearer ${IM_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A platform incident opened in the given integration, once its ticket exists. */
+  async incidentWithTicket(integration: string, title = 'Checkout latency') {
+    const created = await this.api('POST', '/v1/incidents', { title, severity: 'SEV-2', integrations: [integration] });
+    const incident = await eventually(async () => {
+      const view = await this.api('GET', `/v1/incidents/${created.id}`);
+      return view.links[0]?.external_id ? view : undefined;
+    }, 'the ticket to be created');
+    return { incident, ticketId: incident.links[0].external_id as string };
+  }
+
+  /** Posts a vendor webhook to the hub as the vendor would (no Backstage token). */
+  async deliverWebhook(integrationId: string, webhook: WebhookRequest) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(webhook.headers)) if (typeof v === 'string') headers[k] = v;
+    const res = await fetch(`${this.backend.url}/api/itsm-sync/v1/webhooks/${integrationId}`, {
+      method: 'POST',
+      headers,
+      body: webhook.rawBody,
+    });
+    if (!res.ok) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+  }
+}
+
+/** Polls until `check` gives a truthy value, with short waits. */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as T;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+
+const BIN = path.resolve(__dirname, '../../bin/im');
+
+export interface ImResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real `im` binary in a child process. Asynchronous on purpose: the backend
+ * under test lives in this process and must keep serving while `im` waits for it.
+ */
+export function runIm(args: string[], env: Record<string, string | undefined> = {}): Promise<ImResult> {
+  return new Promise(resolve => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        // A clean environment: no token, URL or config file leaks in from the developer's shell.
+        env: { PATH: process.env.PATH, HOME: path.join(os.tmpdir(), 'im-cli-test-no-home'), ...env },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+  });
+}

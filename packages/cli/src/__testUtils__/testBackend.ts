@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
+import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+
+/** The token the CLI presents: a Backstage external-access static token, as in production. */
+export const IM_TOKEN = `im-cli-test-${randomBytes(24).toString('hex')}`;
+
+const testConnectorModule = createBackendModule({
+  pluginId: 'itsm-sync',
+  moduleId: 'test-connector',
+  register(env) {
+    env.registerInit({
+      deps: { connectors: itsmConnectorsExtensionPoint },
+      async init({ connectors }) {
+        connectors.addConnector(createTestConnector());
+      },
+    });
+  },
+});
+
+export interface RunningBackend {
+  /** Backend root URL, what `im --url` takes. */
+  url: string;
+  vendor: TestTicketServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * The core plugin, a test connector and a loopback ticket server as the vendor. Auth is
+ * Backstage's real auth and httpAuth services (the test utils' mocks know no static
+ * tokens), so only `Bearer IM_TOKEN` gets in and anything else is a 401.
+ */
+export async function startBackend(): Promise<RunningBackend> {
+  const vendor = await TestTicketServer.start();
+  const backend = await startTestBackend({
+    features: [
+      itsmSyncPlugin,
+      testConnectorModule,
+      authServiceFactory,
+      httpAuthServiceFactory,
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            auth: { externalAccess: [{ type: 'static', options: { token: IM_TOKEN, subject: 'im-cli' } }] },
+          },
+          itsmSync: {
+            encryption: { key: randomBytes(32).toString('hex') },
+            dispatcher: { pollIntervalMs: 50 },
+          },
+        },
+      }),
+    ],
+  });
+  const address = backend.server.address();
+  if (!address || typeof address === 'string') throw new Error('test backend has no TCP address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    vendor,
+    async stop() {
+      await backend.stop();
+      await vendor.close();
+    },
+  };
+}
