@@ -200,7 +200,9 @@ export class Dispatcher {
 
     if (kind === 'rate_limited') {
       // Waiting for the vendor is not a failure: the attempt is not spent.
-      const until = rateLimitedUntil(now, connectorError?.notBefore, row.attempts, this.options.retryDelaysSeconds, integration.backoff_multiplier);
+      // The connector dates the vendor's reset by the wall clock; carry the wait over to ours.
+      const reset = connectorError?.notBefore ? new Date(now + (connectorError.notBefore.getTime() - Date.now())) : undefined;
+      const until = rateLimitedUntil(now, reset, row.attempts, this.options.retryDelaysSeconds, integration.backoff_multiplier);
       await this.store.integrations.setNotBefore(integration.id, until);
       await this.store.outbox.reschedule(this.owner, row.id, { attempts: row.attempts, nextAttemptAt: until, error: message, status });
       this.logger.info('Vendor rate limit; waiting', { integration: integration.id, until: new Date(until).toISOString() });

@@ -1,0 +1,160 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { SecretCipher } from '../crypto/SecretCipher';
+import { applyDatabaseMigrations } from '../store/migrate';
+import { SyncStore } from '../store/SyncStore';
+import { ConnectorRegistry } from './ConnectorRegistry';
+import { SimulatedCrash } from './Dispatcher';
+import { IncidentService } from './IncidentService';
+import { IntegrationService } from './IntegrationService';
+import { SyncEngine } from './SyncEngine';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+/** A clock the test moves by hand, so the retry schedule is checked to the second. */
+class ManualClock {
+  constructor(public t = Date.UTC(2026, 10, 24, 9, 0, 0)) {}
+  now = () => this.t;
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+describe.each(databases.eachSupportedId())('outbox dispatcher on %s', databaseId => {
+  let vendor: TestTicketServer;
+  let store: SyncStore;
+  let integrations: IntegrationService;
+  let connectors: ConnectorRegistry;
+
+  beforeAll(async () => {
+    vendor = await TestTicketServer.start();
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations(knex);
+    store = new SyncStore(knex);
+    connectors = new ConnectorRegistry();
+    connectors.add(createTestConnector());
+  });
+  afterAll(async () => {
+    await vendor.close();
+  });
+
+  function engineWith(clock: ManualClock) {
+    integrations = new IntegrationService(store, connectors, new SecretCipher([Buffer.alloc(32, 7)]), clock);
+    const engine = new SyncEngine({
+      store,
+      connectors,
+      integrations,
+      logger: mockServices.logger.mock(),
+      clock,
+      dispatcher: { leaseMs: 60_000 },
+    });
+    const incidents = new IncidentService(store, connectors, integrations, clock);
+    return { engine, incidents };
+  }
+
+  async function setUp(clock: ManualClock) {
+    const { engine, incidents } = engineWith(clock);
+    const integration = await integrations.create({
+      organization_id: 'acme',
+      integration_type: 'test',
+      name: `dispatch-${Math.random().toString(36).slice(2, 8)}`,
+      base_url: vendor.baseUrl,
+      credentials: { token: vendor.token },
+      webhook_secrets: [],
+      sync_direction: 'bidirectional',
+      enabled: true,
+      conflict_strategy: 'last-write-wins',
+      conflict_window_seconds: 5,
+      rate_limit: null,
+      backoff_multiplier: 1,
+      settings: {},
+    });
+    const incident = await incidents.create({
+      title: 'Disk full on db-1',
+      description: '',
+      severity: 'SEV-2',
+      status: 'open',
+      assigned_to: null,
+      escalation_policy: null,
+      entity_ref: null,
+      integrations: [integration.id],
+    });
+    return { engine, incidents, integration, incident };
+  }
+
+  it('retries a 500 at 30 s, 2 min, 8 min and 30 min, then dead-letters it', async () => {
+    const clock = new ManualClock();
+    const { engine, integration, incident } = await setUp(clock);
+    vendor.failNext({ status: 500 }, 5);
+    const delays = [30_000, 120_000, 480_000, 1_800_000];
+
+    expect(await engine.dispatcher.runOnce()).toBe(1); // attempt 1: immediate
+    for (const delay of delays) {
+      clock.advance(delay - 1000);
+      expect(await engine.dispatcher.runOnce()).toBe(0); // not before its time
+      clock.advance(1000);
+      expect(await engine.dispatcher.runOnce()).toBe(1);
+    }
+    const [entry] = await store.dlq.list(integration.id);
+    expect(entry).toMatchObject({ incident_id: incident.id, attempts: 5, last_status: 500, state: 'failed' });
+    clock.advance(3_600_000);
+    expect(await engine.dispatcher.runOnce()).toBe(0);
+  });
+
+  it('stretches the schedule by the integration backoff multiplier', async () => {
+    const clock = new ManualClock();
+    const { engine, integration } = await setUp(clock);
+    await integrations.update(integration.id, { backoff_multiplier: 2 });
+    vendor.failNext({ status: 502 });
+    expect(await engine.dispatcher.runOnce()).toBe(1);
+    clock.advance(59_000);
+    expect(await engine.dispatcher.runOnce()).toBe(0);
+    clock.advance(1000);
+    expect(await engine.dispatcher.runOnce()).toBe(1);
+    expect(await store.outbox.pendingCount(integration.id)).toBe(0);
+  });
+
+  it('does not call a rate-limited vendor before its reset, and does not spend an attempt', async () => {
+    const clock = new ManualClock();
+    const { engine, integration } = await setUp(clock);
+    vendor.failNext({ status: 429, headers: { 'retry-after': '120' } });
+    expect(await engine.dispatcher.runOnce()).toBe(1);
+    const [row] = (await store.outbox.listFor(integration.id)).filter(r => r.state === 'pending');
+    expect(row.attempts).toBe(0);
+    expect(row.next_attempt_at).toBe(clock.now() + 120_000);
+    expect((await store.integrations.get(integration.id))!.not_before).toBe(clock.now() + 120_000);
+    clock.advance(119_000);
+    expect(await engine.dispatcher.runOnce()).toBe(0);
+    clock.advance(1000);
+    expect(await engine.dispatcher.runOnce()).toBe(1);
+    expect(await store.outbox.pendingCount(integration.id)).toBe(0);
+  });
+
+  it('delivers a change once when the dispatcher dies between the vendor call and the acknowledgement', async () => {
+    const clock = new ManualClock();
+    const { engine, integration, incident } = await setUp(clock);
+    const createsBefore = vendor.writes.filter(w => w.method === 'create').length;
+    engine.dispatcher.afterVendorCall = async () => {
+      throw new SimulatedCrash('kill -9');
+    };
+    await engine.dispatcher.runOnce();
+    // The ticket exists at the vendor, but the row was never acknowledged.
+    expect(vendor.writes.filter(w => w.method === 'create').length).toBe(createsBefore + 1);
+    expect(await store.outbox.pendingCount(integration.id)).toBe(1);
+
+    // Another replica: it cannot take the row while the lease lives...
+    const { engine: survivor } = engineWith(clock);
+    expect(await survivor.dispatcher.runOnce()).toBe(0);
+    // ...and takes it over once the lease has expired.
+    clock.advance(61_000);
+    expect(await survivor.dispatcher.runOnce()).toBe(1);
+    expect(await store.outbox.pendingCount(integration.id)).toBe(0);
+    const link = await store.links.get(incident.id, integration.id);
+    expect(link!.external_id).toBeTruthy();
+    // The dedup key found the first ticket: no second one was made.
+    expect(vendor.writes.filter(w => w.method === 'create').length).toBe(createsBefore + 1);
+    expect([...vendor.tickets.values()].filter(t => t.dedup_key === link!.dedup_key)).toHaveLength(1);
+  });
+});
