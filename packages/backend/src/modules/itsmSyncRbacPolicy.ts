@@ -27,12 +27,16 @@ export function readRbacSettings(config: Config): RbacSettings {
   if (defaultRole !== undefined && !ITSM_SYNC_ROLES.includes(defaultRole as ItsmSyncRole)) {
     throw new Error(`itsmSync.rbac.defaultRole '${defaultRole}' is not one of ${ITSM_SYNC_ROLES.join(', ')}`);
   }
-  const rolesConfig = rbac?.getOptionalConfig('roles');
-  for (const key of rolesConfig?.keys() ?? []) {
+  // Read as a whole object: role names contain dots, which config paths would split.
+  const rawRoles = rbac?.getOptional<Record<string, unknown>>('roles') ?? {};
+  for (const [key, refs] of Object.entries(rawRoles)) {
     if (!ITSM_SYNC_ROLES.includes(key as ItsmSyncRole)) {
       throw new Error(`itsmSync.rbac.roles.${key} is not a role; roles are ${ITSM_SYNC_ROLES.join(', ')}`);
     }
-    roles[key as ItsmSyncRole] = rolesConfig!.getStringArray(key).map(r => r.toLowerCase());
+    if (!Array.isArray(refs) || refs.some(r => typeof r !== 'string')) {
+      throw new Error(`itsmSync.rbac.roles.${key} must be a list of user or group entity refs`);
+    }
+    roles[key as ItsmSyncRole] = refs.map(r => (r as string).toLowerCase());
   }
   return { roles, defaultRole: defaultRole as ItsmSyncRole | undefined };
 }

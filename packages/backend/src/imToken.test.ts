@@ -1,0 +1,26 @@
+import { applyImTokenAccess } from './imToken';
+
+describe('applyImTokenAccess', () => {
+  it('turns IM_TOKEN into a static external-access token for the im command line', () => {
+    const env: NodeJS.ProcessEnv = { IM_TOKEN: 'a-long-cli-token' };
+    applyImTokenAccess(env);
+    expect(JSON.parse(env.APP_CONFIG_backend_auth_externalAccess!)).toEqual([
+      { type: 'static', options: { token: 'a-long-cli-token', subject: 'im-cli' } },
+    ]);
+  });
+
+  it('adds no token at all without the variable', () => {
+    const env: NodeJS.ProcessEnv = {};
+    applyImTokenAccess(env);
+    expect(env.APP_CONFIG_backend_auth_externalAccess).toBeUndefined();
+  });
+
+  it('refuses a short token without echoing it', () => {
+    expect(() => applyImTokenAccess({ IM_TOKEN: 'short' })).toThrow(/at least 8 characters/);
+    try {
+      applyImTokenAccess({ IM_TOKEN: 'short' });
+    } catch (e) {
+      expect(String(e)).not.toContain('short"');
+    }
+  });
+});
