@@ -8,6 +8,7 @@ import { loadCipher } from './crypto/loadCipher';
 import { createRouter } from './service/router';
 import { applyDatabaseMigrations } from './store/migrate';
 import { SyncStore } from './store/SyncStore';
+import { CallbackTokenService } from './sync/CallbackTokenService';
 import { systemClock } from './sync/Clock';
 import { ConnectorRegistry } from './sync/ConnectorRegistry';
 import { IncidentService } from './sync/IncidentService';
@@ -78,6 +79,7 @@ export const itsmSyncPlugin = createBackendPlugin({
             permissions: deps.permissions,
             baseUrl: await deps.discovery.getExternalBaseUrl('itsm-sync'),
             maxWebhookBytes: settings.maxWebhookBytes,
+            callbackTokens: new CallbackTokenService(store, cipher, systemClock),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/v1/webhooks', allow: 'unauthenticated' });

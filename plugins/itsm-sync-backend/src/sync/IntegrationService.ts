@@ -137,7 +137,8 @@ export class IntegrationService {
 
   /** The decrypted view a connector call gets; lives only for that call. */
   connectorIntegration(record: IntegrationRecord): ConnectorIntegration {
-    const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext);
+    // Callback token hashes are sealed beside the secrets by CallbackTokenService, so no query is needed here.
+    const secrets = this.cipher.open<IntegrationSecrets & { callback_token_hashes?: string[] }>(record.secrets_ciphertext);
     return {
       id: record.id,
       name: record.name,
@@ -145,7 +146,7 @@ export class IntegrationService {
       baseUrl: record.base_url,
       credentials: secrets.credentials,
       webhookSecrets: secrets.webhook_secrets,
-      callbackTokenHashes: [],
+      callbackTokenHashes: secrets.callback_token_hashes ?? [],
       settings: record.settings,
     };
   }

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { ConflictError } from '@backstage/errors';
+import { hashCallbackToken } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type { SecretCipher } from '../crypto/SecretCipher';
+import type { CallbackTokenRecord } from '../store/CallbackTokenRepository';
+import type { SyncStore } from '../store/SyncStore';
+import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
+import type { Clock } from './Clock';
+
+/** Prefix of every callback token, so a leaked one is recognisable in a secret scan. */
+export const CALLBACK_TOKEN_PREFIX = 'itsmcb_';
+/** Live tokens per integration: enough to rotate, few enough to compare on every callback. */
+export const MAX_LIVE_CALLBACK_TOKENS = 10;
+
+/** The sealed secrets also carry a copy of the live token hashes, for `connectorIntegration`. */
+export type SecretsWithCallbackHashes = IntegrationSecrets & { callback_token_hashes?: string[] };
+
+/**
+ * Issues, lists and revokes callback tokens (spec 004). The token is returned once and
+ * only its SHA-256 is kept. The live hashes are also sealed into the integration's
+ * secrets in the same transaction, so the synchronous `connectorIntegration` view hands
+ * them to the connector without another query.
+ */
+export class CallbackTokenService {
+  constructor(
+    private readonly store: SyncStore,
+    private readonly cipher: SecretCipher,
+    private readonly clock: Clock,
+  ) {}
+
+  async issue(
+    integration: IntegrationRecord,
+    input: { name: string; description: string; createdBy: string },
+  ): Promise<{ record: CallbackTokenRecord; token: string }> {
+    const token = `${CALLBACK_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const record = await this.store.transaction(async store => {
+      await store.callbackTokens.lockIntegration(integration.id);
+      if ((await store.callbackTokens.countLive(integration.id)) >= MAX_LIVE_CALLBACK_TOKENS) {
+        throw new ConflictError(
+          `Integration '${integration.name}' already has ${MAX_LIVE_CALLBACK_TOKENS} live callback tokens; revoke one first`,
+        );
+      }
+      const created = await store.callbackTokens.create(
+        { integrationId: integration.id, ...input, tokenHash: hashCallbackToken(token) },
+        this.clock.now(),
+      );
+      await this.sealLiveHashes(store, integration.id);
+      return created;
+    });
+    return { record, token };
+  }
+
+  list(integration: IntegrationRecord): Promise<CallbackTokenRecord[]> {
+    return this.store.callbackTokens.list(integration.id);
+  }
+
+  /** False when the integration has no such live token. */
+  async revoke(integration: IntegrationRecord, tokenId: string): Promise<boolean> {
+    return this.store.transaction(async store => {
+      await store.callbackTokens.lockIntegration(integration.id);
+      const revoked = await store.callbackTokens.revoke(integration.id, tokenId, this.clock.now());
+      if (revoked) await this.sealLiveHashes(store, integration.id);
+      return revoked;
+    });
+  }
+
+  private async sealLiveHashes(store: SyncStore, integrationId: string): Promise<void> {
+    const current = await store.integrations.get(integrationId);
+    if (!current) return;
+    const secrets = this.cipher.open<SecretsWithCallbackHashes>(current.secrets_ciphertext);
+    secrets.callback_token_hashes = await store.callbackTokens.liveHashes(integrationId);
+    await store.integrations.update(integrationId, { secrets_ciphertext: this.cipher.seal(secrets) }, this.clock.now());
+  }
+}
