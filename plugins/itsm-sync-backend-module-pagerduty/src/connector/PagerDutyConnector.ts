@@ -197,8 +197,9 @@ export function createPagerDutyConnector(): ItsmConnector {
     },
 
     async listChangedSince(ctx, since, cursor) {
-      // The cursor fixes `until`, so pages of one listing see one range.
-      const [offsetText, until] = cursor ? cursor.split('|') : ['0', new Date().toISOString()];
+      // The cursor fixes `until`, so pages of one listing see one range; a minute past now
+      // allows for clock skew (pages are sorted by creation, so late arrivals only append).
+      const [offsetText, until] = cursor ? cursor.split('|') : ['0', new Date(Date.now() + 60_000).toISOString()];
       const offset = Number(offsetText) || 0;
       const { body } = await pagerDutyClient(ctx).request<PdPage & { incidents: PdIncidentObject[] }>({
         path: '/incidents',
