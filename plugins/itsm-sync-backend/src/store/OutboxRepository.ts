@@ -55,17 +55,24 @@ export class OutboxRepository {
   /**
    * Claims up to `limit` rows that are due, each the oldest undelivered row of its
    * (incident, integration) so order per ticket holds, skipping integrations that are
-   * disabled or told us to wait. Postgres uses FOR UPDATE SKIP LOCKED so replicas never
-   * claim the same row; SQLite has one writer at a time, so the lease column alone is
-   * enough there.
+   * disabled or told us to wait.
+   *
+   * One statement on both databases: the candidates are chosen in a CTE and leased by
+   * the UPDATE that reads it. Postgres locks the candidates FOR UPDATE SKIP LOCKED so
+   * replicas never claim the same row, and a CTE is evaluated once (an `IN (subquery)`
+   * may be rescanned, and a rescan skips the rows this statement already updated and
+   * hands out more than `limit`, heads behind them included). SQLite runs one writer at
+   * a time, so the lease condition re-checked by the UPDATE is enough there.
    */
   async claim(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRecord[]> {
     const isPg = this.db.client.config.client === 'pg';
+    const leaseFree = (q: Knex.QueryBuilder, alias: string) =>
+      q.whereNull(`${alias}.lease_expires_at`).orWhere(`${alias}.lease_expires_at`, '<', now);
     const candidates = this.db('outbox as o')
       .join('integrations as i', 'i.id', 'o.integration_id')
       .where('o.state', 'pending')
       .andWhere('o.next_attempt_at', '<=', now)
-      .andWhere(q => q.whereNull('o.lease_expires_at').orWhere('o.lease_expires_at', '<', now))
+      .andWhere(q => leaseFree(q, 'o'))
       .andWhere(q => q.whereNull('i.not_before').orWhere('i.not_before', '<=', now))
       .andWhere('i.enabled', true)
       .whereNotExists(
@@ -81,10 +88,12 @@ export class OutboxRepository {
       .select('o.id');
     if (isPg) candidates.forUpdate('o').skipLocked();
 
-    const rows = await this.db('outbox')
-      .whereIn('id', candidates)
+    const rows = await this.db
+      .with('claim_candidates', candidates)
+      .table('outbox')
+      .whereIn('id', this.db('claim_candidates').select('id'))
       .andWhere('state', 'pending')
-      .andWhere(q => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now))
+      .andWhere(q => leaseFree(q, 'outbox'))
       .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
       .returning('*');
     return (rows as any[]).map(toOutboxRecord).sort((a, b) => a.id - b.id);
@@ -109,14 +118,23 @@ export class OutboxRepository {
     return rows.map(toOutboxRecord);
   }
 
-  /** Marks rows delivered, but only while this owner still holds the head row's lease. */
+  /**
+   * Marks rows delivered, but only while this owner still holds the head row's lease:
+   * the head is updated on that condition first, in the same transaction as the rows
+   * coalesced behind it, so a worker whose lease was taken over acknowledges nothing.
+   */
   async markDelivered(owner: string, ids: number[], now: number, tx: Knex = this.db): Promise<boolean> {
-    const head = await tx('outbox').where({ id: ids[0], lease_owner: owner, state: 'pending' }).first('id');
-    if (!head) return false;
-    await tx('outbox')
-      .whereIn('id', ids)
-      .update({ state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null });
-    return true;
+    if (!ids.length) return false;
+    const delivered = { state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null };
+    const run = async (t: Knex) => {
+      const head = await t('outbox').where({ id: ids[0], lease_owner: owner, state: 'pending' }).update(delivered);
+      if (!head) return false;
+      if (ids.length > 1) {
+        await t('outbox').whereIn('id', ids.slice(1)).andWhere('state', 'pending').update(delivered);
+      }
+      return true;
+    };
+    return (tx as Knex.Transaction).isTransaction ? run(tx) : this.db.transaction(run);
   }
 
   /** Puts a row back for a later attempt and releases its lease. */
@@ -125,7 +143,7 @@ export class OutboxRepository {
     id: number,
     update: { attempts: number; nextAttemptAt: number; error: string; status: number | null },
   ): Promise<void> {
-    await this.db('outbox').where({ id, lease_owner: owner }).update({
+    await this.db('outbox').where({ id, lease_owner: owner, state: 'pending' }).update({
       attempts: update.attempts,
       next_attempt_at: update.nextAttemptAt,
       last_error: update.error,
