@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { json, num } from './rows';
@@ -9,6 +10,14 @@ export interface DeliveryRecord {
   status: 'accepted' | 'applied' | 'ignored' | 'failed';
   attempts: number;
   received_at: number;
+}
+
+/**
+ * The stored dedup key of a vendor event id: the id itself when it fits the column,
+ * else a digest, so two long ids that share a prefix are never taken for one another.
+ */
+export function eventKey(eventId: string): string {
+  return eventId.length <= 300 ? eventId : `sha256:${createHash('sha256').update(eventId).digest('hex')}`;
 }
 
 /**
@@ -24,7 +33,7 @@ export class DeliveryRepository {
     const inserted = await this.db('webhook_deliveries')
       .insert({
         integration_id: integrationId,
-        event_id: change.eventId.slice(0, 300),
+        event_id: eventKey(change.eventId),
         change: JSON.stringify(change),
         status: 'accepted',
         attempts: 0,
@@ -38,39 +47,51 @@ export class DeliveryRepository {
 
   async finish(integrationId: string, eventId: string, status: 'applied' | 'ignored' | 'failed', now: number, error?: string, tx: Knex = this.db) {
     await tx('webhook_deliveries')
-      .where({ integration_id: integrationId, event_id: eventId.slice(0, 300) })
+      .where({ integration_id: integrationId, event_id: eventKey(eventId) })
       .update({ status, processed_at: now, error: error ?? null, lease_owner: null, lease_expires_at: null });
   }
 
   async recordAttempt(integrationId: string, eventId: string, error: string) {
     await this.db('webhook_deliveries')
-      .where({ integration_id: integrationId, event_id: eventId.slice(0, 300) })
+      .where({ integration_id: integrationId, event_id: eventKey(eventId) })
       .update({ error, lease_owner: null, lease_expires_at: null })
       .increment('attempts', 1);
   }
 
-  /** Claims accepted deliveries that nobody is processing (after a crash), oldest first. */
+  /**
+   * Claims accepted deliveries that nobody is processing (after a crash), oldest first.
+   * Like the outbox claim: candidates chosen in a CTE (locked SKIP LOCKED on Postgres),
+   * leased by one UPDATE that re-checks the lease, matched on the (integration, event)
+   * key as a row value.
+   */
   async claimStale(owner: string, olderThan: number, limit: number, leaseMs: number, now: number): Promise<DeliveryRecord[]> {
-    const ids = this.db('webhook_deliveries')
+    const leaseFree = (q: Knex.QueryBuilder) => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now);
+    const candidates = this.db('webhook_deliveries')
       .where({ status: 'accepted' })
       .andWhere('received_at', '<', olderThan)
-      .andWhere(q => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now))
-      .orderBy('received_at')
+      .andWhere(leaseFree)
+      .orderBy([{ column: 'received_at' }, { column: 'integration_id' }, { column: 'event_id' }])
       .limit(limit)
-      .select(this.db.raw("integration_id || '|' || event_id"));
-    const rows = await this.db('webhook_deliveries')
-      .whereIn(this.db.raw("integration_id || '|' || event_id") as any, ids)
+      .select('integration_id', 'event_id');
+    if (this.db.client.config.client === 'pg') candidates.forUpdate().skipLocked();
+    const rows = await this.db
+      .with('stale_deliveries', candidates)
+      .table('webhook_deliveries')
+      .whereIn(['integration_id', 'event_id'], this.db('stale_deliveries').select('integration_id', 'event_id'))
       .andWhere({ status: 'accepted' })
+      .andWhere(leaseFree)
       .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
       .returning('*');
-    return (rows as any[]).map(r => ({
-      integration_id: r.integration_id,
-      event_id: r.event_id,
-      change: json(r.change, {} as NormalizedChange),
-      status: r.status,
-      attempts: num(r.attempts),
-      received_at: num(r.received_at),
-    }));
+    return (rows as any[])
+      .map(r => ({
+        integration_id: r.integration_id,
+        event_id: r.event_id,
+        change: json(r.change, {} as NormalizedChange),
+        status: r.status,
+        attempts: num(r.attempts),
+        received_at: num(r.received_at),
+      }))
+      .sort((a, b) => a.received_at - b.received_at);
   }
 
   async count(integrationId: string, status?: string): Promise<number> {
