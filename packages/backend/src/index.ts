@@ -17,9 +17,10 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicyModule'));
 
 backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend'));
-// PENDING backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow'));
-// PENDING backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-jira'));
-// PENDING backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty'));
-// PENDING backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-webhook'));
+backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow'));
+backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-jira'));
+backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty'));
+backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-webhook'));
+backend.add(import('./modules/demo/demoModule'));
 
 backend.start();

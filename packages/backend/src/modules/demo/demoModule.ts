@@ -1,0 +1,44 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { DemoApiClient } from './DemoApiClient';
+import { startDemoSimulators, type DemoSimulators } from './demoSimulators';
+import { seedDemo } from './seedDemo';
+
+/**
+ * The demo behind `npm start` (itsmSync.demo.enabled): runs the bundled ServiceNow, Jira
+ * and PagerDuty simulators on loopback and seeds integrations and incidents through the
+ * itsm-sync REST API once the backend is up.
+ */
+export default createBackendModule({
+  pluginId: 'itsm-sync',
+  moduleId: 'demo',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.rootLifecycle,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+      },
+      async init({ config, logger, lifecycle, auth, discovery }) {
+        if (!config.getOptionalBoolean('itsmSync.demo.enabled')) return;
+        let sims: DemoSimulators | undefined;
+        lifecycle.addStartupHook(async () => {
+          sims = await startDemoSimulators();
+          const baseUrl = await discovery.getBaseUrl('itsm-sync');
+          const api = new DemoApiClient(baseUrl, async () =>
+            (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'itsm-sync' })).token,
+          );
+          try {
+            await seedDemo({ api, sims, webhookBaseUrl: await discovery.getExternalBaseUrl('itsm-sync'), logger });
+          } catch (error) {
+            logger.error(`demo: seeding failed: ${(error as Error).message}`);
+          }
+        });
+        lifecycle.addShutdownHook(async () => {
+          await sims?.stop();
+        });
+      },
+    });
+  },
+});

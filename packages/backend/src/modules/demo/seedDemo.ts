@@ -1,0 +1,122 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { DemoApiClient } from './DemoApiClient';
+import type { DemoSimulators } from './demoSimulators';
+
+const ENTITY = 'component:default/checkout';
+
+interface Integration {
+  id: string;
+  name: string;
+}
+
+/** Creates or refreshes the demo integration `name` and points its simulator's webhooks at it. */
+async function ensureIntegration(api: DemoApiClient, existing: Integration[], body: Record<string, any>): Promise<Integration> {
+  const found = existing.find(i => i.name === body.name);
+  if (!found) return api.call('POST', '/v1/integrations', body);
+  // Simulators start empty with new secrets each run: refresh what they hand out.
+  const { base_url, credentials, webhook_secrets, settings } = body;
+  return api.call('PATCH', `/v1/integrations/${found.id}`, { base_url, credentials, webhook_secrets, settings });
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Seeds the demo: three integrations against the simulators, incidents on the checkout
+ * component that are already in sync, and one conflict queued for review. The demo's
+ * database is in memory and its simulators start empty, so every start seeds afresh;
+ * an integration that exists already is refreshed rather than duplicated.
+ */
+export async function seedDemo(options: {
+  api: DemoApiClient;
+  sims: DemoSimulators;
+  webhookBaseUrl: string;
+  logger: LoggerService;
+}) {
+  const { api, sims, logger } = options;
+  const existing: Integration[] = (await api.call('GET', '/v1/integrations')).items;
+  const common = { organization_id: 'acme-corp', sync_direction: 'bidirectional', enabled: true };
+
+  const snow = await ensureIntegration(api, existing, {
+    ...common,
+    integration_type: 'servicenow',
+    name: 'demo-servicenow',
+    base_url: sims.servicenow.baseUrl,
+    credentials: { username: sims.servicenow.credentials.username, password: sims.servicenow.credentials.password },
+    webhook_secrets: [sims.secrets.servicenow],
+    settings: {},
+  });
+  const jira = await ensureIntegration(api, existing, {
+    ...common,
+    integration_type: 'jira',
+    name: 'demo-jira',
+    base_url: sims.jira.baseUrl,
+    credentials: { email: sims.jira.credentials.email, api_token: sims.jira.credentials.api_token },
+    webhook_secrets: [sims.secrets.jira],
+    conflict_strategy: 'manual-review',
+    settings: { project_key: 'OPS' },
+  });
+  const pd = await ensureIntegration(api, existing, {
+    ...common,
+    integration_type: 'pagerduty',
+    name: 'demo-pagerduty',
+    base_url: sims.pagerduty.baseUrl,
+    credentials: { token: sims.pagerduty.credentials.token },
+    webhook_secrets: [sims.secrets.pagerduty],
+    settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001', sync_escalations: true },
+  });
+
+  const hook = (i: Integration) => `${options.webhookBaseUrl}/v1/webhooks/${i.id}`;
+  sims.servicenow.setWebhookTarget({ url: hook(snow), secret: sims.secrets.servicenow });
+  sims.jira.setWebhookTarget({ url: hook(jira), secret: sims.secrets.jira, scheme: 'hmac' });
+  sims.pagerduty.setWebhookTarget({ url: hook(pd), secret: sims.secrets.pagerduty });
+
+  const names = [snow.name, jira.name, pd.name];
+  const latency = await api.call('POST', '/v1/incidents', {
+    title: 'Checkout p99 latency above 2 s',
+    description: 'p99 of POST /checkout above 2 s since 09:02 UTC; error rate normal.',
+    severity: 'SEV-2',
+    entity_ref: ENTITY,
+    integrations: names,
+  });
+  const retries = await api.call('POST', '/v1/incidents', {
+    title: 'Card payments retried for Visa',
+    description: 'Retries of Visa authorisations at 8% (normal: 0.5%).',
+    severity: 'SEV-3',
+    entity_ref: ENTITY,
+    integrations: [snow.name, jira.name],
+  });
+
+  // Wait until every ticket exists, so the demo starts in sync.
+  const linked = async (id: string) => {
+    const incident = await api.call('GET', `/v1/incidents/${id}`);
+    return incident.links.every((l: any) => l.external_id) ? incident : undefined;
+  };
+  const latencyView = await waitFor('the demo tickets', () => linked(latency.id));
+  const retriesView = await waitFor('the demo tickets', () => linked(retries.id));
+
+  // Plant a conflict for the conflicts page: both sides retitle the incident within
+  // seconds, and demo-jira settles conflicts by manual review.
+  const jiraKey = retriesView.links.find((l: any) => l.integration_id === jira.id).external_key;
+  await api.call('PATCH', `/v1/incidents/${retries.id}`, { title: 'Card payments retried for Visa and Mastercard' });
+  await sims.jira.editAsPerson(jiraKey, { summary: 'Visa authorisation retries (issuer timeouts)' });
+
+  const pdId = latencyView.links.find((l: any) => l.integration_id === pd.id).external_id;
+  const snowId = latencyView.links.find((l: any) => l.integration_id === snow.id).external_id;
+  logger.info(
+    [
+      'demo: ready. Try a change at a vendor, as a person there would:',
+      `  curl -X POST localhost:${new URL(sims.pagerduty.baseUrl).port}/__admin/incidents/${pdId}/acknowledge   # PagerDuty acknowledges -> platform mitigated -> ServiceNow and Jira follow`,
+      `  curl -X POST localhost:${new URL(sims.servicenow.baseUrl).port}/__admin/servicenow/incidents/${snowId}/edit -H 'content-type: application/json' -d '{"changes":{"assigned_to":"david.loo"}}'`,
+      `  curl -X POST localhost:${new URL(sims.jira.baseUrl).port}/__admin/issues/${jiraKey}/comment -H 'content-type: application/json' -d '{"text":"Customer confirmed recovery"}'`,
+    ].join('\n'),
+  );
+  return { integrations: { snow, jira, pd }, incidents: [latency.id, retries.id] };
+}
