@@ -22,9 +22,13 @@ export function toLinkRecord(row: any): LinkRecord {
   };
 }
 
-/** The stable key a ticket is created under, so a retried create finds the first one. */
+/**
+ * The stable key a ticket is created under, so a retried create finds the first one.
+ * Both ids in full (70 characters, within ServiceNow's correlation_id, PagerDuty's
+ * incident_key and a Jira label): a shortened id could let two incidents share a key.
+ */
 export function dedupKeyFor(incidentId: string, integrationId: string): string {
-  return `itsm-${incidentId.replace(/-/g, '').slice(0, 16)}-${integrationId.replace(/-/g, '').slice(0, 8)}`;
+  return `itsm-${incidentId.replace(/-/g, '')}-${integrationId.replace(/-/g, '')}`;
 }
 
 /** Platform incident <-> external ticket. */
