@@ -53,10 +53,16 @@ export class SecretCipher {
     if (version !== VERSION || !ciphertext) throw new Error('Unrecognised secret envelope');
     const key = this.keys.get(keyId);
     if (!key) throw new Error(`Secrets were sealed with key ${keyId}, which is not configured`);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(VERSION));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+    let plain: Buffer;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(VERSION));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+    } catch {
+      // GCM's tag check failed (or the parts were malformed): say so without echoing data.
+      throw new Error(`Sealed secrets failed authentication with key ${keyId}: the stored value was altered or damaged`);
+    }
     return JSON.parse(plain.toString('utf8')) as T;
   }
 }
