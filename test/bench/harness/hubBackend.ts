@@ -1,0 +1,36 @@
+/*
+ * A minimal ITSM Sync Hub backend for benchmarks and fault tests: the itsm-sync plugin
+ * with the three vendor connector modules, nothing else. Run as its own process (so it
+ * can be killed with SIGKILL) by `hubProcess.ts`; configuration comes from the config
+ * file named by `--config`, written by the harness for each run.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import express from 'express';
+
+/** A trivial route in the same backend: the baseline the inbound benchmark compares against. */
+const benchPlugin = createBackendPlugin({
+  pluginId: 'bench',
+  register(env) {
+    env.registerInit({
+      deps: { httpRouter: coreServices.httpRouter },
+      async init({ httpRouter }) {
+        const router = express.Router();
+        router.use(express.json({ limit: '1mb' }));
+        router.post('/noop', (req, res) => {
+          res.status(202).json({ ok: true, bytes: JSON.stringify(req.body ?? null).length });
+        });
+        httpRouter.use(router);
+        httpRouter.addAuthPolicy({ path: '/noop', allow: 'unauthenticated' });
+      },
+    });
+  },
+});
+
+const backend = createBackend();
+backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend'));
+backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow'));
+backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-jira'));
+backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty'));
+backend.add(benchPlugin);
+backend.start();

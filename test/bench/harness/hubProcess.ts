@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ENTRY = resolve(__dirname, 'hubBackend.js');
+
+export interface HubProcessOptions {
+  port: number;
+  /** Postgres database prefix (see database.ts), or 'sqlite' for an in-memory SQLite database. */
+  database: { prefix: string } | 'sqlite';
+  token: string;
+  encryptionKey: string;
+  /** Extra `itsmSync.*` settings. */
+  itsmSync?: Record<string, unknown>;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  cwd?: string;
+}
+
+/**
+ * One hub backend as a child process on loopback. Its stdout and stderr are captured
+ * line by line (tests search them for secrets), it can be killed with SIGKILL, and it
+ * can be started again on the same port and database.
+ */
+export class HubProcess {
+  child?: ChildProcess;
+  readonly logLines: string[] = [];
+  private readonly configFile: string;
+  readonly baseUrl: string;
+  /** Peak resident set size seen by `sampleRss`, bytes. */
+  peakRss = 0;
+  exits = 0;
+
+  constructor(readonly options: HubProcessOptions) {
+    this.baseUrl = `http://127.0.0.1:${options.port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'itsm-hub-'));
+    this.configFile = join(dir, 'app-config.json');
+    writeFileSync(this.configFile, JSON.stringify(this.config(), null, 2), { mode: 0o600 });
+  }
+
+  get api(): string {
+    return `${this.baseUrl}/api/itsm-sync`;
+  }
+
+  private config() {
+    const o = this.options;
+    const database =
+      o.database === 'sqlite'
+        ? { client: 'better-sqlite3', connection: ':memory:' }
+        : {
+            client: 'pg',
+            prefix: o.database.prefix,
+            connection: { host: '127.0.0.1', port: 5432, user: 'postgres', password: '' },
+            knexConfig: { pool: { min: 0, max: 10, acquireTimeoutMillis: 10_000 } },
+          };
+    return {
+      backend: {
+        baseUrl: this.baseUrl,
+        listen: { host: '127.0.0.1', port: o.port },
+        database,
+        auth: { externalAccess: [{ type: 'static', options: { token: o.token, subject: 'im-cli' } }] },
+      },
+      permission: { enabled: false },
+      itsmSync: {
+        encryption: { key: o.encryptionKey },
+        dispatcher: { pollIntervalMs: 100, leaseSeconds: 5, concurrency: 16 },
+        ...(o.itsmSync ?? {}),
+      },
+    };
+  }
+
+  /** Starts the process and waits until the itsm-sync API answers. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    if (this.child) throw new Error('already running');
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), ENTRY, '--config', this.configFile], {
+      cwd: this.options.cwd ?? resolve(__dirname, '../../..'),
+      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'info', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.logLines.push(line);
+      if (this.logLines.length > 50_000) this.logLines.splice(0, 10_000);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    child.on('exit', () => {
+      this.exits += 1;
+      if (this.child === child) this.child = undefined;
+    });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.child) throw new Error(`hub on port ${this.options.port} exited at start-up:\n${this.logLines.slice(-30).join('\n')}`);
+      try {
+        const res = await fetch(`${this.api}/v1/connectors`, { headers: this.authHeaders(), signal: AbortSignal.timeout(2000) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await this.kill();
+        throw new Error(`hub on port ${this.options.port} not ready in ${timeoutMs} ms:\n${this.logLines.slice(-30).join('\n')}`);
+      }
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }
+
+  authHeaders(): Record<string, string> {
+    return { authorization: `Bearer ${this.options.token}` };
+  }
+
+  /** kill -9: no shutdown hooks, no flushing. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** A graceful stop (SIGTERM), falling back to SIGKILL. */
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM', 15_000);
+  }
+
+  private async signal(signal: NodeJS.Signals, graceMs = 10_000) {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>(r => child.once('exit', () => r()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Reads the child's resident set size from /proc and keeps the peak. */
+  sampleRss(): number {
+    const pid = this.child?.pid;
+    if (!pid) return 0;
+    try {
+      const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      this.peakRss = Math.max(this.peakRss, kb * 1024);
+      return kb * 1024;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** A JSON call to the itsm-sync API with the static token. */
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.api}${path}`, {
+      method,
+      headers: { ...this.authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the text
+    }
+    return { status: res.status, body: parsed };
+  }
+}
