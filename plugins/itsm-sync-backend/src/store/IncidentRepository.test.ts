@@ -35,7 +35,8 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
     });
 
     expect(incident).toMatchObject({ ...INCIDENT_VALUES, version: 1, created_at: T, updated_at: T });
-    expect(incident.field_changes.title).toEqual({ at: T, source: 'platform' });
+    // Creation is not an edit: no field carries a change mark yet (conflict detection).
+    expect(incident.field_changes).toEqual({});
     expect(plannedWith!.links.map(l => [l.integration.id, l.link.external_id, l.rules])).toEqual([
       [one.id, null, [{ field: 'assigned_to', owner: 'external', priority: 5 }]],
       [two.id, null, []],
@@ -91,7 +92,7 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
     expect(result!.changed).toEqual({ severity: 'SEV-1', assigned_to: 'alice' });
     expect(result!.incident).toMatchObject({ severity: 'SEV-1', assigned_to: 'alice', version: 2, updated_at: T + 5 });
     expect(result!.incident.field_changes.severity).toEqual({ at: T + 5, source: 'integration:other' });
-    expect(result!.incident.field_changes.title).toEqual({ at: T, source: 'platform' });
+    expect(result!.incident.field_changes.title).toBeUndefined();
     const rows = await store.outbox.listFor(integration.id, created.id);
     expect(rows.map(r => r.payload)).toEqual([{ changes: { severity: 'SEV-1', assigned_to: 'alice' } }]);
   });

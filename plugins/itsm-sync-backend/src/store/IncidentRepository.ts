@@ -72,10 +72,9 @@ export class IncidentRepository {
   ): Promise<IncidentRecord> {
     const run = async (tx: Knex.Transaction) => {
       const id = randomUUID();
+      // Creation is not an edit: a vendor change right after it is not a conflict, so no
+      // field carries a change mark until it is really changed.
       const marks: Record<string, FieldChangeMark> = {};
-      for (const field of ['title', 'description', 'severity', 'status', 'assigned_to', 'escalation_policy']) {
-        marks[field] = { at: options.now, source: options.source };
-      }
       await tx('incidents').insert({
         id,
         ...values,
