@@ -18,7 +18,8 @@ function compare(a: string, b: string): number {
 }
 
 function condition(term: string, knownField: (f: string) => boolean, invalid: () => Predicate): Predicate {
-  const match = /^([a-z_][a-z0-9_.]*)(.*)$/i.exec(term);
+  // Column names are lower case, so an upper-case operator (IN, LIKE) ends the name.
+  const match = /^([a-z_][a-z0-9_.]*)(.*)$/.exec(term);
   if (!match) return invalid();
   const [, field, rest] = match;
   const op = OPERATORS.find(o => rest.startsWith(o));
@@ -96,13 +97,13 @@ export function parseEncodedQuery(
   };
 }
 
-/** Sorts rows by the query's ordering, then by sys_id so pages are stable. */
+/** Sorts rows by the query's ordering; ties keep insertion order, so pages are stable. */
 export function sortRows<T extends Row>(rows: T[], orderBy: EncodedQuery['orderBy']): T[] {
   return [...rows].sort((a, b) => {
     for (const { field, descending } of orderBy) {
       const c = compare(a[field] ?? '', b[field] ?? '');
       if (c !== 0) return descending ? -c : c;
     }
-    return compare(a.sys_id ?? '', b.sys_id ?? '');
+    return 0;
   });
 }
