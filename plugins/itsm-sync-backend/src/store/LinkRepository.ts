@@ -121,7 +121,8 @@ export class LinkRepository {
         last_written: JSON.stringify(lastWritten),
         last_synced_at: update.now,
         last_error: null,
-        sync_state: 'in_sync',
+        // A conflict waiting for review outlives deliveries of other fields.
+        sync_state: row.sync_state === 'conflict' ? 'conflict' : 'in_sync',
       });
   }
 
