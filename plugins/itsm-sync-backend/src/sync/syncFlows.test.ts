@@ -208,6 +208,36 @@ describe.each(databases.eachSupportedId())('sync flows on %s', databaseId => {
     expect(twice.status).toBe(409);
   });
 
+  it.each([
+    ['use-external', 'resolved', 'resolved'],
+    ['ignore', 'mitigated', 'resolved'],
+  ] as const)('resolves a queued conflict with %s', async (resolution, platformAfter, ticketAfter) => {
+    const integration = await hub.createIntegration({ conflict_strategy: 'manual-review' });
+    const { incident, ticketId } = await incidentWithTicket(integration.name);
+    await hub.api.patch(`${hub.base}/v1/incidents/${incident.id}`).send({ status: 'mitigated' });
+    await eventually(() => hub.vendor.tickets.get(ticketId)!.status === 'mitigated', 5000, 'platform change delivered');
+    await hub.deliverWebhook(integration.id, hub.vendor.vendorEdit(ticketId, { status: 'resolved' }, TEST_WEBHOOK_SECRET));
+    const [conflict] = (await hub.api.get(`${hub.base}/v1/conflicts?status=pending&integration=${integration.id}`)).body.items;
+    expect(conflict).toMatchObject({ field: 'status', external_value: 'resolved' });
+    const res = await hub.api.post(`${hub.base}/v1/conflicts/${conflict.id}/resolve`).send({ resolution });
+    expect(res.status).toBe(200);
+    expect(res.body.resolution).toBe(resolution);
+    expect((await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body.status).toBe(platformAfter);
+    await new Promise(r => setTimeout(r, 150));
+    expect(hub.vendor.tickets.get(ticketId)!.status).toBe(ticketAfter);
+    const view = await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`);
+    expect(view.body.links[0].sync_state).toBe('in_sync');
+  });
+
+  it('keeps no plaintext credential or webhook secret in the stored row', async () => {
+    const integration = await hub.createIntegration({ credentials: { token: hub.vendor.token, extra: 'plaintext-canary-0001' } });
+    const row = await hub.knex!('integrations').where({ id: integration.id }).first();
+    const stored = JSON.stringify(row);
+    expect(stored).not.toContain('plaintext-canary-0001');
+    expect(stored).not.toContain(TEST_WEBHOOK_SECRET);
+    expect(row.secrets_ciphertext).toMatch(/^v1\./);
+  });
+
   it('settles a conflict by last-write-wins without queueing it', async () => {
     const integration = await hub.createIntegration({ conflict_strategy: 'last-write-wins' });
     const { incident, ticketId } = await incidentWithTicket(integration.name);

@@ -8,6 +8,7 @@ import {
 import { createBackendModule, type BackendFeature } from '@backstage/backend-plugin-api';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { itsmSyncPlugin } from '../plugin';
 
@@ -55,8 +56,9 @@ export async function startSyncTestBackend(options: {
     }),
     ...(options.features ?? []),
   ];
+  let knex: Knex | undefined;
   if (options.databases && options.databaseId) {
-    const knex = await options.databases.init(options.databaseId);
+    knex = await options.databases.init(options.databaseId);
     features.push(mockServices.database.factory({ knex }));
   }
   const backend = await startTestBackend({ features });
@@ -67,6 +69,8 @@ export async function startSyncTestBackend(options: {
     backend,
     vendor,
     api,
+    /** The database, when the test gave one (to look at stored rows). */
+    knex,
     base,
     /** Creates an integration pointing at the test ticket server. */
     async createIntegration(overrides: Record<string, unknown> = {}) {
