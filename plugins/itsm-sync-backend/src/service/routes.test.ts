@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { eventually, startSyncTestBackend, TEST_WEBHOOK_SECRET, type SyncTestBackend } from '../testing/syncTestBackend';
+import { eventually, startSyncTestBackend, TEST_WEBHOOK_SECRET, type SyncTestBackend } from '../__testUtils__/syncTestBackend';
 
 jest.setTimeout(60_000);
 

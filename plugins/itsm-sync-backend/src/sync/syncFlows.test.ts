@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { eventually, startSyncTestBackend, TEST_WEBHOOK_SECRET, type SyncTestBackend } from '../testing/syncTestBackend';
+import { eventually, startSyncTestBackend, TEST_WEBHOOK_SECRET, type SyncTestBackend } from '../__testUtils__/syncTestBackend';
 
 jest.setTimeout(60_000);
 

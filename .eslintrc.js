@@ -1,0 +1,1 @@
+module.exports = { root: true, ignorePatterns: ['node_modules', 'dist', 'dist-types', 'coverage'] };
