@@ -1,4 +1,11 @@
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import {
+  createStoreTestDatabases,
+  emptyTables,
+  expectUniqueViolation,
+  givenIncident,
+  givenIntegration,
+  migratedStore,
+} from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import { LinkRepository } from './LinkRepository';
 
@@ -60,7 +67,7 @@ describe.each(databases.eachSupportedId())('IntegrationRepository on %s', databa
 
   it('refuses a second integration with the same name and reports taken names', async () => {
     const first = await givenIntegration(store, { name: 'prod-snow' });
-    await expect(givenIntegration(store, { name: 'prod-snow' })).rejects.toThrow();
+    await expectUniqueViolation(givenIntegration(store, { name: 'prod-snow' }));
     expect(await store.integrations.nameTaken('prod-snow')).toBe(true);
     expect(await store.integrations.nameTaken('prod-snow', first.id)).toBe(false);
     expect(await store.integrations.nameTaken('other')).toBe(false);

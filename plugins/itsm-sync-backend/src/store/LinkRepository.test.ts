@@ -1,4 +1,11 @@
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import {
+  createStoreTestDatabases,
+  emptyTables,
+  expectUniqueViolation,
+  givenIncident,
+  givenIntegration,
+  migratedStore,
+} from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import { dedupKeyFor, LinkRepository } from './LinkRepository';
 
@@ -35,6 +42,13 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
     const again = await LinkRepository.ensure(store.db, incident.id, integration.id, T + 5, { id: 'other' });
     expect(again).toEqual(first);
     expect(first).toMatchObject({ external_id: null, sync_state: 'pending', last_written: {}, dedup_key: dedupKeyFor(incident.id, integration.id) });
+    expect(await store.links.count(integration.id)).toBe(1);
+  });
+
+  it('gives simultaneous callers the one link', async () => {
+    const { integration, incident } = await pair();
+    const links = await Promise.all(Array.from({ length: 5 }, () => LinkRepository.ensure(store.db, incident.id, integration.id, T)));
+    expect(new Set(links.map(l => l.id)).size).toBe(1);
     expect(await store.links.count(integration.id)).toBe(1);
   });
 
@@ -81,7 +95,7 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
     const { integration, incident } = await pair();
     const other = await givenIncident(store);
     await LinkRepository.ensure(store.db, incident.id, integration.id, T, { id: 'sys-1' });
-    await expect(LinkRepository.ensure(store.db, other.id, integration.id, T, { id: 'sys-1' })).rejects.toThrow();
+    await expectUniqueViolation(LinkRepository.ensure(store.db, other.id, integration.id, T, { id: 'sys-1' }));
   });
 
   it('lists links by incident, by incidents, and pages them by integration', async () => {

@@ -35,7 +35,10 @@ export function dedupKeyFor(incidentId: string, integrationId: string): string {
 export class LinkRepository {
   constructor(private readonly db: Knex) {}
 
-  /** Creates the link if it does not exist yet; returns it either way. */
+  /**
+   * Creates the link if it does not exist yet; returns it either way. Safe when two
+   * callers ensure the same link at once: the loser's insert gives way to the winner's.
+   */
   static async ensure(
     tx: Knex,
     incidentId: string,
@@ -60,8 +63,9 @@ export class LinkRepository {
       last_manual_sync_at: null,
       created_at: now,
     };
-    await tx('links').insert(row);
-    return toLinkRecord(row);
+    await tx('links').insert(row).onConflict(['incident_id', 'integration_id']).ignore();
+    const stored = await tx('links').where({ incident_id: incidentId, integration_id: integrationId }).first();
+    return toLinkRecord(stored);
   }
 
   async get(incidentId: string, integrationId: string, tx: Knex = this.db): Promise<LinkRecord | undefined> {

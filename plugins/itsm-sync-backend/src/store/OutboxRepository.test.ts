@@ -194,6 +194,22 @@ describe.each(databases.eachSupportedId())('OutboxRepository on %s', databaseId 
     expect(claimed.trace_context).toEqual({ traceparent: '00-abc-def-01' });
   });
 
+  it('claims with a single UPDATE ... RETURNING statement, locking SKIP LOCKED on Postgres only', async () => {
+    const { integration, a } = await twoTickets();
+    await store.outbox.enqueue([row(integration.id, a.id, 'a1')], T);
+    const statements: string[] = [];
+    const record = (query: { sql: string }) => statements.push(query.sql);
+    store.db.on('query', record);
+    try {
+      expect(await store.outbox.claim('w1', 10, LEASE, T)).toHaveLength(1);
+    } finally {
+      store.db.removeListener('query', record);
+    }
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^with .+ update .+ returning/is);
+    expect(/skip locked/i.test(statements[0])).toBe(databaseId.startsWith('POSTGRES'));
+  });
+
   it('never hands one row to two concurrent claimers', async () => {
     const integration = await givenIntegration(store);
     const incidents = await Promise.all(Array.from({ length: 12 }, () => givenIncident(store)));

@@ -86,3 +86,17 @@ export async function givenIncident(
 ): Promise<IncidentRecord> {
   return store.incidents.create({ ...INCIDENT_VALUES, ...values }, { now, source: 'platform', linkTo: [], plan: () => [] });
 }
+
+/**
+ * Expects a unique-constraint violation from either database. Not `rejects.toThrow()`:
+ * better-sqlite3's native addon keeps the SqliteError class of the first test file a jest
+ * worker loaded, so in later files the error is not `instanceof Error` and jest reports
+ * "did not throw" for a promise that did reject.
+ */
+export async function expectUniqueViolation(promise: Promise<unknown>): Promise<void> {
+  const outcome = await promise.then(
+    () => 'resolved',
+    (error: { message?: unknown }) => String(error?.message),
+  );
+  expect(outcome).toMatch(/UNIQUE constraint failed|duplicate key value violates unique constraint/);
+}
