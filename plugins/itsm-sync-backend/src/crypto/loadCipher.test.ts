@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { mockServices } from '@backstage/backend-test-utils';
 import { loadCipher } from './loadCipher';
 import { SecretCipher } from './SecretCipher';
@@ -16,7 +17,7 @@ describe('loadCipher', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const config = (encryption?: Record<string, unknown>) => new ConfigReader(encryption ? { itsmSync: { encryption } } : {});
+  const config = (encryption?: JsonObject) => new ConfigReader(encryption ? { itsmSync: { encryption } } : {});
 
   it('refuses to start in production without a key, saying what to set', () => {
     expect(() => loadCipher({ config: config(), logger: mockServices.logger.mock(), production: true, devKeyDir: dir })).toThrow(
