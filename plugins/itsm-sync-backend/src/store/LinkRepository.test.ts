@@ -96,6 +96,7 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
     const other = await givenIncident(store);
     await LinkRepository.ensure(store.db, incident.id, integration.id, T, { id: 'sys-1' });
     await expectUniqueViolation(LinkRepository.ensure(store.db, other.id, integration.id, T, { id: 'sys-1' }));
+    expect((await store.links.forIntegration(integration.id)).map(l => l.incident_id)).toEqual([incident.id]);
   });
 
   it('lists links by incident, by incidents, and pages them by integration', async () => {
