@@ -1,7 +1,7 @@
 /** Polls until `check` gives a truthy value; bounded, so a broken system fails instead of hanging. */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 30_000,
   intervalMs = 100,
 ): Promise<T> {
@@ -14,7 +14,7 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}${last ? `: ${last}` : ''}`);
     await new Promise(r => setTimeout(r, intervalMs));
   }
 }

@@ -7,6 +7,8 @@ export interface AcceptedIncident {
   /** The last description the hub answered 2xx to; later attempts only follow an accepted one. */
   lastDescription?: string;
   acceptedUpdates: number;
+  /** Notes the hub accepted, in the order they were accepted. */
+  notes: string[];
 }
 
 export interface LoadResult {
@@ -31,6 +33,8 @@ export async function runLoad(options: {
   label: string;
   /** Pause between a worker's requests, ms. */
   pauseMs?: number;
+  /** Also add a note after each accepted update (each must arrive exactly once, in order). */
+  withNotes?: boolean;
 }): Promise<LoadResult> {
   const incidents: AcceptedIncident[] = [];
   let acceptedChanges = 0;
@@ -61,7 +65,7 @@ export async function runLoad(options: {
           severity: 'SEV-3',
           integrations: [options.integration],
         });
-        if (created) incident = { id: created.id, title, acceptedUpdates: 0, lastDescription: 'v0' };
+        if (created) incident = { id: created.id, title, acceptedUpdates: 0, lastDescription: 'v0', notes: [] };
         if (tries > 600) throw new Error('hub refused creates for a minute');
       }
       incidents.push(incident);
@@ -75,6 +79,14 @@ export async function runLoad(options: {
           incident.acceptedUpdates += 1;
           acceptedChanges += 1;
           k++;
+          if (options.withNotes) {
+            const text = `note ${seq} of ${incident.title}`;
+            while (!(await attempt('POST', `/v1/incidents/${incident.id}/notes`, { text }))) {
+              if (++seq > 600) throw new Error('hub refused notes for a minute');
+            }
+            incident.notes.push(text);
+            acceptedChanges += 1;
+          }
         }
         if (seq > 600) throw new Error('hub refused updates for a minute');
       }
