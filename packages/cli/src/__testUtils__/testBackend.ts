@@ -4,8 +4,10 @@ import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
+import pagerDutyModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { PagerDutySimulator } from '@itsm-sync-hub/simulators';
 
 /** The token the CLI presents: a Backstage external-access static token, as in production. */
 export const IM_TOKEN = `im-cli-test-${randomBytes(24).toString('hex')}`;
@@ -27,20 +29,25 @@ export interface RunningBackend {
   /** Backend root URL, what `im --url` takes. */
   url: string;
   vendor: TestTicketServer;
+  /** For the PagerDuty-only commands (on-call, service mappings). */
+  pagerDuty: PagerDutySimulator;
   stop(): Promise<void>;
 }
 
 /**
- * The core plugin, a test connector and a loopback ticket server as the vendor. Auth is
+ * The core plugin, a test connector with a loopback ticket server as the vendor, and the
+ * PagerDuty module with its simulator. Auth is
  * Backstage's real auth and httpAuth services (the test utils' mocks know no static
  * tokens), so only `Bearer IM_TOKEN` gets in and anything else is a 401.
  */
 export async function startBackend(): Promise<RunningBackend> {
   const vendor = await TestTicketServer.start();
+  const pagerDuty = await PagerDutySimulator.start();
   const backend = await startTestBackend({
     features: [
       itsmSyncPlugin,
       testConnectorModule,
+      pagerDutyModule,
       authServiceFactory,
       httpAuthServiceFactory,
       mockServices.rootConfig.factory({
@@ -61,9 +68,11 @@ export async function startBackend(): Promise<RunningBackend> {
   return {
     url: `http://127.0.0.1:${address.port}`,
     vendor,
+    pagerDuty,
     async stop() {
       await backend.stop();
       await vendor.close();
+      await pagerDuty.stop();
     },
   };
 }
