@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { OutboxPayload } from '../engine/coalesce';
-import { LinkRepository } from './LinkRepository';
+import { LinkRepository, toLinkRecord } from './LinkRepository';
 import { numOrNull } from './rows';
 import type { LinkRecord } from './types';
 
@@ -25,8 +25,8 @@ export class ManualSyncRepository {
     traceContext?: Record<string, string> | null;
   }): Promise<ManualSyncStart> {
     const { incidentId, integrationId, now, cooldownMs } = input;
+    const link = await this.ensureLink(incidentId, integrationId, now);
     return this.db.transaction(async tx => {
-      const link = await LinkRepository.ensure(tx, incidentId, integrationId, now);
       // Conditional update: only one caller per cooldown window gets the slot.
       const taken = await tx('links')
         .where({ id: link.id })
@@ -52,6 +52,17 @@ export class ManualSyncRepository {
       const outboxId = Number(typeof inserted === 'object' ? inserted.id : inserted);
       return { kind: 'queued', outboxId, link, previousManualSyncAt: link.last_manual_sync_at };
     });
+  }
+
+  /** The link, created if missing; a simultaneous caller that created it first wins. */
+  private async ensureLink(incidentId: string, integrationId: string, now: number): Promise<LinkRecord> {
+    try {
+      return await LinkRepository.ensure(this.db, incidentId, integrationId, now);
+    } catch (error) {
+      const existing = await this.db('links').where({ incident_id: incidentId, integration_id: integrationId }).first();
+      if (existing) return toLinkRecord(existing);
+      throw error;
+    }
   }
 
   /** Gives the cooldown slot back after a failed manual sync, unless a newer one took it. */
