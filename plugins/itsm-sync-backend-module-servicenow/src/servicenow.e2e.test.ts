@@ -1,0 +1,161 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
+import type { AddressInfo } from 'node:net';
+import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
+import serviceNowModule from './index';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'snow-e2e-business-rule-secret';
+
+/** Polls until `probe` returns a value (bounded), so the test never sleeps blindly. */
+async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms ${last ? String(last) : ''}`);
+    await new Promise(r => setTimeout(r, 25));
+  }
+}
+
+describe('ServiceNow end to end on the in-process backend', () => {
+  let sim: ServiceNowSimulator;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let base: string;
+  let integration: { id: string; name: string };
+
+  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const incident = async (id: string) => (await api('GET', `/v1/incidents/${id}`)).body;
+
+  /** A platform incident linked to ServiceNow, once its ticket exists there. */
+  const linkedIncident = async (fields: Record<string, unknown>) => {
+    const started = Date.now();
+    const created = await api('POST', '/v1/incidents', { severity: 'SEV-2', ...fields, integrations: [integration.name] });
+    expect(created.status).toBe(201);
+    const sysId = await eventually(async () => (await incident(created.body.id)).links?.[0]?.external_id as string | undefined);
+    return { id: created.body.id as string, sysId, elapsedMs: Date.now() - started };
+  };
+
+  beforeAll(async () => {
+    sim = await ServiceNowSimulator.start();
+    backend = await startTestBackend({
+      features: [
+        itsmSyncPlugin,
+        serviceNowModule,
+        mockServices.rootConfig.factory({
+          data: { itsmSync: { encryption: { key: 'cd'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+        }),
+      ],
+    });
+    base = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/api/itsm-sync`;
+    const created = await api('POST', '/v1/integrations', {
+      organization_id: 'acme-corp',
+      integration_type: 'servicenow',
+      name: 'Production ServiceNow',
+      base_url: sim.baseUrl,
+      credentials: { username: sim.credentials.username, password: sim.credentials.password },
+      webhook_secrets: [SECRET],
+      sync_direction: 'bidirectional',
+      enabled: true,
+    });
+    expect(created.status).toBe(201);
+    expect(JSON.stringify(created.body)).not.toContain(sim.credentials.password);
+    integration = created.body;
+    sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await sim?.stop();
+  });
+
+  it('refuses settings it cannot use, naming the setting', async () => {
+    const refused = await api('POST', '/v1/integrations', {
+      organization_id: 'acme-corp',
+      integration_type: 'servicenow',
+      name: 'Misconfigured ServiceNow',
+      base_url: sim.baseUrl,
+      credentials: { username: 'u', password: 'p' },
+      settings: { state_map: { paused: '3' } },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain("state_map has unknown status 'paused'");
+  });
+
+  it('creates the ServiceNow incident within a second, with mapped fields and the dedup key in correlation_id', async () => {
+    const created = await linkedIncident({ title: 'Checkout latency', description: 'p99 above 2 s', severity: 'SEV-2' });
+    expect(created.elapsedMs).toBeLessThan(1000);
+    const record = sim.incident(created.sysId)!;
+    expect(record).toMatchObject({
+      short_description: 'Checkout latency',
+      description: 'p99 above 2 s',
+      impact: '1',
+      urgency: '2',
+      priority: '2',
+      state: '1',
+      correlation_display: 'ITSM Sync Hub',
+    });
+    expect(record.number).toMatch(/^INC\d{7}$/);
+    expect(record.correlation_id.length).toBeGreaterThan(0);
+  });
+
+  it('sends a platform title change to short_description', async () => {
+    const created = await linkedIncident({ title: 'Disk pressure' });
+    expect((await api('PATCH', `/v1/incidents/${created.id}`, { title: 'Disk pressure on db-3' })).status).toBe(200);
+    await eventually(async () => sim.incident(created.sysId)?.short_description === 'Disk pressure on db-3');
+  });
+
+  it('takes an assignment and a state change made by a person in ServiceNow', async () => {
+    const created = await linkedIncident({ title: 'Queue backlog' });
+    const edit = await sim.editAsPerson(created.sysId, { assigned_to: 'David Loo', state: '3', hold_reason: '4' });
+    expect(edit.status).toBe(200);
+    const updated = await eventually(async () => {
+      const view = await incident(created.id);
+      return view.assigned_to === 'David Loo' && view.status === 'mitigated' ? view : undefined;
+    });
+    expect(updated.title).toBe('Queue backlog');
+  });
+
+  it('ignores a ServiceNow edit of a platform-owned field', async () => {
+    const created = await linkedIncident({ title: 'Login errors' });
+    const edit = await sim.editAsPerson(created.sysId, { short_description: 'Renamed in ServiceNow', assigned_to: 'Beth Anglin' });
+    expect(edit.status).toBe(200);
+    await eventually(async () => (await incident(created.id)).assigned_to === 'Beth Anglin');
+    expect((await incident(created.id)).title).toBe('Login errors');
+  });
+
+  it('refuses a wrongly signed webhook with 401 and changes nothing', async () => {
+    const created = await linkedIncident({ title: 'Cache stampede' });
+    sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: 'not-the-configured-secret' });
+    try {
+      const edit = await sim.editAsPerson(created.sysId, { assigned_to: 'Beth Anglin', state: '2' });
+      expect(edit.status).toBe(401);
+    } finally {
+      sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
+    }
+    const replay = sim.lastWebhook()!;
+    const unsigned = await fetch(`${base}/v1/webhooks/${integration.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: mockCredentials.none.header() },
+      body: replay.rawBody,
+    });
+    expect(unsigned.status).toBe(401);
+    const view = await incident(created.id);
+    expect(view.assigned_to).toBeNull();
+    expect(view.status).toBe('open');
+  });
+});
