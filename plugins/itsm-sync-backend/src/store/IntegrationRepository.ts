@@ -107,6 +107,7 @@ export class IntegrationRepository {
         'outbox',
         'links',
         'field_ownership',
+        'callback_tokens',
       ]) {
         await tx(table).where({ integration_id: id }).delete();
       }
