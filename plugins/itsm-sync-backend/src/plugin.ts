@@ -93,6 +93,14 @@ export const itsmSyncPlugin = createBackendPlugin({
           },
         });
         await scheduler.scheduleTask({
+          id: 'itsm-sync-reconcile-schedules',
+          frequency: { minutes: 1 },
+          timeout: { hours: 1 },
+          fn: async () => {
+            await engine.reconcileSchedules.tick();
+          },
+        });
+        await scheduler.scheduleTask({
           id: 'itsm-sync-outbox-prune',
           frequency: { hours: 1 },
           timeout: { minutes: 10 },

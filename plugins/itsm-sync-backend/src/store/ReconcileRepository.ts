@@ -149,6 +149,23 @@ export class ReconcileRepository {
     return rows.map(toLinkRecord);
   }
 
+  /** Which of these dedup keys belong to links of the integration (tickets the hub made). */
+  async dedupKeysInUse(integrationId: string, dedupKeys: string[]): Promise<Set<string>> {
+    if (!dedupKeys.length) return new Set();
+    const rows = await this.db('links').where({ integration_id: integrationId }).whereIn('dedup_key', dedupKeys).select('dedup_key');
+    return new Set(rows.map(r => r.dedup_key as string));
+  }
+
+  /**
+   * Forgets a ticket that no longer exists at the vendor, so the next delivery of the
+   * link creates a new one (under the same dedup key).
+   */
+  async detachMissingTicket(linkId: string, tx: Knex = this.db): Promise<void> {
+    await tx('links')
+      .where({ id: linkId })
+      .update({ external_id: null, external_key: null, external_url: null, sync_state: 'pending', last_written: '{}' });
+  }
+
   /** When the integration's oldest link was made, if it has any. */
   async earliestLinkAt(integrationId: string): Promise<number | undefined> {
     const row = await this.db('links').where({ integration_id: integrationId }).min({ t: 'created_at' }).first();
@@ -197,7 +214,7 @@ export class ReconcileRepository {
       const moved = await this.db('reconcile_schedules')
         .where({ integration_id: row.integration_id, enabled: true })
         .andWhere('next_run_at', '<=', now)
-        .update({ next_run_at: this.db.raw('? + interval_seconds * 1000', [now]), last_run_at: now });
+        .update({ next_run_at: this.db.raw('CAST(? AS BIGINT) + interval_seconds * 1000', [now]), last_run_at: now });
       if (moved === 1) claimed.push({ ...row, next_run_at: now + row.interval_seconds * 1000, last_run_at: now });
     }
     return claimed;

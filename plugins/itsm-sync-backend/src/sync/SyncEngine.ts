@@ -8,6 +8,8 @@ import { InboundApplier } from './InboundApplier';
 import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
 import { OutboundDelivery } from './OutboundDelivery';
+import { ReconcileScheduler } from './ReconcileScheduler';
+import { Reconciler } from './Reconciler';
 import { SyncStatusService } from './SyncStatusService';
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
@@ -24,6 +26,8 @@ export class SyncEngine {
   readonly inbound: InboundPipeline;
   readonly conflicts: ConflictService;
   readonly status: SyncStatusService;
+  readonly reconciler: Reconciler;
+  readonly reconcileSchedules: ReconcileScheduler;
 
   constructor(options: {
     store: SyncStore;
@@ -46,6 +50,8 @@ export class SyncEngine {
     this.inbound = new InboundPipeline(store, connectors, integrations, new InboundApplier(store, connectors, logger, clock), logger, clock, wake);
     this.conflicts = new ConflictService(store, connectors, clock, wake);
     this.status = new SyncStatusService(store, clock);
+    this.reconciler = new Reconciler(store, connectors, integrations, logger, clock, wake);
+    this.reconcileSchedules = new ReconcileScheduler(store, this.reconciler, logger, clock);
   }
 
   wake() {
