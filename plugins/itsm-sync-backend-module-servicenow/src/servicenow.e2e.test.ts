@@ -130,6 +130,18 @@ describe('ServiceNow end to end on the in-process backend', () => {
     expect(updated.title).toBe('Queue backlog');
   });
 
+  it('puts a work note written in ServiceNow on the platform timeline', async () => {
+    const created = await linkedIncident({ title: 'Payment retries' });
+    const edit = await sim.editAsPerson(created.sysId, { work_notes: 'Rolled back release 4.2.1' });
+    expect(edit.status).toBe(200);
+    const entry = await eventually(async () => {
+      const res = await api('GET', `/v1/incidents/${created.id}/timeline`);
+      const items = (res.body.items ?? res.body) as Array<{ text: string }>;
+      return items.find(e => e.text.includes('Rolled back release 4.2.1'));
+    });
+    expect(entry).toBeDefined();
+  });
+
   it('ignores a ServiceNow edit of a platform-owned field', async () => {
     const created = await linkedIncident({ title: 'Login errors' });
     const edit = await sim.editAsPerson(created.sysId, { short_description: 'Renamed in ServiceNow', assigned_to: 'Beth Anglin' });
