@@ -1,0 +1,67 @@
+import useAsync from 'react-use/esm/useAsync';
+import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Flex, Grid, Text } from '@backstage/ui';
+import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
+import { IntegrationDlq } from '../DlqPage/IntegrationDlq';
+import { ConnectorCard } from './ConnectorCard';
+import { IntegrationHealthTable } from './IntegrationHealthTable';
+
+/**
+ * The connectors marketplace: installed connector modules, the integrations configured
+ * on them with health and metrics, and each integration's dead-letter queue.
+ */
+export function ConnectorsPage() {
+  const api = useApi(itsmSyncApiRef);
+  const { value, loading, error } = useAsync(async () => {
+    const [connectors, integrations] = await Promise.all([api.listConnectors(), api.listIntegrations()]);
+    return { connectors, integrations };
+  }, [api]);
+
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  const { connectors, integrations } = value!;
+
+  return (
+    <Flex direction="column" gap="6">
+      <section aria-label="Installed connectors">
+        <Text as="h2" variant="title-small">
+          Installed connectors
+        </Text>
+        {connectors.length === 0 ? (
+          <EmptyState missing="content" title="No connector modules installed" description="Add a connector module to the backend." />
+        ) : (
+          <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+            {connectors.map(connector => (
+              <ConnectorCard key={connector.type} connector={connector} />
+            ))}
+          </Grid.Root>
+        )}
+      </section>
+      <section aria-label="Configured integrations">
+        <Text as="h2" variant="title-small">
+          Configured integrations
+        </Text>
+        {integrations.length === 0 ? (
+          <Text as="p" variant="body-small" color="secondary">
+            No integrations configured yet.
+          </Text>
+        ) : (
+          <IntegrationHealthTable integrations={integrations} />
+        )}
+      </section>
+      {integrations.length > 0 && (
+        <section aria-label="Dead-letter queues">
+          <Text as="h2" variant="title-small">
+            Dead-letter queues
+          </Text>
+          <Flex direction="column" gap="3">
+            {integrations.map(integration => (
+              <IntegrationDlq key={integration.id} integration={integration} />
+            ))}
+          </Flex>
+        </section>
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,51 @@
+import useAsync from 'react-use/esm/useAsync';
+import { Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Text } from '@backstage/ui';
+import { SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
+import { HealthIndicator } from '../shared/HealthIndicator';
+
+/** One configured integration with its health and the spec 000 metrics from sync-status. */
+export function IntegrationHealthRow(props: { integration: IntegrationResponse }) {
+  const { integration } = props;
+  const api = useApi(itsmSyncApiRef);
+  const { value: status, loading, error } = useAsync(
+    () => api.getSyncStatus(integration.id),
+    [api, integration.id],
+  );
+
+  return (
+    <tr aria-label={`Integration ${integration.name}`}>
+      <td>
+        <Text variant="body-small" weight="bold">
+          {integration.name}
+        </Text>
+        <Text as="div" variant="body-x-small" color="secondary">
+          {`${integration.integration_type} · ${integration.sync_direction} · ${integration.conflict_strategy}`}
+        </Text>
+      </td>
+      <td>
+        {loading && <Progress />}
+        {error && (
+          <Text variant="body-small" color="danger">
+            {error.message}
+          </Text>
+        )}
+        {status && <HealthIndicator health={status.health} />}
+        {status?.last_error && (
+          <Text as="div" variant="body-x-small" color="danger">
+            {status.last_error}
+          </Text>
+        )}
+      </td>
+      {SYNC_METRICS.map(metric => (
+        <td key={metric} aria-label={metric}>
+          {status ? String(status.metrics[metric] ?? 0) : ''}
+        </td>
+      ))}
+      <td aria-label="dlq_size">{status ? String(status.dlq_size) : ''}</td>
+    </tr>
+  );
+}
