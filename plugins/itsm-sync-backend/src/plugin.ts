@@ -79,7 +79,7 @@ export const itsmSyncPlugin = createBackendPlugin({
             permissions: deps.permissions,
             baseUrl: await deps.discovery.getExternalBaseUrl('itsm-sync'),
             maxWebhookBytes: settings.maxWebhookBytes,
-            callbackTokens: new CallbackTokenService(store, cipher, systemClock),
+            callbackTokens: new CallbackTokenService(store, systemClock),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/v1/webhooks', allow: 'unauthenticated' });

@@ -40,7 +40,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
       throw new InputError(`${connector.displayName} integrations have no on-call schedules`);
     }
     const items = await connector
-      .listOncall({ integration: ctx.integrations.connectorIntegration(integration), logger: ctx.logger }, scheduleId)
+      .listOncall({ integration: await ctx.integrations.connectorIntegration(integration), logger: ctx.logger }, scheduleId)
       .catch(error => {
         // The vendor's answer, never a stack trace; connector errors carry no secrets.
         throw new ServiceUnavailableError(`${connector.displayName} could not list on-call: ${(error as Error).message}`);

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError } from '@backstage/errors';
 import { hashCallbackToken } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import type { SecretCipher } from '../crypto/SecretCipher';
 import type { CallbackTokenRecord } from '../store/CallbackTokenRepository';
 import type { SyncStore } from '../store/SyncStore';
-import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
+import type { IntegrationRecord } from '../store/types';
 import type { Clock } from './Clock';
 
 /** Prefix of every callback token, so a leaked one is recognisable in a secret scan. */
@@ -12,19 +11,14 @@ export const CALLBACK_TOKEN_PREFIX = 'itsmcb_';
 /** Live tokens per integration: enough to rotate, few enough to compare on every callback. */
 export const MAX_LIVE_CALLBACK_TOKENS = 10;
 
-/** The sealed secrets also carry a copy of the live token hashes, for `connectorIntegration`. */
-export type SecretsWithCallbackHashes = IntegrationSecrets & { callback_token_hashes?: string[] };
-
 /**
  * Issues, lists and revokes callback tokens (spec 004). The token is returned once and
- * only its SHA-256 is kept. The live hashes are also sealed into the integration's
- * secrets in the same transaction, so the synchronous `connectorIntegration` view hands
- * them to the connector without another query.
+ * only its SHA-256 is kept; `IntegrationService.connectorIntegration` reads the live
+ * hashes for every call, so a revoked token is refused at once.
  */
 export class CallbackTokenService {
   constructor(
     private readonly store: SyncStore,
-    private readonly cipher: SecretCipher,
     private readonly clock: Clock,
   ) {}
 
@@ -44,7 +38,6 @@ export class CallbackTokenService {
         { integrationId: integration.id, ...input, tokenHash: hashCallbackToken(token) },
         this.clock.now(),
       );
-      await this.sealLiveHashes(store, integration.id);
       return created;
     });
     return { record, token };
@@ -59,16 +52,7 @@ export class CallbackTokenService {
     return this.store.transaction(async store => {
       await store.callbackTokens.lockIntegration(integration.id);
       const revoked = await store.callbackTokens.revoke(integration.id, tokenId, this.clock.now());
-      if (revoked) await this.sealLiveHashes(store, integration.id);
       return revoked;
     });
-  }
-
-  private async sealLiveHashes(store: SyncStore, integrationId: string): Promise<void> {
-    const current = await store.integrations.get(integrationId);
-    if (!current) return;
-    const secrets = this.cipher.open<SecretsWithCallbackHashes>(current.secrets_ciphertext);
-    secrets.callback_token_hashes = await store.callbackTokens.liveHashes(integrationId);
-    await store.integrations.update(integrationId, { secrets_ciphertext: this.cipher.seal(secrets) }, this.clock.now());
   }
 }

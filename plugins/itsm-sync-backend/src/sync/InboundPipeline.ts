@@ -59,7 +59,7 @@ export class InboundPipeline {
    */
   async test(integrationRef: string, request: WebhookRequest): Promise<{ valid: true; changes: number }> {
     const { integration, connector } = await this.receiver(integrationRef);
-    const ctx = { integration: this.integrations.connectorIntegration(integration), logger: this.logger };
+    const ctx = { integration: await this.integrations.connectorIntegration(integration), logger: this.logger };
     const verification = await connector.verifyWebhook(ctx, request);
     if (!verification.ok) throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
     try {
@@ -79,7 +79,7 @@ export class InboundPipeline {
       operation: 'receive',
     });
     return inSpan(`receive ${integration.integration_type}`, attributes, SpanKind.CONSUMER, undefined, async () => {
-      const ctx = { integration: this.integrations.connectorIntegration(integration), logger: this.logger };
+      const ctx = { integration: await this.integrations.connectorIntegration(integration), logger: this.logger };
       const verification = await connector.verifyWebhook(ctx, request);
       if (!verification.ok) {
         syncInstruments.inbound.add(1, { ...attributes, outcome: 'rejected' });

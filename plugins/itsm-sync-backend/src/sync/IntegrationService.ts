@@ -135,10 +135,12 @@ export class IntegrationService {
     return current;
   }
 
-  /** The decrypted view a connector call gets; lives only for that call. */
-  connectorIntegration(record: IntegrationRecord): ConnectorIntegration {
-    // Callback token hashes are sealed beside the secrets by CallbackTokenService, so no query is needed here.
-    const secrets = this.cipher.open<IntegrationSecrets & { callback_token_hashes?: string[] }>(record.secrets_ciphertext);
+  /**
+   * The decrypted view a connector call gets; lives only for that call. Callback token
+   * hashes are read live, so a revoked token stops working at once.
+   */
+  async connectorIntegration(record: IntegrationRecord): Promise<ConnectorIntegration> {
+    const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext);
     return {
       id: record.id,
       name: record.name,
@@ -146,7 +148,7 @@ export class IntegrationService {
       baseUrl: record.base_url,
       credentials: secrets.credentials,
       webhookSecrets: secrets.webhook_secrets,
-      callbackTokenHashes: secrets.callback_token_hashes ?? [],
+      callbackTokenHashes: await this.store.callbackTokens.liveHashes(record.id),
       settings: record.settings,
     };
   }

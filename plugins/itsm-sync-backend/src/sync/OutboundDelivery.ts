@@ -60,7 +60,7 @@ export class OutboundDelivery {
     const link = await this.store.links.get(head.incident_id, head.integration_id);
     if (!incident || !link) return { written: {}, externalId: null };
     const ctx = {
-      integration: this.integrations.connectorIntegration(integration),
+      integration: await this.integrations.connectorIntegration(integration),
       logger: this.logger,
       signal,
     };
