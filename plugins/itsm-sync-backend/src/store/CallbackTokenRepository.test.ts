@@ -1,5 +1,5 @@
 import { hashCallbackToken } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createStoreTestDatabases, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, expectUniqueViolation, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 
 jest.setTimeout(60_000);
@@ -44,7 +44,7 @@ describe.each(databases.eachSupportedId())('callback tokens and manual sync slot
     const integration = await givenIntegration(store);
     const input = { integrationId: integration.id, name: 'x', description: '', tokenHash: hashCallbackToken('dup'), createdBy: 'u' };
     await store.callbackTokens.create(input, 1);
-    await expect(store.callbackTokens.create(input, 2)).rejects.toThrow();
+    await expectUniqueViolation(store.callbackTokens.create(input, 2));
   });
 
   it('gives one manual sync slot per cooldown, even to simultaneous callers, and can give it back', async () => {

@@ -125,8 +125,9 @@ export class LinkRepository {
         last_written: JSON.stringify(lastWritten),
         last_synced_at: update.now,
         last_error: null,
-        // A conflict waiting for review outlives deliveries of other fields.
-        sync_state: row.sync_state === 'conflict' ? 'conflict' : 'in_sync',
+        // A conflict waiting for review outlives deliveries of other fields; decided in the
+        // UPDATE itself, so a conflict recorded meanwhile by the inbound path is never lost.
+        sync_state: tx.raw("CASE WHEN sync_state = 'conflict' THEN 'conflict' ELSE 'in_sync' END"),
       });
   }
 
