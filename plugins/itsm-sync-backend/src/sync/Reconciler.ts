@@ -120,7 +120,9 @@ class RunState {
  * field by field, reports tickets changed at the vendor that no link knows and links
  * whose ticket is gone, and with auto-heal writes each drifted field in the direction
  * ownership says, through the outbox (platform -> vendor) or the inbound update path
- * (vendor -> platform), so ordering, echo suppression and fan-out still hold.
+ * (vendor -> platform), so ordering, echo suppression and fan-out still hold. A link
+ * whose ticket is gone gets its ticket made again from the platform incident (when the
+ * integration sends outbound); a ticket no link knows is only reported.
  *
  * Vendor calls: the changed-since listing when the connector can list (one request per
  * page, not per incident), batched `fetchTickets` for linked tickets the listing did

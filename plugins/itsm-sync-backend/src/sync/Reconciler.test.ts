@@ -1,0 +1,186 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { SecretCipher } from '../crypto/SecretCipher';
+import { applyDatabaseMigrations } from '../store/migrate';
+import { SyncStore } from '../store/SyncStore';
+import type { Clock } from './Clock';
+import { ConnectorRegistry } from './ConnectorRegistry';
+import { IntegrationService } from './IntegrationService';
+import { Reconciler, type ReconcileProgress } from './Reconciler';
+
+jest.setTimeout(30_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const logger = mockServices.logger.mock();
+
+/** A clock that only moves when the reconciler sleeps, so pacing is exact. */
+function steppingClock(start: number) {
+  let now = start;
+  const clock: Clock = { now: () => now };
+  const slept: number[] = [];
+  const sleep = async (ms: number) => {
+    slept.push(ms);
+    now += ms;
+  };
+  return { clock, sleep, slept };
+}
+
+/** The test connector, with every vendor call counted (and the time it was made). */
+function counting(base: ItsmConnector, clock: Clock, overrides: Partial<ItsmConnector> = {}) {
+  const calls: Array<{ op: string; at: number; ids?: string[] }> = [];
+  const connector: ItsmConnector = {
+    ...base,
+    async listChangedSince(ctx, since, cursor) {
+      calls.push({ op: 'list', at: clock.now() });
+      return base.listChangedSince(ctx, since, cursor);
+    },
+    async fetchTicket(ctx, id) {
+      calls.push({ op: 'fetch', at: clock.now(), ids: [id] });
+      return base.fetchTicket(ctx, id);
+    },
+    ...overrides,
+  };
+  return { connector, calls };
+}
+
+describe('Reconciler', () => {
+  let vendor: TestTicketServer;
+  let store: SyncStore;
+  let seq = 0;
+
+  beforeAll(async () => {
+    vendor = await TestTicketServer.start();
+    const knex = await databases.init('SQLITE_3');
+    await applyDatabaseMigrations(knex);
+    store = new SyncStore(knex);
+  });
+  afterAll(async () => {
+    await vendor?.close();
+  });
+
+  /** An integration over `connector`, with `count` incidents linked to matching tickets. */
+  async function setUp(connector: ItsmConnector, count: number, clock: Clock, rateLimit: number | null = null) {
+    const registry = new ConnectorRegistry();
+    registry.add(connector);
+    const integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock);
+    const integration = await integrations.create({
+      name: `reconcile-${++seq}`,
+      organization_id: 'acme',
+      integration_type: connector.type,
+      base_url: vendor.baseUrl,
+      credentials: { token: vendor.token },
+      webhook_secrets: ['whsec-test-secret-1'],
+      sync_direction: 'bidirectional',
+      enabled: true,
+      conflict_strategy: 'last-write-wins',
+      conflict_window_seconds: 5,
+      rate_limit: rateLimit,
+      backoff_multiplier: 1,
+      settings: {},
+    });
+    vendor.tickets.clear();
+    const ticketIds: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const id = `t${seq}x${n}`;
+      const fields = { title: `Incident ${n}`, description: '', severity: 'SEV-3' as const, status: 'open' as const, assigned_to: null, escalation_policy: null };
+      vendor.tickets.set(id, { id, ...fields, dedup_key: null, notes: [], updated_at: new Date(clock.now()).toISOString() });
+      await store.incidents.create(
+        { ...fields, entity_ref: null },
+        { now: clock.now(), source: 'platform', linkTo: [], plan: () => [], external: { integrationId: integration.id, id, written: fields } },
+      );
+      ticketIds.push(id);
+    }
+    return { integration, integrations, registry, ticketIds };
+  }
+
+  it('compares every linked ticket through the listing: one request per page, none per incident', async () => {
+    const { clock, sleep } = steppingClock(Date.now());
+    const { connector, calls } = counting(createTestConnector('listing'), clock);
+    const { integration, integrations, registry } = await setUp(connector, 10, clock);
+    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { pageSize: 4, sleep });
+    const progress: ReconcileProgress[] = [];
+
+    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual', onProgress: p => progress.push(p) });
+
+    expect(run).toMatchObject({ status: 'succeeded', checked: 10, discrepancies_found: 0, discrepancies: [] });
+    // The vendor pages by 3: 10 tickets are 4 listing calls and not a single per-ticket fetch.
+    expect(calls.map(c => c.op)).toEqual(['list', 'list', 'list', 'list']);
+    expect(progress.every(p => p.total === 10)).toBe(true);
+    expect(progress.map(p => p.checked)).toEqual([...progress.map(p => p.checked)].sort((a, b) => a - b));
+    expect(progress[progress.length - 1].checked).toBe(10);
+  });
+
+  it('fetches in batches when the vendor cannot list, reading links a page at a time', async () => {
+    const { clock, sleep } = steppingClock(Date.now());
+    const base = createTestConnector('batched');
+    const batches: string[][] = [];
+    const { connector, calls } = counting(base, clock, {
+      capabilities: { ...base.capabilities, listChanged: false },
+      async fetchTickets(ctx, ids) {
+        batches.push(ids);
+        const found = await Promise.all(ids.map(id => base.fetchTicket(ctx, id)));
+        return found.filter(t => t !== undefined);
+      },
+    });
+    const { integration, integrations, registry, ticketIds } = await setUp(connector, 10, clock);
+    vendor.tickets.delete(ticketIds[7]);
+    Object.assign(vendor.tickets.get(ticketIds[2])!, { severity: 'SEV-1' });
+    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { pageSize: 5, fetchBatchSize: 3, sleep });
+
+    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
+
+    expect(run).toMatchObject({ status: 'succeeded', checked: 10, discrepancies_found: 2 });
+    expect(run.discrepancies.map(d => [d.kind, d.external_id, d.field, d.action]).sort()).toEqual([
+      ['field_mismatch', ticketIds[2], 'severity', 'push_platform'],
+      ['missing_ticket', ticketIds[7], null, 'push_platform'],
+    ].sort());
+    // Two pages of 5 links, each asked for in batches of at most 3; never a single fetch.
+    expect(batches.map(b => b.length)).toEqual([3, 2, 3, 2]);
+    expect(calls.filter(c => c.op === 'fetch')).toEqual([]);
+  });
+
+  it("spaces vendor calls inside the integration's rate limit", async () => {
+    const { clock, sleep } = steppingClock(1_800_000_000_000);
+    const { connector, calls } = counting(createTestConnector('paced'), clock);
+    // 600 calls a minute: one every 100 ms.
+    const { integration, integrations, registry } = await setUp(connector, 9, clock, 600);
+    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+
+    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
+
+    expect(run.status).toBe('succeeded');
+    const times = calls.map(c => c.at - calls[0].at);
+    expect(times).toEqual([0, 100, 200]);
+  });
+
+  it("waits for the vendor's rate-limit reset, shared through the database, and carries on", async () => {
+    const { clock, sleep, slept } = steppingClock(Date.now());
+    const { connector, calls } = counting(createTestConnector('limited'), clock);
+    const { integration, integrations, registry } = await setUp(connector, 2, clock);
+    vendor.failNext({ status: 429, headers: { 'retry-after': '30' } });
+    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+
+    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
+
+    expect(run).toMatchObject({ status: 'succeeded', checked: 2, discrepancies_found: 0 });
+    expect(calls.map(c => c.op)).toEqual(['list', 'list']);
+    expect(slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(29_000);
+    expect((await store.integrations.get(integration.id))!.not_before).toBeGreaterThan(Date.now() + 20_000);
+  });
+
+  it('records a failed run with the reason when the vendor refuses', async () => {
+    const { clock, sleep } = steppingClock(Date.now());
+    const { connector } = counting(createTestConnector('refused'), clock);
+    const { integration, integrations, registry } = await setUp(connector, 1, clock);
+    vendor.failNext({ status: 403 });
+    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+
+    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'schedule' });
+
+    expect(run).toMatchObject({ status: 'failed', trigger: 'schedule', checked: 0 });
+    expect(run.error).toMatch(/403/);
+    expect(run.error).not.toContain(vendor.token);
+    expect((await store.reconcile.history(integration.id))[0].id).toBe(run.id);
+  });
+});
