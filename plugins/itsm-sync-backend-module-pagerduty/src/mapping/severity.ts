@@ -52,7 +52,7 @@ export function severityFromUrgency(urgency: unknown): Severity | undefined {
 /** The platform severity of a PagerDuty incident: priority first, urgency otherwise. */
 export function severityFromPagerDuty(incident: {
   urgency?: unknown;
-  priority?: { summary?: unknown; name?: unknown } | null;
+  priority?: { id?: unknown; summary?: unknown; name?: unknown } | null;
 }): Severity | undefined {
   const priority = incident.priority;
   return (
