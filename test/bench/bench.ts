@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
+import { dropDatabases, newDatabasePrefix } from './harness/database';
+import { HubProcess } from './harness/hubProcess';
+import { summariseCpuProfile } from './harness/cpuProfile';
+import { serviceNowWorkNoteWebhook } from './harness/servicenowWebhooks';
+import { pool, quantile } from './harness/stats';
+import { resultsMarkdown } from './harness/resultsMarkdown';
+import { freePort } from '../faults/lib/ports';
+
+const INBOUND_WEBHOOKS = 3000;
+const OFFERED_RATE = 500;
+const OFFERED_SECONDS = 10;
+const BURST_CHANGES = 4000;
+const TICKETS = 200;
+const RECONCILE_INCIDENTS = Number(process.env.BENCH_RECONCILE_INCIDENTS ?? 10_000);
+const SECRET = `bench-${randomBytes(8).toString('hex')}`;
+
+const log = (s: string) => console.log(`[bench] ${s}`);
+const perSecond = (n: number, ms: number) => Math.round((n * 1000) / ms);
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise(r => setTimeout(r, 20));
+  }
+  return false;
+}
+
+/** One database's run: returns figures for RESULTS.md. */
+async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
+  const prefix = database === 'postgres' ? newDatabasePrefix('bench') : undefined;
+  const sim = await ServiceNowSimulator.start();
+  sim.server.maxRecordedCalls = 1_000_000;
+  const hub = new HubProcess({
+    port: await freePort(),
+    database: prefix ? { prefix } : 'sqlite',
+    token: `bench-${randomBytes(12).toString('hex')}`,
+    encryptionKey: randomBytes(32).toString('hex'),
+    itsmSync: { dispatcher: { pollIntervalMs: 100, leaseSeconds: 60, concurrency: 32 } },
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  process.env.HUB_LOG_LEVEL = 'warn';
+  const rss = setInterval(() => hub.sampleRss(), 100);
+  const out: Record<string, unknown> = { database };
+  try {
+    await hub.start();
+    const integration = (
+      await hub.call('POST', '/v1/integrations', {
+        organization_id: 'acme-corp',
+        integration_type: 'servicenow',
+        name: 'bench-snow',
+        base_url: sim.baseUrl,
+        credentials: { username: sim.credentials.username, password: sim.credentials.password },
+        webhook_secrets: [SECRET],
+        sync_direction: 'bidirectional',
+        enabled: true,
+      })
+    ).body;
+
+    // Linked tickets to work on.
+    const incidents: string[] = [];
+    await pool(TICKETS, 16, async i => {
+      const res = await hub.call('POST', '/v1/incidents', { title: `bench ${i}`, severity: 'SEV-3', integrations: [integration.name] });
+      incidents[i] = res.body.id;
+    });
+    const sysIds: string[] = [];
+    await waitFor(async () => {
+      for (let i = 0; i < incidents.length; i++) {
+        if (sysIds[i]) continue;
+        const view = await hub.call('GET', `/v1/incidents/${incidents[i]}`);
+        sysIds[i] = view.body.links?.[0]?.external_id;
+      }
+      return sysIds.filter(Boolean).length === incidents.length;
+    }, 60_000);
+
+    // Inbound: verified + persisted + applied webhooks/s vs a trivial route.
+    sim.setWebhookTarget({ secret: SECRET });
+    await sim.editAsPerson(sysIds[0], { work_notes: 'template' });
+    const template = sim.lastWebhook()!.rawBody;
+    const webhooks = Array.from({ length: INBOUND_WEBHOOKS }, (_, n) => {
+      const payload = JSON.parse(template.toString());
+      payload.sys_id = sysIds[n % sysIds.length];
+      return serviceNowWorkNoteWebhook(Buffer.from(JSON.stringify(payload)), SECRET, n);
+    });
+    const post = (url: string, w: { rawBody: Buffer; headers: Record<string, string> }) =>
+      fetch(url, { method: 'POST', headers: w.headers, body: w.rawBody }).then(async r => ({ status: r.status, body: await r.json().catch(() => ({})) }));
+    let applied = 0;
+    let refused = 0;
+    let t = Date.now();
+    await pool(webhooks.length, 32, async i => {
+      const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, webhooks[i]);
+      if (r.status >= 200 && r.status < 300) applied += Number(r.body.applied ?? 0);
+      else refused += 1;
+    });
+    const inboundMs = Date.now() - t;
+    t = Date.now();
+    await pool(webhooks.length, 32, async i => {
+      await post(`${hub.baseUrl}/api/bench/noop`, webhooks[i]);
+    });
+    const trivialMs = Date.now() - t;
+    out.inbound = {
+      webhooks: webhooks.length,
+      applied,
+      refused,
+      per_second: perSecond(webhooks.length, inboundMs),
+      trivial_per_second: perSecond(webhooks.length, trivialMs),
+      ratio: +(trivialMs / inboundMs).toFixed(2),
+    };
+    log(`${database} inbound ${JSON.stringify(out.inbound)}`);
+
+    // Outbound at a fixed offered load: latency from the API call to the simulator's write.
+    const sentAt = new Map<string, number>();
+    const offered = OFFERED_RATE * OFFERED_SECONDS;
+    const callsBefore = sim.server.calls.length;
+    t = Date.now();
+    const inFlight: Promise<unknown>[] = [];
+    for (let n = 0; n < offered; n++) {
+      const due = t + (n * 1000) / OFFERED_RATE;
+      if (due > Date.now()) await new Promise(r => setTimeout(r, due - Date.now()));
+      const description = `offered ${n}`;
+      sentAt.set(description, Date.now());
+      inFlight.push(hub.call('PATCH', `/v1/incidents/${incidents[n % incidents.length]}`, { description }));
+    }
+    await Promise.all(inFlight);
+    const offeredDone = await waitFor(() => {
+      const seen = new Set(sim.server.calls.slice(callsBefore).map(c => (c.body as any)?.description));
+      return incidents.every((_, i) => seen.has(`offered ${offered - incidents.length + i}`));
+    }, 60_000);
+    const latencies: number[] = [];
+    for (const call of sim.server.calls.slice(callsBefore)) {
+      const d = (call.body as any)?.description;
+      if (call.method === 'PATCH' && sentAt.has(d)) latencies.push(call.at - sentAt.get(d)!);
+    }
+    out.outbound_offered = {
+      offered_per_second: OFFERED_RATE,
+      changes: offered,
+      drained: offeredDone,
+      vendor_writes: latencies.length,
+      p50_ms: quantile(latencies, 0.5),
+      p99_ms: quantile(latencies, 0.99),
+      max_ms: Math.max(...latencies),
+    };
+    log(`${database} outbound offered ${JSON.stringify(out.outbound_offered)}`);
+
+    // Outbound throughput: a burst, then the time until every ticket holds its last value.
+    const burstBefore = sim.server.calls.length;
+    t = Date.now();
+    await pool(BURST_CHANGES, 64, async n => {
+      await hub.call('PATCH', `/v1/incidents/${incidents[n % incidents.length]}`, { description: `burst ${n}` });
+    });
+    const acceptedMs = Date.now() - t;
+    const last = incidents.map((_, i) => `burst ${BURST_CHANGES - incidents.length + i}`);
+    const burstDone = await waitFor(() => sysIds.every((s, i) => sim.incident(s)?.description === last[i]), 120_000);
+    const drainMs = Date.now() - t;
+    const writes = sim.server.calls.slice(burstBefore).filter(c => c.method === 'PATCH').length;
+    out.outbound_burst = {
+      changes: BURST_CHANGES,
+      drained: burstDone,
+      accepted_per_second: perSecond(BURST_CHANGES, acceptedMs),
+      delivered_changes_per_second: perSecond(BURST_CHANGES, drainMs),
+      vendor_writes: writes,
+      vendor_writes_per_second: perSecond(writes, drainMs),
+    };
+    log(`${database} outbound burst ${JSON.stringify(out.outbound_burst)}`);
+
+    // Reconcile of many linked incidents vs the simulator's own listing time (Postgres only: the slow part is setup).
+    if (database === 'postgres' && RECONCILE_INCIDENTS > 0) {
+      const extra = RECONCILE_INCIDENTS - TICKETS;
+      t = Date.now();
+      await pool(extra, 32, async i => {
+        await hub.call('POST', '/v1/incidents', { title: `bench r${i}`, severity: 'SEV-4', integrations: [integration.name] });
+      });
+      const linked = await waitFor(() => sim.store.incidents.size >= RECONCILE_INCIDENTS, 300_000);
+      const setupMs = Date.now() - t;
+      await new Promise(r => setTimeout(r, 1000));
+      t = Date.now();
+      let listed = 0;
+      for (let offset = 0; ; offset += 1000) {
+        const res = await fetch(`${sim.baseUrl}/api/now/table/incident?sysparm_limit=1000&sysparm_offset=${offset}`, {
+          headers: { authorization: `Basic ${Buffer.from(`${sim.credentials.username}:${sim.credentials.password}`).toString('base64')}` },
+        });
+        const page = ((await res.json()) as any).result as unknown[];
+        listed += page.length;
+        if (page.length < 1000) break;
+      }
+      const listingMs = Date.now() - t;
+      t = Date.now();
+      const run = await hub.call('POST', `/v1/integrations/${integration.id}/reconcile`, { dry_run: true });
+      const reconcileMs = Date.now() - t;
+      out.reconcile = {
+        linked_incidents: sim.store.incidents.size,
+        all_linked: linked,
+        setup_ms: setupMs,
+        status: run.status,
+        checked: run.body?.checked ?? run.body?.summary?.checked ?? run.body?.items_checked,
+        reconcile_ms: reconcileMs,
+        simulator_listing_ms: listingMs,
+        listed,
+        ratio: +(reconcileMs / listingMs).toFixed(1),
+        response_keys: Object.keys(run.body ?? {}).join(','),
+      };
+      log(`${database} reconcile ${JSON.stringify(out.reconcile)}`);
+    }
+  } finally {
+    clearInterval(rss);
+    out.peak_rss_mb = Math.round(hub.peakRss / 1048576);
+    await hub.stop();
+    await sim.stop();
+    if (prefix) await dropDatabases(prefix);
+  }
+  return out;
+}
+
+export async function main() {
+  const profileDir = mkdtempSync(join(tmpdir(), 'itsm-bench-prof-'));
+  const postgres = await benchOne('postgres', profileDir);
+  const sqlite = await benchOne('sqlite');
+  const profile = readdirSync(profileDir).filter(f => f.endsWith('.cpuprofile'));
+  const hot = profile.length ? summariseCpuProfile(JSON.parse(readFileSync(join(profileDir, profile[0]), 'utf8')), 15) : [];
+  const results = { date: new Date().toISOString(), machine: machine(), postgres, sqlite, hot };
+  writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2));
+  writeFileSync(join(__dirname, 'RESULTS.md'), resultsMarkdown(results));
+  log(`written test/bench/RESULTS.md and results.json`);
+  log(JSON.stringify(results, null, 2));
+}
+
+function machine() {
+  return { cpu: cpus()[0]?.model, cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
+}
