@@ -8,14 +8,18 @@ import { json } from '../output';
 import { readReconcileStream } from '../reconcileStream';
 import { reconcileHistoryView, reconcileRunView } from '../views';
 
-/** A progress bar on stderr, only for a person at a terminal; stdout stays clean for JSON. */
-function progressReporter(runtime: Runtime) {
-  if (!runtime.interactive) return { update: () => {}, stop: () => {} };
+/**
+ * A progress bar on stderr, so stdout stays clean for JSON: shown at a terminal, or
+ * anywhere when --progress asks for it (a CI log).
+ */
+function progressReporter(runtime: Runtime, forced: boolean) {
+  if (!runtime.interactive && !forced) return { update: () => {}, stop: () => {} };
   const bar = new SingleBar({
     format: 'reconciling [{bar}] {value}/{total} incidents',
     stream: process.stderr,
-    hideCursor: true,
-    clearOnComplete: true,
+    hideCursor: runtime.interactive,
+    clearOnComplete: runtime.interactive,
+    noTTYOutput: !runtime.interactive,
   });
   let started = false;
   return {
@@ -28,11 +32,18 @@ function progressReporter(runtime: Runtime) {
         bar.update(checked);
       }
     },
-    stop: () => started && bar.stop(),
+    stop: () => {
+      if (started) bar.stop();
+    },
   };
 }
 
-async function runReconcile(ctx: CommandContext, ref: string, body: { dry_run: boolean; auto_heal: boolean }) {
+async function runReconcile(
+  ctx: CommandContext,
+  ref: string,
+  body: { dry_run: boolean; auto_heal: boolean },
+  forceProgress: boolean,
+) {
   const response = await ctx.api.send(
     integrationPath(ref, '/reconcile'),
     { method: 'POST', body, what: `reconcile '${ref}'` },
@@ -45,7 +56,7 @@ async function runReconcile(ctx: CommandContext, ref: string, body: { dry_run: b
     return 'run' in answer ? answer.run : answer;
   }
   if (!response.body) throw new CliError('The backend sent an empty reconcile stream');
-  const progress = progressReporter(ctx.runtime);
+  const progress = progressReporter(ctx.runtime, forceProgress);
   try {
     return await readReconcileStream(response.body as unknown as AsyncIterable<Uint8Array>, progress.update);
   } finally {
@@ -61,12 +72,13 @@ export function addReconcileCommands(integration: Command, runtime: Runtime) {
       .description('compare linked incidents with their tickets (dry run unless --auto-heal)')
       .argument('<integration>', 'id or name')
       .option('--dry-run', 'report drift without changing anything (the default)')
-      .option('--auto-heal', 'repair drift in the direction field ownership says'),
+      .option('--auto-heal', 'repair drift in the direction field ownership says')
+      .option('--progress', 'show the progress bar even when stderr is not a terminal'),
   );
   reconcile.action(
-    action<{ dryRun?: boolean; autoHeal?: boolean }>(runtime, async (ctx, [ref], opts) => {
+    action<{ dryRun?: boolean; autoHeal?: boolean; progress?: boolean }>(runtime, async (ctx, [ref], opts) => {
       if (opts.dryRun && opts.autoHeal) throw new UsageError('--dry-run and --auto-heal cannot be used together');
-      const run = await runReconcile(ctx, ref, { dry_run: !opts.autoHeal, auto_heal: Boolean(opts.autoHeal) });
+      const run = await runReconcile(ctx, ref, { dry_run: !opts.autoHeal, auto_heal: Boolean(opts.autoHeal) }, Boolean(opts.progress));
       ctx.output.out(ctx.format === 'json' ? json(run) : reconcileRunView(run));
       return run.status === 'failed' ? EXIT_FAILURE : undefined;
     }),
