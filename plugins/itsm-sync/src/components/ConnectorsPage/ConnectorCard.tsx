@@ -1,3 +1,4 @@
+import React from 'react';
 import { Badge, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import type { ConnectorInfoResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 

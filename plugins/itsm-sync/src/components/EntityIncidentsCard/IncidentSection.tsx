@@ -1,3 +1,4 @@
+import React from 'react';
 import { Flex, Text } from '@backstage/ui';
 import type { IncidentResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { IncidentLinkRow } from './IncidentLinkRow';

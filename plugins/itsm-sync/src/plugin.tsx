@@ -1,0 +1,88 @@
+import React from 'react';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+  SubPageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { isItsmSyncAvailable } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { itsmSyncApiRef } from './api/ItsmSyncApi';
+import { ItsmSyncClient } from './api/ItsmSyncClient';
+import { ItsmSyncIcon } from './components/shared/ItsmSyncIcon';
+import { rootRouteRef } from './routes';
+
+/** The REST client, built on Backstage's discovery and (authenticated) fetch. */
+export const itsmSyncApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: itsmSyncApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new ItsmSyncClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The incidents card, on entities that carry the `itsm-sync.io/incidents` annotation. */
+export const itsmSyncEntityCard = EntityCardBlueprint.make({
+  name: 'incidents',
+  params: {
+    filter: isItsmSyncAvailable,
+    loader: () =>
+      import('./components/EntityIncidentsCard/EntityIncidentsCard').then(m => <m.EntityIncidentsCard />),
+  },
+});
+
+/** The top-level page; its title and icon give the navigation entry. */
+export const itsmSyncPage = PageBlueprint.make({
+  params: {
+    path: '/itsm-sync',
+    title: 'ITSM Sync',
+    icon: <ItsmSyncIcon />,
+    routeRef: rootRouteRef,
+  },
+});
+
+export const itsmSyncConflictsSubPage = SubPageBlueprint.make({
+  name: 'conflicts',
+  params: {
+    path: 'conflicts',
+    title: 'Conflicts',
+    loader: () => import('./components/ConflictsPage/ConflictsPage').then(m => <m.ConflictsPage />),
+  },
+});
+
+export const itsmSyncConnectorsSubPage = SubPageBlueprint.make({
+  name: 'connectors',
+  params: {
+    path: 'connectors',
+    title: 'Connectors',
+    loader: () => import('./components/ConnectorsPage/ConnectorsPage').then(m => <m.ConnectorsPage />),
+  },
+});
+
+export const itsmSyncDlqSubPage = SubPageBlueprint.make({
+  name: 'dlq',
+  params: {
+    path: 'dlq',
+    title: 'Dead-letter queue',
+    loader: () => import('./components/DlqPage/DlqPage').then(m => <m.DlqPage />),
+  },
+});
+
+/** The ITSM sync frontend plugin for Backstage's new frontend system. @public */
+export const itsmSyncPlugin = createFrontendPlugin({
+  pluginId: 'itsm-sync',
+  title: 'ITSM Sync',
+  icon: <ItsmSyncIcon />,
+  routes: { root: rootRouteRef },
+  extensions: [
+    itsmSyncApi,
+    itsmSyncEntityCard,
+    itsmSyncPage,
+    itsmSyncConflictsSubPage,
+    itsmSyncConnectorsSubPage,
+    itsmSyncDlqSubPage,
+  ],
+});
