@@ -35,6 +35,17 @@ function decode(rawBody: Buffer): JiraWebhookPayload {
   if (!p.issue || (typeof p.issue.id !== 'string' && typeof p.issue.id !== 'number')) {
     throw new WebhookParseError(`${p.webhookEvent} carries no issue id`);
   }
+  const fields = (p.issue as { fields?: unknown }).fields;
+  if (fields !== undefined && (fields === null || typeof fields !== 'object' || Array.isArray(fields))) {
+    throw new WebhookParseError('issue.fields must be an object');
+  }
+  const labels = (fields as { labels?: unknown } | undefined)?.labels;
+  if (labels !== undefined && labels !== null && (!Array.isArray(labels) || labels.some(l => typeof l !== 'string'))) {
+    throw new WebhookParseError('issue.fields.labels must be a list of strings');
+  }
+  if (p.changelog?.items !== undefined && !Array.isArray(p.changelog.items)) {
+    throw new WebhookParseError('changelog.items must be a list');
+  }
   p.issue.id = String(p.issue.id);
   return p;
 }

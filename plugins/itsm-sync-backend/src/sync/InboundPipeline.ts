@@ -1,6 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { WebhookParseError, type NormalizedChange, type WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  WebhookParseError,
+  type ConnectorContext,
+  type ItsmConnector,
+  type NormalizedChange,
+  type WebhookRequest,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { acceptsInbound } from '../engine/ownership';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
@@ -62,11 +68,24 @@ export class InboundPipeline {
     const ctx = { integration: await this.integrations.connectorIntegration(integration), logger: this.logger };
     const verification = await connector.verifyWebhook(ctx, request);
     if (!verification.ok) throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
+    return { valid: true, changes: (await this.parse(connector, ctx, request)).length };
+  }
+
+  /**
+   * Parses an authentic body. A body the connector cannot understand is the sender's
+   * 400, never our 500 (a vendor retries 5xx for days); a connector that crashes rather
+   * than saying so is logged as the bug it is.
+   */
+  private async parse(connector: ItsmConnector, ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[]> {
     try {
-      return { valid: true, changes: (await connector.parseWebhook(ctx, request)).length };
+      return await connector.parseWebhook(ctx, request);
     } catch (error) {
-      if (error instanceof WebhookParseError) throw new InputError(`Webhook body not understood: ${error.message}`);
-      throw error;
+      if (!(error instanceof WebhookParseError)) {
+        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${(error as Error).message}`, {
+          integration: ctx.integration.id,
+        });
+      }
+      throw new InputError(`Webhook body not understood: ${(error as Error).message}`);
     }
   }
 
@@ -86,13 +105,7 @@ export class InboundPipeline {
         this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
         throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
       }
-      let changes: NormalizedChange[];
-      try {
-        changes = await connector.parseWebhook(ctx, request);
-      } catch (error) {
-        if (error instanceof WebhookParseError) throw new InputError(`Webhook body not understood: ${error.message}`);
-        throw error;
-      }
+      const changes = await this.parse(connector, ctx, request);
       if (!integration.enabled || !acceptsInbound(integration.sync_direction)) {
         const reason = !integration.enabled ? 'integration is disabled' : 'integration syncs outbound only';
         return { status: 'ignored', reason, received: changes.length, duplicates: 0, applied: 0 };
