@@ -77,18 +77,29 @@ export class Dispatcher {
     this.wakeUp?.();
   }
 
+  /**
+   * Keeps up to `concurrency` deliveries in flight: as soon as one finishes, its slot is
+   * refilled by a new claim, so one slow vendor call never holds back a whole batch.
+   * Order per ticket still holds because a claim never takes a row queued behind a row
+   * that is in flight (still pending, under lease).
+   */
   private async run() {
+    const running = new Set<Promise<void>>();
     while (this.running && !this.crashed) {
+      const free = this.options.concurrency - running.size;
       let claimed = 0;
-      try {
-        claimed = await this.runOnce();
-      } catch (error) {
-        this.logger.error(`Outbox dispatch failed: ${(error as Error).message}`);
-      }
-      if (claimed > 0 || this.woken) {
+      if (free > 0) {
         this.woken = false;
-        continue;
+        try {
+          claimed = await this.claimAndStart(free, running);
+        } catch (error) {
+          this.logger.error(`Outbox dispatch failed: ${(error as Error).message}`);
+        }
       }
+      // A full claim may have left more work behind; otherwise wait for a finished
+      // delivery, a wake-up after a commit, or the poll interval.
+      if (claimed > 0 && claimed === free) continue;
+      if (this.woken && running.size < this.options.concurrency) continue;
       await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, this.options.pollIntervalMs);
         this.wakeUp = () => {
@@ -98,16 +109,32 @@ export class Dispatcher {
       });
       this.wakeUp = undefined;
     }
+    await Promise.allSettled([...running]);
   }
 
-  /** Claims one batch and delivers it; returns how many rows it claimed. */
-  async runOnce(): Promise<number> {
-    const now = this.clock.now();
-    const rows = await this.store.outbox.claim(this.owner, this.options.concurrency, this.options.leaseMs, now);
-    if (!rows.length) return 0;
-    for (const row of rows) this.inFlight.add(row.id);
-    await Promise.all(rows.map(row => this.process(row).finally(() => this.inFlight.delete(row.id))));
+  private async claimAndStart(limit: number, running: Set<Promise<void>>): Promise<number> {
+    const rows = await this.store.outbox.claim(this.owner, limit, this.options.leaseMs, this.clock.now());
+    for (const row of rows) {
+      this.inFlight.add(row.id);
+      const delivery: Promise<void> = this.process(row)
+        .catch(error => this.logger.error(`Outbox delivery ${row.id} failed: ${(error as Error).message}`))
+        .finally(() => {
+          this.inFlight.delete(row.id);
+          running.delete(delivery);
+          // A freed slot can take the next row at once.
+          this.wakeUp?.();
+        });
+      running.add(delivery);
+    }
     return rows.length;
+  }
+
+  /** Claims one batch and delivers it; returns how many rows it claimed (tests step with it). */
+  async runOnce(): Promise<number> {
+    const running = new Set<Promise<void>>();
+    const claimed = await this.claimAndStart(this.options.concurrency, running);
+    await Promise.all([...running]);
+    return claimed;
   }
 
   private async heartbeat() {
