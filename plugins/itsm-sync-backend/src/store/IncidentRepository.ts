@@ -192,14 +192,17 @@ export class IncidentRepository {
     return rows.map(r => ({ kind: r.kind, text: r.text, author: r.author ?? null, source: r.source, created_at: num(r.created_at) }));
   }
 
+  /** The incident's links with their integrations and rules: three queries, whatever the number of links. */
   async linksWithIntegrations(tx: Knex, incidentId: string): Promise<LinkWithIntegration[]> {
-    const links = (await tx('links').where({ incident_id: incidentId })).map(toLinkRecord);
+    const links = (await tx('links').where({ incident_id: incidentId }).orderBy('created_at')).map(toLinkRecord);
+    if (!links.length) return [];
     const repo = new IntegrationRepository(tx);
-    const out: LinkWithIntegration[] = [];
-    for (const link of links) {
-      const integration = await repo.get(link.integration_id);
-      if (integration) out.push({ link, integration, rules: await repo.rules(integration.id) });
-    }
-    return out;
+    const ids = links.map(l => l.integration_id);
+    const integrations = new Map((await repo.getMany(ids)).map(i => [i.id, i]));
+    const rules = await repo.rulesOf(ids);
+    return links.flatMap(link => {
+      const integration = integrations.get(link.integration_id);
+      return integration ? [{ link, integration, rules: rules.get(integration.id) ?? [] }] : [];
+    });
   }
 }

@@ -114,13 +114,13 @@ export class IncidentService {
   async list(filter: { entity_ref?: string; status?: string; limit: number }): Promise<IncidentResponse[]> {
     const incidents = await this.store.incidents.list(filter);
     const links = await this.store.links.forIncidents(incidents.map(i => i.id));
-    const integrations = new Map((await this.store.integrations.list()).map(i => [i.id, i]));
+    const integrations = new Map((await this.store.integrations.getMany(links.map(l => l.integration_id))).map(i => [i.id, i]));
     return incidents.map(i => incidentResponse(i, links.filter(l => l.incident_id === i.id), integrations));
   }
 
   async view(incident: IncidentRecord): Promise<IncidentResponse> {
     const links = await this.store.links.forIncident(incident.id);
-    const integrations = new Map((await this.store.integrations.list()).map(i => [i.id, i]));
+    const integrations = new Map((await this.store.integrations.getMany(links.map(l => l.integration_id))).map(i => [i.id, i]));
     return incidentResponse(incident, links, integrations);
   }
 }
