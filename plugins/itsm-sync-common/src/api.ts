@@ -153,6 +153,17 @@ export interface ReconcileRunResponse {
   duration_ms: number | null;
 }
 
+/** A stored reconcile schedule (`POST/GET .../reconcile/schedule`). @public */
+export interface ReconcileScheduleResponse {
+  integration_id: string;
+  interval_seconds: number;
+  auto_heal: boolean;
+  enabled: boolean;
+  next_run_at: string;
+  last_run_at: string | null;
+  updated_at: string;
+}
+
 /** @public */
 export interface ConnectorInfoResponse {
   type: string;

@@ -159,12 +159,14 @@ export function intervalToSeconds(value: string | number): number {
   return Number(match[1]) * unit;
 }
 
+/** `{auto_heal: true}` alone is a healing run; anything else defaults to a dry run. */
 export const reconcileRequestSchema = z
   .object({
-    dry_run: z.boolean().default(true),
+    dry_run: z.boolean().optional(),
     auto_heal: z.boolean().default(false),
   })
   .strict()
+  .transform(v => ({ dry_run: v.dry_run ?? !v.auto_heal, auto_heal: v.auto_heal }))
   .refine(v => !(v.dry_run && v.auto_heal), {
     message: 'dry_run and auto_heal cannot both be true',
     path: ['auto_heal'],

@@ -63,10 +63,8 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
 
   router.post('/v1/integrations/:ref/reconcile', async (req, res) => {
     await authorize(req, itsmSyncIntegrationManagePermission);
-    const raw = req.body && typeof req.body === 'object' ? { ...req.body } : {};
-    // `--auto-heal` alone means a real run: dry_run only defaults to true when healing was not asked for.
-    if (raw.auto_heal === true && raw.dry_run === undefined) raw.dry_run = false;
-    const body = parseInput(reconcileRequestSchema, raw, 'reconcile request');
+    // The schema makes `{auto_heal: true}` alone a healing run.
+    const body = parseInput(reconcileRequestSchema, req.body ?? {}, 'reconcile request');
     const integration = await ctx.integrations.resolve(req.params.ref);
     ctx.integrations.connectorFor(integration.integration_type);
     const audit = body.auto_heal

@@ -4,6 +4,7 @@ import {
   itsmSyncIntegrationManagePermission,
   itsmSyncReadPermission,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { ConnectorError } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createAuthorizer } from './authorize';
 import { linkResponse } from './responses';
 import type { RouterContext } from './RouterContext';
@@ -42,8 +43,11 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
     const items = await connector
       .listOncall({ integration: await ctx.integrations.connectorIntegration(integration), logger: ctx.logger }, scheduleId)
       .catch(error => {
-        // The vendor's answer, never a stack trace; connector errors carry no secrets.
-        throw new ServiceUnavailableError(`${connector.displayName} could not list on-call: ${(error as Error).message}`);
+        // The vendor's answer, never a stack trace; connector errors carry no secrets. A
+        // vendor's refusal (a schedule id it does not know) is the caller's 400.
+        const message = `${connector.displayName} could not list on-call: ${(error as Error).message}`;
+        if (error instanceof ConnectorError && error.kind === 'permanent') throw new InputError(message);
+        throw new ServiceUnavailableError(message);
       });
     res.json({ integration_id: integration.id, schedule_id: scheduleId, items });
   });
