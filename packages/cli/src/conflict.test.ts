@@ -22,8 +22,7 @@ describe('im conflict (real binary against a running backend)', () => {
       webhook_secrets: [WEBHOOK_SECRET],
     });
     integrationId = created.id;
-    const strategy = await hub.im('integration', 'configure', 'Review Desk', '--conflict-strategy', 'manual-review');
-    expect(strategy.code).toBe(0);
+    await hub.imJson('integration', 'configure', 'Review Desk', '--conflict-strategy', 'manual-review');
   });
   afterAll(() => backend?.stop());
 

@@ -39,3 +39,13 @@ export function recordTable(entries: Array<[label: string, value: unknown]>): st
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
+
+/** Prints the API's value as JSON for scripts, or the table made from it for people. */
+export function show<T>(output: Output, format: Format, value: T, table: (value: T) => string): void {
+  output.out(format === 'json' ? json(value) : table(value));
+}
+
+/** A table, or a sentence when there is nothing to list. */
+export function tableOrEmpty<T>(items: T[], table: (items: T[]) => string, empty: string): string {
+  return items.length ? table(items) : empty;
+}

@@ -1,5 +1,5 @@
 import { startBackend, type RunningBackend } from './__testUtils__/testBackend';
-import { Hub } from './__testUtils__/hub';
+import { eventually, Hub } from './__testUtils__/hub';
 
 jest.setTimeout(60_000);
 
@@ -55,15 +55,7 @@ describe('im integration reconcile (real binary against a running backend)', () 
   it('--auto-heal repairs drift in the direction ownership says', async () => {
     const run = await hub.imJson('integration', 'reconcile', 'Drifty', '--auto-heal');
     expect(run).toMatchObject({ dry_run: false, auto_heal: true, status: 'succeeded', discrepancies_found: 1, healed: 1 });
-    await new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + 8000;
-      const poll = () => {
-        if (backend.vendor.tickets.get(drifted.ticketId)!.title === 'Payments down') return resolve();
-        if (Date.now() > deadline) return reject(new Error('the heal never reached the vendor'));
-        setTimeout(poll, 50);
-      };
-      poll();
-    });
+    await eventually(() => backend.vendor.tickets.get(drifted.ticketId)!.title === 'Payments down', 'the heal to reach the vendor');
     const after = await hub.imJson('integration', 'reconcile', 'Drifty', '--dry-run');
     expect(after.discrepancies_found).toBe(0);
   });

@@ -120,8 +120,13 @@ export function conflictView(
   ]);
 }
 
+function runMode(run: ReconcileRunResponse): string {
+  if (run.dry_run) return 'dry run';
+  return run.auto_heal ? 'auto-heal' : 'check';
+}
+
 export function reconcileRunView(run: ReconcileRunResponse): string {
-  const mode = run.dry_run ? 'dry run' : run.auto_heal ? 'auto-heal' : 'check';
+  const mode = runMode(run);
   const summary = recordTable([
     ['run', run.id],
     ['mode', mode],
@@ -151,7 +156,7 @@ export function reconcileHistoryView(runs: ReconcileRunResponse[]): string {
     ['run', r => r.id],
     ['started', r => r.started_at],
     ['trigger', r => r.trigger],
-    ['mode', r => (r.dry_run ? 'dry run' : r.auto_heal ? 'auto-heal' : 'check')],
+    ['mode', r => runMode(r)],
     ['status', r => r.status],
     ['checked', r => r.checked],
     ['discrepancies', r => r.discrepancies_found],

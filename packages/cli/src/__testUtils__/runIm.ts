@@ -25,7 +25,8 @@ export function runIm(args: string[], env: Record<string, string | undefined> = 
         timeout: 30_000,
       },
       (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        let code = 0;
+        if (error) code = typeof error.code === 'number' ? error.code : 1;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
       },
     );

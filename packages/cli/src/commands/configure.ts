@@ -9,7 +9,7 @@ import {
 import { integrationPath } from '../client';
 import { action, parseBoolean, parseInteger, parseNumber, withConnectionOptions, type Runtime } from '../context';
 import { UsageError } from '../errors';
-import { json } from '../output';
+import { show } from '../output';
 import { integrationView } from '../views';
 
 interface ConfigureOptions {
@@ -150,9 +150,7 @@ export function addConfigureCommand(integration: Command, runtime: Runtime) {
               body,
               what: 'create the integration',
             });
-        if (format === 'json') return output.out(json(result));
-        output.out(`${ref ? 'Updated' : 'Created'} integration '${result.name}' (${result.id})`);
-        output.out(integrationView(result));
+        show(output, format, result, r => `${ref ? 'Updated' : 'Created'} integration '${r.name}' (${r.id})\n${integrationView(r)}`);
       },
       { authToken: false },
     ),

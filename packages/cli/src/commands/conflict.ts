@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { CONFLICT_STATUSES, type ConflictResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { action, withConnectionOptions, type Runtime } from '../context';
 import { UsageError } from '../errors';
-import { json } from '../output';
+import { show, tableOrEmpty } from '../output';
 import { conflictsView, conflictView } from '../views';
 
 const conflictPath = (id: string, rest = '') => `/v1/conflicts/${encodeURIComponent(id)}${rest}`;
@@ -23,7 +23,7 @@ export function addConflictCommands(program: Command, runtime: Runtime) {
         query: { status: opts.status, integration: opts.integration },
         what: 'list conflicts',
       });
-      output.out(format === 'json' ? json(items) : items.length ? conflictsView(items) : 'No conflicts.');
+      show(output, format, items, v => tableOrEmpty(v, conflictsView, 'No conflicts.'));
     }),
   );
 
@@ -32,7 +32,7 @@ export function addConflictCommands(program: Command, runtime: Runtime) {
   ).action(
     action(runtime, async ({ api, format, output }, [id]) => {
       const result = await api.json<ConflictResponse>(conflictPath(id), { what: `get conflict '${id}'` });
-      output.out(format === 'json' ? json(result) : conflictView(result));
+      show(output, format, result, conflictView);
     }),
   );
 
@@ -64,8 +64,7 @@ export function addConflictCommands(program: Command, runtime: Runtime) {
           body: { resolution: chosen[0][0] },
           what: `resolve conflict '${id}'`,
         });
-        if (format === 'json') return output.out(json(result));
-        output.out(`Resolved conflict ${result.id} on field '${result.field}' with ${result.resolution}`);
+        show(output, format, result, r => `Resolved conflict ${r.id} on field '${r.field}' with ${r.resolution}`);
       },
     ),
   );

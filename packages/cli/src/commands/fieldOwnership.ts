@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { FIELD_OWNERS, type FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { integrationPath } from '../client';
 import { action, parseInteger, withConnectionOptions, type Runtime } from '../context';
-import { json } from '../output';
+import { show, tableOrEmpty } from '../output';
 import { ownershipView } from '../views';
 
 /** `im integration field-ownership set|list`. */
@@ -23,8 +23,7 @@ export function addFieldOwnershipCommands(integration: Command, runtime: Runtime
         integrationPath(ref, `/field-ownership/${encodeURIComponent(field)}`),
         { method: 'PUT', body: { owner: opts.owner, priority: opts.priority }, what: `set ownership of '${field}' on '${ref}'` },
       );
-      if (format === 'json') return output.out(json(result.rule));
-      output.out(`${field} is now owned by ${result.rule.owner} (priority ${result.rule.priority})`);
+      show(output, format, result.rule, r => `${field} is now owned by ${r.owner} (priority ${r.priority})`);
     }),
   );
 
@@ -35,7 +34,7 @@ export function addFieldOwnershipCommands(integration: Command, runtime: Runtime
       const { items } = await api.json<{ items: FieldOwnershipRule[] }>(integrationPath(ref, '/field-ownership'), {
         what: `list field ownership of '${ref}'`,
       });
-      output.out(format === 'json' ? json(items) : items.length ? ownershipView(items) : 'No ownership rules.');
+      show(output, format, items, v => tableOrEmpty(v, ownershipView, 'No ownership rules.'));
     }),
   );
 }

@@ -9,7 +9,7 @@ import {
 import { integrationPath } from '../client';
 import { action, withConnectionOptions, type Runtime } from '../context';
 import { EXIT_FAILURE } from '../errors';
-import { json, listTable } from '../output';
+import { json, listTable, show, tableOrEmpty } from '../output';
 import { dlqView, integrationView, linksView, syncStatusView } from '../views';
 
 interface ConnectionTestResult {
@@ -24,9 +24,8 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
   withConnectionOptions(integration.command('list').description('list integrations')).action(
     action(runtime, async ({ api, format, output }) => {
       const { items } = await api.json<{ items: IntegrationResponse[] }>('/v1/integrations', { what: 'list integrations' });
-      if (format === 'json') return output.out(json(items));
-      output.out(
-        listTable(items, [
+      show(output, format, items, v =>
+        listTable(v, [
           ['id', i => i.id],
           ['name', i => i.name],
           ['type', i => i.integration_type],
@@ -43,7 +42,7 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
   ).action(
     action(runtime, async ({ api, format, output }, [ref]) => {
       const result = await api.json<IntegrationResponse>(integrationPath(ref), { what: `get integration '${ref}'` });
-      output.out(format === 'json' ? json(result) : integrationView(result));
+      show(output, format, result, integrationView);
     }),
   );
 
@@ -74,7 +73,7 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
       const result = await api.json<SyncStatusResponse>(integrationPath(ref, '/sync-status'), {
         what: `get the sync status of '${ref}'`,
       });
-      output.out(format === 'json' ? json(result) : syncStatusView(result));
+      show(output, format, result, syncStatusView);
     }),
   );
 
@@ -96,7 +95,7 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
         items.push(...page.items);
         after = page.next ?? undefined;
       } while (after);
-      output.out(format === 'json' ? json(items) : items.length ? linksView(items) : 'No linked incidents.');
+      show(output, format, items, v => tableOrEmpty(v, linksView, 'No linked incidents.'));
     }),
   );
 
@@ -112,7 +111,7 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
         query: { state: opts.state },
         what: `list the DLQ of '${ref}'`,
       });
-      output.out(format === 'json' ? json(items) : items.length ? dlqView(items) : 'The dead-letter queue is empty.');
+      show(output, format, items, v => tableOrEmpty(v, dlqView, 'The dead-letter queue is empty.'));
     }),
   );
 
@@ -132,8 +131,7 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
           integrationPath(ref, `/dlq/${encodeURIComponent(entry)}/${verb}`),
           { method: 'POST', what: `${verb} DLQ entry '${entry}' of '${ref}'` },
         );
-        if (format === 'json') return output.out(json(result));
-        output.out(`${done}: DLQ entry ${result.id} (incident ${result.incident_id}, now ${result.state})`);
+        show(output, format, result, r => `${done}: DLQ entry ${r.id} (incident ${r.incident_id}, now ${r.state})`);
       }),
     );
   }
@@ -150,19 +148,22 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
         query: { schedule_id: opts.scheduleId },
         what: `look up on-call for schedule '${opts.scheduleId}' on '${ref}'`,
       });
-      if (format === 'json') return output.out(json(result));
-      const items = (Array.isArray(result) ? result : (result as { items?: unknown[] })?.items) ?? [];
-      if (!items.length) return output.out(`Nobody is on call for schedule ${opts.scheduleId}.`);
-      output.out(
-        listTable(items as Array<Record<string, unknown>>, [
-          ['user', e => e.user],
-          ['email', e => e.email],
-          ['level', e => e.escalation_level ?? e.escalationLevel],
-          ['escalation policy', e => e.escalation_policy ?? e.escalationPolicy],
-          ['start', e => e.start],
-          ['end', e => e.end],
-        ]),
-      );
+      show(output, format, result, value => {
+        const items = ((Array.isArray(value) ? value : (value as { items?: unknown[] })?.items) ?? []) as Array<Record<string, unknown>>;
+        return tableOrEmpty(
+          items,
+          v =>
+            listTable(v, [
+              ['user', e => e.user],
+              ['email', e => e.email],
+              ['level', e => e.escalation_level ?? e.escalationLevel],
+              ['escalation policy', e => e.escalation_policy ?? e.escalationPolicy],
+              ['start', e => e.start],
+              ['end', e => e.end],
+            ]),
+          `Nobody is on call for schedule ${opts.scheduleId}.`,
+        );
+      });
     }),
   );
 }

@@ -4,7 +4,7 @@ import type { ReconcileRunResponse } from '@itsm-sync-hub/plugin-itsm-sync-commo
 import { integrationPath } from '../client';
 import { action, withConnectionOptions, type CommandContext, type Runtime } from '../context';
 import { CliError, EXIT_FAILURE, UsageError } from '../errors';
-import { json } from '../output';
+import { show, tableOrEmpty } from '../output';
 import { readReconcileStream } from '../reconcileStream';
 import { reconcileHistoryView, reconcileRunView } from '../views';
 
@@ -79,7 +79,7 @@ export function addReconcileCommands(integration: Command, runtime: Runtime) {
     action<{ dryRun?: boolean; autoHeal?: boolean; progress?: boolean }>(runtime, async (ctx, [ref], opts) => {
       if (opts.dryRun && opts.autoHeal) throw new UsageError('--dry-run and --auto-heal cannot be used together');
       const run = await runReconcile(ctx, ref, { dry_run: !opts.autoHeal, auto_heal: Boolean(opts.autoHeal) }, Boolean(opts.progress));
-      ctx.output.out(ctx.format === 'json' ? json(run) : reconcileRunView(run));
+      show(ctx.output, ctx.format, run, reconcileRunView);
       return run.status === 'failed' ? EXIT_FAILURE : undefined;
     }),
   );
@@ -93,7 +93,7 @@ export function addReconcileCommands(integration: Command, runtime: Runtime) {
         { what: `get the reconcile history of '${ref}'` },
       );
       const runs = Array.isArray(answer) ? answer : answer.items;
-      output.out(format === 'json' ? json(runs) : runs.length ? reconcileHistoryView(runs) : 'No reconcile runs yet.');
+      show(output, format, runs, v => tableOrEmpty(v, reconcileHistoryView, 'No reconcile runs yet.'));
     }),
   );
 }

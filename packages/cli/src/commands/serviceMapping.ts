@@ -3,12 +3,19 @@ import { type IntegrationResponse, type ServiceMappingRequest } from '@itsm-sync
 import { integrationPath } from '../client';
 import { action, withConnectionOptions, type Runtime } from '../context';
 import { UsageError } from '../errors';
-import { json, listTable } from '../output';
+import { listTable, show, tableOrEmpty } from '../output';
 
 /** Reads the stored mappings, tolerating a missing or malformed list. */
 function mappingsOf(integration: IntegrationResponse): ServiceMappingRequest[] {
   const list = integration.settings?.service_mappings;
   return Array.isArray(list) ? (list as ServiceMappingRequest[]) : [];
+}
+
+function mappingsTable(mappings: ServiceMappingRequest[]): string {
+  return listTable(mappings, [
+    ['pd service', m => m.pd_service],
+    ['incident type', m => m.incident_type],
+  ]);
 }
 
 /** `im integration service-mapping add` (spec 002): PagerDuty service -> incident type. */
@@ -36,13 +43,11 @@ export function addServiceMappingCommands(integration: Command, runtime: Runtime
         body: { settings: { service_mappings } },
         what: `save the service mapping on '${ref}'`,
       });
-      if (format === 'json') return output.out(json(mappingsOf(updated)));
-      output.out(`Mapped PagerDuty service ${mapping.pd_service} to incident type '${mapping.incident_type}'`);
-      output.out(
-        listTable(mappingsOf(updated), [
-          ['pd service', m => m.pd_service],
-          ['incident type', m => m.incident_type],
-        ]),
+      show(
+        output,
+        format,
+        mappingsOf(updated),
+        v => `Mapped PagerDuty service ${mapping.pd_service} to incident type '${mapping.incident_type}'\n${mappingsTable(v)}`,
       );
     }),
   );
@@ -53,15 +58,7 @@ export function addServiceMappingCommands(integration: Command, runtime: Runtime
     action(runtime, async ({ api, format, output }, [ref]) => {
       const current = await api.json<IntegrationResponse>(integrationPath(ref), { what: `get integration '${ref}'` });
       const mappings = mappingsOf(current);
-      if (format === 'json') return output.out(json(mappings));
-      output.out(
-        mappings.length
-          ? listTable(mappings, [
-              ['pd service', m => m.pd_service],
-              ['incident type', m => m.incident_type],
-            ])
-          : 'No service mappings.',
-      );
+      show(output, format, mappings, v => tableOrEmpty(v, mappingsTable, 'No service mappings.'));
     }),
   );
 }
