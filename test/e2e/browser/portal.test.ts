@@ -31,10 +31,18 @@ async function shot(name: string) {
   await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
 }
 
-/** Guest sign-in, when the app asks for it. */
+/**
+ * Guest sign-in, once per browser page: the app shows its sign-in page first, and only
+ * a signed-in session carries the Backstage token the backend asks for.
+ */
+let signedIn = false;
 async function signInIfAsked() {
-  const guest = page.getByRole('button', { name: /enter|sign in/i }).first();
-  if (await guest.isVisible({ timeout: 3000 }).catch(() => false)) await guest.click();
+  if (signedIn) return;
+  const guest = page.getByRole('button', { name: /^enter$/i });
+  await guest.waitFor({ timeout: 60_000 });
+  await guest.click();
+  await page.getByRole('link', { name: 'ITSM Sync' }).first().waitFor({ timeout: 60_000 });
+  signedIn = true;
 }
 
 it('shows the ITSM sync card on an entity page and syncs an incident with ITSM', async () => {
@@ -44,7 +52,7 @@ it('shows the ITSM sync card on an entity page and syncs an incident with ITSM',
 
   await page.goto(`${APP_URL}/catalog/${namespace}/${kind}/${name}`);
   await signInIfAsked();
-  await page.getByRole('heading', { name: 'ITSM sync' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('heading', { name: 'ITSM sync', exact: true }).waitFor({ timeout: 60_000 });
   await page.getByText(linked.title).first().waitFor();
   await shot('01-entity-card');
 
