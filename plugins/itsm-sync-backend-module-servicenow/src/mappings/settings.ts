@@ -64,7 +64,7 @@ function objectSetting(raw: Record<string, unknown>, key: string): Record<string
   return raw[key] as Record<string, unknown>;
 }
 
-function text(raw: Record<string, unknown>, key: string, fallback: string): string {
+function nonEmptyText(raw: Record<string, unknown>, key: string, fallback: string): string {
   const value = raw[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !value.trim()) throw new Error(`${key} must be a non-empty string`);
@@ -132,8 +132,8 @@ export function resolveSettings(raw: Record<string, unknown> = {}): ServiceNowSe
     state_map: stateMap,
     state_read_map: stateReadMap,
     hold_reason: raw.hold_reason === undefined ? DEFAULT_SETTINGS.hold_reason : choice(raw.hold_reason, 'hold_reason'),
-    close_code: text(raw, 'close_code', DEFAULT_SETTINGS.close_code),
-    close_notes: text(raw, 'close_notes', DEFAULT_SETTINGS.close_notes),
+    close_code: nonEmptyText(raw, 'close_code', DEFAULT_SETTINGS.close_code),
+    close_notes: nonEmptyText(raw, 'close_notes', DEFAULT_SETTINGS.close_notes),
     page_size: pageSize,
     require_timestamp: (raw.require_timestamp as boolean | undefined) ?? DEFAULT_SETTINGS.require_timestamp,
   };

@@ -14,7 +14,8 @@ const OPERATORS = ['ISNOTEMPTY', 'ISEMPTY', 'STARTSWITH', 'ENDSWITH', 'NOT LIKE'
 
 function compare(a: string, b: string): number {
   if (/^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function condition(term: string, knownField: (f: string) => boolean, invalid: () => Predicate): Predicate {

@@ -25,14 +25,14 @@ function rowsOf(store: IncidentStore, table: string): Array<Record<string, strin
   return store.journal.map(j => ({ ...j }));
 }
 
+const COLUMNS: Record<string, Set<string>> = {
+  incident: new Set([...Object.keys(INCIDENT_DEFAULTS), ...SYSTEM_COLUMNS, 'sys_id']),
+  sys_user: new Set(['sys_id', 'user_name', 'name', 'email']),
+  sys_journal_field: new Set(['sys_id', 'name', 'element', 'element_id', 'value', 'sys_created_on', 'sys_created_by']),
+};
+
 function knownFields(table: string): (field: string) => boolean {
-  const columns =
-    table === 'incident'
-      ? new Set([...Object.keys(INCIDENT_DEFAULTS), ...SYSTEM_COLUMNS, 'sys_id'])
-      : table === 'sys_user'
-        ? new Set(['sys_id', 'user_name', 'name', 'email'])
-        : new Set(['sys_id', 'name', 'element', 'element_id', 'value', 'sys_created_on', 'sys_created_by']);
-  return field => columns.has(field);
+  return field => COLUMNS[table].has(field);
 }
 
 function nonNegativeInt(value: string | null, fallback: number): number | undefined {
