@@ -1,29 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import pagerDutyModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty';
-import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { TestTicketServer, testConnectorModule } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { PagerDutySimulator } from '@itsm-sync-hub/simulators';
 
 /** The token the CLI presents: a Backstage external-access static token, as in production. */
 export const IM_TOKEN = `im-cli-test-${randomBytes(24).toString('hex')}`;
 
-const testConnectorModule = createBackendModule({
-  pluginId: 'itsm-sync',
-  moduleId: 'test-connector',
-  register(env) {
-    env.registerInit({
-      deps: { connectors: itsmConnectorsExtensionPoint },
-      async init({ connectors }) {
-        connectors.addConnector(createTestConnector());
-      },
-    });
-  },
-});
 
 export interface RunningBackend {
   /** Backend root URL, what `im --url` takes. */

@@ -5,9 +5,8 @@ import {
   type TestDatabaseId,
   type TestDatabases,
 } from '@backstage/backend-test-utils';
-import { createBackendModule, type BackendFeature } from '@backstage/backend-plugin-api';
-import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import type { BackendFeature } from '@backstage/backend-plugin-api';
+import { TestTicketServer, testConnectorModule } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { itsmSyncPlugin } from '../plugin';
@@ -16,19 +15,7 @@ import { itsmSyncPlugin } from '../plugin';
 export const TEST_ENCRYPTION_KEY = '0f'.repeat(32);
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-1';
 
-/** Registers the in-repo test connector, as a connector module would. */
-export const testConnectorModule = createBackendModule({
-  pluginId: 'itsm-sync',
-  moduleId: 'test-connector',
-  register(reg) {
-    reg.registerInit({
-      deps: { connectors: itsmConnectorsExtensionPoint },
-      async init({ connectors }) {
-        connectors.addConnector(createTestConnector());
-      },
-    });
-  },
-});
+export { testConnectorModule };
 
 /**
  * Starts the core plugin with the test connector in a Backstage test backend, a test

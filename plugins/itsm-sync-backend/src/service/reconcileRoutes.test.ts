@@ -1,7 +1,6 @@
 import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { createBackendModule, type BackendFeature, type SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
-import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import type { BackendFeature, SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import { TestTicketServer, testConnectorModule } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
 import { itsmSyncPlugin } from '../plugin';
@@ -11,18 +10,6 @@ jest.setTimeout(60_000);
 const BASE = '/api/itsm-sync';
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const testConnectorModule = createBackendModule({
-  pluginId: 'itsm-sync',
-  moduleId: 'test-connector',
-  register(reg) {
-    reg.registerInit({
-      deps: { connectors: itsmConnectorsExtensionPoint },
-      async init({ connectors }) {
-        connectors.addConnector(createTestConnector());
-      },
-    });
-  },
-});
 
 type CapturedTask = SchedulerServiceTaskScheduleDefinition & { id: string; fn: () => Promise<void> };
 

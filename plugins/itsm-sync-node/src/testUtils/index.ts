@@ -2,3 +2,4 @@ export * from './harness';
 export * from './conformance';
 export * from './testTicketServer';
 export * from './testConnector';
+export * from './testConnectorModule';
