@@ -196,7 +196,7 @@ describe('itsm-webhook connector on the in-process backend', () => {
     expect((await api.delete(`${base}/v1/integrations/${integration.id}/callback-tokens/${first.body.id}`)).status).toBe(404);
   });
 
-  it('syncs with the ITSM on demand, refuses a second manual sync in the cooldown, and still delivers automatic updates', async () => {
+  it('syncs with the ITSM on demand and refuses a second manual sync in the cooldown', async () => {
     const integration = await createIntegration();
     const incident = await createIncident({ title: 'Manual sync case', severity: 'SEV-1' });
     const first = await api.post(`${base}/v1/integrations/${integration.id}/incidents/${incident.id}/sync`);
@@ -211,12 +211,27 @@ describe('itsm-webhook connector on the in-process backend', () => {
     expect(second.body.retry_after_seconds).toBe(Number(second.headers['retry-after']));
     expect(second.body.error.message).toMatch(/next manual sync is allowed in \d+ s/);
 
-    // An automatic update inside the cooldown goes through the outbox as usual.
-    await api.patch(`${base}/v1/incidents/${incident.id}`).send({ title: 'Manual sync case (updated)', status: 'resolved' });
-    const put = await eventually(async () =>
-      itsm.requests.find(r => r.method === 'PUT' && r.path === `/rest/api/tickets/${first.body.external_id}` && r.body.fields.summary.endsWith('(updated)')),
-    'the automatic update');
-    expect(put.body.fields).toEqual({ summary: 'Manual sync case (updated)', status: 'Resolved', priority: 'Highest' });
+  });
+
+  it('holds automatic updates inside the cooldown and delivers them, coalesced, once it ends', async () => {
+    const integration = await createIntegration({ manual_sync_cooldown_seconds: 2 });
+    const incident = await createIncident({ title: 'Held update case', severity: 'SEV-1' });
+    const first = await api.post(`${base}/v1/integrations/${integration.id}/incidents/${incident.id}/sync`);
+    expect(first.status).toBe(200);
+    const ticketPuts = () => itsm.requests.filter(r => r.method === 'PUT' && r.path === `/rest/api/tickets/${first.body.external_id}`);
+    const before = ticketPuts().length;
+
+    await api.patch(`${base}/v1/incidents/${incident.id}`).send({ title: 'Held update case (updated)' });
+    await api.patch(`${base}/v1/incidents/${incident.id}`).send({ status: 'resolved' });
+    await new Promise(r => setTimeout(r, 1000));
+    // Still inside the cooldown: nothing went out, and nothing was dropped.
+    expect(ticketPuts().length).toBe(before);
+
+    const put = await eventually(async () => ticketPuts()[before], 'the held updates after the cooldown');
+    expect(Date.parse(first.body.cooldown_until)).toBeLessThanOrEqual(Date.now());
+    expect(put.body.fields).toEqual({ summary: 'Held update case (updated)', status: 'Resolved', priority: 'Highest' });
+    await new Promise(r => setTimeout(r, 300));
+    expect(ticketPuts().length).toBe(before + 1);
   });
 
   it('allows the next manual sync once the cooldown ends and updates the existing ticket', async () => {

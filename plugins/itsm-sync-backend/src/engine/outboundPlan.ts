@@ -1,6 +1,7 @@
 import type { FieldChanges } from './fields';
 import { notesFlowOutbound, outboundChanges, sendsOutbound, type OwnershipFieldMapper } from './ownership';
 import type { LinkWithIntegration, OutboxInsert } from '../store/types';
+import { manualSyncCooldownEnd } from './manualSyncCooldown';
 
 /** What planning needs to know of the installed connectors. */
 export interface ConnectorLookup {
@@ -31,12 +32,14 @@ export function planOutbound(input: {
     const mapper = input.connectors.mapperFor(integration.integration_type);
     const changes = outboundChanges(input.changes, rules, mapper);
     if (!Object.keys(changes).length && link.external_id) continue;
+    const cooldownEnd = manualSyncCooldownEnd(link, integration);
     rows.push({
       integration_id: integration.id,
       incident_id: input.incidentId,
       operation: 'sync',
       payload: { changes },
       trace_context: input.traceContext ?? null,
+      ...(cooldownEnd !== undefined ? { not_before: cooldownEnd } : {}),
     });
   }
   return rows;

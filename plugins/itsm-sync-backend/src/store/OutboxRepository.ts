@@ -41,7 +41,7 @@ export class OutboxRepository {
         payload: JSON.stringify(r.payload),
         state: 'pending',
         attempts: 0,
-        next_attempt_at: now,
+        next_attempt_at: Math.max(now, r.not_before ?? now),
         trace_context: r.trace_context ? JSON.stringify(r.trace_context) : null,
         created_at: now,
       })),

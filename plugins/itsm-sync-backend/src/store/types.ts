@@ -97,6 +97,8 @@ export interface OutboxInsert {
   operation: OutboxOperation;
   payload: OutboxPayload;
   trace_context?: Record<string, string> | null;
+  /** Not delivered before this time, epoch ms (a manual sync's cooldown). */
+  not_before?: number | null;
 }
 
 export interface ConflictRecord {

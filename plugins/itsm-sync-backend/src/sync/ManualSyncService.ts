@@ -1,3 +1,4 @@
+import { cooldownSecondsOf } from '../engine/manualSyncCooldown';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { ManualSyncResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { pickPlatformFields } from '../engine/fields';
@@ -8,8 +9,6 @@ import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 
-/** The default "Sync with ITSM" cooldown (spec 004: ten minutes). */
-export const DEFAULT_MANUAL_SYNC_COOLDOWN_SECONDS = 600;
 
 /** A second manual sync inside the cooldown; answered 429 with the time left. */
 export class ManualSyncCooldownError extends Error {
@@ -41,17 +40,12 @@ export class ManualSyncFailedError extends Error {
   }
 }
 
-/** The cooldown of an integration: `settings.manual_sync_cooldown_seconds`, else ten minutes. */
-export function cooldownSecondsOf(integration: IntegrationRecord): number {
-  const value = integration.settings.manual_sync_cooldown_seconds;
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : DEFAULT_MANUAL_SYNC_COOLDOWN_SECONDS;
-}
 
 /**
  * "Sync with ITSM" (spec 004): creates or updates the incident's ticket now, through the
  * normal outbox so order per ticket, retries and coalescing all still hold. A second
- * manual sync inside the cooldown is refused; automatic updates are never held back.
+ * manual sync inside the cooldown is refused; automatic updates in the window wait for its
+ * end and then go out coalesced (see engine/manualSyncCooldown.ts).
  */
 export class ManualSyncService {
   constructor(
