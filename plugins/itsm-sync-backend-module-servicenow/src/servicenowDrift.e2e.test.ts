@@ -1,0 +1,156 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
+import type { AddressInfo } from 'node:net';
+// The end-to-end test runs the real core plugin; jest here cannot load it with import().
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
+import serviceNowModule from './index';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'snow-drift-business-rule-secret';
+
+/** Polls until `probe` returns a value (bounded), so the test never sleeps blindly. */
+async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms ${last ? String(last) : ''}`);
+    await new Promise(r => setTimeout(r, 25));
+  }
+}
+
+/**
+ * Issue 4: "a forced drift is found by reconcile". A ticket changed in ServiceNow
+ * whose webhook never arrived (a missed webhook) is found by a dry run and put right,
+ * field by field in the owner's direction, by an auto-heal run.
+ */
+describe('ServiceNow drift reconcile end to end on the in-process backend', () => {
+  let sim: ServiceNowSimulator;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let base: string;
+  let integration: { id: string; name: string };
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const incident = async (id: string) => (await api('GET', `/v1/incidents/${id}`)).body;
+  const reconcile = async (body: Record<string, boolean>) => {
+    const res = await api('POST', `/v1/integrations/${integration.id}/reconcile`, body);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  beforeAll(async () => {
+    sim = await ServiceNowSimulator.start();
+    backend = await startTestBackend({
+      features: [
+        itsmSyncPlugin,
+        serviceNowModule,
+        mockServices.rootConfig.factory({
+          data: { itsmSync: { encryption: { key: 'ef'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+        }),
+      ],
+    });
+    base = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/api/itsm-sync`;
+    const created = await api('POST', '/v1/integrations', {
+      organization_id: 'acme-corp',
+      integration_type: 'servicenow',
+      name: 'Drift ServiceNow',
+      base_url: sim.baseUrl,
+      credentials: { username: sim.credentials.username, password: sim.credentials.password },
+      webhook_secrets: [SECRET],
+      sync_direction: 'bidirectional',
+      enabled: true,
+    });
+    if (created.status !== 201) throw new Error(`integration not created: ${JSON.stringify(created.body)}`);
+    integration = created.body;
+    sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await sim?.stop();
+  });
+
+  it('finds a missed ServiceNow change with a dry run and heals it in the owner direction', async () => {
+    const created = await api('POST', '/v1/incidents', {
+      title: 'Search index lag',
+      description: 'Indexer 20 minutes behind',
+      severity: 'SEV-2',
+      integrations: [integration.name],
+    });
+    expect(created.status).toBe(201);
+    const incidentId = created.body.id as string;
+    const sysId = await eventually(
+      async () => (await incident(incidentId)).links?.[0]?.external_id as string | undefined,
+    );
+    await eventually(async () => sim.incident(sysId)?.short_description === 'Search index lag');
+
+    // Straight into the simulator's database: no business rule runs, so no webhook is sent.
+    const webhooksBefore = sim.webhooks.length;
+    const silent = sim.store.update(sysId, { short_description: 'Renamed in ServiceNow', assigned_to: 'david.loo' }, 'david.loo');
+    expect(silent?.changed).toEqual(expect.arrayContaining(['short_description', 'assigned_to']));
+    expect(sim.webhooks.length).toBe(webhooksBefore);
+    expect((await incident(incidentId)).assigned_to).toBeNull();
+
+    const dry = await reconcile({ dry_run: true });
+    expect(dry).toMatchObject({ integration_id: integration.id, dry_run: true, auto_heal: false, status: 'succeeded', healed: 0 });
+    expect(dry.discrepancies_found).toBe(2);
+    const byField = (run: { discrepancies: Array<{ field: string | null }> }) =>
+      [...run.discrepancies].sort((a, b) => String(a.field).localeCompare(String(b.field)));
+    // The connector reads the reference's display value, so the user appears by name.
+    expect(byField(dry)).toEqual([
+      {
+        kind: 'field_mismatch',
+        incident_id: incidentId,
+        external_id: sysId,
+        field: 'assigned_to',
+        platform_value: null,
+        external_value: 'David Loo',
+        owner: 'external',
+        action: 'pull_external',
+      },
+      {
+        kind: 'field_mismatch',
+        incident_id: incidentId,
+        external_id: sysId,
+        field: 'title',
+        platform_value: 'Search index lag',
+        external_value: 'Renamed in ServiceNow',
+        owner: 'platform',
+        action: 'push_platform',
+      },
+    ]);
+    // A dry run changes nothing on either side.
+    expect(sim.incident(sysId)?.short_description).toBe('Renamed in ServiceNow');
+    expect((await incident(incidentId)).assigned_to).toBeNull();
+
+    const heal = await reconcile({ auto_heal: true });
+    expect(heal).toMatchObject({ dry_run: false, auto_heal: true, status: 'succeeded', discrepancies_found: 2, healed: 2 });
+
+    await eventually(async () => sim.incident(sysId)?.short_description === 'Search index lag');
+    const healed = await eventually(async () => {
+      const view = await incident(incidentId);
+      return view.assigned_to === 'David Loo' ? view : undefined;
+    });
+    expect(healed.title).toBe('Search index lag');
+    // The pulled assignee stays in ServiceNow as David Loo (no echo rewrote it).
+    expect(sim.store.userName(sim.incident(sysId)!.assigned_to)).toBe('David Loo');
+
+    const after = await reconcile({ dry_run: true });
+    expect(after).toMatchObject({ status: 'succeeded', discrepancies_found: 0, discrepancies: [] });
+  });
+});
