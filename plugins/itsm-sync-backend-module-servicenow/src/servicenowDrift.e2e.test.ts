@@ -1,30 +1,9 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
-import type { AddressInfo } from 'node:net';
-// The end-to-end test runs the real core plugin; jest here cannot load it with import().
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
-import serviceNowModule from './index';
+import type { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
+import { eventually, startServiceNowHub, type ServiceNowHub } from './__testUtils__/serviceNowHub';
 
 jest.setTimeout(60_000);
 
 const SECRET = 'snow-drift-business-rule-secret';
-
-/** Polls until `probe` returns a value (bounded), so the test never sleeps blindly. */
-async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms ${last ? String(last) : ''}`);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
 
 /**
  * Issue 4: "a forced drift is found by reconcile". A ticket changed in ServiceNow
@@ -32,21 +11,11 @@ async function eventually<T>(probe: () => Promise<T | undefined | false>, timeou
  * field by field in the owner's direction, by an auto-heal run.
  */
 describe('ServiceNow drift reconcile end to end on the in-process backend', () => {
+  let hub: ServiceNowHub;
   let sim: ServiceNowSimulator;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let base: string;
   let integration: { id: string; name: string };
-
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-  const incident = async (id: string) => (await api('GET', `/v1/incidents/${id}`)).body;
+  const api: ServiceNowHub['api'] = (...args) => hub.api(...args);
+  const incident = (id: string) => hub.incident(id);
   const reconcile = async (body: Record<string, boolean>) => {
     const res = await api('POST', `/v1/integrations/${integration.id}/reconcile`, body);
     expect(res.status).toBe(200);
@@ -54,35 +23,12 @@ describe('ServiceNow drift reconcile end to end on the in-process backend', () =
   };
 
   beforeAll(async () => {
-    sim = await ServiceNowSimulator.start();
-    backend = await startTestBackend({
-      features: [
-        itsmSyncPlugin,
-        serviceNowModule,
-        mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: 'ef'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
-        }),
-      ],
-    });
-    base = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/api/itsm-sync`;
-    const created = await api('POST', '/v1/integrations', {
-      organization_id: 'acme-corp',
-      integration_type: 'servicenow',
-      name: 'Drift ServiceNow',
-      base_url: sim.baseUrl,
-      credentials: { username: sim.credentials.username, password: sim.credentials.password },
-      webhook_secrets: [SECRET],
-      sync_direction: 'bidirectional',
-      enabled: true,
-    });
-    if (created.status !== 201) throw new Error(`integration not created: ${JSON.stringify(created.body)}`);
-    integration = created.body;
-    sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
+    hub = await startServiceNowHub({ integrationName: 'Drift ServiceNow', secret: SECRET });
+    ({ sim, integration } = hub);
   });
 
   afterAll(async () => {
-    await backend?.stop();
-    await sim?.stop();
+    await hub?.stop();
   });
 
   it('finds a missed ServiceNow change with a dry run and heals it in the owner direction', async () => {
