@@ -19,16 +19,17 @@ test('kill -9 of the hub under sustained load, then a restart: no accepted chang
     pickHub: () => hub,
     integration: integration.name,
     workers: 6,
-    incidentsPerWorker: 10,
+    incidentsPerWorker: 20,
     updatesPerIncident: 4,
     label: 'kill',
-    pauseMs: 20,
+    pauseMs: 30,
   });
   let loadRunning = true;
   void load.finally(() => (loadRunning = false));
-  // Kill twice while the load runs: once early (creates in flight), once after the restart.
+  // Kill twice while the load runs: once early (creates in flight), and again soon after
+  // the restart (the load is sized to outlast both, however fast the hub drains it).
   let killsUnderLoad = 0;
-  for (const delayMs of [1500, 1000]) {
+  for (const delayMs of [1500, 400]) {
     await new Promise(r => setTimeout(r, delayMs));
     if (loadRunning) killsUnderLoad += 1;
     await hub.kill();
