@@ -63,7 +63,23 @@ export async function transitionTo(
     const { body } = await client.request<{ transitions: Transition[] }>({ path });
     const next = chooseTransition(settings, body.transitions ?? [], target, visited);
     if (!next) break;
-    await client.request({ method: 'POST', path, body: { transition: { id: next.id } } });
+    try {
+      await client.request({ method: 'POST', path, body: { transition: { id: next.id } } });
+    } catch (error) {
+      // Jira refuses a transition that is no longer offered: someone moved the issue
+      // between our read and our write. Worth another attempt from its new status (the
+      // outbox retries on schedule), not the DLQ.
+      if (error instanceof ConnectorError && error.status === 400) {
+        throw new ConnectorError({
+          message: `${error.message} (issue ${issueId} changed status while the hub was moving it)`,
+          kind: 'retryable',
+          status: 400,
+          body: error.body,
+          cause: error,
+        });
+      }
+      throw error;
+    }
     current = next.to.name;
     visited.add(current.toLowerCase());
   }
