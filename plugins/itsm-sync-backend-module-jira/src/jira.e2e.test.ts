@@ -1,3 +1,4 @@
+import { eventually as pollUntil, type EventualCheck } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -10,15 +11,7 @@ jest.setTimeout(60_000);
 
 const SECRET = 'jira-connect-shared-secret-1';
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
+const eventually = <T,>(check: EventualCheck<T>, what: string, timeoutMs = 8000) => pollUntil(check, what, timeoutMs);
 
 describe('Jira connector on the in-process backend', () => {
   let sim: JiraSimulator;

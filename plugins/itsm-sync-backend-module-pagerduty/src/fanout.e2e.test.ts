@@ -1,3 +1,4 @@
+import { eventually } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import type { AddressInfo } from 'node:net';
@@ -12,22 +13,6 @@ jest.setTimeout(60_000);
 
 const PD_SECRET = 'pd-fanout-signing-secret';
 const SNOW_SECRET = 'snow-fanout-business-rule-secret';
-
-/** Polls until `probe` returns a value (bounded), so the test never sleeps blindly. */
-async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms ${last ? String(last) : ''}`);
-    await new Promise(r => setTimeout(r, 50));
-  }
-}
 
 describe('PagerDuty to ServiceNow fan-out on the in-process backend', () => {
   let pd: PagerDutySimulator;

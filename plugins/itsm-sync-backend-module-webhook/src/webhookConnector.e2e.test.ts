@@ -1,3 +1,4 @@
+import { eventually as pollUntil, type EventualCheck } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import request from 'supertest';
@@ -31,15 +32,7 @@ function settings(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
+const eventually = <T,>(check: EventualCheck<T>, what: string, timeoutMs = 5000) => pollUntil(check, what, timeoutMs);
 
 describe('itsm-webhook connector on the in-process backend', () => {
   let itsm: LoopbackItsm;

@@ -1,3 +1,4 @@
+import { eventually as pollUntil, type EventualCheck } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { IM_TOKEN, type RunningBackend } from './testBackend';
 import { runIm, type ImResult } from './runIm';
@@ -56,12 +57,4 @@ export class Hub {
 }
 
 /** Polls until `check` gives a truthy value, with short waits. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as T;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 50));
-  }
-}
+export const eventually = <T,>(check: EventualCheck<T>, what: string, timeoutMs = 8000) => pollUntil(check, what, timeoutMs);

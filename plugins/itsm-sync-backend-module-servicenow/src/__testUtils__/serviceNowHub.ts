@@ -1,3 +1,4 @@
+import { eventually } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import type { AddressInfo } from 'node:net';
@@ -6,21 +7,7 @@ import type { AddressInfo } from 'node:net';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import serviceNowModule from '../index';
 
-/** Polls until `probe` returns a value (bounded), so the tests never sleep blindly. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms ${last ? String(last) : ''}`);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
+export { eventually };
 
 /**
  * The core plugin with the ServiceNow module on an in-process backend, a ServiceNow

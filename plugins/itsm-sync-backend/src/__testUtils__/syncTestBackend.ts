@@ -6,7 +6,12 @@ import {
   type TestDatabases,
 } from '@backstage/backend-test-utils';
 import type { BackendFeature } from '@backstage/backend-plugin-api';
-import { TestTicketServer, testConnectorModule } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import {
+  eventually as pollUntil,
+  TestTicketServer,
+  testConnectorModule,
+  type EventualCheck,
+} from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { itsmSyncPlugin } from '../plugin';
@@ -95,17 +100,5 @@ export async function startSyncTestBackend(options: {
 export type SyncTestBackend = Awaited<ReturnType<typeof startSyncTestBackend>>;
 
 /** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
+export const eventually = <T>(check: EventualCheck<T>, timeoutMs = 5000, what = 'condition'): Promise<T> =>
+  pollUntil(check, what, timeoutMs);

@@ -1,6 +1,11 @@
 import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import type { BackendFeature, SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
-import { TestTicketServer, testConnectorModule } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import {
+  eventually as pollUntil,
+  TestTicketServer,
+  testConnectorModule,
+  type EventualCheck,
+} from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
 import { itsmSyncPlugin } from '../plugin';
@@ -33,15 +38,7 @@ async function startHub(knex: Knex) {
   return { backend, api: request(backend.server), tasks };
 }
 
-async function eventually<T>(check: () => Promise<T | false | undefined> | T | false | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 8000;
-  for (;;) {
-    const value = await check();
-    if (value) return value as T;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
+const eventually = <T,>(check: EventualCheck<T>, what: string, timeoutMs = 8000) => pollUntil(check, what, timeoutMs);
 
 async function createIntegration(api: request.Agent | ReturnType<typeof request>, vendor: TestTicketServer, name: string) {
   const res = await api.post(`${BASE}/v1/integrations`).send({

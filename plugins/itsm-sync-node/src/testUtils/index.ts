@@ -3,3 +3,4 @@ export * from './conformance';
 export * from './testTicketServer';
 export * from './testConnector';
 export * from './testConnectorModule';
+export * from './eventually';
