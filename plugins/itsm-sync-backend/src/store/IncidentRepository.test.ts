@@ -159,6 +159,45 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
     expect((await store.incidents.get(created.id))!.version).toBe(6);
   });
 
+  it('applies a batch of changes in order in one transaction, each result showing its own change', async () => {
+    const integration = await givenIntegration(store);
+    const a = await givenIncident(store);
+    const b = await givenIncident(store);
+    await LinkRepository.ensure(store.db, a.id, integration.id, T);
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const statements: string[] = [];
+    const onQuery = (q: { sql: string }) => statements.push(q.sql);
+    store.db.on('query', onQuery);
+    const results = await store.incidents.updateMany(
+      [
+        { id: a.id, changes: { title: 'first' }, source: 'platform', plan: planEveryLink },
+        { id: missing, changes: { title: 'nobody' }, source: 'platform', plan: planEveryLink },
+        { id: b.id, changes: { severity: 'SEV-1' }, source: 'platform', plan: planEveryLink },
+        { id: a.id, changes: { title: 'second', status: 'mitigated' }, source: 'platform', plan: planEveryLink },
+      ],
+      { now: T + 10 },
+    );
+    store.db.off('query', onQuery);
+
+    expect(results[1]).toBeUndefined();
+    expect(results[0]).toMatchObject({ incident: { title: 'first', version: 2 }, changed: { title: 'first' } });
+    expect(results[3]).toMatchObject({ incident: { title: 'second', status: 'mitigated', version: 3 }, changed: { title: 'second', status: 'mitigated' } });
+    expect(results[0]!.links.map(l => l.integration.id)).toEqual([integration.id]);
+    expect(results[2]!.links).toEqual([]);
+    expect(await store.incidents.get(a.id)).toMatchObject({ title: 'second', status: 'mitigated', version: 3, updated_at: T + 10 });
+    expect((await store.incidents.get(b.id))!.severity).toBe('SEV-1');
+    // Outbox rows in the order of the changes, so the ticket receives them in that order.
+    expect((await store.outbox.listFor(integration.id)).map(r => r.payload.changes)).toEqual([
+      { title: 'first' },
+      { title: 'second', status: 'mitigated' },
+    ]);
+    // Set-based: the reads and the outbox insert once, one UPDATE per changed incident.
+    const writes = statements.filter(sql => /^(update|insert)/i.test(sql.trim()));
+    expect(writes.filter(sql => /^update/i.test(sql.trim()))).toHaveLength(2);
+    expect(writes.filter(sql => /^insert/i.test(sql.trim()))).toHaveLength(1);
+    expect(statements.filter(sql => /^select/i.test(sql.trim())).length).toBeLessThanOrEqual(4);
+  });
+
   it('keeps a timeline and enqueues notes in the same transaction', async () => {
     const integration = await givenIntegration(store);
     const created = await givenIncident(store);

@@ -14,7 +14,7 @@ import type {
 } from './types';
 import { IntegrationRepository } from './IntegrationRepository';
 
-function toRecord(row: any): IncidentRecord {
+export function toIncidentRecord(row: any): IncidentRecord {
   return {
     id: row.id,
     title: row.title,
@@ -39,6 +39,25 @@ export type OutboxPlanner = (input: {
   source: string;
   links: LinkWithIntegration[];
 }) => OutboxInsert[];
+
+/** Field changes as the API takes them: the synced fields and the entity reference. */
+export type IncidentChanges = FieldChanges & { entity_ref?: string | null };
+
+/** One change of a batch: which incident, what, from where, and how to plan its outbox rows. */
+export interface IncidentUpdateRequest {
+  id: string;
+  changes: IncidentChanges;
+  /** `platform` or `integration:<id>`. */
+  source: string;
+  plan: OutboxPlanner;
+}
+
+/** The incident as one change left it, the fields that really changed, and its links. */
+export interface IncidentUpdateResult {
+  incident: IncidentRecord;
+  changed: FieldChanges;
+  links: LinkWithIntegration[];
+}
 
 export interface IncidentValues {
   title: string;
@@ -108,19 +127,19 @@ export class IncidentRepository {
 
   async get(id: string, tx: Knex = this.db): Promise<IncidentRecord | undefined> {
     const row = await tx('incidents').where({ id }).first();
-    return row ? toRecord(row) : undefined;
+    return row ? toIncidentRecord(row) : undefined;
   }
 
   async getMany(ids: string[]): Promise<IncidentRecord[]> {
     if (!ids.length) return [];
-    return (await this.db('incidents').whereIn('id', ids)).map(toRecord);
+    return (await this.db('incidents').whereIn('id', ids)).map(toIncidentRecord);
   }
 
   async list(filter: { entity_ref?: string; status?: string; limit: number }): Promise<IncidentRecord[]> {
     const q = this.db('incidents').orderBy('created_at', 'desc').limit(filter.limit);
     if (filter.entity_ref) q.where({ entity_ref: filter.entity_ref });
     if (filter.status) q.where({ status: filter.status });
-    return (await q).map(toRecord);
+    return (await q).map(toIncidentRecord);
   }
 
   /**
@@ -129,37 +148,77 @@ export class IncidentRepository {
    */
   async update(
     id: string,
-    requested: FieldChanges & { entity_ref?: string | null },
+    requested: IncidentChanges,
     options: { now: number; source: string; plan: OutboxPlanner; tx?: Knex.Transaction },
   ): Promise<{ incident: IncidentRecord; changed: FieldChanges } | undefined> {
+    const [result] = await this.updateMany([{ id, changes: requested, source: options.source, plan: options.plan }], options);
+    return result && { incident: result.incident, changed: result.changed };
+  }
+
+  /**
+   * Applies many changes in one transaction with a constant number of statements
+   * besides one UPDATE per changed incident: the incidents are read (and locked on
+   * Postgres, in id order so concurrent batches cannot deadlock) together, their links
+   * with integrations and rules together, the outbox rows inserted together. Changes
+   * apply in the order given; two changes of one incident each see the one before.
+   * Each result holds the incident as that change left it, and its links.
+   */
+  async updateMany(
+    requests: IncidentUpdateRequest[],
+    options: { now: number; tx?: Knex.Transaction },
+  ): Promise<Array<IncidentUpdateResult | undefined>> {
     const run = async (tx: Knex.Transaction) => {
-      const lock = tx('incidents').where({ id }).first();
-      if (tx.client.config.client === 'pg') lock.forUpdate();
-      const row = await lock;
-      if (!row) return undefined;
-      const before = toRecord(row);
-      const { entity_ref, ...fields } = requested;
-      const changed = changedFields(before, fields);
-      const entityChanged = entity_ref !== undefined && entity_ref !== before.entity_ref;
-      if (!Object.keys(changed).length && !entityChanged) return { incident: before, changed };
-      const marks = { ...before.field_changes };
-      for (const field of Object.keys(changed)) marks[field] = { at: options.now, source: options.source };
-      await tx('incidents')
-        .where({ id })
-        .update({
+      const ids = [...new Set(requests.map(r => r.id))].sort();
+      const read = tx('incidents').whereIn('id', ids).orderBy('id');
+      if (tx.client.config.client === 'pg') read.forUpdate();
+      const current = new Map<string, IncidentRecord>((await read).map(row => [row.id, toIncidentRecord(row)]));
+      const links = await this.linksOfIncidents(tx, [...current.keys()]);
+      const dirty = new Set<string>();
+      const outbox: OutboxInsert[] = [];
+
+      const results = requests.map(request => {
+        const before = current.get(request.id);
+        if (!before) return undefined;
+        const incidentLinks = links.get(request.id) ?? [];
+        const { entity_ref, ...fields } = request.changes;
+        const changed = changedFields(before, fields);
+        const entityChanged = entity_ref !== undefined && entity_ref !== before.entity_ref;
+        if (!Object.keys(changed).length && !entityChanged) return { incident: before, changed, links: incidentLinks };
+        const marks = { ...before.field_changes };
+        for (const field of Object.keys(changed)) marks[field] = { at: options.now, source: request.source };
+        const incident: IncidentRecord = {
+          ...before,
           ...changed,
-          ...(entityChanged ? { entity_ref } : {}),
+          ...(entityChanged ? { entity_ref: entity_ref ?? null } : {}),
           version: before.version + 1,
-          field_changes: JSON.stringify(marks),
+          field_changes: marks,
           updated_at: options.now,
+        };
+        current.set(incident.id, incident);
+        dirty.add(incident.id);
+        if (Object.keys(changed).length) {
+          outbox.push(...request.plan({ incident, changes: changed, source: request.source, links: incidentLinks }));
+        }
+        return { incident, changed, links: incidentLinks };
+      });
+
+      for (const id of dirty) {
+        const i = current.get(id)!;
+        await tx('incidents').where({ id }).update({
+          title: i.title,
+          description: i.description,
+          severity: i.severity,
+          status: i.status,
+          assigned_to: i.assigned_to,
+          escalation_policy: i.escalation_policy,
+          entity_ref: i.entity_ref,
+          version: i.version,
+          field_changes: JSON.stringify(i.field_changes),
+          updated_at: i.updated_at,
         });
-      const incident = (await this.get(id, tx))!;
-      if (Object.keys(changed).length) {
-        const links = await this.linksWithIntegrations(tx, id);
-        const rows = options.plan({ incident, changes: changed, source: options.source, links });
-        await OutboxRepository.insert(tx, rows, options.now);
       }
-      return { incident, changed };
+      await OutboxRepository.insert(tx, outbox, options.now);
+      return results;
     };
     return options.tx ? run(options.tx) : this.db.transaction(run);
   }
@@ -194,15 +253,26 @@ export class IncidentRepository {
 
   /** The incident's links with their integrations and rules: three queries, whatever the number of links. */
   async linksWithIntegrations(tx: Knex, incidentId: string): Promise<LinkWithIntegration[]> {
-    const links = (await tx('links').where({ incident_id: incidentId }).orderBy('created_at')).map(toLinkRecord);
-    if (!links.length) return [];
+    return (await this.linksOfIncidents(tx, [incidentId])).get(incidentId) ?? [];
+  }
+
+  /** The links of many incidents with their integrations and rules, by incident id: three queries. */
+  async linksOfIncidents(tx: Knex, incidentIds: string[]): Promise<Map<string, LinkWithIntegration[]>> {
+    const out = new Map<string, LinkWithIntegration[]>();
+    if (!incidentIds.length) return out;
+    const links = (await tx('links').whereIn('incident_id', incidentIds).orderBy('created_at')).map(toLinkRecord);
+    if (!links.length) return out;
     const repo = new IntegrationRepository(tx);
-    const ids = links.map(l => l.integration_id);
-    const integrations = new Map((await repo.getMany(ids)).map(i => [i.id, i]));
-    const rules = await repo.rulesOf(ids);
-    return links.flatMap(link => {
+    const integrationIds = [...new Set(links.map(l => l.integration_id))];
+    const integrations = new Map((await repo.getMany(integrationIds)).map(i => [i.id, i]));
+    const rules = await repo.rulesOf(integrationIds);
+    for (const link of links) {
       const integration = integrations.get(link.integration_id);
-      return integration ? [{ link, integration, rules: rules.get(integration.id) ?? [] }] : [];
-    });
+      if (!integration) continue;
+      const list = out.get(link.incident_id) ?? [];
+      list.push({ link, integration, rules: rules.get(integration.id) ?? [] });
+      out.set(link.incident_id, list);
+    }
+    return out;
   }
 }

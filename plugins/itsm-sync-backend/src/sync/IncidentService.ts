@@ -6,7 +6,7 @@ import type {
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import { incidentResponse } from '../service/responses';
-import type { OutboxPlanner } from '../store/IncidentRepository';
+import type { IncidentUpdateRequest, OutboxPlanner } from '../store/IncidentRepository';
 import { LinkRepository } from '../store/LinkRepository';
 import { OutboxRepository } from '../store/OutboxRepository';
 import type { SyncStore } from '../store/SyncStore';
@@ -15,6 +15,7 @@ import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
+import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
 
 /** Platform incidents: create, change, annotate and link, each with its outbox rows. */
 export class IncidentService {
@@ -26,6 +27,11 @@ export class IncidentService {
     /** Wakes the dispatcher after a commit, so delivery does not wait for a poll. */
     private readonly onEnqueued: () => void = () => {},
   ) {}
+
+  private readonly updates = new WriteBatcher<IncidentUpdateRequest, IncidentResponse>(
+    requests => this.updateBatch(requests),
+    { maxBatch: 128, maxConcurrentFlushes: 2 },
+  );
 
   /** The planner for a change from `source` (`platform` or `integration:<id>`). */
   planner(): OutboxPlanner {
@@ -63,15 +69,23 @@ export class IncidentService {
     return incident;
   }
 
+  /**
+   * Changes an incident. Concurrent changes are group-committed: they share one
+   * transaction and set-based statements, so a burst of API calls costs the database
+   * a few statements per batch rather than a transaction each.
+   */
   async update(id: string, body: UpdateIncidentRequest): Promise<IncidentResponse> {
-    const result = await this.store.incidents.update(id, body, {
-      now: this.clock.now(),
-      source: 'platform',
-      plan: this.planner(),
+    return this.updates.submit({ id, changes: body, source: 'platform', plan: this.planner() });
+  }
+
+  private async updateBatch(requests: IncidentUpdateRequest[]): Promise<BatchOutcome<IncidentResponse>[]> {
+    const results = await this.store.incidents.updateMany(requests, { now: this.clock.now() });
+    if (results.some(r => r && Object.keys(r.changed).length)) this.onEnqueued();
+    return results.map((result, i) => {
+      if (!result) return { ok: false, error: new NotFoundError(`No incident with id '${requests[i].id}'`) };
+      const integrations = new Map(result.links.map(l => [l.integration.id, l.integration]));
+      return { ok: true, value: incidentResponse(result.incident, result.links.map(l => l.link), integrations) };
     });
-    if (!result) throw new NotFoundError(`No incident with id '${id}'`);
-    this.onEnqueued();
-    return this.view(result.incident);
   }
 
   async addNote(id: string, note: { text: string; author?: string }): Promise<void> {
