@@ -99,7 +99,10 @@ export class LinkRepository {
     return num(row?.n ?? 0);
   }
 
-  /** Records a ticket the hub created or found, and what it wrote to it. */
+  /**
+   * Records a ticket the hub created or found, and what it wrote to it. `current` is
+   * the link row when the caller already read it inside the same transaction.
+   */
   async recordDelivery(
     linkId: string,
     update: {
@@ -108,8 +111,9 @@ export class LinkRepository {
       now: number;
     },
     tx: Knex = this.db,
+    current?: any,
   ): Promise<void> {
-    const row = await tx('links').where({ id: linkId }).first();
+    const row = current ?? (await tx('links').where({ id: linkId }).first());
     if (!row) return;
     const lastWritten = { ...json<Record<string, unknown>>(row.last_written, {}), ...update.written };
     await tx('links')

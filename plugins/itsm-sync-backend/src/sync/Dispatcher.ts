@@ -9,7 +9,11 @@ import { inSpan, SpanKind, syncAttributes, syncInstruments } from '../telemetry/
 import { restoreTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { IntegrationService } from './IntegrationService';
 import type { OutboundDelivery } from './OutboundDelivery';
+import { WriteBatcher } from './WriteBatcher';
+import { acknowledgeDeliveries, type DeliveryAck } from '../store/acknowledgeDeliveries';
+import { readDispatchBatch, ticketKey, type DispatchBatch } from '../store/DispatchBatchReads';
 
 export interface DispatcherOptions {
   /** Deliveries in flight at once (different tickets). */
@@ -45,9 +49,19 @@ export class Dispatcher {
   /** Test seam: runs after the vendor call and before the acknowledgement. */
   afterVendorCall?: (rows: OutboxRecord[]) => Promise<void>;
 
+  /**
+   * Acknowledgements are group-committed: deliveries that finish together are marked
+   * delivered, with their links and counters, in one transaction.
+   */
+  private readonly acks = new WriteBatcher<DeliveryAck, boolean>(
+    async acks => (await acknowledgeDeliveries(this.store.db, this.owner, acks, this.clock.now())).map(value => ({ ok: true, value })),
+    { maxBatch: 64, maxConcurrentFlushes: 2 },
+  );
+
   constructor(
     private readonly store: SyncStore,
     private readonly connectors: ConnectorRegistry,
+    private readonly integrations: IntegrationService,
     private readonly delivery: OutboundDelivery,
     private readonly logger: LoggerService,
     private readonly clock: Clock,
@@ -114,9 +128,18 @@ export class Dispatcher {
 
   private async claimAndStart(limit: number, running: Set<Promise<void>>): Promise<number> {
     const rows = await this.store.outbox.claim(this.owner, limit, this.options.leaseMs, this.clock.now());
+    if (!rows.length) return 0;
+    for (const row of rows) this.inFlight.add(row.id);
+    let batch: DispatchBatch;
+    try {
+      batch = await readDispatchBatch(this.store.db, rows, this.options.coalesceLimit);
+    } catch (error) {
+      // The leases run out and the rows are claimed again; nothing is lost.
+      for (const row of rows) this.inFlight.delete(row.id);
+      throw error;
+    }
     for (const row of rows) {
-      this.inFlight.add(row.id);
-      const delivery: Promise<void> = this.process(row)
+      const delivery: Promise<void> = this.process(row, batch)
         .catch(error => this.logger.error(`Outbox delivery ${row.id} failed: ${(error as Error).message}`))
         .finally(() => {
           this.inFlight.delete(row.id);
@@ -151,8 +174,8 @@ export class Dispatcher {
     if (slot > now) await new Promise(r => setTimeout(r, slot - now));
   }
 
-  private async process(head: OutboxRecord) {
-    const integration = await this.store.integrations.get(head.integration_id);
+  private async process(head: OutboxRecord, batch: DispatchBatch) {
+    const integration = batch.integrations.get(head.integration_id);
     const connector = integration && this.connectors.get(integration.integration_type);
     if (!integration || !connector) {
       await this.store.dlq.deadLetter(
@@ -163,7 +186,7 @@ export class Dispatcher {
       return;
     }
     // Queued rows of the same kind behind the head go out in the same call.
-    const queued = await this.store.outbox.followers(head, this.options.coalesceLimit);
+    const queued = batch.followers.get(head.id) ?? [];
     const firstOther = queued.findIndex(f => f.operation !== head.operation);
     const followers = firstOther < 0 ? queued : queued.slice(0, firstOther);
     const rows = [head, ...followers];
@@ -177,26 +200,34 @@ export class Dispatcher {
     const started = Date.now();
     try {
       await this.waitForSlot(integration);
+      const key = ticketKey(head.incident_id, head.integration_id);
+      const target = {
+        integration,
+        connector,
+        connectorIntegration: this.integrations.outboundIntegration(integration),
+        rules: batch.rules.get(integration.id) ?? [],
+        incident: batch.incidents.get(head.incident_id),
+        link: batch.links.get(key),
+      };
       const result = await inSpan(
         `send ${integration.integration_type}`,
         attributes,
         SpanKind.PRODUCER,
         restoreTraceContext(head.trace_context),
         async set => {
-          const r = await this.delivery.deliver(rows, integration, connector);
+          const r = await this.delivery.deliver(rows, target);
           set({ 'sync.external_id': r.externalId ?? '', 'messaging.batch.message_count': rows.length });
           return r;
         },
       );
       await this.afterVendorCall?.(rows);
       const now = this.clock.now();
-      const acknowledged = await this.store.transaction(async (store, tx) => {
-        const ok = await store.outbox.markDelivered(this.owner, rows.map(r => r.id), now, tx);
-        if (!ok) return false;
-        const link = await store.links.get(head.incident_id, head.integration_id, tx);
-        if (link) await store.links.recordDelivery(link.id, { external: result.external, written: result.written, now }, tx);
-        await store.metrics.increment(integration.id, 'outbound_success', 1, tx);
-        return true;
+      const acknowledged = await this.acks.submit({
+        rowIds: rows.map(r => r.id),
+        integrationId: integration.id,
+        incidentId: head.incident_id,
+        external: result.external,
+        written: result.written,
       });
       if (!acknowledged) {
         this.logger.warn('Outbox lease lost before acknowledgement; another worker will deliver', { outbox: head.id });

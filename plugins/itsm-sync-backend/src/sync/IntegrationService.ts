@@ -140,6 +140,11 @@ export class IntegrationService {
    * hashes are read live, so a revoked token stops working at once.
    */
   async connectorIntegration(record: IntegrationRecord): Promise<ConnectorIntegration> {
+    return { ...this.outboundIntegration(record), callbackTokenHashes: await this.store.callbackTokens.liveHashes(record.id) };
+  }
+
+  /** The view for calls to the vendor, which never check callback tokens: no query. */
+  outboundIntegration(record: IntegrationRecord): ConnectorIntegration {
     const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext);
     return {
       id: record.id,
@@ -148,7 +153,6 @@ export class IntegrationService {
       baseUrl: record.base_url,
       credentials: secrets.credentials,
       webhookSecrets: secrets.webhook_secrets,
-      callbackTokenHashes: await this.store.callbackTokens.liveHashes(record.id),
       settings: record.settings,
     };
   }

@@ -1,12 +1,25 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ExternalTicket, ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type { ConnectorIntegration, ExternalTicket, ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { coalescePayloads } from '../engine/coalesce';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
 import { outboundChanges } from '../engine/ownership';
-import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord, LinkRecord, OutboxRecord } from '../store/types';
 import type { ConnectorRegistry } from './ConnectorRegistry';
-import type { IntegrationService } from './IntegrationService';
+
+/**
+ * Where one delivery goes and what it sends from: read for the whole claim at once by
+ * the dispatcher. The incident's values are those at the claim; a change after it is a
+ * row queued behind this one, delivered next.
+ */
+export interface DeliveryTarget {
+  integration: IntegrationRecord;
+  connector: ItsmConnector;
+  connectorIntegration: ConnectorIntegration;
+  rules: FieldOwnershipRule[];
+  incident?: IncidentRecord;
+  link?: LinkRecord;
+}
 
 /** What one delivery did at the vendor, for the acknowledgement. */
 export interface DeliveryResult {
@@ -43,29 +56,15 @@ function externalRef(t: ExternalTicket) {
  */
 export class OutboundDelivery {
   constructor(
-    private readonly store: SyncStore,
     private readonly connectors: ConnectorRegistry,
-    private readonly integrations: IntegrationService,
     private readonly logger: LoggerService,
   ) {}
 
-  async deliver(
-    rows: OutboxRecord[],
-    integration: IntegrationRecord,
-    connector: ItsmConnector,
-    signal?: AbortSignal,
-  ): Promise<DeliveryResult> {
-    const head = rows[0];
-    const incident = await this.store.incidents.get(head.incident_id);
-    const link = await this.store.links.get(head.incident_id, head.integration_id);
+  async deliver(rows: OutboxRecord[], target: DeliveryTarget, signal?: AbortSignal): Promise<DeliveryResult> {
+    const { incident, link, connector, rules } = target;
     if (!incident || !link) return { written: {}, externalId: null };
-    const ctx = {
-      integration: await this.integrations.connectorIntegration(integration),
-      logger: this.logger,
-      signal,
-    };
-    const rules = await this.store.integrations.rules(integration.id);
-    const mapper = this.connectors.mapperFor(integration.integration_type);
+    const ctx = { integration: target.connectorIntegration, logger: this.logger, signal };
+    const mapper = this.connectors.mapperFor(target.integration.integration_type);
     const payload = coalescePayloads(rows.map(r => r.payload));
     const result: DeliveryResult = { written: {}, externalId: link.external_id };
 
@@ -81,7 +80,7 @@ export class OutboundDelivery {
       }
     }
 
-    if (head.operation === 'sync') {
+    if (rows[0].operation === 'sync') {
       const requested = Object.keys(payload.changes ?? {});
       const current = pickPlatformFields(incident as any) as Record<string, unknown>;
       let fields: FieldChanges = {};

@@ -42,7 +42,8 @@ export class SyncEngine {
     this.dispatcher = new Dispatcher(
       store,
       connectors,
-      new OutboundDelivery(store, connectors, integrations, logger),
+      integrations,
+      new OutboundDelivery(connectors, logger),
       logger,
       clock,
       { ...DEFAULT_DISPATCHER_OPTIONS, ...options.dispatcher },
