@@ -10,6 +10,7 @@ import { serviceNowWorkNoteWebhook } from './harness/servicenowWebhooks';
 import { pool, quantile } from './harness/stats';
 import { resultsMarkdown } from './harness/resultsMarkdown';
 import { freePort } from '../faults/lib/ports';
+import { LoadClient } from './harness/loadClient';
 
 const INBOUND_WEBHOOKS = 3000;
 const OFFERED_RATE = 500;
@@ -47,6 +48,11 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
   process.env.HUB_LOG_LEVEL = 'warn';
   const rss = setInterval(() => hub.sampleRss(), 100);
   const out: Record<string, unknown> = { database };
+  const client = new LoadClient(64);
+  const patch = async (incidentId: string, description: string) => {
+    const res = await client.json('PATCH', `${hub.api}/v1/incidents/${incidentId}`, hub.authHeaders(), { description });
+    if (res.status !== 200) throw new Error(`PATCH answered ${res.status}: ${JSON.stringify(res.body)}`);
+  };
   try {
     await hub.start();
     const integration = (
@@ -87,14 +93,13 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       payload.sys_id = sysIds[n % sysIds.length];
       return serviceNowWorkNoteWebhook(Buffer.from(JSON.stringify(payload)), SECRET, n);
     });
-    const post = (url: string, w: { rawBody: Buffer; headers: Record<string, string> }) =>
-      fetch(url, { method: 'POST', headers: w.headers, body: w.rawBody }).then(async r => ({ status: r.status, body: await r.json().catch(() => ({})) }));
+    const post = (url: string, w: { rawBody: Buffer; headers: Record<string, string> }) => client.send('POST', url, w.headers, w.rawBody);
     let applied = 0;
     let refused = 0;
     let t = Date.now();
     await pool(webhooks.length, 32, async i => {
       const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, webhooks[i]);
-      if (r.status >= 200 && r.status < 300) applied += Number(r.body.applied ?? 0);
+      if (r.status >= 200 && r.status < 300) applied += Number(r.body?.applied ?? 0);
       else refused += 1;
     });
     const inboundMs = Date.now() - t;
@@ -124,7 +129,7 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       if (due > Date.now()) await new Promise(r => setTimeout(r, due - Date.now()));
       const description = `offered ${n}`;
       sentAt.set(description, Date.now());
-      inFlight.push(hub.call('PATCH', `/v1/incidents/${incidents[n % incidents.length]}`, { description }));
+      inFlight.push(patch(incidents[n % incidents.length], description));
     }
     await Promise.all(inFlight);
     const offeredDone = await waitFor(() => {
@@ -151,7 +156,7 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
     const burstBefore = sim.server.calls.length;
     t = Date.now();
     await pool(BURST_CHANGES, 64, async n => {
-      await hub.call('PATCH', `/v1/incidents/${incidents[n % incidents.length]}`, { description: `burst ${n}` });
+      await patch(incidents[n % incidents.length], `burst ${n}`);
     });
     const acceptedMs = Date.now() - t;
     const last = incidents.map((_, i) => `burst ${BURST_CHANGES - incidents.length + i}`);
@@ -208,6 +213,7 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
     }
   } finally {
     clearInterval(rss);
+    client.close();
     out.peak_rss_mb = Math.round(hub.peakRss / 1048576);
     await hub.stop();
     await sim.stop();
@@ -218,6 +224,12 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
 
 export async function main() {
   const profileDir = mkdtempSync(join(tmpdir(), 'itsm-bench-prof-'));
+  // BENCH_ONLY=postgres|sqlite runs one database, for a quick look; RESULTS.md is written by full runs only.
+  const only = process.env.BENCH_ONLY;
+  if (only === 'postgres' || only === 'sqlite') {
+    log(JSON.stringify(await benchOne(only), null, 2));
+    return;
+  }
   const postgres = await benchOne('postgres', profileDir);
   const sqlite = await benchOne('sqlite');
   const profile = readdirSync(profileDir).filter(f => f.endsWith('.cpuprofile'));
