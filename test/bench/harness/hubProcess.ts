@@ -5,6 +5,12 @@ import { join, resolve } from 'node:path';
 
 const ENTRY = resolve(__dirname, 'hubBackend.js');
 
+/** Hubs still running; killed when this process exits, so a failed run leaves no orphan behind. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export interface HubProcessOptions {
   port: number;
   /** Postgres database prefix (see database.ts), or 'sqlite' for an in-memory SQLite database. */
@@ -79,6 +85,7 @@ export class HubProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    live.add(child);
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.logLines.push(line);
       if (this.logLines.length > 50_000) this.logLines.splice(0, 10_000);
@@ -86,6 +93,7 @@ export class HubProcess {
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
     child.on('exit', () => {
+      live.delete(child);
       this.exits += 1;
       if (this.child === child) this.child = undefined;
     });
