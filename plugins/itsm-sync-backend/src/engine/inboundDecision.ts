@@ -1,0 +1,127 @@
+import type { ConflictStrategy, FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type { IncidentNote, NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { isConflict, settleConflict, type FieldChangeMark } from './conflicts';
+import { withoutEchoes } from './echo';
+import { changedFields, pickPlatformFields, type FieldChanges } from './fields';
+import { inboundAllowed, type OwnershipFieldMapper } from './ownership';
+
+/** What a decision needs of the integration a change came from. */
+export interface InboundSource {
+  id: string;
+  conflict_strategy: ConflictStrategy;
+  conflict_window_seconds: number;
+  rules: FieldOwnershipRule[];
+  mapper?: OwnershipFieldMapper;
+}
+
+/** A conflict to record: queued for review, or settled by the strategy. */
+export interface InboundConflict {
+  field: string;
+  platform_value: unknown;
+  platform_changed_at: number;
+  external_value: unknown;
+  external_changed_at: number;
+  status: 'pending' | 'resolved';
+  resolution?: 'use-external' | 'use-platform';
+  resolved_by?: string;
+}
+
+/** What one vendor change does to a linked incident. */
+export interface InboundDecision {
+  /** A note for the timeline, fanned out to the other integrations. */
+  note?: { note: IncidentNote; author: string | null };
+  /** A timeline event (not fanned out). */
+  event?: { text: string; author: string | null };
+  /** Platform fields to set. */
+  toApply: FieldChanges;
+  /** Fields where the platform won a conflict: its value goes back to this ticket. */
+  restore: FieldChanges;
+  conflicts: InboundConflict[];
+  /** The link waits for a person to settle a conflict. */
+  queuedForReview: boolean;
+  /** The values the vendor now holds, remembered so they are neither echoed nor re-applied. */
+  remember: Record<string, unknown>;
+  /** Whether the change did anything (the webhook's `applied` count). */
+  applied: boolean;
+}
+
+/**
+ * Decides, without I/O, what one vendor change does to the incident it is linked to:
+ * echoes of the hub's own writes are dropped, ownership filters fields, and a field the
+ * platform also changed within the window is a conflict settled by the strategy.
+ * `incident` must be the incident as earlier changes of the same batch left it.
+ */
+export function decideInbound(input: {
+  change: NormalizedChange;
+  source: InboundSource;
+  incident: FieldChanges & { field_changes: Record<string, FieldChangeMark> };
+  lastWritten: Record<string, unknown>;
+  now: number;
+  /** Rules of another integration whose change set the platform value, if known. */
+  otherSource: (integrationId: string) => { rules: FieldOwnershipRule[]; mapper?: OwnershipFieldMapper } | undefined;
+}): InboundDecision {
+  const { change, source, incident, now } = input;
+  const decision: InboundDecision = { toApply: {}, restore: {}, conflicts: [], queuedForReview: false, remember: {}, applied: false };
+  if (change.note && inboundAllowed('notes', source.rules, source.mapper)) {
+    decision.note = { note: change.note, author: change.note.author ?? change.actor ?? null };
+  }
+  if (change.timeline) decision.event = { text: change.timeline, author: change.actor ?? null };
+
+  const incoming = pickPlatformFields(change.fields as Record<string, unknown>) as Record<string, unknown>;
+  decision.remember = incoming;
+  const { kept } = withoutEchoes(input.lastWritten, incoming);
+  const differing = changedFields(incident, kept as FieldChanges) as Record<string, unknown>;
+  const externalAt = Number.isNaN(Date.parse(change.occurredAt)) ? now : Date.parse(change.occurredAt);
+  const toApply: Record<string, unknown> = {};
+  const restore: Record<string, unknown> = {};
+
+  for (const [field, value] of Object.entries(differing)) {
+    const fieldChange = {
+      field,
+      platformValue: (incident as Record<string, unknown>)[field],
+      externalValue: value,
+      externalAt,
+      platformMark: incident.field_changes[field],
+      integrationId: source.id,
+    };
+    if (!isConflict(fieldChange, source.conflict_window_seconds * 1000)) {
+      if (inboundAllowed(field, source.rules, source.mapper)) toApply[field] = value;
+      continue;
+    }
+    const markSource = fieldChange.platformMark!.source;
+    const other = markSource.startsWith('integration:') ? input.otherSource(markSource.slice('integration:'.length)) : undefined;
+    const outcome = settleConflict({
+      strategy: source.conflict_strategy,
+      change: fieldChange,
+      rules: source.rules,
+      mapField: source.mapper,
+      otherSourceRules: other?.rules,
+      otherSourceMapField: other?.mapper,
+    });
+    const record = {
+      field,
+      platform_value: fieldChange.platformValue,
+      platform_changed_at: fieldChange.platformMark!.at,
+      external_value: value,
+      external_changed_at: externalAt,
+    };
+    if (outcome === 'queue-for-review') {
+      decision.conflicts.push({ ...record, status: 'pending' });
+      decision.queuedForReview = true;
+      continue;
+    }
+    decision.conflicts.push({
+      ...record,
+      status: 'resolved',
+      resolution: outcome === 'apply-external' ? 'use-external' : 'use-platform',
+      resolved_by: `strategy:${source.conflict_strategy}`,
+    });
+    if (outcome === 'apply-external') toApply[field] = value;
+    else restore[field] = fieldChange.platformValue;
+  }
+
+  decision.toApply = toApply as FieldChanges;
+  decision.restore = restore as FieldChanges;
+  decision.applied = Boolean(decision.note || decision.event || Object.keys(toApply).length || Object.keys(restore).length);
+  return decision;
+}
