@@ -1,5 +1,6 @@
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createStoreTestDatabases, emptyTables, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { deliveryKey } from './DeliveryRepository';
 import type { SyncStore } from './SyncStore';
 
 const databases = createStoreTestDatabases();
@@ -28,6 +29,50 @@ describe.each(databases.eachSupportedId())('DeliveryRepository on %s', databaseI
     expect(await store.deliveries.accept(two.id, change('evt-1'), T)).toBe(true);
     expect(await store.deliveries.count(one.id)).toBe(1);
     expect(await store.deliveries.count(two.id, 'accepted')).toBe(1);
+  });
+
+  it('accepts many changes in one insert, telling new ones from redeliveries and repeats within the list', async () => {
+    const one = await givenIntegration(store);
+    const two = await givenIntegration(store);
+    await store.deliveries.accept(one.id, change('seen'), T);
+    const long = `${'y'.repeat(300)}-z`;
+    const inserted = await store.deliveries.acceptMany(
+      [
+        { integrationId: one.id, change: change('seen') },
+        { integrationId: one.id, change: change('new') },
+        { integrationId: one.id, change: change('new') },
+        { integrationId: two.id, change: change('new') },
+        { integrationId: one.id, change: change(long) },
+      ],
+      T + 1,
+    );
+    expect([...inserted].sort()).toEqual(
+      [deliveryKey(one.id, 'new'), deliveryKey(two.id, 'new'), deliveryKey(one.id, long)].sort(),
+    );
+    expect(await store.deliveries.count(one.id, 'accepted')).toBe(3);
+  });
+
+  it('accepts more changes than one statement may bind parameters for', async () => {
+    const integration = await givenIntegration(store);
+    const many = Array.from({ length: 400 }, (_, i) => ({ integrationId: integration.id, change: change(`bulk-${i}`) }));
+    expect((await store.deliveries.acceptMany(many, T)).size).toBe(400);
+    expect(await store.deliveries.count(integration.id)).toBe(400);
+  });
+
+  it('settles many deliveries of several integrations with their outcome, releasing leases', async () => {
+    const one = await givenIntegration(store);
+    const two = await givenIntegration(store);
+    for (const id of ['a', 'b', 'c']) await store.deliveries.accept(one.id, change(id), T);
+    await store.deliveries.accept(two.id, change('a'), T);
+    expect(await store.deliveries.claimStale('w1', T + 1, 10, 60_000, T + 1)).toHaveLength(4);
+    await store.deliveries.settleMany('applied', [{ integrationId: one.id, eventId: 'a' }, { integrationId: two.id, eventId: 'a' }], T + 2);
+    await store.deliveries.settleMany('ignored', [{ integrationId: one.id, eventId: 'b' }], T + 2);
+    expect(await store.deliveries.count(one.id, 'applied')).toBe(1);
+    expect(await store.deliveries.count(two.id, 'applied')).toBe(1);
+    expect(await store.deliveries.count(one.id, 'ignored')).toBe(1);
+    const left = await store.db('webhook_deliveries').where({ status: 'applied' }).select('lease_owner', 'processed_at');
+    expect(left.map(r => [r.lease_owner, Number(r.processed_at)])).toEqual([[null, T + 2], [null, T + 2]]);
+    expect(await store.deliveries.count(one.id, 'accepted')).toBe(1);
   });
 
   it('tells apart long event ids that share their first 300 characters', async () => {

@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { chunks } from './chunks';
 import { json, num } from './rows';
+
+/** One change of one integration, as the inbox is keyed. */
+export interface DeliveryKey {
+  integrationId: string;
+  eventId: string;
+}
+
+/** The in-memory key of a delivery: the integration and the stored event key. */
+export function deliveryKey(integrationId: string, eventId: string): string {
+  return `${integrationId}\u0000${eventKey(eventId)}`;
+}
 
 export interface DeliveryRecord {
   integration_id: string;
@@ -43,6 +55,52 @@ export class DeliveryRepository {
       .ignore()
       .returning('event_id');
     return (inserted as unknown[]).length > 0;
+  }
+
+  /**
+   * Stores many changes with one multi-row INSERT (per chunk), committed on its own.
+   * Returns the delivery keys really inserted; any other change was a duplicate, also
+   * a repeat of an event id earlier in the same list.
+   */
+  async acceptMany(changes: Array<{ integrationId: string; change: NormalizedChange }>, now: number): Promise<Set<string>> {
+    const unique = new Map<string, { integrationId: string; change: NormalizedChange }>();
+    for (const c of changes) {
+      const key = deliveryKey(c.integrationId, c.change.eventId);
+      if (!unique.has(key)) unique.set(key, c);
+    }
+    const inserted = new Set<string>();
+    for (const part of chunks([...unique.values()])) {
+      const rows = await this.db('webhook_deliveries')
+        .insert(
+          part.map(c => ({
+            integration_id: c.integrationId,
+            event_id: eventKey(c.change.eventId),
+            change: JSON.stringify(c.change),
+            status: 'accepted',
+            attempts: 0,
+            received_at: now,
+          })),
+        )
+        .onConflict(['integration_id', 'event_id'])
+        .ignore()
+        .returning(['integration_id', 'event_id']);
+      for (const r of rows as Array<{ integration_id: string; event_id: string }>) inserted.add(`${r.integration_id}\u0000${r.event_id}`);
+    }
+    return inserted;
+  }
+
+  /** Settles many deliveries with one outcome: one UPDATE per integration among them. */
+  async settleMany(status: 'applied' | 'ignored', keys: DeliveryKey[], now: number, tx: Knex = this.db): Promise<void> {
+    const byIntegration = new Map<string, string[]>();
+    for (const k of keys) byIntegration.set(k.integrationId, [...(byIntegration.get(k.integrationId) ?? []), eventKey(k.eventId)]);
+    for (const [integrationId, events] of byIntegration) {
+      for (const part of chunks(events, 500)) {
+        await tx('webhook_deliveries')
+          .where({ integration_id: integrationId })
+          .whereIn('event_id', part)
+          .update({ status, processed_at: now, error: null, lease_owner: null, lease_expires_at: null });
+      }
+    }
   }
 
   async finish(integrationId: string, eventId: string, status: 'applied' | 'ignored' | 'failed', now: number, error?: string, tx: Knex = this.db) {
