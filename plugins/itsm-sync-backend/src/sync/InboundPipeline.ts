@@ -1,28 +1,19 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
-import {
-  WebhookParseError,
-  type ConnectorContext,
-  type ItsmConnector,
-  type NormalizedChange,
-  type WebhookRequest,
-} from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type { NormalizedChange, WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { acceptsInbound } from '../engine/ownership';
+import { chunks } from '../store/chunks';
+import { deliveryKey } from '../store/DeliveryRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
 import { inSpan, SpanKind, syncAttributes, syncInstruments } from '../telemetry/instruments';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
-import type { InboundApplier } from './InboundApplier';
+import type { InboundApplier, InboundItem, InboundOutcome } from './InboundApplier';
 import type { IntegrationService } from './IntegrationService';
+import { WebhookIntake } from './WebhookIntake';
+import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
 
-/** Refused for authenticity; answered 401 and nothing is stored. */
-export class WebhookAuthError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuthenticationError';
-  }
-}
+export { WebhookAuthError } from './WebhookIntake';
 
 export interface InboundResult {
   status: 'accepted' | 'ignored';
@@ -32,31 +23,42 @@ export interface InboundResult {
   applied: number;
 }
 
+interface Receipt {
+  integrationRef: string;
+  request: WebhookRequest;
+}
+
+/** What became of one accepted change: its outcome, or the error that left it in the inbox. */
+type ChangeOutcome = InboundOutcome | 'failed' | { error: unknown };
+
+/** Webhooks taken together at most, and flushes at once (one gathers while one writes). */
+const RECEIVE_BATCH = { maxBatch: 64, maxConcurrentFlushes: 2 };
+
+const attributesOf = (integration: IntegrationRecord, operation: 'receive' | 'process', externalId?: string) =>
+  syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', externalId, operation });
+
 /**
  * The inbound webhook path: authenticity over the raw bytes first, then parse, then
  * each change written to the inbox under the vendor's event id (so the vendor may be
- * answered 2xx without risk of loss), then applied. A change that fails to apply stays
- * in the inbox and is retried by the sweeper.
+ * answered 2xx without risk of loss), then applied. Webhooks that arrive together are
+ * group-committed: one inbox INSERT for all their changes, committed on its own, then
+ * one transaction applying them all. A change that fails to apply stays in the inbox
+ * and is retried by the sweeper.
  */
 export class InboundPipeline {
+  private readonly intake: WebhookIntake;
+  private readonly receipts = new WriteBatcher<Receipt, InboundResult>(items => this.receiveBatch(items), RECEIVE_BATCH);
+
   constructor(
     private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly integrations: IntegrationService,
+    connectors: ConnectorRegistry,
+    integrations: IntegrationService,
     private readonly applier: InboundApplier,
     private readonly logger: LoggerService,
     private readonly clock: Clock,
     private readonly onEnqueued: () => void,
-  ) {}
-
-  private async receiver(integrationRef: string) {
-    const integration = await this.store.integrations.getByIdOrName(integrationRef);
-    if (!integration) throw new NotFoundError(`No integration '${integrationRef}'`);
-    const connector = this.connectors.get(integration.integration_type);
-    if (!connector || !connector.capabilities.inbound) {
-      throw new NotFoundError(`Integration '${integrationRef}' does not receive webhooks`);
-    }
-    return { integration, connector };
+  ) {
+    this.intake = new WebhookIntake(store, connectors, integrations, logger);
   }
 
   /**
@@ -64,86 +66,94 @@ export class InboundPipeline {
    * one is checked and reports what it would carry, without storing or applying anything.
    */
   async test(integrationRef: string, request: WebhookRequest): Promise<{ valid: true; changes: number }> {
-    const { integration, connector } = await this.receiver(integrationRef);
-    const ctx = { integration: await this.integrations.connectorIntegration(integration), logger: this.logger };
-    const verification = await connector.verifyWebhook(ctx, request);
-    if (!verification.ok) throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
-    return { valid: true, changes: (await this.parse(connector, ctx, request)).length };
+    const { changes } = await this.intake.check(integrationRef, request);
+    return { valid: true, changes: changes.length };
+  }
+
+  /** Receives one webhook; it is written and applied together with those arriving alongside it. */
+  async receive(integrationRef: string, request: WebhookRequest): Promise<InboundResult> {
+    return this.receipts.submit({ integrationRef, request });
+  }
+
+  private async receiveBatch(receipts: Receipt[]): Promise<BatchOutcome<InboundResult>[]> {
+    const attributes = { 'messaging.system': 'itsm-sync', 'messaging.operation.type': 'receive', 'messaging.batch.message_count': receipts.length };
+    return inSpan('receive webhooks', attributes, SpanKind.CONSUMER, undefined, async () => {
+      const verified = await this.intake.verifyAll(receipts);
+
+      // Every change of every webhook that is authentic and wanted, in arrival order.
+      const wanted = verified.map(v => (v.ok && this.refusal(v.value.integration) === undefined ? v.value : undefined));
+      const changes = wanted.flatMap((w, index) => (w ? w.changes.map(change => ({ index, integration: w.integration, change })) : []));
+      const inserted = await this.store.deliveries.acceptMany(
+        changes.map(c => ({ integrationId: c.integration.id, change: c.change })),
+        this.clock.now(),
+      );
+      // A change is new once: a repeat of an event id, in the inbox or earlier in this batch, is a duplicate.
+      const fresh = changes.filter(c => inserted.delete(deliveryKey(c.integration.id, c.change.eventId)));
+      const outcomes = new Map(fresh.map((c, i) => [c, i]));
+      const applied = await this.applyAll(fresh);
+
+      return verified.map((v, index): BatchOutcome<InboundResult> => {
+        if (!v.ok) return v;
+        const { integration } = v.value;
+        const received = v.value.changes.length;
+        const reason = this.refusal(integration);
+        if (reason) return { ok: true, value: { status: 'ignored', reason, received, duplicates: 0, applied: 0 } };
+        const own = changes.filter(c => c.index === index);
+        const results = own.filter(c => outcomes.has(c)).map(c => applied[outcomes.get(c)!]);
+        const duplicates = own.length - results.length;
+        if (duplicates) syncInstruments.inbound.add(duplicates, { ...attributesOf(integration, 'receive'), outcome: 'duplicate' });
+        const failure = results.find((r): r is { error: unknown } => typeof r === 'object');
+        if (failure) return { ok: false, error: failure.error };
+        return { ok: true, value: { status: 'accepted', received, duplicates, applied: results.filter(r => r === 'applied').length } };
+      });
+    });
+  }
+
+  /** Why webhooks of this integration are answered but not applied, if they are not. */
+  private refusal(integration: IntegrationRecord): string | undefined {
+    if (!integration.enabled) return 'integration is disabled';
+    if (!acceptsInbound(integration.sync_direction)) return 'integration syncs outbound only';
+    return undefined;
   }
 
   /**
-   * Parses an authentic body. A body the connector cannot understand is the sender's
-   * 400, never our 500 (a vendor retries 5xx for days); a connector that crashes rather
-   * than saying so is logged as the bug it is.
+   * Applies accepted changes in one transaction. When that fails as a whole, each is
+   * applied on its own, so one bad change costs only itself a retry from the inbox.
    */
-  private async parse(connector: ItsmConnector, ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[]> {
+  private async applyAll(items: InboundItem[]): Promise<ChangeOutcome[]> {
+    if (!items.length) return [];
     try {
-      return await connector.parseWebhook(ctx, request);
+      const attributes = { 'messaging.system': 'itsm-sync', 'messaging.operation.type': 'process', 'messaging.batch.message_count': items.length };
+      const { outcomes, enqueued } = await inSpan('process webhooks', attributes, SpanKind.CONSUMER, undefined, () => this.applier.applyBatch(items));
+      if (enqueued) this.onEnqueued();
+      items.forEach((item, i) =>
+        syncInstruments.inbound.add(1, { ...attributesOf(item.integration, 'process', item.change.externalId), outcome: outcomes[i] }),
+      );
+      return outcomes;
     } catch (error) {
-      if (!(error instanceof WebhookParseError)) {
-        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${(error as Error).message}`, {
-          integration: ctx.integration.id,
+      if (items.length > 1) {
+        this.logger.warn(`Applying ${items.length} inbound changes together failed; applying them one by one`, {
+          error: (error as Error).message,
         });
       }
-      throw new InputError(`Webhook body not understood: ${(error as Error).message}`);
+      const outcomes: ChangeOutcome[] = [];
+      for (const item of items) {
+        outcomes.push(await this.process(item.integration, item.change).catch(e => ({ error: e })));
+      }
+      return outcomes;
     }
-  }
-
-  async receive(integrationRef: string, request: WebhookRequest): Promise<InboundResult> {
-    const { integration, connector } = await this.receiver(integrationRef);
-    const attributes = syncAttributes({
-      integrationId: integration.id,
-      integrationType: integration.integration_type,
-      direction: 'inbound',
-      operation: 'receive',
-    });
-    return inSpan(`receive ${integration.integration_type}`, attributes, SpanKind.CONSUMER, undefined, async () => {
-      const ctx = { integration: await this.integrations.connectorIntegration(integration), logger: this.logger };
-      const verification = await connector.verifyWebhook(ctx, request);
-      if (!verification.ok) {
-        syncInstruments.inbound.add(1, { ...attributes, outcome: 'rejected' });
-        this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
-        throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
-      }
-      const changes = await this.parse(connector, ctx, request);
-      if (!integration.enabled || !acceptsInbound(integration.sync_direction)) {
-        const reason = !integration.enabled ? 'integration is disabled' : 'integration syncs outbound only';
-        return { status: 'ignored', reason, received: changes.length, duplicates: 0, applied: 0 };
-      }
-      let duplicates = 0;
-      const accepted: NormalizedChange[] = [];
-      for (const change of changes) {
-        if (await this.store.deliveries.accept(integration.id, change, this.clock.now())) accepted.push(change);
-        else duplicates += 1;
-      }
-      if (duplicates) syncInstruments.inbound.add(duplicates, { ...attributes, outcome: 'duplicate' });
-      let applied = 0;
-      for (const change of accepted) {
-        if ((await this.process(integration, change)) === 'applied') applied += 1;
-      }
-      return { status: 'accepted', received: changes.length, duplicates, applied };
-    });
   }
 
   /** Applies one accepted change and settles its inbox row; failures stay for the sweeper. */
   async process(integration: IntegrationRecord, change: NormalizedChange): Promise<'applied' | 'ignored' | 'failed'> {
-    const connector = this.connectors.get(integration.integration_type)!;
-    const attributes = syncAttributes({
-      integrationId: integration.id,
-      integrationType: integration.integration_type,
-      direction: 'inbound',
-      externalId: change.externalId,
-      operation: 'process',
-    });
+    const attributes = attributesOf(integration, 'process', change.externalId);
     try {
-      const outcome = await inSpan(`process ${integration.integration_type}`, attributes, SpanKind.CONSUMER, undefined, () =>
-        this.applier.apply(integration, connector, change),
+      const { outcomes, enqueued } = await inSpan(`process ${integration.integration_type}`, attributes, SpanKind.CONSUMER, undefined, () =>
+        this.applier.applyBatch([{ integration, change }]),
       );
-      await this.store.deliveries.finish(integration.id, change.eventId, outcome, this.clock.now());
-      if (outcome === 'applied') await this.store.metrics.increment(integration.id, 'inbound_success');
-      syncInstruments.inbound.add(1, { ...attributes, outcome });
-      this.onEnqueued();
-      return outcome;
+      if (enqueued) this.onEnqueued();
+      syncInstruments.inbound.add(1, { ...attributes, outcome: outcomes[0] });
+      return outcomes[0];
     } catch (error) {
       this.logger.error('Applying an inbound change failed; it stays in the inbox for retry', {
         integration: integration.id,
@@ -157,14 +167,17 @@ export class InboundPipeline {
     }
   }
 
-  /** Re-processes inbox rows left unsettled (a crash, a database hiccup). */
+  /** Re-processes inbox rows left unsettled (a crash, a database hiccup), a batch at a time. */
   async sweep(owner: string, olderThanMs = 30_000): Promise<number> {
     const now = this.clock.now();
     const stale = await this.store.deliveries.claimStale(owner, now - olderThanMs, 100, 60_000, now);
-    for (const delivery of stale) {
-      const integration = await this.store.integrations.get(delivery.integration_id);
-      if (integration) await this.process(integration, delivery.change);
-    }
+    if (!stale.length) return 0;
+    const integrations = new Map((await this.store.integrations.getMany(stale.map(d => d.integration_id))).map(i => [i.id, i]));
+    const items = stale.flatMap(d => {
+      const integration = integrations.get(d.integration_id);
+      return integration ? [{ integration, change: d.change }] : [];
+    });
+    for (const part of chunks(items, RECEIVE_BATCH.maxBatch)) await this.applyAll(part);
     return stale.length;
   }
 }

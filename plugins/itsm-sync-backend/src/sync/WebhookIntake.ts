@@ -1,0 +1,120 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  WebhookParseError,
+  type ConnectorContext,
+  type ItsmConnector,
+  type NormalizedChange,
+  type WebhookRequest,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type { SyncStore } from '../store/SyncStore';
+import type { IntegrationRecord } from '../store/types';
+import { syncAttributes, syncInstruments } from '../telemetry/instruments';
+import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { IntegrationService } from './IntegrationService';
+
+/** Refused for authenticity; answered 401 and nothing is stored. */
+export class WebhookAuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** An authentic, understood webhook: its integration and the changes it carries. */
+export interface VerifiedWebhook {
+  integration: IntegrationRecord;
+  connector: ItsmConnector;
+  changes: NormalizedChange[];
+}
+
+/**
+ * Authenticity and parsing of webhooks, for one request or many. For many, each
+ * integration is looked up and its connector view (decrypted secrets, live callback
+ * token hashes) built once, however many of its webhooks arrived together.
+ */
+export class WebhookIntake {
+  constructor(
+    private readonly store: SyncStore,
+    private readonly connectors: ConnectorRegistry,
+    private readonly integrations: IntegrationService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /**
+   * Verifies and parses one webhook without recording a refusal (the signature test
+   * route); throws WebhookAuthError, InputError or NotFoundError.
+   */
+  async check(integrationRef: string, request: WebhookRequest): Promise<VerifiedWebhook> {
+    const [outcome] = await this.verifyAll([{ integrationRef, request }], { recordRefusals: false });
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  /** Verifies and parses many webhooks; each one's refusal is its own. */
+  async verifyAll(
+    requests: Array<{ integrationRef: string; request: WebhookRequest }>,
+    options: { recordRefusals: boolean } = { recordRefusals: true },
+  ): Promise<Array<{ ok: true; value: VerifiedWebhook } | { ok: false; error: unknown }>> {
+    const receivers = new Map<string, Promise<{ integration: IntegrationRecord; connector: ItsmConnector }>>();
+    const contexts = new Map<string, Promise<ConnectorContext>>();
+    const once = <T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>) => {
+      if (!cache.has(key)) cache.set(key, make());
+      return cache.get(key)!;
+    };
+    return Promise.all(
+      requests.map(async ({ integrationRef, request }) => {
+        try {
+          const { integration, connector } = await once(receivers, integrationRef, () => this.receiver(integrationRef));
+          const ctx = await once(contexts, integration.id, async () => ({
+            integration: await this.integrations.connectorIntegration(integration),
+            logger: this.logger,
+          }));
+          const verification = await connector.verifyWebhook(ctx, request);
+          if (!verification.ok && options.recordRefusals) {
+            syncInstruments.inbound.add(1, {
+              ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
+              outcome: 'rejected',
+            });
+            this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
+          }
+          if (!verification.ok) {
+            throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
+          }
+          const changes = await this.parse(connector, ctx, request);
+          return { ok: true as const, value: { integration, connector, changes } };
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      }),
+    );
+  }
+
+  private async receiver(integrationRef: string) {
+    const integration = await this.store.integrations.getByIdOrName(integrationRef);
+    if (!integration) throw new NotFoundError(`No integration '${integrationRef}'`);
+    const connector = this.connectors.get(integration.integration_type);
+    if (!connector || !connector.capabilities.inbound) {
+      throw new NotFoundError(`Integration '${integrationRef}' does not receive webhooks`);
+    }
+    return { integration, connector };
+  }
+
+  /**
+   * Parses an authentic body. A body the connector cannot understand is the sender's
+   * 400, never our 500 (a vendor retries 5xx for days); a connector that crashes rather
+   * than saying so is logged as the bug it is.
+   */
+  private async parse(connector: ItsmConnector, ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[]> {
+    try {
+      return await connector.parseWebhook(ctx, request);
+    } catch (error) {
+      if (!(error instanceof WebhookParseError)) {
+        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${(error as Error).message}`, {
+          integration: ctx.integration.id,
+        });
+      }
+      throw new InputError(`Webhook body not understood: ${(error as Error).message}`);
+    }
+  }
+}
