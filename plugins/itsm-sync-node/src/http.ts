@@ -1,3 +1,4 @@
+import { errors as undiciErrors, request as undiciRequest } from 'undici';
 import { ConnectorError, isRetryableStatus, rateLimitResetFrom } from './errors';
 
 /** Options of one vendor request. @public */
@@ -24,9 +25,11 @@ export interface VendorResponse<T = unknown> {
 const MAX_ERROR_BODY = 2000;
 
 /**
- * A small JSON client over the platform `fetch` for connectors: joins URLs, applies a
- * timeout, and turns every failure into a `ConnectorError` the retry engine understands.
- * Retrying is deliberately not done here: the outbox retries durably, on its schedule.
+ * A small JSON client for connectors over undici's `request` (pooled keep-alive
+ * connections, a fraction of `fetch`'s cost per call, which matters at thousands of
+ * deliveries a second): joins URLs, applies a timeout, and turns every failure into a
+ * `ConnectorError` the retry engine understands. Retrying is deliberately not done
+ * here: the outbox retries durably, on its schedule.
  * @public
  */
 export class VendorHttpClient {
@@ -37,7 +40,6 @@ export class VendorHttpClient {
       headers: () => Record<string, string>;
       /** Names the vendor in error messages. */
       vendor: string;
-      fetchImpl?: typeof fetch;
     },
   ) {}
 
@@ -59,8 +61,7 @@ export class VendorHttpClient {
   async request<T = unknown>(req: VendorRequest): Promise<VendorResponse<T>> {
     const method = req.method ?? 'GET';
     const url = this.url(req.path, req.query);
-    const timeout = AbortSignal.timeout(req.timeoutMs ?? 10_000);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const timeoutMs = req.timeoutMs ?? 10_000;
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...this.options.headers(),
@@ -73,16 +74,25 @@ export class VendorHttpClient {
         headers['content-type'] = 'application/json';
       }
     }
-    let response: Response;
+    let status: number;
+    let responseHeaders: Headers;
+    let text: string;
     try {
-      response = await (this.options.fetchImpl ?? fetch)(url, {
+      const response = await undiciRequest(url, {
         method,
         headers,
         body,
-        signal,
+        signal: req.signal,
+        // The vendor must start answering in time, and never stall longer than that mid-body.
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
+      status = response.statusCode;
+      responseHeaders = toHeaders(response.headers);
+      text = await response.body.text();
     } catch (error) {
-      const timedOut = timeout.aborted;
+      const timedOut =
+        error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
       throw new ConnectorError({
         message: `${this.options.vendor} ${method} ${new URL(url).pathname} ${
           timedOut ? 'timed out' : `failed: ${(error as Error).message}`
@@ -91,23 +101,22 @@ export class VendorHttpClient {
         cause: error,
       });
     }
-    const text = await response.text();
-    if (!response.ok) {
+    if (status < 200 || status > 299) {
       const trimmed = text.slice(0, MAX_ERROR_BODY);
-      const base = `${this.options.vendor} ${method} ${new URL(url).pathname} answered ${response.status}`;
-      if (response.status === 429) {
+      const base = `${this.options.vendor} ${method} ${new URL(url).pathname} answered ${status}`;
+      if (status === 429) {
         throw new ConnectorError({
           message: base,
           kind: 'rate_limited',
           status: 429,
           body: trimmed,
-          notBefore: rateLimitResetFrom(response.headers),
+          notBefore: rateLimitResetFrom(responseHeaders),
         });
       }
       throw new ConnectorError({
         message: `${base}: ${trimmed}`,
-        kind: isRetryableStatus(response.status) ? 'retryable' : 'permanent',
-        status: response.status,
+        kind: isRetryableStatus(status) ? 'retryable' : 'permanent',
+        status,
         body: trimmed,
       });
     }
@@ -119,6 +128,15 @@ export class VendorHttpClient {
         parsed = text;
       }
     }
-    return { status: response.status, headers: response.headers, body: parsed as T };
+    return { status, headers: responseHeaders, body: parsed as T };
   }
+}
+
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
 }
