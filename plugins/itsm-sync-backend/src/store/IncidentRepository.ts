@@ -13,6 +13,7 @@ import type {
   OutboxInsert,
 } from './types';
 import { IntegrationRepository } from './IntegrationRepository';
+import { bulkUpdate, type BulkColumn } from './bulkUpdate';
 
 export function toIncidentRecord(row: any): IncidentRecord {
   return {
@@ -30,6 +31,20 @@ export function toIncidentRecord(row: any): IncidentRecord {
     updated_at: num(row.updated_at),
   };
 }
+
+/** What a change may write to an incident row. */
+const INCIDENT_UPDATE_COLUMNS: BulkColumn[] = [
+  { name: 'title' },
+  { name: 'description' },
+  { name: 'severity' },
+  { name: 'status' },
+  { name: 'assigned_to' },
+  { name: 'escalation_policy' },
+  { name: 'entity_ref' },
+  { name: 'version', pgCast: 'integer' },
+  { name: 'field_changes' },
+  { name: 'updated_at', pgCast: 'bigint' },
+];
 
 /** Decides the outbox rows of one incident change; pure, supplied by the sync layer. */
 export type OutboxPlanner = (input: {
@@ -157,7 +172,7 @@ export class IncidentRepository {
 
   /**
    * Applies many changes in one transaction with a constant number of statements
-   * besides one UPDATE per changed incident: the incidents are read (and locked on
+   * and one UPDATE for all changed incidents: the incidents are read (and locked on
    * Postgres, in id order so concurrent batches cannot deadlock) together, their links
    * with integrations and rules together, the outbox rows inserted together. Changes
    * apply in the order given; two changes of one incident each see the one before.
@@ -202,21 +217,16 @@ export class IncidentRepository {
         return { incident, changed, links: incidentLinks };
       });
 
-      for (const id of dirty) {
-        const i = current.get(id)!;
-        await tx('incidents').where({ id }).update({
-          title: i.title,
-          description: i.description,
-          severity: i.severity,
-          status: i.status,
-          assigned_to: i.assigned_to,
-          escalation_policy: i.escalation_policy,
-          entity_ref: i.entity_ref,
-          version: i.version,
-          field_changes: JSON.stringify(i.field_changes),
-          updated_at: i.updated_at,
-        });
-      }
+      await bulkUpdate(
+        tx,
+        'incidents',
+        'id',
+        INCIDENT_UPDATE_COLUMNS,
+        [...dirty].map(id => {
+          const i = current.get(id)!;
+          return { ...i, field_changes: JSON.stringify(i.field_changes) };
+        }),
+      );
       await OutboxRepository.insert(tx, outbox, options.now);
       return results;
     };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { LinkSyncState } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { bulkUpdate, type BulkColumn } from './bulkUpdate';
 import { json, num, numOrNull } from './rows';
 import type { LinkRecord } from './types';
 
@@ -30,6 +31,19 @@ export function toLinkRecord(row: any): LinkRecord {
 export function dedupKeyFor(incidentId: string, integrationId: string): string {
   return `itsm-${incidentId.replace(/-/g, '')}-${integrationId.replace(/-/g, '')}`;
 }
+
+/** What a delivery records on its link: the ticket when it was created or found, and what it wrote. */
+const LINK_DELIVERY_COLUMNS: BulkColumn[] = [
+  { name: 'external_id', set: (v, t) => `COALESCE(${v}, ${t})` },
+  { name: 'external_key', set: (v, t) => `COALESCE(${v}, ${t})` },
+  { name: 'external_url', set: (v, t) => `COALESCE(${v}, ${t})` },
+  { name: 'last_written' },
+  { name: 'last_synced_at', pgCast: 'bigint' },
+  // A conflict waiting for review outlives deliveries of other fields; decided in the
+  // UPDATE itself, so a conflict recorded meanwhile by the inbound path is never lost.
+  { name: 'sync_state', set: (_v, t) => `CASE WHEN ${t} = 'conflict' THEN 'conflict' ELSE 'in_sync' END` },
+  { name: 'last_error', set: () => 'NULL' },
+];
 
 /** Platform incident <-> external ticket. */
 export class LinkRepository {
@@ -99,10 +113,7 @@ export class LinkRepository {
     return num(row?.n ?? 0);
   }
 
-  /**
-   * Records a ticket the hub created or found, and what it wrote to it. `current` is
-   * the link row when the caller already read it inside the same transaction.
-   */
+  /** Records a ticket the hub created or found, and what it wrote to it. */
   async recordDelivery(
     linkId: string,
     update: {
@@ -111,28 +122,38 @@ export class LinkRepository {
       now: number;
     },
     tx: Knex = this.db,
-    current?: any,
   ): Promise<void> {
-    const row = current ?? (await tx('links').where({ id: linkId }).first());
-    if (!row) return;
-    const lastWritten = { ...json<Record<string, unknown>>(row.last_written, {}), ...update.written };
-    await tx('links')
-      .where({ id: linkId })
-      .update({
-        ...(update.external
-          ? {
-              external_id: update.external.id,
-              external_key: update.external.key ?? row.external_key ?? null,
-              external_url: update.external.url ?? row.external_url ?? null,
-            }
-          : {}),
-        last_written: JSON.stringify(lastWritten),
-        last_synced_at: update.now,
-        last_error: null,
-        // A conflict waiting for review outlives deliveries of other fields; decided in the
-        // UPDATE itself, so a conflict recorded meanwhile by the inbound path is never lost.
-        sync_state: tx.raw("CASE WHEN sync_state = 'conflict' THEN 'conflict' ELSE 'in_sync' END"),
-      });
+    const row = await tx('links').where({ id: linkId }).first();
+    if (row) await LinkRepository.recordDeliveries(tx, [{ row, ...update }]);
+  }
+
+  /**
+   * `recordDelivery` for many links whose rows the caller read in the same
+   * transaction: one UPDATE for all of them.
+   */
+  static async recordDeliveries(
+    tx: Knex,
+    deliveries: Array<{
+      row: any;
+      external?: { id: string; key?: string | null; url?: string | null };
+      written: Record<string, unknown>;
+      now: number;
+    }>,
+  ): Promise<void> {
+    await bulkUpdate(
+      tx,
+      'links',
+      'id',
+      LINK_DELIVERY_COLUMNS,
+      deliveries.map(d => ({
+        id: d.row.id,
+        external_id: d.external?.id ?? null,
+        external_key: d.external?.key ?? null,
+        external_url: d.external?.url ?? null,
+        last_written: JSON.stringify({ ...json<Record<string, unknown>>(d.row.last_written, {}), ...d.written }),
+        last_synced_at: d.now,
+      })),
+    );
   }
 
   async setState(linkId: string, state: LinkSyncState, error: string | null, tx: Knex = this.db): Promise<void> {

@@ -1,3 +1,4 @@
+import { readDispatchBatch } from './DispatchBatchReads';
 import {
   createStoreTestDatabases,
   emptyTables,
@@ -150,7 +151,7 @@ describe.each(databases.eachSupportedId())('OutboxRepository on %s', databaseId 
     const { integration, a } = await twoTickets();
     await store.outbox.enqueue([row(integration.id, a.id, 'a1'), row(integration.id, a.id, 'a2'), row(integration.id, a.id, 'a3')], T);
     const [head] = await store.outbox.claim('w1', 10, LEASE, T);
-    const followers = await store.outbox.followers(head, 1);
+    const followers = (await readDispatchBatch(store.db, [head], 1)).followers.get(head.id)!;
     expect(titles(followers)).toEqual(['a2']);
     expect(await store.outbox.markDelivered('w1', [head.id, followers[0].id], T + 5)).toBe(true);
 

@@ -108,16 +108,6 @@ export class OutboxRepository {
       .update({ lease_expires_at: now + leaseMs });
   }
 
-  /** Pending updates queued behind a claimed row for the same ticket, to coalesce. */
-  async followers(row: OutboxRecord, limit: number): Promise<OutboxRecord[]> {
-    const rows = await this.db('outbox')
-      .where({ integration_id: row.integration_id, incident_id: row.incident_id, state: 'pending' })
-      .andWhere('id', '>', row.id)
-      .orderBy('id')
-      .limit(limit);
-    return rows.map(toOutboxRecord);
-  }
-
   /**
    * Marks rows delivered, but only while this owner still holds the head row's lease:
    * the head is updated on that condition first, in the same transaction as the rows
@@ -125,16 +115,28 @@ export class OutboxRepository {
    */
   async markDelivered(owner: string, ids: number[], now: number, tx: Knex = this.db): Promise<boolean> {
     if (!ids.length) return false;
-    const delivered = { state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null };
-    const run = async (t: Knex) => {
-      const head = await t('outbox').where({ id: ids[0], lease_owner: owner, state: 'pending' }).update(delivered);
-      if (!head) return false;
-      if (ids.length > 1) {
-        await t('outbox').whereIn('id', ids.slice(1)).andWhere('state', 'pending').update(delivered);
-      }
-      return true;
-    };
+    const run = async (t: Knex) => (await OutboxRepository.markDeliveredMany(t, owner, [ids], now))[0];
     return (tx as Knex.Transaction).isTransaction ? run(tx) : this.db.transaction(run);
+  }
+
+  /**
+   * `markDelivered` for many deliveries at once (each a head and the rows coalesced
+   * behind it), in two statements: one UPDATE ... RETURNING decides which heads this
+   * owner still holds, one more marks those heads' followers. Call inside a transaction.
+   */
+  static async markDeliveredMany(tx: Knex, owner: string, deliveries: number[][], now: number): Promise<boolean[]> {
+    const delivered = { state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null };
+    const won = await tx('outbox')
+      .whereIn('id', deliveries.map(ids => ids[0]))
+      .andWhere({ lease_owner: owner, state: 'pending' })
+      .update(delivered)
+      .returning('id');
+    const heads = new Set((won as Array<{ id: number | string } | number>).map(r => Number(typeof r === 'object' ? r.id : r)));
+    const followers = deliveries.filter(ids => heads.has(ids[0])).flatMap(ids => ids.slice(1));
+    for (let i = 0; i < followers.length; i += 500) {
+      await tx('outbox').whereIn('id', followers.slice(i, i + 500)).andWhere('state', 'pending').update(delivered);
+    }
+    return deliveries.map(ids => heads.has(ids[0]));
   }
 
   /** Puts a row back for a later attempt and releases its lease. */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { LinkRepository } from './LinkRepository';
+import { OutboxRepository } from './OutboxRepository';
 import { MetricsRepository } from './MetricsRepository';
 
 /** One finished delivery: its rows (head first) and what it did at the vendor. */
@@ -22,36 +23,26 @@ export interface DeliveryAck {
 export async function acknowledgeDeliveries(db: Knex, owner: string, acks: DeliveryAck[], now: number): Promise<boolean[]> {
   if (!acks.length) return [];
   return db.transaction(async tx => {
-    const delivered = { state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null };
-    const heads = acks.map(a => a.rowIds[0]);
-    const won = await tx('outbox')
-      .whereIn('id', heads)
-      .andWhere({ lease_owner: owner, state: 'pending' })
-      .update(delivered)
-      .returning('id');
-    const acked = new Set((won as Array<{ id: number | string } | number>).map(r => Number(typeof r === 'object' ? r.id : r)));
-    const done = acks.filter(a => acked.has(a.rowIds[0]));
-    if (!done.length) return acks.map(() => false);
-
-    const followers = done.flatMap(a => a.rowIds.slice(1));
-    for (let i = 0; i < followers.length; i += 500) {
-      await tx('outbox').whereIn('id', followers.slice(i, i + 500)).andWhere('state', 'pending').update(delivered);
-    }
+    const acked = await OutboxRepository.markDeliveredMany(tx, owner, acks.map(a => a.rowIds), now);
+    const done = acks.filter((_, i) => acked[i]);
+    if (!done.length) return acked;
 
     const links = await tx('links')
       .whereIn('incident_id', [...new Set(done.map(a => a.incidentId))])
       .whereIn('integration_id', [...new Set(done.map(a => a.integrationId))]);
     const linkOf = new Map(links.map(l => [`${l.incident_id}|${l.integration_id}`, l]));
-    const linkRepository = new LinkRepository(tx);
-    for (const ack of done) {
-      const row = linkOf.get(`${ack.incidentId}|${ack.integrationId}`);
-      if (row) await linkRepository.recordDelivery(row.id, { external: ack.external, written: ack.written, now }, tx, row);
-    }
+    await LinkRepository.recordDeliveries(
+      tx,
+      done.flatMap(ack => {
+        const row = linkOf.get(`${ack.incidentId}|${ack.integrationId}`);
+        return row ? [{ row, external: ack.external, written: ack.written, now }] : [];
+      }),
+    );
 
     const perIntegration = new Map<string, number>();
     for (const ack of done) perIntegration.set(ack.integrationId, (perIntegration.get(ack.integrationId) ?? 0) + 1);
     const metrics = new MetricsRepository(tx);
     for (const [integrationId, by] of perIntegration) await metrics.increment(integrationId, 'outbound_success', by, tx);
-    return acks.map(a => acked.has(a.rowIds[0]));
+    return acked;
   });
 }

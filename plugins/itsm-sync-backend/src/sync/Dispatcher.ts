@@ -28,6 +28,9 @@ export interface DispatcherOptions {
   coalesceLimit: number;
 }
 
+/** How long a busy dispatcher gathers freed slots before claiming for them. */
+const CLAIM_GATHER_MS = 5;
+
 /** Thrown by a test hook to stop a dispatcher dead, as kill -9 would. */
 export class SimulatedCrash extends Error {}
 
@@ -99,23 +102,33 @@ export class Dispatcher {
    */
   private async run() {
     const running = new Set<Promise<void>>();
+    let lastClaimAt = 0;
     while (this.running && !this.crashed) {
       const free = this.options.concurrency - running.size;
+      // Under load, slots are refilled a batch at a time (half of them free, or a few ms
+      // since the last claim): one claim and one read of its rows serve many deliveries.
+      // An idle dispatcher claims at once, so a lone change is not delayed.
+      const sinceClaim = Date.now() - lastClaimAt;
+      const worthClaiming =
+        free > 0 && (running.size === 0 || free * 2 >= this.options.concurrency || sinceClaim >= CLAIM_GATHER_MS);
       let claimed = 0;
-      if (free > 0) {
+      if (worthClaiming) {
         this.woken = false;
+        lastClaimAt = Date.now();
         try {
           claimed = await this.claimAndStart(free, running);
         } catch (error) {
           this.logger.error(`Outbox dispatch failed: ${(error as Error).message}`);
         }
+        // A full claim may have left more work behind.
+        if (claimed > 0 && claimed === free) continue;
       }
-      // A full claim may have left more work behind; otherwise wait for a finished
-      // delivery, a wake-up after a commit, or the poll interval.
-      if (claimed > 0 && claimed === free) continue;
-      if (this.woken && running.size < this.options.concurrency) continue;
+      // Otherwise wait for a finished delivery, a wake-up after a commit, or the poll
+      // interval; a claim held back for gathering is due after the gather window.
+      const waitMs = free > 0 && !worthClaiming ? CLAIM_GATHER_MS - sinceClaim : this.options.pollIntervalMs;
+      if (this.woken && worthClaiming && running.size < this.options.concurrency) continue;
       await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, this.options.pollIntervalMs);
+        const timer = setTimeout(resolve, Math.max(1, Math.min(waitMs, this.options.pollIntervalMs)));
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();
