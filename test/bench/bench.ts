@@ -65,6 +65,8 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
         webhook_secrets: [SECRET],
         sync_direction: 'bidirectional',
         enabled: true,
+        // Reconcile lists 1,000 tickets a page, as the listing it is compared with does.
+        settings: { page_size: 1000 },
       })
     ).body;
 
@@ -162,11 +164,18 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
     const last = incidents.map((_, i) => `burst ${BURST_CHANGES - incidents.length + i}`);
     const burstDone = await waitFor(() => sysIds.every((s, i) => sim.incident(s)?.description === last[i]), 120_000);
     const drainMs = Date.now() - t;
+    // The same number of authenticated calls to a route that does nothing: what any API call costs here.
+    const ceilingStart = Date.now();
+    await pool(BURST_CHANGES, 64, async n => {
+      await client.json('PATCH', `${hub.baseUrl}/api/bench/authenticated-noop`, hub.authHeaders(), { description: `noop ${n}` });
+    });
+    const ceilingMs = Date.now() - ceilingStart;
     const writes = sim.server.calls.slice(burstBefore).filter(c => c.method === 'PATCH').length;
     out.outbound_burst = {
       changes: BURST_CHANGES,
       drained: burstDone,
       accepted_per_second: perSecond(BURST_CHANGES, acceptedMs),
+      authenticated_noop_per_second: perSecond(BURST_CHANGES, ceilingMs),
       delivered_changes_per_second: perSecond(BURST_CHANGES, drainMs),
       vendor_writes: writes,
       vendor_writes_per_second: perSecond(writes, drainMs),

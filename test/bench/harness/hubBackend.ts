@@ -8,7 +8,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import express from 'express';
 
-/** A trivial route in the same backend: the baseline the inbound benchmark compares against. */
+/** Trivial routes in the same backend: the baselines the benchmarks compare against. */
 const benchPlugin = createBackendPlugin({
   pluginId: 'bench',
   register(env) {
@@ -19,6 +19,10 @@ const benchPlugin = createBackendPlugin({
         router.use(express.json({ limit: '1mb' }));
         router.post('/noop', (req, res) => {
           res.status(202).json({ ok: true, bytes: JSON.stringify(req.body ?? null).length });
+        });
+        // The same, behind Backstage's authentication as the API is: the ceiling of any authenticated call.
+        router.patch('/authenticated-noop', (req, res) => {
+          res.status(200).json({ ok: true, bytes: JSON.stringify(req.body ?? null).length });
         });
         httpRouter.use(router);
         httpRouter.addAuthPolicy({ path: '/noop', allow: 'unauthenticated' });

@@ -1,6 +1,8 @@
 /** Renders the bench's figures as test/bench/RESULTS.md (numbers only from this run). */
 export function resultsMarkdown(r: any): string {
   const drained = (b: any) => (b ? `${b.delivered_changes_per_second}${b.drained ? '' : ' (NOT drained within 120 s)'}` : undefined);
+  const ratio = (b: any) =>
+    b?.authenticated_noop_per_second ? +(b.delivered_changes_per_second / b.authenticated_noop_per_second).toFixed(2) : undefined;
   const row = (label: string, pg: unknown, lite: unknown, target = '') => `| ${label} | ${pg ?? 'n/a'} | ${lite ?? 'n/a'} | ${target} |`;
   const p = r.postgres;
   const s = r.sqlite;
@@ -22,6 +24,8 @@ export function resultsMarkdown(r: any): string {
     row('Outbound burst: changes accepted by the API per s', p.outbound_burst?.accepted_per_second, s.outbound_burst?.accepted_per_second),
     row('Outbound burst: changes delivered per s (until drained)', drained(p.outbound_burst), drained(s.outbound_burst), '> 2000'),
     row('Outbound burst: vendor writes per s (coalesced)', p.outbound_burst?.vendor_writes_per_second, s.outbound_burst?.vendor_writes_per_second),
+    row('Authenticated no-op route of the same backend, calls/s (ceiling of any API call)', p.outbound_burst?.authenticated_noop_per_second, s.outbound_burst?.authenticated_noop_per_second),
+    row('Burst delivered / authenticated no-op ratio', ratio(p.outbound_burst), ratio(s.outbound_burst)),
     row(`Reconcile (dry run) of ${p.reconcile?.linked_incidents ?? 'n/a'} linked incidents, ms`, p.reconcile?.reconcile_ms, 'not measured'),
     row('Simulator listing of the same tickets (Table API, 1000/page), ms', p.reconcile?.simulator_listing_ms, ''),
     row('Reconcile / listing ratio', p.reconcile?.ratio, ''),
