@@ -91,16 +91,21 @@ export class DeliveryRepository {
 
   /** Settles many deliveries with one outcome: one UPDATE per integration among them. */
   async settleMany(status: 'applied' | 'ignored', keys: DeliveryKey[], now: number, tx: Knex = this.db): Promise<void> {
+    for (const update of this.settleStatements(status, keys, now, tx)) await update;
+  }
+
+  /** The UPDATEs of `settleMany`, unrun, for a caller that sends several writes together. */
+  settleStatements(status: 'applied' | 'ignored', keys: DeliveryKey[], now: number, tx: Knex = this.db): Knex.QueryBuilder[] {
     const byIntegration = new Map<string, string[]>();
     for (const k of keys) byIntegration.set(k.integrationId, [...(byIntegration.get(k.integrationId) ?? []), eventKey(k.eventId)]);
-    for (const [integrationId, events] of byIntegration) {
-      for (const part of chunks(events, 500)) {
-        await tx('webhook_deliveries')
+    return [...byIntegration].flatMap(([integrationId, events]) =>
+      chunks(events, 500).map(part =>
+        tx('webhook_deliveries')
           .where({ integration_id: integrationId })
           .whereIn('event_id', part)
-          .update({ status, processed_at: now, error: null, lease_owner: null, lease_expires_at: null });
-      }
-    }
+          .update({ status, processed_at: now, error: null, lease_owner: null, lease_expires_at: null }),
+      ),
+    );
   }
 
   async finish(integrationId: string, eventId: string, status: 'applied' | 'ignored' | 'failed', now: number, error?: string, tx: Knex = this.db) {

@@ -39,18 +39,19 @@ export interface TimelineInsert {
  */
 export class InboundBatchRepository {
   /**
-   * Links of the given tickets, in one query. Matched on each column separately (a
-   * row-value list is not portable), so a few extra links may come back; callers look
-   * links up by the exact pair.
+   * All links of the incidents the given tickets are linked to, in one query and without
+   * a lock: this only tells which incidents to lock and which integrations they involve.
+   * Tickets are matched on each column separately (a row-value list is not portable), so
+   * a few extra incidents may come along; they are locked and read, and left untouched.
    */
-  static async linksByTickets(tx: Knex, tickets: Array<{ integrationId: string; externalId: string }>): Promise<LinkRecord[]> {
+  static async linksAroundTickets(db: Knex, tickets: Array<{ integrationId: string; externalId: string }>): Promise<LinkRecord[]> {
     if (!tickets.length) return [];
     const integrationIds = [...new Set(tickets.map(t => t.integrationId))];
     const externalIds = [...new Set(tickets.map(t => t.externalId))];
     const out: LinkRecord[] = [];
     for (const part of chunks(externalIds, 500)) {
-      const rows = await tx('links').whereIn('integration_id', integrationIds).whereIn('external_id', part);
-      out.push(...rows.map(toLinkRecord));
+      const incidents = db('links').whereIn('integration_id', integrationIds).whereIn('external_id', part).select('incident_id');
+      out.push(...(await db('links').whereIn('incident_id', incidents)).map(toLinkRecord));
     }
     return out;
   }
@@ -69,33 +70,35 @@ export class InboundBatchRepository {
     return out;
   }
 
-  /**
-   * The links of the incidents (read after the incidents were locked, so fresh), and
-   * the integrations and rules of those links plus `alsoIntegrationIds`: three queries.
-   */
-  static async incidentContext(
-    tx: Knex,
-    incidentIds: string[],
-    alsoIntegrationIds: string[],
-  ): Promise<{ links: LinkRecord[]; integrations: Map<string, IntegrationRecord>; rules: Map<string, FieldOwnershipRule[]> }> {
+  /** All links of the incidents, in creation order (read after the incidents were locked, so fresh). */
+  static async linksOfIncidents(tx: Knex, incidentIds: string[]): Promise<LinkRecord[]> {
     const links: LinkRecord[] = [];
     for (const part of chunks(incidentIds, 500)) {
       links.push(...(await tx('links').whereIn('incident_id', part).orderBy('created_at')).map(toLinkRecord));
     }
-    const ids = [...new Set([...links.map(l => l.integration_id), ...alsoIntegrationIds])];
-    const repo = new IntegrationRepository(tx);
-    const integrations = new Map((await repo.getMany(ids)).map(i => [i.id, i]));
-    const rules = await repo.rulesOf(ids);
-    return { links, integrations, rules };
+    return links;
   }
 
-  static async insertTimeline(tx: Knex, rows: TimelineInsert[]): Promise<void> {
-    for (const part of chunks(rows)) await tx('incident_timeline').insert(part);
+  /** The integrations not known yet, and the rules of all: two queries at once, none for no ids. */
+  static async integrationsWithRules(
+    db: Knex,
+    ids: string[],
+    known: Map<string, IntegrationRecord>,
+  ): Promise<{ integrations: IntegrationRecord[]; rules: Map<string, FieldOwnershipRule[]> }> {
+    if (!ids.length) return { integrations: [], rules: new Map() };
+    const repo = new IntegrationRepository(db);
+    const missing = ids.filter(id => !known.has(id));
+    const [integrations, rules] = await Promise.all([missing.length ? repo.getMany(missing) : [], repo.rulesOf(ids)]);
+    return { integrations, rules };
+  }
+
+  static insertTimeline(tx: Knex, rows: TimelineInsert[]): Knex.QueryBuilder[] {
+    return chunks(rows).map(part => tx('incident_timeline').insert(part));
   }
 
   /** Writes an incident's final values of the batch. */
-  static async updateIncident(tx: Knex, incident: IncidentRecord): Promise<void> {
-    await tx('incidents').where({ id: incident.id }).update({
+  static updateIncident(tx: Knex, incident: IncidentRecord): Knex.QueryBuilder {
+    return tx('incidents').where({ id: incident.id }).update({
       title: incident.title,
       description: incident.description,
       severity: incident.severity,
@@ -110,12 +113,51 @@ export class InboundBatchRepository {
   }
 
   /** Remembers what the vendor holds; `conflict` marks the link as waiting for review. */
-  static async updateLink(tx: Knex, link: LinkRecord, conflict: boolean): Promise<void> {
-    await tx('links')
+  static updateLink(tx: Knex, link: LinkRecord, conflict: boolean): Knex.QueryBuilder {
+    return tx('links')
       .where({ id: link.id })
       .update({
         last_written: JSON.stringify(link.last_written),
         ...(conflict ? { sync_state: 'conflict', last_error: null } : {}),
       });
+  }
+
+  /** Adds to counters, one row per (integration, metric), in one upsert; in key order, so concurrent batches lock alike. */
+  static addToMetrics(tx: Knex, counts: Array<{ integration_id: string; metric: string; value: number }>): Knex.QueryBuilder[] {
+    const rows = [...counts].sort((a, b) => a.integration_id.localeCompare(b.integration_id) || a.metric.localeCompare(b.metric));
+    return chunks(rows).map(part =>
+      tx('integration_metrics')
+        .insert(part)
+        .onConflict(['integration_id', 'metric'])
+        .merge({ value: tx.raw('?? + ??', ['integration_metrics.value', 'excluded.value']) }),
+    );
+  }
+
+  /**
+   * Runs independent writes (no two touching one row) as one statement on Postgres, as
+   * data-modifying CTEs: one round trip instead of one each. One by one elsewhere, in
+   * the order given.
+   */
+  static async writeTogether(tx: Knex, writes: Knex.QueryBuilder[]): Promise<void> {
+    if (tx.client.config.client !== 'pg' || writes.length < 2) {
+      for (const write of writes) await write;
+      return;
+    }
+    // Postgres binds at most 65535 parameters per statement.
+    let group: Knex.QueryBuilder[] = [];
+    let bindings = 0;
+    const flush = async () => {
+      if (group.length === 1) await group[0];
+      else if (group.length) await tx.raw(`WITH ${group.map((_, i) => `w${i} AS (?)`).join(', ')} SELECT 1`, group);
+      group = [];
+      bindings = 0;
+    };
+    for (const write of writes) {
+      const count = write.toSQL().bindings.length;
+      if (bindings + count > 30_000) await flush();
+      group.push(write);
+      bindings += count;
+    }
+    await flush();
   }
 }

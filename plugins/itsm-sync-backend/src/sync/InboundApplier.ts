@@ -6,9 +6,9 @@ import type { SyncStore } from '../store/SyncStore';
 import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
-import { InboundBatch, type InboundItem, type InboundOutcome } from './InboundBatch';
+import { InboundBatch, type InboundItem, type InboundOutcome, type PreparedBatch } from './InboundBatch';
 
-export type { InboundItem, InboundOutcome } from './InboundBatch';
+export type { InboundItem, InboundOutcome, PreparedBatch } from './InboundBatch';
 
 const SEVERITY_DEFAULT = 'SEV-3';
 
@@ -28,16 +28,25 @@ export class InboundApplier {
   ) {}
 
   /**
+   * The reads of a batch that need no transaction. The pipeline starts them alongside
+   * the inbox insert; `items` may hold more than will be applied.
+   */
+  prepare(items: InboundItem[]): Promise<PreparedBatch> {
+    return InboundBatch.prepare(this.store.db, items);
+  }
+
+  /**
    * One outcome per item, in order. Throws when the transaction fails as a whole; then
    * nothing of the batch was written and every inbox row is still `accepted`.
    * Returns whether outbox rows were enqueued, to wake the dispatcher after commit.
    */
-  async applyBatch(items: InboundItem[]): Promise<{ outcomes: InboundOutcome[]; enqueued: boolean }> {
+  async applyBatch(items: InboundItem[], prepared?: PreparedBatch): Promise<{ outcomes: InboundOutcome[]; enqueued: boolean }> {
     if (!items.length) return { outcomes: [], enqueued: false };
+    const ready = prepared ?? (await this.prepare(items));
     const now = this.clock.now();
     const traceContext = captureTraceContext();
     return this.store.transaction(async (store, tx) => {
-      const batch = await InboundBatch.load(tx, this.connectors, items, now, traceContext);
+      const batch = await InboundBatch.load(tx, this.connectors, ready, now, traceContext);
       const outcomes: InboundOutcome[] = [];
       for (const item of items) {
         const outcome = await this.applyOne(store, tx, batch, item, now);

@@ -19,6 +19,15 @@ export interface InboundItem {
 
 export type InboundOutcome = 'applied' | 'ignored';
 
+/** What is read of a batch before its transaction. */
+export interface PreparedBatch {
+  /** The incidents the changes' tickets are linked to. */
+  incidentIds: string[];
+  /** The changes' integrations (as verified for this batch) and their rules. */
+  integrations: Map<string, IntegrationRecord>;
+  rules: Map<string, FieldOwnershipRule[]>;
+}
+
 const ticketKey = (integrationId: string, externalId: string) => `${integrationId}\u0000${externalId}`;
 
 /** Whether merging `values` into `current` changes anything. */
@@ -52,43 +61,55 @@ export class InboundBatch {
   ) {}
 
   /**
-   * Loads what the changes touch: their links (one query), the incidents (one, locked on
-   * Postgres), then the incidents' links, integrations and rules (three), including the
-   * integrations whose earlier changes a conflict may be weighed against.
+   * The reads that need no lock, done before the transaction (the pipeline runs them
+   * alongside the inbox insert): which incidents the tickets belong to, and the
+   * integrations and rules those incidents involve.
    */
-  static async load(tx: Knex, connectors: ConnectorRegistry, items: InboundItem[], now: number, traceContext: Record<string, string> | null) {
-    const found = await InboundBatchRepository.linksByTickets(
-      tx,
+  static async prepare(db: Knex, items: InboundItem[]): Promise<PreparedBatch> {
+    const integrations = new Map(items.map(i => [i.integration.id, i.integration]));
+    const links = await InboundBatchRepository.linksAroundTickets(
+      db,
       items.map(i => ({ integrationId: i.integration.id, externalId: i.change.externalId })),
     );
-    const incidents = await InboundBatchRepository.lockIncidents(tx, found.map(l => l.incident_id));
+    const ids = [...new Set([...integrations.keys(), ...links.map(l => l.integration_id)])];
+    const more = await InboundBatchRepository.integrationsWithRules(db, ids, integrations);
+    for (const integration of more.integrations) integrations.set(integration.id, integration);
+    return { incidentIds: [...new Set(links.map(l => l.incident_id))], integrations, rules: more.rules };
+  }
+
+  /**
+   * Loads, inside the transaction, what the changes touch: the incidents (locked on
+   * Postgres) and all their links, read after the lock so they are current; plus the
+   * integrations and rules not known yet (a link made since, or the source of an earlier
+   * change a conflict is weighed against), usually none.
+   */
+  static async load(tx: Knex, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
+    const incidents = await InboundBatchRepository.lockIncidents(tx, prepared.incidentIds);
+    const links = await InboundBatchRepository.linksOfIncidents(tx, [...incidents.keys()]);
+    const integrations = new Map(prepared.integrations);
+    const rules = new Map(prepared.rules);
     const markSources = [...incidents.values()].flatMap(i =>
       Object.values(i.field_changes)
         .map(m => m.source)
         .filter(s => s.startsWith('integration:'))
         .map(s => s.slice('integration:'.length)),
     );
-    const batchIntegrations = items.map(i => i.integration.id);
-    const context = await InboundBatchRepository.incidentContext(tx, [...incidents.keys()], [...markSources, ...batchIntegrations]);
+    const unknown = [...new Set([...links.map(l => l.integration_id), ...markSources])].filter(id => !rules.has(id));
+    const more = await InboundBatchRepository.integrationsWithRules(tx, unknown, integrations);
+    for (const integration of more.integrations) integrations.set(integration.id, integration);
+    for (const [id, list] of more.rules) rules.set(id, list);
 
-    // The links read after the lock are the current ones; the first read only found the incidents.
-    const fresh = new Map(context.links.map(l => [l.id, l]));
     const tickets = new Map<string, LinkRecord>();
-    for (const link of found) {
-      if (!incidents.has(link.incident_id)) continue;
-      const current = fresh.get(link.id);
-      if (current?.external_id) tickets.set(ticketKey(current.integration_id, current.external_id), current);
-    }
     const incidentLinks = new Map<string, LinkWithIntegration[]>();
-    for (const link of context.links) {
-      const integration = context.integrations.get(link.integration_id);
+    for (const link of links) {
+      if (link.external_id) tickets.set(ticketKey(link.integration_id, link.external_id), link);
+      const integration = integrations.get(link.integration_id);
       if (!integration) continue;
       const list = incidentLinks.get(link.incident_id) ?? [];
-      list.push({ link, integration, rules: context.rules.get(integration.id) ?? [] });
+      list.push({ link, integration, rules: rules.get(integration.id) ?? [] });
       incidentLinks.set(link.incident_id, list);
     }
-    for (const item of items) context.integrations.set(item.integration.id, context.integrations.get(item.integration.id) ?? item.integration);
-    return new InboundBatch(connectors, now, traceContext, tickets, incidents, incidentLinks, context.integrations, context.rules);
+    return new InboundBatch(connectors, now, traceContext, tickets, incidents, incidentLinks, integrations, rules);
   }
 
   /** The link and incident of a ticket, if the ticket is linked. */
@@ -179,26 +200,28 @@ export class InboundBatch {
   }
 
   /**
-   * Writes the batch: timeline and outbox rows in one multi-row insert each, one UPDATE
-   * per changed incident and per link whose remembered values changed, the inbox rows
-   * settled per outcome, and the counters last (hot rows, held only until commit), in a
-   * fixed order so concurrent batches do not deadlock on them.
+   * Writes the batch: outbox rows (and any conflicts) first, then the rest as one
+   * statement on Postgres: timeline rows in one multi-row insert, one UPDATE per changed
+   * incident and per link whose remembered values changed, the inbox rows settled per
+   * outcome, and the counters in one upsert, last and in key order (hot rows).
    */
   async write(store: SyncStore, tx: Knex): Promise<void> {
-    await InboundBatchRepository.insertTimeline(tx, this.timeline);
     await OutboxRepository.insert(tx, this.outbox, this.now);
-    for (const id of [...this.dirtyIncidents].sort()) await InboundBatchRepository.updateIncident(tx, this.incidents.get(id)!);
-    for (const id of [...this.dirtyLinks.keys()].sort()) {
-      const { link, conflict } = this.dirtyLinks.get(id)!;
-      await InboundBatchRepository.updateLink(tx, link, conflict);
-    }
     for (const conflict of this.conflicts) await store.conflicts.create(conflict, this.now, tx);
-    for (const status of ['applied', 'ignored'] as const) {
-      if (this.settled[status].length) await store.deliveries.settleMany(status, this.settled[status], this.now, tx);
-    }
-    for (const key of [...this.metrics.keys()].sort()) {
-      const [integrationId, metric] = key.split('\u0000');
-      await store.metrics.increment(integrationId, metric as SyncMetric, this.metrics.get(key)!, tx);
-    }
+    const counts = [...this.metrics].map(([key, value]) => {
+      const [integration_id, metric] = key.split('\u0000');
+      return { integration_id, metric, value };
+    });
+    await InboundBatchRepository.writeTogether(tx, [
+      ...InboundBatchRepository.insertTimeline(tx, this.timeline),
+      ...[...this.dirtyIncidents].sort().map(id => InboundBatchRepository.updateIncident(tx, this.incidents.get(id)!)),
+      ...[...this.dirtyLinks.keys()].sort().map(id => {
+        const { link, conflict } = this.dirtyLinks.get(id)!;
+        return InboundBatchRepository.updateLink(tx, link, conflict);
+      }),
+      ...store.deliveries.settleStatements('applied', this.settled.applied, this.now, tx),
+      ...store.deliveries.settleStatements('ignored', this.settled.ignored, this.now, tx),
+      ...InboundBatchRepository.addToMetrics(tx, counts),
+    ]);
   }
 }

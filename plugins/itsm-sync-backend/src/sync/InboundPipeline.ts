@@ -8,7 +8,7 @@ import type { IntegrationRecord } from '../store/types';
 import { inSpan, SpanKind, syncAttributes, syncInstruments } from '../telemetry/instruments';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
-import type { InboundApplier, InboundItem, InboundOutcome } from './InboundApplier';
+import type { InboundApplier, InboundItem, InboundOutcome, PreparedBatch } from './InboundApplier';
 import type { IntegrationService } from './IntegrationService';
 import { WebhookIntake } from './WebhookIntake';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
@@ -83,14 +83,20 @@ export class InboundPipeline {
       // Every change of every webhook that is authentic and wanted, in arrival order.
       const wanted = verified.map(v => (v.ok && this.refusal(v.value.integration) === undefined ? v.value : undefined));
       const changes = wanted.flatMap((w, index) => (w ? w.changes.map(change => ({ index, integration: w.integration, change })) : []));
-      const inserted = await this.store.deliveries.acceptMany(
-        changes.map(c => ({ integrationId: c.integration.id, change: c.change })),
-        this.clock.now(),
-      );
+      // The inbox insert commits on its own; the reads the apply needs before its
+      // transaction go alongside it, on another connection where there is one.
+      const [inserted, prepared] = await Promise.all([
+        this.store.deliveries.acceptMany(
+          changes.map(c => ({ integrationId: c.integration.id, change: c.change })),
+          this.clock.now(),
+        ),
+        // A failed read is not the inbox's failure: the apply reads again itself.
+        changes.length ? this.applier.prepare(changes).catch(() => undefined) : undefined,
+      ]);
       // A change is new once: a repeat of an event id, in the inbox or earlier in this batch, is a duplicate.
       const fresh = changes.filter(c => inserted.delete(deliveryKey(c.integration.id, c.change.eventId)));
       const outcomes = new Map(fresh.map((c, i) => [c, i]));
-      const applied = await this.applyAll(fresh);
+      const applied = await this.applyAll(fresh, prepared);
 
       return verified.map((v, index): BatchOutcome<InboundResult> => {
         if (!v.ok) return v;
@@ -120,11 +126,11 @@ export class InboundPipeline {
    * Applies accepted changes in one transaction. When that fails as a whole, each is
    * applied on its own, so one bad change costs only itself a retry from the inbox.
    */
-  private async applyAll(items: InboundItem[]): Promise<ChangeOutcome[]> {
+  private async applyAll(items: InboundItem[], prepared?: PreparedBatch): Promise<ChangeOutcome[]> {
     if (!items.length) return [];
     try {
       const attributes = { 'messaging.system': 'itsm-sync', 'messaging.operation.type': 'process', 'messaging.batch.message_count': items.length };
-      const { outcomes, enqueued } = await inSpan('process webhooks', attributes, SpanKind.CONSUMER, undefined, () => this.applier.applyBatch(items));
+      const { outcomes, enqueued } = await inSpan('process webhooks', attributes, SpanKind.CONSUMER, undefined, () => this.applier.applyBatch(items, prepared));
       if (enqueued) this.onEnqueued();
       items.forEach((item, i) =>
         syncInstruments.inbound.add(1, { ...attributesOf(item.integration, 'process', item.change.externalId), outcome: outcomes[i] }),
