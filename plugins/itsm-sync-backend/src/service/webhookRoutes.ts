@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { WebhookAuthError } from '../sync/InboundPipeline';
+import { WebhookAuthError } from '../sync/WebhookIntake';
 import type { RouterContext } from './RouterContext';
 
 /**

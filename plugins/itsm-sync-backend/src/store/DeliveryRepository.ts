@@ -68,24 +68,30 @@ export class DeliveryRepository {
       const key = deliveryKey(c.integrationId, c.change.eventId);
       if (!unique.has(key)) unique.set(key, c);
     }
+    const parts = chunks([...unique.values()]);
     const inserted = new Set<string>();
-    for (const part of chunks([...unique.values()])) {
-      const rows = await this.db('webhook_deliveries')
-        .insert(
-          part.map(c => ({
-            integration_id: c.integrationId,
-            event_id: eventKey(c.change.eventId),
-            change: JSON.stringify(c.change),
-            status: 'accepted',
-            attempts: 0,
-            received_at: now,
-          })),
-        )
-        .onConflict(['integration_id', 'event_id'])
-        .ignore()
-        .returning(['integration_id', 'event_id']);
-      for (const r of rows as Array<{ integration_id: string; event_id: string }>) inserted.add(`${r.integration_id}\u0000${r.event_id}`);
-    }
+    const insert = async (db: Knex) => {
+      for (const part of parts) {
+        const rows = await db('webhook_deliveries')
+          .insert(
+            part.map(c => ({
+              integration_id: c.integrationId,
+              event_id: eventKey(c.change.eventId),
+              change: JSON.stringify(c.change),
+              status: 'accepted',
+              attempts: 0,
+              received_at: now,
+            })),
+          )
+          .onConflict(['integration_id', 'event_id'])
+          .ignore()
+          .returning(['integration_id', 'event_id']);
+        for (const r of rows as Array<{ integration_id: string; event_id: string }>) inserted.add(`${r.integration_id}\u0000${r.event_id}`);
+      }
+    };
+    // Several statements commit together: a failure stores none, so a retry finds none of them a duplicate.
+    if (parts.length > 1) await this.db.transaction(insert);
+    else await insert(this.db);
     return inserted;
   }
 
