@@ -1,0 +1,81 @@
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { InboundBatchRepository } from './InboundBatchRepository';
+import { LinkRepository } from './LinkRepository';
+import type { SyncStore } from './SyncStore';
+
+const databases = createStoreTestDatabases();
+const T = 1_000_000;
+
+describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', databaseId => {
+  let store: SyncStore;
+
+  beforeAll(async () => {
+    store = await migratedStore(databases, databaseId);
+  });
+  beforeEach(async () => {
+    await emptyTables(store.db);
+  });
+
+  it('finds all links of the incidents a set of tickets belongs to, and locks and reads those incidents', async () => {
+    const a = await givenIntegration(store);
+    const b = await givenIntegration(store);
+    const one = await givenIncident(store, { title: 'one' });
+    const two = await givenIncident(store, { title: 'two' });
+    const unrelated = await givenIncident(store, { title: 'unrelated' });
+    await LinkRepository.ensure(store.db, one.id, a.id, T, { id: 'A-1' });
+    await LinkRepository.ensure(store.db, one.id, b.id, T, { id: 'B-1' });
+    await LinkRepository.ensure(store.db, two.id, a.id, T, { id: 'A-2' });
+    await LinkRepository.ensure(store.db, unrelated.id, a.id, T, { id: 'A-3' });
+
+    const links = await InboundBatchRepository.linksAroundTickets(store.db, [
+      { integrationId: a.id, externalId: 'A-1' },
+      { integrationId: a.id, externalId: 'A-2' },
+      { integrationId: a.id, externalId: 'nobody' },
+    ]);
+    expect(links.map(l => l.external_id).sort()).toEqual(['A-1', 'A-2', 'B-1']);
+
+    const incidents = await store.transaction((_, tx) => InboundBatchRepository.lockIncidents(tx, [two.id, one.id, two.id]));
+    expect([...incidents.keys()]).toEqual([one.id, two.id].sort());
+    expect(incidents.get(one.id)).toMatchObject({ title: 'one', version: 1, field_changes: {} });
+  });
+
+  it('adds to counters with one upsert, creating the ones that do not exist yet', async () => {
+    const a = await givenIntegration(store);
+    await store.metrics.increment(a.id, 'inbound_success', 2);
+    for (const write of InboundBatchRepository.addToMetrics(store.db, [
+      { integration_id: a.id, metric: 'inbound_success', value: 3 },
+      { integration_id: a.id, metric: 'conflicts_detected', value: 1 },
+    ])) {
+      await write;
+    }
+    expect(await store.metrics.read(a.id)).toMatchObject({ inbound_success: 5, conflicts_detected: 1 });
+  });
+
+  it('writes many statements together, splitting before the parameter limit, and loses none', async () => {
+    const incident = await givenIncident(store);
+    const rows = Array.from({ length: 6000 }, (_, n) => ({
+      incident_id: incident.id,
+      kind: 'note' as const,
+      text: `note ${n}`,
+      author: null,
+      source: 'test',
+      created_at: T,
+    }));
+    // 6000 rows of 6 columns: 36,000 parameters, more than one combined statement takes.
+    const sent: string[] = [];
+    const listener = (q: { sql: string }) => sent.push(q.sql);
+    store.db.on('query', listener);
+    await store.transaction((_, tx) =>
+      InboundBatchRepository.writeTogether(tx, [
+        ...InboundBatchRepository.insertTimeline(tx, rows),
+        InboundBatchRepository.updateIncident(tx, { ...incident, status: 'resolved', version: 2 }),
+      ]),
+    );
+    store.db.off('query', listener);
+    const writes = sent.filter(sql => !/^(begin|commit)/i.test(sql.trim()));
+    // 40 inserts and an update: as two statements on Postgres, one by one on SQLite.
+    expect(writes).toHaveLength(store.db.client.config.client === 'pg' ? 2 : 41);
+    expect(await store.incidents.timeline(incident.id)).toHaveLength(6000);
+    expect(await store.incidents.get(incident.id)).toMatchObject({ status: 'resolved', version: 2 });
+  });
+});
