@@ -261,26 +261,25 @@ export class IncidentRepository {
     return rows.map(r => ({ kind: r.kind, text: r.text, author: r.author ?? null, source: r.source, created_at: num(r.created_at) }));
   }
 
-  /** The incident's links with their integrations and rules: three queries, whatever the number of links. */
+  /** The incident's links with their integrations and rules: two queries, whatever the number of links. */
   async linksWithIntegrations(tx: Knex, incidentId: string): Promise<LinkWithIntegration[]> {
     return (await this.linksOfIncidents(tx, [incidentId])).get(incidentId) ?? [];
   }
 
-  /** The links of many incidents with their integrations and rules, by incident id: three queries. */
+  /** The links of many incidents with their integrations and rules, by incident id: two queries. */
   async linksOfIncidents(tx: Knex, incidentIds: string[]): Promise<Map<string, LinkWithIntegration[]>> {
     const out = new Map<string, LinkWithIntegration[]>();
     if (!incidentIds.length) return out;
     const links = (await tx('links').whereIn('incident_id', incidentIds).orderBy('created_at')).map(toLinkRecord);
     if (!links.length) return out;
-    const repo = new IntegrationRepository(tx);
-    const integrationIds = [...new Set(links.map(l => l.integration_id))];
-    const integrations = new Map((await repo.getMany(integrationIds)).map(i => [i.id, i]));
-    const rules = await repo.rulesOf(integrationIds);
+    const integrations = new Map(
+      (await new IntegrationRepository(tx).getManyWithRules(links.map(l => l.integration_id))).map(e => [e.integration.id, e]),
+    );
     for (const link of links) {
-      const integration = integrations.get(link.integration_id);
-      if (!integration) continue;
+      const entry = integrations.get(link.integration_id);
+      if (!entry) continue;
       const list = out.get(link.incident_id) ?? [];
-      list.push({ link, integration, rules: rules.get(integration.id) ?? [] });
+      list.push({ link, integration: entry.integration, rules: entry.rules });
       out.set(link.incident_id, list);
     }
     return out;

@@ -51,6 +51,22 @@ describe.each(databases.eachSupportedId())('IntegrationRepository on %s', databa
     ]);
   });
 
+  it('reads several integrations with their rules in one query, an integration without rules included', async () => {
+    const rules = [
+      { field: 'status', owner: 'external' as const, priority: 3 },
+      { field: 'assigned_to', owner: 'platform' as const, priority: 1 },
+    ];
+    const withRules = await givenIntegration(store, {}, rules);
+    const without = await givenIntegration(store);
+    const entries = await store.integrations.getManyWithRules([without.id, withRules.id, withRules.id]);
+    const byId = new Map(entries.map(e => [e.integration.id, e]));
+    expect(entries).toHaveLength(2);
+    expect(byId.get(withRules.id)).toEqual({ integration: withRules, rules: await store.integrations.rules(withRules.id) });
+    expect(byId.get(withRules.id)!.rules.map(r => r.field)).toEqual(['assigned_to', 'status']);
+    expect(byId.get(without.id)).toEqual({ integration: without, rules: [] });
+    expect(await store.integrations.getManyWithRules([])).toEqual([]);
+  });
+
   it('finds an integration by id (any case) or by name', async () => {
     const created = await givenIntegration(store, { name: 'prod-snow' });
     expect((await store.integrations.getByIdOrName(created.id))!.id).toBe(created.id);

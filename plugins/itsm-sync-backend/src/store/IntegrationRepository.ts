@@ -75,6 +75,31 @@ export class IntegrationRepository {
     return (await this.db('integrations').whereIn('id', [...new Set(ids)])).map(toRecord);
   }
 
+  /**
+   * Several integrations with their field ownership rules, in one query (a LEFT JOIN:
+   * one row per rule, or one row for an integration without rules).
+   */
+  async getManyWithRules(ids: string[]): Promise<Array<{ integration: IntegrationRecord; rules: FieldOwnershipRule[] }>> {
+    if (!ids.length) return [];
+    const rows = await this.db('integrations as i')
+      .leftJoin('field_ownership as f', 'f.integration_id', 'i.id')
+      .whereIn('i.id', [...new Set(ids)])
+      .orderBy([{ column: 'i.id' }, { column: 'f.field' }])
+      .select('i.*', 'f.field as rule_field', 'f.owner as rule_owner', 'f.priority as rule_priority');
+    const out = new Map<string, { integration: IntegrationRecord; rules: FieldOwnershipRule[] }>();
+    for (const row of rows) {
+      let entry = out.get(row.id);
+      if (!entry) {
+        entry = { integration: toRecord(row), rules: [] };
+        out.set(row.id, entry);
+      }
+      if (row.rule_field !== null && row.rule_field !== undefined) {
+        entry.rules.push({ field: row.rule_field, owner: row.rule_owner, priority: num(row.rule_priority) });
+      }
+    }
+    return [...out.values()];
+  }
+
   /** The rules of several integrations in one query, by integration id. */
   async rulesOf(integrationIds: string[]): Promise<Map<string, FieldOwnershipRule[]>> {
     const out = new Map<string, FieldOwnershipRule[]>(integrationIds.map(id => [id, []]));
