@@ -144,6 +144,12 @@ export interface ConnectorCapabilities {
   listChanged: boolean;
   /** Inbound webhooks may create platform incidents (PagerDuty `incident.triggered`). */
   inboundCreate: boolean;
+  /**
+   * Inbound calls are authenticated by hub-issued callback tokens, so the integration
+   * handed to `verifyWebhook` carries their live hashes. Optional; other connectors are
+   * spared a database read on every webhook.
+   */
+  callbackTokens?: boolean;
 }
 
 /** Mappings a connector declares, for people to read. @public */

@@ -99,7 +99,7 @@ export function createWebhookConnector(): ItsmConnector {
   return {
     type: ITSM_WEBHOOK_TYPE,
     displayName: 'ITSM Webhook (templated)',
-    capabilities: { outbound: true, inbound: true, notes: true, listChanged: false, inboundCreate: false },
+    capabilities: { outbound: true, inbound: true, notes: true, listChanged: false, inboundCreate: false, callbackTokens: true },
     fields: ['title', 'description', 'severity', 'status', 'assigned_to', 'notes'],
     defaultFieldOwnership: [
       { field: 'title', owner: 'platform', priority: 10 },

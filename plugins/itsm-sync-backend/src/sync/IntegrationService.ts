@@ -143,7 +143,7 @@ export class IntegrationService {
     return { ...this.outboundIntegration(record), callbackTokenHashes: await this.store.callbackTokens.liveHashes(record.id) };
   }
 
-  /** The view for calls to the vendor, which never check callback tokens: no query. */
+  /** The view without callback-token hashes, for calls that never check them (vendor calls, signed webhooks): no query. */
   outboundIntegration(record: IntegrationRecord): ConnectorIntegration {
     const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext);
     return {

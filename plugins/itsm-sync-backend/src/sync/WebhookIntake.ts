@@ -66,8 +66,11 @@ export class WebhookIntake {
       requests.map(async ({ integrationRef, request }) => {
         try {
           const { integration, connector } = await once(receivers, integrationRef, () => this.receiver(integrationRef));
+          // Live callback-token hashes are read only for connectors that authenticate by them.
           const ctx = await once(contexts, integration.id, async () => ({
-            integration: await this.integrations.connectorIntegration(integration),
+            integration: connector.capabilities.callbackTokens
+              ? await this.integrations.connectorIntegration(integration)
+              : this.integrations.outboundIntegration(integration),
             logger: this.logger,
           }));
           const verification = await connector.verifyWebhook(ctx, request);
