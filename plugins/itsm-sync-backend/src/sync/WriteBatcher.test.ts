@@ -51,4 +51,31 @@ describe('WriteBatcher', () => {
     expect(settled.map(s => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['A', 'constraint violated', 'B']);
     expect(flushes).toEqual([['a', 'poison', 'b'], ['a'], ['poison'], ['b']]);
   });
+
+  it('lets a batch fill while another flush is busy, and starts a lone writer at once', async () => {
+    const sizes: number[] = [];
+    let release!: () => void;
+    const firstBusy = new Promise<void>(r => (release = r));
+    const batcher = new WriteBatcher<number, number>(
+      async items => {
+        sizes.push(items.length);
+        if (sizes.length === 1) await firstBusy;
+        return items.map(i => ({ ok: true, value: i }));
+      },
+      { maxBatch: 10, maxConcurrentFlushes: 2, gatherMs: 50 },
+    );
+    const lone = batcher.submit(0);
+    await new Promise(r => setImmediate(r));
+    expect(sizes).toEqual([1]);
+    // While the first flush is busy, writers arriving over a few milliseconds share one flush.
+    const later: Promise<number>[] = [];
+    for (let i = 1; i <= 4; i++) {
+      later.push(batcher.submit(i));
+      await new Promise(r => setTimeout(r, 5));
+    }
+    expect(sizes).toEqual([1]);
+    release();
+    expect(await Promise.all([lone, ...later])).toEqual([0, 1, 2, 3, 4]);
+    expect(sizes).toEqual([1, 4]);
+  });
 });

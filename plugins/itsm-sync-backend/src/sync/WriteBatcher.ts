@@ -6,6 +6,12 @@ export interface WriteBatcherOptions {
   maxBatch: number;
   /** Flushes running at once: one can gather while another waits on the database. */
   maxConcurrentFlushes: number;
+  /**
+   * While another flush is running, a new one waits up to this long for its batch to
+   * fill (fewer statements per item under load). With no flush running it starts at
+   * once, so a quiet hub adds no latency. Default 0.
+   */
+  gatherMs?: number;
 }
 
 interface Pending<I, O> {
@@ -27,6 +33,7 @@ export class WriteBatcher<I, O> {
   private readonly queue: Pending<I, O>[] = [];
   private flushing = 0;
   private scheduled = false;
+  private gatherTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly flush: (items: I[]) => Promise<BatchOutcome<O>[]>,
@@ -53,10 +60,29 @@ export class WriteBatcher<I, O> {
 
   private startFlush() {
     if (!this.queue.length || this.flushing >= this.options.maxConcurrentFlushes) return;
+    const gatherMs = this.options.gatherMs ?? 0;
+    if (gatherMs > 0 && this.flushing > 0 && this.queue.length < this.options.maxBatch) {
+      // Another flush is busy: let this batch fill a little; the busy flush ending, or
+      // the batch filling up, starts it sooner.
+      this.gatherTimer ??= setTimeout(() => {
+        this.gatherTimer = undefined;
+        this.startNow();
+      }, gatherMs);
+      return;
+    }
+    this.startNow();
+  }
+
+  private startNow() {
+    clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    if (!this.queue.length || this.flushing >= this.options.maxConcurrentFlushes) return;
     const batch = this.queue.splice(0, this.options.maxBatch);
     this.flushing += 1;
     this.run(batch).finally(() => {
       this.flushing -= 1;
+      // Whatever gathered meanwhile goes now.
+      if (this.gatherTimer) this.startNow();
       this.schedule();
     });
     // More waiting than one flush takes, and a flush slot free: start the next one too.
