@@ -34,9 +34,19 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     ]);
     expect(links.map(l => l.external_id).sort()).toEqual(['A-1', 'A-2', 'B-1']);
 
-    const incidents = await store.transaction((_, tx) => InboundBatchRepository.lockIncidents(tx, [two.id, one.id, two.id]));
+    const { incidents, links: current } = await store.transaction((_, tx) =>
+      InboundBatchRepository.lockIncidentsWithLinks(tx, [two.id, one.id, two.id]),
+    );
     expect([...incidents.keys()]).toEqual([one.id, two.id].sort());
     expect(incidents.get(one.id)).toMatchObject({ title: 'one', version: 1, field_changes: {} });
+    expect(current.map(l => [l.incident_id, l.external_id]).sort()).toEqual(
+      [
+        [one.id, 'A-1'],
+        [one.id, 'B-1'],
+        [two.id, 'A-2'],
+      ].sort(),
+    );
+    expect(current.find(l => l.external_id === 'A-1')).toEqual(await store.links.get(one.id, a.id));
   });
 
   it('adds to counters with one upsert, creating the ones that do not exist yet', async () => {

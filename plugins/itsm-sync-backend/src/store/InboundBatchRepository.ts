@@ -2,26 +2,10 @@ import type { Knex } from 'knex';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { chunks } from './chunks';
 import { IntegrationRepository } from './IntegrationRepository';
+import { toIncidentRecord } from './IncidentRepository';
 import { toLinkRecord } from './LinkRepository';
-import { json, num } from './rows';
 import type { IncidentRecord, IntegrationRecord, LinkRecord } from './types';
 
-function toIncidentRecord(row: any): IncidentRecord {
-  return {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    severity: row.severity,
-    status: row.status,
-    assigned_to: row.assigned_to ?? null,
-    escalation_policy: row.escalation_policy ?? null,
-    entity_ref: row.entity_ref ?? null,
-    version: num(row.version),
-    field_changes: json(row.field_changes, {}),
-    created_at: num(row.created_at),
-    updated_at: num(row.updated_at),
-  };
-}
 
 export interface TimelineInsert {
   incident_id: string;
@@ -31,6 +15,23 @@ export interface TimelineInsert {
   source: string;
   created_at: number;
 }
+
+/** Link columns, read joined to their incidents under a distinct prefix. */
+const LINK_COLUMNS = [
+  'id',
+  'incident_id',
+  'integration_id',
+  'external_id',
+  'external_key',
+  'external_url',
+  'dedup_key',
+  'sync_state',
+  'last_synced_at',
+  'last_error',
+  'last_written',
+  'last_manual_sync_at',
+  'created_at',
+];
 
 /**
  * The set-based reads and writes of a batch of inbound changes, all inside the
@@ -57,26 +58,29 @@ export class InboundBatchRepository {
   }
 
   /**
-   * Reads the incidents, locked on Postgres until the transaction ends. In id order, so
-   * two batches that share incidents lock them in the same order and cannot deadlock.
+   * Reads the incidents, locked on Postgres until the transaction ends, with all their
+   * links, in one statement per 500 incidents (links joined in, so they are read after
+   * the lock and current). In id order, so two batches that share incidents lock them in
+   * the same order and cannot deadlock.
    */
-  static async lockIncidents(tx: Knex, ids: string[]): Promise<Map<string, IncidentRecord>> {
-    const out = new Map<string, IncidentRecord>();
-    for (const part of chunks([...new Set(ids)].sort(), 500)) {
-      const read = tx('incidents').whereIn('id', part).orderBy('id');
-      if (tx.client.config.client === 'pg') read.forUpdate();
-      for (const row of await read) out.set(row.id, toIncidentRecord(row));
-    }
-    return out;
-  }
-
-  /** All links of the incidents, in creation order (read after the incidents were locked, so fresh). */
-  static async linksOfIncidents(tx: Knex, incidentIds: string[]): Promise<LinkRecord[]> {
+  static async lockIncidentsWithLinks(tx: Knex, ids: string[]): Promise<{ incidents: Map<string, IncidentRecord>; links: LinkRecord[] }> {
+    const incidents = new Map<string, IncidentRecord>();
     const links: LinkRecord[] = [];
-    for (const part of chunks(incidentIds, 500)) {
-      links.push(...(await tx('links').whereIn('incident_id', part).orderBy('created_at')).map(toLinkRecord));
+    for (const part of chunks([...new Set(ids)].sort(), 500)) {
+      const read = tx('incidents as i')
+        .leftJoin('links as l', 'l.incident_id', 'i.id')
+        .whereIn('i.id', part)
+        .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
+        .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
+      if (tx.client.config.client === 'pg') read.forUpdate('i');
+      for (const row of await read) {
+        if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));
+        if (row.link__id !== null && row.link__id !== undefined) {
+          links.push(toLinkRecord(Object.fromEntries(LINK_COLUMNS.map(c => [c, row[`link__${c}`]]))));
+        }
+      }
     }
-    return links;
+    return { incidents, links };
   }
 
   /** The integrations not known yet, and the rules of all: two queries at once, none for no ids. */

@@ -84,8 +84,7 @@ export class InboundBatch {
    * change a conflict is weighed against), usually none.
    */
   static async load(tx: Knex, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
-    const incidents = await InboundBatchRepository.lockIncidents(tx, prepared.incidentIds);
-    const links = await InboundBatchRepository.linksOfIncidents(tx, [...incidents.keys()]);
+    const { incidents, links } = await InboundBatchRepository.lockIncidentsWithLinks(tx, prepared.incidentIds);
     const integrations = new Map(prepared.integrations);
     const rules = new Map(prepared.rules);
     const markSources = [...incidents.values()].flatMap(i =>
