@@ -67,14 +67,21 @@ export class InboundBatch {
    */
   static async prepare(db: Knex, items: InboundItem[]): Promise<PreparedBatch> {
     const integrations = new Map(items.map(i => [i.integration.id, i.integration]));
-    const links = await InboundBatchRepository.linksAroundTickets(
-      db,
-      items.map(i => ({ integrationId: i.integration.id, externalId: i.change.externalId })),
-    );
-    const ids = [...new Set([...integrations.keys(), ...links.map(l => l.integration_id)])];
-    const more = await InboundBatchRepository.integrationsWithRules(db, ids, integrations);
+    // The senders' rules are read alongside the links; only integrations the links bring
+    // in (fan-out) need a second read.
+    const [links, own] = await Promise.all([
+      InboundBatchRepository.linksAroundTickets(
+        db,
+        items.map(i => ({ integrationId: i.integration.id, externalId: i.change.externalId })),
+      ),
+      InboundBatchRepository.integrationsWithRules(db, [...integrations.keys()], integrations),
+    ]);
+    const rules = new Map(own.rules);
+    const others = [...new Set(links.map(l => l.integration_id))].filter(id => !rules.has(id));
+    const more = await InboundBatchRepository.integrationsWithRules(db, others, integrations);
     for (const integration of more.integrations) integrations.set(integration.id, integration);
-    return { incidentIds: [...new Set(links.map(l => l.incident_id))], integrations, rules: more.rules };
+    for (const [id, list] of more.rules) rules.set(id, list);
+    return { incidentIds: [...new Set(links.map(l => l.incident_id))], integrations, rules };
   }
 
   /**
