@@ -42,20 +42,25 @@ export const ticketKey = (incidentId: string, integrationId: string) => `${incid
 export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesceLimit: number): Promise<DispatchBatch> {
   const integrationIds = [...new Set(heads.map(h => h.integration_id))];
   const incidentIds = [...new Set(heads.map(h => h.incident_id))];
+  const headsByTicket = new Map(heads.map(h => [ticketKey(h.incident_id, h.integration_id), h]));
+  // The integrations and the queued rows are read side by side. The incidents come after
+  // the queued rows on purpose: every row coalesced into a delivery was then committed
+  // before the values it sends were read, so no change is marked delivered unsent.
+  const [withRules, queued] = await Promise.all([
+    new IntegrationRepository(db).getManyWithRules(integrationIds),
+    db('outbox')
+      .whereIn('incident_id', incidentIds)
+      .whereIn('integration_id', integrationIds)
+      .andWhere('state', 'pending')
+      .andWhere('id', '>', Math.min(...heads.map(h => h.id)))
+      .orderBy('id'),
+  ]);
   const integrations = new Map<string, IntegrationRecord>();
   const rules = new Map<string, FieldOwnershipRule[]>();
-  for (const entry of await new IntegrationRepository(db).getManyWithRules(integrationIds)) {
+  for (const entry of withRules) {
     integrations.set(entry.integration.id, entry.integration);
     rules.set(entry.integration.id, entry.rules);
   }
-
-  const headsByTicket = new Map(heads.map(h => [ticketKey(h.incident_id, h.integration_id), h]));
-  const queued = await db('outbox')
-    .whereIn('incident_id', incidentIds)
-    .whereIn('integration_id', integrationIds)
-    .andWhere('state', 'pending')
-    .andWhere('id', '>', Math.min(...heads.map(h => h.id)))
-    .orderBy('id');
   const followers = new Map<number, OutboxRecord[]>(heads.map(h => [h.id, []]));
   for (const row of queued) {
     const head = headsByTicket.get(ticketKey(row.incident_id, row.integration_id));
