@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { dropDatabases, newDatabasePrefix } from './harness/database';
 import { HubProcess } from './harness/hubProcess';
-import { summariseCpuProfile } from './harness/cpuProfile';
+import { summariseByOrigin, summariseCpuProfile } from './harness/cpuProfile';
 import { serviceNowWorkNoteWebhook } from './harness/servicenowWebhooks';
 import { pool, quantile } from './harness/stats';
 import { resultsMarkdown } from './harness/resultsMarkdown';
@@ -253,8 +253,12 @@ export async function main() {
   log('profiling pass (figures not reported)');
   await benchOne('postgres', profileDir);
   const profile = readdirSync(profileDir).filter(f => f.endsWith('.cpuprofile'));
-  const hot = profile.length ? summariseCpuProfile(JSON.parse(readFileSync(join(profileDir, profile[0]), 'utf8')), 15) : [];
-  const results = { date: new Date().toISOString(), machine: machine(), postgres, sqlite, hot };
+  // The main thread's profile (a worker thread writes its own, smaller one).
+  const main = profile.sort()[0];
+  const parsed = main ? JSON.parse(readFileSync(join(profileDir, main), 'utf8')) : undefined;
+  const hot = parsed ? summariseCpuProfile(parsed, 15) : [];
+  const origins = parsed ? summariseByOrigin(parsed, 15) : [];
+  const results = { date: new Date().toISOString(), machine: machine(), postgres, sqlite, hot, origins };
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2));
   writeFileSync(join(__dirname, 'RESULTS.md'), resultsMarkdown(results));
   log(`written test/bench/RESULTS.md and results.json`);
