@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { toIncidentRecord } from './IncidentRepository';
+import { INCIDENT_COLUMNS, toIncidentRecord } from './IncidentRepository';
 import { IntegrationRepository } from './IntegrationRepository';
 import { toLinkRecord } from './LinkRepository';
 import { toOutboxRecord } from './OutboxRepository';
@@ -17,20 +17,6 @@ export interface DispatchBatch {
   links: Map<string, LinkRecord>;
 }
 
-const INCIDENT_COLUMNS = [
-  'id',
-  'title',
-  'description',
-  'severity',
-  'status',
-  'assigned_to',
-  'escalation_policy',
-  'entity_ref',
-  'version',
-  'field_changes',
-  'created_at',
-  'updated_at',
-];
 
 export const ticketKey = (incidentId: string, integrationId: string) => `${incidentId}|${integrationId}`;
 

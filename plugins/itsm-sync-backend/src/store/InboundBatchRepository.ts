@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { chunks } from './chunks';
 import { IntegrationRepository } from './IntegrationRepository';
-import { toIncidentRecord } from './IncidentRepository';
-import { toLinkRecord } from './LinkRepository';
+import { incidentUpdateValues, toIncidentRecord } from './IncidentRepository';
+import { LINK_COLUMNS, toLinkRecord } from './LinkRepository';
 import type { IncidentRecord, IntegrationRecord, LinkRecord } from './types';
 
 
@@ -15,23 +15,6 @@ export interface TimelineInsert {
   source: string;
   created_at: number;
 }
-
-/** Link columns, read joined to their incidents under a distinct prefix. */
-const LINK_COLUMNS = [
-  'id',
-  'incident_id',
-  'integration_id',
-  'external_id',
-  'external_key',
-  'external_url',
-  'dedup_key',
-  'sync_state',
-  'last_synced_at',
-  'last_error',
-  'last_written',
-  'last_manual_sync_at',
-  'created_at',
-];
 
 /**
  * The set-based reads and writes of a batch of inbound changes, all inside the
@@ -102,18 +85,7 @@ export class InboundBatchRepository {
 
   /** Writes an incident's final values of the batch. */
   static updateIncident(tx: Knex, incident: IncidentRecord): Knex.QueryBuilder {
-    return tx('incidents').where({ id: incident.id }).update({
-      title: incident.title,
-      description: incident.description,
-      severity: incident.severity,
-      status: incident.status,
-      assigned_to: incident.assigned_to,
-      escalation_policy: incident.escalation_policy,
-      entity_ref: incident.entity_ref,
-      version: incident.version,
-      field_changes: JSON.stringify(incident.field_changes),
-      updated_at: incident.updated_at,
-    });
+    return tx('incidents').where({ id: incident.id }).update(incidentUpdateValues(incident));
   }
 
   /** Remembers what the vendor holds; `conflict` marks the link as waiting for review. */

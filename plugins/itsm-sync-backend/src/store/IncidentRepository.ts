@@ -46,6 +46,16 @@ const INCIDENT_UPDATE_COLUMNS: BulkColumn[] = [
   { name: 'updated_at', pgCast: 'bigint' },
 ];
 
+/** Every column of an incident row, for reads that join incidents under a prefix. */
+export const INCIDENT_COLUMNS = ['id', ...INCIDENT_UPDATE_COLUMNS.map(c => c.name), 'created_at'];
+
+/** The values a change writes to an incident row, from the record as the change left it. */
+export function incidentUpdateValues(incident: IncidentRecord): Record<string, unknown> {
+  const values: Record<string, unknown> = Object.fromEntries(INCIDENT_UPDATE_COLUMNS.map(c => [c.name, (incident as any)[c.name]]));
+  values.field_changes = JSON.stringify(incident.field_changes);
+  return values;
+}
+
 /** Decides the outbox rows of one incident change; pure, supplied by the sync layer. */
 export type OutboxPlanner = (input: {
   incident: IncidentRecord;
@@ -222,10 +232,7 @@ export class IncidentRepository {
         'incidents',
         'id',
         INCIDENT_UPDATE_COLUMNS,
-        [...dirty].map(id => {
-          const i = current.get(id)!;
-          return { ...i, field_changes: JSON.stringify(i.field_changes) };
-        }),
+        [...dirty].map(id => ({ id, ...incidentUpdateValues(current.get(id)!) })),
       );
       await OutboxRepository.insert(tx, outbox, options.now);
       return results;

@@ -5,6 +5,23 @@ import { bulkUpdate, type BulkColumn } from './bulkUpdate';
 import { json, num, numOrNull } from './rows';
 import type { LinkRecord } from './types';
 
+/** Every column of a link row, for reads that join links under a prefix. */
+export const LINK_COLUMNS = [
+  'id',
+  'incident_id',
+  'integration_id',
+  'external_id',
+  'external_key',
+  'external_url',
+  'dedup_key',
+  'sync_state',
+  'last_synced_at',
+  'last_error',
+  'last_written',
+  'last_manual_sync_at',
+  'created_at',
+];
+
 export function toLinkRecord(row: any): LinkRecord {
   return {
     id: row.id,
