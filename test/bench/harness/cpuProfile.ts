@@ -7,22 +7,28 @@ interface CpuProfile {
 
 /** Top functions by self time (ms and share), with the package or file they live in. */
 export function summariseCpuProfile(profile: CpuProfile, top: number) {
+  return selfTimeBy(profile, top, ({ functionName, url, lineNumber }) => {
+    const where = url.includes('node_modules/') ? url.split('node_modules/').pop()!.split('/').slice(0, url.includes('node_modules/@') ? 2 : 1).join('/') : url.replace(/^.*\/work\/main\//, '');
+    return `${functionName || '(anonymous)'} ${where}${where && lineNumber >= 0 ? `:${lineNumber + 1}` : ''}`;
+  }).map(({ key, self_ms, share }) => ({ function: key, self_ms, share }));
+}
+
+/** Sums each sample's time under the key of its function's call frame; the top keys with ms and share. */
+function selfTimeBy(profile: CpuProfile, top: number, keyOf: (frame: CpuProfile['nodes'][number]['callFrame']) => string) {
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const byFunction = new Map<string, number>();
+  const byKey = new Map<string, number>();
   let total = 0;
   for (const node of profile.nodes) {
     const us = selfUs.get(node.id) ?? 0;
     total += us;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url.includes('node_modules/') ? url.split('node_modules/').pop()!.split('/').slice(0, url.includes('node_modules/@') ? 2 : 1).join('/') : url.replace(/^.*\/work\/main\//, '');
-    const key = `${functionName || '(anonymous)'} ${where}${where && lineNumber >= 0 ? `:${lineNumber + 1}` : ''}`;
-    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+    const key = keyOf(node.callFrame);
+    byKey.set(key, (byKey.get(key) ?? 0) + us);
   }
-  return [...byFunction]
+  return [...byKey]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([fn, us]) => ({ function: fn, self_ms: Math.round(us / 1000), share: +((100 * us) / total).toFixed(1) }));
+    .map(([key, us]) => ({ key, self_ms: Math.round(us / 1000), share: +((100 * us) / total).toFixed(1) }));
 }
 
 /**
@@ -30,25 +36,12 @@ export function summariseCpuProfile(profile: CpuProfile, top: number) {
  * project's own plugins, or native work (socket writes, GC, idle waiting).
  */
 export function summariseByOrigin(profile: CpuProfile, top: number) {
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const byOrigin = new Map<string, number>();
-  let total = 0;
-  for (const node of profile.nodes) {
-    const us = selfUs.get(node.id) ?? 0;
-    total += us;
-    const { functionName, url } = node.callFrame;
+  return selfTimeBy(profile, top, ({ functionName, url }) => {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
-    let origin: string;
-    if (!url) origin = `native ${functionName || '(anonymous)'}`;
-    else if (pkg) origin = pkg;
-    else if (url.startsWith('node:')) origin = `node:${url.slice(5).split('/')[0]}`;
-    else if (url.includes('/plugins/')) origin = `project ${url.split('/plugins/')[1].split('/')[0]}`;
-    else origin = url.replace(/^.*\/work\/main\//, '');
-    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + us);
-  }
-  return [...byOrigin]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([origin, us]) => ({ origin, self_ms: Math.round(us / 1000), share: +((100 * us) / total).toFixed(1) }));
+    if (!url) return `native ${functionName || '(anonymous)'}`;
+    if (pkg) return pkg;
+    if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+    if (url.includes('/plugins/')) return `project ${url.split('/plugins/')[1].split('/')[0]}`;
+    return url.replace(/^.*\/work\/main\//, '');
+  }).map(({ key, self_ms, share }) => ({ origin: key, self_ms, share }));
 }
