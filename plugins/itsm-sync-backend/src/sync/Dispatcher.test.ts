@@ -1,3 +1,4 @@
+import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { SecretCipher } from '../crypto/SecretCipher';
@@ -56,21 +57,9 @@ describe.each(databases.eachSupportedId())('outbox dispatcher on %s', databaseId
 
   async function setUp(clock: ManualClock) {
     const { engine, incidents } = engineWith(clock);
-    const integration = await integrations.create({
-      organization_id: 'acme',
-      integration_type: 'test',
-      name: `dispatch-${Math.random().toString(36).slice(2, 8)}`,
-      base_url: vendor.baseUrl,
-      credentials: { token: vendor.token },
-      webhook_secrets: [],
-      sync_direction: 'bidirectional',
-      enabled: true,
-      conflict_strategy: 'last-write-wins',
-      conflict_window_seconds: 5,
-      rate_limit: null,
-      backoff_multiplier: 1,
-      settings: {},
-    });
+    const integration = await integrations.create(
+      integrationRequest({ name: `dispatch-${Math.random().toString(36).slice(2, 8)}`, base_url: vendor.baseUrl, credentials: { token: vendor.token } }),
+    );
     const incident = await incidents.create({
       title: 'Disk full on db-1',
       description: '',

@@ -1,3 +1,4 @@
+import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { createHmac } from 'node:crypto';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
@@ -43,23 +44,8 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     pipeline = new InboundPipeline(store, registry, integrations, applier, logger, clock, () => (wakes.count += 1));
   });
 
-  function integration(overrides: Record<string, unknown> = {}): Promise<IntegrationRecord> {
-    return integrations.create({
-      name: `batch-${++seq}`,
-      organization_id: 'acme',
-      integration_type: 'test',
-      base_url: 'https://tickets.invalid',
-      credentials: { token: 't' },
-      webhook_secrets: [SECRET],
-      sync_direction: 'bidirectional',
-      enabled: true,
-      conflict_strategy: 'last-write-wins',
-      conflict_window_seconds: 5,
-      rate_limit: null,
-      backoff_multiplier: 1,
-      settings: {},
-      ...overrides,
-    });
+  function integration(overrides: Parameters<typeof integrationRequest>[0] = {}): Promise<IntegrationRecord> {
+    return integrations.create(integrationRequest({ name: `batch-${++seq}`, webhook_secrets: [SECRET], ...overrides }));
   }
 
   /** Incidents linked to a new ticket of `source` each, and to a ticket of `other`. */

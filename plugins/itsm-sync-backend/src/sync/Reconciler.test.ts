@@ -1,3 +1,4 @@
+import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
@@ -64,21 +65,16 @@ describe('Reconciler', () => {
     const registry = new ConnectorRegistry();
     registry.add(connector);
     const integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock);
-    const integration = await integrations.create({
-      name: `reconcile-${++seq}`,
-      organization_id: 'acme',
-      integration_type: connector.type,
-      base_url: vendor.baseUrl,
-      credentials: { token: vendor.token },
-      webhook_secrets: ['whsec-test-secret-1'],
-      sync_direction: 'bidirectional',
-      enabled: true,
-      conflict_strategy: 'last-write-wins',
-      conflict_window_seconds: 5,
-      rate_limit: rateLimit,
-      backoff_multiplier: 1,
-      settings: {},
-    });
+    const integration = await integrations.create(
+      integrationRequest({
+        name: `reconcile-${++seq}`,
+        integration_type: connector.type,
+        base_url: vendor.baseUrl,
+        credentials: { token: vendor.token },
+        webhook_secrets: ['whsec-test-secret-1'],
+        rate_limit: rateLimit,
+      }),
+    );
     vendor.tickets.clear();
     const ticketIds: string[] = [];
     for (let n = 0; n < count; n++) {
