@@ -1,3 +1,6 @@
+import { IncidentRepository } from './IncidentRepository';
+import { MetricsRepository } from './MetricsRepository';
+import { writeTogether } from './writeTogether';
 import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
 import { InboundBatchRepository } from './InboundBatchRepository';
 import { LinkRepository } from './LinkRepository';
@@ -35,7 +38,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     expect(links.map(l => l.external_id).sort()).toEqual(['A-1', 'A-2', 'B-1']);
 
     const { incidents, links: current } = await store.transaction((_, tx) =>
-      InboundBatchRepository.lockIncidentsWithLinks(tx, [two.id, one.id, two.id]),
+      IncidentRepository.lockWithLinks(tx, [two.id, one.id, two.id]),
     );
     expect([...incidents.keys()]).toEqual([one.id, two.id].sort());
     expect(incidents.get(one.id)).toMatchObject({ title: 'one', version: 1, field_changes: {} });
@@ -52,7 +55,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
   it('adds to counters with one upsert, creating the ones that do not exist yet', async () => {
     const a = await givenIntegration(store);
     await store.metrics.increment(a.id, 'inbound_success', 2);
-    for (const write of InboundBatchRepository.addToMetrics(store.db, [
+    for (const write of MetricsRepository.incrementStatements(store.db, [
       { integration_id: a.id, metric: 'inbound_success', value: 3 },
       { integration_id: a.id, metric: 'conflicts_detected', value: 1 },
     ])) {
@@ -76,7 +79,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     const listener = (q: { sql: string }) => sent.push(q.sql);
     store.db.on('query', listener);
     await store.transaction((_, tx) =>
-      InboundBatchRepository.writeTogether(tx, [
+      writeTogether(tx, [
         ...InboundBatchRepository.insertTimeline(tx, rows),
         InboundBatchRepository.updateIncident(tx, { ...incident, status: 'resolved', version: 2 }),
       ]),

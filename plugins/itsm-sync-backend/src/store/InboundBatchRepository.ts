@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { chunks } from './chunks';
 import { IntegrationRepository } from './IntegrationRepository';
-import { incidentUpdateValues, toIncidentRecord } from './IncidentRepository';
-import { LINK_COLUMNS, toLinkRecord } from './LinkRepository';
+import { incidentUpdateValues } from './IncidentRepository';
+import { toLinkRecord } from './LinkRepository';
 import type { IncidentRecord, IntegrationRecord, LinkRecord } from './types';
 
 
@@ -40,31 +40,6 @@ export class InboundBatchRepository {
     return out;
   }
 
-  /**
-   * Reads the incidents, locked on Postgres until the transaction ends, with all their
-   * links, in one statement per 500 incidents (links joined in, so they are read after
-   * the lock and current). In id order, so two batches that share incidents lock them in
-   * the same order and cannot deadlock.
-   */
-  static async lockIncidentsWithLinks(tx: Knex, ids: string[]): Promise<{ incidents: Map<string, IncidentRecord>; links: LinkRecord[] }> {
-    const incidents = new Map<string, IncidentRecord>();
-    const links: LinkRecord[] = [];
-    for (const part of chunks([...new Set(ids)].sort(), 500)) {
-      const read = tx('incidents as i')
-        .leftJoin('links as l', 'l.incident_id', 'i.id')
-        .whereIn('i.id', part)
-        .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
-        .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
-      if (tx.client.config.client === 'pg') read.forUpdate('i');
-      for (const row of await read) {
-        if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));
-        if (row.link__id !== null && row.link__id !== undefined) {
-          links.push(toLinkRecord(Object.fromEntries(LINK_COLUMNS.map(c => [c, row[`link__${c}`]]))));
-        }
-      }
-    }
-    return { incidents, links };
-  }
 
   /** The integrations not known yet, and the rules of all: two queries at once, none for no ids. */
   static async integrationsWithRules(
@@ -99,41 +74,4 @@ export class InboundBatchRepository {
   }
 
   /** Adds to counters, one row per (integration, metric), in one upsert; in key order, so concurrent batches lock alike. */
-  static addToMetrics(tx: Knex, counts: Array<{ integration_id: string; metric: string; value: number }>): Knex.QueryBuilder[] {
-    const rows = [...counts].sort((a, b) => a.integration_id.localeCompare(b.integration_id) || a.metric.localeCompare(b.metric));
-    return chunks(rows).map(part =>
-      tx('integration_metrics')
-        .insert(part)
-        .onConflict(['integration_id', 'metric'])
-        .merge({ value: tx.raw('?? + ??', ['integration_metrics.value', 'excluded.value']) }),
-    );
-  }
-
-  /**
-   * Runs independent writes (no two touching one row) as one statement on Postgres, as
-   * data-modifying CTEs: one round trip instead of one each. One by one elsewhere, in
-   * the order given.
-   */
-  static async writeTogether(tx: Knex, writes: Knex.QueryBuilder[]): Promise<void> {
-    if (tx.client.config.client !== 'pg' || writes.length < 2) {
-      for (const write of writes) await write;
-      return;
-    }
-    // Postgres binds at most 65535 parameters per statement.
-    let group: Knex.QueryBuilder[] = [];
-    let bindings = 0;
-    const flush = async () => {
-      if (group.length === 1) await group[0];
-      else if (group.length) await tx.raw(`WITH ${group.map((_, i) => `w${i} AS (?)`).join(', ')} SELECT 1`, group);
-      group = [];
-      bindings = 0;
-    };
-    for (const write of writes) {
-      const count = write.toSQL().bindings.length;
-      if (bindings + count > 30_000) await flush();
-      group.push(write);
-      bindings += count;
-    }
-    await flush();
-  }
 }

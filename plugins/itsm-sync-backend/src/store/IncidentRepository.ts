@@ -4,16 +4,19 @@ import type { FieldChanges } from '../engine/fields';
 import { changedFields } from '../engine/fields';
 import type { FieldChangeMark } from '../engine/conflicts';
 import { json, num } from './rows';
-import { LinkRepository, toLinkRecord } from './LinkRepository';
+import { chunks } from './chunks';
+import { LINK_COLUMNS, LinkRepository, toLinkRecord } from './LinkRepository';
 import { OutboxRepository } from './OutboxRepository';
 import type {
   IncidentRecord,
   IntegrationRecord,
+  LinkRecord,
   LinkWithIntegration,
   OutboxInsert,
 } from './types';
 import { IntegrationRepository } from './IntegrationRepository';
-import { bulkUpdate, type BulkColumn } from './bulkUpdate';
+import { bulkUpdateStatements, type BulkColumn } from './bulkUpdate';
+import { writeTogether } from './writeTogether';
 
 export function toIncidentRecord(row: any): IncidentRecord {
   return {
@@ -181,23 +184,22 @@ export class IncidentRepository {
   }
 
   /**
-   * Applies many changes in one transaction with a constant number of statements
-   * and one UPDATE for all changed incidents: the incidents are read (and locked on
-   * Postgres, in id order so concurrent batches cannot deadlock) together, their links
-   * with integrations and rules together, the outbox rows inserted together. Changes
-   * apply in the order given; two changes of one incident each see the one before.
-   * Each result holds the incident as that change left it, and its links.
+   * Applies many changes in one transaction with a constant number of statements: the
+   * incidents and their links are read in one statement (the incidents locked on
+   * Postgres, in id order so concurrent batches cannot deadlock), the links'
+   * integrations and rules in one more, and one UPDATE for all changed incidents goes
+   * out with the outbox rows' INSERT (one round trip on Postgres). Changes apply in the
+   * order given; two changes of one incident each see the one before. Each result holds
+   * the incident as that change left it, and its links.
    */
   async updateMany(
     requests: IncidentUpdateRequest[],
     options: { now: number; tx?: Knex.Transaction },
   ): Promise<Array<IncidentUpdateResult | undefined>> {
     const run = async (tx: Knex.Transaction) => {
-      const ids = [...new Set(requests.map(r => r.id))].sort();
-      const read = tx('incidents').whereIn('id', ids).orderBy('id');
-      if (tx.client.config.client === 'pg') read.forUpdate();
-      const current = new Map<string, IncidentRecord>((await read).map(row => [row.id, toIncidentRecord(row)]));
-      const links = await this.linksOfIncidents(tx, [...current.keys()]);
+      const locked = await IncidentRepository.lockWithLinks(tx, requests.map(r => r.id));
+      const current = locked.incidents;
+      const links = await this.withIntegrations(tx, locked.links);
       const dirty = new Set<string>();
       const outbox: OutboxInsert[] = [];
 
@@ -227,14 +229,11 @@ export class IncidentRepository {
         return { incident, changed, links: incidentLinks };
       });
 
-      await bulkUpdate(
-        tx,
-        'incidents',
-        'id',
-        INCIDENT_UPDATE_COLUMNS,
-        [...dirty].map(id => ({ id, ...incidentUpdateValues(current.get(id)!) })),
-      );
-      await OutboxRepository.insert(tx, outbox, options.now);
+      // The incidents and their outbox rows in one round trip on Postgres.
+      await writeTogether(tx, [
+        ...bulkUpdateStatements(tx, 'incidents', 'id', INCIDENT_UPDATE_COLUMNS, [...dirty].map(id => ({ id, ...incidentUpdateValues(current.get(id)!) }))),
+        ...OutboxRepository.insertStatements(tx, outbox, options.now),
+      ]);
       return results;
     };
     return options.tx ? run(options.tx) : this.db.transaction(run);
@@ -268,6 +267,32 @@ export class IncidentRepository {
     return rows.map(r => ({ kind: r.kind, text: r.text, author: r.author ?? null, source: r.source, created_at: num(r.created_at) }));
   }
 
+  /**
+   * Reads the incidents, locked on Postgres until the transaction ends, with all their
+   * links, in one statement per 500 incidents (links joined in, so they are read after
+   * the lock and current). In id order, so two batches that share incidents lock them in
+   * the same order and cannot deadlock.
+   */
+  static async lockWithLinks(tx: Knex, ids: string[]): Promise<{ incidents: Map<string, IncidentRecord>; links: LinkRecord[] }> {
+    const incidents = new Map<string, IncidentRecord>();
+    const links: LinkRecord[] = [];
+    for (const part of chunks([...new Set(ids)].sort(), 500)) {
+      const read = tx('incidents as i')
+        .leftJoin('links as l', 'l.incident_id', 'i.id')
+        .whereIn('i.id', part)
+        .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
+        .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
+      if (tx.client.config.client === 'pg') read.forUpdate('i');
+      for (const row of await read) {
+        if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));
+        if (row.link__id !== null && row.link__id !== undefined) {
+          links.push(toLinkRecord(Object.fromEntries(LINK_COLUMNS.map(c => [c, row[`link__${c}`]]))));
+        }
+      }
+    }
+    return { incidents, links };
+  }
+
   /** The incident's links with their integrations and rules: two queries, whatever the number of links. */
   async linksWithIntegrations(tx: Knex, incidentId: string): Promise<LinkWithIntegration[]> {
     return (await this.linksOfIncidents(tx, [incidentId])).get(incidentId) ?? [];
@@ -275,9 +300,13 @@ export class IncidentRepository {
 
   /** The links of many incidents with their integrations and rules, by incident id: two queries. */
   async linksOfIncidents(tx: Knex, incidentIds: string[]): Promise<Map<string, LinkWithIntegration[]>> {
+    if (!incidentIds.length) return new Map();
+    return this.withIntegrations(tx, (await tx('links').whereIn('incident_id', incidentIds).orderBy('created_at')).map(toLinkRecord));
+  }
+
+  /** Links grouped by incident, each with its integration and rules: one query. */
+  private async withIntegrations(tx: Knex, links: LinkRecord[]): Promise<Map<string, LinkWithIntegration[]>> {
     const out = new Map<string, LinkWithIntegration[]>();
-    if (!incidentIds.length) return out;
-    const links = (await tx('links').whereIn('incident_id', incidentIds).orderBy('created_at')).map(toLinkRecord);
     if (!links.length) return out;
     const integrations = new Map(
       (await new IntegrationRepository(tx).getManyWithRules(links.map(l => l.integration_id))).map(e => [e.integration.id, e]),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { LinkSyncState } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { bulkUpdate, type BulkColumn } from './bulkUpdate';
+import { bulkUpdateStatements, type BulkColumn } from './bulkUpdate';
 import { json, num, numOrNull } from './rows';
 import type { LinkRecord } from './types';
 
@@ -61,6 +61,14 @@ const LINK_DELIVERY_COLUMNS: BulkColumn[] = [
   { name: 'sync_state', set: (_v, t) => `CASE WHEN ${t} = 'conflict' THEN 'conflict' ELSE 'in_sync' END` },
   { name: 'last_error', set: () => 'NULL' },
 ];
+
+/** One delivery to record on a link whose row the caller read in the same transaction. */
+export interface LinkDelivery {
+  row: any;
+  external?: { id: string; key?: string | null; url?: string | null };
+  written: Record<string, unknown>;
+  now: number;
+}
 
 /** Platform incident <-> external ticket. */
 export class LinkRepository {
@@ -148,16 +156,13 @@ export class LinkRepository {
    * `recordDelivery` for many links whose rows the caller read in the same
    * transaction: one UPDATE for all of them.
    */
-  static async recordDeliveries(
-    tx: Knex,
-    deliveries: Array<{
-      row: any;
-      external?: { id: string; key?: string | null; url?: string | null };
-      written: Record<string, unknown>;
-      now: number;
-    }>,
-  ): Promise<void> {
-    await bulkUpdate(
+  static async recordDeliveries(tx: Knex, deliveries: LinkDelivery[]): Promise<void> {
+    for (const statement of LinkRepository.recordDeliveriesStatements(tx, deliveries)) await statement;
+  }
+
+  /** The UPDATE of `recordDeliveries`, unrun (for `writeTogether`). */
+  static recordDeliveriesStatements(tx: Knex, deliveries: LinkDelivery[]): Knex.Raw[] {
+    return bulkUpdateStatements(
       tx,
       'links',
       'id',

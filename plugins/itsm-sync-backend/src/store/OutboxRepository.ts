@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
+import { chunks } from './chunks';
 import { json, num, numOrNull } from './rows';
 import type { OutboxInsert, OutboxRecord } from './types';
+
+const DELIVERED = (now: number) => ({ state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null });
 
 export function toOutboxRecord(row: any): OutboxRecord {
   return {
@@ -32,20 +35,27 @@ export class OutboxRepository {
 
   /** Inserts rows inside the caller's transaction. */
   static async insert(tx: Knex, rows: OutboxInsert[], now: number): Promise<void> {
-    if (!rows.length) return;
-    await tx('outbox').insert(
-      rows.map(r => ({
-        integration_id: r.integration_id,
-        incident_id: r.incident_id,
-        operation: r.operation,
-        payload: JSON.stringify(r.payload),
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: Math.max(now, r.not_before ?? now),
-        trace_context: r.trace_context ? JSON.stringify(r.trace_context) : null,
-        created_at: now,
-      })),
-    );
+    for (const statement of OutboxRepository.insertStatements(tx, rows, now)) await statement;
+  }
+
+  /** The INSERT of `insert`, unrun (for `writeTogether`); none for no rows. */
+  static insertStatements(tx: Knex, rows: OutboxInsert[], now: number): Knex.QueryBuilder[] {
+    if (!rows.length) return [];
+    return [
+      tx('outbox').insert(
+        rows.map(r => ({
+          integration_id: r.integration_id,
+          incident_id: r.incident_id,
+          operation: r.operation,
+          payload: JSON.stringify(r.payload),
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: Math.max(now, r.not_before ?? now),
+          trace_context: r.trace_context ? JSON.stringify(r.trace_context) : null,
+          created_at: now,
+        })),
+      ),
+    ];
   }
 
   async enqueue(rows: OutboxInsert[], now: number): Promise<void> {
@@ -125,18 +135,26 @@ export class OutboxRepository {
    * owner still holds, one more marks those heads' followers. Call inside a transaction.
    */
   static async markDeliveredMany(tx: Knex, owner: string, deliveries: number[][], now: number): Promise<boolean[]> {
-    const delivered = { state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null };
+    const heads = await OutboxRepository.markHeadsDelivered(tx, owner, deliveries.map(ids => ids[0]), now);
+    const acked = deliveries.map(ids => heads.has(ids[0]));
+    const followers = deliveries.filter((_, i) => acked[i]).flatMap(ids => ids.slice(1));
+    for (const statement of OutboxRepository.followersDeliveredStatements(tx, followers, now)) await statement;
+    return acked;
+  }
+
+  /** Marks delivered the heads `owner` still holds the lease of; returns their ids. */
+  static async markHeadsDelivered(tx: Knex, owner: string, heads: number[], now: number): Promise<Set<number>> {
     const won = await tx('outbox')
-      .whereIn('id', deliveries.map(ids => ids[0]))
+      .whereIn('id', heads)
       .andWhere({ lease_owner: owner, state: 'pending' })
-      .update(delivered)
+      .update(DELIVERED(now))
       .returning('id');
-    const heads = new Set((won as Array<{ id: number | string } | number>).map(r => Number(typeof r === 'object' ? r.id : r)));
-    const followers = deliveries.filter(ids => heads.has(ids[0])).flatMap(ids => ids.slice(1));
-    for (let i = 0; i < followers.length; i += 500) {
-      await tx('outbox').whereIn('id', followers.slice(i, i + 500)).andWhere('state', 'pending').update(delivered);
-    }
-    return deliveries.map(ids => heads.has(ids[0]));
+    return new Set((won as Array<{ id: number | string } | number>).map(r => Number(typeof r === 'object' ? r.id : r)));
+  }
+
+  /** Marks the rows coalesced behind acknowledged heads delivered, unrun (for `writeTogether`). */
+  static followersDeliveredStatements(tx: Knex, ids: number[], now: number): Knex.QueryBuilder[] {
+    return chunks(ids, 500).map(part => tx('outbox').whereIn('id', part).andWhere('state', 'pending').update(DELIVERED(now)));
   }
 
   /** Puts a row back for a later attempt and releases its lease. */

@@ -24,7 +24,18 @@ export async function bulkUpdate(
   columns: BulkColumn[],
   rows: Array<Record<string, unknown>>,
 ): Promise<void> {
-  if (!rows.length) return;
+  for (const statement of bulkUpdateStatements(tx, table, key, columns, rows)) await statement;
+}
+
+/** The statements of `bulkUpdate`, unrun (for `writeTogether`). */
+export function bulkUpdateStatements(
+  tx: Knex,
+  table: string,
+  key: string,
+  columns: BulkColumn[],
+  rows: Array<Record<string, unknown>>,
+): Knex.Raw[] {
+  if (!rows.length) return [];
   const isPg = tx.client.config.client === 'pg';
   const names = [key, ...columns.map(c => c.name)];
   const casts = new Map(columns.map(c => [c.name, c.pgCast]));
@@ -39,13 +50,17 @@ export async function bulkUpdate(
     .join(', ');
   // Keeps each statement well inside both databases' bound-parameter limits.
   const perChunk = Math.max(1, Math.floor(30_000 / names.length));
+  const statements: Knex.Raw[] = [];
   for (let i = 0; i < rows.length; i += perChunk) {
     const chunk = rows.slice(i, i + perChunk);
     const values = chunk.map(() => `(${names.map(() => '?').join(', ')})`).join(', ');
     const bindings = chunk.flatMap(row => names.map(name => (row[name] === undefined ? null : row[name])));
-    await tx.raw(
-      `UPDATE ${quote(table)} SET ${assignments} FROM (SELECT ${renamed} FROM (VALUES ${values}) AS t) AS v WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`,
-      bindings as any[],
+    statements.push(
+      tx.raw(
+        `UPDATE ${quote(table)} SET ${assignments} FROM (SELECT ${renamed} FROM (VALUES ${values}) AS t) AS v WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`,
+        bindings as any[],
+      ),
     );
   }
+  return statements;
 }

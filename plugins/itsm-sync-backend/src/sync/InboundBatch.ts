@@ -5,6 +5,9 @@ import { changedFields, type FieldChanges } from '../engine/fields';
 import type { InboundDecision } from '../engine/inboundDecision';
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import type { DeliveryKey } from '../store/DeliveryRepository';
+import { IncidentRepository } from '../store/IncidentRepository';
+import { MetricsRepository } from '../store/MetricsRepository';
+import { writeTogether } from '../store/writeTogether';
 import { InboundBatchRepository, type TimelineInsert } from '../store/InboundBatchRepository';
 import { OutboxRepository } from '../store/OutboxRepository';
 import type { SyncStore } from '../store/SyncStore';
@@ -91,7 +94,7 @@ export class InboundBatch {
    * change a conflict is weighed against), usually none.
    */
   static async load(tx: Knex, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
-    const { incidents, links } = await InboundBatchRepository.lockIncidentsWithLinks(tx, prepared.incidentIds);
+    const { incidents, links } = await IncidentRepository.lockWithLinks(tx, prepared.incidentIds);
     const integrations = new Map(prepared.integrations);
     const rules = new Map(prepared.rules);
     const markSources = [...incidents.values()].flatMap(i =>
@@ -218,7 +221,7 @@ export class InboundBatch {
       const [integration_id, metric] = key.split('\u0000');
       return { integration_id, metric, value };
     });
-    await InboundBatchRepository.writeTogether(tx, [
+    await writeTogether(tx, [
       ...InboundBatchRepository.insertTimeline(tx, this.timeline),
       ...[...this.dirtyIncidents].sort().map(id => InboundBatchRepository.updateIncident(tx, this.incidents.get(id)!)),
       ...[...this.dirtyLinks.keys()].sort().map(id => {
@@ -227,7 +230,7 @@ export class InboundBatch {
       }),
       ...store.deliveries.settleStatements('applied', this.settled.applied, this.now, tx),
       ...store.deliveries.settleStatements('ignored', this.settled.ignored, this.now, tx),
-      ...InboundBatchRepository.addToMetrics(tx, counts),
+      ...MetricsRepository.incrementStatements(tx, counts),
     ]);
   }
 }
