@@ -105,6 +105,7 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
     });
     let applied = 0;
     let refused = 0;
+    let cpu = hub.cpuMs();
     let t = Date.now();
     await pool(webhooks.length, 32, async i => {
       const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, webhooks[i]);
@@ -112,11 +113,14 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       else refused += 1;
     });
     const inboundMs = Date.now() - t;
+    const inboundCpuMs = hub.cpuMs() - cpu;
+    cpu = hub.cpuMs();
     t = Date.now();
     await pool(webhooks.length, 32, async i => {
       await post(`${hub.baseUrl}/api/bench/noop`, webhooks[i]);
     });
     const trivialMs = Date.now() - t;
+    const trivialCpuMs = hub.cpuMs() - cpu;
     out.inbound = {
       webhooks: webhooks.length,
       applied,
@@ -124,6 +128,8 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       per_second: perSecond(webhooks.length, inboundMs),
       trivial_per_second: perSecond(webhooks.length, trivialMs),
       ratio: +(trivialMs / inboundMs).toFixed(2),
+      hub_cpu_us_per_webhook: Math.round((inboundCpuMs * 1000) / webhooks.length),
+      hub_cpu_us_per_trivial_request: Math.round((trivialCpuMs * 1000) / webhooks.length),
     };
     log(`${database} inbound ${JSON.stringify(out.inbound)}`);
 
@@ -163,6 +169,7 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
 
     // Outbound throughput: a burst, then the time until every ticket holds its last value.
     const burstBefore = sim.server.calls.length;
+    cpu = hub.cpuMs();
     t = Date.now();
     await pool(BURST_CHANGES, 64, async n => {
       await patch(incidents[n % incidents.length], `burst ${n}`);
@@ -171,12 +178,15 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
     const last = incidents.map((_, i) => `burst ${BURST_CHANGES - incidents.length + i}`);
     const burstDone = await waitFor(() => sysIds.every((s, i) => sim.incident(s)?.description === last[i]), 120_000);
     const drainMs = Date.now() - t;
+    const burstCpuMs = hub.cpuMs() - cpu;
     // The same number of authenticated calls to a route that does nothing: what any API call costs here.
+    const ceilingCpuStart = hub.cpuMs();
     const ceilingStart = Date.now();
     await pool(BURST_CHANGES, 64, async n => {
       await client.json('PATCH', `${hub.baseUrl}/api/bench/authenticated-noop`, hub.authHeaders(), { description: `noop ${n}` });
     });
     const ceilingMs = Date.now() - ceilingStart;
+    const ceilingCpuMs = hub.cpuMs() - ceilingCpuStart;
     const writes = sim.server.calls.slice(burstBefore).filter(c => c.method === 'PATCH').length;
     out.outbound_burst = {
       changes: BURST_CHANGES,
@@ -186,6 +196,8 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       delivered_changes_per_second: perSecond(BURST_CHANGES, drainMs),
       vendor_writes: writes,
       vendor_writes_per_second: perSecond(writes, drainMs),
+      hub_cpu_us_per_change: Math.round((burstCpuMs * 1000) / BURST_CHANGES),
+      hub_cpu_us_per_authenticated_noop: Math.round((ceilingCpuMs * 1000) / BURST_CHANGES),
     };
     log(`${database} outbound burst ${JSON.stringify(out.outbound_burst)}`);
 

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ENTRY = resolve(__dirname, 'hubBackend.js');
+/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Hubs still running; killed when this process exits, so a failed run leaves no orphan behind. */
 const live = new Set<ChildProcess>();
@@ -150,6 +152,19 @@ export class HubProcess {
     } catch {
       return 0;
     }
+  }
+
+  /**
+   * CPU time the hub process has used so far (user + system), ms, from /proc: a cost per
+   * operation that, unlike throughput, other work on the machine barely moves.
+   */
+  cpuMs(): number {
+    const pid = this.child?.pid;
+    if (!pid) return 0;
+    const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8') as string;
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
   }
 
   /** A JSON call to the itsm-sync API with the static token. */

@@ -4,6 +4,8 @@ export function resultsMarkdown(r: any): string {
   const drained = (b: any) => (b ? `${b.delivered_changes_per_second}${b.drained ? '' : ' (NOT drained within 120 s)'}` : undefined);
   const ratio = (b: any) =>
     b?.authenticated_noop_per_second ? +(b.delivered_changes_per_second / b.authenticated_noop_per_second).toFixed(2) : undefined;
+  const cpuPair = (i: any) => (i?.hub_cpu_us_per_webhook ? `${i.hub_cpu_us_per_webhook} / ${i.hub_cpu_us_per_trivial_request}` : undefined);
+  const burstCpu = (b: any) => (b?.hub_cpu_us_per_change ? `${b.hub_cpu_us_per_change} / ${b.hub_cpu_us_per_authenticated_noop}` : undefined);
   const row = (label: string, pg: unknown, lite: unknown, target = '') => `| ${label} | ${pg ?? 'n/a'} | ${lite ?? 'n/a'} | ${target} |`;
   const p = r.postgres;
   const s = r.sqlite;
@@ -21,6 +23,7 @@ export function resultsMarkdown(r: any): string {
     row('Inbound: verified+persisted+applied webhooks/s', p.inbound?.per_second, s.inbound?.per_second),
     row('Inbound: trivial route of the same backend, req/s', p.inbound?.trivial_per_second, s.inbound?.trivial_per_second),
     row('Inbound ratio (applied / trivial)', p.inbound?.ratio, s.inbound?.ratio, '>= 0.5'),
+    row('Inbound: hub CPU per webhook / per trivial request, µs', cpuPair(p.inbound), cpuPair(s.inbound)),
     row(`Outbound at ${p.outbound_offered?.offered_per_second} changes/s offered: p50 ms`, p.outbound_offered?.p50_ms, s.outbound_offered?.p50_ms),
     row('Outbound at that load: p99 ms (API call to simulator write)', p.outbound_offered?.p99_ms, s.outbound_offered?.p99_ms, '< 100'),
     row('Outbound burst: changes accepted by the API per s', p.outbound_burst?.accepted_per_second, s.outbound_burst?.accepted_per_second),
@@ -28,6 +31,7 @@ export function resultsMarkdown(r: any): string {
     row('Outbound burst: vendor writes per s (coalesced)', p.outbound_burst?.vendor_writes_per_second, s.outbound_burst?.vendor_writes_per_second),
     row('Authenticated no-op route of the same backend, calls/s (ceiling of any API call)', p.outbound_burst?.authenticated_noop_per_second, s.outbound_burst?.authenticated_noop_per_second),
     row('Burst delivered / authenticated no-op ratio', ratio(p.outbound_burst), ratio(s.outbound_burst)),
+    row('Burst: hub CPU per change delivered / per authenticated no-op, µs', burstCpu(p.outbound_burst), burstCpu(s.outbound_burst)),
     row(`Reconcile (dry run) of ${p.reconcile?.linked_incidents ?? 'n/a'} linked incidents, ms`, p.reconcile?.reconcile_ms, 'not measured'),
     row('Simulator listing of the same tickets (Table API, 1000/page), ms', p.reconcile?.simulator_listing_ms, ''),
     row('Reconcile / listing ratio', p.reconcile?.ratio, ''),
