@@ -58,7 +58,9 @@ export class Dispatcher {
    */
   private readonly acks = new WriteBatcher<DeliveryAck, boolean>(
     async acks => (await acknowledgeDeliveries(this.store.db, this.owner, acks, this.clock.now())).map(value => ({ ok: true, value })),
-    { maxBatch: 64, maxConcurrentFlushes: 2 },
+    // One at a time: acknowledgements that finish meanwhile queue up and go together (they
+    // hold back only the next row of the same ticket, never the vendor call in flight).
+    { maxBatch: 64, maxConcurrentFlushes: 1 },
   );
 
   constructor(
