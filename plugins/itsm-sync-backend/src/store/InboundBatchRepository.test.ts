@@ -81,7 +81,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     await store.transaction((_, tx) =>
       writeTogether(tx, [
         ...InboundBatchRepository.insertTimeline(tx, rows),
-        InboundBatchRepository.updateIncident(tx, { ...incident, status: 'resolved', version: 2 }),
+        ...IncidentRepository.updateStatements(tx, [{ ...incident, status: 'resolved', version: 2 }]),
       ]),
     );
     store.db.off('query', listener);

@@ -2,10 +2,8 @@ import type { Knex } from 'knex';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { chunks } from './chunks';
 import { IntegrationRepository } from './IntegrationRepository';
-import { incidentUpdateValues } from './IncidentRepository';
 import { toLinkRecord } from './LinkRepository';
-import type { IncidentRecord, IntegrationRecord, LinkRecord } from './types';
-
+import type { IntegrationRecord, LinkRecord } from './types';
 
 export interface TimelineInsert {
   incident_id: string;
@@ -19,7 +17,7 @@ export interface TimelineInsert {
 /**
  * The set-based reads and writes of a batch of inbound changes, all inside the
  * caller's transaction: a constant number of statements however many changes, besides
- * one UPDATE per incident or link the batch really changed.
+ * one UPDATE per link whose remembered values the batch really changed.
  */
 export class InboundBatchRepository {
   /**
@@ -40,27 +38,28 @@ export class InboundBatchRepository {
     return out;
   }
 
-
-  /** The integrations not known yet, and the rules of all: two queries at once, none for no ids. */
-  static async integrationsWithRules(
+  /**
+   * Reads the integrations and rules of the `ids` whose rules are not in `rules` yet,
+   * in one query, into both maps (an integration already in `integrations` is kept). An
+   * id with no integration (deleted meanwhile) gets no rules, so it is not asked again.
+   */
+  static async readIntegrations(
     db: Knex,
     ids: string[],
-    known: Map<string, IntegrationRecord>,
-  ): Promise<{ integrations: IntegrationRecord[]; rules: Map<string, FieldOwnershipRule[]> }> {
-    if (!ids.length) return { integrations: [], rules: new Map() };
-    const repo = new IntegrationRepository(db);
-    const missing = ids.filter(id => !known.has(id));
-    const [integrations, rules] = await Promise.all([missing.length ? repo.getMany(missing) : [], repo.rulesOf(ids)]);
-    return { integrations, rules };
+    integrations: Map<string, IntegrationRecord>,
+    rules: Map<string, FieldOwnershipRule[]>,
+  ): Promise<void> {
+    const wanted = [...new Set(ids)].filter(id => !rules.has(id));
+    if (!wanted.length) return;
+    for (const entry of await new IntegrationRepository(db).getManyWithRules(wanted)) {
+      if (!integrations.has(entry.integration.id)) integrations.set(entry.integration.id, entry.integration);
+      rules.set(entry.integration.id, entry.rules);
+    }
+    for (const id of wanted) if (!rules.has(id)) rules.set(id, []);
   }
 
   static insertTimeline(tx: Knex, rows: TimelineInsert[]): Knex.QueryBuilder[] {
     return chunks(rows).map(part => tx('incident_timeline').insert(part));
-  }
-
-  /** Writes an incident's final values of the batch. */
-  static updateIncident(tx: Knex, incident: IncidentRecord): Knex.QueryBuilder {
-    return tx('incidents').where({ id: incident.id }).update(incidentUpdateValues(incident));
   }
 
   /** Remembers what the vendor holds; `conflict` marks the link as waiting for review. */
@@ -73,5 +72,4 @@ export class InboundBatchRepository {
       });
   }
 
-  /** Adds to counters, one row per (integration, metric), in one upsert; in key order, so concurrent batches lock alike. */
 }

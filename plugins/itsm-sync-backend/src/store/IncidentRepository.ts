@@ -53,7 +53,7 @@ const INCIDENT_UPDATE_COLUMNS: BulkColumn[] = [
 export const INCIDENT_COLUMNS = ['id', ...INCIDENT_UPDATE_COLUMNS.map(c => c.name), 'created_at'];
 
 /** The values a change writes to an incident row, from the record as the change left it. */
-export function incidentUpdateValues(incident: IncidentRecord): Record<string, unknown> {
+function incidentUpdateValues(incident: IncidentRecord): Record<string, unknown> {
   const values: Record<string, unknown> = Object.fromEntries(INCIDENT_UPDATE_COLUMNS.map(c => [c.name, (incident as any)[c.name]]));
   values.field_changes = JSON.stringify(incident.field_changes);
   return values;
@@ -231,7 +231,7 @@ export class IncidentRepository {
 
       // The incidents and their outbox rows in one round trip on Postgres.
       await writeTogether(tx, [
-        ...bulkUpdateStatements(tx, 'incidents', 'id', INCIDENT_UPDATE_COLUMNS, [...dirty].map(id => ({ id, ...incidentUpdateValues(current.get(id)!) }))),
+        ...IncidentRepository.updateStatements(tx, [...dirty].map(id => current.get(id)!)),
         ...OutboxRepository.insertStatements(tx, outbox, options.now),
       ]);
       return results;
@@ -265,6 +265,11 @@ export class IncidentRepository {
   async timeline(incidentId: string): Promise<Array<{ kind: string; text: string; author: string | null; source: string; created_at: number }>> {
     const rows = await this.db('incident_timeline').where({ incident_id: incidentId }).orderBy('id');
     return rows.map(r => ({ kind: r.kind, text: r.text, author: r.author ?? null, source: r.source, created_at: num(r.created_at) }));
+  }
+
+  /** Writes incidents as changes left them: one UPDATE for all (per chunk), unrun (for `writeTogether`). */
+  static updateStatements(tx: Knex, incidents: IncidentRecord[]): Knex.Raw[] {
+    return bulkUpdateStatements(tx, 'incidents', 'id', INCIDENT_UPDATE_COLUMNS, incidents.map(i => ({ id: i.id, ...incidentUpdateValues(i) })));
   }
 
   /**

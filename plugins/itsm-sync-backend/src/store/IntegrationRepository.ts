@@ -100,15 +100,6 @@ export class IntegrationRepository {
     return [...out.values()];
   }
 
-  /** The rules of several integrations in one query, by integration id. */
-  async rulesOf(integrationIds: string[]): Promise<Map<string, FieldOwnershipRule[]>> {
-    const out = new Map<string, FieldOwnershipRule[]>(integrationIds.map(id => [id, []]));
-    if (!integrationIds.length) return out;
-    const rows = await this.db('field_ownership').whereIn('integration_id', [...new Set(integrationIds)]).orderBy('field');
-    for (const r of rows) out.get(r.integration_id)?.push({ field: r.field, owner: r.owner, priority: num(r.priority) });
-    return out;
-  }
-
   /** Integrations are addressed by id or by name (the CLI uses names). */
   async getByIdOrName(idOrName: string): Promise<IntegrationRecord | undefined> {
     if (UUID.test(idOrName)) {

@@ -70,20 +70,17 @@ export class InboundBatch {
    */
   static async prepare(db: Knex, items: InboundItem[]): Promise<PreparedBatch> {
     const integrations = new Map(items.map(i => [i.integration.id, i.integration]));
+    const rules = new Map<string, FieldOwnershipRule[]>();
     // The senders' rules are read alongside the links; only integrations the links bring
     // in (fan-out) need a second read.
-    const [links, own] = await Promise.all([
+    const [links] = await Promise.all([
       InboundBatchRepository.linksAroundTickets(
         db,
         items.map(i => ({ integrationId: i.integration.id, externalId: i.change.externalId })),
       ),
-      InboundBatchRepository.integrationsWithRules(db, [...integrations.keys()], integrations),
+      InboundBatchRepository.readIntegrations(db, [...integrations.keys()], integrations, rules),
     ]);
-    const rules = new Map(own.rules);
-    const others = [...new Set(links.map(l => l.integration_id))].filter(id => !rules.has(id));
-    const more = await InboundBatchRepository.integrationsWithRules(db, others, integrations);
-    for (const integration of more.integrations) integrations.set(integration.id, integration);
-    for (const [id, list] of more.rules) rules.set(id, list);
+    await InboundBatchRepository.readIntegrations(db, links.map(l => l.integration_id), integrations, rules);
     return { incidentIds: [...new Set(links.map(l => l.incident_id))], integrations, rules };
   }
 
@@ -103,10 +100,7 @@ export class InboundBatch {
         .filter(s => s.startsWith('integration:'))
         .map(s => s.slice('integration:'.length)),
     );
-    const unknown = [...new Set([...links.map(l => l.integration_id), ...markSources])].filter(id => !rules.has(id));
-    const more = await InboundBatchRepository.integrationsWithRules(tx, unknown, integrations);
-    for (const integration of more.integrations) integrations.set(integration.id, integration);
-    for (const [id, list] of more.rules) rules.set(id, list);
+    await InboundBatchRepository.readIntegrations(tx, [...links.map(l => l.integration_id), ...markSources], integrations, rules);
 
     const tickets = new Map<string, LinkRecord>();
     const incidentLinks = new Map<string, LinkWithIntegration[]>();
@@ -210,9 +204,10 @@ export class InboundBatch {
 
   /**
    * Writes the batch: outbox rows (and any conflicts) first, then the rest as one
-   * statement on Postgres: timeline rows in one multi-row insert, one UPDATE per changed
-   * incident and per link whose remembered values changed, the inbox rows settled per
-   * outcome, and the counters in one upsert, last and in key order (hot rows).
+   * statement on Postgres: timeline rows in one multi-row insert, one UPDATE for the
+   * changed incidents (locked since the load), one per link whose remembered values
+   * changed, the inbox rows settled per outcome, and the counters in one upsert, last
+   * and in key order (hot rows).
    */
   async write(store: SyncStore, tx: Knex): Promise<void> {
     await OutboxRepository.insert(tx, this.outbox, this.now);
@@ -223,7 +218,7 @@ export class InboundBatch {
     });
     await writeTogether(tx, [
       ...InboundBatchRepository.insertTimeline(tx, this.timeline),
-      ...[...this.dirtyIncidents].sort().map(id => InboundBatchRepository.updateIncident(tx, this.incidents.get(id)!)),
+      ...IncidentRepository.updateStatements(tx, [...this.dirtyIncidents].map(id => this.incidents.get(id)!)),
       ...[...this.dirtyLinks.keys()].sort().map(id => {
         const { link, conflict } = this.dirtyLinks.get(id)!;
         return InboundBatchRepository.updateLink(tx, link, conflict);
