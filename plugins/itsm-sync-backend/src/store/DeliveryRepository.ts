@@ -86,7 +86,8 @@ export class DeliveryRepository {
           .onConflict(['integration_id', 'event_id'])
           .ignore()
           .returning(['integration_id', 'event_id']);
-        for (const r of rows as Array<{ integration_id: string; event_id: string }>) inserted.add(`${r.integration_id}\u0000${r.event_id}`);
+        // A stored event key is its own key, so the in-memory key comes out the same.
+        for (const r of rows as Array<{ integration_id: string; event_id: string }>) inserted.add(deliveryKey(r.integration_id, r.event_id));
       }
     };
     // Several statements commit together: a failure stores none, so a retry finds none of them a duplicate.

@@ -149,18 +149,14 @@ export class LinkRepository {
     tx: Knex = this.db,
   ): Promise<void> {
     const row = await tx('links').where({ id: linkId }).first();
-    if (row) await LinkRepository.recordDeliveries(tx, [{ row, ...update }]);
+    if (!row) return;
+    for (const statement of LinkRepository.recordDeliveriesStatements(tx, [{ row, ...update }])) await statement;
   }
 
   /**
-   * `recordDelivery` for many links whose rows the caller read in the same
-   * transaction: one UPDATE for all of them.
+   * `recordDelivery` for many links whose rows the caller read in the same transaction:
+   * one UPDATE for all of them, unrun (for `writeTogether`).
    */
-  static async recordDeliveries(tx: Knex, deliveries: LinkDelivery[]): Promise<void> {
-    for (const statement of LinkRepository.recordDeliveriesStatements(tx, deliveries)) await statement;
-  }
-
-  /** The UPDATE of `recordDeliveries`, unrun (for `writeTogether`). */
   static recordDeliveriesStatements(tx: Knex, deliveries: LinkDelivery[]): Knex.Raw[] {
     return bulkUpdateStatements(
       tx,

@@ -9,10 +9,9 @@ export class MetricsRepository {
 
   async increment(integrationId: string, metric: SyncMetric, by = 1, tx: Knex = this.db): Promise<void> {
     if (by === 0) return;
-    await tx('integration_metrics')
-      .insert({ integration_id: integrationId, metric, value: by })
-      .onConflict(['integration_id', 'metric'])
-      .merge({ value: tx.raw('?? + ?', ['integration_metrics.value', by]) });
+    for (const statement of MetricsRepository.incrementStatements(tx, [{ integration_id: integrationId, metric, value: by }])) {
+      await statement;
+    }
   }
 
   /**

@@ -125,21 +125,12 @@ export class OutboxRepository {
    */
   async markDelivered(owner: string, ids: number[], now: number, tx: Knex = this.db): Promise<boolean> {
     if (!ids.length) return false;
-    const run = async (t: Knex) => (await OutboxRepository.markDeliveredMany(t, owner, [ids], now))[0];
+    const run = async (t: Knex) => {
+      if (!(await OutboxRepository.markHeadsDelivered(t, owner, [ids[0]], now)).size) return false;
+      for (const statement of OutboxRepository.followersDeliveredStatements(t, ids.slice(1), now)) await statement;
+      return true;
+    };
     return (tx as Knex.Transaction).isTransaction ? run(tx) : this.db.transaction(run);
-  }
-
-  /**
-   * `markDelivered` for many deliveries at once (each a head and the rows coalesced
-   * behind it), in two statements: one UPDATE ... RETURNING decides which heads this
-   * owner still holds, one more marks those heads' followers. Call inside a transaction.
-   */
-  static async markDeliveredMany(tx: Knex, owner: string, deliveries: number[][], now: number): Promise<boolean[]> {
-    const heads = await OutboxRepository.markHeadsDelivered(tx, owner, deliveries.map(ids => ids[0]), now);
-    const acked = deliveries.map(ids => heads.has(ids[0]));
-    const followers = deliveries.filter((_, i) => acked[i]).flatMap(ids => ids.slice(1));
-    for (const statement of OutboxRepository.followersDeliveredStatements(tx, followers, now)) await statement;
-    return acked;
   }
 
   /** Marks delivered the heads `owner` still holds the lease of; returns their ids. */

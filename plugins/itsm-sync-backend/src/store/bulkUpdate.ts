@@ -12,22 +12,12 @@ export interface BulkColumn {
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * Updates many rows, each with its own values, in one statement per chunk:
+ * The statements that update many rows, each with its own values, one per chunk (unrun,
+ * for `writeTogether` or to await in turn):
  * `UPDATE t SET c = v.c ... FROM (VALUES ...) v WHERE t.key = v.key`. VALUES columns
  * are named column1..N on both Postgres and SQLite (3.33+ has UPDATE ... FROM), so
  * they are renamed in a sub-select rather than by an alias list SQLite lacks.
  */
-export async function bulkUpdate(
-  tx: Knex,
-  table: string,
-  key: string,
-  columns: BulkColumn[],
-  rows: Array<Record<string, unknown>>,
-): Promise<void> {
-  for (const statement of bulkUpdateStatements(tx, table, key, columns, rows)) await statement;
-}
-
-/** The statements of `bulkUpdate`, unrun (for `writeTogether`). */
 export function bulkUpdateStatements(
   tx: Knex,
   table: string,
