@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConnectorError } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { ConnectorError, type ConnectorIntegration } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { decideRetry, rateLimitedUntil } from '../engine/retrySchedule';
 import { nextSlot } from '../engine/rateLimit';
 import type { SyncStore } from '../store/SyncStore';
@@ -153,8 +153,14 @@ export class Dispatcher {
       for (const row of rows) this.inFlight.delete(row.id);
       throw error;
     }
+    // Secrets are opened once per integration for the whole claim, not once per delivery.
+    const opened = new Map<string, ConnectorIntegration>();
+    const connectorIntegration = (integration: IntegrationRecord) => {
+      if (!opened.has(integration.id)) opened.set(integration.id, this.integrations.outboundIntegration(integration));
+      return opened.get(integration.id)!;
+    };
     for (const row of rows) {
-      const delivery: Promise<void> = this.process(row, batch)
+      const delivery: Promise<void> = this.process(row, batch, connectorIntegration)
         .catch(error => this.logger.error(`Outbox delivery ${row.id} failed: ${(error as Error).message}`))
         .finally(() => {
           this.inFlight.delete(row.id);
@@ -189,7 +195,11 @@ export class Dispatcher {
     if (slot > now) await new Promise(r => setTimeout(r, slot - now));
   }
 
-  private async process(head: OutboxRecord, batch: DispatchBatch) {
+  private async process(
+    head: OutboxRecord,
+    batch: DispatchBatch,
+    connectorIntegration: (integration: IntegrationRecord) => ConnectorIntegration,
+  ) {
     const integration = batch.integrations.get(head.integration_id);
     const connector = integration && this.connectors.get(integration.integration_type);
     if (!integration || !connector) {
@@ -219,7 +229,7 @@ export class Dispatcher {
       const target = {
         integration,
         connector,
-        connectorIntegration: this.integrations.outboundIntegration(integration),
+        connectorIntegration: connectorIntegration(integration),
         rules: batch.rules.get(integration.id) ?? [],
         incident: batch.incidents.get(head.incident_id),
         link: batch.links.get(key),
