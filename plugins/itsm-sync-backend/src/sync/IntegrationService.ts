@@ -136,14 +136,18 @@ export class IntegrationService {
   }
 
   /**
-   * The decrypted view a connector call gets; lives only for that call. Callback token
-   * hashes are read live, so a revoked token stops working at once.
+   * The decrypted view a connector call gets; lives only for that call. For connectors
+   * that declare `callbackTokens`, the token hashes are read live, so a revoked token
+   * stops working at once.
    */
   async connectorIntegration(record: IntegrationRecord): Promise<ConnectorIntegration> {
-    return { ...this.outboundIntegration(record), callbackTokenHashes: await this.store.callbackTokens.liveHashes(record.id) };
+    const view = this.outboundIntegration(record);
+    // Only connectors that authenticate by callback tokens need their hashes (a query).
+    if (!this.connectors.get(record.integration_type)?.capabilities.callbackTokens) return view;
+    return { ...view, callbackTokenHashes: await this.store.callbackTokens.liveHashes(record.id) };
   }
 
-  /** The view without callback-token hashes, for calls that never check them (vendor calls, signed webhooks): no query. */
+  /** The view without callback-token hashes, for calls that never check them (vendor calls): no query. */
   outboundIntegration(record: IntegrationRecord): ConnectorIntegration {
     const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext);
     return {

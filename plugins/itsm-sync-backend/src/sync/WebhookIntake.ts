@@ -12,6 +12,7 @@ import type { IntegrationRecord } from '../store/types';
 import { syncAttributes, syncInstruments } from '../telemetry/instruments';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
+import type { BatchOutcome } from './WriteBatcher';
 
 /** Refused for authenticity; answered 401 and nothing is stored. */
 export class WebhookAuthError extends Error {
@@ -55,7 +56,7 @@ export class WebhookIntake {
   async verifyAll(
     requests: Array<{ integrationRef: string; request: WebhookRequest }>,
     options: { recordRefusals: boolean } = { recordRefusals: true },
-  ): Promise<Array<{ ok: true; value: VerifiedWebhook } | { ok: false; error: unknown }>> {
+  ): Promise<Array<BatchOutcome<VerifiedWebhook>>> {
     const receivers = new Map<string, Promise<{ integration: IntegrationRecord; connector: ItsmConnector }>>();
     const contexts = new Map<string, Promise<ConnectorContext>>();
     const once = <T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>) => {
@@ -66,11 +67,8 @@ export class WebhookIntake {
       requests.map(async ({ integrationRef, request }) => {
         try {
           const { integration, connector } = await once(receivers, integrationRef, () => this.receiver(integrationRef));
-          // Live callback-token hashes are read only for connectors that authenticate by them.
           const ctx = await once(contexts, integration.id, async () => ({
-            integration: connector.capabilities.callbackTokens
-              ? await this.integrations.connectorIntegration(integration)
-              : this.integrations.outboundIntegration(integration),
+            integration: await this.integrations.connectorIntegration(integration),
             logger: this.logger,
           }));
           const verification = await connector.verifyWebhook(ctx, request);
