@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
-import { eventually } from './lib/eventually';
-import { createServiceNowIntegration, report, startHubs } from './lib/hubFixture';
-import { externalIdOf, runLoad } from './lib/load';
+import { test } from 'node:test';
+import { report, startServiceNowScenario } from './lib/hubFixture';
+import { runLoad, untilLastDescriptionsArrive } from './lib/load';
 
 test('kill -9 of the hub under sustained load, then a restart: no accepted change lost, no duplicate ticket', async () => {
-  const sim = await ServiceNowSimulator.start();
-  const { hubs, cleanup } = await startHubs(1);
-  after(async () => {
-    await cleanup();
-    await sim.stop();
-  });
-  const [hub] = hubs;
-  const integration = await createServiceNowIntegration(hub, sim, 'faults-kill');
+  const { sim, hub, integration } = await startServiceNowScenario('faults-kill');
 
   const load = runLoad({
     pickHub: () => hub,
@@ -39,21 +30,7 @@ test('kill -9 of the hub under sustained load, then a restart: no accepted chang
   const result = await load;
 
   // Every accepted incident reaches ServiceNow with its last accepted description.
-  const lost = new Set(result.incidents.map(i => i.id));
-  await eventually(
-    async () => {
-      for (const incident of result.incidents) {
-        if (!lost.has(incident.id)) continue;
-        const externalId = await externalIdOf(hub, incident.id);
-        const ticket = externalId ? sim.incident(externalId) : undefined;
-        if (ticket && ticket.description === incident.lastDescription) lost.delete(incident.id);
-      }
-      return lost.size === 0;
-    },
-    `${lost.size} incidents to reach ServiceNow`,
-    90_000,
-    500,
-  );
+  const lost = await untilLastDescriptionsArrive(hub, sim, result.incidents, { what: 'after the kills', timeoutMs: 90_000 });
 
   const ticketsPerTitle = new Map<string, number>();
   for (const record of sim.store.incidents.values()) {
@@ -66,11 +43,11 @@ test('kill -9 of the hub under sustained load, then a restart: no accepted chang
     accepted_incidents: result.incidents.length,
     refused_while_down: result.refused,
     tickets: sim.store.incidents.size,
-    lost: lost.size,
+    lost,
     duplicates,
   });
   assert.equal(killsUnderLoad, 2, 'the load finished before both kills');
-  assert.equal(lost.size, 0);
+  assert.equal(lost, 0);
   assert.equal(duplicates, 0, 'a ticket was created twice for one platform incident');
   assert.ok(result.refused > 0, 'the load never met the dead hub: the kill did not happen under load');
 });

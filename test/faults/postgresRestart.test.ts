@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, test } from 'node:test';
-import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
+import { test } from 'node:test';
 import { eventually } from './lib/eventually';
-import { createServiceNowIntegration, report, startHubs } from './lib/hubFixture';
-import { externalIdOf, runLoad } from './lib/load';
+import { report, startServiceNowScenario } from './lib/hubFixture';
+import { externalIdOf, runLoad, untilLastDescriptionsArrive } from './lib/load';
 
 /** Restarts the shared local Postgres 15 cluster (fast mode: it is back in about a second). */
 function restartPostgres() {
@@ -12,14 +11,7 @@ function restartPostgres() {
 }
 
 test('Postgres restarted under load: the hub recovers by itself and loses no accepted change', async () => {
-  const sim = await ServiceNowSimulator.start();
-  const { hubs, cleanup } = await startHubs(1);
-  after(async () => {
-    await cleanup();
-    await sim.stop();
-  });
-  const [hub] = hubs;
-  const integration = await createServiceNowIntegration(hub, sim, 'faults-pg-restart');
+  const { sim, hub, integration } = await startServiceNowScenario('faults-pg-restart');
 
   const load = runLoad({
     pickHub: () => hub,
@@ -39,20 +31,7 @@ test('Postgres restarted under load: the hub recovers by itself and loses no acc
   const loadOutlivedRestart = loadRunning;
   const result = await load;
 
-  let pending = result.incidents.length;
-  await eventually(
-    async () => {
-      pending = 0;
-      for (const incident of result.incidents) {
-        const externalId = await externalIdOf(hub, incident.id);
-        if (sim.incident(externalId ?? '')?.description !== incident.lastDescription) pending += 1;
-      }
-      return pending === 0;
-    },
-    () => `${pending} incidents to reach ServiceNow after the restart`,
-    60_000,
-    500,
-  );
+  const pending = await untilLastDescriptionsArrive(hub, sim, result.incidents, { what: 'after the restart', timeoutMs: 60_000 });
   // A change made after the restart still flows, through the same process.
   const fresh = await hub.call('POST', '/v1/incidents', { title: 'after the restart', severity: 'SEV-2', integrations: [integration.name] });
   assert.equal(fresh.status, 201);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { after } from 'node:test';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { dropDatabases, newDatabasePrefix } from '../../bench/harness/database';
 import { HubProcess, type HubProcessOptions } from '../../bench/harness/hubProcess';
@@ -55,6 +56,21 @@ export async function createServiceNowIntegration(hub: HubProcess, sim: ServiceN
   });
   if (res.status !== 201) throw new Error(`create integration: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; name: string };
+}
+
+/**
+ * The usual scenario: the ServiceNow simulator, one hub, and a ServiceNow integration
+ * between them; all stopped (and the database dropped) after the running test.
+ */
+export async function startServiceNowScenario(name: string) {
+  const sim = await ServiceNowSimulator.start();
+  const { hubs, cleanup } = await startHubs(1);
+  after(async () => {
+    await cleanup();
+    await sim.stop();
+  });
+  const [hub] = hubs;
+  return { sim, hub, integration: await createServiceNowIntegration(hub, sim, name) };
 }
 
 /** Prints a scenario's counts so CI logs show what was measured, not only pass/fail. */

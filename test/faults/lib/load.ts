@@ -1,4 +1,6 @@
+import type { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import type { HubProcess } from '../../bench/harness/hubProcess';
+import { eventually } from './eventually';
 
 /** What the load generator had accepted (2xx) from the hub, per platform incident. */
 export interface AcceptedIncident {
@@ -101,4 +103,32 @@ export async function runLoad(options: {
 export async function externalIdOf(hub: HubProcess, incidentId: string): Promise<string | undefined> {
   const res = await hub.call('GET', `/v1/incidents/${incidentId}`);
   return res.body?.links?.find((l: any) => l.external_id)?.external_id;
+}
+
+/**
+ * Waits until every accepted incident's ticket holds the incident's last accepted
+ * description; returns how many never got there (none, or `eventually` throws first).
+ */
+export async function untilLastDescriptionsArrive(
+  hub: HubProcess,
+  sim: ServiceNowSimulator,
+  incidents: AcceptedIncident[],
+  options: { what: string; timeoutMs: number },
+): Promise<number> {
+  const waiting = new Set(incidents.map(i => i.id));
+  await eventually(
+    async () => {
+      for (const incident of incidents) {
+        if (!waiting.has(incident.id)) continue;
+        const externalId = await externalIdOf(hub, incident.id);
+        const ticket = externalId ? sim.incident(externalId) : undefined;
+        if (ticket && ticket.description === incident.lastDescription) waiting.delete(incident.id);
+      }
+      return waiting.size === 0;
+    },
+    () => `${waiting.size} incidents to reach ServiceNow ${options.what}`,
+    options.timeoutMs,
+    500,
+  );
+  return waiting.size;
 }
