@@ -1,7 +1,8 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { Button, Card, CardBody, CardFooter, Flex, Text } from '@backstage/ui';
 import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ConflictDetails } from '../../api/ItsmSyncApi';
+import { usePendingAction } from '../shared/usePendingAction';
 import { ConflictDiff } from './ConflictDiff';
 
 const ACTIONS: { resolution: ConflictResolution; label: string }[] = [
@@ -16,19 +17,7 @@ export function ConflictCard(props: {
   canResolve: boolean;
   onResolve: (resolution: ConflictResolution) => Promise<void>;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const resolve = async (resolution: ConflictResolution) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await props.onResolve(resolution);
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: resolve } = usePendingAction(props.onResolve);
 
   return (
     <Card>

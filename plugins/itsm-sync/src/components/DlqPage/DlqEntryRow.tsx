@@ -1,7 +1,8 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { Button, Flex, Text } from '@backstage/ui';
 import type { DlqEntryResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { formatTime } from '../shared/formatting';
+import { usePendingAction } from '../shared/usePendingAction';
 
 /** One dead-lettered change with retry and discard. */
 export function DlqEntryRow(props: {
@@ -9,19 +10,7 @@ export function DlqEntryRow(props: {
   onAct: (action: 'retry' | 'discard') => Promise<void>;
 }) {
   const { entry } = props;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const act = async (action: 'retry' | 'discard') => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await props.onAct(action);
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: act } = usePendingAction(props.onAct);
 
   return (
     <tr aria-label={`DLQ entry ${entry.id}`}>
