@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { CallbackTokenRecord } from '../store/CallbackTokenRepository';
 import { iso, isoOrNull } from '../store/rows';
 import type { CallbackTokenService } from '../sync/CallbackTokenService';
+import { audited } from './audited';
 import { createAuthorizer, principalName } from './authorize';
 import type { RouterContext } from './RouterContext';
 import { parseInput } from './validation';
@@ -39,25 +40,14 @@ export function addCallbackTokenRoutes(router: Router, ctx: RouterContext, token
     const credentials = await authorize(req, itsmSyncIntegrationManagePermission);
     const body = parseInput(createCallbackTokenSchema, req.body ?? {}, 'callback token');
     const integration = await ctx.integrations.resolve(req.params.ref);
-    const audit = await ctx.auditor.createEvent({
-      eventId: 'callback-token-create',
-      severityLevel: 'high',
-      request: req,
-      meta: { integration: integration.id, app_name: body.app_name },
-    });
-    try {
-      const { record, token } = await tokens.issue(integration, {
-        name: body.app_name,
-        description: body.description,
-        createdBy: principalName(credentials),
-      });
-      await audit.success({ meta: { token_id: record.id } });
-      // The only time the token leaves the hub; it is not stored and cannot be shown again.
-      res.status(201).json({ ...tokenView(record), token, webhook_url: `${ctx.baseUrl}/v1/webhooks/${integration.id}` });
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      throw error;
-    }
+    const { record, token } = await audited(
+      ctx.auditor,
+      { eventId: 'callback-token-create', severityLevel: 'high', request: req, meta: { integration: integration.id, app_name: body.app_name } },
+      () => tokens.issue(integration, { name: body.app_name, description: body.description, createdBy: principalName(credentials) }),
+      issued => ({ token_id: issued.record.id }),
+    );
+    // The only time the token leaves the hub; it is not stored and cannot be shown again.
+    res.status(201).json({ ...tokenView(record), token, webhook_url: `${ctx.baseUrl}/v1/webhooks/${integration.id}` });
   });
 
   router.get('/v1/integrations/:ref/callback-tokens', async (req, res) => {

@@ -5,6 +5,7 @@ import {
   listConflictsQuerySchema,
   resolveConflictRequestSchema,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { audited } from './audited';
 import { createAuthorizer, principalName } from './authorize';
 import { conflictResponse } from './responses';
 import { parseInput } from './validation';
@@ -37,19 +38,11 @@ export function addConflictRoutes(router: Router, ctx: RouterContext) {
   router.post('/v1/conflicts/:id/resolve', async (req, res) => {
     const credentials = await authorize(req, itsmSyncConflictResolvePermission);
     const body = parseInput(resolveConflictRequestSchema, req.body, 'resolution');
-    const audit = await ctx.auditor.createEvent({
-      eventId: 'conflict-resolve',
-      severityLevel: 'medium',
-      request: req,
-      meta: { conflict: req.params.id, resolution: body.resolution },
-    });
-    try {
-      const resolved = await ctx.engine.conflicts.resolve(req.params.id, body.resolution, principalName(credentials));
-      await audit.success();
-      res.json(conflictResponse(resolved));
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      throw error;
-    }
+    const resolved = await audited(
+      ctx.auditor,
+      { eventId: 'conflict-resolve', severityLevel: 'medium', request: req, meta: { conflict: req.params.id, resolution: body.resolution } },
+      () => ctx.engine.conflicts.resolve(req.params.id, body.resolution, principalName(credentials)),
+    );
+    res.json(conflictResponse(resolved));
   });
 }

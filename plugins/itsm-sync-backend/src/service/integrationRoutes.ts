@@ -8,6 +8,7 @@ import {
   updateIntegrationRequestSchema,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { integrationResponse } from './responses';
+import { audited } from './audited';
 import { createAuthorizer, principalName } from './authorize';
 import { parseInput } from './validation';
 import type { RouterContext } from './RouterContext';
@@ -20,21 +21,14 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   router.post('/v1/integrations', async (req, res) => {
     const credentials = await authorize(req, itsmSyncIntegrationManagePermission);
     const body = parseInput(createIntegrationRequestSchema, req.body, 'integration');
-    const audit = await ctx.auditor.createEvent({
-      eventId: 'integration-create',
-      severityLevel: 'medium',
-      request: req,
-      meta: { name: body.name, integration_type: body.integration_type },
-    });
-    try {
-      const created = await ctx.integrations.create(body as any);
-      await audit.success({ meta: { id: created.id } });
-      ctx.logger.info('Integration created', { integration: created.id, type: created.integration_type, by: principalName(credentials) });
-      res.status(201).json(view(created));
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      throw error;
-    }
+    const created = await audited(
+      ctx.auditor,
+      { eventId: 'integration-create', severityLevel: 'medium', request: req, meta: { name: body.name, integration_type: body.integration_type } },
+      () => ctx.integrations.create(body as any),
+      c => ({ id: c.id }),
+    );
+    ctx.logger.info('Integration created', { integration: created.id, type: created.integration_type, by: principalName(credentials) });
+    res.status(201).json(view(created));
   });
 
   router.get('/v1/integrations', async (req, res) => {
@@ -50,39 +44,25 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   router.patch('/v1/integrations/:ref', async (req, res) => {
     await authorize(req, itsmSyncIntegrationManagePermission);
     const body = parseInput(updateIntegrationRequestSchema, req.body, 'integration update');
-    const audit = await ctx.auditor.createEvent({
-      eventId: 'integration-update',
-      severityLevel: 'medium',
-      request: req,
-      meta: { ref: req.params.ref, fields: Object.keys(body) },
-    });
-    try {
-      const updated = await ctx.integrations.update(req.params.ref, body);
-      await audit.success({ meta: { id: updated.id } });
-      ctx.engine.wake();
-      res.json(view(updated));
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      throw error;
-    }
+    const updated = await audited(
+      ctx.auditor,
+      { eventId: 'integration-update', severityLevel: 'medium', request: req, meta: { ref: req.params.ref, fields: Object.keys(body) } },
+      () => ctx.integrations.update(req.params.ref, body),
+      u => ({ id: u.id }),
+    );
+    ctx.engine.wake();
+    res.json(view(updated));
   });
 
   router.delete('/v1/integrations/:ref', async (req, res) => {
     await authorize(req, itsmSyncIntegrationManagePermission);
-    const audit = await ctx.auditor.createEvent({
-      eventId: 'integration-delete',
-      severityLevel: 'high',
-      request: req,
-      meta: { ref: req.params.ref },
-    });
-    try {
-      const deleted = await ctx.integrations.delete(req.params.ref);
-      await audit.success({ meta: { id: deleted.id } });
-      res.status(204).end();
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      throw error;
-    }
+    await audited(
+      ctx.auditor,
+      { eventId: 'integration-delete', severityLevel: 'high', request: req, meta: { ref: req.params.ref } },
+      () => ctx.integrations.delete(req.params.ref),
+      d => ({ id: d.id }),
+    );
+    res.status(204).end();
   });
 
   router.post('/v1/integrations/:ref/test', async (req, res) => {
@@ -106,18 +86,11 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
     await authorize(req, itsmSyncIntegrationManagePermission);
     const field = parseInput(fieldNameSchema, req.params.field, 'field name');
     const body = parseInput(fieldOwnershipRuleRequestSchema, req.body, 'field ownership rule');
-    const audit = await ctx.auditor.createEvent({
-      eventId: 'field-ownership-set',
-      request: req,
-      meta: { ref: req.params.ref, field, owner: body.owner, priority: body.priority },
-    });
-    try {
-      const items = await ctx.integrations.putRule(req.params.ref, { field, owner: body.owner, priority: body.priority });
-      await audit.success();
-      res.json({ items, rule: items.find(r => r.field === field) });
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      throw error;
-    }
+    const items = await audited(
+      ctx.auditor,
+      { eventId: 'field-ownership-set', request: req, meta: { ref: req.params.ref, field, owner: body.owner, priority: body.priority } },
+      () => ctx.integrations.putRule(req.params.ref, { field, owner: body.owner, priority: body.priority }),
+    );
+    res.json({ items, rule: items.find(r => r.field === field) });
   });
 }
