@@ -1,4 +1,4 @@
-import { eventually as pollUntil, type EventualCheck } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually as pollUntil, jsonApi, type EventualCheck } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -20,15 +20,7 @@ describe('Jira connector on the in-process backend', () => {
   let integration: { id: string; name: string };
   let webhookPath: string;
 
-  async function api(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${baseUrl}/api/itsm-sync${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const api = jsonApi(() => `${baseUrl}/api/itsm-sync`);
 
   /** Posts a webhook to the hub as Jira would, with exactly these bytes and headers. */
   async function postWebhook(rawBody: Buffer, headers: Record<string, string>, path = webhookPath) {

@@ -1,4 +1,4 @@
-import { eventually } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually, jsonApi } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { PagerDutySimulator } from '@itsm-sync-hub/simulators';
 import type { AddressInfo } from 'node:net';
@@ -16,15 +16,7 @@ describe('PagerDuty end to end on the in-process backend', () => {
   let base: string;
   let integration: { id: string; name: string };
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = jsonApi(() => base);
 
   const linkedIncident = async (title: string) => {
     const created = await api('POST', '/v1/incidents', { title, severity: 'SEV-2', integrations: [integration.name] });

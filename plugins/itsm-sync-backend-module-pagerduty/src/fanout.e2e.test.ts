@@ -1,4 +1,4 @@
-import { eventually } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually, jsonApi } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import type { AddressInfo } from 'node:net';
@@ -22,15 +22,7 @@ describe('PagerDuty to ServiceNow fan-out on the in-process backend', () => {
   let pdIntegration: { id: string; name: string };
   let snowIntegration: { id: string; name: string };
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = jsonApi(() => base);
 
   const createIntegration = async (body: Record<string, unknown>) => {
     const created = await api('POST', '/v1/integrations', {

@@ -1,4 +1,4 @@
-import { eventually } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually, jsonApi } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import type { AddressInfo } from 'node:net';
@@ -26,15 +26,7 @@ export async function startServiceNowHub(options: { integrationName: string; sec
   });
   const base = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/api/itsm-sync`;
 
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = jsonApi(base);
 
   const created = await api('POST', '/v1/integrations', {
     organization_id: 'acme-corp',

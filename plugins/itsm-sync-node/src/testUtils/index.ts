@@ -4,3 +4,4 @@ export * from './testTicketServer';
 export * from './testConnector';
 export * from './testConnectorModule';
 export * from './eventually';
+export * from './jsonApi';
