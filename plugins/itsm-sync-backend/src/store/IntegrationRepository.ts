@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { bool, json, num, numOrNull } from './rows';
 import type { IntegrationRecord } from './types';
+import { integrationSnapshots, type IntegrationWithRules } from './integrationSnapshots';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -56,6 +57,7 @@ export class IntegrationRepository {
         );
       }
     });
+    this.forgetSnapshots();
     return (await this.get(id))!;
   }
 
@@ -76,17 +78,22 @@ export class IntegrationRepository {
   }
 
   /**
-   * Several integrations with their field ownership rules, in one query (a LEFT JOIN:
-   * one row per rule, or one row for an integration without rules).
+   * Several integrations with their field ownership rules, for the sync paths: from the
+   * short-lived snapshots (see integrationSnapshots.ts), the rest in one query. Frozen.
    */
-  async getManyWithRules(ids: string[]): Promise<Array<{ integration: IntegrationRecord; rules: FieldOwnershipRule[] }>> {
+  async getManyWithRules(ids: string[]): Promise<IntegrationWithRules[]> {
     if (!ids.length) return [];
+    return integrationSnapshots(this.db).getMany(ids, missing => this.readManyWithRules(missing));
+  }
+
+  /** Several integrations with their rules, in one query (a LEFT JOIN: one row per rule, or one row for an integration without rules). */
+  private async readManyWithRules(ids: string[]): Promise<IntegrationWithRules[]> {
     const rows = await this.db('integrations as i')
       .leftJoin('field_ownership as f', 'f.integration_id', 'i.id')
       .whereIn('i.id', [...new Set(ids)])
       .orderBy([{ column: 'i.id' }, { column: 'f.field' }])
       .select('i.*', 'f.field as rule_field', 'f.owner as rule_owner', 'f.priority as rule_priority');
-    const out = new Map<string, { integration: IntegrationRecord; rules: FieldOwnershipRule[] }>();
+    const out = new Map<string, IntegrationWithRules>();
     for (const row of rows) {
       let entry = out.get(row.id);
       if (!entry) {
@@ -122,6 +129,7 @@ export class IntegrationRepository {
     now: number,
   ): Promise<IntegrationRecord> {
     await this.db('integrations').where({ id }).update(toRow({ ...changes, updated_at: now }));
+    this.forgetSnapshots();
     return (await this.get(id))!;
   }
 
@@ -144,6 +152,7 @@ export class IntegrationRepository {
       }
       await tx('integrations').where({ id }).delete();
     });
+    this.forgetSnapshots();
   }
 
   /** Remembers a vendor's rate-limit reset so no replica calls it before then. */
@@ -152,6 +161,7 @@ export class IntegrationRepository {
       .where({ id })
       .andWhere(q => q.whereNull('not_before').orWhere('not_before', '<', notBefore))
       .update({ not_before: notBefore });
+    this.forgetSnapshots();
   }
 
   async rules(integrationId: string): Promise<FieldOwnershipRule[]> {
@@ -177,9 +187,17 @@ export class IntegrationRepository {
       .insert({ integration_id: integrationId, ...rule })
       .onConflict(['integration_id', 'field'])
       .merge(['owner', 'priority']);
+    this.forgetSnapshots();
   }
 
   async deleteRule(integrationId: string, field: string): Promise<boolean> {
-    return (await this.db('field_ownership').where({ integration_id: integrationId, field }).delete()) > 0;
+    const deleted = (await this.db('field_ownership').where({ integration_id: integrationId, field }).delete()) > 0;
+    this.forgetSnapshots();
+    return deleted;
+  }
+
+  /** After a write through this replica, its sync paths read the integration afresh. */
+  private forgetSnapshots() {
+    integrationSnapshots(this.db).forget(this.db);
   }
 }

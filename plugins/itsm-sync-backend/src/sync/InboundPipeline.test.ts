@@ -1,4 +1,5 @@
 import { integrationRequest } from '../__testUtils__/integrationRequest';
+import { integrationSnapshots } from '../store/integrationSnapshots';
 import { createHmac } from 'node:crypto';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
@@ -114,6 +115,8 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     const b = await integration();
     const burst = async (count: number, tag: string) => {
       const incidents = await linkedIncidents(a, b, 3);
+      // Both bursts start without the integrations' settings and rules in memory.
+      integrationSnapshots(store.db).forget();
       return statementsOf(() =>
         Promise.all(
           Array.from({ length: count }, (_, n) =>

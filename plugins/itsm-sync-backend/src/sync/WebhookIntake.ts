@@ -92,7 +92,11 @@ export class WebhookIntake {
   }
 
   private async receiver(integrationRef: string) {
-    const integration = await this.store.integrations.getByIdOrName(integrationRef);
+    // Vendors address webhooks by integration id: from the short-lived snapshots, as the
+    // apply reads it; a name (or an unknown id) from the table.
+    const integration =
+      (await this.store.integrations.getManyWithRules([integrationRef]))[0]?.integration ??
+      (await this.store.integrations.getByIdOrName(integrationRef));
     if (!integration) throw new NotFoundError(`No integration '${integrationRef}'`);
     const connector = this.connectors.get(integration.integration_type);
     if (!connector || !connector.capabilities.inbound) {
