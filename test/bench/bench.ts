@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { dropDatabases, newDatabasePrefix } from './harness/database';
 import { HubProcess } from './harness/hubProcess';
-import { summariseByOrigin, summariseCpuProfile } from './harness/cpuProfile';
+import { profileWindow, summariseByOrigin, summariseCpuProfile } from './harness/cpuProfile';
+import { machineBusyCpuMs, monotonicMicros } from './harness/machineCpu';
 import { serviceNowWorkNoteWebhook } from './harness/servicenowWebhooks';
 import { pool, quantile } from './harness/stats';
 import { resultsMarkdown } from './harness/resultsMarkdown';
@@ -13,6 +14,7 @@ import { freePort } from '../faults/lib/ports';
 import { LoadClient } from './harness/loadClient';
 
 const INBOUND_WEBHOOKS = 3000;
+const INBOUND_ROUNDS = 3;
 const WARM_UP_WEBHOOKS = 600;
 const OFFERED_RATE = 500;
 const OFFERED_SECONDS = 10;
@@ -49,6 +51,9 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
   process.env.HUB_LOG_LEVEL = 'warn';
   const rss = setInterval(() => hub.sampleRss(), 100);
   const out: Record<string, unknown> = { database };
+  /** Monotonic windows of the timed phases, to cut the profile to each (µs). */
+  const phases: Record<string, Array<{ from: number; to: number }>> = {};
+  out.phases = phases;
   const client = new LoadClient(64);
   const patch = async (incidentId: string, description: string) => {
     const res = await client.json('PATCH', `${hub.api}/v1/incidents/${incidentId}`, hub.authHeaders(), { description });
@@ -105,22 +110,44 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
     });
     let applied = 0;
     let refused = 0;
-    let cpu = hub.cpuMs();
-    let t = Date.now();
-    await pool(webhooks.length, 32, async i => {
-      const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, webhooks[i]);
-      if (r.status >= 200 && r.status < 300) applied += Number(r.body?.applied ?? 0);
-      else refused += 1;
-    });
-    const inboundMs = Date.now() - t;
-    const inboundCpuMs = hub.cpuMs() - cpu;
-    cpu = hub.cpuMs();
-    t = Date.now();
-    await pool(webhooks.length, 32, async i => {
-      await post(`${hub.baseUrl}/api/bench/noop`, webhooks[i]);
-    });
-    const trivialMs = Date.now() - t;
-    const trivialCpuMs = hub.cpuMs() - cpu;
+    // The two routes take turns, a round each, so a change in the machine's speed during
+    // the phase (it is shared) falls on both alike.
+    let inboundMs = 0;
+    let trivialMs = 0;
+    let inboundCpuMs = 0;
+    let trivialCpuMs = 0;
+    let inboundMachineCpuMs = 0;
+    const timed = async (phase: string, run: () => Promise<void>) => {
+      const cpuStart = hub.cpuMs();
+      const machineStart = machineBusyCpuMs();
+      const start = Date.now();
+      const window = { from: monotonicMicros(), to: 0 };
+      await run();
+      window.to = monotonicMicros();
+      (phases[phase] ??= []).push(window);
+      return { ms: Date.now() - start, cpuMs: hub.cpuMs() - cpuStart, machineCpuMs: machineBusyCpuMs() - machineStart };
+    };
+    const perRound = Math.ceil(webhooks.length / INBOUND_ROUNDS);
+    for (let round = 0; round < INBOUND_ROUNDS; round++) {
+      const mine = webhooks.slice(round * perRound, (round + 1) * perRound);
+      const inbound = await timed('inbound', () =>
+        pool(mine.length, 32, async i => {
+          const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, mine[i]);
+          if (r.status >= 200 && r.status < 300) applied += Number(r.body?.applied ?? 0);
+          else refused += 1;
+        }),
+      );
+      const trivial = await timed('trivial', () =>
+        pool(mine.length, 32, async i => {
+          await post(`${hub.baseUrl}/api/bench/noop`, mine[i]);
+        }),
+      );
+      inboundMs += inbound.ms;
+      inboundCpuMs += inbound.cpuMs;
+      inboundMachineCpuMs += inbound.machineCpuMs;
+      trivialMs += trivial.ms;
+      trivialCpuMs += trivial.cpuMs;
+    }
     out.inbound = {
       webhooks: webhooks.length,
       applied,
@@ -130,6 +157,8 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       ratio: +(trivialMs / inboundMs).toFixed(2),
       hub_cpu_us_per_webhook: Math.round((inboundCpuMs * 1000) / webhooks.length),
       hub_cpu_us_per_trivial_request: Math.round((trivialCpuMs * 1000) / webhooks.length),
+      // Postgres, the simulator and the load generator: the rest of the machine's busy time.
+      other_cpu_us_per_webhook: Math.round(((inboundMachineCpuMs - inboundCpuMs) * 1000) / webhooks.length),
     };
     log(`${database} inbound ${JSON.stringify(out.inbound)}`);
 
@@ -137,7 +166,10 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
     const sentAt = new Map<string, number>();
     const offered = OFFERED_RATE * OFFERED_SECONDS;
     const callsBefore = sim.server.calls.length;
-    t = Date.now();
+    let cpu = hub.cpuMs();
+    let machineCpu = machineBusyCpuMs();
+    let t = Date.now();
+    phases.offered = [{ from: monotonicMicros(), to: 0 }];
     const inFlight: Promise<unknown>[] = [];
     for (let n = 0; n < offered; n++) {
       const due = t + (n * 1000) / OFFERED_RATE;
@@ -151,6 +183,9 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       const seen = new Set(sim.server.calls.slice(callsBefore).map(c => (c.body as any)?.description));
       return incidents.every((_, i) => seen.has(`offered ${offered - incidents.length + i}`));
     }, 60_000);
+    phases.offered[0].to = monotonicMicros();
+    const offeredCpuMs = hub.cpuMs() - cpu;
+    const offeredMachineCpuMs = machineBusyCpuMs() - machineCpu;
     const latencies: number[] = [];
     for (const call of sim.server.calls.slice(callsBefore)) {
       const d = (call.body as any)?.description;
@@ -164,27 +199,36 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       p50_ms: quantile(latencies, 0.5),
       p99_ms: quantile(latencies, 0.99),
       max_ms: Math.max(...latencies),
+      // One change at a time, mostly: what a change costs when there is little to batch.
+      hub_cpu_us_per_change: Math.round((offeredCpuMs * 1000) / offered),
+      other_cpu_us_per_change: Math.round(((offeredMachineCpuMs - offeredCpuMs) * 1000) / offered),
     };
     log(`${database} outbound offered ${JSON.stringify(out.outbound_offered)}`);
 
     // Outbound throughput: a burst, then the time until every ticket holds its last value.
     const burstBefore = sim.server.calls.length;
     cpu = hub.cpuMs();
+    machineCpu = machineBusyCpuMs();
     t = Date.now();
+    phases.burst = [{ from: monotonicMicros(), to: 0 }];
     await pool(BURST_CHANGES, 64, async n => {
       await patch(incidents[n % incidents.length], `burst ${n}`);
     });
     const acceptedMs = Date.now() - t;
     const last = incidents.map((_, i) => `burst ${BURST_CHANGES - incidents.length + i}`);
     const burstDone = await waitFor(() => sysIds.every((s, i) => sim.incident(s)?.description === last[i]), 120_000);
+    phases.burst[0].to = monotonicMicros();
     const drainMs = Date.now() - t;
     const burstCpuMs = hub.cpuMs() - cpu;
+    const burstMachineCpuMs = machineBusyCpuMs() - machineCpu;
     // The same number of authenticated calls to a route that does nothing: what any API call costs here.
     const ceilingCpuStart = hub.cpuMs();
     const ceilingStart = Date.now();
+    phases.authenticated_noop = [{ from: monotonicMicros(), to: 0 }];
     await pool(BURST_CHANGES, 64, async n => {
       await client.json('PATCH', `${hub.baseUrl}/api/bench/authenticated-noop`, hub.authHeaders(), { description: `noop ${n}` });
     });
+    phases.authenticated_noop[0].to = monotonicMicros();
     const ceilingMs = Date.now() - ceilingStart;
     const ceilingCpuMs = hub.cpuMs() - ceilingCpuStart;
     const writes = sim.server.calls.slice(burstBefore).filter(c => c.method === 'PATCH').length;
@@ -198,6 +242,7 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       vendor_writes_per_second: perSecond(writes, drainMs),
       hub_cpu_us_per_change: Math.round((burstCpuMs * 1000) / BURST_CHANGES),
       hub_cpu_us_per_authenticated_noop: Math.round((ceilingCpuMs * 1000) / BURST_CHANGES),
+      other_cpu_us_per_change: Math.round(((burstMachineCpuMs - burstCpuMs) * 1000) / BURST_CHANGES),
     };
     log(`${database} outbound burst ${JSON.stringify(out.outbound_burst)}`);
 
@@ -250,12 +295,36 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
   return out;
 }
 
-export async function main() {
+/** The profiling pass: the same phases under `node --cpu-prof`, summarised phase by phase. */
+async function profilePhases() {
   const profileDir = mkdtempSync(join(tmpdir(), 'itsm-bench-prof-'));
+  const run = await benchOne('postgres', profileDir);
+  const files = readdirSync(profileDir).filter(f => f.endsWith('.cpuprofile'));
+  // The main thread's profile (a worker thread writes its own, smaller one).
+  const main = files.sort()[0];
+  if (!main) return {};
+  const whole = JSON.parse(readFileSync(join(profileDir, main), 'utf8'));
+  const phases = run.phases as Record<string, Array<{ from: number; to: number }>>;
+  log(`profile ${join(profileDir, main)}, phase windows ${JSON.stringify(phases)}`);
+  return Object.fromEntries(
+    Object.entries(phases).map(([name, windows]) => {
+      const window = profileWindow(whole, windows);
+      const ms = Math.round(windows.reduce((sum, w) => sum + w.to - w.from, 0) / 1000);
+      return [name, { ms, origins: summariseByOrigin(window, 12), hot: summariseCpuProfile(window, 12) }];
+    }),
+  );
+}
+
+export async function main() {
   // BENCH_ONLY=postgres|sqlite runs one database, for a quick look; RESULTS.md is written by full runs only.
+  // BENCH_ONLY=profile runs the profiling pass alone and prints it.
   const only = process.env.BENCH_ONLY;
   if (only === 'postgres' || only === 'sqlite') {
     log(JSON.stringify(await benchOne(only), null, 2));
+    return;
+  }
+  if (only === 'profile') {
+    log(JSON.stringify(await profilePhases(), null, 2));
     return;
   }
   const postgres = await benchOne('postgres');
@@ -263,14 +332,8 @@ export async function main() {
   // The profile comes from a separate Postgres pass (no reconcile), so the profiler's own
   // overhead is in none of the reported figures.
   log('profiling pass (figures not reported)');
-  await benchOne('postgres', profileDir);
-  const profile = readdirSync(profileDir).filter(f => f.endsWith('.cpuprofile'));
-  // The main thread's profile (a worker thread writes its own, smaller one).
-  const main = profile.sort()[0];
-  const parsed = main ? JSON.parse(readFileSync(join(profileDir, main), 'utf8')) : undefined;
-  const hot = parsed ? summariseCpuProfile(parsed, 15) : [];
-  const origins = parsed ? summariseByOrigin(parsed, 15) : [];
-  const results = { date: new Date().toISOString(), machine: machine(), postgres, sqlite, hot, origins };
+  const profile = await profilePhases();
+  const results = { date: new Date().toISOString(), machine: machine(), postgres, sqlite, profile };
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2));
   writeFileSync(join(__dirname, 'RESULTS.md'), resultsMarkdown(results));
   log(`written test/bench/RESULTS.md and results.json`);

@@ -1,5 +1,7 @@
 /** A V8 .cpuprofile, as `node --cpu-prof` writes it. */
 interface CpuProfile {
+  startTime: number;
+  endTime: number;
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
   samples: number[];
   timeDeltas: number[];
@@ -44,4 +46,21 @@ export function summariseByOrigin(profile: CpuProfile, top: number) {
     if (url.includes('/plugins/')) return `project ${url.split('/plugins/')[1].split('/')[0]}`;
     return url.replace(/^.*\/work\/main\//, '');
   }).map(({ key, self_ms, share }) => ({ origin: key, self_ms, share }));
+}
+
+/**
+ * The part of a profile sampled within windows of monotonic time (µs, see monotonicMicros):
+ * one phase of a run, without start-up or the phases around it.
+ */
+export function profileWindow(profile: CpuProfile, windows: Array<{ from: number; to: number }>): CpuProfile {
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (!windows.some(w => at >= w.from && at <= w.to)) return;
+    samples.push(id);
+    timeDeltas.push(profile.timeDeltas[i] ?? 0);
+  });
+  return { ...profile, samples, timeDeltas };
 }
