@@ -17,6 +17,7 @@ import type {
 import { IntegrationRepository } from './IntegrationRepository';
 import { bulkUpdateStatements, type BulkColumn } from './bulkUpdate';
 import { writeTogether } from './writeTogether';
+import { MAX_OPTIMISTIC_WRITES, writeIncidentsIfUnchanged } from './writeIncidentsIfUnchanged';
 
 export function toIncidentRecord(row: any): IncidentRecord {
   return {
@@ -184,59 +185,98 @@ export class IncidentRepository {
   }
 
   /**
-   * Applies many changes in one transaction with a constant number of statements: the
-   * incidents and their links are read in one statement (the incidents locked on
-   * Postgres, in id order so concurrent batches cannot deadlock), the links'
-   * integrations and rules in one more, and one UPDATE for all changed incidents goes
-   * out with the outbox rows' INSERT (one round trip on Postgres). Changes apply in the
-   * order given; two changes of one incident each see the one before. Each result holds
-   * the incident as that change left it, and its links.
+   * Applies many changes with a constant number of statements: the incidents and their
+   * links are read in one statement, the links' integrations and rules come from the
+   * snapshots, every change is applied in memory in the order given (two changes of one
+   * incident each see the one before), then one UPDATE for all changed incidents goes out
+   * with the outbox rows' INSERT. Each result holds the incident as that change left it,
+   * and its links.
+   *
+   * On Postgres, outside a caller's transaction, the read takes no lock and the write is
+   * one statement that writes an incident only if it is still at the version read (see
+   * writeIncidentsIfUnchanged.ts): two round trips and no transaction. The changes of an
+   * incident another writer changed meanwhile are applied again the locked way. That way
+   * (SQLite, a caller's transaction, a retry) is one transaction: the incidents locked
+   * FOR UPDATE on Postgres, in id order so two batches cannot deadlock.
    */
   async updateMany(
     requests: IncidentUpdateRequest[],
     options: { now: number; tx?: Knex.Transaction },
   ): Promise<Array<IncidentUpdateResult | undefined>> {
-    const run = async (tx: Knex.Transaction) => {
-      const locked = await IncidentRepository.lockWithLinks(tx, requests.map(r => r.id));
-      const current = locked.incidents;
-      const links = await this.withIntegrations(tx, locked.links);
-      const dirty = new Set<string>();
-      const outbox: OutboxInsert[] = [];
+    if (!options.tx && this.db.client.config.client === 'pg' && requests.length <= MAX_OPTIMISTIC_WRITES) {
+      return this.updateManyIfUnchanged(requests, options.now);
+    }
+    return options.tx ? this.updateLocked(options.tx, requests, options.now) : this.db.transaction(tx => this.updateLocked(tx, requests, options.now));
+  }
 
-      const results = requests.map(request => {
-        const before = current.get(request.id);
-        if (!before) return undefined;
-        const incidentLinks = links.get(request.id) ?? [];
-        const { entity_ref, ...fields } = request.changes;
-        const changed = changedFields(before, fields);
-        const entityChanged = entity_ref !== undefined && entity_ref !== before.entity_ref;
-        if (!Object.keys(changed).length && !entityChanged) return { incident: before, changed, links: incidentLinks };
-        const marks = { ...before.field_changes };
-        for (const field of Object.keys(changed)) marks[field] = { at: options.now, source: request.source };
-        const incident: IncidentRecord = {
-          ...before,
-          ...changed,
-          ...(entityChanged ? { entity_ref: entity_ref ?? null } : {}),
-          version: before.version + 1,
-          field_changes: marks,
-          updated_at: options.now,
-        };
-        current.set(incident.id, incident);
-        dirty.add(incident.id);
-        if (Object.keys(changed).length) {
-          outbox.push(...request.plan({ incident, changes: changed, source: request.source, links: incidentLinks }));
-        }
-        return { incident, changed, links: incidentLinks };
-      });
+  private async updateLocked(tx: Knex.Transaction, requests: IncidentUpdateRequest[], now: number) {
+    const read = await IncidentRepository.lockWithLinks(tx, requests.map(r => r.id));
+    const applied = this.applyInMemory(requests, read.incidents, await this.withIntegrations(tx, read.links), now);
+    // The incidents and their outbox rows in one round trip on Postgres.
+    await writeTogether(tx, [
+      ...IncidentRepository.updateStatements(tx, [...applied.dirty].map(id => read.incidents.get(id)!)),
+      ...OutboxRepository.insertStatements(tx, applied.outbox, now),
+    ]);
+    return applied.results;
+  }
 
-      // The incidents and their outbox rows in one round trip on Postgres.
-      await writeTogether(tx, [
-        ...IncidentRepository.updateStatements(tx, [...dirty].map(id => current.get(id)!)),
-        ...OutboxRepository.insertStatements(tx, outbox, options.now),
-      ]);
-      return results;
-    };
-    return options.tx ? run(options.tx) : this.db.transaction(run);
+  private async updateManyIfUnchanged(requests: IncidentUpdateRequest[], now: number) {
+    const read = await IncidentRepository.readWithLinks(this.db, requests.map(r => r.id), { lock: false });
+    const readVersions = new Map([...read.incidents].map(([id, incident]) => [id, incident.version]));
+    const applied = this.applyInMemory(requests, read.incidents, await this.withIntegrations(this.db, read.links), now);
+    const writes = [...applied.dirty].map(id => ({ incident: read.incidents.get(id)!, readVersion: readVersions.get(id)! }));
+    if (writes.length + applied.outbox.length > MAX_OPTIMISTIC_WRITES * 4) {
+      return this.db.transaction(tx => this.updateLocked(tx, requests, now));
+    }
+    const written = await writeIncidentsIfUnchanged(this.db, writes, applied.outbox, now);
+    const lost = new Set([...applied.dirty].filter(id => !written.has(id)));
+    if (!lost.size) return applied.results;
+    // Changed by another writer since the read: those incidents' changes go again, locked.
+    const again = requests.flatMap((request, index) => (lost.has(request.id) ? [{ request, index }] : []));
+    const redone = await this.db.transaction(tx => this.updateLocked(tx, again.map(a => a.request), now));
+    const results = [...applied.results];
+    again.forEach(({ index }, i) => (results[index] = redone[i]));
+    return results;
+  }
+
+  /**
+   * Applies changes to incidents read into `current` (updated in place), in order; the
+   * incidents changed and the outbox rows their planners ask for. Pure.
+   */
+  private applyInMemory(
+    requests: IncidentUpdateRequest[],
+    current: Map<string, IncidentRecord>,
+    links: Map<string, LinkWithIntegration[]>,
+    now: number,
+  ): { results: Array<IncidentUpdateResult | undefined>; dirty: Set<string>; outbox: OutboxInsert[] } {
+    const dirty = new Set<string>();
+    const outbox: OutboxInsert[] = [];
+    const results = requests.map(request => {
+      const before = current.get(request.id);
+      if (!before) return undefined;
+      const incidentLinks = links.get(request.id) ?? [];
+      const { entity_ref, ...fields } = request.changes;
+      const changed = changedFields(before, fields);
+      const entityChanged = entity_ref !== undefined && entity_ref !== before.entity_ref;
+      if (!Object.keys(changed).length && !entityChanged) return { incident: before, changed, links: incidentLinks };
+      const marks = { ...before.field_changes };
+      for (const field of Object.keys(changed)) marks[field] = { at: now, source: request.source };
+      const incident: IncidentRecord = {
+        ...before,
+        ...changed,
+        ...(entityChanged ? { entity_ref: entity_ref ?? null } : {}),
+        version: before.version + 1,
+        field_changes: marks,
+        updated_at: now,
+      };
+      current.set(incident.id, incident);
+      dirty.add(incident.id);
+      if (Object.keys(changed).length) {
+        outbox.push(...request.plan({ incident, changes: changed, source: request.source, links: incidentLinks }));
+      }
+      return { incident, changed, links: incidentLinks };
+    });
+    return { results, dirty, outbox };
   }
 
   /** Adds a note or event to the timeline and enqueues its delivery, in one transaction. */
@@ -278,7 +318,16 @@ export class IncidentRepository {
    * the lock and current). In id order, so two batches that share incidents lock them in
    * the same order and cannot deadlock.
    */
-  static async lockWithLinks(tx: Knex, ids: string[]): Promise<{ incidents: Map<string, IncidentRecord>; links: LinkRecord[] }> {
+  static lockWithLinks(tx: Knex, ids: string[]) {
+    return IncidentRepository.readWithLinks(tx, ids, { lock: true });
+  }
+
+  /** `lockWithLinks`, or the same read without the lock (`lock: false`). */
+  static async readWithLinks(
+    tx: Knex,
+    ids: string[],
+    options: { lock: boolean },
+  ): Promise<{ incidents: Map<string, IncidentRecord>; links: LinkRecord[] }> {
     const incidents = new Map<string, IncidentRecord>();
     const links: LinkRecord[] = [];
     for (const part of chunks([...new Set(ids)].sort(), 500)) {
@@ -287,7 +336,7 @@ export class IncidentRepository {
         .whereIn('i.id', part)
         .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
         .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
-      if (tx.client.config.client === 'pg') read.forUpdate('i');
+      if (options.lock && tx.client.config.client === 'pg') read.forUpdate('i');
       for (const row of await read) {
         if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));
         if (row.link__id !== null && row.link__id !== undefined) {
