@@ -284,6 +284,11 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       };
       log(`${database} reconcile ${JSON.stringify(out.reconcile)}`);
     }
+  } catch (error) {
+    // What the hub said last, to tell a hub that died from a load generator that failed.
+    log(`${database} failed; the hub ${hub.child ? 'is still running' : `exited (${hub.exits} exits)`}; its last log lines:`);
+    for (const line of hub.logLines.slice(-30)) log(`  ${line}`);
+    throw error;
   } finally {
     clearInterval(rss);
     client.close();

@@ -14,7 +14,18 @@ export class LoadClient {
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  send(method: string, url: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; body: any }> {
+  async send(method: string, url: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; body: any }> {
+    try {
+      return await this.sendOnce(method, url, headers, body);
+    } catch (error) {
+      // A keep-alive connection the server closed for idleness just as it was reused: the
+      // request never reached the server, so it goes again on a new connection.
+      if ((error as { reusedSocket?: boolean }).reusedSocket) return this.sendOnce(method, url, headers, body);
+      throw error;
+    }
+  }
+
+  private sendOnce(method: string, url: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; body: any }> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
       const req = request(
@@ -37,7 +48,10 @@ export class LoadClient {
         },
       );
       req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
-      req.on('error', reject);
+      req.on('error', error => {
+        const code = (error as NodeJS.ErrnoException).code;
+        reject(Object.assign(error, { reusedSocket: req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') }));
+      });
       req.end(payload);
     });
   }
