@@ -36,7 +36,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
 }
 
 /** One database's run: returns figures for RESULTS.md. */
-async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
+async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, options: { inboundOnly?: boolean } = {}) {
   const prefix = database === 'postgres' ? newDatabasePrefix('bench') : undefined;
   const sim = await ServiceNowSimulator.start();
   sim.server.maxRecordedCalls = 1_000_000;
@@ -161,6 +161,7 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string) {
       other_cpu_us_per_webhook: Math.round(((inboundMachineCpuMs - inboundCpuMs) * 1000) / webhooks.length),
     };
     log(`${database} inbound ${JSON.stringify(out.inbound)}`);
+    if (options.inboundOnly) return out;
 
     // Outbound at a fixed offered load: latency from the API call to the simulator's write.
     const sentAt = new Map<string, number>();
@@ -322,10 +323,15 @@ async function profilePhases() {
 
 export async function main() {
   // BENCH_ONLY=postgres|sqlite runs one database, for a quick look; RESULTS.md is written by full runs only.
-  // BENCH_ONLY=profile runs the profiling pass alone and prints it.
+  // BENCH_ONLY=profile runs the profiling pass alone and prints it; BENCH_ONLY=inbound the
+  // Postgres inbound phase alone.
   const only = process.env.BENCH_ONLY;
   if (only === 'postgres' || only === 'sqlite') {
     log(JSON.stringify(await benchOne(only), null, 2));
+    return;
+  }
+  if (only === 'inbound') {
+    log(JSON.stringify(await benchOne('postgres', undefined, { inboundOnly: true })));
     return;
   }
   if (only === 'profile') {

@@ -203,20 +203,20 @@ export class InboundBatch {
   }
 
   /**
-   * Writes the batch: outbox rows (and any conflicts) first, then the rest as one
-   * statement on Postgres: timeline rows in one multi-row insert, one UPDATE for the
+   * Writes the batch: any conflicts first, then the rest as one statement on Postgres:
+   * the outbox rows and the timeline rows in one multi-row insert each, one UPDATE for the
    * changed incidents (locked since the load), one per link whose remembered values
    * changed, the inbox rows settled per outcome, and the counters in one upsert, last
    * and in key order (hot rows).
    */
   async write(store: SyncStore, tx: Knex): Promise<void> {
-    await OutboxRepository.insert(tx, this.outbox, this.now);
     for (const conflict of this.conflicts) await store.conflicts.create(conflict, this.now, tx);
     const counts = [...this.metrics].map(([key, value]) => {
       const [integration_id, metric] = key.split('\u0000');
       return { integration_id, metric, value };
     });
     await writeTogether(tx, [
+      ...OutboxRepository.insertStatements(tx, this.outbox, this.now),
       ...InboundBatchRepository.insertTimeline(tx, this.timeline),
       ...IncidentRepository.updateStatements(tx, [...this.dirtyIncidents].map(id => this.incidents.get(id)!)),
       ...[...this.dirtyLinks.keys()].sort().map(id => {
