@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { prepared, whereAny } from './preparedStatements';
 import { INCIDENT_COLUMNS, toIncidentRecord } from './IncidentRepository';
 import { IntegrationRepository } from './IntegrationRepository';
 import { toLinkRecord } from './LinkRepository';
@@ -34,12 +35,13 @@ export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesc
   // before the values it sends were read, so no change is marked delivered unsent.
   const [withRules, queued] = await Promise.all([
     new IntegrationRepository(db).getManyWithRules(integrationIds),
-    db('outbox')
-      .whereIn('incident_id', incidentIds)
-      .whereIn('integration_id', integrationIds)
-      .andWhere('state', 'pending')
-      .andWhere('id', '>', Math.min(...heads.map(h => h.id)))
-      .orderBy('id'),
+    prepared(
+      whereAny(whereAny(db('outbox'), 'incident_id', incidentIds, 'text'), 'integration_id', integrationIds, 'text')
+        .andWhere('state', 'pending')
+        .andWhere('id', '>', Math.min(...heads.map(h => h.id)))
+        .orderBy('id'),
+      'dispatch_followers_v1',
+    ),
   ]);
   const integrations = new Map<string, IntegrationRecord>();
   const rules = new Map<string, FieldOwnershipRule[]>();
@@ -58,11 +60,13 @@ export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesc
   // Links with their incidents in one join; a row without a link has nothing to deliver to.
   const incidents = new Map<string, IncidentRecord>();
   const links = new Map<string, LinkRecord>();
-  const rows = await db('links as l')
-    .join('incidents as i', 'i.id', 'l.incident_id')
-    .whereIn('l.incident_id', incidentIds)
-    .whereIn('l.integration_id', integrationIds)
-    .select('l.*', ...INCIDENT_COLUMNS.map(c => `i.${c} as incident__${c}`));
+  const rows = await prepared(
+    whereAny(whereAny(db('links as l').join('incidents as i', 'i.id', 'l.incident_id'), 'l.incident_id', incidentIds, 'text'), 'l.integration_id', integrationIds, 'text').select(
+      'l.*',
+      ...INCIDENT_COLUMNS.map(c => `i.${c} as incident__${c}`),
+    ),
+    'dispatch_links_v1',
+  );
   for (const row of rows) {
     const link = toLinkRecord(row);
     links.set(ticketKey(link.incident_id, link.integration_id), link);

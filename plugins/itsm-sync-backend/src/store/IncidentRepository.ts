@@ -17,6 +17,7 @@ import type {
 import { IntegrationRepository } from './IntegrationRepository';
 import { bulkUpdateStatements, type BulkColumn } from './bulkUpdate';
 import { writeTogether } from './writeTogether';
+import { prepared, whereAny } from './preparedStatements';
 import { MAX_OPTIMISTIC_WRITES, writeIncidentsIfUnchanged } from './writeIncidentsIfUnchanged';
 
 export function toIncidentRecord(row: any): IncidentRecord {
@@ -331,12 +332,11 @@ export class IncidentRepository {
     const incidents = new Map<string, IncidentRecord>();
     const links: LinkRecord[] = [];
     for (const part of chunks([...new Set(ids)].sort(), 500)) {
-      const read = tx('incidents as i')
-        .leftJoin('links as l', 'l.incident_id', 'i.id')
-        .whereIn('i.id', part)
+      const read = whereAny(tx('incidents as i').leftJoin('links as l', 'l.incident_id', 'i.id'), 'i.id', part, 'text')
         .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
         .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
       if (options.lock && tx.client.config.client === 'pg') read.forUpdate('i');
+      prepared(read, options.lock ? 'incidents_with_links_locked_v1' : 'incidents_with_links_v1');
       for (const row of await read) {
         if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));
         if (row.link__id !== null && row.link__id !== undefined) {

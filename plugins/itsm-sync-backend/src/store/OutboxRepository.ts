@@ -98,6 +98,9 @@ export class OutboxRepository {
       .select('o.id');
     if (isPg) candidates.forUpdate('o').skipLocked();
 
+    // Not a prepared statement: Postgres's generic plan for it, chosen after a few calls,
+    // took 13 ms a claim (up to 118) with thousands of rows pending, against well under 1 ms
+    // planned for the actual values each time.
     const rows = await this.db
       .with('claim_candidates', candidates)
       .table('outbox')

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { prepared } from './preparedStatements';
 import { LinkRepository } from './LinkRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { MetricsRepository } from './MetricsRepository';
@@ -65,40 +66,45 @@ export async function acknowledgeDeliveries(db: Knex, owner: string, acks: Deliv
  * need not be read first.
  */
 async function acknowledgeInOneStatement(db: Knex, owner: string, acks: DeliveryAck[], now: number): Promise<Set<number>> {
-  const ackValues = acks.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-  const ackBindings = acks.flatMap(a => [
-    a.rowIds[0],
-    a.incidentId,
-    a.integrationId,
-    a.external?.id ?? null,
-    a.external?.key ?? null,
-    a.external?.url ?? null,
-    JSON.stringify(a.written),
-  ]);
   const followers = acks.flatMap(a => a.rowIds.slice(1).map(id => [id, a.rowIds[0]]));
-  const delivered = `state = 'delivered', delivered_at = ?, lease_owner = NULL, lease_expires_at = NULL`;
-  const sql = [
-    `WITH acks AS (SELECT CAST(column1 AS bigint) AS head_id, column2 AS incident_id, column3 AS integration_id,`,
-    `  column4 AS external_id, column5 AS external_key, column6 AS external_url, column7 AS written FROM (VALUES ${ackValues}) AS t),`,
-    `heads AS (UPDATE outbox SET ${delivered} WHERE id IN (SELECT head_id FROM acks) AND lease_owner = ? AND state = 'pending' RETURNING id),`,
-    followers.length
-      ? `followers AS (UPDATE outbox SET ${delivered} FROM (SELECT CAST(column1 AS bigint) AS id, CAST(column2 AS bigint) AS head_id FROM (VALUES ${followers
-          .map(() => '(?, ?)')
-          .join(', ')}) AS t) AS f WHERE outbox.id = f.id AND outbox.state = 'pending' AND f.head_id IN (SELECT id FROM heads)),`
-      : '',
-    `linked AS (UPDATE links SET external_id = COALESCE(a.external_id, links.external_id), external_key = COALESCE(a.external_key, links.external_key),`,
-    `  external_url = COALESCE(a.external_url, links.external_url),`,
-    `  last_written = ((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || a.written::jsonb)::text,`,
-    // A conflict waiting for review outlives deliveries of other fields.
-    `  last_synced_at = ?, sync_state = CASE WHEN links.sync_state = 'conflict' THEN 'conflict' ELSE 'in_sync' END, last_error = NULL`,
-    `  FROM acks AS a WHERE links.incident_id = a.incident_id AND links.integration_id = a.integration_id AND a.head_id IN (SELECT id FROM heads)),`,
-    // Counters in a stable order, so two writers lock them in the same order.
-    `counted AS (INSERT INTO integration_metrics (integration_id, metric, value)`,
-    `  SELECT integration_id, 'outbound_success', count(*) FROM acks WHERE head_id IN (SELECT id FROM heads) GROUP BY integration_id ORDER BY integration_id`,
-    `  ON CONFLICT (integration_id, metric) DO UPDATE SET value = integration_metrics.value + excluded.value)`,
-    `SELECT id FROM heads`,
-  ].join('\n');
-  const bindings = [...ackBindings, now, owner, ...(followers.length ? [now, ...followers.flat()] : []), now];
-  const result = await db.raw(sql, bindings);
+  // One array a column: the statement's text never changes, so Postgres parses it once per
+  // connection (a named prepared statement) whatever the number of acks.
+  const bindings = [
+    acks.map(a => a.rowIds[0]),
+    acks.map(a => a.incidentId),
+    acks.map(a => a.integrationId),
+    acks.map(a => a.external?.id ?? null),
+    acks.map(a => a.external?.key ?? null),
+    acks.map(a => a.external?.url ?? null),
+    acks.map(a => JSON.stringify(a.written)),
+    now,
+    owner,
+    now,
+    followers.map(([id]) => id),
+    followers.map(([, head]) => head),
+    now,
+  ];
+  const result = await prepared(db.raw(ACKNOWLEDGE, bindings as Knex.RawBinding[]), 'acknowledge_deliveries_v1');
   return new Set((result.rows as Array<{ id: number | string }>).map(r => Number(r.id)));
 }
+
+const DELIVERED_SET = `state = 'delivered', delivered_at = ?::bigint, lease_owner = NULL, lease_expires_at = NULL`;
+
+const ACKNOWLEDGE = [
+  `WITH acks AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])`,
+  `  AS t(head_id, incident_id, integration_id, external_id, external_key, external_url, written)),`,
+  `heads AS (UPDATE outbox SET ${DELIVERED_SET} WHERE id IN (SELECT head_id FROM acks) AND lease_owner = ? AND state = 'pending' RETURNING id),`,
+  `followers AS (UPDATE outbox SET ${DELIVERED_SET} FROM unnest(?::bigint[], ?::bigint[]) AS f(id, head_id)`,
+  `  WHERE outbox.id = f.id AND outbox.state = 'pending' AND f.head_id IN (SELECT id FROM heads)),`,
+  `linked AS (UPDATE links SET external_id = COALESCE(a.external_id, links.external_id), external_key = COALESCE(a.external_key, links.external_key),`,
+  `  external_url = COALESCE(a.external_url, links.external_url),`,
+  `  last_written = ((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || a.written::jsonb)::text,`,
+  // A conflict waiting for review outlives deliveries of other fields.
+  `  last_synced_at = ?::bigint, sync_state = CASE WHEN links.sync_state = 'conflict' THEN 'conflict' ELSE 'in_sync' END, last_error = NULL`,
+  `  FROM acks AS a WHERE links.incident_id = a.incident_id AND links.integration_id = a.integration_id AND a.head_id IN (SELECT id FROM heads)),`,
+  // Counters in a stable order, so two writers lock them in the same order.
+  `counted AS (INSERT INTO integration_metrics (integration_id, metric, value)`,
+  `  SELECT integration_id, 'outbound_success', count(*) FROM acks WHERE head_id IN (SELECT id FROM heads) GROUP BY integration_id ORDER BY integration_id`,
+  `  ON CONFLICT (integration_id, metric) DO UPDATE SET value = integration_metrics.value + excluded.value)`,
+  `SELECT id FROM heads`,
+].join('\n');

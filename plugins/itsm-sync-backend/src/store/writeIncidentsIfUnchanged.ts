@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { prepared } from './preparedStatements';
 import type { IncidentRecord, OutboxInsert } from './types';
 
 /** An incident as a batch of changes left it, and the version the batch read it at. */
@@ -20,55 +21,49 @@ export const MAX_OPTIMISTIC_WRITES = 500;
  */
 export async function writeIncidentsIfUnchanged(db: Knex, writes: IncidentWrite[], outbox: OutboxInsert[], now: number): Promise<Set<string>> {
   if (!writes.length) return new Set();
-  const incidentValues = writes.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-  const incidentBindings = writes.flatMap(({ incident: i, readVersion }) => [
-    i.id,
-    readVersion,
-    i.title,
-    i.description,
-    i.severity,
-    i.status,
-    i.assigned_to,
-    i.escalation_policy,
-    i.entity_ref,
-    i.version,
-    JSON.stringify(i.field_changes),
-    i.updated_at,
-  ]);
-  const outboxBindings = outbox.flatMap((r, seq) => [
-    seq,
-    r.integration_id,
-    r.incident_id,
-    r.operation,
-    JSON.stringify(r.payload),
-    Math.max(now, r.not_before ?? now),
-    r.trace_context ? JSON.stringify(r.trace_context) : null,
+  // One array a column: the statement's text never changes, so Postgres parses it once per
+  // connection (a named prepared statement) whatever the number of rows.
+  const bindings = [
+    writes.map(w => w.incident.id),
+    writes.map(w => w.readVersion),
+    writes.map(w => w.incident.title),
+    writes.map(w => w.incident.description),
+    writes.map(w => w.incident.severity),
+    writes.map(w => w.incident.status),
+    writes.map(w => w.incident.assigned_to),
+    writes.map(w => w.incident.escalation_policy),
+    writes.map(w => w.incident.entity_ref),
+    writes.map(w => w.incident.version),
+    writes.map(w => JSON.stringify(w.incident.field_changes)),
+    writes.map(w => w.incident.updated_at),
     now,
-  ]);
-  const sql = [
-    `WITH v AS (SELECT column1 AS id, CAST(column2 AS integer) AS read_version, column3 AS title, column4 AS description,`,
-    `  column5 AS severity, column6 AS status, column7 AS assigned_to, column8 AS escalation_policy, column9 AS entity_ref,`,
-    `  CAST(column10 AS integer) AS version, column11 AS field_changes, CAST(column12 AS bigint) AS updated_at`,
-    `  FROM (VALUES ${incidentValues}) AS t),`,
-    `written AS (UPDATE incidents SET title = v.title, description = v.description, severity = v.severity, status = v.status,`,
-    `  assigned_to = v.assigned_to, escalation_policy = v.escalation_policy, entity_ref = v.entity_ref, version = v.version,`,
-    `  field_changes = v.field_changes, updated_at = v.updated_at`,
-    // Under READ COMMITTED a row another writer holds is waited for and this check made
-    // again on the row it committed, so a lost race shows as the row not written.
-    `  FROM v WHERE incidents.id = v.id AND incidents.version = v.read_version RETURNING incidents.id)`,
-    outbox.length
-      ? [
-          `, queued AS (INSERT INTO outbox (integration_id, incident_id, operation, payload, state, attempts, next_attempt_at, trace_context, created_at)`,
-          `  SELECT o.integration_id, o.incident_id, o.operation, o.payload, 'pending', 0, o.next_attempt_at, o.trace_context, o.created_at`,
-          `  FROM (SELECT CAST(column1 AS integer) AS seq, column2 AS integration_id, column3 AS incident_id, column4 AS operation,`,
-          `    column5 AS payload, CAST(column6 AS bigint) AS next_attempt_at, column7 AS trace_context, CAST(column8 AS bigint) AS created_at`,
-          `    FROM (VALUES ${outbox.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}) AS t) AS o`,
-          // Ids are drawn in this order: the rows of one ticket stay in the order of their changes.
-          `  WHERE o.incident_id IN (SELECT id FROM written) ORDER BY o.seq)`,
-        ].join('\n')
-      : '',
-    `SELECT id FROM written`,
-  ].join('\n');
-  const result = await db.raw(sql, [...incidentBindings, ...outboxBindings]);
+    outbox.map((_, seq) => seq),
+    outbox.map(r => r.integration_id),
+    outbox.map(r => r.incident_id),
+    outbox.map(r => r.operation),
+    outbox.map(r => JSON.stringify(r.payload)),
+    outbox.map(r => Math.max(now, r.not_before ?? now)),
+    outbox.map(r => (r.trace_context ? JSON.stringify(r.trace_context) : null)),
+  ];
+  const result = await prepared(db.raw(WRITE_IF_UNCHANGED, bindings as Knex.RawBinding[]), 'write_incidents_if_unchanged_v1');
   return new Set((result.rows as Array<{ id: string }>).map(r => r.id));
 }
+
+const WRITE_IF_UNCHANGED = [
+  `WITH v AS (SELECT * FROM unnest(?::text[], ?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],`,
+  `  ?::integer[], ?::text[], ?::bigint[]) AS t(id, read_version, title, description, severity, status, assigned_to, escalation_policy,`,
+  `  entity_ref, version, field_changes, updated_at)),`,
+  `written AS (UPDATE incidents SET title = v.title, description = v.description, severity = v.severity, status = v.status,`,
+  `  assigned_to = v.assigned_to, escalation_policy = v.escalation_policy, entity_ref = v.entity_ref, version = v.version,`,
+  `  field_changes = v.field_changes, updated_at = v.updated_at`,
+  // Under READ COMMITTED a row another writer holds is waited for and this check made
+  // again on the row it committed, so a lost race shows as the row not written.
+  `  FROM v WHERE incidents.id = v.id AND incidents.version = v.read_version RETURNING incidents.id),`,
+  `queued AS (INSERT INTO outbox (integration_id, incident_id, operation, payload, state, attempts, next_attempt_at, trace_context, created_at)`,
+  `  SELECT o.integration_id, o.incident_id, o.operation, o.payload, 'pending', 0, o.next_attempt_at, o.trace_context, ?::bigint`,
+  `  FROM unnest(?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`,
+  `    AS o(seq, integration_id, incident_id, operation, payload, next_attempt_at, trace_context)`,
+  // Ids are drawn in this order: the rows of one ticket stay in the order of their changes.
+  `  WHERE o.incident_id IN (SELECT id FROM written) ORDER BY o.seq)`,
+  `SELECT id FROM written`,
+].join('\n');
