@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { createStoreTestDatabases, emptyTables, givenIncident, migratedStore } from './__testUtils__/storeTestDatabases';
 import { prepared, whereAny } from './preparedStatements';
 import type { SyncStore } from './SyncStore';
@@ -16,7 +17,7 @@ describe.each(databases.eachSupportedId())('prepared statements on %s', database
 
   it('selects by a list of values with the same text whatever their number', async () => {
     const [a, b, c] = [await givenIncident(store), await givenIncident(store), await givenIncident(store)];
-    const byIds = (ids: string[]) => whereAny(store.db('incidents'), 'id', ids, 'text').select('id').orderBy('id');
+    const byIds = (ids: string[]) => whereAny(store.db('incidents'), 'id', ids, 'text').select('id').orderBy('id') as Knex.QueryBuilder<any, Array<{ id: string }>>;
     expect((await byIds([a.id])).map(r => r.id)).toEqual([a.id]);
     expect((await byIds([c.id, a.id, b.id])).map(r => r.id)).toEqual([a.id, b.id, c.id].sort());
     expect(await byIds([])).toEqual([]);

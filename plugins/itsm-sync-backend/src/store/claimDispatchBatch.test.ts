@@ -1,0 +1,61 @@
+import { claimDispatchBatch } from './claimDispatchBatch';
+import { readDispatchBatch } from './DispatchBatchReads';
+import { LinkRepository } from './LinkRepository';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, postgresIds } from './__testUtils__/storeTestDatabases';
+import type { SyncStore } from './SyncStore';
+import type { OutboxInsert } from './types';
+
+const databases = createStoreTestDatabases();
+const LEASE = 60_000;
+const T = 1_000_000;
+
+const row = (integrationId: string, incidentId: string, title: string): OutboxInsert => ({
+  integration_id: integrationId,
+  incident_id: incidentId,
+  operation: 'sync',
+  payload: { changes: { title } },
+});
+
+// The one-statement claim is Postgres's (elsewhere the dispatcher claims, then reads).
+describe.each(postgresIds(databases))('claimDispatchBatch on %s', databaseId => {
+  let store: SyncStore;
+
+  beforeAll(async () => {
+    store = await migratedStore(databases, databaseId);
+  });
+  beforeEach(async () => {
+    await emptyTables(store.db);
+  });
+
+  it('leases the heads and reads their followers, links and incidents as the separate reads would', async () => {
+    const integration = await givenIntegration(store, {}, [{ field: 'assigned_to', owner: 'external', priority: 5 }]);
+    const [a, b, unlinked] = [await givenIncident(store), await givenIncident(store), await givenIncident(store)];
+    await LinkRepository.ensure(store.db, a.id, integration.id, T);
+    await LinkRepository.ensure(store.db, b.id, integration.id, T);
+    await store.outbox.enqueue(
+      [row(integration.id, a.id, 'a1'), row(integration.id, a.id, 'a2'), row(integration.id, b.id, 'b1'), row(integration.id, unlinked.id, 'u1')],
+      T,
+    );
+    await store.outbox.enqueue([row(integration.id, a.id, 'a3')], T);
+
+    const { rows, batch } = await claimDispatchBatch(store.db, 'w1', 10, LEASE, T, 1);
+
+    expect(rows.map(r => r.payload.changes?.title)).toEqual(['a1', 'b1', 'u1']);
+    expect(rows.every(r => r.lease_owner === 'w1' && r.lease_expires_at === T + LEASE)).toBe(true);
+    // At most the coalesce limit behind each head, oldest first.
+    expect(rows.map(r => batch.followers.get(r.id)!.map(f => f.payload.changes?.title))).toEqual([['a2'], [], []]);
+    expect([...batch.links.values()].map(l => l.incident_id).sort()).toEqual([a.id, b.id].sort());
+    expect(batch.incidents.get(a.id)).toEqual(await store.incidents.get(a.id));
+    expect(batch.incidents.has(unlinked.id)).toBe(false);
+    expect(batch.rules.get(integration.id)).toEqual([{ field: 'assigned_to', owner: 'external', priority: 5 }]);
+    // The same as the claim's three separate reads would have given.
+    expect(batch).toEqual(await readDispatchBatch(store.db, rows, 1));
+    // Leased: nothing more to claim until they are delivered or the leases run out.
+    expect((await claimDispatchBatch(store.db, 'w2', 10, LEASE, T + 1, 1)).rows).toEqual([]);
+    expect((await claimDispatchBatch(store.db, 'w2', 10, LEASE, T + LEASE + 1, 1)).rows.map(r => r.lease_owner)).toEqual(['w2', 'w2', 'w2']);
+  });
+
+  it('claims nothing when nothing is due', async () => {
+    expect(await claimDispatchBatch(store.db, 'w1', 10, LEASE, T, 5)).toMatchObject({ rows: [] });
+  });
+});

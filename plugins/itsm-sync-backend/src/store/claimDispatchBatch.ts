@@ -1,0 +1,65 @@
+import type { Knex } from 'knex';
+import { ticketKey, type DispatchBatch } from './DispatchBatchReads';
+import { toIncidentRecord } from './IncidentRepository';
+import { IntegrationRepository } from './IntegrationRepository';
+import { toLinkRecord } from './LinkRepository';
+import { OutboxRepository, toOutboxRecord } from './OutboxRepository';
+import type { IncidentRecord, IntegrationRecord, LinkRecord, OutboxRecord } from './types';
+import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
+
+/**
+ * Postgres only: `OutboxRepository.claim` and `readDispatchBatch` in one statement. The
+ * UPDATE that leases the heads returns them, and the same statement reads, for each
+ * head, the rows queued behind it (at most `coalesceLimit`), its link and its incident,
+ * as JSON. One snapshot serves all of it: every queued row read was committed together
+ * with the incident change it carries (one statement or one transaction), so the
+ * incident read is never older than a row coalesced into its delivery.
+ */
+export async function claimDispatchBatch(
+  db: Knex,
+  owner: string,
+  limit: number,
+  leaseMs: number,
+  now: number,
+  coalesceLimit: number,
+): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
+  const candidates = OutboxRepository.claimCandidates(db, limit, now).toSQL();
+  const result = await db.raw(
+    [
+      `WITH claim_candidates AS (${candidates.sql}),`,
+      `claimed AS (UPDATE outbox SET lease_owner = ?, lease_expires_at = ?`,
+      `  WHERE id IN (SELECT id FROM claim_candidates) AND state = 'pending' AND (lease_expires_at IS NULL OR lease_expires_at < ?)`,
+      `  RETURNING *)`,
+      `SELECT row_to_json(c) AS head,`,
+      `  (SELECT coalesce(json_agg(row_to_json(q) ORDER BY q.id), '[]'::json) FROM (SELECT * FROM outbox AS f`,
+      `    WHERE f.incident_id = c.incident_id AND f.integration_id = c.integration_id AND f.state = 'pending' AND f.id > c.id`,
+      `    ORDER BY f.id LIMIT ?) AS q) AS followers,`,
+      `  row_to_json(l) AS link, row_to_json(i) AS incident`,
+      `FROM claimed AS c`,
+      `LEFT JOIN links AS l ON l.incident_id = c.incident_id AND l.integration_id = c.integration_id`,
+      `LEFT JOIN incidents AS i ON i.id = c.incident_id`,
+      `ORDER BY c.id`,
+    ].join('\n'),
+    [...(candidates.bindings as Knex.RawBinding[]), owner, now + leaseMs, now, coalesceLimit],
+  );
+  const found = result.rows as Array<{ head: any; followers: any[]; link: any | null; incident: any | null }>;
+  const rows = found.map(r => toOutboxRecord(r.head));
+  const followers = new Map<number, OutboxRecord[]>();
+  const incidents = new Map<string, IncidentRecord>();
+  const links = new Map<string, LinkRecord>();
+  for (const [index, r] of found.entries()) {
+    followers.set(rows[index].id, r.followers.map(toOutboxRecord));
+    // A row without a link has nothing to deliver to.
+    if (!r.link || !r.incident) continue;
+    const link = toLinkRecord(r.link);
+    links.set(ticketKey(link.incident_id, link.integration_id), link);
+    incidents.set(link.incident_id, toIncidentRecord(r.incident));
+  }
+  const integrations = new Map<string, IntegrationRecord>();
+  const rules = new Map<string, FieldOwnershipRule[]>();
+  for (const entry of await new IntegrationRepository(db).getManyWithRules(rows.map(r => r.integration_id))) {
+    integrations.set(entry.integration.id, entry.integration);
+    rules.set(entry.integration.id, entry.rules);
+  }
+  return { rows, batch: { integrations, rules, followers, incidents, links } };
+}
