@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isPostgres, prepared } from './preparedStatements';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { chunks } from './chunks';
 import { json, num } from './rows';
@@ -68,8 +69,23 @@ export class DeliveryRepository {
       const key = deliveryKey(c.integrationId, c.change.eventId);
       if (!unique.has(key)) unique.set(key, c);
     }
-    const parts = chunks([...unique.values()]);
     const inserted = new Set<string>();
+    if (isPostgres(this.db)) {
+      // One statement of fixed text whatever the number of changes (column arrays).
+      const rows = [...unique.values()];
+      const result = await prepared(
+        this.db.raw(ACCEPT_ON_POSTGRES, [
+          now,
+          rows.map(c => c.integrationId),
+          rows.map(c => eventKey(c.change.eventId)),
+          rows.map(c => JSON.stringify(c.change)),
+        ] as Knex.RawBinding[]),
+        'accept_deliveries_v1',
+      );
+      for (const r of result.rows as Array<{ integration_id: string; event_id: string }>) inserted.add(deliveryKey(r.integration_id, r.event_id));
+      return inserted;
+    }
+    const parts = chunks([...unique.values()]);
     const insert = async (db: Knex) => {
       for (const part of parts) {
         const rows = await db('webhook_deliveries')
@@ -102,7 +118,18 @@ export class DeliveryRepository {
   }
 
   /** The UPDATEs of `settleMany`, unrun, for a caller that sends several writes together. */
-  settleStatements(status: 'applied' | 'ignored', keys: DeliveryKey[], now: number, tx: Knex = this.db): Knex.QueryBuilder[] {
+  settleStatements(status: 'applied' | 'ignored', keys: DeliveryKey[], now: number, tx: Knex = this.db): Array<Knex.QueryBuilder | Knex.Raw> {
+    if (!keys.length) return [];
+    if (isPostgres(tx)) {
+      return [
+        tx.raw(
+          `UPDATE webhook_deliveries SET status = ?, processed_at = ?::bigint, error = NULL, lease_owner = NULL, lease_expires_at = NULL
+  FROM unnest(?::text[], ?::text[]) AS k(integration_id, event_id)
+  WHERE webhook_deliveries.integration_id = k.integration_id AND webhook_deliveries.event_id = k.event_id`,
+          [status, now, keys.map(k => k.integrationId), keys.map(k => eventKey(k.eventId))] as Knex.RawBinding[],
+        ),
+      ];
+    }
     const byIntegration = new Map<string, string[]>();
     for (const k of keys) byIntegration.set(k.integrationId, [...(byIntegration.get(k.integrationId) ?? []), eventKey(k.eventId)]);
     return [...byIntegration].flatMap(([integrationId, events]) =>
@@ -171,3 +198,10 @@ export class DeliveryRepository {
     return num(row?.n ?? 0);
   }
 }
+
+/** `acceptMany` on Postgres: in arrival order; a repeat of a stored event id is skipped and not returned. */
+const ACCEPT_ON_POSTGRES = `INSERT INTO webhook_deliveries (integration_id, event_id, change, status, attempts, received_at)
+  SELECT t.integration_id, t.event_id, t.change, 'accepted', 0, ?::bigint
+  FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS t(integration_id, event_id, change, n) ORDER BY t.n
+  ON CONFLICT (integration_id, event_id) DO NOTHING
+  RETURNING integration_id, event_id`;

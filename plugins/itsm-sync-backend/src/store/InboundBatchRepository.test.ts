@@ -1,5 +1,6 @@
 import { IncidentRepository } from './IncidentRepository';
 import { MetricsRepository } from './MetricsRepository';
+import { chunks, ROWS_PER_STATEMENT } from './chunks';
 import { writeTogether } from './writeTogether';
 import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
 import { InboundBatchRepository } from './InboundBatchRepository';
@@ -74,13 +75,14 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
       source: 'test',
       created_at: T,
     }));
-    // 6000 rows of 6 columns: 36,000 parameters, more than one combined statement takes.
+    // As multi-row inserts, 6000 rows of 6 columns are 36,000 parameters: more than one
+    // combined statement takes.
     const sent: string[] = [];
     const listener = (q: { sql: string }) => sent.push(q.sql);
     store.db.on('query', listener);
     await store.transaction((_, tx) =>
       writeTogether(tx, [
-        ...InboundBatchRepository.insertTimeline(tx, rows),
+        ...chunks(rows).map(part => tx('incident_timeline').insert(part)),
         ...IncidentRepository.updateStatements(tx, [{ ...incident, status: 'resolved', version: 2 }]),
       ]),
     );
@@ -90,5 +92,22 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     expect(writes).toHaveLength(store.db.client.config.client === 'pg' ? 2 : 41);
     expect(await store.incidents.timeline(incident.id)).toHaveLength(6000);
     expect(await store.incidents.get(incident.id)).toMatchObject({ status: 'resolved', version: 2 });
+  });
+
+  it('inserts timeline rows in their order, on Postgres as one statement of column arrays', async () => {
+    const incident = await givenIncident(store);
+    const rows = Array.from({ length: 1200 }, (_, n) => ({
+      incident_id: incident.id,
+      kind: n % 2 ? ('event' as const) : ('note' as const),
+      text: `entry ${n} with 'quotes', "double", {braces}, back\\slash and ünïcode`,
+      author: n % 3 ? `author ${n}` : null,
+      source: 'test',
+      created_at: T + n,
+    }));
+    const statements = InboundBatchRepository.insertTimeline(store.db, rows);
+    expect(statements).toHaveLength(store.db.client.config.client === 'pg' ? 1 : Math.ceil(rows.length / ROWS_PER_STATEMENT));
+    for (const statement of statements) await statement;
+    const timeline = await store.incidents.timeline(incident.id);
+    expect(timeline.map(t => [t.kind, t.text, t.author, t.created_at])).toEqual(rows.map(r => [r.kind, r.text, r.author, r.created_at]));
   });
 });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPostgres } from './preparedStatements';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { chunks } from './chunks';
 import { IntegrationRepository } from './IntegrationRepository';
@@ -58,7 +59,27 @@ export class InboundBatchRepository {
     for (const id of wanted) if (!rules.has(id)) rules.set(id, []);
   }
 
-  static insertTimeline(tx: Knex, rows: TimelineInsert[]): Knex.QueryBuilder[] {
+  static insertTimeline(tx: Knex, rows: TimelineInsert[]): Array<Knex.QueryBuilder | Knex.Raw> {
+    if (!rows.length) return [];
+    if (isPostgres(tx)) {
+      // Column arrays: a short statement whatever the number of rows, in their order.
+      return [
+        tx.raw(
+          `INSERT INTO incident_timeline (incident_id, kind, text, author, source, created_at)
+  SELECT t.incident_id, t.kind, t.text, t.author, t.source, t.created_at
+  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS t(incident_id, kind, text, author, source, created_at, n)
+  ORDER BY t.n`,
+          [
+            rows.map(r => r.incident_id),
+            rows.map(r => r.kind),
+            rows.map(r => r.text),
+            rows.map(r => r.author),
+            rows.map(r => r.source),
+            rows.map(r => r.created_at),
+          ] as Knex.RawBinding[],
+        ),
+      ];
+    }
     return chunks(rows).map(part => tx('incident_timeline').insert(part));
   }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPostgres } from './preparedStatements';
 import { SYNC_METRICS, type SyncMetric } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { chunks } from './chunks';
 import { num } from './rows';
@@ -18,8 +19,19 @@ export class MetricsRepository {
    * Adds many counts with one upsert per chunk, unrun (for `writeTogether`); rows in a
    * stable order, so two writers lock counters in the same order.
    */
-  static incrementStatements(tx: Knex, counts: Array<{ integration_id: string; metric: string; value: number }>): Knex.QueryBuilder[] {
+  static incrementStatements(tx: Knex, counts: Array<{ integration_id: string; metric: string; value: number }>): Array<Knex.QueryBuilder | Knex.Raw> {
     const rows = [...counts].sort((a, b) => a.integration_id.localeCompare(b.integration_id) || a.metric.localeCompare(b.metric));
+    if (!rows.length) return [];
+    if (isPostgres(tx)) {
+      return [
+        tx.raw(
+          `INSERT INTO integration_metrics (integration_id, metric, value)
+  SELECT t.integration_id, t.metric, t.value FROM unnest(?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS t(integration_id, metric, value, n) ORDER BY t.n
+  ON CONFLICT (integration_id, metric) DO UPDATE SET value = integration_metrics.value + excluded.value`,
+          [rows.map(r => r.integration_id), rows.map(r => r.metric), rows.map(r => r.value)] as Knex.RawBinding[],
+        ),
+      ];
+    }
     return chunks(rows).map(part =>
       tx('integration_metrics')
         .insert(part)

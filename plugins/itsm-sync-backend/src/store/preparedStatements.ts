@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 
-const isPostgres = (db: { client: { config: { client?: unknown } } }) => db.client.config.client === 'pg';
+/** Whether a database (or a query built on one) is Postgres. */
+export const isPostgres = (db: { client: { config: { client?: unknown } } }) => db.client.config.client === 'pg';
 
 /**
  * `column IN (values)`, written on Postgres as `column = ANY(array)` with one parameter,
