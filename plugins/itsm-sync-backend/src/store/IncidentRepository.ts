@@ -226,9 +226,6 @@ export class IncidentRepository {
     const readVersions = new Map([...read.incidents].map(([id, incident]) => [id, incident.version]));
     const applied = this.applyInMemory(requests, read.incidents, await this.withIntegrations(this.db, read.links), now);
     const writes = [...applied.dirty].map(id => ({ incident: read.incidents.get(id)!, readVersion: readVersions.get(id)! }));
-    if (writes.length + applied.outbox.length > MAX_OPTIMISTIC_WRITES * 4) {
-      return this.db.transaction(tx => this.updateLocked(tx, requests, now));
-    }
     const written = await writeIncidentsIfUnchanged(this.db, writes, applied.outbox, now);
     const lost = new Set([...applied.dirty].filter(id => !written.has(id)));
     if (!lost.size) return applied.results;

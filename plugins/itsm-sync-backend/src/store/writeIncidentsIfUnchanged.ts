@@ -8,7 +8,11 @@ export interface IncidentWrite {
   readVersion: number;
 }
 
-/** Incidents and outbox rows one statement may carry (well inside 65,535 bound parameters). */
+/**
+ * Changes a batch may hold to take this way. The statement has no parameter limit (one
+ * array a column), but the larger a batch, the likelier it loses a race and is applied
+ * twice; a larger one takes the locked way from the start.
+ */
 export const MAX_OPTIMISTIC_WRITES = 500;
 
 /**
