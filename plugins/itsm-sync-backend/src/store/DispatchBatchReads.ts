@@ -20,11 +20,22 @@ export interface DispatchBatch {
 
 export const ticketKey = (incidentId: string, integrationId: string) => `${incidentId}|${integrationId}`;
 
+/** The integrations of a claim and their rules, by integration id (from the snapshots, mostly). */
+export async function integrationsWithRules(db: Knex, ids: string[]) {
+  const integrations = new Map<string, IntegrationRecord>();
+  const rules = new Map<string, FieldOwnershipRule[]>();
+  for (const entry of await new IntegrationRepository(db).getManyWithRules(ids)) {
+    integrations.set(entry.integration.id, entry.integration);
+    rules.set(entry.integration.id, entry.rules);
+  }
+  return { integrations, rules };
+}
+
 /**
  * Reads what a claimed batch of outbox heads needs for delivery: their integrations
  * and rules, the rows queued behind each head, and the links with their incidents.
  * Three queries for the whole claim instead of six for every row. (On Postgres the
- * dispatcher reads all of it in its claim statement: see claimDispatchBatch.ts.)
+ * claim statement reads all of it: see claimDispatchBatch.ts.)
  */
 export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesceLimit: number): Promise<DispatchBatch> {
   const integrationIds = [...new Set(heads.map(h => h.integration_id))];
@@ -33,8 +44,8 @@ export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesc
   // The integrations and the queued rows are read side by side. The incidents come after
   // the queued rows on purpose: every row coalesced into a delivery was then committed
   // before the values it sends were read, so no change is marked delivered unsent.
-  const [withRules, queued] = await Promise.all([
-    new IntegrationRepository(db).getManyWithRules(integrationIds),
+  const [{ integrations, rules }, queued] = await Promise.all([
+    integrationsWithRules(db, integrationIds),
     db('outbox')
       .whereIn('incident_id', incidentIds)
       .whereIn('integration_id', integrationIds)
@@ -42,12 +53,6 @@ export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesc
       .andWhere('id', '>', Math.min(...heads.map(h => h.id)))
       .orderBy('id'),
   ]);
-  const integrations = new Map<string, IntegrationRecord>();
-  const rules = new Map<string, FieldOwnershipRule[]>();
-  for (const entry of withRules) {
-    integrations.set(entry.integration.id, entry.integration);
-    rules.set(entry.integration.id, entry.rules);
-  }
   const followers = new Map<number, OutboxRecord[]>(heads.map(h => [h.id, []]));
   for (const row of queued) {
     const head = headsByTicket.get(ticketKey(row.incident_id, row.integration_id));

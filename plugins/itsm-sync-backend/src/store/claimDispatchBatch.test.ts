@@ -1,7 +1,7 @@
 import { claimDispatchBatch } from './claimDispatchBatch';
 import { readDispatchBatch } from './DispatchBatchReads';
 import { LinkRepository } from './LinkRepository';
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, postgresIds } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import type { OutboxInsert } from './types';
 
@@ -16,8 +16,8 @@ const row = (integrationId: string, incidentId: string, title: string): OutboxIn
   payload: { changes: { title } },
 });
 
-// The one-statement claim is Postgres's (elsewhere the dispatcher claims, then reads).
-describe.each(postgresIds(databases))('claimDispatchBatch on %s', databaseId => {
+// One statement on Postgres; elsewhere the claim and then the reads.
+describe.each(databases.eachSupportedId())('claimDispatchBatch on %s', databaseId => {
   let store: SyncStore;
 
   beforeAll(async () => {
@@ -48,7 +48,7 @@ describe.each(postgresIds(databases))('claimDispatchBatch on %s', databaseId => 
     expect(batch.incidents.get(a.id)).toEqual(await store.incidents.get(a.id));
     expect(batch.incidents.has(unlinked.id)).toBe(false);
     expect(batch.rules.get(integration.id)).toEqual([{ field: 'assigned_to', owner: 'external', priority: 5 }]);
-    // The same as the claim's three separate reads would have given.
+    // The same as the claim's separate reads give.
     expect(batch).toEqual(await readDispatchBatch(store.db, rows, 1));
     // Leased: nothing more to claim until they are delivered or the leases run out.
     expect((await claimDispatchBatch(store.db, 'w2', 10, LEASE, T + 1, 1)).rows).toEqual([]);

@@ -1,21 +1,38 @@
 import type { Knex } from 'knex';
-import { ticketKey, type DispatchBatch } from './DispatchBatchReads';
+import { integrationsWithRules, readDispatchBatch, ticketKey, type DispatchBatch } from './DispatchBatchReads';
 import { toIncidentRecord } from './IncidentRepository';
-import { IntegrationRepository } from './IntegrationRepository';
 import { toLinkRecord } from './LinkRepository';
 import { OutboxRepository, toOutboxRecord } from './OutboxRepository';
-import type { IncidentRecord, IntegrationRecord, LinkRecord, OutboxRecord } from './types';
-import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { isPostgres } from './preparedStatements';
+import type { IncidentRecord, LinkRecord, OutboxRecord } from './types';
 
 /**
- * Postgres only: `OutboxRepository.claim` and `readDispatchBatch` in one statement. The
- * UPDATE that leases the heads returns them, and the same statement reads, for each
- * head, the rows queued behind it (at most `coalesceLimit`), its link and its incident,
- * as JSON. One snapshot serves all of it: every queued row read was committed together
- * with the incident change it carries (one statement or one transaction), so the
- * incident read is never older than a row coalesced into its delivery.
+ * Leases up to `limit` due outbox heads (`OutboxRepository.claim`) and reads what their
+ * deliveries need (`readDispatchBatch`).
+ *
+ * On Postgres that is one statement: the UPDATE that leases the heads returns them, and
+ * the same statement reads, for each head, the rows queued behind it (at most
+ * `coalesceLimit`), its link and its incident, as JSON. One snapshot serves all of it:
+ * every queued row read was committed together with the incident change it carries (one
+ * statement or one transaction), so the incident read is never older than a row
+ * coalesced into its delivery. Elsewhere the claim and then the reads.
  */
 export async function claimDispatchBatch(
+  db: Knex,
+  owner: string,
+  limit: number,
+  leaseMs: number,
+  now: number,
+  coalesceLimit: number,
+): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
+  if (isPostgres(db)) return claimAndReadInOneStatement(db, owner, limit, leaseMs, now, coalesceLimit);
+  const rows = await new OutboxRepository(db).claim(owner, limit, leaseMs, now);
+  if (!rows.length) return { rows, batch: { integrations: new Map(), rules: new Map(), followers: new Map(), incidents: new Map(), links: new Map() } };
+  // Should the reads fail, the leases run out and the rows are claimed again; nothing is lost.
+  return { rows, batch: await readDispatchBatch(db, rows, coalesceLimit) };
+}
+
+async function claimAndReadInOneStatement(
   db: Knex,
   owner: string,
   limit: number,
@@ -55,11 +72,6 @@ export async function claimDispatchBatch(
     links.set(ticketKey(link.incident_id, link.integration_id), link);
     incidents.set(link.incident_id, toIncidentRecord(r.incident));
   }
-  const integrations = new Map<string, IntegrationRecord>();
-  const rules = new Map<string, FieldOwnershipRule[]>();
-  for (const entry of await new IntegrationRepository(db).getManyWithRules(rows.map(r => r.integration_id))) {
-    integrations.set(entry.integration.id, entry.integration);
-    rules.set(entry.integration.id, entry.rules);
-  }
+  const { integrations, rules } = await integrationsWithRules(db, rows.map(r => r.integration_id));
   return { rows, batch: { integrations, rules, followers, incidents, links } };
 }

@@ -13,7 +13,7 @@ import type { IntegrationService } from './IntegrationService';
 import type { OutboundDelivery } from './OutboundDelivery';
 import { WriteBatcher } from './WriteBatcher';
 import { acknowledgeDeliveries, type DeliveryAck } from '../store/acknowledgeDeliveries';
-import { readDispatchBatch, ticketKey, type DispatchBatch } from '../store/DispatchBatchReads';
+import { ticketKey, type DispatchBatch } from '../store/DispatchBatchReads';
 import { claimDispatchBatch } from '../store/claimDispatchBatch';
 
 export interface DispatcherOptions {
@@ -166,27 +166,11 @@ export class Dispatcher {
     return rows.length;
   }
 
-  /**
-   * Leases due rows and reads what their deliveries need: in one statement on Postgres,
-   * a claim and then three reads elsewhere.
-   */
+  /** Leases due rows and reads what their deliveries need (one statement on Postgres). */
   private async claim(limit: number): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch } | undefined> {
-    const now = this.clock.now();
-    if (this.store.db.client.config.client === 'pg') {
-      const claimed = await claimDispatchBatch(this.store.db, this.owner, limit, this.options.leaseMs, now, this.options.coalesceLimit);
-      for (const row of claimed.rows) this.inFlight.add(row.id);
-      return claimed.rows.length ? claimed : undefined;
-    }
-    const rows = await this.store.outbox.claim(this.owner, limit, this.options.leaseMs, now);
-    if (!rows.length) return undefined;
-    for (const row of rows) this.inFlight.add(row.id);
-    try {
-      return { rows, batch: await readDispatchBatch(this.store.db, rows, this.options.coalesceLimit) };
-    } catch (error) {
-      // The leases run out and the rows are claimed again; nothing is lost.
-      for (const row of rows) this.inFlight.delete(row.id);
-      throw error;
-    }
+    const claimed = await claimDispatchBatch(this.store.db, this.owner, limit, this.options.leaseMs, this.clock.now(), this.options.coalesceLimit);
+    for (const row of claimed.rows) this.inFlight.add(row.id);
+    return claimed.rows.length ? claimed : undefined;
   }
 
   /** Claims one batch and delivers it; returns how many rows it claimed (tests step with it). */
