@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isPostgres } from './dialect';
 import { num, numOrNull } from './rows';
 
 /** A callback token as stored: its hash, never the token. */
@@ -36,7 +37,7 @@ export class CallbackTokenRepository {
   /** Serialises token changes of one integration (Postgres row lock; SQLite has one writer). */
   async lockIntegration(integrationId: string): Promise<void> {
     const query = this.db('integrations').where({ id: integrationId }).first('id');
-    if (this.db.client.config.client === 'pg') query.forUpdate();
+    if (isPostgres(this.db)) query.forUpdate();
     await query;
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { isPostgres, prepared } from './preparedStatements';
+import { isPostgres } from './dialect';
+import { prepared } from './preparedStatements';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { chunks } from './chunks';
 import { json, num } from './rows';
@@ -170,7 +171,7 @@ export class DeliveryRepository {
       .orderBy([{ column: 'received_at' }, { column: 'integration_id' }, { column: 'event_id' }])
       .limit(limit)
       .select('integration_id', 'event_id');
-    if (this.db.client.config.client === 'pg') candidates.forUpdate().skipLocked();
+    if (isPostgres(this.db)) candidates.forUpdate().skipLocked();
     const rows = await this.db
       .with('stale_deliveries', candidates)
       .table('webhook_deliveries')

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isPostgres } from './preparedStatements';
+import { isPostgres } from './dialect';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { chunks } from './chunks';
 import { IntegrationRepository } from './IntegrationRepository';

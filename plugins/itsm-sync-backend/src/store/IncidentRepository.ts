@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isPostgres } from './dialect';
 import type { FieldChanges } from '../engine/fields';
 import { changedFields } from '../engine/fields';
 import type { FieldChangeMark } from '../engine/conflicts';
@@ -204,7 +205,7 @@ export class IncidentRepository {
     requests: IncidentUpdateRequest[],
     options: { now: number; tx?: Knex.Transaction },
   ): Promise<Array<IncidentUpdateResult | undefined>> {
-    if (!options.tx && this.db.client.config.client === 'pg' && requests.length <= MAX_OPTIMISTIC_WRITES) {
+    if (!options.tx && isPostgres(this.db) && requests.length <= MAX_OPTIMISTIC_WRITES) {
       return this.updateManyIfUnchanged(requests, options.now);
     }
     return options.tx ? this.updateLocked(options.tx, requests, options.now) : this.db.transaction(tx => this.updateLocked(tx, requests, options.now));
@@ -332,7 +333,7 @@ export class IncidentRepository {
       const read = whereAny(tx('incidents as i').leftJoin('links as l', 'l.incident_id', 'i.id'), 'i.id', part, 'text')
         .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
         .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
-      if (options.lock && tx.client.config.client === 'pg') read.forUpdate('i');
+      if (options.lock && isPostgres(tx)) read.forUpdate('i');
       prepared(read, options.lock ? 'incidents_with_links_locked_v1' : 'incidents_with_links_v1');
       for (const row of await read) {
         if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));

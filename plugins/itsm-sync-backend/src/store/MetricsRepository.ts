@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isPostgres } from './preparedStatements';
+import { isPostgres } from './dialect';
 import { SYNC_METRICS, type SyncMetric } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { chunks } from './chunks';
 import { num } from './rows';

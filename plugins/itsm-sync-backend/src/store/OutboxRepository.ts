@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPostgres } from './dialect';
 import { chunks } from './chunks';
 import { json, num, numOrNull } from './rows';
 import type { OutboxInsert, OutboxRecord } from './types';
@@ -116,7 +117,7 @@ export class OutboxRepository {
       .orderBy('o.id')
       .limit(limit)
       .select('o.id');
-    if (db.client.config.client === 'pg') candidates.forUpdate('o').skipLocked();
+    if (isPostgres(db)) candidates.forUpdate('o').skipLocked();
     return candidates;
   }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPostgres } from './dialect';
 import { prepared } from './preparedStatements';
 import { LinkRepository } from './LinkRepository';
 import { OutboxRepository } from './OutboxRepository';
@@ -24,7 +25,7 @@ export interface DeliveryAck {
  */
 export async function acknowledgeDeliveries(db: Knex, owner: string, acks: DeliveryAck[], now: number): Promise<boolean[]> {
   if (!acks.length) return [];
-  if (db.client.config.client === 'pg') {
+  if (isPostgres(db)) {
     const heads = await acknowledgeInOneStatement(db, owner, acks, now);
     return acks.map(a => heads.has(a.rowIds[0]));
   }

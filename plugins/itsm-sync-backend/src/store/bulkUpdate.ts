@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPostgres } from './dialect';
 
 /** One column a bulk update sets. */
 export interface BulkColumn {
@@ -26,7 +27,7 @@ export function bulkUpdateStatements(
   rows: Array<Record<string, unknown>>,
 ): Knex.Raw[] {
   if (!rows.length) return [];
-  const isPg = tx.client.config.client === 'pg';
+  const isPg = isPostgres(tx);
   const names = [key, ...columns.map(c => c.name)];
   const casts = new Map(columns.map(c => [c.name, c.pgCast]));
   const renamed = names

@@ -3,7 +3,7 @@ import { integrationsWithRules, readDispatchBatch, ticketKey, type DispatchBatch
 import { toIncidentRecord } from './IncidentRepository';
 import { toLinkRecord } from './LinkRepository';
 import { OutboxRepository, toOutboxRecord } from './OutboxRepository';
-import { isPostgres } from './preparedStatements';
+import { isPostgres } from './dialect';
 import type { IncidentRecord, LinkRecord, OutboxRecord } from './types';
 
 /**

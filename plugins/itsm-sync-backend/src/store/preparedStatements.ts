@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
+import { isPostgres } from './dialect';
 
-/** Whether a database (or a query built on one) is Postgres. */
-export const isPostgres = (db: { client: { config: { client?: unknown } } }) => db.client.config.client === 'pg';
 
 /**
  * `column IN (values)`, written on Postgres as `column = ANY(array)` with one parameter,

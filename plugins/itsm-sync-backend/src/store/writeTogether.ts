@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPostgres } from './dialect';
 
 /** A statement not yet run: a query builder or a raw statement. */
 export type Statement = Knex.QueryBuilder | Knex.Raw;
@@ -9,7 +10,7 @@ export type Statement = Knex.QueryBuilder | Knex.Raw;
  * the order given.
  */
 export async function writeTogether(tx: Knex, writes: Statement[]): Promise<void> {
-  if (tx.client.config.client !== 'pg' || writes.length < 2) {
+  if (!isPostgres(tx) || writes.length < 2) {
     for (const write of writes) await write;
     return;
   }
