@@ -24,10 +24,7 @@ export const ticketKey = (incidentId: string, integrationId: string) => `${incid
 export async function integrationsWithRules(db: Knex, ids: string[]) {
   const integrations = new Map<string, IntegrationRecord>();
   const rules = new Map<string, FieldOwnershipRule[]>();
-  for (const entry of await new IntegrationRepository(db).getManyWithRules(ids)) {
-    integrations.set(entry.integration.id, entry.integration);
-    rules.set(entry.integration.id, entry.rules);
-  }
+  await IntegrationRepository.readWithRulesInto(db, ids, integrations, rules);
   return { integrations, rules };
 }
 

@@ -1,10 +1,8 @@
 import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
-import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { chunks } from './chunks';
-import { IntegrationRepository } from './IntegrationRepository';
 import { toLinkRecord } from './LinkRepository';
-import type { IntegrationRecord, LinkRecord } from './types';
+import type { LinkRecord } from './types';
 
 export interface TimelineInsert {
   incident_id: string;
@@ -37,26 +35,6 @@ export class InboundBatchRepository {
       out.push(...(await db('links').whereIn('incident_id', incidents)).map(toLinkRecord));
     }
     return out;
-  }
-
-  /**
-   * Reads the integrations and rules of the `ids` whose rules are not in `rules` yet,
-   * in one query, into both maps (an integration already in `integrations` is kept). An
-   * id with no integration (deleted meanwhile) gets no rules, so it is not asked again.
-   */
-  static async readIntegrations(
-    db: Knex,
-    ids: string[],
-    integrations: Map<string, IntegrationRecord>,
-    rules: Map<string, FieldOwnershipRule[]>,
-  ): Promise<void> {
-    const wanted = [...new Set(ids)].filter(id => !rules.has(id));
-    if (!wanted.length) return;
-    for (const entry of await new IntegrationRepository(db).getManyWithRules(wanted)) {
-      if (!integrations.has(entry.integration.id)) integrations.set(entry.integration.id, entry.integration);
-      rules.set(entry.integration.id, entry.rules);
-    }
-    for (const id of wanted) if (!rules.has(id)) rules.set(id, []);
   }
 
   static insertTimeline(tx: Knex, rows: TimelineInsert[]): Array<Knex.QueryBuilder | Knex.Raw> {

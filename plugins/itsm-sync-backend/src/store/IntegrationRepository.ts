@@ -107,6 +107,26 @@ export class IntegrationRepository {
     return [...out.values()];
   }
 
+  /**
+   * Reads the integrations and rules of the `ids` whose rules are not in `rules` yet,
+   * in one query, into both maps (an integration already in `integrations` is kept). An
+   * id with no integration (deleted meanwhile) gets no rules, so it is not asked again.
+   */
+  static async readWithRulesInto(
+    db: Knex,
+    ids: string[],
+    integrations: Map<string, IntegrationRecord>,
+    rules: Map<string, FieldOwnershipRule[]>,
+  ): Promise<void> {
+    const wanted = [...new Set(ids)].filter(id => !rules.has(id));
+    if (!wanted.length) return;
+    for (const entry of await new IntegrationRepository(db).getManyWithRules(wanted)) {
+      if (!integrations.has(entry.integration.id)) integrations.set(entry.integration.id, entry.integration);
+      rules.set(entry.integration.id, entry.rules);
+    }
+    for (const id of wanted) if (!rules.has(id)) rules.set(id, []);
+  }
+
   /** Integrations are addressed by id or by name (the CLI uses names). */
   async getByIdOrName(idOrName: string): Promise<IntegrationRecord | undefined> {
     if (UUID.test(idOrName)) {

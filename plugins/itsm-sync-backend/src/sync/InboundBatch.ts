@@ -6,6 +6,7 @@ import type { InboundDecision } from '../engine/inboundDecision';
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import type { DeliveryKey } from '../store/DeliveryRepository';
 import { IncidentRepository } from '../store/IncidentRepository';
+import { IntegrationRepository } from '../store/IntegrationRepository';
 import { MetricsRepository } from '../store/MetricsRepository';
 import { writeTogether } from '../store/writeTogether';
 import { InboundBatchRepository, type TimelineInsert } from '../store/InboundBatchRepository';
@@ -78,9 +79,9 @@ export class InboundBatch {
         db,
         items.map(i => ({ integrationId: i.integration.id, externalId: i.change.externalId })),
       ),
-      InboundBatchRepository.readIntegrations(db, [...integrations.keys()], integrations, rules),
+      IntegrationRepository.readWithRulesInto(db, [...integrations.keys()], integrations, rules),
     ]);
-    await InboundBatchRepository.readIntegrations(db, links.map(l => l.integration_id), integrations, rules);
+    await IntegrationRepository.readWithRulesInto(db, links.map(l => l.integration_id), integrations, rules);
     return { incidentIds: [...new Set(links.map(l => l.incident_id))], integrations, rules };
   }
 
@@ -100,7 +101,7 @@ export class InboundBatch {
         .filter(s => s.startsWith('integration:'))
         .map(s => s.slice('integration:'.length)),
     );
-    await InboundBatchRepository.readIntegrations(tx, [...links.map(l => l.integration_id), ...markSources], integrations, rules);
+    await IntegrationRepository.readWithRulesInto(tx, [...links.map(l => l.integration_id), ...markSources], integrations, rules);
 
     const tickets = new Map<string, LinkRecord>();
     const incidentLinks = new Map<string, LinkWithIntegration[]>();
