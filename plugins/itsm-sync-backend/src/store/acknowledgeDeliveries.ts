@@ -4,7 +4,7 @@ import { prepared } from './preparedStatements';
 import { LinkRepository } from './LinkRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { MetricsRepository } from './MetricsRepository';
-import { writeTogether } from './writeTogether';
+import { ticketKey } from './DispatchBatchReads';
 
 /** One finished delivery: its rows (head first) and what it did at the vendor. */
 export interface DeliveryAck {
@@ -17,11 +17,11 @@ export interface DeliveryAck {
 }
 
 /**
- * Acknowledges many deliveries in one transaction: the heads are marked delivered only
- * where `owner` still holds their lease (one UPDATE ... RETURNING decides which), then
- * their coalesced rows, their links and the success counters, set-based. Returns, per
- * ack, whether it was acknowledged; a worker whose lease was taken over acknowledges
- * nothing and the new owner delivers again.
+ * Acknowledges many deliveries, in one transaction (one statement on Postgres): the
+ * heads are marked delivered only where `owner` still holds their lease (one UPDATE ...
+ * RETURNING decides which), then their coalesced rows, their links and the success
+ * counters, set-based. Returns, per ack, whether it was acknowledged; a worker whose
+ * lease was taken over acknowledges nothing and the new owner delivers again.
  */
 export async function acknowledgeDeliveries(db: Knex, owner: string, acks: DeliveryAck[], now: number): Promise<boolean[]> {
   if (!acks.length) return [];
@@ -36,16 +36,16 @@ export async function acknowledgeDeliveries(db: Knex, owner: string, acks: Deliv
       const links = await tx('links')
         .whereIn('incident_id', [...new Set(done.map(a => a.incidentId))])
         .whereIn('integration_id', [...new Set(done.map(a => a.integrationId))]);
-      const linkOf = new Map(links.map(l => [`${l.incident_id}|${l.integration_id}`, l]));
+      const linkOf = new Map(links.map(l => [ticketKey(l.incident_id, l.integration_id), l]));
       const perIntegration = new Map<string, number>();
       for (const ack of done) perIntegration.set(ack.integrationId, (perIntegration.get(ack.integrationId) ?? 0) + 1);
-      // Followers, links and counters in one round trip on Postgres.
-      await writeTogether(tx, [
+      // Followers, links and counters, each set-based.
+      for (const statement of [
         ...OutboxRepository.followersDeliveredStatements(tx, done.flatMap(a => a.rowIds.slice(1)), now),
         ...LinkRepository.recordDeliveriesStatements(
           tx,
           done.flatMap(ack => {
-            const row = linkOf.get(`${ack.incidentId}|${ack.integrationId}`);
+            const row = linkOf.get(ticketKey(ack.incidentId, ack.integrationId));
             return row ? [{ row, external: ack.external, written: ack.written, now }] : [];
           }),
         ),
@@ -53,7 +53,9 @@ export async function acknowledgeDeliveries(db: Knex, owner: string, acks: Deliv
           tx,
           [...perIntegration].map(([integration_id, value]) => ({ integration_id, metric: 'outbound_success', value })),
         ),
-      ]);
+      ]) {
+        await statement;
+      }
     }
     return acks.map(a => heads.has(a.rowIds[0]));
   });
