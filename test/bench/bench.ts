@@ -54,6 +54,17 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
   /** Monotonic windows of the timed phases, to cut the profile to each (µs). */
   const phases: Record<string, Array<{ from: number; to: number }>> = {};
   out.phases = phases;
+  /** Runs one timed phase: its wall time, the hub's and the whole machine's CPU time, and its profile window. */
+  const timed = async <T>(phase: string, run: () => Promise<T>) => {
+    const cpuStart = hub.cpuMs();
+    const machineStart = machineBusyCpuMs();
+    const start = Date.now();
+    const window = { from: monotonicMicros(), to: 0 };
+    const value = await run();
+    window.to = monotonicMicros();
+    (phases[phase] ??= []).push(window);
+    return { value, ms: Date.now() - start, cpuMs: hub.cpuMs() - cpuStart, machineCpuMs: machineBusyCpuMs() - machineStart };
+  };
   const client = new LoadClient(64);
   const patch = async (incidentId: string, description: string) => {
     const res = await client.json('PATCH', `${hub.api}/v1/incidents/${incidentId}`, hub.authHeaders(), { description });
@@ -117,16 +128,6 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
     let inboundCpuMs = 0;
     let trivialCpuMs = 0;
     let inboundMachineCpuMs = 0;
-    const timed = async (phase: string, run: () => Promise<void>) => {
-      const cpuStart = hub.cpuMs();
-      const machineStart = machineBusyCpuMs();
-      const start = Date.now();
-      const window = { from: monotonicMicros(), to: 0 };
-      await run();
-      window.to = monotonicMicros();
-      (phases[phase] ??= []).push(window);
-      return { ms: Date.now() - start, cpuMs: hub.cpuMs() - cpuStart, machineCpuMs: machineBusyCpuMs() - machineStart };
-    };
     const perRound = Math.ceil(webhooks.length / INBOUND_ROUNDS);
     for (let round = 0; round < INBOUND_ROUNDS; round++) {
       const mine = webhooks.slice(round * perRound, (round + 1) * perRound);
@@ -167,26 +168,22 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
     const sentAt = new Map<string, number>();
     const offered = OFFERED_RATE * OFFERED_SECONDS;
     const callsBefore = sim.server.calls.length;
-    let cpu = hub.cpuMs();
-    let machineCpu = machineBusyCpuMs();
-    let t = Date.now();
-    phases.offered = [{ from: monotonicMicros(), to: 0 }];
-    const inFlight: Promise<unknown>[] = [];
-    for (let n = 0; n < offered; n++) {
-      const due = t + (n * 1000) / OFFERED_RATE;
-      if (due > Date.now()) await new Promise(r => setTimeout(r, due - Date.now()));
-      const description = `offered ${n}`;
-      sentAt.set(description, Date.now());
-      inFlight.push(patch(incidents[n % incidents.length], description));
-    }
-    await Promise.all(inFlight);
-    const offeredDone = await waitFor(() => {
-      const seen = new Set(sim.server.calls.slice(callsBefore).map(c => (c.body as any)?.description));
-      return incidents.every((_, i) => seen.has(`offered ${offered - incidents.length + i}`));
-    }, 60_000);
-    phases.offered[0].to = monotonicMicros();
-    const offeredCpuMs = hub.cpuMs() - cpu;
-    const offeredMachineCpuMs = machineBusyCpuMs() - machineCpu;
+    const offeredPhase = await timed('offered', async () => {
+      const start = Date.now();
+      const inFlight: Promise<unknown>[] = [];
+      for (let n = 0; n < offered; n++) {
+        const due = start + (n * 1000) / OFFERED_RATE;
+        if (due > Date.now()) await new Promise(r => setTimeout(r, due - Date.now()));
+        const description = `offered ${n}`;
+        sentAt.set(description, Date.now());
+        inFlight.push(patch(incidents[n % incidents.length], description));
+      }
+      await Promise.all(inFlight);
+      return waitFor(() => {
+        const seen = new Set(sim.server.calls.slice(callsBefore).map(c => (c.body as any)?.description));
+        return incidents.every((_, i) => seen.has(`offered ${offered - incidents.length + i}`));
+      }, 60_000);
+    });
     const latencies: number[] = [];
     for (const call of sim.server.calls.slice(callsBefore)) {
       const d = (call.body as any)?.description;
@@ -195,62 +192,54 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
     out.outbound_offered = {
       offered_per_second: OFFERED_RATE,
       changes: offered,
-      drained: offeredDone,
+      drained: offeredPhase.value,
       vendor_writes: latencies.length,
       p50_ms: quantile(latencies, 0.5),
       p99_ms: quantile(latencies, 0.99),
       max_ms: Math.max(...latencies),
       // One change at a time, mostly: what a change costs when there is little to batch.
-      hub_cpu_us_per_change: Math.round((offeredCpuMs * 1000) / offered),
-      other_cpu_us_per_change: Math.round(((offeredMachineCpuMs - offeredCpuMs) * 1000) / offered),
+      hub_cpu_us_per_change: Math.round((offeredPhase.cpuMs * 1000) / offered),
+      other_cpu_us_per_change: Math.round(((offeredPhase.machineCpuMs - offeredPhase.cpuMs) * 1000) / offered),
     };
     log(`${database} outbound offered ${JSON.stringify(out.outbound_offered)}`);
 
     // Outbound throughput: a burst, then the time until every ticket holds its last value.
     const burstBefore = sim.server.calls.length;
-    cpu = hub.cpuMs();
-    machineCpu = machineBusyCpuMs();
-    t = Date.now();
-    phases.burst = [{ from: monotonicMicros(), to: 0 }];
-    await pool(BURST_CHANGES, 64, async n => {
-      await patch(incidents[n % incidents.length], `burst ${n}`);
+    const burst = await timed('burst', async () => {
+      const start = Date.now();
+      await pool(BURST_CHANGES, 64, async n => {
+        await patch(incidents[n % incidents.length], `burst ${n}`);
+      });
+      const acceptedMs = Date.now() - start;
+      const last = incidents.map((_, i) => `burst ${BURST_CHANGES - incidents.length + i}`);
+      const drained = await waitFor(() => sysIds.every((s, i) => sim.incident(s)?.description === last[i]), 120_000);
+      return { acceptedMs, drained };
     });
-    const acceptedMs = Date.now() - t;
-    const last = incidents.map((_, i) => `burst ${BURST_CHANGES - incidents.length + i}`);
-    const burstDone = await waitFor(() => sysIds.every((s, i) => sim.incident(s)?.description === last[i]), 120_000);
-    phases.burst[0].to = monotonicMicros();
-    const drainMs = Date.now() - t;
-    const burstCpuMs = hub.cpuMs() - cpu;
-    const burstMachineCpuMs = machineBusyCpuMs() - machineCpu;
     // The same number of authenticated calls to a route that does nothing: what any API call costs here.
-    const ceilingCpuStart = hub.cpuMs();
-    const ceilingStart = Date.now();
-    phases.authenticated_noop = [{ from: monotonicMicros(), to: 0 }];
-    await pool(BURST_CHANGES, 64, async n => {
-      await client.json('PATCH', `${hub.baseUrl}/api/bench/authenticated-noop`, hub.authHeaders(), { description: `noop ${n}` });
-    });
-    phases.authenticated_noop[0].to = monotonicMicros();
-    const ceilingMs = Date.now() - ceilingStart;
-    const ceilingCpuMs = hub.cpuMs() - ceilingCpuStart;
+    const ceiling = await timed('authenticated_noop', () =>
+      pool(BURST_CHANGES, 64, async n => {
+        await client.json('PATCH', `${hub.baseUrl}/api/bench/authenticated-noop`, hub.authHeaders(), { description: `noop ${n}` });
+      }),
+    );
     const writes = sim.server.calls.slice(burstBefore).filter(c => c.method === 'PATCH').length;
     out.outbound_burst = {
       changes: BURST_CHANGES,
-      drained: burstDone,
-      accepted_per_second: perSecond(BURST_CHANGES, acceptedMs),
-      authenticated_noop_per_second: perSecond(BURST_CHANGES, ceilingMs),
-      delivered_changes_per_second: perSecond(BURST_CHANGES, drainMs),
+      drained: burst.value.drained,
+      accepted_per_second: perSecond(BURST_CHANGES, burst.value.acceptedMs),
+      authenticated_noop_per_second: perSecond(BURST_CHANGES, ceiling.ms),
+      delivered_changes_per_second: perSecond(BURST_CHANGES, burst.ms),
       vendor_writes: writes,
-      vendor_writes_per_second: perSecond(writes, drainMs),
-      hub_cpu_us_per_change: Math.round((burstCpuMs * 1000) / BURST_CHANGES),
-      hub_cpu_us_per_authenticated_noop: Math.round((ceilingCpuMs * 1000) / BURST_CHANGES),
-      other_cpu_us_per_change: Math.round(((burstMachineCpuMs - burstCpuMs) * 1000) / BURST_CHANGES),
+      vendor_writes_per_second: perSecond(writes, burst.ms),
+      hub_cpu_us_per_change: Math.round((burst.cpuMs * 1000) / BURST_CHANGES),
+      hub_cpu_us_per_authenticated_noop: Math.round((ceiling.cpuMs * 1000) / BURST_CHANGES),
+      other_cpu_us_per_change: Math.round(((burst.machineCpuMs - burst.cpuMs) * 1000) / BURST_CHANGES),
     };
     log(`${database} outbound burst ${JSON.stringify(out.outbound_burst)}`);
 
     // Reconcile of many linked incidents vs the simulator's own listing time (Postgres only: the slow part is setup).
     if (database === 'postgres' && RECONCILE_INCIDENTS > 0 && !profileDir) {
       const extra = RECONCILE_INCIDENTS - TICKETS;
-      t = Date.now();
+      let t = Date.now();
       await pool(extra, 32, async i => {
         await hub.call('POST', '/v1/incidents', { title: `bench r${i}`, severity: 'SEV-4', integrations: [integration.name] });
       });
