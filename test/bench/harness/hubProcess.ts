@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CLOCK_TICKS_PER_SECOND } from './machineCpu';
 
 const ENTRY = resolve(__dirname, 'hubBackend.js');
-/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on Linux. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Hubs still running; killed when this process exits, so a failed run leaves no orphan behind. */
 const live = new Set<ChildProcess>();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-/** USER_HZ, the unit of /proc/stat times: 100 on Linux. */
-const CLOCK_TICKS_PER_SECOND = 100;
+/** USER_HZ, the unit of /proc/stat and /proc/<pid>/stat times: 100 on Linux. */
+export const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * CPU time all processes on the machine have used so far (every field of /proc/stat's
