@@ -1,44 +1,28 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import type { Knex } from 'knex';
-import { applyDatabaseMigrations } from './migrate';
+import { createStoreTestDatabases, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
 import { LinkRepository } from './LinkRepository';
 import { SyncStore } from './SyncStore';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = createStoreTestDatabases();
 
-async function integration(store: SyncStore, name: string) {
-  return store.integrations.create(
-    {
-      name,
-      organization_id: 'acme',
-      integration_type: 'test',
-      base_url: 'http://127.0.0.1:1',
-      sync_direction: 'bidirectional',
-      enabled: true,
-      conflict_strategy: 'last-write-wins',
-      conflict_window_seconds: 5,
-      rate_limit: null,
-      backoff_multiplier: 1,
-      settings: {},
-      secrets_ciphertext: 'sealed',
-      credential_keys: [],
-      webhook_secret_count: 0,
-    },
-    [],
-    1_000,
-  );
-}
+/** An integration of the test connector pointing nowhere: runs and schedules only need its id. */
+const integration = (store: SyncStore, name: string) =>
+  givenIntegration(store, {
+    name,
+    organization_id: 'acme',
+    integration_type: 'test',
+    base_url: 'http://127.0.0.1:1',
+    secrets_ciphertext: 'sealed',
+    credential_keys: [],
+    webhook_secret_count: 0,
+  });
 
 describe.each(databases.eachSupportedId())('ReconcileRepository on %s', databaseId => {
-  let knex: Knex;
   let store: SyncStore;
 
   beforeAll(async () => {
-    knex = await databases.init(databaseId);
-    await applyDatabaseMigrations(knex);
-    store = new SyncStore(knex);
+    store = await migratedStore(databases, databaseId);
   });
 
   it('keeps runs with their counts and discrepancies, newest first', async () => {
@@ -80,7 +64,7 @@ describe.each(databases.eachSupportedId())('ReconcileRepository on %s', database
     const values = { title: 't', description: '', severity: 'SEV-3' as const, status: 'open' as const, assigned_to: null, escalation_policy: null, entity_ref: null };
     for (const [n, at] of [[1, 5_000], [2, 4_000], [3, 6_000]]) {
       const incident = await store.incidents.create(values, { now: at, source: 'platform', linkTo: [], plan: () => [] });
-      await LinkRepository.ensure(knex, incident.id, i.id, at, { id: `T${n}` });
+      await LinkRepository.ensure(store.db, incident.id, i.id, at, { id: `T${n}` });
     }
     const found = await store.reconcile.linksByExternalIds(i.id, ['T1', 'T3', 'T-unknown']);
     expect(found.map(l => l.external_id).sort()).toEqual(['T1', 'T3']);
@@ -94,7 +78,7 @@ describe.each(databases.eachSupportedId())('ReconcileRepository on %s', database
     expect(await store.reconcile.claimDue(3_699_999)).toEqual([]);
 
     // Two replicas over the same database claim concurrently.
-    const other = new SyncStore(knex);
+    const other = new SyncStore(store.db);
     const [a, b] = await Promise.all([store.reconcile.claimDue(3_700_000), other.reconcile.claimDue(3_700_000)]);
     const mine = [...a, ...b].filter(s => s.integration_id === i.id);
     expect(mine).toHaveLength(1);
