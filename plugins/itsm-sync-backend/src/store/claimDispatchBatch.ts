@@ -25,21 +25,12 @@ export async function claimDispatchBatch(
   now: number,
   coalesceLimit: number,
 ): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
-  if (isPostgres(db)) return claimAndReadInOneStatement(db, owner, limit, leaseMs, now, coalesceLimit);
-  const rows = await new OutboxRepository(db).claim(owner, limit, leaseMs, now);
-  if (!rows.length) return { rows, batch: { integrations: new Map(), rules: new Map(), followers: new Map(), incidents: new Map(), links: new Map() } };
-  // Should the reads fail, the leases run out and the rows are claimed again; nothing is lost.
-  return { rows, batch: await readDispatchBatch(db, rows, coalesceLimit) };
-}
-
-async function claimAndReadInOneStatement(
-  db: Knex,
-  owner: string,
-  limit: number,
-  leaseMs: number,
-  now: number,
-  coalesceLimit: number,
-): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
+  if (!isPostgres(db)) {
+    const rows = await new OutboxRepository(db).claim(owner, limit, leaseMs, now);
+    if (!rows.length) return { rows, batch: { integrations: new Map(), rules: new Map(), followers: new Map(), incidents: new Map(), links: new Map() } };
+    // Should the reads fail, the leases run out and the rows are claimed again; nothing is lost.
+    return { rows, batch: await readDispatchBatch(db, rows, coalesceLimit) };
+  }
   const candidates = OutboxRepository.claimCandidates(db, limit, now).toSQL();
   const result = await db.raw(
     [
