@@ -7,6 +7,22 @@ import type { OutboxInsert, OutboxRecord } from './types';
 const DELIVERED = (now: number) => ({ state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null });
 
 /** Rows whose lease is free: never taken, or run out. */
+/**
+ * The claim's candidates, with bindings (now, now, now, limit). The state is written in
+ * the text, not bound: only then can a plan made once for every call (Postgres's generic
+ * plan of a prepared claim, SQLite's plan) use the partial index on pending rows, instead
+ * of walking the primary key through every delivered row still kept (13 ms a claim at
+ * 100,000 rows, against 0.4 ms).
+ */
+export const CLAIM_CANDIDATES = [
+  `SELECT o.id FROM outbox AS o JOIN integrations AS i ON i.id = o.integration_id`,
+  `WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (o.lease_expires_at IS NULL OR o.lease_expires_at < ?)`,
+  `  AND (i.not_before IS NULL OR i.not_before <= ?) AND i.enabled`,
+  `  AND NOT EXISTS (SELECT 1 FROM outbox AS p WHERE p.integration_id = o.integration_id`,
+  `    AND p.incident_id = o.incident_id AND p.state = 'pending' AND p.id < o.id)`,
+  `ORDER BY o.id LIMIT ?`,
+].join('\n');
+
 const leaseFree = (q: Knex.QueryBuilder, alias: string, now: number) =>
   q.whereNull(`${alias}.lease_expires_at`).orWhere(`${alias}.lease_expires_at`, '<', now);
 
@@ -80,9 +96,6 @@ export class OutboxRepository {
    * a time, so the lease condition re-checked by the UPDATE is enough there.
    */
   async claim(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRecord[]> {
-    // Not a prepared statement: Postgres's generic plan for it, chosen after a few calls,
-    // took 13 ms a claim (up to 118) with thousands of rows pending, against well under 1 ms
-    // planned for the actual values each time.
     const rows = await this.db
       .with('claim_candidates', OutboxRepository.claimCandidates(this.db, limit, now))
       .table('outbox')
@@ -98,27 +111,8 @@ export class OutboxRepository {
    * The ids `claim` takes: due, unleased, of an enabled integration not told to wait, and
    * the oldest pending row of their ticket; locked FOR UPDATE SKIP LOCKED on Postgres.
    */
-  static claimCandidates(db: Knex, limit: number, now: number): Knex.QueryBuilder {
-    const candidates = db('outbox as o')
-      .join('integrations as i', 'i.id', 'o.integration_id')
-      .where('o.state', 'pending')
-      .andWhere('o.next_attempt_at', '<=', now)
-      .andWhere(q => leaseFree(q, 'o', now))
-      .andWhere(q => q.whereNull('i.not_before').orWhere('i.not_before', '<=', now))
-      .andWhere('i.enabled', true)
-      .whereNotExists(
-        db('outbox as p')
-          .select(db.raw('1'))
-          .whereRaw('p.integration_id = o.integration_id')
-          .andWhereRaw('p.incident_id = o.incident_id')
-          .andWhere('p.state', 'pending')
-          .andWhereRaw('p.id < o.id'),
-      )
-      .orderBy('o.id')
-      .limit(limit)
-      .select('o.id');
-    if (isPostgres(db)) candidates.forUpdate('o').skipLocked();
-    return candidates;
+  static claimCandidates(db: Knex, limit: number, now: number): Knex.Raw {
+    return db.raw(isPostgres(db) ? `${CLAIM_CANDIDATES} FOR UPDATE OF o SKIP LOCKED` : CLAIM_CANDIDATES, [now, now, now, limit]);
   }
 
   /** Extends the leases a live dispatcher still holds. */

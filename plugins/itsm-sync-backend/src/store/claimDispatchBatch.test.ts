@@ -1,7 +1,7 @@
-import { claimDispatchBatch } from './claimDispatchBatch';
+import { CLAIM_AND_READ, claimDispatchBatch } from './claimDispatchBatch';
 import { readDispatchBatch } from './DispatchBatchReads';
 import { LinkRepository } from './LinkRepository';
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, postgresIds } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import type { OutboxInsert } from './types';
 
@@ -57,5 +57,45 @@ describe.each(databases.eachSupportedId())('claimDispatchBatch on %s', databaseI
 
   it('claims nothing when nothing is due', async () => {
     expect(await claimDispatchBatch(store.db, 'w1', 10, LEASE, T, 5)).toMatchObject({ rows: [] });
+  });
+});
+
+describe.each(postgresIds(databases))('the prepared claim on %s', databaseId => {
+  let store: SyncStore;
+
+  beforeAll(async () => {
+    store = await migratedStore(databases, databaseId);
+  });
+
+  /** Every plan node of a plan tree. */
+  const nodes = (plan: any): any[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+
+  it('plans it once for all calls through the pending rows only, however many delivered rows are kept', async () => {
+    const integration = await givenIntegration(store);
+    const incident = await givenIncident(store);
+    await LinkRepository.ensure(store.db, incident.id, integration.id, T);
+    await store.db.raw(
+      `INSERT INTO outbox (integration_id, incident_id, operation, payload, state, next_attempt_at, created_at, delivered_at)
+       SELECT ?, ?, 'sync', '{}', 'delivered', 0, 0, 1 FROM generate_series(1, 20000)`,
+      [integration.id, incident.id],
+    );
+    await store.outbox.enqueue([row(integration.id, incident.id, 'due')], T);
+    await store.db.raw('ANALYZE outbox');
+
+    const plan = await store.db.transaction(async tx => {
+      // The plan a prepared statement keeps once Postgres settles on its generic plan.
+      await tx.raw(`PREPARE claim_probe AS ${tx.raw(CLAIM_AND_READ, [T, T, T, 10, 'w1', T + LEASE, T, 5]).toSQL().toNative().sql}`);
+      await tx.raw('SET LOCAL plan_cache_mode = force_generic_plan');
+      const explained = await tx.raw(`EXPLAIN (FORMAT JSON) EXECUTE claim_probe(${T}, ${T}, ${T}, 10, 'w1', ${T + LEASE}, ${T}, 5)`);
+      await tx.raw('DEALLOCATE claim_probe');
+      return explained.rows[0]['QUERY PLAN'][0].Plan;
+    });
+
+    const outboxScans = nodes(plan).filter(n => n['Relation Name'] === 'outbox');
+    expect(outboxScans.length).toBeGreaterThan(0);
+    // No walk of the whole table, nor of its primary key through the delivered rows.
+    expect(outboxScans.filter(n => n['Node Type'] === 'Seq Scan')).toEqual([]);
+    expect(outboxScans.find(n => n.Alias === 'o')).toMatchObject({ 'Index Name': 'outbox_pending_by_id' });
+    expect((await claimDispatchBatch(store.db, 'w1', 10, LEASE, T, 5)).rows.map(r => r.payload.changes?.title)).toEqual(['due']);
   });
 });

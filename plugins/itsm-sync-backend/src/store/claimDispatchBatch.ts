@@ -2,9 +2,34 @@ import type { Knex } from 'knex';
 import { integrationsWithRules, readDispatchBatch, ticketKey, type DispatchBatch } from './DispatchBatchReads';
 import { toIncidentRecord } from './IncidentRepository';
 import { toLinkRecord } from './LinkRepository';
-import { OutboxRepository, toOutboxRecord } from './OutboxRepository';
+import { CLAIM_CANDIDATES, OutboxRepository, toOutboxRecord } from './OutboxRepository';
+import { prepared } from './preparedStatements';
 import { isPostgres } from './dialect';
 import type { IncidentRecord, LinkRecord, OutboxRecord } from './types';
+
+/**
+ * The Postgres claim, bindings (now, now, now, limit, owner, lease expiry, now, coalesce
+ * limit). Its text never changes, so it is prepared, and its generic plan uses the
+ * partial index on pending rows (see `CLAIM_CANDIDATES`): planning it anew took more of
+ * Postgres's time than running it. The UPDATE finds the candidates by primary key
+ * (`= ANY` of the CTE's ids: a semi-join was planned as a hash over every pending row),
+ * and the link and incident are read per head by their unique keys.
+ */
+export const CLAIM_AND_READ = [
+  `WITH claim_candidates AS (${CLAIM_CANDIDATES} FOR UPDATE OF o SKIP LOCKED),`,
+  `claimed AS (UPDATE outbox SET lease_owner = ?, lease_expires_at = ?`,
+  `  WHERE id = ANY(ARRAY(SELECT id FROM claim_candidates)) AND state = 'pending'`,
+  `    AND (lease_expires_at IS NULL OR lease_expires_at < ?)`,
+  `  RETURNING *)`,
+  `SELECT row_to_json(c) AS head,`,
+  `  (SELECT coalesce(json_agg(row_to_json(q) ORDER BY q.id), '[]'::json) FROM (SELECT * FROM outbox AS f`,
+  `    WHERE f.incident_id = c.incident_id AND f.integration_id = c.integration_id AND f.state = 'pending' AND f.id > c.id`,
+  `    ORDER BY f.id LIMIT ?) AS q) AS followers,`,
+  `  (SELECT row_to_json(l) FROM links AS l WHERE l.incident_id = c.incident_id AND l.integration_id = c.integration_id) AS link,`,
+  `  (SELECT row_to_json(i) FROM incidents AS i WHERE i.id = c.incident_id) AS incident`,
+  `FROM claimed AS c`,
+  `ORDER BY c.id`,
+].join('\n');
 
 /**
  * Leases up to `limit` due outbox heads (`OutboxRepository.claim`) and reads what their
@@ -31,24 +56,9 @@ export async function claimDispatchBatch(
     // Should the reads fail, the leases run out and the rows are claimed again; nothing is lost.
     return { rows, batch: await readDispatchBatch(db, rows, coalesceLimit) };
   }
-  const candidates = OutboxRepository.claimCandidates(db, limit, now).toSQL();
-  const result = await db.raw(
-    [
-      `WITH claim_candidates AS (${candidates.sql}),`,
-      `claimed AS (UPDATE outbox SET lease_owner = ?, lease_expires_at = ?`,
-      `  WHERE id IN (SELECT id FROM claim_candidates) AND state = 'pending' AND (lease_expires_at IS NULL OR lease_expires_at < ?)`,
-      `  RETURNING *)`,
-      `SELECT row_to_json(c) AS head,`,
-      `  (SELECT coalesce(json_agg(row_to_json(q) ORDER BY q.id), '[]'::json) FROM (SELECT * FROM outbox AS f`,
-      `    WHERE f.incident_id = c.incident_id AND f.integration_id = c.integration_id AND f.state = 'pending' AND f.id > c.id`,
-      `    ORDER BY f.id LIMIT ?) AS q) AS followers,`,
-      `  row_to_json(l) AS link, row_to_json(i) AS incident`,
-      `FROM claimed AS c`,
-      `LEFT JOIN links AS l ON l.incident_id = c.incident_id AND l.integration_id = c.integration_id`,
-      `LEFT JOIN incidents AS i ON i.id = c.incident_id`,
-      `ORDER BY c.id`,
-    ].join('\n'),
-    [...(candidates.bindings as Knex.RawBinding[]), owner, now + leaseMs, now, coalesceLimit],
+  const result = await prepared(
+    db.raw(CLAIM_AND_READ, [now, now, now, limit, owner, now + leaseMs, now, coalesceLimit]),
+    'claim_dispatch_batch_v1',
   );
   const found = result.rows as Array<{ head: any; followers: any[]; link: any | null; incident: any | null }>;
   const rows = found.map(r => toOutboxRecord(r.head));
