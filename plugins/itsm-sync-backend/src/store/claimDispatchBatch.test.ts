@@ -84,9 +84,12 @@ describe.each(postgresIds(databases))('the prepared claim on %s', databaseId => 
 
     const plan = await store.db.transaction(async tx => {
       // The plan a prepared statement keeps once Postgres settles on its generic plan.
-      await tx.raw(`PREPARE claim_probe AS ${tx.raw(CLAIM_AND_READ, [T, T, T, 10, 'w1', T + LEASE, T, 5]).toSQL().toNative().sql}`);
+      const bindings = [T, T, T, 10, 'w1', T + LEASE, T, 5];
+      await tx.raw(`PREPARE claim_probe AS ${tx.raw(CLAIM_AND_READ, bindings).toSQL().toNative().sql}`);
       await tx.raw('SET LOCAL plan_cache_mode = force_generic_plan');
-      const explained = await tx.raw(`EXPLAIN (FORMAT JSON) EXECUTE claim_probe(${T}, ${T}, ${T}, 10, 'w1', ${T + LEASE}, ${T}, 5)`);
+      // EXECUTE takes no bound parameters: the same values, written out.
+      const values = bindings.map(v => (typeof v === 'string' ? `'${v}'` : v)).join(', ');
+      const explained = await tx.raw(`EXPLAIN (FORMAT JSON) EXECUTE claim_probe(${values})`);
       await tx.raw('DEALLOCATE claim_probe');
       return explained.rows[0]['QUERY PLAN'][0].Plan;
     });

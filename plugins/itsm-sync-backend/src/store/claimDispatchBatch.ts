@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { integrationsWithRules, readDispatchBatch, ticketKey, type DispatchBatch } from './DispatchBatchReads';
 import { toIncidentRecord } from './IncidentRepository';
 import { toLinkRecord } from './LinkRepository';
-import { CLAIM_CANDIDATES, OutboxRepository, toOutboxRecord } from './OutboxRepository';
+import { CLAIM_CANDIDATES_LOCKED, OutboxRepository, toOutboxRecord } from './OutboxRepository';
 import { prepared } from './preparedStatements';
 import { isPostgres } from './dialect';
 import type { IncidentRecord, LinkRecord, OutboxRecord } from './types';
@@ -16,7 +16,7 @@ import type { IncidentRecord, LinkRecord, OutboxRecord } from './types';
  * and the link and incident are read per head by their unique keys.
  */
 export const CLAIM_AND_READ = [
-  `WITH claim_candidates AS (${CLAIM_CANDIDATES} FOR UPDATE OF o SKIP LOCKED),`,
+  `WITH claim_candidates AS (${CLAIM_CANDIDATES_LOCKED}),`,
   `claimed AS (UPDATE outbox SET lease_owner = ?, lease_expires_at = ?`,
   `  WHERE id = ANY(ARRAY(SELECT id FROM claim_candidates)) AND state = 'pending'`,
   `    AND (lease_expires_at IS NULL OR lease_expires_at < ?)`,
