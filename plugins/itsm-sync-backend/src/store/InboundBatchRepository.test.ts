@@ -20,7 +20,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     await emptyTables(store.db);
   });
 
-  it('finds all links of the incidents a set of tickets belongs to, and locks and reads those incidents', async () => {
+  it('reads the incidents a set of tickets belongs to with all their links, and locks and reads those incidents', async () => {
     const a = await givenIntegration(store);
     const b = await givenIntegration(store);
     const one = await givenIncident(store, { title: 'one' });
@@ -31,12 +31,14 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     await LinkRepository.ensure(store.db, two.id, a.id, T, { id: 'A-2' });
     await LinkRepository.ensure(store.db, unrelated.id, a.id, T, { id: 'A-3' });
 
-    const links = await InboundBatchRepository.linksAroundTickets(store.db, [
+    const around = await InboundBatchRepository.readAroundTickets(store.db, [
       { integrationId: a.id, externalId: 'A-1' },
       { integrationId: a.id, externalId: 'A-2' },
       { integrationId: a.id, externalId: 'nobody' },
     ]);
-    expect(links.map(l => l.external_id).sort()).toEqual(['A-1', 'A-2', 'B-1']);
+    expect(around.links.map(l => l.external_id).sort()).toEqual(['A-1', 'A-2', 'B-1']);
+    expect([...around.incidents.keys()].sort()).toEqual([one.id, two.id].sort());
+    expect(around.incidents.get(two.id)).toEqual(await store.incidents.get(two.id));
 
     const { incidents, links: current } = await store.transaction((_, tx) =>
       IncidentRepository.lockWithLinks(tx, [two.id, one.id, two.id]),

@@ -1,8 +1,21 @@
 import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import { chunks } from './chunks';
-import { toLinkRecord } from './LinkRepository';
-import type { LinkRecord } from './types';
+import { collectIncidentsWithLinks } from './IncidentRepository';
+import { LINK_COLUMNS } from './LinkRepository';
+import { prepared } from './preparedStatements';
+import type { IncidentRecord, LinkRecord } from './types';
+
+/** `links.last_written` with a JSON object's keys merged in (Postgres). */
+const MERGE_LAST_WRITTEN = `((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || ?::jsonb)::text`;
+
+const LINK_SELECT = LINK_COLUMNS.map(c => `l.${c} AS link__${c}`).join(', ');
+
+const AROUND_TICKETS = [
+  `SELECT i.*, ${LINK_SELECT} FROM incidents AS i LEFT JOIN links AS l ON l.incident_id = i.id`,
+  `WHERE i.id IN (SELECT t.incident_id FROM links AS t WHERE t.integration_id = ANY(?::text[]) AND t.external_id = ANY(?::text[]))`,
+  `ORDER BY i.id, l.created_at`,
+].join('\n');
 
 export interface TimelineInsert {
   incident_id: string;
@@ -14,27 +27,42 @@ export interface TimelineInsert {
 }
 
 /**
- * The set-based reads and writes of a batch of inbound changes, all inside the
- * caller's transaction: a constant number of statements however many changes, besides
- * one UPDATE per link whose remembered values the batch really changed.
+ * The set-based reads and writes of a batch of inbound changes: a constant number of
+ * statements however many changes, besides one UPDATE per link whose remembered values
+ * the batch really changed. The writes run inside the caller's transaction (the locked
+ * way; the Postgres batch written in one statement is writeInboundIfUnchanged.ts).
  */
 export class InboundBatchRepository {
   /**
-   * All links of the incidents the given tickets are linked to, in one query and without
-   * a lock: this only tells which incidents to lock and which integrations they involve.
-   * Tickets are matched on each column separately (a row-value list is not portable), so
-   * a few extra incidents may come along; they are locked and read, and left untouched.
+   * The incidents the given tickets are linked to, with all their links, in one statement
+   * and without a lock. Tickets are matched on each column separately (a row-value list is
+   * not portable), so a few extra incidents may come along; they are read and left
+   * untouched. On Postgres the text is constant (arrays, not IN lists), so it is prepared.
    */
-  static async linksAroundTickets(db: Knex, tickets: Array<{ integrationId: string; externalId: string }>): Promise<LinkRecord[]> {
-    if (!tickets.length) return [];
+  static async readAroundTickets(
+    db: Knex,
+    tickets: Array<{ integrationId: string; externalId: string }>,
+  ): Promise<{ incidents: Map<string, IncidentRecord>; links: LinkRecord[] }> {
+    const incidents = new Map<string, IncidentRecord>();
+    const links: LinkRecord[] = [];
+    if (!tickets.length) return { incidents, links };
     const integrationIds = [...new Set(tickets.map(t => t.integrationId))];
     const externalIds = [...new Set(tickets.map(t => t.externalId))];
-    const out: LinkRecord[] = [];
-    for (const part of chunks(externalIds, 500)) {
-      const incidents = db('links').whereIn('integration_id', integrationIds).whereIn('external_id', part).select('incident_id');
-      out.push(...(await db('links').whereIn('incident_id', incidents)).map(toLinkRecord));
+    if (isPostgres(db)) {
+      const result = await prepared(db.raw(AROUND_TICKETS, [integrationIds, externalIds] as Knex.RawBinding[]), 'incidents_around_tickets_v1');
+      collectIncidentsWithLinks(result.rows, incidents, links);
+      return { incidents, links };
     }
-    return out;
+    for (const part of chunks(externalIds, 500)) {
+      const ids = db('links').whereIn('integration_id', integrationIds).whereIn('external_id', part).select('incident_id');
+      const rows = await db('incidents as i')
+        .leftJoin('links as l', 'l.incident_id', 'i.id')
+        .whereIn('i.id', ids)
+        .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
+        .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
+      collectIncidentsWithLinks(rows, incidents, links);
+    }
+    return { incidents, links };
   }
 
   static insertTimeline(tx: Knex, rows: TimelineInsert[]): Array<Knex.QueryBuilder | Knex.Raw> {
@@ -61,14 +89,17 @@ export class InboundBatchRepository {
     return chunks(rows).map(part => tx('incident_timeline').insert(part));
   }
 
-  /** Remembers what the vendor holds; `conflict` marks the link as waiting for review. */
-  static updateLink(tx: Knex, link: LinkRecord, conflict: boolean): Knex.QueryBuilder {
+  /**
+   * Remembers what the vendor holds: `remembered` is merged into the stored values key by
+   * key (on Postgres in SQL, so a delivery acknowledged meanwhile keeps what it wrote);
+   * `conflict` marks the link as waiting for review.
+   */
+  static updateLink(tx: Knex, link: LinkRecord, remembered: Record<string, unknown>, conflict: boolean): Knex.QueryBuilder {
     return tx('links')
       .where({ id: link.id })
       .update({
-        last_written: JSON.stringify(link.last_written),
+        last_written: isPostgres(tx) ? tx.raw(MERGE_LAST_WRITTEN, [JSON.stringify(remembered)]) : JSON.stringify(link.last_written),
         ...(conflict ? { sync_state: 'conflict', last_error: null } : {}),
       });
   }
-
 }

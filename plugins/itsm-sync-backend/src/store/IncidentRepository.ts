@@ -38,6 +38,19 @@ export function toIncidentRecord(row: any): IncidentRecord {
   };
 }
 
+/**
+ * Rows of incidents left-joined with their links (link columns as `link__<column>`),
+ * ordered by incident: each incident once into `incidents`, each link into `links`.
+ */
+export function collectIncidentsWithLinks(rows: any[], incidents: Map<string, IncidentRecord>, links: LinkRecord[]) {
+  for (const row of rows) {
+    if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));
+    if (row.link__id !== null && row.link__id !== undefined) {
+      links.push(toLinkRecord(Object.fromEntries(LINK_COLUMNS.map(c => [c, row[`link__${c}`]]))));
+    }
+  }
+}
+
 /** What a change may write to an incident row. */
 const INCIDENT_UPDATE_COLUMNS: BulkColumn[] = [
   { name: 'title' },
@@ -335,12 +348,7 @@ export class IncidentRepository {
         .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
       if (options.lock && isPostgres(tx)) read.forUpdate('i');
       prepared(read, options.lock ? 'incidents_with_links_locked_v1' : 'incidents_with_links_v1');
-      for (const row of await read) {
-        if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));
-        if (row.link__id !== null && row.link__id !== undefined) {
-          links.push(toLinkRecord(Object.fromEntries(LINK_COLUMNS.map(c => [c, row[`link__${c}`]]))));
-        }
-      }
+      collectIncidentsWithLinks(await read, incidents, links);
     }
     return { incidents, links };
   }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { decideInbound } from '../engine/inboundDecision';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
 import type { SyncStore } from '../store/SyncStore';
+import { isPostgres } from '../store/dialect';
 import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
@@ -36,15 +37,25 @@ export class InboundApplier {
   }
 
   /**
-   * One outcome per item, in order. Throws when the transaction fails as a whole; then
-   * nothing of the batch was written and every inbox row is still `accepted`.
+   * One outcome per item, in order. Throws when the batch fails as a whole; then
+   * nothing of it was written and every inbox row is still `accepted`.
    * Returns whether outbox rows were enqueued, to wake the dispatcher after commit.
+   *
+   * On Postgres the batch is first decided on what `prepare` read, without a lock, and
+   * written in one statement that applies it only if none of the incidents it read
+   * changed since: no transaction, and two round trips in all with the read. A batch
+   * that lost that race, raised a conflict or creates an incident is applied the
+   * locked way: one transaction, its incidents locked FOR UPDATE in id order.
    */
   async applyBatch(items: InboundItem[], prepared?: PreparedBatch): Promise<{ outcomes: InboundOutcome[]; enqueued: boolean }> {
     if (!items.length) return { outcomes: [], enqueued: false };
     const ready = prepared ?? (await this.prepare(items));
     const now = this.clock.now();
     const traceContext = captureTraceContext();
+    if (isPostgres(this.store.db)) {
+      const written = await this.applyIfUnchanged(items, ready, now, traceContext);
+      if (written) return written;
+    }
     return this.store.transaction(async (store, tx) => {
       const batch = await InboundBatch.load(tx, this.connectors, ready, now, traceContext);
       const outcomes: InboundOutcome[] = [];
@@ -58,10 +69,30 @@ export class InboundApplier {
     });
   }
 
+  /** The optimistic way of `applyBatch`; undefined when the batch is to go the locked way. */
+  private async applyIfUnchanged(items: InboundItem[], prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
+    const batch = await InboundBatch.fromRead(this.store.db, this.connectors, prepared, now, traceContext);
+    const outcomes: InboundOutcome[] = [];
+    for (const item of items) {
+      const linked = batch.linked(item.integration.id, item.change.externalId);
+      if (!linked && this.createsIncident(item)) return undefined;
+      const outcome = linked ? this.decide(batch, item, linked, now) : this.ignoreUnlinked(item);
+      batch.settle(item, outcome);
+      outcomes.push(outcome);
+    }
+    if (batch.needsLock || !(await batch.writeIfUnchanged(this.store.db))) return undefined;
+    return { outcomes, enqueued: batch.enqueued };
+  }
+
   private async applyOne(store: SyncStore, tx: Knex.Transaction, batch: InboundBatch, item: InboundItem, now: number): Promise<InboundOutcome> {
+    const linked = batch.linked(item.integration.id, item.change.externalId);
+    if (!linked) return this.createsIncident(item) ? this.createFromVendor(store, tx, batch, item, now) : this.ignoreUnlinked(item);
+    return this.decide(batch, item, linked, now);
+  }
+
+  /** Decides a change of a linked ticket by `decideInbound` and records it with the batch. */
+  private decide(batch: InboundBatch, item: InboundItem, linked: NonNullable<ReturnType<InboundBatch['linked']>>, now: number): InboundOutcome {
     const { integration, change } = item;
-    const linked = batch.linked(integration.id, change.externalId);
-    if (!linked) return this.createFromVendor(store, tx, batch, item, now);
     const decision = decideInbound({
       change,
       source: {
@@ -80,10 +111,21 @@ export class InboundApplier {
     return decision.applied ? 'applied' : 'ignored';
   }
 
+  /** Whether a change of a ticket with no platform incident creates one: only when the vendor says it is new. */
+  private createsIncident({ integration, change }: InboundItem): boolean {
+    const connector = this.connectors.get(integration.integration_type);
+    return change.kind === 'created' && Boolean(connector?.capabilities.inboundCreate) && integration.settings.inbound_create !== false;
+  }
+
+  private ignoreUnlinked({ integration, change }: InboundItem): InboundOutcome {
+    this.logger.debug('Inbound change for an unlinked ticket ignored', { integration: integration.id, external_id: change.externalId });
+    return 'ignored';
+  }
+
   /**
-   * A vendor ticket with no platform incident: created only when the vendor says it is
-   * new. Written at once (rare), and registered with the batch so a later change of the
-   * same ticket in this batch updates it rather than creating a second incident.
+   * A vendor ticket with no platform incident, new at the vendor: written at once (rare),
+   * and registered with the batch so a later change of the same ticket in this batch
+   * updates it rather than creating a second incident.
    */
   private async createFromVendor(
     store: SyncStore,
@@ -92,13 +134,6 @@ export class InboundApplier {
     { integration, change }: InboundItem,
     now: number,
   ): Promise<InboundOutcome> {
-    const connector = this.connectors.get(integration.integration_type);
-    const allowed =
-      change.kind === 'created' && Boolean(connector?.capabilities.inboundCreate) && integration.settings.inbound_create !== false;
-    if (!allowed) {
-      this.logger.debug('Inbound change for an unlinked ticket ignored', { integration: integration.id, external_id: change.externalId });
-      return 'ignored';
-    }
     const fields = { ...(change.ticket?.fields ?? {}), ...change.fields } as FieldChanges;
     const values = {
       title: fields.title || `Incident from ${integration.name} ${change.externalKey ?? change.externalId}`,

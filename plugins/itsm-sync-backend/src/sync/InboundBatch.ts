@@ -9,6 +9,7 @@ import { IncidentRepository } from '../store/IncidentRepository';
 import { IntegrationRepository } from '../store/IntegrationRepository';
 import { MetricsRepository } from '../store/MetricsRepository';
 import { writeTogether } from '../store/writeTogether';
+import { writeInboundIfUnchanged, type InboundWrite } from '../store/writeInboundIfUnchanged';
 import { InboundBatchRepository, type TimelineInsert } from '../store/InboundBatchRepository';
 import { OutboxRepository } from '../store/OutboxRepository';
 import type { SyncStore } from '../store/SyncStore';
@@ -23,10 +24,11 @@ export interface InboundItem {
 
 export type InboundOutcome = 'applied' | 'ignored';
 
-/** What is read of a batch before its transaction. */
+/** What is read of a batch before its transaction (or, on Postgres, instead of one). */
 export interface PreparedBatch {
-  /** The incidents the changes' tickets are linked to. */
-  incidentIds: string[];
+  /** The incidents the changes' tickets are linked to, and all their links, read without a lock. */
+  incidents: Map<string, IncidentRecord>;
+  links: LinkRecord[];
   /** The changes' integrations (as verified for this batch) and their rules. */
   integrations: Map<string, IntegrationRecord>;
   rules: Map<string, FieldOwnershipRule[]>;
@@ -48,7 +50,8 @@ export class InboundBatch {
   private readonly timeline: TimelineInsert[] = [];
   private readonly outbox: OutboxInsert[] = [];
   private readonly dirtyIncidents = new Set<string>();
-  private readonly dirtyLinks = new Map<string, { link: LinkRecord; conflict: boolean }>();
+  /** Per link: the values the batch remembered on it, and whether one of its changes was queued for review. */
+  private readonly dirtyLinks = new Map<string, { link: LinkRecord; remembered: Record<string, unknown>; conflict: boolean }>();
   private readonly conflicts: Array<Parameters<SyncStore['conflicts']['create']>[0]> = [];
   private readonly settled = { applied: [] as DeliveryKey[], ignored: [] as DeliveryKey[] };
   private readonly metrics = new Map<string, number>();
@@ -57,6 +60,8 @@ export class InboundBatch {
     private readonly connectors: ConnectorRegistry,
     private readonly now: number,
     private readonly traceContext: Record<string, string> | null,
+    /** The incidents as loaded: what `writeIfUnchanged` compares. */
+    private readonly read: InboundWrite['read'],
     private readonly tickets: Map<string, LinkRecord>,
     private readonly incidents: Map<string, IncidentRecord>,
     private readonly incidentLinks: Map<string, LinkWithIntegration[]>,
@@ -66,23 +71,23 @@ export class InboundBatch {
 
   /**
    * The reads that need no lock, done before the transaction (the pipeline runs them
-   * alongside the inbox insert): which incidents the tickets belong to, and the
-   * integrations and rules those incidents involve.
+   * alongside the inbox insert): the incidents the tickets belong to with their links,
+   * and the integrations and rules those incidents involve.
    */
   static async prepare(db: Knex, items: InboundItem[]): Promise<PreparedBatch> {
     const integrations = new Map(items.map(i => [i.integration.id, i.integration]));
     const rules = new Map<string, FieldOwnershipRule[]>();
     // The senders' rules are read alongside the links; only integrations the links bring
     // in (fan-out) need a second read.
-    const [links] = await Promise.all([
-      InboundBatchRepository.linksAroundTickets(
+    const [{ incidents, links }] = await Promise.all([
+      InboundBatchRepository.readAroundTickets(
         db,
         items.map(i => ({ integrationId: i.integration.id, externalId: i.change.externalId })),
       ),
       IntegrationRepository.readWithRulesInto(db, [...integrations.keys()], integrations, rules),
     ]);
     await IntegrationRepository.readWithRulesInto(db, links.map(l => l.integration_id), integrations, rules);
-    return { incidentIds: [...new Set(links.map(l => l.incident_id))], integrations, rules };
+    return { incidents, links, integrations, rules };
   }
 
   /**
@@ -92,7 +97,30 @@ export class InboundBatch {
    * change a conflict is weighed against), usually none.
    */
   static async load(tx: Knex, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
-    const { incidents, links } = await IncidentRepository.lockWithLinks(tx, prepared.incidentIds);
+    const { incidents, links } = await IncidentRepository.lockWithLinks(tx, [...prepared.incidents.keys()]);
+    return InboundBatch.assemble(tx, connectors, prepared, incidents, links, now, traceContext);
+  }
+
+  /**
+   * The batch over the incidents and links `prepare` read without a lock (copies: the
+   * batch changes them). Its writes go out with `writeIfUnchanged`, which applies them
+   * only if none of those incidents changed since.
+   */
+  static fromRead(db: Knex, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
+    const incidents = new Map([...prepared.incidents].map(([id, incident]) => [id, { ...incident }]));
+    const links = prepared.links.map(link => ({ ...link }));
+    return InboundBatch.assemble(db, connectors, prepared, incidents, links, now, traceContext);
+  }
+
+  private static async assemble(
+    db: Knex,
+    connectors: ConnectorRegistry,
+    prepared: PreparedBatch,
+    incidents: Map<string, IncidentRecord>,
+    links: LinkRecord[],
+    now: number,
+    traceContext: Record<string, string> | null,
+  ) {
     const integrations = new Map(prepared.integrations);
     const rules = new Map(prepared.rules);
     const markSources = [...incidents.values()].flatMap(i =>
@@ -101,7 +129,7 @@ export class InboundBatch {
         .filter(s => s.startsWith('integration:'))
         .map(s => s.slice('integration:'.length)),
     );
-    await IntegrationRepository.readWithRulesInto(tx, [...links.map(l => l.integration_id), ...markSources], integrations, rules);
+    await IntegrationRepository.readWithRulesInto(db, [...links.map(l => l.integration_id), ...markSources], integrations, rules);
 
     const tickets = new Map<string, LinkRecord>();
     const incidentLinks = new Map<string, LinkWithIntegration[]>();
@@ -113,7 +141,10 @@ export class InboundBatch {
       list.push({ link, integration, rules: rules.get(integration.id) ?? [] });
       incidentLinks.set(link.incident_id, list);
     }
-    return new InboundBatch(connectors, now, traceContext, tickets, incidents, incidentLinks, integrations, rules);
+    const linkCounts = new Map<string, number>();
+    for (const link of links) linkCounts.set(link.incident_id, (linkCounts.get(link.incident_id) ?? 0) + 1);
+    const read = [...incidents.values()].map(i => ({ id: i.id, version: i.version, links: linkCounts.get(i.id) ?? 0 }));
+    return new InboundBatch(connectors, now, traceContext, read, tickets, incidents, incidentLinks, integrations, rules);
   }
 
   /** The link and incident of a ticket, if the ticket is linked. */
@@ -164,7 +195,11 @@ export class InboundBatch {
       link.last_written = { ...link.last_written, ...decision.remember };
       if (decision.queuedForReview) link.sync_state = 'conflict';
       const dirty = this.dirtyLinks.get(link.id);
-      this.dirtyLinks.set(link.id, { link, conflict: Boolean(dirty?.conflict) || decision.queuedForReview });
+      this.dirtyLinks.set(link.id, {
+        link,
+        remembered: { ...dirty?.remembered, ...decision.remember },
+        conflict: Boolean(dirty?.conflict) || decision.queuedForReview,
+      });
     }
     const changed = changedFields(incident, decision.toApply);
     if (Object.keys(changed).length) {
@@ -212,21 +247,51 @@ export class InboundBatch {
    */
   async write(store: SyncStore, tx: Knex): Promise<void> {
     for (const conflict of this.conflicts) await store.conflicts.create(conflict, this.now, tx);
-    const counts = [...this.metrics].map(([key, value]) => {
-      const [integration_id, metric] = key.split('\u0000');
-      return { integration_id, metric, value };
-    });
+    const counts = this.counts();
     await writeTogether(tx, [
       ...OutboxRepository.insertStatements(tx, this.outbox, this.now),
       ...InboundBatchRepository.insertTimeline(tx, this.timeline),
       ...IncidentRepository.updateStatements(tx, [...this.dirtyIncidents].map(id => this.incidents.get(id)!)),
       ...[...this.dirtyLinks.keys()].sort().map(id => {
-        const { link, conflict } = this.dirtyLinks.get(id)!;
-        return InboundBatchRepository.updateLink(tx, link, conflict);
+        const { link, remembered, conflict } = this.dirtyLinks.get(id)!;
+        return InboundBatchRepository.updateLink(tx, link, remembered, conflict);
       }),
       ...store.deliveries.settleStatements('applied', this.settled.applied, this.now, tx),
       ...store.deliveries.settleStatements('ignored', this.settled.ignored, this.now, tx),
       ...MetricsRepository.incrementStatements(tx, counts),
     ]);
+  }
+
+  /** Whether the batch must be written the locked way: it raised conflicts (rare), whose records go in one by one. */
+  get needsLock(): boolean {
+    return this.conflicts.length > 0;
+  }
+
+  /**
+   * Postgres, for a batch made `fromRead`: writes it in one statement if none of the
+   * incidents it read changed since (see writeInboundIfUnchanged.ts). Returns whether it
+   * wrote; if not, nothing was, and the batch is to be applied again the locked way.
+   */
+  async writeIfUnchanged(db: Knex): Promise<boolean> {
+    return writeInboundIfUnchanged(
+      db,
+      {
+        read: this.read,
+        incidents: [...this.dirtyIncidents].map(id => this.incidents.get(id)!),
+        timeline: this.timeline,
+        outbox: this.outbox,
+        links: [...this.dirtyLinks.values()].map(({ link, remembered, conflict }) => ({ id: link.id, remembered, conflict })),
+        settled: this.settled,
+        counts: this.counts(),
+      },
+      this.now,
+    );
+  }
+
+  private counts() {
+    return [...this.metrics].map(([key, value]) => {
+      const [integration_id, metric] = key.split('\u0000');
+      return { integration_id, metric, value };
+    });
   }
 }

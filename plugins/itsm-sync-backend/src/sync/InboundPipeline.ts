@@ -45,7 +45,7 @@ const attributesOf = (integration: IntegrationRecord, operation: 'receive' | 'pr
  * each change written to the inbox under the vendor's event id (so the vendor may be
  * answered 2xx without risk of loss), then applied. Webhooks that arrive together are
  * group-committed: one inbox INSERT for all their changes, committed on its own, then
- * one transaction applying them all. A change that fails to apply stays in the inbox
+ * one atomic write applying them all (see InboundApplier). A change that fails to apply stays in the inbox
  * and is retried by the sweeper.
  */
 export class InboundPipeline {

@@ -1,0 +1,123 @@
+import type { Knex } from 'knex';
+import { eventKey, type DeliveryKey } from './DeliveryRepository';
+import type { TimelineInsert } from './InboundBatchRepository';
+import { prepared } from './preparedStatements';
+import type { IncidentRecord, OutboxInsert } from './types';
+
+/** Everything a batch of inbound changes writes, decided on incidents read without a lock. */
+export interface InboundWrite {
+  /** Every incident the batch's decisions read: its version and number of links then. */
+  read: Array<{ id: string; version: number; links: number }>;
+  /** The incidents the batch changed, as it left them. */
+  incidents: IncidentRecord[];
+  timeline: TimelineInsert[];
+  outbox: OutboxInsert[];
+  /** Links whose remembered values the batch added to; `conflict` marks one for review. */
+  links: Array<{ id: string; remembered: Record<string, unknown>; conflict: boolean }>;
+  settled: { applied: DeliveryKey[]; ignored: DeliveryKey[] };
+  counts: Array<{ integration_id: string; metric: string; value: number }>;
+}
+
+// Every write below reads `ok` first, so none starts before the incidents are locked and compared.
+const IF_OK = `(SELECT ok FROM guard)`;
+
+const WRITE_INBOUND_IF_UNCHANGED = [
+  `WITH read AS (SELECT * FROM unnest(?::text[], ?::integer[], ?::integer[]) AS r(id, version, links)),`,
+  `locked AS (SELECT i.id, i.version FROM incidents AS i WHERE i.id IN (SELECT id FROM read) ORDER BY i.id FOR UPDATE OF i),`,
+  `guard AS (SELECT count(*) = (SELECT count(*) FROM read) AS ok FROM read AS r JOIN locked AS k ON k.id = r.id`,
+  `  WHERE k.version = r.version AND r.links = (SELECT count(*) FROM links AS l WHERE l.incident_id = r.id)),`,
+  `changed AS (UPDATE incidents SET title = v.title, description = v.description, severity = v.severity, status = v.status,`,
+  `  assigned_to = v.assigned_to, escalation_policy = v.escalation_policy, entity_ref = v.entity_ref, version = v.version,`,
+  `  field_changes = v.field_changes, updated_at = v.updated_at`,
+  `  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::bigint[])`,
+  `    AS v(id, title, description, severity, status, assigned_to, escalation_policy, entity_ref, version, field_changes, updated_at)`,
+  `  WHERE incidents.id = v.id AND ${IF_OK}),`,
+  `noted AS (INSERT INTO incident_timeline (incident_id, kind, text, author, source, created_at)`,
+  `  SELECT t.incident_id, t.kind, t.text, t.author, t.source, t.created_at`,
+  `  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS t(incident_id, kind, text, author, source, created_at, n)`,
+  `  WHERE ${IF_OK} ORDER BY t.n),`,
+  // Ids are drawn in this order: the rows of one ticket stay in the order of their changes.
+  `queued AS (INSERT INTO outbox (integration_id, incident_id, operation, payload, state, attempts, next_attempt_at, trace_context, created_at)`,
+  `  SELECT o.integration_id, o.incident_id, o.operation, o.payload, 'pending', 0, o.next_attempt_at, o.trace_context, ?::bigint`,
+  `  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY`,
+  `    AS o(integration_id, incident_id, operation, payload, next_attempt_at, trace_context, n)`,
+  `  WHERE ${IF_OK} ORDER BY o.n),`,
+  // Merged key by key, so a delivery acknowledged since the read keeps what it wrote.
+  `remembered AS (UPDATE links SET`,
+  `  last_written = ((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || m.remembered::jsonb)::text,`,
+  `  sync_state = CASE WHEN m.conflict THEN 'conflict' ELSE links.sync_state END,`,
+  `  last_error = CASE WHEN m.conflict THEN NULL ELSE links.last_error END`,
+  `  FROM unnest(?::text[], ?::text[], ?::boolean[]) AS m(id, remembered, conflict) WHERE links.id = m.id AND ${IF_OK}),`,
+  `settled AS (UPDATE webhook_deliveries SET status = s.status, processed_at = ?::bigint, error = NULL, lease_owner = NULL, lease_expires_at = NULL`,
+  `  FROM unnest(?::text[], ?::text[], ?::text[]) AS s(integration_id, event_id, status)`,
+  `  WHERE webhook_deliveries.integration_id = s.integration_id AND webhook_deliveries.event_id = s.event_id AND ${IF_OK}),`,
+  `counted AS (INSERT INTO integration_metrics (integration_id, metric, value)`,
+  `  SELECT c.integration_id, c.metric, c.value FROM unnest(?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS c(integration_id, metric, value, n)`,
+  `  WHERE ${IF_OK} ORDER BY c.n`,
+  `  ON CONFLICT (integration_id, metric) DO UPDATE SET value = integration_metrics.value + excluded.value)`,
+  `SELECT ok AS written FROM guard`,
+].join('\n');
+
+/**
+ * Postgres only: writes a batch of inbound changes in one statement, without a
+ * transaction or a lock taken beforehand, if every incident it read is as it was read
+ * (same version, same number of links); otherwise writes nothing. Returns whether it
+ * wrote. The caller then applies the batch again the locked way.
+ *
+ * The statement first locks the incidents read, in id order, and compares them; each
+ * write that follows is conditioned on that comparison, which is made once. A writer
+ * that commits a change to one of them before the lock is seen (READ COMMITTED reads
+ * the newest row when it locks); one that comes after waits until this commits.
+ */
+export async function writeInboundIfUnchanged(db: Knex, write: InboundWrite, now: number): Promise<boolean> {
+  const read = write.read;
+  const settled = [
+    ...write.settled.applied.map(key => ({ key, status: 'applied' })),
+    ...write.settled.ignored.map(key => ({ key, status: 'ignored' })),
+  ];
+  // Counters in a stable order, so two writers lock them in the same order.
+  const counts = [...write.counts].sort((a, b) => a.integration_id.localeCompare(b.integration_id) || a.metric.localeCompare(b.metric));
+  const links = [...write.links].sort((a, b) => a.id.localeCompare(b.id));
+  // One array a column: the text never changes, so each connection parses it once.
+  const bindings = [
+    read.map(r => r.id),
+    read.map(r => r.version),
+    read.map(r => r.links),
+    write.incidents.map(i => i.id),
+    write.incidents.map(i => i.title),
+    write.incidents.map(i => i.description),
+    write.incidents.map(i => i.severity),
+    write.incidents.map(i => i.status),
+    write.incidents.map(i => i.assigned_to),
+    write.incidents.map(i => i.escalation_policy),
+    write.incidents.map(i => i.entity_ref),
+    write.incidents.map(i => i.version),
+    write.incidents.map(i => JSON.stringify(i.field_changes)),
+    write.incidents.map(i => i.updated_at),
+    write.timeline.map(t => t.incident_id),
+    write.timeline.map(t => t.kind),
+    write.timeline.map(t => t.text),
+    write.timeline.map(t => t.author),
+    write.timeline.map(t => t.source),
+    write.timeline.map(t => t.created_at),
+    now,
+    write.outbox.map(r => r.integration_id),
+    write.outbox.map(r => r.incident_id),
+    write.outbox.map(r => r.operation),
+    write.outbox.map(r => JSON.stringify(r.payload)),
+    write.outbox.map(r => Math.max(now, r.not_before ?? now)),
+    write.outbox.map(r => (r.trace_context ? JSON.stringify(r.trace_context) : null)),
+    links.map(l => l.id),
+    links.map(l => JSON.stringify(l.remembered)),
+    links.map(l => l.conflict),
+    now,
+    settled.map(s => s.key.integrationId),
+    settled.map(s => eventKey(s.key.eventId)),
+    settled.map(s => s.status),
+    counts.map(c => c.integration_id),
+    counts.map(c => c.metric),
+    counts.map(c => c.value),
+  ];
+  const result = await prepared(db.raw(WRITE_INBOUND_IF_UNCHANGED, bindings as Knex.RawBinding[]), 'write_inbound_if_unchanged_v1');
+  return Boolean(result.rows[0]?.written);
+}

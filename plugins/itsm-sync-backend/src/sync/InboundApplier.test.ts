@@ -1,0 +1,136 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { createTestConnector } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { integrationRequest } from '../__testUtils__/integrationRequest';
+import { SecretCipher } from '../crypto/SecretCipher';
+import { isPostgres } from '../store/dialect';
+import { LinkRepository } from '../store/LinkRepository';
+import { applyDatabaseMigrations } from '../store/migrate';
+import { SyncStore } from '../store/SyncStore';
+import type { IntegrationRecord } from '../store/types';
+import { ConnectorRegistry } from './ConnectorRegistry';
+import { InboundApplier, type InboundItem } from './InboundApplier';
+import { IntegrationService } from './IntegrationService';
+
+jest.setTimeout(30_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const clock = { now: () => Date.now() };
+
+/**
+ * The applier between its read and its write: on Postgres the batch is decided on what
+ * it read without a lock, so each test changes the incident in that gap and checks the
+ * batch was applied to the incident as it is now, once. (SQLite always takes the locked
+ * way; the same outcomes hold there.)
+ */
+describe.each(databases.eachSupportedId())('InboundApplier on %s', databaseId => {
+  let store: SyncStore;
+  let integrations: IntegrationService;
+  let applier: InboundApplier;
+  let seq = 0;
+
+  beforeAll(async () => {
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations(knex);
+    store = new SyncStore(knex);
+    const registry = new ConnectorRegistry();
+    registry.add(createTestConnector());
+    integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock);
+    applier = new InboundApplier(store, registry, mockServices.logger.mock(), clock);
+  });
+
+  const integration = () => integrations.create(integrationRequest({ name: `applier-${++seq}` }));
+
+  /** An incident linked to a new ticket of `source`; the ticket's id. */
+  async function linkedIncident(source: IntegrationRecord) {
+    const ticket = `t-${++seq}`;
+    const fields = { title: 'Disk full', description: '', severity: 'SEV-3' as const, status: 'open' as const, assigned_to: null, escalation_policy: null };
+    const incident = await store.incidents.create(
+      { ...fields, entity_ref: null },
+      { now: 1_000, source: 'platform', linkTo: [], plan: () => [], external: { integrationId: source.id, id: ticket, written: fields } },
+    );
+    return { id: incident.id, ticket };
+  }
+
+  /** A vendor change of a ticket, accepted into the inbox as the pipeline does before applying it. */
+  async function accepted(source: IntegrationRecord, ticket: string, change: Partial<NormalizedChange>): Promise<InboundItem> {
+    const full: NormalizedChange = { eventId: `e-${++seq}`, externalId: ticket, kind: 'updated', fields: {}, occurredAt: new Date().toISOString(), ...change };
+    await store.deliveries.accept(source.id, full, clock.now());
+    return { integration: source, change: full };
+  }
+
+  async function statementsOf<T>(fn: () => Promise<T>): Promise<{ value: T; statements: string[] }> {
+    const statements: string[] = [];
+    const listener = (q: { sql: string }) => statements.push(q.sql);
+    store.db.on('query', listener);
+    try {
+      return { value: await fn(), statements };
+    } finally {
+      store.db.off('query', listener);
+    }
+  }
+
+  it('writes a batch nobody changed since its read as read; on Postgres in one statement, with no transaction', async () => {
+    const a = await integration();
+    const { id, ticket } = await linkedIncident(a);
+    const items = [await accepted(a, ticket, { fields: { status: 'mitigated' } }), await accepted(a, ticket, { kind: 'note', note: { text: 'on it' } })];
+    const prepared = await applier.prepare(items);
+
+    const { value, statements } = await statementsOf(() => applier.applyBatch(items, prepared));
+
+    expect(value.outcomes).toEqual(['applied', 'applied']);
+    // Postgres: the write alone (the read was `prepare`'s); SQLite: the locked way, one transaction.
+    const shape = { transactions: statements.filter(sql => sql === 'BEGIN;').length, oneStatement: statements.length === 1 };
+    expect(shape).toEqual(isPostgres(store.db) ? { transactions: 0, oneStatement: true } : { transactions: 1, oneStatement: false });
+    expect(await store.incidents.get(id)).toMatchObject({ status: 'mitigated', version: 2 });
+    expect((await store.incidents.timeline(id)).map(e => e.text)).toEqual(['on it']);
+    expect(await store.deliveries.count(a.id, 'applied')).toBe(2);
+    expect((await store.metrics.read(a.id)).inbound_success).toBe(2);
+    expect((await store.links.byExternalId(a.id, ticket))!.last_written).toMatchObject({ status: 'mitigated' });
+  });
+
+  it('applies a batch whose incident another writer changed after the read to the incident as that writer left it, once', async () => {
+    const a = await integration();
+    const { id, ticket } = await linkedIncident(a);
+    const items = [await accepted(a, ticket, { fields: { status: 'mitigated' }, note: { text: 'paging' } })];
+    const prepared = await applier.prepare(items);
+    await store.incidents.update(id, { title: 'Disk full on db-1' }, { now: clock.now(), source: 'platform', plan: () => [] });
+
+    const { outcomes } = await applier.applyBatch(items, prepared);
+
+    expect(outcomes).toEqual(['applied']);
+    // The platform's title survives (a write from the stale read would have put the old one back).
+    expect(await store.incidents.get(id)).toMatchObject({ title: 'Disk full on db-1', status: 'mitigated', version: 3 });
+    expect((await store.incidents.timeline(id)).map(e => e.text)).toEqual(['paging']);
+    expect(await store.deliveries.count(a.id, 'applied')).toBe(1);
+    expect((await store.metrics.read(a.id)).inbound_success).toBe(1);
+  });
+
+  it('fans a change out to a link made after the read', async () => {
+    const a = await integration();
+    const b = await integration();
+    const { id, ticket } = await linkedIncident(a);
+    const items = [await accepted(a, ticket, { fields: { status: 'resolved' } })];
+    const prepared = await applier.prepare(items);
+    await LinkRepository.ensure(store.db, id, b.id, clock.now(), { id: `b-${ticket}` });
+
+    await applier.applyBatch(items, prepared);
+
+    expect((await store.outbox.listFor(b.id, id)).map(r => r.payload)).toEqual([{ changes: { status: 'resolved' } }]);
+    expect(await store.incidents.get(id)).toMatchObject({ status: 'resolved', version: 2 });
+  });
+
+  it('keeps what a delivery acknowledged after the read remembered on the link', async () => {
+    const a = await integration();
+    const { ticket } = await linkedIncident(a);
+    const items = [await accepted(a, ticket, { fields: { status: 'mitigated' } })];
+    const prepared = await applier.prepare(items);
+    // The dispatcher records what it just wrote to the ticket (it takes no incident lock).
+    const link = (await store.links.byExternalId(a.id, ticket))!;
+    await store.links.recordDelivery(link.id, { written: { assigned_to: 'ops-oncall' }, now: clock.now() });
+
+    await applier.applyBatch(items, prepared);
+
+    expect((await store.links.byExternalId(a.id, ticket))!.last_written).toMatchObject({ status: 'mitigated', assigned_to: 'ops-oncall' });
+  });
+});
