@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -166,8 +167,12 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
 
     // Outbound at a fixed offered load: latency from the API call to the simulator's write.
     const sentAt = new Map<string, number>();
+    const answeredAt = new Map<string, number>();
     const offered = OFFERED_RATE * OFFERED_SECONDS;
     const callsBefore = sim.server.calls.length;
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    await client.send('POST', `${hub.baseUrl}/api/bench/loop-delay/reset`, {});
     const offeredPhase = await timed('offered', async () => {
       const start = Date.now();
       const inFlight: Promise<unknown>[] = [];
@@ -176,7 +181,7 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
         if (due > Date.now()) await new Promise(r => setTimeout(r, due - Date.now()));
         const description = `offered ${n}`;
         sentAt.set(description, Date.now());
-        inFlight.push(patch(incidents[n % incidents.length], description));
+        inFlight.push(patch(incidents[n % incidents.length], description).then(() => answeredAt.set(description, Date.now())));
       }
       await Promise.all(inFlight);
       return waitFor(() => {
@@ -184,11 +189,20 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
         return incidents.every((_, i) => seen.has(`offered ${offered - incidents.length + i}`));
       }, 60_000);
     });
+    loopDelay.disable();
+    const hubLoopDelay = (await client.send('GET', `${hub.baseUrl}/api/bench/loop-delay`, {})).body;
     const latencies: number[] = [];
+    // The same latencies by the second they were sent in: whether the tail is spread over
+    // the phase or falls in a few stalls (a busy moment of the shared machine).
+    const bySecond: number[][] = [];
+    const firstSent = Math.min(...sentAt.values());
     for (const call of sim.server.calls.slice(callsBefore)) {
       const d = (call.body as any)?.description;
-      if (call.method === 'PATCH' && sentAt.has(d)) latencies.push(call.at - sentAt.get(d)!);
+      if (call.method !== 'PATCH' || !sentAt.has(d)) continue;
+      latencies.push(call.at - sentAt.get(d)!);
+      (bySecond[Math.floor((sentAt.get(d)! - firstSent) / 1000)] ??= []).push(call.at - sentAt.get(d)!);
     }
+    const secondP99s = bySecond.filter(Boolean).map(l => quantile(l, 0.99));
     out.outbound_offered = {
       offered_per_second: OFFERED_RATE,
       changes: offered,
@@ -197,6 +211,15 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
       p50_ms: quantile(latencies, 0.5),
       p99_ms: quantile(latencies, 0.99),
       max_ms: Math.max(...latencies),
+      p99_ms_by_second: secondP99s,
+      // The API call alone (sent to answered): the part of the latency before the dispatcher.
+      api_p99_ms: quantile([...answeredAt].map(([d, at]) => at - sentAt.get(d)!), 0.99),
+      seconds_with_p99_over_100_ms: secondP99s.filter(v => v >= 100).length,
+      // Event-loop delay over the phase: the hub's, and the load generator and simulator's
+      // (a stall there would show as latency the hub did not add).
+      hub_loop_delay_max_ms: hubLoopDelay?.max_ms,
+      hub_loop_delay_p99_ms: hubLoopDelay?.p99_ms,
+      load_process_loop_delay_max_ms: Math.round(loopDelay.max / 1e6),
       // One change at a time, mostly: what a change costs when there is little to batch.
       hub_cpu_us_per_change: Math.round((offeredPhase.cpuMs * 1000) / offered),
       other_cpu_us_per_change: Math.round(((offeredPhase.machineCpuMs - offeredPhase.cpuMs) * 1000) / offered),

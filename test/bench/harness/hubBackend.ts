@@ -6,6 +6,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
 
 /** Trivial routes in the same backend: the baselines the benchmarks compare against. */
@@ -24,8 +25,19 @@ const benchPlugin = createBackendPlugin({
         router.patch('/authenticated-noop', (req, res) => {
           res.status(200).json({ ok: true, bytes: JSON.stringify(req.body ?? null).length });
         });
+        // The hub's own event-loop delay over a phase: whether a latency tail is the hub stalling.
+        const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+        loopDelay.enable();
+        router.post('/loop-delay/reset', (_req, res) => {
+          loopDelay.reset();
+          res.status(204).end();
+        });
+        router.get('/loop-delay', (_req, res) => {
+          res.json({ max_ms: Math.round(loopDelay.max / 1e6), p99_ms: Math.round(loopDelay.percentile(99) / 1e6) });
+        });
         httpRouter.use(router);
         httpRouter.addAuthPolicy({ path: '/noop', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({ path: '/loop-delay', allow: 'unauthenticated' });
       },
     });
   },

@@ -19,6 +19,9 @@ export function resultsMarkdown(r: any): string {
   const ratio = (b: any) =>
     b?.authenticated_noop_per_second ? +(b.delivered_changes_per_second / b.authenticated_noop_per_second).toFixed(2) : undefined;
   const pair = (a: unknown, b: unknown) => (a !== undefined && b !== undefined ? `${a} / ${b}` : undefined);
+  const coreShare = (b: any) =>
+    b?.hub_cpu_us_per_change ? `${Math.round((b.hub_cpu_us_per_change * b.delivered_changes_per_second) / 10_000)} %` : 'n/a';
+  const spread = (values?: number[]) => (values?.length ? `${Math.min(...values)}–${Math.max(...values)}` : undefined);
   const row = (label: string, pg: unknown, lite: unknown, target = '') => `| ${label} | ${pg ?? 'n/a'} | ${lite ?? 'n/a'} | ${target} |`;
   const p = r.postgres;
   const s = r.sqlite;
@@ -54,6 +57,9 @@ export function resultsMarkdown(r: any): string {
     row('Inbound: rest of the machine per webhook (Postgres, simulator, load), CPU µs', p.inbound?.other_cpu_us_per_webhook, s.inbound?.other_cpu_us_per_webhook),
     row(`Outbound at ${p.outbound_offered?.offered_per_second} changes/s offered: p50 ms`, p.outbound_offered?.p50_ms, s.outbound_offered?.p50_ms),
     row('Outbound at that load: p99 ms (API call to simulator write)', p.outbound_offered?.p99_ms, s.outbound_offered?.p99_ms, '< 100'),
+    row('Outbound at that load: p99 of each second sent, lowest–highest ms', spread(p.outbound_offered?.p99_ms_by_second), spread(s.outbound_offered?.p99_ms_by_second)),
+    row('Outbound at that load: p99 of the API call alone (sent to answered), ms', p.outbound_offered?.api_p99_ms, s.outbound_offered?.api_p99_ms),
+    row('Outbound at that load: event-loop delay, max ms, hub / load generator and simulator', pair(p.outbound_offered?.hub_loop_delay_max_ms, p.outbound_offered?.load_process_loop_delay_max_ms), pair(s.outbound_offered?.hub_loop_delay_max_ms, s.outbound_offered?.load_process_loop_delay_max_ms)),
     row('Outbound at that load: CPU per change, hub / rest of the machine, µs', pair(p.outbound_offered?.hub_cpu_us_per_change, p.outbound_offered?.other_cpu_us_per_change), pair(s.outbound_offered?.hub_cpu_us_per_change, s.outbound_offered?.other_cpu_us_per_change)),
     row('Outbound burst: changes accepted by the API per s', p.outbound_burst?.accepted_per_second, s.outbound_burst?.accepted_per_second),
     row('Outbound burst: changes delivered per s (until drained)', drained(p.outbound_burst), drained(s.outbound_burst), '> 2000'),
@@ -96,19 +102,22 @@ export function resultsMarkdown(r: any): string {
     '  loopback socket that wakes Postgres costs on the order of 100 µs of CPU, so the number of statements per',
     '  change, not their size, sets the cost. Hence the batching: concurrent incident changes, webhooks and',
     '  acknowledgements are group-committed with set-based statements; on Postgres a batch of incident changes',
-    '  is one read and one write (no transaction: the write checks each incident\'s version) and an',
-    '  acknowledgement one statement; integration settings and rules are kept in memory for a second',
-    '  (docs/DESIGN.md, "Group commit and batched dispatch").',
+    '  is one read and one write (no transaction: the write checks each incident\'s version), so is a batch of',
+    '  webhooks besides its inbox insert, and an acknowledgement is one statement; integration settings and',
+    '  rules are kept in memory for a second (docs/DESIGN.md, "Group commit and batched dispatch").',
     '- At a steady 500 changes/s most changes travel alone (little arrives together to batch), so a change costs',
     '  several times what it costs in the burst; the two CPU rows above show it, for the hub and for Postgres,',
     '  the simulator and the load generator together. The machine is then busy most of the time, and the tail',
-    '  of the latency follows how busy it is.',
+    '  of the latency follows how busy it is: the p99 of each second sent (row above) shows whether the slow',
+    '  changes are spread over the phase or fall in a few seconds when the shared machine stalled.',
     `- \`native (idle)\` (${share('inbound', 'native (idle)')} % on webhooks) is the hub's main thread waiting: its`,
     '  webhooks are in flight in Postgres, which shares the two cores with it, the simulator and the load generator.',
     '- HTTP handling (express, body-parser, compression, helmet, node:_http_*) and Backstage authentication',
     '  (`jose` tries the bearer token as a JWT before the static token matches) are the cost of any API call:',
     '  the authenticated no-op route is the ceiling a change made through the API can reach here, and the burst',
-    '  target (2,000 changes/s) sits close to that ceiling on these 2 cores.',
+    '  target (2,000 changes/s) sits close to that ceiling on these 2 cores. In the burst the hub\'s one',
+    `  JavaScript thread is the limit: hub CPU per change times changes delivered per second is ${coreShare(p.outbound_burst)} of a`,
+    '  core on Postgres (the rest of the machine runs Postgres, the simulator and the load generator).',
     '- SQLite in memory has no round trips, so the same work costs less there.',
     '  Figures move by tens of percent between runs on this shared 2-core machine.',
     '',
