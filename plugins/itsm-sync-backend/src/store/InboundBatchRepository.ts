@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import { chunks } from './chunks';
-import { collectIncidentsWithLinks } from './IncidentRepository';
+import { collectIncidentsWithLinks, INCIDENTS_WITH_LINKS_SELECT } from './IncidentRepository';
 import { LINK_COLUMNS } from './LinkRepository';
 import { prepared } from './preparedStatements';
 import type { IncidentRecord, LinkRecord } from './types';
@@ -9,10 +9,8 @@ import type { IncidentRecord, LinkRecord } from './types';
 /** `links.last_written` with a JSON object's keys merged in (Postgres). */
 const MERGE_LAST_WRITTEN = `((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || ?::jsonb)::text`;
 
-const LINK_SELECT = LINK_COLUMNS.map(c => `l.${c} AS link__${c}`).join(', ');
-
 const AROUND_TICKETS = [
-  `SELECT i.*, ${LINK_SELECT} FROM incidents AS i LEFT JOIN links AS l ON l.incident_id = i.id`,
+  INCIDENTS_WITH_LINKS_SELECT,
   `WHERE i.id IN (SELECT t.incident_id FROM links AS t WHERE t.integration_id = ANY(?::text[]) AND t.external_id = ANY(?::text[]))`,
   `ORDER BY i.id, l.created_at`,
 ].join('\n');

@@ -18,7 +18,7 @@ import type {
 import { IntegrationRepository } from './IntegrationRepository';
 import { bulkUpdateStatements, type BulkColumn } from './bulkUpdate';
 import { writeTogether } from './writeTogether';
-import { prepared, whereAny } from './preparedStatements';
+import { prepared } from './preparedStatements';
 import { MAX_OPTIMISTIC_WRITES, writeIncidentsIfUnchanged } from './writeIncidentsIfUnchanged';
 
 export function toIncidentRecord(row: any): IncidentRecord {
@@ -50,6 +50,13 @@ export function collectIncidentsWithLinks(rows: any[], incidents: Map<string, In
     }
   }
 }
+
+/** Incidents left-joined with their links (as `link__<column>`), for `collectIncidentsWithLinks`; Postgres. */
+export const INCIDENTS_WITH_LINKS_SELECT = `SELECT i.*, ${LINK_COLUMNS.map(c => `l.${c} AS link__${c}`).join(', ')} FROM incidents AS i LEFT JOIN links AS l ON l.incident_id = i.id`;
+
+const INCIDENTS_WITH_LINKS = `${INCIDENTS_WITH_LINKS_SELECT} WHERE i.id = ANY(?::text[]) ORDER BY i.id, l.created_at`;
+// Locked in id order, so two batches that share incidents cannot deadlock.
+const INCIDENTS_WITH_LINKS_LOCKED = `${INCIDENTS_WITH_LINKS} FOR UPDATE OF i`;
 
 /** What a change may write to an incident row. */
 const INCIDENT_UPDATE_COLUMNS: BulkColumn[] = [
@@ -342,13 +349,21 @@ export class IncidentRepository {
   ): Promise<{ incidents: Map<string, IncidentRecord>; links: LinkRecord[] }> {
     const incidents = new Map<string, IncidentRecord>();
     const links: LinkRecord[] = [];
-    for (const part of chunks([...new Set(ids)].sort(), 500)) {
-      const read = whereAny(tx('incidents as i').leftJoin('links as l', 'l.incident_id', 'i.id'), 'i.id', part, 'text')
+    const sorted = [...new Set(ids)].sort();
+    if (isPostgres(tx)) {
+      // Constant text (not built by the query builder on every call), prepared once per connection.
+      const text = options.lock ? INCIDENTS_WITH_LINKS_LOCKED : INCIDENTS_WITH_LINKS;
+      const result = await prepared(tx.raw(text, [sorted] as Knex.RawBinding[]), options.lock ? 'incidents_with_links_locked_v2' : 'incidents_with_links_v2');
+      collectIncidentsWithLinks(result.rows, incidents, links);
+      return { incidents, links };
+    }
+    for (const part of chunks(sorted, 500)) {
+      const rows = await tx('incidents as i')
+        .leftJoin('links as l', 'l.incident_id', 'i.id')
+        .whereIn('i.id', part)
         .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
         .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
-      if (options.lock && isPostgres(tx)) read.forUpdate('i');
-      prepared(read, options.lock ? 'incidents_with_links_locked_v1' : 'incidents_with_links_v1');
-      collectIncidentsWithLinks(await read, incidents, links);
+      collectIncidentsWithLinks(rows, incidents, links);
     }
     return { incidents, links };
   }
