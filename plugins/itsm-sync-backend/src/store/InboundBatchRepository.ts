@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import { chunks } from './chunks';
-import { collectIncidentsWithLinks, INCIDENTS_WITH_LINKS_SELECT } from './IncidentRepository';
-import { LINK_COLUMNS } from './LinkRepository';
+import { collectIncidentsWithLinks, incidentsWithLinksWhereIdIn, INCIDENTS_WITH_LINKS_SELECT } from './IncidentRepository';
 import { prepared } from './preparedStatements';
 import type { IncidentRecord, LinkRecord } from './types';
 
@@ -53,12 +52,7 @@ export class InboundBatchRepository {
     }
     for (const part of chunks(externalIds, 500)) {
       const ids = db('links').whereIn('integration_id', integrationIds).whereIn('external_id', part).select('incident_id');
-      const rows = await db('incidents as i')
-        .leftJoin('links as l', 'l.incident_id', 'i.id')
-        .whereIn('i.id', ids)
-        .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
-        .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
-      collectIncidentsWithLinks(rows, incidents, links);
+      collectIncidentsWithLinks(await incidentsWithLinksWhereIdIn(db, ids), incidents, links);
     }
     return { incidents, links };
   }

@@ -54,6 +54,15 @@ export function collectIncidentsWithLinks(rows: any[], incidents: Map<string, In
 /** Incidents left-joined with their links (as `link__<column>`), for `collectIncidentsWithLinks`; Postgres. */
 export const INCIDENTS_WITH_LINKS_SELECT = `SELECT i.*, ${LINK_COLUMNS.map(c => `l.${c} AS link__${c}`).join(', ')} FROM incidents AS i LEFT JOIN links AS l ON l.incident_id = i.id`;
 
+/** The same read built for SQLite: the incidents whose id is among `ids` (values or a subquery). */
+export function incidentsWithLinksWhereIdIn(db: Knex, ids: readonly string[] | Knex.QueryBuilder): Promise<any[]> {
+  return db('incidents as i')
+    .leftJoin('links as l', 'l.incident_id', 'i.id')
+    .whereIn('i.id', ids as any)
+    .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
+    .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
+}
+
 const INCIDENTS_WITH_LINKS = `${INCIDENTS_WITH_LINKS_SELECT} WHERE i.id = ANY(?::text[]) ORDER BY i.id, l.created_at`;
 // Locked in id order, so two batches that share incidents cannot deadlock.
 const INCIDENTS_WITH_LINKS_LOCKED = `${INCIDENTS_WITH_LINKS} FOR UPDATE OF i`;
@@ -357,14 +366,7 @@ export class IncidentRepository {
       collectIncidentsWithLinks(result.rows, incidents, links);
       return { incidents, links };
     }
-    for (const part of chunks(sorted, 500)) {
-      const rows = await tx('incidents as i')
-        .leftJoin('links as l', 'l.incident_id', 'i.id')
-        .whereIn('i.id', part)
-        .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
-        .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
-      collectIncidentsWithLinks(rows, incidents, links);
-    }
+    for (const part of chunks(sorted, 500)) collectIncidentsWithLinks(await incidentsWithLinksWhereIdIn(tx, part), incidents, links);
     return { incidents, links };
   }
 

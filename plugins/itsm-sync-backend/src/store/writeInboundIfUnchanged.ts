@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { eventKey, type DeliveryKey } from './DeliveryRepository';
 import type { TimelineInsert } from './InboundBatchRepository';
 import { prepared } from './preparedStatements';
+import { INCIDENT_SET_FROM_V, INCIDENT_WRITE_NAMES, INCIDENT_WRITE_TYPES, incidentWriteArrays } from './writeIncidentsIfUnchanged';
 import type { IncidentRecord, OutboxInsert } from './types';
 
 /** Everything a batch of inbound changes writes, decided on incidents read without a lock. */
@@ -26,11 +27,8 @@ const WRITE_INBOUND_IF_UNCHANGED = [
   `locked AS (SELECT i.id, i.version FROM incidents AS i WHERE i.id IN (SELECT id FROM read) ORDER BY i.id FOR UPDATE OF i),`,
   `guard AS (SELECT count(*) = (SELECT count(*) FROM read) AS ok FROM read AS r JOIN locked AS k ON k.id = r.id`,
   `  WHERE k.version = r.version AND r.links = (SELECT count(*) FROM links AS l WHERE l.incident_id = r.id)),`,
-  `changed AS (UPDATE incidents SET title = v.title, description = v.description, severity = v.severity, status = v.status,`,
-  `  assigned_to = v.assigned_to, escalation_policy = v.escalation_policy, entity_ref = v.entity_ref, version = v.version,`,
-  `  field_changes = v.field_changes, updated_at = v.updated_at`,
-  `  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::bigint[])`,
-  `    AS v(id, title, description, severity, status, assigned_to, escalation_policy, entity_ref, version, field_changes, updated_at)`,
+  `changed AS (UPDATE incidents SET ${INCIDENT_SET_FROM_V}`,
+  `  FROM unnest(?::text[], ${INCIDENT_WRITE_TYPES}) AS v(id, ${INCIDENT_WRITE_NAMES})`,
   `  WHERE incidents.id = v.id AND ${IF_OK}),`,
   `noted AS (INSERT INTO incident_timeline (incident_id, kind, text, author, source, created_at)`,
   `  SELECT t.incident_id, t.kind, t.text, t.author, t.source, t.created_at`,
@@ -84,16 +82,7 @@ export async function writeInboundIfUnchanged(db: Knex, write: InboundWrite, now
     read.map(r => r.version),
     read.map(r => r.links),
     write.incidents.map(i => i.id),
-    write.incidents.map(i => i.title),
-    write.incidents.map(i => i.description),
-    write.incidents.map(i => i.severity),
-    write.incidents.map(i => i.status),
-    write.incidents.map(i => i.assigned_to),
-    write.incidents.map(i => i.escalation_policy),
-    write.incidents.map(i => i.entity_ref),
-    write.incidents.map(i => i.version),
-    write.incidents.map(i => JSON.stringify(i.field_changes)),
-    write.incidents.map(i => i.updated_at),
+    ...incidentWriteArrays(write.incidents),
     write.timeline.map(t => t.incident_id),
     write.timeline.map(t => t.kind),
     write.timeline.map(t => t.text),

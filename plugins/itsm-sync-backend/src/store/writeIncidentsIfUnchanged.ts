@@ -2,6 +2,45 @@ import type { Knex } from 'knex';
 import { prepared } from './preparedStatements';
 import type { IncidentRecord, OutboxInsert } from './types';
 
+/** The columns an incident write sets, in this order: their `unnest` types and names, and the SET from `v`. */
+const INCIDENT_WRITE_COLUMNS: Array<[string, string]> = [
+  ['title', 'text'],
+  ['description', 'text'],
+  ['severity', 'text'],
+  ['status', 'text'],
+  ['assigned_to', 'text'],
+  ['escalation_policy', 'text'],
+  ['entity_ref', 'text'],
+  ['version', 'integer'],
+  ['field_changes', 'text'],
+  ['updated_at', 'bigint'],
+];
+export const INCIDENT_WRITE_TYPES = INCIDENT_WRITE_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ');
+export const INCIDENT_WRITE_NAMES = INCIDENT_WRITE_COLUMNS.map(([name]) => name).join(', ');
+export const INCIDENT_SET_FROM_V = INCIDENT_WRITE_COLUMNS.map(([name]) => `${name} = v.${name}`).join(', ');
+
+/** One array per column of INCIDENT_WRITE_COLUMNS, for `unnest`: the incidents as the changes left them. */
+export function incidentWriteArrays(incidents: IncidentRecord[]): unknown[][] {
+  return INCIDENT_WRITE_COLUMNS.map(([name]) =>
+    name === 'field_changes' ? incidents.map(i => JSON.stringify(i.field_changes)) : incidents.map(i => (i as any)[name]),
+  );
+}
+
+const WRITE_IF_UNCHANGED = [
+  `WITH v AS (SELECT * FROM unnest(?::text[], ?::integer[], ${INCIDENT_WRITE_TYPES}) AS t(id, read_version, ${INCIDENT_WRITE_NAMES})),`,
+  `written AS (UPDATE incidents SET ${INCIDENT_SET_FROM_V}`,
+  // Under READ COMMITTED a row another writer holds is waited for and this check made
+  // again on the row it committed, so a lost race shows as the row not written.
+  `  FROM v WHERE incidents.id = v.id AND incidents.version = v.read_version RETURNING incidents.id),`,
+  `queued AS (INSERT INTO outbox (integration_id, incident_id, operation, payload, state, attempts, next_attempt_at, trace_context, created_at)`,
+  `  SELECT o.integration_id, o.incident_id, o.operation, o.payload, 'pending', 0, o.next_attempt_at, o.trace_context, ?::bigint`,
+  `  FROM unnest(?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`,
+  `    AS o(seq, integration_id, incident_id, operation, payload, next_attempt_at, trace_context)`,
+  // Ids are drawn in this order: the rows of one ticket stay in the order of their changes.
+  `  WHERE o.incident_id IN (SELECT id FROM written) ORDER BY o.seq)`,
+  `SELECT id FROM written`,
+].join('\n');
+
 /** An incident as a batch of changes left it, and the version the batch read it at. */
 export interface IncidentWrite {
   incident: IncidentRecord;
@@ -30,16 +69,7 @@ export async function writeIncidentsIfUnchanged(db: Knex, writes: IncidentWrite[
   const bindings = [
     writes.map(w => w.incident.id),
     writes.map(w => w.readVersion),
-    writes.map(w => w.incident.title),
-    writes.map(w => w.incident.description),
-    writes.map(w => w.incident.severity),
-    writes.map(w => w.incident.status),
-    writes.map(w => w.incident.assigned_to),
-    writes.map(w => w.incident.escalation_policy),
-    writes.map(w => w.incident.entity_ref),
-    writes.map(w => w.incident.version),
-    writes.map(w => JSON.stringify(w.incident.field_changes)),
-    writes.map(w => w.incident.updated_at),
+    ...incidentWriteArrays(writes.map(w => w.incident)),
     now,
     outbox.map((_, seq) => seq),
     outbox.map(r => r.integration_id),
@@ -52,22 +82,3 @@ export async function writeIncidentsIfUnchanged(db: Knex, writes: IncidentWrite[
   const result = await prepared(db.raw(WRITE_IF_UNCHANGED, bindings as Knex.RawBinding[]), 'write_incidents_if_unchanged_v1');
   return new Set((result.rows as Array<{ id: string }>).map(r => r.id));
 }
-
-const WRITE_IF_UNCHANGED = [
-  `WITH v AS (SELECT * FROM unnest(?::text[], ?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],`,
-  `  ?::integer[], ?::text[], ?::bigint[]) AS t(id, read_version, title, description, severity, status, assigned_to, escalation_policy,`,
-  `  entity_ref, version, field_changes, updated_at)),`,
-  `written AS (UPDATE incidents SET title = v.title, description = v.description, severity = v.severity, status = v.status,`,
-  `  assigned_to = v.assigned_to, escalation_policy = v.escalation_policy, entity_ref = v.entity_ref, version = v.version,`,
-  `  field_changes = v.field_changes, updated_at = v.updated_at`,
-  // Under READ COMMITTED a row another writer holds is waited for and this check made
-  // again on the row it committed, so a lost race shows as the row not written.
-  `  FROM v WHERE incidents.id = v.id AND incidents.version = v.read_version RETURNING incidents.id),`,
-  `queued AS (INSERT INTO outbox (integration_id, incident_id, operation, payload, state, attempts, next_attempt_at, trace_context, created_at)`,
-  `  SELECT o.integration_id, o.incident_id, o.operation, o.payload, 'pending', 0, o.next_attempt_at, o.trace_context, ?::bigint`,
-  `  FROM unnest(?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`,
-  `    AS o(seq, integration_id, incident_id, operation, payload, next_attempt_at, trace_context)`,
-  // Ids are drawn in this order: the rows of one ticket stay in the order of their changes.
-  `  WHERE o.incident_id IN (SELECT id FROM written) ORDER BY o.seq)`,
-  `SELECT id FROM written`,
-].join('\n');

@@ -1,16 +1,13 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createTestConnector } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { integrationRequest } from '../__testUtils__/integrationRequest';
-import { SecretCipher } from '../crypto/SecretCipher';
+import { inboundTestParts } from '../__testUtils__/inboundTestParts';
 import { isPostgres } from '../store/dialect';
 import { LinkRepository } from '../store/LinkRepository';
-import { applyDatabaseMigrations } from '../store/migrate';
-import { SyncStore } from '../store/SyncStore';
+import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
-import { ConnectorRegistry } from './ConnectorRegistry';
-import { InboundApplier, type InboundItem } from './InboundApplier';
-import { IntegrationService } from './IntegrationService';
+import type { InboundApplier, InboundItem } from './InboundApplier';
+import type { IntegrationService } from './IntegrationService';
 
 jest.setTimeout(30_000);
 
@@ -30,13 +27,7 @@ describe.each(databases.eachSupportedId())('InboundApplier on %s', databaseId =>
   let seq = 0;
 
   beforeAll(async () => {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations(knex);
-    store = new SyncStore(knex);
-    const registry = new ConnectorRegistry();
-    registry.add(createTestConnector());
-    integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock);
-    applier = new InboundApplier(store, registry, mockServices.logger.mock(), clock);
+    ({ store, integrations, applier } = await inboundTestParts(databases, databaseId, clock));
   });
 
   const integration = () => integrations.create(integrationRequest({ name: `applier-${++seq}` }));

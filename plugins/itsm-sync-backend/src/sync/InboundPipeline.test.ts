@@ -1,18 +1,14 @@
+import { inboundTestParts } from '../__testUtils__/inboundTestParts';
 import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { integrationSnapshots } from '../store/integrationSnapshots';
 import { createHmac } from 'node:crypto';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createTestConnector } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
-import { SecretCipher } from '../crypto/SecretCipher';
 import { LinkRepository } from '../store/LinkRepository';
-import { applyDatabaseMigrations } from '../store/migrate';
-import { SyncStore } from '../store/SyncStore';
+import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
-import { ConnectorRegistry } from './ConnectorRegistry';
-import { InboundApplier } from './InboundApplier';
 import { InboundPipeline, WebhookAuthError } from './InboundPipeline';
-import { IntegrationService } from './IntegrationService';
+import type { IntegrationService } from './IntegrationService';
 
 jest.setTimeout(30_000);
 
@@ -34,15 +30,9 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
   const wakes = { count: 0 };
 
   beforeAll(async () => {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations(knex);
-    store = new SyncStore(knex);
-    const registry = new ConnectorRegistry();
-    registry.add(createTestConnector());
-    const logger = mockServices.logger.mock();
-    integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 9)]), clock);
-    const applier = new InboundApplier(store, registry, logger, clock);
-    pipeline = new InboundPipeline(store, registry, integrations, applier, logger, clock, () => (wakes.count += 1));
+    const parts = await inboundTestParts(databases, databaseId, clock);
+    ({ store, integrations } = parts);
+    pipeline = new InboundPipeline(store, parts.registry, integrations, parts.applier, parts.logger, clock, () => (wakes.count += 1));
   });
 
   function integration(overrides: Parameters<typeof integrationRequest>[0] = {}): Promise<IntegrationRecord> {
