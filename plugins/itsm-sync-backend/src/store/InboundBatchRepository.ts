@@ -2,11 +2,9 @@ import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import { chunks } from './chunks';
 import { collectIncidentsWithLinks, incidentsWithLinksWhereIdIn, INCIDENTS_WITH_LINKS_SELECT } from './IncidentRepository';
+import { lastWrittenMergedWith } from './LinkRepository';
 import { prepared } from './preparedStatements';
 import type { IncidentRecord, LinkRecord } from './types';
-
-/** `links.last_written` with a JSON object's keys merged in (Postgres). */
-const MERGE_LAST_WRITTEN = `((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || ?::jsonb)::text`;
 
 const AROUND_TICKETS = [
   INCIDENTS_WITH_LINKS_SELECT,
@@ -90,7 +88,7 @@ export class InboundBatchRepository {
     return tx('links')
       .where({ id: link.id })
       .update({
-        last_written: isPostgres(tx) ? tx.raw(MERGE_LAST_WRITTEN, [JSON.stringify(remembered)]) : JSON.stringify(link.last_written),
+        last_written: isPostgres(tx) ? tx.raw(lastWrittenMergedWith('?'), [JSON.stringify(remembered)]) : JSON.stringify(link.last_written),
         ...(conflict ? { sync_state: 'conflict', last_error: null } : {}),
       });
   }

@@ -22,6 +22,14 @@ export const LINK_COLUMNS = [
   'created_at',
 ];
 
+/**
+ * Postgres: `links.last_written` with the keys of the JSON object `value` (an SQL
+ * expression) merged in, key by key as a JavaScript spread does, in SQL, so writers
+ * that remember different keys of one link at once keep each other's.
+ */
+export const lastWrittenMergedWith = (value: string) =>
+  `((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || ${value}::jsonb)::text`;
+
 export function toLinkRecord(row: any): LinkRecord {
   return {
     id: row.id,

@@ -4,6 +4,11 @@ import { SYNC_METRICS, type SyncMetric } from '@itsm-sync-hub/plugin-itsm-sync-c
 import { chunks } from './chunks';
 import { num } from './rows';
 
+/** Counters in a stable order, so two writers lock them in the same order. */
+export function inLockOrder<T extends { integration_id: string; metric: string }>(counts: readonly T[]): T[] {
+  return [...counts].sort((a, b) => a.integration_id.localeCompare(b.integration_id) || a.metric.localeCompare(b.metric));
+}
+
 /** The spec 000 counters, kept in the database so every replica adds to one total. */
 export class MetricsRepository {
   constructor(private readonly db: Knex) {}
@@ -20,7 +25,7 @@ export class MetricsRepository {
    * stable order, so two writers lock counters in the same order.
    */
   static incrementStatements(tx: Knex, counts: Array<{ integration_id: string; metric: string; value: number }>): Array<Knex.QueryBuilder | Knex.Raw> {
-    const rows = [...counts].sort((a, b) => a.integration_id.localeCompare(b.integration_id) || a.metric.localeCompare(b.metric));
+    const rows = inLockOrder(counts);
     if (!rows.length) return [];
     if (isPostgres(tx)) {
       return [

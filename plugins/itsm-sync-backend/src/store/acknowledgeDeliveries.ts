@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import { prepared } from './preparedStatements';
-import { LinkRepository } from './LinkRepository';
+import { lastWrittenMergedWith, LinkRepository } from './LinkRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { ticketKey } from './DispatchBatchReads';
@@ -101,7 +101,7 @@ const ACKNOWLEDGE = [
   `  WHERE outbox.id = f.id AND outbox.state = 'pending' AND f.head_id IN (SELECT id FROM heads)),`,
   `linked AS (UPDATE links SET external_id = COALESCE(a.external_id, links.external_id), external_key = COALESCE(a.external_key, links.external_key),`,
   `  external_url = COALESCE(a.external_url, links.external_url),`,
-  `  last_written = ((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || a.written::jsonb)::text,`,
+  `  last_written = ${lastWrittenMergedWith('a.written')},`,
   // A conflict waiting for review outlives deliveries of other fields.
   `  last_synced_at = ?::bigint, sync_state = CASE WHEN links.sync_state = 'conflict' THEN 'conflict' ELSE 'in_sync' END, last_error = NULL`,
   `  FROM acks AS a WHERE links.incident_id = a.incident_id AND links.integration_id = a.integration_id AND a.head_id IN (SELECT id FROM heads)),`,

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { eventKey, type DeliveryKey } from './DeliveryRepository';
 import type { TimelineInsert } from './InboundBatchRepository';
+import { lastWrittenMergedWith } from './LinkRepository';
+import { inLockOrder } from './MetricsRepository';
 import { prepared } from './preparedStatements';
 import { INCIDENT_SET_FROM_V, INCIDENT_WRITE_NAMES, INCIDENT_WRITE_TYPES, incidentWriteArrays } from './writeIncidentsIfUnchanged';
 import type { IncidentRecord, OutboxInsert } from './types';
@@ -42,7 +44,7 @@ const WRITE_INBOUND_IF_UNCHANGED = [
   `  WHERE ${IF_OK} ORDER BY o.n),`,
   // Merged key by key, so a delivery acknowledged since the read keeps what it wrote.
   `remembered AS (UPDATE links SET`,
-  `  last_written = ((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || m.remembered::jsonb)::text,`,
+  `  last_written = ${lastWrittenMergedWith('m.remembered')},`,
   `  sync_state = CASE WHEN m.conflict THEN 'conflict' ELSE links.sync_state END,`,
   `  last_error = CASE WHEN m.conflict THEN NULL ELSE links.last_error END`,
   `  FROM unnest(?::text[], ?::text[], ?::boolean[]) AS m(id, remembered, conflict) WHERE links.id = m.id AND ${IF_OK}),`,
@@ -68,19 +70,18 @@ const WRITE_INBOUND_IF_UNCHANGED = [
  * the newest row when it locks); one that comes after waits until this commits.
  */
 export async function writeInboundIfUnchanged(db: Knex, write: InboundWrite, now: number): Promise<boolean> {
-  const read = write.read;
   const settled = [
     ...write.settled.applied.map(key => ({ key, status: 'applied' })),
     ...write.settled.ignored.map(key => ({ key, status: 'ignored' })),
   ];
-  // Counters in a stable order, so two writers lock them in the same order.
-  const counts = [...write.counts].sort((a, b) => a.integration_id.localeCompare(b.integration_id) || a.metric.localeCompare(b.metric));
+  const counts = inLockOrder(write.counts);
+  // In id order, as the locked way updates them.
   const links = [...write.links].sort((a, b) => a.id.localeCompare(b.id));
   // One array a column: the text never changes, so each connection parses it once.
   const bindings = [
-    read.map(r => r.id),
-    read.map(r => r.version),
-    read.map(r => r.links),
+    write.read.map(r => r.id),
+    write.read.map(r => r.version),
+    write.read.map(r => r.links),
     write.incidents.map(i => i.id),
     ...incidentWriteArrays(write.incidents),
     write.timeline.map(t => t.incident_id),

@@ -102,12 +102,12 @@ export class InboundBatch {
   }
 
   /**
-   * The batch over the incidents and links `prepare` read without a lock (copies: the
-   * batch changes them). Its writes go out with `writeIfUnchanged`, which applies them
+   * The batch over the incidents and links `prepare` read without a lock (the links
+   * copied: the batch changes them; it replaces incidents rather than changing them). Its writes go out with `writeIfUnchanged`, which applies them
    * only if none of those incidents changed since.
    */
   static fromRead(db: Knex, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
-    const incidents = new Map([...prepared.incidents].map(([id, incident]) => [id, { ...incident }]));
+    const incidents = new Map(prepared.incidents);
     const links = prepared.links.map(link => ({ ...link }));
     return InboundBatch.assemble(db, connectors, prepared, incidents, links, now, traceContext);
   }
