@@ -22,6 +22,9 @@ export function resultsMarkdown(r: any): string {
   const coreShare = (b: any) =>
     b?.hub_cpu_us_per_change ? `${Math.round((b.hub_cpu_us_per_change * b.delivered_changes_per_second) / 10_000)} %` : 'n/a';
   const spread = (values?: number[]) => (values?.length ? `${Math.min(...values)}–${Math.max(...values)}` : undefined);
+  const triple = (d: any) =>
+    [d?.inbound?.hub_system_cpu_share, d?.outbound_offered?.hub_system_cpu_share, d?.outbound_burst?.hub_system_cpu_share].map(v => v ?? 'n/a').join(' / ');
+  const count = (n?: number) => (Number.isFinite(n) ? Math.round(n!).toLocaleString('en-US') : 'n/a');
   const row = (label: string, pg: unknown, lite: unknown, target = '') => `| ${label} | ${pg ?? 'n/a'} | ${lite ?? 'n/a'} | ${target} |`;
   const p = r.postgres;
   const s = r.sqlite;
@@ -45,14 +48,15 @@ export function resultsMarkdown(r: any): string {
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gb} GB memory, Node ${r.machine.node}.`,
     'Hub backend as its own process (itsm-sync plugin + connector modules, log level warn); the ServiceNow',
     'simulator and the load generator (node:http, 64 keep-alive connections) share a second process; Postgres',
-    'runs on the same 2 cores. Each inbound route is warmed up with 600 requests; then webhooks and the',
-    'trivial route take turns, 1,000 requests a round, three rounds each.',
+    `runs on the same 2 cores. Each inbound route is warmed up with ${count(p.inbound?.warm_up_requests_per_route)} requests; then webhooks and the`,
+    `trivial route take turns, ${count(p.inbound?.webhooks / p.inbound?.rounds)} requests a round, ${p.inbound?.rounds ?? 'n/a'} rounds each.`,
     '',
     '| Figure | Postgres 15 | SQLite (memory) | Target |',
     '|---|---|---|---|',
     row('Inbound: verified+persisted+applied webhooks/s', p.inbound?.per_second, s.inbound?.per_second),
     row('Inbound: trivial route of the same backend, req/s', p.inbound?.trivial_per_second, s.inbound?.trivial_per_second),
     row('Inbound ratio (applied / trivial)', p.inbound?.ratio, s.inbound?.ratio, '>= 0.5'),
+    row('Inbound ratio of each round, lowest–highest', spread(p.inbound?.ratio_by_round), spread(s.inbound?.ratio_by_round)),
     row('Inbound: hub CPU per webhook / per trivial request, µs', pair(p.inbound?.hub_cpu_us_per_webhook, p.inbound?.hub_cpu_us_per_trivial_request), pair(s.inbound?.hub_cpu_us_per_webhook, s.inbound?.hub_cpu_us_per_trivial_request)),
     row('Inbound: rest of the machine per webhook (Postgres, simulator, load), CPU µs', p.inbound?.other_cpu_us_per_webhook, s.inbound?.other_cpu_us_per_webhook),
     row(`Outbound at ${p.outbound_offered?.offered_per_second} changes/s offered: p50 ms`, p.outbound_offered?.p50_ms, s.outbound_offered?.p50_ms),
@@ -68,6 +72,8 @@ export function resultsMarkdown(r: any): string {
     row('Burst delivered / authenticated no-op ratio', ratio(p.outbound_burst), ratio(s.outbound_burst)),
     row('Burst: hub CPU per change delivered / per authenticated no-op, µs', pair(p.outbound_burst?.hub_cpu_us_per_change, p.outbound_burst?.hub_cpu_us_per_authenticated_noop), pair(s.outbound_burst?.hub_cpu_us_per_change, s.outbound_burst?.hub_cpu_us_per_authenticated_noop)),
     row('Burst: rest of the machine per change delivered, CPU µs', p.outbound_burst?.other_cpu_us_per_change, s.outbound_burst?.other_cpu_us_per_change),
+    row('Kernel share of the hub\'s CPU (system time): webhooks / 500 changes/s / burst, %', triple(p), triple(s)),
+    row('Machine time taken by the hypervisor (steal) during the timed phases, %', p.steal_share, s.steal_share),
     row(`Reconcile (dry run) of ${p.reconcile?.linked_incidents ?? 'n/a'} linked incidents, ms`, p.reconcile?.reconcile_ms, 'not measured'),
     row('Simulator listing of the same tickets (Table API, 1000/page), ms', p.reconcile?.simulator_listing_ms, ''),
     row('Reconcile / listing ratio', p.reconcile?.ratio, ''),
@@ -98,13 +104,15 @@ export function resultsMarkdown(r: any): string {
     '## Reading the profile',
     '',
     `- \`native writev\` (${share('offered', 'native writev')} % at 500 changes/s, ${share('inbound', 'native writev')} % on webhooks) is the hub`,
-    '  writing to its sockets, mostly one write per Postgres statement. On this virtual machine a write to a',
-    '  loopback socket that wakes Postgres costs on the order of 100 µs of CPU, so the number of statements per',
-    '  change, not their size, sets the cost. Hence the batching: concurrent incident changes, webhooks and',
-    '  acknowledgements are group-committed with set-based statements; on Postgres a batch of incident changes',
-    '  is one read and one write (no transaction: the write checks each incident\'s version), so is a batch of',
-    '  webhooks besides its inbox insert, and an acknowledgement is one statement; integration settings and',
-    '  rules are kept in memory for a second (docs/DESIGN.md, "Group commit and batched dispatch").',
+    '  writing to its sockets, mostly one write per Postgres statement. The profile counts wall time: a write that',
+    '  wakes Postgres or the load generator on these 2 cores often hands them the core, and the hub waits inside',
+    `  the call. The kernel's share of the hub's CPU time (row above: ${triple(p)} %) is what the system calls`,
+    '  cost the hub itself; the rest of a statement\'s cost is that wait and Postgres\'s own work, so the number',
+    '  of statements per change, more than their size, sets the cost. Hence the batching: concurrent incident',
+    '  changes, webhooks and acknowledgements are group-committed with set-based statements; on Postgres a batch',
+    '  of incident changes is one read and one write (no transaction: the write checks each incident\'s version),',
+    '  so is a batch of webhooks besides its inbox insert, and an acknowledgement is one statement; integration',
+    '  settings and rules are kept in memory for a second (docs/DESIGN.md, "Group commit and batched dispatch").',
     '- At a steady 500 changes/s most changes travel alone (little arrives together to batch), so a change costs',
     '  several times what it costs in the burst; the two CPU rows above show it, for the hub and for Postgres,',
     '  the simulator and the load generator together. The machine is then busy most of the time, and the tail',
@@ -114,12 +122,13 @@ export function resultsMarkdown(r: any): string {
     '  webhooks are in flight in Postgres, which shares the two cores with it, the simulator and the load generator.',
     '- HTTP handling (express, body-parser, compression, helmet, node:_http_*) and Backstage authentication',
     '  (`jose` tries the bearer token as a JWT before the static token matches) are the cost of any API call:',
-    '  the authenticated no-op route is the ceiling a change made through the API can reach here, and the burst',
-    '  target (2,000 changes/s) sits close to that ceiling on these 2 cores. In the burst the hub\'s one',
-    `  JavaScript thread is the limit: hub CPU per change times changes delivered per second is ${coreShare(p.outbound_burst)} of a`,
-    '  core on Postgres (the rest of the machine runs Postgres, the simulator and the load generator).',
+    '  the authenticated no-op route is the ceiling a change made through the API can reach here (row above).',
+    '  In the burst the hub\'s one JavaScript thread is the limit: hub CPU per change times changes delivered',
+    `  per second is ${coreShare(p.outbound_burst)} of a core on Postgres (the rest of the machine runs Postgres, the simulator`,
+    '  and the load generator).',
     '- SQLite in memory has no round trips, so the same work costs less there.',
-    '  Figures move by tens of percent between runs on this shared 2-core machine.',
+    '  Figures move by tens of percent between runs and between machines of this kind; the steal row and the',
+    '  per-round inbound ratios show how much of that moved within this run.',
     '',
   ].join('\n');
 }
