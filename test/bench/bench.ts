@@ -38,6 +38,12 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
   return false;
 }
 
+/** The figures of several runs of one timed phase, added up. */
+function totalOf(rounds: Array<{ ms: number; cpuMs: number; systemMs: number; machineCpuMs: number }>) {
+  const sum = (key: 'ms' | 'cpuMs' | 'systemMs' | 'machineCpuMs') => rounds.reduce((total, r) => total + r[key], 0);
+  return { ms: sum('ms'), cpuMs: sum('cpuMs'), systemMs: sum('systemMs'), machineCpuMs: sum('machineCpuMs') };
+}
+
 /** One database's run: returns figures for RESULTS.md. */
 async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, options: { inboundOnly?: boolean } = {}) {
   const prefix = database === 'postgres' ? newDatabasePrefix('bench') : undefined;
@@ -139,52 +145,46 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
     let refused = 0;
     // The two routes take turns, a round each, so a change in the machine's speed during
     // the phase (it is shared) falls on both alike.
-    let inboundMs = 0;
-    let trivialMs = 0;
-    let inboundCpuMs = 0;
-    let trivialCpuMs = 0;
-    let inboundMachineCpuMs = 0;
-    let inboundSystemMs = 0;
-    const roundRatios: number[] = [];
+    const inboundRounds: Array<Awaited<ReturnType<typeof timed>>> = [];
+    const trivialRounds: Array<Awaited<ReturnType<typeof timed>>> = [];
     const perRound = Math.ceil(webhooks.length / INBOUND_ROUNDS);
     for (let round = 0; round < INBOUND_ROUNDS; round++) {
       const mine = webhooks.slice(round * perRound, (round + 1) * perRound);
-      const inbound = await timed('inbound', () =>
-        pool(mine.length, 32, async i => {
-          const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, mine[i]);
-          if (r.status >= 200 && r.status < 300) applied += Number(r.body?.applied ?? 0);
-          else refused += 1;
-        }),
+      inboundRounds.push(
+        await timed('inbound', () =>
+          pool(mine.length, 32, async i => {
+            const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, mine[i]);
+            if (r.status >= 200 && r.status < 300) applied += Number(r.body?.applied ?? 0);
+            else refused += 1;
+          }),
+        ),
       );
-      const trivial = await timed('trivial', () =>
-        pool(mine.length, 32, async i => {
-          await post(`${hub.baseUrl}/api/bench/noop`, mine[i]);
-        }),
+      trivialRounds.push(
+        await timed('trivial', () =>
+          pool(mine.length, 32, async i => {
+            await post(`${hub.baseUrl}/api/bench/noop`, mine[i]);
+          }),
+        ),
       );
-      inboundMs += inbound.ms;
-      inboundCpuMs += inbound.cpuMs;
-      inboundMachineCpuMs += inbound.machineCpuMs;
-      inboundSystemMs += inbound.systemMs;
-      roundRatios.push(+(trivial.ms / inbound.ms).toFixed(2));
-      trivialMs += trivial.ms;
-      trivialCpuMs += trivial.cpuMs;
     }
+    const inbound = totalOf(inboundRounds);
+    const trivial = totalOf(trivialRounds);
     out.inbound = {
       warm_up_requests_per_route: WARM_UP_WEBHOOKS,
       rounds: INBOUND_ROUNDS,
       webhooks: webhooks.length,
       applied,
       refused,
-      per_second: perSecond(webhooks.length, inboundMs),
-      trivial_per_second: perSecond(webhooks.length, trivialMs),
-      ratio: +(trivialMs / inboundMs).toFixed(2),
+      per_second: perSecond(webhooks.length, inbound.ms),
+      trivial_per_second: perSecond(webhooks.length, trivial.ms),
+      ratio: +(trivial.ms / inbound.ms).toFixed(2),
       // Each round's own ratio: how far the figure moves within one run on this machine.
-      ratio_by_round: roundRatios,
-      hub_cpu_us_per_webhook: Math.round((inboundCpuMs * 1000) / webhooks.length),
-      hub_cpu_us_per_trivial_request: Math.round((trivialCpuMs * 1000) / webhooks.length),
+      ratio_by_round: inboundRounds.map((r, i) => +(trivialRounds[i].ms / r.ms).toFixed(2)),
+      hub_cpu_us_per_webhook: Math.round((inbound.cpuMs * 1000) / webhooks.length),
+      hub_cpu_us_per_trivial_request: Math.round((trivial.cpuMs * 1000) / webhooks.length),
       // Postgres, the simulator and the load generator: the rest of the machine's busy time.
-      other_cpu_us_per_webhook: Math.round(((inboundMachineCpuMs - inboundCpuMs) * 1000) / webhooks.length),
-      hub_system_cpu_share: systemShare({ cpuMs: inboundCpuMs, systemMs: inboundSystemMs }),
+      other_cpu_us_per_webhook: Math.round(((inbound.machineCpuMs - inbound.cpuMs) * 1000) / webhooks.length),
+      hub_system_cpu_share: systemShare(inbound),
     };
     log(`${database} inbound ${JSON.stringify(out.inbound)}`);
     if (options.inboundOnly) return out;

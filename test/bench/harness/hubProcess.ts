@@ -154,18 +154,11 @@ export class HubProcess {
   }
 
   /**
-   * CPU time the hub process has used so far (user + system), ms, from /proc: a cost per
-   * operation that, unlike throughput, other work on the machine barely moves.
-   */
-  cpuMs(): number {
-    const { user, system } = this.cpuSplitMs();
-    return user + system;
-  }
-
-  /**
-   * The hub's CPU time so far split into user (JavaScript, GC, the addons) and system
-   * (the kernel: socket reads and writes, timers), ms. A wall-clock profile cannot tell a
-   * costly system call from one the hub was merely preempted in; this can.
+   * CPU time the hub process has used so far, ms, from /proc: a cost per operation that,
+   * unlike throughput, other work on the machine barely moves. Split into user
+   * (JavaScript, GC, the addons) and system (the kernel: socket reads and writes, timers):
+   * a wall-clock profile cannot tell a costly system call from one the hub was merely
+   * preempted in; this can.
    */
   cpuSplitMs(): { user: number; system: number } {
     const pid = this.child?.pid;
