@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { eventKey, type DeliveryKey } from './DeliveryRepository';
+import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { eventKey } from './DeliveryRepository';
 import type { TimelineInsert } from './InboundBatchRepository';
 import { lastWrittenMergedWith } from './LinkRepository';
 import { inLockOrder } from './MetricsRepository';
@@ -17,18 +18,42 @@ export interface InboundWrite {
   outbox: OutboxInsert[];
   /** Links whose remembered values the batch added to; `conflict` marks one for review. */
   links: Array<{ id: string; remembered: Record<string, unknown>; conflict: boolean }>;
-  settled: { applied: DeliveryKey[]; ignored: DeliveryKey[] };
+  /** The changes applied and ignored: their inbox rows are settled with that outcome. */
+  settled: { applied: SettledChange[]; ignored: SettledChange[] };
+  /**
+   * Whether the changes are not in the inbox yet: their rows are then inserted already
+   * settled, and the whole write is undone if one of them is there already (a repeat).
+   */
+  accept: boolean;
   counts: Array<{ integration_id: string; metric: string; value: number }>;
 }
 
-// Every write below reads `ok` first, so none starts before the incidents are locked and compared.
+/** A change of a batch and the integration it came from, as its inbox row is written or settled. */
+export interface SettledChange {
+  integrationId: string;
+  change: NormalizedChange;
+}
+
+// Every write below reads `ok` first, so none starts before the incidents are locked and
+// compared and the inbox rows to accept are in.
 const IF_OK = `(SELECT ok FROM guard)`;
+
+/** The SQLSTATE of itsm_sync_inbound_batch_changed() (migration 20261124200000). */
+const BATCH_CHANGED = 'IS001';
 
 const WRITE_INBOUND_IF_UNCHANGED = [
   `WITH read AS (SELECT * FROM unnest(?::text[], ?::integer[], ?::integer[]) AS r(id, version, links)),`,
   `locked AS (SELECT i.id, i.version FROM incidents AS i WHERE i.id IN (SELECT id FROM read) ORDER BY i.id FOR UPDATE OF i),`,
-  `guard AS (SELECT count(*) = (SELECT count(*) FROM read) AS ok FROM read AS r JOIN locked AS k ON k.id = r.id`,
+  `unchanged AS (SELECT count(*) = (SELECT count(*) FROM read) AS ok FROM read AS r JOIN locked AS k ON k.id = r.id`,
   `  WHERE k.version = r.version AND r.links = (SELECT count(*) FROM links AS l WHERE l.incident_id = r.id)),`,
+  // After the locks, and in key order: two batches repeating each other's event ids wait
+  // on one another in one order, never in a cycle.
+  `accepted AS (INSERT INTO webhook_deliveries (integration_id, event_id, change, status, attempts, received_at, processed_at)`,
+  `  SELECT a.integration_id, a.event_id, a.change, a.status, 0, ?::bigint, ?::bigint`,
+  `  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS a(integration_id, event_id, change, status)`,
+  `  WHERE (SELECT ok FROM unchanged) ORDER BY a.integration_id, a.event_id`,
+  `  ON CONFLICT (integration_id, event_id) DO NOTHING RETURNING 1),`,
+  `guard AS (SELECT ok AND (SELECT count(*) FROM accepted) = ?::integer AS ok FROM unchanged),`,
   `changed AS (UPDATE incidents SET ${INCIDENT_SET_FROM_V}`,
   `  FROM unnest(?::text[], ${INCIDENT_WRITE_TYPES}) AS v(id, ${INCIDENT_WRITE_NAMES})`,
   `  WHERE incidents.id = v.id AND ${IF_OK}),`,
@@ -55,7 +80,8 @@ const WRITE_INBOUND_IF_UNCHANGED = [
   `  SELECT c.integration_id, c.metric, c.value FROM unnest(?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS c(integration_id, metric, value, n)`,
   `  WHERE ${IF_OK} ORDER BY c.n`,
   `  ON CONFLICT (integration_id, metric) DO UPDATE SET value = integration_metrics.value + excluded.value)`,
-  `SELECT ok AS written FROM guard`,
+  // Nothing may stay of a batch that is not written: its accepted rows would be settled unapplied.
+  `SELECT CASE WHEN ok THEN true ELSE itsm_sync_inbound_batch_changed() END AS written FROM guard`,
 ].join('\n');
 
 /**
@@ -68,12 +94,18 @@ const WRITE_INBOUND_IF_UNCHANGED = [
  * write that follows is conditioned on that comparison, which is made once. A writer
  * that commits a change to one of them before the lock is seen (READ COMMITTED reads
  * the newest row when it locks); one that comes after waits until this commits.
+ *
+ * With `accept`, the changes' inbox rows are inserted by the same statement, already
+ * settled (no second version of each row to write), and a change already in the inbox
+ * makes the batch one not to write: the statement is rolled back and false returned.
  */
 export async function writeInboundIfUnchanged(db: Knex, write: InboundWrite, now: number): Promise<boolean> {
   const settled = [
-    ...write.settled.applied.map(key => ({ key, status: 'applied' })),
-    ...write.settled.ignored.map(key => ({ key, status: 'ignored' })),
+    ...write.settled.applied.map(item => ({ item, status: 'applied' })),
+    ...write.settled.ignored.map(item => ({ item, status: 'ignored' })),
   ];
+  const toInsert = write.accept ? settled : [];
+  const toUpdate = write.accept ? [] : settled;
   const counts = inLockOrder(write.counts);
   // In id order, as the locked way updates them.
   const links = [...write.links].sort((a, b) => a.id.localeCompare(b.id));
@@ -82,6 +114,13 @@ export async function writeInboundIfUnchanged(db: Knex, write: InboundWrite, now
     write.read.map(r => r.id),
     write.read.map(r => r.version),
     write.read.map(r => r.links),
+    now,
+    now,
+    toInsert.map(s => s.item.integrationId),
+    toInsert.map(s => eventKey(s.item.change.eventId)),
+    toInsert.map(s => JSON.stringify(s.item.change)),
+    toInsert.map(s => s.status),
+    toInsert.length,
     write.incidents.map(i => i.id),
     ...incidentWriteArrays(write.incidents),
     write.timeline.map(t => t.incident_id),
@@ -101,13 +140,18 @@ export async function writeInboundIfUnchanged(db: Knex, write: InboundWrite, now
     links.map(l => JSON.stringify(l.remembered)),
     links.map(l => l.conflict),
     now,
-    settled.map(s => s.key.integrationId),
-    settled.map(s => eventKey(s.key.eventId)),
-    settled.map(s => s.status),
+    toUpdate.map(s => s.item.integrationId),
+    toUpdate.map(s => eventKey(s.item.change.eventId)),
+    toUpdate.map(s => s.status),
     counts.map(c => c.integration_id),
     counts.map(c => c.metric),
     counts.map(c => c.value),
   ];
-  const result = await prepared(db.raw(WRITE_INBOUND_IF_UNCHANGED, bindings as Knex.RawBinding[]), 'write_inbound_if_unchanged_v1');
-  return Boolean(result.rows[0]?.written);
+  try {
+    await prepared(db.raw(WRITE_INBOUND_IF_UNCHANGED, bindings as Knex.RawBinding[]), 'write_inbound_if_unchanged_v2');
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === BATCH_CHANGED) return false;
+    throw error;
+  }
 }

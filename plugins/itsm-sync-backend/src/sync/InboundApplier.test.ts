@@ -124,4 +124,72 @@ describe.each(databases.eachSupportedId())('InboundApplier on %s', databaseId =>
 
     expect((await store.links.byExternalId(a.id, ticket))!.last_written).toMatchObject({ status: 'mitigated', assigned_to: 'ops-oncall' });
   });
+
+  /** A vendor change of a ticket not yet in the inbox, as `acceptAndApply` takes it. */
+  function arriving(ticket: string, change: Partial<NormalizedChange>): NormalizedChange {
+    return { eventId: `e-${++seq}`, externalId: ticket, kind: 'updated', fields: {}, occurredAt: new Date().toISOString(), ...change };
+  }
+
+  it('stores and applies new changes in one statement on Postgres, their inbox rows written settled; SQLite leaves it to the long way', async () => {
+    const a = await integration();
+    const { id, ticket } = await linkedIncident(a);
+    const items = [
+      { integration: a, change: arriving(ticket, { fields: { status: 'mitigated' } }) },
+      { integration: a, change: arriving(`unlinked-${seq}`, { fields: { status: 'resolved' } }) },
+    ];
+    const prepared = await applier.prepare(items);
+
+    const { value, statements } = await statementsOf(() => applier.acceptAndApply(items, prepared));
+
+    const rows = await store.db('webhook_deliveries').where({ integration_id: a.id }).orderBy('status').select('status', 'processed_at', 'attempts');
+    const outcome = {
+      value,
+      statements: statements.length,
+      incident: (await store.incidents.get(id))!.status,
+      rows,
+      success: (await store.metrics.read(a.id)).inbound_success ?? 0,
+    };
+    const settled = { processed_at: expect.anything(), attempts: 0 };
+    expect(outcome).toEqual(
+      isPostgres(store.db)
+        ? {
+            value: { outcomes: ['applied', 'ignored'], enqueued: false },
+            statements: 1,
+            incident: 'mitigated',
+            rows: [
+              { status: 'applied', ...settled },
+              { status: 'ignored', ...settled },
+            ],
+            success: 1,
+          }
+        : { value: undefined, statements: 0, incident: 'open', rows: [], success: 0 },
+    );
+  });
+
+  it('writes nothing, not even the inbox rows, when an incident changed since the read or an event id is in the inbox already', async () => {
+    const a = await integration();
+    const first = await linkedIncident(a);
+    const second = await linkedIncident(a);
+
+    // The incident changed between the read and the write.
+    const changed = [{ integration: a, change: arriving(first.ticket, { fields: { status: 'mitigated' }, note: { text: 'paging' } }) }];
+    const readBefore = await applier.prepare(changed);
+    await store.incidents.update(first.id, { title: 'Disk full on db-1' }, { now: clock.now(), source: 'platform', plan: () => [] });
+    expect(await applier.acceptAndApply(changed, readBefore)).toBeUndefined();
+
+    // A repeat of a stored event id beside a new change: the new one is not applied either.
+    const repeat = await accepted(a, second.ticket, { fields: { status: 'resolved' } });
+    const mixed = [{ integration: a, change: arriving(second.ticket, { note: { text: 'new' } }) }, repeat];
+    expect(await applier.acceptAndApply(mixed, await applier.prepare(mixed))).toBeUndefined();
+
+    expect(await store.incidents.get(first.id)).toMatchObject({ title: 'Disk full on db-1', status: 'open', version: 2 });
+    expect(await store.incidents.get(second.id)).toMatchObject({ status: 'open', version: 1 });
+    expect(await store.incidents.timeline(first.id)).toEqual([]);
+    expect(await store.incidents.timeline(second.id)).toEqual([]);
+    // Only the repeat's own row, as it was stored: accepted and not yet applied.
+    expect(await store.db('webhook_deliveries').where({ integration_id: a.id }).select('event_id', 'status')).toEqual([
+      { event_id: repeat.change.eventId, status: 'accepted' },
+    ]);
+    expect((await store.metrics.read(a.id)).inbound_success ?? 0).toBe(0);
+  });
 });

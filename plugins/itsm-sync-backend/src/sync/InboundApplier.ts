@@ -53,7 +53,7 @@ export class InboundApplier {
     const now = this.clock.now();
     const traceContext = captureTraceContext();
     if (isPostgres(this.store.db)) {
-      const written = await this.applyIfUnchanged(items, ready, now, traceContext);
+      const written = await this.applyIfUnchanged(items, ready, now, traceContext, false);
       if (written) return written;
     }
     return this.store.transaction(async (store, tx) => {
@@ -69,8 +69,31 @@ export class InboundApplier {
     });
   }
 
-  /** The optimistic way of `applyBatch`; undefined when the batch is to go the locked way. */
-  private async applyIfUnchanged(items: InboundItem[], prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
+  /** Whether `acceptAndApply` can store and apply a batch in one statement here (Postgres). */
+  get acceptsTogether(): boolean {
+    return isPostgres(this.store.db);
+  }
+
+  /**
+   * Postgres: stores changes not yet in the inbox and applies them in one statement, their
+   * inbox rows written already settled, if every one of them is new and no incident
+   * `prepared` read changed since. Undefined, with nothing written, when the batch is to
+   * go the long way: inbox insert on its own, then `applyBatch`. `items` must not repeat
+   * an event id.
+   */
+  async acceptAndApply(items: InboundItem[], prepared: PreparedBatch): Promise<{ outcomes: InboundOutcome[]; enqueued: boolean } | undefined> {
+    if (!items.length || !this.acceptsTogether) return undefined;
+    return this.applyIfUnchanged(items, prepared, this.clock.now(), captureTraceContext(), true);
+  }
+
+  /** The optimistic way of `applyBatch` (and, with `accept`, of `acceptAndApply`); undefined when the batch is to go the other way. */
+  private async applyIfUnchanged(
+    items: InboundItem[],
+    prepared: PreparedBatch,
+    now: number,
+    traceContext: Record<string, string> | null,
+    accept: boolean,
+  ) {
     const batch = await InboundBatch.fromRead(this.store.db, this.connectors, prepared, now, traceContext);
     const outcomes: InboundOutcome[] = [];
     for (const item of items) {
@@ -80,7 +103,7 @@ export class InboundApplier {
       batch.settle(item, outcome);
       outcomes.push(outcome);
     }
-    if (batch.needsLock || !(await batch.writeIfUnchanged(this.store.db))) return undefined;
+    if (batch.needsLock || !(await batch.writeIfUnchanged(this.store.db, accept))) return undefined;
     return { outcomes, enqueued: batch.enqueued };
   }
 

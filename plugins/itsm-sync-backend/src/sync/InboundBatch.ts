@@ -4,12 +4,11 @@ import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { changedFields, type FieldChanges } from '../engine/fields';
 import type { InboundDecision } from '../engine/inboundDecision';
 import { planNote, planOutbound } from '../engine/outboundPlan';
-import type { DeliveryKey } from '../store/DeliveryRepository';
 import { IncidentRepository } from '../store/IncidentRepository';
 import { IntegrationRepository } from '../store/IntegrationRepository';
 import { MetricsRepository } from '../store/MetricsRepository';
 import { writeTogether } from '../store/writeTogether';
-import { writeInboundIfUnchanged, type InboundWrite } from '../store/writeInboundIfUnchanged';
+import { writeInboundIfUnchanged, type InboundWrite, type SettledChange } from '../store/writeInboundIfUnchanged';
 import { InboundBatchRepository, type TimelineInsert } from '../store/InboundBatchRepository';
 import { OutboxRepository } from '../store/OutboxRepository';
 import type { SyncStore } from '../store/SyncStore';
@@ -34,6 +33,8 @@ export interface PreparedBatch {
   rules: Map<string, FieldOwnershipRule[]>;
 }
 
+const keyOf = ({ integrationId, change }: SettledChange) => ({ integrationId, eventId: change.eventId });
+
 const ticketKey = (integrationId: string, externalId: string) => `${integrationId}\u0000${externalId}`;
 
 /** Whether merging `values` into `current` changes anything. */
@@ -53,7 +54,7 @@ export class InboundBatch {
   /** Per link: the values the batch remembered on it, and whether one of its changes was queued for review. */
   private readonly dirtyLinks = new Map<string, { link: LinkRecord; remembered: Record<string, unknown>; conflict: boolean }>();
   private readonly conflicts: Array<Parameters<SyncStore['conflicts']['create']>[0]> = [];
-  private readonly settled = { applied: [] as DeliveryKey[], ignored: [] as DeliveryKey[] };
+  private readonly settled = { applied: [] as SettledChange[], ignored: [] as SettledChange[] };
   private readonly metrics = new Map<string, number>();
 
   private constructor(
@@ -224,7 +225,7 @@ export class InboundBatch {
 
   /** Settles a change's inbox row with its outcome (written with the batch). */
   settle(item: InboundItem, outcome: InboundOutcome) {
-    this.settled[outcome].push({ integrationId: item.integration.id, eventId: item.change.eventId });
+    this.settled[outcome].push({ integrationId: item.integration.id, change: item.change });
     if (outcome === 'applied') this.count(item.integration.id, 'inbound_success');
   }
 
@@ -256,8 +257,8 @@ export class InboundBatch {
         const { link, remembered, conflict } = this.dirtyLinks.get(id)!;
         return InboundBatchRepository.updateLink(tx, link, remembered, conflict);
       }),
-      ...store.deliveries.settleStatements('applied', this.settled.applied, this.now, tx),
-      ...store.deliveries.settleStatements('ignored', this.settled.ignored, this.now, tx),
+      ...store.deliveries.settleStatements('applied', this.settled.applied.map(keyOf), this.now, tx),
+      ...store.deliveries.settleStatements('ignored', this.settled.ignored.map(keyOf), this.now, tx),
       ...MetricsRepository.incrementStatements(tx, counts),
     ]);
   }
@@ -271,8 +272,10 @@ export class InboundBatch {
    * Postgres, for a batch made `fromRead`: writes it in one statement if none of the
    * incidents it read changed since (see writeInboundIfUnchanged.ts). Returns whether it
    * wrote; if not, nothing was, and the batch is to be applied again the locked way.
+   * With `accept`, its changes are not in the inbox yet: the statement stores them too,
+   * settled, and writes nothing if one of them was there already.
    */
-  async writeIfUnchanged(db: Knex): Promise<boolean> {
+  async writeIfUnchanged(db: Knex, accept: boolean): Promise<boolean> {
     return writeInboundIfUnchanged(
       db,
       {
@@ -282,6 +285,7 @@ export class InboundBatch {
         outbox: this.outbox,
         links: [...this.dirtyLinks.values()].map(({ link, remembered, conflict }) => ({ id: link.id, remembered, conflict })),
         settled: this.settled,
+        accept,
         counts: this.counts(),
       },
       this.now,

@@ -4,6 +4,7 @@ import { integrationSnapshots } from '../store/integrationSnapshots';
 import { createHmac } from 'node:crypto';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { isPostgres } from '../store/dialect';
 import { LinkRepository } from '../store/LinkRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
@@ -140,6 +141,50 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     expect(await store.incidents.timeline(incident.id)).toHaveLength(1);
     expect((await store.incidents.get(incident.id))!.version).toBe(2);
     expect(await store.deliveries.count(a.id)).toBe(1);
+  });
+
+  it('applies a new change arriving beside a repeat of a stored one once, and the repeat not again', async () => {
+    const a = await integration();
+    const b = await integration();
+    const [incident] = await linkedIncidents(a, b, 1);
+    const stored = { event_id: 'stored-1', ticket_id: incident.ticket, note: 'first' };
+    expect(await pipeline.receive(a.id, webhook(stored))).toEqual({ status: 'accepted', received: 1, duplicates: 0, applied: 1 });
+
+    const results = await Promise.all([
+      pipeline.receive(a.id, webhook(stored)),
+      pipeline.receive(a.id, webhook({ event_id: 'new-1', ticket_id: incident.ticket, changes: { status: 'mitigated' }, note: 'second' })),
+    ]);
+
+    expect(results).toEqual([
+      { status: 'accepted', received: 1, duplicates: 1, applied: 0 },
+      { status: 'accepted', received: 1, duplicates: 0, applied: 1 },
+    ]);
+    expect((await store.incidents.timeline(incident.id)).map(e => e.text)).toEqual(['first', 'second']);
+    expect(await store.incidents.get(incident.id)).toMatchObject({ status: 'mitigated', version: 2 });
+    expect(await store.deliveries.count(a.id, 'applied')).toBe(2);
+    expect((await store.metrics.read(a.id)).inbound_success).toBe(2);
+  });
+
+  it('writes the inbox rows of new changes settled, never as accepted first, on Postgres', async () => {
+    const a = await integration();
+    const b = await integration();
+    const incidents = await linkedIncidents(a, b, 2);
+    const inboxWrites: string[] = [];
+    const listener = (q: { sql: string }) => {
+      if (/webhook_deliveries/.test(q.sql) && /^\s*(insert|update|with)/i.test(q.sql)) inboxWrites.push(q.sql.replace(/\s+/g, ' ').slice(0, 40));
+    };
+    store.db.on('query', listener);
+    try {
+      const results = await Promise.all(
+        incidents.map((incident, n) => pipeline.receive(a.id, webhook({ event_id: `settled-${n}`, ticket_id: incident.ticket, note: `note ${n}` }))),
+      );
+      expect(results.every(r => r.applied === 1)).toBe(true);
+    } finally {
+      store.db.off('query', listener);
+    }
+    // Postgres: the one statement that stores and applies; SQLite: the inbox insert, then the settle in the apply.
+    expect(inboxWrites.map(sql => sql.split(' ')[0].toUpperCase())).toEqual(isPostgres(store.db) ? ['WITH'] : ['INSERT', 'UPDATE']);
+    expect(await store.deliveries.count(a.id, 'applied')).toBe(2);
   });
 
   it('keeps a change that cannot be applied in the inbox without failing the others of its batch', async () => {

@@ -28,6 +28,20 @@ interface Receipt {
   request: WebhookRequest;
 }
 
+/** An authentic, wanted change of a batch, with the webhook it came in (its index in the batch). */
+type BatchChange = InboundItem & { index: number };
+
+/** The first change of each event id, in order: a later one in the same batch is a repeat. */
+function firstOfEachEvent(changes: BatchChange[]): BatchChange[] {
+  const seen = new Set<string>();
+  return changes.filter(c => {
+    const key = deliveryKey(c.integration.id, c.change.eventId);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** What became of one accepted change: its outcome, or the error that left it in the inbox. */
 type ChangeOutcome = InboundOutcome | 'failed' | { error: unknown };
 
@@ -44,9 +58,10 @@ const attributesOf = (integration: IntegrationRecord, operation: 'receive' | 'pr
  * The inbound webhook path: authenticity over the raw bytes first, then parse, then
  * each change written to the inbox under the vendor's event id (so the vendor may be
  * answered 2xx without risk of loss), then applied. Webhooks that arrive together are
- * group-committed: one inbox INSERT for all their changes, committed on its own, then
- * one atomic write applying them all (see InboundApplier). A change that fails to apply stays in the inbox
- * and is retried by the sweeper.
+ * group-committed: on Postgres stored and applied in one statement where they can be
+ * (see `acceptAndApply`), else one inbox INSERT for all their changes, committed on its
+ * own, then one atomic write applying them all (see InboundApplier). A change that fails
+ * to apply stays in the inbox and is retried by the sweeper.
  */
 export class InboundPipeline {
   private readonly intake: WebhookIntake;
@@ -86,20 +101,8 @@ export class InboundPipeline {
       // Every change of every webhook that is authentic and wanted, in arrival order.
       const wanted = verified.map(v => (v.ok && this.refusal(v.value.integration) === undefined ? v.value : undefined));
       const changes = wanted.flatMap((w, index) => (w ? w.changes.map(change => ({ index, integration: w.integration, change })) : []));
-      // The inbox insert commits on its own; the reads the apply needs before its
-      // transaction go alongside it, on another connection where there is one.
-      const [inserted, prepared] = await Promise.all([
-        this.store.deliveries.acceptMany(
-          changes.map(c => ({ integrationId: c.integration.id, change: c.change })),
-          this.clock.now(),
-        ),
-        // A failed read is not the inbox's failure: the apply reads again itself.
-        changes.length ? this.applier.prepare(changes).catch(() => undefined) : undefined,
-      ]);
-      // A change is new once: a repeat of an event id, in the inbox or earlier in this batch, is a duplicate.
-      const fresh = changes.filter(c => inserted.delete(deliveryKey(c.integration.id, c.change.eventId)));
+      const { fresh, applied } = await this.acceptAndApply(changes);
       const outcomes = new Map(fresh.map((c, i) => [c, i]));
-      const applied = await this.applyAll(fresh, prepared);
 
       return verified.map((v, index): BatchOutcome<InboundResult> => {
         if (!v.ok) return v;
@@ -126,6 +129,59 @@ export class InboundPipeline {
   }
 
   /**
+   * Stores changes in the inbox and applies those new to it. On Postgres the batch is
+   * first stored and applied in one statement, its inbox rows written settled; when it
+   * cannot be (an event id already in the inbox, an incident changed since the read, an
+   * incident to create, a conflict), or on SQLite, it goes the long way: the inbox
+   * insert, committed on its own, then the apply.
+   */
+  private async acceptAndApply(changes: BatchChange[]): Promise<{ fresh: BatchChange[]; applied: ChangeOutcome[] }> {
+    if (!changes.length) return { fresh: [], applied: [] };
+    let prepared: PreparedBatch | undefined;
+    if (this.applier.acceptsTogether) {
+      const firsts = firstOfEachEvent(changes);
+      prepared = await this.applier.prepare(firsts).catch(() => undefined);
+      const together = prepared && (await this.applyTogether(firsts, prepared));
+      if (together) return { fresh: firsts, applied: together };
+    }
+    // The inbox insert commits on its own; the reads the apply needs before its
+    // transaction go alongside it, on another connection where there is one.
+    const [inserted, read] = await Promise.all([
+      this.store.deliveries.acceptMany(
+        changes.map(c => ({ integrationId: c.integration.id, change: c.change })),
+        this.clock.now(),
+      ),
+      // A failed read is not the inbox's failure: the apply reads again itself.
+      prepared ?? this.applier.prepare(changes).catch(() => undefined),
+    ]);
+    // A change is new once: a repeat of an event id, in the inbox or earlier in this batch, is a duplicate.
+    const fresh = changes.filter(c => inserted.delete(deliveryKey(c.integration.id, c.change.eventId)));
+    return { fresh, applied: await this.applyAll(fresh, read) };
+  }
+
+  /** `acceptAndApply`'s one statement; undefined when nothing was written and the batch goes the long way. */
+  private async applyTogether(items: InboundItem[], prepared: PreparedBatch): Promise<ChangeOutcome[] | undefined> {
+    const attributes = { 'messaging.system': 'itsm-sync', 'messaging.operation.type': 'process', 'messaging.batch.message_count': items.length };
+    try {
+      const written = await inSpan('process webhooks', attributes, SpanKind.CONSUMER, undefined, () => this.applier.acceptAndApply(items, prepared));
+      return written && this.recorded(items, written);
+    } catch (error) {
+      // Nothing of the statement stays; the long way stores the changes first and applies them again.
+      this.logger.debug('Storing and applying inbound changes together failed; taking the long way', { error: (error as Error).message });
+      return undefined;
+    }
+  }
+
+  /** Reports a written batch: wakes the dispatcher for what it queued and counts each outcome. */
+  private recorded(items: InboundItem[], { outcomes, enqueued }: { outcomes: InboundOutcome[]; enqueued: boolean }): InboundOutcome[] {
+    if (enqueued) this.onEnqueued();
+    items.forEach((item, i) =>
+      syncInstruments.inbound.add(1, { ...attributesOf(item.integration, 'process', item.change.externalId), outcome: outcomes[i] }),
+    );
+    return outcomes;
+  }
+
+  /**
    * Applies accepted changes in one transaction. When that fails as a whole, each is
    * applied on its own, so one bad change costs only itself a retry from the inbox.
    */
@@ -133,12 +189,8 @@ export class InboundPipeline {
     if (!items.length) return [];
     try {
       const attributes = { 'messaging.system': 'itsm-sync', 'messaging.operation.type': 'process', 'messaging.batch.message_count': items.length };
-      const { outcomes, enqueued } = await inSpan('process webhooks', attributes, SpanKind.CONSUMER, undefined, () => this.applier.applyBatch(items, prepared));
-      if (enqueued) this.onEnqueued();
-      items.forEach((item, i) =>
-        syncInstruments.inbound.add(1, { ...attributesOf(item.integration, 'process', item.change.externalId), outcome: outcomes[i] }),
-      );
-      return outcomes;
+      const written = await inSpan('process webhooks', attributes, SpanKind.CONSUMER, undefined, () => this.applier.applyBatch(items, prepared));
+      return this.recorded(items, written);
     } catch (error) {
       if (items.length > 1) {
         this.logger.warn(`Applying ${items.length} inbound changes together failed; applying them one by one`, {
