@@ -26,6 +26,17 @@ export interface DeliveryRecord {
   received_at: number;
 }
 
+/** The first of each delivery (integration and event id) in a list, in order: a later one is a repeat. */
+export function firstOfEachDelivery<T>(items: T[], integrationId: (item: T) => string, eventId: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter(item => {
+    const key = deliveryKey(integrationId(item), eventId(item));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * The stored dedup key of a vendor event id: the id itself when it fits the column,
  * else a digest, so two long ids that share a prefix are never taken for one another.
@@ -65,11 +76,7 @@ export class DeliveryRepository {
    * a repeat of an event id earlier in the same list.
    */
   async acceptMany(changes: Array<{ integrationId: string; change: NormalizedChange }>, now: number): Promise<Set<string>> {
-    const unique = new Map<string, { integrationId: string; change: NormalizedChange }>();
-    for (const c of changes) {
-      const key = deliveryKey(c.integrationId, c.change.eventId);
-      if (!unique.has(key)) unique.set(key, c);
-    }
+    const unique = new Map(firstOfEachDelivery(changes, c => c.integrationId, c => c.change.eventId).map(c => [deliveryKey(c.integrationId, c.change.eventId), c]));
     const inserted = new Set<string>();
     if (isPostgres(this.db)) {
       // One statement of fixed text whatever the number of changes (column arrays).

@@ -71,8 +71,9 @@ export class InboundBatch {
   ) {}
 
   /**
-   * The reads that need no lock, done before the transaction (the pipeline runs them
-   * alongside the inbox insert): the incidents the tickets belong to with their links,
+   * The reads that need no lock, done before the write (the pipeline runs them before
+   * the one statement on Postgres, or alongside the inbox insert on the long way): the
+   * incidents the tickets belong to with their links,
    * and the integrations and rules those incidents involve.
    */
   static async prepare(db: Knex, items: InboundItem[]): Promise<PreparedBatch> {

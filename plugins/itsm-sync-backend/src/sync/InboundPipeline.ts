@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NormalizedChange, WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { acceptsInbound } from '../engine/ownership';
 import { chunks } from '../store/chunks';
-import { deliveryKey } from '../store/DeliveryRepository';
+import { deliveryKey, firstOfEachDelivery } from '../store/DeliveryRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
 import { inSpan, SpanKind, syncAttributes, syncInstruments } from '../telemetry/instruments';
@@ -30,17 +30,6 @@ interface Receipt {
 
 /** An authentic, wanted change of a batch, with the webhook it came in (its index in the batch). */
 type BatchChange = InboundItem & { index: number };
-
-/** The first change of each event id, in order: a later one in the same batch is a repeat. */
-function firstOfEachEvent(changes: BatchChange[]): BatchChange[] {
-  const seen = new Set<string>();
-  return changes.filter(c => {
-    const key = deliveryKey(c.integration.id, c.change.eventId);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 /** What became of one accepted change: its outcome, or the error that left it in the inbox. */
 type ChangeOutcome = InboundOutcome | 'failed' | { error: unknown };
@@ -137,39 +126,44 @@ export class InboundPipeline {
    */
   private async acceptAndApply(changes: BatchChange[]): Promise<{ fresh: BatchChange[]; applied: ChangeOutcome[] }> {
     if (!changes.length) return { fresh: [], applied: [] };
-    let prepared: PreparedBatch | undefined;
     if (this.applier.acceptsTogether) {
-      const firsts = firstOfEachEvent(changes);
-      prepared = await this.applier.prepare(firsts).catch(() => undefined);
+      const firsts = firstOfEachDelivery(changes, c => c.integration.id, c => c.change.eventId);
+      const prepared = await this.applier.prepare(firsts).catch(() => undefined);
       const together = prepared && (await this.applyTogether(firsts, prepared));
       if (together) return { fresh: firsts, applied: together };
     }
     // The inbox insert commits on its own; the reads the apply needs before its
-    // transaction go alongside it, on another connection where there is one.
-    const [inserted, read] = await Promise.all([
+    // transaction go alongside it, on another connection where there is one. (Read again
+    // after a failed statement: the incidents it read may be what changed.)
+    const [inserted, prepared] = await Promise.all([
       this.store.deliveries.acceptMany(
         changes.map(c => ({ integrationId: c.integration.id, change: c.change })),
         this.clock.now(),
       ),
       // A failed read is not the inbox's failure: the apply reads again itself.
-      prepared ?? this.applier.prepare(changes).catch(() => undefined),
+      this.applier.prepare(changes).catch(() => undefined),
     ]);
     // A change is new once: a repeat of an event id, in the inbox or earlier in this batch, is a duplicate.
     const fresh = changes.filter(c => inserted.delete(deliveryKey(c.integration.id, c.change.eventId)));
-    return { fresh, applied: await this.applyAll(fresh, read) };
+    return { fresh, applied: await this.applyAll(fresh, prepared) };
   }
 
   /** `acceptAndApply`'s one statement; undefined when nothing was written and the batch goes the long way. */
   private async applyTogether(items: InboundItem[], prepared: PreparedBatch): Promise<ChangeOutcome[] | undefined> {
-    const attributes = { 'messaging.system': 'itsm-sync', 'messaging.operation.type': 'process', 'messaging.batch.message_count': items.length };
     try {
-      const written = await inSpan('process webhooks', attributes, SpanKind.CONSUMER, undefined, () => this.applier.acceptAndApply(items, prepared));
+      const written = await this.inProcessSpan(items, () => this.applier.acceptAndApply(items, prepared));
       return written && this.recorded(items, written);
     } catch (error) {
       // Nothing of the statement stays; the long way stores the changes first and applies them again.
       this.logger.debug('Storing and applying inbound changes together failed; taking the long way', { error: (error as Error).message });
       return undefined;
     }
+  }
+
+  /** Runs one write of a batch of accepted changes in its span. */
+  private inProcessSpan<T>(items: InboundItem[], write: () => Promise<T>): Promise<T> {
+    const attributes = { 'messaging.system': 'itsm-sync', 'messaging.operation.type': 'process', 'messaging.batch.message_count': items.length };
+    return inSpan('process webhooks', attributes, SpanKind.CONSUMER, undefined, write);
   }
 
   /** Reports a written batch: wakes the dispatcher for what it queued and counts each outcome. */
@@ -188,9 +182,7 @@ export class InboundPipeline {
   private async applyAll(items: InboundItem[], prepared?: PreparedBatch): Promise<ChangeOutcome[]> {
     if (!items.length) return [];
     try {
-      const attributes = { 'messaging.system': 'itsm-sync', 'messaging.operation.type': 'process', 'messaging.batch.message_count': items.length };
-      const written = await inSpan('process webhooks', attributes, SpanKind.CONSUMER, undefined, () => this.applier.applyBatch(items, prepared));
-      return this.recorded(items, written);
+      return this.recorded(items, await this.inProcessSpan(items, () => this.applier.applyBatch(items, prepared)));
     } catch (error) {
       if (items.length > 1) {
         this.logger.warn(`Applying ${items.length} inbound changes together failed; applying them one by one`, {
