@@ -22,6 +22,9 @@ const WARM_UP_WEBHOOKS = 3000;
 const OFFERED_RATE = 500;
 const OFFERED_SECONDS = 10;
 const BURST_CHANGES = 4000;
+// API calls before a burst-only run's burst, in place of the full run's phases before it
+// (12,000 webhooks and 5,000 changes): 5,000 left the burst's path less optimised.
+const WARM_UP_CHANGES = 10_000;
 const TICKETS = 200;
 const RECONCILE_INCIDENTS = Number(process.env.BENCH_RECONCILE_INCIDENTS ?? 10_000);
 const SECRET = `bench-${randomBytes(8).toString('hex')}`;
@@ -38,14 +41,27 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
   return false;
 }
 
+type PhaseFigures = { ms: number; cpuMs: number; systemMs: number; machineCpuMs: number; mainThreadMs: number };
+
 /** The figures of several runs of one timed phase, added up. */
-function totalOf(rounds: Array<{ ms: number; cpuMs: number; systemMs: number; machineCpuMs: number }>) {
-  const sum = (key: 'ms' | 'cpuMs' | 'systemMs' | 'machineCpuMs') => rounds.reduce((total, r) => total + r[key], 0);
-  return { ms: sum('ms'), cpuMs: sum('cpuMs'), systemMs: sum('systemMs'), machineCpuMs: sum('machineCpuMs') };
+function totalOf(rounds: PhaseFigures[]): PhaseFigures {
+  const sum = (key: keyof PhaseFigures) => rounds.reduce((total, r) => total + r[key], 0);
+  return { ms: sum('ms'), cpuMs: sum('cpuMs'), systemMs: sum('systemMs'), machineCpuMs: sum('machineCpuMs'), mainThreadMs: sum('mainThreadMs') };
 }
 
+/** How busy the hub's JavaScript thread was over a phase, % of its wall time. */
+const mainThreadBusy = (p: PhaseFigures) => (p.ms ? Math.round((100 * p.mainThreadMs) / p.ms) : undefined);
+
 /** One database's run: returns figures for RESULTS.md. */
-async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, options: { inboundOnly?: boolean } = {}) {
+async function benchOne(
+  database: 'postgres' | 'sqlite',
+  profileDir?: string,
+  options: {
+    inboundOnly?: boolean;
+    /** The burst and its no-op ceiling alone, after a warm-up of the same calls: for a quick look. */
+    burstOnly?: boolean;
+  } = {},
+) {
   const prefix = database === 'postgres' ? newDatabasePrefix('bench') : undefined;
   const sim = await ServiceNowSimulator.start();
   sim.server.maxRecordedCalls = 1_000_000;
@@ -66,11 +82,12 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
   /** Steal and all machine time summed over the timed phases: how much the hypervisor took (ms). */
   const machineTime = { steal: 0, all: 0 };
   /**
-   * Runs one timed phase: its wall time, the hub's CPU time (and the kernel's part of it),
-   * the busy time of the whole machine, and its profile window.
+   * Runs one timed phase: its wall time, the hub's CPU time (and the kernel's part of it,
+   * and its main thread's), the busy time of the whole machine, and its profile window.
    */
   const timed = async <T>(phase: string, run: () => Promise<T>) => {
     const hubStart = hub.cpuSplitMs();
+    const mainThreadStart = hub.mainThreadCpuMs();
     const machineStart = machineCpuMs();
     const start = Date.now();
     const window = { from: monotonicMicros(), to: 0 };
@@ -78,12 +95,13 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
     window.to = monotonicMicros();
     (phases[phase] ??= []).push(window);
     const hubEnd = hub.cpuSplitMs();
+    const mainThreadMs = hub.mainThreadCpuMs() - mainThreadStart;
     const machineEnd = machineCpuMs();
     machineTime.steal += machineEnd.steal - machineStart.steal;
     machineTime.all += machineEnd.all - machineStart.all;
     const systemMs = hubEnd.system - hubStart.system;
     const cpuMs = hubEnd.user - hubStart.user + systemMs;
-    return { value, ms: Date.now() - start, cpuMs, systemMs, machineCpuMs: machineEnd.busy - machineStart.busy };
+    return { value, ms: Date.now() - start, cpuMs, systemMs, machineCpuMs: machineEnd.busy - machineStart.busy, mainThreadMs };
   };
   /** The kernel's share of the hub's CPU time in a phase, %. */
   const systemShare = (p: { cpuMs: number; systemMs: number }) => (p.cpuMs ? Math.round((100 * p.systemMs) / p.cpuMs) : undefined);
@@ -125,131 +143,166 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
       return sysIds.filter(Boolean).length === incidents.length;
     }, 60_000);
 
-    // Inbound: verified + persisted + applied webhooks/s vs a trivial route.
-    sim.setWebhookTarget({ secret: SECRET });
-    await sim.editAsPerson(sysIds[0], { work_notes: 'template' });
-    const template = sim.lastWebhook()!.rawBody;
-    const webhooks = Array.from({ length: INBOUND_WEBHOOKS + WARM_UP_WEBHOOKS }, (_, n) => {
-      const payload = JSON.parse(template.toString());
-      payload.sys_id = sysIds[n % sysIds.length];
-      return serviceNowWorkNoteWebhook(Buffer.from(JSON.stringify(payload)), SECRET, n);
-    });
-    const post = (url: string, w: { rawBody: Buffer; headers: Record<string, string> }) => client.send('POST', url, w.headers, w.rawBody);
-    // Both routes warm up alike (JIT, connection pools) before either is timed.
-    const warmUp = webhooks.splice(0, WARM_UP_WEBHOOKS);
-    await pool(warmUp.length, 32, async i => {
-      await post(`${hub.api}/v1/webhooks/${integration.id}`, warmUp[i]);
-      await post(`${hub.baseUrl}/api/bench/noop`, warmUp[i]);
-    });
-    let applied = 0;
-    let refused = 0;
-    // The two routes take turns, a round each, so a change in the machine's speed during
-    // the phase (it is shared) falls on both alike.
-    const inboundRounds: Array<Awaited<ReturnType<typeof timed>>> = [];
-    const trivialRounds: Array<Awaited<ReturnType<typeof timed>>> = [];
-    const perRound = Math.ceil(webhooks.length / INBOUND_ROUNDS);
-    for (let round = 0; round < INBOUND_ROUNDS; round++) {
-      const mine = webhooks.slice(round * perRound, (round + 1) * perRound);
-      inboundRounds.push(
-        await timed('inbound', () =>
-          pool(mine.length, 32, async i => {
-            const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, mine[i]);
-            if (r.status >= 200 && r.status < 300) applied += Number(r.body?.applied ?? 0);
-            else refused += 1;
-          }),
-        ),
-      );
-      trivialRounds.push(
-        await timed('trivial', () =>
-          pool(mine.length, 32, async i => {
-            await post(`${hub.baseUrl}/api/bench/noop`, mine[i]);
-          }),
-        ),
-      );
-    }
-    const inbound = totalOf(inboundRounds);
-    const trivial = totalOf(trivialRounds);
-    out.inbound = {
-      warm_up_requests_per_route: WARM_UP_WEBHOOKS,
-      rounds: INBOUND_ROUNDS,
-      webhooks: webhooks.length,
-      applied,
-      refused,
-      per_second: perSecond(webhooks.length, inbound.ms),
-      trivial_per_second: perSecond(webhooks.length, trivial.ms),
-      ratio: +(trivial.ms / inbound.ms).toFixed(2),
-      // Each round's own ratio: how far the figure moves within one run on this machine.
-      ratio_by_round: inboundRounds.map((r, i) => +(trivialRounds[i].ms / r.ms).toFixed(2)),
-      hub_cpu_us_per_webhook: Math.round((inbound.cpuMs * 1000) / webhooks.length),
-      hub_cpu_us_per_trivial_request: Math.round((trivial.cpuMs * 1000) / webhooks.length),
-      // Postgres, the simulator and the load generator: the rest of the machine's busy time.
-      other_cpu_us_per_webhook: Math.round(((inbound.machineCpuMs - inbound.cpuMs) * 1000) / webhooks.length),
-      hub_system_cpu_share: systemShare(inbound),
-    };
-    log(`${database} inbound ${JSON.stringify(out.inbound)}`);
-    if (options.inboundOnly) return out;
-
-    // Outbound at a fixed offered load: latency from the API call to the simulator's write.
-    const sentAt = new Map<string, number>();
-    const answeredAt = new Map<string, number>();
-    const offered = OFFERED_RATE * OFFERED_SECONDS;
-    const callsBefore = sim.server.calls.length;
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    loopDelay.enable();
-    await client.send('POST', `${hub.baseUrl}/api/bench/loop-delay/reset`, {});
-    const offeredPhase = await timed('offered', async () => {
-      const start = Date.now();
-      const inFlight: Promise<unknown>[] = [];
-      for (let n = 0; n < offered; n++) {
-        const due = start + (n * 1000) / OFFERED_RATE;
-        if (due > Date.now()) await new Promise(r => setTimeout(r, due - Date.now()));
-        const description = `offered ${n}`;
-        sentAt.set(description, Date.now());
-        inFlight.push(patch(incidents[n % incidents.length], description).then(() => answeredAt.set(description, Date.now())));
+    /** Inbound: verified + persisted + applied webhooks/s vs a trivial route. */
+    const runInbound = async () => {
+      sim.setWebhookTarget({ secret: SECRET });
+      await sim.editAsPerson(sysIds[0], { work_notes: 'template' });
+      const template = sim.lastWebhook()!.rawBody;
+      const webhooks = Array.from({ length: INBOUND_WEBHOOKS + WARM_UP_WEBHOOKS }, (_, n) => {
+        const payload = JSON.parse(template.toString());
+        payload.sys_id = sysIds[n % sysIds.length];
+        return serviceNowWorkNoteWebhook(Buffer.from(JSON.stringify(payload)), SECRET, n);
+      });
+      const post = (url: string, w: { rawBody: Buffer; headers: Record<string, string> }) => client.send('POST', url, w.headers, w.rawBody);
+      // Both routes warm up alike (JIT, connection pools) before either is timed.
+      const warmUp = webhooks.splice(0, WARM_UP_WEBHOOKS);
+      await pool(warmUp.length, 32, async i => {
+        await post(`${hub.api}/v1/webhooks/${integration.id}`, warmUp[i]);
+        await post(`${hub.baseUrl}/api/bench/noop`, warmUp[i]);
+      });
+      let applied = 0;
+      let refused = 0;
+      // The two routes take turns, a round each, so a change in the machine's speed during
+      // the phase (it is shared) falls on both alike.
+      const inboundRounds: Array<Awaited<ReturnType<typeof timed>>> = [];
+      const trivialRounds: Array<Awaited<ReturnType<typeof timed>>> = [];
+      const perRound = Math.ceil(webhooks.length / INBOUND_ROUNDS);
+      for (let round = 0; round < INBOUND_ROUNDS; round++) {
+        const mine = webhooks.slice(round * perRound, (round + 1) * perRound);
+        inboundRounds.push(
+          await timed('inbound', () =>
+            pool(mine.length, 32, async i => {
+              const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, mine[i]);
+              if (r.status >= 200 && r.status < 300) applied += Number(r.body?.applied ?? 0);
+              else refused += 1;
+            }),
+          ),
+        );
+        trivialRounds.push(
+          await timed('trivial', () =>
+            pool(mine.length, 32, async i => {
+              await post(`${hub.baseUrl}/api/bench/noop`, mine[i]);
+            }),
+          ),
+        );
       }
-      await Promise.all(inFlight);
-      return waitFor(() => {
-        const seen = new Set(sim.server.calls.slice(callsBefore).map(c => (c.body as any)?.description));
-        return incidents.every((_, i) => seen.has(`offered ${offered - incidents.length + i}`));
-      }, 60_000);
-    });
-    loopDelay.disable();
-    const hubLoopDelay = (await client.send('GET', `${hub.baseUrl}/api/bench/loop-delay`, {})).body;
-    const latencies: number[] = [];
-    // The same latencies by the second they were sent in: whether the tail is spread over
-    // the phase or falls in a few stalls (a busy moment of the shared machine).
-    const bySecond: number[][] = [];
-    const firstSent = Math.min(...sentAt.values());
-    for (const call of sim.server.calls.slice(callsBefore)) {
-      const d = (call.body as any)?.description;
-      if (call.method !== 'PATCH' || !sentAt.has(d)) continue;
-      latencies.push(call.at - sentAt.get(d)!);
-      (bySecond[Math.floor((sentAt.get(d)! - firstSent) / 1000)] ??= []).push(call.at - sentAt.get(d)!);
-    }
-    const secondP99s = bySecond.filter(Boolean).map(l => quantile(l, 0.99));
-    out.outbound_offered = {
-      offered_per_second: OFFERED_RATE,
-      changes: offered,
-      drained: offeredPhase.value,
-      vendor_writes: latencies.length,
-      p50_ms: quantile(latencies, 0.5),
-      p99_ms: quantile(latencies, 0.99),
-      max_ms: Math.max(...latencies),
-      p99_ms_by_second: secondP99s,
-      // The API call alone (sent to answered): the part of the latency before the dispatcher.
-      api_p99_ms: quantile([...answeredAt].map(([d, at]) => at - sentAt.get(d)!), 0.99),
-      seconds_with_p99_over_100_ms: secondP99s.filter(v => v >= 100).length,
-      // Event-loop delay over the phase: the hub's, and the load generator and simulator's
-      // (a stall there would show as latency the hub did not add).
-      hub_loop_delay_max_ms: hubLoopDelay?.max_ms,
-      hub_loop_delay_p99_ms: hubLoopDelay?.p99_ms,
-      load_process_loop_delay_max_ms: Math.round(loopDelay.max / 1e6),
-      // One change at a time, mostly: what a change costs when there is little to batch.
-      hub_cpu_us_per_change: Math.round((offeredPhase.cpuMs * 1000) / offered),
-      other_cpu_us_per_change: Math.round(((offeredPhase.machineCpuMs - offeredPhase.cpuMs) * 1000) / offered),
-      hub_system_cpu_share: systemShare(offeredPhase),
+      const inbound = totalOf(inboundRounds);
+      const trivial = totalOf(trivialRounds);
+      out.inbound = {
+        warm_up_requests_per_route: WARM_UP_WEBHOOKS,
+        rounds: INBOUND_ROUNDS,
+        webhooks: webhooks.length,
+        applied,
+        refused,
+        per_second: perSecond(webhooks.length, inbound.ms),
+        trivial_per_second: perSecond(webhooks.length, trivial.ms),
+        ratio: +(trivial.ms / inbound.ms).toFixed(2),
+        // Each round's own ratio: how far the figure moves within one run on this machine.
+        ratio_by_round: inboundRounds.map((r, i) => +(trivialRounds[i].ms / r.ms).toFixed(2)),
+        hub_cpu_us_per_webhook: Math.round((inbound.cpuMs * 1000) / webhooks.length),
+        hub_cpu_us_per_trivial_request: Math.round((trivial.cpuMs * 1000) / webhooks.length),
+        // Postgres, the simulator and the load generator: the rest of the machine's busy time.
+        other_cpu_us_per_webhook: Math.round(((inbound.machineCpuMs - inbound.cpuMs) * 1000) / webhooks.length),
+        hub_system_cpu_share: systemShare(inbound),
+        hub_main_thread_busy_share: mainThreadBusy(inbound),
+        trivial_hub_main_thread_busy_share: mainThreadBusy(trivial),
+      };
+      log(`${database} inbound ${JSON.stringify(out.inbound)}`);
     };
-    log(`${database} outbound offered ${JSON.stringify(out.outbound_offered)}`);
+
+    /** Outbound at a fixed offered load: latency from the API call to the simulator's write. */
+    const runOfferedLoad = async () => {
+      const sentAt = new Map<string, number>();
+      const answeredAt = new Map<string, number>();
+      const offered = OFFERED_RATE * OFFERED_SECONDS;
+      const callsBefore = sim.server.calls.length;
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
+      await client.send('POST', `${hub.baseUrl}/api/bench/loop-delay/reset`, {});
+      const offeredPhase = await timed('offered', async () => {
+        const start = Date.now();
+        const inFlight: Promise<unknown>[] = [];
+        for (let n = 0; n < offered; n++) {
+          const due = start + (n * 1000) / OFFERED_RATE;
+          if (due > Date.now()) await new Promise(r => setTimeout(r, due - Date.now()));
+          const description = `offered ${n}`;
+          sentAt.set(description, Date.now());
+          inFlight.push(patch(incidents[n % incidents.length], description).then(() => answeredAt.set(description, Date.now())));
+        }
+        await Promise.all(inFlight);
+        return waitFor(() => {
+          const seen = new Set(sim.server.calls.slice(callsBefore).map(c => (c.body as any)?.description));
+          return incidents.every((_, i) => seen.has(`offered ${offered - incidents.length + i}`));
+        }, 60_000);
+      });
+      loopDelay.disable();
+      const hubLoopDelay = (await client.send('GET', `${hub.baseUrl}/api/bench/loop-delay`, {})).body;
+      const latencies: number[] = [];
+      // The same latencies by the second they were sent in: whether the tail is spread over
+      // the phase or falls in a few stalls (a busy moment of the shared machine).
+      const bySecond: number[][] = [];
+      const firstSent = Math.min(...sentAt.values());
+      for (const call of sim.server.calls.slice(callsBefore)) {
+        const d = (call.body as any)?.description;
+        if (call.method !== 'PATCH' || !sentAt.has(d)) continue;
+        latencies.push(call.at - sentAt.get(d)!);
+        (bySecond[Math.floor((sentAt.get(d)! - firstSent) / 1000)] ??= []).push(call.at - sentAt.get(d)!);
+      }
+      const secondP99s = bySecond.filter(Boolean).map(l => quantile(l, 0.99));
+      out.outbound_offered = {
+        offered_per_second: OFFERED_RATE,
+        changes: offered,
+        drained: offeredPhase.value,
+        vendor_writes: latencies.length,
+        p50_ms: quantile(latencies, 0.5),
+        p99_ms: quantile(latencies, 0.99),
+        max_ms: Math.max(...latencies),
+        p99_ms_by_second: secondP99s,
+        // The API call alone (sent to answered): the part of the latency before the dispatcher.
+        api_p99_ms: quantile([...answeredAt].map(([d, at]) => at - sentAt.get(d)!), 0.99),
+        seconds_with_p99_over_100_ms: secondP99s.filter(v => v >= 100).length,
+        // Event-loop delay over the phase: the hub's, and the load generator and simulator's
+        // (a stall there would show as latency the hub did not add).
+        hub_loop_delay_max_ms: hubLoopDelay?.max_ms,
+        hub_loop_delay_p99_ms: hubLoopDelay?.p99_ms,
+        load_process_loop_delay_max_ms: Math.round(loopDelay.max / 1e6),
+        // One change at a time, mostly: what a change costs when there is little to batch.
+        hub_cpu_us_per_change: Math.round((offeredPhase.cpuMs * 1000) / offered),
+        other_cpu_us_per_change: Math.round(((offeredPhase.machineCpuMs - offeredPhase.cpuMs) * 1000) / offered),
+        hub_system_cpu_share: systemShare(offeredPhase),
+        hub_main_thread_busy_share: mainThreadBusy(offeredPhase),
+      };
+      log(`${database} outbound offered ${JSON.stringify(out.outbound_offered)}`);
+    };
+
+    /** Waits until every ticket holds the last of `count` changes `${label} ${n}` made round the tickets. */
+    const lastChangesDelivered = (label: string, count: number) => {
+      const last = incidents.map((_, i) => `${label} ${count - incidents.length + i}`);
+      return waitFor(() => sysIds.every((s, i) => sim.incident(s)?.description === last[i]), 120_000);
+    };
+
+    /**
+     * The burst-only run's stand-in for the phases before the burst: the same API calls
+     * until V8 has optimised their path, then until every ticket is delivered.
+     */
+    const warmUpForBurst = async () => {
+      await pool(WARM_UP_CHANGES, 64, async n => {
+        await patch(incidents[n % incidents.length], `warm-up ${n}`);
+      });
+      // The no-op route gets as many as each inbound route does in a full run.
+      await pool(WARM_UP_WEBHOOKS, 64, async n => {
+        await client.json('PATCH', `${hub.baseUrl}/api/bench/authenticated-noop`, hub.authHeaders(), { description: `warm-up ${n}` });
+      });
+      await lastChangesDelivered('warm-up', WARM_UP_CHANGES);
+    };
+
+    if (options.burstOnly) {
+      await warmUpForBurst();
+    } else {
+      await runInbound();
+      if (options.inboundOnly) return out;
+      await runOfferedLoad();
+    }
 
     // Outbound throughput: a burst, then the time until every ticket holds its last value.
     const burstBefore = sim.server.calls.length;
@@ -259,8 +312,7 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
         await patch(incidents[n % incidents.length], `burst ${n}`);
       });
       const acceptedMs = Date.now() - start;
-      const last = incidents.map((_, i) => `burst ${BURST_CHANGES - incidents.length + i}`);
-      const drained = await waitFor(() => sysIds.every((s, i) => sim.incident(s)?.description === last[i]), 120_000);
+      const drained = await lastChangesDelivered('burst', BURST_CHANGES);
       return { acceptedMs, drained };
     });
     // The same number of authenticated calls to a route that does nothing: what any API call costs here.
@@ -282,11 +334,14 @@ async function benchOne(database: 'postgres' | 'sqlite', profileDir?: string, op
       hub_cpu_us_per_authenticated_noop: Math.round((ceiling.cpuMs * 1000) / BURST_CHANGES),
       other_cpu_us_per_change: Math.round(((burst.machineCpuMs - burst.cpuMs) * 1000) / BURST_CHANGES),
       hub_system_cpu_share: systemShare(burst),
+      // Below the no-op's, the hub spent part of the burst waiting, not computing.
+      hub_main_thread_busy_share: mainThreadBusy(burst),
+      authenticated_noop_hub_main_thread_busy_share: mainThreadBusy(ceiling),
     };
     log(`${database} outbound burst ${JSON.stringify(out.outbound_burst)}`);
 
     // Reconcile of many linked incidents vs the simulator's own listing time (Postgres only: the slow part is setup).
-    if (database === 'postgres' && RECONCILE_INCIDENTS > 0 && !profileDir) {
+    if (database === 'postgres' && RECONCILE_INCIDENTS > 0 && !profileDir && !options.burstOnly) {
       const extra = RECONCILE_INCIDENTS - TICKETS;
       let t = Date.now();
       await pool(extra, 32, async i => {
@@ -363,7 +418,7 @@ async function profilePhases() {
 export async function main() {
   // BENCH_ONLY=postgres|sqlite runs one database, for a quick look; RESULTS.md is written by full runs only.
   // BENCH_ONLY=profile runs the profiling pass alone and prints it; BENCH_ONLY=inbound the
-  // Postgres inbound phase alone.
+  // Postgres inbound phase alone; BENCH_ONLY=burst the Postgres burst and its no-op ceiling alone.
   const only = process.env.BENCH_ONLY;
   if (only === 'postgres' || only === 'sqlite') {
     log(JSON.stringify(await benchOne(only), null, 2));
@@ -371,6 +426,10 @@ export async function main() {
   }
   if (only === 'inbound') {
     log(JSON.stringify(await benchOne('postgres', undefined, { inboundOnly: true })));
+    return;
+  }
+  if (only === 'burst') {
+    log(JSON.stringify(await benchOne('postgres', undefined, { burstOnly: true })));
     return;
   }
   if (only === 'profile') {

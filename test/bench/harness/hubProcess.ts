@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLOCK_TICKS_PER_SECOND } from './machineCpu';
@@ -144,7 +144,7 @@ export class HubProcess {
     const pid = this.child?.pid;
     if (!pid) return 0;
     try {
-      const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       this.peakRss = Math.max(this.peakRss, kb * 1024);
       return kb * 1024;
@@ -162,14 +162,19 @@ export class HubProcess {
    */
   cpuSplitMs(): { user: number; system: number } {
     const pid = this.child?.pid;
-    if (!pid) return { user: 0, system: 0 };
-    const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8') as string;
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return {
-      user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND,
-      system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND,
-    };
+    return pid ? cpuOf(`/proc/${pid}/stat`) : { user: 0, system: 0 };
+  }
+
+  /**
+   * CPU time of the hub's main thread alone (the one that runs JavaScript), ms: over a
+   * phase's wall time, how busy that thread was. Below full, the hub was waiting (on
+   * Postgres, on its clients), not short of CPU for JavaScript.
+   */
+  mainThreadCpuMs(): number {
+    const pid = this.child?.pid;
+    if (!pid) return 0;
+    const { user, system } = cpuOf(`/proc/${pid}/task/${pid}/stat`);
+    return user + system;
   }
 
   /** A JSON call to the itsm-sync API with the static token. */
@@ -189,4 +194,15 @@ export class HubProcess {
     }
     return { status: res.status, body: parsed };
   }
+}
+
+/** utime and stime of a /proc stat file (a process's or one thread's), ms. */
+function cpuOf(statFile: string): { user: number; system: number } {
+  const stat = readFileSync(statFile, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND,
+    system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND,
+  };
 }
