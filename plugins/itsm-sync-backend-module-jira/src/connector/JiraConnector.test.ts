@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConnectorError, type ConnectorContext, type PlatformIncident } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { JIRA_AGENTS, JiraSimulator } from '@itsm-sync-hub/simulators';
-import { jiraIntegration } from '../__tests__/harness';
+import { jiraIntegration } from '../__testUtils__/harness';
 import { createJiraConnector } from './JiraConnector';
 
 const connector = createJiraConnector();

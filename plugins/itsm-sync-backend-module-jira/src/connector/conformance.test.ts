@@ -1,5 +1,5 @@
 import { runConnectorConformanceTests } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
-import { startJiraHarness } from '../__tests__/harness';
+import { startJiraHarness } from '../__testUtils__/harness';
 import { createJiraConnector } from './JiraConnector';
 
 // Admin webhooks (HMAC over the body): the kit's tampered-body check needs a body signature.

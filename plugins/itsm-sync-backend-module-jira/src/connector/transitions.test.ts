@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConnectorError, type VendorHttpClient, type VendorRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { JiraSimulator } from '@itsm-sync-hub/simulators';
-import { jiraIntegration } from '../__tests__/harness';
+import { jiraIntegration } from '../__testUtils__/harness';
 import { jiraClient } from './client';
 import { createJiraConnector } from './JiraConnector';
 import { chooseTransition, transitionTo } from './transitions';

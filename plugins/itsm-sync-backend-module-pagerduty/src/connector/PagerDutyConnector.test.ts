@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConnectorError, type ConnectorContext } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createPagerDutyConnector } from './PagerDutyConnector';
-import { startPagerDutyHarness } from './harness';
+import { startPagerDutyHarness } from '../__testUtils__/harness';
 
 const incident = (over: Record<string, unknown> = {}) => ({
   id: `inc-${Math.random().toString(36).slice(2)}`,
