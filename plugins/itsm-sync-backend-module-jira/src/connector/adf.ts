@@ -30,6 +30,12 @@ export function toAdf(text: string): AdfDocument {
 
 const BLOCK_TYPES = new Set(['paragraph', 'heading', 'codeBlock', 'blockquote', 'panel', 'listItem', 'bulletList', 'orderedList', 'table', 'tableRow', 'tableCell', 'rule', 'mediaSingle']);
 
+/** What joins a node's children: blank lines between a document's blocks, a newline between nested blocks, nothing inline. */
+function childSeparator(type: string, hasBlocks: boolean): string {
+  if (type === 'doc') return '\n\n';
+  return hasBlocks ? '\n' : '';
+}
+
 /**
  * The readable text of an ADF document: the inverse of `toAdf` for what it writes,
  * and a faithful flattening of richer documents people write in Jira (lists, code,
@@ -52,9 +58,8 @@ export function fromAdf(node: unknown): string {
     default: {
       const children = n.content ?? [];
       const hasBlocks = children.some(c => BLOCK_TYPES.has(c.type));
-      const separator = n.type === 'doc' ? '\n\n' : hasBlocks ? '\n' : '';
       const prefix = n.type === 'listItem' ? '- ' : '';
-      return prefix + children.map(fromAdf).join(separator);
+      return prefix + children.map(fromAdf).join(childSeparator(n.type, hasBlocks));
     }
   }
 }

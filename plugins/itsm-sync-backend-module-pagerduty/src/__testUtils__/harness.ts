@@ -3,6 +3,13 @@ import type { ConformanceHarness } from '@itsm-sync-hub/plugin-itsm-sync-node/te
 import type { ConnectorIntegration, PlatformIncidentFields, WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { PagerDutySimulator } from '@itsm-sync-hub/simulators';
 
+/** A person's action in PagerDuty that brings an incident to `status`; resolved and closed are one PagerDuty status. */
+function moveToStatus(sim: PagerDutySimulator, externalId: string, status: PlatformIncidentFields['status']) {
+  if (status === 'mitigated') return sim.acknowledge(externalId);
+  if (status === 'open') return sim.reopen(externalId);
+  return sim.resolve(externalId);
+}
+
 /** Starts a PagerDuty simulator and an integration pointing at it, for connector tests. */
 export async function startPagerDutyHarness(
   options: { settings?: Record<string, unknown>; secrets?: string[]; pageSize?: number } = {},
@@ -33,15 +40,7 @@ export async function startPagerDutyHarness(
     badCredentialsIntegration: { ...integration, credentials: { token: 'not-the-token' } },
     async vendorEdit(externalId: string, changes: Partial<PlatformIncidentFields>) {
       let last: WebhookRequest | undefined;
-      if (changes.status) {
-        const action =
-          changes.status === 'mitigated'
-            ? sim.acknowledge(externalId)
-            : changes.status === 'open'
-              ? sim.reopen(externalId)
-              : sim.resolve(externalId);
-        last = toRequest((await action).webhook);
-      }
+      if (changes.status) last = toRequest((await moveToStatus(sim, externalId, changes.status)).webhook);
       if (changes.severity) last = toRequest((await sim.changePriority(externalId, `P${changes.severity.slice(4)}`)).webhook);
       if (changes.assigned_to) last = toRequest((await sim.reassign(externalId, changes.assigned_to)).webhook);
       if (changes.escalation_policy) {

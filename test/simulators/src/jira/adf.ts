@@ -32,6 +32,12 @@ export function textToAdf(text: string): AdfDoc {
 
 const BLOCKS = new Set(['paragraph', 'heading', 'codeBlock', 'blockquote', 'listItem', 'panel', 'rule']);
 
+/** What joins a node's children: blank lines between a document's blocks, a newline between nested blocks, nothing inline. */
+function childSeparator(type: string, blockChildren: boolean): string {
+  if (type === 'doc') return '\n\n';
+  return blockChildren ? '\n' : '';
+}
+
 /** The text of an ADF document; the inverse of `textToAdf` for what it produces. */
 export function adfToText(node: AdfNode | null | undefined): string {
   if (!node) return '';
@@ -40,8 +46,7 @@ export function adfToText(node: AdfNode | null | undefined): string {
   if (node.type === 'mention') return String(node.attrs?.text ?? '');
   const children = node.content ?? [];
   const blockChildren = children.some(c => BLOCKS.has(c.type) || c.type.endsWith('List'));
-  const separator = node.type === 'doc' ? '\n\n' : blockChildren ? '\n' : '';
-  return children.map(adfToText).join(separator);
+  return children.map(adfToText).join(childSeparator(node.type, blockChildren));
 }
 
 /** Whether a value is an ADF document Jira would accept. */

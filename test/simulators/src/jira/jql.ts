@@ -126,7 +126,8 @@ export function parseJql(jql: string): JqlQuery {
 }
 
 function compareValues(a: number | string, b: number | string) {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }
 
 /** The comparable value(s) of one field of an issue. */

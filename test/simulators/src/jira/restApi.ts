@@ -44,6 +44,13 @@ function toResponse(error: unknown): SimResponse {
   throw error;
 }
 
+/** A search's `fields`: an array as given, or comma-separated names (as a GET query sends them) split. */
+function requestedFields(fields: unknown): string[] | undefined {
+  if (Array.isArray(fields)) return fields as string[];
+  if (typeof fields === 'string') return fields.split(',').map(f => f.trim()).filter(Boolean);
+  return undefined;
+}
+
 /** Registers Jira Cloud REST v3 routes for issues, transitions, comments, search and myself. */
 export function registerRestApi(deps: RestApiDeps) {
   const { server, store, presenter } = deps;
@@ -149,9 +156,7 @@ export function registerRestApi(deps: RestApiDeps) {
     if (!query.where) {
       throw new JiraInputError(['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.']);
     }
-    const fields = Array.isArray(params.fields)
-      ? (params.fields as string[])
-      : typeof params.fields === 'string' ? params.fields.split(',').map(f => f.trim()).filter(Boolean) : undefined;
+    const fields = requestedFields(params.fields);
     const fingerprint = createHash('sha256').update(`${jql}\u0000${(fields ?? []).join(',')}`).digest('hex').slice(0, 16);
     let offset = 0;
     if (params.nextPageToken !== undefined && params.nextPageToken !== '') {

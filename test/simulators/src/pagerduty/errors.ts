@@ -13,19 +13,24 @@ export const PD_ERROR_CODES = {
   forbidden: { code: 2010, message: 'Access Denied' },
 } as const;
 
+/** The documented error for a status; any other 5xx is internal, any other status invalid input. */
+function errorKind(status: number) {
+  switch (status) {
+    case 401:
+      return PD_ERROR_CODES.unauthorized;
+    case 403:
+      return PD_ERROR_CODES.forbidden;
+    case 404:
+      return PD_ERROR_CODES.notFound;
+    case 429:
+      return PD_ERROR_CODES.rateLimited;
+    default:
+      return status >= 500 ? PD_ERROR_CODES.internal : PD_ERROR_CODES.invalidInput;
+  }
+}
+
 export function pdErrorBody(status: number, detail?: string) {
-  const kind =
-    status === 401
-      ? PD_ERROR_CODES.unauthorized
-      : status === 403
-        ? PD_ERROR_CODES.forbidden
-        : status === 404
-          ? PD_ERROR_CODES.notFound
-          : status === 429
-            ? PD_ERROR_CODES.rateLimited
-            : status >= 500
-              ? PD_ERROR_CODES.internal
-              : PD_ERROR_CODES.invalidInput;
+  const kind = errorKind(status);
   return { error: { message: kind.message, code: kind.code, errors: detail ? [detail] : [] } };
 }
 

@@ -70,6 +70,9 @@ export interface PdIncident {
   notes: PdNote[];
 }
 
+/** The priorities with a name of their own: the two ends of the scale. */
+const PRIORITY_DESCRIPTIONS: Record<number, string> = { 1: 'Critical', 5: 'Informational' };
+
 /** Fixed, readable ids so tests, the demo and people can name them. */
 export function seedDirectory() {
   const users: PdUser[] = [
@@ -106,7 +109,7 @@ export function seedDirectory() {
   const priorities: PdPriority[] = [1, 2, 3, 4, 5].map(n => ({
     id: `PPRI00${n}`,
     name: `P${n}`,
-    description: n === 1 ? 'Critical' : n === 5 ? 'Informational' : `Priority ${n}`,
+    description: PRIORITY_DESCRIPTIONS[n] ?? `Priority ${n}`,
     order: (6 - n) * 128,
   }));
   return { users, schedules, escalationPolicies, services, priorities };
