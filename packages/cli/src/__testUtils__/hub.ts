@@ -3,6 +3,9 @@ import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { IM_TOKEN, type RunningBackend } from './testBackend';
 import { runIm, type ImResult } from './runIm';
 
+/** Polls until `check` gives a truthy value, with short waits. */
+export const eventually = <T,>(check: EventualCheck<T>, what: string, timeoutMs = 8000) => pollUntil(check, what, timeoutMs);
+
 /**
  * Test set-up through the REST API directly (things `im` has no command for, such as
  * platform incidents and vendor webhooks), and `im` bound to the running backend.
@@ -55,6 +58,3 @@ export class Hub {
     if (!res.ok) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
   }
 }
-
-/** Polls until `check` gives a truthy value, with short waits. */
-export const eventually = <T,>(check: EventualCheck<T>, what: string, timeoutMs = 8000) => pollUntil(check, what, timeoutMs);

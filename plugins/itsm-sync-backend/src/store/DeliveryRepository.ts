@@ -45,6 +45,13 @@ export function eventKey(eventId: string): string {
   return eventId.length <= 300 ? eventId : `sha256:${createHash('sha256').update(eventId).digest('hex')}`;
 }
 
+/** `acceptMany` on Postgres: in arrival order; a repeat of a stored event id is skipped and not returned. */
+const ACCEPT_ON_POSTGRES = `INSERT INTO webhook_deliveries (integration_id, event_id, change, status, attempts, received_at)
+  SELECT t.integration_id, t.event_id, t.change, 'accepted', 0, ?::bigint
+  FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS t(integration_id, event_id, change, n) ORDER BY t.n
+  ON CONFLICT (integration_id, event_id) DO NOTHING
+  RETURNING integration_id, event_id`;
+
 /**
  * The inbox of vendor deliveries. A row is written before the webhook is answered 2xx,
  * keyed by the vendor's event id, so a redelivery is recognised and nothing accepted
@@ -206,10 +213,3 @@ export class DeliveryRepository {
     return num(row?.n ?? 0);
   }
 }
-
-/** `acceptMany` on Postgres: in arrival order; a repeat of a stored event id is skipped and not returned. */
-const ACCEPT_ON_POSTGRES = `INSERT INTO webhook_deliveries (integration_id, event_id, change, status, attempts, received_at)
-  SELECT t.integration_id, t.event_id, t.change, 'accepted', 0, ?::bigint
-  FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS t(integration_id, event_id, change, n) ORDER BY t.n
-  ON CONFLICT (integration_id, event_id) DO NOTHING
-  RETURNING integration_id, event_id`;

@@ -61,6 +61,27 @@ export async function acknowledgeDeliveries(db: Knex, owner: string, acks: Deliv
   });
 }
 
+const DELIVERED_SET = `state = 'delivered', delivered_at = ?::bigint, lease_owner = NULL, lease_expires_at = NULL`;
+
+const ACKNOWLEDGE = [
+  `WITH acks AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])`,
+  `  AS t(head_id, incident_id, integration_id, external_id, external_key, external_url, written)),`,
+  `heads AS (UPDATE outbox SET ${DELIVERED_SET} WHERE id IN (SELECT head_id FROM acks) AND lease_owner = ? AND state = 'pending' RETURNING id),`,
+  `followers AS (UPDATE outbox SET ${DELIVERED_SET} FROM unnest(?::bigint[], ?::bigint[]) AS f(id, head_id)`,
+  `  WHERE outbox.id = f.id AND outbox.state = 'pending' AND f.head_id IN (SELECT id FROM heads)),`,
+  `linked AS (UPDATE links SET external_id = COALESCE(a.external_id, links.external_id), external_key = COALESCE(a.external_key, links.external_key),`,
+  `  external_url = COALESCE(a.external_url, links.external_url),`,
+  `  last_written = ${lastWrittenMergedWith('a.written')},`,
+  // A conflict waiting for review outlives deliveries of other fields.
+  `  last_synced_at = ?::bigint, sync_state = CASE WHEN links.sync_state = 'conflict' THEN 'conflict' ELSE 'in_sync' END, last_error = NULL`,
+  `  FROM acks AS a WHERE links.incident_id = a.incident_id AND links.integration_id = a.integration_id AND a.head_id IN (SELECT id FROM heads)),`,
+  // Counters in a stable order, so two writers lock them in the same order.
+  `counted AS (INSERT INTO integration_metrics (integration_id, metric, value)`,
+  `  SELECT integration_id, 'outbound_success', count(*) FROM acks WHERE head_id IN (SELECT id FROM heads) GROUP BY integration_id ORDER BY integration_id`,
+  `  ON CONFLICT (integration_id, metric) DO UPDATE SET value = integration_metrics.value + excluded.value)`,
+  `SELECT id FROM heads`,
+].join('\n');
+
 /**
  * The same on Postgres as one statement (data-modifying CTEs), so one round trip and no
  * transaction: the heads' UPDATE ... RETURNING decides which acks count, and the
@@ -90,24 +111,3 @@ async function acknowledgeInOneStatement(db: Knex, owner: string, acks: Delivery
   const result = await prepared(db.raw(ACKNOWLEDGE, bindings as Knex.RawBinding[]), 'acknowledge_deliveries_v1');
   return new Set((result.rows as Array<{ id: number | string }>).map(r => Number(r.id)));
 }
-
-const DELIVERED_SET = `state = 'delivered', delivered_at = ?::bigint, lease_owner = NULL, lease_expires_at = NULL`;
-
-const ACKNOWLEDGE = [
-  `WITH acks AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])`,
-  `  AS t(head_id, incident_id, integration_id, external_id, external_key, external_url, written)),`,
-  `heads AS (UPDATE outbox SET ${DELIVERED_SET} WHERE id IN (SELECT head_id FROM acks) AND lease_owner = ? AND state = 'pending' RETURNING id),`,
-  `followers AS (UPDATE outbox SET ${DELIVERED_SET} FROM unnest(?::bigint[], ?::bigint[]) AS f(id, head_id)`,
-  `  WHERE outbox.id = f.id AND outbox.state = 'pending' AND f.head_id IN (SELECT id FROM heads)),`,
-  `linked AS (UPDATE links SET external_id = COALESCE(a.external_id, links.external_id), external_key = COALESCE(a.external_key, links.external_key),`,
-  `  external_url = COALESCE(a.external_url, links.external_url),`,
-  `  last_written = ${lastWrittenMergedWith('a.written')},`,
-  // A conflict waiting for review outlives deliveries of other fields.
-  `  last_synced_at = ?::bigint, sync_state = CASE WHEN links.sync_state = 'conflict' THEN 'conflict' ELSE 'in_sync' END, last_error = NULL`,
-  `  FROM acks AS a WHERE links.incident_id = a.incident_id AND links.integration_id = a.integration_id AND a.head_id IN (SELECT id FROM heads)),`,
-  // Counters in a stable order, so two writers lock them in the same order.
-  `counted AS (INSERT INTO integration_metrics (integration_id, metric, value)`,
-  `  SELECT integration_id, 'outbound_success', count(*) FROM acks WHERE head_id IN (SELECT id FROM heads) GROUP BY integration_id ORDER BY integration_id`,
-  `  ON CONFLICT (integration_id, metric) DO UPDATE SET value = integration_metrics.value + excluded.value)`,
-  `SELECT id FROM heads`,
-].join('\n');
