@@ -211,9 +211,10 @@ export class Reconciler {
         connector.fetchTickets || earliest === undefined
           ? unlinkedSince
           : Math.min(unlinkedSince, earliest - this.options.listingMarginMs);
+      const listPage = (after?: string) => pacer.call(() => connector.listChangedSince(ctx, new Date(listSince), after));
       let cursor: string | undefined;
       do {
-        const page = await pacer.call(() => connector.listChangedSince(ctx, new Date(listSince), cursor));
+        const page = await listPage(cursor);
         const links = await this.store.reconcile.linksByExternalIds(
           integration.id,
           page.tickets.map(t => t.externalId),
