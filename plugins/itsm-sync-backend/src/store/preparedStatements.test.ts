@@ -1,9 +1,18 @@
+import type { Knex } from 'knex';
 import { createStoreTestDatabases, emptyTables, givenIncident, migratedStore } from './__testUtils__/storeTestDatabases';
 import { IncidentRepository } from './IncidentRepository';
 import { prepared } from './preparedStatements';
+import { isPostgres } from './dialect';
 import type { SyncStore } from './SyncStore';
 
 const databases = createStoreTestDatabases();
+
+/** The test statements prepared by name on a connection; SQLite has no named statements. */
+async function testStatementsPreparedOn(tx: Knex.Transaction): Promise<Array<{ name: string }>> {
+  if (!isPostgres(tx)) return [];
+  const { rows } = await tx.raw(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'itsm_sync_test_%'`);
+  return rows;
+}
 
 describe.each(databases.eachSupportedId())('prepared statements on %s', databaseId => {
   let store: SyncStore;
@@ -34,16 +43,14 @@ describe.each(databases.eachSupportedId())('prepared statements on %s', database
 
   it('names the statement on Postgres, so each connection parses it once', async () => {
     const incident = await givenIncident(store);
-    await store.db.transaction(async tx => {
+    const named = await store.db.transaction(async tx => {
       // One connection: the transaction's.
       for (let i = 0; i < 2; i++) {
         const rows = await prepared(tx('incidents').where({ id: incident.id }).select('id'), 'test_incidents_by_id');
         expect(rows).toEqual([{ id: incident.id }]);
       }
-      if (tx.client.config.client === 'pg') {
-        const { rows } = await tx.raw(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'itsm_sync_test_%'`);
-        expect(rows).toEqual([{ name: 'itsm_sync_test_incidents_by_id' }]);
-      }
+      return testStatementsPreparedOn(tx);
     });
+    expect(named).toEqual(isPostgres(store.db) ? [{ name: 'itsm_sync_test_incidents_by_id' }] : []);
   });
 });
