@@ -19,6 +19,8 @@ describe('Jira connector on the in-process backend', () => {
   let baseUrl: string;
   let integration: { id: string; name: string };
   let webhookPath: string;
+  /** The hub's answer to the integration's creation, as JSON; checked in a test of its own. */
+  let creationAnswer: string;
 
   const api = jsonApi(() => `${baseUrl}/api/itsm-sync`);
 
@@ -67,8 +69,8 @@ describe('Jira connector on the in-process backend', () => {
       webhook_secrets: [SECRET],
       settings: { project_key: 'OPS', issue_type: 'Incident', jwt_issuer: sim.issuer },
     });
-    expect(created.status).toBe(201);
-    expect(JSON.stringify(created.body)).not.toContain(sim.credentials.api_token);
+    if (created.status !== 201) throw new Error(`integration not created: ${JSON.stringify(created.body)}`);
+    creationAnswer = JSON.stringify(created.body);
     integration = created.body;
     webhookPath = `/api/itsm-sync/v1/webhooks/${integration.id}`;
     sim.setWebhookTarget({ url: `${baseUrl}${webhookPath}`, secret: SECRET, scheme: 'jwt', issuer: sim.issuer });
@@ -77,6 +79,10 @@ describe('Jira connector on the in-process backend', () => {
   afterAll(async () => {
     await backend?.stop();
     await sim?.stop();
+  });
+
+  it('keeps the API token out of the integration it answers the creation with', () => {
+    expect(creationAnswer).not.toContain(sim.credentials.api_token);
   });
 
   it('refuses settings without a valid project key, naming it', async () => {

@@ -15,6 +15,8 @@ describe('PagerDuty end to end on the in-process backend', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let base: string;
   let integration: { id: string; name: string };
+  /** The hub's answer to the integration's creation, as JSON; checked in a test of its own. */
+  let creationAnswer: string;
 
   const api = jsonApi(() => base);
 
@@ -51,8 +53,8 @@ describe('PagerDuty end to end on the in-process backend', () => {
       enabled: true,
       settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001', sync_escalations: true },
     });
-    expect(created.status).toBe(201);
-    expect(JSON.stringify(created.body)).not.toContain(sim.credentials.token);
+    if (created.status !== 201) throw new Error(`integration not created: ${JSON.stringify(created.body)}`);
+    creationAnswer = JSON.stringify(created.body);
     integration = created.body;
     sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
   });
@@ -60,6 +62,10 @@ describe('PagerDuty end to end on the in-process backend', () => {
   afterAll(async () => {
     await backend?.stop();
     await sim?.stop();
+  });
+
+  it('keeps the API token out of the integration it answers the creation with', () => {
+    expect(creationAnswer).not.toContain(sim.credentials.token);
   });
 
   it('opens a PagerDuty incident keyed by the hub, and an acknowledge there marks the platform incident mitigated', async () => {
