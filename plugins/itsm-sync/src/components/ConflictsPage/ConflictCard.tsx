@@ -1,4 +1,3 @@
-import React from 'react';
 import { Button, Card, CardBody, CardFooter, Flex, Text } from '@backstage/ui';
 import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ConflictDetails } from '../../api/ItsmSyncApi';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Flex, Text } from '@backstage/ui';
 import type { ConflictDetails } from '../../api/ItsmSyncApi';
 import { formatTime, formatValue } from '../shared/formatting';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Badge, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import type { ConnectorInfoResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 

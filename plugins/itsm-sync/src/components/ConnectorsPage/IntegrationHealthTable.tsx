@@ -1,4 +1,3 @@
-import React from 'react';
 import { SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { IntegrationHealthRow } from './IntegrationHealthRow';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Button, Flex, Text } from '@backstage/ui';
 import type { DlqEntryResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { formatTime } from '../shared/formatting';

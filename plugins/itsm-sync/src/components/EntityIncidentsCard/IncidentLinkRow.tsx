@@ -1,4 +1,3 @@
-import React from 'react';
 import { Link } from '@backstage/core-components';
 import { Text } from '@backstage/ui';
 import type { IncidentLinkResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Flex, Text } from '@backstage/ui';
 import type { IncidentResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { IncidentLinkRow } from './IncidentLinkRow';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Badge, Button, Flex, Text } from '@backstage/ui';
 import { formatCountdown } from '../shared/formatting';
 import { useManualSync } from './useManualSync';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { StatusError, StatusOK, StatusPending, StatusWarning } from '@backstage/core-components';
 import type { SyncStatusResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 

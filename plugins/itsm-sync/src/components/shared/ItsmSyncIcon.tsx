@@ -1,4 +1,3 @@
-import React from 'react';
 /** Two arrows chasing each other: the plugin's navigation icon (no icon library needed). */
 export function ItsmSyncIcon() {
   return (
