@@ -41,16 +41,24 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
   return false;
 }
 
-type PhaseFigures = { ms: number; cpuMs: number; systemMs: number; machineCpuMs: number; mainThreadMs: number };
+type PhaseFigures = { ms: number; cpuMs: number; systemMs: number; machineCpuMs: number; mainThreadRanMs: number; mainThreadWaitedMs: number };
 
 /** The figures of several runs of one timed phase, added up. */
 function totalOf(rounds: PhaseFigures[]): PhaseFigures {
   const sum = (key: keyof PhaseFigures) => rounds.reduce((total, r) => total + r[key], 0);
-  return { ms: sum('ms'), cpuMs: sum('cpuMs'), systemMs: sum('systemMs'), machineCpuMs: sum('machineCpuMs'), mainThreadMs: sum('mainThreadMs') };
+  return {
+    ms: sum('ms'),
+    cpuMs: sum('cpuMs'),
+    systemMs: sum('systemMs'),
+    machineCpuMs: sum('machineCpuMs'),
+    mainThreadRanMs: sum('mainThreadRanMs'),
+    mainThreadWaitedMs: sum('mainThreadWaitedMs'),
+  };
 }
 
-/** How busy the hub's JavaScript thread was over a phase, % of its wall time. */
-const mainThreadBusy = (p: PhaseFigures) => (p.ms ? Math.round((100 * p.mainThreadMs) / p.ms) : undefined);
+/** How the hub's JavaScript thread spent a phase, % of its wall time: running, and ready but waiting for a core. */
+const mainThreadShares = (p: PhaseFigures) =>
+  p.ms ? { ran: Math.round((100 * p.mainThreadRanMs) / p.ms), waited_for_core: Math.round((100 * p.mainThreadWaitedMs) / p.ms) } : undefined;
 
 /** One database's run: returns figures for RESULTS.md. */
 async function benchOne(
@@ -82,12 +90,13 @@ async function benchOne(
   /** Steal and all machine time summed over the timed phases: how much the hypervisor took (ms). */
   const machineTime = { steal: 0, all: 0 };
   /**
-   * Runs one timed phase: its wall time, the hub's CPU time (and the kernel's part of it,
-   * and its main thread's), the busy time of the whole machine, and its profile window.
+   * Runs one timed phase: its wall time, the hub's CPU time (and the kernel's part of it),
+   * how its main thread spent the phase, the busy time of the whole machine, and its
+   * profile window.
    */
   const timed = async <T>(phase: string, run: () => Promise<T>) => {
     const hubStart = hub.cpuSplitMs();
-    const mainThreadStart = hub.mainThreadCpuMs();
+    const mainThreadStart = hub.mainThreadSchedMs();
     const machineStart = machineCpuMs();
     const start = Date.now();
     const window = { from: monotonicMicros(), to: 0 };
@@ -95,13 +104,21 @@ async function benchOne(
     window.to = monotonicMicros();
     (phases[phase] ??= []).push(window);
     const hubEnd = hub.cpuSplitMs();
-    const mainThreadMs = hub.mainThreadCpuMs() - mainThreadStart;
+    const mainThreadEnd = hub.mainThreadSchedMs();
     const machineEnd = machineCpuMs();
     machineTime.steal += machineEnd.steal - machineStart.steal;
     machineTime.all += machineEnd.all - machineStart.all;
     const systemMs = hubEnd.system - hubStart.system;
     const cpuMs = hubEnd.user - hubStart.user + systemMs;
-    return { value, ms: Date.now() - start, cpuMs, systemMs, machineCpuMs: machineEnd.busy - machineStart.busy, mainThreadMs };
+    return {
+      value,
+      ms: Date.now() - start,
+      cpuMs,
+      systemMs,
+      machineCpuMs: machineEnd.busy - machineStart.busy,
+      mainThreadRanMs: mainThreadEnd.ran - mainThreadStart.ran,
+      mainThreadWaitedMs: mainThreadEnd.waited - mainThreadStart.waited,
+    };
   };
   /** The kernel's share of the hub's CPU time in a phase, %. */
   const systemShare = (p: { cpuMs: number; systemMs: number }) => (p.cpuMs ? Math.round((100 * p.systemMs) / p.cpuMs) : undefined);
@@ -204,8 +221,8 @@ async function benchOne(
         // Postgres, the simulator and the load generator: the rest of the machine's busy time.
         other_cpu_us_per_webhook: Math.round(((inbound.machineCpuMs - inbound.cpuMs) * 1000) / webhooks.length),
         hub_system_cpu_share: systemShare(inbound),
-        hub_main_thread_busy_share: mainThreadBusy(inbound),
-        trivial_hub_main_thread_busy_share: mainThreadBusy(trivial),
+        hub_main_thread: mainThreadShares(inbound),
+        trivial_hub_main_thread: mainThreadShares(trivial),
       };
       log(`${database} inbound ${JSON.stringify(out.inbound)}`);
     };
@@ -270,7 +287,7 @@ async function benchOne(
         hub_cpu_us_per_change: Math.round((offeredPhase.cpuMs * 1000) / offered),
         other_cpu_us_per_change: Math.round(((offeredPhase.machineCpuMs - offeredPhase.cpuMs) * 1000) / offered),
         hub_system_cpu_share: systemShare(offeredPhase),
-        hub_main_thread_busy_share: mainThreadBusy(offeredPhase),
+        hub_main_thread: mainThreadShares(offeredPhase),
       };
       log(`${database} outbound offered ${JSON.stringify(out.outbound_offered)}`);
     };
@@ -334,9 +351,9 @@ async function benchOne(
       hub_cpu_us_per_authenticated_noop: Math.round((ceiling.cpuMs * 1000) / BURST_CHANGES),
       other_cpu_us_per_change: Math.round(((burst.machineCpuMs - burst.cpuMs) * 1000) / BURST_CHANGES),
       hub_system_cpu_share: systemShare(burst),
-      // Below the no-op's, the hub spent part of the burst waiting, not computing.
-      hub_main_thread_busy_share: mainThreadBusy(burst),
-      authenticated_noop_hub_main_thread_busy_share: mainThreadBusy(ceiling),
+      // Whether the hub's thread or the two cores were the limit (see burstReading in resultsMarkdown.ts).
+      hub_main_thread: mainThreadShares(burst),
+      authenticated_noop_hub_main_thread: mainThreadShares(ceiling),
     };
     log(`${database} outbound burst ${JSON.stringify(out.outbound_burst)}`);
 

@@ -166,15 +166,17 @@ export class HubProcess {
   }
 
   /**
-   * CPU time of the hub's main thread alone (the one that runs JavaScript), ms: over a
-   * phase's wall time, how busy that thread was. Below full, the hub was waiting (on
-   * Postgres, on its clients), not short of CPU for JavaScript.
+   * The hub's main thread (the one that runs JavaScript), from the scheduler's own
+   * accounting (/proc/<pid>/task/<pid>/schedstat), ms: time it ran on a core, and time it
+   * was ready to run but waited for one. Over a phase's wall time the two tell a hub
+   * short of CPU (waiting for a core while Postgres, the simulator and the load generator
+   * run) from one idle on I/O (neither).
    */
-  mainThreadCpuMs(): number {
+  mainThreadSchedMs(): { ran: number; waited: number } {
     const pid = this.child?.pid;
-    if (!pid) return 0;
-    const { user, system } = cpuOf(`/proc/${pid}/task/${pid}/stat`);
-    return user + system;
+    if (!pid) return { ran: 0, waited: 0 };
+    const [ranNs, waitedNs] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { ran: ranNs / 1e6, waited: waitedNs / 1e6 };
   }
 
   /** A JSON call to the itsm-sync API with the static token. */
