@@ -163,6 +163,11 @@ describe('itsm-webhook connector on the in-process backend', () => {
     });
     expect(ok.status).toBe(200);
     await eventually(async () => (await statusOf(incident.id)) === 'resolved', 'the callback to apply');
+    // The token list tells which token the ITSM uses.
+    const lastUsed = async (tokenId: string) =>
+      (await api.get(`${base}/v1/integrations/${integration.id}/callback-tokens`)).body.items.find((t: any) => t.id === tokenId).last_used_at;
+    expect(Date.parse(await lastUsed(first.body.id))).toBeGreaterThan(Date.now() - 60_000);
+    expect(await lastUsed(second.body.id)).toBeNull();
 
     const revoke = await api.delete(`${base}/v1/integrations/${integration.id}/callback-tokens/${first.body.id}`);
     expect(revoke.status).toBe(204);
@@ -184,6 +189,7 @@ describe('itsm-webhook connector on the in-process backend', () => {
     });
     expect(rotated.status).toBe(200);
     await eventually(async () => (await statusOf(incident.id)) === 'closed', 'the rotated token to be accepted');
+    expect(Date.parse(await lastUsed(second.body.id))).toBeGreaterThan(Date.now() - 60_000);
     const tokens = (await api.get(`${base}/v1/integrations/${integration.id}/callback-tokens`)).body.items;
     expect(tokens.find((t: any) => t.id === first.body.id).state).toBe('revoked');
     expect((await api.delete(`${base}/v1/integrations/${integration.id}/callback-tokens/${first.body.id}`)).status).toBe(404);

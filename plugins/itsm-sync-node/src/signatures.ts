@@ -75,16 +75,25 @@ export function hashCallbackToken(token: string): string {
 }
 
 /**
- * True when a presented callback token hashes to one of the stored hashes. Every hash
- * is compared, in constant time, so timing reveals neither which matched nor how much.
+ * The stored hash a presented callback token hashes to, if any. Every hash is compared,
+ * in constant time, so timing reveals neither which matched nor how much.
+ * @public
+ */
+export function matchingCallbackTokenHash(storedHashes: string[], presented: string): string | undefined {
+  const candidate = Buffer.from(hashCallbackToken(presented.trim()), 'hex');
+  let matched: string | undefined;
+  for (const stored of storedHashes) {
+    const expected = Buffer.from(stored, 'hex');
+    if (expected.length === candidate.length && timingSafeEqual(expected, candidate)) matched = stored;
+  }
+  return matched;
+}
+
+/**
+ * True when a presented callback token hashes to one of the stored hashes (see
+ * `matchingCallbackTokenHash`).
  * @public
  */
 export function callbackTokenMatches(storedHashes: string[], presented: string): boolean {
-  const candidate = Buffer.from(hashCallbackToken(presented.trim()), 'hex');
-  let matched = false;
-  for (const stored of storedHashes) {
-    const expected = Buffer.from(stored, 'hex');
-    if (expected.length === candidate.length && timingSafeEqual(expected, candidate)) matched = true;
-  }
-  return matched;
+  return matchingCallbackTokenHash(storedHashes, presented) !== undefined;
 }

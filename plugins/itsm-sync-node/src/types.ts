@@ -112,7 +112,14 @@ export interface WebhookRequest {
 
 /** @public */
 export type WebhookVerification =
-  | { ok: true }
+  | {
+      ok: true;
+      /**
+       * The stored hash of the callback token that authenticated the call, when one did
+       * (spec 004): the hub notes when each token was last used.
+       */
+      callbackTokenHash?: string;
+    }
   | { ok: false; reason: string };
 
 /** One change a webhook reports, normalised. @public */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  callbackTokenMatches,
+  matchingCallbackTokenHash,
   WebhookParseError,
   type NormalizedChange,
   type PlatformIncidentFields,
@@ -27,7 +27,8 @@ export function verifyCallbackToken(
   const token = presentedToken(headers);
   if (!token) return { ok: false, reason: 'no callback token (Authorization: Bearer or X-Callback-Token)' };
   if (!hashes?.length) return { ok: false, reason: 'this integration has no live callback tokens' };
-  return callbackTokenMatches(hashes, token) ? { ok: true } : { ok: false, reason: 'callback token not recognised' };
+  const callbackTokenHash = matchingCallbackTokenHash(hashes, token);
+  return callbackTokenHash ? { ok: true, callbackTokenHash } : { ok: false, reason: 'callback token not recognised' };
 }
 
 function text(body: unknown, path: string): string | undefined {

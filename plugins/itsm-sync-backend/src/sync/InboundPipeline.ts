@@ -10,6 +10,7 @@ import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { InboundApplier, InboundItem, InboundOutcome, PreparedBatch } from './InboundApplier';
 import type { IntegrationService } from './IntegrationService';
+import { CallbackTokenUse } from './CallbackTokenUse';
 import { WebhookIntake } from './WebhookIntake';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
 
@@ -65,7 +66,7 @@ export class InboundPipeline {
     private readonly clock: Clock,
     private readonly onEnqueued: () => void,
   ) {
-    this.intake = new WebhookIntake(store, connectors, integrations, logger);
+    this.intake = new WebhookIntake(store, connectors, integrations, logger, new CallbackTokenUse(store, clock, logger));
   }
 
   /**

@@ -10,6 +10,7 @@ import {
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
 import { syncAttributes, syncInstruments } from '../telemetry/instruments';
+import type { CallbackTokenUse } from './CallbackTokenUse';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import type { BatchOutcome } from './WriteBatcher';
@@ -40,22 +41,26 @@ export class WebhookIntake {
     private readonly connectors: ConnectorRegistry,
     private readonly integrations: IntegrationService,
     private readonly logger: LoggerService,
+    private readonly tokenUse: CallbackTokenUse,
   ) {}
 
   /**
-   * Verifies and parses one webhook without recording a refusal (the signature test
-   * route); throws WebhookAuthError, InputError or NotFoundError.
+   * Verifies and parses one webhook without recording its refusal or its callback
+   * token's use (the signature test route); throws WebhookAuthError, InputError or NotFoundError.
    */
   async check(integrationRef: string, request: WebhookRequest): Promise<VerifiedWebhook> {
-    const [outcome] = await this.verifyAll([{ integrationRef, request }], { recordRefusals: false });
+    const [outcome] = await this.verifyAll([{ integrationRef, request }], { delivery: false });
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
   }
 
-  /** Verifies and parses many webhooks; each one's refusal is its own. */
+  /**
+   * Verifies and parses many webhooks; each one's refusal is its own. For real deliveries
+   * (`delivery`, the default) a refusal is counted and logged, and a callback token's use noted.
+   */
   async verifyAll(
     requests: Array<{ integrationRef: string; request: WebhookRequest }>,
-    options: { recordRefusals: boolean } = { recordRefusals: true },
+    options: { delivery: boolean } = { delivery: true },
   ): Promise<Array<BatchOutcome<VerifiedWebhook>>> {
     const receivers = new Map<string, Promise<{ integration: IntegrationRecord; connector: ItsmConnector }>>();
     const contexts = new Map<string, Promise<ConnectorContext>>();
@@ -72,7 +77,7 @@ export class WebhookIntake {
             logger: this.logger,
           }));
           const verification = await connector.verifyWebhook(ctx, request);
-          if (!verification.ok && options.recordRefusals) {
+          if (!verification.ok && options.delivery) {
             syncInstruments.inbound.add(1, {
               ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
               outcome: 'rejected',
@@ -82,6 +87,7 @@ export class WebhookIntake {
           if (!verification.ok) {
             throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
           }
+          if (options.delivery && verification.callbackTokenHash) await this.tokenUse.note(integration.id, verification.callbackTokenHash);
           const changes = await this.parse(connector, ctx, request);
           return { ok: true as const, value: { integration, connector, changes } };
         } catch (error) {
