@@ -162,7 +162,14 @@ export class HubProcess {
    */
   cpuSplitMs(): { user: number; system: number } {
     const pid = this.child?.pid;
-    return pid ? cpuOf(`/proc/${pid}/stat`) : { user: 0, system: 0 };
+    if (!pid) return { user: 0, system: 0 };
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return {
+      user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND,
+      system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND,
+    };
   }
 
   /**
@@ -196,15 +203,4 @@ export class HubProcess {
     }
     return { status: res.status, body: parsed };
   }
-}
-
-/** utime and stime of a /proc stat file (a process's or one thread's), ms. */
-function cpuOf(statFile: string): { user: number; system: number } {
-  const stat = readFileSync(statFile, 'utf8');
-  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return {
-    user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND,
-    system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND,
-  };
 }

@@ -54,6 +54,21 @@ export function toOutboxRecord(row: any): OutboxRecord {
  * change that caused them, claimed by dispatchers with expiring leases, and kept in
  * order per (incident, integration).
  */
+/** An outbox row as it is written: pending, due now or at its `not_before`, whichever is later. */
+export function outboxRow(r: OutboxInsert, now: number) {
+  return {
+    integration_id: r.integration_id,
+    incident_id: r.incident_id,
+    operation: r.operation,
+    payload: JSON.stringify(r.payload),
+    state: 'pending',
+    attempts: 0,
+    next_attempt_at: Math.max(now, r.not_before ?? now),
+    trace_context: r.trace_context ? JSON.stringify(r.trace_context) : null,
+    created_at: now,
+  };
+}
+
 export class OutboxRepository {
   constructor(private readonly db: Knex) {}
 
@@ -66,19 +81,7 @@ export class OutboxRepository {
   static insertStatements(tx: Knex, rows: OutboxInsert[], now: number): Knex.QueryBuilder[] {
     if (!rows.length) return [];
     return [
-      tx('outbox').insert(
-        rows.map(r => ({
-          integration_id: r.integration_id,
-          incident_id: r.incident_id,
-          operation: r.operation,
-          payload: JSON.stringify(r.payload),
-          state: 'pending',
-          attempts: 0,
-          next_attempt_at: Math.max(now, r.not_before ?? now),
-          trace_context: r.trace_context ? JSON.stringify(r.trace_context) : null,
-          created_at: now,
-        })),
-      ),
+      tx('outbox').insert(rows.map(r => outboxRow(r, now))),
     ];
   }
 

@@ -5,7 +5,14 @@ import type { TimelineInsert } from './InboundBatchRepository';
 import { lastWrittenMergedWith } from './LinkRepository';
 import { inLockOrder } from './MetricsRepository';
 import { prepared } from './preparedStatements';
-import { INCIDENT_SET_FROM_V, INCIDENT_WRITE_NAMES, INCIDENT_WRITE_TYPES, incidentWriteArrays } from './writeIncidentsIfUnchanged';
+import {
+  INCIDENT_SET_FROM_V,
+  INCIDENT_WRITE_NAMES,
+  INCIDENT_WRITE_TYPES,
+  incidentWriteArrays,
+  OUTBOX_INSERT_FROM_O,
+  outboxWriteArrays,
+} from './writeIncidentsIfUnchanged';
 import type { IncidentRecord, OutboxInsert } from './types';
 
 /** Everything a batch of inbound changes writes, decided on incidents read without a lock. */
@@ -62,8 +69,7 @@ const WRITE_INBOUND_IF_UNCHANGED = [
   `  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS t(incident_id, kind, text, author, source, created_at, n)`,
   `  WHERE ${IF_OK} ORDER BY t.n),`,
   // Ids are drawn in this order: the rows of one ticket stay in the order of their changes.
-  `queued AS (INSERT INTO outbox (integration_id, incident_id, operation, payload, state, attempts, next_attempt_at, trace_context, created_at)`,
-  `  SELECT o.integration_id, o.incident_id, o.operation, o.payload, 'pending', 0, o.next_attempt_at, o.trace_context, ?::bigint`,
+  `queued AS (${OUTBOX_INSERT_FROM_O}`,
   `  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY`,
   `    AS o(integration_id, incident_id, operation, payload, next_attempt_at, trace_context, n)`,
   `  WHERE ${IF_OK} ORDER BY o.n),`,
@@ -130,12 +136,7 @@ export async function writeInboundIfUnchanged(db: Knex, write: InboundWrite, now
     write.timeline.map(t => t.source),
     write.timeline.map(t => t.created_at),
     now,
-    write.outbox.map(r => r.integration_id),
-    write.outbox.map(r => r.incident_id),
-    write.outbox.map(r => r.operation),
-    write.outbox.map(r => JSON.stringify(r.payload)),
-    write.outbox.map(r => Math.max(now, r.not_before ?? now)),
-    write.outbox.map(r => (r.trace_context ? JSON.stringify(r.trace_context) : null)),
+    ...outboxWriteArrays(write.outbox, now),
     links.map(l => l.id),
     links.map(l => JSON.stringify(l.remembered)),
     links.map(l => l.conflict),

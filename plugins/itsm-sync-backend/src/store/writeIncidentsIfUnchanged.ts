@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { outboxRow } from './OutboxRepository';
 import { prepared } from './preparedStatements';
 import type { IncidentRecord, OutboxInsert } from './types';
 
@@ -26,14 +27,28 @@ export function incidentWriteArrays(incidents: IncidentRecord[]): unknown[][] {
   );
 }
 
+/**
+ * The start of an outbox INSERT from `unnest` rows `o` (columns of `outboxWriteArrays`);
+ * the one binding is `created_at`. Each statement adds its FROM, condition and order.
+ */
+export const OUTBOX_INSERT_FROM_O = [
+  `INSERT INTO outbox (integration_id, incident_id, operation, payload, state, attempts, next_attempt_at, trace_context, created_at)`,
+  `  SELECT o.integration_id, o.incident_id, o.operation, o.payload, 'pending', 0, o.next_attempt_at, o.trace_context, ?::bigint`,
+].join('\n');
+
+/** One array per outbox column `o` carries (integration_id, incident_id, operation, payload, next_attempt_at, trace_context), rows as `outboxRow` writes them. */
+export function outboxWriteArrays(outbox: OutboxInsert[], now: number): unknown[][] {
+  const rows = outbox.map(r => outboxRow(r, now));
+  return (['integration_id', 'incident_id', 'operation', 'payload', 'next_attempt_at', 'trace_context'] as const).map(column => rows.map(r => r[column]));
+}
+
 const WRITE_IF_UNCHANGED = [
   `WITH v AS (SELECT * FROM unnest(?::text[], ?::integer[], ${INCIDENT_WRITE_TYPES}) AS t(id, read_version, ${INCIDENT_WRITE_NAMES})),`,
   `written AS (UPDATE incidents SET ${INCIDENT_SET_FROM_V}`,
   // Under READ COMMITTED a row another writer holds is waited for and this check made
   // again on the row it committed, so a lost race shows as the row not written.
   `  FROM v WHERE incidents.id = v.id AND incidents.version = v.read_version RETURNING incidents.id),`,
-  `queued AS (INSERT INTO outbox (integration_id, incident_id, operation, payload, state, attempts, next_attempt_at, trace_context, created_at)`,
-  `  SELECT o.integration_id, o.incident_id, o.operation, o.payload, 'pending', 0, o.next_attempt_at, o.trace_context, ?::bigint`,
+  `queued AS (${OUTBOX_INSERT_FROM_O}`,
   `  FROM unnest(?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`,
   `    AS o(seq, integration_id, incident_id, operation, payload, next_attempt_at, trace_context)`,
   // Ids are drawn in this order: the rows of one ticket stay in the order of their changes.
@@ -72,12 +87,7 @@ export async function writeIncidentsIfUnchanged(db: Knex, writes: IncidentWrite[
     ...incidentWriteArrays(writes.map(w => w.incident)),
     now,
     outbox.map((_, seq) => seq),
-    outbox.map(r => r.integration_id),
-    outbox.map(r => r.incident_id),
-    outbox.map(r => r.operation),
-    outbox.map(r => JSON.stringify(r.payload)),
-    outbox.map(r => Math.max(now, r.not_before ?? now)),
-    outbox.map(r => (r.trace_context ? JSON.stringify(r.trace_context) : null)),
+    ...outboxWriteArrays(outbox, now),
   ];
   const result = await prepared(db.raw(WRITE_IF_UNCHANGED, bindings as Knex.RawBinding[]), 'write_incidents_if_unchanged_v1');
   return new Set((result.rows as Array<{ id: string }>).map(r => r.id));
