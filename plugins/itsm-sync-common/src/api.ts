@@ -168,11 +168,48 @@ export interface ReconcileScheduleResponse {
 export interface ConnectorInfoResponse {
   type: string;
   display_name: string;
+  /**
+   * What the connector can do, by the names of `ConnectorCapabilities` in itsm-sync-node
+   * (`outbound`, `inbound`, `notes`, `listChanged`, `inboundCreate`, `callbackTokens`).
+   * Integrations of a connector with `callbackTokens` authenticate callbacks with tokens
+   * issued under `/v1/integrations/{id}/callback-tokens`.
+   */
   capabilities: Record<string, boolean>;
   fields: string[];
   default_field_ownership: FieldOwnershipRule[];
   webhook_auth: string;
   credential_keys: string[];
+}
+
+/** @public */
+export type CallbackTokenState = 'active' | 'revoked';
+
+/**
+ * A callback token as listed (`GET /v1/integrations/{id}/callback-tokens`, spec 004).
+ * Never the token itself: only its hash is stored.
+ * @public
+ */
+export interface CallbackTokenResponse {
+  id: string;
+  integration_id: string;
+  app_name: string;
+  description: string;
+  state: CallbackTokenState;
+  created_at: string;
+  /** The principal that generated it, e.g. `user:default/guest`. */
+  created_by: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/**
+ * Answer of `POST /v1/integrations/{id}/callback-tokens`: the only time the token is shown.
+ * @public
+ */
+export interface IssuedCallbackTokenResponse extends CallbackTokenResponse {
+  token: string;
+  /** Where the ITSM sends its callbacks, with the token as `Authorization: Bearer`. */
+  webhook_url: string;
 }
 
 /** The standard error body of Backstage's error middleware. @public */

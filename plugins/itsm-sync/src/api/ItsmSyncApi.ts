@@ -1,11 +1,13 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  CallbackTokenResponse,
   ConflictResolution,
   ConflictResponse,
   ConnectorInfoResponse,
   DlqEntryResponse,
   IncidentResponse,
   IntegrationResponse,
+  IssuedCallbackTokenResponse,
   ManualSyncResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -20,6 +22,12 @@ export interface ConflictDetails extends ConflictResponse {
 export interface ConflictQuery {
   status?: 'pending' | 'resolved';
   integration?: string;
+}
+
+/** Body of POST /v1/integrations/{id}/callback-tokens. @public */
+export interface CallbackTokenRequest {
+  app_name: string;
+  description: string;
 }
 
 /** What the frontend needs from the itsm-sync backend plugin's REST API. @public */
@@ -39,6 +47,12 @@ export interface ItsmSyncApi {
    * {@link ManualSyncCooldownError} that says when the next sync is allowed.
    */
   syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse>;
+  /** Callback tokens of an integration (spec 004 step 3), newest first; never the tokens. */
+  listCallbackTokens(integration: string): Promise<CallbackTokenResponse[]>;
+  /** Generates a callback token; the answer is the only place the token ever appears. */
+  createCallbackToken(integration: string, request: CallbackTokenRequest): Promise<IssuedCallbackTokenResponse>;
+  /** Revokes a live token; callbacks presenting it are refused from then on. */
+  revokeCallbackToken(integration: string, tokenId: string): Promise<void>;
 }
 
 /** @public */

@@ -81,6 +81,54 @@ describe('ItsmSyncClient', () => {
     await expect(backend.client.discardDlqEntry('prod-snow', 'e2')).resolves.toMatchObject({ state: 'discarded' });
   });
 
+  it('generates a callback token by posting the app name and description, and returns the token shown once', async () => {
+    backend = await startBackend({
+      'POST /api/itsm-sync/v1/integrations/demo%20hook/callback-tokens': (_req, body, res) => {
+        res.writeHead(201, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ id: 't-1', app_name: JSON.parse(body).app_name, state: 'active', token: 'itsmcb_secret' }));
+      },
+    });
+    const issued = await backend.client.createCallbackToken('demo hook', { app_name: 'Jira inbound', description: 'prod' });
+    expect(issued).toMatchObject({ id: 't-1', app_name: 'Jira inbound', token: 'itsmcb_secret' });
+    expect(JSON.parse(backend.calls[0].body)).toEqual({ app_name: 'Jira inbound', description: 'prod' });
+  });
+
+  it('lists callback tokens from the items of the answer', async () => {
+    backend = await startBackend({
+      'GET /api/itsm-sync/v1/integrations/i-1/callback-tokens': json(200, {
+        items: [{ id: 't-2', state: 'active' }, { id: 't-1', state: 'revoked' }],
+      }),
+    });
+    const tokens = await backend.client.listCallbackTokens('i-1');
+    expect(tokens.map(t => `${t.id}:${t.state}`)).toEqual(['t-2:active', 't-1:revoked']);
+  });
+
+  it('revokes a callback token with DELETE and accepts the empty 204 answer', async () => {
+    backend = await startBackend({
+      'DELETE /api/itsm-sync/v1/integrations/i-1/callback-tokens/t%2F1': (_req, _body, res) => {
+        res.writeHead(204);
+        res.end();
+      },
+    });
+    await expect(backend.client.revokeCallbackToken('i-1', 't/1')).resolves.toBeUndefined();
+    expect(backend.calls.map(c => `${c.method} ${c.url}`)).toEqual([
+      'DELETE /api/itsm-sync/v1/integrations/i-1/callback-tokens/t%2F1',
+    ]);
+  });
+
+  it('surfaces the backend’s message when a token cannot be revoked', async () => {
+    backend = await startBackend({
+      'DELETE /api/itsm-sync/v1/integrations/i-1/callback-tokens/t-9': json(404, {
+        error: { name: 'NotFoundError', message: "No live callback token 't-9' on integration 'demo'" },
+        response: { statusCode: 404 },
+      }),
+    });
+    const error = await backend.client.revokeCallbackToken('i-1', 't-9').catch(e => e);
+    expect(error).toBeInstanceOf(ItsmSyncRequestError);
+    expect(error.status).toBe(404);
+    expect(error.message).toBe("No live callback token 't-9' on integration 'demo'");
+  });
+
   it('surfaces the backend’s error message', async () => {
     backend = await startBackend({
       'GET /api/itsm-sync/v1/integrations/nope/sync-status': json(404, {

@@ -1,15 +1,17 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import type {
+  CallbackTokenResponse,
   ConflictResolution,
   ConflictResponse,
   ConnectorInfoResponse,
   DlqEntryResponse,
   IncidentResponse,
   IntegrationResponse,
+  IssuedCallbackTokenResponse,
   ManualSyncResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from './ItsmSyncApi';
+import type { CallbackTokenRequest, ConflictDetails, ConflictQuery, ItsmSyncApi } from './ItsmSyncApi';
 import { errorFromResponse } from './errors';
 
 /** Talks to the itsm-sync backend plugin through Backstage's discovery and fetch APIs. @public */
@@ -75,6 +77,18 @@ export class ItsmSyncClient implements ItsmSyncApi {
     });
   }
 
+  async listCallbackTokens(integration: string): Promise<CallbackTokenResponse[]> {
+    return this.items(`/v1/integrations/${enc(integration)}/callback-tokens`);
+  }
+
+  async createCallbackToken(integration: string, request: CallbackTokenRequest): Promise<IssuedCallbackTokenResponse> {
+    return this.request(`/v1/integrations/${enc(integration)}/callback-tokens`, { method: 'POST', body: request });
+  }
+
+  async revokeCallbackToken(integration: string, tokenId: string): Promise<void> {
+    await this.request(`/v1/integrations/${enc(integration)}/callback-tokens/${enc(tokenId)}`, { method: 'DELETE' });
+  }
+
   // List routes answer { items: [...] }.
   private async items<T>(path: string): Promise<T[]> {
     const body = await this.request<{ items: T[] }>(path);
@@ -89,6 +103,8 @@ export class ItsmSyncClient implements ItsmSyncApi {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     if (!response.ok) throw await errorFromResponse(response);
+    // 204 (a revoke) has no body to parse.
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }

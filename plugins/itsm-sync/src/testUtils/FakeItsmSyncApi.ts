@@ -1,4 +1,5 @@
 import type {
+  CallbackTokenResponse,
   ConflictResolution,
   ConflictResponse,
   ConnectorInfoResponse,
@@ -8,7 +9,7 @@ import type {
   ManualSyncResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from '../api/ItsmSyncApi';
+import type { CallbackTokenRequest, ConflictDetails, ConflictQuery, ItsmSyncApi } from '../api/ItsmSyncApi';
 import { ItsmSyncRequestError, ManualSyncCooldownError } from '../api/errors';
 
 /**
@@ -30,13 +31,25 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   holdSyncs = false;
   /** When set, the next manual sync fails with this backend message. */
   failNextSync?: string;
+  /** Callback tokens as the backend lists them: never the token itself. */
+  callbackTokens: CallbackTokenResponse[] = [];
+  /** When set, generating and revoking tokens wait for `releaseCallbackTokenRequests()`. */
+  holdCallbackTokenRequests = false;
+  /** When set, the next generate or revoke fails with this backend message and status. */
+  failNextCallbackTokenRequest?: { message: string; status: number };
   readonly calls: string[] = [];
 
   private readonly lastSync = new Map<string, number>();
   private readonly held: Array<() => void> = [];
+  private readonly heldTokenRequests: Array<() => void> = [];
+  private issuedTokens = 0;
 
   releaseSyncs() {
     this.held.splice(0).forEach(release => release());
+  }
+
+  releaseCallbackTokenRequests() {
+    this.heldTokenRequests.splice(0).forEach(release => release());
   }
 
   async listIncidentsForEntity(entityRef: string) {
@@ -129,9 +142,55 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     };
   }
 
+  async listCallbackTokens(integration: string) {
+    this.calls.push(`listCallbackTokens ${integration}`);
+    // Copies, so the UI only ever sees what a real answer would carry.
+    return this.callbackTokens.filter(t => t.integration_id === integration).map(t => ({ ...t }));
+  }
+
+  async createCallbackToken(integration: string, request: CallbackTokenRequest) {
+    this.calls.push(`createCallbackToken ${integration} ${request.app_name}`);
+    await this.callbackTokenRequestGate();
+    this.issuedTokens += 1;
+    const record: CallbackTokenResponse = {
+      id: `cbt-${this.issuedTokens}`,
+      integration_id: integration,
+      app_name: request.app_name,
+      description: request.description,
+      state: 'active',
+      created_at: new Date().toISOString(),
+      created_by: 'user:default/guest',
+      last_used_at: null,
+      revoked_at: null,
+    };
+    this.callbackTokens.unshift(record);
+    return {
+      ...record,
+      token: `itsmcb_fake-secret-${this.issuedTokens}`,
+      webhook_url: `http://localhost:7007/api/itsm-sync/v1/webhooks/${integration}`,
+    };
+  }
+
+  async revokeCallbackToken(integration: string, tokenId: string) {
+    this.calls.push(`revokeCallbackToken ${integration} ${tokenId}`);
+    await this.callbackTokenRequestGate();
+    const token = this.callbackTokens.find(t => t.integration_id === integration && t.id === tokenId && t.state === 'active');
+    if (!token) throw new ItsmSyncRequestError(`No live callback token '${tokenId}'`, 404);
+    Object.assign(token, { state: 'revoked', revoked_at: new Date().toISOString() });
+  }
+
   /** Pretend an earlier manual sync happened `secondsAgo` seconds ago. */
   markSynced(integration: string, incidentId: string, secondsAgo: number) {
     this.lastSync.set(`${integration}/${incidentId}`, Date.now() - secondsAgo * 1000);
+  }
+
+  private async callbackTokenRequestGate() {
+    if (this.holdCallbackTokenRequests) await new Promise<void>(resolve => this.heldTokenRequests.push(resolve));
+    const failure = this.failNextCallbackTokenRequest;
+    if (failure) {
+      this.failNextCallbackTokenRequest = undefined;
+      throw new ItsmSyncRequestError(failure.message, failure.status);
+    }
   }
 
   private settleDlq(integration: string, entryId: string, state: 'retried' | 'discarded') {

@@ -1,4 +1,5 @@
 import type {
+  CallbackTokenResponse,
   ConnectorInfoResponse,
   DlqEntryResponse,
   IncidentLinkResponse,
@@ -143,6 +144,21 @@ export function aDlqEntry(overrides: Partial<DlqEntryResponse> = {}): DlqEntryRe
     last_status: 400,
     state: 'failed',
     created_at: '2025-01-02T03:04:05.000Z',
+    ...overrides,
+  };
+}
+
+export function aCallbackToken(overrides: Partial<CallbackTokenResponse> = {}): CallbackTokenResponse {
+  return {
+    id: 'cbt-old',
+    integration_id: 'int-hook',
+    app_name: 'Jira Production inbound',
+    description: 'status changes from Jira',
+    state: 'active',
+    created_at: '2025-01-02T03:04:05.000Z',
+    created_by: 'user:default/alice',
+    last_used_at: null,
+    revoked_at: null,
     ...overrides,
   };
 }
