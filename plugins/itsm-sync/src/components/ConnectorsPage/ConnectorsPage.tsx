@@ -3,6 +3,7 @@ import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-compon
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Grid, Text } from '@backstage/ui';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
+import { callbackTokenTypes } from '../CallbackTokens/callbackTokenTypes';
 import { IntegrationDlq } from '../DlqPage/IntegrationDlq';
 import { ConnectorCard } from './ConnectorCard';
 import { IntegrationHealthTable } from './IntegrationHealthTable';
@@ -47,7 +48,7 @@ export function ConnectorsPage() {
             No integrations configured yet.
           </Text>
         ) : (
-          <IntegrationHealthTable integrations={integrations} />
+          <IntegrationHealthTable integrations={integrations} callbackTokenTypes={callbackTokenTypes(connectors)} />
         )}
       </section>
       {integrations.length > 0 && (

@@ -1,14 +1,22 @@
 import useAsync from 'react-use/esm/useAsync';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Text } from '@backstage/ui';
+import { Flex, Text } from '@backstage/ui';
 import { SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
+import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
 import { HealthIndicator } from '../shared/HealthIndicator';
 
-/** One configured integration with its health and the spec 000 metrics from sync-status. */
-export function IntegrationHealthRow(props: { integration: IntegrationResponse }) {
+/**
+ * One configured integration with its health and the spec 000 metrics from sync-status; the
+ * key to its callback tokens sits by its name, where it stays in view on a narrow screen.
+ */
+export function IntegrationHealthRow(props: {
+  integration: IntegrationResponse;
+  /** Its connector accepts callback tokens. */
+  callbackTokens: boolean;
+}) {
   const { integration } = props;
   const api = useApi(itsmSyncApiRef);
   const { value: status, loading, error } = useAsync(
@@ -19,9 +27,12 @@ export function IntegrationHealthRow(props: { integration: IntegrationResponse }
   return (
     <tr aria-label={`Integration ${integration.name}`}>
       <td>
-        <Text variant="body-small" weight="bold">
-          {integration.name}
-        </Text>
+        <Flex align="center" gap="2">
+          <Text variant="body-small" weight="bold">
+            {integration.name}
+          </Text>
+          {props.callbackTokens && <CallbackTokensButton integration={integration} />}
+        </Flex>
         <Text as="div" variant="body-x-small" color="secondary">
           {`${integration.integration_type} · ${integration.sync_direction} · ${integration.conflict_strategy}`}
         </Text>

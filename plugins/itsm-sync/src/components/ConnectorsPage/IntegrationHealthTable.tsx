@@ -3,7 +3,11 @@ import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common
 import { IntegrationHealthRow } from './IntegrationHealthRow';
 
 /** Configured integrations, one row each, with the metric names of spec 000 as columns. */
-export function IntegrationHealthTable(props: { integrations: IntegrationResponse[] }) {
+export function IntegrationHealthTable(props: {
+  integrations: IntegrationResponse[];
+  /** Integration types whose connector accepts callback tokens. */
+  callbackTokenTypes: ReadonlySet<string>;
+}) {
   return (
     <div style={{ overflowX: 'auto' }}>
       <table aria-label="Configured integrations" style={{ borderSpacing: '12px 6px' }}>
@@ -21,7 +25,11 @@ export function IntegrationHealthTable(props: { integrations: IntegrationRespons
         </thead>
         <tbody>
           {props.integrations.map(integration => (
-            <IntegrationHealthRow key={integration.id} integration={integration} />
+            <IntegrationHealthRow
+              key={integration.id}
+              integration={integration}
+              callbackTokens={props.callbackTokenTypes.has(integration.integration_type)}
+            />
           ))}
         </tbody>
       </table>

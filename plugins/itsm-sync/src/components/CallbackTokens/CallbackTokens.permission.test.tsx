@@ -1,0 +1,35 @@
+import { screen, within } from '@testing-library/react';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
+import { FakeItsmSyncApi } from '../../testUtils/FakeItsmSyncApi';
+import { aConnector, anIntegration, aSyncStatus } from '../../testUtils/fixtures';
+import { ConnectorsPage } from '../ConnectorsPage/ConnectorsPage';
+
+// A file of its own: usePermission caches answers per permission for the whole module.
+describe('Callback tokens without itsm-sync.integration.manage', () => {
+  it('shows the integration but no key to its callback tokens', async () => {
+    const api = new FakeItsmSyncApi();
+    api.connectors = [aConnector({ type: 'itsm-webhook', display_name: 'ITSM webhook', capabilities: { callbackTokens: true } })];
+    api.integrations = [anIntegration({ id: 'int-hook', name: 'jira-itsm', integration_type: 'itsm-webhook' })];
+    api.statuses.set('int-hook', aSyncStatus({ integration_id: 'int-hook', health: 'healthy' }));
+    const permissionRequests: string[] = [];
+    await renderInTestApp(<ConnectorsPage />, {
+      apis: [
+        [itsmSyncApiRef, api],
+        mockApis.permission({
+          authorize: request => {
+            permissionRequests.push(request.permission.name);
+            return AuthorizeResult.DENY;
+          },
+        }),
+      ],
+    });
+
+    const row = await screen.findByRole('row', { name: 'Integration jira-itsm' });
+    expect(await within(row).findByText('Healthy')).toBeInTheDocument();
+    expect(permissionRequests).toContain('itsm-sync.integration.manage');
+    expect(within(row).queryByRole('button', { name: /Callback tokens/ })).not.toBeInTheDocument();
+    expect(api.calls.filter(call => call.includes('CallbackToken'))).toEqual([]);
+  });
+});
