@@ -1,8 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ConflictResponse, IncidentResponse, IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { APP_URL, backend } from './portalClient';
+import type {
+  CallbackTokenResponse,
+  ConflictResponse,
+  IncidentResponse,
+  IntegrationResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { APP_URL, backend, presentCallbackToken } from './portalClient';
 
 /*
  * Browser test of the portal against the app and backend started by `npm start`
@@ -85,6 +90,88 @@ it('resolves a planted conflict on the conflicts page', async () => {
   expect(after.status).toBe('resolved');
   expect(after.resolution).toBe('use-platform');
 });
+
+it('generates a callback token shown once, which the hub accepts until it is revoked in the portal', async () => {
+  const hook = await webhookIntegration();
+  const callback = { ticket_id: 'T-1', status: 'Resolved' };
+
+  await page.goto(`${APP_URL}/itsm-sync/connectors`);
+  await signInIfAsked();
+  const keyButton = page
+    .getByRole('row', { name: `Integration ${hook.name}` })
+    .getByRole('button', { name: `Callback tokens of ${hook.name}` });
+  await keyButton.click({ timeout: 60_000 });
+  const dialog = page.getByRole('dialog', { name: `Callback tokens: ${hook.name}` });
+  await dialog.waitFor();
+  expect(await dialog.getByRole('textbox', { name: /Config ID/ }).inputValue()).toBe(hook.id);
+
+  const appName = `Browser test ${Date.now()}`;
+  await dialog.getByRole('textbox', { name: /App Name/ }).fill(appName);
+  await dialog.getByRole('textbox', { name: 'Description' }).fill('generated, presented and revoked by the browser test');
+  await dialog.getByRole('button', { name: 'Generate Token' }).click();
+  const tokenField = dialog.getByRole('textbox', { name: 'Callback token' });
+  await tokenField.waitFor({ timeout: 30_000 });
+  const token = await tokenField.inputValue();
+  const webhookUrl = await dialog.getByRole('textbox', { name: /Webhook URL/ }).inputValue();
+  expect(token).toMatch(/^itsmcb_/);
+  await dialog.getByText('Copy this token now: it is shown only once.').waitFor();
+  const tokenRow = dialog.getByRole('row', { name: `Callback token ${appName}` });
+  await tokenRow.getByRole('cell', { name: 'State' }).filter({ hasText: 'Active' }).waitFor();
+  await shot('05-callback-token-generated');
+
+  // The token read off the page is the one the hub accepts on a callback.
+  expect(await presentCallbackToken(webhookUrl, token, callback)).toBe(200);
+
+  // Closed and opened again, the token is gone from the page for good; the list remains.
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await keyButton.click();
+  await tokenRow.waitFor();
+  expect(await dialog.getByRole('textbox', { name: 'Callback token' }).count()).toBe(0);
+  expect(await page.content()).not.toContain(token);
+
+  await tokenRow.getByRole('button', { name: 'Revoke' }).click();
+  await tokenRow.getByRole('button', { name: 'Confirm revoke' }).click();
+  await tokenRow.getByRole('cell', { name: 'State' }).filter({ hasText: 'Revoked' }).waitFor({ timeout: 30_000 });
+  await shot('06-callback-token-revoked');
+
+  expect(await presentCallbackToken(webhookUrl, token, callback)).toBe(401);
+  const listed = await backend<{ items: CallbackTokenResponse[] }>(`/v1/integrations/${hook.id}/callback-tokens`);
+  expect(listed.items.find(t => t.app_name === appName)?.state).toBe('revoked');
+});
+
+/**
+ * A generic ITSM webhook integration, the kind that takes callback tokens. The demo seeds
+ * none (its simulators are ServiceNow, Jira and PagerDuty), so the test adds its own, or
+ * reuses it when run again against the same portal. No incident is linked to it, so the
+ * hub never calls its base URL; its status mapping knows the callback the test presents.
+ */
+async function webhookIntegration(): Promise<IntegrationResponse> {
+  const name = 'browser-test-itsm-webhook';
+  const integrations = await backend<{ items: IntegrationResponse[] }>('/v1/integrations');
+  const existing = integrations.items.find(i => i.name === name);
+  if (existing) return existing;
+  return backend<IntegrationResponse>('/v1/integrations', {
+    method: 'POST',
+    body: {
+      organization_id: 'acme-corp',
+      integration_type: 'itsm-webhook',
+      name,
+      base_url: 'http://127.0.0.1:9',
+      credentials: { token: 'never-sent' },
+      settings: {
+        provider: 'Browser test ITSM',
+        auth_type: 'bearer',
+        create_url: '/tickets',
+        create_payload: '{"title": "$case_name"}',
+        ticket_id_field: 'id',
+        update_url: '/tickets/$ticket_id',
+        update_payload: '{"title": "$case_name"}',
+        status_mapping: { Open: 'open', Resolved: 'resolved' },
+      },
+    },
+  });
+}
 
 /** A demo incident filed against a catalog entity and linked to at least one ticket. */
 async function demoIncident(): Promise<IncidentResponse> {

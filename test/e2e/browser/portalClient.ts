@@ -18,3 +18,17 @@ export async function backend<T>(path: string, init: { method?: string; body?: u
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/**
+ * Presents a callback token on the webhook's test route, which checks a delivery exactly
+ * as a real callback and applies nothing. Answers the HTTP status: 200 accepted, 401 refused.
+ */
+export async function presentCallbackToken(webhookUrl: string, token: string, body: unknown): Promise<number> {
+  const response = await fetch(`${webhookUrl}/test`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
