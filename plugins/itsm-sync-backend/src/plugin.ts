@@ -2,9 +2,9 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { itsmSyncPermissions } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { loadCipher } from './crypto/loadCipher';
+import { registerPermissions } from './permissions/registerPermissions';
 import { createRouter } from './service/router';
 import { applyDatabaseMigrations } from './store/migrate';
 import { SyncStore } from './store/SyncStore';
@@ -65,7 +65,7 @@ export const itsmSyncPlugin = createBackendPlugin({
         const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });
         const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake());
 
-        deps.permissionsRegistry.addPermissions(itsmSyncPermissions);
+        const permissionRules = registerPermissions(deps.permissionsRegistry, store);
         httpRouter.use(
           await createRouter({
             store,
@@ -77,6 +77,7 @@ export const itsmSyncPlugin = createBackendPlugin({
             auditor: deps.auditor,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            permissionRules,
             baseUrl: await deps.discovery.getExternalBaseUrl('itsm-sync'),
             maxWebhookBytes: settings.maxWebhookBytes,
             callbackTokens: new CallbackTokenService(store, systemClock),

@@ -1,21 +1,40 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
+/**
+ * Integrations as a permission resource: a policy may allow managing only some of them
+ * (spec 000, "manage integrations in assigned scope"). The resource ref is the
+ * integration id. @public
+ */
+export const ITSM_SYNC_INTEGRATION_RESOURCE_TYPE = 'itsm-sync-integration';
+
+/**
+ * Conflicts as a permission resource: a policy may allow resolving only some of them
+ * (spec 000, "resolve conflicts for assigned incidents"). The resource ref is the
+ * conflict id. @public
+ */
+export const ITSM_SYNC_CONFLICT_RESOURCE_TYPE = 'itsm-sync-conflict';
+
 /** Read integrations, sync status, links, conflicts, DLQ and reconcile history. @public */
 export const itsmSyncReadPermission = createPermission({
   name: 'itsm-sync.read',
   attributes: { action: 'read' },
 });
 
-/** Create, change and delete integrations, ownership rules, schedules; act on the DLQ. @public */
+/**
+ * Create, change and delete an integration, its ownership rules, schedule and callback
+ * tokens; act on its DLQ. Checked against the integration. @public
+ */
 export const itsmSyncIntegrationManagePermission = createPermission({
   name: 'itsm-sync.integration.manage',
   attributes: { action: 'update' },
+  resourceType: ITSM_SYNC_INTEGRATION_RESOURCE_TYPE,
 });
 
-/** Resolve conflicts queued for manual review. @public */
+/** Resolve a conflict queued for manual review. Checked against the conflict. @public */
 export const itsmSyncConflictResolvePermission = createPermission({
   name: 'itsm-sync.conflict.resolve',
   attributes: { action: 'update' },
+  resourceType: ITSM_SYNC_CONFLICT_RESOURCE_TYPE,
 });
 
 /** Create and change platform incidents, and ask for a manual sync. @public */
@@ -43,8 +62,9 @@ export const ITSM_SYNC_ROLES = [
 export type ItsmSyncRole = (typeof ITSM_SYNC_ROLES)[number];
 
 /**
- * What each role may do (spec 000, "RBAC"). Scope ("assigned scope", "assigned
- * incidents") is applied by the policy from the role's configuration.
+ * What each role may do (spec 000, "RBAC"). The policy narrows two of them by scope: an
+ * `integration.manager` may be given the integrations it manages, and an
+ * `incident_commander` resolves conflicts of incidents assigned to it.
  * @public
  */
 export const ITSM_SYNC_ROLE_PERMISSIONS: Record<ItsmSyncRole, string[]> = {

@@ -4,6 +4,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import type { ItsmSyncPermissionRulesets } from '../permissions/registerPermissions';
 import type { SyncStore } from '../store/SyncStore';
 import type { ConnectorRegistry } from '../sync/ConnectorRegistry';
 import type { IncidentService } from '../sync/IncidentService';
@@ -21,6 +22,8 @@ export interface RouterContext {
   auditor: AuditorService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /** The plugin's permission rules, to apply a policy's conditional decisions. */
+  permissionRules: ItsmSyncPermissionRulesets;
   /** The plugin's external base URL, for webhook URLs in responses. */
   baseUrl: string;
   /** Largest webhook body accepted, bytes. */

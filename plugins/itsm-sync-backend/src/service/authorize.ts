@@ -1,7 +1,19 @@
-import type { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import type { BackstageCredentials, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+  type PolicyDecision,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import {
+  itsmSyncConflictResolvePermission,
+  itsmSyncIntegrationManagePermission,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { Request } from 'express';
+import type { ItsmSyncPermissionRulesets } from '../permissions/registerPermissions';
+import type { ConflictPermissionResource, IntegrationPermissionResource } from '../permissions/resources';
 
 /** Checks one permission for the caller of a request; throws 403 when denied. */
 export function createAuthorizer(options: { httpAuth: HttpAuthService; permissions: PermissionsService }) {
@@ -12,6 +24,65 @@ export function createAuthorizer(options: { httpAuth: HttpAuthService; permissio
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
     return credentials;
+  };
+}
+
+/** What a resource permission check grants before the resource is loaded. */
+export interface ResourceAccess<TResource> {
+  credentials: BackstageCredentials;
+  /** Throws 403 unless the decision covers this resource (a policy may scope it). */
+  require(resource: TResource): void;
+}
+
+interface ResourceCheck<TResource> {
+  permission: ResourcePermission;
+  /** Applies a decision to a resource (true for ALLOW, the conditions for CONDITIONAL). */
+  applies(decision: PolicyDecision, resource: TResource): boolean;
+  describe(resource: TResource): string;
+}
+
+/**
+ * Checks the plugin's two resource permissions in two steps: the caller is refused at
+ * once when the policy denies outright (before any input is read or resource loaded),
+ * and once the resource is known, a conditional decision (a scoped role) is applied to it
+ * here, in process, with the plugin's rules.
+ */
+export function createResourceAuthorizer(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  permissionRules: ItsmSyncPermissionRulesets;
+}) {
+  async function access<TResource>(req: Request, check: ResourceCheck<TResource>): Promise<ResourceAccess<TResource>> {
+    const credentials = await options.httpAuth.credentials(req);
+    const [decision] = await options.permissions.authorizeConditional([{ permission: check.permission }], { credentials });
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError(`Not allowed: ${check.permission.name}`);
+    }
+    return {
+      credentials,
+      require(resource) {
+        if (!check.applies(decision, resource)) {
+          throw new NotAllowedError(`Not allowed: ${check.permission.name} on ${check.describe(resource)}`);
+        }
+      },
+    };
+  }
+
+  const manage: ResourceCheck<IntegrationPermissionResource> = {
+    permission: itsmSyncIntegrationManagePermission,
+    applies: createConditionAuthorizer(options.permissionRules.integration),
+    describe: integration => `integration '${integration.name}'`,
+  };
+  const resolve: ResourceCheck<ConflictPermissionResource> = {
+    permission: itsmSyncConflictResolvePermission,
+    applies: createConditionAuthorizer(options.permissionRules.conflict),
+    describe: conflict => `conflict '${conflict.id}'`,
+  };
+  return {
+    /** `itsm-sync.integration.manage`, scoped to integrations. */
+    manageIntegration: (req: Request) => access(req, manage),
+    /** `itsm-sync.conflict.resolve`, scoped to conflicts. */
+    resolveConflict: (req: Request) => access(req, resolve),
   };
 }
 

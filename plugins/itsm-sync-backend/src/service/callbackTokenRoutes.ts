@@ -1,12 +1,11 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { NotFoundError } from '@backstage/errors';
-import { itsmSyncIntegrationManagePermission } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { z } from 'zod';
 import type { CallbackTokenRecord } from '../store/CallbackTokenRepository';
 import { iso, isoOrNull } from '../store/rows';
 import type { CallbackTokenService } from '../sync/CallbackTokenService';
 import { audited } from './audited';
-import { createAuthorizer, principalName } from './authorize';
+import { createResourceAuthorizer, principalName } from './authorize';
 import type { RouterContext } from './RouterContext';
 import { parseInput } from './validation';
 
@@ -34,12 +33,18 @@ function tokenView(record: CallbackTokenRecord) {
 
 /** Callback tokens of an integration (spec 004 step 3): generate, list, revoke. */
 export function addCallbackTokenRoutes(router: Router, ctx: RouterContext, tokens: CallbackTokenService) {
-  const authorize = createAuthorizer(ctx);
+  const resources = createResourceAuthorizer(ctx);
+  /** The integration of the request, once the caller may manage it. */
+  const managed = async (req: Request) => {
+    const access = await resources.manageIntegration(req);
+    const integration = await ctx.integrations.resolve(req.params.ref);
+    access.require(integration);
+    return { integration, credentials: access.credentials };
+  };
 
   router.post('/v1/integrations/:ref/callback-tokens', async (req, res) => {
-    const credentials = await authorize(req, itsmSyncIntegrationManagePermission);
+    const { integration, credentials } = await managed(req);
     const body = parseInput(createCallbackTokenSchema, req.body ?? {}, 'callback token');
-    const integration = await ctx.integrations.resolve(req.params.ref);
     const { record, token } = await audited(
       ctx.auditor,
       { eventId: 'callback-token-create', severityLevel: 'high', request: req, meta: { integration: integration.id, app_name: body.app_name } },
@@ -51,14 +56,12 @@ export function addCallbackTokenRoutes(router: Router, ctx: RouterContext, token
   });
 
   router.get('/v1/integrations/:ref/callback-tokens', async (req, res) => {
-    await authorize(req, itsmSyncIntegrationManagePermission);
-    const integration = await ctx.integrations.resolve(req.params.ref);
+    const { integration } = await managed(req);
     res.json({ items: (await tokens.list(integration)).map(tokenView) });
   });
 
   router.delete('/v1/integrations/:ref/callback-tokens/:tokenId', async (req, res) => {
-    await authorize(req, itsmSyncIntegrationManagePermission);
-    const integration = await ctx.integrations.resolve(req.params.ref);
+    const { integration } = await managed(req);
     const audit = await ctx.auditor.createEvent({
       eventId: 'callback-token-revoke',
       severityLevel: 'high',

@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import {
-  itsmSyncConflictResolvePermission,
   itsmSyncReadPermission,
   listConflictsQuerySchema,
   resolveConflictRequestSchema,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { audited } from './audited';
-import { createAuthorizer, principalName } from './authorize';
+import { conflictResource } from '../permissions/loadResources';
+import { createAuthorizer, createResourceAuthorizer, principalName } from './authorize';
 import { conflictResponse } from './responses';
 import { parseInput } from './validation';
 import type { RouterContext } from './RouterContext';
@@ -14,6 +14,7 @@ import type { RouterContext } from './RouterContext';
 /** Conflicts: list, show both sides, resolve. */
 export function addConflictRoutes(router: Router, ctx: RouterContext) {
   const authorize = createAuthorizer(ctx);
+  const resources = createResourceAuthorizer(ctx);
 
   router.get('/v1/conflicts', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
@@ -36,12 +37,14 @@ export function addConflictRoutes(router: Router, ctx: RouterContext) {
   });
 
   router.post('/v1/conflicts/:id/resolve', async (req, res) => {
-    const credentials = await authorize(req, itsmSyncConflictResolvePermission);
+    const access = await resources.resolveConflict(req);
     const body = parseInput(resolveConflictRequestSchema, req.body, 'resolution');
+    const conflict = await ctx.engine.conflicts.get(req.params.id);
+    access.require(await conflictResource(ctx.store, conflict));
     const resolved = await audited(
       ctx.auditor,
       { eventId: 'conflict-resolve', severityLevel: 'medium', request: req, meta: { conflict: req.params.id, resolution: body.resolution } },
-      () => ctx.engine.conflicts.resolve(req.params.id, body.resolution, principalName(credentials)),
+      () => ctx.engine.conflicts.resolve(req.params.id, body.resolution, principalName(access.credentials)),
     );
     res.json(conflictResponse(resolved));
   });

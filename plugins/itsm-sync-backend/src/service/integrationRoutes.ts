@@ -1,33 +1,41 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import {
   createIntegrationRequestSchema,
   fieldNameSchema,
   fieldOwnershipRuleRequestSchema,
-  itsmSyncIntegrationManagePermission,
   itsmSyncReadPermission,
   updateIntegrationRequestSchema,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { integrationResponse } from './responses';
 import { audited } from './audited';
-import { createAuthorizer, principalName } from './authorize';
+import { createAuthorizer, createResourceAuthorizer, principalName } from './authorize';
 import { parseInput } from './validation';
 import type { RouterContext } from './RouterContext';
 
 /** Integration CRUD, connectivity test and field ownership. */
 export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   const authorize = createAuthorizer(ctx);
+  const resources = createResourceAuthorizer(ctx);
+  /** The integration of the request, once the caller may manage it. */
+  const managed = async (req: Request) => {
+    const access = await resources.manageIntegration(req);
+    const integration = await ctx.integrations.resolve(req.params.ref);
+    access.require(integration);
+    return { integration, access };
+  };
   const view = (r: Parameters<typeof integrationResponse>[0]) => integrationResponse(r, ctx.baseUrl);
 
   router.post('/v1/integrations', async (req, res) => {
-    const credentials = await authorize(req, itsmSyncIntegrationManagePermission);
+    const access = await resources.manageIntegration(req);
     const body = parseInput(createIntegrationRequestSchema, req.body, 'integration');
+    access.require({ id: null, name: body.name });
     const created = await audited(
       ctx.auditor,
       { eventId: 'integration-create', severityLevel: 'medium', request: req, meta: { name: body.name, integration_type: body.integration_type } },
       () => ctx.integrations.create(body as any),
       c => ({ id: c.id }),
     );
-    ctx.logger.info('Integration created', { integration: created.id, type: created.integration_type, by: principalName(credentials) });
+    ctx.logger.info('Integration created', { integration: created.id, type: created.integration_type, by: principalName(access.credentials) });
     res.status(201).json(view(created));
   });
 
@@ -42,12 +50,14 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   });
 
   router.patch('/v1/integrations/:ref', async (req, res) => {
-    await authorize(req, itsmSyncIntegrationManagePermission);
+    const { integration, access } = await managed(req);
     const body = parseInput(updateIntegrationRequestSchema, req.body, 'integration update');
+    // A rename must stay in the caller's scope.
+    if (body.name !== undefined) access.require({ id: integration.id, name: body.name });
     const updated = await audited(
       ctx.auditor,
       { eventId: 'integration-update', severityLevel: 'medium', request: req, meta: { ref: req.params.ref, fields: Object.keys(body) } },
-      () => ctx.integrations.update(req.params.ref, body),
+      () => ctx.integrations.update(integration.id, body),
       u => ({ id: u.id }),
     );
     ctx.engine.wake();
@@ -55,19 +65,18 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   });
 
   router.delete('/v1/integrations/:ref', async (req, res) => {
-    await authorize(req, itsmSyncIntegrationManagePermission);
+    const { integration } = await managed(req);
     await audited(
       ctx.auditor,
       { eventId: 'integration-delete', severityLevel: 'high', request: req, meta: { ref: req.params.ref } },
-      () => ctx.integrations.delete(req.params.ref),
+      () => ctx.integrations.delete(integration.id),
       d => ({ id: d.id }),
     );
     res.status(204).end();
   });
 
   router.post('/v1/integrations/:ref/test', async (req, res) => {
-    await authorize(req, itsmSyncIntegrationManagePermission);
-    const integration = await ctx.integrations.resolve(req.params.ref);
+    const { integration } = await managed(req);
     const connector = ctx.integrations.connectorFor(integration.integration_type);
     const started = Date.now();
     const result = await connector
@@ -83,13 +92,13 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   });
 
   router.put('/v1/integrations/:ref/field-ownership/:field', async (req, res) => {
-    await authorize(req, itsmSyncIntegrationManagePermission);
+    const { integration } = await managed(req);
     const field = parseInput(fieldNameSchema, req.params.field, 'field name');
     const body = parseInput(fieldOwnershipRuleRequestSchema, req.body, 'field ownership rule');
     const items = await audited(
       ctx.auditor,
       { eventId: 'field-ownership-set', request: req, meta: { ref: req.params.ref, field, owner: body.owner, priority: body.priority } },
-      () => ctx.integrations.putRule(req.params.ref, { field, owner: body.owner, priority: body.priority }),
+      () => ctx.integrations.putRule(integration.id, { field, owner: body.owner, priority: body.priority }),
     );
     res.json({ items, rule: items.find(r => r.field === field) });
   });

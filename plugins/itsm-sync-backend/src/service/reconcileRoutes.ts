@@ -2,7 +2,6 @@ import type { Request, Response, Router } from 'express';
 import { NotFoundError } from '@backstage/errors';
 import {
   intervalToSeconds,
-  itsmSyncIntegrationManagePermission,
   itsmSyncReadPermission,
   reconcileRequestSchema,
   reconcileScheduleRequestSchema,
@@ -10,7 +9,7 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ReconcileRunRecord, ReconcileScheduleRecord } from '../store/ReconcileRepository';
 import { iso, isoOrNull } from '../store/rows';
-import { createAuthorizer } from './authorize';
+import { createAuthorizer, createResourceAuthorizer } from './authorize';
 import type { RouterContext } from './RouterContext';
 import { parseInput } from './validation';
 
@@ -60,12 +59,14 @@ function writeLine(res: Response, line: unknown) {
  */
 export function addReconcileRoutes(router: Router, ctx: RouterContext) {
   const authorize = createAuthorizer(ctx);
+  const resources = createResourceAuthorizer(ctx);
 
   router.post('/v1/integrations/:ref/reconcile', async (req, res) => {
-    await authorize(req, itsmSyncIntegrationManagePermission);
+    const access = await resources.manageIntegration(req);
     // The schema makes `{auto_heal: true}` alone a healing run.
     const body = parseInput(reconcileRequestSchema, req.body ?? {}, 'reconcile request');
     const integration = await ctx.integrations.resolve(req.params.ref);
+    access.require(integration);
     ctx.integrations.connectorFor(integration.integration_type);
     const audit = body.auto_heal
       ? await ctx.auditor.createEvent({
@@ -121,9 +122,10 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
   });
 
   router.post('/v1/integrations/:ref/reconcile/schedule', async (req, res) => {
-    await authorize(req, itsmSyncIntegrationManagePermission);
+    const access = await resources.manageIntegration(req);
     const body = parseInput(reconcileScheduleRequestSchema, req.body ?? {}, 'reconcile schedule');
     const integration = await ctx.integrations.resolve(req.params.ref);
+    access.require(integration);
     const audit = await ctx.auditor.createEvent({
       eventId: 'reconcile-schedule-set',
       request: req,

@@ -1,17 +1,17 @@
 import type { Router } from 'express';
 import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
-  itsmSyncIntegrationManagePermission,
   itsmSyncReadPermission,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { ConnectorError } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createAuthorizer } from './authorize';
+import { createAuthorizer, createResourceAuthorizer } from './authorize';
 import { linkResponse } from './responses';
 import type { RouterContext } from './RouterContext';
 
 /** Sync status, links and the dead-letter queue of an integration. */
 export function addSyncRoutes(router: Router, ctx: RouterContext) {
   const authorize = createAuthorizer(ctx);
+  const resources = createResourceAuthorizer(ctx);
 
   router.get('/v1/integrations/:ref/sync-status', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
@@ -61,8 +61,9 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
 
   for (const action of ['retry', 'discard'] as const) {
     router.post(`/v1/integrations/:ref/dlq/:entry/${action}`, async (req, res) => {
-      await authorize(req, itsmSyncIntegrationManagePermission);
+      const access = await resources.manageIntegration(req);
       const integration = await ctx.integrations.resolve(req.params.ref);
+      access.require(integration);
       const audit = await ctx.auditor.createEvent({
         eventId: `dlq-${action}`,
         severityLevel: 'medium',

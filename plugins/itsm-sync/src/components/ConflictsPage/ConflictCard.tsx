@@ -1,5 +1,6 @@
+import { usePermission } from '@backstage/plugin-permission-react';
 import { Button, Card, CardBody, CardFooter, Flex, Text } from '@backstage/ui';
-import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { itsmSyncConflictResolvePermission, type ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ConflictDetails } from '../../api/ItsmSyncApi';
 import { usePendingAction } from '../shared/usePendingAction';
 import { ConflictDiff } from './ConflictDiff';
@@ -10,20 +11,30 @@ const ACTIONS: { resolution: ConflictResolution; label: string }[] = [
   { resolution: 'ignore', label: 'Ignore' },
 ];
 
-/** One pending conflict; the resolve buttons only for people allowed to resolve. */
-export function ConflictCard(props: {
-  conflict: ConflictDetails;
-  canResolve: boolean;
-  onResolve: (resolution: ConflictResolution) => Promise<void>;
-}) {
+/**
+ * One pending conflict; the resolve buttons only for people allowed to resolve this one
+ * (a policy may scope it, e.g. to incidents assigned to the viewer).
+ */
+export function ConflictCard(props: { conflict: ConflictDetails; onResolve: (resolution: ConflictResolution) => Promise<void> }) {
   const { busy, error, run: resolve } = usePendingAction(props.onResolve);
+  const { allowed: canResolve, loading } = usePermission({
+    permission: itsmSyncConflictResolvePermission,
+    resourceRef: props.conflict.id,
+  });
 
   return (
-    <Card>
+    <Card role="group" aria-label={`${props.conflict.field} conflict on ${props.conflict.incident?.title ?? props.conflict.incident_id}`}>
       <CardBody>
         <ConflictDiff conflict={props.conflict} />
       </CardBody>
-      {props.canResolve && (
+      {!canResolve && !loading && (
+        <CardFooter>
+          <Text variant="body-small" color="secondary">
+            You can review this conflict; resolving it needs the itsm-sync.conflict.resolve permission.
+          </Text>
+        </CardFooter>
+      )}
+      {canResolve && (
         <CardFooter>
           <Flex gap="2" align="center">
             {ACTIONS.map(action => (

@@ -2,9 +2,7 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import { Flex, Text } from '@backstage/ui';
-import { itsmSyncConflictResolvePermission } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { ConflictCard } from './ConflictCard';
@@ -12,7 +10,6 @@ import { ConflictCard } from './ConflictCard';
 /** Conflicts queued for manual review, each with its field diff and the three resolutions. */
 export function ConflictsPage() {
   const api = useApi(itsmSyncApiRef);
-  const { allowed: canResolve } = usePermission({ permission: itsmSyncConflictResolvePermission });
   const [lastResolved, setLastResolved] = useState<string>();
 
   const { value: conflicts, loading, error, retry } = useAsyncRetry(async () => {
@@ -37,11 +34,6 @@ export function ConflictsPage() {
           {lastResolved}
         </Text>
       )}
-      {!canResolve && conflicts && conflicts.length > 0 && (
-        <Text variant="body-small" color="secondary">
-          You can review these conflicts; resolving them needs the itsm-sync.conflict.resolve permission.
-        </Text>
-      )}
       {conflicts && conflicts.length === 0 && (
         <EmptyState missing="data" title="No pending conflicts" description="Every conflict has been resolved." />
       )}
@@ -49,7 +41,6 @@ export function ConflictsPage() {
         <ConflictCard
           key={conflict.id}
           conflict={conflict}
-          canResolve={canResolve}
           onResolve={resolution => resolve(conflict.id, conflict.field, resolution)}
         />
       ))}
