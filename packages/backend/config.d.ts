@@ -11,6 +11,16 @@ export interface Config {
         incident_commander?: string[];
         viewer?: string[];
       };
+      /**
+       * Scopes of `integration.manager` assignees (spec 000, "manage integrations in
+       * assigned scope"): the assignee (one of the refs under `roles.integration.manager`)
+       * manages, and resolves conflicts of, only the integrations listed (ids or names).
+       * An assignee without a scope manages every integration.
+       */
+      integrationScopes?: Array<{
+        assignee: string;
+        integrations: string[];
+      }>;
     };
     /** The demo that `npm start` runs. */
     demo?: {
