@@ -33,3 +33,30 @@ describe('Callback tokens without itsm-sync.integration.manage', () => {
     expect(api.calls.filter(call => call.includes('CallbackToken'))).toEqual([]);
   });
 });
+
+describe('Callback tokens with itsm-sync.integration.manage on some integrations', () => {
+  it('offers the key only on the integrations the viewer may manage', async () => {
+    const api = new FakeItsmSyncApi();
+    api.connectors = [aConnector({ type: 'itsm-webhook', display_name: 'ITSM webhook', capabilities: { callbackTokens: true } })];
+    api.integrations = [
+      anIntegration({ id: 'int-payments', name: 'payments-itsm', integration_type: 'itsm-webhook' }),
+      anIntegration({ id: 'int-infra', name: 'infra-itsm', integration_type: 'itsm-webhook' }),
+    ];
+    for (const id of ['int-payments', 'int-infra']) api.statuses.set(id, aSyncStatus({ integration_id: id, health: 'healthy' }));
+    await renderInTestApp(<ConnectorsPage />, {
+      apis: [
+        [itsmSyncApiRef, api],
+        mockApis.permission({
+          authorize: request =>
+            'resourceRef' in request && request.resourceRef === 'int-payments' ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        }),
+      ],
+    });
+
+    const payments = await screen.findByRole('row', { name: 'Integration payments-itsm' });
+    const infra = await screen.findByRole('row', { name: 'Integration infra-itsm' });
+    expect(await within(payments).findByRole('button', { name: 'Callback tokens of payments-itsm' })).toBeInTheDocument();
+    expect(await within(infra).findByText('Healthy')).toBeInTheDocument();
+    expect(within(infra).queryByRole('button', { name: /Callback tokens/ })).not.toBeInTheDocument();
+  });
+});

@@ -11,7 +11,7 @@ import { useCanManageIntegration } from './useCanManageIntegration';
  */
 export function CallbackTokensButton(props: { integration: IntegrationResponse }) {
   const { integration } = props;
-  const canManage = useCanManageIntegration();
+  const canManage = useCanManageIntegration(integration.id);
   if (!canManage) return null;
   return (
     <DialogTrigger>
