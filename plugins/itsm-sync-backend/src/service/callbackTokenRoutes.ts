@@ -1,5 +1,5 @@
 import type { Request, Router } from 'express';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { z } from 'zod';
 import type { CallbackTokenRecord } from '../store/CallbackTokenRepository';
 import { iso, isoOrNull } from '../store/rows';
@@ -45,6 +45,12 @@ export function addCallbackTokenRoutes(router: Router, ctx: RouterContext, token
   router.post('/v1/integrations/:ref/callback-tokens', async (req, res) => {
     const { integration, credentials } = await managed(req);
     const body = parseInput(createCallbackTokenSchema, req.body ?? {}, 'callback token');
+    // A token its connector never checks would look like a working credential.
+    if (!ctx.connectors.get(integration.integration_type)?.capabilities.callbackTokens) {
+      throw new InputError(
+        `Integration '${integration.name}' (${integration.integration_type}) does not take callback tokens: its connector checks webhooks against the integration's webhook secrets`,
+      );
+    }
     const { record, token } = await audited(
       ctx.auditor,
       { eventId: 'callback-token-create', severityLevel: 'high', request: req, meta: { integration: integration.id, app_name: body.app_name } },

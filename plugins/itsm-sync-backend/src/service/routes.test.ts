@@ -157,6 +157,27 @@ describe('itsm-sync routes', () => {
   });
 });
 
+describe('callback tokens on a connector that does not check them', () => {
+  let hub: SyncTestBackend;
+
+  beforeAll(async () => {
+    hub = await startSyncTestBackend();
+  });
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  it('refuses to issue one, naming why, and stores nothing', async () => {
+    const integration = await hub.createIntegration();
+    const res = await hub.api.post(`${hub.base}/v1/integrations/${integration.id}/callback-tokens`).send({ app_name: 'Vendor inbound' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      `Integration '${integration.name}' (test) does not take callback tokens: its connector checks webhooks against the integration's webhook secrets`,
+    );
+    expect((await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/callback-tokens`)).body.items).toEqual([]);
+  });
+});
+
 describe('itsm-sync routes without permission', () => {
   let hub: SyncTestBackend;
 
