@@ -1,5 +1,6 @@
 import { createStoreTestDatabases, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
 import { LinkRepository } from './LinkRepository';
+import { ABANDONED_RUN_ERROR } from './ReconcileRepository';
 import { SyncStore } from './SyncStore';
 
 jest.setTimeout(60_000);
@@ -56,6 +57,27 @@ describe.each(databases.eachSupportedId())('ReconcileRepository on %s', database
     expect(history[0].error).toBe('vendor down');
     // Only a successful run moves the "changed externally since" mark.
     expect(await store.reconcile.lastSucceededAt(i.id)).toBe(10_000);
+  });
+
+  it('marks failed only the runs whose heartbeat stopped, once', async () => {
+    const i = await integration(store, 'abandoned');
+    const start = (at: number) => store.reconcile.startRun({ integrationId: i.id, dryRun: true, autoHeal: false, trigger: 'schedule' }, at);
+    const crashed = await start(100_000);
+    const alive = await start(100_000);
+    const finished = await start(100_000);
+    await store.reconcile.touchRun(alive.id, 400_000);
+    await store.reconcile.finishRun(finished.id, { status: 'succeeded', checked: 1, discrepanciesFound: 0, healed: 0, discrepancies: [] }, 110_000);
+
+    expect(await store.reconcile.failAbandonedRuns(300_000, 500_000)).toBe(1);
+    expect(await store.reconcile.getRun(crashed.id)).toMatchObject({ status: 'failed', error: ABANDONED_RUN_ERROR, finished_at: 500_000 });
+    expect(await store.reconcile.getRun(alive.id)).toMatchObject({ status: 'running', finished_at: null });
+    expect(await store.reconcile.getRun(finished.id)).toMatchObject({ status: 'succeeded', error: null });
+    expect(await store.reconcile.failAbandonedRuns(300_000, 600_000)).toBe(0);
+    // A finished run takes no heartbeat.
+    await store.reconcile.touchRun(crashed.id, 700_000);
+    expect(await store.reconcile.failAbandonedRuns(650_000, 800_000)).toBe(1);
+    expect(await store.reconcile.getRun(alive.id)).toMatchObject({ status: 'failed', finished_at: 800_000 });
+    expect(await store.reconcile.getRun(crashed.id)).toMatchObject({ finished_at: 500_000 });
   });
 
   it('finds links by a page of ticket ids and knows the oldest link', async () => {

@@ -66,6 +66,9 @@ function toSchedule(row: any): ReconcileScheduleRecord {
   };
 }
 
+/** The error of a run whose hub stopped before it finished. */
+export const ABANDONED_RUN_ERROR = 'The run stopped without finishing: its hub stopped or lost the database (no progress noted for 5 minutes)';
+
 /** Drift reconcile runs (the history), their schedules, and the link look-ups a run needs. */
 export class ReconcileRepository {
   constructor(private readonly db: Knex) {}
@@ -89,8 +92,26 @@ export class ReconcileRepository {
       error: null,
       started_at: now,
       finished_at: null,
+      heartbeat_at: now,
     });
     return (await this.getRun(id))!;
+  }
+
+  /** Notes that a run's worker is still at it. */
+  async touchRun(id: string, now: number): Promise<void> {
+    await this.db('reconcile_runs').where({ id, status: 'running' }).update({ heartbeat_at: now });
+  }
+
+  /**
+   * Marks failed the runs whose worker stopped (a hub killed mid-run): still `running`,
+   * with no heartbeat since `staleBefore`. Returns how many.
+   */
+  async failAbandonedRuns(staleBefore: number, now: number): Promise<number> {
+    return this.db('reconcile_runs')
+      .where({ status: 'running' })
+      // Runs started before heartbeats existed have none; their start time stands in.
+      .andWhere(q => q.where('heartbeat_at', '<', staleBefore).orWhere(n => n.whereNull('heartbeat_at').andWhere('started_at', '<', staleBefore)))
+      .update({ status: 'failed', error: ABANDONED_RUN_ERROR, finished_at: now });
   }
 
   async finishRun(

@@ -4,10 +4,14 @@ import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import type { Reconciler } from './Reconciler';
 
+/** A run with no heartbeat for this long lost its hub (runs note one every 30 s). */
+export const ABANDONED_RUN_AFTER_MS = 5 * 60_000;
+
 /**
  * Runs the reconcile schedules that are due. One Backstage scheduler task calls `tick`
  * every minute; each due schedule is claimed with one conditional UPDATE before it
- * runs, so replicas that tick at the same moment never run it twice.
+ * runs, so replicas that tick at the same moment never run it twice. Each tick first
+ * closes the runs a stopped hub left `running`.
  */
 export class ReconcileScheduler {
   constructor(
@@ -18,6 +22,8 @@ export class ReconcileScheduler {
   ) {}
 
   async tick(now: number = this.clock.now()): Promise<ReconcileRunRecord[]> {
+    const abandoned = await this.store.reconcile.failAbandonedRuns(now - ABANDONED_RUN_AFTER_MS, now);
+    if (abandoned) this.logger.warn('Reconcile runs abandoned by a stopped hub marked failed', { runs: abandoned });
     const runs: ReconcileRunRecord[] = [];
     for (const schedule of await this.store.reconcile.claimDue(now)) {
       const integration = await this.store.integrations.get(schedule.integration_id);

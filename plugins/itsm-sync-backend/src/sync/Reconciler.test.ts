@@ -9,6 +9,8 @@ import type { Clock } from './Clock';
 import { ConnectorRegistry } from './ConnectorRegistry';
 import { IntegrationService } from './IntegrationService';
 import { Reconciler, type ReconcileProgress } from './Reconciler';
+import { ABANDONED_RUN_AFTER_MS, ReconcileScheduler } from './ReconcileScheduler';
+import { ABANDONED_RUN_ERROR } from '../store/ReconcileRepository';
 
 jest.setTimeout(30_000);
 
@@ -163,6 +165,51 @@ describe('Reconciler', () => {
     expect(calls.map(c => c.op)).toEqual(['list', 'list']);
     expect(slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(29_000);
     expect((await store.integrations.get(integration.id))!.not_before).toBeGreaterThan(Date.now() + 20_000);
+  });
+
+  it('notes that it is alive while it runs, so a sweep leaves it alone', async () => {
+    const clock: Clock = { now: () => Date.now() };
+    let release!: () => void;
+    const gate = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let listed!: () => void;
+    const listing = new Promise<void>(resolve => {
+      listed = resolve;
+    });
+    const base = createTestConnector('slow-listing');
+    const connector: ItsmConnector = {
+      ...base,
+      async listChangedSince(ctx, since, cursor) {
+        listed();
+        await gate;
+        return base.listChangedSince(ctx, since, cursor);
+      },
+    };
+    const { integration, integrations, registry } = await setUp(connector, 3, clock);
+    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { heartbeatMs: 20 });
+
+    const running = reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
+    await listing;
+    const [started] = await store.reconcile.history(integration.id, 1);
+    await new Promise(r => setTimeout(r, 200));
+    // Heartbeats came after its start, so it is not taken for abandoned.
+    expect(await store.reconcile.failAbandonedRuns(started.started_at + 50, Date.now())).toBe(0);
+    release();
+    expect(await running).toMatchObject({ id: started.id, status: 'succeeded', checked: 3 });
+  });
+
+  it('has the scheduler close a run its hub left running', async () => {
+    const { clock } = steppingClock(Date.now());
+    const { integration, integrations, registry } = await setUp(createTestConnector('crashed'), 1, clock);
+    const reconciler = new Reconciler(store, registry, integrations, logger, clock);
+    const crashed = await store.reconcile.startRun({ integrationId: integration.id, dryRun: true, autoHeal: false, trigger: 'schedule' }, clock.now());
+    const scheduler = new ReconcileScheduler(store, reconciler, logger, clock);
+
+    await scheduler.tick(clock.now() + ABANDONED_RUN_AFTER_MS - 1000);
+    expect((await store.reconcile.getRun(crashed.id))!.status).toBe('running');
+    await scheduler.tick(clock.now() + ABANDONED_RUN_AFTER_MS + 1000);
+    expect(await store.reconcile.getRun(crashed.id)).toMatchObject({ status: 'failed', error: ABANDONED_RUN_ERROR });
   });
 
   it('records a failed run with the reason when the vendor refuses', async () => {

@@ -43,6 +43,8 @@ export interface ReconcilerOptions {
   maxRateLimitWaitMs: number;
   /** Margin before the oldest link when listing, for clocks that disagree. */
   listingMarginMs: number;
+  /** How often a running run notes that it is alive (see ReconcileScheduler's sweep). */
+  heartbeatMs: number;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export const DEFAULT_RECONCILER_OPTIONS: ReconcilerOptions = {
   maxReported: 10_000,
   maxRateLimitWaitMs: 120_000,
   listingMarginMs: 5 * 60_000,
+  heartbeatMs: 30_000,
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
 };
 
@@ -153,6 +156,13 @@ export class Reconciler {
       this.clock.now(),
     );
     const state = new RunState(this.options.maxReported);
+    // While it runs, the run says it is alive, so a sweep can tell it from an abandoned one.
+    const heartbeat = setInterval(() => {
+      this.store.reconcile
+        .touchRun(started.id, this.clock.now())
+        .catch(error => this.logger.warn('Reconcile heartbeat failed', { run: started.id, error: (error as Error).message }));
+    }, this.options.heartbeatMs);
+    heartbeat.unref?.();
     try {
       await this.walk(integration, connector, state, heal, request.onProgress);
       await this.store.metrics.increment(integration.id, 'drift_discrepancies', state.found);
@@ -186,6 +196,8 @@ export class Reconciler {
         },
         this.clock.now(),
       );
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 
