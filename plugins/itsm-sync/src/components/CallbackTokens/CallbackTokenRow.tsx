@@ -3,6 +3,7 @@ import { Button, Flex, Text } from '@backstage/ui';
 import type { CallbackTokenResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { formatTime } from '../shared/formatting';
 import { usePendingAction } from '../shared/usePendingAction';
+import { InlineError } from '../shared/InlineError';
 
 const STATE_LABELS: Record<CallbackTokenResponse['state'], string> = { active: 'Active', revoked: 'Revoked' };
 
@@ -57,11 +58,7 @@ export function CallbackTokenRow(props: { token: CallbackTokenResponse; onRevoke
               </Button>
             </>
           )}
-          {error && (
-            <Text variant="body-small" color="danger" role="alert">
-              {error}
-            </Text>
-          )}
+          <InlineError message={error} />
         </Flex>
       </td>
     </tr>

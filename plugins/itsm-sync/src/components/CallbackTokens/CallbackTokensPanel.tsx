@@ -8,6 +8,7 @@ import { itsmSyncApiRef, type CallbackTokenRequest } from '../../api/ItsmSyncApi
 import { CallbackTokenTable } from './CallbackTokenTable';
 import { GenerateTokenForm } from './GenerateTokenForm';
 import { IssuedTokenNotice } from './IssuedTokenNotice';
+import { InlineError } from '../shared/InlineError';
 
 /**
  * The dialog's content: generate a token, see it once, manage the list. The issued token
@@ -42,11 +43,7 @@ export function CallbackTokensPanel(props: { integration: IntegrationResponse })
             Tokens
           </Text>
           {tokens.loading && !tokens.value && <Progress />}
-          {tokens.error && (
-            <Text variant="body-small" color="danger" role="alert">
-              {`Could not list the tokens: ${tokens.error.message}`}
-            </Text>
-          )}
+          <InlineError message={tokens.error && `Could not list the tokens: ${tokens.error.message}`} />
           {tokens.value && <CallbackTokenTable tokens={tokens.value} onRevoke={revoke} />}
         </Flex>
       </section>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Flex, Text, TextField } from '@backstage/ui';
 import type { IssuedCallbackTokenResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { InlineError } from '../shared/InlineError';
 
 /**
  * The token just generated, with a copy button and the webhook URL the ITSM calls. The hub
@@ -46,11 +47,7 @@ export function IssuedTokenNotice(props: { issued: IssuedCallbackTokenResponse }
             Copied to the clipboard.
           </Text>
         )}
-        {copy === 'failed' && (
-          <Text variant="body-small" color="danger" role="alert">
-            Could not copy: select the token and copy it by hand.
-          </Text>
-        )}
+        <InlineError message={copy === 'failed' && 'Could not copy: select the token and copy it by hand.'} />
         <TextField
           label="Webhook URL"
           value={issued.webhook_url}

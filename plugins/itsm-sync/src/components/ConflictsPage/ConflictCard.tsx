@@ -4,6 +4,7 @@ import { itsmSyncConflictResolvePermission, type ConflictResolution } from '@its
 import type { ConflictDetails } from '../../api/ItsmSyncApi';
 import { usePendingAction } from '../shared/usePendingAction';
 import { ConflictDiff } from './ConflictDiff';
+import { InlineError } from '../shared/InlineError';
 
 const ACTIONS: { resolution: ConflictResolution; label: string }[] = [
   { resolution: 'use-platform', label: 'Use platform' },
@@ -48,11 +49,7 @@ export function ConflictCard(props: { conflict: ConflictDetails; onResolve: (res
                 {action.label}
               </Button>
             ))}
-            {error && (
-              <Text variant="body-small" color="danger" role="alert">
-                {error}
-              </Text>
-            )}
+            <InlineError message={error} />
           </Flex>
         </CardFooter>
       )}

@@ -2,6 +2,7 @@ import { Button, Flex, Text } from '@backstage/ui';
 import type { DlqEntryResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { formatTime } from '../shared/formatting';
 import { usePendingAction } from '../shared/usePendingAction';
+import { InlineError } from '../shared/InlineError';
 
 /** One dead-lettered change with retry and discard. */
 export function DlqEntryRow(props: {
@@ -38,11 +39,7 @@ export function DlqEntryRow(props: {
           <Button size="small" variant="tertiary" destructive isDisabled={busy} onPress={() => void act('discard')}>
             Discard
           </Button>
-          {error && (
-            <Text variant="body-small" color="danger" role="alert">
-              {error}
-            </Text>
-          )}
+          <InlineError message={error} />
         </Flex>
       </td>
     </tr>

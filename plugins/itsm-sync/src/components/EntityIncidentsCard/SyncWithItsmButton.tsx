@@ -1,6 +1,7 @@
 import { Badge, Button, Flex, Text } from '@backstage/ui';
 import { formatCountdown } from '../shared/formatting';
 import { useManualSync } from './useManualSync';
+import { InlineError } from '../shared/InlineError';
 
 /**
  * "Sync with ITSM" for one incident on one integration, with the spec 004 states:
@@ -38,11 +39,7 @@ export function SyncWithItsmButton(props: { integrationId: string; incidentId: s
           {`Next sync in ${formatCountdown(secondsLeft)}`}
         </Text>
       )}
-      {state.kind === 'failed' && (
-        <Text variant="body-small" color="danger" role="alert">
-          {state.message}
-        </Text>
-      )}
+      <InlineError message={state.kind === 'failed' && state.message} />
     </Flex>
   );
 }
