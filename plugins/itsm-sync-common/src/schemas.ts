@@ -193,6 +193,16 @@ export const resolveConflictRequestSchema = z
 /** @public */
 export type ResolveConflictRequest = z.input<typeof resolveConflictRequestSchema>;
 
+/** Body of POST /v1/integrations/{id}/callback-tokens (spec 004 step 3). */
+export const createCallbackTokenRequestSchema = z
+  .object({
+    app_name: z.string().trim().min(1, 'is required').max(200),
+    description: z.string().trim().max(1000).default(''),
+  })
+  .strict();
+/** @public */
+export type CreateCallbackTokenRequest = z.input<typeof createCallbackTokenRequestSchema>;
+
 export const listConflictsQuerySchema = z
   .object({
     status: z.enum(CONFLICT_STATUSES).optional(),

@@ -96,10 +96,6 @@ interface Grants {
 export class ItsmSyncRbacPolicy implements PermissionPolicy {
   constructor(private readonly settings: RbacSettings) {}
 
-  rolesOf(user?: PolicyQueryUser): ItsmSyncRole[] {
-    return this.grantsOf(user).roles;
-  }
-
   private grantsOf(user?: PolicyQueryUser): Grants {
     if (!user) return { roles: [], managedIntegrations: undefined };
     const refs = new Set([user.info.userEntityRef, ...(user.info.ownershipEntityRefs ?? [])].map(r => r.toLowerCase()));

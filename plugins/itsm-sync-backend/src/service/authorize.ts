@@ -14,6 +14,7 @@ import {
 import type { Request } from 'express';
 import type { ItsmSyncPermissionRulesets } from '../permissions/registerPermissions';
 import type { ConflictPermissionResource, IntegrationPermissionResource } from '../permissions/resources';
+import type { IntegrationService } from '../sync/IntegrationService';
 
 /** Checks one permission for the caller of a request; throws 403 when denied. */
 export function createAuthorizer(options: { httpAuth: HttpAuthService; permissions: PermissionsService }) {
@@ -51,6 +52,7 @@ export function createResourceAuthorizer(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   permissionRules: ItsmSyncPermissionRulesets;
+  integrations: Pick<IntegrationService, 'resolve'>;
 }) {
   async function access<TResource>(req: Request, check: ResourceCheck<TResource>): Promise<ResourceAccess<TResource>> {
     const credentials = await options.httpAuth.credentials(req);
@@ -81,6 +83,16 @@ export function createResourceAuthorizer(options: {
   return {
     /** `itsm-sync.integration.manage`, scoped to integrations. */
     manageIntegration: (req: Request) => access(req, manage),
+    /**
+     * The integration a request names (`:ref`), once the caller may manage it: 403 before
+     * the look-up when denied outright, 404 when there is none, 403 when out of scope.
+     */
+    async managedIntegration(req: Request) {
+      const granted = await access(req, manage);
+      const integration = await options.integrations.resolve(req.params.ref);
+      granted.require(integration);
+      return { integration, access: granted };
+    },
     /** `itsm-sync.conflict.resolve`, scoped to conflicts. */
     resolveConflict: (req: Request) => access(req, resolve),
   };

@@ -1,6 +1,10 @@
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { z } from 'zod';
+import {
+  createCallbackTokenRequestSchema,
+  type CallbackTokenResponse,
+  type IssuedCallbackTokenResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { CallbackTokenRecord } from '../store/CallbackTokenRepository';
 import { iso, isoOrNull } from '../store/rows';
 import type { CallbackTokenService } from '../sync/CallbackTokenService';
@@ -9,15 +13,8 @@ import { createResourceAuthorizer, principalName } from './authorize';
 import type { RouterContext } from './RouterContext';
 import { parseInput } from './validation';
 
-const createCallbackTokenSchema = z
-  .object({
-    app_name: z.string().trim().min(1, 'is required').max(200),
-    description: z.string().trim().max(1000).default(''),
-  })
-  .strict();
-
 /** A token as listed: never the token, never its hash. */
-function tokenView(record: CallbackTokenRecord) {
+function tokenView(record: CallbackTokenRecord): CallbackTokenResponse {
   return {
     id: record.id,
     integration_id: record.integration_id,
@@ -34,17 +31,10 @@ function tokenView(record: CallbackTokenRecord) {
 /** Callback tokens of an integration (spec 004 step 3): generate, list, revoke. */
 export function addCallbackTokenRoutes(router: Router, ctx: RouterContext, tokens: CallbackTokenService) {
   const resources = createResourceAuthorizer(ctx);
-  /** The integration of the request, once the caller may manage it. */
-  const managed = async (req: Request) => {
-    const access = await resources.manageIntegration(req);
-    const integration = await ctx.integrations.resolve(req.params.ref);
-    access.require(integration);
-    return { integration, credentials: access.credentials };
-  };
 
   router.post('/v1/integrations/:ref/callback-tokens', async (req, res) => {
-    const { integration, credentials } = await managed(req);
-    const body = parseInput(createCallbackTokenSchema, req.body ?? {}, 'callback token');
+    const { integration, access } = await resources.managedIntegration(req);
+    const body = parseInput(createCallbackTokenRequestSchema, req.body ?? {}, 'callback token');
     // A token its connector never checks would look like a working credential.
     if (!ctx.connectors.get(integration.integration_type)?.capabilities.callbackTokens) {
       throw new InputError(
@@ -54,20 +44,21 @@ export function addCallbackTokenRoutes(router: Router, ctx: RouterContext, token
     const { record, token } = await audited(
       ctx.auditor,
       { eventId: 'callback-token-create', severityLevel: 'high', request: req, meta: { integration: integration.id, app_name: body.app_name } },
-      () => tokens.issue(integration, { name: body.app_name, description: body.description, createdBy: principalName(credentials) }),
+      () => tokens.issue(integration, { name: body.app_name, description: body.description, createdBy: principalName(access.credentials) }),
       issued => ({ token_id: issued.record.id }),
     );
     // The only time the token leaves the hub; it is not stored and cannot be shown again.
-    res.status(201).json({ ...tokenView(record), token, webhook_url: `${ctx.baseUrl}/v1/webhooks/${integration.id}` });
+    const issued: IssuedCallbackTokenResponse = { ...tokenView(record), token, webhook_url: `${ctx.baseUrl}/v1/webhooks/${integration.id}` };
+    res.status(201).json(issued);
   });
 
   router.get('/v1/integrations/:ref/callback-tokens', async (req, res) => {
-    const { integration } = await managed(req);
+    const { integration } = await resources.managedIntegration(req);
     res.json({ items: (await tokens.list(integration)).map(tokenView) });
   });
 
   router.delete('/v1/integrations/:ref/callback-tokens/:tokenId', async (req, res) => {
-    const { integration } = await managed(req);
+    const { integration } = await resources.managedIntegration(req);
     const audit = await ctx.auditor.createEvent({
       eventId: 'callback-token-revoke',
       severityLevel: 'high',

@@ -1,4 +1,4 @@
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import {
   createIntegrationRequestSchema,
   fieldNameSchema,
@@ -16,13 +16,6 @@ import type { RouterContext } from './RouterContext';
 export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   const authorize = createAuthorizer(ctx);
   const resources = createResourceAuthorizer(ctx);
-  /** The integration of the request, once the caller may manage it. */
-  const managed = async (req: Request) => {
-    const access = await resources.manageIntegration(req);
-    const integration = await ctx.integrations.resolve(req.params.ref);
-    access.require(integration);
-    return { integration, access };
-  };
   const view = (r: Parameters<typeof integrationResponse>[0]) => integrationResponse(r, ctx.baseUrl);
 
   router.post('/v1/integrations', async (req, res) => {
@@ -50,7 +43,7 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   });
 
   router.patch('/v1/integrations/:ref', async (req, res) => {
-    const { integration, access } = await managed(req);
+    const { integration, access } = await resources.managedIntegration(req);
     const body = parseInput(updateIntegrationRequestSchema, req.body, 'integration update');
     // A rename must stay in the caller's scope.
     if (body.name !== undefined) access.require({ id: integration.id, name: body.name });
@@ -65,7 +58,7 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   });
 
   router.delete('/v1/integrations/:ref', async (req, res) => {
-    const { integration } = await managed(req);
+    const { integration } = await resources.managedIntegration(req);
     await audited(
       ctx.auditor,
       { eventId: 'integration-delete', severityLevel: 'high', request: req, meta: { ref: req.params.ref } },
@@ -76,7 +69,7 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   });
 
   router.post('/v1/integrations/:ref/test', async (req, res) => {
-    const { integration } = await managed(req);
+    const { integration } = await resources.managedIntegration(req);
     const connector = ctx.integrations.connectorFor(integration.integration_type);
     const started = Date.now();
     const result = await connector
@@ -92,7 +85,7 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   });
 
   router.put('/v1/integrations/:ref/field-ownership/:field', async (req, res) => {
-    const { integration } = await managed(req);
+    const { integration } = await resources.managedIntegration(req);
     const field = parseInput(fieldNameSchema, req.params.field, 'field name');
     const body = parseInput(fieldOwnershipRuleRequestSchema, req.body, 'field ownership rule');
     const items = await audited(

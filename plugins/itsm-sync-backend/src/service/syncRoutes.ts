@@ -61,9 +61,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
 
   for (const action of ['retry', 'discard'] as const) {
     router.post(`/v1/integrations/:ref/dlq/:entry/${action}`, async (req, res) => {
-      const access = await resources.manageIntegration(req);
-      const integration = await ctx.integrations.resolve(req.params.ref);
-      access.require(integration);
+      const { integration } = await resources.managedIntegration(req);
       const audit = await ctx.auditor.createEvent({
         eventId: `dlq-${action}`,
         severityLevel: 'medium',

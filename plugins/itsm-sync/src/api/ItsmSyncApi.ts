@@ -7,6 +7,7 @@ import type {
   DlqEntryResponse,
   IncidentResponse,
   IntegrationResponse,
+  CreateCallbackTokenRequest,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
   SyncStatusResponse,
@@ -22,12 +23,6 @@ export interface ConflictDetails extends ConflictResponse {
 export interface ConflictQuery {
   status?: 'pending' | 'resolved';
   integration?: string;
-}
-
-/** Body of POST /v1/integrations/{id}/callback-tokens. @public */
-export interface CallbackTokenRequest {
-  app_name: string;
-  description: string;
 }
 
 /** What the frontend needs from the itsm-sync backend plugin's REST API. @public */
@@ -50,7 +45,7 @@ export interface ItsmSyncApi {
   /** Callback tokens of an integration (spec 004 step 3), newest first; never the tokens. */
   listCallbackTokens(integration: string): Promise<CallbackTokenResponse[]>;
   /** Generates a callback token; the answer is the only place the token ever appears. */
-  createCallbackToken(integration: string, request: CallbackTokenRequest): Promise<IssuedCallbackTokenResponse>;
+  createCallbackToken(integration: string, request: CreateCallbackTokenRequest): Promise<IssuedCallbackTokenResponse>;
   /** Revokes a live token; callbacks presenting it are refused from then on. */
   revokeCallbackToken(integration: string, tokenId: string): Promise<void>;
 }

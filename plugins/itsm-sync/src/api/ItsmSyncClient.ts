@@ -7,11 +7,12 @@ import type {
   DlqEntryResponse,
   IncidentResponse,
   IntegrationResponse,
+  CreateCallbackTokenRequest,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { CallbackTokenRequest, ConflictDetails, ConflictQuery, ItsmSyncApi } from './ItsmSyncApi';
+import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from './ItsmSyncApi';
 import { errorFromResponse } from './errors';
 
 /** Talks to the itsm-sync backend plugin through Backstage's discovery and fetch APIs. @public */
@@ -81,7 +82,7 @@ export class ItsmSyncClient implements ItsmSyncApi {
     return this.items(`/v1/integrations/${enc(integration)}/callback-tokens`);
   }
 
-  async createCallbackToken(integration: string, request: CallbackTokenRequest): Promise<IssuedCallbackTokenResponse> {
+  async createCallbackToken(integration: string, request: CreateCallbackTokenRequest): Promise<IssuedCallbackTokenResponse> {
     return this.request(`/v1/integrations/${enc(integration)}/callback-tokens`, { method: 'POST', body: request });
   }
 

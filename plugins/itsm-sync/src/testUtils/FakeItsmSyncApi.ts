@@ -3,13 +3,14 @@ import type {
   ConflictResolution,
   ConflictResponse,
   ConnectorInfoResponse,
+  CreateCallbackTokenRequest,
   DlqEntryResponse,
   IncidentResponse,
   IntegrationResponse,
   ManualSyncResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { CallbackTokenRequest, ConflictDetails, ConflictQuery, ItsmSyncApi } from '../api/ItsmSyncApi';
+import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from '../api/ItsmSyncApi';
 import { ItsmSyncRequestError, ManualSyncCooldownError } from '../api/errors';
 
 /**
@@ -148,7 +149,7 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     return this.callbackTokens.filter(t => t.integration_id === integration).map(t => ({ ...t }));
   }
 
-  async createCallbackToken(integration: string, request: CallbackTokenRequest) {
+  async createCallbackToken(integration: string, request: CreateCallbackTokenRequest) {
     this.calls.push(`createCallbackToken ${integration} ${request.app_name}`);
     await this.callbackTokenRequestGate();
     this.issuedTokens += 1;
@@ -156,7 +157,7 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
       id: `cbt-${this.issuedTokens}`,
       integration_id: integration,
       app_name: request.app_name,
-      description: request.description,
+      description: request.description ?? '',
       state: 'active',
       created_at: new Date().toISOString(),
       created_by: 'user:default/guest',

@@ -3,8 +3,12 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Text } from '@backstage/ui';
-import type { IntegrationResponse, IssuedCallbackTokenResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { itsmSyncApiRef, type CallbackTokenRequest } from '../../api/ItsmSyncApi';
+import type {
+  CreateCallbackTokenRequest,
+  IntegrationResponse,
+  IssuedCallbackTokenResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { CallbackTokenTable } from './CallbackTokenTable';
 import { GenerateTokenForm } from './GenerateTokenForm';
 import { IssuedTokenNotice } from './IssuedTokenNotice';
@@ -20,7 +24,7 @@ export function CallbackTokensPanel(props: { integration: IntegrationResponse })
   const [issued, setIssued] = useState<IssuedCallbackTokenResponse>();
   const tokens = useAsyncRetry(() => api.listCallbackTokens(integration.id), [api, integration.id]);
 
-  const generate = async (request: CallbackTokenRequest) => {
+  const generate = async (request: CreateCallbackTokenRequest) => {
     setIssued(await api.createCallbackToken(integration.id, request));
     tokens.retry();
   };

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Flex, TextAreaField, TextField } from '@backstage/ui';
-import type { CallbackTokenRequest } from '../../api/ItsmSyncApi';
+import type { CreateCallbackTokenRequest } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
 /**
  * Spec 004 step 3's form: Config ID (the integration, read-only), App Name (required) and
@@ -9,7 +9,7 @@ import type { CallbackTokenRequest } from '../../api/ItsmSyncApi';
  */
 export function GenerateTokenForm(props: {
   integrationId: string;
-  onGenerate: (request: CallbackTokenRequest) => Promise<void>;
+  onGenerate: (request: CreateCallbackTokenRequest) => Promise<void>;
 }) {
   const [appName, setAppName] = useState('');
   const [description, setDescription] = useState('');
