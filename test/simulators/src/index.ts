@@ -5,6 +5,7 @@
  */
 export * from './shared/SimulatorServer';
 export * from './shared/webhooks';
+export * from './shared/StateFile';
 export * from './servicenow';
 export * from './jira';
 export * from './pagerduty';

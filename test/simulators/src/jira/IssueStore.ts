@@ -33,6 +33,15 @@ export interface IssueFieldsInput {
 
 const LABEL = /^[^\s]{1,255}$/;
 
+/** The store's contents as plain JSON. */
+export interface IssueStoreSnapshot {
+  issues: IssueRecord[];
+  users: JiraUser[];
+  projects: string[];
+  counters: { nextId: number; nextComment: number; nextChangelog: number };
+  keyCounters: Array<[string, number]>;
+}
+
 /** The issues, users and projects of one simulated Jira site. */
 export class IssueStore {
   readonly issues = new Map<string, IssueRecord>();
@@ -172,6 +181,32 @@ export class IssueStore {
     issue.comments.push(comment);
     issue.updated = now;
     return comment;
+  }
+
+  /** Everything the store holds, as plain JSON (dates as ISO strings), for a simulator kept across restarts. */
+  snapshot(): IssueStoreSnapshot {
+    return {
+      issues: [...this.issues.values()],
+      users: [...this.users.values()],
+      projects: [...this.projects],
+      counters: { nextId: this.nextId, nextComment: this.nextComment, nextChangelog: this.nextChangelog },
+      keyCounters: [...this.keyCounters],
+    };
+  }
+
+  /** Replaces the store's contents with a snapshot's, JSON-parsed or not. */
+  restore(snapshot: IssueStoreSnapshot) {
+    const dates = <T extends { created: Date | string; updated: Date | string }>(r: T) =>
+      ({ ...r, created: new Date(r.created), updated: new Date(r.updated) });
+    this.issues.clear();
+    for (const issue of snapshot.issues) this.issues.set(issue.id, { ...dates(issue), comments: issue.comments.map(dates) });
+    this.users.clear();
+    for (const user of snapshot.users) this.users.set(user.accountId, user);
+    this.projects.clear();
+    for (const project of snapshot.projects) this.projects.add(project);
+    ({ nextId: this.nextId, nextComment: this.nextComment, nextChangelog: this.nextChangelog } = snapshot.counters);
+    this.keyCounters.clear();
+    for (const [project, counter] of snapshot.keyCounters) this.keyCounters.set(project, counter);
   }
 
   private priority(value: IssueFieldsInput['priority'], errors: Record<string, string>) {

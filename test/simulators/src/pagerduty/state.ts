@@ -31,6 +31,12 @@ export interface IncidentChanges {
   priorityId?: string | null;
 }
 
+/** The incidents as plain JSON. */
+export interface PagerDutyStateSnapshot {
+  incidents: PdIncident[];
+  nextNumber: number;
+}
+
 /** The account: a fixed directory (users, services, policies...) and the incidents. */
 export class PagerDutyState {
   readonly directory = seedDirectory();
@@ -174,6 +180,18 @@ export class PagerDutyState {
     };
     incident.notes.push(note);
     return note;
+  }
+
+  /** The incidents, as plain JSON, for a simulator kept across restarts (the directory is fixed). */
+  snapshot(): PagerDutyStateSnapshot {
+    return { incidents: [...this.incidents.values()], nextNumber: this.nextNumber };
+  }
+
+  /** Replaces the incidents with a snapshot's. */
+  restore(snapshot: PagerDutyStateSnapshot) {
+    this.incidents.clear();
+    for (const incident of snapshot.incidents) this.incidents.set(incident.id, incident);
+    this.nextNumber = snapshot.nextNumber;
   }
 
   private checkUsers(ids: string[]) {

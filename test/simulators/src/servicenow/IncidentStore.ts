@@ -19,6 +19,14 @@ export function newSysId(): string {
 /** Raised like ServiceNow's data policy when a close needs close_code and close_notes. */
 export class DataPolicyError extends Error {}
 
+/** The store's contents as plain JSON. */
+export interface IncidentStoreSnapshot {
+  incidents: IncidentRecord[];
+  users: UserRecord[];
+  journal: JournalEntry[];
+  nextNumber: number;
+}
+
 /** What one write changed. */
 export interface WriteOutcome {
   record: IncidentRecord;
@@ -62,6 +70,26 @@ export class IncidentStore {
    * are provisioned on first sight, as an identity sync would have done, so that
    * assignments from the platform survive the round trip.
    */
+  /** Everything the store holds, as plain JSON, for a simulator kept across restarts. */
+  snapshot(): IncidentStoreSnapshot {
+    return {
+      incidents: [...this.incidents.values()],
+      users: [...this.users.values()],
+      journal: [...this.journal],
+      nextNumber: this.nextNumber,
+    };
+  }
+
+  /** Replaces the store's contents with a snapshot's. */
+  restore(snapshot: IncidentStoreSnapshot) {
+    this.incidents.clear();
+    for (const record of snapshot.incidents) this.incidents.set(record.sys_id, record);
+    this.users.clear();
+    for (const user of snapshot.users) this.users.set(user.sys_id, user);
+    this.journal.splice(0, this.journal.length, ...snapshot.journal);
+    this.nextNumber = snapshot.nextNumber;
+  }
+
   private resolveUser(value: string): string {
     if (!value) return '';
     const found = this.findUser(value);
