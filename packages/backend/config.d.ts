@@ -26,6 +26,11 @@ export interface Config {
     demo?: {
       /** Starts the bundled vendor simulators and seeds demo integrations and incidents. */
       enabled?: boolean;
+      /**
+       * Where the simulators keep their tickets between runs (one JSON file each), so they
+       * stay in step with a kept database. Unset: they start empty every time.
+       */
+      stateDirectory?: string;
     };
   };
 }

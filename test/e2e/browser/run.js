@@ -6,11 +6,17 @@
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '../../..');
 const token = process.env.IM_TOKEN || `browser-test-${randomBytes(12).toString('hex')}`;
-const env = { ...process.env, IM_TOKEN: token };
+// A data directory of its own: the test starts from a fresh demo and leaves a user's
+// kept data (.itsm-sync-dev) alone.
+const devDir = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-sync-browser-'));
+fs.chmodSync(devDir, 0o711);
+const env = { ...process.env, IM_TOKEN: token, ITSM_SYNC_DEV_DIR: devDir };
 
 const product = spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 let log = '';
@@ -23,12 +29,16 @@ for (const stream of [product.stdout, product.stderr]) {
   });
 }
 
-function stop() {
+/** Stops everything `npm start` started, then deletes its data directory. */
+async function stop() {
+  const exited = new Promise(resolve => (product.exitCode !== null ? resolve() : product.once('exit', resolve)));
   try {
     process.kill(-product.pid, 'SIGTERM');
   } catch {
     // already gone
   }
+  await Promise.race([exited, new Promise(r => setTimeout(r, 30_000))]);
+  fs.rmSync(devDir, { recursive: true, force: true });
 }
 
 async function appAnswers() {
@@ -44,12 +54,12 @@ async function appAnswers() {
   while (!(demoReady && (await appAnswers()))) {
     if (Date.now() > deadline || product.exitCode !== null) {
       console.error(`The product did not come up within 4 minutes. Last output:\n${log}`);
-      stop();
+      await stop();
       process.exit(1);
     }
     await new Promise(r => setTimeout(r, 1000));
   }
   const result = spawnSync('npx', ['jest', '-c', 'test/e2e/browser/jest.config.js'], { cwd: root, env, stdio: 'inherit' });
-  stop();
+  await stop();
   process.exit(result.status ?? 1);
 })();

@@ -6,7 +6,9 @@ import { seedDemo } from './seedDemo';
 /**
  * The demo behind `npm start` (itsmSync.demo.enabled): runs the bundled ServiceNow, Jira
  * and PagerDuty simulators on loopback and seeds integrations and incidents through the
- * itsm-sync REST API once the backend is up.
+ * itsm-sync REST API once the backend is up. With `itsmSync.demo.stateDirectory` the
+ * simulators keep their tickets across restarts, and a restart only refreshes the demo
+ * integrations' simulator credentials and webhook targets.
  */
 export default createBackendModule({
   pluginId: 'itsm-sync',
@@ -24,7 +26,9 @@ export default createBackendModule({
         if (!config.getOptionalBoolean('itsmSync.demo.enabled')) return;
         let sims: DemoSimulators | undefined;
         lifecycle.addStartupHook(async () => {
-          sims = await startDemoSimulators();
+          sims = await startDemoSimulators({
+            stateDirectory: config.getOptionalString('itsmSync.demo.stateDirectory'),
+          });
           const baseUrl = await discovery.getBaseUrl('itsm-sync');
           const api = new DemoApiClient(baseUrl, async () =>
             (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'itsm-sync' })).token,

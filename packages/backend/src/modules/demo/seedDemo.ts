@@ -9,13 +9,20 @@ interface Integration {
   name: string;
 }
 
-/** Creates or refreshes the demo integration `name` and points its simulator's webhooks at it. */
-async function ensureIntegration(api: DemoApiClient, existing: Integration[], body: Record<string, any>): Promise<Integration> {
+/**
+ * Creates the demo integration `name`, or refreshes what its simulator hands out anew on
+ * each start (webhook secrets) when it exists already; says which it did.
+ */
+async function ensureIntegration(
+  api: DemoApiClient,
+  existing: Integration[],
+  body: Record<string, any>,
+): Promise<{ integration: Integration; created: boolean }> {
   const found = existing.find(i => i.name === body.name);
-  if (!found) return api.call('POST', '/v1/integrations', body);
-  // Simulators start empty with new secrets each run: refresh what they hand out.
+  if (!found) return { integration: await api.call('POST', '/v1/integrations', body), created: true };
   const { base_url, credentials, webhook_secrets, settings } = body;
-  return api.call('PATCH', `/v1/integrations/${found.id}`, { base_url, credentials, webhook_secrets, settings });
+  const integration = await api.call('PATCH', `/v1/integrations/${found.id}`, { base_url, credentials, webhook_secrets, settings });
+  return { integration, created: false };
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -30,9 +37,9 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
 
 /**
  * Seeds the demo: three integrations against the simulators, incidents on the checkout
- * component that are already in sync, and one conflict queued for review. The demo's
- * database is in memory and its simulators start empty, so every start seeds afresh;
- * an integration that exists already is refreshed rather than duplicated.
+ * component that are already in sync, and one conflict queued for review. On a restart
+ * over a kept database (and simulators that kept their tickets) the integrations exist:
+ * they are refreshed, and nothing is seeded twice.
  */
 export async function seedDemo(options: {
   api: DemoApiClient;
@@ -44,7 +51,8 @@ export async function seedDemo(options: {
   const existing: Integration[] = (await api.call('GET', '/v1/integrations')).items;
   const common = { organization_id: 'acme-corp', sync_direction: 'bidirectional', enabled: true };
 
-  const snow = await ensureIntegration(api, existing, {
+  const ensured = {} as Record<'snow' | 'jira' | 'pd', { integration: Integration; created: boolean }>;
+  ensured.snow = await ensureIntegration(api, existing, {
     ...common,
     integration_type: 'servicenow',
     name: 'demo-servicenow',
@@ -53,7 +61,7 @@ export async function seedDemo(options: {
     webhook_secrets: [sims.secrets.servicenow],
     settings: {},
   });
-  const jira = await ensureIntegration(api, existing, {
+  ensured.jira = await ensureIntegration(api, existing, {
     ...common,
     integration_type: 'jira',
     name: 'demo-jira',
@@ -63,7 +71,7 @@ export async function seedDemo(options: {
     conflict_strategy: 'manual-review',
     settings: { project_key: 'OPS' },
   });
-  const pd = await ensureIntegration(api, existing, {
+  ensured.pd = await ensureIntegration(api, existing, {
     ...common,
     integration_type: 'pagerduty',
     name: 'demo-pagerduty',
@@ -73,10 +81,16 @@ export async function seedDemo(options: {
     settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001', sync_escalations: true },
   });
 
+  const [snow, jira, pd] = [ensured.snow.integration, ensured.jira.integration, ensured.pd.integration];
   const hook = (i: Integration) => `${options.webhookBaseUrl}/v1/webhooks/${i.id}`;
   sims.servicenow.setWebhookTarget({ url: hook(snow), secret: sims.secrets.servicenow });
   sims.jira.setWebhookTarget({ url: hook(jira), secret: sims.secrets.jira, scheme: 'hmac' });
   sims.pagerduty.setWebhookTarget({ url: hook(pd), secret: sims.secrets.pagerduty });
+
+  if (!Object.values(ensured).some(e => e.created)) {
+    logger.info('demo: ready. The demo integrations and their incidents were kept from the last run.');
+    return { integrations: { snow, jira, pd }, incidents: [] };
+  }
 
   const names = [snow.name, jira.name, pd.name];
   const latency = await api.call('POST', '/v1/incidents', {
