@@ -2,9 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { registerItsmSyncActions } from './actions/registerItsmSyncActions';
 import { loadCipher } from './crypto/loadCipher';
 import { registerPermissions } from './permissions/registerPermissions';
+import { createResourceAuthorizer } from './service/authorize';
 import { createRouter } from './service/router';
 import { applyDatabaseMigrations } from './store/migrate';
 import { SyncStore } from './store/SyncStore';
@@ -52,6 +55,7 @@ export const itsmSyncPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         discovery: coreServices.discovery,
         lifecycle: coreServices.lifecycle,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
@@ -84,6 +88,15 @@ export const itsmSyncPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/v1/webhooks', allow: 'unauthenticated' });
+        registerItsmSyncActions(deps.actionsRegistry, {
+          store,
+          incidents,
+          integrations,
+          engine,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          resources: createResourceAuthorizer({ ...deps, permissionRules, integrations }),
+        });
 
         await scheduler.scheduleTask({
           id: 'itsm-sync-inbox-sweep',

@@ -16,15 +16,22 @@ import type { ItsmSyncPermissionRulesets } from '../permissions/registerPermissi
 import type { ConflictPermissionResource, IntegrationPermissionResource } from '../permissions/resources';
 import type { IntegrationService } from '../sync/IntegrationService';
 
-/** Checks one permission for the caller of a request; throws 403 when denied. */
-export function createAuthorizer(options: { httpAuth: HttpAuthService; permissions: PermissionsService }) {
-  return async function authorize(req: Request, permission: BasicPermission) {
-    const credentials = await options.httpAuth.credentials(req);
+/** Checks one permission for known credentials (an action's caller); throws 403 when denied. */
+export function createCredentialsAuthorizer(options: { permissions: PermissionsService }) {
+  return async function authorize(credentials: BackstageCredentials, permission: BasicPermission) {
     const [decision] = await options.permissions.authorize([{ permission }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
     return credentials;
+  };
+}
+
+/** Checks one permission for the caller of a request; throws 403 when denied. */
+export function createAuthorizer(options: { httpAuth: HttpAuthService; permissions: PermissionsService }) {
+  const authorizeCredentials = createCredentialsAuthorizer(options);
+  return async function authorize(req: Request, permission: BasicPermission) {
+    return authorizeCredentials(await options.httpAuth.credentials(req), permission);
   };
 }
 
@@ -55,7 +62,13 @@ export function createResourceAuthorizer(options: {
   integrations: Pick<IntegrationService, 'resolve'>;
 }) {
   async function access<TResource>(req: Request, check: ResourceCheck<TResource>): Promise<ResourceAccess<TResource>> {
-    const credentials = await options.httpAuth.credentials(req);
+    return accessFor(await options.httpAuth.credentials(req), check);
+  }
+
+  async function accessFor<TResource>(
+    credentials: BackstageCredentials,
+    check: ResourceCheck<TResource>,
+  ): Promise<ResourceAccess<TResource>> {
     const [decision] = await options.permissions.authorizeConditional([{ permission: check.permission }], { credentials });
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError(`Not allowed: ${check.permission.name}`);
@@ -95,6 +108,8 @@ export function createResourceAuthorizer(options: {
     },
     /** `itsm-sync.conflict.resolve`, scoped to conflicts. */
     resolveConflict: (req: Request) => access(req, resolve),
+    /** The same for known credentials (an action's caller). */
+    resolveConflictAs: (credentials: BackstageCredentials) => accessFor(credentials, resolve),
   };
 }
 
