@@ -35,7 +35,7 @@ describe('itsm-sync routes', () => {
         .send(w.rawBody.toString('utf8'));
     const ok = await send(webhook);
     expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({ valid: true, changes: 1 });
+    expect(ok.body).toEqual({ valid: true, changes: 1, ignored: [] });
     const forged = await send(hub.vendor.vendorEdit(ticketId, { assigned_to: 'carol' }, 'wrong-secret'));
     expect(forged.status).toBe(401);
     expect((await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body.assigned_to).toBeNull();
