@@ -199,6 +199,27 @@ describe('Jira connector on the in-process backend', () => {
     for (const text of expected) expect({ text, times: timeline.filter(e => e.text === text).length }).toEqual({ text, times: 1 });
   });
 
+  it('marks the link gone when a person deletes the issue, and sends nothing more to it', async () => {
+    const incident = (await api('POST', '/v1/incidents', { title: 'Stale cache keys', severity: 'SEV-3', integrations: [integration.name] })).body;
+    const issueId = await linkedIssueId(incident.id);
+    const key = sim.issue(issueId)!.key;
+    await sim.deleteAsPerson(issueId);
+    expect(sim.webhooks.deliveries.at(-1)?.status).toBe(200);
+    const link = await eventually(async () => {
+      const view = (await api('GET', `/v1/incidents/${incident.id}`)).body;
+      return view.links[0].sync_state === 'gone' ? view.links[0] : undefined;
+    }, 'the link to be gone');
+    expect(link).toMatchObject({ external_id: issueId, last_error: `Jira issue ${key} was deleted` });
+    expect((await timelineOf(incident.id)).map(e => e.text)).toContain(`Jira issue ${key} was deleted`);
+
+    const callsBefore = sim.server.calls.length;
+    expect((await api('PATCH', `/v1/incidents/${incident.id}`, { title: 'Stale cache keys (still)', status: 'mitigated' })).status).toBe(200);
+    expect((await api('POST', `/v1/incidents/${incident.id}/notes`, { text: 'Flushed the cache' })).status).toBe(201);
+    await new Promise(r => setTimeout(r, 500));
+    expect(sim.server.calls.slice(callsBefore).filter(c => c.path.includes(issueId))).toEqual([]);
+    expect((await api('GET', `/v1/incidents/${incident.id}`)).body.links[0].sync_state).toBe('gone');
+  });
+
   it('creates nothing for an issue created in another project, and says why in sync-status', async () => {
     await sim.createAsPerson({ project: { key: 'DEV' }, issuetype: { name: 'Incident' }, summary: 'Build agent out of disk' });
     expect(sim.webhooks.deliveries.at(-1)?.status).toBe(202);

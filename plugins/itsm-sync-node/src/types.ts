@@ -128,7 +128,8 @@ export interface NormalizedChange {
   eventId: string;
   externalId: string;
   externalKey?: string;
-  kind: 'created' | 'updated' | 'note' | 'event';
+  /** `deleted`: the vendor deleted the ticket; its link is marked gone and nothing more is sent to it. */
+  kind: 'created' | 'updated' | 'note' | 'event' | 'deleted';
   /** The fields the vendor says changed, with their new values. */
   fields: Partial<PlatformIncidentFields>;
   note?: IncidentNote;

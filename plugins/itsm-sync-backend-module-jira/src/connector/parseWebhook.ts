@@ -121,8 +121,8 @@ function projectOf(issue: JiraIssue): string | undefined {
  * A verified Jira webhook as normalised changes (README "Webhook events"):
  * `jira:issue_created` (the whole issue: a new incident unless the hub made it),
  * `jira:issue_updated` (the fields its changelog names, and a comment it carries),
- * `comment_created` / `comment_updated` (a note), `comment_deleted` and
- * `jira:issue_deleted` (a timeline line). Events about other things, and issues outside
+ * `comment_created` / `comment_updated` (a note), `comment_deleted` (a timeline line),
+ * `jira:issue_deleted` (the link is gone, and a timeline line). Events about other things, and issues outside
  * the integration's project, are acknowledged with the reason. `isOwnComment` tells
  * comments the hub itself wrote, which must not come back as notes.
  */
@@ -205,7 +205,8 @@ export function parseJiraWebhook(
     case 'comment_deleted':
       return asParsed(commentChange('deleted'));
     case 'jira:issue_deleted':
-      return asParsed({ ...base, kind: 'event', fields: {}, timeline: `Jira issue ${issue.key ?? issue.id} was deleted` });
+      // The hub marks the link gone and sends nothing more to the issue.
+      return asParsed({ ...base, kind: 'deleted', fields: {}, timeline: `Jira issue ${issue.key ?? issue.id} was deleted` });
     default:
       return ignore('not an event of the Jira Cloud webhook catalogue the hub knows');
   }
