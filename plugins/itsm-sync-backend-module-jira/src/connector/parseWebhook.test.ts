@@ -89,6 +89,8 @@ describe('Jira webhooks from the simulator', () => {
       expect.objectContaining({ eventType: 'worklog_created', reason: 'work logs are not synced' }),
     ]);
     expect(read(req('{"webhookEvent":"something_new"}')).ignored[0].reason).toMatch(/not an event of the Jira Cloud webhook catalogue/);
+    const oddName = '{"webhookEvent":"jira:issue_updated","issue_event_type_name":"constructor","issue":{"id":"1","key":"OPS-1"},"comment":{"id":"5","body":"x"}}';
+    expect(read(req(oddName)).ignored[0].reason).toBe('the update changes no synced field');
   });
 
   it('knows what to do with every event of the Jira Cloud catalogue', () => {

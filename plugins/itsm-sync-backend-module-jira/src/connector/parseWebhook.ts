@@ -193,7 +193,9 @@ export function parseJiraWebhook(
       const results: Array<NormalizedChange | IgnoredWebhookEvent> = [];
       const fields = changedFieldsFromChangelog(settings, payload.changelog?.items ?? [], issue);
       if (Object.keys(fields).length) results.push({ ...base, kind: 'updated', fields });
-      const commentKind = COMMENT_CHANGES[payload.issue_event_type_name ?? ''];
+      const name = String(payload.issue_event_type_name ?? '');
+      // Own keys only: a name such as `constructor` must not find Object's.
+      const commentKind = Object.hasOwn(COMMENT_CHANGES, name) ? COMMENT_CHANGES[name] : undefined;
       if (payload.comment && commentKind) results.push(commentChange(commentKind));
       if (!results.length) return ignore('the update changes no synced field', issue.id);
       return asParsed(...results);

@@ -165,6 +165,10 @@ describe('PagerDuty connector against the simulator', () => {
       changes: [],
       ignored: [{ eventType: 'incident.something_new', reason: expect.stringMatching(/not an event type/), eventId: '01X', externalId: 'P1' }],
     });
+    // A name that is also a property of every object is just an unknown event type.
+    expect(parsedWebhook(await connector.parseWebhook(ctx, body({ ...envelope, event_type: 'constructor', data: {} }))).ignored).toEqual([
+      { eventType: 'constructor', reason: 'not an event type of the PagerDuty v3 catalogue the hub knows', eventId: '01X' },
+    ]);
     await expect(connector.parseWebhook(ctx, { ...body({}), rawBody: Buffer.from('not json') })).rejects.toThrow(/not JSON/);
     await expect(connector.parseWebhook(ctx, body({ id: 'x' }))).rejects.toThrow(/event_type/);
   });

@@ -110,7 +110,8 @@ export function readPagerDutyEvent(
   event: PdWebhookEvent,
   options: { syncEscalations: boolean; assigneeEmail?: string },
 ): PdEventReading {
-  const ignoredReason = IGNORED_PAGERDUTY_EVENTS[event.event_type];
+  // Own keys only: an event type such as `constructor` must not find Object's.
+  const ignoredReason = Object.hasOwn(IGNORED_PAGERDUTY_EVENTS, event.event_type) ? IGNORED_PAGERDUTY_EVENTS[event.event_type] : undefined;
   if (ignoredReason) return ignore(event, ignoredReason, incidentIdOf(event));
   if (!(ACTED_ON_PAGERDUTY_EVENTS as readonly string[]).includes(event.event_type)) {
     return ignore(event, 'not an event type of the PagerDuty v3 catalogue the hub knows', incidentIdOf(event));

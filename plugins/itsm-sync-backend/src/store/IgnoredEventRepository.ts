@@ -14,7 +14,8 @@ export interface IgnoredEventCount {
   last_seen_at: number;
 }
 
-const clip = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
+// Connectors build these from vendor bodies: whatever arrives is stored as text, clipped to the column.
+const clip = (value: unknown, max: number) => (value === undefined || value === null ? null : String(value).slice(0, max));
 
 /**
  * The record of what vendors sent that the hub did not act on. Rows are one per
@@ -29,8 +30,8 @@ export class IgnoredEventRepository {
     if (!events.length) return;
     const rows = new Map<string, Omit<IgnoredEventCount, 'first_seen_at'> & { first_seen_at: number }>();
     for (const event of events) {
-      const event_type = event.eventType.slice(0, 200);
-      const reason = event.reason.slice(0, 500);
+      const event_type = clip(event.eventType, 200) ?? '';
+      const reason = clip(event.reason, 500) ?? '';
       const key = `${event_type}\u0000${reason}`;
       const row = rows.get(key) ?? {
         integration_id: integrationId,
