@@ -144,6 +144,11 @@ describe('itsm-sync routes', () => {
     expect(patched.body).toMatchObject({ sync_direction: 'outbound', conflict_strategy: 'manual-review', rate_limit: 100, backoff_multiplier: 2 });
     const empty = await hub.api.patch(`${hub.base}/v1/integrations/${integration.name}`).send({});
     expect(empty.status).toBe(400);
+    const badSetting = await hub.api.patch(`${hub.base}/v1/integrations/${integration.name}`).send({ settings: { inbound_create: 'no' } });
+    expect(badSetting.status).toBe(400);
+    expect(badSetting.body.error.message).toBe('settings: inbound_create must be true or false');
+    const off = await hub.api.patch(`${hub.base}/v1/integrations/${integration.name}`).send({ settings: { inbound_create: false } });
+    expect(off.body.settings).toMatchObject({ inbound_create: false });
     expect((await hub.api.delete(`${hub.base}/v1/integrations/${integration.name}`)).status).toBe(204);
     expect((await hub.api.get(`${hub.base}/v1/integrations/${integration.id}`)).status).toBe(404);
   });
