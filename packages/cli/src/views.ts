@@ -50,7 +50,16 @@ export function syncStatusView(s: SyncStatusResponse): string {
     ['metric', ([name]) => name],
     ['value', ([, value]) => value],
   ]);
-  return `${summary}\n${metrics}`;
+  // Older hubs answer without the field.
+  const ignoredEvents = s.ignored_events ?? [];
+  if (!ignoredEvents.length) return `${summary}\n${metrics}`;
+  const ignored = listTable(ignoredEvents, [
+    ['ignored event', e => e.event_type],
+    ['count', e => e.count],
+    ['reason', e => e.reason],
+    ['last seen', e => e.last_seen_at],
+  ]);
+  return `${summary}\n${metrics}\n${ignored}`;
 }
 
 export function linksView(items: IncidentLinkResponse[]): string {

@@ -3,7 +3,8 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
-import { JIRA_AGENTS, JiraSimulator, jiraQueryStringHash } from '@itsm-sync-hub/simulators';
+import { deliverEveryJiraEvent, JIRA_AGENTS, JiraSimulator, jiraQueryStringHash } from '@itsm-sync-hub/simulators';
+import { ACTED_ON_JIRA_EVENTS, ignoredJiraEventReason } from './connector/parseWebhook';
 import { SignJWT } from 'jose';
 import itsmSyncModuleJira from './index';
 
@@ -49,7 +50,7 @@ describe('Jira connector on the in-process backend', () => {
   }
 
   beforeAll(async () => {
-    sim = await JiraSimulator.start({ webhook: { secret: SECRET, scheme: 'jwt' } });
+    sim = await JiraSimulator.start({ webhook: { secret: SECRET, scheme: 'jwt' }, projects: ['OPS', 'DEV'] });
     backend = await startTestBackend({
       features: [
         itsmSyncPlugin,
@@ -166,6 +167,111 @@ describe('Jira connector on the in-process backend', () => {
     await eventually(async () => sim.commentTexts(issueId).some(t => t.startsWith('Customer comms sent')), 'the note as a Jira comment');
     const comment = sim.issue(issueId)!.comments.at(-1)!;
     expect(comment.body.type).toBe('doc');
+  });
+
+  const timelineOf = async (incidentId: string) => (await api('GET', `/v1/incidents/${incidentId}/timeline`)).body.items as Array<{ kind: string; text: string }>;
+  const incidentTitled = async (title: string) => ((await api('GET', '/v1/incidents')).body.items as any[]).find(i => i.title === title);
+  const ignoredEvents = async () => (await api('GET', `/v1/integrations/${integration.id}/sync-status`)).body.ignored_events as any[];
+
+  /** Comments as spec 000 has them for Jira: owned by Jira, so they come in (a test above hands them to the platform). */
+  const commentsOwnedByJira = async () =>
+    expect((await api('PUT', `/v1/integrations/${integration.id}/field-ownership/comments`, { owner: 'external', priority: 5 })).status).toBe(200);
+
+  it('brings comment edits and deletions to the incident timeline, once each though Jira sends each twice', async () => {
+    await commentsOwnedByJira();
+    const incident = (await api('POST', '/v1/incidents', { title: 'Queue consumers stalled', severity: 'SEV-2', integrations: [integration.name] })).body;
+    const issueId = await linkedIssueId(incident.id);
+    const agent = JIRA_AGENTS[1];
+    await sim.commentAsPerson(issueId, 'Restarting consumers', agent.accountId);
+    const commentId = sim.issue(issueId)!.comments.at(-1)!.id;
+    await sim.editCommentAsPerson(issueId, commentId, 'Restarting consumers on node 3', agent.accountId);
+    await sim.deleteCommentAsPerson(issueId, commentId, agent.accountId);
+    expect(sim.webhooks.deliveries.slice(-6).map(d => d.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const expected = [
+      'Restarting consumers',
+      'Comment edited in Jira: Restarting consumers on node 3',
+      `A comment by ${agent.displayName} was deleted in Jira issue ${sim.issue(issueId)!.key}`,
+    ];
+    const timeline = await eventually(async () => {
+      const entries = await timelineOf(incident.id);
+      return expected.every(t => entries.some(e => e.text === t)) ? entries : undefined;
+    }, 'the comment, its edit and its deletion on the timeline');
+    for (const text of expected) expect({ text, times: timeline.filter(e => e.text === text).length }).toEqual({ text, times: 1 });
+  });
+
+  it('marks the link gone when a person deletes the issue, and sends nothing more to it', async () => {
+    const incident = (await api('POST', '/v1/incidents', { title: 'Stale cache keys', severity: 'SEV-3', integrations: [integration.name] })).body;
+    const issueId = await linkedIssueId(incident.id);
+    const key = sim.issue(issueId)!.key;
+    await sim.deleteAsPerson(issueId);
+    expect(sim.webhooks.deliveries.at(-1)?.status).toBe(200);
+    const link = await eventually(async () => {
+      const view = (await api('GET', `/v1/incidents/${incident.id}`)).body;
+      return view.links[0].sync_state === 'gone' ? view.links[0] : undefined;
+    }, 'the link to be gone');
+    expect(link).toMatchObject({ external_id: issueId, last_error: `Jira issue ${key} was deleted` });
+    expect((await timelineOf(incident.id)).map(e => e.text)).toContain(`Jira issue ${key} was deleted`);
+
+    const callsBefore = sim.server.calls.length;
+    expect((await api('PATCH', `/v1/incidents/${incident.id}`, { title: 'Stale cache keys (still)', status: 'mitigated' })).status).toBe(200);
+    expect((await api('POST', `/v1/incidents/${incident.id}/notes`, { text: 'Flushed the cache' })).status).toBe(201);
+    await new Promise(r => setTimeout(r, 500));
+    expect(sim.server.calls.slice(callsBefore).filter(c => c.path.includes(issueId))).toEqual([]);
+    expect((await api('GET', `/v1/incidents/${incident.id}`)).body.links[0].sync_state).toBe('gone');
+  });
+
+  it('creates nothing for an issue created in another project, and says why in sync-status', async () => {
+    await sim.createAsPerson({ project: { key: 'DEV' }, issuetype: { name: 'Incident' }, summary: 'Build agent out of disk' });
+    expect(sim.webhooks.deliveries.at(-1)?.status).toBe(202);
+    expect(await incidentTitled('Build agent out of disk')).toBeUndefined();
+    expect(await ignoredEvents()).toContainEqual(
+      expect.objectContaining({ event_type: 'jira:issue_created', reason: "the issue is outside the integration's project OPS", count: 1 }),
+    );
+    await sim.createAsPerson({ project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: 'Replication lag' });
+    expect(sim.webhooks.deliveries.at(-1)?.status).toBe(200);
+    await eventually(async () => incidentTitled('Replication lag'), 'an incident for the issue created in OPS');
+  });
+
+  it('answers every documented Jira event 2xx, acting on issues and comments and counting the rest in sync-status', async () => {
+    await commentsOwnedByJira();
+    const before = sim.webhooks.deliveries.length;
+    const events = await deliverEveryJiraEvent(sim, { summary: 'Every Jira event' });
+    const statuses = sim.webhooks.deliveries.slice(before).map(d => d.status);
+    expect(statuses.length).toBeGreaterThanOrEqual(events.length);
+    expect(statuses.filter(s => typeof s !== 'number' || s < 200 || s >= 300)).toEqual([]);
+
+    const incident = await eventually(async () => incidentTitled('Every Jira event'), 'the incident of the issue created in Jira');
+    const key = JSON.parse(events.find(e => e.event === 'jira:issue_deleted')!.webhook.rawBody.toString()).issue.key;
+    await eventually(async () => {
+      const texts = (await timelineOf(incident.id)).map(e => e.text);
+      return [
+        'Looking into it',
+        'Comment edited in Jira: Looking into it: the primary is down',
+        `A comment by ${JIRA_AGENTS[0].displayName} was deleted in Jira issue ${key}`,
+        `Jira issue ${key} was deleted`,
+      ].every(t => texts.includes(t));
+    }, 'every issue and comment event on the timeline');
+
+    const ignored = await ignoredEvents();
+    for (const { event } of events) {
+      if ((ACTED_ON_JIRA_EVENTS as readonly string[]).includes(event)) continue;
+      expect(ignored).toContainEqual(expect.objectContaining({ event_type: event, reason: ignoredJiraEventReason(event) }));
+    }
+  });
+
+  it('checks any event of the catalogue on the signature test route, saying what it would do', async () => {
+    const testPath = `${webhookPath}/test`;
+    sim.setWebhookTarget({ url: `${baseUrl}${testPath}`, secret: SECRET, scheme: 'jwt', issuer: sim.issuer });
+    const before = sim.webhooks.deliveries.length;
+    try {
+      await deliverEveryJiraEvent(sim, { summary: 'Only tested' });
+    } finally {
+      sim.setWebhookTarget({ url: `${baseUrl}${webhookPath}`, secret: SECRET, scheme: 'jwt', issuer: sim.issuer });
+    }
+    const statuses = sim.webhooks.deliveries.slice(before).map(d => d.status);
+    expect(statuses.length).toBeGreaterThan(50);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    expect(await incidentTitled('Only tested')).toBeUndefined();
   });
 
   it('refuses a forged JWT (wrong secret, wrong qsh, expired, wrong iss) and a wrong HMAC with 401', async () => {

@@ -1,6 +1,7 @@
 import { eventually, jsonApi } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { PagerDutySimulator } from '@itsm-sync-hub/simulators';
+import { deliverEveryPagerDutyEvent, PagerDutySimulator } from '@itsm-sync-hub/simulators';
+import { IGNORED_PAGERDUTY_EVENTS } from './mapping/webhookEvent';
 import type { AddressInfo } from 'node:net';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import pagerDutyModule from './index';
@@ -89,17 +90,95 @@ describe('PagerDuty end to end on the in-process backend', () => {
     expect(found).toMatchObject({ severity: 'SEV-3', status: 'open', description: 'from Datadog' });
   });
 
-  it('logs an escalation on the incident timeline and, with sync_escalations, takes the new policy', async () => {
+  const incidentView = async (id: string) => (await api('GET', `/v1/incidents/${id}`)).body;
+  const timelineTexts = async (id: string) => {
+    const res = await api('GET', `/v1/incidents/${id}/timeline`);
+    return ((res.body.items ?? res.body) as any[]).map(e => e.text as string);
+  };
+
+  it('logs an escalation on the incident timeline, takes the new assignee and, with sync_escalations, the policy', async () => {
     const incident = await linkedIncident('Database failover');
-    const action = await sim.escalate(incident.externalId, { escalationPolicyId: 'PEPL002' });
-    expect(action.delivery).toBeLessThan(300);
-    const timeline = await eventually(async () => {
-      const res = await api('GET', `/v1/incidents/${incident.id}/timeline`);
-      const items = (res.body.items ?? res.body) as any[];
-      return items.find(e => /Escalated in PagerDuty/.test(e.text));
+    const action = await sim.escalate(incident.externalId);
+    expect(action.delivery).toBe(200);
+    const text = await eventually(async () => (await timelineTexts(incident.id)).find(t => /Escalated in PagerDuty/.test(t)));
+    expect(text).toMatch(/now assigned to Carol Diaz/);
+    await eventually(async () => (await incidentView(incident.id)).assigned_to === 'carol@example.com');
+    expect((await incidentView(incident.id)).escalation_policy).toBe('PEPL001');
+  });
+
+  it('takes a delegation to another escalation policy: the policy, the new assignee and a timeline line', async () => {
+    const incident = await linkedIncident('Broker partition');
+    expect((await sim.delegate(incident.externalId, 'PEPL002')).delivery).toBe(200);
+    await eventually(async () => {
+      const view = await incidentView(incident.id);
+      return view.escalation_policy === 'PEPL002' && view.assigned_to === 'bob@example.com';
     });
-    expect(timeline.text).toMatch(/Infrastructure escalation/);
-    await eventually(async () => (await api('GET', `/v1/incidents/${incident.id}`)).body.escalation_policy === 'PEPL002');
+    expect(await timelineTexts(incident.id)).toContainEqual(expect.stringMatching(/^Delegated in PagerDuty by Alice Ng to escalation policy Infrastructure escalation/));
+  });
+
+  it('takes a priority set in PagerDuty (incident.priority_updated) as the severity', async () => {
+    const incident = await linkedIncident('Search degraded');
+    expect((await sim.changePriority(incident.externalId, 'P4')).delivery).toBe(200);
+    await eventually(async () => (await incidentView(incident.id)).severity === 'SEV-4');
+    expect((await sim.changePriority(incident.externalId, 'P1')).delivery).toBe(200);
+    await eventually(async () => (await incidentView(incident.id)).severity === 'SEV-1');
+  });
+
+  it('answers every documented event type 2xx, acting on each or counting why not in sync-status', async () => {
+    const events = await deliverEveryPagerDutyEvent(sim, { title: 'Every PagerDuty event' });
+    for (const { eventType, delivery } of events) expect({ eventType, delivery }).toEqual({ eventType, delivery: expect.any(Number) });
+    for (const { eventType, delivery } of events) expect({ eventType, ok: (delivery as number) >= 200 && (delivery as number) < 300 }).toEqual({ eventType, ok: true });
+
+    const found = await eventually(async () => {
+      const list = await api('GET', '/v1/incidents');
+      return (list.body.items as any[]).find(i => i.title === 'Every PagerDuty event');
+    });
+    const texts = await eventually(async () => {
+      const all = await timelineTexts(found.id);
+      return all.some(t => /Moved to PagerDuty service/.test(t)) ? all : undefined;
+    });
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'Status update in PagerDuty by Alice Ng: A fix is being rolled out',
+        'Conference bridge in PagerDuty: +1 555-0100,,123456#, https://meet.example.com/war-room',
+        'Responder requested in PagerDuty by Alice Ng: Carol Diaz via Checkout escalation: Please join the bridge',
+        'Carol Diaz answered the responder request in PagerDuty: joined',
+        'Rolled back the deploy',
+        expect.stringMatching(/^Escalated in PagerDuty/),
+        expect.stringMatching(/^Delegated in PagerDuty/),
+      ]),
+    );
+    await eventually(async () => {
+      const view = await incidentView(found.id);
+      return view.status === 'open' && view.severity === 'SEV-1' && view.escalation_policy === 'PEPL002';
+    });
+    expect((await incidentView(found.id)).description).toBe('Driven through every event');
+
+    const status = await api('GET', `/v1/integrations/${integration.id}/sync-status`);
+    expect(status.status).toBe(200);
+    const ignored = new Map((status.body.ignored_events as any[]).map(e => [e.event_type, e]));
+    for (const [type, reason] of Object.entries(IGNORED_PAGERDUTY_EVENTS)) {
+      expect(ignored.get(type)).toMatchObject({ reason, count: expect.any(Number) });
+    }
+    expect(ignored.get('incident.workflow.started').last_external_id).toBe((await incidentView(found.id)).links[0].external_id);
+  });
+
+  it('checks any event of the catalogue on the signature test route, saying what it would do', async () => {
+    const captured: Array<{ type: string; webhook: { rawBody: Buffer; headers: Record<string, string> } }> = [];
+    sim.setWebhookTarget({ secret: SECRET });
+    try {
+      for (const { eventType, webhook } of await deliverEveryPagerDutyEvent(sim, { title: 'Tested only' })) captured.push({ type: eventType, webhook });
+    } finally {
+      sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
+    }
+    for (const { type, webhook } of captured) {
+      const res = await fetch(`${base}/v1/webhooks/${integration.id}/test`, { method: 'POST', headers: webhook.headers, body: webhook.rawBody });
+      const body = await res.json();
+      expect({ type, status: res.status, valid: body.valid }).toEqual({ type, status: 200, valid: true });
+      expect(body.changes + body.ignored.length).toBe(1);
+    }
+    const list = await api('GET', '/v1/incidents');
+    expect((list.body.items as any[]).some(i => i.title === 'Tested only')).toBe(false);
   });
 
   it('refuses a delivery signed only with a rotated-out secret, and changes nothing', async () => {

@@ -106,6 +106,22 @@ export interface ConflictResponse {
   created_at: string;
 }
 
+/**
+ * Webhook events of an integration the hub acknowledged (2xx) without acting on them,
+ * counted per vendor event type and reason.
+ * @public
+ */
+export interface IgnoredEventsResponseItem {
+  event_type: string;
+  reason: string;
+  count: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  /** The vendor's id of the last such event, to find it at the vendor. */
+  last_event_id: string | null;
+  last_external_id: string | null;
+}
+
 /** @public */
 export interface SyncStatusResponse {
   integration_id: string;
@@ -121,6 +137,8 @@ export interface SyncStatusResponse {
   last_inbound_at: string | null;
   last_error: string | null;
   rate_limited_until: string | null;
+  /** Acknowledged webhook events that changed nothing, and why. */
+  ignored_events: IgnoredEventsResponseItem[];
 }
 
 /** @public */

@@ -43,7 +43,8 @@ export const CONFLICT_STATUSES = ['pending', 'resolved'] as const;
 export type ConflictStatus = (typeof CONFLICT_STATUSES)[number];
 
 /** The state of one incident's link to one external ticket, as shown to people. */
-export const LINK_SYNC_STATES = ['in_sync', 'pending', 'failed', 'conflict'] as const;
+/** `gone`: the vendor deleted the ticket; nothing more is sent to it. */
+export const LINK_SYNC_STATES = ['in_sync', 'pending', 'failed', 'conflict', 'gone'] as const;
 /** @public */
 export type LinkSyncState = (typeof LINK_SYNC_STATES)[number];
 

@@ -10,3 +10,4 @@ export * from './errors';
 export * from './http';
 export * from './signatures';
 export * from './extensionPoint';
+export * from './webhookEvents';

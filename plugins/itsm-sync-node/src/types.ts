@@ -128,7 +128,8 @@ export interface NormalizedChange {
   eventId: string;
   externalId: string;
   externalKey?: string;
-  kind: 'created' | 'updated' | 'note' | 'event';
+  /** `deleted`: the vendor deleted the ticket; its link is marked gone and nothing more is sent to it. */
+  kind: 'created' | 'updated' | 'note' | 'event' | 'deleted';
   /** The fields the vendor says changed, with their new values. */
   fields: Partial<PlatformIncidentFields>;
   note?: IncidentNote;
@@ -140,6 +141,29 @@ export interface NormalizedChange {
   actor?: string;
   /** The full ticket when the payload carries one (needed for `created`). */
   ticket?: ExternalTicket;
+}
+
+/**
+ * A delivery a connector read and acknowledges but does not act on (an event type the
+ * hub does not sync, a ticket outside the integration's scope). The hub answers it 2xx,
+ * counts it per integration, event type and reason, and shows the counts in sync-status.
+ * @public
+ */
+export interface IgnoredWebhookEvent {
+  /** The vendor's event name, e.g. `incident.workflow.started` or `worklog_created`. */
+  eventType: string;
+  /** Why nothing is done, for people. Keep it free of ids so that like events count together. */
+  reason: string;
+  /** The vendor's event or delivery id, when it has one. */
+  eventId?: string;
+  /** The ticket the event is about, when it names one. */
+  externalId?: string;
+}
+
+/** What a verified webhook carries: changes to apply and events acknowledged without action. @public */
+export interface ParsedWebhook {
+  changes: NormalizedChange[];
+  ignored: IgnoredWebhookEvent[];
 }
 
 /** What a connector can do; shown on the connectors page. @public */
@@ -230,8 +254,13 @@ export interface ItsmConnector {
   /** Authenticity over the raw bytes, before anything is parsed; constant-time compares. */
   verifyWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<WebhookVerification>;
 
-  /** Parses a verified webhook; throws `WebhookParseError` for a malformed body. */
-  parseWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[]>;
+  /**
+   * Parses a verified webhook. Throws `WebhookParseError` only for a body that cannot be
+   * read at all (not JSON, no event name); an event the connector does not act on is
+   * returned in `ignored` with its reason, so the vendor gets its 2xx (a vendor that sees
+   * 4xx answers disables the subscription). A bare list means every event is a change.
+   */
+  parseWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[] | ParsedWebhook>;
 
   /** Who is on call for a schedule now (PagerDuty; spec 002 `im integration oncall`). */
   listOncall?(ctx: ConnectorContext, scheduleId: string): Promise<OncallEntry[]>;

@@ -1,7 +1,7 @@
 import type { IncidentStatus, Severity } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ExternalTicket, PlatformIncidentFields } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { fromAdf, toAdf } from './adf';
-import type { JiraSettings } from './settings';
+import { CLASSIC_PRIORITIES, DEFAULT_PRIORITIES, type JiraSettings } from './settings';
 
 /** The fields of a Jira issue the connector reads. */
 export interface JiraIssue {
@@ -16,6 +16,7 @@ export interface JiraIssue {
     assignee?: { accountId?: string; displayName?: string } | null;
     labels?: string[];
     updated?: string;
+    project?: { key?: string } | null;
   };
 }
 
@@ -47,14 +48,23 @@ export function priorityForSeverity(settings: JiraSettings, severity: Severity):
   return settings.priorityBySeverity[severity];
 }
 
-/** The severity a priority name means; the nearest configured one for unmapped names. */
+/** Priority names of both Jira schemes, read level for level; the lowest level of each reads as SEV-4. */
+const PRIORITY_NAMES: Record<string, Severity> = {
+  ...Object.fromEntries(Object.entries(DEFAULT_PRIORITIES).map(([severity, name]) => [name.toLowerCase(), severity as Severity])),
+  ...Object.fromEntries(Object.entries(CLASSIC_PRIORITIES).map(([severity, name]) => [name.toLowerCase(), severity as Severity])),
+  lowest: 'SEV-4',
+  trivial: 'SEV-4',
+};
+
+/**
+ * The severity a priority name means: the configured map first, then the names of
+ * Jira's default (Highest..Lowest) and classic (Blocker..Trivial) schemes.
+ */
 export function severityForPriority(settings: JiraSettings, priority: string | undefined): Severity | undefined {
   if (!priority) return undefined;
   const entry = Object.entries(settings.priorityBySeverity).find(([, name]) => name.toLowerCase() === priority.toLowerCase());
   if (entry) return entry[0] as Severity;
-  // Jira's default scheme has a fifth level, Lowest: it reads as the lowest severity.
-  if (priority.toLowerCase() === 'lowest') return 'SEV-4';
-  return undefined;
+  return PRIORITY_NAMES[priority.trim().toLowerCase()];
 }
 
 /** The platform status a Jira status means, falling back to its status category. */

@@ -1,7 +1,7 @@
 import { WebhookParseError, type WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { JIRA_AGENTS, JiraSimulator } from '@itsm-sync-hub/simulators';
+import { deliverEveryJiraEvent, JIRA_AGENTS, JIRA_WEBHOOK_EVENTS, JiraSimulator } from '@itsm-sync-hub/simulators';
 import { dedupLabel } from './mapping';
-import { parseJiraWebhook } from './parseWebhook';
+import { ACTED_ON_JIRA_EVENTS, ignoredJiraEventReason, parseJiraWebhook } from './parseWebhook';
 import { readSettings } from './settings';
 import { verifyJiraWebhook } from './verifyWebhook';
 
@@ -16,7 +16,8 @@ afterAll(() => sim.stop());
 
 const newIssue = () =>
   sim.store.create({ project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: 'Checkout down' }, sim.apiUser.accountId);
-const parse = (webhook: WebhookRequest) => parseJiraWebhook(settings, sim.baseUrl, webhook);
+const read = (webhook: WebhookRequest, with_ = settings) => parseJiraWebhook(with_, sim.baseUrl, webhook);
+const parse = (webhook: WebhookRequest) => read(webhook).changes;
 
 describe('Jira webhooks from the simulator', () => {
   it('verifies the Connect JWT the simulator signs (signature, iss, qsh) over its own canonical request', async () => {
@@ -64,7 +65,7 @@ describe('Jira webhooks from the simulator', () => {
     const issue = newIssue();
     const webhook = (await sim.commentAsPerson(issue.id, 'from the hub', sim.apiUser.accountId))!;
     const own = parseJiraWebhook(settings, sim.baseUrl, webhook, author => author?.accountId === sim.apiUser.accountId);
-    expect(own).toEqual([]);
+    expect(own).toEqual({ changes: [], ignored: [expect.objectContaining({ eventType: 'comment_created', reason: 'a comment the hub wrote itself' })] });
   });
 
   it('derives a stable event id when the delivery header is absent', async () => {
@@ -76,11 +77,92 @@ describe('Jira webhooks from the simulator', () => {
     expect(parse({ ...webhook, headers })[0].eventId).toBe(first);
   });
 
-  it('refuses bodies it cannot understand with a WebhookParseError naming the problem', () => {
+  it('refuses only bodies it cannot read; an event without the issue it needs is acknowledged with why', () => {
     const req = (raw: string): WebhookRequest => ({ rawBody: Buffer.from(raw), headers: {}, method: 'POST', url: '/' });
     expect(() => parse(req('not json'))).toThrow(new WebhookParseError('body is not JSON'));
     expect(() => parse(req('{"issue":{"id":"1"}}'))).toThrow('webhookEvent is missing');
-    expect(() => parse(req('{"webhookEvent":"jira:issue_updated"}'))).toThrow('jira:issue_updated carries no issue id');
-    expect(parse(req('{"webhookEvent":"worklog_created","issue":{"id":"1"}}'))).toEqual([]);
+    expect(read(req('{"webhookEvent":"jira:issue_updated"}'))).toEqual({
+      changes: [],
+      ignored: [expect.objectContaining({ eventType: 'jira:issue_updated', reason: 'the event carries no issue id' })],
+    });
+    expect(read(req('{"webhookEvent":"worklog_created","worklog":{"id":"1","issueId":"10000"}}')).ignored).toEqual([
+      expect.objectContaining({ eventType: 'worklog_created', reason: 'work logs are not synced' }),
+    ]);
+    expect(read(req('{"webhookEvent":"something_new"}')).ignored[0].reason).toMatch(/not an event of the Jira Cloud webhook catalogue/);
+    const oddName = '{"webhookEvent":"jira:issue_updated","issue_event_type_name":"constructor","issue":{"id":"1","key":"OPS-1"},"comment":{"id":"5","body":"x"}}';
+    expect(read(req(oddName)).ignored[0].reason).toBe('the update changes no synced field');
+  });
+
+  it('knows what to do with every event of the Jira Cloud catalogue', () => {
+    for (const event of Object.keys(JIRA_WEBHOOK_EVENTS)) {
+      const acted = (ACTED_ON_JIRA_EVENTS as readonly string[]).includes(event);
+      expect({ event, known: acted || !/not an event of/.test(ignoredJiraEventReason(event) ?? '') }).toEqual({ event, known: true });
+    }
+  });
+
+  it('reads every event Jira sends, as it sends it: a change, or acknowledged with the reason', async () => {
+    const events = await deliverEveryJiraEvent(sim, { summary: 'Catalogue' });
+    for (const { event, webhook } of events) {
+      const { changes, ignored } = read(webhook);
+      const acted = (ACTED_ON_JIRA_EVENTS as readonly string[]).includes(event);
+      const expectedIgnored = acted ? [] : [[event, ignoredJiraEventReason(event)]];
+      expect({ event, acted: changes.length > 0, ignored: ignored.map(i => [i.eventType, i.reason]) }).toEqual({ event, acted, ignored: expectedIgnored });
+    }
+  });
+
+  it('reads a deleted issue as the ticket gone', async () => {
+    const issue = newIssue();
+    const [gone] = parse((await sim.deleteAsPerson(issue.id))!);
+    expect(gone).toMatchObject({ kind: 'deleted', externalId: issue.id, fields: {}, timeline: `Jira issue ${issue.key} was deleted` });
+  });
+
+  it('reads a comment edit as a note and a deletion as a timeline line', async () => {
+    const issue = newIssue();
+    await sim.commentAsPerson(issue.id, 'Disk at 90%');
+    const commentId = issue.comments[0].id;
+    const [edited] = parse((await sim.editCommentAsPerson(issue.id, commentId, 'Disk at 95%'))!);
+    expect(edited).toMatchObject({ kind: 'note', note: { text: 'Comment edited in Jira: Disk at 95%', author: JIRA_AGENTS[0].displayName } });
+    const [deleted] = parse((await sim.deleteCommentAsPerson(issue.id, commentId))!);
+    expect(deleted).toMatchObject({ kind: 'event', timeline: `A comment by ${JIRA_AGENTS[0].displayName} was deleted in Jira issue ${issue.key}` });
+  });
+
+  it('reads a comment sent only inside jira:issue_updated, with the event id comment_created would have', async () => {
+    const issue = newIssue();
+    const before = sim.webhooks.sent.length;
+    await sim.commentAsPerson(issue.id, 'Paged the DBA');
+    const [inUpdate, alone] = sim.webhooks.sent.slice(before).map(w => parse({ rawBody: w.rawBody, headers: w.headers, method: 'POST', url: new URL(w.url).pathname }));
+    expect(inUpdate).toEqual([expect.objectContaining({ kind: 'note', note: expect.objectContaining({ text: 'Paged the DBA' }) })]);
+    expect(inUpdate[0].eventId).toBe(alone[0].eventId);
+  });
+
+  it('reads priorities of the classic scheme by name', async () => {
+    const classic = await JiraSimulator.start({ priorityScheme: 'classic' });
+    try {
+      const issue = await classic.createAsPerson({ project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: 'Classic', priority: { name: 'Trivial' } });
+      expect(parseJiraWebhook(settings, classic.baseUrl, classic.lastWebhook()!).changes[0].fields.severity).toBe('SEV-4');
+      const expected = { Blocker: 'SEV-1', Critical: 'SEV-2', Major: 'SEV-3', Minor: 'SEV-4' } as const;
+      for (const [name, severity] of Object.entries(expected)) {
+        const webhook = (await classic.editAsPerson(issue.id, { priority: name }))!;
+        expect({ name, severity: parseJiraWebhook(settings, classic.baseUrl, webhook).changes[0].fields.severity }).toEqual({ name, severity });
+      }
+    } finally {
+      await classic.stop();
+    }
+  });
+
+  it('creates nothing from another project, or with inbound_create off', async () => {
+    const other = await JiraSimulator.start({ projects: ['OPS', 'DEV'] });
+    try {
+      await other.createAsPerson({ project: { key: 'DEV' }, issuetype: { name: 'Incident' }, summary: 'Not ours' });
+      expect(parseJiraWebhook(settings, other.baseUrl, other.lastWebhook()!)).toEqual({
+        changes: [],
+        ignored: [expect.objectContaining({ eventType: 'jira:issue_created', reason: "the issue is outside the integration's project OPS" })],
+      });
+      await other.createAsPerson({ project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: 'Ours, but off' });
+      const off = readSettings({ project_key: 'OPS', inbound_create: false });
+      expect(parseJiraWebhook(off, other.baseUrl, other.lastWebhook()!).ignored[0].reason).toBe('inbound creation is turned off (settings.inbound_create)');
+    } finally {
+      await other.stop();
+    }
   });
 });

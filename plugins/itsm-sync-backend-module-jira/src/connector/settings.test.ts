@@ -25,8 +25,17 @@ describe('Jira settings', () => {
     expect(s.jwtBasePath).toBe('/api/itsm-sync');
   });
 
+  it('maps severities to the classic scheme with priority_scheme classic, and turns inbound creation off on request', () => {
+    const s = readSettings({ project_key: 'OPS', priority_scheme: 'classic', priority_map: { 'SEV-4': 'Trivial' }, inbound_create: false });
+    expect(s.priorityBySeverity).toEqual({ 'SEV-1': 'Blocker', 'SEV-2': 'Critical', 'SEV-3': 'Major', 'SEV-4': 'Trivial' });
+    expect(s.inboundCreate).toBe(false);
+    expect(readSettings({ project_key: 'OPS' }).inboundCreate).toBe(true);
+  });
+
   it.each([
     [{}, /project_key must be a non-empty string/],
+    [{ project_key: 'OPS', priority_scheme: 'modern' }, /priority_scheme 'modern' must be default \(Highest..Lowest\) or classic/],
+    [{ project_key: 'OPS', inbound_create: 'yes' }, /inbound_create must be true or false/],
     [{ project_key: 'ops' }, /project_key 'ops' must be an upper-case Jira project key/],
     [{ project_key: 'OPS', issue_type: '' }, /issue_type must be a non-empty string/],
     [{ project_key: 'OPS', priority_map: { 'SEV-9': 'High' } }, /priority_map key 'SEV-9' must be one of SEV-1/],

@@ -1,4 +1,5 @@
 import { INCIDENT_STATUSES, SEVERITIES, type IncidentStatus, type Severity } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { inboundCreateEnabled } from '@itsm-sync-hub/plugin-itsm-sync-node';
 
 /** The Jira settings of one integration, with defaults applied. */
 export interface JiraSettings {
@@ -10,6 +11,8 @@ export interface JiraSettings {
   priorityBySeverity: Record<Severity, string>;
   /** Platform status -> Jira status names; the first is the one the hub moves issues to. */
   statusesByPlatform: Record<IncidentStatus, string[]>;
+  /** Whether an issue created in the project opens a platform incident (`inbound_create`, on by default). */
+  inboundCreate: boolean;
   /** The Connect app `clientKey` that must be a webhook JWT's `iss`; JWTs are refused without it. */
   jwtIssuer?: string;
   /** A path prefix the Connect app's base URL adds, left out of the `qsh` canonical path. */
@@ -22,6 +25,16 @@ export const DEFAULT_PRIORITIES: Record<Severity, string> = {
   'SEV-3': 'Medium',
   'SEV-4': 'Low',
 };
+
+/** Jira's classic priority scheme, level for level with the default one. */
+export const CLASSIC_PRIORITIES: Record<Severity, string> = {
+  'SEV-1': 'Blocker',
+  'SEV-2': 'Critical',
+  'SEV-3': 'Major',
+  'SEV-4': 'Minor',
+};
+
+const PRIORITY_SCHEMES = { default: DEFAULT_PRIORITIES, classic: CLASSIC_PRIORITIES };
 
 export const DEFAULT_STATUSES: Record<IncidentStatus, string[]> = {
   open: ['To Do', 'In Progress', 'Open'],
@@ -38,9 +51,10 @@ function nonEmptyString(value: unknown, name: string): string {
 }
 
 /**
- * Reads and checks `settings`: `project_key` (required), `issue_type`, `priority_map`
- * (`{ "SEV-1": "Highest", ... }`), `status_map` (`{ "open": ["To Do", ...], ... }`),
- * `jwt_issuer`, `jwt_base_path`. Throws an Error naming the bad setting.
+ * Reads and checks `settings`: `project_key` (required), `issue_type`, `priority_scheme`
+ * (`default` or `classic`: the priority names severities map to unless `priority_map`
+ * names them, `{ "SEV-1": "Highest", ... }`), `status_map` (`{ "open": ["To Do", ...], ... }`),
+ * `inbound_create`, `jwt_issuer`, `jwt_base_path`. Throws an Error naming the bad setting.
  */
 export function readSettings(settings: Record<string, unknown>): JiraSettings {
   const projectKey = nonEmptyString(settings.project_key, 'project_key');
@@ -49,7 +63,11 @@ export function readSettings(settings: Record<string, unknown>): JiraSettings {
   }
   const issueType = settings.issue_type === undefined ? 'Incident' : nonEmptyString(settings.issue_type, 'issue_type');
 
-  const priorityBySeverity = { ...DEFAULT_PRIORITIES };
+  const scheme = settings.priority_scheme ?? 'default';
+  if (scheme !== 'default' && scheme !== 'classic') {
+    throw new Error(`priority_scheme '${String(scheme)}' must be default (Highest..Lowest) or classic (Blocker..Trivial)`);
+  }
+  const priorityBySeverity = { ...PRIORITY_SCHEMES[scheme] };
   if (settings.priority_map !== undefined) {
     const map = settings.priority_map as Record<string, unknown>;
     if (!map || typeof map !== 'object' || Array.isArray(map)) throw new Error('priority_map must be an object of severity to priority name');
@@ -90,5 +108,6 @@ export function readSettings(settings: Record<string, unknown>): JiraSettings {
     if (!jwtBasePath.startsWith('/')) throw new Error('jwt_base_path must start with /');
     jwtBasePath = jwtBasePath.replace(/\/+$/, '');
   }
-  return { projectKey, issueType, priorityBySeverity, statusesByPlatform, jwtIssuer, jwtBasePath };
+  const inboundCreate = inboundCreateEnabled(settings);
+  return { projectKey, issueType, priorityBySeverity, statusesByPlatform, inboundCreate, jwtIssuer, jwtBasePath };
 }

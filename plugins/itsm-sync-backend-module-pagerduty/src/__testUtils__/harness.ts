@@ -44,7 +44,7 @@ export async function startPagerDutyHarness(
       if (changes.severity) last = toRequest((await sim.changePriority(externalId, `P${changes.severity.slice(4)}`)).webhook);
       if (changes.assigned_to) last = toRequest((await sim.reassign(externalId, changes.assigned_to)).webhook);
       if (changes.escalation_policy) {
-        last = toRequest((await sim.escalate(externalId, { escalationPolicyId: changes.escalation_policy })).webhook);
+        last = toRequest((await sim.delegate(externalId, changes.escalation_policy)).webhook);
       }
       if (!last) throw new Error(`No PagerDuty action changes ${Object.keys(changes).join(', ')}`);
       return last;

@@ -1,5 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConnectorError, type ConnectorContext } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { ConnectorError, parsedWebhook, type ConnectorContext, type WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { deliverEveryPagerDutyEvent, PAGERDUTY_EVENT_CATALOGUE } from '@itsm-sync-hub/simulators';
+import { ACTED_ON_PAGERDUTY_EVENTS, IGNORED_PAGERDUTY_EVENTS } from '../mapping/webhookEvent';
 import { createPagerDutyConnector } from './PagerDutyConnector';
 import { startPagerDutyHarness } from '../__testUtils__/harness';
 
@@ -64,47 +66,111 @@ describe('PagerDuty connector against the simulator', () => {
     expect(await connector.testConnection(unknown)).toMatchObject({ ok: false, message: expect.stringMatching(/ghost@example.com/) });
   });
 
-  it('parses every event type of spec 002', async () => {
+  const parse = async (webhook: WebhookRequest, on: ConnectorContext = ctx) => {
+    expect(await connector.verifyWebhook(on, webhook)).toEqual({ ok: true });
+    return parsedWebhook(await connector.parseWebhook(on, webhook));
+  };
+  /** The one change a delivery carries, checked against the event's id and time. */
+  const changeOf = async (action: { webhook: WebhookRequest }, on: ConnectorContext = ctx) => {
+    const { changes, ignored } = await parse(action.webhook, on);
+    expect({ changes: changes.length, ignored }).toEqual({ changes: 1, ignored: [] });
+    const event = JSON.parse(action.webhook.rawBody.toString()).event;
+    expect(changes[0]).toMatchObject({ eventId: event.id, occurredAt: event.occurred_at });
+    return changes[0];
+  };
+
+  it('knows what to do with every event type of the PagerDuty v3 catalogue', () => {
+    const known = [...ACTED_ON_PAGERDUTY_EVENTS, ...Object.keys(IGNORED_PAGERDUTY_EVENTS)].sort();
+    expect(known).toEqual(Object.keys(PAGERDUTY_EVENT_CATALOGUE).sort());
+  });
+
+  it('reads every event type PagerDuty sends, as it sends it: a change, or acknowledged with the reason', async () => {
+    const events = await deliverEveryPagerDutyEvent(h.sim, { serviceId: 'PSVC002' });
+    const read = new Map<string, Awaited<ReturnType<typeof parse>>>();
+    for (const { eventType, webhook } of events) read.set(eventType, await parse(webhook));
+    for (const type of ACTED_ON_PAGERDUTY_EVENTS) {
+      expect({ type, changes: read.get(type)!.changes.length, ignored: read.get(type)!.ignored }).toEqual({ type, changes: 1, ignored: [] });
+    }
+    for (const [type, reason] of Object.entries(IGNORED_PAGERDUTY_EVENTS)) {
+      expect({ type, ...read.get(type) }).toEqual({ type, changes: [], ignored: [expect.objectContaining({ eventType: type, reason })] });
+    }
+    const only = (type: string) => read.get(type)!.changes[0];
+    expect(only('incident.triggered')).toMatchObject({ kind: 'created', fields: { title: 'Every event', description: 'Driven through every event' } });
+    expect(only('incident.priority_updated')).toMatchObject({ kind: 'updated', fields: { severity: 'SEV-1' } });
+    expect(only('incident.responder.replied').timeline).toBe('Carol Diaz answered the responder request in PagerDuty: joined');
+    expect(only('incident.conference_bridge.updated').timeline).toBe('Conference bridge in PagerDuty: +1 555-0100,,123456#, https://meet.example.com/war-room');
+    expect(only('incident.status_update_published')).toMatchObject({ kind: 'event', timeline: 'Status update in PagerDuty by Alice Ng: A fix is being rolled out' });
+    expect(only('incident.service_updated').timeline).toMatch(/Moved to PagerDuty service Core Infrastructure/);
+  });
+
+  it('maps status, assignment, priority, notes and creation to platform fields', async () => {
     const inc = incident();
     const { externalId } = await connector.createTicket(ctx, { incident: inc, dedupKey: `hub-${inc.id}` });
-    const parse = async (w: { webhook: any }) => {
-      expect(await connector.verifyWebhook(ctx, w.webhook)).toEqual({ ok: true });
-      const changes = await connector.parseWebhook(ctx, w.webhook);
-      expect(changes).toHaveLength(1);
-      const event = JSON.parse(w.webhook.rawBody.toString()).event;
-      expect(changes[0]).toMatchObject({ eventId: event.id, occurredAt: event.occurred_at });
-      return changes[0];
-    };
-    expect(await parse(await h.sim.acknowledge(externalId))).toMatchObject({ kind: 'updated', externalId, fields: { status: 'mitigated' } });
-    expect(await parse(await h.sim.reassign(externalId, 'bob@example.com'))).toMatchObject({ fields: { assigned_to: 'bob@example.com' } });
-    expect(await parse(await h.sim.changePriority(externalId, 'P3'))).toMatchObject({ fields: { severity: 'SEV-3' } });
-    const escalated = await parse(await h.sim.escalate(externalId));
-    expect(escalated).toMatchObject({ fields: { escalation_policy: 'PEPL001' }, actor: 'Alice Ng' });
-    expect(escalated.timeline).toMatch(/Escalated in PagerDuty by Alice Ng; now assigned to Carol Diaz/);
-    expect(await parse(await h.sim.annotate(externalId, 'Rolled back'))).toMatchObject({ kind: 'note', externalId, fields: {}, note: { text: 'Rolled back', author: 'Alice Ng' } });
-    expect(await parse(await h.sim.resolve(externalId))).toMatchObject({ fields: { status: 'resolved' } });
-    const triggered = await parse(await h.sim.trigger({ title: 'Disk full', serviceId: 'PSVC002', urgency: 'low' }));
+    expect(await changeOf(await h.sim.acknowledge(externalId))).toMatchObject({ kind: 'updated', externalId, fields: { status: 'mitigated' } });
+    expect(await changeOf(await h.sim.reassign(externalId, 'bob@example.com'))).toMatchObject({ fields: { assigned_to: 'bob@example.com' } });
+    expect(await changeOf(await h.sim.changePriority(externalId, 'P3'))).toMatchObject({ fields: { severity: 'SEV-3' } });
+    expect(await changeOf(await h.sim.annotate(externalId, 'Rolled back'))).toMatchObject({ kind: 'note', externalId, fields: {}, note: { text: 'Rolled back', author: 'Alice Ng' } });
+    expect(await changeOf(await h.sim.resolve(externalId))).toMatchObject({ fields: { status: 'resolved' } });
+    const triggered = await changeOf(await h.sim.trigger({ title: 'Disk full', serviceId: 'PSVC002', urgency: 'low', details: 'from Datadog' }));
     expect(triggered).toMatchObject({
       kind: 'created',
-      fields: { title: 'Disk full', status: 'open', severity: 'SEV-3', assigned_to: 'bob@example.com', escalation_policy: 'PEPL002' },
+      fields: { title: 'Disk full', description: 'from Datadog', status: 'open', severity: 'SEV-3', assigned_to: 'bob@example.com', escalation_policy: 'PEPL002' },
       ticket: { externalId: triggered.externalId },
     });
   });
 
-  it('logs escalations without taking the policy when sync_escalations is off', async () => {
+  it('takes the new assignees of an escalation, and its policy only with sync_escalations', async () => {
     const inc = incident();
     const { externalId } = await connector.createTicket(ctx, { incident: inc, dedupKey: `hub-${inc.id}` });
+    const escalated = await changeOf(await h.sim.escalate(externalId));
+    expect(escalated).toMatchObject({ kind: 'updated', fields: { assigned_to: 'carol@example.com', escalation_policy: 'PEPL001' }, actor: 'Alice Ng' });
+    expect(escalated.timeline).toMatch(/Escalated in PagerDuty by Alice Ng; now assigned to Carol Diaz/);
     const off = { ...ctx, integration: { ...ctx.integration, settings: { ...ctx.integration.settings, sync_escalations: false } } };
-    const [change] = await connector.parseWebhook(off, (await h.sim.escalate(externalId)).webhook);
-    expect(change).toMatchObject({ kind: 'event', fields: {} });
-    expect(change.timeline).toMatch(/Escalated/);
+    const again = await changeOf(await h.sim.reopen(externalId), off);
+    expect(again.fields).toEqual({ status: 'open' });
+    const unsynced = await changeOf(await h.sim.escalate(externalId), off);
+    expect(unsynced.fields).toEqual({ assigned_to: 'carol@example.com' });
+    expect(unsynced.timeline).toMatch(/Escalated/);
   });
 
-  it('ignores events the sync does not act on and refuses malformed bodies', async () => {
-    const ping = { rawBody: Buffer.from(JSON.stringify({ event: { id: '01X', event_type: 'pagey.ping', resource_type: 'pagey', occurred_at: new Date().toISOString(), data: { type: 'ping' } } })), headers: {}, method: 'POST', url: '/' };
-    expect(await connector.parseWebhook(ctx, ping)).toEqual([]);
-    await expect(connector.parseWebhook(ctx, { ...ping, rawBody: Buffer.from('not json') })).rejects.toThrow(/not JSON/);
-    await expect(connector.parseWebhook(ctx, { ...ping, rawBody: Buffer.from('{"event":{"id":"x"}}') })).rejects.toThrow(/event_type/);
+  it('takes the policy and the new assignees of a delegation', async () => {
+    const inc = incident();
+    const { externalId } = await connector.createTicket(ctx, { incident: inc, dedupKey: `hub-${inc.id}` });
+    const delegated = await changeOf(await h.sim.delegate(externalId, 'PEPL002'));
+    expect(delegated).toMatchObject({ kind: 'updated', fields: { escalation_policy: 'PEPL002', assigned_to: 'bob@example.com' } });
+    expect(delegated.timeline).toBe('Delegated in PagerDuty by Alice Ng to escalation policy Infrastructure escalation; now assigned to Bob Ruiz');
+  });
+
+  it('opens incidents only from the services it names, and not at all with inbound_create off', async () => {
+    // Scoped to the mapped service PSVC002 alone.
+    const mappedOnly = { ...ctx, integration: { ...ctx.integration, settings: { ...ctx.integration.settings, default_service_id: null } } };
+    const outside = await parse((await h.sim.trigger({ title: 'Elsewhere', serviceId: 'PSVC001' })).webhook, mappedOnly);
+    expect(outside).toEqual({ changes: [], ignored: [expect.objectContaining({ eventType: 'incident.triggered', reason: expect.stringMatching(/neither .*default_service_id nor a mapped service/) })] });
+    const off = { ...ctx, integration: { ...ctx.integration, settings: { ...ctx.integration.settings, inbound_create: false } } };
+    const mapped = (await h.sim.trigger({ title: 'Mapped but off', serviceId: 'PSVC002' })).webhook;
+    expect((await parse(mapped, off)).ignored[0].reason).toMatch(/inbound creation is turned off/);
+    const unscoped = { ...ctx, integration: { ...ctx.integration, settings: { from_email: 'alice@example.com' } } };
+    expect((await parse(mapped, unscoped)).ignored[0].reason).toMatch(/names no PagerDuty service/);
+    expect(() => connector.validateSettings!({ inbound_create: 'no' })).toThrow('inbound_create must be true or false');
+  });
+
+  it('acknowledges an incident event without an incident id, and refuses only bodies it cannot read', async () => {
+    const body = (event: Record<string, unknown>) => ({ rawBody: Buffer.from(JSON.stringify({ event })), headers: {}, method: 'POST', url: '/' });
+    const envelope = { id: '01X', resource_type: 'incident', occurred_at: new Date().toISOString() };
+    expect(parsedWebhook(await connector.parseWebhook(ctx, body({ ...envelope, event_type: 'incident.responder.replied', data: { type: 'incident_responder' } })))).toEqual({
+      changes: [],
+      ignored: [{ eventType: 'incident.responder.replied', reason: 'the event names no incident id', eventId: '01X' }],
+    });
+    expect(parsedWebhook(await connector.parseWebhook(ctx, body({ ...envelope, event_type: 'incident.something_new', data: { type: 'incident', id: 'P1' } })))).toEqual({
+      changes: [],
+      ignored: [{ eventType: 'incident.something_new', reason: expect.stringMatching(/not an event type/), eventId: '01X', externalId: 'P1' }],
+    });
+    // A name that is also a property of every object is just an unknown event type.
+    expect(parsedWebhook(await connector.parseWebhook(ctx, body({ ...envelope, event_type: 'constructor', data: {} }))).ignored).toEqual([
+      { eventType: 'constructor', reason: 'not an event type of the PagerDuty v3 catalogue the hub knows', eventId: '01X' },
+    ]);
+    await expect(connector.parseWebhook(ctx, { ...body({}), rawBody: Buffer.from('not json') })).rejects.toThrow(/not JSON/);
+    await expect(connector.parseWebhook(ctx, body({ id: 'x' }))).rejects.toThrow(/event_type/);
   });
 
   it('lists who is on call for a schedule and refuses a malformed schedule id', async () => {

@@ -1,5 +1,7 @@
 import {
   ConnectorError,
+  ignoredWebhook,
+  inboundCreateEnabled,
   type ConnectorContext,
   type ExternalTicket,
   type ItsmConnector,
@@ -7,10 +9,10 @@ import {
   type OncallEntry,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { SEVERITY_MAPPING, priorityNameForSeverity, urgencyForSeverity } from '../mapping/severity';
-import { serviceForIncident } from '../mapping/services';
+import { inboundCreationRefusal, serviceForIncident } from '../mapping/services';
 import { STATUS_MAPPING } from '../mapping/status';
 import { firstAssignee, ticketFromIncident } from '../mapping/ticket';
-import { assigneeNeeded, changeFromEvent, parseEnvelope } from '../mapping/webhookEvent';
+import { assigneeNeeded, parseEnvelope, readPagerDutyEvent } from '../mapping/webhookEvent';
 import { orUndefinedOn404, pagerDutyClient } from './client';
 import { PagerDutyDirectory } from './directory';
 import { updateBody } from './incidentBody';
@@ -39,6 +41,26 @@ export function createPagerDutyConnector(): ItsmConnector {
       }),
     );
     return found?.body?.incident;
+  };
+
+  /**
+   * A v3 event carries no incident body, so a new incident's details are read from the
+   * REST API; when that read fails, the incident opens without them rather than not at all.
+   */
+  const withIncidentDetails = async (ctx: ConnectorContext, change: NormalizedChange): Promise<NormalizedChange> => {
+    try {
+      const incident = await fetchIncident(ctx, change.externalId);
+      if (!incident) return change;
+      const ticket = await toTicket(ctx, incident);
+      return { ...change, fields: { ...change.fields, ...ticket.fields }, ticket };
+    } catch (error) {
+      ctx.logger.warn('Could not read a new PagerDuty incident\'s details; it opens without them', {
+        integration: ctx.integration.id,
+        external_id: change.externalId,
+        error: (error as Error).message,
+      });
+      return change;
+    }
   };
 
   const connector: ItsmConnector = {
@@ -70,6 +92,7 @@ export function createPagerDutyConnector(): ItsmConnector {
 
     validateSettings(settings) {
       parseSettings(settings);
+      inboundCreateEnabled(settings);
     },
 
     async testConnection(ctx) {
@@ -224,11 +247,13 @@ export function createPagerDutyConnector(): ItsmConnector {
       const settings = parseSettings(ctx.integration.settings);
       const assignee = assigneeNeeded(event);
       const assigneeEmail = assignee ? await directory.emailForUser(ctx, assignee) : undefined;
-      const change: NormalizedChange | undefined = changeFromEvent(event, {
-        syncEscalations: settings.syncEscalations,
-        assigneeEmail,
-      });
-      return change ? [change] : [];
+      const reading = readPagerDutyEvent(event, { syncEscalations: settings.syncEscalations, assigneeEmail });
+      if ('ignored' in reading) return ignoredWebhook(reading.ignored);
+      const change = reading.change;
+      if (change.kind !== 'created') return [change];
+      const refusal = inboundCreationRefusal(settings, event.data.service?.id, inboundCreateEnabled(ctx.integration.settings));
+      if (refusal) return ignoredWebhook({ eventType: event.event_type, reason: refusal, eventId: event.id, externalId: change.externalId });
+      return [await withIncidentDetails(ctx, change)];
     },
 
     async listOncall(ctx, scheduleId) {

@@ -24,3 +24,20 @@ export function serviceForIncident(
 export function incidentTypeForService(settings: PagerDutySettings, serviceId: string | undefined): string | undefined {
   return serviceId ? settings.serviceMappings.find(m => m.pd_service === serviceId)?.incident_type : undefined;
 }
+
+/**
+ * Why an incident triggered in PagerDuty opens no platform incident, if it does not: the
+ * integration's scope is the services it names (`default_service_id` and the services of
+ * `service_mappings`), and `inbound_create: false` turns inbound creation off.
+ */
+export function inboundCreationRefusal(
+  settings: PagerDutySettings,
+  serviceId: string | undefined,
+  inboundCreate: boolean,
+): string | undefined {
+  if (!inboundCreate) return 'inbound creation is turned off (settings.inbound_create)';
+  const scope = new Set([settings.defaultServiceId, ...settings.serviceMappings.map(m => m.pd_service)].filter(Boolean));
+  if (!scope.size) return 'the integration names no PagerDuty service (default_service_id or service_mappings), so nothing opens from PagerDuty';
+  if (!serviceId || !scope.has(serviceId)) return "the incident's service is neither the integration's default_service_id nor a mapped service";
+  return undefined;
+}

@@ -1,4 +1,9 @@
-import { WebhookParseError, type NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  WebhookParseError,
+  type IgnoredWebhookEvent,
+  type NormalizedChange,
+  type PlatformIncidentFields,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { PdIncidentObject, PdReference } from '../connector/types';
 import { severityFromPagerDuty } from './severity';
 import { firstAssignee, ticketFromIncident } from './ticket';
@@ -13,7 +18,41 @@ export interface PdWebhookEvent {
   data: any;
 }
 
-/** Parses the envelope `{event: {...}}`; throws WebhookParseError naming what is wrong. */
+/**
+ * Event types of PagerDuty's v3 catalogue the hub acknowledges without acting on, and
+ * why (README "Webhook events"). Every other type of the catalogue changes the platform.
+ */
+export const IGNORED_PAGERDUTY_EVENTS: Record<string, string> = {
+  'incident.incident_type.changed': 'the platform keeps no incident type',
+  'incident.custom_field_values.updated': 'PagerDuty custom fields are not synced',
+  'incident.workflow.started': 'incident workflow runs are PagerDuty automation with nothing to sync',
+  'incident.workflow.completed': 'incident workflow runs are PagerDuty automation with nothing to sync',
+  'service.created': 'service events name no incident',
+  'service.updated': 'service events name no incident',
+  'service.deleted': 'service events name no incident',
+  'pagey.ping': 'a test delivery of the webhook subscription',
+};
+
+/** Event types of PagerDuty's v3 catalogue that change the platform incident. */
+export const ACTED_ON_PAGERDUTY_EVENTS = [
+  'incident.triggered',
+  'incident.acknowledged',
+  'incident.unacknowledged',
+  'incident.reopened',
+  'incident.resolved',
+  'incident.reassigned',
+  'incident.delegated',
+  'incident.escalated',
+  'incident.priority_updated',
+  'incident.annotated',
+  'incident.status_update_published',
+  'incident.conference_bridge.updated',
+  'incident.responder.added',
+  'incident.responder.replied',
+  'incident.service_updated',
+] as const;
+
+/** Parses the envelope `{event: {...}}`; throws WebhookParseError only for a body that cannot be read. */
 export function parseEnvelope(rawBody: Buffer): PdWebhookEvent {
   let payload: any;
   try {
@@ -32,75 +71,137 @@ export function parseEnvelope(rawBody: Buffer): PdWebhookEvent {
   return event as PdWebhookEvent;
 }
 
-/** The incident id an event is about (annotations carry it under `data.incident`). */
+/**
+ * The incident an event is about: `data` itself when it is an `incident`, else its
+ * `incident` reference (notes, status updates, responders, bridges, workflows...).
+ */
 export function incidentIdOf(event: PdWebhookEvent): string | undefined {
-  const id = event.event_type === 'incident.annotated' ? event.data.incident?.id : event.data.id;
-  return typeof id === 'string' ? id : undefined;
+  const id = event.data.type === 'incident' ? event.data.id : event.data.incident?.id;
+  return typeof id === 'string' && id ? id : undefined;
 }
 
 /** The assignee whose email the change needs, if any. */
 export function assigneeNeeded(event: PdWebhookEvent): PdReference | undefined {
-  return ['incident.triggered', 'incident.reassigned'].includes(event.event_type)
+  return ['incident.triggered', 'incident.reassigned', 'incident.escalated', 'incident.delegated'].includes(event.event_type) &&
+    event.data.type === 'incident'
     ? firstAssignee(event.data as PdIncidentObject)
     : undefined;
 }
 
+/** What one delivery means to the hub: a change, or an event acknowledged without action. */
+export type PdEventReading = { change: NormalizedChange } | { ignored: IgnoredWebhookEvent };
+
+const ref = (r: PdReference | null | undefined) => r?.summary ?? r?.name ?? r?.id;
+
+function ignore(event: PdWebhookEvent, reason: string, externalId?: string): PdEventReading {
+  return { ignored: { eventType: event.event_type, reason, eventId: event.id, externalId } };
+}
+
+/** "by Alice" when PagerDuty names who did it. */
+const by = (event: PdWebhookEvent) => (ref(event.agent) ? ` by ${ref(event.agent)}` : '');
+
 /**
- * Spec 002's event table as normalised changes. Events the sync does not act on
- * (`pagey.ping`, service events, responder requests...) give none.
+ * PagerDuty's v3 event catalogue as normalised changes (README "Webhook events"). An
+ * event the hub does not act on, or one without the incident it should name, is
+ * acknowledged with its reason. `assigneeEmail` is the email of the event's first
+ * assignee (looked up by the caller); undefined means it has none.
  */
-export function changeFromEvent(
+export function readPagerDutyEvent(
   event: PdWebhookEvent,
   options: { syncEscalations: boolean; assigneeEmail?: string },
-): NormalizedChange | undefined {
-  if (event.resource_type !== 'incident') return undefined;
+): PdEventReading {
+  // Own keys only: an event type such as `constructor` must not find Object's.
+  const ignoredReason = Object.hasOwn(IGNORED_PAGERDUTY_EVENTS, event.event_type) ? IGNORED_PAGERDUTY_EVENTS[event.event_type] : undefined;
+  if (ignoredReason) return ignore(event, ignoredReason, incidentIdOf(event));
+  if (!(ACTED_ON_PAGERDUTY_EVENTS as readonly string[]).includes(event.event_type)) {
+    return ignore(event, 'not an event type of the PagerDuty v3 catalogue the hub knows', incidentIdOf(event));
+  }
   const externalId = incidentIdOf(event);
-  if (!externalId) throw new WebhookParseError(`PagerDuty ${event.event_type} event has no incident id`);
-  const data = event.data as PdIncidentObject;
+  if (!externalId) return ignore(event, 'the event names no incident id');
+  const data = event.data as PdIncidentObject & Record<string, any>;
   const base = {
     eventId: event.id,
     externalId,
     occurredAt: event.occurred_at,
-    actor: event.agent?.summary,
-    externalKey: data.number !== undefined ? String(data.number) : undefined,
+    actor: ref(event.agent),
+    externalKey: data.type === 'incident' && data.number !== undefined ? String(data.number) : undefined,
   };
+  const updated = (fields: Partial<PlatformIncidentFields>, timeline?: string): PdEventReading => ({
+    change: { ...base, kind: Object.keys(fields).length ? 'updated' : 'event', fields, ...(timeline ? { timeline } : {}) },
+  });
+  const assignees = () => (data.assignees ?? []).map(a => ref(a)).filter(Boolean).join(', ');
   switch (event.event_type) {
     case 'incident.triggered': {
       const ticket = ticketFromIncident(data, options.assigneeEmail);
-      return { ...base, kind: 'created', fields: ticket.fields, ticket };
+      return { change: { ...base, kind: 'created', fields: ticket.fields, ticket } };
     }
     case 'incident.acknowledged':
-      return { ...base, kind: 'updated', fields: { status: 'mitigated' } };
+      return updated({ status: 'mitigated' });
     case 'incident.unacknowledged':
     case 'incident.reopened':
-      return { ...base, kind: 'updated', fields: { status: 'open' } };
+      return updated({ status: 'open' });
     case 'incident.resolved':
-      return { ...base, kind: 'updated', fields: { status: 'resolved' } };
+      return updated({ status: 'resolved' });
     case 'incident.reassigned':
-      return { ...base, kind: 'updated', fields: { assigned_to: options.assigneeEmail ?? null } };
-    case 'incident.priority_changed': {
+      return updated({ assigned_to: options.assigneeEmail ?? null });
+    case 'incident.priority_updated': {
       const severity = severityFromPagerDuty(data);
-      return severity ? { ...base, kind: 'updated', fields: { severity } } : undefined;
+      return severity ? updated({ severity }) : ignore(event, 'the incident has neither a priority nor an urgency', externalId);
     }
     case 'incident.escalated': {
+      // Escalation pages the next level: the new assignees replace the old ones.
       const policy = data.escalation_policy;
-      const assignees = (data.assignees ?? []).map(a => a.summary ?? a.id).join(', ');
       const timeline = [
-        `Escalated in PagerDuty${event.agent?.summary ? ` by ${event.agent.summary}` : ''}`,
-        assignees ? `now assigned to ${assignees}` : undefined,
-        policy ? `escalation policy ${policy.summary ?? policy.id}` : undefined,
+        `Escalated in PagerDuty${by(event)}`,
+        assignees() ? `now assigned to ${assignees()}` : undefined,
+        policy ? `escalation policy ${ref(policy)}` : undefined,
       ]
         .filter(Boolean)
         .join('; ');
-      const fields = options.syncEscalations && policy?.id ? { escalation_policy: policy.id } : {};
-      return { ...base, kind: Object.keys(fields).length ? 'updated' : 'event', fields, timeline };
+      const fields: Partial<PlatformIncidentFields> = { assigned_to: options.assigneeEmail ?? null };
+      if (options.syncEscalations && policy?.id) fields.escalation_policy = policy.id;
+      return updated(fields, timeline);
+    }
+    case 'incident.delegated': {
+      // A delegation names the new policy outright, so it is taken whatever sync_escalations says.
+      const policy = data.escalation_policy;
+      const timeline = [
+        `Delegated in PagerDuty${by(event)}${policy ? ` to escalation policy ${ref(policy)}` : ''}`,
+        assignees() ? `now assigned to ${assignees()}` : undefined,
+      ]
+        .filter(Boolean)
+        .join('; ');
+      const fields: Partial<PlatformIncidentFields> = { assigned_to: options.assigneeEmail ?? null };
+      if (policy?.id) fields.escalation_policy = policy.id;
+      return updated(fields, timeline);
     }
     case 'incident.annotated': {
-      const content = event.data.content;
-      if (typeof content !== 'string') throw new WebhookParseError('PagerDuty incident.annotated event has no data.content');
-      return { ...base, kind: 'note', fields: {}, note: { text: content, author: event.agent?.summary } };
+      const content = data.content;
+      if (typeof content !== 'string' || !content.trim()) return ignore(event, 'the note has no content', externalId);
+      return { change: { ...base, kind: 'note', fields: {}, note: { text: content, author: ref(event.agent) } } };
     }
+    case 'incident.status_update_published': {
+      const message = typeof data.message === 'string' ? data.message.trim() : '';
+      if (!message) return ignore(event, 'the status update has no message', externalId);
+      return updated({}, `Status update in PagerDuty${by(event)}: ${message}`);
+    }
+    case 'incident.conference_bridge.updated': {
+      const numbers = Array.isArray(data.conference_numbers)
+        ? data.conference_numbers.map((n: any) => [n?.label, n?.number].filter(Boolean).join(' ')).filter(Boolean)
+        : [];
+      const parts = [...numbers, typeof data.conference_url === 'string' ? data.conference_url : undefined].filter(Boolean);
+      return updated({}, parts.length ? `Conference bridge in PagerDuty: ${parts.join(', ')}` : 'Conference bridge removed in PagerDuty');
+    }
+    case 'incident.responder.added': {
+      const message = typeof data.message === 'string' && data.message.trim() ? `: ${data.message.trim()}` : '';
+      const via = data.escalation_policy ? ` via ${ref(data.escalation_policy)}` : '';
+      return updated({}, `Responder requested in PagerDuty${by(event)}: ${ref(data.user) ?? 'someone'}${via}${message}`);
+    }
+    case 'incident.responder.replied':
+      return updated({}, `${ref(data.user) ?? 'A responder'} answered the responder request in PagerDuty: ${data.state ?? 'replied'}`);
+    case 'incident.service_updated':
+      return updated({}, `Moved to PagerDuty service ${ref(data.service) ?? 'unknown'}${by(event)}`);
     default:
-      return undefined;
+      return ignore(event, 'not an event type of the PagerDuty v3 catalogue the hub knows', externalId);
   }
 }

@@ -16,6 +16,7 @@ function linked(
     enabled?: boolean;
     externalId?: string | null;
     rules?: FieldOwnershipRule[];
+    syncState?: LinkWithIntegration['link']['sync_state'];
   } = {},
 ): LinkWithIntegration {
   const integration = {
@@ -33,6 +34,7 @@ function linked(
       incident_id: 'inc-1',
       integration_id: id,
       external_id: options.externalId === undefined ? `EXT-${id}` : options.externalId,
+      sync_state: options.syncState ?? 'in_sync',
     } as LinkWithIntegration['link'],
   };
 }
@@ -45,6 +47,15 @@ const connectors: ConnectorLookup & { sendsNotes(type: string): boolean } = {
 
 const plan = (links: LinkWithIntegration[], changes: Record<string, unknown>, source = 'platform') =>
   planOutbound({ incidentId: 'inc-1', changes, source, links, connectors, traceContext: { traceparent: 't' } });
+
+describe('a link whose ticket the vendor deleted', () => {
+  it('gets neither changes nor notes', () => {
+    const gone = linked('a', { syncState: 'gone' });
+    expect(plan([gone, linked('b')], { title: 'T' }).map(r => r.integration_id)).toEqual(['b']);
+    const notes = planNote({ incidentId: 'inc-1', note: { text: 'n' }, source: 'platform', links: [gone, linked('b', { rules: [] })], connectors });
+    expect(notes.map(r => r.integration_id)).toEqual(['b']);
+  });
+});
 
 describe('planOutbound', () => {
   it('writes one sync row per eligible integration with the fields it may receive', () => {

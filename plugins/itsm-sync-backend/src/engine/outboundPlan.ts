@@ -14,7 +14,8 @@ export interface ConnectorLookup {
  * The outbox rows one incident change causes: one row per linked integration that is
  * enabled, sends outbound, is not where the change came from, and is allowed by
  * ownership to receive at least one of the changed fields. A link without a ticket yet
- * gets a row whatever changed: its first delivery creates the ticket.
+ * gets a row whatever changed: its first delivery creates the ticket. A link whose ticket
+ * the vendor deleted (`gone`) gets none.
  */
 export function planOutbound(input: {
   incidentId: string;
@@ -26,6 +27,7 @@ export function planOutbound(input: {
 }): OutboxInsert[] {
   const rows: OutboxInsert[] = [];
   for (const { link, integration, rules } of input.links) {
+    if (link.sync_state === 'gone') continue;
     if (!integration.enabled || !sendsOutbound(integration.sync_direction)) continue;
     if (!input.connectors.canSend(integration.integration_type)) continue;
     if (input.source === `integration:${integration.id}`) continue;
@@ -55,7 +57,8 @@ export function planNote(input: {
   traceContext?: Record<string, string> | null;
 }): OutboxInsert[] {
   const rows: OutboxInsert[] = [];
-  for (const { integration, rules } of input.links) {
+  for (const { link, integration, rules } of input.links) {
+    if (link.sync_state === 'gone') continue;
     if (!integration.enabled || !sendsOutbound(integration.sync_direction)) continue;
     if (!input.connectors.sendsNotes(integration.integration_type)) continue;
     if (input.source === `integration:${integration.id}`) continue;

@@ -35,7 +35,7 @@ describe('itsm-sync routes', () => {
         .send(w.rawBody.toString('utf8'));
     const ok = await send(webhook);
     expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({ valid: true, changes: 1 });
+    expect(ok.body).toEqual({ valid: true, changes: 1, ignored: [] });
     const forged = await send(hub.vendor.vendorEdit(ticketId, { assigned_to: 'carol' }, 'wrong-secret'));
     expect(forged.status).toBe(401);
     expect((await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body.assigned_to).toBeNull();
@@ -144,6 +144,11 @@ describe('itsm-sync routes', () => {
     expect(patched.body).toMatchObject({ sync_direction: 'outbound', conflict_strategy: 'manual-review', rate_limit: 100, backoff_multiplier: 2 });
     const empty = await hub.api.patch(`${hub.base}/v1/integrations/${integration.name}`).send({});
     expect(empty.status).toBe(400);
+    const badSetting = await hub.api.patch(`${hub.base}/v1/integrations/${integration.name}`).send({ settings: { inbound_create: 'no' } });
+    expect(badSetting.status).toBe(400);
+    expect(badSetting.body.error.message).toBe('settings: inbound_create must be true or false');
+    const off = await hub.api.patch(`${hub.base}/v1/integrations/${integration.name}`).send({ settings: { inbound_create: false } });
+    expect(off.body.settings).toMatchObject({ inbound_create: false });
     expect((await hub.api.delete(`${hub.base}/v1/integrations/${integration.name}`)).status).toBe(204);
     expect((await hub.api.get(`${hub.base}/v1/integrations/${integration.id}`)).status).toBe(404);
   });

@@ -54,8 +54,10 @@ export class DlqRepository {
         created_at: now,
         updated_at: now,
       });
+      // A ticket the vendor deleted stays gone; a delivery queued before that fails, as it must.
       await tx('links')
         .where({ incident_id: row.incident_id, integration_id: row.integration_id })
+        .whereNot({ sync_state: 'gone' })
         .update({ sync_state: 'failed', last_error: failure.error });
     });
     return id;

@@ -167,6 +167,7 @@ export class IntegrationRepository {
         'links',
         'field_ownership',
         'callback_tokens',
+        'ignored_webhook_events',
       ]) {
         await tx(table).where({ integration_id: id }).delete();
       }

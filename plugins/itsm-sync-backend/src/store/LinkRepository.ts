@@ -66,7 +66,7 @@ const LINK_DELIVERY_COLUMNS: BulkColumn[] = [
   { name: 'last_synced_at', pgCast: 'bigint' },
   // A conflict waiting for review outlives deliveries of other fields; decided in the
   // UPDATE itself, so a conflict recorded meanwhile by the inbound path is never lost.
-  { name: 'sync_state', set: (_v, t) => `CASE WHEN ${t} = 'conflict' THEN 'conflict' ELSE 'in_sync' END` },
+  { name: 'sync_state', set: (_v, t) => `CASE WHEN ${t} IN ('conflict', 'gone') THEN ${t} ELSE 'in_sync' END` },
   { name: 'last_error', set: () => 'NULL' },
 ];
 
@@ -180,6 +180,11 @@ export class LinkRepository {
         last_synced_at: d.now,
       })),
     );
+  }
+
+  /** Marks a link whose ticket the vendor deleted, unrun (for `writeTogether`); `why` goes to last_error. */
+  static markGoneStatement(tx: Knex, linkId: string, why: string): Knex.QueryBuilder {
+    return tx('links').where({ id: linkId }).update({ sync_state: 'gone', last_error: why });
   }
 
   async setState(linkId: string, state: LinkSyncState, error: string | null, tx: Knex = this.db): Promise<void> {

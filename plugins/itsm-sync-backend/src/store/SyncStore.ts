@@ -3,6 +3,7 @@ import { CallbackTokenRepository } from './CallbackTokenRepository';
 import { ConflictRepository } from './ConflictRepository';
 import { DeliveryRepository } from './DeliveryRepository';
 import { DlqRepository } from './DlqRepository';
+import { IgnoredEventRepository } from './IgnoredEventRepository';
 import { IncidentRepository } from './IncidentRepository';
 import { IntegrationRepository } from './IntegrationRepository';
 import { LinkRepository } from './LinkRepository';
@@ -24,6 +25,7 @@ export class SyncStore {
   readonly callbackTokens: CallbackTokenRepository;
   readonly manualSync: ManualSyncRepository;
   readonly reconcile: ReconcileRepository;
+  readonly ignoredEvents: IgnoredEventRepository;
 
   constructor(readonly db: Knex) {
     this.integrations = new IntegrationRepository(db);
@@ -37,6 +39,7 @@ export class SyncStore {
     this.callbackTokens = new CallbackTokenRepository(db);
     this.manualSync = new ManualSyncRepository(db);
     this.reconcile = new ReconcileRepository(db);
+    this.ignoredEvents = new IgnoredEventRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore, tx: Knex.Transaction) => Promise<T>): Promise<T> {

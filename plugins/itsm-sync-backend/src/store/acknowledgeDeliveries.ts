@@ -73,7 +73,7 @@ const ACKNOWLEDGE = [
   `  external_url = COALESCE(a.external_url, links.external_url),`,
   `  last_written = ${lastWrittenMergedWith('a.written')},`,
   // A conflict waiting for review outlives deliveries of other fields.
-  `  last_synced_at = ?::bigint, sync_state = CASE WHEN links.sync_state = 'conflict' THEN 'conflict' ELSE 'in_sync' END, last_error = NULL`,
+  `  last_synced_at = ?::bigint, sync_state = CASE WHEN links.sync_state IN ('conflict', 'gone') THEN links.sync_state ELSE 'in_sync' END, last_error = NULL`,
   `  FROM acks AS a WHERE links.incident_id = a.incident_id AND links.integration_id = a.integration_id AND a.head_id IN (SELECT id FROM heads)),`,
   // Counters in a stable order, so two writers lock them in the same order.
   `counted AS (INSERT INTO integration_metrics (integration_id, metric, value)`,

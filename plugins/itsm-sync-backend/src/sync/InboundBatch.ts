@@ -11,6 +11,7 @@ import { writeTogether } from '../store/writeTogether';
 import { writeInboundIfUnchanged, type InboundWrite, type SettledChange } from '../store/writeInboundIfUnchanged';
 import { InboundBatchRepository, type TimelineInsert } from '../store/InboundBatchRepository';
 import { OutboxRepository } from '../store/OutboxRepository';
+import { LinkRepository } from '../store/LinkRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord, LinkRecord, LinkWithIntegration, OutboxInsert } from '../store/types';
 import type { ConnectorRegistry } from './ConnectorRegistry';
@@ -54,6 +55,8 @@ export class InboundBatch {
   /** Per link: the values the batch remembered on it, and whether one of its changes was queued for review. */
   private readonly dirtyLinks = new Map<string, { link: LinkRecord; remembered: Record<string, unknown>; conflict: boolean }>();
   private readonly conflicts: Array<Parameters<SyncStore['conflicts']['create']>[0]> = [];
+  /** Links whose ticket the vendor deleted, with why, to be marked gone. */
+  private readonly goneLinks = new Map<string, string>();
   private readonly settled = { applied: [] as SettledChange[], ignored: [] as SettledChange[] };
   private readonly metrics = new Map<string, number>();
 
@@ -188,6 +191,11 @@ export class InboundBatch {
     if (decision.event) {
       this.timeline.push({ incident_id: incident.id, kind: 'event', text: decision.event.text, author: decision.event.author, source, created_at: this.now });
     }
+    if (change.kind === 'deleted') {
+      // Marked in memory too, so changes later in this batch plan nothing for the ticket.
+      link.sync_state = 'gone';
+      this.goneLinks.set(link.id, change.timeline ?? 'the ticket was deleted at the vendor');
+    }
     for (const conflict of decision.conflicts) {
       this.conflicts.push({ ...conflict, integration_id: integration.id, incident_id: incident.id });
       this.count(integration.id, 'conflicts_detected');
@@ -262,11 +270,18 @@ export class InboundBatch {
       ...store.deliveries.settleStatements('ignored', this.settled.ignored.map(keyOf), this.now, tx),
       ...MetricsRepository.incrementStatements(tx, counts),
     ]);
+    // After the rest: a gone link may also be among the links updated above (one row, one statement).
+    for (const [id, why] of [...this.goneLinks.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      await LinkRepository.markGoneStatement(tx, id, why);
+    }
   }
 
-  /** Whether the batch must be written the locked way: it raised conflicts (rare), whose records go in one by one. */
+  /**
+   * Whether the batch must be written the locked way: it raised conflicts, whose records
+   * go in one by one, or a vendor deleted a ticket (both rare).
+   */
   get needsLock(): boolean {
-    return this.conflicts.length > 0;
+    return this.conflicts.length > 0 || this.goneLinks.size > 0;
   }
 
   /**

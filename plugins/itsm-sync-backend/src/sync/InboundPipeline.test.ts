@@ -78,9 +78,9 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
       pipeline.receive(a.id, webhook({ event_id: 'o-3', ticket_id: incident.ticket, changes: { status: 'resolved', assigned_to: 'bob' } })),
     ]);
     expect(results).toEqual([
-      { status: 'accepted', received: 1, duplicates: 0, applied: 1 },
-      { status: 'accepted', received: 1, duplicates: 0, applied: 1 },
-      { status: 'accepted', received: 1, duplicates: 0, applied: 1 },
+      { status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 },
+      { status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 },
+      { status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 },
     ]);
     const after = (await store.incidents.get(incident.id))!;
     // Three changes, three versions; the third only changed assigned_to (status was already resolved).
@@ -134,10 +134,10 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     const same = { event_id: 'dup-1', ticket_id: incident.ticket, changes: { status: 'mitigated' }, note: 'once' };
     const results = await Promise.all([pipeline.receive(a.id, webhook(same)), pipeline.receive(a.id, webhook(same))]);
     expect(results).toEqual([
-      { status: 'accepted', received: 1, duplicates: 0, applied: 1 },
-      { status: 'accepted', received: 1, duplicates: 1, applied: 0 },
+      { status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 },
+      { status: 'accepted', received: 1, duplicates: 1, applied: 0, ignored: 0 },
     ]);
-    expect(await pipeline.receive(a.id, webhook(same))).toEqual({ status: 'accepted', received: 1, duplicates: 1, applied: 0 });
+    expect(await pipeline.receive(a.id, webhook(same))).toEqual({ status: 'accepted', received: 1, duplicates: 1, applied: 0, ignored: 0 });
     expect(await store.incidents.timeline(incident.id)).toHaveLength(1);
     expect((await store.incidents.get(incident.id))!.version).toBe(2);
     expect(await store.deliveries.count(a.id)).toBe(1);
@@ -148,7 +148,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     const b = await integration();
     const [incident] = await linkedIncidents(a, b, 1);
     const stored = { event_id: 'stored-1', ticket_id: incident.ticket, note: 'first' };
-    expect(await pipeline.receive(a.id, webhook(stored))).toEqual({ status: 'accepted', received: 1, duplicates: 0, applied: 1 });
+    expect(await pipeline.receive(a.id, webhook(stored))).toEqual({ status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 });
 
     const results = await Promise.all([
       pipeline.receive(a.id, webhook(stored)),
@@ -156,8 +156,8 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     ]);
 
     expect(results).toEqual([
-      { status: 'accepted', received: 1, duplicates: 1, applied: 0 },
-      { status: 'accepted', received: 1, duplicates: 0, applied: 1 },
+      { status: 'accepted', received: 1, duplicates: 1, applied: 0, ignored: 0 },
+      { status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 },
     ]);
     expect((await store.incidents.timeline(incident.id)).map(e => e.text)).toEqual(['first', 'second']);
     expect(await store.incidents.get(incident.id)).toMatchObject({ status: 'mitigated', version: 2 });
@@ -227,13 +227,46 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
       'AuthenticationError',
       'NotFoundError',
       'InputError',
-      { status: 'ignored', reason: 'integration is disabled', received: 1, duplicates: 0, applied: 0 },
-      { status: 'accepted', received: 1, duplicates: 0, applied: 1 },
+      { status: 'ignored', reason: 'integration is disabled', received: 1, duplicates: 0, applied: 0, ignored: 1 },
+      { status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 },
     ]);
     expect((settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(WebhookAuthError);
     expect((await store.incidents.get(incident.id))!.status).toBe('mitigated');
     expect(await store.deliveries.count(off.id)).toBe(0);
     expect(await store.deliveries.count(a.id)).toBe(1);
+  });
+
+  it('acknowledges an event the connector does not act on, counts it per event type and reason, and stores nothing else', async () => {
+    const a = await integration();
+    const b = await integration();
+    const [incident] = await linkedIncidents(a, b, 1);
+    const ignoredEvent = (eventId: string) =>
+      webhook({ event_id: eventId, ticket_id: incident.ticket, event_type: 'test.workflow.started', ignored_reason: 'workflows are not synced' });
+    const results = await Promise.all([
+      pipeline.receive(a.id, ignoredEvent('w-1')),
+      pipeline.receive(a.id, ignoredEvent('w-2')),
+      pipeline.receive(a.id, webhook({ event_id: 'w-3', ticket_id: incident.ticket, changes: { status: 'mitigated' } })),
+    ]);
+    expect(results).toEqual([
+      { status: 'ignored', reason: 'test.workflow.started: workflows are not synced', received: 0, duplicates: 0, applied: 0, ignored: 1 },
+      { status: 'ignored', reason: 'test.workflow.started: workflows are not synced', received: 0, duplicates: 0, applied: 0, ignored: 1 },
+      { status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 },
+    ]);
+    const [counted] = await store.ignoredEvents.list(a.id);
+    expect(counted).toMatchObject({ event_type: 'test.workflow.started', reason: 'workflows are not synced', count: 2, last_external_id: incident.ticket });
+    expect(['w-1', 'w-2']).toContain(counted.last_event_id);
+    expect(await store.deliveries.count(a.id)).toBe(1);
+    expect(await store.ignoredEvents.list(b.id)).toEqual([]);
+
+    await pipeline.receive(a.id, ignoredEvent('w-4'));
+    expect((await store.ignoredEvents.list(a.id))[0]).toMatchObject({ count: 3, last_event_id: 'w-4' });
+  });
+
+  it('checks an ignored event on the test route without counting it', async () => {
+    const a = await integration();
+    const request = webhook({ event_id: 't-1', ticket_id: 'x', event_type: 'test.ping', ignored_reason: 'a test delivery' });
+    expect(await pipeline.test(a.id, request)).toEqual({ valid: true, changes: 0, ignored: [{ event_type: 'test.ping', reason: 'a test delivery' }] });
+    expect(await store.ignoredEvents.list(a.id)).toEqual([]);
   });
 
   it('creates one incident for a new ticket whose later change arrives in the same batch', async () => {

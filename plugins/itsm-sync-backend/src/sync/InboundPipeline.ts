@@ -11,6 +11,7 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { InboundApplier, InboundItem, InboundOutcome, PreparedBatch } from './InboundApplier';
 import type { IntegrationService } from './IntegrationService';
 import { CallbackTokenUse } from './CallbackTokenUse';
+import { IgnoredEventLog } from './IgnoredEventLog';
 import { WebhookIntake } from './WebhookIntake';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
 
@@ -22,6 +23,8 @@ export interface InboundResult {
   received: number;
   duplicates: number;
   applied: number;
+  /** Events acknowledged without action (counted in sync-status with their reason). */
+  ignored: number;
 }
 
 interface Receipt {
@@ -55,6 +58,7 @@ const attributesOf = (integration: IntegrationRecord, operation: 'receive' | 'pr
  */
 export class InboundPipeline {
   private readonly intake: WebhookIntake;
+  private readonly ignoredEvents: IgnoredEventLog;
   private readonly receipts = new WriteBatcher<Receipt, InboundResult>(items => this.receiveBatch(items), RECEIVE_BATCH);
 
   constructor(
@@ -67,15 +71,19 @@ export class InboundPipeline {
     private readonly onEnqueued: () => void,
   ) {
     this.intake = new WebhookIntake(store, connectors, integrations, logger, new CallbackTokenUse(store, clock, logger));
+    this.ignoredEvents = new IgnoredEventLog(store, logger, clock);
   }
 
   /**
    * Spec 002 "Verify webhook signature validation": checks a delivery exactly as a real
    * one is checked and reports what it would carry, without storing or applying anything.
    */
-  async test(integrationRef: string, request: WebhookRequest): Promise<{ valid: true; changes: number }> {
-    const { changes } = await this.intake.check(integrationRef, request);
-    return { valid: true, changes: changes.length };
+  async test(
+    integrationRef: string,
+    request: WebhookRequest,
+  ): Promise<{ valid: true; changes: number; ignored: Array<{ event_type: string; reason: string }> }> {
+    const { changes, ignored } = await this.intake.check(integrationRef, request);
+    return { valid: true, changes: changes.length, ignored: ignored.map(e => ({ event_type: e.eventType, reason: e.reason })) };
   }
 
   /** Receives one webhook; it is written and applied together with those arriving alongside it. */
@@ -91,22 +99,32 @@ export class InboundPipeline {
       // Every change of every webhook that is authentic and wanted, in arrival order.
       const wanted = verified.map(v => (v.ok && this.refusal(v.value.integration) === undefined ? v.value : undefined));
       const changes = wanted.flatMap((w, index) => (w ? w.changes.map(change => ({ index, integration: w.integration, change })) : []));
-      const { fresh, applied } = await this.acceptAndApply(changes);
+      const [{ fresh, applied }, unrecorded] = await Promise.all([
+        this.acceptAndApply(changes),
+        this.ignoredEvents.record(wanted.filter(w => w !== undefined)),
+      ]);
       const outcomes = new Map(fresh.map((c, i) => [c, i]));
 
       return verified.map((v, index): BatchOutcome<InboundResult> => {
         if (!v.ok) return v;
         const { integration } = v.value;
         const received = v.value.changes.length;
+        const ignored = v.value.ignored.length;
         const reason = this.refusal(integration);
-        if (reason) return { ok: true, value: { status: 'ignored', reason, received, duplicates: 0, applied: 0 } };
+        if (reason) return { ok: true, value: { status: 'ignored', reason, received, duplicates: 0, applied: 0, ignored: received + ignored } };
+        if (ignored && unrecorded.has(integration.id)) return { ok: false, error: unrecorded.get(integration.id) };
         const own = changes.filter(c => c.index === index);
         const results = own.filter(c => outcomes.has(c)).map(c => applied[outcomes.get(c)!]);
         const duplicates = own.length - results.length;
         if (duplicates) syncInstruments.inbound.add(duplicates, { ...attributesOf(integration, 'receive'), outcome: 'duplicate' });
         const failure = results.find((r): r is { error: unknown } => typeof r === 'object');
         if (failure) return { ok: false, error: failure.error };
-        return { ok: true, value: { status: 'accepted', received, duplicates, applied: results.filter(r => r === 'applied').length } };
+        const counts = { received, duplicates, applied: results.filter(r => r === 'applied').length, ignored };
+        if (!received && ignored) {
+          const reasons = [...new Set(v.value.ignored.map(e => `${e.eventType}: ${e.reason}`))].join('; ');
+          return { ok: true, value: { status: 'ignored', reason: reasons, ...counts } };
+        }
+        return { ok: true, value: { status: 'accepted', ...counts } };
       });
     });
   }

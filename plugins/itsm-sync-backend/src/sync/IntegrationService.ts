@@ -4,7 +4,7 @@ import type {
   FieldOwnershipRule,
   UpdateIntegrationRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ConnectorIntegration, ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { inboundCreateEnabled, type ConnectorIntegration, type ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
@@ -50,6 +50,8 @@ export class IntegrationService {
 
   private checkSettings(connector: ItsmConnector, settings: Record<string, unknown>) {
     try {
+      // Settings every connector shares, whatever its own checks.
+      inboundCreateEnabled(settings);
       connector.validateSettings?.(settings);
     } catch (e) {
       throw new InputError(`settings: ${(e as Error).message}`);

@@ -138,6 +138,23 @@ describe('Reconciler', () => {
     expect(calls.filter(c => c.op === 'fetch')).toEqual([]);
   });
 
+  it('neither reports nor recreates a ticket the vendor deleted, whose link is gone', async () => {
+    const { clock, sleep } = steppingClock(Date.now());
+    const { connector } = counting(createTestConnector('deleted'), clock);
+    const { integration, integrations, registry, ticketIds } = await setUp(connector, 3, clock);
+    vendor.tickets.delete(ticketIds[1]);
+    vendor.tickets.delete(ticketIds[2]);
+    await store.db('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).update({ sync_state: 'gone' });
+    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+
+    const run = await reconciler.run(integration, { dryRun: false, autoHeal: true, trigger: 'manual' });
+
+    expect(run.discrepancies.map(d => [d.kind, d.external_id])).toEqual([['missing_ticket', ticketIds[2]]]);
+    const gone = await store.db('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).first();
+    expect(gone.sync_state).toBe('gone');
+    expect(await store.db('outbox').where({ integration_id: integration.id, incident_id: gone.incident_id })).toEqual([]);
+  });
+
   it("spaces vendor calls inside the integration's rate limit", async () => {
     const { clock, sleep } = steppingClock(1_800_000_000_000);
     const { connector, calls } = counting(createTestConnector('paced'), clock);

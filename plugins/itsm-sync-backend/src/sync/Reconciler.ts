@@ -267,7 +267,8 @@ export class Reconciler {
       const links = await this.store.links.forIntegration(integration.id, { afterId, limit: this.options.pageSize });
       if (!links.length) break;
       afterId = links[links.length - 1].id;
-      const todo = links.filter(l => !l.external_id || !state.seen.has(l.external_id));
+      // A ticket the vendor deleted is no discrepancy: its link is gone, and it is not made again.
+      const todo = links.filter(l => l.sync_state !== 'gone' && (!l.external_id || !state.seen.has(l.external_id)));
       // A link without a ticket yet is being created by the dispatcher: nothing to compare.
       state.checked += todo.filter(l => !l.external_id).length;
       const withTicket = todo.filter(l => l.external_id);

@@ -10,12 +10,13 @@ export class SyncStatusService {
 
   async status(integration: IntegrationRecord): Promise<SyncStatusResponse> {
     const db = this.store.db;
-    const [metrics, pending, dlqSize, conflicts, links] = await Promise.all([
+    const [metrics, pending, dlqSize, conflicts, links, ignored] = await Promise.all([
       this.store.metrics.read(integration.id),
       this.store.outbox.pendingCount(integration.id),
       this.store.dlq.size(integration.id),
       this.store.conflicts.pendingCount(integration.id),
       this.store.links.count(integration.id),
+      this.store.ignoredEvents.list(integration.id),
     ]);
     const lastOut = await db('outbox').where({ integration_id: integration.id, state: 'delivered' }).max({ t: 'delivered_at' }).first();
     const lastIn = await db('webhook_deliveries').where({ integration_id: integration.id }).max({ t: 'processed_at' }).first();
@@ -44,6 +45,15 @@ export class SyncStatusService {
       last_inbound_at: isoOrNull(lastIn?.t ?? null),
       last_error: failing?.last_error ?? null,
       rate_limited_until: isoOrNull(rateLimitedUntil),
+      ignored_events: ignored.map(e => ({
+        event_type: e.event_type,
+        reason: e.reason,
+        count: e.count,
+        first_seen_at: new Date(e.first_seen_at).toISOString(),
+        last_seen_at: new Date(e.last_seen_at).toISOString(),
+        last_event_id: e.last_event_id,
+        last_external_id: e.last_external_id,
+      })),
     };
   }
 }

@@ -1,10 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  parsedWebhook,
   WebhookParseError,
   type ConnectorContext,
+  type IgnoredWebhookEvent,
   type ItsmConnector,
   type NormalizedChange,
+  type ParsedWebhook,
   type WebhookRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SyncStore } from '../store/SyncStore';
@@ -23,11 +26,12 @@ export class WebhookAuthError extends Error {
   }
 }
 
-/** An authentic, understood webhook: its integration and the changes it carries. */
+/** An authentic, understood webhook: its integration, the changes it carries and the events it acknowledges without action. */
 export interface VerifiedWebhook {
   integration: IntegrationRecord;
   connector: ItsmConnector;
   changes: NormalizedChange[];
+  ignored: IgnoredWebhookEvent[];
 }
 
 /**
@@ -88,8 +92,8 @@ export class WebhookIntake {
             throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
           }
           if (options.delivery && verification.callbackTokenHash) await this.tokenUse.note(integration.id, verification.callbackTokenHash);
-          const changes = await this.parse(connector, ctx, request);
-          return { ok: true as const, value: { integration, connector, changes } };
+          const { changes, ignored } = await this.parse(connector, ctx, request);
+          return { ok: true as const, value: { integration, connector, changes, ignored } };
         } catch (error) {
           return { ok: false as const, error };
         }
@@ -116,9 +120,9 @@ export class WebhookIntake {
    * 400, never our 500 (a vendor retries 5xx for days); a connector that crashes rather
    * than saying so is logged as the bug it is.
    */
-  private async parse(connector: ItsmConnector, ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[]> {
+  private async parse(connector: ItsmConnector, ctx: ConnectorContext, request: WebhookRequest): Promise<ParsedWebhook> {
     try {
-      return await connector.parseWebhook(ctx, request);
+      return parsedWebhook(await connector.parseWebhook(ctx, request));
     } catch (error) {
       if (!(error instanceof WebhookParseError)) {
         this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${(error as Error).message}`, {

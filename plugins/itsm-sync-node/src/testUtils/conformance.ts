@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConnectorError } from '../errors';
+import { parsedWebhook } from '../webhookEvents';
 import type {
   ConnectorContext,
   ItsmConnector,
@@ -189,7 +190,7 @@ export function runConnectorConformanceTests(options: {
       });
       const webhook = await harness.vendorEdit(created.externalId, { status: 'mitigated' });
       await expect(connector.verifyWebhook(ctx, webhook)).resolves.toEqual({ ok: true });
-      const changes = await connector.parseWebhook(ctx, webhook);
+      const { changes } = parsedWebhook(await connector.parseWebhook(ctx, webhook));
       const change = changes.find(c => c.externalId === created.externalId);
       expect(change).toBeDefined();
       expect(change!.eventId.length).toBeGreaterThan(0);

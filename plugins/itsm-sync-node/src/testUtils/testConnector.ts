@@ -6,7 +6,9 @@ import type {
   ExternalTicket,
   ItsmConnector,
   NormalizedChange,
+  ParsedWebhook,
 } from '../types';
+import { ignoredWebhook } from '../webhookEvents';
 import type { TestTicket } from './testTicketServer';
 
 function toExternal(t: TestTicket): ExternalTicket {
@@ -135,12 +137,21 @@ export function createTestConnector(type = 'test'): ItsmConnector {
         ? { ok: true }
         : { ok: false, reason: 'signature does not match' };
     },
-    async parseWebhook(_ctx, request): Promise<NormalizedChange[]> {
+    async parseWebhook(_ctx, request): Promise<NormalizedChange[] | ParsedWebhook> {
       let payload: any;
       try {
         payload = JSON.parse(request.rawBody.toString('utf8'));
       } catch {
         throw new WebhookParseError('body is not JSON');
+      }
+      // An event the test vendor says the hub does not act on.
+      if (typeof payload?.ignored_reason === 'string') {
+        return ignoredWebhook({
+          eventType: String(payload.event_type ?? 'test.event'),
+          reason: payload.ignored_reason,
+          eventId: typeof payload.event_id === 'string' ? payload.event_id : undefined,
+          externalId: typeof payload.ticket_id === 'string' ? payload.ticket_id : undefined,
+        });
       }
       if (typeof payload?.event_id !== 'string' || typeof payload?.ticket_id !== 'string') {
         throw new WebhookParseError('event_id and ticket_id must be strings');

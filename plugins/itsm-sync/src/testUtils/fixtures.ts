@@ -91,6 +91,7 @@ export function aSyncStatus(overrides: Partial<SyncStatusResponse> = {}): SyncSt
     last_inbound_at: null,
     last_error: null,
     rate_limited_until: null,
+    ignored_events: [],
     ...overrides,
   };
 }

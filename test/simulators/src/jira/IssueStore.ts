@@ -1,7 +1,8 @@
 import { adfToText, isAdfDoc, type AdfDoc } from './adf';
 import {
   ISSUE_TYPES,
-  PRIORITIES,
+  PRIORITY_SCHEMES,
+  type PriorityScheme,
   type ChangelogItem,
   type CommentRecord,
   type IssueRecord,
@@ -52,7 +53,15 @@ export class IssueStore {
   private nextChangelog = 10000;
   private readonly keyCounters = new Map<string, number>();
 
-  constructor(private readonly now: () => Date) {}
+  /** The site's priorities, highest first. */
+  readonly priorities: ReadonlyArray<{ id: string; name: string }>;
+
+  constructor(
+    private readonly now: () => Date,
+    scheme: PriorityScheme = 'default',
+  ) {
+    this.priorities = PRIORITY_SCHEMES[scheme];
+  }
 
   /** By numeric id or key (`OPS-12`), as Jira resolves `{issueIdOrKey}`. */
   get(idOrKey: string): IssueRecord | undefined {
@@ -81,7 +90,7 @@ export class IssueStore {
     if (fields.status !== undefined) {
       errors.status = "Field 'status' cannot be set. It is not on the appropriate screen, or unknown.";
     }
-    const priority = fields.priority === undefined ? PRIORITIES[2] : this.priority(fields.priority, errors);
+    const priority = fields.priority === undefined ? this.priorities[2] : this.priority(fields.priority, errors);
     const description = this.description(fields.description, errors);
     const assignee = fields.assignee === undefined ? null : this.assignee(fields.assignee, errors);
     const labels = fields.labels === undefined ? [] : this.labels(fields.labels, errors);
@@ -97,7 +106,7 @@ export class IssueStore {
       issueType: type!.name,
       summary: (fields.summary as string).trim(),
       description,
-      priority: priority?.name ?? 'Medium',
+      priority: priority?.name ?? this.priorities[2].name,
       status: INITIAL_STATUS,
       assigneeAccountId: assignee ?? null,
       reporterAccountId: reporter,
@@ -140,7 +149,7 @@ export class IssueStore {
       issue.description = description;
     }
     if (priority && priority.name !== issue.priority) {
-      const old = PRIORITIES.find(p => p.name === issue.priority)!;
+      const old = this.priorities.find(p => p.name === issue.priority)!;
       item('priority', old.id, old.name, priority.id, priority.name);
       issue.priority = priority.name;
     }
@@ -209,8 +218,39 @@ export class IssueStore {
     for (const [project, counter] of snapshot.keyCounters) this.keyCounters.set(project, counter);
   }
 
+  /** Replaces a comment's body; only its author may, as in Jira's default permissions. */
+  editComment(issue: IssueRecord, commentId: string, body: unknown, editor: string): CommentRecord {
+    const comment = this.comment(issue, commentId);
+    if (comment.authorAccountId !== editor) throw new JiraInputError(['You do not have the permission to edit this comment.']);
+    if (!isAdfDoc(body) || !adfToText(body).trim()) throw new JiraInputError([], { comment: 'Comment body can not be empty!' });
+    comment.body = body;
+    comment.updated = this.now();
+    issue.updated = comment.updated;
+    return comment;
+  }
+
+  /** Removes a comment and answers it as it was. */
+  deleteComment(issue: IssueRecord, commentId: string): CommentRecord {
+    const comment = this.comment(issue, commentId);
+    issue.comments = issue.comments.filter(c => c !== comment);
+    issue.updated = this.now();
+    return comment;
+  }
+
+  /** Removes an issue and answers it as it was. */
+  delete(issue: IssueRecord): IssueRecord {
+    this.issues.delete(issue.id);
+    return issue;
+  }
+
+  private comment(issue: IssueRecord, commentId: string): CommentRecord {
+    const comment = issue.comments.find(c => c.id === commentId);
+    if (!comment) throw new JiraInputError([`Can not find a comment for the id: ${commentId}.`]);
+    return comment;
+  }
+
   private priority(value: IssueFieldsInput['priority'], errors: Record<string, string>) {
-    const found = PRIORITIES.find(p => (value?.name && p.name === value.name) || (value?.id && p.id === value.id));
+    const found = this.priorities.find(p => (value?.name && p.name === value.name) || (value?.id && p.id === value.id));
     if (!found) {
       errors.priority = value?.name ? `Priority name '${value.name}' is not valid` : 'Specify the Priority (name or id)';
     }

@@ -230,7 +230,8 @@ describe('Jira simulator webhooks', () => {
     sim.setWebhookTarget({ url: hubUrl('/hooks/jira?z=1&a=2'), secret: 'connect-shared-secret', scheme: 'jwt', issuer: 'client-key-9' });
     const { id } = await createIssue('JWT');
     await fetch(`${sim.baseUrl}/__admin/issues/${id}/comment`, { method: 'POST', body: JSON.stringify({ text: 'on it' }) });
-    const [delivery] = received.splice(0);
+    // A comment raises jira:issue_updated, then comment_created.
+    const delivery = received.splice(0).at(-1)!;
     const token = /^JWT (.+)$/.exec(delivery.headers.authorization)![1];
     const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode('connect-shared-secret'));
     expect(protectedHeader.alg).toBe('HS256');

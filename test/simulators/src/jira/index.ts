@@ -7,7 +7,17 @@ import { IssueStore, JiraInputError, type IssueFieldsInput } from './IssueStore'
 import type { ChangelogItem, IssueRecord, JiraUser } from './model';
 import { Presenter } from './present';
 import { registerRestApi } from './restApi';
-import { commentCreatedPayload, issueCreatedPayload, issueUpdatedPayload } from './webhookPayloads';
+import type { JiraWebhookEvent } from './eventCatalogue';
+import {
+  commentChangedPayload,
+  commentCreatedPayload,
+  entityPayload,
+  issueCommentedPayload,
+  issueCreatedPayload,
+  issueDeletedPayload,
+  issueUpdatedPayload,
+  worklogPayload,
+} from './webhookPayloads';
 import { signWebhook, type JiraWebhookScheme } from './webhookSigning';
 import { pathBetween, statusByName } from './workflow';
 
@@ -15,7 +25,9 @@ export type { JiraCredentials } from './auth';
 export type { JiraWebhookScheme } from './webhookSigning';
 export { canonicalRequest as jiraCanonicalRequest, queryStringHash as jiraQueryStringHash } from './webhookSigning';
 export { textToAdf as jiraTextToAdf, adfToText as jiraAdfToText } from './adf';
-export type { IssueRecord as JiraIssueRecord, JiraUser } from './model';
+export type { IssueRecord as JiraIssueRecord, JiraUser, PriorityScheme as JiraPriorityScheme } from './model';
+export { JIRA_WEBHOOK_EVENTS, type JiraWebhookEvent } from './eventCatalogue';
+export { deliverEveryJiraEvent, type EveryJiraEvent } from './everyEvent';
 
 /** Where webhooks go and how they are signed. */
 export interface JiraWebhookTarget {
@@ -27,6 +39,8 @@ export interface JiraWebhookTarget {
   scheme?: JiraWebhookScheme;
   /** The Connect `clientKey` put in the JWT's `iss`. */
   issuer?: string;
+  /** The events the webhook subscribes to; every event when absent. */
+  events?: JiraWebhookEvent[];
 }
 
 /** A webhook as the hub receives it (the node package's `WebhookRequest`). */
@@ -60,6 +74,8 @@ export interface JiraSimulatorOptions {
   users?: JiraUser[];
   /** Largest search page (Jira: 100 with fields); small values force paging in tests. */
   maxPageSize?: number;
+  /** The site's priority scheme: `default` (Highest..Lowest) or `classic` (Blocker..Trivial). */
+  priorityScheme?: 'default' | 'classic';
   /** Jira also sends webhooks for changes made through the REST API (echoes); off by default. */
   webhooksOnApiWrites?: boolean;
   now?: () => Date;
@@ -101,7 +117,7 @@ export class JiraSimulator {
     this.apiUser = { accountId: '712020:0e5d1f5c-sync-bot', displayName: 'Sync Bot', emailAddress: this.credentials.email };
     this.target = { secret: 'jira-webhook-secret', scheme: 'jwt', issuer: DEFAULT_ISSUER, ...options.webhook };
     this.maxPageSize = options.maxPageSize ?? 100;
-    this.store = new IssueStore(this.now);
+    this.store = new IssueStore(this.now, options.priorityScheme);
     for (const p of options.projects ?? ['OPS']) this.store.projects.add(p.toUpperCase());
     for (const u of [this.apiUser, ...JIRA_AGENTS, ...(options.users ?? [])]) this.store.users.set(u.accountId, u);
     this.server = new SimulatorServer('jira', defaultErrorBody, rateLimitHeaders(this.now));
@@ -204,11 +220,58 @@ export class JiraSimulator {
     return path.length ? this.lastWebhook() : undefined;
   }
 
-  /** A person comments; sends `comment_created`. */
+  /**
+   * A person comments. Jira raises `jira:issue_updated` (`issue_commented`, the comment
+   * riding along) and `comment_created`; the webhook gets each it subscribes to.
+   */
   async commentAsPerson(idOrKey: string, text: string, as: string = JIRA_AGENTS[0].accountId): Promise<CapturedJiraWebhook | undefined> {
     const issue = this.mustGet(idOrKey);
     const comment = this.store.addComment(issue, textToAdf(text), as);
+    await this.emit(issueCommentedPayload(this.presenter, this.store, issue, comment, 'created', as, this.now()));
     await this.emit(commentCreatedPayload(this.presenter, issue, comment, this.now()));
+    return this.lastWebhook();
+  }
+
+  /** A person edits their comment: `jira:issue_updated` (`issue_comment_edited`) and `comment_updated`. */
+  async editCommentAsPerson(idOrKey: string, commentId: string, text: string, as: string = JIRA_AGENTS[0].accountId) {
+    const issue = this.mustGet(idOrKey);
+    const comment = this.store.editComment(issue, commentId, textToAdf(text), as);
+    await this.emit(issueCommentedPayload(this.presenter, this.store, issue, comment, 'updated', as, this.now()));
+    await this.emit(commentChangedPayload(this.presenter, issue, comment, 'updated', this.now()));
+    return this.lastWebhook();
+  }
+
+  /** A person deletes a comment: `jira:issue_updated` (`issue_comment_deleted`) and `comment_deleted`. */
+  async deleteCommentAsPerson(idOrKey: string, commentId: string, as: string = JIRA_AGENTS[0].accountId) {
+    const issue = this.mustGet(idOrKey);
+    const comment = this.store.deleteComment(issue, commentId);
+    await this.emit(issueCommentedPayload(this.presenter, this.store, issue, comment, 'deleted', as, this.now()));
+    await this.emit(commentChangedPayload(this.presenter, issue, comment, 'deleted', this.now()));
+    return this.lastWebhook();
+  }
+
+  /** A person deletes an issue; sends `jira:issue_deleted` with the issue as it was. */
+  async deleteAsPerson(idOrKey: string, as: string = JIRA_AGENTS[0].accountId) {
+    const issue = this.store.delete(this.mustGet(idOrKey));
+    await this.emit(issueDeletedPayload(this.presenter, this.store, issue, as, this.now()));
+    return this.lastWebhook();
+  }
+
+  /** A person logs work on an issue; sends `worklog_created` (the worklog names the issue only by id). */
+  async logWorkAsPerson(idOrKey: string, timeSpentSeconds: number, as: string = JIRA_AGENTS[0].accountId) {
+    const issue = this.mustGet(idOrKey);
+    const worklog = { id: String(20000 + this.webhooks.sent.length), authorAccountId: as, timeSpentSeconds, comment: 'Investigation' };
+    await this.emit(worklogPayload(this.presenter, this.store, 'worklog_created', issue, worklog, this.now()));
+    return this.lastWebhook();
+  }
+
+  /**
+   * Sends an event about something other than an issue's fields and comments (a
+   * worklog edit, an attachment, a link, a project, a sprint, a site option...), with the
+   * entity given under the key Jira puts it. For tests that need the whole catalogue.
+   */
+  async sendEvent(event: JiraWebhookEvent, entityKey: string | null, entity: Record<string, unknown>) {
+    await this.emit(entityPayload(event, entityKey, entity, this.now()));
     return this.lastWebhook();
   }
 
@@ -218,8 +281,9 @@ export class JiraSimulator {
     return issue;
   }
 
-  /** Signs and sends (or, with no target URL, only captures) one webhook. */
-  private async emit(payload: unknown): Promise<void> {
+  /** Signs and sends (or, with no target URL, only captures) one webhook, if the target subscribes to its event. */
+  private async emit(payload: { webhookEvent: string }): Promise<void> {
+    if (this.target.events && !(this.target.events as string[]).includes(payload.webhookEvent)) return;
     const rawBody = Buffer.from(JSON.stringify(payload));
     const url = this.target.url ?? CAPTURE_URL;
     const parsed = new URL(url);

@@ -1,5 +1,8 @@
 import type { IssueRecord } from './model';
-import { PRIORITIES } from './model';
+import { CLASSIC_PRIORITIES, PRIORITIES } from './model';
+
+/** Either scheme's names are valid JQL values; both number their levels 1 (highest) to 5. */
+const KNOWN_PRIORITIES = [...PRIORITIES, ...CLASSIC_PRIORITIES];
 import { parseJqlDate } from './time';
 import { STATUSES } from './workflow';
 
@@ -168,7 +171,7 @@ function operand(field: string, value: string, resolveId: (keyOrId: string) => s
   if (field === 'status' && !STATUSES.some(s => s.name.toLowerCase() === value.toLowerCase())) {
     throw new JqlError(`The value '${value}' does not exist for the field 'status'.`);
   }
-  if (field === 'priority' && !PRIORITIES.some(p => p.name.toLowerCase() === value.toLowerCase())) {
+  if (field === 'priority' && !KNOWN_PRIORITIES.some(p => p.name.toLowerCase() === value.toLowerCase())) {
     throw new JqlError(`The value '${value}' does not exist for the field 'priority'.`);
   }
   return value.toLowerCase();
@@ -216,7 +219,7 @@ export function compileJql(
   };
   const matches = query.where ? build(query.where) : () => true;
   const sortKey = (issue: IssueRecord, field: string): number | string => {
-    if (field === 'priority') return Number(PRIORITIES.find(p => p.name === issue.priority)?.id ?? 0);
+    if (field === 'priority') return Number(KNOWN_PRIORITIES.find(p => p.name === issue.priority)?.id ?? 0);
     if (field === 'key' || field === 'issuekey' || field === 'id') return Number(issue.id);
     return fieldValues(issue, field)[0] ?? '';
   };

@@ -42,6 +42,19 @@ export const PRIORITIES = [
   { id: '5', name: 'Lowest' },
 ];
 
+/** The classic scheme of older sites and projects that kept it: Blocker to Trivial. */
+export const CLASSIC_PRIORITIES = [
+  { id: '1', name: 'Blocker' },
+  { id: '2', name: 'Critical' },
+  { id: '3', name: 'Major' },
+  { id: '4', name: 'Minor' },
+  { id: '5', name: 'Trivial' },
+];
+
+/** The priorities of a site, by scheme. */
+export const PRIORITY_SCHEMES = { default: PRIORITIES, classic: CLASSIC_PRIORITIES } as const;
+export type PriorityScheme = keyof typeof PRIORITY_SCHEMES;
+
 export const ISSUE_TYPES = [
   { id: '10004', name: 'Incident' },
   { id: '10005', name: 'Service request' },

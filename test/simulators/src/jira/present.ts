@@ -1,4 +1,4 @@
-import { PRIORITIES, type CommentRecord, type IssueRecord, type JiraUser } from './model';
+import { type CommentRecord, type IssueRecord, type JiraUser } from './model';
 import type { IssueStore } from './IssueStore';
 import { jiraTime } from './time';
 import { statusByName } from './workflow';
@@ -9,6 +9,11 @@ export class Presenter {
     private readonly store: IssueStore,
     private readonly baseUrl: () => string,
   ) {}
+
+  /** The site's base URL, for `self` links. */
+  base(): string {
+    return this.baseUrl();
+  }
 
   user(user: JiraUser | undefined) {
     if (!user) return null;
@@ -55,7 +60,7 @@ export class Presenter {
    * `*all` and `*navigable` mean all).
    */
   issue(issue: IssueRecord, fields?: string[]) {
-    const priority = PRIORITIES.find(p => p.name === issue.priority)!;
+    const priority = this.store.priorities.find(p => p.name === issue.priority)!;
     const all: Record<string, unknown> = {
       summary: issue.summary,
       description: issue.description,

@@ -5,11 +5,14 @@ import { pdErrorBody, pdRateLimitHeaders } from './errors';
 import type { PdIncident } from './model';
 import { PagerDutySerializer } from './serialize';
 import { PagerDutyState, PdInputError, type IncidentChanges, type NewIncident } from './state';
-import { webhookEnvelope, webhookHeaders, type PdEventType } from './webhooks';
+import type { PdEventType, PdIncidentEventType } from './eventCatalogue';
+import { pagerDutyId } from './ids';
+import { webhookEnvelope, webhookHeaders } from './webhooks';
 
 export { PagerDutyState, PdInputError } from './state';
 export type { PdIncident, PdUser, PdService, PdEscalationPolicy, PdSchedule, PdPriority } from './model';
 export { pagerDutySignature } from './webhooks';
+export { PAGERDUTY_EVENT_CATALOGUE, type PdEventType } from './eventCatalogue';
 
 /** Where the simulator delivers webhooks; several secrets sign each delivery (rotation). */
 export interface PagerDutyWebhookTarget {
@@ -41,6 +44,7 @@ export interface CapturedWebhook {
 
 /** What an admin action did. */
 export interface PagerDutyAction {
+  /** The incident the event is about; undefined for service events and pings. */
   incident: PdIncident;
   webhook: CapturedWebhook;
   /** HTTP status of the delivery, `'error'`, or `'captured'` when no URL is set. */
@@ -131,20 +135,22 @@ export class PagerDutySimulator {
     return this.change(id, { assigneeIds: [found.id] }, 'incident.reassigned', actorId);
   }
 
-  /** Escalates to the next level, or to level 1 of another policy. */
-  escalate(id: string, options: { escalationPolicyId?: string } = {}, actorId = DEFAULT_ACTOR) {
+  /** Escalates to the next level of the incident's policy, paging its on-call (`incident.escalated`). */
+  escalate(id: string, actorId = DEFAULT_ACTOR) {
     const incident = this.incident(id);
-    const changes: IncidentChanges = options.escalationPolicyId
-      ? { escalationPolicyId: options.escalationPolicyId }
-      : { escalationLevel: incident.escalation_level + 1 };
-    return this.change(id, changes, 'incident.escalated', actorId);
+    return this.change(id, { escalationLevel: incident.escalation_level + 1 }, 'incident.escalated', actorId);
   }
 
-  /** Sets the priority by name (`P1`) or id; null clears it. */
+  /** Reassigns to another escalation policy, starting at its first level (`incident.delegated`). */
+  delegate(id: string, escalationPolicyId: string, actorId = DEFAULT_ACTOR) {
+    return this.change(id, { escalationPolicyId }, 'incident.delegated', actorId);
+  }
+
+  /** Sets the priority by name (`P1`) or id; null clears it (`incident.priority_updated`). */
   changePriority(id: string, priority: string | null, actorId = DEFAULT_ACTOR) {
     const found = priority === null ? null : this.state.priorityByName(priority) ?? this.state.priority(priority);
     if (found === undefined) throw new PdInputError(`Priority ${priority} Not Found`);
-    return this.change(id, { priorityId: found?.id ?? null }, 'incident.priority_changed', actorId);
+    return this.change(id, { priorityId: found?.id ?? null }, 'incident.priority_updated', actorId);
   }
 
   async annotate(id: string, content: string, actorId = DEFAULT_ACTOR): Promise<PagerDutyAction> {
@@ -153,27 +159,99 @@ export class PagerDutySimulator {
     return this.deliver('incident.annotated', incident, this.json.webhookNote(incident, note), actorId);
   }
 
+  /** Publishes a status update on the incident (`incident.status_update_published`). */
+  publishStatusUpdate(id: string, message: string, actorId = DEFAULT_ACTOR) {
+    const incident = this.incident(id);
+    if (!message.trim()) throw new PdInputError("Message can't be blank");
+    return this.deliver('incident.status_update_published', incident, this.json.webhookStatusUpdate(incident, pagerDutyId(), message), actorId);
+  }
+
+  /** Sets the conference bridge (`incident.conference_bridge.updated`). */
+  setConferenceBridge(id: string, bridge: { number: string; url: string }, actorId = DEFAULT_ACTOR) {
+    const incident = this.state.update(id, { conferenceBridge: { conference_number: bridge.number, conference_url: bridge.url } }, actorId);
+    return this.deliver('incident.conference_bridge.updated', incident, this.json.webhookConferenceBridge(incident), actorId);
+  }
+
+  /** Requests a responder through one of their escalation policies (`incident.responder.added`). */
+  addResponder(id: string, userId: string, message: string, actorId = DEFAULT_ACTOR) {
+    const incident = this.incident(id);
+    if (!this.state.user(userId)) throw new PdInputError(`User ${userId} Not Found`);
+    const data = this.json.webhookResponder(incident, userId, incident.escalation_policy_id, message, 'pending');
+    return this.deliver('incident.responder.added', incident, data, actorId);
+  }
+
+  /** A requested responder answers (`incident.responder.replied`); the responder is the actor. */
+  replyAsResponder(id: string, userId: string, answer: 'joined' | 'declined', message = '') {
+    const incident = this.incident(id);
+    if (!this.state.user(userId)) throw new PdInputError(`User ${userId} Not Found`);
+    const data = this.json.webhookResponder(incident, userId, incident.escalation_policy_id, message, answer);
+    return this.deliver('incident.responder.replied', incident, data, userId);
+  }
+
+  /** Moves the incident to another service (`incident.service_updated`). */
+  moveToService(id: string, serviceId: string, actorId = DEFAULT_ACTOR) {
+    return this.change(id, { serviceId }, 'incident.service_updated', actorId);
+  }
+
+  /** Changes the incident type (`incident.incident_type.changed`). */
+  changeIncidentType(id: string, incidentType: string, actorId = DEFAULT_ACTOR) {
+    return this.change(id, { incidentType }, 'incident.incident_type.changed', actorId);
+  }
+
+  /** Sets custom field values (`incident.custom_field_values.updated`). */
+  setCustomFields(id: string, values: Record<string, string>, actorId = DEFAULT_ACTOR) {
+    const incident = this.state.update(id, { customFields: values }, actorId);
+    return this.deliver('incident.custom_field_values.updated', incident, this.json.webhookFieldValues(incident, Object.keys(values)), actorId);
+  }
+
+  /** Runs an incident workflow: `incident.workflow.started`, then `incident.workflow.completed`. */
+  async runWorkflow(id: string, workflow = { id: 'PWFL001', name: 'Major incident kickoff' }, actorId = DEFAULT_ACTOR) {
+    const incident = this.incident(id);
+    const instance = pagerDutyId();
+    const data = this.json.webhookWorkflowInstance(incident, instance, workflow);
+    const started = await this.deliver('incident.workflow.started', incident, data, actorId);
+    const completed = await this.deliver('incident.workflow.completed', incident, data, actorId);
+    return { started, completed };
+  }
+
+  /** A service event (`service.created`, `.updated`, `.deleted`); it names no incident. */
+  serviceEvent(type: 'service.created' | 'service.updated' | 'service.deleted', serviceId: string, actorId = DEFAULT_ACTOR) {
+    return this.deliver(type, undefined, this.json.webhookService(serviceId), actorId);
+  }
+
+  /** The delivery PagerDuty sends when a person tests the subscription (`pagey.ping`). */
+  ping() {
+    return this.deliver('pagey.ping', undefined, { message: 'Hello from your friend Pagey!', type: 'ping' }, null);
+  }
+
   incident(id: string): PdIncident {
     const incident = this.state.incidents.get(id);
     if (!incident) throw new PdInputError('Incident Not Found');
     return incident;
   }
 
-  private change(id: string, changes: IncidentChanges, type: PdEventType, actorId: string) {
+  private change(id: string, changes: IncidentChanges, type: PdIncidentEventType, actorId: string) {
     const incident = this.state.update(id, changes, actorId);
     return this.emit(type, incident, actorId);
   }
 
-  private emit(type: PdEventType, incident: PdIncident, actorId: string) {
+  private emit(type: PdIncidentEventType, incident: PdIncident, actorId: string) {
     return this.deliver(type, incident, this.json.webhookIncident(incident), actorId);
   }
 
-  private async deliver(type: PdEventType, incident: PdIncident, data: unknown, actorId: string): Promise<PagerDutyAction> {
+  private async deliver(type: PdEventType, incident: PdIncident, data: unknown, actorId: string | null): Promise<PagerDutyAction>;
+  private async deliver(type: PdEventType, incident: undefined, data: unknown, actorId: string | null): Promise<Omit<PagerDutyAction, 'incident'>>;
+  private async deliver(
+    type: PdEventType,
+    incident: PdIncident | undefined,
+    data: unknown,
+    actorId: string | null,
+  ): Promise<Omit<PagerDutyAction, 'incident'> & { incident?: PdIncident }> {
     const secrets = this.target.secrets ?? (this.target.secret ? [this.target.secret] : []);
     const envelope = webhookEnvelope({
       eventType: type,
       occurredAt: this.state.now().toISOString(),
-      agent: this.json.userRef(actorId),
+      agent: actorId ? this.json.userRef(actorId) : null,
       data,
     });
     const rawBody = Buffer.from(JSON.stringify(envelope));
@@ -236,9 +314,18 @@ export class PagerDutySimulator {
       const body = req.json() ?? {};
       return reply(await this.reassign(req.params.id, String(body.user ?? ''), as(body)));
     });
-    r('/incidents/:id/escalate', async req => {
+    r('/incidents/:id/escalate', async req => reply(await this.escalate(req.params.id, as(req.json()))));
+    r('/incidents/:id/delegate', async req => {
       const body = req.json() ?? {};
-      return reply(await this.escalate(req.params.id, { escalationPolicyId: body.escalation_policy_id }, as(body)));
+      return reply(await this.delegate(req.params.id, String(body.escalation_policy_id ?? ''), as(body)));
+    });
+    r('/incidents/:id/status-updates', async req => {
+      const body = req.json() ?? {};
+      return reply(await this.publishStatusUpdate(req.params.id, String(body.message ?? ''), as(body)));
+    });
+    r('/incidents/:id/conference-bridge', async req => {
+      const body = req.json() ?? {};
+      return reply(await this.setConferenceBridge(req.params.id, { number: String(body.number ?? ''), url: String(body.url ?? '') }, as(body)));
     });
     r('/incidents/:id/priority', async req => {
       const body = req.json() ?? {};
@@ -268,3 +355,5 @@ export class PagerDutySimulator {
     return found.id;
   }
 }
+
+export { deliverEveryPagerDutyEvent, type EveryPagerDutyEvent } from './everyEvent';

@@ -68,6 +68,12 @@ export interface PdIncident {
   updated_at: string;
   last_status_change_at: string;
   notes: PdNote[];
+  /** The incident's conference bridge, once someone sets one. */
+  conference_bridge: { conference_number: string; conference_url: string } | null;
+  /** The incident type's name (PagerDuty's default type is `incident_default`). */
+  incident_type: string;
+  /** Custom field values by field name. */
+  custom_fields: Record<string, string>;
 }
 
 /** The priorities with a name of their own: the two ends of the scale. */

@@ -80,7 +80,10 @@ export class PagerDutySerializer {
     };
   }
 
-  /** The incident as a Webhooks v3 event carries it in `data`. */
+  /**
+   * The incident as a Webhooks v3 event carries it in `data` (`data.type` `incident`):
+   * no body, no assignments (assignees instead), the number as `number`.
+   */
   webhookIncident(i: PdIncident) {
     return {
       id: i.id,
@@ -92,15 +95,94 @@ export class PagerDutySerializer {
       incident_key: i.incident_key,
       created_at: i.created_at,
       title: i.title,
+      incident_type: { name: i.incident_type },
       service: this.serviceRef(i.service_id),
       assignees: i.assignee_ids.map(id => this.userRef(id)),
       escalation_policy: this.policyRef(i.escalation_policy_id),
       teams: [],
       priority: i.priority_id ? this.priorityRef(i.priority_id) : null,
       urgency: i.urgency,
-      conference_bridge: null,
+      conference_bridge: i.conference_bridge ? { ...i.conference_bridge } : null,
       resolve_reason: null,
-      body: { type: 'incident_body', details: i.details },
+    };
+  }
+
+  /** The `incident_reference` the non-incident data types carry as `incident`. */
+  incidentRef(i: PdIncident) {
+    return this.ref('incident', 'incidents', i.id, i.title);
+  }
+
+  /** `incident_status_update` data (`incident.status_update_published`). */
+  webhookStatusUpdate(i: PdIncident, id: string, message: string) {
+    return { incident: this.incidentRef(i), id, message, trimmed: false, type: 'incident_status_update' };
+  }
+
+  /** `incident_conference_bridge` data: the numbers as a list of {label, number}. */
+  webhookConferenceBridge(i: PdIncident) {
+    const bridge = i.conference_bridge;
+    return {
+      incident: this.incidentRef(i),
+      conference_numbers: bridge?.conference_number ? [{ label: '', number: bridge.conference_number }] : [],
+      conference_url: bridge?.conference_url ?? null,
+      type: 'incident_conference_bridge',
+    };
+  }
+
+  /** `incident_responder` data (`incident.responder.added` and `.replied`). */
+  webhookResponder(i: PdIncident, userId: string, policyId: string, message: string, state: 'pending' | 'joined' | 'declined') {
+    return {
+      incident: this.incidentRef(i),
+      user: this.userRef(userId),
+      escalation_policy: this.policyRef(policyId),
+      message,
+      state,
+      type: 'incident_responder',
+    };
+  }
+
+  /** `incident_field_values` data: every value, and the ones this change set. */
+  webhookFieldValues(i: PdIncident, changed: string[]) {
+    const value = (name: string) => ({
+      data_type: 'string',
+      field_type: 'single_value',
+      id: `PCF${name.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 6)}`,
+      name,
+      namespace: 'incidents',
+      type: 'field_value',
+      value: i.custom_fields[name],
+    });
+    return {
+      incident: this.incidentRef(i),
+      custom_fields: Object.keys(i.custom_fields).map(value),
+      changed_custom_fields: changed.map(value),
+      type: 'incident_field_values',
+    };
+  }
+
+  /** `incident_workflow_instance` data (`incident.workflow.started` and `.completed`). */
+  webhookWorkflowInstance(i: PdIncident, instanceId: string, workflow: { id: string; name: string }) {
+    return {
+      id: instanceId,
+      type: 'incident_workflow_instance',
+      summary: `${workflow.name} on #${i.incident_number}`,
+      incident_workflow: this.ref('incident_workflow', 'incident_workflows', workflow.id, workflow.name),
+      workflow_trigger: { ...this.ref('workflow_trigger', 'incident_workflows/triggers', `${workflow.id}-manual`, 'Manual trigger'), html_url: null },
+      incident: this.incidentRef(i),
+      service: this.serviceRef(i.service_id),
+    };
+  }
+
+  /** `service` data (`service.created`, `.updated`, `.deleted`). */
+  webhookService(serviceId: string) {
+    const self = `${this.baseUrl()}/services/${serviceId}`;
+    return {
+      html_url: self,
+      id: serviceId,
+      self,
+      summary: this.state.service(serviceId)?.name ?? serviceId,
+      alert_creation: 'create_alerts_and_incidents',
+      teams: [],
+      type: 'service',
     };
   }
 
@@ -117,7 +199,7 @@ export class PagerDutySerializer {
   /** The Webhooks v3 `incident.annotated` data. */
   webhookNote(i: PdIncident, n: PdNote) {
     return {
-      incident: { ...this.ref('incident', 'incidents', i.id, i.title) },
+      incident: this.incidentRef(i),
       id: n.id,
       content: n.content,
       trimmed: false,

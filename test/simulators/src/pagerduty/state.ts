@@ -29,6 +29,10 @@ export interface IncidentChanges {
   escalationPolicyId?: string;
   escalationLevel?: number;
   priorityId?: string | null;
+  serviceId?: string;
+  conferenceBridge?: { conference_number: string; conference_url: string };
+  incidentType?: string;
+  customFields?: Record<string, string>;
 }
 
 /** The incidents as plain JSON. */
@@ -115,6 +119,9 @@ export class PagerDutyState {
       updated_at: at,
       last_status_change_at: at,
       notes: [],
+      conference_bridge: null,
+      incident_type: 'incident_default',
+      custom_fields: {},
     };
     this.incidents.set(incident.id, incident);
     return incident;
@@ -136,11 +143,16 @@ export class PagerDutyState {
     }
     if (changes.priorityId && !this.priority(changes.priorityId)) throw new PdInputError('Priority Not Found');
     if (changes.assigneeIds) this.checkUsers(changes.assigneeIds);
+    if (changes.serviceId && !this.service(changes.serviceId)) throw new PdInputError('Service Not Found');
     const at = this.now().toISOString();
 
     if (changes.title !== undefined) incident.title = changes.title;
     if (changes.urgency) incident.urgency = changes.urgency;
     if (changes.priorityId !== undefined) incident.priority_id = changes.priorityId;
+    if (changes.serviceId) incident.service_id = changes.serviceId;
+    if (changes.conferenceBridge) incident.conference_bridge = { ...changes.conferenceBridge };
+    if (changes.incidentType) incident.incident_type = changes.incidentType;
+    if (changes.customFields) incident.custom_fields = { ...incident.custom_fields, ...changes.customFields };
     if (changes.escalationPolicyId && changes.escalationPolicyId !== incident.escalation_policy_id) {
       // A new policy starts over at its first level and pages its on-call.
       incident.escalation_policy_id = changes.escalationPolicyId;

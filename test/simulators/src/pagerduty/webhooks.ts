@@ -1,19 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { PAGERDUTY_EVENT_CATALOGUE, type PdEventType } from './eventCatalogue';
 import { webhookEventId } from './ids';
 
-/** The Webhooks v3 incident event types the simulator emits. */
-export type PdEventType =
-  | 'incident.triggered'
-  | 'incident.acknowledged'
-  | 'incident.unacknowledged'
-  | 'incident.resolved'
-  | 'incident.reopened'
-  | 'incident.reassigned'
-  | 'incident.escalated'
-  | 'incident.priority_changed'
-  | 'incident.annotated';
-
-/** The `{event: {...}}` envelope of a v3 delivery. */
+/** The `{event: {...}}` envelope of a v3 delivery; `resource_type` as the catalogue has it. */
 export function webhookEnvelope(options: {
   eventType: PdEventType;
   occurredAt: string;
@@ -24,10 +13,10 @@ export function webhookEnvelope(options: {
     event: {
       id: webhookEventId(),
       event_type: options.eventType,
-      resource_type: 'incident',
+      resource_type: PAGERDUTY_EVENT_CATALOGUE[options.eventType].resourceType,
       occurred_at: options.occurredAt,
       agent: options.agent,
-      client: null,
+      client: options.agent ? { name: 'PagerDuty' } : null,
       data: options.data,
     },
   };

@@ -37,7 +37,34 @@ function marketplace() {
       dlq_size: 1,
     }),
   );
-  api.statuses.set('int-pd', aSyncStatus({ integration_id: 'int-pd', health: 'failing', last_error: 'PagerDuty answered 401' }));
+  api.statuses.set(
+    'int-pd',
+    aSyncStatus({
+      integration_id: 'int-pd',
+      health: 'failing',
+      last_error: 'PagerDuty answered 401',
+      ignored_events: [
+        {
+          event_type: 'incident.workflow.started',
+          reason: 'incident workflow runs are PagerDuty automation with nothing to sync',
+          count: 4,
+          first_seen_at: '2026-12-04T10:00:00.000Z',
+          last_seen_at: '2026-12-04T11:00:00.000Z',
+          last_event_id: '01ABC',
+          last_external_id: 'PABC123',
+        },
+        {
+          event_type: 'pagey.ping',
+          reason: 'a test delivery of the webhook subscription',
+          count: 1,
+          first_seen_at: '2026-12-04T09:00:00.000Z',
+          last_seen_at: '2026-12-04T09:00:00.000Z',
+          last_event_id: '01ABD',
+          last_external_id: null,
+        },
+      ],
+    }),
+  );
   api.dlq = [aDlqEntry()];
   return api;
 }
@@ -74,6 +101,11 @@ describe('ConnectorsPage', () => {
     const pd = screen.getByRole('row', { name: 'Integration pd-oncall' });
     expect(await within(pd).findByText('Failing')).toBeInTheDocument();
     expect(within(pd).getByText('PagerDuty answered 401')).toBeInTheDocument();
+    const ignored = within(pd).getByLabelText('Ignored webhook events');
+    expect(ignored).toHaveTextContent('5 webhook events acknowledged without action');
+    expect(ignored).toHaveTextContent('incident.workflow.started ×4: incident workflow runs are PagerDuty automation with nothing to sync');
+    expect(ignored).toHaveTextContent('pagey.ping ×1: a test delivery of the webhook subscription');
+    expect(within(snow).queryByLabelText('Ignored webhook events')).not.toBeInTheDocument();
   });
 
   it('shows the dead-letter queue of each integration', async () => {

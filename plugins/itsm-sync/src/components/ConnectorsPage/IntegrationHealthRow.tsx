@@ -7,9 +7,11 @@ import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
 import { HealthIndicator } from '../shared/HealthIndicator';
+import { IgnoredEventsSummary } from './IgnoredEventsSummary';
 
 /**
- * One configured integration with its health and the spec 000 metrics from sync-status; the
+ * One configured integration with its health, the spec 000 metrics and the webhook events
+ * acknowledged without action, from sync-status; the
  * key to its callback tokens sits by its name, where it stays in view on a narrow screen.
  */
 export function IntegrationHealthRow(props: {
@@ -50,6 +52,7 @@ export function IntegrationHealthRow(props: {
             {status.last_error}
           </Text>
         )}
+        {status && <IgnoredEventsSummary events={status.ignored_events ?? []} />}
       </td>
       {SYNC_METRICS.map(metric => (
         <td key={metric} aria-label={metric}>

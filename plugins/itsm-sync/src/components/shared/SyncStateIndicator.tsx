@@ -1,4 +1,4 @@
-import { StatusError, StatusOK, StatusPending, StatusWarning } from '@backstage/core-components';
+import { StatusAborted, StatusError, StatusOK, StatusPending, StatusWarning } from '@backstage/core-components';
 import type { LinkSyncState } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
 const LABELS: Record<LinkSyncState, string> = {
@@ -6,6 +6,7 @@ const LABELS: Record<LinkSyncState, string> = {
   pending: 'Pending',
   failed: 'Failed',
   conflict: 'Conflict',
+  gone: 'Ticket deleted',
 };
 
 /** The sync state of one incident <-> ticket link as a Backstage status indicator. */
@@ -18,6 +19,8 @@ export function SyncStateIndicator(props: { state: LinkSyncState }) {
       return <StatusPending>{label}</StatusPending>;
     case 'conflict':
       return <StatusWarning>{label}</StatusWarning>;
+    case 'gone':
+      return <StatusAborted>{label}</StatusAborted>;
     default:
       return <StatusError>{label}</StatusError>;
   }
