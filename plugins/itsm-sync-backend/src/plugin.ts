@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { loadCipher } from './crypto/loadCipher';
 import { registerPermissions } from './permissions/registerPermissions';
@@ -13,6 +14,8 @@ import { systemClock } from './sync/Clock';
 import { ConnectorRegistry } from './sync/ConnectorRegistry';
 import { IncidentService } from './sync/IncidentService';
 import { IntegrationService } from './sync/IntegrationService';
+import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
+import { RoutingService } from './sync/RoutingService';
 import { SyncEngine } from './sync/SyncEngine';
 import { readSyncConfig } from './config';
 
@@ -52,6 +55,8 @@ export const itsmSyncPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         discovery: coreServices.discovery,
         lifecycle: coreServices.lifecycle,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
@@ -63,7 +68,14 @@ export const itsmSyncPlugin = createBackendPlugin({
         const store = new SyncStore(knex);
         const integrations = new IntegrationService(store, connectors, cipher, systemClock);
         const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });
-        const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake());
+        const routing = RoutingService.create({
+          store,
+          connectors,
+          entities: CatalogEntityFacts.create({ catalog: deps.catalog, auth: deps.auth, logger }),
+          clock: systemClock,
+          logger,
+        });
+        const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake(), routing);
 
         const permissionRules = registerPermissions(deps.permissionsRegistry, store);
         httpRouter.use(
@@ -72,6 +84,7 @@ export const itsmSyncPlugin = createBackendPlugin({
             connectors,
             integrations,
             incidents,
+            routing,
             engine,
             logger,
             auditor: deps.auditor,

@@ -69,6 +69,7 @@ export interface IncidentResponse {
   assigned_to: string | null;
   escalation_policy: string | null;
   entity_ref: string | null;
+  incident_type: string | null;
   version: number;
   created_at: string;
   updated_at: string;

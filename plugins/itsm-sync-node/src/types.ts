@@ -19,6 +19,8 @@ export interface PlatformIncidentFields {
 export interface PlatformIncident extends PlatformIncidentFields {
   id: string;
   entity_ref: string | null;
+  /** What kind of incident it is (PagerDuty's service mapping picks the service by it). */
+  incident_type?: string | null;
 }
 
 /**

@@ -59,6 +59,7 @@ export function incidentResponse(
     assigned_to: i.assigned_to,
     escalation_policy: i.escalation_policy,
     entity_ref: i.entity_ref,
+    incident_type: i.incident_type,
     version: i.version,
     created_at: iso(i.created_at),
     updated_at: iso(i.updated_at),

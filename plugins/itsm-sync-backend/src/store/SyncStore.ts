@@ -10,6 +10,7 @@ import { ManualSyncRepository } from './ManualSyncRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
+import { RoutingRepository } from './RoutingRepository';
 
 /** Every repository over one database; `transaction` gives the same set bound to a transaction. */
 export class SyncStore {
@@ -24,6 +25,7 @@ export class SyncStore {
   readonly callbackTokens: CallbackTokenRepository;
   readonly manualSync: ManualSyncRepository;
   readonly reconcile: ReconcileRepository;
+  readonly routing: RoutingRepository;
 
   constructor(readonly db: Knex) {
     this.integrations = new IntegrationRepository(db);
@@ -37,6 +39,7 @@ export class SyncStore {
     this.callbackTokens = new CallbackTokenRepository(db);
     this.manualSync = new ManualSyncRepository(db);
     this.reconcile = new ReconcileRepository(db);
+    this.routing = new RoutingRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore, tx: Knex.Transaction) => Promise<T>): Promise<T> {
