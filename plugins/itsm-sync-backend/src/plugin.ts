@@ -75,7 +75,8 @@ export const itsmSyncPlugin = createBackendPlugin({
           clock: systemClock,
           logger,
         });
-        const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake(), routing);
+        const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake(), routing, logger);
+        engine.inboundApplier.onCreatedFromVendor(created => void incidents.adoptFromVendor(created));
 
         const permissionRules = registerPermissions(deps.permissionsRegistry, store);
         httpRouter.use(

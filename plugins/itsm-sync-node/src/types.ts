@@ -66,6 +66,14 @@ export interface ExternalTicket {
   updatedAt: string;
   /** The dedup key the hub gave the ticket when it created it, if the vendor keeps one. */
   dedupKey?: string;
+  /**
+   * Catalog annotations whose value says where the ticket lives at the vendor (PagerDuty's
+   * service under `pagerduty.com/service-id`): the hub finds the catalog entity of an
+   * incident created from the vendor by them.
+   */
+  catalogKeys?: Array<{ annotation: string; value: string }>;
+  /** The incident type the vendor's side maps to (PagerDuty's service mapping). */
+  incidentType?: string;
 }
 
 /** A comment/work note. @public */

@@ -7,7 +7,8 @@ import {
   type OncallEntry,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { SEVERITY_MAPPING, priorityNameForSeverity, urgencyForSeverity } from '../mapping/severity';
-import { serviceForIncident } from '../mapping/services';
+import { ROUTING_ANNOTATIONS } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { incidentTypeForService, serviceForIncident } from '../mapping/services';
 import { STATUS_MAPPING } from '../mapping/status';
 import { firstAssignee, ticketFromIncident } from '../mapping/ticket';
 import { assigneeNeeded, changeFromEvent, parseEnvelope } from '../mapping/webhookEvent';
@@ -228,6 +229,10 @@ export function createPagerDutyConnector(): ItsmConnector {
         syncEscalations: settings.syncEscalations,
         assigneeEmail,
       });
+      // An incident triggered in PagerDuty gets the type its service maps to.
+      const serviceId = change?.ticket?.catalogKeys?.find(k => k.annotation === ROUTING_ANNOTATIONS.pagerdutyServiceId)?.value;
+      const incidentType = incidentTypeForService(settings, serviceId);
+      if (change?.ticket && incidentType) change.ticket.incidentType = incidentType;
       return change ? [change] : [];
     },
 

@@ -21,6 +21,11 @@ export interface EntityFacts {
 /** Where routing reads entity facts from; the catalog in production. */
 export interface EntityFactsSource {
   lookup(entityRef: string | null): Promise<EntityFacts>;
+  /**
+   * The entity annotated with one of `keys` (the first key that names one), for an incident
+   * created from a vendor; undefined when none does or the catalog cannot be read.
+   */
+  entityFor(keys: ReadonlyArray<{ annotation: string; value: string }>): Promise<string | undefined>;
 }
 
 const ANNOTATION_NAMES = Object.values(ROUTING_ANNOTATIONS);
@@ -47,6 +52,7 @@ function noEntity(catalog: EntityFacts['catalog'], entityRef: string | null): En
  */
 export class CatalogEntityFacts implements EntityFactsSource {
   private readonly cache = new Map<string, { at: number; facts: EntityFacts }>();
+  private readonly reverse = new Map<string, { at: number; ref: string | undefined }>();
 
   private constructor(
     private readonly options: {
@@ -105,6 +111,38 @@ export class CatalogEntityFacts implements EntityFactsSource {
       this.cache.set(ref, { at: now, facts });
       return facts;
     }
+  }
+
+  async entityFor(keys: ReadonlyArray<{ annotation: string; value: string }>): Promise<string | undefined> {
+    for (const { annotation, value } of keys) {
+      const cacheKey = `${annotation}=${value}`;
+      const cached = this.reverse.get(cacheKey);
+      const now = this.options.now();
+      if (cached && now - cached.at < this.options.ttlMs) {
+        if (cached.ref) return cached.ref;
+        continue;
+      }
+      try {
+        const credentials = await this.options.auth.getOwnServiceCredentials();
+        const { items } = await this.withTimeout(
+          this.options.catalog.getEntities(
+            { filter: { [`metadata.annotations.${annotation}`]: value }, fields: ['kind', 'metadata.name', 'metadata.namespace'] },
+            { credentials },
+          ),
+        );
+        // Several entities may share a vendor service; the first in ref order, so the choice is stable.
+        const ref = items.map(e => stringifyEntityRef(e).toLowerCase()).sort()[0];
+        this.reverse.set(cacheKey, { at: now, ref });
+        if (ref) return ref;
+      } catch (error) {
+        this.options.logger.warn('Catalog unavailable; an incident from a vendor stays without its entity', {
+          annotation,
+          error: toError(error).message,
+        });
+        if (cached?.ref) return cached.ref;
+      }
+    }
+    return undefined;
   }
 
   private async withTimeout<T>(work: Promise<T>): Promise<T> {

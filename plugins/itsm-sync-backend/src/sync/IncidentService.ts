@@ -18,6 +18,8 @@ import type { IntegrationService } from './IntegrationService';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
 import { ROUTED_FIELDS } from '../engine/routing';
 import type { RoutingService } from './RoutingService';
+import type { CreatedFromVendor } from './InboundApplier';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 
 /** Platform incidents: create, change, annotate and link, each with its outbox rows. */
 export class IncidentService {
@@ -30,6 +32,7 @@ export class IncidentService {
     private readonly onEnqueued: () => void = () => {},
     /** Chooses integrations by rules and the catalog; without it only listed integrations get tickets. */
     private readonly routing?: RoutingService,
+    private readonly logger?: LoggerService,
   ) {}
 
   private readonly updates = new WriteBatcher<IncidentUpdateRequest, IncidentResponse>(
@@ -90,6 +93,25 @@ export class IncidentService {
     // Only a change of a field rules look at routes again, so other changes cost nothing more.
     if (!this.routing || !ROUTED_FIELDS.some(field => field in body)) return updated;
     return this.routeAgain(updated);
+  }
+
+  /**
+   * Gives incidents created from vendor webhooks the catalog entity their ticket's catalog
+   * keys name (PagerDuty's service), then routes them like any incident, so they show on
+   * that entity's card and fan out by the same rules. Runs after the inbound commit: a
+   * failure is logged and leaves the incident as the vendor created it.
+   */
+  async adoptFromVendor(created: CreatedFromVendor[]): Promise<void> {
+    if (!this.routing) return;
+    for (const { incident, change } of created) {
+      try {
+        const entityRef = incident.entity_ref ? undefined : await this.routing.entityForVendorTicket(change.ticket?.catalogKeys);
+        if (entityRef) await this.update(incident.id, { entity_ref: entityRef });
+        else await this.routeAgain(await this.view(await this.get(incident.id)));
+      } catch (error) {
+        this.logger?.warn('Routing an incident created from a vendor failed', { incident: incident.id, error: String(error) });
+      }
+    }
   }
 
   /**

@@ -91,6 +91,11 @@ export class RoutingService {
     };
   }
 
+  /** The catalog entity of an incident created from a vendor, by the ticket's catalog keys. */
+  entityForVendorTicket(keys: ReadonlyArray<{ annotation: string; value: string }> | undefined): Promise<string | undefined> {
+    return keys?.length ? this.entities.entityFor(keys) : Promise.resolve(undefined);
+  }
+
   async get(integrationId: string): Promise<IntegrationRoutingRecord | undefined> {
     return this.store.routing.get(integrationId);
   }
