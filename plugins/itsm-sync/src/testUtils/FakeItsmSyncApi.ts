@@ -30,6 +30,8 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   tickets = new Map<string, { external_id: string; external_key: string | null }>();
   /** When set, manual syncs wait for `releaseSyncs()` (to observe the in-flight state). */
   holdSyncs = false;
+  /** Answer syncs as the backend's 202: queued, the vendor not answered yet, no ticket id. */
+  pendingSyncs = false;
   /** When set, the next manual sync fails with this backend message. */
   failNextSync?: string;
   /** Callback tokens as the backend lists them: never the token itself. */
@@ -132,7 +134,9 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
       );
     }
     this.lastSync.set(key, now);
-    const ticket = this.tickets.get(integration) ?? { external_id: `ext-${incidentId}`, external_key: null };
+    const ticket = this.pendingSyncs
+      ? { state: 'pending' as const, external_id: null, external_key: null }
+      : this.tickets.get(integration) ?? { external_id: `ext-${incidentId}`, external_key: null };
     return {
       incident_id: incidentId,
       integration_id: integration,

@@ -23,6 +23,7 @@ export function aLink(overrides: Partial<IncidentLinkResponse> = {}): IncidentLi
     sync_state: 'in_sync',
     last_synced_at: '2025-01-02T03:04:05.000Z',
     last_error: null,
+    manual_sync_cooldown_until: null,
     ...overrides,
   };
 }

@@ -151,6 +151,33 @@ describe('EntityIncidentsCard', () => {
       expect(screen.queryByText(/^Ticket /)).not.toBeInTheDocument();
     });
 
+    it('shows a pending ticket, never "Ticket null", while the vendor has not answered', async () => {
+      const api = new FakeItsmSyncApi();
+      api.incidents = [anIncident({ links: [aLink({ external_id: null, external_key: null, external_url: null, sync_state: 'pending' })] })];
+      api.pendingSyncs = true;
+      await renderCard(api);
+      await userEvent.click(await screen.findByRole('button', { name: /Sync with ITSM/ }));
+      expect(await screen.findByText('Ticket pending')).toBeInTheDocument();
+      expect(screen.queryByText(/Ticket null/)).not.toBeInTheDocument();
+      expect(screen.getByRole('button', { name: /Cooldown 10:00/ })).toBeDisabled();
+    });
+
+    it('shows the cooldown the backend keeps after a page reload', async () => {
+      const api = new FakeItsmSyncApi();
+      const until = new Date(Date.now() + 4 * 60_000 + 500).toISOString();
+      api.incidents = [anIncident({ links: [aLink({ manual_sync_cooldown_until: until })] })];
+      await renderCard(api);
+      expect(await screen.findByRole('button', { name: /Cooldown 4:0\d/ })).toBeDisabled();
+      expect(api.calls.filter(c => c.startsWith('syncIncident'))).toEqual([]);
+    });
+
+    it('is enabled when the stored cooldown is over', async () => {
+      const api = new FakeItsmSyncApi();
+      api.incidents = [anIncident({ links: [aLink({ manual_sync_cooldown_until: new Date(Date.now() - 1000).toISOString() })] })];
+      await renderCard(api);
+      expect(await screen.findByRole('button', { name: /Sync with ITSM/ })).toBeEnabled();
+    });
+
     it('stays enabled and shows the backend’s message when the sync fails', async () => {
       const api = new FakeItsmSyncApi();
       api.incidents = [anIncident()];
