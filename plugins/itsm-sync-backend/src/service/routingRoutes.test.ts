@@ -41,16 +41,17 @@ describe('routing', () => {
     databases = await hub.createIntegration();
     annotated = await hub.createIntegration({ name: ANNOTATED_INTEGRATION });
     untouched = await hub.createIntegration();
-    const put = (integration: { id: string }, body: object) => hub.api.put(`${hub.base}/v1/integrations/${integration.id}/routing`).send(body);
-    expect(
-      (await put(payments, {
-        rules: [
-          { name: 'no low severities', when: { severity: ['SEV-4'] }, action: 'skip' },
-          { name: 'payments sev1-2', when: { system: ['system:default/payments'], severity: ['SEV-1', 'SEV-2'] } },
-        ],
-      })).status,
-    ).toBe(200);
-    expect((await put(databases, { rules: [{ name: 'database incidents', when: { incident_type: ['database'] } }] })).status).toBe(200);
+    const put = async (integration: { id: string }, body: object) => {
+      const res = await hub.api.put(`${hub.base}/v1/integrations/${integration.id}/routing`).send(body);
+      if (res.status !== 200) throw new Error(`routing not stored: ${res.status} ${JSON.stringify(res.body)}`);
+    };
+    await put(payments, {
+      rules: [
+        { name: 'no low severities', when: { severity: ['SEV-4'] }, action: 'skip' },
+        { name: 'payments sev1-2', when: { system: ['system:default/payments'], severity: ['SEV-1', 'SEV-2'] } },
+      ],
+    });
+    await put(databases, { rules: [{ name: 'database incidents', when: { incident_type: ['database'] } }] });
   });
   afterAll(async () => {
     await hub?.stop();
