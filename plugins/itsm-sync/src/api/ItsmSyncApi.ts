@@ -10,6 +10,7 @@ import type {
   CreateCallbackTokenRequest,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
+  RoutingPreviewResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
@@ -42,6 +43,8 @@ export interface ItsmSyncApi {
    * {@link ManualSyncCooldownError} that says when the next sync is allowed.
    */
   syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse>;
+  /** Where a stored incident goes by routing, and why (POST /v1/routing/preview). */
+  previewRouting(incidentId: string): Promise<RoutingPreviewResponse>;
   /** Callback tokens of an integration (spec 004 step 3), newest first; never the tokens. */
   listCallbackTokens(integration: string): Promise<CallbackTokenResponse[]>;
   /** Generates a callback token; the answer is the only place the token ever appears. */

@@ -10,6 +10,7 @@ import type {
   CreateCallbackTokenRequest,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
+  RoutingPreviewResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from './ItsmSyncApi';
@@ -76,6 +77,10 @@ export class ItsmSyncClient implements ItsmSyncApi {
     return this.request(`/v1/integrations/${enc(integration)}/incidents/${enc(incidentId)}/sync`, {
       method: 'POST',
     });
+  }
+
+  async previewRouting(incidentId: string): Promise<RoutingPreviewResponse> {
+    return this.request('/v1/routing/preview', { method: 'POST', body: { incident_id: incidentId } });
   }
 
   async listCallbackTokens(integration: string): Promise<CallbackTokenResponse[]> {

@@ -8,6 +8,7 @@ import type {
   IncidentResponse,
   IntegrationResponse,
   ManualSyncResponse,
+  RoutingPreviewResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from '../api/ItsmSyncApi';
@@ -30,6 +31,8 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   tickets = new Map<string, { external_id: string; external_key: string | null }>();
   /** When set, manual syncs wait for `releaseSyncs()` (to observe the in-flight state). */
   holdSyncs = false;
+  /** What the routing preview answers, per incident id; no matches when absent. */
+  routing = new Map<string, RoutingPreviewResponse['matches']>();
   /** Answer syncs as the backend's 202: queued, the vendor not answered yet, no ticket id. */
   pendingSyncs = false;
   /** When set, the next manual sync fails with this backend message. */
@@ -114,6 +117,26 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   async discardDlqEntry(integration: string, entryId: string) {
     this.calls.push(`discardDlqEntry ${integration} ${entryId}`);
     return this.settleDlq(integration, entryId, 'discarded');
+  }
+
+  async previewRouting(incidentId: string): Promise<RoutingPreviewResponse> {
+    this.calls.push(`previewRouting ${incidentId}`);
+    const incident = this.incidents.find(i => i.id === incidentId);
+    return {
+      facts: {
+        entity_ref: incident?.entity_ref ?? null,
+        entity_kind: null,
+        entity_type: null,
+        owner: null,
+        system: null,
+        severity: incident?.severity ?? 'SEV-3',
+        status: incident?.status ?? 'open',
+        incident_type: incident?.incident_type ?? null,
+      },
+      catalog: 'ok',
+      matches: this.routing.get(incidentId) ?? [],
+      skipped: [],
+    };
   }
 
   async syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse> {

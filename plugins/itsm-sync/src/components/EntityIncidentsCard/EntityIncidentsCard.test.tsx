@@ -64,6 +64,28 @@ describe('EntityIncidentsCard', () => {
     expect(screen.queryByText('Someone else’s incident')).not.toBeInTheDocument();
   });
 
+  it('offers Sync with ITSM on the routed integrations of an incident with no ticket yet, saying why', async () => {
+    const api = new FakeItsmSyncApi();
+    api.incidents = [anIncident({ id: 'inc-9', title: 'Fresh outage', links: [] })];
+    api.routing.set('inc-9', [
+      {
+        integration_id: 'int-pd',
+        integration_name: 'prod-pd',
+        integration_type: 'pagerduty',
+        reason: { kind: 'annotation', annotation: 'pagerduty.com/service-id', value: 'PSVC1', entity_ref: 'component:default/payments' },
+        explanation: 'annotation pagerduty.com/service-id=PSVC1 on component:default/payments',
+      },
+    ]);
+    api.tickets.set('int-pd', { external_id: 'PX1', external_key: null });
+    await renderCard(api);
+
+    expect(await screen.findByText('annotation pagerduty.com/service-id=PSVC1 on component:default/payments')).toBeInTheDocument();
+    expect(screen.getByText('Not linked to any ITSM ticket yet.')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /Sync with ITSM \(int-pd\)/ }));
+    expect(await screen.findByText('Ticket PX1')).toBeInTheDocument();
+    expect(api.calls).toContain('syncIncident int-pd inc-9');
+  });
+
   it('reads incidents of the entity named by the annotation when it is not "enabled"', async () => {
     const api = new FakeItsmSyncApi();
     api.incidents = [anIncident({ entity_ref: 'system:default/checkout', title: 'System-wide outage' })];
