@@ -10,7 +10,7 @@ export const ROUTING_ACTIONS = ['route', 'skip'] as const;
 /** @public */
 export type RoutingAction = (typeof ROUTING_ACTIONS)[number];
 
-const values = (item: z.ZodType<string>) => z.array(item).min(1).max(50);
+const values = <T extends z.ZodType<string>>(item: T) => z.array(item).min(1).max(50);
 const text = z.string().trim().min(1).max(500);
 
 /**

@@ -62,7 +62,7 @@ describe('ItsmSyncClient', () => {
     backend = await startBackend({
       'POST /api/itsm-sync/v1/routing/preview': json(200, { catalog: 'ok', matches: [{ integration_id: 'i-1', explanation: "rule 1 'sev1' matched" }], skipped: [] }),
     });
-    const preview = await backend.client.previewRouting('inc-7');
+    const preview = await backend.client.previewRouting({ incident_id: 'inc-7' });
     expect(preview.matches[0].explanation).toBe("rule 1 'sev1' matched");
     expect(JSON.parse(backend.calls[0].body)).toEqual({ incident_id: 'inc-7' });
   });

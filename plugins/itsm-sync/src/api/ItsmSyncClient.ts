@@ -10,6 +10,9 @@ import type {
   CreateCallbackTokenRequest,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
+  IntegrationRoutingRequest,
+  IntegrationRoutingResponse,
+  RoutingPreviewRequest,
   RoutingPreviewResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -79,8 +82,16 @@ export class ItsmSyncClient implements ItsmSyncApi {
     });
   }
 
-  async previewRouting(incidentId: string): Promise<RoutingPreviewResponse> {
-    return this.request('/v1/routing/preview', { method: 'POST', body: { incident_id: incidentId } });
+  async previewRouting(request: RoutingPreviewRequest): Promise<RoutingPreviewResponse> {
+    return this.request('/v1/routing/preview', { method: 'POST', body: request });
+  }
+
+  async getRouting(integration: string): Promise<IntegrationRoutingResponse> {
+    return this.request(`/v1/integrations/${enc(integration)}/routing`);
+  }
+
+  async setRouting(integration: string, routing: IntegrationRoutingRequest): Promise<IntegrationRoutingResponse> {
+    return this.request(`/v1/integrations/${enc(integration)}/routing`, { method: 'PUT', body: routing });
   }
 
   async listCallbackTokens(integration: string): Promise<CallbackTokenResponse[]> {

@@ -8,6 +8,9 @@ import type {
   IncidentResponse,
   IntegrationResponse,
   ManualSyncResponse,
+  IntegrationRoutingRequest,
+  IntegrationRoutingResponse,
+  RoutingPreviewRequest,
   RoutingPreviewResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -119,8 +122,35 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     return this.settleDlq(integration, entryId, 'discarded');
   }
 
-  async previewRouting(incidentId: string): Promise<RoutingPreviewResponse> {
-    this.calls.push(`previewRouting ${incidentId}`);
+  /** Stored routing rules per integration id. */
+  routingRules = new Map<string, IntegrationRoutingResponse>();
+  /** The message of a 400 the next setRouting answers. */
+  rejectNextRouting?: string;
+
+  async getRouting(integration: string): Promise<IntegrationRoutingResponse> {
+    return this.routingRules.get(integration) ?? { integration_id: integration, rules: [], default: 'skip', updated_at: null };
+  }
+
+  async setRouting(integration: string, routing: IntegrationRoutingRequest): Promise<IntegrationRoutingResponse> {
+    this.calls.push(`setRouting ${integration} ${JSON.stringify(routing)}`);
+    if (this.rejectNextRouting) {
+      const message = this.rejectNextRouting;
+      this.rejectNextRouting = undefined;
+      throw new ItsmSyncRequestError(message, 400);
+    }
+    const saved: IntegrationRoutingResponse = {
+      integration_id: integration,
+      rules: routing.rules.map(r => ({ name: r.name, when: r.when ?? {}, action: r.action ?? 'route' })),
+      default: routing.default ?? 'skip',
+      updated_at: new Date().toISOString(),
+    };
+    this.routingRules.set(integration, saved);
+    return saved;
+  }
+
+  async previewRouting(request: RoutingPreviewRequest): Promise<RoutingPreviewResponse> {
+    const incidentId = 'incident_id' in request ? request.incident_id : 'try';
+    this.calls.push(`previewRouting ${'incident_id' in request ? request.incident_id : JSON.stringify(request.incident)}`);
     const incident = this.incidents.find(i => i.id === incidentId);
     return {
       facts: {

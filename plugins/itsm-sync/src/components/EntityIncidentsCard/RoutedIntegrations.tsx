@@ -11,7 +11,7 @@ import { SyncWithItsmButton } from './SyncWithItsmButton';
  */
 export function RoutedIntegrations(props: { incidentId: string }) {
   const api = useApi(itsmSyncApiRef);
-  const { value, error } = useAsync(() => api.previewRouting(props.incidentId), [api, props.incidentId]);
+  const { value, error } = useAsync(() => api.previewRouting({ incident_id: props.incidentId }), [api, props.incidentId]);
   return (
     <>
       <Text as="p" variant="body-small" color="secondary">
