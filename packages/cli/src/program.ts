@@ -4,6 +4,7 @@ import { addConflictCommands } from './commands/conflict';
 import { addFieldOwnershipCommands } from './commands/fieldOwnership';
 import { addIntegrationReadCommands } from './commands/integration';
 import { addReconcileCommands } from './commands/reconcile';
+import { addRoutingCommands } from './commands/routing';
 import { addServiceMappingCommands } from './commands/serviceMapping';
 import { formatOption, type Runtime } from './context';
 
@@ -34,5 +35,6 @@ export function buildProgram(runtime: Runtime): Command {
   addReconcileCommands(integration, runtime);
   addServiceMappingCommands(integration, runtime);
   addConflictCommands(program, runtime);
+  addRoutingCommands(program, runtime);
   return program;
 }

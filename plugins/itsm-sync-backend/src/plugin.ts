@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { registerItsmSyncActions } from './actions/registerItsmSyncActions';
 import { loadCipher } from './crypto/loadCipher';
@@ -16,6 +17,8 @@ import { systemClock } from './sync/Clock';
 import { ConnectorRegistry } from './sync/ConnectorRegistry';
 import { IncidentService } from './sync/IncidentService';
 import { IntegrationService } from './sync/IntegrationService';
+import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
+import { RoutingService } from './sync/RoutingService';
 import { SyncEngine } from './sync/SyncEngine';
 import { readSyncConfig } from './config';
 
@@ -56,6 +59,8 @@ export const itsmSyncPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         lifecycle: coreServices.lifecycle,
         actionsRegistry: actionsRegistryServiceRef,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
@@ -67,7 +72,15 @@ export const itsmSyncPlugin = createBackendPlugin({
         const store = new SyncStore(knex);
         const integrations = new IntegrationService(store, connectors, cipher, systemClock);
         const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });
-        const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake());
+        const routing = RoutingService.create({
+          store,
+          connectors,
+          entities: CatalogEntityFacts.create({ catalog: deps.catalog, auth: deps.auth, logger }),
+          clock: systemClock,
+          logger,
+        });
+        const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake(), routing, logger);
+        engine.inboundApplier.onCreatedFromVendor(created => void incidents.adoptFromVendor(created));
 
         const permissionRules = registerPermissions(deps.permissionsRegistry, store);
         httpRouter.use(
@@ -76,6 +89,7 @@ export const itsmSyncPlugin = createBackendPlugin({
             connectors,
             integrations,
             incidents,
+            routing,
             engine,
             logger,
             auditor: deps.auditor,

@@ -57,6 +57,8 @@ export interface IncidentLinkResponse {
   sync_state: LinkSyncState;
   last_synced_at: string | null;
   last_error: string | null;
+  /** When the cooldown of the last "Sync with ITSM" ends (spec 004); null if there never was one. */
+  manual_sync_cooldown_until: string | null;
 }
 
 /** @public */
@@ -69,6 +71,7 @@ export interface IncidentResponse {
   assigned_to: string | null;
   escalation_policy: string | null;
   entity_ref: string | null;
+  incident_type: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -244,9 +247,12 @@ export interface ErrorResponse {
  * @public
  */
 export interface ManualSyncResponse {
+  /** `pending` (HTTP 202) when the vendor had not answered within the wait; the sync still goes out. */
+  state?: 'pending';
   incident_id: string;
   integration_id: string;
-  external_id: string;
+  /** Null while the first sync of a ticket is still pending at the vendor. */
+  external_id: string | null;
   external_key: string | null;
   external_url: string | null;
   synced_at: string;

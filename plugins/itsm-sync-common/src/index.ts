@@ -8,3 +8,4 @@ export * from './schemas';
 export * from './api';
 export * from './permissions';
 export * from './annotations';
+export * from './routing';

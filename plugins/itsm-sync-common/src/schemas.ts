@@ -102,6 +102,8 @@ const entityRef = z
     'must be an entity ref such as component:default/payments',
   );
 
+const incidentType = z.string().trim().min(1).max(100);
+
 export const createIncidentRequestSchema = z
   .object({
     title: nonEmpty(500),
@@ -111,6 +113,8 @@ export const createIncidentRequestSchema = z
     assigned_to: z.string().trim().max(200).nullable().default(null),
     escalation_policy: z.string().trim().max(200).nullable().default(null),
     entity_ref: entityRef.nullable().default(null),
+    /** What kind of incident it is (`infrastructure`, `database`...); routing rules and service mappings match on it. */
+    incident_type: incidentType.nullable().default(null),
     /** Integrations (ids or names) to open tickets in straight away. */
     integrations: z.array(nonEmpty(200)).max(20).default([]),
   })
@@ -127,6 +131,7 @@ export const updateIncidentRequestSchema = z
     assigned_to: z.string().trim().max(200).nullable(),
     escalation_policy: z.string().trim().max(200).nullable(),
     entity_ref: entityRef.nullable(),
+    incident_type: incidentType.nullable(),
   })
   .partial()
   .strict()

@@ -19,6 +19,8 @@ export interface PlatformIncidentFields {
 export interface PlatformIncident extends PlatformIncidentFields {
   id: string;
   entity_ref: string | null;
+  /** What kind of incident it is (PagerDuty's service mapping picks the service by it). */
+  incident_type?: string | null;
 }
 
 /**
@@ -64,6 +66,14 @@ export interface ExternalTicket {
   updatedAt: string;
   /** The dedup key the hub gave the ticket when it created it, if the vendor keeps one. */
   dedupKey?: string;
+  /**
+   * Catalog annotations whose value says where the ticket lives at the vendor (PagerDuty's
+   * service under `pagerduty.com/service-id`): the hub finds the catalog entity of an
+   * incident created from the vendor by them.
+   */
+  catalogKeys?: Array<{ annotation: string; value: string }>;
+  /** The incident type the vendor's side maps to (PagerDuty's service mapping). */
+  incidentType?: string;
 }
 
 /** A comment/work note. @public */

@@ -70,6 +70,15 @@ export const itsmSyncDlqSubPage = SubPageBlueprint.make({
   },
 });
 
+export const itsmSyncRoutingSubPage = SubPageBlueprint.make({
+  name: 'routing',
+  params: {
+    path: 'routing',
+    title: 'Routing',
+    loader: () => import('./components/RoutingPage/RoutingPage').then(m => <m.RoutingPage />),
+  },
+});
+
 /** The ITSM sync frontend plugin for Backstage's new frontend system. @public */
 export const itsmSyncPlugin = createFrontendPlugin({
   pluginId: 'itsm-sync',
@@ -83,5 +92,6 @@ export const itsmSyncPlugin = createFrontendPlugin({
     itsmSyncConflictsSubPage,
     itsmSyncConnectorsSubPage,
     itsmSyncDlqSubPage,
+    itsmSyncRoutingSubPage,
   ],
 });

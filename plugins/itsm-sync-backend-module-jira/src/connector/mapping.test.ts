@@ -42,7 +42,7 @@ describe('Jira field mapping', () => {
     expect(toJiraFields(settings, { assigned_to: null, description: '' })).toEqual({ assignee: null, description: null });
   });
 
-  it('reads an issue into platform fields with its dedup key and browse link', () => {
+  it('reads an issue into platform fields with its dedup key, browse link and project as a catalog key', () => {
     const issue: JiraIssue = {
       id: '10042',
       key: 'OPS-12',
@@ -63,6 +63,7 @@ describe('Jira field mapping', () => {
       fields: { title: 'Checkout down', description: 'p99 > 2 s', severity: 'SEV-2', status: 'mitigated', assigned_to: 'acc-1' },
       updatedAt: '2024-01-15T10:30:00.000Z',
       dedupKey: 'itsm-abc-def',
+      catalogKeys: [{ annotation: 'jira/project-key', value: 'OPS' }],
     });
   });
 

@@ -1,3 +1,4 @@
+import { ROUTING_ANNOTATIONS } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { IncidentStatus, Severity } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ExternalTicket, PlatformIncidentFields } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { fromAdf, toAdf } from './adf';
@@ -100,6 +101,8 @@ export function toExternalTicket(settings: JiraSettings, issue: JiraIssue, siteU
   if (status) fields.status = status;
   if (f.assignee !== undefined) fields.assigned_to = f.assignee?.accountId ?? null;
   const dedup = f.labels?.find(l => l.startsWith(LABEL_PREFIX));
+  // The project is the key's prefix (OPS-12): the entity annotated with it is the incident's (docs/DESIGN.md, "Routing").
+  const project = /^([A-Z][A-Z0-9_]*)-\d+$/i.exec(issue.key)?.[1];
   return {
     externalId: issue.id,
     externalKey: issue.key,
@@ -107,6 +110,7 @@ export function toExternalTicket(settings: JiraSettings, issue: JiraIssue, siteU
     fields,
     updatedAt: jiraTimeToIso(f.updated) ?? new Date().toISOString(),
     dedupKey: dedup ? dedup.slice(LABEL_PREFIX.length) : undefined,
+    ...(project ? { catalogKeys: [{ annotation: ROUTING_ANNOTATIONS.jiraProjectKey, value: project }] } : {}),
   };
 }
 

@@ -9,7 +9,8 @@ import {
   type OncallEntry,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { SEVERITY_MAPPING, priorityNameForSeverity, urgencyForSeverity } from '../mapping/severity';
-import { inboundCreationRefusal, serviceForIncident } from '../mapping/services';
+import { ROUTING_ANNOTATIONS } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { inboundCreationRefusal, incidentTypeForService, serviceForIncident } from '../mapping/services';
 import { STATUS_MAPPING } from '../mapping/status';
 import { firstAssignee, ticketFromIncident } from '../mapping/ticket';
 import { assigneeNeeded, parseEnvelope, readPagerDutyEvent } from '../mapping/webhookEvent';
@@ -253,7 +254,12 @@ export function createPagerDutyConnector(): ItsmConnector {
       if (change.kind !== 'created') return [change];
       const refusal = inboundCreationRefusal(settings, event.data.service?.id, inboundCreateEnabled(ctx.integration.settings));
       if (refusal) return ignoredWebhook({ eventType: event.event_type, reason: refusal, eventId: event.id, externalId: change.externalId });
-      return [await withIncidentDetails(ctx, change)];
+      const detailed = await withIncidentDetails(ctx, change);
+      // An incident triggered in PagerDuty gets the type its service maps to.
+      const serviceId = detailed.ticket?.catalogKeys?.find(k => k.annotation === ROUTING_ANNOTATIONS.pagerdutyServiceId)?.value;
+      const incidentType = incidentTypeForService(settings, serviceId);
+      if (detailed.ticket && incidentType) detailed.ticket.incidentType = incidentType;
+      return [detailed];
     },
 
     async listOncall(ctx, scheduleId) {

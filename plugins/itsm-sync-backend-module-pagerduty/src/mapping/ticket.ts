@@ -1,4 +1,5 @@
 import type { ExternalTicket, PlatformIncidentFields } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { ROUTING_ANNOTATIONS } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { PdIncidentObject, PdReference } from '../connector/types';
 import { severityFromPagerDuty } from './severity';
 import { statusFromPagerDuty } from './status';
@@ -32,5 +33,7 @@ export function ticketFromIncident(incident: PdIncidentObject, assigneeEmail: st
     fields,
     updatedAt: incident.updated_at ?? incident.last_status_change_at ?? incident.created_at ?? new Date().toISOString(),
     dedupKey: incident.incident_key ?? undefined,
+    // The catalog entity annotated with this service is the incident's (docs/DESIGN.md, "Routing").
+    ...(incident.service?.id ? { catalogKeys: [{ annotation: ROUTING_ANNOTATIONS.pagerdutyServiceId, value: incident.service.id }] } : {}),
   };
 }

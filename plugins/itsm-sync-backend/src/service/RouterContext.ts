@@ -9,6 +9,7 @@ import type { SyncStore } from '../store/SyncStore';
 import type { ConnectorRegistry } from '../sync/ConnectorRegistry';
 import type { IncidentService } from '../sync/IncidentService';
 import type { IntegrationService } from '../sync/IntegrationService';
+import type { RoutingService } from '../sync/RoutingService';
 import type { SyncEngine } from '../sync/SyncEngine';
 
 /** Everything the routes need, already constructed. */
@@ -17,6 +18,7 @@ export interface RouterContext {
   connectors: ConnectorRegistry;
   integrations: IntegrationService;
   incidents: IncidentService;
+  routing: RoutingService;
   engine: SyncEngine;
   logger: LoggerService;
   auditor: AuditorService;

@@ -1,3 +1,4 @@
+import { manualSyncCooldownEnd } from '../engine/manualSyncCooldown';
 import type {
   ConflictResponse,
   IncidentLinkResponse,
@@ -42,6 +43,7 @@ export function linkResponse(link: LinkRecord, integration?: IntegrationRecord):
     sync_state: link.sync_state,
     last_synced_at: isoOrNull(link.last_synced_at),
     last_error: link.last_error,
+    manual_sync_cooldown_until: isoOrNull((integration && manualSyncCooldownEnd(link, integration)) ?? null),
   };
 }
 
@@ -59,6 +61,7 @@ export function incidentResponse(
     assigned_to: i.assigned_to,
     escalation_policy: i.escalation_policy,
     entity_ref: i.entity_ref,
+    incident_type: i.incident_type,
     version: i.version,
     created_at: iso(i.created_at),
     updated_at: iso(i.updated_at),

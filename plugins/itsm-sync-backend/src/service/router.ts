@@ -10,6 +10,7 @@ import { addIncidentRoutes } from './incidentRoutes';
 import { addIntegrationRoutes } from './integrationRoutes';
 import { addManualSyncRoutes } from './manualSyncRoutes';
 import { addReconcileRoutes } from './reconcileRoutes';
+import { addRoutingRoutes } from './routingRoutes';
 import type { RouterContext } from './RouterContext';
 import { addSyncRoutes } from './syncRoutes';
 import { addWebhookRoutes } from './webhookRoutes';
@@ -33,6 +34,7 @@ export async function createRouter(
   addConflictRoutes(router, ctx);
   addConnectorRoutes(router, ctx);
   addReconcileRoutes(router, ctx);
+  addRoutingRoutes(router, ctx);
   if (ctx.callbackTokens) addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
   addManualSyncRoutes(
     router,

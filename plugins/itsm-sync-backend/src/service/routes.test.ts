@@ -41,6 +41,20 @@ describe('itsm-sync routes', () => {
     expect((await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body.assigned_to).toBeNull();
   });
 
+  it('keeps a manual sync\'s cooldown on the link, so a reloaded page still shows it', async () => {
+    const integration = await hub.createIntegration();
+    const incident = await linkedIncident(integration.name);
+    const before = (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body;
+    expect(before.links[0].manual_sync_cooldown_until).toBeNull();
+    const synced = await hub.api.post(`${hub.base}/v1/integrations/${integration.id}/incidents/${incident.id}/sync`);
+    expect([200, 202]).toContain(synced.status);
+    const after = (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body;
+    expect(after.links[0].manual_sync_cooldown_until).toBe(synced.body.cooldown_until);
+    const left = Date.parse(after.links[0].manual_sync_cooldown_until) - Date.now();
+    expect(left).toBeGreaterThan(590_000);
+    expect(left).toBeLessThanOrEqual(600_000);
+  });
+
   it('explains on-call lookups that cannot be made', async () => {
     const integration = await hub.createIntegration();
     const missing = await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/oncall`);

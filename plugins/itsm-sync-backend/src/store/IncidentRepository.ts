@@ -31,6 +31,7 @@ export function toIncidentRecord(row: any): IncidentRecord {
     assigned_to: row.assigned_to ?? null,
     escalation_policy: row.escalation_policy ?? null,
     entity_ref: row.entity_ref ?? null,
+    incident_type: row.incident_type ?? null,
     version: num(row.version),
     field_changes: json(row.field_changes, {}),
     created_at: num(row.created_at),
@@ -76,6 +77,7 @@ const INCIDENT_UPDATE_COLUMNS: BulkColumn[] = [
   { name: 'assigned_to' },
   { name: 'escalation_policy' },
   { name: 'entity_ref' },
+  { name: 'incident_type' },
   { name: 'version', pgCast: 'integer' },
   { name: 'field_changes' },
   { name: 'updated_at', pgCast: 'bigint' },
@@ -101,7 +103,7 @@ export type OutboxPlanner = (input: {
 }) => OutboxInsert[];
 
 /** Field changes as the API takes them: the synced fields and the entity reference. */
-export type IncidentChanges = FieldChanges & { entity_ref?: string | null };
+export type IncidentChanges = FieldChanges & { entity_ref?: string | null; incident_type?: string | null };
 
 /** One change of a batch: which incident, what, from where, and how to plan its outbox rows. */
 export interface IncidentUpdateRequest {
@@ -127,6 +129,7 @@ export interface IncidentValues {
   assigned_to: string | null;
   escalation_policy: string | null;
   entity_ref: string | null;
+  incident_type?: string | null;
 }
 
 /** Platform incidents. Every change writes its outbox rows in the same transaction. */
@@ -157,6 +160,7 @@ export class IncidentRepository {
       await tx('incidents').insert({
         id,
         ...values,
+        incident_type: values.incident_type ?? null,
         version: 1,
         field_changes: JSON.stringify(marks),
         created_at: options.now,
@@ -283,16 +287,18 @@ export class IncidentRepository {
       const before = current.get(request.id);
       if (!before) return undefined;
       const incidentLinks = links.get(request.id) ?? [];
-      const { entity_ref, ...fields } = request.changes;
+      const { entity_ref, incident_type, ...fields } = request.changes;
       const changed = changedFields(before, fields);
       const entityChanged = entity_ref !== undefined && entity_ref !== before.entity_ref;
-      if (!Object.keys(changed).length && !entityChanged) return { incident: before, changed, links: incidentLinks };
+      const typeChanged = incident_type !== undefined && incident_type !== before.incident_type;
+      if (!Object.keys(changed).length && !entityChanged && !typeChanged) return { incident: before, changed, links: incidentLinks };
       const marks = { ...before.field_changes };
       for (const field of Object.keys(changed)) marks[field] = { at: now, source: request.source };
       const incident: IncidentRecord = {
         ...before,
         ...changed,
         ...(entityChanged ? { entity_ref: entity_ref ?? null } : {}),
+        ...(typeChanged ? { incident_type: incident_type ?? null } : {}),
         version: before.version + 1,
         field_changes: marks,
         updated_at: now,

@@ -11,6 +11,7 @@ import { ManualSyncRepository } from './ManualSyncRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
+import { RoutingRepository } from './RoutingRepository';
 
 /** Every repository over one database; `transaction` gives the same set bound to a transaction. */
 export class SyncStore {
@@ -26,6 +27,7 @@ export class SyncStore {
   readonly manualSync: ManualSyncRepository;
   readonly reconcile: ReconcileRepository;
   readonly ignoredEvents: IgnoredEventRepository;
+  readonly routing: RoutingRepository;
 
   constructor(readonly db: Knex) {
     this.integrations = new IntegrationRepository(db);
@@ -40,6 +42,7 @@ export class SyncStore {
     this.manualSync = new ManualSyncRepository(db);
     this.reconcile = new ReconcileRepository(db);
     this.ignoredEvents = new IgnoredEventRepository(db);
+    this.routing = new RoutingRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore, tx: Knex.Transaction) => Promise<T>): Promise<T> {

@@ -48,6 +48,8 @@ export interface IncidentRecord {
   assigned_to: string | null;
   escalation_policy: string | null;
   entity_ref: string | null;
+  /** What kind of incident it is; routing rules and PagerDuty service mappings match on it. */
+  incident_type: string | null;
   version: number;
   field_changes: Record<string, FieldChangeMark>;
   created_at: number;

@@ -12,6 +12,7 @@ const INCIDENT_WRITE_COLUMNS: Array<[string, string]> = [
   ['assigned_to', 'text'],
   ['escalation_policy', 'text'],
   ['entity_ref', 'text'],
+  ['incident_type', 'text'],
   ['version', 'integer'],
   ['field_changes', 'text'],
   ['updated_at', 'bigint'],

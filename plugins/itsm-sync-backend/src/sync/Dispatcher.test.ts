@@ -68,6 +68,7 @@ describe.each(databases.eachSupportedId())('outbox dispatcher on %s', databaseId
       assigned_to: null,
       escalation_policy: null,
       entity_ref: null,
+      incident_type: null,
       integrations: [integration.id],
     });
     return { engine, incidents, integration, incident };

@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import { decideInbound } from '../engine/inboundDecision';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
 import type { SyncStore } from '../store/SyncStore';
+import type { IncidentRecord, IntegrationRecord } from '../store/types';
+import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { isPostgres } from '../store/dialect';
 import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
@@ -12,6 +14,13 @@ import { InboundBatch, type InboundItem, type InboundOutcome, type PreparedBatch
 export type { InboundItem, InboundOutcome, PreparedBatch } from './InboundBatch';
 
 const SEVERITY_DEFAULT = 'SEV-3';
+
+/** An incident a vendor's webhook created, told to listeners once it is committed. */
+export interface CreatedFromVendor {
+  incident: IncidentRecord;
+  integration: IntegrationRecord;
+  change: NormalizedChange;
+}
 
 /**
  * Applies verified, accepted vendor changes to the platform, many in one transaction:
@@ -27,6 +36,16 @@ export class InboundApplier {
     private readonly logger: LoggerService,
     private readonly clock: Clock,
   ) {}
+
+  private readonly createdListeners: Array<(created: CreatedFromVendor[]) => void> = [];
+
+  /**
+   * Calls `listener` after each commit that created incidents from vendor webhooks (routing
+   * gives them their entity and fans them out). A listener must not throw.
+   */
+  onCreatedFromVendor(listener: (created: CreatedFromVendor[]) => void): void {
+    this.createdListeners.push(listener);
+  }
 
   /**
    * The reads of a batch that need no transaction. The pipeline starts them alongside
@@ -56,17 +75,21 @@ export class InboundApplier {
       const written = await this.applyIfUnchanged(items, ready, now, traceContext, false);
       if (written) return written;
     }
-    return this.store.transaction(async (store, tx) => {
+    const created: CreatedFromVendor[] = [];
+    const result = await this.store.transaction(async (store, tx) => {
+      created.length = 0;
       const batch = await InboundBatch.load(tx, this.connectors, ready, now, traceContext);
       const outcomes: InboundOutcome[] = [];
       for (const item of items) {
-        const outcome = await this.applyOne(store, tx, batch, item, now);
+        const outcome = await this.applyOne(store, tx, batch, item, now, created);
         batch.settle(item, outcome);
         outcomes.push(outcome);
       }
       await batch.write(store, tx);
       return { outcomes, enqueued: batch.enqueued };
     });
+    if (created.length) for (const listener of this.createdListeners) listener([...created]);
+    return result;
   }
 
   /** Whether `acceptAndApply` can store and apply a batch in one statement here (Postgres). */
@@ -107,9 +130,16 @@ export class InboundApplier {
     return { outcomes, enqueued: batch.enqueued };
   }
 
-  private async applyOne(store: SyncStore, tx: Knex.Transaction, batch: InboundBatch, item: InboundItem, now: number): Promise<InboundOutcome> {
+  private async applyOne(
+    store: SyncStore,
+    tx: Knex.Transaction,
+    batch: InboundBatch,
+    item: InboundItem,
+    now: number,
+    created: CreatedFromVendor[] = [],
+  ): Promise<InboundOutcome> {
     const linked = batch.linked(item.integration.id, item.change.externalId);
-    if (!linked) return this.createsIncident(item) ? this.createFromVendor(store, tx, batch, item, now) : this.ignoreUnlinked(item);
+    if (!linked) return this.createsIncident(item) ? this.createFromVendor(store, tx, batch, item, now, created) : this.ignoreUnlinked(item);
     return this.decide(batch, item, linked, now);
   }
 
@@ -156,6 +186,7 @@ export class InboundApplier {
     batch: InboundBatch,
     { integration, change }: InboundItem,
     now: number,
+    created: CreatedFromVendor[],
   ): Promise<InboundOutcome> {
     const fields = { ...(change.ticket?.fields ?? {}), ...change.fields } as FieldChanges;
     const values = {
@@ -166,6 +197,7 @@ export class InboundApplier {
       assigned_to: fields.assigned_to ?? null,
       escalation_policy: fields.escalation_policy ?? null,
       entity_ref: typeof integration.settings.default_entity_ref === 'string' ? integration.settings.default_entity_ref : null,
+      incident_type: change.ticket?.incidentType ?? null,
     } as const;
     const incident = await store.incidents.create(values as any, {
       now,
@@ -183,6 +215,7 @@ export class InboundApplier {
     });
     const link = (await store.links.byExternalId(integration.id, change.externalId, tx))!;
     batch.addCreated(incident, link, integration);
+    created.push({ incident, integration, change });
     return 'applied';
   }
 }

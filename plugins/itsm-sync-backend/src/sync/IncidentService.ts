@@ -16,6 +16,10 @@ import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
+import { ROUTED_FIELDS } from '../engine/routing';
+import type { RoutingService } from './RoutingService';
+import type { CreatedFromVendor } from './InboundApplier';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 
 /** Platform incidents: create, change, annotate and link, each with its outbox rows. */
 export class IncidentService {
@@ -26,6 +30,9 @@ export class IncidentService {
     private readonly clock: Clock,
     /** Wakes the dispatcher after a commit, so delivery does not wait for a poll. */
     private readonly onEnqueued: () => void = () => {},
+    /** Chooses integrations by rules and the catalog; without it only listed integrations get tickets. */
+    private readonly routing?: RoutingService,
+    private readonly logger?: LoggerService,
   ) {}
 
   private readonly updates = new WriteBatcher<IncidentUpdateRequest, IncidentResponse>(
@@ -45,7 +52,13 @@ export class IncidentService {
     for (const ref of body.integrations) {
       const integration = await this.store.integrations.getByIdOrName(ref);
       if (!integration) throw new InputError(`integrations: no integration with id or name '${ref}'`);
-      linkTo.push(integration);
+      if (!linkTo.some(i => i.id === integration.id)) linkTo.push(integration);
+    }
+    if (this.routing) {
+      // Listed integrations stay; routing adds those its rules and the catalog choose.
+      const explicit = new Set(linkTo.map(i => i.id));
+      const decision = await this.routing.decide(body, explicit);
+      linkTo.push(...decision.matches.filter(m => !explicit.has(m.integration.id)).map(m => m.record));
     }
     const incident = await this.store.incidents.create(
       {
@@ -56,6 +69,7 @@ export class IncidentService {
         assigned_to: body.assigned_to,
         escalation_policy: body.escalation_policy,
         entity_ref: body.entity_ref,
+        incident_type: body.incident_type,
       },
       { now: this.clock.now(), source: 'platform', linkTo, plan: this.planner() },
     );
@@ -75,7 +89,43 @@ export class IncidentService {
    * a few statements per batch rather than a transaction each.
    */
   async update(id: string, body: UpdateIncidentRequest): Promise<IncidentResponse> {
-    return this.updates.submit({ id, changes: body, source: 'platform', plan: this.planner() });
+    const updated = await this.updates.submit({ id, changes: body, source: 'platform', plan: this.planner() });
+    // Only a change of a field rules look at routes again, so other changes cost nothing more.
+    if (!this.routing || !ROUTED_FIELDS.some(field => field in body)) return updated;
+    return this.routeAgain(updated);
+  }
+
+  /**
+   * Gives incidents created from vendor webhooks the catalog entity their ticket's catalog
+   * keys name (PagerDuty's service), then routes them like any incident, so they show on
+   * that entity's card and fan out by the same rules. Runs after the inbound commit: a
+   * failure is logged and leaves the incident as the vendor created it.
+   */
+  async adoptFromVendor(created: CreatedFromVendor[]): Promise<void> {
+    if (!this.routing) return;
+    for (const { incident, change } of created) {
+      try {
+        const entityRef = incident.entity_ref ? undefined : await this.routing.entityForVendorTicket(change.ticket?.catalogKeys);
+        if (entityRef) await this.update(incident.id, { entity_ref: entityRef });
+        else await this.routeAgain(await this.view(await this.get(incident.id)));
+      } catch (error) {
+        this.logger?.warn('Routing an incident created from a vendor failed', { incident: incident.id, error: String(error) });
+      }
+    }
+  }
+
+  /**
+   * Opens tickets in the integrations an incident has started to match. A ticket is never
+   * closed because the incident stops matching: routing only adds.
+   */
+  private async routeAgain(incident: IncidentResponse): Promise<IncidentResponse> {
+    const linked = new Set(incident.links.map(l => l.integration_id));
+    const decision = await this.routing!.decide(incident);
+    const fresh = decision.matches.filter(m => !linked.has(m.integration.id));
+    if (!fresh.length) return incident;
+    for (const match of fresh) await this.linkTo(incident.id, match.record);
+    this.onEnqueued();
+    return this.view(await this.get(incident.id));
   }
 
   private async updateBatch(requests: IncidentUpdateRequest[]): Promise<BatchOutcome<IncidentResponse>[]> {
@@ -106,6 +156,13 @@ export class IncidentService {
   /** Links an existing incident to an integration; the ticket is created by the dispatcher. */
   async link(id: string, integrationRef: string): Promise<IncidentResponse> {
     const integration = await this.integrations.resolve(integrationRef);
+    await this.linkTo(id, integration);
+    this.onEnqueued();
+    return this.view(await this.get(id));
+  }
+
+  /** Links an incident to one integration and queues its ticket's creation, in one transaction. */
+  private async linkTo(id: string, integration: IntegrationRecord): Promise<void> {
     const plan = this.planner();
     await this.store.transaction(async (store, tx) => {
       const incident = await store.incidents.get(id);
@@ -121,8 +178,6 @@ export class IncidentService {
       });
       await OutboxRepository.insert(tx, rows, this.clock.now());
     });
-    this.onEnqueued();
-    return this.view(await this.get(id));
   }
 
   async list(filter: { entity_ref?: string; status?: string; limit: number }): Promise<IncidentResponse[]> {

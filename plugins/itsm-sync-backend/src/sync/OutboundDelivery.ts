@@ -41,6 +41,7 @@ export function platformIncident(incident: IncidentRecord) {
     assigned_to: incident.assigned_to,
     escalation_policy: incident.escalation_policy,
     entity_ref: incident.entity_ref,
+    incident_type: incident.incident_type,
   };
 }
 

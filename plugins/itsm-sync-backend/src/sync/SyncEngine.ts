@@ -24,6 +24,8 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
 export class SyncEngine {
   readonly dispatcher: Dispatcher;
   readonly inbound: InboundPipeline;
+  /** Applies vendor changes; tells listeners of incidents created from vendors. */
+  readonly inboundApplier: InboundApplier;
   readonly conflicts: ConflictService;
   readonly status: SyncStatusService;
   readonly reconciler: Reconciler;
@@ -48,7 +50,8 @@ export class SyncEngine {
       clock,
       { ...DEFAULT_DISPATCHER_OPTIONS, ...options.dispatcher },
     );
-    this.inbound = new InboundPipeline(store, connectors, integrations, new InboundApplier(store, connectors, logger, clock), logger, clock, wake);
+    this.inboundApplier = new InboundApplier(store, connectors, logger, clock);
+    this.inbound = new InboundPipeline(store, connectors, integrations, this.inboundApplier, logger, clock, wake);
     this.conflicts = new ConflictService(store, connectors, clock, wake);
     this.status = new SyncStatusService(store, clock);
     this.reconciler = new Reconciler(store, connectors, integrations, logger, clock, wake);

@@ -10,6 +10,10 @@ import type {
   CreateCallbackTokenRequest,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
+  IntegrationRoutingRequest,
+  IntegrationRoutingResponse,
+  RoutingPreviewRequest,
+  RoutingPreviewResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
@@ -42,6 +46,11 @@ export interface ItsmSyncApi {
    * {@link ManualSyncCooldownError} that says when the next sync is allowed.
    */
   syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse>;
+  /** Where an incident (stored, or fields to try) goes by routing, and why (POST /v1/routing/preview). */
+  previewRouting(request: RoutingPreviewRequest): Promise<RoutingPreviewResponse>;
+  getRouting(integration: string): Promise<IntegrationRoutingResponse>;
+  /** Replaces an integration's routing rules; a 400 names the bad field. */
+  setRouting(integration: string, routing: IntegrationRoutingRequest): Promise<IntegrationRoutingResponse>;
   /** Callback tokens of an integration (spec 004 step 3), newest first; never the tokens. */
   listCallbackTokens(integration: string): Promise<CallbackTokenResponse[]>;
   /** Generates a callback token; the answer is the only place the token ever appears. */

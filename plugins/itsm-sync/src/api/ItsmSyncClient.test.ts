@@ -58,6 +58,15 @@ describe('ItsmSyncClient', () => {
     expect(incidents.map(i => i.title)).toEqual(['Payments down']);
   });
 
+  it('asks the routing preview for a stored incident by id', async () => {
+    backend = await startBackend({
+      'POST /api/itsm-sync/v1/routing/preview': json(200, { catalog: 'ok', matches: [{ integration_id: 'i-1', explanation: "rule 1 'sev1' matched" }], skipped: [] }),
+    });
+    const preview = await backend.client.previewRouting({ incident_id: 'inc-7' });
+    expect(preview.matches[0].explanation).toBe("rule 1 'sev1' matched");
+    expect(JSON.parse(backend.calls[0].body)).toEqual({ incident_id: 'inc-7' });
+  });
+
   it('posts the chosen resolution as JSON when resolving a conflict', async () => {
     backend = await startBackend({
       'POST /api/itsm-sync/v1/conflicts/c-1/resolve': (_req, body, res) => {

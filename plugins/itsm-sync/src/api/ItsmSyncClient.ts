@@ -10,6 +10,10 @@ import type {
   CreateCallbackTokenRequest,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
+  IntegrationRoutingRequest,
+  IntegrationRoutingResponse,
+  RoutingPreviewRequest,
+  RoutingPreviewResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from './ItsmSyncApi';
@@ -76,6 +80,18 @@ export class ItsmSyncClient implements ItsmSyncApi {
     return this.request(`/v1/integrations/${enc(integration)}/incidents/${enc(incidentId)}/sync`, {
       method: 'POST',
     });
+  }
+
+  async previewRouting(request: RoutingPreviewRequest): Promise<RoutingPreviewResponse> {
+    return this.request('/v1/routing/preview', { method: 'POST', body: request });
+  }
+
+  async getRouting(integration: string): Promise<IntegrationRoutingResponse> {
+    return this.request(`/v1/integrations/${enc(integration)}/routing`);
+  }
+
+  async setRouting(integration: string, routing: IntegrationRoutingRequest): Promise<IntegrationRoutingResponse> {
+    return this.request(`/v1/integrations/${enc(integration)}/routing`, { method: 'PUT', body: routing });
   }
 
   async listCallbackTokens(integration: string): Promise<CallbackTokenResponse[]> {

@@ -8,6 +8,10 @@ import type {
   IncidentResponse,
   IntegrationResponse,
   ManualSyncResponse,
+  IntegrationRoutingRequest,
+  IntegrationRoutingResponse,
+  RoutingPreviewRequest,
+  RoutingPreviewResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from '../api/ItsmSyncApi';
@@ -30,6 +34,10 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   tickets = new Map<string, { external_id: string; external_key: string | null }>();
   /** When set, manual syncs wait for `releaseSyncs()` (to observe the in-flight state). */
   holdSyncs = false;
+  /** What the routing preview answers, per incident id; no matches when absent. */
+  routing = new Map<string, RoutingPreviewResponse['matches']>();
+  /** Answer syncs as the backend's 202: queued, the vendor not answered yet, no ticket id. */
+  pendingSyncs = false;
   /** When set, the next manual sync fails with this backend message. */
   failNextSync?: string;
   /** Callback tokens as the backend lists them: never the token itself. */
@@ -114,6 +122,53 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     return this.settleDlq(integration, entryId, 'discarded');
   }
 
+  /** Stored routing rules per integration id. */
+  routingRules = new Map<string, IntegrationRoutingResponse>();
+  /** The message of a 400 the next setRouting answers. */
+  rejectNextRouting?: string;
+
+  async getRouting(integration: string): Promise<IntegrationRoutingResponse> {
+    return this.routingRules.get(integration) ?? { integration_id: integration, rules: [], default: 'skip', updated_at: null };
+  }
+
+  async setRouting(integration: string, routing: IntegrationRoutingRequest): Promise<IntegrationRoutingResponse> {
+    this.calls.push(`setRouting ${integration} ${JSON.stringify(routing)}`);
+    if (this.rejectNextRouting) {
+      const message = this.rejectNextRouting;
+      this.rejectNextRouting = undefined;
+      throw new ItsmSyncRequestError(message, 400);
+    }
+    const saved: IntegrationRoutingResponse = {
+      integration_id: integration,
+      rules: routing.rules.map(r => ({ name: r.name, when: r.when ?? {}, action: r.action ?? 'route' })),
+      default: routing.default ?? 'skip',
+      updated_at: new Date().toISOString(),
+    };
+    this.routingRules.set(integration, saved);
+    return saved;
+  }
+
+  async previewRouting(request: RoutingPreviewRequest): Promise<RoutingPreviewResponse> {
+    const incidentId = 'incident_id' in request ? request.incident_id : 'try';
+    this.calls.push(`previewRouting ${'incident_id' in request ? request.incident_id : JSON.stringify(request.incident)}`);
+    const incident = this.incidents.find(i => i.id === incidentId);
+    return {
+      facts: {
+        entity_ref: incident?.entity_ref ?? null,
+        entity_kind: null,
+        entity_type: null,
+        owner: null,
+        system: null,
+        severity: incident?.severity ?? 'SEV-3',
+        status: incident?.status ?? 'open',
+        incident_type: incident?.incident_type ?? null,
+      },
+      catalog: 'ok',
+      matches: this.routing.get(incidentId) ?? [],
+      skipped: [],
+    };
+  }
+
   async syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse> {
     this.calls.push(`syncIncident ${integration} ${incidentId}`);
     if (this.holdSyncs) await new Promise<void>(resolve => this.held.push(resolve));
@@ -132,7 +187,9 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
       );
     }
     this.lastSync.set(key, now);
-    const ticket = this.tickets.get(integration) ?? { external_id: `ext-${incidentId}`, external_key: null };
+    const ticket = this.pendingSyncs
+      ? { state: 'pending' as const, external_id: null, external_key: null }
+      : this.tickets.get(integration) ?? { external_id: `ext-${incidentId}`, external_key: null };
     return {
       incident_id: incidentId,
       integration_id: integration,

@@ -23,6 +23,7 @@ export function aLink(overrides: Partial<IncidentLinkResponse> = {}): IncidentLi
     sync_state: 'in_sync',
     last_synced_at: '2025-01-02T03:04:05.000Z',
     last_error: null,
+    manual_sync_cooldown_until: null,
     ...overrides,
   };
 }
@@ -37,6 +38,7 @@ export function anIncident(overrides: Partial<IncidentResponse> = {}): IncidentR
     assigned_to: null,
     escalation_policy: null,
     entity_ref: 'component:default/payments',
+    incident_type: null,
     version: 1,
     created_at: '2025-01-02T03:00:00.000Z',
     updated_at: '2025-01-02T03:04:05.000Z',

@@ -64,6 +64,28 @@ describe('EntityIncidentsCard', () => {
     expect(screen.queryByText('Someone else’s incident')).not.toBeInTheDocument();
   });
 
+  it('offers Sync with ITSM on the routed integrations of an incident with no ticket yet, saying why', async () => {
+    const api = new FakeItsmSyncApi();
+    api.incidents = [anIncident({ id: 'inc-9', title: 'Fresh outage', links: [] })];
+    api.routing.set('inc-9', [
+      {
+        integration_id: 'int-pd',
+        integration_name: 'prod-pd',
+        integration_type: 'pagerduty',
+        reason: { kind: 'annotation', annotation: 'pagerduty.com/service-id', value: 'PSVC1', entity_ref: 'component:default/payments' },
+        explanation: 'annotation pagerduty.com/service-id=PSVC1 on component:default/payments',
+      },
+    ]);
+    api.tickets.set('int-pd', { external_id: 'PX1', external_key: null });
+    await renderCard(api);
+
+    expect(await screen.findByText('annotation pagerduty.com/service-id=PSVC1 on component:default/payments')).toBeInTheDocument();
+    expect(screen.getByText('Not linked to any ITSM ticket yet.')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /Sync with ITSM \(int-pd\)/ }));
+    expect(await screen.findByText('Ticket PX1')).toBeInTheDocument();
+    expect(api.calls).toContain('syncIncident int-pd inc-9');
+  });
+
   it('reads incidents of the entity named by the annotation when it is not "enabled"', async () => {
     const api = new FakeItsmSyncApi();
     api.incidents = [anIncident({ entity_ref: 'system:default/checkout', title: 'System-wide outage' })];
@@ -149,6 +171,33 @@ describe('EntityIncidentsCard', () => {
       const cooling = await screen.findByRole('button', { name: /Cooldown 6:00/ });
       expect(cooling).toBeDisabled();
       expect(screen.queryByText(/^Ticket /)).not.toBeInTheDocument();
+    });
+
+    it('shows a pending ticket, never "Ticket null", while the vendor has not answered', async () => {
+      const api = new FakeItsmSyncApi();
+      api.incidents = [anIncident({ links: [aLink({ external_id: null, external_key: null, external_url: null, sync_state: 'pending' })] })];
+      api.pendingSyncs = true;
+      await renderCard(api);
+      await userEvent.click(await screen.findByRole('button', { name: /Sync with ITSM/ }));
+      expect(await screen.findByText('Ticket pending')).toBeInTheDocument();
+      expect(screen.queryByText(/Ticket null/)).not.toBeInTheDocument();
+      expect(screen.getByRole('button', { name: /Cooldown 10:00/ })).toBeDisabled();
+    });
+
+    it('shows the cooldown the backend keeps after a page reload', async () => {
+      const api = new FakeItsmSyncApi();
+      const until = new Date(Date.now() + 4 * 60_000 + 500).toISOString();
+      api.incidents = [anIncident({ links: [aLink({ manual_sync_cooldown_until: until })] })];
+      await renderCard(api);
+      expect(await screen.findByRole('button', { name: /Cooldown 4:0\d/ })).toBeDisabled();
+      expect(api.calls.filter(c => c.startsWith('syncIncident'))).toEqual([]);
+    });
+
+    it('is enabled when the stored cooldown is over', async () => {
+      const api = new FakeItsmSyncApi();
+      api.incidents = [anIncident({ links: [aLink({ manual_sync_cooldown_until: new Date(Date.now() - 1000).toISOString() })] })];
+      await renderCard(api);
+      expect(await screen.findByRole('button', { name: /Sync with ITSM/ })).toBeEnabled();
     });
 
     it('stays enabled and shows the backend’s message when the sync fails', async () => {

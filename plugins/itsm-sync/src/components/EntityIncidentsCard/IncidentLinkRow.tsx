@@ -40,7 +40,11 @@ export function IncidentLinkRow(props: { link: IncidentLinkResponse }) {
         <Text variant="body-small">{formatTime(link.last_synced_at)}</Text>
       </td>
       <td>
-        <SyncWithItsmButton integrationId={link.integration_id} incidentId={link.incident_id} />
+        <SyncWithItsmButton
+          integrationId={link.integration_id}
+          incidentId={link.incident_id}
+          cooldownUntil={link.manual_sync_cooldown_until}
+        />
       </td>
     </tr>
   );

@@ -1,6 +1,7 @@
 import { Flex, Text } from '@backstage/ui';
 import type { IncidentResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { IncidentLinkRow } from './IncidentLinkRow';
+import { RoutedIntegrations } from './RoutedIntegrations';
 
 /** An incident with one row per linked external ticket. */
 export function IncidentSection(props: { incident: IncidentResponse }) {
@@ -16,9 +17,7 @@ export function IncidentSection(props: { incident: IncidentResponse }) {
         </Text>
       </Flex>
       {incident.links.length === 0 ? (
-        <Text as="p" variant="body-small" color="secondary">
-          Not linked to any ITSM ticket yet.
-        </Text>
+        <RoutedIntegrations incidentId={incident.id} />
       ) : (
         <table style={{ width: '100%', borderSpacing: '8px 4px' }}>
           <thead>

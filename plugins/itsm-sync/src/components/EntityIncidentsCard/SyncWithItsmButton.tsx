@@ -7,11 +7,14 @@ import { InlineError } from '../shared/InlineError';
  * "Sync with ITSM" for one incident on one integration, with the spec 004 states:
  * enabled, disabled while in flight, the ticket id after success, and the cooldown.
  */
-export function SyncWithItsmButton(props: { integrationId: string; incidentId: string }) {
+export function SyncWithItsmButton(props: { integrationId: string; incidentId: string; cooldownUntil?: string | null }) {
   const { state, result, secondsLeft, coolingDown, sync } = useManualSync(
     props.integrationId,
     props.incidentId,
+    props.cooldownUntil,
   );
+  // A slow vendor answers before the ticket exists: pending, never "Ticket null".
+  const ticket = result && (result.external_key ?? result.external_id);
   const inFlight = state.kind === 'in_flight';
 
   let label = 'Sync with ITSM';
@@ -29,9 +32,14 @@ export function SyncWithItsmButton(props: { integrationId: string; incidentId: s
       >
         {label}
       </Button>
-      {result && (
+      {result && ticket && result.state !== 'pending' && (
         <Badge size="small" title="Ticket synced">
-          {`Ticket ${result.external_key ?? result.external_id}`}
+          {`Ticket ${ticket}`}
+        </Badge>
+      )}
+      {result && (!ticket || result.state === 'pending') && (
+        <Badge size="small" title="The vendor has not answered yet; the sync is still on its way">
+          {ticket ? `Ticket ${ticket} pending` : 'Ticket pending'}
         </Badge>
       )}
       {coolingDown && (

@@ -14,11 +14,15 @@ export type ManualSyncState =
   | { kind: 'in_flight' }
   | { kind: 'failed'; message: string };
 
-export function useManualSync(integrationId: string, incidentId: string) {
+/**
+ * `storedCooldownUntil` is the link's cooldown end as the backend keeps it, so a page
+ * reload inside the cooldown still shows it.
+ */
+export function useManualSync(integrationId: string, incidentId: string, storedCooldownUntil?: string | null) {
   const api = useApi(itsmSyncApiRef);
   const [state, setState] = useState<ManualSyncState>({ kind: 'idle' });
   const [result, setResult] = useState<ManualSyncResponse>();
-  const [cooldownUntil, setCooldownUntil] = useState<Date>();
+  const [cooldownUntil, setCooldownUntil] = useState<Date | undefined>(() => dateOrUndefined(storedCooldownUntil));
   const secondsLeft = useCountdown(cooldownUntil);
 
   const sync = useCallback(async () => {
@@ -39,6 +43,11 @@ export function useManualSync(integrationId: string, incidentId: string) {
   }, [api, integrationId, incidentId]);
 
   return { state, result, secondsLeft, coolingDown: secondsLeft > 0, sync };
+}
+
+function dateOrUndefined(value: string | null | undefined): Date | undefined {
+  const at = value ? new Date(value) : undefined;
+  return at && !Number.isNaN(at.getTime()) ? at : undefined;
 }
 
 function cooldownEndOf(response: ManualSyncResponse): Date {

@@ -1,0 +1,49 @@
+import useAsync from 'react-use/esm/useAsync';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Text } from '@backstage/ui';
+import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
+import { InlineError } from '../shared/InlineError';
+import { SyncWithItsmButton } from './SyncWithItsmButton';
+
+/**
+ * For an incident with no ticket yet: the integrations routing sends it to, each with why
+ * and "Sync with ITSM", which opens the ticket now.
+ */
+export function RoutedIntegrations(props: { incidentId: string }) {
+  const api = useApi(itsmSyncApiRef);
+  const { value, error } = useAsync(() => api.previewRouting({ incident_id: props.incidentId }), [api, props.incidentId]);
+  return (
+    <>
+      <Text as="p" variant="body-small" color="secondary">
+        Not linked to any ITSM ticket yet.
+      </Text>
+      <InlineError message={error && `Routing could not be read: ${error.message}`} />
+      {value && value.matches.length > 0 && (
+        <table style={{ width: '100%', borderSpacing: '8px 4px' }} aria-label="Routed integrations">
+          <tbody>
+            {value.matches.map(match => (
+              <tr key={match.integration_id}>
+                <td>
+                  <Text variant="body-small" weight="bold">
+                    {match.integration_name}
+                  </Text>{' '}
+                  <Text variant="body-x-small" color="secondary">
+                    ({match.integration_type})
+                  </Text>
+                </td>
+                <td>
+                  <Text variant="body-x-small" color="secondary">
+                    {match.explanation}
+                  </Text>
+                </td>
+                <td>
+                  <SyncWithItsmButton integrationId={match.integration_id} incidentId={props.incidentId} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
