@@ -103,19 +103,22 @@ export type RoutingReason =
   | { kind: 'annotation'; annotation: string; value: string; entity_ref: string }
   | { kind: 'default' };
 
+/** The values routing rules match on: the incident's own and its entity's from the catalog. @public */
+export interface RoutingFacts {
+  entity_ref: string | null;
+  entity_kind: string | null;
+  entity_type: string | null;
+  owner: string | null;
+  system: string | null;
+  severity: string;
+  status: string;
+  incident_type: string | null;
+}
+
 /** @public */
 export interface RoutingPreviewResponse {
   /** The values the rules were evaluated on, catalog facts included. */
-  facts: {
-    entity_ref: string | null;
-    entity_kind: string | null;
-    entity_type: string | null;
-    owner: string | null;
-    system: string | null;
-    severity: string;
-    status: string;
-    incident_type: string | null;
-  };
+  facts: RoutingFacts;
   /** `ok`, `not-found` (no such entity), `unavailable` (the catalog could not be read), `none` (no entity). */
   catalog: 'ok' | 'not-found' | 'unavailable' | 'none';
   matches: Array<{ integration_id: string; integration_name: string; integration_type: string; reason: RoutingReason; explanation: string }>;

@@ -1,6 +1,7 @@
 import type {
   RoutingAction,
   RoutingConditions,
+  RoutingFacts,
   RoutingReason,
   RoutingRule,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -11,17 +12,7 @@ import { VENDOR_ROUTING_ANNOTATIONS, ROUTING_ANNOTATIONS } from '@itsm-sync-hub/
  * supplies the incident's facts, the catalog's annotations and each integration's rules.
  */
 
-/** The values rules match on: the incident's own and its entity's from the catalog. */
-export interface RoutingFacts {
-  entity_ref: string | null;
-  entity_kind: string | null;
-  entity_type: string | null;
-  owner: string | null;
-  system: string | null;
-  severity: string;
-  status: string;
-  incident_type: string | null;
-}
+export type { RoutingFacts };
 
 /** An annotation found for the incident's entity, and the entity it was read from (itself, its system or owner). */
 export interface FoundAnnotation {
