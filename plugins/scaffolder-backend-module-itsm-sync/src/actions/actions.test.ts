@@ -87,7 +87,7 @@ describe('itsm-sync scaffolder actions against the itsm-sync backend and the Ser
       credentials: { username: sim.credentials.username, password: sim.credentials.password },
       settings: {},
     });
-    expect(created.status).toBe(201);
+    if (created.status !== 201) throw new Error(`integration not created: ${created.status} ${JSON.stringify(created.body)}`);
   });
   afterAll(async () => {
     await backend?.stop();
