@@ -1,4 +1,4 @@
-import { eventually as pollUntil, jsonApi, type EventualCheck } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually as pollUntil, jsonApi, type EventualCheck, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -55,7 +55,7 @@ describe('Jira connector on the in-process backend', () => {
         itsmSyncPlugin,
         itsmSyncModuleJira,
         mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: '2e'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+          data: { itsmSync: { encryption: { key: '2e'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
         }),
       ],
     });

@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { itsmConnectorsExtensionPoint, OutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { loadCipher } from './crypto/loadCipher';
 import { registerPermissions } from './permissions/registerPermissions';
 import { createRouter } from './service/router';
@@ -61,7 +61,8 @@ export const itsmSyncPlugin = createBackendPlugin({
         if (!database.migrations?.skip) await applyDatabaseMigrations(knex);
 
         const store = new SyncStore(knex);
-        const integrations = new IntegrationService(store, connectors, cipher, systemClock);
+        const outbound = OutboundPolicy.fromConfig(config);
+        const integrations = new IntegrationService(store, connectors, cipher, systemClock, outbound);
         const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });
         const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake());
 
@@ -112,6 +113,7 @@ export const itsmSyncPlugin = createBackendPlugin({
 
         lifecycle.addStartupHook(() => engine.dispatcher.start());
         lifecycle.addShutdownHook(() => engine.dispatcher.stop());
+        lifecycle.addShutdownHook(() => outbound.close());
         logger.info(`itsm-sync ready with connectors: ${connectors.types().join(', ') || 'none'}`);
       },
     });

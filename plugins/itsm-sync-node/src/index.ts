@@ -8,5 +8,7 @@
 export * from './types';
 export * from './errors';
 export * from './http';
+export * from './outbound';
+export { vendorExcerpt } from './vendorExcerpt';
 export * from './signatures';
 export * from './extensionPoint';

@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConnectorError, type ConnectorContext } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { createPagerDutyConnector } from './PagerDutyConnector';
 import { startPagerDutyHarness } from '../__testUtils__/harness';
 
@@ -24,7 +25,7 @@ describe('PagerDuty connector against the simulator', () => {
     h = await startPagerDutyHarness({
       settings: { sync_escalations: true, service_mappings: [{ pd_service: 'PSVC002', incident_type: 'infrastructure' }] },
     });
-    ctx = { integration: h.integration, logger: mockServices.logger.mock() };
+    ctx = { integration: h.integration, logger: mockServices.logger.mock(), outbound: testOutboundPolicy() };
   });
   afterAll(() => h.close());
 

@@ -73,7 +73,11 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
     const connector = ctx.integrations.connectorFor(integration.integration_type);
     const started = Date.now();
     const result = await connector
-      .testConnection({ integration: await ctx.integrations.connectorIntegration(integration), logger: ctx.logger })
+      .testConnection({
+        integration: await ctx.integrations.connectorIntegration(integration),
+        logger: ctx.logger,
+        outbound: ctx.integrations.outbound,
+      })
       .catch(e => ({ ok: false, message: (e as Error).message }));
     res.json({ ...result, integration_id: integration.id, duration_ms: Date.now() - started });
   });

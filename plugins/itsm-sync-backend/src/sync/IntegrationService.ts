@@ -4,7 +4,7 @@ import type {
   FieldOwnershipRule,
   UpdateIntegrationRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ConnectorIntegration, ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { OutboundPolicy, type ConnectorIntegration, type ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
@@ -20,6 +20,8 @@ export class IntegrationService {
     private readonly connectors: ConnectorRegistry,
     private readonly cipher: SecretCipher,
     private readonly clock: Clock,
+    /** Where vendor calls may go (`itsmSync.outbound`); every connector context carries it. */
+    readonly outbound: OutboundPolicy = OutboundPolicy.strict(),
   ) {}
 
   connectorFor(type: string): ItsmConnector {
