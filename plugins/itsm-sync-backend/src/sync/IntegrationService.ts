@@ -9,9 +9,20 @@ import type { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
 import type { Clock } from './Clock';
+import { addedOrigins, credentialOrigins } from './credentialOrigins';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 
 type Created = Required<Omit<CreateIntegrationRequest, 'rate_limit'>> & { rate_limit: number | null };
+
+/** Settings merge, so `--sync-escalations` does not wipe a service mapping; null removes a key. */
+function mergeSettings(current: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) delete merged[k];
+    else merged[k] = v;
+  }
+  return merged;
+}
 
 /** Integration lifecycle: validation against the connector, sealing secrets, default ownership. */
 export class IntegrationService {
@@ -91,8 +102,26 @@ export class IntegrationService {
     );
   }
 
+  /**
+   * The origins an update would newly send the stored credentials to (a changed
+   * base_url or absolute URL setting), which the route audits at high severity.
+   */
+  newCredentialOrigins(current: IntegrationRecord, body: UpdateIntegrationRequest): string[] {
+    const settings = body.settings === undefined ? current.settings : mergeSettings(current.settings, body.settings);
+    return addedOrigins(
+      credentialOrigins(current.base_url, current.settings),
+      credentialOrigins(body.base_url ?? current.base_url, settings),
+    );
+  }
+
   async update(idOrName: string, body: UpdateIntegrationRequest): Promise<IntegrationRecord> {
     const current = await this.resolve(idOrName);
+    const moved = this.newCredentialOrigins(current, body);
+    if (moved.length && body.credentials === undefined) {
+      throw new InputError(
+        `credentials follow their host: this change would send the stored credentials to ${moved.join(', ')}; supply credentials again in the same request`,
+      );
+    }
     const connector = this.connectorFor(current.integration_type);
     const changes: Partial<IntegrationRecord> = {};
     if (body.name !== undefined && body.name !== current.name) {
@@ -106,12 +135,7 @@ export class IntegrationService {
       if (body[key] !== undefined) (changes as any)[key] = body[key];
     }
     if (body.settings !== undefined) {
-      // Settings merge, so `--sync-escalations` does not wipe a service mapping; null removes a key.
-      const merged: Record<string, unknown> = { ...current.settings };
-      for (const [k, v] of Object.entries(body.settings)) {
-        if (v === null) delete merged[k];
-        else merged[k] = v;
-      }
+      const merged = mergeSettings(current.settings, body.settings);
       this.checkSettings(connector, merged);
       changes.settings = merged;
     }
