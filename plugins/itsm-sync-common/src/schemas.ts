@@ -144,9 +144,8 @@ export const updateIncidentRequestSchema = z
 /** @public */
 export type UpdateIncidentRequest = z.input<typeof updateIncidentRequestSchema>;
 
-export const addNoteRequestSchema = z
-  .object({ text: nonEmpty(20000), author: z.string().max(200).optional() })
-  .strict();
+/** A note's author is always the authenticated caller, never a field of the request. */
+export const addNoteRequestSchema = z.object({ text: nonEmpty(20000) }).strict();
 /** @public */
 export type AddNoteRequest = z.input<typeof addNoteRequestSchema>;
 

@@ -9,7 +9,7 @@ const { randomBytes } = require('node:crypto');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '../../..');
-const token = process.env.IM_TOKEN || `browser-test-${randomBytes(12).toString('hex')}`;
+const token = process.env.IM_TOKEN || randomBytes(32).toString('base64url');
 const env = { ...process.env, IM_TOKEN: token };
 
 const product = spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
