@@ -161,7 +161,7 @@ describe('Jira connector on the in-process backend', () => {
     // Hub -> Jira: comments are Jira-owned by default; hand them to the platform, then add a note.
     const rule = await api('PUT', `/v1/integrations/${integration.id}/field-ownership/comments`, { owner: 'platform', priority: 5 });
     expect(rule.status).toBe(200);
-    const note = await api('POST', `/v1/incidents/${incident.id}/notes`, { text: 'Customer comms sent', author: 'ic@acme' });
+    const note = await api('POST', `/v1/incidents/${incident.id}/notes`, { text: 'Customer comms sent' });
     expect(note.status).toBe(201);
     await eventually(async () => sim.commentTexts(issueId).some(t => t.startsWith('Customer comms sent')), 'the note as a Jira comment');
     const comment = sim.issue(issueId)!.comments.at(-1)!;
