@@ -11,7 +11,7 @@ export function vendorExcerpt(body: string): string {
   const plain = body
     .slice(0, 4 * MAX_EXCERPT)
     .replace(/<[^>]*>/g, ' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/\p{Cc}/gu, ' ')
     .replace(/[A-Za-z0-9+/_=-]{24,}/g, '[redacted]')
     .replace(/\s+/g, ' ')
     .trim();
