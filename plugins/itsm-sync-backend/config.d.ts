@@ -31,6 +31,24 @@ export interface Config {
       /** Largest accepted webhook body in bytes; larger ones get 413. Default 1048576. */
       maxBodyBytes?: number;
     };
+    /**
+     * The outbound policy every vendor call goes through (README "Security"): only public
+     * addresses may be called, redirects are not followed, and each call has a deadline
+     * and a response-size cap.
+     */
+    outbound?: {
+      /**
+       * Exceptions: host names (exact, or `*.example.com` for subdomains), IP addresses or
+       * CIDR ranges that may be called although they are loopback, private, link-local,
+       * CGNAT or unique-local (an on-premises ServiceNow, a local simulator). Cloud
+       * metadata endpoints stay refused. Default: none.
+       */
+      allow?: string[];
+      /** The whole vendor call, from connecting to the last byte, in milliseconds. Default 30000. */
+      deadlineMs?: number;
+      /** Largest vendor response body read, in bytes; a larger one fails the call. Default 8388608. */
+      maxResponseBytes?: number;
+    };
     retention?: {
       /** Delivered outbox rows are pruned after this many days. Default 7. */
       deliveredDays?: number;

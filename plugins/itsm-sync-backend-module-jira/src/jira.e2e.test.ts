@@ -1,4 +1,4 @@
-import { eventually as pollUntil, jsonApi, type EventualCheck } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually as pollUntil, jsonApi, type EventualCheck, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -56,7 +56,7 @@ describe('Jira connector on the in-process backend', () => {
         itsmSyncPlugin,
         itsmSyncModuleJira,
         mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: '2e'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+          data: { itsmSync: { encryption: { key: '2e'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
         }),
       ],
     });
@@ -162,7 +162,7 @@ describe('Jira connector on the in-process backend', () => {
     // Hub -> Jira: comments are Jira-owned by default; hand them to the platform, then add a note.
     const rule = await api('PUT', `/v1/integrations/${integration.id}/field-ownership/comments`, { owner: 'platform', priority: 5 });
     expect(rule.status).toBe(200);
-    const note = await api('POST', `/v1/incidents/${incident.id}/notes`, { text: 'Customer comms sent', author: 'ic@acme' });
+    const note = await api('POST', `/v1/incidents/${incident.id}/notes`, { text: 'Customer comms sent' });
     expect(note.status).toBe(201);
     await eventually(async () => sim.commentTexts(issueId).some(t => t.startsWith('Customer comms sent')), 'the note as a Jira comment');
     const comment = sim.issue(issueId)!.comments.at(-1)!;

@@ -1,4 +1,4 @@
-import { eventually, jsonApi } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually, jsonApi, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { deliverEveryPagerDutyEvent, PagerDutySimulator } from '@itsm-sync-hub/simulators';
 import { IGNORED_PAGERDUTY_EVENTS } from './mapping/webhookEvent';
@@ -38,7 +38,7 @@ describe('PagerDuty end to end on the in-process backend', () => {
         itsmSyncPlugin,
         pagerDutyModule,
         mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: 'ab'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+          data: { itsmSync: { encryption: { key: 'ab'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
         }),
       ],
     });

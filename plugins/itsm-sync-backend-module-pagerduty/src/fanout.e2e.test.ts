@@ -1,4 +1,4 @@
-import { eventually, jsonApi } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually, jsonApi, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import type { AddressInfo } from 'node:net';
@@ -48,7 +48,7 @@ describe('PagerDuty to ServiceNow fan-out on the in-process backend', () => {
         pagerDutyModule,
         serviceNowModule,
         mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: 'ef'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+          data: { itsmSync: { encryption: { key: 'ef'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
         }),
       ],
     });

@@ -1,4 +1,4 @@
-import { eventually as pollUntil, type EventualCheck } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually as pollUntil, type EventualCheck, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import request from 'supertest';
@@ -46,7 +46,7 @@ describe('itsm-webhook connector on the in-process backend', () => {
         itsmSyncPlugin,
         itsmSyncModuleWebhook,
         mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: '1f'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+          data: { itsmSync: { encryption: { key: '1f'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
         }),
       ],
     });

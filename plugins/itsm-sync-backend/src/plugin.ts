@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { itsmConnectorsExtensionPoint, OutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { registerItsmSyncActions } from './actions/registerItsmSyncActions';
 import { loadCipher } from './crypto/loadCipher';
 import { registerPermissions } from './permissions/registerPermissions';
@@ -70,7 +70,8 @@ export const itsmSyncPlugin = createBackendPlugin({
         if (!database.migrations?.skip) await applyDatabaseMigrations(knex);
 
         const store = new SyncStore(knex);
-        const integrations = new IntegrationService(store, connectors, cipher, systemClock);
+        const outbound = OutboundPolicy.fromConfig(config);
+        const integrations = new IntegrationService(store, connectors, cipher, systemClock, outbound);
         const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });
         const routing = RoutingService.create({
           store,
@@ -139,6 +140,7 @@ export const itsmSyncPlugin = createBackendPlugin({
 
         lifecycle.addStartupHook(() => engine.dispatcher.start());
         lifecycle.addShutdownHook(() => engine.dispatcher.stop());
+        lifecycle.addShutdownHook(() => outbound.close());
         logger.info(`itsm-sync ready with connectors: ${connectors.types().join(', ') || 'none'}`);
       },
     });

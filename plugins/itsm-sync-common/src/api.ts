@@ -86,8 +86,14 @@ export interface DlqEntryResponse {
   operation: string;
   payload: Record<string, unknown>;
   attempts: number;
+  /** The failure: the vendor's status and at most a short sanitised excerpt of its answer. */
   last_error: string;
   last_status: number | null;
+  /**
+   * The vendor's full error answer (up to 2000 characters); present only for callers
+   * allowed to manage the integration, null when the vendor said nothing.
+   */
+  vendor_body?: string | null;
   state: DlqState;
   created_at: string;
 }

@@ -19,11 +19,21 @@ const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
 /** Integration names are addressed from the CLI, so they must not look like ids. */
 export const integrationNameSchema = nonEmpty(200);
 
+function hasUserinfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return Boolean(parsed.username || parsed.password);
+  } catch {
+    return false;
+  }
+}
+
 const httpUrl = z
   .string()
   .trim()
   .url()
-  .refine(u => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+  .refine(u => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+  .refine(u => !hasUserinfo(u), 'must not contain a user name or password; put them in credentials');
 
 /** Free-form string credentials (username/password, token, client id/secret...). */
 export const credentialsSchema = z.record(z.string().min(1), z.string().min(1));
@@ -139,9 +149,8 @@ export const updateIncidentRequestSchema = z
 /** @public */
 export type UpdateIncidentRequest = z.input<typeof updateIncidentRequestSchema>;
 
-export const addNoteRequestSchema = z
-  .object({ text: nonEmpty(20000), author: z.string().max(200).optional() })
-  .strict();
+/** A note's author is always the authenticated caller, never a field of the request. */
+export const addNoteRequestSchema = z.object({ text: nonEmpty(20000) }).strict();
 /** @public */
 export type AddNoteRequest = z.input<typeof addNoteRequestSchema>;
 

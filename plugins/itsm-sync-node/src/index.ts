@@ -8,6 +8,8 @@
 export * from './types';
 export * from './errors';
 export * from './http';
+export * from './outbound';
+export { vendorExcerpt } from './vendorExcerpt';
 export * from './signatures';
 export * from './extensionPoint';
 export * from './webhookEvents';

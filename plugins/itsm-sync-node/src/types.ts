@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { OutboundPolicy } from './outbound/OutboundPolicy';
 import type {
   FieldOwnershipRule,
   IncidentStatus,
@@ -51,6 +52,11 @@ export interface ConnectorContext {
   integration: ConnectorIntegration;
   logger: LoggerService;
   signal?: AbortSignal;
+  /**
+   * Where vendor calls may go (`itsmSync.outbound`); hand it to `VendorHttpClient`. The hub
+   * always sets it; without it the strict policy applies (no private address at all).
+   */
+  outbound?: OutboundPolicy;
 }
 
 /** A vendor ticket, normalised to platform field names. @public */

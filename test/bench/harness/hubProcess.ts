@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { testOutboundConfig } from '../../../plugins/itsm-sync-node/src/testUtils/loopbackOutbound';
 import { CLOCK_TICKS_PER_SECOND } from './machineCpu';
 
 const ENTRY = resolve(__dirname, 'hubBackend.js');
@@ -72,6 +73,8 @@ export class HubProcess {
       itsmSync: {
         encryption: { key: o.encryptionKey },
         dispatcher: { pollIntervalMs: 100, leaseSeconds: 5, concurrency: 16 },
+        // The simulators run on 127.0.0.1, which the outbound policy refuses unless allowed.
+        outbound: testOutboundConfig,
         ...(o.itsmSync ?? {}),
       },
     };

@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '../../..');
-const token = process.env.IM_TOKEN || `browser-test-${randomBytes(12).toString('hex')}`;
+const token = process.env.IM_TOKEN || randomBytes(32).toString('base64url');
 // A data directory of its own: the test starts from a fresh demo and leaves a user's
 // kept data (.itsm-sync-dev) alone.
 const devDir = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-sync-browser-'));

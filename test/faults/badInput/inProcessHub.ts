@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { randomBytes } from 'node:crypto';
+import { testOutboundConfig } from '../../../plugins/itsm-sync-node/src/testUtils/loopbackOutbound';
 
 /** Largest webhook body for this suite: small, so 'too large' cases stay cheap to send. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -24,6 +25,7 @@ export async function startInProcessHub(rootLogger: ServiceFactory) {
             encryption: { key: randomBytes(32).toString('hex') },
             dispatcher: { pollIntervalMs: 100 },
             webhooks: { maxBodyBytes: MAX_BODY_BYTES },
+            outbound: testOutboundConfig,
           },
         },
       }),

@@ -4,7 +4,7 @@ import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import pagerDutyModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty';
-import { TestTicketServer, testConnectorModule } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { TestTicketServer, testConnectorModule, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { PagerDutySimulator } from '@itsm-sync-hub/simulators';
 
 /** The token the CLI presents: a Backstage external-access static token, as in production. */
@@ -44,6 +44,7 @@ export async function startBackend(): Promise<RunningBackend> {
           itsmSync: {
             encryption: { key: randomBytes(32).toString('hex') },
             dispatcher: { pollIntervalMs: 50 },
+            outbound: testOutboundConfig,
           },
         },
       }),

@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConnectorError, type ConnectorContext, type PlatformIncident } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { JIRA_AGENTS, JiraSimulator } from '@itsm-sync-hub/simulators';
 import { jiraIntegration } from '../__testUtils__/harness';
 import { createJiraConnector } from './JiraConnector';
@@ -22,7 +23,7 @@ const incident = (overrides: Partial<PlatformIncident> = {}): PlatformIncident =
 
 beforeAll(async () => {
   sim = await JiraSimulator.start({ maxPageSize: 2 });
-  ctx = { integration: jiraIntegration(sim), logger: mockServices.logger.mock() };
+  ctx = { integration: jiraIntegration(sim), logger: mockServices.logger.mock(), outbound: testOutboundPolicy() };
 });
 afterAll(() => sim.stop());
 

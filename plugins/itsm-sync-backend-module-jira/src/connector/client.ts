@@ -6,6 +6,7 @@ export function jiraClient(ctx: ConnectorContext): VendorHttpClient {
   return new VendorHttpClient({
     baseUrl: ctx.integration.baseUrl,
     vendor: 'Jira',
+    outbound: ctx.outbound,
     headers: () => ({
       authorization: `Basic ${Buffer.from(`${email ?? ''}:${token ?? ''}`).toString('base64')}`,
     }),

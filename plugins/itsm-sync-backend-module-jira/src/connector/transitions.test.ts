@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConnectorError, type VendorHttpClient, type VendorRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { JiraSimulator } from '@itsm-sync-hub/simulators';
 import { jiraIntegration } from '../__testUtils__/harness';
 import { jiraClient } from './client';
@@ -36,7 +37,7 @@ describe('moving an issue through the workflow', () => {
   afterAll(() => sim.stop());
 
   it('treats a transition refused because a person moved the issue meanwhile as worth retrying', async () => {
-    const ctx = { integration: jiraIntegration(sim), logger: mockServices.logger.mock() };
+    const ctx = { integration: jiraIntegration(sim), logger: mockServices.logger.mock(), outbound: testOutboundPolicy() };
     const ticket = await createJiraConnector().createTicket(ctx, {
       incident: { id: 'inc-race', title: 'Race', description: '', severity: 'SEV-3', status: 'open', assigned_to: null, escalation_policy: null, entity_ref: null },
       dedupKey: 'itsm-race-1',

@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConnectorError, parsedWebhook, type ConnectorContext, type WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { deliverEveryPagerDutyEvent, PAGERDUTY_EVENT_CATALOGUE } from '@itsm-sync-hub/simulators';
 import { ACTED_ON_PAGERDUTY_EVENTS, IGNORED_PAGERDUTY_EVENTS } from '../mapping/webhookEvent';
+import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { createPagerDutyConnector } from './PagerDutyConnector';
 import { startPagerDutyHarness } from '../__testUtils__/harness';
 
@@ -26,7 +27,7 @@ describe('PagerDuty connector against the simulator', () => {
     h = await startPagerDutyHarness({
       settings: { sync_escalations: true, service_mappings: [{ pd_service: 'PSVC002', incident_type: 'infrastructure' }] },
     });
-    ctx = { integration: h.integration, logger: mockServices.logger.mock() };
+    ctx = { integration: h.integration, logger: mockServices.logger.mock(), outbound: testOutboundPolicy() };
   });
   afterAll(() => h.close());
 

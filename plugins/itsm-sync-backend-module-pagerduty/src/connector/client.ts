@@ -23,7 +23,7 @@ export function pagerDutyClient(ctx: ConnectorContext, { write = false } = {}): 
     }
     headers.from = fromEmail;
   }
-  return new VendorHttpClient({ baseUrl: ctx.integration.baseUrl, vendor: 'PagerDuty', headers: () => headers });
+  return new VendorHttpClient({ baseUrl: ctx.integration.baseUrl, vendor: 'PagerDuty', headers: () => headers, outbound: ctx.outbound });
 }
 
 /** Undefined on 404, the vendor's answer otherwise. */

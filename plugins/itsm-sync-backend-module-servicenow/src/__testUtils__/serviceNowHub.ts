@@ -1,4 +1,4 @@
-import { eventually, jsonApi } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually, jsonApi, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +20,7 @@ export async function startServiceNowHub(options: { integrationName: string; sec
       itsmSyncPlugin,
       serviceNowModule,
       mockServices.rootConfig.factory({
-        data: { itsmSync: { encryption: { key: 'cd'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+        data: { itsmSync: { encryption: { key: 'cd'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
       }),
     ],
   });

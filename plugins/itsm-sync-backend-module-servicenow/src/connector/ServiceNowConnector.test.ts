@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ConnectorContext, PlatformIncident } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { createServiceNowConnector } from './ServiceNowConnector';
 
@@ -29,6 +30,7 @@ describe('ServiceNow connector against the simulator', () => {
       settings,
     },
     logger: mockServices.logger.mock(),
+    outbound: testOutboundPolicy(),
   });
   const basic = () => ctx({ username: sim.credentials.username, password: sim.credentials.password });
   const tick = (seconds = 1) => {

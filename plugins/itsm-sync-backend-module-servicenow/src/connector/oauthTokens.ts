@@ -32,7 +32,7 @@ export class OAuthTokenCache {
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt - EARLY_RENEWAL_MS > Date.now()) return cached.accessToken;
 
-    const client = new VendorHttpClient({ baseUrl: ctx.integration.baseUrl, vendor: 'ServiceNow OAuth', headers: () => ({}) });
+    const client = new VendorHttpClient({ baseUrl: ctx.integration.baseUrl, vendor: 'ServiceNow OAuth', headers: () => ({}), outbound: ctx.outbound });
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: ctx.integration.credentials.client_id,

@@ -59,6 +59,7 @@ export class IncidentTableClient {
       const client = new VendorHttpClient({
         baseUrl: this.ctx.integration.baseUrl,
         vendor: 'ServiceNow',
+        outbound: this.ctx.outbound,
         headers: () => ({ authorization }),
       });
       return client.request<T>({ ...request, signal: request.signal ?? this.ctx.signal });

@@ -10,7 +10,7 @@ import { INCIDENT_STATUSES, SEVERITIES } from '@itsm-sync-hub/plugin-itsm-sync-c
 import { inboundStatus, valueMappings } from '../settings/mappings';
 import { absoluteUrl } from '../settings/urlTemplate';
 import { parseWebhookSettings, type RequestTemplate, type WebhookSettings } from '../settings/webhookSettings';
-import { renderPayload, renderUrl, type TemplateValue } from '../template/payloadTemplate';
+import { renderPayload, renderUrl, TemplateError, type TemplateValue } from '../template/payloadTemplate';
 import { readResponseText } from '../template/responsePath';
 import { incidentValues, noteValues } from '../template/variables';
 import { authHeaders } from './authHeaders';
@@ -40,12 +40,23 @@ function client(ctx: ConnectorContext, settings: WebhookSettings) {
   return new VendorHttpClient({
     baseUrl: ctx.integration.baseUrl,
     vendor: settings.provider,
+    outbound: ctx.outbound,
     headers: () => ({
       ...settings.additionalHeaders,
       // Authentication last, so an additional header cannot replace it by accident.
       ...authHeaders(settings, ctx.integration.credentials),
     }),
   });
+}
+
+/** A rendered URL template; a value that would move the path is a permanent failure. */
+function vendorUrl(template: string, values: Record<string, TemplateValue>, ctx: ConnectorContext): string {
+  try {
+    return absoluteUrl(renderUrl(template, values), ctx.integration.baseUrl);
+  } catch (error) {
+    if (error instanceof TemplateError) throw new ConnectorError({ message: error.message, kind: 'permanent' });
+    throw error;
+  }
 }
 
 async function send(
@@ -56,7 +67,7 @@ async function send(
 ) {
   return client(ctx, settings).request({
     method: template.method,
-    path: absoluteUrl(renderUrl(template.url, values), ctx.integration.baseUrl),
+    path: vendorUrl(template.url, values, ctx),
     body: renderPayload(template.payload, values),
     headers: { 'content-type': 'application/json' },
     signal: ctx.signal,
@@ -73,7 +84,7 @@ function ticketOf(
 ): ExternalTicket {
   const key = settings.ticketKeyField ? readResponseText(responseBody, settings.ticketKeyField) : undefined;
   const browse = settings.ticketBrowseUrl
-    ? absoluteUrl(renderUrl(settings.ticketBrowseUrl, { ticket_id: externalId }), ctx.integration.baseUrl)
+    ? vendorUrl(settings.ticketBrowseUrl, { ticket_id: externalId }, ctx)
     : undefined;
   return {
     externalId,
@@ -159,7 +170,7 @@ export function createWebhookConnector(): ItsmConnector {
       const settings = settingsOf(ctx);
       // Without a lookup endpoint the ITSM cannot be asked; the stored link is the only record.
       if (!settings.lookup) return undefined;
-      const path = absoluteUrl(renderUrl(settings.lookup.url, { dedup_key: dedupKey }), ctx.integration.baseUrl);
+      const path = vendorUrl(settings.lookup.url, { dedup_key: dedupKey }, ctx);
       try {
         const response = await client(ctx, settings).request({ path, signal: ctx.signal });
         const id = readResponseText(response.body, settings.lookup.ticketIdField);
@@ -192,7 +203,7 @@ export function createWebhookConnector(): ItsmConnector {
         // Nothing can be read back: report the ticket with no fields, so drift finds nothing to compare.
         return { externalId, fields: {}, updatedAt: new Date().toISOString() };
       }
-      const path = absoluteUrl(renderUrl(settings.fetch.url, { ticket_id: externalId }), ctx.integration.baseUrl);
+      const path = vendorUrl(settings.fetch.url, { ticket_id: externalId }, ctx);
       try {
         const response = await client(ctx, settings).request({ path, signal: ctx.signal });
         const itsmStatus = settings.fetch.statusField ? readResponseText(response.body, settings.fetch.statusField) : undefined;

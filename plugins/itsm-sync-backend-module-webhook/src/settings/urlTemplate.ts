@@ -2,9 +2,13 @@ import { placeholdersIn } from '../template/placeholders';
 import { renderUrl } from '../template/payloadTemplate';
 import { SettingsError } from './fields';
 
+/** The `scheme://host:port` of an absolute template, as written. */
+const LITERAL_ORIGIN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
+
 /**
- * Checks a URL template: an absolute http(s) URL, or a path starting with `/` that is
- * joined to the integration's base URL, using only the allowed variables.
+ * Checks a URL template: an absolute http(s) URL whose scheme and host are written out
+ * (no variable may choose where the call goes; README "Security"), or a path starting
+ * with `/` that is joined to the integration's base URL, using only the allowed variables.
  */
 export function checkUrlTemplate(key: string, template: string, allowed: ReadonlySet<string>): void {
   const unknown = placeholdersIn(template).filter(v => !allowed.has(v));
@@ -14,6 +18,14 @@ export function checkUrlTemplate(key: string, template: string, allowed: Readonl
         .map(v => `$${v}`)
         .join(', ')}`,
     );
+  }
+  if (!template.startsWith('/')) {
+    const origin = LITERAL_ORIGIN.exec(template)?.[0];
+    if (!origin || placeholdersIn(origin).length > 0) {
+      throw new SettingsError(
+        `${key} must start with a literal scheme and host (https://itsm.example.com/...) or with /; a $variable cannot choose where the call goes`,
+      );
+    }
   }
   const sample = renderUrl(template, Object.fromEntries([...allowed].map(v => [v, 'X1'])));
   if (sample.startsWith('/')) return;

@@ -55,6 +55,11 @@ describe('payload templates', () => {
     expect(() => compilePayloadTemplate('{"a": "$case_name",}', 'update_payload', allowed)).toThrow(/update_payload is not valid JSON/);
   });
 
+  it.each(['.', '..'])("refuses a URL value of '%s', which would move the path", value => {
+    expect(() => renderUrl('https://itsm.test/issue/$ticket_id/comment', { ticket_id: value })).toThrow(/would move the URL's path/);
+    expect(renderUrl('https://itsm.test/issue/$ticket_id', { ticket_id: '...' })).toBe('https://itsm.test/issue/...');
+  });
+
   it('percent-encodes URL values so an id cannot add a path or query', () => {
     expect(renderUrl('https://itsm.test/issue/$ticket_id/comment', { ticket_id: '../admin?x=1#' })).toBe(
       'https://itsm.test/issue/..%2Fadmin%3Fx%3D1%23/comment',

@@ -101,8 +101,15 @@ export function renderPayload(template: PayloadTemplate, values: Record<string, 
 
 /**
  * Renders a URL template: each value is percent-encoded, so a ticket id can never add
- * a path segment, a query or a host.
+ * a path segment, a query or a host; a value of `.` or `..`, which the URL would resolve
+ * as a path step, is refused with a `TemplateError`.
  */
 export function renderUrl(template: string, values: Record<string, TemplateValue>): string {
-  return substitute(template, name => encodeURIComponent(textOf(values[name])));
+  return substitute(template, name => {
+    const encoded = encodeURIComponent(textOf(values[name]));
+    if (encoded === '.' || encoded === '..') {
+      throw new TemplateError(`$${name} is '${encoded}', which would move the URL's path; refused`);
+    }
+    return encoded;
+  });
 }

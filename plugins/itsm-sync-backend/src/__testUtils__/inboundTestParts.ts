@@ -1,5 +1,5 @@
 import { mockServices, type TestDatabaseId, type TestDatabases } from '@backstage/backend-test-utils';
-import { createTestConnector } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { createTestConnector, testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { SecretCipher } from '../crypto/SecretCipher';
 import { applyDatabaseMigrations } from '../store/migrate';
 import { SyncStore } from '../store/SyncStore';
@@ -16,7 +16,7 @@ export async function inboundTestParts(databases: TestDatabases, databaseId: Tes
   const registry = new ConnectorRegistry();
   registry.add(createTestConnector());
   const logger = mockServices.logger.mock();
-  const integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock);
+  const integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock, testOutboundPolicy());
   const applier = new InboundApplier(store, registry, logger, clock);
   return { store, registry, logger, integrations, applier };
 }

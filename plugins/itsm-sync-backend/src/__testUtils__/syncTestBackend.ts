@@ -10,6 +10,7 @@ import {
   eventually as pollUntil,
   TestTicketServer,
   testConnectorModule,
+  testOutboundConfig,
   type EventualCheck,
 } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import type { Knex } from 'knex';
@@ -42,6 +43,7 @@ export async function startSyncTestBackend(options: {
           encryption: { key: TEST_ENCRYPTION_KEY },
           dispatcher: { pollIntervalMs: 50, leaseSeconds: 5 },
           retry: { delaysSeconds: [0.05, 0.05, 0.05, 0.05] },
+          outbound: testOutboundConfig,
           ...(options.config ?? {}),
         },
       },

@@ -106,6 +106,12 @@ export function createResourceAuthorizer(options: {
       granted.require(integration);
       return { integration, access: granted };
     },
+    /** Whether the caller may manage this integration, without refusing (what a reader is shown). */
+    async mayManage(req: Request, integration: IntegrationPermissionResource): Promise<boolean> {
+      const credentials = await options.httpAuth.credentials(req);
+      const [decision] = await options.permissions.authorizeConditional([{ permission: manage.permission }], { credentials });
+      return decision.result !== AuthorizeResult.DENY && manage.applies(decision, integration);
+    },
     /** `itsm-sync.conflict.resolve`, scoped to conflicts. */
     resolveConflict: (req: Request) => access(req, resolve),
     /** The same for known credentials (an action's caller). */

@@ -43,7 +43,7 @@ export function addIncidentRoutes(router: Router, ctx: RouterContext) {
   router.post('/v1/incidents/:id/notes', async (req, res) => {
     const credentials = await authorize(req, itsmSyncIncidentWritePermission);
     const body = parseInput(addNoteRequestSchema, req.body, 'note');
-    await ctx.incidents.addNote(req.params.id, { text: body.text, author: body.author ?? principalName(credentials) });
+    await ctx.incidents.addNote(req.params.id, { text: body.text, author: principalName(credentials) });
     res.status(201).json({ ok: true });
   });
 

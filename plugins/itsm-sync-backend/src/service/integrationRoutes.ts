@@ -47,9 +47,16 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
     const body = parseInput(updateIntegrationRequestSchema, req.body, 'integration update');
     // A rename must stay in the caller's scope.
     if (body.name !== undefined) access.require({ id: integration.id, name: body.name });
+    // Pointing credentials at a new host is how stored secrets would be exfiltrated: audited high, refused or not.
+    const newOrigins = ctx.integrations.newCredentialOrigins(integration, body);
     const updated = await audited(
       ctx.auditor,
-      { eventId: 'integration-update', severityLevel: 'medium', request: req, meta: { ref: req.params.ref, fields: Object.keys(body) } },
+      {
+        eventId: 'integration-update',
+        severityLevel: newOrigins.length ? 'high' : 'medium',
+        request: req,
+        meta: { ref: req.params.ref, fields: Object.keys(body), ...(newOrigins.length ? { new_credential_origins: newOrigins } : {}) },
+      },
       () => ctx.integrations.update(integration.id, body),
       u => ({ id: u.id }),
     );
@@ -73,7 +80,11 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
     const connector = ctx.integrations.connectorFor(integration.integration_type);
     const started = Date.now();
     const result = await connector
-      .testConnection({ integration: await ctx.integrations.connectorIntegration(integration), logger: ctx.logger })
+      .testConnection({
+        integration: await ctx.integrations.connectorIntegration(integration),
+        logger: ctx.logger,
+        outbound: ctx.integrations.outbound,
+      })
       .catch(e => ({ ok: false, message: (e as Error).message }));
     res.json({ ...result, integration_id: integration.id, duration_ms: Date.now() - started });
   });

@@ -4,6 +4,7 @@ import {
   eventually as pollUntil,
   TestTicketServer,
   testConnectorModule,
+  testOutboundConfig,
   type EventualCheck,
 } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
@@ -25,7 +26,7 @@ async function startHub(knex: Knex) {
     itsmSyncPlugin,
     testConnectorModule,
     mockServices.rootConfig.factory({
-      data: { itsmSync: { encryption: { key: '0f'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+      data: { itsmSync: { encryption: { key: '0f'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
     }),
     mockServices.database.factory({ knex }),
     mockServices.scheduler.mock({

@@ -41,7 +41,10 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
       throw new InputError(`${connector.displayName} integrations have no on-call schedules`);
     }
     const items = await connector
-      .listOncall({ integration: await ctx.integrations.connectorIntegration(integration), logger: ctx.logger }, scheduleId)
+      .listOncall(
+        { integration: await ctx.integrations.connectorIntegration(integration), logger: ctx.logger, outbound: ctx.integrations.outbound },
+        scheduleId,
+      )
       .catch(error => {
         // The vendor's answer, never a stack trace; connector errors carry no secrets. A
         // vendor's refusal (a schedule id it does not know) is the caller's 400.
@@ -56,7 +59,10 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
     const state = typeof req.query.state === 'string' ? req.query.state : undefined;
-    res.json({ items: await ctx.store.dlq.list(integration.id, state) });
+    const items = await ctx.store.dlq.list(integration.id, state);
+    // A vendor's full answer may echo anything it was sent or holds: managers only (README "Security").
+    const full = await resources.mayManage(req, integration);
+    res.json({ items: full ? items : items.map(({ vendor_body: _hidden, ...entry }) => entry) });
   });
 
   for (const action of ['retry', 'discard'] as const) {

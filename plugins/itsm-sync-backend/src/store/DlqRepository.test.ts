@@ -29,7 +29,11 @@ describe.each(databases.eachSupportedId())('DlqRepository on %s', databaseId => 
     }));
     await store.outbox.enqueue(queued, T);
     const [head] = await store.outbox.claim('w1', 10, LEASE, T);
-    const entryId = await store.dlq.deadLetter(head, { attempts: 5, error: 'HTTP 400: invalid priority', status: 400 }, T + 1);
+    const entryId = await store.dlq.deadLetter(
+      head,
+      { attempts: 5, error: 'HTTP 400: invalid priority', status: 400, vendorBody: '{"error":"invalid priority","detail":"P9"}' },
+      T + 1,
+    );
     return { integration, incident, head, entryId };
   }
 
@@ -45,6 +49,7 @@ describe.each(databases.eachSupportedId())('DlqRepository on %s', databaseId => 
       attempts: 5,
       last_error: 'HTTP 400: invalid priority',
       last_status: 400,
+      vendor_body: '{"error":"invalid priority","detail":"P9"}',
       state: 'failed',
       created_at: new Date(T + 1).toISOString(),
     });

@@ -15,6 +15,7 @@ function toResponse(row: any): DlqEntryResponse {
     attempts: num(row.attempts),
     last_error: row.last_error,
     last_status: numOrNull(row.last_status),
+    vendor_body: row.vendor_body ?? null,
     state: row.state,
     created_at: iso(row.created_at),
   };
@@ -27,7 +28,14 @@ export class DlqRepository {
   /** Moves an outbox row to the DLQ in one transaction. */
   async deadLetter(
     row: OutboxRecord,
-    failure: { attempts: number; error: string; status: number | null },
+    failure: {
+      attempts: number;
+      /** Shown to every reader: no vendor body beyond a short sanitised excerpt. */
+      error: string;
+      status: number | null;
+      /** The vendor's full error answer, for managers only. */
+      vendorBody?: string | null;
+    },
     now: number,
   ): Promise<string> {
     const id = randomUUID();
@@ -50,6 +58,7 @@ export class DlqRepository {
         attempts: failure.attempts,
         last_error: failure.error,
         last_status: failure.status,
+        vendor_body: failure.vendorBody ?? null,
         state: 'failed',
         created_at: now,
         updated_at: now,

@@ -1,6 +1,6 @@
 import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { createTestConnector, TestTicketServer, testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { SecretCipher } from '../crypto/SecretCipher';
 import { applyDatabaseMigrations } from '../store/migrate';
 import { SyncStore } from '../store/SyncStore';
@@ -42,7 +42,7 @@ describe.each(databases.eachSupportedId())('outbox dispatcher on %s', databaseId
   });
 
   function engineWith(clock: ManualClock) {
-    integrations = new IntegrationService(store, connectors, new SecretCipher([Buffer.alloc(32, 7)]), clock);
+    integrations = new IntegrationService(store, connectors, new SecretCipher([Buffer.alloc(32, 7)]), clock, testOutboundPolicy());
     const engine = new SyncEngine({
       store,
       connectors,

@@ -280,9 +280,7 @@ export class Dispatcher {
     const connectorError = error instanceof ConnectorError ? error : undefined;
     const kind = connectorError?.kind ?? 'retryable';
     const status = connectorError?.status ?? null;
-    const message = connectorError?.body
-      ? `${error.message}`.slice(0, 4000)
-      : error.message.slice(0, 4000);
+    const message = error.message.slice(0, 4000);
     const attrs = { 'sync.integration_id': integration.id, 'sync.integration_type': integration.integration_type };
 
     if (kind === 'rate_limited') {
@@ -302,8 +300,8 @@ export class Dispatcher {
         ? ({ action: 'dead-letter' } as const)
         : decideRetry(attempts, this.options.retryDelaysSeconds, integration.backoff_multiplier);
     if (decision.action === 'dead-letter') {
-      const body = connectorError?.body ? ` Vendor said: ${connectorError.body}` : '';
-      await this.store.dlq.deadLetter(row, { attempts, error: `${message}${body && !message.includes(connectorError!.body!) ? body : ''}`, status }, now);
+      // The full vendor answer is kept apart from the message every reader sees (README "Security").
+      await this.store.dlq.deadLetter(row, { attempts, error: message, status, vendorBody: connectorError?.body ?? null }, now);
       await this.store.metrics.increment(integration.id, 'outbound_failed');
       this.logger.warn('Outbound change moved to the DLQ', { integration: integration.id, outbox: row.id, attempts, status: status ?? 'none' });
       syncInstruments.outbound.add(1, { ...attrs, outcome: 'dead_letter' });

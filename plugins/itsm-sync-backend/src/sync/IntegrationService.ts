@@ -4,14 +4,25 @@ import type {
   FieldOwnershipRule,
   UpdateIntegrationRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { inboundCreateEnabled, type ConnectorIntegration, type ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { inboundCreateEnabled, OutboundPolicy, type ConnectorIntegration, type ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
 import type { Clock } from './Clock';
+import { addedOrigins, credentialOrigins } from './credentialOrigins';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 
 type Created = Required<Omit<CreateIntegrationRequest, 'rate_limit'>> & { rate_limit: number | null };
+
+/** Settings merge, so `--sync-escalations` does not wipe a service mapping; null removes a key. */
+function mergeSettings(current: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) delete merged[k];
+    else merged[k] = v;
+  }
+  return merged;
+}
 
 /** Integration lifecycle: validation against the connector, sealing secrets, default ownership. */
 export class IntegrationService {
@@ -20,6 +31,8 @@ export class IntegrationService {
     private readonly connectors: ConnectorRegistry,
     private readonly cipher: SecretCipher,
     private readonly clock: Clock,
+    /** Where vendor calls may go (`itsmSync.outbound`); every connector context carries it. */
+    readonly outbound: OutboundPolicy = OutboundPolicy.strict(),
   ) {}
 
   connectorFor(type: string): ItsmConnector {
@@ -91,8 +104,26 @@ export class IntegrationService {
     );
   }
 
+  /**
+   * The origins an update would newly send the stored credentials to (a changed
+   * base_url or absolute URL setting), which the route audits at high severity.
+   */
+  newCredentialOrigins(current: IntegrationRecord, body: UpdateIntegrationRequest): string[] {
+    const settings = body.settings === undefined ? current.settings : mergeSettings(current.settings, body.settings);
+    return addedOrigins(
+      credentialOrigins(current.base_url, current.settings),
+      credentialOrigins(body.base_url ?? current.base_url, settings),
+    );
+  }
+
   async update(idOrName: string, body: UpdateIntegrationRequest): Promise<IntegrationRecord> {
     const current = await this.resolve(idOrName);
+    const moved = this.newCredentialOrigins(current, body);
+    if (moved.length && body.credentials === undefined) {
+      throw new InputError(
+        `credentials follow their host: this change would send the stored credentials to ${moved.join(', ')}; supply credentials again in the same request`,
+      );
+    }
     const connector = this.connectorFor(current.integration_type);
     const changes: Partial<IntegrationRecord> = {};
     if (body.name !== undefined && body.name !== current.name) {
@@ -106,12 +137,7 @@ export class IntegrationService {
       if (body[key] !== undefined) (changes as any)[key] = body[key];
     }
     if (body.settings !== undefined) {
-      // Settings merge, so `--sync-escalations` does not wipe a service mapping; null removes a key.
-      const merged: Record<string, unknown> = { ...current.settings };
-      for (const [k, v] of Object.entries(body.settings)) {
-        if (v === null) delete merged[k];
-        else merged[k] = v;
-      }
+      const merged = mergeSettings(current.settings, body.settings);
       this.checkSettings(connector, merged);
       changes.settings = merged;
     }

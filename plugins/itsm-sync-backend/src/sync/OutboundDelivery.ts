@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ConnectorIntegration, ExternalTicket, ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type { ConnectorIntegration, ExternalTicket, ItsmConnector, OutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { coalescePayloads } from '../engine/coalesce';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
 import { outboundChanges } from '../engine/ownership';
@@ -59,12 +59,13 @@ export class OutboundDelivery {
   constructor(
     private readonly connectors: ConnectorRegistry,
     private readonly logger: LoggerService,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   async deliver(rows: OutboxRecord[], target: DeliveryTarget, signal?: AbortSignal): Promise<DeliveryResult> {
     const { incident, link, connector, rules } = target;
     if (!incident || !link) return { written: {}, externalId: null };
-    const ctx = { integration: target.connectorIntegration, logger: this.logger, signal };
+    const ctx = { integration: target.connectorIntegration, logger: this.logger, signal, outbound: this.outbound };
     const mapper = this.connectors.mapperFor(target.integration.integration_type);
     const payload = coalescePayloads(rows.map(r => r.payload));
     const result: DeliveryResult = { written: {}, externalId: link.external_id };

@@ -1,7 +1,7 @@
 import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createTestConnector, TestTicketServer } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { createTestConnector, TestTicketServer, testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { SecretCipher } from '../crypto/SecretCipher';
 import { applyDatabaseMigrations } from '../store/migrate';
 import { SyncStore } from '../store/SyncStore';
@@ -66,7 +66,7 @@ describe('Reconciler', () => {
   async function setUp(connector: ItsmConnector, count: number, clock: Clock, rateLimit: number | null = null) {
     const registry = new ConnectorRegistry();
     registry.add(connector);
-    const integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock);
+    const integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock, testOutboundPolicy());
     const integration = await integrations.create(
       integrationRequest({
         name: `reconcile-${++seq}`,

@@ -45,7 +45,7 @@ export class SyncEngine {
       store,
       connectors,
       integrations,
-      new OutboundDelivery(connectors, logger),
+      new OutboundDelivery(connectors, logger, integrations.outbound),
       logger,
       clock,
       { ...DEFAULT_DISPATCHER_OPTIONS, ...options.dispatcher },

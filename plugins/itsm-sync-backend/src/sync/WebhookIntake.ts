@@ -79,6 +79,7 @@ export class WebhookIntake {
           const ctx = await once(contexts, integration.id, async () => ({
             integration: await this.integrations.connectorIntegration(integration),
             logger: this.logger,
+            outbound: this.integrations.outbound,
           }));
           const verification = await connector.verifyWebhook(ctx, request);
           if (!verification.ok && options.delivery) {

@@ -8,6 +8,7 @@ import type {
   PlatformIncidentFields,
 } from '../types';
 import type { ConformanceHarness } from './harness';
+import { testOutboundPolicy } from './loopbackOutbound';
 
 let sequence = 0;
 function sampleIncident(overrides: Partial<PlatformIncident> = {}): PlatformIncident {
@@ -51,7 +52,7 @@ export function runConnectorConformanceTests(options: {
   describe(`connector conformance: ${connector.type}`, () => {
     beforeAll(async () => {
       harness = await options.harness();
-      ctx = { integration: harness.integration, logger: mockServices.logger.mock() };
+      ctx = { integration: harness.integration, logger: mockServices.logger.mock(), outbound: testOutboundPolicy() };
     });
     afterAll(async () => {
       await harness?.close();

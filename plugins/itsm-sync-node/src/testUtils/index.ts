@@ -5,3 +5,5 @@ export * from './testConnector';
 export * from './testConnectorModule';
 export * from './eventually';
 export * from './jsonApi';
+export * from './loopbackOutbound';
+export * from './countingServer';

@@ -32,6 +32,7 @@ function client(ctx: ConnectorContext) {
   return new VendorHttpClient({
     baseUrl: ctx.integration.baseUrl,
     vendor: 'Test tickets',
+    outbound: ctx.outbound,
     headers: () => ({ authorization: `Bearer ${ctx.integration.credentials.token}` }),
   });
 }

@@ -26,6 +26,8 @@ export interface TestFailure {
   headers?: Record<string, string>;
   /** Hold the request this long before answering (a timeout test). */
   delayMs?: number;
+  /** The error body to answer with; `{"error":"injected <status>"}` by default. */
+  body?: unknown;
 }
 
 /**
@@ -111,7 +113,7 @@ export class TestTicketServer {
     const failure = this.failures.shift();
     if (failure) {
       if (failure.delayMs) await new Promise(r => setTimeout(r, failure.delayMs));
-      return send(failure.status, { error: `injected ${failure.status}` }, failure.headers);
+      return send(failure.status, failure.body ?? { error: `injected ${failure.status}` }, failure.headers);
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -1,0 +1,3 @@
+export { OutboundPolicy, type OutboundPolicyOptions } from './OutboundPolicy';
+export { OutboundRefusedError } from './OutboundRefusedError';
+export type { HostResolver, ResolvedAddress } from './resolver';
