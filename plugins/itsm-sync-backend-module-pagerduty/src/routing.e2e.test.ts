@@ -1,4 +1,4 @@
-import { eventually, jsonApi } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import { eventually, jsonApi, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
@@ -71,7 +71,7 @@ describe('routing on the demo catalog, with the PagerDuty and ServiceNow simulat
         serviceNowModule,
         catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: 'ab'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+          data: { itsmSync: { encryption: { key: 'ab'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
         }),
       ],
     });

@@ -5,6 +5,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import itsmSyncModuleServiceNow from '@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow';
+import { testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { ItsmSyncApi } from '../ItsmSyncApi';
 import { createIncidentAction } from './createIncidentAction';
@@ -72,7 +73,7 @@ describe('itsm-sync scaffolder actions against the itsm-sync backend and the Ser
         itsmSyncModuleServiceNow,
         permissions,
         mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: '0f'.repeat(32) }, dispatcher: { pollIntervalMs: 50 } } },
+          data: { itsmSync: { encryption: { key: '0f'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
         }),
       ],
     });
