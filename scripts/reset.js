@@ -6,21 +6,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { devDirectory } = require('./lib/devDirectory');
+const { runningServerPid } = require('./lib/embeddedPostgres');
 
 const dir = devDirectory(path.resolve(__dirname, '..'));
-const pidFile = path.join(dir, 'postgres', 'postmaster.pid');
-if (fs.existsSync(pidFile)) {
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  let running = true;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    running = false;
-  }
-  if (running) {
-    console.error(`npm run reset: the embedded PostgreSQL (pid ${pid}) is running; stop npm start first`);
-    process.exit(1);
-  }
+const pid = runningServerPid(path.join(dir, 'postgres'));
+if (pid) {
+  console.error(`npm run reset: the embedded PostgreSQL (pid ${pid}) is running; stop npm start first`);
+  process.exit(1);
 }
 fs.rmSync(dir, { recursive: true, force: true });
 console.log(`npm run reset: deleted ${dir}; the next npm start begins with a fresh demo`);

@@ -54,8 +54,7 @@ async function main() {
       BACKSTAGE_TEST_DISABLE_DOCKER: '1',
     });
   } finally {
-    await pg.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await pg.stop(); // deletes the data directory too (persistent: false)
   }
 }
 

@@ -55,18 +55,26 @@ function assertReachableByPostgresUser(dir) {
   }
 }
 
-/** Removes a postmaster.pid left by a server that was killed, so the next start is not refused. */
-function removeStalePidFile(dataDir) {
+/** The pid of a server still running on `dataDir` (its postmaster.pid names a live process), else undefined. */
+function runningServerPid(dataDir) {
   const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
+  if (!fs.existsSync(pidFile)) return undefined;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
   try {
     process.kill(pid, 0);
-    throw new Error(`a PostgreSQL server (pid ${pid}) is still running on ${dataDir}; stop it first`);
+    return pid;
   } catch (error) {
-    if (error.code !== 'ESRCH') throw error;
-    fs.rmSync(pidFile);
+    if (error.code === 'ESRCH') return undefined;
+    // EPERM: the process exists, owned by another user.
+    return pid;
   }
+}
+
+/** Removes a postmaster.pid left by a server that was killed, so the next start is not refused. */
+function removeStalePidFile(dataDir) {
+  const pid = runningServerPid(dataDir);
+  if (pid) throw new Error(`a PostgreSQL server (pid ${pid}) is still running on ${dataDir}; stop it first`);
+  fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
 }
 
 /**
@@ -126,4 +134,4 @@ async function startEmbeddedPostgres({ dataDir, port, password, persistent, fast
   };
 }
 
-module.exports = { startEmbeddedPostgres, freePort };
+module.exports = { startEmbeddedPostgres, freePort, runningServerPid };
