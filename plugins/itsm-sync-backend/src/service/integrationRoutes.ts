@@ -80,11 +80,7 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
     const connector = ctx.integrations.connectorFor(integration.integration_type);
     const started = Date.now();
     const result = await connector
-      .testConnection({
-        integration: await ctx.integrations.connectorIntegration(integration),
-        logger: ctx.logger,
-        outbound: ctx.integrations.outbound,
-      })
+      .testConnection(await ctx.integrations.connectorContext(integration, ctx.logger))
       .catch(e => ({ ok: false, message: (e as Error).message }));
     res.json({ ...result, integration_id: integration.id, duration_ms: Date.now() - started });
   });

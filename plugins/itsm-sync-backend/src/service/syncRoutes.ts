@@ -41,10 +41,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
       throw new InputError(`${connector.displayName} integrations have no on-call schedules`);
     }
     const items = await connector
-      .listOncall(
-        { integration: await ctx.integrations.connectorIntegration(integration), logger: ctx.logger, outbound: ctx.integrations.outbound },
-        scheduleId,
-      )
+      .listOncall(await ctx.integrations.connectorContext(integration, ctx.logger), scheduleId)
       .catch(error => {
         // The vendor's answer, never a stack trace; connector errors carry no secrets. A
         // vendor's refusal (a schedule id it does not know) is the caller's 400.

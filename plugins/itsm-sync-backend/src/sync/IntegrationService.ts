@@ -4,7 +4,14 @@ import type {
   FieldOwnershipRule,
   UpdateIntegrationRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { inboundCreateEnabled, OutboundPolicy, type ConnectorIntegration, type ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  inboundCreateEnabled,
+  OutboundPolicy,
+  type ConnectorContext,
+  type ConnectorIntegration,
+  type ItsmConnector,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
@@ -173,6 +180,11 @@ export class IntegrationService {
     // Only connectors that authenticate by callback tokens need their hashes (a query).
     if (!this.connectors.get(record.integration_type)?.capabilities.callbackTokens) return view;
     return { ...view, callbackTokenHashes: await this.store.callbackTokens.liveHashes(record.id) };
+  }
+
+  /** What a connector call outside delivery gets: the decrypted integration and the outbound policy. */
+  async connectorContext(record: IntegrationRecord, logger: LoggerService): Promise<ConnectorContext> {
+    return { integration: await this.connectorIntegration(record), logger, outbound: this.outbound };
   }
 
   /** The view without callback-token hashes, for calls that never check them (vendor calls): no query. */

@@ -208,11 +208,7 @@ export class Reconciler {
     heal: boolean,
     onProgress?: (p: ReconcileProgress) => void,
   ) {
-    const ctx: ConnectorContext = {
-      integration: await this.integrations.connectorIntegration(integration),
-      logger: this.logger,
-      outbound: this.integrations.outbound,
-    };
+    const ctx = await this.integrations.connectorContext(integration, this.logger);
     const pacer = new VendorPacer(this.store, integration, this.clock, this.options);
     const total = await this.store.links.count(integration.id);
     const progress = () => onProgress?.({ checked: state.checked, total });

@@ -76,11 +76,7 @@ export class WebhookIntake {
       requests.map(async ({ integrationRef, request }) => {
         try {
           const { integration, connector } = await once(receivers, integrationRef, () => this.receiver(integrationRef));
-          const ctx = await once(contexts, integration.id, async () => ({
-            integration: await this.integrations.connectorIntegration(integration),
-            logger: this.logger,
-            outbound: this.integrations.outbound,
-          }));
+          const ctx = await once(contexts, integration.id, () => this.integrations.connectorContext(integration, this.logger));
           const verification = await connector.verifyWebhook(ctx, request);
           if (!verification.ok && options.delivery) {
             syncInstruments.inbound.add(1, {
