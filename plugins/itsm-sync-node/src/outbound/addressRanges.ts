@@ -31,9 +31,9 @@ export function isMetadataAddress(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
  * Loopback, private (RFC 1918), link-local, CGNAT, unique-local, multicast, reserved and
  * every special-purpose range ipaddr.js knows are refused; so are IPv6 forms that embed
  * an IPv4 address (6to4, Teredo, NAT64, IPv4-compatible), since they can reach one.
+ * Metadata endpoints are refused before this, allow-list or not (`isMetadataAddress`).
  */
 export function refusalReason(address: ipaddr.IPv4 | ipaddr.IPv6): string | undefined {
-  if (isMetadataAddress(address)) return `${address.toString()} is a cloud metadata endpoint`;
   const range = address.range();
   if (range !== 'unicast') return `${address.toString()} is in a ${describe(range)} range`;
   if (address.kind() === 'ipv6' && address.match(ipaddr.parseCIDR('::/96'))) {
