@@ -3,26 +3,19 @@ import type { DemoApiClient } from './DemoApiClient';
 import type { DemoSimulators } from './demoSimulators';
 
 const ENTITY = 'component:default/checkout';
+const DEMO_NAMES = { snow: 'demo-servicenow', jira: 'demo-jira', pd: 'demo-pagerduty' };
 
 interface Integration {
   id: string;
   name: string;
 }
 
-/**
- * Creates the demo integration `name`, or refreshes what its simulator hands out anew on
- * each start (webhook secrets) when it exists already; says which it did.
- */
-async function ensureIntegration(
-  api: DemoApiClient,
-  existing: Integration[],
-  body: Record<string, any>,
-): Promise<{ integration: Integration; created: boolean }> {
+/** Creates the demo integration `name`, or refreshes what its simulator hands out anew on each start (webhook secrets). */
+async function ensureIntegration(api: DemoApiClient, existing: Integration[], body: Record<string, any>): Promise<Integration> {
   const found = existing.find(i => i.name === body.name);
-  if (!found) return { integration: await api.call('POST', '/v1/integrations', body), created: true };
+  if (!found) return api.call('POST', '/v1/integrations', body);
   const { base_url, credentials, webhook_secrets, settings } = body;
-  const integration = await api.call('PATCH', `/v1/integrations/${found.id}`, { base_url, credentials, webhook_secrets, settings });
-  return { integration, created: false };
+  return api.call('PATCH', `/v1/integrations/${found.id}`, { base_url, credentials, webhook_secrets, settings });
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -51,48 +44,47 @@ export async function seedDemo(options: {
   const existing: Integration[] = (await api.call('GET', '/v1/integrations')).items;
   const common = { organization_id: 'acme-corp', sync_direction: 'bidirectional', enabled: true };
 
-  const ensured = {} as Record<'snow' | 'jira' | 'pd', { integration: Integration; created: boolean }>;
-  ensured.snow = await ensureIntegration(api, existing, {
+  const names = Object.values(DEMO_NAMES);
+  const restarted = names.every(name => existing.some(i => i.name === name));
+  const snow = await ensureIntegration(api, existing, {
     ...common,
     integration_type: 'servicenow',
-    name: 'demo-servicenow',
+    name: DEMO_NAMES.snow,
     base_url: sims.servicenow.baseUrl,
     credentials: { username: sims.servicenow.credentials.username, password: sims.servicenow.credentials.password },
     webhook_secrets: [sims.secrets.servicenow],
     settings: {},
   });
-  ensured.jira = await ensureIntegration(api, existing, {
+  const jira = await ensureIntegration(api, existing, {
     ...common,
     integration_type: 'jira',
-    name: 'demo-jira',
+    name: DEMO_NAMES.jira,
     base_url: sims.jira.baseUrl,
     credentials: { email: sims.jira.credentials.email, api_token: sims.jira.credentials.api_token },
     webhook_secrets: [sims.secrets.jira],
     conflict_strategy: 'manual-review',
     settings: { project_key: 'OPS' },
   });
-  ensured.pd = await ensureIntegration(api, existing, {
+  const pd = await ensureIntegration(api, existing, {
     ...common,
     integration_type: 'pagerduty',
-    name: 'demo-pagerduty',
+    name: DEMO_NAMES.pd,
     base_url: sims.pagerduty.baseUrl,
     credentials: { token: sims.pagerduty.credentials.token },
     webhook_secrets: [sims.secrets.pagerduty],
     settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001', sync_escalations: true },
   });
 
-  const [snow, jira, pd] = [ensured.snow.integration, ensured.jira.integration, ensured.pd.integration];
   const hook = (i: Integration) => `${options.webhookBaseUrl}/v1/webhooks/${i.id}`;
   sims.servicenow.setWebhookTarget({ url: hook(snow), secret: sims.secrets.servicenow });
   sims.jira.setWebhookTarget({ url: hook(jira), secret: sims.secrets.jira, scheme: 'hmac' });
   sims.pagerduty.setWebhookTarget({ url: hook(pd), secret: sims.secrets.pagerduty });
 
-  if (!Object.values(ensured).some(e => e.created)) {
+  if (restarted) {
     logger.info('demo: ready. The demo integrations and their incidents were kept from the last run.');
     return { integrations: { snow, jira, pd }, incidents: [] };
   }
 
-  const names = [snow.name, jira.name, pd.name];
   const latency = await api.call('POST', '/v1/incidents', {
     title: 'Checkout p99 latency above 2 s',
     description: 'p99 of POST /checkout above 2 s since 09:02 UTC; error rate normal.',
