@@ -1,81 +1,28 @@
-import { eventually, jsonApi, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
-import type { AddressInfo } from 'node:net';
-// The end-to-end test runs the real core plugin and a second vendor module; jest here cannot load them with import().
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import serviceNowModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow';
-import pagerDutyModule from './index';
+import { eventually } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import type { PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
+import { startPagerDutyServiceNowHub, type PagerDutyServiceNowHub } from './__testUtils__/pagerDutyServiceNowHub';
 
 jest.setTimeout(60_000);
 
-const PD_SECRET = 'pd-fanout-signing-secret';
-const SNOW_SECRET = 'snow-fanout-business-rule-secret';
-
 describe('PagerDuty to ServiceNow fan-out on the in-process backend', () => {
+  let hub: PagerDutyServiceNowHub;
   let pd: PagerDutySimulator;
   let snow: ServiceNowSimulator;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let base: string;
   let pdIntegration: { id: string; name: string };
   let snowIntegration: { id: string; name: string };
-
-  const api = jsonApi(() => base);
-
-  const createIntegration = async (body: Record<string, unknown>) => {
-    const created = await api('POST', '/v1/integrations', {
-      organization_id: 'acme-corp',
-      sync_direction: 'bidirectional',
-      enabled: true,
-      ...body,
-    });
-    if (created.status !== 201) throw new Error(`integration not created: ${JSON.stringify(created.body)}`);
-    return created.body as { id: string; name: string };
-  };
+  const api: PagerDutyServiceNowHub['api'] = (...args) => hub.api(...args);
 
   /** Hub writes to a PagerDuty incident (REST API, not the simulator's admin routes). */
   const hubWritesTo = (pdId: string) =>
     pd.server.calls.filter(c => c.method !== 'GET' && !c.path.startsWith('/__admin') && c.path.includes(`/incidents/${pdId}`));
 
   beforeAll(async () => {
-    pd = await PagerDutySimulator.start();
-    snow = await ServiceNowSimulator.start();
-    backend = await startTestBackend({
-      features: [
-        itsmSyncPlugin,
-        pagerDutyModule,
-        serviceNowModule,
-        mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: 'ef'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
-        }),
-      ],
-    });
-    base = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/api/itsm-sync`;
-    pdIntegration = await createIntegration({
-      integration_type: 'pagerduty',
-      name: 'Fan-out PagerDuty',
-      base_url: pd.baseUrl,
-      credentials: { token: pd.credentials.token },
-      webhook_secrets: [PD_SECRET],
-      settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001' },
-    });
-    snowIntegration = await createIntegration({
-      integration_type: 'servicenow',
-      name: 'Fan-out ServiceNow',
-      base_url: snow.baseUrl,
-      credentials: { username: snow.credentials.username, password: snow.credentials.password },
-      webhook_secrets: [SNOW_SECRET],
-    });
-    pd.setWebhookTarget({ url: `${base}/v1/webhooks/${pdIntegration.id}`, secret: PD_SECRET });
-    snow.setWebhookTarget({ url: `${base}/v1/webhooks/${snowIntegration.id}`, secret: SNOW_SECRET });
+    hub = await startPagerDutyServiceNowHub({ name: 'Fan-out' });
+    ({ pd, snow, pdIntegration, snowIntegration } = hub);
   });
 
   afterAll(async () => {
-    await backend?.stop();
-    await pd?.stop();
-    await snow?.stop();
+    await hub?.stop();
   });
 
   it('an acknowledge in PagerDuty marks the platform incident mitigated and puts the linked ServiceNow ticket On Hold', async () => {

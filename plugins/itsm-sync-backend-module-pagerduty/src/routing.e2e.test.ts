@@ -1,19 +1,10 @@
-import { eventually, jsonApi, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { eventually } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
-import type { AddressInfo } from 'node:net';
-// The end-to-end test runs the real core plugin and a second vendor module; jest here cannot load them with import().
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import serviceNowModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow';
-import pagerDutyModule from './index';
+import type { PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
+import { startPagerDutyServiceNowHub, type PagerDutyServiceNowHub } from './__testUtils__/pagerDutyServiceNowHub';
 
 jest.setTimeout(60_000);
 
-const PD_SECRET = 'pd-routing-signing-secret';
-const SNOW_SECRET = 'snow-routing-business-rule-secret';
 const CHECKOUT = 'component:default/checkout';
 
 /** The demo's catalog (examples/entities.yaml): checkout on PagerDuty, its system on ServiceNow. */
@@ -39,20 +30,12 @@ const entities: NonNullable<Parameters<typeof catalogServiceMock.factory>[0]>['e
 ];
 
 describe('routing on the demo catalog, with the PagerDuty and ServiceNow simulators', () => {
+  let hub: PagerDutyServiceNowHub;
   let pd: PagerDutySimulator;
   let snow: ServiceNowSimulator;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let base: string;
   let pdIntegration: { id: string; name: string };
   let snowIntegration: { id: string; name: string };
-
-  const api = jsonApi(() => base);
-
-  const createIntegration = async (body: Record<string, unknown>) => {
-    const created = await api('POST', '/v1/integrations', { organization_id: 'acme-corp', sync_direction: 'bidirectional', enabled: true, ...body });
-    if (created.status !== 201) throw new Error(`integration not created: ${JSON.stringify(created.body)}`);
-    return created.body as { id: string; name: string };
-  };
+  const api: PagerDutyServiceNowHub['api'] = (...args) => hub.api(...args);
 
   /** The incident's tickets by integration id, once every link has one. */
   const ticketsOf = (incidentId: string) =>
@@ -62,48 +45,21 @@ describe('routing on the demo catalog, with the PagerDuty and ServiceNow simulat
     }, 'every ticket', 5000);
 
   beforeAll(async () => {
-    pd = await PagerDutySimulator.start();
-    snow = await ServiceNowSimulator.start();
-    backend = await startTestBackend({
-      features: [
-        itsmSyncPlugin,
-        pagerDutyModule,
-        serviceNowModule,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: 'ab'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
-        }),
-      ],
+    hub = await startPagerDutyServiceNowHub({
+      name: 'Routing',
+      pagerDutySettings: { service_mappings: [{ pd_service: 'PSVC001', incident_type: 'checkout' }] },
+      features: [catalogServiceMock.factory({ entities })],
     });
-    base = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/api/itsm-sync`;
-    pdIntegration = await createIntegration({
-      integration_type: 'pagerduty',
-      name: 'Routing PagerDuty',
-      base_url: pd.baseUrl,
-      credentials: { token: pd.credentials.token },
-      webhook_secrets: [PD_SECRET],
-      settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001', service_mappings: [{ pd_service: 'PSVC001', incident_type: 'checkout' }] },
-    });
-    snowIntegration = await createIntegration({
-      integration_type: 'servicenow',
-      name: 'Routing ServiceNow',
-      base_url: snow.baseUrl,
-      credentials: { username: snow.credentials.username, password: snow.credentials.password },
-      webhook_secrets: [SNOW_SECRET],
-    });
+    ({ pd, snow, pdIntegration, snowIntegration } = hub);
     // ServiceNow takes no low-severity incidents, whatever the catalog says.
     const rules = await api('PUT', `/v1/integrations/${snowIntegration.id}/routing`, {
       rules: [{ name: 'no SEV-4 tickets', when: { severity: ['SEV-4'] }, action: 'skip' }],
     });
     if (rules.status !== 200) throw new Error(`routing not stored: ${JSON.stringify(rules.body)}`);
-    pd.setWebhookTarget({ url: `${base}/v1/webhooks/${pdIntegration.id}`, secret: PD_SECRET });
-    snow.setWebhookTarget({ url: `${base}/v1/webhooks/${snowIntegration.id}`, secret: SNOW_SECRET });
   });
 
   afterAll(async () => {
-    await backend?.stop();
-    await pd?.stop();
-    await snow?.stop();
+    await hub?.stop();
   });
 
   it('opens tickets exactly where the annotations and rules say, within 5 s, for an incident created without integrations', async () => {
