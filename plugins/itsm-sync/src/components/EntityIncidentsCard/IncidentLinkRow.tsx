@@ -3,6 +3,7 @@ import { Text } from '@backstage/ui';
 import type { IncidentLinkResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { formatTime } from '../shared/formatting';
 import { SyncStateIndicator } from '../shared/SyncStateIndicator';
+import { IntegrationName } from '../shared/IntegrationName';
 import { SyncWithItsmButton } from './SyncWithItsmButton';
 
 /** One linked ticket of an incident: where it lives, its sync state, and the manual sync. */
@@ -12,12 +13,7 @@ export function IncidentLinkRow(props: { link: IncidentLinkResponse }) {
   return (
     <tr>
       <td>
-        <Text variant="body-small" weight="bold">
-          {link.integration_name}
-        </Text>{' '}
-        <Text variant="body-x-small" color="secondary">
-          ({link.integration_type})
-        </Text>
+        <IntegrationName name={link.integration_name} type={link.integration_type} />
       </td>
       <td>
         {ticket && link.external_url && (

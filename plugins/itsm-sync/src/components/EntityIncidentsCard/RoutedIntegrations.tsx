@@ -3,6 +3,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { Text } from '@backstage/ui';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { InlineError } from '../shared/InlineError';
+import { IntegrationName } from '../shared/IntegrationName';
 import { SyncWithItsmButton } from './SyncWithItsmButton';
 
 /**
@@ -24,12 +25,7 @@ export function RoutedIntegrations(props: { incidentId: string }) {
             {value.matches.map(match => (
               <tr key={match.integration_id}>
                 <td>
-                  <Text variant="body-small" weight="bold">
-                    {match.integration_name}
-                  </Text>{' '}
-                  <Text variant="body-x-small" color="secondary">
-                    ({match.integration_type})
-                  </Text>
+                  <IntegrationName name={match.integration_name} type={match.integration_type} />
                 </td>
                 <td>
                   <Text variant="body-x-small" color="secondary">
