@@ -271,3 +271,34 @@ export interface ManualSyncCooldownResponse extends ErrorResponse {
   retry_after_seconds: number;
   cooldown_until: string;
 }
+
+/** Answer of `POST /v1/integrations/{id}/test`: whether the vendor accepted the credentials. @public */
+export interface ConnectionTestResponse {
+  ok: boolean;
+  message: string;
+  integration_id: string;
+  duration_ms: number;
+}
+
+/** A list answer of the API: `{ items: [...] }`. @public */
+export interface ItemsResponse<T> {
+  items: T[];
+}
+
+/** One page of `GET /v1/integrations/{id}/links`; `next` is the cursor of the following page. @public */
+export interface IncidentLinksPage {
+  items: IncidentLinkResponse[];
+  next: string | null;
+}
+
+/** Answer of `PUT /v1/integrations/{id}/field-ownership/{field}`: the rule and every rule now. @public */
+export interface FieldOwnershipUpdateResponse {
+  rule: FieldOwnershipRule;
+  items: FieldOwnershipRule[];
+}
+
+/** A conflict with the incident and integration it belongs to (`GET /v1/conflicts/{id}`). @public */
+export interface ConflictDetailsResponse extends ConflictResponse {
+  incident: { id: string; title: string; severity: string; status: string } | null;
+  integration: { id: string; name: string; integration_type: string } | null;
+}

@@ -2,7 +2,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Text } from '@backstage/ui';
-import { SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { errorMessage, SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
@@ -43,7 +43,7 @@ export function IntegrationHealthRow(props: {
         {loading && <Progress />}
         {error && (
           <Text variant="body-small" color="danger">
-            {error.message}
+            {errorMessage(error)}
           </Text>
         )}
         {status && <HealthIndicator health={status.health} />}

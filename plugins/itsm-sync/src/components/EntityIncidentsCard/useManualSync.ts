@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { ManualSyncResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
-import { ManualSyncCooldownError } from '../../api/errors';
+import { errorMessage, ManualSyncCooldownError } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { useCountdown } from './useCountdown';
 
 /** Spec 004: the button locks for ten minutes after a sync unless the backend says otherwise. */
@@ -37,7 +37,7 @@ export function useManualSync(integrationId: string, incidentId: string, storedC
         setCooldownUntil(error.cooldownUntil);
         setState({ kind: 'idle' });
       } else {
-        setState({ kind: 'failed', message: (error as Error).message });
+        setState({ kind: 'failed', message: errorMessage(error) });
       }
     }
   }, [api, integrationId, incidentId]);
