@@ -55,7 +55,7 @@ describe('im against a PagerDuty integration (spec 002)', () => {
     expect(escalations.settings).toMatchObject({ sync_escalations: true });
     const mapped = await hub.im('integration', 'service-mapping', 'add', 'Production PagerDuty', '--pd-service', 'P123ABC', '--incident-type', 'infrastructure');
     expect(mapped.code).toBe(0);
-    const stored = await hub.api('GET', '/v1/integrations/Production PagerDuty');
+    const stored = await hub.client.getIntegration('Production PagerDuty');
     expect(stored.settings).toEqual({
       sync_escalations: true,
       service_mappings: [{ pd_service: 'P123ABC', incident_type: 'infrastructure' }],
@@ -64,7 +64,7 @@ describe('im against a PagerDuty integration (spec 002)', () => {
     const rejected = await hub.im('integration', 'service-mapping', 'add', 'Production PagerDuty', '--pd-service', 'lower-case', '--incident-type', 'database');
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/^im: Request rejected \(400\): .*pd_service must be a PagerDuty service id/);
-    expect((await hub.api('GET', '/v1/integrations/Production PagerDuty')).settings.service_mappings).toHaveLength(1);
+    expect((await hub.client.getIntegration('Production PagerDuty')).settings.service_mappings).toHaveLength(1);
   });
 
   it('rate limit and backoff multiplier (spec 002 "Rate Limiting")', async () => {
