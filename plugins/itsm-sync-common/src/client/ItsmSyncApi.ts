@@ -25,12 +25,18 @@ import type {
   UpdateIncidentRequest,
   UpdateIntegrationRequest,
 } from '../schemas';
-import type { ConflictResolution, ConflictStatus, DlqState } from '../vocabulary';
+import type { ConflictResolution, ConflictStatus, DlqState, IncidentStatus } from '../vocabulary';
 
 /** Filters of `GET /v1/conflicts`. @public */
 export interface ConflictQuery {
   status?: ConflictStatus;
   integration?: string;
+}
+
+/** Filters of `GET /v1/incidents`. @public */
+export interface IncidentQuery {
+  entityRef?: string;
+  status?: IncidentStatus;
 }
 
 /** How a reconcile run reports while it streams. @public */
@@ -89,6 +95,7 @@ export interface ItsmSyncApi {
   createIncident(request: CreateIncidentRequest): Promise<IncidentResponse>;
   getIncident(id: string): Promise<IncidentResponse>;
   updateIncident(id: string, request: UpdateIncidentRequest): Promise<IncidentResponse>;
+  listIncidents(query?: IncidentQuery): Promise<IncidentResponse[]>;
   listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]>;
   /** "Sync with ITSM": inside the cooldown it rejects with a `ManualSyncCooldownError`. */
   syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse>;

@@ -29,7 +29,7 @@ import type {
 } from '../schemas';
 import type { ConflictResolution, DlqState } from '../vocabulary';
 import { cooldownEnd, ManualSyncCooldownError } from './errors';
-import type { ConflictQuery, ItsmSyncApi, ReconcileOptions } from './ItsmSyncApi';
+import type { ConflictQuery, IncidentQuery, ItsmSyncApi, ReconcileOptions } from './ItsmSyncApi';
 import { readReconcileStream } from './reconcileStream';
 
 /** Where the itsm-sync backend is: Backstage's DiscoveryApi, or any base URL lookup. @public */
@@ -175,8 +175,12 @@ export class ItsmSyncClient implements ItsmSyncApi {
     return this.json(`/v1/incidents/${enc(id)}`, { method: 'PATCH', body: request });
   }
 
+  async listIncidents(query: IncidentQuery = {}): Promise<IncidentResponse[]> {
+    return this.items('/v1/incidents', { entity_ref: query.entityRef, status: query.status });
+  }
+
   async listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]> {
-    return this.items('/v1/incidents', { entity_ref: entityRef });
+    return this.listIncidents({ entityRef });
   }
 
   async syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse> {
