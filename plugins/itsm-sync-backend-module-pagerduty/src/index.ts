@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 export { itsmSyncModulePagerDuty as default } from './module';
-export { createPagerDutyConnector } from './connector/PagerDutyConnector';
+export { PagerDutyConnector } from './connector/PagerDutyConnector';
 export { parseSettings as parsePagerDutySettings } from './connector/settings';
 export type { PagerDutySettings, ServiceMapping } from './connector/settings';
