@@ -73,7 +73,8 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
       const items: IncidentLinkResponse[] = [];
       let after: string | undefined;
       do {
-        const page = await api.call(`list the links of '${ref}'`, a => a.listLinks(ref, { after }));
+        const cursor = after;
+        const page = await api.call(`list the links of '${ref}'`, a => a.listLinks(ref, { after: cursor }));
         items.push(...page.items);
         after = page.next ?? undefined;
       } while (after);
