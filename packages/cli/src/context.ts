@@ -32,7 +32,7 @@ export const formatOption = () =>
 
 /**
  * Adds --url, --token and --format to a command. `authToken: false` leaves --token out,
- * for `integration configure`, whose --token is a vendor credential (spec 002).
+ * for `integration configure`, whose --token is a vendor credential (docs/connectors/pagerduty.md#credentials-and-auth).
  */
 export function withConnectionOptions(command: Command, options: { authToken?: boolean } = {}): Command {
   command.option('--url <url>', 'backend URL (env IM_URL; default http://localhost:7007)');

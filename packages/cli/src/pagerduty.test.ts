@@ -4,14 +4,14 @@ import { runIm } from './__testUtils__/runIm';
 
 jest.setTimeout(60_000);
 
-describe('im against a PagerDuty integration (spec 002)', () => {
+describe('im against a PagerDuty integration', () => {
   let backend: RunningBackend;
   let hub: Hub;
 
   beforeAll(async () => {
     backend = await startBackend();
     hub = new Hub(backend);
-    // Spec 002 step 1, word for word apart from the addresses.
+    // The PagerDuty guide's step 1, word for word apart from the addresses.
     const created = await runIm(
       [
         'integration', 'configure',
@@ -67,7 +67,7 @@ describe('im against a PagerDuty integration (spec 002)', () => {
     expect((await hub.client.getIntegration('Production PagerDuty')).settings.service_mappings).toHaveLength(1);
   });
 
-  it('rate limit and backoff multiplier (spec 002 "Rate Limiting")', async () => {
+  it('rate limit and backoff multiplier', async () => {
     const changed = await hub.imJson('integration', 'configure', 'Production PagerDuty', '--rate-limit', '100', '--backoff-multiplier', '2');
     expect(changed).toMatchObject({ rate_limit: 100, backoff_multiplier: 2 });
   });

@@ -1,5 +1,5 @@
 /**
- * The generic templated ITSM webhook connector for itsm-sync (spec 004).
+ * The generic templated ITSM webhook connector for itsm-sync (docs/connectors/webhook.md).
  *
  * @packageDocumentation
  */

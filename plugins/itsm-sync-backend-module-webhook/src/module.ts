@@ -3,7 +3,7 @@ import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-no
 import { WebhookConnector } from './connector/WebhookConnector';
 
 /**
- * Adds the generic templated ITSM webhook connector (`itsm-webhook`, spec 004) to itsm-sync.
+ * Adds the generic templated ITSM webhook connector (`itsm-webhook`, docs/connectors/webhook.md) to itsm-sync.
  * @public
  */
 export const itsmSyncModuleWebhook = createBackendModule({

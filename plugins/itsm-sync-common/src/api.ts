@@ -57,7 +57,7 @@ export interface IncidentLinkResponse {
   sync_state: LinkSyncState;
   last_synced_at: string | null;
   last_error: string | null;
-  /** When the cooldown of the last "Sync with ITSM" ends (spec 004); null if there never was one. */
+  /** When the cooldown of the last "Sync with ITSM" ends (docs/sync-semantics.md#cooldown); null if there never was one. */
   manual_sync_cooldown_until: string | null;
 }
 
@@ -212,7 +212,7 @@ export interface ConnectorInfoResponse {
 export type CallbackTokenState = 'active' | 'revoked';
 
 /**
- * A callback token as listed (`GET /v1/integrations/{id}/callback-tokens`, spec 004).
+ * A callback token as listed (`GET /v1/integrations/{id}/callback-tokens`, docs/connectors/webhook.md#callback-tokens).
  * Never the token itself: only its hash is stored.
  * @public
  */
@@ -248,7 +248,7 @@ export interface ErrorResponse {
 
 /**
  * Answer of `POST /v1/integrations/{id}/incidents/{incident}/sync` ("Sync with ITSM",
- * spec 004). A second manual sync inside the cooldown answers 429 with a `Retry-After`
+ * docs/sync-semantics.md#manual-sync). A second manual sync inside the cooldown answers 429 with a `Retry-After`
  * header and `retry_after_seconds` beside the standard error body.
  * @public
  */

@@ -66,7 +66,7 @@ it('shows the ITSM sync card on an entity page and syncs an incident with ITSM',
   await ticket.waitFor({ timeout: 30_000 });
   const expected = linked.links[0].external_key ?? linked.links[0].external_id;
   expect(await ticket.textContent()).toContain(expected!);
-  // Spec 004: after a successful sync the button is in its cooldown.
+  // After a successful sync the button is in its cooldown.
   await section.getByRole('button', { name: /Cooldown/ }).first().waitFor();
   await shot('02-synced-with-ticket-id');
 });

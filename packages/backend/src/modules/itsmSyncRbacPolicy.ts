@@ -85,9 +85,9 @@ interface Grants {
 }
 
 /**
- * The spec 000 RBAC roles as a Backstage permission policy: a user holds every role
+ * The RBAC roles (docs/sync-semantics.md#roles) as a Backstage permission policy: a user holds every role
  * assigned to them or to a group they belong to, and is allowed the union of those
- * roles' itsm-sync permissions. Two are scoped (spec 000): an `integration.manager` whose
+ * roles' itsm-sync permissions. Two are scoped: an `integration.manager` whose
  * assignment lists integrations manages only those (and resolves only their conflicts),
  * and an `incident_commander` resolves the conflicts of incidents assigned to it. Those
  * come back as conditional decisions, applied by the itsm-sync plugin to the integration

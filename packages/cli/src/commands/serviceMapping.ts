@@ -17,7 +17,7 @@ function mappingsTable(mappings: ServiceMappingRequest[]): string {
   ]);
 }
 
-/** `im integration service-mapping add` (spec 002): PagerDuty service -> incident type. */
+/** `im integration service-mapping add` (docs/connectors/pagerduty.md#service-selection): PagerDuty service -> incident type. */
 export function addServiceMappingCommands(integration: Command, runtime: Runtime) {
   const group = integration.command('service-mapping').description('map PagerDuty services to incident types');
 

@@ -53,7 +53,7 @@ export class JiraConnector implements ItsmConnector {
   readonly type = 'jira';
   readonly displayName = 'Jira Service Management';
   readonly capabilities: ConnectorCapabilities = { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: true };
-  // Jira vocabulary (spec 000) next to the platform names; `platformFieldFor` maps them.
+  // Jira vocabulary (docs/connectors/jira.md#default-field-ownership) next to the platform names; `platformFieldFor` maps them.
   readonly fields = ['summary', 'description', 'priority', 'status', 'assignee', 'comments', 'title', 'severity', 'assigned_to', 'notes'];
   readonly defaultFieldOwnership: FieldOwnershipRule[] = [
     { field: 'severity', owner: 'platform', priority: 10 },

@@ -37,7 +37,7 @@ export class PagerDutyConnector implements ItsmConnector {
   readonly displayName = 'PagerDuty';
   readonly capabilities: ConnectorCapabilities = { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: true };
   readonly fields = ['title', 'description', 'severity', 'status', 'assigned_to', 'escalation_policy', 'notes'];
-  // Spec 000 "Default Ownership Rules" for PagerDuty.
+  // docs/connectors/pagerduty.md#default-field-ownership
   readonly defaultFieldOwnership: FieldOwnershipRule[] = [
     { field: 'title', owner: 'platform', priority: 10 },
     { field: 'description', owner: 'platform', priority: 10 },

@@ -36,7 +36,7 @@ function queryValue(value: string): string {
 }
 
 /**
- * The ServiceNow connector: incidents over the Table API, the spec 001 business-rule
+ * The ServiceNow connector: incidents over the Table API, the business-rule
  * webhook in, mappings overridable through the integration's `settings`.
  * @public
  */
@@ -45,7 +45,7 @@ export class ServiceNowConnector implements ItsmConnector {
   readonly displayName = 'ServiceNow';
   readonly capabilities: ConnectorCapabilities = { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: false };
   readonly fields = ['title', 'description', 'severity', 'status', 'assigned_to', 'work_notes'];
-  // Spec 000 "Default Ownership Rules" for ServiceNow.
+  // docs/connectors/servicenow.md#default-field-ownership
   readonly defaultFieldOwnership: FieldOwnershipRule[] = [
     { field: 'severity', owner: 'platform', priority: 10 },
     { field: 'title', owner: 'platform', priority: 10 },

@@ -110,7 +110,7 @@ function platformFields(incident: PlatformIncident): ExternalTicket['fields'] {
 }
 
 /**
- * The generic templated ITSM connector (spec 004): any ITSM reachable over HTTP, with
+ * The generic templated ITSM connector (docs/connectors/webhook.md): any ITSM reachable over HTTP, with
  * create/update/notes requests described by URL and JSON payload templates in the
  * integration's settings, and status changes posted back with a hub-issued callback token.
  * @public

@@ -18,9 +18,9 @@ import { addWebhookRoutes } from './webhookRoutes';
 /** The REST API of the itsm-sync plugin (base `/api/itsm-sync`). */
 export async function createRouter(
   ctx: RouterContext & {
-    /** Spec 004 callback tokens; the routes are mounted only when given (they need the cipher). */
+    /** Callback tokens (docs/connectors/webhook.md#callback-tokens); the routes are mounted only when given (they need the cipher). */
     callbackTokens?: CallbackTokenService;
-    /** Spec 004 "Sync with ITSM"; built from the context when not given. */
+    /** "Sync with ITSM" (docs/sync-semantics.md#manual-sync); built from the context when not given. */
     manualSync?: ManualSyncService;
   },
 ): Promise<express.Router> {

@@ -17,7 +17,7 @@ export function addWebhookRoutes(router: Router, ctx: RouterContext) {
     });
   });
 
-  // Spec 002: checks a delivery's signature exactly as a real one, applying nothing.
+  // docs/sync-semantics.md#checking-a-delivery: checks a delivery's signature exactly as a real one, applying nothing.
   router.post('/v1/webhooks/:integration/test', rawBody, async (req, res) => {
     await answerAuthFailure(res, async () => {
       res.json(await ctx.engine.inbound.test(req.params.integration, webhookRequest(req)));

@@ -4,7 +4,7 @@ import type { CreateCallbackTokenRequest } from '@itsm-sync-hub/plugin-itsm-sync
 
 import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
 /**
- * Spec 004 step 3's form: Config ID (the integration, read-only), App Name (required) and
+ * The callback-token form (docs/connectors/webhook.md#callback-tokens): Config ID (the integration, read-only), App Name (required) and
  * Description, then "Generate Token". The button is disabled while the request is in flight;
  * the backend's message is shown when it refuses (e.g. too many live tokens).
  */

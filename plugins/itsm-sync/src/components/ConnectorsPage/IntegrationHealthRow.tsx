@@ -10,7 +10,7 @@ import { HealthIndicator } from '../shared/HealthIndicator';
 import { IgnoredEventsSummary } from './IgnoredEventsSummary';
 
 /**
- * One configured integration with its health, the spec 000 metrics and the webhook events
+ * One configured integration with its health, the sync metrics (docs/sync-semantics.md#sync-metrics) and the webhook events
  * acknowledged without action, from sync-status; the
  * key to its callback tokens sits by its name, where it stays in view on a narrow screen.
  */

@@ -5,10 +5,10 @@ import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { errorMessage, ManualSyncCooldownError } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { useCountdown } from './useCountdown';
 
-/** Spec 004: the button locks for ten minutes after a sync unless the backend says otherwise. */
+/** docs/sync-semantics.md#cooldown: the button locks for ten minutes after a sync unless the backend says otherwise. */
 export const DEFAULT_COOLDOWN_SECONDS = 600;
 
-/** The "Sync with ITSM" states of spec 004 for one incident on one integration. */
+/** The "Sync with ITSM" states for one incident on one integration. */
 export type ManualSyncState =
   | { kind: 'idle' }
   | { kind: 'in_flight' }
