@@ -6,5 +6,4 @@
  */
 export { itsmSyncModulePagerDuty as default } from './module';
 export { PagerDutyConnector } from './connector/PagerDutyConnector';
-export { parseSettings as parsePagerDutySettings } from './connector/settings';
 export type { PagerDutySettings, ServiceMapping } from './connector/settings';

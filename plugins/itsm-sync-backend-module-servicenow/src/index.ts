@@ -5,5 +5,4 @@
  */
 export { itsmSyncModuleServiceNow as default } from './module';
 export { ServiceNowConnector } from './connector/ServiceNowConnector';
-export { resolveSettings as resolveServiceNowSettings, DEFAULT_SETTINGS as DEFAULT_SERVICENOW_SETTINGS } from './mappings/settings';
 export type { ServiceNowSettings } from './mappings/settings';

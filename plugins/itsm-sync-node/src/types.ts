@@ -41,7 +41,7 @@ export interface ConnectorIntegration {
    * SHA-256 (hex) of every live callback token the hub issued for this integration
    * (docs/connectors/webhook.md#callback-tokens). The tokens themselves are shown once and never stored; a connector that
    * authenticates inbound calls by callback token hashes what it is given and compares
-   * in constant time (see `callbackTokenMatches`).
+   * in constant time (see `matchingCallbackTokenHash`).
    */
   callbackTokenHashes?: string[];
   settings: Record<string, unknown>;

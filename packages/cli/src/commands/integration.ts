@@ -10,7 +10,7 @@ import { json, listTable, show, tableOrEmpty } from '../output';
 import { dlqView, integrationView, linksView, syncStatusView } from '../views';
 
 /** `im integration list|get|test|sync-status|links|dlq|dlq-retry|dlq-discard`. */
-export function addIntegrationReadCommands(integration: Command, runtime: Runtime) {
+export function addIntegrationCommands(integration: Command, runtime: Runtime) {
   withConnectionOptions(integration.command('list').description('list integrations')).action(
     action(runtime, async ({ api, format, output }) => {
       const items = await api.call('list integrations', a => a.listIntegrations());
