@@ -12,13 +12,8 @@ import {
   itsmSyncConflictConditions,
   itsmSyncIntegrationConditions,
 } from '@itsm-sync-hub/plugin-itsm-sync-backend';
-import {
-  ITSM_SYNC_ROLES,
-  ITSM_SYNC_ROLE_PERMISSIONS,
-  itsmSyncConflictResolvePermission,
-  itsmSyncIntegrationManagePermission,
-  type ItsmSyncRole,
-} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { itsmSyncConflictResolvePermission, itsmSyncIntegrationManagePermission } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { ITSM_SYNC_ROLES, ITSM_SYNC_ROLE_PERMISSIONS, type ItsmSyncRole } from './itsmSyncRoles';
 
 const ITSM_PREFIX = 'itsm-sync.';
 
