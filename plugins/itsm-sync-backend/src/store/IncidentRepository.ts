@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import type { FieldChanges } from '../engine/fields';
-import { changedFields } from '../engine/fields';
 import type { FieldChangeMark } from '../engine/conflicts';
+import { applyIncidentChange, type IncidentChanges } from '../engine/incidentChange';
 import { json, num } from './rows';
 import { chunks } from './chunks';
 import { LINK_COLUMNS, LinkRepository, toLinkRecord } from './LinkRepository';
@@ -103,7 +103,7 @@ export type OutboxPlanner = (input: {
 }) => OutboxInsert[];
 
 /** Field changes as the API takes them: the synced fields and the entity reference. */
-export type IncidentChanges = FieldChanges & { entity_ref?: string | null; incident_type?: string | null };
+export type { IncidentChanges };
 
 /** One change of a batch: which incident, what, from where, and how to plan its outbox rows. */
 export interface IncidentUpdateRequest {
@@ -287,27 +287,19 @@ export class IncidentRepository {
       const before = current.get(request.id);
       if (!before) return undefined;
       const incidentLinks = links.get(request.id) ?? [];
-      const { entity_ref, incident_type, ...fields } = request.changes;
-      const changed = changedFields(before, fields);
-      const entityChanged = entity_ref !== undefined && entity_ref !== before.entity_ref;
-      const typeChanged = incident_type !== undefined && incident_type !== before.incident_type;
-      if (!Object.keys(changed).length && !entityChanged && !typeChanged) return { incident: before, changed, links: incidentLinks };
-      const marks = { ...before.field_changes };
-      for (const field of Object.keys(changed)) marks[field] = { at: now, source: request.source };
-      const incident: IncidentRecord = {
-        ...before,
-        ...changed,
-        ...(entityChanged ? { entity_ref: entity_ref ?? null } : {}),
-        ...(typeChanged ? { incident_type: incident_type ?? null } : {}),
-        version: before.version + 1,
-        field_changes: marks,
-        updated_at: now,
-      };
+      const { source } = request;
+      const applied = applyIncidentChange({
+        incident: before,
+        changes: request.changes,
+        source,
+        now,
+        plan: (incident, changes) => request.plan({ incident, changes, source, links: incidentLinks }),
+      });
+      const { incident, changed } = applied;
+      if (!applied.written) return { incident, changed, links: incidentLinks };
       current.set(incident.id, incident);
       dirty.add(incident.id);
-      if (Object.keys(changed).length) {
-        outbox.push(...request.plan({ incident, changes: changed, source: request.source, links: incidentLinks }));
-      }
+      outbox.push(...applied.outbox);
       return { incident, changed, links: incidentLinks };
     });
     return { results, dirty, outbox };

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { FieldOwnershipRule, SyncMetric } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { changedFields, type FieldChanges } from '../engine/fields';
+import type { FieldChanges } from '../engine/fields';
+import { applyIncidentChange } from '../engine/incidentChange';
 import type { InboundDecision } from '../engine/inboundDecision';
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import { IncidentRepository } from '../store/IncidentRepository';
@@ -36,6 +37,7 @@ export interface PreparedBatch {
 
 const keyOf = ({ integrationId, change }: SettledChange) => ({ integrationId, eventId: change.eventId });
 
+/** The key of a vendor ticket: its integration and external id. */
 const ticketKey = (integrationId: string, externalId: string) => `${integrationId}\u0000${externalId}`;
 
 /** Whether merging `values` into `current` changes anything. */
@@ -211,14 +213,18 @@ export class InboundBatch {
         conflict: Boolean(dirty?.conflict) || decision.queuedForReview,
       });
     }
-    const changed = changedFields(incident, decision.toApply);
-    if (Object.keys(changed).length) {
-      const marks = { ...incident.field_changes };
-      for (const field of Object.keys(changed)) marks[field] = { at: this.now, source };
-      incident = { ...incident, ...changed, version: incident.version + 1, field_changes: marks, updated_at: this.now };
+    const applied = applyIncidentChange({
+      incident,
+      changes: decision.toApply,
+      source,
+      now: this.now,
+      plan: (changedIncident, changes) => planOutbound({ incidentId: changedIncident.id, changes, source, links, connectors: this.connectors, traceContext }),
+    });
+    if (applied.written) {
+      incident = applied.incident;
       this.incidents.set(incident.id, incident);
       this.dirtyIncidents.add(incident.id);
-      this.outbox.push(...planOutbound({ incidentId: incident.id, changes: changed, source, links, connectors: this.connectors, traceContext }));
+      this.outbox.push(...applied.outbox);
     }
     if (Object.keys(decision.restore).length) {
       // The platform won a conflict: put its value back on this vendor's ticket.
