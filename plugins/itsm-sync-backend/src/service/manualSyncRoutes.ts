@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { itsmSyncIncidentWritePermission, type ManualSyncCooldownResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { ManualSyncCooldownError, ManualSyncFailedError, type ManualSyncService } from '../sync/ManualSyncService';
+import { ManualSyncTooSoonError, ManualSyncFailedError, type ManualSyncService } from '../sync/ManualSyncService';
 import { createAuthorizer, principalName } from './authorize';
 import type { RouterContext } from './RouterContext';
 
@@ -29,7 +29,7 @@ export function addManualSyncRoutes(router: Router, ctx: RouterContext, manualSy
       // Still queued after the wait: accepted, and it will be delivered by the outbox.
       res.status('state' in result ? 202 : 200).json(result);
     } catch (error) {
-      if (error instanceof ManualSyncCooldownError) {
+      if (error instanceof ManualSyncTooSoonError) {
         await audit.fail({ error });
         const body: ManualSyncCooldownResponse = {
           error: { name: error.name, message: error.message },

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { integrationsWithRules, readDispatchBatch, ticketKey, type DispatchBatch } from './DispatchBatchReads';
+import { integrationsWithRules, readDispatchBatch, linkKey, type DispatchBatch } from './DispatchBatchReads';
 import { toIncidentRecord } from './IncidentRepository';
 import { toLinkRecord } from './LinkRepository';
 import { CLAIM_CANDIDATES_LOCKED, OutboxRepository, toOutboxRecord } from './OutboxRepository';
@@ -70,7 +70,7 @@ export async function claimDispatchBatch(
     // A row without a link has nothing to deliver to.
     if (!r.link || !r.incident) continue;
     const link = toLinkRecord(r.link);
-    links.set(ticketKey(link.incident_id, link.integration_id), link);
+    links.set(linkKey(link.incident_id, link.integration_id), link);
     incidents.set(link.incident_id, toIncidentRecord(r.incident));
   }
   const { integrations, rules } = await integrationsWithRules(db, rows.map(r => r.integration_id));

@@ -13,7 +13,7 @@ import type { IntegrationService } from './IntegrationService';
 import type { OutboundDelivery } from './OutboundDelivery';
 import { WriteBatcher } from './WriteBatcher';
 import { acknowledgeDeliveries, type DeliveryAck } from '../store/acknowledgeDeliveries';
-import { ticketKey, type DispatchBatch } from '../store/DispatchBatchReads';
+import { linkKey, type DispatchBatch } from '../store/DispatchBatchReads';
 import { claimDispatchBatch } from '../store/claimDispatchBatch';
 
 export interface DispatcherOptions {
@@ -229,7 +229,7 @@ export class Dispatcher {
     const started = Date.now();
     try {
       await this.waitForSlot(integration);
-      const key = ticketKey(head.incident_id, head.integration_id);
+      const key = linkKey(head.incident_id, head.integration_id);
       const target = {
         integration,
         connector,

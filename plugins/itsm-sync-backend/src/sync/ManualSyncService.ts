@@ -11,7 +11,7 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
 
 
 /** A second manual sync inside the cooldown; answered 429 with the time left. */
-export class ManualSyncCooldownError extends Error {
+export class ManualSyncTooSoonError extends Error {
   constructor(
     readonly retryAfterSeconds: number,
     readonly cooldownUntil: Date,
@@ -90,7 +90,7 @@ export class ManualSyncService {
     });
     if (started.kind === 'cooldown') {
       const left = Math.max(1, Math.ceil((started.until - now) / 1000));
-      throw new ManualSyncCooldownError(left, new Date(started.until));
+      throw new ManualSyncTooSoonError(left, new Date(started.until));
     }
     this.options.wake();
     const cooldownUntil = new Date(now + cooldownMs).toISOString();
