@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import type { DispatcherOptions } from './sync/Dispatcher';
+import type { DispatcherSettings } from './sync/Dispatcher';
 
 /** The plugin's settings from `itsmSync.*` (see config.d.ts). */
 export function readSyncConfig(config: Config) {
@@ -9,7 +9,7 @@ export function readSyncConfig(config: Config) {
   if (delays && (!Array.isArray(delays) || delays.length === 0 || delays.some(d => typeof d !== 'number' || !(d >= 0)))) {
     throw new Error('itsmSync.retry.delaysSeconds must be a non-empty list of non-negative numbers of seconds');
   }
-  const dispatcher: Partial<DispatcherOptions> = {
+  const dispatcher: Partial<DispatcherSettings> = {
     ...(c?.has('dispatcher.concurrency') ? { concurrency: c.getNumber('dispatcher.concurrency') } : {}),
     ...(c?.has('dispatcher.leaseSeconds') ? { leaseMs: c.getNumber('dispatcher.leaseSeconds') * 1000 } : {}),
     ...(c?.has('dispatcher.pollIntervalMs') ? { pollIntervalMs: c.getNumber('dispatcher.pollIntervalMs') } : {}),

@@ -3,16 +3,17 @@ import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import { ConflictService } from './ConflictService';
 import type { ConnectorRegistry } from './ConnectorRegistry';
-import { Dispatcher, type DispatcherOptions } from './Dispatcher';
+import { Dispatcher, type DispatcherSettings } from './Dispatcher';
 import { InboundApplier } from './InboundApplier';
 import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
 import { OutboundDelivery } from './OutboundDelivery';
+import { OutboxWorker } from './OutboxWorker';
 import { ReconcileScheduler } from './ReconcileScheduler';
 import { Reconciler } from './Reconciler';
 import { SyncStatusService } from './SyncStatusService';
 
-export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
+export const DEFAULT_DISPATCHER_SETTINGS: DispatcherSettings = {
   concurrency: 16,
   leaseMs: 60_000,
   pollIntervalMs: 1_000,
@@ -37,19 +38,21 @@ export class SyncEngine {
     integrations: IntegrationService;
     logger: LoggerService;
     clock: Clock;
-    dispatcher?: Partial<DispatcherOptions>;
+    dispatcher?: Partial<DispatcherSettings>;
   }) {
     const { store, connectors, integrations, logger, clock } = options;
     const wake = () => this.wake();
-    this.dispatcher = new Dispatcher(
+    const settings = { ...DEFAULT_DISPATCHER_SETTINGS, ...options.dispatcher };
+    const worker = new OutboxWorker({
       store,
       connectors,
       integrations,
-      new OutboundDelivery(connectors, logger, integrations.outbound),
+      delivery: new OutboundDelivery(connectors, logger, integrations.outbound),
       logger,
       clock,
-      { ...DEFAULT_DISPATCHER_OPTIONS, ...options.dispatcher },
-    );
+      ...settings,
+    });
+    this.dispatcher = new Dispatcher({ worker, logger, ...settings });
     this.inboundApplier = new InboundApplier(store, connectors, logger, clock);
     this.inbound = new InboundPipeline(store, connectors, integrations, this.inboundApplier, logger, clock, wake);
     this.conflicts = new ConflictService(store, connectors, clock, wake);
