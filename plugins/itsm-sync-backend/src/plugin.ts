@@ -20,7 +20,7 @@ import { IntegrationService } from './sync/IntegrationService';
 import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
 import { RoutingService } from './sync/RoutingService';
 import { SyncEngine } from './sync/SyncEngine';
-import { readSyncConfig } from './config';
+import { SyncSettings } from './config';
 
 /**
  * The itsm-sync backend plugin: keeps platform incidents in two-way sync with the
@@ -64,7 +64,7 @@ export const itsmSyncPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
-        const settings = readSyncConfig(config);
+        const settings = SyncSettings.fromConfig(config);
         const cipher = loadCipher({ config, logger });
         const knex = await database.getClient();
         if (!database.migrations?.skip) await applyDatabaseMigrations(knex);
