@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   coreServices,
   createBackendPlugin,
@@ -39,7 +40,7 @@ export const itsmSyncPlugin = createBackendPlugin({
           try {
             connectors.add(connector);
           } catch (error) {
-            context.reportModuleStartupFailure({ error: error as Error });
+            context.reportModuleStartupFailure({ error: toError(error) });
           }
         },
       }),

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { Router } from 'express';
 import {
   createIntegrationRequestSchema,
@@ -81,7 +82,7 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
     const started = Date.now();
     const result = await connector
       .testConnection(await ctx.integrations.connectorContext(integration, ctx.logger))
-      .catch(e => ({ ok: false, message: (e as Error).message }));
+      .catch(e => ({ ok: false, message: toError(e).message }));
     res.json({ ...result, integration_id: integration.id, duration_ms: Date.now() - started });
   });
 

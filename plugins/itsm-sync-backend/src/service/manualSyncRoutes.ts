@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { Router } from 'express';
 import { itsmSyncIncidentWritePermission, type ManualSyncCooldownResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { ManualSyncTooSoonError, ManualSyncFailedError, type ManualSyncService } from '../sync/ManualSyncService';
@@ -41,7 +42,7 @@ export function addManualSyncRoutes(router: Router, ctx: RouterContext, manualSy
         res.status(429).set('Retry-After', String(error.retryAfterSeconds)).json(body);
         return;
       }
-      await audit.fail({ error: error as Error });
+      await audit.fail({ error: toError(error) });
       if (error instanceof ManualSyncFailedError) {
         res.status(502).json({
           error: { name: error.name, message: error.message },

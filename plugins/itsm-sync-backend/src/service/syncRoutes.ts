@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { InputError, NotFoundError, ServiceUnavailableError, toError } from '@backstage/errors';
 import {
   itsmSyncReadPermission,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -45,7 +45,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
       .catch(error => {
         // The vendor's answer, never a stack trace; connector errors carry no secrets. A
         // vendor's refusal (a schedule id it does not know) is the caller's 400.
-        const message = `${connector.displayName} could not list on-call: ${(error as Error).message}`;
+        const message = `${connector.displayName} could not list on-call: ${toError(error).message}`;
         if (error instanceof ConnectorError && error.kind === 'permanent') throw new InputError(message);
         throw new ServiceUnavailableError(message);
       });

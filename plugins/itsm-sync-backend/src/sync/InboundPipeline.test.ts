@@ -1,3 +1,4 @@
+import { AuthenticationError, toError } from '@backstage/errors';
 import { inboundTestParts } from '../__testUtils__/inboundTestParts';
 import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { integrationSnapshots } from '../store/integrationSnapshots';
@@ -8,7 +9,7 @@ import { isPostgres } from '../store/dialect';
 import { LinkRepository } from '../store/LinkRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
-import { InboundPipeline, WebhookAuthError } from './InboundPipeline';
+import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
 
 jest.setTimeout(30_000);
@@ -222,7 +223,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
       pipeline.receive(off.id, webhook({ event_id: 'off-1', ticket_id: incident.ticket, changes: { status: 'closed' } })),
       pipeline.receive(a.id, webhook({ event_id: 'good', ticket_id: incident.ticket, changes: { status: 'mitigated' } })),
     ]);
-    const reasons = settled.map(s => (s.status === 'rejected' ? (s.reason as Error).name : s.value));
+    const reasons = settled.map(s => (s.status === 'rejected' ? toError(s.reason).name : s.value));
     expect(reasons).toEqual([
       'AuthenticationError',
       'NotFoundError',
@@ -230,7 +231,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
       { status: 'ignored', reason: 'integration is disabled', received: 1, duplicates: 0, applied: 0, ignored: 1 },
       { status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 },
     ]);
-    expect((settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(WebhookAuthError);
+    expect((settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(AuthenticationError);
     expect((await store.incidents.get(incident.id))!.status).toBe('mitigated');
     expect(await store.deliveries.count(off.id)).toBe(0);
     expect(await store.deliveries.count(a.id)).toBe(1);

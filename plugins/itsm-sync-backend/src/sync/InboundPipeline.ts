@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NormalizedChange, WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { acceptsInbound } from '../engine/ownership';
@@ -14,8 +15,6 @@ import { CallbackTokenUse } from './CallbackTokenUse';
 import { IgnoredEventLog } from './IgnoredEventLog';
 import { WebhookIntake } from './WebhookIntake';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
-
-export { WebhookAuthError } from './WebhookIntake';
 
 export interface InboundResult {
   status: 'accepted' | 'ignored';
@@ -174,7 +173,7 @@ export class InboundPipeline {
       return written && this.recorded(items, written);
     } catch (error) {
       // Nothing of the statement stays; the long way stores the changes first and applies them again.
-      this.logger.debug('Storing and applying inbound changes together failed; taking the long way', { error: (error as Error).message });
+      this.logger.debug('Storing and applying inbound changes together failed; taking the long way', { error: toError(error).message });
       return undefined;
     }
   }
@@ -205,7 +204,7 @@ export class InboundPipeline {
     } catch (error) {
       if (items.length > 1) {
         this.logger.warn(`Applying ${items.length} inbound changes together failed; applying them one by one`, {
-          error: (error as Error).message,
+          error: toError(error).message,
         });
       }
       const outcomes: ChangeOutcome[] = [];
@@ -230,9 +229,9 @@ export class InboundPipeline {
       this.logger.error('Applying an inbound change failed; it stays in the inbox for retry', {
         integration: integration.id,
         event: change.eventId,
-        error: (error as Error).message,
+        error: toError(error).message,
       });
-      await this.store.deliveries.recordAttempt(integration.id, change.eventId, (error as Error).message);
+      await this.store.deliveries.recordAttempt(integration.id, change.eventId, toError(error).message);
       await this.store.metrics.increment(integration.id, 'inbound_failed');
       syncInstruments.inbound.add(1, { ...attributes, outcome: 'failed' });
       return 'failed';

@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError, toError } from '@backstage/errors';
 import type {
   CreateIntegrationRequest,
   FieldOwnershipRule,
@@ -74,7 +74,7 @@ export class IntegrationService {
       inboundCreateEnabled(settings);
       connector.validateSettings?.(settings);
     } catch (e) {
-      throw new InputError(`settings: ${(e as Error).message}`);
+      throw new InputError(`settings: ${toError(e).message}`);
     }
   }
 

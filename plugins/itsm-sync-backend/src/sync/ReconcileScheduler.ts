@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ReconcileRunRecord } from '../store/ReconcileRepository';
 import type { SyncStore } from '../store/SyncStore';
@@ -40,7 +41,7 @@ export class ReconcileScheduler {
         // One integration's failure (a missing connector) must not stop the others.
         this.logger.warn('Scheduled reconcile could not start', {
           integration: integration.id,
-          error: (error as Error).message,
+          error: toError(error).message,
         });
       }
     }

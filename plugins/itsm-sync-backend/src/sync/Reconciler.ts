@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ReconcileDiscrepancy } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
@@ -160,7 +161,7 @@ export class Reconciler {
     const heartbeat = setInterval(() => {
       this.store.reconcile
         .touchRun(started.id, this.clock.now())
-        .catch(error => this.logger.warn('Reconcile heartbeat failed', { run: started.id, error: (error as Error).message }));
+        .catch(error => this.logger.warn('Reconcile heartbeat failed', { run: started.id, error: toError(error).message }));
     }, this.options.heartbeatMs);
     heartbeat.unref?.();
     try {
@@ -180,7 +181,7 @@ export class Reconciler {
         this.clock.now(),
       );
     } catch (error) {
-      const message = (error as Error).message.slice(0, 2000);
+      const message = toError(error).message.slice(0, 2000);
       this.logger.warn('Drift reconcile failed', { integration: integration.id, run: started.id, error: message });
       if (state.found) await this.store.metrics.increment(integration.id, 'drift_discrepancies', state.found);
       if (state.healed) this.onEnqueued();
