@@ -11,7 +11,6 @@ import { loadCipher } from './crypto/loadCipher';
 import { registerPermissions } from './permissions/registerPermissions';
 import { createResourceAuthorizer } from './service/authorize';
 import { createRouter } from './service/router';
-import { applyDatabaseMigrations } from './store/migrate';
 import { SyncStore } from './store/SyncStore';
 import { CallbackTokenService } from './sync/CallbackTokenService';
 import { systemClock } from './sync/Clock';
@@ -67,10 +66,7 @@ export const itsmSyncPlugin = createBackendPlugin({
         const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
         const settings = SyncSettings.fromConfig(config);
         const cipher = loadCipher({ config, logger });
-        const knex = await database.getClient();
-        if (!database.migrations?.skip) await applyDatabaseMigrations(knex);
-
-        const store = new SyncStore(knex);
+        const store = await SyncStore.create({ database });
         const outbound = OutboundPolicy.fromConfig(config);
         const integrations = new IntegrationService(store, connectors, cipher, systemClock, outbound);
         const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });

@@ -82,6 +82,11 @@ export interface LinkDelivery {
 export class LinkRepository {
   constructor(private readonly db: Knex) {}
 
+  /** `LinkRepository.ensure` on this repository's database (a transaction's, for a store bound to one). */
+  ensure(incidentId: string, integrationId: string, now: number): Promise<LinkRecord> {
+    return LinkRepository.ensure(this.db, incidentId, integrationId, now);
+  }
+
   /**
    * Creates the link if it does not exist yet; returns it either way. Safe when two
    * callers ensure the same link at once: the loser's insert gives way to the winner's.

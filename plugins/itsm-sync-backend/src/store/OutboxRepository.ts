@@ -85,6 +85,7 @@ export class OutboxRepository {
     ];
   }
 
+  /** Inserts rows on this repository's database (a transaction's, for a store bound to one). */
   async enqueue(rows: OutboxInsert[], now: number): Promise<void> {
     await OutboxRepository.insert(this.db, rows, now);
   }
@@ -189,6 +190,22 @@ export class OutboxRepository {
     const q = this.db('outbox').where({ integration_id: integrationId }).orderBy('id');
     if (incidentId) q.andWhere({ incident_id: incidentId });
     return (await q).map(toOutboxRecord);
+  }
+
+  /** When a row of the integration was last delivered, epoch ms. */
+  async lastDeliveredAt(integrationId: string): Promise<number | null> {
+    const row = await this.db('outbox').where({ integration_id: integrationId, state: 'delivered' }).max({ t: 'delivered_at' }).first();
+    return numOrNull(row?.t);
+  }
+
+  /** The newest pending row of the integration that failed at least once: its error and attempts. */
+  async latestFailing(integrationId: string): Promise<{ last_error: string | null; attempts: number } | undefined> {
+    const row: { last_error: string | null; attempts: number | string } | undefined = await this.db('outbox')
+      .where({ integration_id: integrationId, state: 'pending' })
+      .andWhere('attempts', '>', 0)
+      .orderBy('id', 'desc')
+      .first('last_error', 'attempts');
+    return row && { last_error: row.last_error ?? null, attempts: num(row.attempts) };
   }
 
   async pendingCount(integrationId: string): Promise<number> {

@@ -2,7 +2,6 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { FieldChanges } from '../engine/fields';
 import { planOutbound } from '../engine/outboundPlan';
-import { OutboxRepository } from '../store/OutboxRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { ConflictRecord } from '../store/types';
 import type { Clock } from './Clock';
@@ -38,8 +37,7 @@ export class ConflictService {
       if (resolution === 'use-platform') {
         const incident = await store.incidents.get(conflict.incident_id, tx);
         changes[conflict.field] = (incident as any)?.[conflict.field];
-        await OutboxRepository.insert(
-          tx,
+        await store.outbox.enqueue(
           [{ integration_id: conflict.integration_id, incident_id: conflict.incident_id, operation: 'sync', payload: { changes: changes as FieldChanges, forced: [conflict.field] } }],
           now,
         );

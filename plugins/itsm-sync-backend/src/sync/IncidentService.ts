@@ -7,8 +7,6 @@ import type {
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import { incidentResponse } from '../service/responses';
 import type { IncidentUpdateRequest, OutboxPlanner } from '../store/IncidentRepository';
-import { LinkRepository } from '../store/LinkRepository';
-import { OutboxRepository } from '../store/OutboxRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord } from '../store/types';
 import { captureTraceContext } from '../telemetry/traceContext';
@@ -164,19 +162,19 @@ export class IncidentService {
   /** Links an incident to one integration and queues its ticket's creation, in one transaction. */
   private async linkTo(id: string, integration: IntegrationRecord): Promise<void> {
     const plan = this.planner();
-    await this.store.transaction(async (store, tx) => {
+    await this.store.transaction(async store => {
       const incident = await store.incidents.get(id);
       if (!incident) throw new NotFoundError(`No incident with id '${id}'`);
       const existing = await store.links.get(id, integration.id);
       if (existing) return;
-      const link = await LinkRepository.ensure(tx, id, integration.id, this.clock.now());
+      const link = await store.links.ensure(id, integration.id, this.clock.now());
       const rows = plan({
         incident,
         changes: {},
         source: 'platform',
         links: [{ link, integration, rules: await store.integrations.rules(integration.id) }],
       });
-      await OutboxRepository.insert(tx, rows, this.clock.now());
+      await store.outbox.enqueue(rows, this.clock.now());
     });
   }
 

@@ -13,9 +13,8 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import type { OutboundDelivery } from './OutboundDelivery';
 import { WriteBatcher } from './WriteBatcher';
-import { acknowledgeDeliveries, type DeliveryAck } from '../store/acknowledgeDeliveries';
+import type { DeliveryAck } from '../store/acknowledgeDeliveries';
 import { linkKey, type DispatchBatch } from '../store/DispatchBatchReads';
-import { claimDispatchBatch } from '../store/claimDispatchBatch';
 
 export interface OutboxWorkerOptions {
   store: SyncStore;
@@ -48,7 +47,7 @@ export class OutboxWorker {
    * delivered, with their links and counters, in one transaction.
    */
   private readonly acks = new WriteBatcher<DeliveryAck, boolean>(
-    async acks => (await acknowledgeDeliveries(this.store.db, this.owner, acks, this.clock.now())).map(value => ({ ok: true, value })),
+    async acks => (await this.store.dispatch.acknowledge(this.owner, acks, this.clock.now())).map(value => ({ ok: true, value })),
     // One at a time: acknowledgements that finish meanwhile queue up and go together (they
     // hold back only the next row of the same ticket, never the vendor call in flight).
     { maxBatch: 64, maxConcurrentFlushes: 1 },
@@ -105,7 +104,13 @@ export class OutboxWorker {
 
   /** Leases due rows and reads what their deliveries need (one statement on Postgres). */
   private async claim(limit: number): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
-    const claimed = await claimDispatchBatch(this.store.db, this.owner, limit, this.leaseMs, this.clock.now(), this.coalesceLimit);
+    const claimed = await this.store.dispatch.claim({
+      owner: this.owner,
+      limit,
+      leaseMs: this.leaseMs,
+      now: this.clock.now(),
+      coalesceLimit: this.coalesceLimit,
+    });
     for (const row of claimed.rows) this.inFlight.add(row.id);
     return claimed;
   }

@@ -13,7 +13,6 @@ import { planOutbound } from '../engine/outboundPlan';
 import { sendsOutbound } from '../engine/ownership';
 import { nextSlot } from '../engine/rateLimit';
 import { rateLimitedUntil } from '../engine/retrySchedule';
-import { OutboxRepository } from '../store/OutboxRepository';
 import type { ReconcileRunRecord, ReconcileTrigger } from '../store/ReconcileRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord, LinkRecord } from '../store/types';
@@ -359,8 +358,7 @@ export class Reconciler {
     const now = this.clock.now();
     await this.store.transaction(async (store, tx) => {
       await store.reconcile.detachMissingTicket(link.id, tx);
-      await OutboxRepository.insert(
-        tx,
+      await store.outbox.enqueue(
         [{ integration_id: integration.id, incident_id: link.incident_id, operation: 'sync', payload: { changes: {} } }],
         now,
       );
@@ -413,8 +411,7 @@ export class Reconciler {
       if (push.length) {
         const current = pickPlatformFields(incident as unknown as Record<string, unknown>) as Record<string, unknown>;
         const changes = Object.fromEntries(push.map(f => [f, current[f] ?? null])) as FieldChanges;
-        await OutboxRepository.insert(
-          tx,
+        await store.outbox.enqueue(
           [{ integration_id: integration.id, incident_id: incident.id, operation: 'sync', payload: { changes, forced: push } }],
           now,
         );
