@@ -17,6 +17,7 @@ import { systemClock } from './sync/Clock';
 import { ConnectorRegistry } from './sync/ConnectorRegistry';
 import { IncidentService } from './sync/IncidentService';
 import { IntegrationService } from './sync/IntegrationService';
+import { ManualSyncService } from './sync/ManualSyncService';
 import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
 import { RoutingService } from './sync/RoutingService';
 import { SyncEngine } from './sync/SyncEngine';
@@ -83,7 +84,6 @@ export const itsmSyncPlugin = createBackendPlugin({
         const permissionRules = registerPermissions(deps.permissionsRegistry, store);
         httpRouter.use(
           await createRouter({
-            store,
             connectors,
             integrations,
             incidents,
@@ -97,11 +97,11 @@ export const itsmSyncPlugin = createBackendPlugin({
             baseUrl: await deps.discovery.getExternalBaseUrl('itsm-sync'),
             maxWebhookBytes: settings.maxWebhookBytes,
             callbackTokens: new CallbackTokenService(store, systemClock),
+            manualSync: new ManualSyncService({ store, connectors, clock: systemClock, wake: () => engine.wake() }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/v1/webhooks', allow: 'unauthenticated' });
         registerItsmSyncActions(deps.actionsRegistry, {
-          store,
           incidents,
           integrations,
           engine,

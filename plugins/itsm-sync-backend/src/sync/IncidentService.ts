@@ -75,6 +75,11 @@ export class IncidentService {
     return this.view(incident);
   }
 
+  /** The incident's notes and events, oldest first (the incident is not looked up). */
+  timeline(id: string) {
+    return this.store.incidents.timeline(id);
+  }
+
   async get(id: string): Promise<IncidentRecord> {
     const incident = await this.store.incidents.get(id);
     if (!incident) throw new NotFoundError(`No incident with id '${id}'`);

@@ -14,7 +14,7 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
-import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
+import type { IntegrationRecord, IntegrationSecrets, LinkRecord } from '../store/types';
 import type { Clock } from './Clock';
 import { addedOrigins, credentialOrigins } from './credentialOrigins';
 import type { ConnectorRegistry } from './ConnectorRegistry';
@@ -51,6 +51,21 @@ export class IntegrationService {
       );
     }
     return connector;
+  }
+
+  /** Every integration, by name. */
+  list(): Promise<IntegrationRecord[]> {
+    return this.store.integrations.list();
+  }
+
+  /** The integration's field ownership rules, by field. */
+  rules(integrationId: string): Promise<FieldOwnershipRule[]> {
+    return this.store.integrations.rules(integrationId);
+  }
+
+  /** The integration's links, by id, a page at a time. */
+  links(integrationId: string, page: { limit: number; afterId?: string }): Promise<LinkRecord[]> {
+    return this.store.links.forIntegration(integrationId, page);
   }
 
   async resolve(idOrName: string): Promise<IntegrationRecord> {

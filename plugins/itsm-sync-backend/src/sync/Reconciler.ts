@@ -148,6 +148,16 @@ export class Reconciler {
     this.options = { ...DEFAULT_RECONCILER_OPTIONS, ...options };
   }
 
+  /** The integration's latest runs, newest first. */
+  history(integrationId: string, limit: number): Promise<ReconcileRunRecord[]> {
+    return this.store.reconcile.history(integrationId, limit);
+  }
+
+  /** A run by id, of any integration. */
+  getRun(id: string): Promise<ReconcileRunRecord | undefined> {
+    return this.store.reconcile.getRun(id);
+  }
+
   async run(integration: IntegrationRecord, request: ReconcileRequestOptions): Promise<ReconcileRunRecord> {
     const connector = this.integrations.connectorFor(integration.integration_type);
     const heal = request.autoHeal && !request.dryRun;

@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import { ConflictService } from './ConflictService';
+import { DlqService } from './DlqService';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import { Dispatcher, type DispatcherSettings } from './Dispatcher';
 import { InboundApplier } from './InboundApplier';
@@ -28,6 +29,7 @@ export class SyncEngine {
   /** Applies vendor changes; tells listeners of incidents created from vendors. */
   readonly inboundApplier: InboundApplier;
   readonly conflicts: ConflictService;
+  readonly dlq: DlqService;
   readonly status: SyncStatusService;
   readonly reconciler: Reconciler;
   readonly reconcileSchedules: ReconcileScheduler;
@@ -56,6 +58,7 @@ export class SyncEngine {
     this.inboundApplier = new InboundApplier(store, connectors, logger, clock);
     this.inbound = new InboundPipeline(store, connectors, integrations, this.inboundApplier, logger, clock, wake);
     this.conflicts = new ConflictService(store, connectors, clock, wake);
+    this.dlq = new DlqService({ store, clock });
     this.status = new SyncStatusService(store, clock);
     this.reconciler = new Reconciler(store, connectors, integrations, logger, clock, wake);
     this.reconcileSchedules = new ReconcileScheduler(store, this.reconciler, logger, clock);
