@@ -11,7 +11,7 @@ import { loadCipher } from './crypto/loadCipher';
 import { registerPermissions } from './permissions/registerPermissions';
 import { createResourceAuthorizer } from './service/authorize';
 import { createRouter } from './service/router';
-import { SyncStore } from './store/SyncStore';
+import { DatabaseSyncStore } from './store/SyncStore';
 import { CallbackTokenService } from './sync/CallbackTokenService';
 import { systemClock } from './sync/Clock';
 import { ConnectorRegistry } from './sync/ConnectorRegistry';
@@ -67,7 +67,7 @@ export const itsmSyncPlugin = createBackendPlugin({
         const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
         const settings = SyncSettings.fromConfig(config);
         const cipher = loadCipher({ config, logger });
-        const store = await SyncStore.create({ database });
+        const store = await DatabaseSyncStore.create({ database });
         const outbound = OutboundPolicy.fromConfig(config);
         const integrations = new IntegrationService(store, connectors, cipher, systemClock, outbound);
         const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });

@@ -23,8 +23,40 @@ import { RoutingRepository } from './RoutingRepository';
  */
 export type StoreTransaction = Knex.Transaction;
 
-/** Every repository over one database; `transaction` gives the same set bound to a transaction. */
-export class SyncStore {
+/** The public methods of a repository: what callers see, and what a fake implements. */
+export type RepositoryOf<T> = { [K in keyof T]: T[K] };
+
+/**
+ * The plugin's storage, one repository per aggregate. Only store/ holds SQL; everything else
+ * sees this interface. `transaction` gives the same set bound to one transaction.
+ */
+export interface SyncStore {
+  readonly integrations: RepositoryOf<IntegrationRepository>;
+  readonly incidents: RepositoryOf<IncidentRepository>;
+  readonly links: RepositoryOf<LinkRepository>;
+  readonly outbox: RepositoryOf<OutboxRepository>;
+  readonly dlq: RepositoryOf<DlqRepository>;
+  readonly conflicts: RepositoryOf<ConflictRepository>;
+  readonly deliveries: RepositoryOf<DeliveryRepository>;
+  readonly metrics: RepositoryOf<MetricsRepository>;
+  readonly callbackTokens: RepositoryOf<CallbackTokenRepository>;
+  readonly manualSync: RepositoryOf<ManualSyncRepository>;
+  readonly reconcile: RepositoryOf<ReconcileRepository>;
+  readonly ignoredEvents: RepositoryOf<IgnoredEventRepository>;
+  readonly routing: RepositoryOf<RoutingRepository>;
+  /** The reads and writes of a batch of inbound changes. */
+  readonly inboundBatches: RepositoryOf<InboundBatchRepository>;
+  /** The dispatcher's claim and acknowledgement. */
+  readonly dispatch: RepositoryOf<DispatchRepository>;
+
+  transaction<T>(fn: (store: SyncStore, tx: StoreTransaction) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The SyncStore over the plugin's database (SQLite or Postgres).
+ * @internal
+ */
+export class DatabaseSyncStore implements SyncStore {
   readonly integrations: IntegrationRepository;
   readonly incidents: IncidentRepository;
   readonly links: LinkRepository;
@@ -44,13 +76,13 @@ export class SyncStore {
   readonly dispatch: DispatchRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
-  static async create(options: { database: DatabaseService }): Promise<SyncStore> {
+  static async create(options: { database: DatabaseService }): Promise<DatabaseSyncStore> {
     const knex = await options.database.getClient();
     if (!options.database.migrations?.skip) await applyDatabaseMigrations(knex);
-    return new SyncStore(knex);
+    return new DatabaseSyncStore(knex);
   }
 
-  constructor(readonly db: Knex) {
+  private constructor(private readonly db: Knex) {
     this.integrations = new IntegrationRepository(db);
     this.incidents = new IncidentRepository(db);
     this.links = new LinkRepository(db);
@@ -69,6 +101,6 @@ export class SyncStore {
   }
 
   async transaction<T>(fn: (store: SyncStore, tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(tx => fn(new SyncStore(tx), tx));
+    return this.db.transaction(tx => fn(new DatabaseSyncStore(tx), tx));
   }
 }

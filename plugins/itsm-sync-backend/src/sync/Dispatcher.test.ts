@@ -2,14 +2,14 @@ import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { createTestConnector, TestTicketServer, testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { SecretCipher } from '../crypto/SecretCipher';
-import { applyDatabaseMigrations } from '../store/migrate';
-import { SyncStore } from '../store/SyncStore';
+import type { SyncStore } from '../store/SyncStore';
 import { ConnectorRegistry } from './ConnectorRegistry';
 import { IncidentService } from './IncidentService';
 import { IntegrationService } from './IntegrationService';
 import { OutboundDelivery, type DeliveryResult } from './OutboundDelivery';
 import { OutboxWorker } from './OutboxWorker';
 import { DEFAULT_DISPATCHER_SETTINGS } from './SyncEngine';
+import { storeOver } from '../store/__testUtils__/storeTestDatabases';
 
 jest.setTimeout(60_000);
 
@@ -33,8 +33,7 @@ describe.each(databases.eachSupportedId())('outbox dispatcher on %s', databaseId
   beforeAll(async () => {
     vendor = await TestTicketServer.start();
     const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations(knex);
-    store = new SyncStore(knex);
+    store = await storeOver(knex);
     connectors = new ConnectorRegistry();
     connectors.add(createTestConnector());
   });

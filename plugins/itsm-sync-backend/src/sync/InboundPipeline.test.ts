@@ -11,6 +11,7 @@ import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
 import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
+import { knexOf } from '../store/__testUtils__/storeTestDatabases';
 
 jest.setTimeout(30_000);
 
@@ -51,7 +52,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
         { ...fields, entity_ref: null },
         { now: 1_000, source: 'platform', linkTo: [], plan: () => [], external: { integrationId: source.id, id: ticket, written: fields } },
       );
-      await LinkRepository.ensure(store.db, incident.id, other.id, 1_000, { id: `other-${ticket}` });
+      await LinkRepository.ensure(knexOf(store), incident.id, other.id, 1_000, { id: `other-${ticket}` });
       out.push({ id: incident.id, ticket });
     }
     return out;
@@ -60,11 +61,11 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
   async function statementsOf(fn: () => Promise<unknown>): Promise<number> {
     let count = 0;
     const listener = () => (count += 1);
-    store.db.on('query', listener);
+    knexOf(store).on('query', listener);
     try {
       await fn();
     } finally {
-      store.db.off('query', listener);
+      knexOf(store).off('query', listener);
     }
     return count;
   }
@@ -108,7 +109,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     const burst = async (count: number, tag: string) => {
       const incidents = await linkedIncidents(a, b, 3);
       // Both bursts start without the integrations' settings and rules in memory.
-      integrationSnapshots(store.db).forget();
+      integrationSnapshots(knexOf(store)).forget();
       return statementsOf(() =>
         Promise.all(
           Array.from({ length: count }, (_, n) =>
@@ -174,17 +175,17 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     const listener = (q: { sql: string }) => {
       if (/webhook_deliveries/.test(q.sql) && /^\s*(insert|update|with)/i.test(q.sql)) inboxWrites.push(q.sql.replace(/\s+/g, ' ').slice(0, 40));
     };
-    store.db.on('query', listener);
+    knexOf(store).on('query', listener);
     try {
       const results = await Promise.all(
         incidents.map((incident, n) => pipeline.receive(a.id, webhook({ event_id: `settled-${n}`, ticket_id: incident.ticket, note: `note ${n}` }))),
       );
       expect(results.every(r => r.applied === 1)).toBe(true);
     } finally {
-      store.db.off('query', listener);
+      knexOf(store).off('query', listener);
     }
     // Postgres: the one statement that stores and applies; SQLite: the inbox insert, then the settle in the apply.
-    expect(inboxWrites.map(sql => sql.split(' ')[0].toUpperCase())).toEqual(isPostgres(store.db) ? ['WITH'] : ['INSERT', 'UPDATE']);
+    expect(inboxWrites.map(sql => sql.split(' ')[0].toUpperCase())).toEqual(isPostgres(knexOf(store)) ? ['WITH'] : ['INSERT', 'UPDATE']);
     expect(await store.deliveries.count(a.id, 'applied')).toBe(2);
   });
 
@@ -204,7 +205,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     expect((await store.incidents.get(two.id))!.status).toBe('open');
     expect(await store.incidents.timeline(two.id)).toHaveLength(1);
     expect(await store.deliveries.count(a.id, 'applied')).toBe(2);
-    const [left] = await store.db('webhook_deliveries').where({ integration_id: a.id, status: 'accepted' });
+    const [left] = await knexOf(store)('webhook_deliveries').where({ integration_id: a.id, status: 'accepted' });
     expect(left).toMatchObject({ event_id: 'poison' });
     expect(Number(left.attempts)).toBe(1);
     expect(await store.metrics.read(a.id)).toMatchObject({ inbound_success: 2, inbound_failed: 1 });
@@ -278,7 +279,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
       pipeline.receive(a.id, webhook({ event_id: 'c-2', ticket_id: ticket.id, changes: { assigned_to: 'dana' } })),
     ]);
     expect(results.map(r => r.applied)).toEqual([1, 1]);
-    const links = await store.db('links').where({ integration_id: a.id, external_id: ticket.id });
+    const links = await knexOf(store)('links').where({ integration_id: a.id, external_id: ticket.id });
     expect(links).toHaveLength(1);
     const incident = (await store.incidents.get(links[0].incident_id))!;
     expect(incident).toMatchObject({ title: 'Born at the vendor', severity: 'SEV-2', assigned_to: 'dana', version: 2 });

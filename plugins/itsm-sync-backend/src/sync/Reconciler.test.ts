@@ -3,14 +3,14 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createTestConnector, TestTicketServer, testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { SecretCipher } from '../crypto/SecretCipher';
-import { applyDatabaseMigrations } from '../store/migrate';
-import { SyncStore } from '../store/SyncStore';
+import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import { ConnectorRegistry } from './ConnectorRegistry';
 import { IntegrationService } from './IntegrationService';
 import { Reconciler, type ReconcileProgress } from './Reconciler';
 import { ABANDONED_RUN_AFTER_MS, ReconcileScheduler } from './ReconcileScheduler';
 import { ABANDONED_RUN_ERROR } from '../store/ReconcileRepository';
+import { knexOf, storeOver } from '../store/__testUtils__/storeTestDatabases';
 
 jest.setTimeout(30_000);
 
@@ -55,8 +55,7 @@ describe('Reconciler', () => {
   beforeAll(async () => {
     vendor = await TestTicketServer.start();
     const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations(knex);
-    store = new SyncStore(knex);
+    store = await storeOver(knex);
   });
   afterAll(async () => {
     await vendor?.close();
@@ -144,15 +143,15 @@ describe('Reconciler', () => {
     const { integration, integrations, registry, ticketIds } = await setUp(connector, 3, clock);
     vendor.tickets.delete(ticketIds[1]);
     vendor.tickets.delete(ticketIds[2]);
-    await store.db('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).update({ sync_state: 'gone' });
+    await knexOf(store)('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).update({ sync_state: 'gone' });
     const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
 
     const run = await reconciler.run(integration, { dryRun: false, autoHeal: true, trigger: 'manual' });
 
     expect(run.discrepancies.map(d => [d.kind, d.external_id])).toEqual([['missing_ticket', ticketIds[2]]]);
-    const gone = await store.db('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).first();
+    const gone = await knexOf(store)('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).first();
     expect(gone.sync_state).toBe('gone');
-    expect(await store.db('outbox').where({ integration_id: integration.id, incident_id: gone.incident_id })).toEqual([]);
+    expect(await knexOf(store)('outbox').where({ integration_id: integration.id, incident_id: gone.incident_id })).toEqual([]);
   });
 
   it("spaces vendor calls inside the integration's rate limit", async () => {
