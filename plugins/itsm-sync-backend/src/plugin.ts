@@ -69,7 +69,7 @@ export const itsmSyncPlugin = createBackendPlugin({
         const cipher = loadCipher({ config, logger });
         const store = await DatabaseSyncStore.create({ database });
         const outbound = OutboundPolicy.fromConfig(config);
-        const integrations = new IntegrationService(store, connectors, cipher, systemClock, outbound);
+        const integrations = new IntegrationService({ store, connectors, cipher, clock: systemClock, outbound });
         const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });
         const routing = RoutingService.create({
           store,
@@ -78,7 +78,15 @@ export const itsmSyncPlugin = createBackendPlugin({
           clock: systemClock,
           logger,
         });
-        const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake(), routing, logger);
+        const incidents = new IncidentService({
+          store,
+          connectors,
+          integrations,
+          clock: systemClock,
+          onEnqueued: () => engine.wake(),
+          routing,
+          logger,
+        });
         engine.inboundApplier.onCreatedFromVendor(created => void incidents.adoptFromVendor(created));
 
         const permissionRules = registerPermissions(deps.permissionsRegistry, store);

@@ -13,7 +13,13 @@ export async function inboundTestParts(databases: TestDatabases, databaseId: Tes
   const registry = new ConnectorRegistry();
   registry.add(createTestConnector());
   const logger = mockServices.logger.mock();
-  const integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock, testOutboundPolicy());
+  const integrations = new IntegrationService({
+    store,
+    connectors: registry,
+    cipher: new SecretCipher([Buffer.alloc(32, 7)]),
+    clock,
+    outbound: testOutboundPolicy(),
+  });
   const applier = new InboundApplier(store, registry, logger, clock);
   return { store, registry, logger, integrations, applier };
 }

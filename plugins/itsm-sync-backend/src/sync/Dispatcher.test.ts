@@ -43,7 +43,13 @@ describe.each(databases.eachSupportedId())('outbox dispatcher on %s', databaseId
 
   /** A worker as the dispatcher has one; `delivery` stands in for the vendor calls if given. */
   function workerWith(clock: ManualClock, delivery?: Pick<OutboundDelivery, 'deliver'>) {
-    integrations = new IntegrationService(store, connectors, new SecretCipher([Buffer.alloc(32, 7)]), clock, testOutboundPolicy());
+    integrations = new IntegrationService({
+      store,
+      connectors,
+      cipher: new SecretCipher([Buffer.alloc(32, 7)]),
+      clock,
+      outbound: testOutboundPolicy(),
+    });
     const logger = mockServices.logger.mock();
     const worker = new OutboxWorker({
       ...DEFAULT_DISPATCHER_SETTINGS,
@@ -55,7 +61,7 @@ describe.each(databases.eachSupportedId())('outbox dispatcher on %s', databaseId
       clock,
       leaseMs: 60_000,
     });
-    const incidents = new IncidentService(store, connectors, integrations, clock);
+    const incidents = new IncidentService({ store, connectors, integrations, clock });
     return { worker, incidents };
   }
 

@@ -35,7 +35,15 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
   beforeAll(async () => {
     const parts = await inboundTestParts(databases, databaseId, clock);
     ({ store, integrations } = parts);
-    pipeline = new InboundPipeline(store, parts.registry, integrations, parts.applier, parts.logger, clock, () => (wakes.count += 1));
+    pipeline = new InboundPipeline({
+      store,
+      connectors: parts.registry,
+      integrations,
+      applier: parts.applier,
+      logger: parts.logger,
+      clock,
+      onEnqueued: () => (wakes.count += 1),
+    });
   });
 
   function integration(overrides: Parameters<typeof integrationRequest>[0] = {}): Promise<IntegrationRecord> {

@@ -46,6 +46,17 @@ const RECEIVE_BATCH = { maxBatch: 64, maxConcurrentFlushes: 2, gatherMs: 1 };
 const attributesOf = (integration: IntegrationRecord, operation: 'receive' | 'process', externalId?: string) =>
   syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', externalId, operation });
 
+export interface InboundPipelineOptions {
+  store: SyncStore;
+  connectors: ConnectorRegistry;
+  integrations: IntegrationService;
+  applier: InboundApplier;
+  logger: LoggerService;
+  clock: Clock;
+  /** Wakes the dispatcher after a commit that enqueued outbox rows. */
+  onEnqueued: () => void;
+}
+
 /**
  * The inbound webhook path: authenticity over the raw bytes first, then parse, then
  * each change written to the inbox under the vendor's event id (so the vendor may be
@@ -60,15 +71,19 @@ export class InboundPipeline {
   private readonly ignoredEvents: IgnoredEventLog;
   private readonly receipts = new WriteBatcher<Receipt, InboundResult>(items => this.receiveBatch(items), RECEIVE_BATCH);
 
-  constructor(
-    private readonly store: SyncStore,
-    connectors: ConnectorRegistry,
-    integrations: IntegrationService,
-    private readonly applier: InboundApplier,
-    private readonly logger: LoggerService,
-    private readonly clock: Clock,
-    private readonly onEnqueued: () => void,
-  ) {
+  private readonly store: SyncStore;
+  private readonly applier: InboundApplier;
+  private readonly logger: LoggerService;
+  private readonly clock: Clock;
+  private readonly onEnqueued: () => void;
+
+  constructor(options: InboundPipelineOptions) {
+    const { store, connectors, integrations, logger, clock } = options;
+    this.store = store;
+    this.applier = options.applier;
+    this.logger = logger;
+    this.clock = clock;
+    this.onEnqueued = options.onEnqueued;
     this.intake = new WebhookIntake(store, connectors, integrations, logger, new CallbackTokenUse(store, clock, logger));
     this.ignoredEvents = new IgnoredEventLog(store, logger, clock);
   }

@@ -19,19 +19,37 @@ import type { RoutingService } from './RoutingService';
 import type { CreatedFromVendor } from './InboundApplier';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 
+export interface IncidentServiceOptions {
+  store: SyncStore;
+  connectors: ConnectorRegistry;
+  integrations: IntegrationService;
+  clock: Clock;
+  /** Wakes the dispatcher after a commit, so delivery does not wait for a poll. */
+  onEnqueued?: () => void;
+  /** Chooses integrations by rules and the catalog; without it only listed integrations get tickets. */
+  routing?: RoutingService;
+  logger?: LoggerService;
+}
+
 /** Platform incidents: create, change, annotate and link, each with its outbox rows. */
 export class IncidentService {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly integrations: IntegrationService,
-    private readonly clock: Clock,
-    /** Wakes the dispatcher after a commit, so delivery does not wait for a poll. */
-    private readonly onEnqueued: () => void = () => {},
-    /** Chooses integrations by rules and the catalog; without it only listed integrations get tickets. */
-    private readonly routing?: RoutingService,
-    private readonly logger?: LoggerService,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly integrations: IntegrationService;
+  private readonly clock: Clock;
+  private readonly onEnqueued: () => void;
+  private readonly routing?: RoutingService;
+  private readonly logger?: LoggerService;
+
+  constructor(options: IncidentServiceOptions) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.integrations = options.integrations;
+    this.clock = options.clock;
+    this.onEnqueued = options.onEnqueued ?? (() => {});
+    this.routing = options.routing;
+    this.logger = options.logger;
+  }
 
   private readonly updates = new WriteBatcher<IncidentUpdateRequest, IncidentResponse>(
     requests => this.updateBatch(requests),

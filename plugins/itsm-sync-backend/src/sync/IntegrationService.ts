@@ -33,14 +33,27 @@ function mergeSettings(current: Record<string, unknown>, changes: Record<string,
 
 /** Integration lifecycle: validation against the connector, sealing secrets, default ownership. */
 export class IntegrationService {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly cipher: SecretCipher,
-    private readonly clock: Clock,
-    /** Where vendor calls may go (`itsmSync.outbound`); every connector context carries it. */
-    readonly outbound: OutboundPolicy = OutboundPolicy.strict(),
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly cipher: SecretCipher;
+  private readonly clock: Clock;
+  /** Where vendor calls may go (`itsmSync.outbound`); every connector context carries it. */
+  readonly outbound: OutboundPolicy;
+
+  constructor(options: {
+    store: SyncStore;
+    connectors: ConnectorRegistry;
+    cipher: SecretCipher;
+    clock: Clock;
+    /** The strict policy (no exceptions) unless given. */
+    outbound?: OutboundPolicy;
+  }) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.cipher = options.cipher;
+    this.clock = options.clock;
+    this.outbound = options.outbound ?? OutboundPolicy.strict();
+  }
 
   connectorFor(type: string): ItsmConnector {
     const connector = this.connectors.get(type);

@@ -65,7 +65,13 @@ describe('Reconciler', () => {
   async function setUp(connector: ItsmConnector, count: number, clock: Clock, rateLimit: number | null = null) {
     const registry = new ConnectorRegistry();
     registry.add(connector);
-    const integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock, testOutboundPolicy());
+    const integrations = new IntegrationService({
+      store,
+      connectors: registry,
+      cipher: new SecretCipher([Buffer.alloc(32, 7)]),
+      clock,
+      outbound: testOutboundPolicy(),
+    });
     const integration = await integrations.create(
       integrationRequest({
         name: `reconcile-${++seq}`,
@@ -95,7 +101,7 @@ describe('Reconciler', () => {
     const { clock, sleep } = steppingClock(Date.now());
     const { connector, calls } = counting(createTestConnector('listing'), clock);
     const { integration, integrations, registry } = await setUp(connector, 10, clock);
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { pageSize: 4, sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, pageSize: 4, sleep });
     const progress: ReconcileProgress[] = [];
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual', onProgress: p => progress.push(p) });
@@ -123,7 +129,7 @@ describe('Reconciler', () => {
     const { integration, integrations, registry, ticketIds } = await setUp(connector, 10, clock);
     vendor.tickets.delete(ticketIds[7]);
     Object.assign(vendor.tickets.get(ticketIds[2])!, { severity: 'SEV-1' });
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { pageSize: 5, fetchBatchSize: 3, sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, pageSize: 5, fetchBatchSize: 3, sleep });
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
 
@@ -144,7 +150,7 @@ describe('Reconciler', () => {
     vendor.tickets.delete(ticketIds[1]);
     vendor.tickets.delete(ticketIds[2]);
     await knexOf(store)('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).update({ sync_state: 'gone' });
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
 
     const run = await reconciler.run(integration, { dryRun: false, autoHeal: true, trigger: 'manual' });
 
@@ -159,7 +165,7 @@ describe('Reconciler', () => {
     const { connector, calls } = counting(createTestConnector('paced'), clock);
     // 600 calls a minute: one every 100 ms.
     const { integration, integrations, registry } = await setUp(connector, 9, clock, 600);
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
 
@@ -173,7 +179,7 @@ describe('Reconciler', () => {
     const { connector, calls } = counting(createTestConnector('limited'), clock);
     const { integration, integrations, registry } = await setUp(connector, 2, clock);
     vendor.failNext({ status: 429, headers: { 'retry-after': '30' } });
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
 
@@ -203,7 +209,7 @@ describe('Reconciler', () => {
       },
     };
     const { integration, integrations, registry } = await setUp(connector, 3, clock);
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { heartbeatMs: 20 });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, heartbeatMs: 20 });
 
     const running = reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
     await listing;
@@ -218,7 +224,7 @@ describe('Reconciler', () => {
   it('has the scheduler close a run its hub left running', async () => {
     const { clock } = steppingClock(Date.now());
     const { integration, integrations, registry } = await setUp(createTestConnector('crashed'), 1, clock);
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock);
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock });
     const crashed = await store.reconcile.startRun({ integrationId: integration.id, dryRun: true, autoHeal: false, trigger: 'schedule' }, clock.now());
     const scheduler = new ReconcileScheduler(store, reconciler, logger, clock);
 
@@ -233,7 +239,7 @@ describe('Reconciler', () => {
     const { connector } = counting(createTestConnector('refused'), clock);
     const { integration, integrations, registry } = await setUp(connector, 1, clock);
     vendor.failNext({ status: 403 });
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'schedule' });
 

@@ -135,17 +135,32 @@ class RunState {
 export class Reconciler {
   private readonly options: ReconcilerOptions;
 
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly integrations: IntegrationService;
+  private readonly logger: LoggerService;
+  private readonly clock: Clock;
+  private readonly onEnqueued: () => void;
+
   constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly integrations: IntegrationService,
-    private readonly logger: LoggerService,
-    private readonly clock: Clock,
-    /** Wakes the dispatcher after auto-heal queued outbound rows. */
-    private readonly onEnqueued: () => void = () => {},
-    options: Partial<ReconcilerOptions> = {},
+    options: Partial<ReconcilerOptions> & {
+      store: SyncStore;
+      connectors: ConnectorRegistry;
+      integrations: IntegrationService;
+      logger: LoggerService;
+      clock: Clock;
+      /** Wakes the dispatcher after auto-heal queued outbound rows. */
+      onEnqueued?: () => void;
+    },
   ) {
-    this.options = { ...DEFAULT_RECONCILER_OPTIONS, ...options };
+    const { store, connectors, integrations, logger, clock, onEnqueued, ...tuning } = options;
+    this.store = store;
+    this.connectors = connectors;
+    this.integrations = integrations;
+    this.logger = logger;
+    this.clock = clock;
+    this.onEnqueued = onEnqueued ?? (() => {});
+    this.options = { ...DEFAULT_RECONCILER_OPTIONS, ...tuning };
   }
 
   /** The integration's latest runs, newest first. */

@@ -56,11 +56,11 @@ export class SyncEngine {
     });
     this.dispatcher = new Dispatcher({ worker, logger, ...settings });
     this.inboundApplier = new InboundApplier(store, connectors, logger, clock);
-    this.inbound = new InboundPipeline(store, connectors, integrations, this.inboundApplier, logger, clock, wake);
+    this.inbound = new InboundPipeline({ store, connectors, integrations, applier: this.inboundApplier, logger, clock, onEnqueued: wake });
     this.conflicts = new ConflictService(store, connectors, clock, wake);
     this.dlq = new DlqService({ store, clock });
     this.status = new SyncStatusService(store, clock);
-    this.reconciler = new Reconciler(store, connectors, integrations, logger, clock, wake);
+    this.reconciler = new Reconciler({ store, connectors, integrations, logger, clock, onEnqueued: wake });
     this.reconcileSchedules = new ReconcileScheduler(store, this.reconciler, logger, clock);
   }
 
