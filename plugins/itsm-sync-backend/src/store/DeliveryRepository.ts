@@ -5,6 +5,7 @@ import { prepared } from './preparedStatements';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { chunks } from './chunks';
 import { json, num, numOrNull } from './rows';
+import type { WebhookDeliveryRow } from './tableRows';
 
 /** One change of one integration, as the inbox is keyed. */
 export interface DeliveryKey {
@@ -194,7 +195,7 @@ export class DeliveryRepository {
       .andWhere(leaseFree)
       .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
       .returning('*');
-    return (rows as any[])
+    return (rows as WebhookDeliveryRow[])
       .map(r => ({
         integration_id: r.integration_id,
         event_id: r.event_id,

@@ -5,6 +5,7 @@ import { toLinkRecord } from './LinkRepository';
 import { toOutboxRecord } from './OutboxRepository';
 import type { IncidentRecord, IntegrationRecord, LinkRecord, OutboxRecord } from './types';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { unprefixed, type IncidentRow } from './tableRows';
 
 /** Everything the deliveries of one claim need, read with a constant number of queries. */
 export interface DispatchBatch {
@@ -69,7 +70,7 @@ export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesc
   for (const row of rows) {
     const link = toLinkRecord(row);
     links.set(linkKey(link.incident_id, link.integration_id), link);
-    incidents.set(link.incident_id, toIncidentRecord(Object.fromEntries(INCIDENT_COLUMNS.map(c => [c, row[`incident__${c}`]]))));
+    incidents.set(link.incident_id, toIncidentRecord(unprefixed<IncidentRow>(row, 'incident__', INCIDENT_COLUMNS)));
   }
   return { integrations, rules, followers, incidents, links };
 }

@@ -3,6 +3,7 @@ import { isPostgres } from './dialect';
 import { chunks } from './chunks';
 import { json, num, numOrNull } from './rows';
 import type { OutboxInsert, OutboxRecord } from './types';
+import type { OutboxRow } from './tableRows';
 
 const DELIVERED = (now: number) => ({ state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null });
 
@@ -29,7 +30,7 @@ export const CLAIM_CANDIDATES_LOCKED = `${CLAIM_CANDIDATES} FOR UPDATE OF o SKIP
 const leaseFree = (q: Knex.QueryBuilder, alias: string, now: number) =>
   q.whereNull(`${alias}.lease_expires_at`).orWhere(`${alias}.lease_expires_at`, '<', now);
 
-export function toOutboxRecord(row: any): OutboxRecord {
+export function toOutboxRecord(row: OutboxRow): OutboxRecord {
   return {
     id: num(row.id),
     integration_id: row.integration_id,
@@ -111,7 +112,7 @@ export class OutboxRepository {
       .andWhere(q => leaseFree(q, 'outbox', now))
       .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
       .returning('*');
-    return (rows as any[]).map(toOutboxRecord).sort((a, b) => a.id - b.id);
+    return (rows as OutboxRow[]).map(toOutboxRecord).sort((a, b) => a.id - b.id);
   }
 
   /**

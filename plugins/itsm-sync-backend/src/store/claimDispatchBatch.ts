@@ -6,6 +6,7 @@ import { CLAIM_CANDIDATES_LOCKED, OutboxRepository, toOutboxRecord } from './Out
 import { prepared } from './preparedStatements';
 import { isPostgres } from './dialect';
 import type { IncidentRecord, LinkRecord, OutboxRecord } from './types';
+import type { IncidentRow, LinkRow, OutboxRow } from './tableRows';
 
 /**
  * The Postgres claim, bindings (now, now, now, limit, owner, lease expiry, now, coalesce
@@ -60,7 +61,7 @@ export async function claimDispatchBatch(
     db.raw(CLAIM_AND_READ, [now, now, now, limit, owner, now + leaseMs, now, coalesceLimit]),
     'claim_dispatch_batch_v1',
   );
-  const found = result.rows as Array<{ head: any; followers: any[]; link: any | null; incident: any | null }>;
+  const found = result.rows as Array<{ head: OutboxRow; followers: OutboxRow[]; link: LinkRow | null; incident: IncidentRow | null }>;
   const rows = found.map(r => toOutboxRecord(r.head));
   const followers = new Map<number, OutboxRecord[]>();
   const incidents = new Map<string, IncidentRecord>();
