@@ -1,4 +1,4 @@
-import { toError } from '@backstage/errors';
+import { toError, type ErrorResponseBody } from '@backstage/errors';
 import type { Router } from 'express';
 import { itsmSyncIncidentWritePermission, type ManualSyncCooldownResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { ManualSyncTooSoonError, ManualSyncFailedError, type ManualSyncService } from '../sync/ManualSyncService';
@@ -44,11 +44,13 @@ export function addManualSyncRoutes(router: Router, ctx: RouterContext, manualSy
       }
       await audit.fail({ error: toError(error) });
       if (error instanceof ManualSyncFailedError) {
-        res.status(502).json({
+        // The standard error body; 502 (the vendor failed) is a status no @backstage/errors type maps to.
+        const body: ErrorResponseBody = {
           error: { name: error.name, message: error.message },
           request: { method: req.method, url: req.originalUrl },
           response: { statusCode: 502 },
-        });
+        };
+        res.status(502).json(body);
         return;
       }
       throw error;
