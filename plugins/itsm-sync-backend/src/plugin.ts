@@ -7,7 +7,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { itsmConnectorsExtensionPoint, OutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { registerItsmSyncActions } from './actions/registerItsmSyncActions';
-import { loadCipher } from './crypto/loadCipher';
+import { SecretCipher } from './crypto/SecretCipher';
 import { registerPermissions } from './permissions/registerPermissions';
 import { createResourceAuthorizer } from './service/authorize';
 import { createRouter } from './service/router';
@@ -66,7 +66,7 @@ export const itsmSyncPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
         const settings = SyncSettings.fromConfig(config);
-        const cipher = loadCipher({ config, logger });
+        const cipher = SecretCipher.fromConfig(config, { logger });
         const store = await DatabaseSyncStore.create({ database });
         const outbound = OutboundPolicy.fromConfig(config);
         const integrations = new IntegrationService({ store, connectors, cipher, clock: systemClock, outbound });
