@@ -7,7 +7,7 @@ import type { OutboxWorker } from './OutboxWorker';
 export interface DispatcherSettings {
   /** Deliveries in flight at once (different tickets). */
   concurrency: number;
-  /** A claim is a lease this long; a crashed worker's rows are taken over after it. */
+  /** A claim is a lease this long; the rows of a worker that died are taken over after it. */
   leaseMs: number;
   /** Sleep between polls when nothing woke the dispatcher. */
   pollIntervalMs: number;

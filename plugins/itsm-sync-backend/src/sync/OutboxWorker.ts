@@ -24,7 +24,7 @@ export interface OutboxWorkerOptions {
   delivery: Pick<OutboundDelivery, 'deliver'>;
   logger: LoggerService;
   clock: Clock;
-  /** A claim is a lease this long; a crashed worker's rows are taken over after it. */
+  /** A claim is a lease this long; the rows of a worker that died are taken over after it. */
   leaseMs: number;
   /** Delays of the retry schedule, seconds (spec 000). */
   retryDelaysSeconds: number[];
