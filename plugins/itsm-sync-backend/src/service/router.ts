@@ -1,8 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CallbackTokenService } from '../sync/CallbackTokenService';
-import { systemClock } from '../sync/Clock';
-import { ManualSyncService } from '../sync/ManualSyncService';
+import type { ManualSyncService } from '../sync/ManualSyncService';
 import { addCallbackTokenRoutes } from './callbackTokenRoutes';
 import { addConflictRoutes } from './conflictRoutes';
 import { addConnectorRoutes } from './connectorRoutes';
@@ -18,10 +17,10 @@ import { addWebhookRoutes } from './webhookRoutes';
 /** The REST API of the itsm-sync plugin (base `/api/itsm-sync`). */
 export async function createRouter(
   ctx: RouterContext & {
-    /** Callback tokens (docs/connectors/webhook.md#callback-tokens); the routes are mounted only when given (they need the cipher). */
-    callbackTokens?: CallbackTokenService;
-    /** "Sync with ITSM" (docs/sync-semantics.md#manual-sync); built from the context when not given. */
-    manualSync?: ManualSyncService;
+    /** Callback tokens (docs/connectors/webhook.md#callback-tokens). */
+    callbackTokens: CallbackTokenService;
+    /** "Sync with ITSM" (docs/sync-semantics.md#manual-sync). */
+    manualSync: ManualSyncService;
   },
 ): Promise<express.Router> {
   const router = Router();
@@ -35,12 +34,7 @@ export async function createRouter(
   addConnectorRoutes(router, ctx);
   addReconcileRoutes(router, ctx);
   addRoutingRoutes(router, ctx);
-  if (ctx.callbackTokens) addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
-  addManualSyncRoutes(
-    router,
-    ctx,
-    ctx.manualSync ??
-      new ManualSyncService({ store: ctx.store, connectors: ctx.connectors, clock: systemClock, wake: () => ctx.engine.wake() }),
-  );
+  addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
+  addManualSyncRoutes(router, ctx, ctx.manualSync);
   return router;
 }

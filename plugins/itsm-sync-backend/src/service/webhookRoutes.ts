@@ -1,27 +1,23 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { WebhookAuthError } from '../sync/WebhookIntake';
 import type { RouterContext } from './RouterContext';
 
 /**
  * Inbound vendor webhooks. Unauthenticated as far as Backstage is concerned (the
- * connector verifies the vendor's signature); the raw bytes are kept for that check.
+ * connector verifies the vendor's signature); the raw bytes are kept for that check. A
+ * refused signature is thrown as AuthenticationError: the error middleware answers 401.
  */
 export function addWebhookRoutes(router: Router, ctx: RouterContext) {
   const rawBody = express.raw({ type: () => true, limit: ctx.maxWebhookBytes });
 
   router.post('/v1/webhooks/:integration', rawBody, async (req, res) => {
-    await answerAuthFailure(res, async () => {
-      const result = await ctx.engine.inbound.receive(req.params.integration, webhookRequest(req));
-      res.status(result.status === 'accepted' ? 200 : 202).json(result);
-    });
+    const result = await ctx.engine.inbound.receive(req.params.integration, webhookRequest(req));
+    res.status(result.status === 'accepted' ? 200 : 202).json(result);
   });
 
   // docs/sync-semantics.md#checking-a-delivery: checks a delivery's signature exactly as a real one, applying nothing.
   router.post('/v1/webhooks/:integration/test', rawBody, async (req, res) => {
-    await answerAuthFailure(res, async () => {
-      res.json(await ctx.engine.inbound.test(req.params.integration, webhookRequest(req)));
-    });
+    res.json(await ctx.engine.inbound.test(req.params.integration, webhookRequest(req)));
   });
 }
 
@@ -37,12 +33,3 @@ function webhookRequest(req: Request): WebhookRequest {
   };
 }
 
-/** A refused signature is a 401 with the standard error body; nothing was stored. */
-async function answerAuthFailure(res: Response, fn: () => Promise<void>) {
-  try {
-    await fn();
-  } catch (error) {
-    if (!(error instanceof WebhookAuthError)) throw error;
-    res.status(401).json({ error: { name: 'AuthenticationError', message: error.message }, response: { statusCode: 401 } });
-  }
-}

@@ -2,9 +2,10 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { FieldChanges } from '../engine/fields';
 import { planOutbound } from '../engine/outboundPlan';
-import { OutboxRepository } from '../store/OutboxRepository';
 import type { SyncStore } from '../store/SyncStore';
-import type { ConflictRecord } from '../store/types';
+import type { ConflictRecord, IncidentRecord, IntegrationRecord } from '../store/types';
+import { conflictResource } from '../permissions/loadResources';
+import type { ConflictPermissionResource } from '../permissions/resources';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 
@@ -20,6 +21,23 @@ export class ConflictService {
     private readonly clock: Clock,
     private readonly onEnqueued: () => void,
   ) {}
+
+  /** Conflicts by status, integration and incident, newest first. */
+  list(filter: { status?: string; integrationId?: string; incidentId?: string }): Promise<ConflictRecord[]> {
+    return this.store.conflicts.list(filter);
+  }
+
+  /** The incident and the integration a conflict is between, if they still exist. */
+  async parties(conflict: ConflictRecord): Promise<{ incident?: IncidentRecord; integration?: IntegrationRecord }> {
+    const incident = await this.store.incidents.get(conflict.incident_id);
+    const integration = await this.store.integrations.get(conflict.integration_id);
+    return { incident, integration };
+  }
+
+  /** The conflict as permission rules see it (its integration, its incident's assignee). */
+  resource(conflict: ConflictRecord): Promise<ConflictPermissionResource> {
+    return conflictResource(this.store, conflict);
+  }
 
   async get(id: string): Promise<ConflictRecord> {
     const conflict = await this.store.conflicts.get(id);
@@ -38,8 +56,7 @@ export class ConflictService {
       if (resolution === 'use-platform') {
         const incident = await store.incidents.get(conflict.incident_id, tx);
         changes[conflict.field] = (incident as any)?.[conflict.field];
-        await OutboxRepository.insert(
-          tx,
+        await store.outbox.enqueue(
           [{ integration_id: conflict.integration_id, incident_id: conflict.incident_id, operation: 'sync', payload: { changes: changes as FieldChanges, forced: [conflict.field] } }],
           now,
         );

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { AuthenticationError, InputError, NotFoundError, toError } from '@backstage/errors';
 import {
   parsedWebhook,
   WebhookParseError,
@@ -17,14 +17,6 @@ import type { CallbackTokenUse } from './CallbackTokenUse';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import type { BatchOutcome } from './WriteBatcher';
-
-/** Refused for authenticity; answered 401 and nothing is stored. */
-export class WebhookAuthError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuthenticationError';
-  }
-}
 
 /** An authentic, understood webhook: its integration, the changes it carries and the events it acknowledges without action. */
 export interface VerifiedWebhook {
@@ -50,7 +42,7 @@ export class WebhookIntake {
 
   /**
    * Verifies and parses one webhook without recording its refusal or its callback
-   * token's use (the signature test route); throws WebhookAuthError, InputError or NotFoundError.
+   * token's use (the signature test route); throws AuthenticationError (401, nothing stored), InputError or NotFoundError.
    */
   async check(integrationRef: string, request: WebhookRequest): Promise<VerifiedWebhook> {
     const [outcome] = await this.verifyAll([{ integrationRef, request }], { delivery: false });
@@ -86,7 +78,7 @@ export class WebhookIntake {
             this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
           }
           if (!verification.ok) {
-            throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
+            throw new AuthenticationError(`Webhook signature refused: ${verification.reason}`);
           }
           if (options.delivery && verification.callbackTokenHash) await this.tokenUse.note(integration.id, verification.callbackTokenHash);
           const { changes, ignored } = await this.parse(connector, ctx, request);
@@ -122,11 +114,11 @@ export class WebhookIntake {
       return parsedWebhook(await connector.parseWebhook(ctx, request));
     } catch (error) {
       if (!(error instanceof WebhookParseError)) {
-        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${(error as Error).message}`, {
+        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${toError(error).message}`, {
           integration: ctx.integration.id,
         });
       }
-      throw new InputError(`Webhook body not understood: ${(error as Error).message}`);
+      throw new InputError(`Webhook body not understood: ${toError(error).message}`);
     }
   }
 }

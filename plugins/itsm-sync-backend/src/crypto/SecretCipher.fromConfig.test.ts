@@ -5,10 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import { mockServices } from '@backstage/backend-test-utils';
-import { loadCipher } from './loadCipher';
 import { SecretCipher } from './SecretCipher';
 
-describe('loadCipher', () => {
+describe('SecretCipher.fromConfig', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-sync-key-'));
@@ -20,7 +19,7 @@ describe('loadCipher', () => {
   const config = (encryption?: JsonObject) => new ConfigReader(encryption ? { itsmSync: { encryption } } : {});
 
   it('refuses to start in production without a key, saying what to set', () => {
-    expect(() => loadCipher({ config: config(), logger: mockServices.logger.mock(), production: true, devKeyDir: dir })).toThrow(
+    expect(() => SecretCipher.fromConfig(config(), { logger: mockServices.logger.mock(), production: true, devKeyDir: dir })).toThrow(
       /itsmSync\.encryption\.key is not set.*ITSM_SYNC_ENCRYPTION_KEY/,
     );
     expect(fs.readdirSync(dir)).toEqual([]);
@@ -30,8 +29,7 @@ describe('loadCipher', () => {
     const key = randomBytes(32);
     const previous = randomBytes(32);
     const sealedWithPrevious = new SecretCipher([previous]).seal('old');
-    const cipher = loadCipher({
-      config: config({ key: key.toString('base64'), previousKeys: [previous.toString('hex')] }),
+    const cipher = SecretCipher.fromConfig(config({ key: key.toString('base64'), previousKeys: [previous.toString('hex')] }), {
       logger: mockServices.logger.mock(),
       production: true,
     });
@@ -40,20 +38,20 @@ describe('loadCipher', () => {
   });
 
   it('refuses a malformed configured key with the setting named and the value withheld', () => {
-    expect(() => loadCipher({ config: config({ key: 'not-a-key-at-all' }), logger: mockServices.logger.mock(), production: true })).toThrow(
+    expect(() => SecretCipher.fromConfig(config({ key: 'not-a-key-at-all' }), { logger: mockServices.logger.mock(), production: true })).toThrow(
       /^itsmSync\.encryption\.key must be 32 random bytes/,
     );
     expect(() =>
-      loadCipher({ config: config({ key: randomBytes(32).toString('hex'), previousKeys: ['short'] }), logger: mockServices.logger.mock() }),
+      SecretCipher.fromConfig(config({ key: randomBytes(32).toString('hex'), previousKeys: ['short'] }), { logger: mockServices.logger.mock() }),
     ).toThrow(/itsmSync\.encryption\.previousKeys\[0\] must be 32 random bytes/);
   });
 
   it('generates a development key once, keeps it private, and warns without the key', () => {
     const logger = mockServices.logger.mock();
-    const first = loadCipher({ config: config(), logger, production: false, devKeyDir: dir });
+    const first = SecretCipher.fromConfig(config(), { logger, production: false, devKeyDir: dir });
     const file = path.join(dir, 'encryption-key');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const second = loadCipher({ config: config(), logger, production: false, devKeyDir: dir });
+    const second = SecretCipher.fromConfig(config(), { logger, production: false, devKeyDir: dir });
     expect(second.open(first.seal({ a: 1 }))).toEqual({ a: 1 });
 
     const stored = fs.readFileSync(file, 'utf8');
