@@ -143,13 +143,14 @@ export function createServiceNowConnector(): ItsmConnector {
     },
 
     async verifyWebhook(ctx, request) {
-      let requireTimestamp = false;
+      let options: Parameters<typeof verifyServiceNowWebhook>[2] = { requireTimestamp: true };
       try {
-        requireTimestamp = settingsOf(ctx).require_timestamp;
+        const settings = settingsOf(ctx);
+        options = { requireTimestamp: settings.require_timestamp, scheme: settings.webhook_signature_scheme };
       } catch {
-        requireTimestamp = true;
+        // Unreadable settings: the strictest form of the default scheme.
       }
-      return verifyServiceNowWebhook(request, ctx.integration.webhookSecrets, { requireTimestamp });
+      return verifyServiceNowWebhook(request, ctx.integration.webhookSecrets, options);
     },
 
     async parseWebhook(ctx, request) {

@@ -1,6 +1,8 @@
 import {
   ConnectorError,
+  STANDARD_WEBHOOK_HEADERS,
   VendorHttpClient,
+  verifyStandardWebhook,
   type ConnectorContext,
   type ExternalTicket,
   type ItsmConnector,
@@ -129,7 +131,7 @@ export function createWebhookConnector(): ItsmConnector {
       status: INCIDENT_STATUSES.map(s => ({ platform: s, external: 'per status_mapping' })),
       severity: SEVERITIES.map(s => ({ platform: s, external: 'per severity_mapping' })),
     },
-    webhookAuth: 'Callback token (Authorization: Bearer or X-Callback-Token)',
+    webhookAuth: 'Callback token (Authorization: Bearer or X-Callback-Token), or Standard Webhooks signatures (webhook_signature_scheme)',
     credentialKeys: [['username', 'password'], ['credentials'], ['token'], ['api_key']],
 
     validateSettings(settings) {
@@ -221,11 +223,24 @@ export function createWebhookConnector(): ItsmConnector {
     },
 
     async verifyWebhook(ctx, request) {
+      let settings: WebhookSettings;
+      try {
+        settings = settingsOf(ctx);
+      } catch {
+        return { ok: false, reason: 'the integration settings cannot be read' };
+      }
+      if (settings.signatureScheme === 'standard-webhooks') {
+        const verified = verifyStandardWebhook(request, ctx.integration.webhookSecrets);
+        return verified.ok ? { ok: true } : verified;
+      }
       return verifyCallbackToken(ctx.integration.callbackTokenHashes, request.headers);
     },
 
     async parseWebhook(ctx, request) {
-      return parseCallback(settingsOf(ctx), request.rawBody, new Date());
+      const settings = settingsOf(ctx);
+      // Under Standard Webhooks the signed webhook-id is the delivery's id; no unsigned header ever is.
+      const signedId = settings.signatureScheme === 'standard-webhooks' ? request.headers[STANDARD_WEBHOOK_HEADERS.id]?.trim() : undefined;
+      return parseCallback(settings, request.rawBody, new Date(), signedId);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { FieldOwnershipRule, SyncMetric } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { changedFields, type FieldChanges } from '../engine/fields';
-import type { InboundDecision } from '../engine/inboundDecision';
+import type { InboundDecision, StaleField } from '../engine/inboundDecision';
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import { IncidentRepository } from '../store/IncidentRepository';
 import { IntegrationRepository } from '../store/IntegrationRepository';
@@ -37,6 +37,12 @@ export interface PreparedBatch {
 const keyOf = ({ integrationId, change }: SettledChange) => ({ integrationId, eventId: change.eventId });
 
 const ticketKey = (integrationId: string, externalId: string) => `${integrationId}\u0000${externalId}`;
+
+/** The timeline line of a change left alone because it is older than a field's last change. */
+function staleChangeText(integrationName: string, change: NormalizedChange, stale: StaleField[]): string {
+  const fields = stale.map(s => `${s.field} (last changed ${new Date(s.lastChangedAt).toISOString()})`).join(', ');
+  return `Ignored a stale change from ${integrationName} (event ${change.eventId.slice(0, 80)}, made ${new Date(stale[0].externalAt).toISOString()}): ${fields} changed later`;
+}
 
 /** Whether merging `values` into `current` changes anything. */
 function addsTo(current: Record<string, unknown>, values: Record<string, unknown>): boolean {
@@ -191,6 +197,9 @@ export class InboundBatch {
     if (decision.event) {
       this.timeline.push({ incident_id: incident.id, kind: 'event', text: decision.event.text, author: decision.event.author, source, created_at: this.now });
     }
+    if (decision.stale.length) {
+      this.timeline.push({ incident_id: incident.id, kind: 'event', text: staleChangeText(integration.name, change, decision.stale), author: null, source, created_at: this.now });
+    }
     if (change.kind === 'deleted') {
       // Marked in memory too, so changes later in this batch plan nothing for the ticket.
       link.sync_state = 'gone';
@@ -214,7 +223,10 @@ export class InboundBatch {
     const changed = changedFields(incident, decision.toApply);
     if (Object.keys(changed).length) {
       const marks = { ...incident.field_changes };
-      for (const field of Object.keys(changed)) marks[field] = { at: this.now, source };
+      const externalAt = Date.parse(change.occurredAt);
+      for (const field of Object.keys(changed)) {
+        marks[field] = Number.isNaN(externalAt) ? { at: this.now, source } : { at: this.now, source, external_at: externalAt };
+      }
       incident = { ...incident, ...changed, version: incident.version + 1, field_changes: marks, updated_at: this.now };
       this.incidents.set(incident.id, incident);
       this.dirtyIncidents.add(incident.id);
