@@ -137,6 +137,14 @@ export const itsmSyncPlugin = createBackendPlugin({
             await store.outbox.pruneDelivered(Date.now() - settings.deliveredRetentionMs);
           },
         });
+        await scheduler.scheduleTask({
+          id: 'itsm-sync-replay-keys-prune',
+          frequency: { hours: 1 },
+          timeout: { minutes: 10 },
+          fn: async () => {
+            await store.replayKeys.pruneExpired(Date.now());
+          },
+        });
 
         lifecycle.addStartupHook(() => engine.dispatcher.start());
         lifecycle.addShutdownHook(() => engine.dispatcher.stop());

@@ -214,6 +214,8 @@ export function createJiraConnector(): ItsmConnector {
         secrets: ctx.integration.webhookSecrets,
         jwtIssuer: settings.jwtIssuer,
         jwtBasePath: settings.jwtBasePath,
+        maxTokenAgeSeconds: settings.jwtMaxTokenAgeSeconds,
+        replays: ctx.replays,
       });
     },
 

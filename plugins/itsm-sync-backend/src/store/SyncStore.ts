@@ -11,6 +11,7 @@ import { ManualSyncRepository } from './ManualSyncRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
+import { ReplayKeyRepository } from './ReplayKeyRepository';
 import { RoutingRepository } from './RoutingRepository';
 
 /** Every repository over one database; `transaction` gives the same set bound to a transaction. */
@@ -28,6 +29,7 @@ export class SyncStore {
   readonly reconcile: ReconcileRepository;
   readonly ignoredEvents: IgnoredEventRepository;
   readonly routing: RoutingRepository;
+  readonly replayKeys: ReplayKeyRepository;
 
   constructor(readonly db: Knex) {
     this.integrations = new IntegrationRepository(db);
@@ -43,6 +45,7 @@ export class SyncStore {
     this.reconcile = new ReconcileRepository(db);
     this.ignoredEvents = new IgnoredEventRepository(db);
     this.routing = new RoutingRepository(db);
+    this.replayKeys = new ReplayKeyRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore, tx: Knex.Transaction) => Promise<T>): Promise<T> {

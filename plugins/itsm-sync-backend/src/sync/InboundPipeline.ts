@@ -13,6 +13,7 @@ import type { IntegrationService } from './IntegrationService';
 import { CallbackTokenUse } from './CallbackTokenUse';
 import { IgnoredEventLog } from './IgnoredEventLog';
 import { WebhookIntake } from './WebhookIntake';
+import { webhookReplayGuard } from './webhookReplayGuard';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
 
 export { WebhookAuthError } from './WebhookIntake';
@@ -70,7 +71,10 @@ export class InboundPipeline {
     private readonly clock: Clock,
     private readonly onEnqueued: () => void,
   ) {
-    this.intake = new WebhookIntake(store, connectors, integrations, logger, new CallbackTokenUse(store, clock, logger));
+    this.intake = new WebhookIntake(store, connectors, integrations, logger, new CallbackTokenUse(store, clock, logger), {
+      delivery: webhookReplayGuard(store, clock, { record: true }),
+      test: webhookReplayGuard(store, clock, { record: false }),
+    });
     this.ignoredEvents = new IgnoredEventLog(store, logger, clock);
   }
 

@@ -8,6 +8,7 @@ import {
   type ItsmConnector,
   type NormalizedChange,
   type ParsedWebhook,
+  type ReplayGuard,
   type WebhookRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SyncStore } from '../store/SyncStore';
@@ -46,6 +47,8 @@ export class WebhookIntake {
     private readonly integrations: IntegrationService,
     private readonly logger: LoggerService,
     private readonly tokenUse: CallbackTokenUse,
+    /** One-time credentials: marked used by deliveries, only looked up by the test route. */
+    private readonly replays: { delivery: ReplayGuard; test: ReplayGuard },
   ) {}
 
   /**
@@ -77,7 +80,8 @@ export class WebhookIntake {
         try {
           const { integration, connector } = await once(receivers, integrationRef, () => this.receiver(integrationRef));
           const ctx = await once(contexts, integration.id, () => this.integrations.connectorContext(integration, this.logger));
-          const verification = await connector.verifyWebhook(ctx, request);
+          const replays = options.delivery ? this.replays.delivery : this.replays.test;
+          const verification = await connector.verifyWebhook({ ...ctx, replays }, request);
           if (!verification.ok && options.delivery) {
             syncInstruments.inbound.add(1, {
               ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
