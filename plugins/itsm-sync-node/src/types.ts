@@ -246,6 +246,12 @@ export interface ItsmConnector {
   readonly webhookAuth: string;
   /** Credential entries the connector needs, e.g. `['username', 'password']`. */
   readonly credentialKeys: string[][];
+  /**
+   * Settings whose values are secret (maps, e.g. extra request headers carrying API keys):
+   * the hub seals them with the credentials, stores and returns only their entry names, and
+   * hands the values to connector calls. Optional.
+   */
+  readonly sealedSettings?: readonly string[];
 
   /**
    * Checks an integration's settings when it is saved; throws an Error whose message

@@ -133,6 +133,8 @@ export function createWebhookConnector(): ItsmConnector {
     },
     webhookAuth: 'Callback token (Authorization: Bearer or X-Callback-Token), or Standard Webhooks signatures (webhook_signature_scheme)',
     credentialKeys: [['username', 'password'], ['credentials'], ['token'], ['api_key']],
+    // Extra headers often carry tenant keys: sealed with the credentials, shown by name only.
+    sealedSettings: ['additional_headers'],
 
     validateSettings(settings) {
       parseWebhookSettings(settings);
