@@ -3,14 +3,18 @@ export interface Config {
   itsmSync?: {
     encryption?: {
       /**
-       * 32-byte key (64 hex characters or base64) that seals integration credentials and
-       * webhook secrets with AES-256-GCM. Required when NODE_ENV is production; in
-       * development a key is generated into .itsm-sync-dev/encryption-key.
+       * 32-byte key (64 hex characters or base64) that seals integration credentials,
+       * webhook secrets and secret settings with AES-256-GCM, bound to their integration.
+       * Required unless the backend is positively a development one (NODE_ENV development
+       * or test, a loopback backend.baseUrl and a SQLite or loopback database); there a
+       * key is generated into .itsm-sync-dev/encryption-key.
        * @visibility secret
        */
       key?: string;
       /**
-       * Older keys still accepted for decryption during a key rotation.
+       * Older keys still accepted for decryption during a key rotation. After
+       * `im secrets reseal` (POST /v1/secrets/reseal) reports no failures, nothing needs
+       * them and they can be removed.
        * @visibility secret
        */
       previousKeys?: string[];

@@ -109,6 +109,26 @@ describe('templated webhook connector: sealed headers and signed callbacks', () 
       expect(removed.body.settings.additional_headers).toBeUndefined();
     });
 
+    it('stored in the clear before sealing existed, are shown by name only and sealed by the reseal, and still sent', async () => {
+      const created = await createIntegration({ additional_headers: { 'X-Region': 'eu-1' } });
+      const id = created.body.id;
+      const row = await knex('integrations').where({ id }).first();
+      const legacy = { ...JSON.parse(row.settings), additional_headers: { 'X-Tenant-Key': TENANT_KEY } };
+      await knex('integrations').where({ id }).update({ settings: JSON.stringify(legacy) });
+      const shown = await api.get(`${base}/v1/integrations/${id}`);
+      expect(shown.body.settings.additional_headers).toEqual(['X-Tenant-Key']);
+      expect(JSON.stringify(shown.body)).not.toContain(TENANT_KEY);
+
+      const report = await api.post(`${base}/v1/secrets/reseal`).send();
+      expect(report.body.failed).toEqual([]);
+      expect(JSON.stringify(await knex('integrations').where({ id }).first())).not.toContain(TENANT_KEY);
+
+      const incident = await api.post(`${base}/v1/incidents`).send({ title: 'Resealed headers', severity: 'SEV-2', integrations: [created.body.name] });
+      expect(incident.status).toBe(201);
+      const sent = await eventually(async () => itsm.requests.find(r => r.method === 'POST' && JSON.stringify(r.body).includes('Resealed headers')), 'the create call');
+      expect(sent.headers['x-tenant-key']).toBe(TENANT_KEY);
+    });
+
     it('refuses a bad header with the reason and stores nothing of the request', async () => {
       const created = await createIntegration();
       const id = created.body.id;

@@ -19,6 +19,7 @@ import { IncidentService } from './sync/IncidentService';
 import { IntegrationService } from './sync/IntegrationService';
 import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
 import { RoutingService } from './sync/RoutingService';
+import { SecretReseal } from './sync/SecretReseal';
 import { SyncEngine } from './sync/SyncEngine';
 import { readSyncConfig } from './config';
 
@@ -100,6 +101,7 @@ export const itsmSyncPlugin = createBackendPlugin({
             baseUrl: await deps.discovery.getExternalBaseUrl('itsm-sync'),
             maxWebhookBytes: settings.maxWebhookBytes,
             callbackTokens: new CallbackTokenService(store, systemClock),
+            reseal: new SecretReseal(store, cipher, connectors),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/v1/webhooks', allow: 'unauthenticated' });

@@ -271,3 +271,19 @@ export interface ManualSyncCooldownResponse extends ErrorResponse {
   retry_after_seconds: number;
   cooldown_until: string;
 }
+
+/**
+ * `POST /v1/secrets/reseal`: every integration's stored secrets sealed again with the
+ * current encryption key, bound to their integration, so `previousKeys` can be emptied.
+ * @public
+ */
+export interface ResealSecretsResponse {
+  /** The id (fingerprint) of the key everything is now sealed with; never the key. */
+  key_id: string;
+  integrations: number;
+  /** Rewritten by this call: sealed with an older key, unbound, or with settings still in the clear. */
+  resealed: number;
+  already_current: number;
+  /** Integrations whose secrets could not be opened (a key no longer configured); nothing of theirs was changed. */
+  failed: Array<{ integration_id: string; name: string; error: string }>;
+}

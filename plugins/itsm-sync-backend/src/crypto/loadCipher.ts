@@ -3,21 +3,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '@backstage/config';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { developmentSigns } from './deploymentMode';
 import { SecretCipher } from './SecretCipher';
 
 /**
  * Builds the cipher from `itsmSync.encryption.key` (and `previousKeys`). Without a key,
- * production refuses to start; development generates one and keeps it in
+ * anything but a positively development backend refuses to start (see `developmentSigns`:
+ * NODE_ENV alone does not decide); development generates one and keeps it in
  * `.itsm-sync-dev/encryption-key` so an embedded database stays readable across restarts.
  */
 export function loadCipher(options: {
   config: Config;
   logger: LoggerService;
-  production?: boolean;
+  /** The environment the development signs are read from; the process's by default. */
+  env?: NodeJS.ProcessEnv;
   devKeyDir?: string;
 }): SecretCipher {
   const { config, logger } = options;
-  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const signs = developmentSigns(config, options.env ?? process.env);
   const configured = config.getOptionalString('itsmSync.encryption.key');
   const previous = (config.getOptionalStringArray('itsmSync.encryption.previousKeys') ?? []).map(
     (k, i) => SecretCipher.parseKey(k, `itsmSync.encryption.previousKeys[${i}]`),
@@ -25,9 +28,9 @@ export function loadCipher(options: {
   if (configured) {
     return new SecretCipher([SecretCipher.parseKey(configured, 'itsmSync.encryption.key'), ...previous]);
   }
-  if (production) {
+  if (!signs.development) {
     throw new Error(
-      "itsm-sync: itsmSync.encryption.key is not set. Integration credentials are encrypted at rest with AES-256-GCM and need a 32-byte key, e.g. set ITSM_SYNC_ENCRYPTION_KEY to the output of 'openssl rand -base64 32'.",
+      `itsm-sync: itsmSync.encryption.key is not set. Integration credentials are encrypted at rest with AES-256-GCM and need a 32-byte key, e.g. set ITSM_SYNC_ENCRYPTION_KEY to the output of 'openssl rand -base64 32'. (A development key is generated only for a development backend; this one is not: ${signs.production.join('; ')}.)`,
     );
   }
   const dir = options.devKeyDir ?? path.resolve(process.cwd(), '.itsm-sync-dev');

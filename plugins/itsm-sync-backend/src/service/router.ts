@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CallbackTokenService } from '../sync/CallbackTokenService';
+import type { SecretReseal } from '../sync/SecretReseal';
 import { systemClock } from '../sync/Clock';
 import { ManualSyncService } from '../sync/ManualSyncService';
 import { addCallbackTokenRoutes } from './callbackTokenRoutes';
@@ -11,6 +12,7 @@ import { addIntegrationRoutes } from './integrationRoutes';
 import { addManualSyncRoutes } from './manualSyncRoutes';
 import { addReconcileRoutes } from './reconcileRoutes';
 import { addRoutingRoutes } from './routingRoutes';
+import { addSecretRoutes } from './secretRoutes';
 import type { RouterContext } from './RouterContext';
 import { addSyncRoutes } from './syncRoutes';
 import { addWebhookRoutes } from './webhookRoutes';
@@ -20,6 +22,8 @@ export async function createRouter(
   ctx: RouterContext & {
     /** Spec 004 callback tokens; the routes are mounted only when given (they need the cipher). */
     callbackTokens?: CallbackTokenService;
+    /** The reseal of stored secrets after a key rotation; the route is mounted only when given (it needs the cipher). */
+    reseal?: SecretReseal;
     /** Spec 004 "Sync with ITSM"; built from the context when not given. */
     manualSync?: ManualSyncService;
   },
@@ -36,6 +40,7 @@ export async function createRouter(
   addReconcileRoutes(router, ctx);
   addRoutingRoutes(router, ctx);
   if (ctx.callbackTokens) addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
+  if (ctx.reseal) addSecretRoutes(router, ctx, ctx.reseal);
   addManualSyncRoutes(
     router,
     ctx,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type {
   CreateIntegrationRequest,
@@ -89,6 +90,7 @@ export class IntegrationService {
     if (await this.store.integrations.nameTaken(body.name)) {
       throw new ConflictError(`An integration named '${body.name}' already exists`);
     }
+    const id = randomUUID();
     const { clear, sealed } = splitSealedSettings(body.settings, connector.sealedSettings);
     const secrets: IntegrationSecrets = {
       credentials: body.credentials,
@@ -97,6 +99,7 @@ export class IntegrationService {
     };
     return this.store.integrations.create(
       {
+        id,
         name: body.name,
         organization_id: body.organization_id,
         integration_type: body.integration_type,
@@ -108,7 +111,7 @@ export class IntegrationService {
         rate_limit: body.rate_limit,
         backoff_multiplier: body.backoff_multiplier,
         settings: clear,
-        secrets_ciphertext: this.cipher.seal(secrets),
+        secrets_ciphertext: this.cipher.seal(secrets, id),
         credential_keys: Object.keys(body.credentials).sort(),
         webhook_secret_count: body.webhook_secrets.length,
       },
@@ -151,7 +154,7 @@ export class IntegrationService {
     }
     const sealsSettings = body.settings !== undefined && Boolean(connector.sealedSettings?.length);
     if (body.credentials !== undefined || body.webhook_secrets !== undefined || sealsSettings) {
-      const secrets = this.cipher.open<IntegrationSecrets>(current.secrets_ciphertext);
+      const secrets = this.cipher.open<IntegrationSecrets>(current.secrets_ciphertext, current.id);
       if (body.settings !== undefined) {
         // Merged over the values, not the names the settings column keeps of sealed entries.
         const merged = mergeSettings(withSealedSettings(current.settings, secrets.settings), body.settings);
@@ -170,7 +173,7 @@ export class IntegrationService {
         secrets.webhook_secrets = body.webhook_secrets;
         changes.webhook_secret_count = body.webhook_secrets.length;
       }
-      changes.secrets_ciphertext = this.cipher.seal(secrets);
+      changes.secrets_ciphertext = this.cipher.seal(secrets, current.id);
     } else if (body.settings !== undefined) {
       const merged = mergeSettings(current.settings, body.settings);
       this.checkSettings(connector, merged);
@@ -204,7 +207,7 @@ export class IntegrationService {
 
   /** The view without callback-token hashes, for calls that never check them (vendor calls): no query. */
   outboundIntegration(record: IntegrationRecord): ConnectorIntegration {
-    const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext);
+    const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext, record.id);
     return {
       id: record.id,
       name: record.name,

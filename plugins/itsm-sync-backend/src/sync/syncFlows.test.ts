@@ -238,7 +238,8 @@ describe.each(databases.eachSupportedId())('sync flows on %s', databaseId => {
     const stored = JSON.stringify(row);
     expect(stored).not.toContain('plaintext-canary-0001');
     expect(stored).not.toContain(TEST_WEBHOOK_SECRET);
-    expect(row.secrets_ciphertext).toMatch(/^v1\./);
+    // Sealed bound to the integration (v2), with the configured key.
+    expect(row.secrets_ciphertext).toMatch(/^v2\./);
   });
 
   it('settles a conflict by last-write-wins without queueing it', async () => {
