@@ -34,6 +34,17 @@ export interface Config {
     webhooks?: {
       /** Largest accepted webhook body in bytes; larger ones get 413. Default 1048576. */
       maxBodyBytes?: number;
+      /**
+       * Requests per source address and integration on the unauthenticated webhook routes
+       * (delivery and signature test), counted in each replica's memory; above it, 429 with
+       * Retry-After before the body is read.
+       */
+      rateLimit?: {
+        /** Sustained rate, requests per second. Default 50. */
+        requestsPerSecond?: number;
+        /** Requests allowed at once above the sustained rate. Default 500. */
+        burst?: number;
+      };
     };
     /**
      * The outbound policy every vendor call goes through (README "Security"): only public

@@ -1,5 +1,17 @@
 import type { Config } from '@backstage/config';
+import { DEFAULT_WEBHOOK_RATE_LIMIT, type WebhookRateLimit } from './service/WebhookRateLimiter';
 import type { DispatcherOptions } from './sync/Dispatcher';
+
+function webhookRateLimit(c: Config | undefined): WebhookRateLimit {
+  const limit = {
+    requestsPerSecond: c?.getOptionalNumber('requestsPerSecond') ?? DEFAULT_WEBHOOK_RATE_LIMIT.requestsPerSecond,
+    burst: c?.getOptionalNumber('burst') ?? DEFAULT_WEBHOOK_RATE_LIMIT.burst,
+  };
+  if (!(limit.requestsPerSecond > 0) || !(limit.burst >= 1)) {
+    throw new Error('itsmSync.webhooks.rateLimit: requestsPerSecond must be above 0 and burst at least 1');
+  }
+  return limit;
+}
 
 /** The plugin's settings from `itsmSync.*` (see config.d.ts). */
 export function readSyncConfig(config: Config) {
@@ -18,6 +30,7 @@ export function readSyncConfig(config: Config) {
   return {
     dispatcher,
     maxWebhookBytes: c?.getOptionalNumber('webhooks.maxBodyBytes') ?? 1024 * 1024,
+    webhookRateLimit: webhookRateLimit(c?.getOptionalConfig('webhooks.rateLimit')),
     deliveredRetentionMs: (c?.getOptionalNumber('retention.deliveredDays') ?? 7) * 86_400_000,
   };
 }

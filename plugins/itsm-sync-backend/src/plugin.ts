@@ -100,6 +100,7 @@ export const itsmSyncPlugin = createBackendPlugin({
             permissionRules,
             baseUrl: await deps.discovery.getExternalBaseUrl('itsm-sync'),
             maxWebhookBytes: settings.maxWebhookBytes,
+            webhookRateLimit: settings.webhookRateLimit,
             callbackTokens: new CallbackTokenService(store, systemClock),
             reseal: new SecretReseal(store, cipher, connectors),
           }),

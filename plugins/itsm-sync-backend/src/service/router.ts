@@ -16,6 +16,7 @@ import { addSecretRoutes } from './secretRoutes';
 import type { RouterContext } from './RouterContext';
 import { addSyncRoutes } from './syncRoutes';
 import { addWebhookRoutes } from './webhookRoutes';
+import { DEFAULT_WEBHOOK_RATE_LIMIT, WebhookRateLimiter, type WebhookRateLimit } from './WebhookRateLimiter';
 
 /** The REST API of the itsm-sync plugin (base `/api/itsm-sync`). */
 export async function createRouter(
@@ -24,13 +25,15 @@ export async function createRouter(
     callbackTokens?: CallbackTokenService;
     /** The reseal of stored secrets after a key rotation; the route is mounted only when given (it needs the cipher). */
     reseal?: SecretReseal;
+    /** Requests per source and integration on the unauthenticated webhook routes; the default when not given. */
+    webhookRateLimit?: WebhookRateLimit;
     /** Spec 004 "Sync with ITSM"; built from the context when not given. */
     manualSync?: ManualSyncService;
   },
 ): Promise<express.Router> {
   const router = Router();
   // Webhooks read raw bytes for signature checks, so they are mounted before the JSON parser.
-  addWebhookRoutes(router, ctx);
+  addWebhookRoutes(router, { ...ctx, webhookLimiter: new WebhookRateLimiter(ctx.webhookRateLimit ?? DEFAULT_WEBHOOK_RATE_LIMIT, systemClock) });
   router.use(express.json({ limit: '1mb' }));
   addIntegrationRoutes(router, ctx);
   addIncidentRoutes(router, ctx);

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   parsedWebhook,
   WebhookParseError,
@@ -19,7 +19,7 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import type { BatchOutcome } from './WriteBatcher';
 
-/** Refused for authenticity; answered 401 and nothing is stored. */
+/** Refused for authenticity (or an unknown integration); answered 401 with a generic body and nothing is stored. */
 export class WebhookAuthError extends Error {
   constructor(message: string) {
     super(message);
@@ -52,8 +52,9 @@ export class WebhookIntake {
   ) {}
 
   /**
-   * Verifies and parses one webhook without recording its refusal or its callback
-   * token's use (the signature test route); throws WebhookAuthError, InputError or NotFoundError.
+   * Verifies and parses one webhook without counting its refusal as a delivery's or
+   * noting its callback token's use (the signature test route); throws WebhookAuthError
+   * or InputError.
    */
   async check(integrationRef: string, request: WebhookRequest): Promise<VerifiedWebhook> {
     const [outcome] = await this.verifyAll([{ integrationRef, request }], { delivery: false });
@@ -82,14 +83,17 @@ export class WebhookIntake {
           const ctx = await once(contexts, integration.id, () => this.integrations.connectorContext(integration, this.logger));
           const replays = options.delivery ? this.replays.delivery : this.replays.test;
           const verification = await connector.verifyWebhook({ ...ctx, replays }, request);
-          if (!verification.ok && options.delivery) {
-            syncInstruments.inbound.add(1, {
-              ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
-              outcome: 'rejected',
-            });
-            this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
-          }
           if (!verification.ok) {
+            // The reason goes to the log only: the caller gets a generic refusal.
+            if (options.delivery) {
+              syncInstruments.inbound.add(1, {
+                ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
+                outcome: 'rejected',
+              });
+              this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
+            } else {
+              this.logger.info('Webhook signature test refused', { integration: integration.id, reason: verification.reason });
+            }
             throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
           }
           if (options.delivery && verification.callbackTokenHash) await this.tokenUse.note(integration.id, verification.callbackTokenHash);
@@ -103,15 +107,14 @@ export class WebhookIntake {
   }
 
   private async receiver(integrationRef: string) {
-    // Vendors address webhooks by integration id: from the short-lived snapshots, as the
-    // apply reads it; a name (or an unknown id) from the table.
-    const integration =
-      (await this.store.integrations.getManyWithRules([integrationRef]))[0]?.integration ??
-      (await this.store.integrations.getByIdOrName(integrationRef));
-    if (!integration) throw new NotFoundError(`No integration '${integrationRef}'`);
+    // Webhooks are addressed by integration id only (a name is guessable), from the
+    // short-lived snapshots, as the apply reads it. An unknown id is refused like a bad
+    // signature, so the route does not tell which ids exist.
+    const integration = (await this.store.integrations.getManyWithRules([integrationRef]))[0]?.integration;
+    if (!integration) throw new WebhookAuthError(`no integration with id '${integrationRef.slice(0, 80)}'`);
     const connector = this.connectors.get(integration.integration_type);
     if (!connector || !connector.capabilities.inbound) {
-      throw new NotFoundError(`Integration '${integrationRef}' does not receive webhooks`);
+      throw new WebhookAuthError(`integration '${integration.id}' does not receive webhooks`);
     }
     return { integration, connector };
   }
