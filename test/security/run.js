@@ -23,6 +23,7 @@ const suites = [
   ['Write routes record the principal', 'plugins/itsm-sync-backend/src/service/noteAuthor.test.ts'],
   ['The CLI token', 'packages/backend/src/imToken.test.ts'],
   ['The CLI token against another plugin', 'packages/backend/src/imToken.e2e.test.ts'],
+  ["A person's own token from the CLI: their roles, their name in the audit log", 'packages/backend/src/modules/cliUserToken.e2e.test.ts'],
   ['Replayed and stale webhooks through a hub: new unsigned ids, an older change re-signed, Standard Webhooks replays', 'plugins/itsm-sync-backend-module-servicenow/src/replay.security.test.ts'],
   ['Standard Webhooks signatures: id.timestamp.body, 5 minute window', 'plugins/itsm-sync-node/src/standardWebhooks.test.ts'],
   ['The ServiceNow signer script, verified by the hub', 'plugins/itsm-sync-backend-module-servicenow/src/script/standardWebhookSigner.test.ts'],
