@@ -5,14 +5,18 @@ export interface Config {
   itsmSync?: {
     encryption?: {
       /**
-       * 32-byte key (64 hex characters or base64) that seals integration credentials and
-       * webhook secrets with AES-256-GCM. Required when NODE_ENV is production; in
-       * development a key is generated into .itsm-sync-dev/encryption-key.
+       * 32-byte key (64 hex characters or base64) that seals integration credentials,
+       * webhook secrets and secret settings with AES-256-GCM, bound to their integration.
+       * Required unless the backend is positively a development one (NODE_ENV development
+       * or test, a loopback backend.baseUrl and a SQLite or loopback database); there a
+       * key is generated into .itsm-sync-dev/encryption-key.
        * @visibility secret
        */
       key?: string;
       /**
-       * Older keys still accepted for decryption during a key rotation.
+       * Older keys still accepted for decryption during a key rotation. After
+       * `im secrets reseal` (POST /v1/secrets/reseal) reports no failures, nothing needs
+       * them and they can be removed.
        * @visibility secret
        */
       previousKeys?: string[];
@@ -39,6 +43,17 @@ export interface Config {
     webhooks?: {
       /** Largest accepted webhook body in bytes; larger ones get 413. Default 1048576. */
       maxBodyBytes?: number;
+      /**
+       * Requests per source address and integration on the unauthenticated webhook routes
+       * (delivery and signature test), counted in each replica's memory; above it, 429 with
+       * Retry-After before the body is read.
+       */
+      rateLimit?: {
+        /** Sustained rate, requests per second. Default 50. */
+        requestsPerSecond?: number;
+        /** Requests allowed at once above the sustained rate. Default 500. */
+        burst?: number;
+      };
     };
     /**
      * The outbound policy every vendor call goes through (README "Security"): only public

@@ -5,6 +5,7 @@ import { addFieldOwnershipCommands } from './commands/fieldOwnership';
 import { addIntegrationCommands } from './commands/integration';
 import { addReconcileCommands } from './commands/reconcile';
 import { addRoutingCommands } from './commands/routing';
+import { addSecretsCommands } from './commands/secrets';
 import { addServiceMappingCommands } from './commands/serviceMapping';
 import { formatOption, type Runtime } from './context';
 
@@ -36,5 +37,6 @@ export function buildProgram(runtime: Runtime): Command {
   addServiceMappingCommands(integration, runtime);
   addConflictCommands(program, runtime);
   addRoutingCommands(program, runtime);
+  addSecretsCommands(program, runtime);
   return program;
 }

@@ -31,12 +31,12 @@ describe('Jira connector on the in-process backend', () => {
     return { status: res.status, body: await res.json().catch(() => undefined) };
   }
 
-  async function jwt(options: { secret?: string; qsh?: string; exp?: number; iss?: string } = {}) {
+  async function jwt(options: { secret?: string; qsh?: string; exp?: number; iss?: string; iat?: number } = {}) {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ qsh: options.qsh ?? jiraQueryStringHash('POST', webhookPath) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(options.iss ?? sim.issuer)
-      .setIssuedAt(now - 5)
+      .setIssuedAt(options.iat ?? now - 5)
       .setExpirationTime(options.exp ?? now + 180)
       .sign(new TextEncoder().encode(options.secret ?? SECRET));
   }
@@ -300,8 +300,14 @@ describe('Jira connector on the in-process backend', () => {
     expect((await api('GET', `/v1/incidents/${incident.id}`)).body.title).toBe('Forgery target');
 
     // The same bytes, properly signed either way, are accepted.
-    const viaJwt = await postWebhook(payload, { ...jsonHeaders, authorization: `JWT ${await jwt()}`, 'x-atlassian-webhook-identifier': 'genuine-jwt' });
+    // Signed a minute ago (still within its lifetime and the maximum age), so the burst window is over.
+    const token = await jwt({ iat: Math.floor(Date.now() / 1000) - 60 });
+    const viaJwt = await postWebhook(payload, { ...jsonHeaders, authorization: `JWT ${token}`, 'x-atlassian-webhook-identifier': 'genuine-jwt' });
     expect(viaJwt.status).toBe(200);
+    // The JWT covers the method and URL, not the body: reused with another body it is refused.
+    const otherBody = Buffer.from(payload.toString().replace('pwned', 'pwned again'));
+    const reused = await postWebhook(otherBody, { ...jsonHeaders, authorization: `JWT ${token}`, 'x-atlassian-webhook-identifier': 'replay' });
+    expect(reused.status).toBe(401);
     const viaHmac = await postWebhook(payload, {
       ...jsonHeaders,
       authorization: mockCredentials.none.header(),
@@ -309,6 +315,7 @@ describe('Jira connector on the in-process backend', () => {
       'x-atlassian-webhook-identifier': 'genuine-hmac',
     });
     expect(viaHmac.status).toBe(200);
-    expect(viaHmac.body).toMatchObject({ status: 'accepted', duplicates: 0 });
+    // The event id comes from the body, not the unsigned delivery header: the same bytes are the same event.
+    expect(viaHmac.body).toMatchObject({ status: 'accepted', duplicates: 1 });
   });
 });

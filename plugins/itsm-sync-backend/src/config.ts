@@ -1,5 +1,6 @@
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
+import { DEFAULT_WEBHOOK_RATE_LIMIT, type WebhookRateLimit } from './service/WebhookRateLimiter';
 import type { DispatcherSettings } from './sync/Dispatcher';
 
 /** A duration key, or its older number-of-`unit` alias (still read, see config.d.ts). */
@@ -9,6 +10,17 @@ function readOptionalDuration(config: Config | undefined, key: string, alias: { 
   return undefined;
 }
 
+function readWebhookRateLimit(c: Config | undefined): WebhookRateLimit {
+  const limit = {
+    requestsPerSecond: c?.getOptionalNumber('requestsPerSecond') ?? DEFAULT_WEBHOOK_RATE_LIMIT.requestsPerSecond,
+    burst: c?.getOptionalNumber('burst') ?? DEFAULT_WEBHOOK_RATE_LIMIT.burst,
+  };
+  if (!(limit.requestsPerSecond > 0) || !(limit.burst >= 1)) {
+    throw new Error('itsmSync.webhooks.rateLimit: requestsPerSecond must be above 0 and burst at least 1');
+  }
+  return limit;
+}
+
 /** The plugin's settings from `itsmSync.*` (see config.d.ts). */
 export class SyncSettings {
   private constructor(
@@ -16,6 +28,8 @@ export class SyncSettings {
     readonly dispatcher: Partial<DispatcherSettings>,
     readonly maxWebhookBytes: number,
     readonly deliveredRetentionMs: number,
+    /** Requests per source and integration on the unauthenticated webhook routes. */
+    readonly webhookRateLimit: WebhookRateLimit,
   ) {}
 
   static fromConfig(config: Config): SyncSettings {
@@ -37,6 +51,7 @@ export class SyncSettings {
       dispatcher,
       c?.getOptionalNumber('webhooks.maxBodyBytes') ?? 1024 * 1024,
       readOptionalDuration(c, 'retention.delivered', { key: 'retention.deliveredDays', unitMs: 86_400_000 }) ?? 7 * 86_400_000,
+      readWebhookRateLimit(c?.getOptionalConfig('webhooks.rateLimit')),
     );
   }
 }

@@ -20,6 +20,7 @@ import { IntegrationService } from './sync/IntegrationService';
 import { ManualSyncService } from './sync/ManualSyncService';
 import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
 import { RoutingService } from './sync/RoutingService';
+import { SecretReseal } from './sync/SecretReseal';
 import { SyncEngine } from './sync/SyncEngine';
 import { SyncSettings } from './config';
 
@@ -104,8 +105,10 @@ export const itsmSyncPlugin = createBackendPlugin({
             permissionRules,
             baseUrl: await deps.discovery.getExternalBaseUrl('itsm-sync'),
             maxWebhookBytes: settings.maxWebhookBytes,
+            webhookRateLimit: settings.webhookRateLimit,
             callbackTokens: new CallbackTokenService(store, systemClock),
             manualSync: new ManualSyncService({ store, connectors, clock: systemClock, wake: () => engine.wake() }),
+            reseal: new SecretReseal(store, cipher, connectors),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/v1/webhooks', allow: 'unauthenticated' });
@@ -140,6 +143,14 @@ export const itsmSyncPlugin = createBackendPlugin({
           timeout: { minutes: 10 },
           fn: async () => {
             await store.outbox.pruneDelivered(Date.now() - settings.deliveredRetentionMs);
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'itsm-sync-replay-keys-prune',
+          frequency: { hours: 1 },
+          timeout: { minutes: 10 },
+          fn: async () => {
+            await store.replayKeys.pruneExpired(Date.now());
           },
         });
 

@@ -302,3 +302,19 @@ export interface ConflictDetailsResponse extends ConflictResponse {
   incident: { id: string; title: string; severity: string; status: string } | null;
   integration: { id: string; name: string; integration_type: string } | null;
 }
+
+/**
+ * `POST /v1/secrets/reseal`: every integration's stored secrets sealed again with the
+ * current encryption key, bound to their integration, so `previousKeys` can be emptied.
+ * @public
+ */
+export interface ResealSecretsResponse {
+  /** The id (fingerprint) of the key everything is now sealed with; never the key. */
+  key_id: string;
+  integrations: number;
+  /** Rewritten by this call: sealed with an older key, unbound, or with settings still in the clear. */
+  resealed: number;
+  already_current: number;
+  /** Integrations whose secrets could not be opened (a key no longer configured); nothing of theirs was changed. */
+  failed: Array<{ integration_id: string; name: string; error: string }>;
+}

@@ -47,6 +47,19 @@ export interface ConnectorIntegration {
   settings: Record<string, unknown>;
 }
 
+/**
+ * One-time values a connector must accept only once (a Jira Connect JWT), remembered until
+ * they expire. The hub's is shared by every replica through the database.
+ * @public
+ */
+export interface ReplayGuard {
+  /**
+   * True the first time `key` is presented; false for every later time until `expiresAt`
+   * (epoch ms). Keys should be hashes: they are stored.
+   */
+  firstUse(key: string, expiresAt: number): Promise<boolean>;
+}
+
 /** What every connector call receives. @public */
 export interface ConnectorContext {
   integration: ConnectorIntegration;
@@ -57,6 +70,11 @@ export interface ConnectorContext {
    * always sets it; without it the strict policy applies (no private address at all).
    */
   outbound?: OutboundPolicy;
+  /**
+   * Where one-time credentials of inbound webhooks are marked used. The hub sets it for
+   * `verifyWebhook`; a connector that needs it refuses when it is absent.
+   */
+  replays?: ReplayGuard;
 }
 
 /** A vendor ticket, normalised to platform field names. @public */
@@ -228,6 +246,12 @@ export interface ItsmConnector {
   readonly webhookAuth: string;
   /** Credential entries the connector needs, e.g. `['username', 'password']`. */
   readonly credentialKeys: string[][];
+  /**
+   * Settings whose values are secret (maps, e.g. extra request headers carrying API keys):
+   * the hub seals them with the credentials, stores and returns only their entry names, and
+   * hands the values to connector calls. Optional.
+   */
+  readonly sealedSettings?: readonly string[];
 
   /**
    * Checks an integration's settings when it is saved; throws an Error whose message

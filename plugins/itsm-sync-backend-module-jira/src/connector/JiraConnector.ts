@@ -199,6 +199,8 @@ export class JiraConnector implements ItsmConnector {
       secrets: ctx.integration.webhookSecrets,
       jwtIssuer: settings.jwtIssuer,
       jwtBasePath: settings.jwtBasePath,
+      maxTokenAgeSeconds: settings.jwtMaxTokenAgeSeconds,
+      replays: ctx.replays,
     });
   }
 

@@ -154,13 +154,14 @@ export class ServiceNowConnector implements ItsmConnector {
   }
 
   async verifyWebhook(ctx: ConnectorContext, request: WebhookRequest) {
-    let requireTimestamp = false;
+    let options: Parameters<typeof verifyServiceNowWebhook>[2] = { requireTimestamp: true };
     try {
-      requireTimestamp = settingsOf(ctx).require_timestamp;
+      const settings = settingsOf(ctx);
+      options = { requireTimestamp: settings.require_timestamp, scheme: settings.webhook_signature_scheme };
     } catch {
-      requireTimestamp = true;
+      // Unreadable settings: the strictest form of the default scheme.
     }
-    return verifyServiceNowWebhook(request, ctx.integration.webhookSecrets, { requireTimestamp });
+    return verifyServiceNowWebhook(request, ctx.integration.webhookSecrets, options);
   }
 
   async parseWebhook(ctx: ConnectorContext, request: WebhookRequest) {

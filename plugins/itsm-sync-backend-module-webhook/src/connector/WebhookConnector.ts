@@ -1,7 +1,9 @@
 import { toError } from '@backstage/errors';
 import {
   ConnectorError,
+  STANDARD_WEBHOOK_HEADERS,
   VendorHttpClient,
+  verifyStandardWebhook,
   type ChangedTicketsPage,
   type ConnectorCapabilities,
   type ConnectorContext,
@@ -144,8 +146,10 @@ export class WebhookConnector implements ItsmConnector {
     status: INCIDENT_STATUSES.map(s => ({ platform: s, external: 'per status_mapping' })),
     severity: SEVERITIES.map(s => ({ platform: s, external: 'per severity_mapping' })),
   };
-  readonly webhookAuth = 'Callback token (Authorization: Bearer or X-Callback-Token)';
+  readonly webhookAuth = 'Callback token (Authorization: Bearer or X-Callback-Token), or Standard Webhooks signatures (webhook_signature_scheme)';
   readonly credentialKeys = [['username', 'password'], ['credentials'], ['token'], ['api_key']];
+  // Extra headers often carry tenant keys: sealed with the credentials, shown by name only.
+  readonly sealedSettings = ['additional_headers'];
 
   validateSettings(settings: Record<string, unknown>): void {
     parseWebhookSettings(settings);
@@ -236,10 +240,23 @@ export class WebhookConnector implements ItsmConnector {
   }
 
   async verifyWebhook(ctx: ConnectorContext, request: WebhookRequest) {
+    let settings: WebhookSettings;
+    try {
+      settings = settingsOf(ctx);
+    } catch {
+      return { ok: false as const, reason: 'the integration settings cannot be read' };
+    }
+    if (settings.signatureScheme === 'standard-webhooks') {
+      const verified = verifyStandardWebhook(request, ctx.integration.webhookSecrets);
+      return verified.ok ? { ok: true as const } : verified;
+    }
     return verifyCallbackToken(ctx.integration.callbackTokenHashes, request.headers);
   }
 
   async parseWebhook(ctx: ConnectorContext, request: WebhookRequest) {
-    return parseCallback(settingsOf(ctx), request.rawBody, new Date());
+    const settings = settingsOf(ctx);
+    // Under Standard Webhooks the signed webhook-id is the delivery's id; no unsigned header ever is.
+    const signedId = settings.signatureScheme === 'standard-webhooks' ? request.headers[STANDARD_WEBHOOK_HEADERS.id]?.trim() : undefined;
+    return parseCallback(settings, request.rawBody, new Date(), signedId);
   }
 }

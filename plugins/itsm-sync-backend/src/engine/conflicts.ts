@@ -7,6 +7,8 @@ export interface FieldChangeMark {
   at: number;
   /** `platform`, or `integration:<id>` when an inbound change set it. */
   source: string;
+  /** For an inbound change: the vendor's time of it (epoch ms), which later changes of that vendor are ordered by. */
+  external_at?: number;
 }
 
 /** An inbound change of one field, as the conflict detector sees it. */

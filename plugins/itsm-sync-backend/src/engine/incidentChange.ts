@@ -27,6 +27,8 @@ export function applyIncidentChange(input: {
   /** `platform` or `integration:<id>`. */
   source: string;
   now: number;
+  /** When the vendor made the change (epoch ms), kept on the marks so an older replay is recognised as stale. */
+  externalAt?: number;
   plan: (incident: IncidentRecord, changed: FieldChanges) => OutboxInsert[];
 }): AppliedIncidentChange {
   const { incident: before, source, now } = input;
@@ -37,7 +39,10 @@ export function applyIncidentChange(input: {
   const typeChanged = incident_type !== undefined && incident_type !== before.incident_type;
   if (!fieldsChanged && !entityChanged && !typeChanged) return { incident: before, changed, written: false, outbox: [] };
   const marks = { ...before.field_changes };
-  for (const field of Object.keys(changed)) marks[field] = { at: now, source };
+  const externalAt = input.externalAt !== undefined && Number.isFinite(input.externalAt) ? input.externalAt : undefined;
+  for (const field of Object.keys(changed)) {
+    marks[field] = externalAt === undefined ? { at: now, source } : { at: now, source, external_at: externalAt };
+  }
   const incident: IncidentRecord = {
     ...before,
     ...changed,

@@ -12,12 +12,15 @@ import { audited } from './audited';
 import { createAuthorizer, createResourceAuthorizer, principalName } from './authorize';
 import { parseInput } from './validation';
 import type { RouterContext } from './RouterContext';
+import { settingsForResponse } from '../sync/sealedSettings';
 
 /** Integration CRUD, connectivity test and field ownership. */
 export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   const authorize = createAuthorizer(ctx);
   const resources = createResourceAuthorizer(ctx);
-  const view = (r: Parameters<typeof integrationResponse>[0]) => integrationResponse(r, ctx.baseUrl);
+  // Sealed settings by name only, also a value stored in the clear before sealing existed.
+  const view = (r: Parameters<typeof integrationResponse>[0]) =>
+    integrationResponse({ ...r, settings: settingsForResponse(r.settings, ctx.connectors.get(r.integration_type)?.sealedSettings) }, ctx.baseUrl);
 
   router.post('/v1/integrations', async (req, res) => {
     const access = await resources.manageIntegration(req);

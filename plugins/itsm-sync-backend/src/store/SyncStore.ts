@@ -15,6 +15,7 @@ import { applyDatabaseMigrations } from './migrate';
 import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
+import { ReplayKeyRepository } from './ReplayKeyRepository';
 import { RoutingRepository } from './RoutingRepository';
 
 /**
@@ -48,6 +49,8 @@ export interface SyncStore {
   readonly inboundBatches: RepositoryOf<InboundBatchRepository>;
   /** The dispatcher's claim and acknowledgement. */
   readonly dispatch: RepositoryOf<DispatchRepository>;
+  /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
+  readonly replayKeys: RepositoryOf<ReplayKeyRepository>;
 
   transaction<T>(fn: (store: SyncStore, tx: StoreTransaction) => Promise<T>): Promise<T>;
 }
@@ -74,6 +77,8 @@ export class DatabaseSyncStore implements SyncStore {
   readonly inboundBatches: InboundBatchRepository;
   /** The dispatcher's claim and acknowledgement. */
   readonly dispatch: DispatchRepository;
+  /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
+  readonly replayKeys: ReplayKeyRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
   static async create(options: { database: DatabaseService }): Promise<DatabaseSyncStore> {
@@ -98,6 +103,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.routing = new RoutingRepository(db);
     this.inboundBatches = new InboundBatchRepository(db);
     this.dispatch = new DispatchRepository(db);
+    this.replayKeys = new ReplayKeyRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore, tx: StoreTransaction) => Promise<T>): Promise<T> {

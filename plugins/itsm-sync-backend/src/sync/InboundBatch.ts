@@ -2,7 +2,7 @@ import type { FieldOwnershipRule, SyncMetric } from '@itsm-sync-hub/plugin-itsm-
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { FieldChanges } from '../engine/fields';
 import { applyIncidentChange } from '../engine/incidentChange';
-import type { InboundDecision } from '../engine/inboundDecision';
+import type { InboundDecision, StaleField } from '../engine/inboundDecision';
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import type { InboundWrite, SettledChange } from '../store/writeInboundIfUnchanged';
 import type { PreparedBatch, TimelineInsert } from '../store/InboundBatchRepository';
@@ -22,6 +22,12 @@ export type { PreparedBatch };
 
 /** The key of a vendor ticket: its integration and external id. */
 const ticketKey = (integrationId: string, externalId: string) => `${integrationId}\u0000${externalId}`;
+
+/** The timeline line of a change left alone because it is older than a field's last change. */
+function staleChangeText(integrationName: string, change: NormalizedChange, stale: StaleField[]): string {
+  const fields = stale.map(s => `${s.field} (last changed ${new Date(s.lastChangedAt).toISOString()})`).join(', ');
+  return `Ignored a stale change from ${integrationName} (event ${change.eventId.slice(0, 80)}, made ${new Date(stale[0].externalAt).toISOString()}): ${fields} changed later`;
+}
 
 /** Whether merging `values` into `current` changes anything. */
 function addsTo(current: Record<string, unknown>, values: Record<string, unknown>): boolean {
@@ -167,6 +173,9 @@ export class InboundBatch {
     if (decision.event) {
       this.timeline.push({ incident_id: incident.id, kind: 'event', text: decision.event.text, author: decision.event.author, source, created_at: this.now });
     }
+    if (decision.stale.length) {
+      this.timeline.push({ incident_id: incident.id, kind: 'event', text: staleChangeText(integration.name, change, decision.stale), author: null, source, created_at: this.now });
+    }
     if (change.kind === 'deleted') {
       // Marked in memory too, so changes later in this batch plan nothing for the ticket.
       link.sync_state = 'gone';
@@ -192,6 +201,7 @@ export class InboundBatch {
       changes: decision.toApply,
       source,
       now: this.now,
+      externalAt: Date.parse(change.occurredAt),
       plan: (changedIncident, changes) => planOutbound({ incidentId: changedIncident.id, changes, source, links, connectors: this.connectors, traceContext }),
     });
     if (applied.written) {

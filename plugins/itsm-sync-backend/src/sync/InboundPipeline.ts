@@ -14,6 +14,7 @@ import type { IntegrationService } from './IntegrationService';
 import { CallbackTokenUse } from './CallbackTokenUse';
 import { IgnoredEventLog } from './IgnoredEventLog';
 import { WebhookIntake } from './WebhookIntake';
+import { webhookReplayGuard } from './webhookReplayGuard';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
 
 export interface InboundResult {
@@ -84,7 +85,10 @@ export class InboundPipeline {
     this.logger = logger;
     this.clock = clock;
     this.onEnqueued = options.onEnqueued;
-    this.intake = new WebhookIntake(store, connectors, integrations, logger, new CallbackTokenUse(store, clock, logger));
+    this.intake = new WebhookIntake(store, connectors, integrations, logger, new CallbackTokenUse(store, clock, logger), {
+      delivery: webhookReplayGuard(store, clock, { record: true }),
+      test: webhookReplayGuard(store, clock, { record: false }),
+    });
     this.ignoredEvents = new IgnoredEventLog(store, logger, clock);
   }
 

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { AuthenticationError, InputError, NotFoundError, toError } from '@backstage/errors';
+import { AuthenticationError, InputError, toError } from '@backstage/errors';
 import {
   parsedWebhook,
   WebhookParseError,
@@ -8,6 +8,7 @@ import {
   type ItsmConnector,
   type NormalizedChange,
   type ParsedWebhook,
+  type ReplayGuard,
   type WebhookRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SyncStore } from '../store/SyncStore';
@@ -38,11 +39,14 @@ export class WebhookIntake {
     private readonly integrations: IntegrationService,
     private readonly logger: LoggerService,
     private readonly tokenUse: CallbackTokenUse,
+    /** One-time credentials: marked used by deliveries, only looked up by the test route. */
+    private readonly replays: { delivery: ReplayGuard; test: ReplayGuard },
   ) {}
 
   /**
-   * Verifies and parses one webhook without recording its refusal or its callback
-   * token's use (the signature test route); throws AuthenticationError (401, nothing stored), InputError or NotFoundError.
+   * Verifies and parses one webhook without counting its refusal as a delivery's or
+   * noting its callback token's use (the signature test route); throws AuthenticationError
+   * or InputError.
    */
   async check(integrationRef: string, request: WebhookRequest): Promise<VerifiedWebhook> {
     const [outcome] = await this.verifyAll([{ integrationRef, request }], { delivery: false });
@@ -69,15 +73,19 @@ export class WebhookIntake {
         try {
           const { integration, connector } = await once(receivers, integrationRef, () => this.receiver(integrationRef));
           const ctx = await once(contexts, integration.id, () => this.integrations.connectorContext(integration, this.logger));
-          const verification = await connector.verifyWebhook(ctx, request);
-          if (!verification.ok && options.delivery) {
-            syncInstruments.inbound.add(1, {
-              ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
-              outcome: 'rejected',
-            });
-            this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
-          }
+          const replays = options.delivery ? this.replays.delivery : this.replays.test;
+          const verification = await connector.verifyWebhook({ ...ctx, replays }, request);
           if (!verification.ok) {
+            // The reason goes to the log only: the caller gets a generic refusal.
+            if (options.delivery) {
+              syncInstruments.inbound.add(1, {
+                ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
+                outcome: 'rejected',
+              });
+              this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
+            } else {
+              this.logger.info('Webhook signature test refused', { integration: integration.id, reason: verification.reason });
+            }
             throw new AuthenticationError(`Webhook signature refused: ${verification.reason}`);
           }
           if (options.delivery && verification.callbackTokenHash) await this.tokenUse.note(integration.id, verification.callbackTokenHash);
@@ -91,15 +99,14 @@ export class WebhookIntake {
   }
 
   private async receiver(integrationRef: string) {
-    // Vendors address webhooks by integration id: from the short-lived snapshots, as the
-    // apply reads it; a name (or an unknown id) from the table.
-    const integration =
-      (await this.store.integrations.getManyWithRules([integrationRef]))[0]?.integration ??
-      (await this.store.integrations.getByIdOrName(integrationRef));
-    if (!integration) throw new NotFoundError(`No integration '${integrationRef}'`);
+    // Webhooks are addressed by integration id only (a name is guessable), from the
+    // short-lived snapshots, as the apply reads it. An unknown id is refused like a bad
+    // signature, so the route does not tell which ids exist.
+    const integration = (await this.store.integrations.getManyWithRules([integrationRef]))[0]?.integration;
+    if (!integration) throw new AuthenticationError(`no integration with id '${integrationRef.slice(0, 80)}'`);
     const connector = this.connectors.get(integration.integration_type);
     if (!connector || !connector.capabilities.inbound) {
-      throw new NotFoundError(`Integration '${integrationRef}' does not receive webhooks`);
+      throw new AuthenticationError(`integration '${integration.id}' does not receive webhooks`);
     }
     return { integration, connector };
   }

@@ -13,6 +13,9 @@ export const syncInstruments = {
     description: 'Inbound webhook changes by outcome (applied, ignored, duplicate, rejected, failed)',
   }),
   conflicts: meter.createCounter('itsm_sync.conflicts', { description: 'Conflicts detected, by strategy outcome' }),
+  webhookRefusals: meter.createCounter('itsm_sync.webhook.refusals', {
+    description: 'Requests to the unauthenticated webhook routes refused, by route (delivery, signature_test) and reason (unauthenticated, rate_limited)',
+  }),
   deliveryDuration: meter.createHistogram('itsm_sync.outbound.duration', {
     description: 'Vendor call duration of outbound deliveries',
     unit: 'ms',

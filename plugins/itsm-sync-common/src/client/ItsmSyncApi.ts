@@ -13,6 +13,7 @@ import type {
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
   ReconcileRunResponse,
+  ResealSecretsResponse,
   SyncStatusResponse,
 } from '../api';
 import type { IntegrationRoutingRequest, IntegrationRoutingResponse, RoutingPreviewRequest, RoutingPreviewResponse } from '../routing';
@@ -99,6 +100,9 @@ export interface ItsmSyncApi {
   listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]>;
   /** "Sync with ITSM": inside the cooldown it rejects with a `ManualSyncCooldownError`. */
   syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse>;
+
+  /** Seals every stored secret again with the current key, so `previousKeys` can be emptied after a rotation. */
+  resealSecrets(): Promise<ResealSecretsResponse>;
 
   listConflicts(query?: ConflictQuery): Promise<ConflictResponse[]>;
   getConflict(id: string): Promise<ConflictDetailsResponse>;

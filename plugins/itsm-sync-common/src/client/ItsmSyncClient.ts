@@ -15,6 +15,7 @@ import type {
   ItemsResponse,
   ManualSyncResponse,
   ReconcileRunResponse,
+  ResealSecretsResponse,
   SyncStatusResponse,
 } from '../api';
 import type { IntegrationRoutingRequest, IntegrationRoutingResponse, RoutingPreviewRequest, RoutingPreviewResponse } from '../routing';
@@ -185,6 +186,10 @@ export class ItsmSyncClient implements ItsmSyncApi {
 
   async syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse> {
     return this.json(integrationPath(integration, `/incidents/${enc(incidentId)}/sync`), { method: 'POST' });
+  }
+
+  async resealSecrets(): Promise<ResealSecretsResponse> {
+    return this.json('/v1/secrets/reseal', { method: 'POST' });
   }
 
   async listConflicts(query: ConflictQuery = {}): Promise<ConflictResponse[]> {
