@@ -15,12 +15,23 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
  * incident's other integrations); ignore keeps both as they are.
  */
 export class ConflictService {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly clock: Clock,
-    private readonly onEnqueued: () => void,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly clock: Clock;
+  private readonly onEnqueued: () => void;
+
+  constructor(options: {
+    store: SyncStore;
+    connectors: ConnectorRegistry;
+    clock: Clock;
+    /** Wakes the dispatcher after a resolution queued outbox rows. */
+    onEnqueued: () => void;
+  }) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.clock = options.clock;
+    this.onEnqueued = options.onEnqueued;
+  }
 
   /** Conflicts by status, integration and incident, newest first. */
   list(filter: { status?: string; integrationId?: string; incidentId?: string }): Promise<ConflictRecord[]> {

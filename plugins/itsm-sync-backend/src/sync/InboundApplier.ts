@@ -28,12 +28,17 @@ export interface CreatedFromVendor {
  * outbox, and the settling of the changes' inbox rows go out set-based at the end.
  */
 export class InboundApplier {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly logger: LoggerService,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly logger: LoggerService;
+  private readonly clock: Clock;
+
+  constructor(options: { store: SyncStore; connectors: ConnectorRegistry; logger: LoggerService; clock: Clock }) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.logger = options.logger;
+    this.clock = options.clock;
+  }
 
   private readonly createdListeners: Array<(created: CreatedFromVendor[]) => void> = [];
 
