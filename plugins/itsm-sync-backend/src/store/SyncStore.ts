@@ -17,12 +17,6 @@ import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
 import { RoutingRepository } from './RoutingRepository';
 
-/**
- * A transaction of the store, as `transaction` hands it to its callback: callers only pass
- * it back to repository methods that take one (their statements then join it).
- */
-export type StoreTransaction = Knex.Transaction;
-
 /** The public methods of a repository: what callers see, and what a fake implements. */
 export type RepositoryOf<T> = { [K in keyof T]: T[K] };
 
@@ -49,7 +43,8 @@ export interface SyncStore {
   /** The dispatcher's claim and acknowledgement. */
   readonly dispatch: RepositoryOf<DispatchRepository>;
 
-  transaction<T>(fn: (store: SyncStore, tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
+  transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -100,7 +95,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.dispatch = new DispatchRepository(db);
   }
 
-  async transaction<T>(fn: (store: SyncStore, tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(tx => fn(new DatabaseSyncStore(tx), tx));
+  async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {
+    return this.db.transaction(tx => fn(new DatabaseSyncStore(tx)));
   }
 }
