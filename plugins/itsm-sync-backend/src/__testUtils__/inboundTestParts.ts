@@ -20,6 +20,6 @@ export async function inboundTestParts(databases: TestDatabases, databaseId: Tes
     clock,
     outbound: testOutboundPolicy(),
   });
-  const applier = new InboundApplier(store, registry, logger, clock);
+  const applier = new InboundApplier({ store, connectors: registry, logger, clock });
   return { store, registry, logger, integrations, applier };
 }

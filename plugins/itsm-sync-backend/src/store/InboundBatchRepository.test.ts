@@ -40,7 +40,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     expect([...around.incidents.keys()].sort()).toEqual([one.id, two.id].sort());
     expect(around.incidents.get(two.id)).toEqual(await store.incidents.get(two.id));
 
-    const { incidents, links: current } = await store.transaction((_, tx) =>
+    const { incidents, links: current } = await knexOf(store).transaction(tx =>
       IncidentRepository.lockWithLinks(tx, [two.id, one.id, two.id]),
     );
     expect([...incidents.keys()]).toEqual([one.id, two.id].sort());
@@ -82,7 +82,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     const sent: string[] = [];
     const listener = (q: { sql: string }) => sent.push(q.sql);
     knexOf(store).on('query', listener);
-    await store.transaction((_, tx) =>
+    await knexOf(store).transaction(tx =>
       writeTogether(tx, [
         ...chunks(rows).map(part => tx('incident_timeline').insert(part)),
         ...IncidentRepository.updateStatements(tx, [{ ...incident, status: 'resolved', version: 2 }]),

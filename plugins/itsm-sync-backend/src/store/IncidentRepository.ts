@@ -140,6 +140,11 @@ export interface IncidentValues {
 export class IncidentRepository {
   constructor(private readonly db: Knex) {}
 
+  /** The transaction to join: the one given, else this repository's own when its store is bound to one. */
+  private callerTransaction(tx?: Knex.Transaction): Knex.Transaction | undefined {
+    return tx ?? ((this.db as Knex.Transaction).isTransaction ? (this.db as Knex.Transaction) : undefined);
+  }
+
   /**
    * Creates an incident, links it to `linkTo` integrations, and enqueues the ticket
    * creations, all in one transaction. `external` links a ticket that already exists
@@ -190,7 +195,8 @@ export class IncidentRepository {
       await OutboxRepository.insert(tx, rows, options.now);
       return incident;
     };
-    return options.tx ? run(options.tx) : this.db.transaction(run);
+    const tx = this.callerTransaction(options.tx);
+    return tx ? run(tx) : this.db.transaction(run);
   }
 
   async get(id: string, tx: Knex = this.db): Promise<IncidentRecord | undefined> {
@@ -242,10 +248,11 @@ export class IncidentRepository {
     requests: IncidentUpdateRequest[],
     options: { now: number; tx?: Knex.Transaction },
   ): Promise<Array<IncidentUpdateResult | undefined>> {
-    if (!options.tx && isPostgres(this.db) && requests.length <= MAX_OPTIMISTIC_WRITES) {
+    const callerTx = this.callerTransaction(options.tx);
+    if (!callerTx && isPostgres(this.db) && requests.length <= MAX_OPTIMISTIC_WRITES) {
       return this.updateManyIfUnchanged(requests, options.now);
     }
-    return options.tx ? this.updateLocked(options.tx, requests, options.now) : this.db.transaction(tx => this.updateLocked(tx, requests, options.now));
+    return callerTx ? this.updateLocked(callerTx, requests, options.now) : this.db.transaction(tx => this.updateLocked(tx, requests, options.now));
   }
 
   private async updateLocked(tx: Knex.Transaction, requests: IncidentUpdateRequest[], now: number) {
@@ -329,7 +336,8 @@ export class IncidentRepository {
         await OutboxRepository.insert(tx, rows, options.now);
       }
     };
-    return options.tx ? run(options.tx) : this.db.transaction(run);
+    const tx = this.callerTransaction(options.tx);
+    return tx ? run(tx) : this.db.transaction(run);
   }
 
   async timeline(incidentId: string): Promise<Array<{ kind: string; text: string; author: string | null; source: string; created_at: number }>> {

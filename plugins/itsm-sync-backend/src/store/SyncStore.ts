@@ -18,12 +18,6 @@ import { ReconcileRepository } from './ReconcileRepository';
 import { ReplayKeyRepository } from './ReplayKeyRepository';
 import { RoutingRepository } from './RoutingRepository';
 
-/**
- * A transaction of the store, as `transaction` hands it to its callback: callers only pass
- * it back to repository methods that take one (their statements then join it).
- */
-export type StoreTransaction = Knex.Transaction;
-
 /** The public methods of a repository: what callers see, and what a fake implements. */
 export type RepositoryOf<T> = { [K in keyof T]: T[K] };
 
@@ -52,7 +46,8 @@ export interface SyncStore {
   /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
   readonly replayKeys: RepositoryOf<ReplayKeyRepository>;
 
-  transaction<T>(fn: (store: SyncStore, tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
+  transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -106,7 +101,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.replayKeys = new ReplayKeyRepository(db);
   }
 
-  async transaction<T>(fn: (store: SyncStore, tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(tx => fn(new DatabaseSyncStore(tx), tx));
+  async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {
+    return this.db.transaction(tx => fn(new DatabaseSyncStore(tx)));
   }
 }

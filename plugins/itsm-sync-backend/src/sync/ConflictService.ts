@@ -15,12 +15,23 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
  * incident's other integrations); ignore keeps both as they are.
  */
 export class ConflictService {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly clock: Clock,
-    private readonly onEnqueued: () => void,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly clock: Clock;
+  private readonly onEnqueued: () => void;
+
+  constructor(options: {
+    store: SyncStore;
+    connectors: ConnectorRegistry;
+    clock: Clock;
+    /** Wakes the dispatcher after a resolution queued outbox rows. */
+    onEnqueued: () => void;
+  }) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.clock = options.clock;
+    this.onEnqueued = options.onEnqueued;
+  }
 
   /** Conflicts by status, integration and incident, newest first. */
   list(filter: { status?: string; integrationId?: string; incidentId?: string }): Promise<ConflictRecord[]> {
@@ -48,13 +59,13 @@ export class ConflictService {
   async resolve(id: string, resolution: ConflictResolution, by: string): Promise<ConflictRecord> {
     const conflict = await this.get(id);
     const now = this.clock.now();
-    await this.store.transaction(async (store, tx) => {
-      if (!(await store.conflicts.resolve(id, resolution, by, now, tx))) {
+    await this.store.transaction(async store => {
+      if (!(await store.conflicts.resolve(id, resolution, by, now))) {
         throw new ConflictError(`Conflict '${id}' is already resolved`);
       }
       const changes = { [conflict.field]: undefined } as Record<string, unknown>;
       if (resolution === 'use-platform') {
-        const incident = await store.incidents.get(conflict.incident_id, tx);
+        const incident = await store.incidents.get(conflict.incident_id);
         changes[conflict.field] = (incident as any)?.[conflict.field];
         await store.outbox.enqueue(
           [{ integration_id: conflict.integration_id, incident_id: conflict.incident_id, operation: 'sync', payload: { changes: changes as FieldChanges, forced: [conflict.field] } }],
@@ -68,7 +79,6 @@ export class ConflictService {
           {
             now,
             source,
-            tx,
             plan: ({ incident, changes: changed, links }) =>
               planOutbound({ incidentId: incident.id, changes: changed, source, links, connectors: this.connectors }),
           },
@@ -78,7 +88,7 @@ export class ConflictService {
         c => c.integration_id === conflict.integration_id,
       );
       if (!stillPending) {
-        await store.links.setStateFor(conflict.incident_id, conflict.integration_id, 'in_sync', null, tx);
+        await store.links.setStateFor(conflict.incident_id, conflict.integration_id, 'in_sync', null);
       }
     });
     this.onEnqueued();

@@ -17,9 +17,12 @@ export interface DispatcherSettings {
   coalesceLimit: number;
 }
 
+/** What the dispatcher needs of its worker (tests give it a fake one). */
+export type DispatchWorker = Pick<OutboxWorker, 'owner' | 'claimAndDeliver' | 'heartbeat'>;
+
 export interface DispatcherOptions {
   /** Claims and delivers; the dispatcher decides when. */
-  worker: OutboxWorker;
+  worker: DispatchWorker;
   logger: LoggerService;
   concurrency: number;
   leaseMs: number;
@@ -32,7 +35,7 @@ export interface DispatcherOptions {
  * the rows in flight alive with a heartbeat.
  */
 export class Dispatcher {
-  private readonly worker: OutboxWorker;
+  private readonly worker: DispatchWorker;
   private readonly logger: LoggerService;
   private readonly concurrency: number;
   private readonly leaseMs: number;

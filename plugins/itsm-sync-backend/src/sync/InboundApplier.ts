@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { decideInbound } from '../engine/inboundDecision';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
-import type { StoreTransaction, SyncStore } from '../store/SyncStore';
+import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord } from '../store/types';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { captureTraceContext } from '../telemetry/traceContext';
@@ -28,12 +28,17 @@ export interface CreatedFromVendor {
  * outbox, and the settling of the changes' inbox rows go out set-based at the end.
  */
 export class InboundApplier {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly logger: LoggerService,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly logger: LoggerService;
+  private readonly clock: Clock;
+
+  constructor(options: { store: SyncStore; connectors: ConnectorRegistry; logger: LoggerService; clock: Clock }) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.logger = options.logger;
+    this.clock = options.clock;
+  }
 
   private readonly createdListeners: Array<(created: CreatedFromVendor[]) => void> = [];
 
@@ -74,12 +79,12 @@ export class InboundApplier {
       if (written) return written;
     }
     const created: CreatedFromVendor[] = [];
-    const result = await this.store.transaction(async (store, tx) => {
+    const result = await this.store.transaction(async store => {
       created.length = 0;
       const batch = await InboundBatch.load(store, this.connectors, ready, now, traceContext);
       const outcomes: InboundOutcome[] = [];
       for (const item of items) {
-        const outcome = await this.applyOne(store, tx, batch, item, now, created);
+        const outcome = await this.applyOne(store, batch, item, now, created);
         batch.settle(item, outcome);
         outcomes.push(outcome);
       }
@@ -130,14 +135,13 @@ export class InboundApplier {
 
   private async applyOne(
     store: SyncStore,
-    tx: StoreTransaction,
     batch: InboundBatch,
     item: InboundItem,
     now: number,
     created: CreatedFromVendor[] = [],
   ): Promise<InboundOutcome> {
     const linked = batch.linked(item.integration.id, item.change.externalId);
-    if (!linked) return this.createsIncident(item) ? this.createFromVendor(store, tx, batch, item, now, created) : this.ignoreUnlinked(item);
+    if (!linked) return this.createsIncident(item) ? this.createFromVendor(store, batch, item, now, created) : this.ignoreUnlinked(item);
     return this.decide(batch, item, linked, now);
   }
 
@@ -180,7 +184,6 @@ export class InboundApplier {
    */
   private async createFromVendor(
     store: SyncStore,
-    tx: StoreTransaction,
     batch: InboundBatch,
     { integration, change }: InboundItem,
     now: number,
@@ -202,7 +205,6 @@ export class InboundApplier {
       source: `integration:${integration.id}`,
       linkTo: [],
       plan: () => [],
-      tx,
       external: {
         integrationId: integration.id,
         id: change.externalId,
@@ -211,7 +213,7 @@ export class InboundApplier {
         written: pickPlatformFields(values as any),
       },
     });
-    const link = (await store.links.byExternalId(integration.id, change.externalId, tx))!;
+    const link = (await store.links.byExternalId(integration.id, change.externalId))!;
     batch.addCreated(incident, link, integration);
     created.push({ incident, integration, change });
     return 'applied';

@@ -15,12 +15,17 @@ export const ABANDONED_RUN_AFTER_MS = 5 * 60_000;
  * closes the runs a stopped hub left `running`.
  */
 export class ReconcileScheduler {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly reconciler: Reconciler,
-    private readonly logger: LoggerService,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly reconciler: Reconciler;
+  private readonly logger: LoggerService;
+  private readonly clock: Clock;
+
+  constructor(options: { store: SyncStore; reconciler: Reconciler; logger: LoggerService; clock: Clock }) {
+    this.store = options.store;
+    this.reconciler = options.reconciler;
+    this.logger = options.logger;
+    this.clock = options.clock;
+  }
 
   /** The integration's schedule, if it has one. */
   getSchedule(integrationId: string): Promise<ReconcileScheduleRecord | undefined> {

@@ -226,7 +226,7 @@ describe('Reconciler', () => {
     const { integration, integrations, registry } = await setUp(createTestConnector('crashed'), 1, clock);
     const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock });
     const crashed = await store.reconcile.startRun({ integrationId: integration.id, dryRun: true, autoHeal: false, trigger: 'schedule' }, clock.now());
-    const scheduler = new ReconcileScheduler(store, reconciler, logger, clock);
+    const scheduler = new ReconcileScheduler({ store, reconciler, logger, clock });
 
     await scheduler.tick(clock.now() + ABANDONED_RUN_AFTER_MS - 1000);
     expect((await store.reconcile.getRun(crashed.id))!.status).toBe('running');

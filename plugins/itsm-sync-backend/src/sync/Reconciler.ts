@@ -381,8 +381,8 @@ export class Reconciler {
   /** The platform still has the incident: its ticket is made again through the outbox. */
   private async recreateTicket(integration: IntegrationRecord, link: LinkRecord): Promise<number> {
     const now = this.clock.now();
-    await this.store.transaction(async (store, tx) => {
-      await store.reconcile.detachMissingTicket(link.id, tx);
+    await this.store.transaction(async store => {
+      await store.reconcile.detachMissingTicket(link.id);
       await store.outbox.enqueue(
         [{ integration_id: integration.id, incident_id: link.incident_id, operation: 'sync', payload: { changes: {} } }],
         now,
@@ -422,16 +422,15 @@ export class Reconciler {
     if (!push.length && !pulled.length) return 0;
     const source = `integration:${integration.id}`;
     const now = this.clock.now();
-    await this.store.transaction(async (store, tx) => {
+    await this.store.transaction(async store => {
       if (pulled.length) {
         await store.incidents.update(incident.id, pull, {
           now,
           source,
-          tx,
           plan: ({ incident: updated, changes, links }) =>
             planOutbound({ incidentId: updated.id, changes, source, links, connectors: this.connectors }),
         });
-        await store.links.rememberExternalValues(link.id, pull as Record<string, unknown>, tx);
+        await store.links.rememberExternalValues(link.id, pull as Record<string, unknown>);
       }
       if (push.length) {
         const current = pickPlatformFields(incident as unknown as Record<string, unknown>) as Record<string, unknown>;
