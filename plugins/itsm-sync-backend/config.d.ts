@@ -28,7 +28,7 @@ export interface Config {
       pollIntervalMs?: number;
     };
     retry?: {
-      /** Delays before attempts 2..n, seconds. Default [30, 120, 480, 1800] (spec 000); after the last, the DLQ. */
+      /** Delays before attempts 2..n, seconds. Default [30, 120, 480, 1800] (docs/sync-semantics.md#retry-schedule); after the last, the DLQ. */
       delaysSeconds?: number[];
     };
     webhooks?: {

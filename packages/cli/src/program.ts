@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { addConfigureCommand } from './commands/configure';
 import { addConflictCommands } from './commands/conflict';
 import { addFieldOwnershipCommands } from './commands/fieldOwnership';
-import { addIntegrationReadCommands } from './commands/integration';
+import { addIntegrationCommands } from './commands/integration';
 import { addReconcileCommands } from './commands/reconcile';
 import { addRoutingCommands } from './commands/routing';
 import { addSecretsCommands } from './commands/secrets';
@@ -31,7 +31,7 @@ export function buildProgram(runtime: Runtime): Command {
   const integration = program.command('integration').description('configure and inspect integrations');
   integration.enablePositionalOptions();
   addConfigureCommand(integration, runtime);
-  addIntegrationReadCommands(integration, runtime);
+  addIntegrationCommands(integration, runtime);
   addFieldOwnershipCommands(integration, runtime);
   addReconcileCommands(integration, runtime);
   addServiceMappingCommands(integration, runtime);

@@ -10,7 +10,7 @@ describe('im secrets reseal (real binary against a running backend)', () => {
   beforeAll(async () => {
     backend = await startBackend();
     hub = new Hub(backend);
-    await hub.api('POST', '/v1/integrations', {
+    await hub.client.createIntegration({
       name: 'Sealed Desk',
       integration_type: 'test',
       organization_id: 'acme-corp',

@@ -39,9 +39,9 @@ export interface ConnectorIntegration {
   webhookSecrets: string[];
   /**
    * SHA-256 (hex) of every live callback token the hub issued for this integration
-   * (spec 004). The tokens themselves are shown once and never stored; a connector that
+   * (docs/connectors/webhook.md#callback-tokens). The tokens themselves are shown once and never stored; a connector that
    * authenticates inbound calls by callback token hashes what it is given and compares
-   * in constant time (see `callbackTokenMatches`).
+   * in constant time (see `matchingCallbackTokenHash`).
    */
   callbackTokenHashes?: string[];
   settings: Record<string, unknown>;
@@ -150,7 +150,7 @@ export type WebhookVerification =
       ok: true;
       /**
        * The stored hash of the callback token that authenticated the call, when one did
-       * (spec 004): the hub notes when each token was last used.
+       * (docs/connectors/webhook.md#callback-tokens): the hub notes when each token was last used.
        */
       callbackTokenHash?: string;
     }
@@ -239,7 +239,7 @@ export interface ItsmConnector {
   readonly capabilities: ConnectorCapabilities;
   /** Field names ownership rules may name for this type. */
   readonly fields: string[];
-  /** Ownership seeded on a new integration (spec 000 "Default Ownership Rules"). */
+  /** Ownership seeded on a new integration (docs/sync-semantics.md#default-ownership-per-connector). */
   readonly defaultFieldOwnership: FieldOwnershipRule[];
   readonly mappings: ConnectorMappingDescription;
   /** How inbound webhooks are authenticated, for people (e.g. `HMAC-SHA256`). */
@@ -302,7 +302,7 @@ export interface ItsmConnector {
    */
   parseWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[] | ParsedWebhook>;
 
-  /** Who is on call for a schedule now (PagerDuty; spec 002 `im integration oncall`). */
+  /** Who is on call for a schedule now (PagerDuty; `im integration oncall`, docs/connectors/pagerduty.md#on-call). */
   listOncall?(ctx: ConnectorContext, scheduleId: string): Promise<OncallEntry[]>;
 }
 

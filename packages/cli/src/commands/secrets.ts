@@ -26,7 +26,7 @@ export function addSecretsCommands(program: Command, runtime: Runtime) {
       .description('seal every stored secret with the current encryption key, so previousKeys can be emptied after a rotation'),
   ).action(
     action(runtime, async ({ api, format, output }) => {
-      const report = await api.json<ResealSecretsResponse>('/v1/secrets/reseal', { method: 'POST', what: 'reseal stored secrets' });
+      const report = await api.call('reseal stored secrets', a => a.resealSecrets());
       show(output, format, report, resealText);
       // Some secrets still need an old key: say so in the exit code too, for scripts.
       return report.failed.length ? 1 : undefined;

@@ -22,7 +22,7 @@ const req = (payload: unknown, headers: Record<string, string> = {}): WebhookReq
 const parse = (r: WebhookRequest) => parseServiceNowWebhook(r, resolveSettings({}), 'https://acme.service-now.com');
 
 describe('business-rule webhook parsing', () => {
-  it('parses the minimal spec 001 payload with a hash of sys_id and updated_on as event id', () => {
+  it('parses the minimal business-rule payload with a hash of sys_id and updated_on as event id', () => {
     const [change] = parse(req(specPayload));
     expect(change).toMatchObject({
       externalId: sysId,

@@ -34,7 +34,7 @@ function eventIdOf(request: WebhookRequest, settings: ServiceNowSettings, payloa
 }
 
 /**
- * Parses the business-rule payload of spec 001 (sys_id, number, short_description,
+ * Parses the business-rule payload (docs/connectors/servicenow.md#payload: sys_id, number, short_description,
  * state, priority, impact, assigned_to display value, updated_on) and its extensions
  * (event_id, operation, description, urgency, work_notes, changed_fields, updated_by).
  * With `changed_fields`, only the fields the write changed are reported, so an edit of

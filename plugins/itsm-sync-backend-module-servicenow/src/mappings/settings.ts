@@ -9,7 +9,7 @@ export interface ImpactUrgency {
 
 /** An integration's ServiceNow settings with every default filled in. */
 export interface ServiceNowSettings {
-  /** Severity -> impact/urgency written to ServiceNow (spec 001 defaults). */
+  /** Severity -> impact/urgency written to ServiceNow (defaults: docs/connectors/servicenow.md#severity-mapping). */
   severity_map: Record<Severity, ImpactUrgency>;
   /** Priority -> severity, for impact/urgency pairs the severity map does not name. */
   priority_map: Record<string, Severity>;

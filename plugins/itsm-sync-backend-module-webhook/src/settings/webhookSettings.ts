@@ -38,7 +38,7 @@ export interface CallbackFields {
   updatedAt: string;
 }
 
-/** The validated configuration of one `itsm-webhook` integration (spec 004). */
+/** The validated configuration of one `itsm-webhook` integration (docs/connectors/webhook.md#configuration-fields). */
 export interface WebhookSettings {
   provider: string;
   authType: AuthType;

@@ -25,7 +25,7 @@ export interface InboundFieldChange {
 }
 
 /**
- * Spec 000: both systems updated the same field within the window (5 s by default), to
+ * docs/sync-semantics.md#detection: both systems updated the same field within the window (5 s by default), to
  * different values. A platform change that this same integration caused is not a conflict.
  */
 export function isConflict(change: InboundFieldChange, windowMs: number): boolean {

@@ -4,7 +4,7 @@ import { ManualSyncCooldownError, ManualSyncFailedError, type ManualSyncService 
 import { createAuthorizer, principalName } from './authorize';
 import type { RouterContext } from './RouterContext';
 
-/** "Sync with ITSM" (spec 004): POST /v1/integrations/{id}/incidents/{incident}/sync. */
+/** "Sync with ITSM" (docs/sync-semantics.md#manual-sync): POST /v1/integrations/{id}/incidents/{incident}/sync. */
 export function addManualSyncRoutes(router: Router, ctx: RouterContext, manualSync: ManualSyncService) {
   const authorize = createAuthorizer(ctx);
 

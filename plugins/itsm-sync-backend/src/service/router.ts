@@ -21,13 +21,13 @@ import { DEFAULT_WEBHOOK_RATE_LIMIT, WebhookRateLimiter, type WebhookRateLimit }
 /** The REST API of the itsm-sync plugin (base `/api/itsm-sync`). */
 export async function createRouter(
   ctx: RouterContext & {
-    /** Spec 004 callback tokens; the routes are mounted only when given (they need the cipher). */
+    /** Callback tokens (docs/connectors/webhook.md#callback-tokens); the routes are mounted only when given (they need the cipher). */
     callbackTokens?: CallbackTokenService;
     /** The reseal of stored secrets after a key rotation; the route is mounted only when given (it needs the cipher). */
     reseal?: SecretReseal;
     /** Requests per source and integration on the unauthenticated webhook routes; the default when not given. */
     webhookRateLimit?: WebhookRateLimit;
-    /** Spec 004 "Sync with ITSM"; built from the context when not given. */
+    /** "Sync with ITSM" (docs/sync-semantics.md#manual-sync); built from the context when not given. */
     manualSync?: ManualSyncService;
   },
 ): Promise<express.Router> {

@@ -30,7 +30,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
     res.json({ items: links.map(l => linkResponse(l, integration)), next: links.length === limit ? links[links.length - 1].id : null });
   });
 
-  // Spec 002 `im integration oncall`: who is on call for a schedule, from the vendor.
+  // `im integration oncall` (docs/connectors/pagerduty.md#on-call): who is on call for a schedule, from the vendor.
   router.get('/v1/integrations/:ref/oncall', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const scheduleId = typeof req.query.schedule_id === 'string' ? req.query.schedule_id.trim() : '';

@@ -33,7 +33,7 @@ export function addWebhookRoutes(router: Router, ctx: RouterContext & { webhookL
     });
   });
 
-  // Spec 002: checks a delivery's signature exactly as a real one, applying nothing.
+  // docs/sync-semantics.md#checking-a-delivery: checks a delivery's signature exactly as a real one, applying nothing.
   router.post('/v1/webhooks/:integration/test', limited('signature_test'), rawBody, async (req, res) => {
     await answerRefusal(res, 'signature_test', async () => {
       res.json(await ctx.engine.inbound.test(req.params.integration, webhookRequest(req)));

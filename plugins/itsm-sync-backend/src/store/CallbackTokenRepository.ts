@@ -30,7 +30,7 @@ function toRecord(row: any): CallbackTokenRecord {
   };
 }
 
-/** Callback tokens of integrations (spec 004). */
+/** Callback tokens of integrations (docs/connectors/webhook.md#callback-tokens). */
 export class CallbackTokenRepository {
   constructor(private readonly db: Knex) {}
 

@@ -14,7 +14,7 @@ describe.each(databases.eachSupportedId())('MetricsRepository on %s', databaseId
     await emptyTables(store.db);
   });
 
-  it('reads every spec 000 metric, zero when never counted', async () => {
+  it('reads every sync metric, zero when never counted', async () => {
     const integration = await givenIntegration(store);
     expect(await store.metrics.read(integration.id)).toEqual(Object.fromEntries(SYNC_METRICS.map(m => [m, 0])));
   });

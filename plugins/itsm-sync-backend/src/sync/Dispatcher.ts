@@ -23,7 +23,7 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** Sleep between polls when nothing woke the dispatcher. */
   pollIntervalMs: number;
-  /** Delays of the retry schedule, seconds (spec 000). */
+  /** Delays of the retry schedule, seconds (docs/sync-semantics.md#retry-schedule). */
   retryDelaysSeconds: number[];
   /** Queued updates of one ticket merged into one vendor call, at most. */
   coalesceLimit: number;

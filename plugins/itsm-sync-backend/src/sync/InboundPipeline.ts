@@ -79,7 +79,7 @@ export class InboundPipeline {
   }
 
   /**
-   * Spec 002 "Verify webhook signature validation": checks a delivery exactly as a real
+   * The signature test (docs/sync-semantics.md#checking-a-delivery): checks a delivery exactly as a real
    * one is checked and reports what it would carry, without storing or applying anything.
    */
   async test(

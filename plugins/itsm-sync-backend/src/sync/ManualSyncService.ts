@@ -42,7 +42,7 @@ export class ManualSyncFailedError extends Error {
 
 
 /**
- * "Sync with ITSM" (spec 004): creates or updates the incident's ticket now, through the
+ * "Sync with ITSM" (docs/sync-semantics.md#manual-sync): creates or updates the incident's ticket now, through the
  * normal outbox so order per ticket, retries and coalescing all still hold. A second
  * manual sync inside the cooldown is refused; automatic updates in the window wait for its
  * end and then go out coalesced (see engine/manualSyncCooldown.ts).

@@ -4,7 +4,7 @@ import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
 import type { Clock } from './Clock';
 
-/** Health and the spec 000 metrics of one integration. */
+/** Health and the sync metrics (docs/sync-semantics.md#metrics-and-health) of one integration. */
 export class SyncStatusService {
   constructor(private readonly store: SyncStore, private readonly clock: Clock) {}
 

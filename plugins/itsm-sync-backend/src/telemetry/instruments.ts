@@ -25,7 +25,7 @@ export const syncInstruments = {
   }),
 };
 
-/** Attributes of spec 000 "OpenTelemetry Tracing" plus the messaging conventions. */
+/** Span attributes (docs/sync-semantics.md#opentelemetry) plus the messaging conventions. */
 export function syncAttributes(a: {
   integrationId: string;
   integrationType: string;

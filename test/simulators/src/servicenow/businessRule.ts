@@ -19,7 +19,7 @@ export interface SigningOptions {
 }
 
 /**
- * The payload of the after-insert/update business rule of spec 001 (sys_id, number,
+ * The payload of the after-insert/update business rule (docs/connectors/servicenow.md#payload: sys_id, number,
  * short_description, state, priority, impact, assigned_to display value, updated_on),
  * extended with what a two-way sync needs: an event id, urgency, description, the
  * latest work note, the columns this write changed and who made it.
