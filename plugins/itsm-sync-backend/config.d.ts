@@ -45,8 +45,9 @@ export interface Config {
       maxBodyBytes?: number;
       /**
        * Requests per source address and integration on the unauthenticated webhook routes
-       * (delivery and signature test), counted in each replica's memory; above it, 429 with
-       * Retry-After before the body is read.
+       * (delivery and signature test), counted in each replica's memory; a source also has
+       * four times this across all integrations. Above it, 429 with Retry-After before the
+       * body is read.
        */
       rateLimit?: {
         /** Sustained rate, requests per second. Default 50. */

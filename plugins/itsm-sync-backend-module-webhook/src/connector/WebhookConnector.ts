@@ -15,6 +15,7 @@ import {
   type PlatformIncident,
   type UpdateTicketInput,
   type WebhookRequest,
+  type WebhookVerification,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { INCIDENT_STATUSES, SEVERITIES, type FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { inboundStatus, valueMappings } from '../settings/mappings';
@@ -239,16 +240,16 @@ export class WebhookConnector implements ItsmConnector {
     return { tickets: [] };
   }
 
-  async verifyWebhook(ctx: ConnectorContext, request: WebhookRequest) {
+  async verifyWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<WebhookVerification> {
     let settings: WebhookSettings;
     try {
       settings = settingsOf(ctx);
     } catch {
-      return { ok: false as const, reason: 'the integration settings cannot be read' };
+      return { ok: false, reason: 'the integration settings cannot be read' };
     }
     if (settings.signatureScheme === 'standard-webhooks') {
       const verified = verifyStandardWebhook(request, ctx.integration.webhookSecrets);
-      return verified.ok ? { ok: true as const } : verified;
+      return verified.ok ? { ok: true } : verified;
     }
     return verifyCallbackToken(ctx.integration.callbackTokenHashes, request.headers);
   }

@@ -21,13 +21,21 @@ describe('WebhookRateLimiter', () => {
     expect(limiter.take('10.0.0.1', 'i2')).toBe(0);
   });
 
+  it('gives a source one budget across integrations too, so made-up ids buy it nothing', () => {
+    const limiter = new WebhookRateLimiter({ requestsPerSecond: 1, burst: 2 }, clock);
+    const answers = Array.from({ length: 10 }, (_, i) => limiter.take('10.0.0.9', `guess-${i}`));
+    // Four times one integration's burst, then refused whichever id it names.
+    expect(answers).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 250, 250]);
+    expect(limiter.take('10.0.0.10', 'guess-0')).toBe(0);
+  });
+
   it('keeps a bounded number of buckets whatever the callers send', () => {
     const limiter = new WebhookRateLimiter({ requestsPerSecond: 1, burst: 1 }, clock);
     expect(limiter.take('10.0.0.1', 'first')).toBe(0);
     expect(limiter.take('10.0.0.1', 'first')).toBeGreaterThan(0);
     // 10 000 other keys later the oldest bucket is gone (memory stays bounded); a recent one is kept.
-    for (let i = 0; i < 10_000; i++) limiter.take('10.0.0.1', `made-up-${i}`);
-    expect(limiter.take('10.0.0.1', 'made-up-9999')).toBeGreaterThan(0);
+    for (let i = 0; i < 10_000; i++) limiter.take(`10.1.${i >> 8}.${i & 255}`, `made-up-${i}`);
+    expect(limiter.take('10.1.39.15', 'made-up-9999')).toBeGreaterThan(0);
     expect(limiter.take('10.0.0.1', 'first')).toBe(0);
   });
 });

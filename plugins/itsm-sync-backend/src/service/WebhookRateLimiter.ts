@@ -18,11 +18,16 @@ interface Bucket {
   at: number;
 }
 
+/** A source's budget across all the integrations it calls, in multiples of one integration's. */
+const SOURCE_FACTOR = 4;
+
 /**
  * A token bucket per (source address, integration) for the unauthenticated webhook routes,
  * in this replica's memory: a flood or a signature guessing run costs the caller 429s
  * before any body is read or database touched, and one noisy source does not spend another
- * source's budget. Each replica counts on its own, so N replicas allow N times the rate.
+ * source's budget. A source also has one bucket across all integrations (four times one
+ * integration's), so made-up integration ids do not buy it fresh budgets. Each replica
+ * counts on its own, so N replicas allow N times the rate.
  */
 export class WebhookRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -34,19 +39,29 @@ export class WebhookRateLimiter {
 
   /** Takes one request's token; answers 0 when allowed, else the milliseconds until one is free. */
   take(source: string, integration: string): number {
-    const key = `${source}\u0000${integration}`;
     const now = this.clock.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.limit.burst, at: now };
-    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.requestsPerSecond);
+    const perIntegration = { rate: this.limit.requestsPerSecond, burst: this.limit.burst };
+    const perSource = { rate: perIntegration.rate * SOURCE_FACTOR, burst: perIntegration.burst * SOURCE_FACTOR };
+    const one = this.bucket(`${source}\u0000${integration}`, perIntegration, now);
+    const all = this.bucket(`${source}\u0001`, perSource, now);
+    // A token is taken from both or neither, so a refused request spends nothing.
+    if (one.tokens >= 1 && all.tokens >= 1) {
+      one.tokens -= 1;
+      all.tokens -= 1;
+      return 0;
+    }
+    const wait = (b: Bucket, rate: number) => (b.tokens >= 1 ? 0 : ((1 - b.tokens) / rate) * 1000);
+    return Math.ceil(Math.max(wait(one, perIntegration.rate), wait(all, perSource.rate)));
+  }
+
+  /** A bucket refilled up to now; touched, so the map's order is least recently used first. */
+  private bucket(key: string, limit: { rate: number; burst: number }, now: number): Bucket {
+    const bucket = this.buckets.get(key) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.rate);
     bucket.at = now;
-    // Re-inserted, so the map's order is least recently used first.
     this.buckets.delete(key);
     this.buckets.set(key, bucket);
     if (this.buckets.size > MAX_BUCKETS) this.buckets.delete(this.buckets.keys().next().value!);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - bucket.tokens) / this.limit.requestsPerSecond) * 1000);
+    return bucket;
   }
 }

@@ -80,6 +80,9 @@ export interface ItsmSyncApi {
   reconcile(integration: string, request: ReconcileRequest, options?: ReconcileOptions): Promise<ReconcileRunResponse>;
   listReconcileRuns(integration: string): Promise<ReconcileRunResponse[]>;
 
+  /** Seals every stored secret with the current encryption key (after a key rotation). */
+  resealSecrets(): Promise<ResealSecretsResponse>;
+
   /** Where an incident (stored, or fields to try) goes by routing, and why. */
   previewRouting(request: RoutingPreviewRequest): Promise<RoutingPreviewResponse>;
   getRouting(integration: string): Promise<IntegrationRoutingResponse>;
@@ -100,9 +103,6 @@ export interface ItsmSyncApi {
   listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]>;
   /** "Sync with ITSM": inside the cooldown it rejects with a `ManualSyncCooldownError`. */
   syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse>;
-
-  /** Seals every stored secret again with the current key, so `previousKeys` can be emptied after a rotation. */
-  resealSecrets(): Promise<ResealSecretsResponse>;
 
   listConflicts(query?: ConflictQuery): Promise<ConflictResponse[]>;
   getConflict(id: string): Promise<ConflictDetailsResponse>;

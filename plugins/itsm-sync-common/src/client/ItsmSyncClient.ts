@@ -140,6 +140,10 @@ export class ItsmSyncClient implements ItsmSyncApi {
     return this.items(integrationPath(integration, '/reconcile/history'));
   }
 
+  async resealSecrets(): Promise<ResealSecretsResponse> {
+    return this.json('/v1/secrets/reseal', { method: 'POST' });
+  }
+
   async previewRouting(request: RoutingPreviewRequest): Promise<RoutingPreviewResponse> {
     return this.json('/v1/routing/preview', { method: 'POST', body: request });
   }
@@ -186,10 +190,6 @@ export class ItsmSyncClient implements ItsmSyncApi {
 
   async syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse> {
     return this.json(integrationPath(integration, `/incidents/${enc(incidentId)}/sync`), { method: 'POST' });
-  }
-
-  async resealSecrets(): Promise<ResealSecretsResponse> {
-    return this.json('/v1/secrets/reseal', { method: 'POST' });
   }
 
   async listConflicts(query: ConflictQuery = {}): Promise<ConflictResponse[]> {
