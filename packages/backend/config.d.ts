@@ -1,6 +1,6 @@
 export interface Config {
   itsmSync?: {
-    /** The spec 000 RBAC roles, enforced by the backend's permission policy. */
+    /** The RBAC roles (docs/sync-semantics.md#roles), enforced by the backend's permission policy. */
     rbac?: {
       /** Role of a signed-in user with no assignment; unset means no itsm-sync access. */
       defaultRole?: 'platform.administrator' | 'integration.manager' | 'incident_commander' | 'viewer';
@@ -12,7 +12,7 @@ export interface Config {
         viewer?: string[];
       };
       /**
-       * Scopes of `integration.manager` assignees (spec 000, "manage integrations in
+       * Scopes of `integration.manager` assignees ("manage integrations in
        * assigned scope"): the assignee (one of the refs under `roles.integration.manager`)
        * manages, and resolves conflicts of, only the integrations listed (ids or names).
        * An assignee without a scope manages every integration.

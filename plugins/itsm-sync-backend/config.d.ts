@@ -1,16 +1,22 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the ITSM Sync Hub backend plugin. */
   itsmSync?: {
     encryption?: {
       /**
-       * 32-byte key (64 hex characters or base64) that seals integration credentials and
-       * webhook secrets with AES-256-GCM. Required when NODE_ENV is production; in
-       * development a key is generated into .itsm-sync-dev/encryption-key.
+       * 32-byte key (64 hex characters or base64) that seals integration credentials,
+       * webhook secrets and secret settings with AES-256-GCM, bound to their integration.
+       * Required unless the backend is positively a development one (NODE_ENV development
+       * or test, a loopback backend.baseUrl and a SQLite or loopback database); there a
+       * key is generated into .itsm-sync-dev/encryption-key.
        * @visibility secret
        */
       key?: string;
       /**
-       * Older keys still accepted for decryption during a key rotation.
+       * Older keys still accepted for decryption during a key rotation. After
+       * `im secrets reseal` (POST /v1/secrets/reseal) reports no failures, nothing needs
+       * them and they can be removed.
        * @visibility secret
        */
       previousKeys?: string[];
@@ -18,18 +24,37 @@ export interface Config {
     dispatcher?: {
       /** Deliveries in flight at once, across tickets. Default 16. */
       concurrency?: number;
-      /** Lease of a claimed outbox row, seconds; a crashed worker's rows are taken over after it. Default 60. */
+      /**
+       * Lease of a claimed outbox row; a crashed worker's rows are taken over after it.
+       * A duration: `'60s'`, an ISO 8601 duration or `{ seconds: 60 }`. Default 60 seconds.
+       */
+      lease?: string | HumanDuration;
+      /** Older alias of `lease`, in seconds; `lease` wins when both are set. */
       leaseSeconds?: number;
-      /** Poll interval when nothing signals new rows, milliseconds. Default 1000. */
+      /** Poll interval when nothing signals new rows, a duration. Default 1 second. */
+      pollInterval?: string | HumanDuration;
+      /** Older alias of `pollInterval`, in milliseconds; `pollInterval` wins when both are set. */
       pollIntervalMs?: number;
     };
     retry?: {
-      /** Delays before attempts 2..n, seconds. Default [30, 120, 480, 1800] (spec 000); after the last, the DLQ. */
+      /** Delays before attempts 2..n, seconds. Default [30, 120, 480, 1800] (docs/sync-semantics.md#retry-schedule); after the last, the DLQ. */
       delaysSeconds?: number[];
     };
     webhooks?: {
       /** Largest accepted webhook body in bytes; larger ones get 413. Default 1048576. */
       maxBodyBytes?: number;
+      /**
+       * Requests per source address and integration on the unauthenticated webhook routes
+       * (delivery and signature test), counted in each replica's memory; a source also has
+       * four times this across all integrations. Above it, 429 with Retry-After before the
+       * body is read.
+       */
+      rateLimit?: {
+        /** Sustained rate, requests per second. Default 50. */
+        requestsPerSecond?: number;
+        /** Requests allowed at once above the sustained rate. Default 500. */
+        burst?: number;
+      };
     };
     /**
      * The outbound policy every vendor call goes through (README "Security"): only public
@@ -50,7 +75,9 @@ export interface Config {
       maxResponseBytes?: number;
     };
     retention?: {
-      /** Delivered outbox rows are pruned after this many days. Default 7. */
+      /** Delivered outbox rows are pruned after this long, a duration. Default 7 days. */
+      delivered?: string | HumanDuration;
+      /** Older alias of `delivered`, in days; `delivered` wins when both are set. */
       deliveredDays?: number;
     };
   };

@@ -16,7 +16,7 @@ test('three hub replicas on one Postgres: every change delivered once, in order 
     await sim.stop();
   });
   const integration = await createServiceNowIntegration(hubs[0], sim, 'faults-replicas');
-  // ServiceNow owns work notes by default (spec 000); here the platform's notes must go out.
+  // ServiceNow owns work notes by default; here the platform's notes must go out.
   const owned = await hubs[0].call('PUT', `/v1/integrations/${integration.id}/field-ownership/work_notes`, {
     owner: 'platform',
     priority: 10,

@@ -2,8 +2,9 @@
 /*
  * `npm run test:security`: runs the tests that attack the hub (SSRF by every address
  * spelling, DNS name, redirect and template; credential redirects; vendor bodies shown to
- * readers; forged note authors; the CLI token against another plugin) and prints what
- * each tried and whether it held. Traffic stays on loopback: internal targets are
+ * readers; forged note authors; the CLI token against another plugin; replayed and stale
+ * webhooks; reused Jira JWTs; sealed headers read back; ciphertexts left under an old key;
+ * floods of the unauthenticated routes) and prints what each tried and whether it held. Traffic stays on loopback: internal targets are
  * listeners on 127.0.0.5, outside the test allow-list, and DNS answers come from an
  * injected resolver. Exit code is non-zero when any attempt got through.
  */
@@ -22,6 +23,18 @@ const suites = [
   ['Write routes record the principal', 'plugins/itsm-sync-backend/src/service/noteAuthor.test.ts'],
   ['The CLI token', 'packages/backend/src/imToken.test.ts'],
   ['The CLI token against another plugin', 'packages/backend/src/imToken.e2e.test.ts'],
+  ["A person's own token from the CLI: their roles, their name in the audit log", 'packages/backend/src/modules/cliUserToken.e2e.test.ts'],
+  ['Replayed and stale webhooks through a hub: new unsigned ids, an older change re-signed, Standard Webhooks replays', 'plugins/itsm-sync-backend-module-servicenow/src/replay.security.test.ts'],
+  ['Standard Webhooks signatures: id.timestamp.body, 5 minute window', 'plugins/itsm-sync-node/src/standardWebhooks.test.ts'],
+  ['The ServiceNow signer script, verified by the hub', 'plugins/itsm-sync-backend-module-servicenow/src/script/standardWebhookSigner.test.ts'],
+  ['Jira Connect JWT: Authorization header only, maximum age, reused tokens', 'plugins/itsm-sync-backend-module-jira/src/connector/verifyWebhook.test.ts'],
+  ['The replay cache replicas share', 'plugins/itsm-sync-backend/src/store/ReplayKeyRepository.test.ts'],
+  ['Sealed additional_headers; signed callbacks of the templated webhook', 'plugins/itsm-sync-backend-module-webhook/src/webhookSecurity.security.test.ts'],
+  ['Reseal after a key rotation', 'plugins/itsm-sync-backend/src/service/reseal.security.test.ts'],
+  ['Envelopes bound to their integration', 'plugins/itsm-sync-backend/src/crypto/SecretCipher.test.ts'],
+  ['No generated key outside development', 'plugins/itsm-sync-backend/src/crypto/loadCipher.test.ts'],
+  ['Unauthenticated routes: generic refusals, ids only, rate limits', 'plugins/itsm-sync-backend/src/service/webhookRoutes.security.test.ts'],
+  ['The webhook rate limiter', 'plugins/itsm-sync-backend/src/service/WebhookRateLimiter.test.ts'],
 ];
 
 const out = path.join(mkdtempSync(path.join(tmpdir(), 'itsm-security-')), 'results.json');
@@ -57,5 +70,5 @@ for (const [title, file] of suites) {
   }
 }
 console.log(`\ntest:security: ${tried} attempts, ${held} held, ${tried - held} got through`);
-console.log('Not covered yet (issue 25): replayed and stale webhooks, a tarpit vendor beside a healthy one.');
+console.log('Not covered yet (issue 25): a tarpit vendor beside a healthy one (per-integration dispatcher caps).');
 process.exit(results.success && tried > 0 && tried === held ? 0 : 1);

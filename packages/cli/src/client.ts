@@ -1,15 +1,7 @@
+import { ResponseError } from '@backstage/errors';
+import { errorMessage, ItsmSyncClient, type ItsmSyncApi } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { CliError, httpErrorMessage } from './errors';
 import type { Connection } from './connection';
-
-const API_BASE = '/api/itsm-sync';
-
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  body?: unknown;
-  query?: Record<string, string | undefined>;
-  /** What the call does, for error messages ("get integration 'prod-snow'"). */
-  what: string;
-}
 
 /** One line per kind of network failure; the URL is shown, the token never is. */
 function networkMessage(error: unknown, url: string): string {
@@ -22,54 +14,43 @@ function networkMessage(error: unknown, url: string): string {
   return `Cannot connect to the itsm-sync backend at ${url}: ${cause?.message ?? (error as Error)?.message ?? 'unknown error'}`;
 }
 
-/** A thin client of the itsm-sync REST API (base /api/itsm-sync). */
-export class ApiClient {
-  constructor(private readonly connection: Connection) {}
-
-  private url(path: string, query?: RequestOptions['query']): string {
-    const url = new URL(`${this.connection.url}${API_BASE}${path}`);
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, value);
-    }
-    return url.toString();
-  }
-
-  /** Sends a request and returns the raw response once its status is a success. */
-  async send(path: string, options: RequestOptions, accept = 'application/json'): Promise<Response> {
-    const headers: Record<string, string> = { accept };
-    if (this.connection.token) headers.authorization = `Bearer ${this.connection.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetch(this.url(path, options.query), {
-        method: options.method ?? 'GET',
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
-    } catch (error) {
-      throw new CliError(networkMessage(error, this.connection.url));
-    }
-    if (!response.ok) {
-      const text = await response.text().catch(() => '');
-      throw new CliError(httpErrorMessage(response.status, text, options.what));
-    }
-    return response;
-  }
-
-  /** Sends a request and parses the JSON answer (undefined for an empty body). */
-  async json<T>(path: string, options: RequestOptions): Promise<T> {
-    const response = await this.send(path, options);
-    const text = await response.text();
-    if (!text) return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new CliError(`The backend answered ${options.what} with something that is not JSON`);
-    }
-  }
+/** The backend's reason on one line; an HTML error page (a proxy's) is no use there. */
+function backendReason(error: ResponseError): string | undefined {
+  const message = errorMessage(error).trim();
+  if (!message || /<[a-z!]/i.test(message)) return undefined;
+  return message.split('\n')[0].slice(0, 300);
 }
 
-/** Path segment for an integration, addressed by id or name. */
-export function integrationPath(ref: string, rest = ''): string {
-  return `/v1/integrations/${encodeURIComponent(ref)}${rest}`;
+/**
+ * The shared `ItsmSyncClient` bound to the connection (URL and token), with every
+ * failure turned into one line that names what was attempted.
+ */
+export class HubApi {
+  private readonly client: ItsmSyncApi;
+
+  constructor(private readonly connection: Connection) {
+    const token = connection.token;
+    this.client = new ItsmSyncClient({
+      discoveryApi: { getBaseUrl: async pluginId => `${connection.url}/api/${pluginId}` },
+      fetchApi: {
+        fetch: (input, init) => {
+          const headers = new Headers(init?.headers);
+          if (token) headers.set('authorization', `Bearer ${token}`);
+          return fetch(input, { ...init, headers });
+        },
+      },
+    });
+  }
+
+  /** Runs one call of the API; `what` says what it does, for the error ("get integration 'prod-snow'"). */
+  async call<T>(what: string, request: (api: ItsmSyncApi) => Promise<T>): Promise<T> {
+    try {
+      return await request(this.client);
+    } catch (error) {
+      if (error instanceof ResponseError) throw new CliError(httpErrorMessage(error.statusCode, backendReason(error), what));
+      if (error instanceof TypeError) throw new CliError(networkMessage(error, this.connection.url));
+      if ((error as Error)?.name === 'TimeoutError') throw new CliError(networkMessage(error, this.connection.url));
+      throw new CliError(errorMessage(error));
+    }
+  }
 }

@@ -13,7 +13,7 @@ describe('im conflict (real binary against a running backend)', () => {
   beforeAll(async () => {
     backend = await startBackend();
     hub = new Hub(backend);
-    const created = await hub.api('POST', '/v1/integrations', {
+    const created = await hub.client.createIntegration({
       name: 'Review Desk',
       integration_type: 'test',
       organization_id: 'acme-corp',
@@ -29,7 +29,7 @@ describe('im conflict (real binary against a running backend)', () => {
   /** Both sides change status within the conflict window: a pending conflict. */
   async function makeConflict(title: string) {
     const { incident, ticketId } = await hub.incidentWithTicket('Review Desk', title);
-    await hub.api('PATCH', `/v1/incidents/${incident.id}`, { status: 'mitigated' });
+    await hub.client.updateIncident(incident.id, { status: 'mitigated' });
     await hub.deliverWebhook(integrationId, backend.vendor.vendorEdit(ticketId, { status: 'resolved' }, WEBHOOK_SECRET));
     const pending = await hub.imJson('conflict', 'list', '--status', 'pending', '--integration', 'Review Desk');
     const conflict = pending.find((c: any) => c.incident_id === incident.id);
@@ -50,11 +50,11 @@ describe('im conflict (real binary against a running backend)', () => {
     expect(shown.stdout).toContain('Review Desk');
     expect(shown.stdout).toContain(incident.id);
     const shownJson = await hub.imJson('conflict', 'show', conflict.id);
-    expect(shownJson).toEqual(await hub.api('GET', `/v1/conflicts/${conflict.id}`));
+    expect(shownJson).toEqual(await hub.client.getConflict(conflict.id));
 
     const resolved = await hub.im('conflict', 'resolve', conflict.id, '--use-platform');
     expect(resolved).toMatchObject({ code: 0, stdout: `Resolved conflict ${conflict.id} on field 'status' with use-platform\n` });
-    expect((await hub.api('GET', `/v1/conflicts/${conflict.id}`)).status).toBe('resolved');
+    expect((await hub.client.getConflict(conflict.id)).status).toBe('resolved');
 
     const twice = await hub.im('conflict', 'resolve', conflict.id, '--ignore');
     expect(twice.code).toBe(1);
@@ -68,7 +68,7 @@ describe('im conflict (real binary against a running backend)', () => {
     const { conflict, incident } = await makeConflict(`Conflict for ${flag}`);
     const resolved = await hub.imJson('conflict', 'resolve', conflict.id, flag);
     expect(resolved).toMatchObject({ id: conflict.id, status: 'resolved', resolution });
-    expect((await hub.api('GET', `/v1/incidents/${incident.id}`)).status).toBe(platformStatus);
+    expect((await hub.client.getIncident(incident.id)).status).toBe(platformStatus);
     const stillPending = await hub.imJson('conflict', 'list', '--status', 'pending');
     expect(stillPending.map((c: any) => c.id)).not.toContain(conflict.id);
   });

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ApiClient } from './client';
+import { HubApi } from './client';
 import { resolveConnection } from './connection';
 import { FORMATS, type Format, type Output } from './output';
 
@@ -15,7 +15,7 @@ export interface Runtime {
 
 /** Everything a command's action works with. */
 export interface CommandContext {
-  api: ApiClient;
+  api: HubApi;
   format: Format;
   output: Output;
   runtime: Runtime;
@@ -32,7 +32,7 @@ export const formatOption = () =>
 
 /**
  * Adds --url, --token and --format to a command. `authToken: false` leaves --token out,
- * for `integration configure`, whose --token is a vendor credential (spec 002).
+ * for `integration configure`, whose --token is a vendor credential (docs/connectors/pagerduty.md#credentials-and-auth).
  */
 export function withConnectionOptions(command: Command, options: { authToken?: boolean } = {}): Command {
   command.option('--url <url>', 'backend URL (env IM_URL; default http://localhost:7007)');
@@ -57,11 +57,11 @@ function connectionFlags(command: Command, authToken: boolean): ConnectionFlags 
 
 export function createContext(command: Command, runtime: Runtime, options: { authToken?: boolean } = {}): CommandContext {
   const flags = connectionFlags(command, options.authToken !== false);
-  let api: ApiClient | undefined;
+  let api: HubApi | undefined;
   return {
     // Resolved on first use, so a usage error is reported before any config problem.
     get api() {
-      api ??= new ApiClient(resolveConnection(flags, runtime.env));
+      api ??= new HubApi(resolveConnection(flags, runtime.env));
       return api;
     },
     format: flags.format ?? 'table',

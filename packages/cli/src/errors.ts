@@ -22,24 +22,8 @@ export class UsageError extends CliError {
   }
 }
 
-/** Picks the message out of Backstage's standard error body, or a short text body. */
-export function backendMessage(body: string): string | undefined {
-  const text = body.trim();
-  if (!text) return undefined;
-  try {
-    const parsed = JSON.parse(text);
-    const message = parsed?.error?.message ?? parsed?.message ?? parsed?.error;
-    if (typeof message === 'string' && message) return message;
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  // An HTML error page or a huge body is no use on one line.
-  return text.startsWith('<') ? undefined : text.split('\n')[0].slice(0, 300);
-}
-
 /** One clear line for an HTTP error status, never a stack trace. */
-export function httpErrorMessage(status: number, body: string, what: string): string {
-  const detail = backendMessage(body);
+export function httpErrorMessage(status: number, detail: string | undefined, what: string): string {
   const suffix = detail ? `: ${detail}` : '';
   if (status === 401) {
     return `Authentication failed (401) for ${what}: check the token (--token, IM_TOKEN or the config file)${suffix}`;

@@ -35,7 +35,7 @@ describe('im integration (real binary against a running backend)', () => {
     expect(result.stdout).not.toContain(backend.vendor.token);
     expect(result.stdout).not.toContain(WEBHOOK_SECRET);
 
-    const stored = await hub.api('GET', '/v1/integrations/Production Test');
+    const stored = await hub.client.getIntegration('Production Test');
     expect(stored).toMatchObject({ integration_type: 'test', sync_direction: 'bidirectional', credential_keys: ['token'], webhook_secret_count: 1 });
     integrationId = stored.id;
   });
@@ -71,7 +71,7 @@ describe('im integration (real binary against a running backend)', () => {
     expect(table.stdout).toMatch(/│ credentials\s+│ token\s+│/);
     expect(table.stdout).toContain(`/v1/webhooks/${integrationId}`);
     const json = await hub.imJson('integration', 'get', integrationId);
-    expect(json).toEqual(await hub.api('GET', `/v1/integrations/${integrationId}`));
+    expect(json).toEqual(await hub.client.getIntegration(integrationId));
   });
 
   it('list shows every integration', async () => {
@@ -122,7 +122,7 @@ describe('im integration (real binary against a running backend)', () => {
       { pd_service: 'P999XYZ', incident_type: 'database' },
       { pd_service: 'P123ABC', incident_type: 'network' },
     ]);
-    const stored = await hub.api('GET', `/v1/integrations/${integrationId}`);
+    const stored = await hub.client.getIntegration(integrationId);
     expect(stored.settings).toEqual({ sync_escalations: true, service_mappings: replaced });
     const list = await hub.im('integration', 'service-mapping', 'list', 'Production Test');
     expect(list.stdout).toMatch(/│ P123ABC\s+│ network\s+│/);
@@ -153,7 +153,7 @@ describe('im integration (real binary against a running backend)', () => {
     const failOneCreate = async (title: string) => {
       // A 400 is permanent: the create goes straight to the dead-letter queue.
       backend.vendor.failNext({ status: 400 });
-      const incident = await hub.api('POST', '/v1/incidents', { title, severity: 'SEV-3', integrations: ['Production Test'] });
+      const incident = await hub.client.createIncident({ title, severity: 'SEV-3', integrations: ['Production Test'] });
       return eventually(async () => {
         const entries = await hub.imJson('integration', 'dlq', 'Production Test');
         return entries.find((e: any) => e.incident_id === incident.id && e.state === 'failed');
@@ -168,7 +168,7 @@ describe('im integration (real binary against a running backend)', () => {
     expect(retried.code).toBe(0);
     expect(retried.stdout).toMatch(new RegExp(`Queued for retry: DLQ entry ${toRetry.id} .*now retried`));
     await eventually(async () => {
-      const view = await hub.api('GET', `/v1/incidents/${toRetry.incident_id}`);
+      const view = await hub.client.getIncident(toRetry.incident_id);
       return view.links[0]?.external_id;
     }, 'the retried create to reach the vendor');
 

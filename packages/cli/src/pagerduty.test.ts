@@ -4,14 +4,14 @@ import { runIm } from './__testUtils__/runIm';
 
 jest.setTimeout(60_000);
 
-describe('im against a PagerDuty integration (spec 002)', () => {
+describe('im against a PagerDuty integration', () => {
   let backend: RunningBackend;
   let hub: Hub;
 
   beforeAll(async () => {
     backend = await startBackend();
     hub = new Hub(backend);
-    // Spec 002 step 1, word for word apart from the addresses.
+    // The PagerDuty guide's step 1, word for word apart from the addresses.
     const created = await runIm(
       [
         'integration', 'configure',
@@ -55,7 +55,7 @@ describe('im against a PagerDuty integration (spec 002)', () => {
     expect(escalations.settings).toMatchObject({ sync_escalations: true });
     const mapped = await hub.im('integration', 'service-mapping', 'add', 'Production PagerDuty', '--pd-service', 'P123ABC', '--incident-type', 'infrastructure');
     expect(mapped.code).toBe(0);
-    const stored = await hub.api('GET', '/v1/integrations/Production PagerDuty');
+    const stored = await hub.client.getIntegration('Production PagerDuty');
     expect(stored.settings).toEqual({
       sync_escalations: true,
       service_mappings: [{ pd_service: 'P123ABC', incident_type: 'infrastructure' }],
@@ -64,10 +64,10 @@ describe('im against a PagerDuty integration (spec 002)', () => {
     const rejected = await hub.im('integration', 'service-mapping', 'add', 'Production PagerDuty', '--pd-service', 'lower-case', '--incident-type', 'database');
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/^im: Request rejected \(400\): .*pd_service must be a PagerDuty service id/);
-    expect((await hub.api('GET', '/v1/integrations/Production PagerDuty')).settings.service_mappings).toHaveLength(1);
+    expect((await hub.client.getIntegration('Production PagerDuty')).settings.service_mappings).toHaveLength(1);
   });
 
-  it('rate limit and backoff multiplier (spec 002 "Rate Limiting")', async () => {
+  it('rate limit and backoff multiplier', async () => {
     const changed = await hub.imJson('integration', 'configure', 'Production PagerDuty', '--rate-limit', '100', '--backoff-multiplier', '2');
     expect(changed).toMatchObject({ rate_limit: 100, backoff_multiplier: 2 });
   });

@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import { addConfigureCommand } from './commands/configure';
 import { addConflictCommands } from './commands/conflict';
 import { addFieldOwnershipCommands } from './commands/fieldOwnership';
-import { addIntegrationReadCommands } from './commands/integration';
+import { addIntegrationCommands } from './commands/integration';
 import { addReconcileCommands } from './commands/reconcile';
 import { addRoutingCommands } from './commands/routing';
+import { addSecretsCommands } from './commands/secrets';
 import { addServiceMappingCommands } from './commands/serviceMapping';
 import { formatOption, type Runtime } from './context';
 
@@ -30,11 +31,12 @@ export function buildProgram(runtime: Runtime): Command {
   const integration = program.command('integration').description('configure and inspect integrations');
   integration.enablePositionalOptions();
   addConfigureCommand(integration, runtime);
-  addIntegrationReadCommands(integration, runtime);
+  addIntegrationCommands(integration, runtime);
   addFieldOwnershipCommands(integration, runtime);
   addReconcileCommands(integration, runtime);
   addServiceMappingCommands(integration, runtime);
   addConflictCommands(program, runtime);
   addRoutingCommands(program, runtime);
+  addSecretsCommands(program, runtime);
   return program;
 }

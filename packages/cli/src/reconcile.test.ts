@@ -11,7 +11,7 @@ describe('im integration reconcile (real binary against a running backend)', () 
   beforeAll(async () => {
     backend = await startBackend();
     hub = new Hub(backend);
-    await hub.api('POST', '/v1/integrations', {
+    await hub.client.createIntegration({
       name: 'Drifty',
       integration_type: 'test',
       organization_id: 'acme-corp',

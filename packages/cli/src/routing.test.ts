@@ -15,7 +15,7 @@ describe('im routing (real binary against a running backend)', () => {
     backend = await startBackend();
     hub = new Hub(backend);
     for (const name of ['Routed Desk', 'Quiet Desk']) {
-      await hub.api('POST', '/v1/integrations', {
+      await hub.client.createIntegration({
         name,
         integration_type: 'test',
         organization_id: 'acme-corp',
@@ -48,9 +48,9 @@ describe('im routing (real binary against a running backend)', () => {
   });
 
   it('prints the same matches and reasons as the preview API', async () => {
-    const fields = { severity: 'SEV-2', incident_type: 'database' };
-    const api = await hub.api('POST', '/v1/routing/preview', { incident: fields });
-    expect(api.matches.map((m: any) => [m.integration_name, m.explanation])).toEqual([['Routed Desk', "rule 2 'databases' matched"]]);
+    const fields = { severity: 'SEV-2', incident_type: 'database' } as const;
+    const api = await hub.client.previewRouting({ incident: fields });
+    expect(api.matches.map(m => [m.integration_name, m.explanation])).toEqual([['Routed Desk', "rule 2 'databases' matched"]]);
 
     const printed = await hub.im('routing', 'preview', '--severity', 'SEV-2', '--incident-type', 'database');
     expect(printed).toMatchObject({ code: 0, stderr: '' });
@@ -65,7 +65,7 @@ describe('im routing (real binary against a running backend)', () => {
   });
 
   it('previews a stored incident by id', async () => {
-    const incident = await hub.api('POST', '/v1/incidents', { title: 'Replica lag', severity: 'SEV-3', incident_type: 'database' });
+    const incident = await hub.client.createIncident({ title: 'Replica lag', severity: 'SEV-3', incident_type: 'database' });
     expect(incident.links.map((l: any) => l.integration_name)).toEqual(['Routed Desk']);
     const preview = await hub.imJson('routing', 'preview', '--incident', incident.id);
     expect(preview.matches.map((m: any) => m.integration_name)).toEqual(['Routed Desk']);

@@ -4,4 +4,4 @@
  * @packageDocumentation
  */
 export { itsmSyncModuleJira as default } from './module';
-export { createJiraConnector } from './connector';
+export { JiraConnector } from './connector';

@@ -31,12 +31,12 @@ describe('Jira connector on the in-process backend', () => {
     return { status: res.status, body: await res.json().catch(() => undefined) };
   }
 
-  async function jwt(options: { secret?: string; qsh?: string; exp?: number; iss?: string } = {}) {
+  async function jwt(options: { secret?: string; qsh?: string; exp?: number; iss?: string; iat?: number } = {}) {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ qsh: options.qsh ?? jiraQueryStringHash('POST', webhookPath) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(options.iss ?? sim.issuer)
-      .setIssuedAt(now - 5)
+      .setIssuedAt(options.iat ?? now - 5)
       .setExpirationTime(options.exp ?? now + 180)
       .sign(new TextEncoder().encode(options.secret ?? SECRET));
   }
@@ -99,7 +99,7 @@ describe('Jira connector on the in-process backend', () => {
     expect(res.body.error.message).toMatch(/project_key 'ops' must be an upper-case Jira project key/);
   });
 
-  it('seeds the spec 000 Jira ownership and passes the connectivity test', async () => {
+  it('seeds the default Jira ownership and passes the connectivity test', async () => {
     const rules = await api('GET', `/v1/integrations/${integration.id}/field-ownership`);
     const byField = Object.fromEntries((rules.body.items ?? rules.body).map((r: any) => [r.field, r.owner]));
     expect(byField).toMatchObject({ severity: 'platform', priority: 'platform', assignee: 'external', comments: 'external' });
@@ -146,9 +146,9 @@ describe('Jira connector on the in-process backend', () => {
     await sim.transitionAsPerson(issueId, 'Mitigated');
     await eventually(async () => (await api('GET', `/v1/incidents/${incident.id}`)).body.status === 'mitigated', 'status mitigated');
 
-    // Priority is platform-owned (spec 000 Jira defaults): accepted, but not applied. The
+    // Priority is platform-owned (the Jira defaults): accepted, but not applied. The
     // incident was created a moment ago, so under last-write-wins this edit would count as a
-    // simultaneous edit (spec 000: ownership then yields); a zero window isolates ownership.
+    // simultaneous edit (ownership then yields); a zero window isolates ownership.
     expect((await api('PATCH', `/v1/integrations/${integration.id}`, { conflict_window_seconds: 0 })).status).toBe(200);
     try {
       await sim.editAsPerson(issueId, { priority: 'Low' });
@@ -173,7 +173,7 @@ describe('Jira connector on the in-process backend', () => {
   const incidentTitled = async (title: string) => ((await api('GET', '/v1/incidents')).body.items as any[]).find(i => i.title === title);
   const ignoredEvents = async () => (await api('GET', `/v1/integrations/${integration.id}/sync-status`)).body.ignored_events as any[];
 
-  /** Comments as spec 000 has them for Jira: owned by Jira, so they come in (a test above hands them to the platform). */
+  /** Comments as the Jira defaults have them: owned by Jira, so they come in (a test above hands them to the platform). */
   const commentsOwnedByJira = async () =>
     expect((await api('PUT', `/v1/integrations/${integration.id}/field-ownership/comments`, { owner: 'external', priority: 5 })).status).toBe(200);
 
@@ -300,8 +300,14 @@ describe('Jira connector on the in-process backend', () => {
     expect((await api('GET', `/v1/incidents/${incident.id}`)).body.title).toBe('Forgery target');
 
     // The same bytes, properly signed either way, are accepted.
-    const viaJwt = await postWebhook(payload, { ...jsonHeaders, authorization: `JWT ${await jwt()}`, 'x-atlassian-webhook-identifier': 'genuine-jwt' });
+    // Signed a minute ago (still within its lifetime and the maximum age), so the burst window is over.
+    const token = await jwt({ iat: Math.floor(Date.now() / 1000) - 60 });
+    const viaJwt = await postWebhook(payload, { ...jsonHeaders, authorization: `JWT ${token}`, 'x-atlassian-webhook-identifier': 'genuine-jwt' });
     expect(viaJwt.status).toBe(200);
+    // The JWT covers the method and URL, not the body: reused with another body it is refused.
+    const otherBody = Buffer.from(payload.toString().replace('pwned', 'pwned again'));
+    const reused = await postWebhook(otherBody, { ...jsonHeaders, authorization: `JWT ${token}`, 'x-atlassian-webhook-identifier': 'replay' });
+    expect(reused.status).toBe(401);
     const viaHmac = await postWebhook(payload, {
       ...jsonHeaders,
       authorization: mockCredentials.none.header(),
@@ -309,6 +315,7 @@ describe('Jira connector on the in-process backend', () => {
       'x-atlassian-webhook-identifier': 'genuine-hmac',
     });
     expect(viaHmac.status).toBe(200);
-    expect(viaHmac.body).toMatchObject({ status: 'accepted', duplicates: 0 });
+    // The event id comes from the body, not the unsigned delivery header: the same bytes are the same event.
+    expect(viaHmac.body).toMatchObject({ status: 'accepted', duplicates: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createJiraConnector } from './connector';
+import { JiraConnector } from './connector';
 
 /**
  * Adds the Jira Service Management connector to the itsm-sync plugin.
@@ -13,7 +13,7 @@ export const itsmSyncModuleJira = createBackendModule({
     reg.registerInit({
       deps: { connectors: itsmConnectorsExtensionPoint },
       async init({ connectors }) {
-        connectors.addConnector(createJiraConnector());
+        connectors.addConnector(new JiraConnector());
       },
     });
   },

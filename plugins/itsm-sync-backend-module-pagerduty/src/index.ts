@@ -5,6 +5,5 @@
  * @packageDocumentation
  */
 export { itsmSyncModulePagerDuty as default } from './module';
-export { createPagerDutyConnector } from './connector/PagerDutyConnector';
-export { parseSettings as parsePagerDutySettings } from './connector/settings';
+export { PagerDutyConnector } from './connector/PagerDutyConnector';
 export type { PagerDutySettings, ServiceMapping } from './connector/settings';

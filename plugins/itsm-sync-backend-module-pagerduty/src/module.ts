@@ -1,6 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createPagerDutyConnector } from './connector/PagerDutyConnector';
+import { PagerDutyConnector } from './connector/PagerDutyConnector';
 
 /** Adds the PagerDuty connector to the itsm-sync plugin. @public */
 export const itsmSyncModulePagerDuty = createBackendModule({
@@ -10,7 +10,7 @@ export const itsmSyncModulePagerDuty = createBackendModule({
     env.registerInit({
       deps: { connectors: itsmConnectorsExtensionPoint },
       async init({ connectors }) {
-        connectors.addConnector(createPagerDutyConnector());
+        connectors.addConnector(new PagerDutyConnector());
       },
     });
   },

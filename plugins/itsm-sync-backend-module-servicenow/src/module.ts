@@ -1,6 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createServiceNowConnector } from './connector/ServiceNowConnector';
+import { ServiceNowConnector } from './connector/ServiceNowConnector';
 
 /**
  * Adds the ServiceNow connector (Table API + business-rule webhooks) to the itsm-sync
@@ -15,7 +15,7 @@ export const itsmSyncModuleServiceNow = createBackendModule({
     reg.registerInit({
       deps: { connectors: itsmConnectorsExtensionPoint },
       async init({ connectors }) {
-        connectors.addConnector(createServiceNowConnector());
+        connectors.addConnector(new ServiceNowConnector());
       },
     });
   },

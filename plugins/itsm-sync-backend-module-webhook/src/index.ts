@@ -1,9 +1,9 @@
 /**
- * The generic templated ITSM webhook connector for itsm-sync (spec 004).
+ * The generic templated ITSM webhook connector for itsm-sync (docs/connectors/webhook.md).
  *
  * @packageDocumentation
  */
 export { itsmSyncModuleWebhook as default } from './module';
-export { createWebhookConnector, ITSM_WEBHOOK_TYPE } from './connector/WebhookConnector';
+export { WebhookConnector, ITSM_WEBHOOK_TYPE } from './connector/WebhookConnector';
 export { parseWebhookSettings, KNOWN_SETTINGS } from './settings/webhookSettings';
 export type { WebhookSettings } from './settings/webhookSettings';

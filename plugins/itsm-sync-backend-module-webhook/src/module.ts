@@ -1,9 +1,9 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { itsmConnectorsExtensionPoint } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createWebhookConnector } from './connector/WebhookConnector';
+import { WebhookConnector } from './connector/WebhookConnector';
 
 /**
- * Adds the generic templated ITSM webhook connector (`itsm-webhook`, spec 004) to itsm-sync.
+ * Adds the generic templated ITSM webhook connector (`itsm-webhook`, docs/connectors/webhook.md) to itsm-sync.
  * @public
  */
 export const itsmSyncModuleWebhook = createBackendModule({
@@ -13,7 +13,7 @@ export const itsmSyncModuleWebhook = createBackendModule({
     reg.registerInit({
       deps: { connectors: itsmConnectorsExtensionPoint },
       async init({ connectors }) {
-        connectors.addConnector(createWebhookConnector());
+        connectors.addConnector(new WebhookConnector());
       },
     });
   },

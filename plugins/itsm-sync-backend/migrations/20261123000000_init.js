@@ -179,7 +179,7 @@ exports.up = async function up(knex) {
     t.bigInteger('updated_at').notNullable();
   });
 
-  // The spec 000 metrics, summed across replicas.
+  // The sync metrics (docs/sync-semantics.md#sync-metrics), summed across replicas.
   await knex.schema.createTable('integration_metrics', t => {
     t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
     t.string('metric', 40).notNullable();

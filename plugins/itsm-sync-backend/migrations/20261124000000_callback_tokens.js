@@ -1,6 +1,6 @@
 // @ts-check
 /*
- * Callback tokens (spec 004): credentials an ITSM presents when it posts status changes
+ * Callback tokens (docs/connectors/webhook.md#callback-tokens): credentials an ITSM presents when it posts status changes
  * back. Only the SHA-256 of a token is stored; the token itself is shown once.
  */
 

@@ -57,7 +57,7 @@ export interface IncidentLinkResponse {
   sync_state: LinkSyncState;
   last_synced_at: string | null;
   last_error: string | null;
-  /** When the cooldown of the last "Sync with ITSM" ends (spec 004); null if there never was one. */
+  /** When the cooldown of the last "Sync with ITSM" ends (docs/sync-semantics.md#cooldown); null if there never was one. */
   manual_sync_cooldown_until: string | null;
 }
 
@@ -212,7 +212,7 @@ export interface ConnectorInfoResponse {
 export type CallbackTokenState = 'active' | 'revoked';
 
 /**
- * A callback token as listed (`GET /v1/integrations/{id}/callback-tokens`, spec 004).
+ * A callback token as listed (`GET /v1/integrations/{id}/callback-tokens`, docs/connectors/webhook.md#callback-tokens).
  * Never the token itself: only its hash is stored.
  * @public
  */
@@ -248,7 +248,7 @@ export interface ErrorResponse {
 
 /**
  * Answer of `POST /v1/integrations/{id}/incidents/{incident}/sync` ("Sync with ITSM",
- * spec 004). A second manual sync inside the cooldown answers 429 with a `Retry-After`
+ * docs/sync-semantics.md#manual-sync). A second manual sync inside the cooldown answers 429 with a `Retry-After`
  * header and `retry_after_seconds` beside the standard error body.
  * @public
  */
@@ -270,4 +270,51 @@ export interface ManualSyncResponse {
 export interface ManualSyncCooldownResponse extends ErrorResponse {
   retry_after_seconds: number;
   cooldown_until: string;
+}
+
+/** Answer of `POST /v1/integrations/{id}/test`: whether the vendor accepted the credentials. @public */
+export interface ConnectionTestResponse {
+  ok: boolean;
+  message: string;
+  integration_id: string;
+  duration_ms: number;
+}
+
+/** A list answer of the API: `{ items: [...] }`. @public */
+export interface ItemsResponse<T> {
+  items: T[];
+}
+
+/** One page of `GET /v1/integrations/{id}/links`; `next` is the cursor of the following page. @public */
+export interface IncidentLinksPage {
+  items: IncidentLinkResponse[];
+  next: string | null;
+}
+
+/** Answer of `PUT /v1/integrations/{id}/field-ownership/{field}`: the rule and every rule now. @public */
+export interface FieldOwnershipUpdateResponse {
+  rule: FieldOwnershipRule;
+  items: FieldOwnershipRule[];
+}
+
+/** A conflict with the incident and integration it belongs to (`GET /v1/conflicts/{id}`). @public */
+export interface ConflictDetailsResponse extends ConflictResponse {
+  incident: { id: string; title: string; severity: string; status: string } | null;
+  integration: { id: string; name: string; integration_type: string } | null;
+}
+
+/**
+ * `POST /v1/secrets/reseal`: every integration's stored secrets sealed again with the
+ * current encryption key, bound to their integration, so `previousKeys` can be emptied.
+ * @public
+ */
+export interface ResealSecretsResponse {
+  /** The id (fingerprint) of the key everything is now sealed with; never the key. */
+  key_id: string;
+  integrations: number;
+  /** Rewritten by this call: sealed with an older key, unbound, or with settings still in the clear. */
+  resealed: number;
+  already_current: number;
+  /** Integrations whose secrets could not be opened (a key no longer configured); nothing of theirs was changed. */
+  failed: Array<{ integration_id: string; name: string; error: string }>;
 }

@@ -2,14 +2,14 @@ import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
  * Integrations as a permission resource: a policy may allow managing only some of them
- * (spec 000, "manage integrations in assigned scope"). The resource ref is the
+ * (manage integrations in assigned scope; docs/sync-semantics.md#roles). The resource ref is the
  * integration id. @public
  */
 export const ITSM_SYNC_INTEGRATION_RESOURCE_TYPE = 'itsm-sync-integration';
 
 /**
  * Conflicts as a permission resource: a policy may allow resolving only some of them
- * (spec 000, "resolve conflicts for assigned incidents"). The resource ref is the
+ * (resolve conflicts for assigned incidents; docs/sync-semantics.md#roles). The resource ref is the
  * conflict id. @public
  */
 export const ITSM_SYNC_CONFLICT_RESOURCE_TYPE = 'itsm-sync-conflict';
@@ -50,35 +50,3 @@ export const itsmSyncPermissions = [
   itsmSyncConflictResolvePermission,
   itsmSyncIncidentWritePermission,
 ];
-
-/** The RBAC roles of spec 000. @public */
-export const ITSM_SYNC_ROLES = [
-  'platform.administrator',
-  'integration.manager',
-  'incident_commander',
-  'viewer',
-] as const;
-/** @public */
-export type ItsmSyncRole = (typeof ITSM_SYNC_ROLES)[number];
-
-/**
- * What each role may do (spec 000, "RBAC"). The policy narrows two of them by scope: an
- * `integration.manager` may be given the integrations it manages, and an
- * `incident_commander` resolves conflicts of incidents assigned to it.
- * @public
- */
-export const ITSM_SYNC_ROLE_PERMISSIONS: Record<ItsmSyncRole, string[]> = {
-  'platform.administrator': itsmSyncPermissions.map(p => p.name),
-  'integration.manager': [
-    itsmSyncReadPermission.name,
-    itsmSyncIntegrationManagePermission.name,
-    itsmSyncConflictResolvePermission.name,
-    itsmSyncIncidentWritePermission.name,
-  ],
-  incident_commander: [
-    itsmSyncReadPermission.name,
-    itsmSyncConflictResolvePermission.name,
-    itsmSyncIncidentWritePermission.name,
-  ],
-  viewer: [itsmSyncReadPermission.name],
-};

@@ -45,11 +45,11 @@ const integrationTunables = {
   sync_direction: z.enum(SYNC_DIRECTIONS),
   enabled: z.boolean(),
   conflict_strategy: z.enum(CONFLICT_STRATEGIES),
-  /** Two changes of a field within this window are a conflict (spec 000: 5 s). */
+  /** Two changes of a field within this window are a conflict (default 5 s; docs/sync-semantics.md#detection). */
   conflict_window_seconds: z.number().int().min(0).max(3600),
-  /** Outbound requests per minute to the vendor (spec 002 `--rate-limit`). */
+  /** Outbound requests per minute to the vendor (docs/sync-semantics.md#rate-limits). */
   rate_limit: z.number().int().min(1).max(100000).nullable(),
-  /** Multiplies the retry schedule's delays (spec 002 `--backoff-multiplier`). */
+  /** Multiplies the retry schedule's delays (docs/sync-semantics.md#backoff-multiplier). */
   backoff_multiplier: z.number().min(0.1).max(100),
   /** Vendor-specific settings a connector reads (service mapping, templates...). */
   settings: z.record(z.string(), z.unknown()),
@@ -207,7 +207,7 @@ export const resolveConflictRequestSchema = z
 /** @public */
 export type ResolveConflictRequest = z.input<typeof resolveConflictRequestSchema>;
 
-/** Body of POST /v1/integrations/{id}/callback-tokens (spec 004 step 3). */
+/** Body of POST /v1/integrations/{id}/callback-tokens (docs/connectors/webhook.md#callback-tokens). */
 export const createCallbackTokenRequestSchema = z
   .object({
     app_name: z.string().trim().min(1, 'is required').max(200),

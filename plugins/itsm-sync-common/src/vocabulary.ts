@@ -13,17 +13,17 @@ export const INCIDENT_STATUSES = [
 /** @public */
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-/** Which way changes flow for an integration (spec 000, "Sync Directions"). */
+/** Which way changes flow for an integration (docs/sync-semantics.md#directions). */
 export const SYNC_DIRECTIONS = ['outbound', 'inbound', 'bidirectional'] as const;
 /** @public */
 export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
 
-/** Who is authoritative for a field (spec 000, "Field Ownership"). */
+/** Who is authoritative for a field (docs/sync-semantics.md#field-ownership). */
 export const FIELD_OWNERS = ['platform', 'external'] as const;
 /** @public */
 export type FieldOwner = (typeof FIELD_OWNERS)[number];
 
-/** How simultaneous edits of one field are settled (spec 000, "Conflict Resolution"). */
+/** How simultaneous edits of one field are settled (docs/sync-semantics.md#strategies). */
 export const CONFLICT_STRATEGIES = [
   'last-write-wins',
   'ownership-priority',
@@ -73,7 +73,7 @@ export const SYNCED_FIELDS = [
 /** @public */
 export type SyncedField = (typeof SYNCED_FIELDS)[number];
 
-/** Names of the spec 000 metrics reported by sync-status. */
+/** Names of the sync metrics (docs/sync-semantics.md#sync-metrics) reported by sync-status. */
 export const SYNC_METRICS = [
   'outbound_success',
   'outbound_failed',

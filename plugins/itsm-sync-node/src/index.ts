@@ -11,5 +11,6 @@ export * from './http';
 export * from './outbound';
 export { vendorExcerpt } from './vendorExcerpt';
 export * from './signatures';
+export * from './standardWebhooks';
 export * from './extensionPoint';
 export * from './webhookEvents';

@@ -88,12 +88,3 @@ export function matchingCallbackTokenHash(storedHashes: string[], presented: str
   }
   return matched;
 }
-
-/**
- * True when a presented callback token hashes to one of the stored hashes (see
- * `matchingCallbackTokenHash`).
- * @public
- */
-export function callbackTokenMatches(storedHashes: string[], presented: string): boolean {
-  return matchingCallbackTokenHash(storedHashes, presented) !== undefined;
-}

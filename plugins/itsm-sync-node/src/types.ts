@@ -39,12 +39,25 @@ export interface ConnectorIntegration {
   webhookSecrets: string[];
   /**
    * SHA-256 (hex) of every live callback token the hub issued for this integration
-   * (spec 004). The tokens themselves are shown once and never stored; a connector that
+   * (docs/connectors/webhook.md#callback-tokens). The tokens themselves are shown once and never stored; a connector that
    * authenticates inbound calls by callback token hashes what it is given and compares
-   * in constant time (see `callbackTokenMatches`).
+   * in constant time (see `matchingCallbackTokenHash`).
    */
   callbackTokenHashes?: string[];
   settings: Record<string, unknown>;
+}
+
+/**
+ * One-time values a connector must accept only once (a Jira Connect JWT), remembered until
+ * they expire. The hub's is shared by every replica through the database.
+ * @public
+ */
+export interface ReplayGuard {
+  /**
+   * True the first time `key` is presented; false for every later time until `expiresAt`
+   * (epoch ms). Keys should be hashes: they are stored.
+   */
+  firstUse(key: string, expiresAt: number): Promise<boolean>;
 }
 
 /** What every connector call receives. @public */
@@ -57,6 +70,11 @@ export interface ConnectorContext {
    * always sets it; without it the strict policy applies (no private address at all).
    */
   outbound?: OutboundPolicy;
+  /**
+   * Where one-time credentials of inbound webhooks are marked used. The hub sets it for
+   * `verifyWebhook`; a connector that needs it refuses when it is absent.
+   */
+  replays?: ReplayGuard;
 }
 
 /** A vendor ticket, normalised to platform field names. @public */
@@ -132,7 +150,7 @@ export type WebhookVerification =
       ok: true;
       /**
        * The stored hash of the callback token that authenticated the call, when one did
-       * (spec 004): the hub notes when each token was last used.
+       * (docs/connectors/webhook.md#callback-tokens): the hub notes when each token was last used.
        */
       callbackTokenHash?: string;
     }
@@ -221,13 +239,19 @@ export interface ItsmConnector {
   readonly capabilities: ConnectorCapabilities;
   /** Field names ownership rules may name for this type. */
   readonly fields: string[];
-  /** Ownership seeded on a new integration (spec 000 "Default Ownership Rules"). */
+  /** Ownership seeded on a new integration (docs/sync-semantics.md#default-ownership-per-connector). */
   readonly defaultFieldOwnership: FieldOwnershipRule[];
   readonly mappings: ConnectorMappingDescription;
   /** How inbound webhooks are authenticated, for people (e.g. `HMAC-SHA256`). */
   readonly webhookAuth: string;
   /** Credential entries the connector needs, e.g. `['username', 'password']`. */
   readonly credentialKeys: string[][];
+  /**
+   * Settings whose values are secret (maps, e.g. extra request headers carrying API keys):
+   * the hub seals them with the credentials, stores and returns only their entry names, and
+   * hands the values to connector calls. Optional.
+   */
+  readonly sealedSettings?: readonly string[];
 
   /**
    * Checks an integration's settings when it is saved; throws an Error whose message
@@ -278,7 +302,7 @@ export interface ItsmConnector {
    */
   parseWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[] | ParsedWebhook>;
 
-  /** Who is on call for a schedule now (PagerDuty; spec 002 `im integration oncall`). */
+  /** Who is on call for a schedule now (PagerDuty; `im integration oncall`, docs/connectors/pagerduty.md#on-call). */
   listOncall?(ctx: ConnectorContext, scheduleId: string): Promise<OncallEntry[]>;
 }
 

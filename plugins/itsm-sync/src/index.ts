@@ -1,5 +1,3 @@
 export { itsmSyncPlugin as default } from './plugin';
 export { itsmSyncApiRef } from './api/ItsmSyncApi';
-export type { ItsmSyncApi, ConflictDetails, ConflictQuery } from './api/ItsmSyncApi';
-export { ItsmSyncClient } from './api/ItsmSyncClient';
-export { ItsmSyncRequestError, ManualSyncCooldownError } from './api/errors';
+export type { ItsmSyncApi } from './api/ItsmSyncApi';

@@ -7,9 +7,8 @@ import {
   SubPageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isItsmSyncAvailable } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { isItsmSyncAvailable, ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from './api/ItsmSyncApi';
-import { ItsmSyncClient } from './api/ItsmSyncClient';
 import { ItsmSyncIcon } from './components/shared/ItsmSyncIcon';
 import { rootRouteRef } from './routes';
 

@@ -75,6 +75,8 @@ export class HubProcess {
         dispatcher: { pollIntervalMs: 100, leaseSeconds: 5, concurrency: 16 },
         // The simulators run on 127.0.0.1, which the outbound policy refuses unless allowed.
         outbound: testOutboundConfig,
+        // The bench measures how many webhooks the hub itself can take from one source: no rate limit.
+        webhooks: { rateLimit: { requestsPerSecond: 1e9, burst: 1e9 } },
         ...(o.itsmSync ?? {}),
       },
     };

@@ -2,12 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type {
-  CallbackTokenResponse,
   ConflictResponse,
   IncidentResponse,
   IntegrationResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { APP_URL, backend, presentCallbackToken } from './portalClient';
+import { APP_URL, hub, presentCallbackToken } from './portalClient';
 
 /*
  * Browser test of the portal against the app and backend started by `npm start`
@@ -67,7 +66,7 @@ it('shows the ITSM sync card on an entity page and syncs an incident with ITSM',
   await ticket.waitFor({ timeout: 30_000 });
   const expected = linked.links[0].external_key ?? linked.links[0].external_id;
   expect(await ticket.textContent()).toContain(expected!);
-  // Spec 004: after a successful sync the button is in its cooldown.
+  // After a successful sync the button is in its cooldown.
   await section.getByRole('button', { name: /Cooldown/ }).first().waitFor();
   await shot('02-synced-with-ticket-id');
 });
@@ -86,7 +85,7 @@ it('resolves a planted conflict on the conflicts page', async () => {
   await page.getByRole('status').filter({ hasText: 'use-platform' }).waitFor({ timeout: 30_000 });
   await shot('04-conflict-resolved');
 
-  const after = await backend<ConflictResponse>(`/v1/conflicts/${planted.id}`);
+  const after = await hub.getConflict(planted.id);
   expect(after.status).toBe('resolved');
   expect(after.resolution).toBe('use-platform');
 });
@@ -136,8 +135,8 @@ it('generates a callback token shown once, which the hub accepts until it is rev
   await shot('06-callback-token-revoked');
 
   expect(await presentCallbackToken(webhookUrl, token, callback)).toBe(401);
-  const listed = await backend<{ items: CallbackTokenResponse[] }>(`/v1/integrations/${hook.id}/callback-tokens`);
-  expect(listed.items.find(t => t.app_name === appName)?.state).toBe('revoked');
+  const listed = await hub.listCallbackTokens(hook.id);
+  expect(listed.find(t => t.app_name === appName)?.state).toBe('revoked');
 });
 
 /**
@@ -148,12 +147,10 @@ it('generates a callback token shown once, which the hub accepts until it is rev
  */
 async function webhookIntegration(): Promise<IntegrationResponse> {
   const name = 'browser-test-itsm-webhook';
-  const integrations = await backend<{ items: IntegrationResponse[] }>('/v1/integrations');
-  const existing = integrations.items.find(i => i.name === name);
+  const integrations = await hub.listIntegrations();
+  const existing = integrations.find(i => i.name === name);
   if (existing) return existing;
-  return backend<IntegrationResponse>('/v1/integrations', {
-    method: 'POST',
-    body: {
+  return hub.createIntegration({
       organization_id: 'acme-corp',
       integration_type: 'itsm-webhook',
       name,
@@ -169,16 +166,14 @@ async function webhookIntegration(): Promise<IntegrationResponse> {
         update_payload: '{"title": "$case_name"}',
         status_mapping: { Open: 'open', Resolved: 'resolved' },
       },
-    },
   });
 }
 
 /** A demo incident filed against a catalog entity and linked to at least one ticket. */
 async function demoIncident(): Promise<IncidentResponse> {
   const wanted = process.env.PORTAL_ENTITY_REF; // e.g. component:default/payments-api
-  const query = wanted ? `?entity_ref=${encodeURIComponent(wanted)}` : '';
-  const incidents = await backend<{ items: IncidentResponse[] }>(`/v1/incidents${query}`);
-  const linked = incidents.items.find(i => i.entity_ref && i.links.length > 0);
+  const incidents = await hub.listIncidents({ entityRef: wanted });
+  const linked = incidents.find(i => i.entity_ref && i.links.length > 0);
   if (!linked) throw new Error(`The demo data has no linked incident filed against an entity${wanted ? ` (${wanted})` : ''}`);
   return linked;
 }
@@ -189,10 +184,10 @@ async function demoIncident(): Promise<IncidentResponse> {
  * A demo conflict already pending is used as is.
  */
 async function plantConflict(): Promise<ConflictResponse> {
-  const pending = await backend<{ items: ConflictResponse[] }>('/v1/conflicts?status=pending');
-  if (pending.items.length > 0) return pending.items[0];
-  const integrations = await backend<{ items: IntegrationResponse[] }>('/v1/integrations');
-  const manual = integrations.items.find(i => i.conflict_strategy === 'manual-review');
+  const pending = await hub.listConflicts({ status: 'pending' });
+  if (pending.length > 0) return pending[0];
+  const integrations = await hub.listIntegrations();
+  const manual = integrations.find(i => i.conflict_strategy === 'manual-review');
   throw new Error(
     `No pending conflict to resolve; the demo seed should plant one${manual ? ` on ${manual.name}` : ' (no manual-review integration)'}`,
   );

@@ -1,3 +1,5 @@
+import { ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
+
 /**
  * Talks to the started backend directly, to find demo data and to plant the conflict
  * the browser test resolves. Uses IM_TOKEN (external access) when the environment has it.
@@ -5,19 +7,17 @@
 export const APP_URL = process.env.PORTAL_APP_URL ?? 'http://localhost:3000';
 export const BACKEND_URL = process.env.PORTAL_BACKEND_URL ?? 'http://localhost:7007';
 
-export async function backend<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (process.env.IM_TOKEN) headers.Authorization = `Bearer ${process.env.IM_TOKEN}`;
-  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${BACKEND_URL}/api/itsm-sync${path}`, {
-    method: init.method ?? 'GET',
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+/** The hub's REST client, as the CLI uses it. */
+export const hub = new ItsmSyncClient({
+  discoveryApi: { getBaseUrl: async pluginId => `${BACKEND_URL}/api/${pluginId}` },
+  fetchApi: {
+    fetch: (input, init) => {
+      const headers = new Headers(init?.headers);
+      if (process.env.IM_TOKEN) headers.set('authorization', `Bearer ${process.env.IM_TOKEN}`);
+      return fetch(input, { ...init, headers });
+    },
+  },
+});
 
 /**
  * Presents a callback token on the webhook's test route, which checks a delivery exactly

@@ -39,7 +39,7 @@ async function decide(who: PolicyQueryUser | undefined, permission: { name: stri
   return (await policy.handle({ permission: permission as any }, who)).result;
 }
 
-describe('ItsmSyncRbacPolicy (spec 000 roles)', () => {
+describe('ItsmSyncRbacPolicy (the RBAC roles)', () => {
   const viewer = user('user:default/vic', ['group:default/everyone']);
   const commander = user('user:default/cmd', ['group:default/commanders']);
   const manager = user('user:default/mgr', ['group:default/integrations']);

@@ -12,13 +12,8 @@ import {
   itsmSyncConflictConditions,
   itsmSyncIntegrationConditions,
 } from '@itsm-sync-hub/plugin-itsm-sync-backend';
-import {
-  ITSM_SYNC_ROLES,
-  ITSM_SYNC_ROLE_PERMISSIONS,
-  itsmSyncConflictResolvePermission,
-  itsmSyncIntegrationManagePermission,
-  type ItsmSyncRole,
-} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { itsmSyncConflictResolvePermission, itsmSyncIntegrationManagePermission } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { ITSM_SYNC_ROLES, ITSM_SYNC_ROLE_PERMISSIONS, type ItsmSyncRole } from './itsmSyncRoles';
 
 const ITSM_PREFIX = 'itsm-sync.';
 
@@ -85,9 +80,9 @@ interface Grants {
 }
 
 /**
- * The spec 000 RBAC roles as a Backstage permission policy: a user holds every role
+ * The RBAC roles (docs/sync-semantics.md#roles) as a Backstage permission policy: a user holds every role
  * assigned to them or to a group they belong to, and is allowed the union of those
- * roles' itsm-sync permissions. Two are scoped (spec 000): an `integration.manager` whose
+ * roles' itsm-sync permissions. Two are scoped: an `integration.manager` whose
  * assignment lists integrations manages only those (and resolves only their conflicts),
  * and an `incident_commander` resolves the conflicts of incidents assigned to it. Those
  * come back as conditional decisions, applied by the itsm-sync plugin to the integration

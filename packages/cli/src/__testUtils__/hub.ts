@@ -1,5 +1,6 @@
 import { eventually as pollUntil, type EventualCheck } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { IM_TOKEN, type RunningBackend } from './testBackend';
 import { runIm, type ImResult } from './runIm';
 
@@ -11,7 +12,21 @@ export const eventually = <T,>(check: EventualCheck<T>, what: string, timeoutMs 
  * platform incidents and vendor webhooks), and `im` bound to the running backend.
  */
 export class Hub {
-  constructor(readonly backend: RunningBackend) {}
+  /** The hub's REST client, with the token `im` gets. */
+  readonly client: ItsmSyncClient;
+
+  constructor(readonly backend: RunningBackend) {
+    this.client = new ItsmSyncClient({
+      discoveryApi: { getBaseUrl: async pluginId => `${backend.url}/api/${pluginId}` },
+      fetchApi: {
+        fetch: (input, init) => {
+          const headers = new Headers(init?.headers);
+          headers.set('authorization', `Bearer ${IM_TOKEN}`);
+          return fetch(input, { ...init, headers });
+        },
+      },
+    });
+  }
 
   /** `im` with the backend's URL and the right token in the environment. */
   im(...args: string[]): Promise<ImResult> {
@@ -25,25 +40,14 @@ export class Hub {
     return JSON.parse(result.stdout) as T;
   }
 
-  async api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.backend.url}/api/itsm-sync${path}`, {
-      method,
-      headers: { authorization: `Bearer ${IM_TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
   /** A platform incident opened in the given integration, once its ticket exists. */
   async incidentWithTicket(integration: string, title = 'Checkout latency') {
-    const created = await this.api('POST', '/v1/incidents', { title, severity: 'SEV-2', integrations: [integration] });
+    const created = await this.client.createIncident({ title, severity: 'SEV-2', integrations: [integration] });
     const incident = await eventually(async () => {
-      const view = await this.api('GET', `/v1/incidents/${created.id}`);
+      const view = await this.client.getIncident(created.id);
       return view.links[0]?.external_id ? view : undefined;
     }, 'the ticket to be created');
-    return { incident, ticketId: incident.links[0].external_id as string };
+    return { incident, ticketId: incident.links[0].external_id! };
   }
 
   /** Posts a vendor webhook to the hub as the vendor would (no Backstage token). */

@@ -3,10 +3,8 @@ import {
   CONFLICT_STRATEGIES,
   SYNC_DIRECTIONS,
   type CreateIntegrationRequest,
-  type IntegrationResponse,
   type UpdateIntegrationRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { integrationPath } from '../client';
 import { action, parseBoolean, parseInteger, parseNumber, withConnectionOptions, type Runtime } from '../context';
 import { UsageError } from '../errors';
 import { show } from '../output';
@@ -140,16 +138,8 @@ export function addConfigureCommand(integration: Command, runtime: Runtime) {
         // Bodies first: a usage problem is reported before anything is sent.
         const body = ref ? updateBody(opts) : createBody(opts);
         const result = ref
-          ? await ctx.api.json<IntegrationResponse>(integrationPath(ref), {
-              method: 'PATCH',
-              body,
-              what: `change integration '${ref}'`,
-            })
-          : await ctx.api.json<IntegrationResponse>('/v1/integrations', {
-              method: 'POST',
-              body,
-              what: 'create the integration',
-            });
+          ? await ctx.api.call(`change integration '${ref}'`, api => api.updateIntegration(ref, body as UpdateIntegrationRequest))
+          : await ctx.api.call('create the integration', api => api.createIntegration(body as CreateIntegrationRequest));
         show(output, format, result, r => `${ref ? 'Updated' : 'Created'} integration '${r.name}' (${r.id})\n${integrationView(r)}`);
       },
       { authToken: false },

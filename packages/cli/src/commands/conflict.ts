@@ -1,11 +1,10 @@
 import { Command, Option } from 'commander';
-import { CONFLICT_STATUSES, type ConflictResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { CONFLICT_STATUSES, type ConflictStatus } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { action, withConnectionOptions, type Runtime } from '../context';
 import { UsageError } from '../errors';
 import { show, tableOrEmpty } from '../output';
 import { conflictsView, conflictView } from '../views';
 
-const conflictPath = (id: string, rest = '') => `/v1/conflicts/${encodeURIComponent(id)}${rest}`;
 
 /** `im conflict list|show|resolve`. */
 export function addConflictCommands(program: Command, runtime: Runtime) {
@@ -19,10 +18,9 @@ export function addConflictCommands(program: Command, runtime: Runtime) {
       .option('--integration <integration>', 'only conflicts of this integration (id or name)'),
   ).action(
     action<{ status?: string; integration?: string }>(runtime, async ({ api, format, output }, _args, opts) => {
-      const { items } = await api.json<{ items: ConflictResponse[] }>('/v1/conflicts', {
-        query: { status: opts.status, integration: opts.integration },
-        what: 'list conflicts',
-      });
+      const items = await api.call('list conflicts', a =>
+        a.listConflicts({ status: opts.status as ConflictStatus | undefined, integration: opts.integration }),
+      );
       show(output, format, items, v => tableOrEmpty(v, conflictsView, 'No conflicts.'));
     }),
   );
@@ -31,7 +29,7 @@ export function addConflictCommands(program: Command, runtime: Runtime) {
     conflict.command('show').description('show both sides of a conflict').argument('<conflict>', 'conflict id'),
   ).action(
     action(runtime, async ({ api, format, output }, [id]) => {
-      const result = await api.json<ConflictResponse>(conflictPath(id), { what: `get conflict '${id}'` });
+      const result = await api.call(`get conflict '${id}'`, a => a.getConflict(id));
       show(output, format, result, conflictView);
     }),
   );
@@ -59,11 +57,7 @@ export function addConflictCommands(program: Command, runtime: Runtime) {
         if (chosen.length !== 1) {
           throw new UsageError('Give exactly one of --use-platform, --use-external or --ignore');
         }
-        const result = await ctx.api.json<ConflictResponse>(conflictPath(id, '/resolve'), {
-          method: 'POST',
-          body: { resolution: chosen[0][0] },
-          what: `resolve conflict '${id}'`,
-        });
+        const result = await ctx.api.call(`resolve conflict '${id}'`, api => api.resolveConflict(id, chosen[0][0]));
         show(output, format, result, r => `Resolved conflict ${r.id} on field '${r.field}' with ${r.resolution}`);
       },
     ),

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { FIELD_OWNERS, type FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { integrationPath } from '../client';
+import { FIELD_OWNERS, type FieldOwner } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { action, parseInteger, withConnectionOptions, type Runtime } from '../context';
 import { show, tableOrEmpty } from '../output';
 import { ownershipView } from '../views';
@@ -19,9 +18,8 @@ export function addFieldOwnershipCommands(integration: Command, runtime: Runtime
       .option('--priority <n>', 'priority for ownership-priority conflicts', parseInteger('--priority'), 0),
   ).action(
     action<{ owner: string; priority: number }>(runtime, async ({ api, format, output }, [ref, field], opts) => {
-      const result = await api.json<{ items: FieldOwnershipRule[]; rule: FieldOwnershipRule }>(
-        integrationPath(ref, `/field-ownership/${encodeURIComponent(field)}`),
-        { method: 'PUT', body: { owner: opts.owner, priority: opts.priority }, what: `set ownership of '${field}' on '${ref}'` },
+      const result = await api.call(`set ownership of '${field}' on '${ref}'`, a =>
+        a.setFieldOwnership(ref, field, { owner: opts.owner as FieldOwner, priority: opts.priority }),
       );
       show(output, format, result.rule, r => `${field} is now owned by ${r.owner} (priority ${r.priority})`);
     }),
@@ -31,9 +29,7 @@ export function addFieldOwnershipCommands(integration: Command, runtime: Runtime
     group.command('list').description('list the ownership rules').argument('<integration>', 'id or name'),
   ).action(
     action(runtime, async ({ api, format, output }, [ref]) => {
-      const { items } = await api.json<{ items: FieldOwnershipRule[] }>(integrationPath(ref, '/field-ownership'), {
-        what: `list field ownership of '${ref}'`,
-      });
+      const items = await api.call(`list field ownership of '${ref}'`, a => a.listFieldOwnership(ref));
       show(output, format, items, v => tableOrEmpty(v, ownershipView, 'No ownership rules.'));
     }),
   );

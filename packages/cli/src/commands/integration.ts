@@ -1,29 +1,19 @@
 import { Command, Option } from 'commander';
 import {
   DLQ_STATES,
-  type DlqEntryResponse,
+  type DlqState,
   type IncidentLinkResponse,
-  type IntegrationResponse,
-  type SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { integrationPath } from '../client';
 import { action, withConnectionOptions, type Runtime } from '../context';
 import { EXIT_FAILURE } from '../errors';
 import { json, listTable, show, tableOrEmpty } from '../output';
 import { dlqView, integrationView, linksView, syncStatusView } from '../views';
 
-interface ConnectionTestResult {
-  ok: boolean;
-  message: string;
-  integration_id: string;
-  duration_ms: number;
-}
-
 /** `im integration list|get|test|sync-status|links|dlq|dlq-retry|dlq-discard`. */
-export function addIntegrationReadCommands(integration: Command, runtime: Runtime) {
+export function addIntegrationCommands(integration: Command, runtime: Runtime) {
   withConnectionOptions(integration.command('list').description('list integrations')).action(
     action(runtime, async ({ api, format, output }) => {
-      const { items } = await api.json<{ items: IntegrationResponse[] }>('/v1/integrations', { what: 'list integrations' });
+      const items = await api.call('list integrations', a => a.listIntegrations());
       show(output, format, items, v =>
         listTable(v, [
           ['id', i => i.id],
@@ -41,7 +31,7 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
     integration.command('get').description('show an integration').argument('<integration>', 'id or name'),
   ).action(
     action(runtime, async ({ api, format, output }, [ref]) => {
-      const result = await api.json<IntegrationResponse>(integrationPath(ref), { what: `get integration '${ref}'` });
+      const result = await api.call(`get integration '${ref}'`, a => a.getIntegration(ref));
       show(output, format, result, integrationView);
     }),
   );
@@ -53,10 +43,7 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
       .argument('<integration>', 'id or name'),
   ).action(
     action(runtime, async ({ api, format, output }, [ref]) => {
-      const result = await api.json<ConnectionTestResult>(integrationPath(ref, '/test'), {
-        method: 'POST',
-        what: `test integration '${ref}'`,
-      });
+      const result = await api.call(`test integration '${ref}'`, a => a.testIntegration(ref));
       if (format === 'json') output.out(json(result));
       else output.out(`${result.ok ? 'OK' : 'FAILED'}: ${result.message} (${result.duration_ms} ms)`);
       return result.ok ? undefined : EXIT_FAILURE;
@@ -70,9 +57,7 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
       .argument('<integration>', 'id or name'),
   ).action(
     action(runtime, async ({ api, format, output }, [ref]) => {
-      const result = await api.json<SyncStatusResponse>(integrationPath(ref, '/sync-status'), {
-        what: `get the sync status of '${ref}'`,
-      });
+      const result = await api.call(`get the sync status of '${ref}'`, a => a.getSyncStatus(ref));
       show(output, format, result, syncStatusView);
     }),
   );
@@ -88,10 +73,8 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
       const items: IncidentLinkResponse[] = [];
       let after: string | undefined;
       do {
-        const page = await api.json<{ items: IncidentLinkResponse[]; next: string | null }>(
-          integrationPath(ref, '/links'),
-          { query: { after }, what: `list the links of '${ref}'` },
-        );
+        const cursor = after;
+        const page = await api.call(`list the links of '${ref}'`, a => a.listLinks(ref, { after: cursor }));
         items.push(...page.items);
         after = page.next ?? undefined;
       } while (after);
@@ -107,10 +90,7 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
       .addOption(new Option('--state <state>', 'only entries in this state').choices(DLQ_STATES)),
   ).action(
     action<{ state?: string }>(runtime, async ({ api, format, output }, [ref], opts) => {
-      const { items } = await api.json<{ items: DlqEntryResponse[] }>(integrationPath(ref, '/dlq'), {
-        query: { state: opts.state },
-        what: `list the DLQ of '${ref}'`,
-      });
+      const items = await api.call(`list the DLQ of '${ref}'`, a => a.listDlq(ref, { state: opts.state as DlqState | undefined }));
       show(output, format, items, v => tableOrEmpty(v, dlqView, 'The dead-letter queue is empty.'));
     }),
   );
@@ -127,9 +107,8 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
         .argument('<entry>', 'DLQ entry id'),
     ).action(
       action(runtime, async ({ api, format, output }, [ref, entry]) => {
-        const result = await api.json<DlqEntryResponse>(
-          integrationPath(ref, `/dlq/${encodeURIComponent(entry)}/${verb}`),
-          { method: 'POST', what: `${verb} DLQ entry '${entry}' of '${ref}'` },
+        const result = await api.call(`${verb} DLQ entry '${entry}' of '${ref}'`, a =>
+          verb === 'retry' ? a.retryDlqEntry(ref, entry) : a.discardDlqEntry(ref, entry),
         );
         show(output, format, result, r => `${done}: DLQ entry ${r.id} (incident ${r.incident_id}, now ${r.state})`);
       }),
@@ -144,10 +123,9 @@ export function addIntegrationReadCommands(integration: Command, runtime: Runtim
       .requiredOption('--schedule-id <id>', 'the schedule to look up'),
   ).action(
     action<{ scheduleId: string }>(runtime, async ({ api, format, output }, [ref], opts) => {
-      const result = await api.json<unknown>(integrationPath(ref, '/oncall'), {
-        query: { schedule_id: opts.scheduleId },
-        what: `look up on-call for schedule '${opts.scheduleId}' on '${ref}'`,
-      });
+      const result = await api.call(`look up on-call for schedule '${opts.scheduleId}' on '${ref}'`, a =>
+        a.getOnCall(ref, opts.scheduleId),
+      );
       show(output, format, result, value => {
         const items = ((Array.isArray(value) ? value : (value as { items?: unknown[] })?.items) ?? []) as Array<Record<string, unknown>>;
         return tableOrEmpty(

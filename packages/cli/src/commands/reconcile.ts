@@ -1,11 +1,8 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import type { ReconcileRunResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { integrationPath } from '../client';
 import { action, withConnectionOptions, type CommandContext, type Runtime } from '../context';
-import { CliError, EXIT_FAILURE, UsageError } from '../errors';
+import { EXIT_FAILURE, UsageError } from '../errors';
 import { show, tableOrEmpty } from '../output';
-import { readReconcileStream } from '../reconcileStream';
 import { reconcileHistoryView, reconcileRunView } from '../views';
 
 /**
@@ -44,21 +41,9 @@ async function runReconcile(
   body: { dry_run: boolean; auto_heal: boolean },
   forceProgress: boolean,
 ) {
-  const response = await ctx.api.send(
-    integrationPath(ref, '/reconcile'),
-    { method: 'POST', body, what: `reconcile '${ref}'` },
-    'application/x-ndjson, application/json;q=0.9',
-  );
-  const type = response.headers.get('content-type') ?? '';
-  if (!type.includes('ndjson')) {
-    // A server that does not stream answers with the run itself.
-    const answer = (await response.json()) as ReconcileRunResponse | { run: ReconcileRunResponse };
-    return 'run' in answer ? answer.run : answer;
-  }
-  if (!response.body) throw new CliError('The backend sent an empty reconcile stream');
   const progress = progressReporter(ctx.runtime, forceProgress);
   try {
-    return await readReconcileStream(response.body as unknown as AsyncIterable<Uint8Array>, progress.update);
+    return await ctx.api.call(`reconcile '${ref}'`, api => api.reconcile(ref, body, { onProgress: progress.update }));
   } finally {
     progress.stop();
   }
@@ -88,11 +73,7 @@ export function addReconcileCommands(integration: Command, runtime: Runtime) {
     reconcile.command('history').description('past reconcile runs').argument('<integration>', 'id or name'),
   ).action(
     action(runtime, async ({ api, format, output }, [ref]) => {
-      const answer = await api.json<{ items: ReconcileRunResponse[] } | ReconcileRunResponse[]>(
-        integrationPath(ref, '/reconcile/history'),
-        { what: `get the reconcile history of '${ref}'` },
-      );
-      const runs = Array.isArray(answer) ? answer : answer.items;
+      const runs = await api.call(`get the reconcile history of '${ref}'`, a => a.listReconcileRuns(ref));
       show(output, format, runs, v => tableOrEmpty(v, reconcileHistoryView, 'No reconcile runs yet.'));
     }),
   );

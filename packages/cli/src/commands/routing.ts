@@ -3,11 +3,11 @@ import { Command, Option } from 'commander';
 import {
   INCIDENT_STATUSES,
   SEVERITIES,
+  type IntegrationRoutingRequest,
   type IntegrationRoutingResponse,
   type RoutingPreviewRequest,
   type RoutingPreviewResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { integrationPath } from '../client';
 import { action, withConnectionOptions, type Runtime } from '../context';
 import { UsageError } from '../errors';
 import { listTable, show, tableOrEmpty } from '../output';
@@ -77,7 +77,7 @@ export function addRoutingCommands(program: Command, runtime: Runtime) {
             },
           };
         }
-        const preview = await api.json<RoutingPreviewResponse>('/v1/routing/preview', { method: 'POST', body, what: 'preview routing' });
+        const preview = await api.call('preview routing', a => a.previewRouting(body));
         show(output, format, preview, previewText);
       },
     ),
@@ -87,7 +87,7 @@ export function addRoutingCommands(program: Command, runtime: Runtime) {
     group.command('show').description('list an integration\'s routing rules').argument('<integration>', 'id or name'),
   ).action(
     action(runtime, async ({ api, format, output }, [ref]) => {
-      const routing = await api.json<IntegrationRoutingResponse>(integrationPath(ref, '/routing'), { what: `get routing of '${ref}'` });
+      const routing = await api.call(`get routing of '${ref}'`, a => a.getRouting(ref));
       show(output, format, routing, rulesText);
     }),
   );
@@ -106,11 +106,7 @@ export function addRoutingCommands(program: Command, runtime: Runtime) {
       } catch (error) {
         throw new UsageError(`--file ${opts.file}: ${(error as Error).message}`);
       }
-      const routing = await api.json<IntegrationRoutingResponse>(integrationPath(ref, '/routing'), {
-        method: 'PUT',
-        body,
-        what: `save routing of '${ref}'`,
-      });
+      const routing = await api.call(`save routing of '${ref}'`, a => a.setRouting(ref, body as IntegrationRoutingRequest));
       show(output, format, routing, rulesText);
     }),
   );

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { type IntegrationResponse, type ServiceMappingRequest } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { integrationPath } from '../client';
 import { action, withConnectionOptions, type Runtime } from '../context';
 import { UsageError } from '../errors';
 import { listTable, show, tableOrEmpty } from '../output';
@@ -18,7 +17,7 @@ function mappingsTable(mappings: ServiceMappingRequest[]): string {
   ]);
 }
 
-/** `im integration service-mapping add` (spec 002): PagerDuty service -> incident type. */
+/** `im integration service-mapping add` (docs/connectors/pagerduty.md#service-selection): PagerDuty service -> incident type. */
 export function addServiceMappingCommands(integration: Command, runtime: Runtime) {
   const group = integration.command('service-mapping').description('map PagerDuty services to incident types');
 
@@ -35,14 +34,12 @@ export function addServiceMappingCommands(integration: Command, runtime: Runtime
       if (!mapping.pd_service || !mapping.incident_type) {
         throw new UsageError('--pd-service and --incident-type must not be empty');
       }
-      const current = await api.json<IntegrationResponse>(integrationPath(ref), { what: `get integration '${ref}'` });
+      const current = await api.call(`get integration '${ref}'`, a => a.getIntegration(ref));
       // One mapping per service: a new one replaces the old, the rest are kept.
       const service_mappings = [...mappingsOf(current).filter(m => m.pd_service !== mapping.pd_service), mapping];
-      const updated = await api.json<IntegrationResponse>(integrationPath(current.id), {
-        method: 'PATCH',
-        body: { settings: { service_mappings } },
-        what: `save the service mapping on '${ref}'`,
-      });
+      const updated = await api.call(`save the service mapping on '${ref}'`, a =>
+        a.updateIntegration(current.id, { settings: { service_mappings } }),
+      );
       show(
         output,
         format,
@@ -56,7 +53,7 @@ export function addServiceMappingCommands(integration: Command, runtime: Runtime
     group.command('list').description('list the service mappings').argument('<integration>', 'id or name'),
   ).action(
     action(runtime, async ({ api, format, output }, [ref]) => {
-      const current = await api.json<IntegrationResponse>(integrationPath(ref), { what: `get integration '${ref}'` });
+      const current = await api.call(`get integration '${ref}'`, a => a.getIntegration(ref));
       const mappings = mappingsOf(current);
       show(output, format, mappings, v => tableOrEmpty(v, mappingsTable, 'No service mappings.'));
     }),

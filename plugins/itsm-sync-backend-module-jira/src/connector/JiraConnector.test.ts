@@ -3,9 +3,9 @@ import { ConnectorError, type ConnectorContext, type PlatformIncident } from '@i
 import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { JIRA_AGENTS, JiraSimulator } from '@itsm-sync-hub/simulators';
 import { jiraIntegration } from '../__testUtils__/harness';
-import { createJiraConnector } from './JiraConnector';
+import { JiraConnector } from './JiraConnector';
 
-const connector = createJiraConnector();
+const connector = new JiraConnector();
 let sim: JiraSimulator;
 let ctx: ConnectorContext;
 

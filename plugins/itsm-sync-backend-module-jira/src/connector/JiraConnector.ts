@@ -1,8 +1,17 @@
+import { toError } from '@backstage/errors';
+import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ConnectorError,
+  type ChangedTicketsPage,
+  type ConnectorCapabilities,
   type ConnectorContext,
+  type ConnectorMappingDescription,
+  type CreateTicketInput,
   type ExternalTicket,
+  type IncidentNote,
   type ItsmConnector,
+  type UpdateTicketInput,
+  type WebhookRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { toAdf } from './adf';
 import { jiraClient } from './client';
@@ -38,12 +47,176 @@ function quote(value: string): string {
  * The Jira Service Management connector over Jira Cloud REST v3: issues with ADF
  * descriptions and comments, status through workflow transitions, JQL search with
  * `nextPageToken` paging, and webhooks signed with an admin secret or a Connect JWT.
+ * @public
  */
-export function createJiraConnector(): ItsmConnector {
-  /** accountId of the API user per integration, so the hub's own comments are not echoed back as notes. */
-  const apiAccounts = new Map<string, string>();
+export class JiraConnector implements ItsmConnector {
+  readonly type = 'jira';
+  readonly displayName = 'Jira Service Management';
+  readonly capabilities: ConnectorCapabilities = { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: true };
+  // Jira vocabulary (docs/connectors/jira.md#default-field-ownership) next to the platform names; `platformFieldFor` maps them.
+  readonly fields = ['summary', 'description', 'priority', 'status', 'assignee', 'comments', 'title', 'severity', 'assigned_to', 'notes'];
+  readonly defaultFieldOwnership: FieldOwnershipRule[] = [
+    { field: 'severity', owner: 'platform', priority: 10 },
+    { field: 'priority', owner: 'platform', priority: 10 },
+    { field: 'assignee', owner: 'external', priority: 5 },
+    { field: 'comments', owner: 'external', priority: 5 },
+  ];
+  readonly mappings: ConnectorMappingDescription = {
+    fields: [
+      { platform: 'title', external: 'summary' },
+      { platform: 'description', external: 'description (ADF)' },
+      { platform: 'severity', external: 'priority' },
+      { platform: 'status', external: 'status (via transitions)' },
+      { platform: 'assigned_to', external: 'assignee.accountId' },
+      { platform: 'notes', external: 'comments (ADF)' },
+    ],
+    status: Object.entries(DEFAULT_STATUSES).map(([platform, names]) => ({ platform, external: names.join(' / ') })),
+    severity: Object.entries(DEFAULT_PRIORITIES).map(([platform, external]) => ({ platform, external })),
+  };
+  readonly webhookAuth = 'JWT HS256 (Connect app, qsh checked) or HMAC-SHA256 (X-Hub-Signature)';
+  readonly credentialKeys = [['email', 'api_token']];
 
-  const search = async (ctx: ConnectorContext, jql: string, nextPageToken?: string, maxResults = PAGE_SIZE) => {
+  /** accountId of the API user per integration, so the hub's own comments are not echoed back as notes. */
+  private readonly apiAccounts = new Map<string, string>();
+
+  validateSettings(settings: Record<string, unknown>): void {
+    readSettings(settings);
+  }
+
+  platformFieldFor(field: string): string | undefined {
+    return ownershipFieldMap[field] ?? field;
+  }
+
+  async testConnection(ctx: ConnectorContext): Promise<{ ok: boolean; message: string }> {
+    try {
+      const { body } = await jiraClient(ctx).request<{ accountId?: string; displayName?: string }>({
+        path: '/rest/api/3/myself',
+        signal: ctx.signal,
+      });
+      if (body?.accountId) this.apiAccounts.set(ctx.integration.id, body.accountId);
+      return { ok: true, message: `Authenticated to Jira as ${body?.displayName ?? 'the API user'}` };
+    } catch (error) {
+      return { ok: false, message: toError(error).message };
+    }
+  }
+
+  async createTicket(ctx: ConnectorContext, { incident, dedupKey }: CreateTicketInput): Promise<ExternalTicket> {
+    const settings = readSettings(ctx.integration.settings);
+    const client = jiraClient(ctx);
+    const fields: Record<string, unknown> = {
+      project: { key: settings.projectKey },
+      issuetype: { name: settings.issueType },
+      summary: incident.title,
+      description: incident.description ? toAdf(incident.description) : null,
+      priority: { name: priorityForSeverity(settings, incident.severity) },
+      labels: [dedupLabel(dedupKey)],
+    };
+    if (incident.assigned_to) fields.assignee = { accountId: incident.assigned_to };
+    const { body: created } = await client.request<{ id: string; key: string }>({
+      method: 'POST',
+      path: '/rest/api/3/issue',
+      body: { fields },
+      signal: ctx.signal,
+    });
+    if (incident.status !== 'open') {
+      const fresh = await this.fetchIssue(ctx, created.id);
+      await transitionTo(client, settings, created.id, fresh?.fields.status?.name ?? '', incident.status);
+    }
+    const issue = await this.fetchIssue(ctx, created.id);
+    return issue
+      ? this.ticketOf(ctx, issue)
+      : { externalId: created.id, externalKey: created.key, fields: {}, updatedAt: new Date().toISOString(), dedupKey };
+  }
+
+  async findTicketByDedupKey(ctx: ConnectorContext, dedupKey: string): Promise<ExternalTicket | undefined> {
+    const settings = readSettings(ctx.integration.settings);
+    const jql = `project = ${quote(settings.projectKey)} AND labels = ${quote(dedupLabel(dedupKey))} ORDER BY created ASC`;
+    const page = await this.search(ctx, jql, undefined, 1);
+    return page.issues[0] ? this.ticketOf(ctx, page.issues[0]) : undefined;
+  }
+
+  async updateTicket(ctx: ConnectorContext, { externalId, changes }: UpdateTicketInput): Promise<void> {
+    const settings = readSettings(ctx.integration.settings);
+    const client = jiraClient(ctx);
+    const fields = toJiraFields(settings, changes);
+    if (Object.keys(fields).length) {
+      await client.request({ method: 'PUT', path: ISSUE(externalId), body: { fields }, signal: ctx.signal });
+    }
+    if (changes.status) {
+      const issue = await this.fetchIssue(ctx, externalId);
+      if (!issue) {
+        throw new ConnectorError({ message: `Jira issue ${externalId} does not exist`, kind: 'permanent', status: 404 });
+      }
+      await transitionTo(client, settings, externalId, issue.fields.status?.name ?? '', changes.status);
+    }
+  }
+
+  async addNote(ctx: ConnectorContext, externalId: string, note: IncidentNote): Promise<void> {
+    const text = note.author ? `${note.text}\n\n— ${note.author}` : note.text;
+    await jiraClient(ctx).request({
+      method: 'POST',
+      path: `${ISSUE(externalId)}/comment`,
+      body: { body: toAdf(text) },
+      signal: ctx.signal,
+    });
+  }
+
+  async fetchTicket(ctx: ConnectorContext, externalId: string): Promise<ExternalTicket | undefined> {
+    if (!/^[A-Za-z0-9_-]+$/.test(externalId)) return undefined;
+    const issue = await this.fetchIssue(ctx, externalId);
+    return issue ? this.ticketOf(ctx, issue) : undefined;
+  }
+
+  async fetchTickets(ctx: ConnectorContext, externalIds: string[]): Promise<ExternalTicket[]> {
+    const ids = externalIds.filter(id => /^\d+$/.test(id));
+    const out: ExternalTicket[] = [];
+    for (let i = 0; i < ids.length; i += PAGE_SIZE) {
+      const chunk = ids.slice(i, i + PAGE_SIZE);
+      let token: string | undefined;
+      do {
+        const page = await this.search(ctx, `id in (${chunk.join(', ')}) ORDER BY id ASC`, token);
+        out.push(...page.issues.map(issue => this.ticketOf(ctx, issue)));
+        token = page.isLast === false ? page.nextPageToken : undefined;
+      } while (token);
+    }
+    return out;
+  }
+
+  async listChangedSince(ctx: ConnectorContext, since: Date, cursor?: string): Promise<ChangedTicketsPage> {
+    const settings = readSettings(ctx.integration.settings);
+    // JQL dates have minute precision: round down so nothing at the boundary is missed.
+    const jql = `project = ${quote(settings.projectKey)} AND updated >= ${quote(jqlDate(since))} ORDER BY updated ASC, id ASC`;
+    const page = await this.search(ctx, jql, cursor);
+    return {
+      tickets: page.issues.map(issue => this.ticketOf(ctx, issue)),
+      nextCursor: page.isLast === false && page.nextPageToken ? page.nextPageToken : undefined,
+    };
+  }
+
+  async verifyWebhook(ctx: ConnectorContext, request: WebhookRequest) {
+    const settings = readSettings(ctx.integration.settings);
+    return verifyJiraWebhook(request, {
+      secrets: ctx.integration.webhookSecrets,
+      jwtIssuer: settings.jwtIssuer,
+      jwtBasePath: settings.jwtBasePath,
+      maxTokenAgeSeconds: settings.jwtMaxTokenAgeSeconds,
+      replays: ctx.replays,
+    });
+  }
+
+  async parseWebhook(ctx: ConnectorContext, request: WebhookRequest) {
+    const settings = readSettings(ctx.integration.settings);
+    const email = ctx.integration.credentials.email?.toLowerCase();
+    const ownAccount = this.apiAccounts.get(ctx.integration.id);
+    return parseJiraWebhook(settings, ctx.integration.baseUrl, request, author =>
+      Boolean(
+        (ownAccount && author?.accountId === ownAccount) ||
+          (email && author?.emailAddress?.toLowerCase() === email),
+      ),
+    );
+  }
+
+  private async search(ctx: ConnectorContext, jql: string, nextPageToken?: string, maxResults = PAGE_SIZE): Promise<SearchPage> {
     const { body } = await jiraClient(ctx).request<SearchPage>({
       method: 'POST',
       path: '/rest/api/3/search/jql',
@@ -51,10 +224,13 @@ export function createJiraConnector(): ItsmConnector {
       signal: ctx.signal,
     });
     return body;
-  };
-  const ticketOf = (ctx: ConnectorContext, issue: JiraIssue) =>
-    toExternalTicket(readSettings(ctx.integration.settings), issue, ctx.integration.baseUrl);
-  const fetchIssue = async (ctx: ConnectorContext, idOrKey: string): Promise<JiraIssue | undefined> => {
+  }
+
+  private ticketOf(ctx: ConnectorContext, issue: JiraIssue): ExternalTicket {
+    return toExternalTicket(readSettings(ctx.integration.settings), issue, ctx.integration.baseUrl);
+  }
+
+  private async fetchIssue(ctx: ConnectorContext, idOrKey: string): Promise<JiraIssue | undefined> {
     try {
       const { body } = await jiraClient(ctx).request<JiraIssue>({
         path: ISSUE(idOrKey),
@@ -66,167 +242,5 @@ export function createJiraConnector(): ItsmConnector {
       if (error instanceof ConnectorError && error.status === 404) return undefined;
       throw error;
     }
-  };
-
-  return {
-    type: 'jira',
-    displayName: 'Jira Service Management',
-    capabilities: { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: true },
-    // Jira vocabulary (spec 000) next to the platform names; `platformFieldFor` maps them.
-    fields: ['summary', 'description', 'priority', 'status', 'assignee', 'comments', 'title', 'severity', 'assigned_to', 'notes'],
-    defaultFieldOwnership: [
-      { field: 'severity', owner: 'platform', priority: 10 },
-      { field: 'priority', owner: 'platform', priority: 10 },
-      { field: 'assignee', owner: 'external', priority: 5 },
-      { field: 'comments', owner: 'external', priority: 5 },
-    ],
-    mappings: {
-      fields: [
-        { platform: 'title', external: 'summary' },
-        { platform: 'description', external: 'description (ADF)' },
-        { platform: 'severity', external: 'priority' },
-        { platform: 'status', external: 'status (via transitions)' },
-        { platform: 'assigned_to', external: 'assignee.accountId' },
-        { platform: 'notes', external: 'comments (ADF)' },
-      ],
-      status: Object.entries(DEFAULT_STATUSES).map(([platform, names]) => ({ platform, external: names.join(' / ') })),
-      severity: Object.entries(DEFAULT_PRIORITIES).map(([platform, external]) => ({ platform, external })),
-    },
-    webhookAuth: 'JWT HS256 (Connect app, qsh checked) or HMAC-SHA256 (X-Hub-Signature)',
-    credentialKeys: [['email', 'api_token']],
-
-    validateSettings(settings) {
-      readSettings(settings);
-    },
-
-    platformFieldFor(field) {
-      return ownershipFieldMap[field] ?? field;
-    },
-
-    async testConnection(ctx) {
-      try {
-        const { body } = await jiraClient(ctx).request<{ accountId?: string; displayName?: string }>({
-          path: '/rest/api/3/myself',
-          signal: ctx.signal,
-        });
-        if (body?.accountId) apiAccounts.set(ctx.integration.id, body.accountId);
-        return { ok: true, message: `Authenticated to Jira as ${body?.displayName ?? 'the API user'}` };
-      } catch (error) {
-        return { ok: false, message: (error as Error).message };
-      }
-    },
-
-    async createTicket(ctx, { incident, dedupKey }) {
-      const settings = readSettings(ctx.integration.settings);
-      const client = jiraClient(ctx);
-      const fields: Record<string, unknown> = {
-        project: { key: settings.projectKey },
-        issuetype: { name: settings.issueType },
-        summary: incident.title,
-        description: incident.description ? toAdf(incident.description) : null,
-        priority: { name: priorityForSeverity(settings, incident.severity) },
-        labels: [dedupLabel(dedupKey)],
-      };
-      if (incident.assigned_to) fields.assignee = { accountId: incident.assigned_to };
-      const { body: created } = await client.request<{ id: string; key: string }>({
-        method: 'POST',
-        path: '/rest/api/3/issue',
-        body: { fields },
-        signal: ctx.signal,
-      });
-      if (incident.status !== 'open') {
-        const fresh = await fetchIssue(ctx, created.id);
-        await transitionTo(client, settings, created.id, fresh?.fields.status?.name ?? '', incident.status);
-      }
-      const issue = await fetchIssue(ctx, created.id);
-      return issue
-        ? ticketOf(ctx, issue)
-        : { externalId: created.id, externalKey: created.key, fields: {}, updatedAt: new Date().toISOString(), dedupKey };
-    },
-
-    async findTicketByDedupKey(ctx, dedupKey) {
-      const settings = readSettings(ctx.integration.settings);
-      const page = await search(ctx, `project = ${quote(settings.projectKey)} AND labels = ${quote(dedupLabel(dedupKey))} ORDER BY created ASC`, undefined, 1);
-      return page.issues[0] ? ticketOf(ctx, page.issues[0]) : undefined;
-    },
-
-    async updateTicket(ctx, { externalId, changes }) {
-      const settings = readSettings(ctx.integration.settings);
-      const client = jiraClient(ctx);
-      const fields = toJiraFields(settings, changes);
-      if (Object.keys(fields).length) {
-        await client.request({ method: 'PUT', path: ISSUE(externalId), body: { fields }, signal: ctx.signal });
-      }
-      if (changes.status) {
-        const issue = await fetchIssue(ctx, externalId);
-        if (!issue) {
-          throw new ConnectorError({ message: `Jira issue ${externalId} does not exist`, kind: 'permanent', status: 404 });
-        }
-        await transitionTo(client, settings, externalId, issue.fields.status?.name ?? '', changes.status);
-      }
-    },
-
-    async addNote(ctx, externalId, note) {
-      const text = note.author ? `${note.text}\n\n— ${note.author}` : note.text;
-      await jiraClient(ctx).request({
-        method: 'POST',
-        path: `${ISSUE(externalId)}/comment`,
-        body: { body: toAdf(text) },
-        signal: ctx.signal,
-      });
-    },
-
-    async fetchTicket(ctx, externalId) {
-      if (!/^[A-Za-z0-9_-]+$/.test(externalId)) return undefined;
-      const issue = await fetchIssue(ctx, externalId);
-      return issue ? ticketOf(ctx, issue) : undefined;
-    },
-
-    async fetchTickets(ctx, externalIds) {
-      const ids = externalIds.filter(id => /^\d+$/.test(id));
-      const out: ExternalTicket[] = [];
-      for (let i = 0; i < ids.length; i += PAGE_SIZE) {
-        const chunk = ids.slice(i, i + PAGE_SIZE);
-        let token: string | undefined;
-        do {
-          const page = await search(ctx, `id in (${chunk.join(', ')}) ORDER BY id ASC`, token);
-          out.push(...page.issues.map(issue => ticketOf(ctx, issue)));
-          token = page.isLast === false ? page.nextPageToken : undefined;
-        } while (token);
-      }
-      return out;
-    },
-
-    async listChangedSince(ctx, since, cursor) {
-      const settings = readSettings(ctx.integration.settings);
-      // JQL dates have minute precision: round down so nothing at the boundary is missed.
-      const jql = `project = ${quote(settings.projectKey)} AND updated >= ${quote(jqlDate(since))} ORDER BY updated ASC, id ASC`;
-      const page = await search(ctx, jql, cursor);
-      return {
-        tickets: page.issues.map(issue => ticketOf(ctx, issue)),
-        nextCursor: page.isLast === false && page.nextPageToken ? page.nextPageToken : undefined,
-      };
-    },
-
-    async verifyWebhook(ctx, request) {
-      const settings = readSettings(ctx.integration.settings);
-      return verifyJiraWebhook(request, {
-        secrets: ctx.integration.webhookSecrets,
-        jwtIssuer: settings.jwtIssuer,
-        jwtBasePath: settings.jwtBasePath,
-      });
-    },
-
-    async parseWebhook(ctx, request) {
-      const settings = readSettings(ctx.integration.settings);
-      const email = ctx.integration.credentials.email?.toLowerCase();
-      const ownAccount = apiAccounts.get(ctx.integration.id);
-      return parseJiraWebhook(settings, ctx.integration.baseUrl, request, author =>
-        Boolean(
-          (ownAccount && author?.accountId === ownAccount) ||
-            (email && author?.emailAddress?.toLowerCase() === email),
-        ),
-      );
-    },
-  };
+  }
 }

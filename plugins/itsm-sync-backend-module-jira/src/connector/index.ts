@@ -1,2 +1,2 @@
-export { createJiraConnector } from './JiraConnector';
+export { JiraConnector } from './JiraConnector';
 export { readSettings as readJiraSettings, type JiraSettings } from './settings';

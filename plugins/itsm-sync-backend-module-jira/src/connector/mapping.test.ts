@@ -94,7 +94,7 @@ describe('Jira field mapping', () => {
     expect(changedFieldsFromChangelog(settings, [{ field: 'assignee', to: null, toString: null }], undefined)).toEqual({ assigned_to: null });
   });
 
-  it('names the platform field each spec 000 Jira ownership name governs', () => {
+  it('names the platform field each Jira ownership name governs', () => {
     expect(ownershipFieldMap.priority).toBe('severity');
     expect(ownershipFieldMap.assignee).toBe('assigned_to');
     expect(ownershipFieldMap.comments).toBe('notes');

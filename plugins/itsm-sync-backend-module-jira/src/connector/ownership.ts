@@ -1,5 +1,5 @@
 /**
- * Spec 000 names Jira's default ownership in Jira vocabulary (priority, assignee,
+ * Jira's default ownership (docs/connectors/jira.md#default-field-ownership) is named in Jira vocabulary (priority, assignee,
  * comments); this maps those names to the platform fields they govern, so the core
  * applies the rules to the right fields.
  */

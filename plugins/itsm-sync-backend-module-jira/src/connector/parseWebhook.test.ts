@@ -24,10 +24,11 @@ describe('Jira webhooks from the simulator', () => {
     const issue = newIssue();
     const webhook = (await sim.editAsPerson(issue.id, { priority: 'Highest' }))!;
     expect(webhook.headers.authorization).toMatch(/^JWT /);
-    await expect(verifyJiraWebhook(webhook, { secrets: [SECRET], jwtIssuer: sim.issuer })).resolves.toEqual({ ok: true });
+    const replays = { firstUse: async () => true };
+    await expect(verifyJiraWebhook(webhook, { secrets: [SECRET], jwtIssuer: sim.issuer, replays })).resolves.toEqual({ ok: true });
   });
 
-  it('parses jira:issue_updated changelog items into changed fields, with the delivery id as event id', async () => {
+  it('parses jira:issue_updated changelog items into changed fields, with an event id from the body', async () => {
     const issue = newIssue();
     await sim.transitionAsPerson(issue.id, 'In Progress');
     const webhook = (await sim.transitionAsPerson(issue.id, 'Waiting for customer'))!;
@@ -36,7 +37,7 @@ describe('Jira webhooks from the simulator', () => {
       kind: 'updated',
       externalId: issue.id,
       externalKey: issue.key,
-      eventId: webhook.headers['x-atlassian-webhook-identifier'],
+      eventId: expect.stringMatching(/^jira-[0-9a-f]{32}$/),
       fields: { status: 'mitigated' },
       actor: JIRA_AGENTS[0].displayName,
     });
@@ -68,12 +69,14 @@ describe('Jira webhooks from the simulator', () => {
     expect(own).toEqual({ changes: [], ignored: [expect.objectContaining({ eventType: 'comment_created', reason: 'a comment the hub wrote itself' })] });
   });
 
-  it('derives a stable event id when the delivery header is absent', async () => {
+  it('derives a stable event id from the body alone: the unsigned delivery header cannot make a replay new', async () => {
     const issue = newIssue();
     const webhook = (await sim.editAsPerson(issue.id, { priority: 'Low' }))!;
-    const headers = { ...webhook.headers, 'x-atlassian-webhook-identifier': undefined };
-    const first = parse({ ...webhook, headers })[0].eventId;
+    const first = parse(webhook)[0].eventId;
     expect(first).toMatch(/^jira-[0-9a-f]{32}$/);
+    const forged = { ...webhook.headers, 'x-atlassian-webhook-identifier': 'forged-new-id', 'x-request-id': 'forged' };
+    expect(parse({ ...webhook, headers: forged })[0].eventId).toBe(first);
+    const headers = { ...webhook.headers, 'x-atlassian-webhook-identifier': undefined };
     expect(parse({ ...webhook, headers })[0].eventId).toBe(first);
   });
 

@@ -61,10 +61,13 @@ export function ignoredJiraEventReason(webhookEvent: string): string | undefined
   );
 }
 
-/** The delivery id Jira sends, else a stable hash of what identifies the event. */
-export function eventIdOf(request: WebhookRequest, payload: Partial<JiraWebhookPayload>): string {
-  const delivery = request.headers['x-atlassian-webhook-identifier']?.trim();
-  if (delivery) return delivery;
+/**
+ * A stable hash of what identifies the event in the body. Jira's
+ * `X-Atlassian-Webhook-Identifier` header is signed by neither scheme (X-Hub-Signature covers
+ * the body, a Connect JWT the method and URL), so a replay could change it to pass as new:
+ * it is never the dedup key.
+ */
+export function eventIdOf(_request: WebhookRequest, payload: Partial<JiraWebhookPayload>): string {
   const parts = [payload.webhookEvent, payload.issue?.id, payload.timestamp, payload.changelog?.id, payload.comment?.id];
   return `jira-${createHash('sha256').update(parts.map(p => String(p ?? '')).join('|')).digest('hex').slice(0, 32)}`;
 }

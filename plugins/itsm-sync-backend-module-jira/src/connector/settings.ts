@@ -17,7 +17,12 @@ export interface JiraSettings {
   jwtIssuer?: string;
   /** A path prefix the Connect app's base URL adds, left out of the `qsh` canonical path. */
   jwtBasePath?: string;
+  /** The oldest a webhook JWT may be, by its `iat` (`jwt_max_token_age_seconds`, 300 by default). */
+  jwtMaxTokenAgeSeconds: number;
 }
+
+/** Connect JWTs Jira sends live for 3 minutes; 5 allows for clock skew and a slow delivery. */
+export const DEFAULT_JWT_MAX_TOKEN_AGE_SECONDS = 300;
 
 export const DEFAULT_PRIORITIES: Record<Severity, string> = {
   'SEV-1': 'Highest',
@@ -54,7 +59,7 @@ function nonEmptyString(value: unknown, name: string): string {
  * Reads and checks `settings`: `project_key` (required), `issue_type`, `priority_scheme`
  * (`default` or `classic`: the priority names severities map to unless `priority_map`
  * names them, `{ "SEV-1": "Highest", ... }`), `status_map` (`{ "open": ["To Do", ...], ... }`),
- * `inbound_create`, `jwt_issuer`, `jwt_base_path`. Throws an Error naming the bad setting.
+ * `inbound_create`, `jwt_issuer`, `jwt_base_path`, `jwt_max_token_age_seconds`. Throws an Error naming the bad setting.
  */
 export function readSettings(settings: Record<string, unknown>): JiraSettings {
   const projectKey = nonEmptyString(settings.project_key, 'project_key');
@@ -108,6 +113,14 @@ export function readSettings(settings: Record<string, unknown>): JiraSettings {
     if (!jwtBasePath.startsWith('/')) throw new Error('jwt_base_path must start with /');
     jwtBasePath = jwtBasePath.replace(/\/+$/, '');
   }
+  let jwtMaxTokenAgeSeconds = DEFAULT_JWT_MAX_TOKEN_AGE_SECONDS;
+  if (settings.jwt_max_token_age_seconds !== undefined) {
+    const age = settings.jwt_max_token_age_seconds;
+    if (typeof age !== 'number' || !Number.isInteger(age) || age < 30 || age > 3600) {
+      throw new Error('jwt_max_token_age_seconds must be an integer from 30 to 3600');
+    }
+    jwtMaxTokenAgeSeconds = age;
+  }
   const inboundCreate = inboundCreateEnabled(settings);
-  return { projectKey, issueType, priorityBySeverity, statusesByPlatform, inboundCreate, jwtIssuer, jwtBasePath };
+  return { projectKey, issueType, priorityBySeverity, statusesByPlatform, inboundCreate, jwtIssuer, jwtBasePath, jwtMaxTokenAgeSeconds };
 }

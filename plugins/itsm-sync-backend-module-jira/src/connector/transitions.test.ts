@@ -4,7 +4,7 @@ import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUti
 import { JiraSimulator } from '@itsm-sync-hub/simulators';
 import { jiraIntegration } from '../__testUtils__/harness';
 import { jiraClient } from './client';
-import { createJiraConnector } from './JiraConnector';
+import { JiraConnector } from './JiraConnector';
 import { chooseTransition, transitionTo } from './transitions';
 import { readSettings } from './settings';
 
@@ -38,7 +38,7 @@ describe('moving an issue through the workflow', () => {
 
   it('treats a transition refused because a person moved the issue meanwhile as worth retrying', async () => {
     const ctx = { integration: jiraIntegration(sim), logger: mockServices.logger.mock(), outbound: testOutboundPolicy() };
-    const ticket = await createJiraConnector().createTicket(ctx, {
+    const ticket = await new JiraConnector().createTicket(ctx, {
       incident: { id: 'inc-race', title: 'Race', description: '', severity: 'SEV-3', status: 'open', assigned_to: null, escalation_policy: null, entity_ref: null },
       dedupKey: 'itsm-race-1',
     });

@@ -3,7 +3,7 @@ import { ConnectorError, parsedWebhook, type ConnectorContext, type WebhookReque
 import { deliverEveryPagerDutyEvent, PAGERDUTY_EVENT_CATALOGUE } from '@itsm-sync-hub/simulators';
 import { ACTED_ON_PAGERDUTY_EVENTS, IGNORED_PAGERDUTY_EVENTS } from '../mapping/webhookEvent';
 import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
-import { createPagerDutyConnector } from './PagerDutyConnector';
+import { PagerDutyConnector } from './PagerDutyConnector';
 import { startPagerDutyHarness } from '../__testUtils__/harness';
 
 const incident = (over: Record<string, unknown> = {}) => ({
@@ -19,7 +19,7 @@ const incident = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('PagerDuty connector against the simulator', () => {
-  const connector = createPagerDutyConnector();
+  const connector = new PagerDutyConnector();
   let h: Awaited<ReturnType<typeof startPagerDutyHarness>>;
   let ctx: ConnectorContext;
 

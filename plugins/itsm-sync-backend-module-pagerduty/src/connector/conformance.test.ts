@@ -1,8 +1,8 @@
 import { runConnectorConformanceTests } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
-import { createPagerDutyConnector } from './PagerDutyConnector';
+import { PagerDutyConnector } from './PagerDutyConnector';
 import { startPagerDutyHarness } from '../__testUtils__/harness';
 
 runConnectorConformanceTests({
-  connector: createPagerDutyConnector(),
+  connector: new PagerDutyConnector(),
   harness: () => startPagerDutyHarness(),
 });

@@ -31,7 +31,7 @@ export async function updateBody(
   return { incident: Object.keys(incident).length > 1 ? incident : undefined, descriptionNote };
 }
 
-/** A user reference for a platform assignee (an email, as spec 002's troubleshooting says). */
+/** A user reference for a platform assignee (an email; docs/connectors/pagerduty.md#field-mapping). */
 export async function userReference(ctx: ConnectorContext, directory: PagerDutyDirectory, email: string) {
   const id = await directory.userIdForEmail(ctx, email);
   if (!id) {

@@ -1,4 +1,4 @@
-/** One row of spec 002's `im integration service-mapping add --pd-service --incident-type`. */
+/** One row of `im integration service-mapping add --pd-service --incident-type` (docs/connectors/pagerduty.md#service-selection). */
 export interface ServiceMapping {
   pd_service: string;
   incident_type: string;
@@ -11,7 +11,7 @@ export interface PagerDutySettings {
   /** The service new incidents open on when no mapping matches. */
   defaultServiceId?: string;
   serviceMappings: ServiceMapping[];
-  /** Spec 002 `--sync-escalations`: escalations also update the platform's escalation policy. */
+  /** `--sync-escalations`: escalations also update the platform's escalation policy. */
   syncEscalations: boolean;
 }
 
@@ -21,7 +21,7 @@ const PD_ID = /^[A-Z0-9]{2,32}$/;
 
 /**
  * Reads `settings`; throws an Error naming the bad setting. Every key is optional so
- * that spec 002's minimal create body is accepted; what is missing is reported by the
+ * that the minimal create body is accepted; what is missing is reported by the
  * connectivity test and by the first write that needs it.
  */
 export function parseSettings(raw: Record<string, unknown> = {}): PagerDutySettings {

@@ -5,7 +5,7 @@ import { statusFromPagerDuty, statusToPagerDuty } from './status';
 import { ticketFromIncident } from './ticket';
 
 describe('PagerDuty mappings', () => {
-  it('maps severities to urgency as spec 002 says and carries them as priorities', () => {
+  it('maps severities to urgency and carries them as priorities', () => {
     expect(['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'].map(s => urgencyForSeverity(s as any))).toEqual(['high', 'high', 'low', 'low']);
     for (const s of ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'] as const) {
       expect(severityFromPagerDuty({ urgency: urgencyForSeverity(s), priority: { id: 'X', summary: priorityNameForSeverity(s) } })).toBe(s);

@@ -2,7 +2,7 @@ import type { PagerDutySettings } from '../connector/settings';
 
 /**
  * The PagerDuty service a new incident opens on: the service mapped to the incident's
- * type (spec 002 `service-mapping add`), else the default service, else the first mapping.
+ * type (`service-mapping add`, docs/connectors/pagerduty.md#service-selection), else the default service, else the first mapping.
  * The platform keeps no separate incident type, so the type is matched against the
  * incident's catalog entity (the full ref or its name, e.g. `infrastructure`).
  */

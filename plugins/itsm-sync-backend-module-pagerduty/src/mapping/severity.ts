@@ -4,7 +4,7 @@ import type { Severity } from '@itsm-sync-hub/plugin-itsm-sync-common';
 export type PagerDutyUrgency = 'high' | 'low';
 
 /*
- * Spec 002 maps severity to urgency: SEV-1/2 -> high, SEV-3/4 -> low. Urgency alone would
+ * Severity maps to urgency (docs/connectors/pagerduty.md#severity-mapping): SEV-1/2 -> high, SEV-3/4 -> low. Urgency alone would
  * lose a bit on the way back, so the severity is also carried as the incident's priority
  * (SEV-n -> Pn, PagerDuty's standard priority names). Reading back, the priority wins;
  * without one (priorities disabled on the account, or cleared by a person), the urgency

@@ -7,7 +7,7 @@ const TO_PAGERDUTY: Record<IncidentStatus, PagerDutyStatus> = {
   open: 'triggered',
   mitigated: 'acknowledged',
   resolved: 'resolved',
-  // PagerDuty has no "closed": both end states become resolved (spec 002).
+  // PagerDuty has no "closed": both end states become resolved (docs/connectors/pagerduty.md#status-mapping).
   closed: 'resolved',
 };
 

@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { ConnectorContext, PlatformIncident } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
-import { createServiceNowConnector } from './ServiceNowConnector';
+import { ServiceNowConnector } from './ServiceNowConnector';
 
 const incident = (title: string): PlatformIncident => ({
   id: `inc-${title}`,
@@ -18,7 +18,7 @@ const incident = (title: string): PlatformIncident => ({
 describe('ServiceNow connector against the simulator', () => {
   let sim: ServiceNowSimulator;
   let clock: Date;
-  const connector = createServiceNowConnector();
+  const connector = new ServiceNowConnector();
   const ctx = (credentials: Record<string, string>, settings: Record<string, unknown> = {}): ConnectorContext => ({
     integration: {
       id: 'i1',

@@ -1,11 +1,25 @@
-import type { ConnectorContext, ExternalTicket, ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { ConnectorError } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { toError } from '@backstage/errors';
+import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  ConnectorError,
+  type ChangedTicketsPage,
+  type ConnectorCapabilities,
+  type ConnectorContext,
+  type ConnectorMappingDescription,
+  type CreateTicketInput,
+  type ExternalTicket,
+  type IncidentNote,
+  type ItsmConnector,
+  type UpdateTicketInput,
+  type WebhookRequest,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { FIELD_MAPPING, toServiceNowColumns } from '../mappings/fields';
 import { toGlideDateTime } from '../mappings/glideDateTime';
-import { DEFAULT_SETTINGS, resolveSettings } from '../mappings/settings';
+import { DEFAULT_SETTINGS, resolveSettings, type ServiceNowSettings } from '../mappings/settings';
 import { decodeCursor, encodeCursor } from './changedCursor';
 import { OAuthTokenCache } from './oauthTokens';
 import { IncidentTableClient } from './tableClient';
+import type { ServiceNowRecord } from '../mappings/record';
 import { toExternalTicket } from './tickets';
 import { verifyServiceNowWebhook } from './webhookVerification';
 import { parseServiceNowWebhook } from './webhookPayload';
@@ -22,138 +36,147 @@ function queryValue(value: string): string {
 }
 
 /**
- * The ServiceNow connector: incidents over the Table API, the spec 001 business-rule
+ * The ServiceNow connector: incidents over the Table API, the business-rule
  * webhook in, mappings overridable through the integration's `settings`.
+ * @public
  */
-export function createServiceNowConnector(): ItsmConnector {
-  const tokens = new OAuthTokenCache();
-  const table = (ctx: ConnectorContext) => new IncidentTableClient(ctx, tokens);
-  const settingsOf = (ctx: ConnectorContext) => resolveSettings(ctx.integration.settings);
-  const ticket = (ctx: ConnectorContext, record: Parameters<typeof toExternalTicket>[0]) =>
-    toExternalTicket(record, settingsOf(ctx), ctx.integration.baseUrl);
-
-  return {
-    type: 'servicenow',
-    displayName: 'ServiceNow',
-    capabilities: { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: false },
-    fields: ['title', 'description', 'severity', 'status', 'assigned_to', 'work_notes'],
-    // Spec 000 "Default Ownership Rules" for ServiceNow.
-    defaultFieldOwnership: [
-      { field: 'severity', owner: 'platform', priority: 10 },
-      { field: 'title', owner: 'platform', priority: 10 },
-      { field: 'description', owner: 'platform', priority: 10 },
-      { field: 'assigned_to', owner: 'external', priority: 5 },
-      { field: 'work_notes', owner: 'external', priority: 5 },
+export class ServiceNowConnector implements ItsmConnector {
+  readonly type = 'servicenow';
+  readonly displayName = 'ServiceNow';
+  readonly capabilities: ConnectorCapabilities = { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: false };
+  readonly fields = ['title', 'description', 'severity', 'status', 'assigned_to', 'work_notes'];
+  // docs/connectors/servicenow.md#default-field-ownership
+  readonly defaultFieldOwnership: FieldOwnershipRule[] = [
+    { field: 'severity', owner: 'platform', priority: 10 },
+    { field: 'title', owner: 'platform', priority: 10 },
+    { field: 'description', owner: 'platform', priority: 10 },
+    { field: 'assigned_to', owner: 'external', priority: 5 },
+    { field: 'work_notes', owner: 'external', priority: 5 },
+  ];
+  readonly mappings: ConnectorMappingDescription = {
+    fields: FIELD_MAPPING,
+    status: [
+      { platform: 'open', external: 'New (1), In Progress (2)' },
+      { platform: 'mitigated', external: 'On Hold (3, with hold_reason), Pending (4)' },
+      { platform: 'resolved', external: 'Resolved (6, with close_code and close_notes)' },
+      { platform: 'closed', external: 'Closed (7)' },
     ],
-    mappings: {
-      fields: FIELD_MAPPING,
-      status: [
-        { platform: 'open', external: 'New (1), In Progress (2)' },
-        { platform: 'mitigated', external: 'On Hold (3, with hold_reason), Pending (4)' },
-        { platform: 'resolved', external: 'Resolved (6, with close_code and close_notes)' },
-        { platform: 'closed', external: 'Closed (7)' },
-      ],
-      severity: Object.entries(DEFAULT_SETTINGS.severity_map).map(([severity, { impact, urgency }]) => ({
-        platform: severity,
-        external: `impact ${impact} / urgency ${urgency}${severity === 'SEV-2' ? ' (or 2 / 1)' : ''}`,
-      })),
-    },
-    webhookAuth: 'HMAC-SHA256 (X-ServiceNow-Signature, hex or Base64)',
-    credentialKeys: [
-      ['username', 'password'],
-      ['client_id', 'client_secret'],
-    ],
-
-    validateSettings(settings) {
-      resolveSettings(settings);
-    },
-
-    platformFieldFor(field) {
-      return field === 'work_notes' ? 'notes' : field;
-    },
-
-    async testConnection(ctx) {
-      try {
-        const { total } = await table(ctx).list('ORDERBYDESCsys_updated_on', 1);
-        const count = Number.isFinite(total) ? ` (${total} incidents visible)` : '';
-        return { ok: true, message: `Reached the ServiceNow incident table${count}` };
-      } catch (error) {
-        return { ok: false, message: (error as Error).message };
-      }
-    },
-
-    async createTicket(ctx, { incident, dedupKey }) {
-      const columns = toServiceNowColumns(incident, settingsOf(ctx), { creating: true });
-      const record = await table(ctx).create({
-        ...columns,
-        correlation_id: dedupKey,
-        correlation_display: CORRELATION_DISPLAY,
-      });
-      return ticket(ctx, record);
-    },
-
-    async findTicketByDedupKey(ctx, dedupKey) {
-      const { records } = await table(ctx).list(`correlation_id=${queryValue(dedupKey)}^ORDERBYsys_created_on`, 10);
-      // An instance that ignores an unusable condition returns everything: check the key.
-      const match = records.find(r => r.correlation_id?.value === dedupKey);
-      return match ? ticket(ctx, match) : undefined;
-    },
-
-    async updateTicket(ctx, { externalId, changes }) {
-      const columns = toServiceNowColumns(changes, settingsOf(ctx));
-      if (!Object.keys(columns).length) return undefined;
-      return ticket(ctx, await table(ctx).update(externalId, columns));
-    },
-
-    async addNote(ctx, externalId, note) {
-      const text = note.author ? `${note.text}\n\n(${note.author}, via ITSM Sync Hub)` : note.text;
-      await table(ctx).update(externalId, { work_notes: text });
-    },
-
-    async fetchTicket(ctx, externalId) {
-      const record = await table(ctx).get(externalId);
-      return record?.sys_id?.value ? ticket(ctx, record) : undefined;
-    },
-
-    async fetchTickets(ctx, externalIds) {
-      const out: ExternalTicket[] = [];
-      const ids = [...new Set(externalIds)].filter(id => /^[0-9a-f]{32}$/i.test(id));
-      for (let i = 0; i < ids.length; i += FETCH_CHUNK) {
-        const chunk = ids.slice(i, i + FETCH_CHUNK);
-        const { records } = await table(ctx).list(`sys_idIN${chunk.join(',')}`, chunk.length);
-        out.push(...records.map(r => ticket(ctx, r)));
-      }
-      return out;
-    },
-
-    async listChangedSince(ctx, since, cursor) {
-      const settings = settingsOf(ctx);
-      const start = cursor ? decodeCursor(cursor) : { from: toGlideDateTime(since), offset: 0 };
-      const { records, hasNext } = await table(ctx).list(
-        `sys_updated_on>=${start.from}^ORDERBYsys_updated_on^ORDERBYsys_id`,
-        settings.page_size,
-        start.offset,
-      );
-      const tickets = records.map(r => toExternalTicket(r, settings, ctx.integration.baseUrl));
-      if (!hasNext || !records.length) return { tickets };
-      const last = records[records.length - 1].sys_updated_on?.value ?? start.from;
-      const atLast = records.filter(r => r.sys_updated_on?.value === last).length;
-      const offset = last === start.from ? start.offset + atLast : atLast;
-      return { tickets, nextCursor: encodeCursor({ from: last, offset }) };
-    },
-
-    async verifyWebhook(ctx, request) {
-      let requireTimestamp = false;
-      try {
-        requireTimestamp = settingsOf(ctx).require_timestamp;
-      } catch {
-        requireTimestamp = true;
-      }
-      return verifyServiceNowWebhook(request, ctx.integration.webhookSecrets, { requireTimestamp });
-    },
-
-    async parseWebhook(ctx, request) {
-      return parseServiceNowWebhook(request, settingsOf(ctx), ctx.integration.baseUrl);
-    },
+    severity: Object.entries(DEFAULT_SETTINGS.severity_map).map(([severity, { impact, urgency }]) => ({
+      platform: severity,
+      external: `impact ${impact} / urgency ${urgency}${severity === 'SEV-2' ? ' (or 2 / 1)' : ''}`,
+    })),
   };
+  readonly webhookAuth = 'HMAC-SHA256 (X-ServiceNow-Signature, hex or Base64)';
+  readonly credentialKeys = [
+    ['username', 'password'],
+    ['client_id', 'client_secret'],
+  ];
+
+  // OAuth access tokens per integration, shared by every call.
+  private readonly tokens = new OAuthTokenCache();
+
+  validateSettings(settings: Record<string, unknown>): void {
+    resolveSettings(settings);
+  }
+
+  platformFieldFor(field: string): string | undefined {
+    return field === 'work_notes' ? 'notes' : field;
+  }
+
+  async testConnection(ctx: ConnectorContext): Promise<{ ok: boolean; message: string }> {
+    try {
+      const { total } = await this.table(ctx).list('ORDERBYDESCsys_updated_on', 1);
+      const count = Number.isFinite(total) ? ` (${total} incidents visible)` : '';
+      return { ok: true, message: `Reached the ServiceNow incident table${count}` };
+    } catch (error) {
+      return { ok: false, message: toError(error).message };
+    }
+  }
+
+  async createTicket(ctx: ConnectorContext, { incident, dedupKey }: CreateTicketInput): Promise<ExternalTicket> {
+    const columns = toServiceNowColumns(incident, settingsOf(ctx), { creating: true });
+    const record = await this.table(ctx).create({
+      ...columns,
+      correlation_id: dedupKey,
+      correlation_display: CORRELATION_DISPLAY,
+    });
+    return ticketOf(ctx, record);
+  }
+
+  async findTicketByDedupKey(ctx: ConnectorContext, dedupKey: string): Promise<ExternalTicket | undefined> {
+    const { records } = await this.table(ctx).list(`correlation_id=${queryValue(dedupKey)}^ORDERBYsys_created_on`, 10);
+    // An instance that ignores an unusable condition returns everything: check the key.
+    const match = records.find(r => r.correlation_id?.value === dedupKey);
+    return match ? ticketOf(ctx, match) : undefined;
+  }
+
+  async updateTicket(ctx: ConnectorContext, { externalId, changes }: UpdateTicketInput): Promise<ExternalTicket | void> {
+    const columns = toServiceNowColumns(changes, settingsOf(ctx));
+    if (!Object.keys(columns).length) return undefined;
+    return ticketOf(ctx, await this.table(ctx).update(externalId, columns));
+  }
+
+  async addNote(ctx: ConnectorContext, externalId: string, note: IncidentNote): Promise<void> {
+    const text = note.author ? `${note.text}\n\n(${note.author}, via ITSM Sync Hub)` : note.text;
+    await this.table(ctx).update(externalId, { work_notes: text });
+  }
+
+  async fetchTicket(ctx: ConnectorContext, externalId: string): Promise<ExternalTicket | undefined> {
+    const record = await this.table(ctx).get(externalId);
+    return record?.sys_id?.value ? ticketOf(ctx, record) : undefined;
+  }
+
+  async fetchTickets(ctx: ConnectorContext, externalIds: string[]): Promise<ExternalTicket[]> {
+    const out: ExternalTicket[] = [];
+    const ids = [...new Set(externalIds)].filter(id => /^[0-9a-f]{32}$/i.test(id));
+    for (let i = 0; i < ids.length; i += FETCH_CHUNK) {
+      const chunk = ids.slice(i, i + FETCH_CHUNK);
+      const { records } = await this.table(ctx).list(`sys_idIN${chunk.join(',')}`, chunk.length);
+      out.push(...records.map(r => ticketOf(ctx, r)));
+    }
+    return out;
+  }
+
+  async listChangedSince(ctx: ConnectorContext, since: Date, cursor?: string): Promise<ChangedTicketsPage> {
+    const settings = settingsOf(ctx);
+    const start = cursor ? decodeCursor(cursor) : { from: toGlideDateTime(since), offset: 0 };
+    const { records, hasNext } = await this.table(ctx).list(
+      `sys_updated_on>=${start.from}^ORDERBYsys_updated_on^ORDERBYsys_id`,
+      settings.page_size,
+      start.offset,
+    );
+    const tickets = records.map(r => toExternalTicket(r, settings, ctx.integration.baseUrl));
+    if (!hasNext || !records.length) return { tickets };
+    const last = records[records.length - 1].sys_updated_on?.value ?? start.from;
+    const atLast = records.filter(r => r.sys_updated_on?.value === last).length;
+    const offset = last === start.from ? start.offset + atLast : atLast;
+    return { tickets, nextCursor: encodeCursor({ from: last, offset }) };
+  }
+
+  async verifyWebhook(ctx: ConnectorContext, request: WebhookRequest) {
+    let options: Parameters<typeof verifyServiceNowWebhook>[2] = { requireTimestamp: true };
+    try {
+      const settings = settingsOf(ctx);
+      options = { requireTimestamp: settings.require_timestamp, scheme: settings.webhook_signature_scheme };
+    } catch {
+      // Unreadable settings: the strictest form of the default scheme.
+    }
+    return verifyServiceNowWebhook(request, ctx.integration.webhookSecrets, options);
+  }
+
+  async parseWebhook(ctx: ConnectorContext, request: WebhookRequest) {
+    return parseServiceNowWebhook(request, settingsOf(ctx), ctx.integration.baseUrl);
+  }
+
+  private table(ctx: ConnectorContext): IncidentTableClient {
+    return new IncidentTableClient(ctx, this.tokens);
+  }
+}
+
+function settingsOf(ctx: ConnectorContext): ServiceNowSettings {
+  return resolveSettings(ctx.integration.settings);
+}
+
+function ticketOf(ctx: ConnectorContext, record: ServiceNowRecord): ExternalTicket {
+  return toExternalTicket(record, settingsOf(ctx), ctx.integration.baseUrl);
 }

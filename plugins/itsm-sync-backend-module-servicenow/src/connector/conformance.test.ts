@@ -4,7 +4,7 @@ import { runConnectorConformanceTests, type ConformanceHarness } from '@itsm-syn
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { toServiceNowColumns } from '../mappings/fields';
 import { resolveSettings } from '../mappings/settings';
-import { createServiceNowConnector } from './ServiceNowConnector';
+import { ServiceNowConnector } from './ServiceNowConnector';
 
 const PAGE_SIZE = 3;
 
@@ -39,5 +39,5 @@ async function startHarness(auth: 'basic' | 'oauth'): Promise<ConformanceHarness
   };
 }
 
-runConnectorConformanceTests({ connector: createServiceNowConnector(), harness: () => startHarness('basic') });
-runConnectorConformanceTests({ connector: createServiceNowConnector(), harness: () => startHarness('oauth') });
+runConnectorConformanceTests({ connector: new ServiceNowConnector(), harness: () => startHarness('basic') });
+runConnectorConformanceTests({ connector: new ServiceNowConnector(), harness: () => startHarness('oauth') });

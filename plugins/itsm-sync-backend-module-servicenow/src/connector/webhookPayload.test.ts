@@ -22,7 +22,7 @@ const req = (payload: unknown, headers: Record<string, string> = {}): WebhookReq
 const parse = (r: WebhookRequest) => parseServiceNowWebhook(r, resolveSettings({}), 'https://acme.service-now.com');
 
 describe('business-rule webhook parsing', () => {
-  it('parses the minimal spec 001 payload with a hash of sys_id and updated_on as event id', () => {
+  it('parses the minimal business-rule payload with a hash of sys_id and updated_on as event id', () => {
     const [change] = parse(req(specPayload));
     expect(change).toMatchObject({
       externalId: sysId,
@@ -36,9 +36,18 @@ describe('business-rule webhook parsing', () => {
     expect(parse(req({ ...specPayload, state: '3' }))[0].eventId).not.toBe(change.eventId);
   });
 
-  it('takes the event id from a delivery header first, then from the payload', () => {
+  it('takes the event id from signed content only: the payload, never an unsigned header', () => {
     expect(parse(req({ ...specPayload, event_id: 'evt-1' }))[0].eventId).toBe('evt-1');
-    expect(parse(req({ ...specPayload, event_id: 'evt-1' }, { 'x-servicenow-delivery-id': 'dlv-9' }))[0].eventId).toBe('dlv-9');
+    const forged = { 'x-servicenow-delivery-id': 'dlv-9', 'x-request-id': 'req-9', 'webhook-id': 'msg-9' };
+    expect(parse(req({ ...specPayload, event_id: 'evt-1' }, forged))[0].eventId).toBe('evt-1');
+    const hashed = parse(req(specPayload))[0].eventId;
+    expect(parse(req(specPayload, forged))[0].eventId).toBe(hashed);
+  });
+
+  it('takes the signed webhook-id as the event id under the Standard Webhooks scheme', () => {
+    const settings = resolveSettings({ webhook_signature_scheme: 'standard-webhooks' });
+    const [change] = parseServiceNowWebhook(req({ ...specPayload, event_id: 'evt-1' }, { 'webhook-id': 'msg_1' }), settings, 'https://x');
+    expect(change.eventId).toBe('msg_1');
   });
 
   it('reports only the fields the write changed when changed_fields is given', () => {

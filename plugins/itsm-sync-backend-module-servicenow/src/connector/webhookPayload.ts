@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  STANDARD_WEBHOOK_HEADERS,
   WebhookParseError,
   type ExternalTicket,
   type NormalizedChange,
@@ -10,23 +11,22 @@ import { COLUMN_TO_FIELD, fromServiceNowColumns } from '../mappings/fields';
 import { fromGlideDateTime } from '../mappings/glideDateTime';
 import type { ServiceNowSettings } from '../mappings/settings';
 
-/** A delivery id header, when the sender adds one, wins over everything else. */
-const DELIVERY_ID_HEADERS = ['x-servicenow-delivery-id', 'x-request-id'];
-
 function stringField(payload: Record<string, unknown>, key: string): string | undefined {
   const value = payload[key];
   return typeof value === 'string' ? value : undefined;
 }
 
 /**
- * The idempotency key of a delivery: a delivery id header, else the payload's event_id,
- * else a hash of sys_id, updated_on and the body (so two edits in the same second stay
- * distinct while a resend of the same bytes is recognised).
+ * The idempotency key of a delivery, only ever from signed content: under the Standard
+ * Webhooks scheme the signed `webhook-id`; else the payload's event_id; else a hash of
+ * sys_id, updated_on and the body (so two edits in the same second stay distinct while a
+ * resend of the same bytes is recognised). Unsigned headers (`X-Request-Id`, a delivery id
+ * header) are never used: a replay could change them at will and pass as new.
  */
-function eventIdOf(request: WebhookRequest, payload: Record<string, unknown>, sysId: string, updatedOn: string): string {
-  for (const header of DELIVERY_ID_HEADERS) {
-    const value = request.headers[header];
-    if (value && value.trim()) return value.trim();
+function eventIdOf(request: WebhookRequest, settings: ServiceNowSettings, payload: Record<string, unknown>, sysId: string, updatedOn: string): string {
+  if (settings.webhook_signature_scheme === 'standard-webhooks') {
+    const signedId = request.headers[STANDARD_WEBHOOK_HEADERS.id]?.trim();
+    if (signedId) return signedId;
   }
   const fromPayload = stringField(payload, 'event_id');
   if (fromPayload) return fromPayload;
@@ -34,7 +34,7 @@ function eventIdOf(request: WebhookRequest, payload: Record<string, unknown>, sy
 }
 
 /**
- * Parses the business-rule payload of spec 001 (sys_id, number, short_description,
+ * Parses the business-rule payload (docs/connectors/servicenow.md#payload: sys_id, number, short_description,
  * state, priority, impact, assigned_to display value, updated_on) and its extensions
  * (event_id, operation, description, urgency, work_notes, changed_fields, updated_by).
  * With `changed_fields`, only the fields the write changed are reported, so an edit of
@@ -95,7 +95,7 @@ export function parseServiceNowWebhook(request: WebhookRequest, settings: Servic
 
   return [
     {
-      eventId: eventIdOf(request, p, sysId, updatedOn),
+      eventId: eventIdOf(request, settings, p, sysId, updatedOn),
       externalId: sysId,
       externalKey: number,
       kind,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { standardWebhookHeaders, type WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { verifyServiceNowWebhook } from './webhookVerification';
 
 const secret = 'current-secret-0001';
@@ -80,5 +80,31 @@ describe('X-ServiceNow-Signature verification', () => {
   it('never puts a secret in a refusal reason', () => {
     const result = verify(request({ 'x-servicenow-signature': sign(oldSecret, 'hex') }), [secret]);
     expect(JSON.stringify(result)).not.toContain(secret);
+  });
+});
+
+describe('Standard Webhooks verification (webhook_signature_scheme: standard-webhooks)', () => {
+  const standard = (req: WebhookRequest, secrets = [secret]) =>
+    verifyServiceNowWebhook(req, secrets, { requireTimestamp: false, now, scheme: 'standard-webhooks' });
+
+  it('accepts id.timestamp.body signed with a current or an older secret', () => {
+    expect(standard(request(standardWebhookHeaders(secret, 'msg_1', body, now)))).toEqual({ ok: true });
+    expect(standard(request(standardWebhookHeaders(oldSecret, 'msg_1', body, now)), [secret, oldSecret])).toEqual({ ok: true });
+  });
+
+  it('refuses a changed id, a changed body, a legacy signature and a missing header', () => {
+    const headers = standardWebhookHeaders(secret, 'msg_1', body, now);
+    expect(standard(request({ ...headers, 'webhook-id': 'msg_2' }))).toMatchObject({ ok: false });
+    expect(standard(request(headers, Buffer.from(body.toString().replace('"2"', '"6"'))))).toMatchObject({ ok: false });
+    expect(standard(request({ 'x-servicenow-signature': sign(secret, 'base64') }))).toMatchObject({ ok: false });
+    expect(standard(request({ ...headers, 'webhook-timestamp': '' }))).toMatchObject({ ok: false });
+  });
+
+  it('refuses a delivery signed more than 5 minutes ago or ahead', () => {
+    const old = standardWebhookHeaders(secret, 'msg_1', body, new Date(now.getTime() - 301_000));
+    const ahead = standardWebhookHeaders(secret, 'msg_1', body, new Date(now.getTime() + 301_000));
+    expect(standard(request(old))).toEqual({ ok: false, reason: 'webhook-timestamp is outside the 5 minute window' });
+    expect(standard(request(ahead))).toMatchObject({ ok: false });
+    expect(standard(request(standardWebhookHeaders(secret, 'msg_1', body, new Date(now.getTime() - 290_000))))).toEqual({ ok: true });
   });
 });

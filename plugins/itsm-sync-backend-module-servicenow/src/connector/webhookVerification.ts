@@ -1,6 +1,8 @@
 import {
   anyHmacSha256Matches,
   timestampWithinWindow,
+  verifyStandardWebhook,
+  type WebhookSignatureScheme,
   type WebhookRequest,
   type WebhookVerification,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
@@ -18,8 +20,13 @@ export const TIMESTAMP_HEADER = 'x-servicenow-timestamp';
 export function verifyServiceNowWebhook(
   request: WebhookRequest,
   secrets: string[],
-  options: { requireTimestamp: boolean; now?: Date },
+  options: { requireTimestamp: boolean; now?: Date; scheme?: WebhookSignatureScheme },
 ): WebhookVerification {
+  if (options.scheme === 'standard-webhooks') {
+    // The id and the time are signed with the body: the id is the dedup key, the time bounds replays.
+    const verified = verifyStandardWebhook(request, secrets, { now: options.now });
+    return verified.ok ? { ok: true } : verified;
+  }
   const header = request.headers[SIGNATURE_HEADER];
   if (!header || !header.trim()) return { ok: false, reason: 'missing X-ServiceNow-Signature header' };
   if (!secrets.length) return { ok: false, reason: 'no webhook secret is configured for this integration' };

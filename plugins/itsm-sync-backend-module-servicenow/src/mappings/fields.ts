@@ -3,7 +3,7 @@ import type { ServiceNowSettings } from './settings';
 import { severityFromServiceNow, severityToServiceNow } from './severity';
 import { statusFromServiceNow, statusToServiceNow } from './status';
 
-/** Platform field <-> ServiceNow column, as people read it (spec 001 "Field Mapping"). */
+/** Platform field <-> ServiceNow column, as people read it (docs/connectors/servicenow.md#field-mapping). */
 export const FIELD_MAPPING = [
   { platform: 'title', external: 'short_description' },
   { platform: 'description', external: 'description' },

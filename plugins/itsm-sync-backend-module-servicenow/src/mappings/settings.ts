@@ -1,4 +1,5 @@
 import { INCIDENT_STATUSES, SEVERITIES, type IncidentStatus, type Severity } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { webhookSignatureScheme, type WebhookSignatureScheme } from '@itsm-sync-hub/plugin-itsm-sync-node';
 
 /** Impact and urgency written for one severity. */
 export interface ImpactUrgency {
@@ -8,7 +9,7 @@ export interface ImpactUrgency {
 
 /** An integration's ServiceNow settings with every default filled in. */
 export interface ServiceNowSettings {
-  /** Severity -> impact/urgency written to ServiceNow (spec 001 defaults). */
+  /** Severity -> impact/urgency written to ServiceNow (defaults: docs/connectors/servicenow.md#severity-mapping). */
   severity_map: Record<Severity, ImpactUrgency>;
   /** Priority -> severity, for impact/urgency pairs the severity map does not name. */
   priority_map: Record<string, Severity>;
@@ -25,6 +26,12 @@ export interface ServiceNowSettings {
   page_size: number;
   /** Refuse webhooks without an X-ServiceNow-Timestamp header. */
   require_timestamp: boolean;
+  /**
+   * How webhooks are signed: `legacy` (X-ServiceNow-Signature over the body, the default)
+   * or `standard-webhooks` (webhook-id, webhook-timestamp, webhook-signature over
+   * `id.timestamp.body`, 5 minute window).
+   */
+  webhook_signature_scheme: WebhookSignatureScheme;
 }
 
 export const DEFAULT_SETTINGS: ServiceNowSettings = {
@@ -42,6 +49,7 @@ export const DEFAULT_SETTINGS: ServiceNowSettings = {
   close_notes: 'Resolved in the incident platform',
   page_size: 100,
   require_timestamp: false,
+  webhook_signature_scheme: 'legacy',
 };
 
 const CHOICE = /^[0-9]{1,4}$/;
@@ -136,5 +144,6 @@ export function resolveSettings(raw: Record<string, unknown> = {}): ServiceNowSe
     close_notes: nonEmptyText(raw, 'close_notes', DEFAULT_SETTINGS.close_notes),
     page_size: pageSize,
     require_timestamp: (raw.require_timestamp as boolean | undefined) ?? DEFAULT_SETTINGS.require_timestamp,
+    webhook_signature_scheme: webhookSignatureScheme(raw),
   };
 }

@@ -35,7 +35,7 @@ describe('impact/urgency -> severity', () => {
     expect(severityFromServiceNow({ impact, urgency }, defaults)).toBe(severity);
   });
 
-  it('reads the priority when the payload has no urgency (spec 001 minimal payload)', () => {
+  it('reads the priority when the payload has no urgency (the minimal business-rule payload)', () => {
     expect(severityFromServiceNow({ impact: '1', priority: '1' }, defaults)).toBe('SEV-1');
     expect(severityFromServiceNow({ impact: '2', priority: '4' }, defaults)).toBe('SEV-4');
     expect(severityFromServiceNow({ priority: '5' }, defaults)).toBe('SEV-4');

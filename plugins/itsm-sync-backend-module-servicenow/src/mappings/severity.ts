@@ -11,7 +11,7 @@ export function severityToServiceNow(severity: Severity, settings: ServiceNowSet
 /**
  * The severity of a ServiceNow incident: an impact/urgency pair the severity map writes
  * reads back as that severity; any other pair goes through the priority it yields
- * (SEV-2 is both 1/2 and 2/1). With no urgency (spec 001's minimal business-rule
+ * (SEV-2 is both 1/2 and 2/1). With no urgency (the minimal business-rule
  * payload), the reported priority decides.
  */
 export function severityFromServiceNow(

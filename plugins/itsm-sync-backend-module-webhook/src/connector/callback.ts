@@ -37,10 +37,11 @@ function text(body: unknown, path: string): string | undefined {
 
 /**
  * Turns a verified callback (`{ticket_id, status, note?, event_id?, assigned_to?, updated_at?}`,
- * field names configurable) into normalised changes, mapping the ITSM status through the
+ * field names configurable) into normalised changes (the event id is the signed
+ * `signedId` when there is one), mapping the ITSM status through the
  * integration's status mapping.
  */
-export function parseCallback(settings: WebhookSettings, rawBody: Buffer, now: Date): NormalizedChange[] {
+export function parseCallback(settings: WebhookSettings, rawBody: Buffer, now: Date, signedId?: string): NormalizedChange[] {
   let body: unknown;
   try {
     body = JSON.parse(rawBody.toString('utf8'));
@@ -75,7 +76,7 @@ export function parseCallback(settings: WebhookSettings, rawBody: Buffer, now: D
     throw new WebhookParseError(`callback for ticket '${ticketId}' carries no status, assignee or note`);
   }
   // Without the ITSM's own event id, identical bodies are one delivery (a retried callback).
-  const eventId = text(body, fields.eventId) ?? `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+  const eventId = signedId ?? text(body, fields.eventId) ?? `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
   const updatedAt = text(body, fields.updatedAt);
   const occurredAt = updatedAt && !Number.isNaN(Date.parse(updatedAt)) ? new Date(updatedAt).toISOString() : now.toISOString();
 

@@ -1,4 +1,5 @@
 import { INCIDENT_STATUSES, SEVERITIES, type IncidentStatus } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { webhookSignatureScheme, type WebhookSignatureScheme } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { compilePayloadTemplate, TemplateError, type PayloadTemplate } from '../template/payloadTemplate';
 import { parseResponsePath } from '../template/responsePath';
 import { VARIABLES_BY_TEMPLATE } from '../template/variables';
@@ -37,7 +38,7 @@ export interface CallbackFields {
   updatedAt: string;
 }
 
-/** The validated configuration of one `itsm-webhook` integration (spec 004). */
+/** The validated configuration of one `itsm-webhook` integration (docs/connectors/webhook.md#configuration-fields). */
 export interface WebhookSettings {
   provider: string;
   authType: AuthType;
@@ -59,6 +60,11 @@ export interface WebhookSettings {
   fetch?: { url: string; statusField?: string };
   testUrl?: string;
   callback: CallbackFields;
+  /**
+   * How callbacks are authenticated: `legacy` (a hub-issued callback token, the default) or
+   * `standard-webhooks` (signed with a webhook secret over `id.timestamp.body`).
+   */
+  signatureScheme: WebhookSignatureScheme;
   manualSyncCooldownSeconds?: number;
 }
 
@@ -95,6 +101,7 @@ export const KNOWN_SETTINGS = [
   'callback_assigned_to_field',
   'callback_updated_at_field',
   'manual_sync_cooldown_seconds',
+  'webhook_signature_scheme',
 ] as const;
 
 function payload(settings: Settings, key: string, allowed: ReadonlySet<string>): PayloadTemplate {
@@ -163,6 +170,14 @@ function headers(settings: Settings): Record<string, string> {
     checkHeaderValue('additional_headers', name, value);
   }
   return map;
+}
+
+function signatureScheme(settings: Settings): WebhookSignatureScheme {
+  try {
+    return webhookSignatureScheme(settings);
+  } catch (error) {
+    throw new SettingsError((error as Error).message);
+  }
 }
 
 function notes(settings: Settings): RequestTemplate | undefined {
@@ -245,6 +260,7 @@ export function parseWebhookSettings(settings: Settings): WebhookSettings {
       assignedTo: path(settings, 'callback_assigned_to_field', 'assigned_to')!,
       updatedAt: path(settings, 'callback_updated_at_field', 'updated_at')!,
     },
+    signatureScheme: signatureScheme(settings),
     manualSyncCooldownSeconds: optionalInteger(settings, 'manual_sync_cooldown_seconds', 0, 86400),
   };
 }

@@ -32,6 +32,8 @@ export async function startSyncTestBackend(options: {
   databaseId?: TestDatabaseId;
   config?: Record<string, unknown>;
   features?: BackendFeature[];
+  /** A database an earlier backend used (a restart), instead of a new one from `databases`. */
+  knex?: Knex;
 } = {}) {
   const vendor = await TestTicketServer.start();
   const features: BackendFeature[] = [
@@ -50,11 +52,9 @@ export async function startSyncTestBackend(options: {
     }),
     ...(options.features ?? []),
   ];
-  let knex: Knex | undefined;
-  if (options.databases && options.databaseId) {
-    knex = await options.databases.init(options.databaseId);
-    features.push(mockServices.database.factory({ knex }));
-  }
+  let knex: Knex | undefined = options.knex;
+  if (!knex && options.databases && options.databaseId) knex = await options.databases.init(options.databaseId);
+  if (knex) features.push(mockServices.database.factory({ knex }));
   const backend = await startTestBackend({ features });
   const api = request(backend.server);
   const base = '/api/itsm-sync';

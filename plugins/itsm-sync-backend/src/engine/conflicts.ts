@@ -7,6 +7,8 @@ export interface FieldChangeMark {
   at: number;
   /** `platform`, or `integration:<id>` when an inbound change set it. */
   source: string;
+  /** For an inbound change: the vendor's time of it (epoch ms), which later changes of that vendor are ordered by. */
+  external_at?: number;
 }
 
 /** An inbound change of one field, as the conflict detector sees it. */
@@ -23,7 +25,7 @@ export interface InboundFieldChange {
 }
 
 /**
- * Spec 000: both systems updated the same field within the window (5 s by default), to
+ * docs/sync-semantics.md#detection: both systems updated the same field within the window (5 s by default), to
  * different values. A platform change that this same integration caused is not a conflict.
  */
 export function isConflict(change: InboundFieldChange, windowMs: number): boolean {

@@ -94,4 +94,34 @@ describe('decideInbound', () => {
     const d = decide(change({ fields: { status: 'resolved' } }), { incident: marked });
     expect(d).toMatchObject({ toApply: { status: 'resolved' }, conflicts: [] });
   });
+
+  describe('stale changes (replays, late deliveries)', () => {
+    const HOUR = 3_600_000;
+    const at = (ms: number) => new Date(ms).toISOString();
+
+    it('leaves alone a vendor change older than the platform\'s last change of the field, and does not remember it', () => {
+      const reopened = { ...incident, status: 'open' as const, field_changes: { status: { at: NOW, source: 'platform' } } };
+      const d = decide(change({ fields: { status: 'resolved', assigned_to: 'bob' }, occurredAt: at(NOW - HOUR) }), { incident: reopened });
+      expect(d.toApply).toEqual({ assigned_to: 'bob' });
+      expect(d.stale).toEqual([{ field: 'status', externalAt: NOW - HOUR, lastChangedAt: NOW }]);
+      expect(d.remember).toEqual({ assigned_to: 'bob' });
+    });
+
+    it('orders changes of the same vendor by the vendor\'s own clock', () => {
+      const applied = { ...incident, status: 'open' as const, field_changes: { status: { at: NOW + HOUR, source: 'integration:a', external_at: NOW } } };
+      const replay = decide(change({ fields: { status: 'resolved' }, occurredAt: at(NOW - 1000) }), { incident: applied });
+      expect(replay).toMatchObject({ toApply: {}, applied: false, stale: [{ field: 'status', lastChangedAt: NOW }] });
+      // A later change of the vendor, even one that reaches the hub before the hub's own clock catches up, applies.
+      const next = decide(change({ fields: { status: 'resolved' }, occurredAt: at(NOW + 1000) }), { incident: applied });
+      expect(next).toMatchObject({ toApply: { status: 'resolved' }, stale: [] });
+      const sameSecond = decide(change({ fields: { status: 'resolved' }, occurredAt: at(NOW) }), { incident: applied });
+      expect(sameSecond.toApply).toEqual({ status: 'resolved' });
+    });
+
+    it('applies a change after the field\'s last change, and one of a field never changed', () => {
+      const marked = { ...incident, status: 'open' as const, field_changes: { status: { at: NOW - HOUR, source: 'platform' } } };
+      expect(decide(change({ fields: { status: 'resolved' } }), { incident: marked }).toApply).toEqual({ status: 'resolved' });
+      expect(decide(change({ fields: { status: 'resolved' }, occurredAt: at(0) })).toApply).toEqual({ status: 'resolved' });
+    });
+  });
 });

@@ -43,12 +43,39 @@ export interface InboundDecision {
   remember: Record<string, unknown>;
   /** Whether the change did anything (the webhook's `applied` count). */
   applied: boolean;
+  /**
+   * Fields left alone because the change is older than the field's last applied change
+   * (a replay or a late delivery): recorded on the timeline, never applied.
+   */
+  stale: StaleField[];
+}
+
+/** A field an inbound change would have set, had its last applied change not been newer. */
+export interface StaleField {
+  field: string;
+  /** The vendor's time of the refused change, epoch ms. */
+  externalAt: number;
+  /** When the field last changed, on the clock the comparison used, epoch ms. */
+  lastChangedAt: number;
+}
+
+/**
+ * When the field last changed, for ordering a change of `integrationId` against it: the
+ * vendor's own time when that vendor made the last change (both clocks the vendor's), the
+ * hub's time when the platform or another integration did. Undefined when it cannot be
+ * told (no mark, or an older mark of the same vendor without its time).
+ */
+export function lastChangedAt(mark: FieldChangeMark | undefined, integrationId: string): number | undefined {
+  if (!mark) return undefined;
+  if (mark.source === `integration:${integrationId}`) return mark.external_at;
+  return mark.at;
 }
 
 /**
  * Decides, without I/O, what one vendor change does to the incident it is linked to:
  * echoes of the hub's own writes are dropped, ownership filters fields, and a field the
- * platform also changed within the window is a conflict settled by the strategy.
+ * platform also changed within the window is a conflict settled by the strategy; outside
+ * it, a change older than the field's last applied change is stale and left alone.
  * `incident` must be the incident as earlier changes of the same batch left it.
  */
 export function decideInbound(input: {
@@ -61,7 +88,7 @@ export function decideInbound(input: {
   otherSource: (integrationId: string) => { rules: FieldOwnershipRule[]; mapper?: OwnershipFieldMapper } | undefined;
 }): InboundDecision {
   const { change, source, incident, now } = input;
-  const decision: InboundDecision = { toApply: {}, restore: {}, conflicts: [], queuedForReview: false, remember: {}, applied: false };
+  const decision: InboundDecision = { toApply: {}, restore: {}, conflicts: [], queuedForReview: false, remember: {}, applied: false, stale: [] };
   if (change.note && inboundAllowed('notes', source.rules, source.mapper)) {
     decision.note = { note: change.note, author: change.note.author ?? change.actor ?? null };
   }
@@ -85,7 +112,12 @@ export function decideInbound(input: {
       integrationId: source.id,
     };
     if (!isConflict(fieldChange, source.conflict_window_seconds * 1000)) {
-      if (inboundAllowed(field, source.rules, source.mapper)) toApply[field] = value;
+      if (!inboundAllowed(field, source.rules, source.mapper)) continue;
+      // Outside the conflict window an older change never wins: a replayed or late
+      // "resolved" cannot roll back what was applied since.
+      const last = lastChangedAt(fieldChange.platformMark, source.id);
+      if (last !== undefined && externalAt < last) decision.stale.push({ field, externalAt, lastChangedAt: last });
+      else toApply[field] = value;
       continue;
     }
     const markSource = fieldChange.platformMark!.source;
@@ -120,6 +152,11 @@ export function decideInbound(input: {
     else restore[field] = fieldChange.platformValue;
   }
 
+  // A stale value is not what the vendor holds now: remembering it would drop a real later change as an echo.
+  if (decision.stale.length) {
+    decision.remember = { ...incoming };
+    for (const { field } of decision.stale) delete decision.remember[field];
+  }
   decision.toApply = toApply as FieldChanges;
   decision.restore = restore as FieldChanges;
   decision.applied = Boolean(decision.note || decision.event || Object.keys(toApply).length || Object.keys(restore).length);

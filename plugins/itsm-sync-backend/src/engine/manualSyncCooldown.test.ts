@@ -8,7 +8,7 @@ const link = (lastManualSyncAt: number | null) =>
   ({ id: 'link-1', incident_id: 'inc-1', integration_id: 'int-1', external_id: 'T-1', last_manual_sync_at: lastManualSyncAt }) as LinkRecord;
 const connectors = { canSend: () => true, mapperFor: () => undefined };
 
-describe('manual sync cooldown (spec 004)', () => {
+describe('manual sync cooldown', () => {
   it('is ten minutes unless the integration says otherwise', () => {
     expect(cooldownSecondsOf(integration())).toBe(600);
     expect(cooldownSecondsOf(integration({ manual_sync_cooldown_seconds: 30 }))).toBe(30);

@@ -1,6 +1,6 @@
 import type { IntegrationRecord, LinkRecord } from '../store/types';
 
-/** The default "Sync with ITSM" cooldown (spec 004: ten minutes). */
+/** The default "Sync with ITSM" cooldown (ten minutes; docs/sync-semantics.md#cooldown). */
 export const DEFAULT_MANUAL_SYNC_COOLDOWN_SECONDS = 600;
 
 /** The cooldown of an integration: `settings.manual_sync_cooldown_seconds`, else ten minutes. */
@@ -12,7 +12,7 @@ export function cooldownSecondsOf(integration: IntegrationRecord): number {
 
 /**
  * When the cooldown of the link's last manual sync ends (epoch ms), or undefined when
- * it never had one. Spec 004: automatic updates inside the cooldown wait for its end and
+ * it never had one. Automatic updates inside the cooldown wait for its end and
  * then go out coalesced, so the ticket is not updated twice in the window.
  */
 export function manualSyncCooldownEnd(link: LinkRecord, integration: IntegrationRecord): number | undefined {

@@ -10,7 +10,7 @@ import {
   type OwnershipFieldMapper,
 } from './ownership';
 
-// Spec 000 "Default Ownership Rules", as each connector seeds them.
+// Default ownership as each connector seeds it (docs/sync-semantics.md#default-ownership-per-connector).
 const SERVICENOW: FieldOwnershipRule[] = [
   { field: 'severity', owner: 'platform', priority: 10 },
   { field: 'title', owner: 'platform', priority: 10 },
@@ -85,7 +85,7 @@ describe('ownerOf', () => {
     ['ServiceNow', SERVICENOW, plainMapper, { title: 'platform', description: 'platform', severity: 'platform', assigned_to: 'external', notes: 'external', status: undefined, escalation_policy: undefined }],
     ['Jira SM', JIRA, jiraMapper, { severity: 'platform', assigned_to: 'external', notes: 'external', title: undefined, description: undefined, status: undefined }],
     ['PagerDuty', PAGERDUTY, plainMapper, { title: 'platform', description: 'platform', escalation_policy: 'external', assigned_to: 'external', severity: undefined, status: undefined }],
-  ])('follows the spec 000 defaults of %s', (_name, rules, mapper, expected) => {
+  ])('follows the default ownership of %s', (_name, rules, mapper, expected) => {
     for (const [field, owner] of Object.entries(expected)) {
       expect([field, ownerOf(field, rules as FieldOwnershipRule[], mapper)]).toEqual([field, owner]);
     }
@@ -103,7 +103,7 @@ describe('directions', () => {
   });
 });
 
-describe('outboundChanges (spec 000: external-owned fields are skipped)', () => {
+describe('outboundChanges (external-owned fields are skipped)', () => {
   const all = {
     title: 'DB down',
     description: 'Primary unreachable',
@@ -137,7 +137,7 @@ describe('outboundChanges (spec 000: external-owned fields are skipped)', () => 
   });
 });
 
-describe('inboundAllowed (spec 000: inbound updates of platform-owned fields are ignored)', () => {
+describe('inboundAllowed (inbound updates of platform-owned fields are ignored)', () => {
   it.each([
     ['title', SERVICENOW, plainMapper, false],
     ['severity', SERVICENOW, plainMapper, false],

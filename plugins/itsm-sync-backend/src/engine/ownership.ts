@@ -52,7 +52,7 @@ export function acceptsInbound(direction: SyncDirection): boolean {
 }
 
 /**
- * Spec 000: a field the external system owns is not sent out; everything else is.
+ * docs/sync-semantics.md#ownership-rules: a field the external system owns is not sent out; everything else is.
  */
 export function outboundChanges(
   changes: FieldChanges,
@@ -66,7 +66,7 @@ export function outboundChanges(
   return out as FieldChanges;
 }
 
-/** Spec 000: inbound updates of a platform-owned field are ignored. */
+/** Inbound updates of a platform-owned field are ignored. */
 export function inboundAllowed(
   field: string,
   rules: FieldOwnershipRule[],

@@ -2,7 +2,7 @@ import { nextSlot } from './rateLimit';
 
 const NOW = 1_700_000_000_000;
 
-describe('nextSlot (spec 002 --rate-limit)', () => {
+describe('nextSlot (the rate limit of an integration)', () => {
   it.each([null, 0, -5])('does not wait without a limit (%p)', limit => {
     expect(nextSlot(NOW - 1, NOW, limit)).toBe(NOW);
   });

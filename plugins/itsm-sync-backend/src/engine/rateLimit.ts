@@ -1,6 +1,6 @@
 /**
  * Spaces calls to one vendor so that at most `perMinute` start in any minute on this
- * replica (spec 002 `--rate-limit`). Returns when the next call may start and the new
+ * replica (docs/sync-semantics.md#rate-limits). Returns when the next call may start and the new
  * state; pure, so the dispatcher owns the clock.
  */
 export function nextSlot(lastSlot: number | undefined, now: number, perMinute: number | null): number {

@@ -2,7 +2,7 @@ import { DEFAULT_RETRY_DELAYS_SECONDS, decideRetry, maxAttempts, rateLimitedUnti
 
 const NOW = 1_700_000_000_000;
 
-describe('decideRetry (spec 000 "Automatic Retry")', () => {
+describe('decideRetry (the retry schedule)', () => {
   it('keeps the spec schedule by default: 30 s, 2 min, 8 min, 30 min', () => {
     expect(DEFAULT_RETRY_DELAYS_SECONDS).toEqual([30, 120, 480, 1800]);
   });

@@ -1,5 +1,5 @@
 /**
- * Spec 000 "Automatic Retry": attempt 1 immediate, then 30 s, 2 min, 8 min, 30 min;
+ * The retry schedule (docs/sync-semantics.md#retry-schedule): attempt 1 immediate, then 30 s, 2 min, 8 min, 30 min;
  * after 5 failures the change goes to the DLQ. Delays are seconds after a failure.
  */
 export const DEFAULT_RETRY_DELAYS_SECONDS = [30, 120, 480, 1800];
@@ -19,7 +19,7 @@ function delayMs(seconds: number, multiplier: number): number {
 /**
  * @param failedAttempts - failures so far, including the one just seen (1-based)
  * @param delaysSeconds - delay before attempt n+1 after failure n
- * @param multiplier - spec 002 `--backoff-multiplier`, stretches every delay
+ * @param multiplier - the integration's `backoff_multiplier`, stretches every delay
  */
 export function decideRetry(
   failedAttempts: number,

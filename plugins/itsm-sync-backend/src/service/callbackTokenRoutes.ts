@@ -28,7 +28,7 @@ function tokenView(record: CallbackTokenRecord): CallbackTokenResponse {
   };
 }
 
-/** Callback tokens of an integration (spec 004 step 3): generate, list, revoke. */
+/** Callback tokens of an integration (docs/connectors/webhook.md#callback-tokens): generate, list, revoke. */
 export function addCallbackTokenRoutes(router: Router, ctx: RouterContext, tokens: CallbackTokenService) {
   const resources = createResourceAuthorizer(ctx);
 

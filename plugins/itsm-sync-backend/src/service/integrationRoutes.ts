@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { Router } from 'express';
 import {
   createIntegrationRequestSchema,
@@ -11,12 +12,15 @@ import { audited } from './audited';
 import { createAuthorizer, createResourceAuthorizer, principalName } from './authorize';
 import { parseInput } from './validation';
 import type { RouterContext } from './RouterContext';
+import { settingsForResponse } from '../sync/sealedSettings';
 
 /** Integration CRUD, connectivity test and field ownership. */
 export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   const authorize = createAuthorizer(ctx);
   const resources = createResourceAuthorizer(ctx);
-  const view = (r: Parameters<typeof integrationResponse>[0]) => integrationResponse(r, ctx.baseUrl);
+  // Sealed settings by name only, also a value stored in the clear before sealing existed.
+  const view = (r: Parameters<typeof integrationResponse>[0]) =>
+    integrationResponse({ ...r, settings: settingsForResponse(r.settings, ctx.connectors.get(r.integration_type)?.sealedSettings) }, ctx.baseUrl);
 
   router.post('/v1/integrations', async (req, res) => {
     const access = await resources.manageIntegration(req);
@@ -34,7 +38,7 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
 
   router.get('/v1/integrations', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
-    res.json({ items: (await ctx.store.integrations.list()).map(view) });
+    res.json({ items: (await ctx.integrations.list()).map(view) });
   });
 
   router.get('/v1/integrations/:ref', async (req, res) => {
@@ -81,14 +85,14 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
     const started = Date.now();
     const result = await connector
       .testConnection(await ctx.integrations.connectorContext(integration, ctx.logger))
-      .catch(e => ({ ok: false, message: (e as Error).message }));
+      .catch(e => ({ ok: false, message: toError(e).message }));
     res.json({ ...result, integration_id: integration.id, duration_ms: Date.now() - started });
   });
 
   router.get('/v1/integrations/:ref/field-ownership', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    res.json({ integration_id: integration.id, items: await ctx.store.integrations.rules(integration.id) });
+    res.json({ integration_id: integration.id, items: await ctx.integrations.rules(integration.id) });
   });
 
   router.put('/v1/integrations/:ref/field-ownership/:field', async (req, res) => {

@@ -1,8 +1,9 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CallbackTokenService } from '../sync/CallbackTokenService';
+import type { ManualSyncService } from '../sync/ManualSyncService';
+import type { SecretReseal } from '../sync/SecretReseal';
 import { systemClock } from '../sync/Clock';
-import { ManualSyncService } from '../sync/ManualSyncService';
 import { addCallbackTokenRoutes } from './callbackTokenRoutes';
 import { addConflictRoutes } from './conflictRoutes';
 import { addConnectorRoutes } from './connectorRoutes';
@@ -11,22 +12,28 @@ import { addIntegrationRoutes } from './integrationRoutes';
 import { addManualSyncRoutes } from './manualSyncRoutes';
 import { addReconcileRoutes } from './reconcileRoutes';
 import { addRoutingRoutes } from './routingRoutes';
+import { addSecretRoutes } from './secretRoutes';
 import type { RouterContext } from './RouterContext';
 import { addSyncRoutes } from './syncRoutes';
 import { addWebhookRoutes } from './webhookRoutes';
+import { DEFAULT_WEBHOOK_RATE_LIMIT, WebhookRateLimiter, type WebhookRateLimit } from './WebhookRateLimiter';
 
 /** The REST API of the itsm-sync plugin (base `/api/itsm-sync`). */
 export async function createRouter(
   ctx: RouterContext & {
-    /** Spec 004 callback tokens; the routes are mounted only when given (they need the cipher). */
-    callbackTokens?: CallbackTokenService;
-    /** Spec 004 "Sync with ITSM"; built from the context when not given. */
-    manualSync?: ManualSyncService;
+    /** Callback tokens (docs/connectors/webhook.md#callback-tokens). */
+    callbackTokens: CallbackTokenService;
+    /** "Sync with ITSM" (docs/sync-semantics.md#manual-sync). */
+    manualSync: ManualSyncService;
+    /** The reseal of stored secrets after a key rotation (`POST /v1/secrets/reseal`). */
+    reseal: SecretReseal;
+    /** Requests per source and integration on the unauthenticated webhook routes; the default when not given. */
+    webhookRateLimit?: WebhookRateLimit;
   },
 ): Promise<express.Router> {
   const router = Router();
   // Webhooks read raw bytes for signature checks, so they are mounted before the JSON parser.
-  addWebhookRoutes(router, ctx);
+  addWebhookRoutes(router, { ...ctx, webhookLimiter: new WebhookRateLimiter(ctx.webhookRateLimit ?? DEFAULT_WEBHOOK_RATE_LIMIT, systemClock) });
   router.use(express.json({ limit: '1mb' }));
   addIntegrationRoutes(router, ctx);
   addIncidentRoutes(router, ctx);
@@ -35,12 +42,8 @@ export async function createRouter(
   addConnectorRoutes(router, ctx);
   addReconcileRoutes(router, ctx);
   addRoutingRoutes(router, ctx);
-  if (ctx.callbackTokens) addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
-  addManualSyncRoutes(
-    router,
-    ctx,
-    ctx.manualSync ??
-      new ManualSyncService({ store: ctx.store, connectors: ctx.connectors, clock: systemClock, wake: () => ctx.engine.wake() }),
-  );
+  addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
+  addSecretRoutes(router, ctx, ctx.reseal);
+  addManualSyncRoutes(router, ctx, ctx.manualSync);
   return router;
 }

@@ -1,25 +1,41 @@
-import express, { type Request, type Response, type Router } from 'express';
+import { AuthenticationError } from '@backstage/errors';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { WebhookAuthError } from '../sync/WebhookIntake';
+import { syncInstruments } from '../telemetry/instruments';
 import type { RouterContext } from './RouterContext';
+import type { WebhookRateLimiter } from './WebhookRateLimiter';
+
+type WebhookRoute = 'delivery' | 'signature_test';
 
 /**
  * Inbound vendor webhooks. Unauthenticated as far as Backstage is concerned (the
  * connector verifies the vendor's signature); the raw bytes are kept for that check.
+ * Both routes are rate-limited per source address and integration before the body is
+ * read, take integration ids only, and refuse with a generic body (the reason is logged).
  */
-export function addWebhookRoutes(router: Router, ctx: RouterContext) {
+export function addWebhookRoutes(router: Router, ctx: RouterContext & { webhookLimiter: WebhookRateLimiter }) {
   const rawBody = express.raw({ type: () => true, limit: ctx.maxWebhookBytes });
+  const limited = (route: WebhookRoute) => (req: Request, res: Response, next: NextFunction) => {
+    const waitMs = ctx.webhookLimiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown', req.params.integration);
+    if (!waitMs) {
+      next();
+      return;
+    }
+    syncInstruments.webhookRefusals.add(1, { route, reason: 'rate_limited' });
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+    res.status(429).json({ error: { name: 'TooManyRequestsError', message: 'Too many requests' }, response: { statusCode: 429 } });
+  };
 
-  router.post('/v1/webhooks/:integration', rawBody, async (req, res) => {
-    await answerAuthFailure(res, async () => {
+  router.post('/v1/webhooks/:integration', limited('delivery'), rawBody, async (req, res) => {
+    await answerRefusal(res, 'delivery', async () => {
       const result = await ctx.engine.inbound.receive(req.params.integration, webhookRequest(req));
       res.status(result.status === 'accepted' ? 200 : 202).json(result);
     });
   });
 
-  // Spec 002: checks a delivery's signature exactly as a real one, applying nothing.
-  router.post('/v1/webhooks/:integration/test', rawBody, async (req, res) => {
-    await answerAuthFailure(res, async () => {
+  // docs/sync-semantics.md#checking-a-delivery: checks a delivery's signature exactly as a real one, applying nothing.
+  router.post('/v1/webhooks/:integration/test', limited('signature_test'), rawBody, async (req, res) => {
+    await answerRefusal(res, 'signature_test', async () => {
       res.json(await ctx.engine.inbound.test(req.params.integration, webhookRequest(req)));
     });
   });
@@ -37,12 +53,17 @@ function webhookRequest(req: Request): WebhookRequest {
   };
 }
 
-/** A refused signature is a 401 with the standard error body; nothing was stored. */
-async function answerAuthFailure(res: Response, fn: () => Promise<void>) {
+/**
+ * A refused signature or an unknown integration is a 401 with the same generic body
+ * either way (the reason is in the log), so the route tells a caller neither why nor
+ * which integration ids exist; nothing was stored.
+ */
+async function answerRefusal(res: Response, route: WebhookRoute, fn: () => Promise<void>) {
   try {
     await fn();
   } catch (error) {
-    if (!(error instanceof WebhookAuthError)) throw error;
-    res.status(401).json({ error: { name: 'AuthenticationError', message: error.message }, response: { statusCode: 401 } });
+    if (!(error instanceof AuthenticationError)) throw error;
+    syncInstruments.webhookRefusals.add(1, { route, reason: 'unauthenticated' });
+    res.status(401).json({ error: { name: 'AuthenticationError', message: 'Webhook refused' }, response: { statusCode: 401 } });
   }
 }

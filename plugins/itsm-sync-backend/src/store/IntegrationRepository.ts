@@ -4,10 +4,11 @@ import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common'
 import { bool, json, num, numOrNull } from './rows';
 import type { IntegrationRecord } from './types';
 import { integrationSnapshots, type IntegrationWithRules } from './integrationSnapshots';
+import type { IntegrationRow } from './tableRows';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function toRecord(row: any): IntegrationRecord {
+function toRecord(row: IntegrationRow): IntegrationRecord {
   return {
     id: row.id,
     name: row.name,
@@ -42,11 +43,12 @@ export class IntegrationRepository {
   constructor(private readonly db: Knex) {}
 
   async create(
-    record: Omit<IntegrationRecord, 'id' | 'created_at' | 'updated_at' | 'not_before'>,
+    record: Omit<IntegrationRecord, 'id' | 'created_at' | 'updated_at' | 'not_before'> & { id?: string },
     rules: FieldOwnershipRule[],
     now: number,
   ): Promise<IntegrationRecord> {
-    const id = randomUUID();
+    // A caller may choose the id (secrets are sealed bound to it before the insert).
+    const id = record.id ?? randomUUID();
     await this.db.transaction(async tx => {
       await tx('integrations').insert(
         toRow({ ...record, id, not_before: null, created_at: now, updated_at: now }),
@@ -151,6 +153,18 @@ export class IntegrationRepository {
     await this.db('integrations').where({ id }).update(toRow({ ...changes, updated_at: now }));
     this.forgetSnapshots();
     return (await this.get(id))!;
+  }
+
+  /**
+   * Replaces an integration's sealed secrets (and settings, when given) only if they are
+   * still `expected`, so a reseal never overwrites a concurrent update; true when written.
+   */
+  async replaceSecrets(id: string, expected: string, ciphertext: string, settings?: Record<string, unknown>): Promise<boolean> {
+    const row: Record<string, unknown> = { secrets_ciphertext: ciphertext };
+    if (settings) row.settings = JSON.stringify(settings);
+    const written = await this.db('integrations').where({ id, secrets_ciphertext: expected }).update(row);
+    this.forgetSnapshots();
+    return written === 1;
   }
 
   async delete(id: string): Promise<void> {

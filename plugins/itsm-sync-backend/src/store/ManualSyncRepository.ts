@@ -10,7 +10,7 @@ export type ManualSyncStart =
   | { kind: 'queued'; outboxId: number; link: LinkRecord; previousManualSyncAt: number | null };
 
 /**
- * The SQL of "Sync with ITSM" (spec 004): take the link's cooldown slot and queue one
+ * The SQL of "Sync with ITSM" (docs/sync-semantics.md#manual-sync): take the link's cooldown slot and queue one
  * outbox row, atomically, so two clicks (or two replicas) cannot both pass the cooldown.
  */
 export class ManualSyncRepository {

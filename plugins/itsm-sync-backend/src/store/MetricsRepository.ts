@@ -9,7 +9,7 @@ export function inLockOrder<T extends { integration_id: string; metric: string }
   return [...counts].sort((a, b) => a.integration_id.localeCompare(b.integration_id) || a.metric.localeCompare(b.metric));
 }
 
-/** The spec 000 counters, kept in the database so every replica adds to one total. */
+/** The sync counters (docs/sync-semantics.md#sync-metrics), kept in the database so every replica adds to one total. */
 export class MetricsRepository {
   constructor(private readonly db: Knex) {}
 

@@ -37,6 +37,8 @@ export interface IntegrationRecord {
 export interface IntegrationSecrets {
   credentials: Record<string, string>;
   webhook_secrets: string[];
+  /** Values of the connector's `sealedSettings` (the settings column keeps their names). */
+  settings?: Record<string, unknown>;
 }
 
 export interface IncidentRecord {

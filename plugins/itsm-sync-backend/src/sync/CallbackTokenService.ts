@@ -12,7 +12,7 @@ export const CALLBACK_TOKEN_PREFIX = 'itsmcb_';
 export const MAX_LIVE_CALLBACK_TOKENS = 10;
 
 /**
- * Issues, lists and revokes callback tokens (spec 004). The token is returned once and
+ * Issues, lists and revokes callback tokens (docs/connectors/webhook.md#callback-tokens). The token is returned once and
  * only its SHA-256 is kept; `IntegrationService.connectorIntegration` reads the live
  * hashes for every call, so a revoked token is refused at once.
  */

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
@@ -6,7 +7,7 @@ import type { Clock } from './Clock';
 export const CALLBACK_TOKEN_USE_INTERVAL_MS = 60_000;
 
 /**
- * Notes when a callback token was last used, for the token list (spec 004). At most one
+ * Notes when a callback token was last used, for the token list. At most one
  * write a minute per token, so an ITSM sending many callbacks does not cost a write each;
  * the list is then up to a minute behind. The time is only informative: a failed write is
  * logged and never fails the webhook that used the token.
@@ -33,7 +34,7 @@ export class CallbackTokenUse {
     } catch (error) {
       // The next use tries again.
       this.written.delete(key);
-      this.logger.warn(`Could not note the use of a callback token of integration ${integrationId}: ${(error as Error).message}`);
+      this.logger.warn(`Could not note the use of a callback token of integration ${integrationId}: ${toError(error).message}`);
     }
   }
 }

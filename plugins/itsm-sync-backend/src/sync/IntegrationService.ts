@@ -1,4 +1,5 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
+import { ConflictError, InputError, NotFoundError, toError } from '@backstage/errors';
 import type {
   CreateIntegrationRequest,
   FieldOwnershipRule,
@@ -14,10 +15,11 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
-import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
+import type { IntegrationRecord, IntegrationSecrets, LinkRecord } from '../store/types';
 import type { Clock } from './Clock';
 import { addedOrigins, credentialOrigins } from './credentialOrigins';
 import type { ConnectorRegistry } from './ConnectorRegistry';
+import { splitSealedSettings, withSealedSettings } from './sealedSettings';
 
 type Created = Required<Omit<CreateIntegrationRequest, 'rate_limit'>> & { rate_limit: number | null };
 
@@ -33,14 +35,30 @@ function mergeSettings(current: Record<string, unknown>, changes: Record<string,
 
 /** Integration lifecycle: validation against the connector, sealing secrets, default ownership. */
 export class IntegrationService {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly cipher: SecretCipher,
-    private readonly clock: Clock,
-    /** Where vendor calls may go (`itsmSync.outbound`); every connector context carries it. */
-    readonly outbound: OutboundPolicy = OutboundPolicy.strict(),
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly cipher: SecretCipher;
+  private readonly clock: Clock;
+  /** Where vendor calls may go (`itsmSync.outbound`); every connector context carries it. */
+  readonly outbound: OutboundPolicy;
+
+  constructor(options: {
+    store: SyncStore;
+    connectors: ConnectorRegistry;
+    cipher: SecretCipher;
+    clock: Clock;
+    /** The strict policy (no exceptions) unless given. */
+    outbound?: OutboundPolicy;
+  }) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.cipher = options.cipher;
+    this.clock = options.clock;
+    this.outbound = options.outbound ?? OutboundPolicy.strict();
+  }
+
+  /** Connector views of settings with sealed entries, per stored settings object. */
+  private readonly settingsViews = new WeakMap<object, { ciphertext: string; settings: Record<string, unknown> }>();
 
   connectorFor(type: string): ItsmConnector {
     const connector = this.connectors.get(type);
@@ -51,6 +69,21 @@ export class IntegrationService {
       );
     }
     return connector;
+  }
+
+  /** Every integration, by name. */
+  list(): Promise<IntegrationRecord[]> {
+    return this.store.integrations.list();
+  }
+
+  /** The integration's field ownership rules, by field. */
+  rules(integrationId: string): Promise<FieldOwnershipRule[]> {
+    return this.store.integrations.rules(integrationId);
+  }
+
+  /** The integration's links, by id, a page at a time. */
+  links(integrationId: string, page: { limit: number; afterId?: string }): Promise<LinkRecord[]> {
+    return this.store.links.forIntegration(integrationId, page);
   }
 
   async resolve(idOrName: string): Promise<IntegrationRecord> {
@@ -74,7 +107,7 @@ export class IntegrationService {
       inboundCreateEnabled(settings);
       connector.validateSettings?.(settings);
     } catch (e) {
-      throw new InputError(`settings: ${(e as Error).message}`);
+      throw new InputError(`settings: ${toError(e).message}`);
     }
   }
 
@@ -85,12 +118,16 @@ export class IntegrationService {
     if (await this.store.integrations.nameTaken(body.name)) {
       throw new ConflictError(`An integration named '${body.name}' already exists`);
     }
+    const id = randomUUID();
+    const { clear, sealed } = splitSealedSettings(body.settings, connector.sealedSettings);
     const secrets: IntegrationSecrets = {
       credentials: body.credentials,
       webhook_secrets: body.webhook_secrets,
+      ...(Object.keys(sealed).length ? { settings: sealed } : {}),
     };
     return this.store.integrations.create(
       {
+        id,
         name: body.name,
         organization_id: body.organization_id,
         integration_type: body.integration_type,
@@ -101,8 +138,8 @@ export class IntegrationService {
         conflict_window_seconds: body.conflict_window_seconds,
         rate_limit: body.rate_limit,
         backoff_multiplier: body.backoff_multiplier,
-        settings: body.settings,
-        secrets_ciphertext: this.cipher.seal(secrets),
+        settings: clear,
+        secrets_ciphertext: this.cipher.seal(secrets, id),
         credential_keys: Object.keys(body.credentials).sort(),
         webhook_secret_count: body.webhook_secrets.length,
       },
@@ -143,13 +180,18 @@ export class IntegrationService {
     for (const key of ['sync_direction', 'enabled', 'conflict_strategy', 'conflict_window_seconds', 'rate_limit', 'backoff_multiplier'] as const) {
       if (body[key] !== undefined) (changes as any)[key] = body[key];
     }
-    if (body.settings !== undefined) {
-      const merged = mergeSettings(current.settings, body.settings);
-      this.checkSettings(connector, merged);
-      changes.settings = merged;
-    }
-    if (body.credentials !== undefined || body.webhook_secrets !== undefined) {
-      const secrets = this.cipher.open<IntegrationSecrets>(current.secrets_ciphertext);
+    const sealsSettings = body.settings !== undefined && Boolean(connector.sealedSettings?.length);
+    if (body.credentials !== undefined || body.webhook_secrets !== undefined || sealsSettings) {
+      const secrets = this.cipher.open<IntegrationSecrets>(current.secrets_ciphertext, current.id);
+      if (body.settings !== undefined) {
+        // Merged over the values, not the names the settings column keeps of sealed entries.
+        const merged = mergeSettings(withSealedSettings(current.settings, secrets.settings), body.settings);
+        this.checkSettings(connector, merged);
+        const { clear, sealed } = splitSealedSettings(merged, connector.sealedSettings);
+        changes.settings = clear;
+        if (Object.keys(sealed).length) secrets.settings = sealed;
+        else delete secrets.settings;
+      }
       if (body.credentials !== undefined) {
         this.checkCredentials(connector, body.credentials);
         secrets.credentials = body.credentials;
@@ -159,7 +201,11 @@ export class IntegrationService {
         secrets.webhook_secrets = body.webhook_secrets;
         changes.webhook_secret_count = body.webhook_secrets.length;
       }
-      changes.secrets_ciphertext = this.cipher.seal(secrets);
+      changes.secrets_ciphertext = this.cipher.seal(secrets, current.id);
+    } else if (body.settings !== undefined) {
+      const merged = mergeSettings(current.settings, body.settings);
+      this.checkSettings(connector, merged);
+      changes.settings = merged;
     }
     return this.store.integrations.update(current.id, changes, this.clock.now());
   }
@@ -189,7 +235,7 @@ export class IntegrationService {
 
   /** The view without callback-token hashes, for calls that never check them (vendor calls): no query. */
   outboundIntegration(record: IntegrationRecord): ConnectorIntegration {
-    const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext);
+    const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext, record.id);
     return {
       id: record.id,
       name: record.name,
@@ -197,8 +243,22 @@ export class IntegrationService {
       baseUrl: record.base_url,
       credentials: secrets.credentials,
       webhookSecrets: secrets.webhook_secrets,
-      settings: record.settings,
+      settings: this.connectorSettings(record, secrets),
     };
+  }
+
+  /**
+   * The settings a connector sees, sealed entries included; the same object for as long as
+   * the record's settings and secrets are, so connectors that parse settings once per
+   * settings object keep doing so.
+   */
+  private connectorSettings(record: IntegrationRecord, secrets: IntegrationSecrets): Record<string, unknown> {
+    if (!secrets.settings) return record.settings;
+    const cached = this.settingsViews.get(record.settings);
+    if (cached?.ciphertext === record.secrets_ciphertext) return cached.settings;
+    const settings = withSealedSettings(record.settings, secrets.settings);
+    this.settingsViews.set(record.settings, { ciphertext: record.secrets_ciphertext, settings });
+    return settings;
   }
 
   async putRule(idOrName: string, rule: FieldOwnershipRule): Promise<FieldOwnershipRule[]> {

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { AuthenticationError, InputError, toError } from '@backstage/errors';
 import {
   parsedWebhook,
   WebhookParseError,
@@ -8,6 +8,7 @@ import {
   type ItsmConnector,
   type NormalizedChange,
   type ParsedWebhook,
+  type ReplayGuard,
   type WebhookRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SyncStore } from '../store/SyncStore';
@@ -17,14 +18,6 @@ import type { CallbackTokenUse } from './CallbackTokenUse';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import type { BatchOutcome } from './WriteBatcher';
-
-/** Refused for authenticity; answered 401 and nothing is stored. */
-export class WebhookAuthError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuthenticationError';
-  }
-}
 
 /** An authentic, understood webhook: its integration, the changes it carries and the events it acknowledges without action. */
 export interface VerifiedWebhook {
@@ -46,11 +39,14 @@ export class WebhookIntake {
     private readonly integrations: IntegrationService,
     private readonly logger: LoggerService,
     private readonly tokenUse: CallbackTokenUse,
+    /** One-time credentials: marked used by deliveries, only looked up by the test route. */
+    private readonly replays: { delivery: ReplayGuard; test: ReplayGuard },
   ) {}
 
   /**
-   * Verifies and parses one webhook without recording its refusal or its callback
-   * token's use (the signature test route); throws WebhookAuthError, InputError or NotFoundError.
+   * Verifies and parses one webhook without counting its refusal as a delivery's or
+   * noting its callback token's use (the signature test route); throws AuthenticationError
+   * or InputError.
    */
   async check(integrationRef: string, request: WebhookRequest): Promise<VerifiedWebhook> {
     const [outcome] = await this.verifyAll([{ integrationRef, request }], { delivery: false });
@@ -77,16 +73,20 @@ export class WebhookIntake {
         try {
           const { integration, connector } = await once(receivers, integrationRef, () => this.receiver(integrationRef));
           const ctx = await once(contexts, integration.id, () => this.integrations.connectorContext(integration, this.logger));
-          const verification = await connector.verifyWebhook(ctx, request);
-          if (!verification.ok && options.delivery) {
-            syncInstruments.inbound.add(1, {
-              ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
-              outcome: 'rejected',
-            });
-            this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
-          }
+          const replays = options.delivery ? this.replays.delivery : this.replays.test;
+          const verification = await connector.verifyWebhook({ ...ctx, replays }, request);
           if (!verification.ok) {
-            throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
+            // The reason goes to the log only: the caller gets a generic refusal.
+            if (options.delivery) {
+              syncInstruments.inbound.add(1, {
+                ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
+                outcome: 'rejected',
+              });
+              this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
+            } else {
+              this.logger.info('Webhook signature test refused', { integration: integration.id, reason: verification.reason });
+            }
+            throw new AuthenticationError(`Webhook signature refused: ${verification.reason}`);
           }
           if (options.delivery && verification.callbackTokenHash) await this.tokenUse.note(integration.id, verification.callbackTokenHash);
           const { changes, ignored } = await this.parse(connector, ctx, request);
@@ -99,15 +99,14 @@ export class WebhookIntake {
   }
 
   private async receiver(integrationRef: string) {
-    // Vendors address webhooks by integration id: from the short-lived snapshots, as the
-    // apply reads it; a name (or an unknown id) from the table.
-    const integration =
-      (await this.store.integrations.getManyWithRules([integrationRef]))[0]?.integration ??
-      (await this.store.integrations.getByIdOrName(integrationRef));
-    if (!integration) throw new NotFoundError(`No integration '${integrationRef}'`);
+    // Webhooks are addressed by integration id only (a name is guessable), from the
+    // short-lived snapshots, as the apply reads it. An unknown id is refused like a bad
+    // signature, so the route does not tell which ids exist.
+    const integration = (await this.store.integrations.getManyWithRules([integrationRef]))[0]?.integration;
+    if (!integration) throw new AuthenticationError(`no integration with id '${integrationRef.slice(0, 80)}'`);
     const connector = this.connectors.get(integration.integration_type);
     if (!connector || !connector.capabilities.inbound) {
-      throw new NotFoundError(`Integration '${integrationRef}' does not receive webhooks`);
+      throw new AuthenticationError(`integration '${integration.id}' does not receive webhooks`);
     }
     return { integration, connector };
   }
@@ -122,11 +121,11 @@ export class WebhookIntake {
       return parsedWebhook(await connector.parseWebhook(ctx, request));
     } catch (error) {
       if (!(error instanceof WebhookParseError)) {
-        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${(error as Error).message}`, {
+        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${toError(error).message}`, {
           integration: ctx.integration.id,
         });
       }
-      throw new InputError(`Webhook body not understood: ${(error as Error).message}`);
+      throw new InputError(`Webhook body not understood: ${toError(error).message}`);
     }
   }
 }

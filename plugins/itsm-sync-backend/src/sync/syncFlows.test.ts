@@ -158,12 +158,13 @@ describe.each(databases.eachSupportedId())('sync flows on %s', databaseId => {
     expect(status.body.metrics.inbound_success).toBe(0);
   });
 
-  it('answers 413 for a webhook body over the limit and 404 for an unknown integration', async () => {
+  it('answers 413 for a webhook body over the limit and a generic 401 for an unknown integration', async () => {
     const integration = await hub.createIntegration();
     const huge = await hub.deliverWebhook(integration.id, { rawBody: Buffer.alloc(1024 * 1024 + 10, 'a'), headers: {} });
     expect(huge.status).toBe(413);
     const unknown = await hub.deliverWebhook('00000000-0000-0000-0000-000000000000', { rawBody: Buffer.from('{}'), headers: {} });
-    expect(unknown.status).toBe(404);
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error.message).toBe('Webhook refused');
   });
 
   it('fans an inbound change out to the incident\'s other integrations', async () => {
@@ -238,7 +239,8 @@ describe.each(databases.eachSupportedId())('sync flows on %s', databaseId => {
     const stored = JSON.stringify(row);
     expect(stored).not.toContain('plaintext-canary-0001');
     expect(stored).not.toContain(TEST_WEBHOOK_SECRET);
-    expect(row.secrets_ciphertext).toMatch(/^v1\./);
+    // Sealed bound to the integration (v2), with the configured key.
+    expect(row.secrets_ciphertext).toMatch(/^v2\./);
   });
 
   it('settles a conflict by last-write-wins without queueing it', async () => {

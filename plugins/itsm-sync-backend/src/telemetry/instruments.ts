@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { context, metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('itsm-sync');
@@ -12,6 +13,9 @@ export const syncInstruments = {
     description: 'Inbound webhook changes by outcome (applied, ignored, duplicate, rejected, failed)',
   }),
   conflicts: meter.createCounter('itsm_sync.conflicts', { description: 'Conflicts detected, by strategy outcome' }),
+  webhookRefusals: meter.createCounter('itsm_sync.webhook.refusals', {
+    description: 'Requests to the unauthenticated webhook routes refused, by route (delivery, signature_test) and reason (unauthenticated, rate_limited)',
+  }),
   deliveryDuration: meter.createHistogram('itsm_sync.outbound.duration', {
     description: 'Vendor call duration of outbound deliveries',
     unit: 'ms',
@@ -22,7 +26,7 @@ export const syncInstruments = {
   }),
 };
 
-/** Attributes of spec 000 "OpenTelemetry Tracing" plus the messaging conventions. */
+/** Span attributes (docs/sync-semantics.md#opentelemetry) plus the messaging conventions. */
 export function syncAttributes(a: {
   integrationId: string;
   integrationType: string;
@@ -57,8 +61,8 @@ export async function inSpan<T>(
       span.setStatus({ code: SpanStatusCode.OK });
       return result;
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      span.recordException(toError(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: toError(error).message });
       throw error;
     } finally {
       span.end();

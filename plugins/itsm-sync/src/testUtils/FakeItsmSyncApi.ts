@@ -14,8 +14,13 @@ import type {
   RoutingPreviewResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ConflictDetails, ConflictQuery, ItsmSyncApi } from '../api/ItsmSyncApi';
-import { ItsmSyncRequestError, ManualSyncCooldownError } from '../api/errors';
+import {
+  ManualSyncCooldownError,
+  type ConflictDetailsResponse as ConflictDetails,
+  type ConflictQuery,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type { ItsmSyncApi } from '../api/ItsmSyncApi';
+import { backendError } from './backendError';
 
 /**
  * An in-memory itsm-sync backend for component tests: it keeps state, so resolving a
@@ -72,7 +77,7 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
 
   async getSyncStatus(integration: string) {
     const status = this.statuses.get(integration);
-    if (!status) throw new ItsmSyncRequestError(`No integration '${integration}'`, 404);
+    if (!status) throw await backendError(404, `No integration '${integration}'`);
     return status;
   }
 
@@ -89,7 +94,7 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
 
   async getConflict(id: string) {
     const conflict = this.conflicts.find(c => c.id === id);
-    if (!conflict) throw new ItsmSyncRequestError(`No conflict '${id}'`, 404);
+    if (!conflict) throw await backendError(404, `No conflict '${id}'`);
     return conflict;
   }
 
@@ -97,7 +102,7 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     this.calls.push(`resolveConflict ${id} ${resolution}`);
     const conflict = await this.getConflict(id);
     if (conflict.status !== 'pending') {
-      throw new ItsmSyncRequestError(`Conflict '${id}' is already resolved`, 409);
+      throw await backendError(409, `Conflict '${id}' is already resolved`);
     }
     Object.assign(conflict, {
       status: 'resolved',
@@ -136,7 +141,7 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     if (this.rejectNextRouting) {
       const message = this.rejectNextRouting;
       this.rejectNextRouting = undefined;
-      throw new ItsmSyncRequestError(message, 400);
+      throw await backendError(400, message);
     }
     const saved: IntegrationRoutingResponse = {
       integration_id: integration,
@@ -175,7 +180,7 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     if (this.failNextSync) {
       const message = this.failNextSync;
       this.failNextSync = undefined;
-      throw new ItsmSyncRequestError(message, 502);
+      throw await backendError(502, message);
     }
     const key = `${integration}/${incidentId}`;
     const last = this.lastSync.get(key);
@@ -233,7 +238,7 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     this.calls.push(`revokeCallbackToken ${integration} ${tokenId}`);
     await this.callbackTokenRequestGate();
     const token = this.callbackTokens.find(t => t.integration_id === integration && t.id === tokenId && t.state === 'active');
-    if (!token) throw new ItsmSyncRequestError(`No live callback token '${tokenId}'`, 404);
+    if (!token) throw await backendError(404, `No live callback token '${tokenId}'`);
     Object.assign(token, { state: 'revoked', revoked_at: new Date().toISOString() });
   }
 
@@ -247,13 +252,13 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     const failure = this.failNextCallbackTokenRequest;
     if (failure) {
       this.failNextCallbackTokenRequest = undefined;
-      throw new ItsmSyncRequestError(failure.message, failure.status);
+      throw await backendError(failure.status, failure.message);
     }
   }
 
-  private settleDlq(integration: string, entryId: string, state: 'retried' | 'discarded') {
+  private async settleDlq(integration: string, entryId: string, state: 'retried' | 'discarded') {
     const entry = this.dlq.find(e => e.integration_id === integration && e.id === entryId && e.state === 'failed');
-    if (!entry) throw new ItsmSyncRequestError(`No failed DLQ entry '${entryId}'`, 404);
+    if (!entry) throw await backendError(404, `No failed DLQ entry '${entryId}'`);
     entry.state = state;
     return entry;
   }

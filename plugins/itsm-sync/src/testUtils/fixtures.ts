@@ -7,7 +7,7 @@ import type {
   IntegrationResponse,
   SyncStatusResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ConflictDetails } from '../api/ItsmSyncApi';
+import type { ConflictDetailsResponse as ConflictDetails } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
 /** Builders for API responses with realistic defaults; tests override what they assert on. */
 

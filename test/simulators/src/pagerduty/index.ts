@@ -28,7 +28,7 @@ export interface PagerDutySimulatorOptions {
   webhook?: PagerDutyWebhookTarget;
   /** The account's REST API token (`Authorization: Token token=...`). */
   token?: string;
-  /** Requests per minute before 429; PagerDuty's documented default is 120 here (spec 002). */
+  /** Requests per minute before 429; PagerDuty's documented default is 120 here. */
   rateLimitPerMinute?: number;
   /** Largest page a listing returns (PagerDuty: 100); tests lower it to force paging. */
   maxPageSize?: number;

@@ -176,7 +176,7 @@ describe('ServiceNowSimulator', () => {
     });
     afterEach(() => new Promise(r => hub.close(r)));
 
-    it('posts the signed spec 001 payload when a person edits through the admin route', async () => {
+    it('posts the signed business-rule payload when a person edits through the admin route', async () => {
       const secret = 'business-rule-secret';
       const { result } = (await create({ short_description: 'x', impact: '2', urgency: '2' })).body;
       sim.setWebhookTarget({ url: `http://127.0.0.1:${(hub.address() as AddressInfo).port}/api/itsm-sync/v1/webhooks/snow`, secret, timestamp: true });

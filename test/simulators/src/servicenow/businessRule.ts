@@ -9,10 +9,17 @@ export interface SigningOptions {
   encoding?: 'base64' | 'hex';
   /** Adds `X-ServiceNow-Timestamp` (epoch seconds). */
   timestamp?: boolean;
+  /**
+   * `legacy` (the default): `X-ServiceNow-Signature` over the body. `standard-webhooks`:
+   * `webhook-id` (the payload's event_id, the same on a retry), `webhook-timestamp` (Unix
+   * seconds) and `webhook-signature: v1,<Base64 HMAC-SHA256 of id.timestamp.body>`, as the
+   * hub's ServiceNow signer script sends them.
+   */
+  scheme?: 'legacy' | 'standard-webhooks';
 }
 
 /**
- * The payload of the after-insert/update business rule of spec 001 (sys_id, number,
+ * The payload of the after-insert/update business rule (docs/connectors/servicenow.md#payload: sys_id, number,
  * short_description, state, priority, impact, assigned_to display value, updated_on),
  * extended with what a two-way sync needs: an event id, urgency, description, the
  * latest work note, the columns this write changed and who made it.
@@ -51,6 +58,22 @@ export function businessRulePayload(
 /** The exact bytes and headers the RESTMessageV2 call carries. */
 export function signBusinessRuleRequest(payload: unknown, signing: SigningOptions, now: Date) {
   const rawBody = Buffer.from(JSON.stringify(payload));
+  if (signing.scheme === 'standard-webhooks') {
+    const eventId = (payload as { event_id?: unknown }).event_id;
+    const id = typeof eventId === 'string' && eventId ? eventId : newSysId();
+    const timestamp = String(Math.floor(now.getTime() / 1000));
+    const mac = createHmac('sha256', signing.secret).update(`${id}.${timestamp}.`).update(rawBody).digest('base64');
+    return {
+      rawBody,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'ServiceNow/1.0',
+        'webhook-id': id,
+        'webhook-timestamp': timestamp,
+        'webhook-signature': `v1,${mac}`,
+      } as Record<string, string>,
+    };
+  }
   const signature = createHmac('sha256', signing.secret)
     .update(rawBody)
     .digest(signing.encoding === 'hex' ? 'hex' : 'base64');

@@ -46,7 +46,7 @@ const DEFAULT_PERSON = 'beth.anglin';
 /**
  * A stateful ServiceNow instance on loopback: the Table API for incidents (with users
  * and the journal), basic auth and OAuth client credentials, ServiceNow's error bodies
- * and rate-limit headers, failure injection through `server`, and the spec 001 business
+ * and rate-limit headers, failure injection through `server`, and the business
  * rule that posts a signed payload when a person edits an incident (`editAsPerson` or
  * `POST /__admin/servicenow/incidents/{sys_id}/edit`).
  */

@@ -1,5 +1,5 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
-import { DemoApiClient } from './DemoApiClient';
+import { errorMessage, ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { startDemoSimulators, type DemoSimulators } from './demoSimulators';
 import { seedDemo } from './seedDemo';
 
@@ -29,14 +29,25 @@ export default createBackendModule({
           sims = await startDemoSimulators({
             stateDirectory: config.getOptionalString('itsmSync.demo.stateDirectory'),
           });
-          const baseUrl = await discovery.getBaseUrl('itsm-sync');
-          const api = new DemoApiClient(baseUrl, async () =>
-            (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'itsm-sync' })).token,
-          );
+          // Seeded through the REST API with the demo's own service token, as a user or the CLI would.
+          const api = new ItsmSyncClient({
+            discoveryApi: discovery,
+            fetchApi: {
+              fetch: async (input, init) => {
+                const { token } = await auth.getPluginRequestToken({
+                  onBehalfOf: await auth.getOwnServiceCredentials(),
+                  targetPluginId: 'itsm-sync',
+                });
+                const headers = new Headers(init?.headers);
+                headers.set('authorization', `Bearer ${token}`);
+                return fetch(input, { ...init, headers });
+              },
+            },
+          });
           try {
             await seedDemo({ api, sims, webhookBaseUrl: await discovery.getExternalBaseUrl('itsm-sync'), logger });
           } catch (error) {
-            logger.error(`demo: seeding failed: ${(error as Error).message}`);
+            logger.error(`demo: seeding failed: ${errorMessage(error)}`);
           }
         });
         lifecycle.addShutdownHook(async () => {

@@ -1,21 +1,25 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { DemoApiClient } from './DemoApiClient';
+import type {
+  CreateIntegrationRequest,
+  IncidentResponse,
+  IntegrationResponse,
+  ItsmSyncApi,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { DemoSimulators } from './demoSimulators';
 
 const ENTITY = 'component:default/checkout';
 const DEMO_NAMES = { snow: 'demo-servicenow', jira: 'demo-jira', pd: 'demo-pagerduty' };
 
-interface Integration {
-  id: string;
-  name: string;
-}
-
 /** Creates the demo integration `name`, or refreshes what its simulator hands out anew on each start (webhook secrets). */
-async function ensureIntegration(api: DemoApiClient, existing: Integration[], body: Record<string, any>): Promise<Integration> {
+async function ensureIntegration(
+  api: ItsmSyncApi,
+  existing: IntegrationResponse[],
+  body: CreateIntegrationRequest,
+): Promise<IntegrationResponse> {
   const found = existing.find(i => i.name === body.name);
-  if (!found) return api.call('POST', '/v1/integrations', body);
+  if (!found) return api.createIntegration(body);
   const { base_url, credentials, webhook_secrets, settings } = body;
-  return api.call('PATCH', `/v1/integrations/${found.id}`, { base_url, credentials, webhook_secrets, settings });
+  return api.updateIntegration(found.id, { base_url, credentials, webhook_secrets, settings });
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -35,14 +39,14 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
  * they are refreshed, and nothing is seeded twice.
  */
 export async function seedDemo(options: {
-  api: DemoApiClient;
+  api: ItsmSyncApi;
   sims: DemoSimulators;
   webhookBaseUrl: string;
   logger: LoggerService;
 }) {
   const { api, sims, logger } = options;
-  const existing: Integration[] = (await api.call('GET', '/v1/integrations')).items;
-  const common = { organization_id: 'acme-corp', sync_direction: 'bidirectional', enabled: true };
+  const existing = await api.listIntegrations();
+  const common = { organization_id: 'acme-corp', sync_direction: 'bidirectional', enabled: true } as const;
 
   const names = Object.values(DEMO_NAMES);
   const restarted = names.every(name => existing.some(i => i.name === name));
@@ -75,7 +79,7 @@ export async function seedDemo(options: {
     settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001', sync_escalations: true },
   });
 
-  const hook = (i: Integration) => `${options.webhookBaseUrl}/v1/webhooks/${i.id}`;
+  const hook = (i: IntegrationResponse) => `${options.webhookBaseUrl}/v1/webhooks/${i.id}`;
   sims.servicenow.setWebhookTarget({ url: hook(snow), secret: sims.secrets.servicenow });
   sims.jira.setWebhookTarget({ url: hook(jira), secret: sims.secrets.jira, scheme: 'hmac' });
   sims.pagerduty.setWebhookTarget({ url: hook(pd), secret: sims.secrets.pagerduty });
@@ -85,14 +89,14 @@ export async function seedDemo(options: {
     return { integrations: { snow, jira, pd }, incidents: [] };
   }
 
-  const latency = await api.call('POST', '/v1/incidents', {
+  const latency = await api.createIncident({
     title: 'Checkout p99 latency above 2 s',
     description: 'p99 of POST /checkout above 2 s since 09:02 UTC; error rate normal.',
     severity: 'SEV-2',
     entity_ref: ENTITY,
     integrations: names,
   });
-  const retries = await api.call('POST', '/v1/incidents', {
+  const retries = await api.createIncident({
     title: 'Card payments retried for Visa',
     description: 'Retries of Visa authorisations at 8% (normal: 0.5%).',
     severity: 'SEV-3',
@@ -102,20 +106,25 @@ export async function seedDemo(options: {
 
   // Wait until every ticket exists, so the demo starts in sync.
   const linked = async (id: string) => {
-    const incident = await api.call('GET', `/v1/incidents/${id}`);
-    return incident.links.every((l: any) => l.external_id) ? incident : undefined;
+    const incident = await api.getIncident(id);
+    return incident.links.every(l => l.external_id) ? incident : undefined;
+  };
+  const linkOf = (incident: IncidentResponse, integration: IntegrationResponse) => {
+    const link = incident.links.find(l => l.integration_id === integration.id);
+    if (!link) throw new Error(`demo: incident ${incident.id} has no link to ${integration.name}`);
+    return link;
   };
   const latencyView = await waitFor('the demo tickets', () => linked(latency.id));
   const retriesView = await waitFor('the demo tickets', () => linked(retries.id));
 
   // Plant a conflict for the conflicts page: both sides retitle the incident within
   // seconds, and demo-jira settles conflicts by manual review.
-  const jiraKey = retriesView.links.find((l: any) => l.integration_id === jira.id).external_key;
-  await api.call('PATCH', `/v1/incidents/${retries.id}`, { title: 'Card payments retried for Visa and Mastercard' });
+  const jiraKey = linkOf(retriesView, jira).external_key!;
+  await api.updateIncident(retries.id, { title: 'Card payments retried for Visa and Mastercard' });
   await sims.jira.editAsPerson(jiraKey, { summary: 'Visa authorisation retries (issuer timeouts)' });
 
-  const pdId = latencyView.links.find((l: any) => l.integration_id === pd.id).external_id;
-  const snowId = latencyView.links.find((l: any) => l.integration_id === snow.id).external_id;
+  const pdId = linkOf(latencyView, pd).external_id;
+  const snowId = linkOf(latencyView, snow).external_id;
   logger.info(
     [
       'demo: ready. Try a change at a vendor, as a person there would:',

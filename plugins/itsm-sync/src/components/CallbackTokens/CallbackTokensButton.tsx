@@ -5,7 +5,7 @@ import { CallbackTokensPanel } from './CallbackTokensPanel';
 import { useCanManageIntegration } from './useCanManageIntegration';
 
 /**
- * The key icon of spec 004 step 3 on an integration's row, for people allowed to manage it:
+ * The callback-token key icon (docs/connectors/webhook.md#callback-tokens) on an integration's row, for people allowed to manage it:
  * opens the integration's callback tokens. `@backstage/ui` has no drawer, so this is its
  * dialog; closing it unmounts the panel and with it the token shown once.
  */

@@ -14,6 +14,7 @@ import { GenerateTokenForm } from './GenerateTokenForm';
 import { IssuedTokenNotice } from './IssuedTokenNotice';
 import { InlineError } from '../shared/InlineError';
 
+import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
 /**
  * The dialog's content: generate a token, see it once, manage the list. The issued token
  * lives only in this component's state, which goes when the dialog closes and unmounts it.
@@ -47,7 +48,7 @@ export function CallbackTokensPanel(props: { integration: IntegrationResponse })
             Tokens
           </Text>
           {tokens.loading && !tokens.value && <Progress />}
-          <InlineError message={tokens.error && `Could not list the tokens: ${tokens.error.message}`} />
+          <InlineError message={tokens.error && `Could not list the tokens: ${errorMessage(tokens.error)}`} />
           {tokens.value && <CallbackTokenTable tokens={tokens.value} onRevoke={revoke} />}
         </Flex>
       </section>

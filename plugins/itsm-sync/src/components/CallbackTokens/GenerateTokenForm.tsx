@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { Alert, Button, Flex, TextAreaField, TextField } from '@backstage/ui';
 import type { CreateCallbackTokenRequest } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
+import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
 /**
- * Spec 004 step 3's form: Config ID (the integration, read-only), App Name (required) and
+ * The callback-token form (docs/connectors/webhook.md#callback-tokens): Config ID (the integration, read-only), App Name (required) and
  * Description, then "Generate Token". The button is disabled while the request is in flight;
  * the backend's message is shown when it refuses (e.g. too many live tokens).
  */
@@ -30,7 +31,7 @@ export function GenerateTokenForm(props: {
       setDescription('');
       setAttempted(false);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { usePermission } from '@backstage/plugin-permission-react';
 import { Button, Card, CardBody, CardFooter, Flex, Text } from '@backstage/ui';
 import { itsmSyncConflictResolvePermission, type ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ConflictDetails } from '../../api/ItsmSyncApi';
+import type { ConflictDetailsResponse as ConflictDetails } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { usePendingAction } from '../shared/usePendingAction';
 import { ConflictDiff } from './ConflictDiff';
 import { InlineError } from '../shared/InlineError';

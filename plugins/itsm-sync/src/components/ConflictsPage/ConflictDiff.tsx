@@ -1,5 +1,5 @@
 import { Flex, Text } from '@backstage/ui';
-import type { ConflictDetails } from '../../api/ItsmSyncApi';
+import type { ConflictDetailsResponse as ConflictDetails } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { formatTime, formatValue } from '../shared/formatting';
 
 function Side(props: { title: string; value: unknown; changedAt: string }) {

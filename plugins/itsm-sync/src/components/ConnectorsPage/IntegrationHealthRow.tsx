@@ -2,7 +2,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Text } from '@backstage/ui';
-import { SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { errorMessage, SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
@@ -10,7 +10,7 @@ import { HealthIndicator } from '../shared/HealthIndicator';
 import { IgnoredEventsSummary } from './IgnoredEventsSummary';
 
 /**
- * One configured integration with its health, the spec 000 metrics and the webhook events
+ * One configured integration with its health, the sync metrics (docs/sync-semantics.md#sync-metrics) and the webhook events
  * acknowledged without action, from sync-status; the
  * key to its callback tokens sits by its name, where it stays in view on a narrow screen.
  */
@@ -43,7 +43,7 @@ export function IntegrationHealthRow(props: {
         {loading && <Progress />}
         {error && (
           <Text variant="body-small" color="danger">
-            {error.message}
+            {errorMessage(error)}
           </Text>
         )}
         {status && <HealthIndicator health={status.health} />}

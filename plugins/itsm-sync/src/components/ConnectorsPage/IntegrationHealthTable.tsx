@@ -2,7 +2,7 @@ import { SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { IntegrationHealthRow } from './IntegrationHealthRow';
 
-/** Configured integrations, one row each, with the metric names of spec 000 as columns. */
+/** Configured integrations, one row each, with the sync metric names as columns. */
 export function IntegrationHealthTable(props: {
   integrations: IntegrationResponse[];
   /** Integration types whose connector accepts callback tokens. */

@@ -6,6 +6,7 @@ import { InlineError } from '../shared/InlineError';
 import { IntegrationName } from '../shared/IntegrationName';
 import { SyncWithItsmButton } from './SyncWithItsmButton';
 
+import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
 /**
  * For an incident with no ticket yet: the integrations routing sends it to, each with why
  * and "Sync with ITSM", which opens the ticket now.
@@ -18,7 +19,7 @@ export function RoutedIntegrations(props: { incidentId: string }) {
       <Text as="p" variant="body-small" color="secondary">
         Not linked to any ITSM ticket yet.
       </Text>
-      <InlineError message={error && `Routing could not be read: ${error.message}`} />
+      <InlineError message={error && `Routing could not be read: ${errorMessage(error)}`} />
       {value && value.matches.length > 0 && (
         <table style={{ width: '100%', borderSpacing: '8px 4px' }} aria-label="Routed integrations">
           <tbody>

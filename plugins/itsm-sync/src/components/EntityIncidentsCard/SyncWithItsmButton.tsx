@@ -4,7 +4,7 @@ import { useManualSync } from './useManualSync';
 import { InlineError } from '../shared/InlineError';
 
 /**
- * "Sync with ITSM" for one incident on one integration, with the spec 004 states:
+ * "Sync with ITSM" for one incident on one integration, with its states (docs/sync-semantics.md#manual-sync):
  * enabled, disabled while in flight, the ticket id after success, and the cooldown.
  */
 export function SyncWithItsmButton(props: { integrationId: string; incidentId: string; cooldownUntil?: string | null }) {

@@ -2,13 +2,13 @@ import { useCallback, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { ManualSyncResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
-import { ManualSyncCooldownError } from '../../api/errors';
+import { errorMessage, ManualSyncCooldownError } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { useCountdown } from './useCountdown';
 
-/** Spec 004: the button locks for ten minutes after a sync unless the backend says otherwise. */
+/** docs/sync-semantics.md#cooldown: the button locks for ten minutes after a sync unless the backend says otherwise. */
 export const DEFAULT_COOLDOWN_SECONDS = 600;
 
-/** The "Sync with ITSM" states of spec 004 for one incident on one integration. */
+/** The "Sync with ITSM" states for one incident on one integration. */
 export type ManualSyncState =
   | { kind: 'idle' }
   | { kind: 'in_flight' }
@@ -37,7 +37,7 @@ export function useManualSync(integrationId: string, incidentId: string, storedC
         setCooldownUntil(error.cooldownUntil);
         setState({ kind: 'idle' });
       } else {
-        setState({ kind: 'failed', message: (error as Error).message });
+        setState({ kind: 'failed', message: errorMessage(error) });
       }
     }
   }, [api, integrationId, incidentId]);

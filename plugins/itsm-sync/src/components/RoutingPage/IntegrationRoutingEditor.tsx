@@ -7,6 +7,7 @@ import type { IntegrationResponse, IntegrationRoutingResponse } from '@itsm-sync
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { InlineError } from '../shared/InlineError';
 
+import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
 /** The JSON people edit: the rules in order and the default, as PUT /v1/integrations/{id}/routing takes them. */
 function editable(routing: IntegrationRoutingResponse): string {
   return JSON.stringify({ rules: routing.rules, default: routing.default }, null, 2);
@@ -42,7 +43,7 @@ export function IntegrationRoutingEditor(props: { integration: IntegrationRespon
       setText(editable(saved));
       setNotice(`Saved ${saved.rules.length} rule(s); when none matches: ${saved.default}.`);
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(errorMessage(e));
     } finally {
       setSaving(false);
     }

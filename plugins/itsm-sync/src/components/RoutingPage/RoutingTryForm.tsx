@@ -5,6 +5,7 @@ import type { RoutingPreviewResponse } from '@itsm-sync-hub/plugin-itsm-sync-com
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { InlineError } from '../shared/InlineError';
 
+import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
 /** Tries an incident's fields against every integration's rules and the catalog, and says why each matched. */
 export function RoutingTryForm() {
   const api = useApi(itsmSyncApiRef);
@@ -24,7 +25,7 @@ export function RoutingTryForm() {
       );
     } catch (e) {
       setPreview(undefined);
-      setProblem((e as Error).message);
+      setProblem(errorMessage(e));
     }
   };
 

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 
+import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
 /**
  * Runs a row's action (resolve, retry, discard) and tracks it: busy while it runs, and
  * busy still after success, because the row then leaves the list; a failure frees the
@@ -14,7 +15,7 @@ export function usePendingAction<A>(perform: (action: A) => Promise<void>) {
     try {
       await perform(action);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
       setBusy(false);
     }
   };

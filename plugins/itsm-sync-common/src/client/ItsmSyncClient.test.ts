@@ -4,18 +4,19 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ItsmSyncClient } from './ItsmSyncClient';
-import { ItsmSyncRequestError, ManualSyncCooldownError } from './errors';
+import { ResponseError } from '@backstage/errors';
+import { errorMessage, ManualSyncCooldownError } from './errors';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
 /** A real HTTP server on loopback that records requests and answers with the route's handler. */
 async function startBackend(routes: Record<string, Handler>) {
-  const calls: { method: string; url: string; body: string }[] = [];
+  const calls: { method: string; url: string; body: string; accept?: string }[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', chunk => (body += chunk));
     req.on('end', () => {
-      calls.push({ method: req.method!, url: req.url!, body });
+      calls.push({ method: req.method!, url: req.url!, body, accept: req.headers.accept });
       const handler = routes[`${req.method} ${req.url}`];
       if (!handler) {
         res.writeHead(404, { 'Content-Type': 'application/json' });
@@ -31,7 +32,7 @@ async function startBackend(routes: Record<string, Handler>) {
     discoveryApi: { getBaseUrl: async id => `http://127.0.0.1:${port}/api/${id}` },
     fetchApi: { fetch: (input, init) => fetch(input as any, init) },
   });
-  return { client, calls, close: () => new Promise(resolve => server.close(resolve)) };
+  return { client, calls, baseUrl: `http://127.0.0.1:${port}/api/itsm-sync`, close: () => new Promise(resolve => server.close(resolve)) };
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Handler {
@@ -133,9 +134,9 @@ describe('ItsmSyncClient', () => {
       }),
     });
     const error = await backend.client.revokeCallbackToken('i-1', 't-9').catch(e => e);
-    expect(error).toBeInstanceOf(ItsmSyncRequestError);
-    expect(error.status).toBe(404);
-    expect(error.message).toBe("No live callback token 't-9' on integration 'demo'");
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+    expect(errorMessage(error)).toBe("No live callback token 't-9' on integration 'demo'");
   });
 
   it('surfaces the backend’s error message', async () => {
@@ -145,9 +146,9 @@ describe('ItsmSyncClient', () => {
         response: { statusCode: 404 },
       }),
     });
-    const failure = backend.client.getSyncStatus('nope');
-    await expect(failure).rejects.toBeInstanceOf(ItsmSyncRequestError);
-    await expect(failure).rejects.toThrow("No integration 'nope'");
+    const error = await backend.client.getSyncStatus('nope').catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(errorMessage(error)).toBe("No integration 'nope'");
   });
 
   it('turns a 429 on manual sync into a cooldown error with the end of the cooldown', async () => {
@@ -168,6 +169,7 @@ describe('ItsmSyncClient', () => {
     expect(error).toBeInstanceOf(ManualSyncCooldownError);
     expect(error.message).toBe('Manual sync is cooling down');
     expect(error.cooldownUntil.toISOString()).toBe(cooldownUntil);
+    expect(errorMessage(error)).toBe('Manual sync is cooling down');
   });
 
   it('falls back to retry_after_seconds when the 429 body has no cooldown_until', async () => {
@@ -183,5 +185,89 @@ describe('ItsmSyncClient', () => {
     const left = error.cooldownUntil.getTime() - before;
     expect(left).toBeGreaterThanOrEqual(119_000);
     expect(left).toBeLessThanOrEqual(121_000);
+  });
+
+  it('keeps a short text body that is not Backstage’s error shape as the message', async () => {
+    backend = await startBackend({
+      'GET /api/itsm-sync/v1/integrations': (_req, _body, res) => {
+        res.writeHead(502, { 'Content-Type': 'text/plain' });
+        res.end('upstream proxy down');
+      },
+    });
+    const error = await backend.client.listIntegrations().catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(errorMessage(error)).toContain('upstream proxy down');
+  });
+
+  it('follows a reconcile progress stream to its result, reporting each step', async () => {
+    backend = await startBackend({
+      'POST /api/itsm-sync/v1/integrations/prod-snow/reconcile': (_req, _body, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+        res.write('{"type":"progress","checked":1,"total":2}\n{"type":"progr');
+        res.write('ess","checked":2,"total":2}\n');
+        res.end('{"type":"result","run":{"id":"r-1","status":"succeeded","checked":2}}\n');
+      },
+    });
+    const steps: string[] = [];
+    const run = await backend.client.reconcile(
+      'prod-snow',
+      { dry_run: true },
+      { onProgress: (checked, total) => steps.push(`${checked}/${total}`) },
+    );
+    expect(steps).toEqual(['1/2', '2/2']);
+    expect(run).toMatchObject({ id: 'r-1', status: 'succeeded' });
+    expect(JSON.parse(backend.calls[0].body)).toEqual({ dry_run: true });
+    expect(backend.calls[0].accept).toContain('application/x-ndjson');
+  });
+
+  it('fails a reconcile whose stream ends without a result, or reports an error', async () => {
+    backend = await startBackend({
+      'POST /api/itsm-sync/v1/integrations/cut/reconcile': (_req, _body, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+        res.end('{"type":"progress","checked":1,"total":5}\n');
+      },
+      'POST /api/itsm-sync/v1/integrations/broken/reconcile': (_req, _body, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+        res.end('{"type":"error","message":"vendor list failed"}\n');
+      },
+    });
+    await expect(backend.client.reconcile('cut', {})).rejects.toThrow('The reconcile stream ended before a result arrived');
+    await expect(backend.client.reconcile('broken', {})).rejects.toThrow('Reconcile failed: vendor list failed');
+  });
+
+  it('takes a plain JSON run from a backend that does not stream', async () => {
+    backend = await startBackend({
+      'POST /api/itsm-sync/v1/integrations/i-1/reconcile': json(200, { id: 'r-2', status: 'succeeded' }),
+    });
+    await expect(backend.client.reconcile('i-1', { auto_heal: true })).resolves.toMatchObject({ id: 'r-2' });
+  });
+
+  it('pages links with the cursor and passes the DLQ state filter and on-call schedule', async () => {
+    backend = await startBackend({
+      'GET /api/itsm-sync/v1/integrations/i-1/links?after=c%3D1': json(200, { items: [{ incident_id: 'inc-2' }], next: null }),
+      'GET /api/itsm-sync/v1/integrations/i-1/dlq?state=failed': json(200, { items: [{ id: 'e-1' }] }),
+      'GET /api/itsm-sync/v1/integrations/i-1/oncall?schedule_id=S+1': json(200, { items: [{ user: 'jane' }] }),
+    });
+    await expect(backend.client.listLinks('i-1', { after: 'c=1' })).resolves.toEqual({ items: [{ incident_id: 'inc-2' }], next: null });
+    await expect(backend.client.listDlq('i-1', { state: 'failed' })).resolves.toEqual([{ id: 'e-1' }]);
+    await expect(backend.client.getOnCall('i-1', 'S 1')).resolves.toEqual({ items: [{ user: 'jane' }] });
+  });
+
+  it('sends a token through the fetch it was given, never one of its own', async () => {
+    backend = await startBackend({ 'GET /api/itsm-sync/v1/connectors': json(200, { items: [] }) });
+    const seen: (string | null)[] = [];
+    const client = new ItsmSyncClient({
+      discoveryApi: { getBaseUrl: async () => backend!.baseUrl },
+      fetchApi: {
+        fetch: (input, init) => {
+          const headers = new Headers(init?.headers);
+          headers.set('authorization', 'Bearer user-token');
+          seen.push(headers.get('authorization'));
+          return fetch(input, { ...init, headers });
+        },
+      },
+    });
+    await expect(client.listConnectors()).resolves.toEqual([]);
+    expect(seen).toEqual(['Bearer user-token']);
   });
 });

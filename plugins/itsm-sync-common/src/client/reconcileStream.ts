@@ -1,8 +1,7 @@
-import type { ReconcileRunResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { CliError } from './errors';
+import type { ReconcileRunResponse } from '../api';
 
 /** One line of the reconcile NDJSON stream. */
-export type ReconcileEvent =
+type ReconcileEvent =
   | { type: 'progress'; checked: number; total: number }
   | { type: 'result'; run: ReconcileRunResponse }
   | { type: 'error'; message?: string; error?: { message?: string } };
@@ -15,7 +14,7 @@ export async function* ndjsonLines(body: AsyncIterable<Uint8Array>): AsyncGenera
     try {
       return JSON.parse(line);
     } catch {
-      throw new CliError('The backend sent a reconcile progress line that is not JSON');
+      throw new Error('The backend sent a reconcile progress line that is not JSON');
     }
   };
   for await (const chunk of body) {
@@ -45,8 +44,8 @@ export async function readReconcileStream(
     if (event?.type === 'progress') onProgress(Number(event.checked) || 0, Number(event.total) || 0);
     else if (event?.type === 'result') return event.run;
     else if (event?.type === 'error') {
-      throw new CliError(`Reconcile failed: ${event.message ?? event.error?.message ?? 'unknown error'}`);
+      throw new Error(`Reconcile failed: ${event.message ?? event.error?.message ?? 'unknown error'}`);
     }
   }
-  throw new CliError('The reconcile stream ended before a result arrived');
+  throw new Error('The reconcile stream ended before a result arrived');
 }
