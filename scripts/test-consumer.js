@@ -396,6 +396,9 @@ async function consumerTest(tmp, logs, cleanups) {
     );
   }
 
+  const testOnly = Object.keys(lock.packages).filter(p => /node_modules\/(@backstage\/backend-test-utils|testcontainers)$/.test(p));
+  check(testOnly.length === 0, 'no test utilities in the install (itsm-sync-node has backend-test-utils as an optional peer only)', testOnly.join('\n'));
+
   const env = {
     ...process.env,
     IM_TOKEN: randomBytes(32).toString('base64'),
