@@ -17,6 +17,7 @@ const text = z.string().trim().min(1).max(500);
  * The conditions of one rule: every condition given must hold, and a condition holds when
  * the incident's value is one of those listed. Catalog values (kind, type, owner, system)
  * come from the incident's entity; entity refs, kinds and types compare case-insensitively.
+ * @public
  */
 export const routingConditionsSchema = z
   .object({
@@ -34,6 +35,7 @@ export const routingConditionsSchema = z
 /** @public */
 export type RoutingConditions = z.infer<typeof routingConditionsSchema>;
 
+/** @public */
 export const routingRuleSchema = z
   .object({
     name: z.string().trim().min(1).max(200),

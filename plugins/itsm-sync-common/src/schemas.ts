@@ -55,6 +55,7 @@ const integrationTunables = {
   settings: z.record(z.string(), z.unknown()),
 };
 
+/** @public */
 export const createIntegrationRequestSchema = z
   .object({
     organization_id: nonEmpty(200),
@@ -76,6 +77,7 @@ export const createIntegrationRequestSchema = z
 /** @public */
 export type CreateIntegrationRequest = z.input<typeof createIntegrationRequestSchema>;
 
+/** @public */
 export const updateIntegrationRequestSchema = z
   .object({
     name: integrationNameSchema,
@@ -90,6 +92,7 @@ export const updateIntegrationRequestSchema = z
 /** @public */
 export type UpdateIntegrationRequest = z.input<typeof updateIntegrationRequestSchema>;
 
+/** @public */
 export const fieldOwnershipRuleRequestSchema = z
   .object({
     owner: z.enum(FIELD_OWNERS),
@@ -114,6 +117,7 @@ const entityRef = z
 
 const incidentType = z.string().trim().min(1).max(100);
 
+/** @public */
 export const createIncidentRequestSchema = z
   .object({
     title: nonEmpty(500),
@@ -132,6 +136,7 @@ export const createIncidentRequestSchema = z
 /** @public */
 export type CreateIncidentRequest = z.input<typeof createIncidentRequestSchema>;
 
+/** @public */
 export const updateIncidentRequestSchema = z
   .object({
     title: nonEmpty(500),
@@ -154,6 +159,7 @@ export const addNoteRequestSchema = z.object({ text: nonEmpty(20000) }).strict()
 /** @public */
 export type AddNoteRequest = z.input<typeof addNoteRequestSchema>;
 
+/** @public */
 export const linkIncidentRequestSchema = z
   .object({ integration: nonEmpty(200) })
   .strict();
@@ -188,6 +194,7 @@ export const reconcileRequestSchema = z
 /** @public */
 export type ReconcileRequest = z.input<typeof reconcileRequestSchema>;
 
+/** @public */
 export const reconcileScheduleRequestSchema = z
   .object({
     interval: intervalSchema.refine(
@@ -201,6 +208,7 @@ export const reconcileScheduleRequestSchema = z
 /** @public */
 export type ReconcileScheduleRequest = z.input<typeof reconcileScheduleRequestSchema>;
 
+/** @public */
 export const resolveConflictRequestSchema = z
   .object({ resolution: z.enum(CONFLICT_RESOLUTIONS) })
   .strict();
@@ -217,6 +225,7 @@ export const createCallbackTokenRequestSchema = z
 /** @public */
 export type CreateCallbackTokenRequest = z.input<typeof createCallbackTokenRequestSchema>;
 
+/** @public */
 export const listConflictsQuerySchema = z
   .object({
     status: z.enum(CONFLICT_STATUSES).optional(),
@@ -225,6 +234,7 @@ export const listConflictsQuerySchema = z
   })
   .strict();
 
+/** @public */
 export const listIncidentsQuerySchema = z
   .object({
     entity_ref: z.string().optional(),
@@ -233,6 +243,7 @@ export const listIncidentsQuerySchema = z
   })
   .strict();
 
+/** @public */
 export const serviceMappingRequestSchema = z
   .object({
     pd_service: nonEmpty(100),

@@ -61,6 +61,7 @@ export type DlqState = (typeof DLQ_STATES)[number];
 /**
  * Platform incident fields that take part in sync. Connectors may declare further
  * ownership names of their own (Jira's `priority`, `comments`), mapped onto these.
+ * @public
  */
 export const SYNCED_FIELDS = [
   'title',

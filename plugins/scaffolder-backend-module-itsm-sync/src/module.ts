@@ -3,7 +3,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createIncidentAction } from './actions/createIncidentAction';
 import { linkIncidentAction } from './actions/linkIncidentAction';
 import { syncIncidentAction } from './actions/syncIncidentAction';
-import { ItsmSyncApi } from './ItsmSyncApi';
+import { UserItsmSyncClient } from './UserItsmSyncClient';
 
 /**
  * Adds itsm-sync's actions to the scaffolder: open an incident, link it to an integration,
@@ -17,7 +17,7 @@ export const scaffolderModuleItsmSync = createBackendModule({
     reg.registerInit({
       deps: { scaffolder: scaffolderActionsExtensionPoint, auth: coreServices.auth, discovery: coreServices.discovery },
       async init({ scaffolder, auth, discovery }) {
-        const api = ItsmSyncApi.create({ auth, discovery });
+        const api = UserItsmSyncClient.create({ auth, discovery });
         scaffolder.addActions(createIncidentAction(api), linkIncidentAction(api), syncIncidentAction(api));
       },
     });

@@ -199,6 +199,7 @@ function notes(settings: Settings): RequestTemplate | undefined {
 /**
  * Reads and validates an integration's settings. Throws `SettingsError` naming the
  * first bad setting; the core answers 400 with that message when the integration is saved.
+ * @public
  */
 export function parseWebhookSettings(settings: Settings): WebhookSettings {
   const unknown = Object.keys(settings).filter(k => !(KNOWN_SETTINGS as readonly string[]).includes(k));

@@ -99,6 +99,8 @@ export interface ItsmSyncApi {
   createIncident(request: CreateIncidentRequest): Promise<IncidentResponse>;
   getIncident(id: string): Promise<IncidentResponse>;
   updateIncident(id: string, request: UpdateIncidentRequest): Promise<IncidentResponse>;
+  /** Links an incident to one more integration; its ticket is opened by the outbox. */
+  linkIncident(id: string, integration: string): Promise<IncidentResponse>;
   listIncidents(query?: IncidentQuery): Promise<IncidentResponse[]>;
   listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]>;
   /** "Sync with ITSM": inside the cooldown it rejects with a `ManualSyncCooldownError`. */

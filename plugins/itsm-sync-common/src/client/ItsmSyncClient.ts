@@ -180,6 +180,10 @@ export class ItsmSyncClient implements ItsmSyncApi {
     return this.json(`/v1/incidents/${enc(id)}`, { method: 'PATCH', body: request });
   }
 
+  async linkIncident(id: string, integration: string): Promise<IncidentResponse> {
+    return this.json(`/v1/incidents/${enc(id)}/links`, { method: 'POST', body: { integration } });
+  }
+
   async listIncidents(query: IncidentQuery = {}): Promise<IncidentResponse[]> {
     return this.items('/v1/incidents', { entity_ref: query.entityRef, status: query.status });
   }

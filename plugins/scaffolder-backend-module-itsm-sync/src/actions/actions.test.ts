@@ -7,7 +7,7 @@ import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import itsmSyncModuleServiceNow from '@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow';
 import { testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
-import { ItsmSyncApi } from '../ItsmSyncApi';
+import { UserItsmSyncClient } from '../UserItsmSyncClient';
 import { createIncidentAction } from './createIncidentAction';
 import { linkIncidentAction } from './linkIncidentAction';
 import { syncIncidentAction } from './syncIncidentAction';
@@ -38,7 +38,7 @@ const permissions = createServiceFactory({
 describe('itsm-sync scaffolder actions against the itsm-sync backend and the ServiceNow simulator', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let sim: ServiceNowSimulator;
-  let api: ItsmSyncApi;
+  let api: UserItsmSyncClient;
   let baseUrl: string;
 
   const rest = async (method: string, path: string, body?: unknown) => {
@@ -79,7 +79,7 @@ describe('itsm-sync scaffolder actions against the itsm-sync backend and the Ser
     });
     baseUrl = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/api/itsm-sync`;
     const discovery = { getBaseUrl: async () => baseUrl, getExternalBaseUrl: async () => baseUrl };
-    api = ItsmSyncApi.create({ auth: mockServices.auth(), discovery });
+    api = UserItsmSyncClient.create({ auth: mockServices.auth(), discovery });
     const created = await rest('POST', '/v1/integrations', {
       organization_id: 'acme-corp',
       integration_type: 'servicenow',

@@ -1,9 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { SEVERITIES, type IncidentResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ItsmSyncApi } from '../ItsmSyncApi';
+import { SEVERITIES } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type { UserItsmSyncClient } from '../UserItsmSyncClient';
 
 /** `itsm-sync:incident:create`: opens a platform incident, and tickets in the integrations named. */
-export function createIncidentAction(api: ItsmSyncApi) {
+export function createIncidentAction(api: UserItsmSyncClient) {
   return createTemplateAction({
     id: 'itsm-sync:incident:create',
     description:
@@ -37,13 +37,15 @@ export function createIncidentAction(api: ItsmSyncApi) {
       },
     },
     async handler(ctx) {
-      const incident = await api.call<IncidentResponse>(await ctx.getInitiatorCredentials(), 'POST', '/v1/incidents', {
-        title: ctx.input.title,
-        severity: ctx.input.severity,
-        description: ctx.input.description ?? '',
-        entity_ref: ctx.input.entityRef ?? null,
-        integrations: ctx.input.integrations ?? [],
-      });
+      const incident = await api.as(await ctx.getInitiatorCredentials(), 'open the incident', client =>
+        client.createIncident({
+          title: ctx.input.title,
+          severity: ctx.input.severity,
+          description: ctx.input.description ?? '',
+          entity_ref: ctx.input.entityRef ?? null,
+          integrations: ctx.input.integrations ?? [],
+        }),
+      );
       ctx.logger.info(`Opened incident ${incident.id}: ${incident.title}`);
       ctx.output('incidentId', incident.id);
       ctx.output('status', incident.status);

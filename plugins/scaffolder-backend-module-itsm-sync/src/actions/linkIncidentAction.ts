@@ -1,9 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { IncidentResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ItsmSyncApi } from '../ItsmSyncApi';
+import type { UserItsmSyncClient } from '../UserItsmSyncClient';
 
 /** `itsm-sync:incident:link`: links an incident to one more integration, which opens its ticket. */
-export function linkIncidentAction(api: ItsmSyncApi) {
+export function linkIncidentAction(api: UserItsmSyncClient) {
   return createTemplateAction({
     id: 'itsm-sync:incident:link',
     description: 'Links a platform incident to an integration; the hub opens the ticket there and keeps it in sync.',
@@ -31,11 +30,8 @@ export function linkIncidentAction(api: ItsmSyncApi) {
       },
     },
     async handler(ctx) {
-      const incident = await api.call<IncidentResponse>(
-        await ctx.getInitiatorCredentials(),
-        'POST',
-        `/v1/incidents/${encodeURIComponent(ctx.input.incidentId)}/links`,
-        { integration: ctx.input.integration },
+      const incident = await api.as(await ctx.getInitiatorCredentials(), `link the incident to '${ctx.input.integration}'`, client =>
+        client.linkIncident(ctx.input.incidentId, ctx.input.integration),
       );
       const wanted = ctx.input.integration.toLowerCase();
       const link = incident.links.find(l => l.integration_id === ctx.input.integration || l.integration_name.toLowerCase() === wanted);

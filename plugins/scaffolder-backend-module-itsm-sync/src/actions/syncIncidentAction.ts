@@ -1,9 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ManualSyncResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ItsmSyncApi } from '../ItsmSyncApi';
+import type { UserItsmSyncClient } from '../UserItsmSyncClient';
 
 /** `itsm-sync:integration:sync`: the portal's "Sync with ITSM" for one incident and integration. */
-export function syncIncidentAction(api: ItsmSyncApi) {
+export function syncIncidentAction(api: UserItsmSyncClient) {
   return createTemplateAction({
     id: 'itsm-sync:integration:sync',
     description:
@@ -33,10 +33,8 @@ export function syncIncidentAction(api: ItsmSyncApi) {
     },
     async handler(ctx) {
       // 200 with the ticket, or 202 while the delivery is still queued.
-      const result = await api.call<Partial<ManualSyncResponse>>(
-        await ctx.getInitiatorCredentials(),
-        'POST',
-        `/v1/integrations/${encodeURIComponent(ctx.input.integration)}/incidents/${encodeURIComponent(ctx.input.incidentId)}/sync`,
+      const result: Partial<ManualSyncResponse> = await api.as(await ctx.getInitiatorCredentials(), 'sync the incident', client =>
+        client.syncIncident(ctx.input.integration, ctx.input.incidentId),
       );
       const ticket = result.external_key ?? result.external_id;
       if (ticket) ctx.output('ticket', ticket);
