@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the ITSM Sync Hub backend plugin. */
   itsmSync?: {
@@ -22,9 +24,16 @@ export interface Config {
     dispatcher?: {
       /** Deliveries in flight at once, across tickets. Default 16. */
       concurrency?: number;
-      /** Lease of a claimed outbox row, seconds; a crashed worker's rows are taken over after it. Default 60. */
+      /**
+       * Lease of a claimed outbox row; a crashed worker's rows are taken over after it.
+       * A duration: `'60s'`, an ISO 8601 duration or `{ seconds: 60 }`. Default 60 seconds.
+       */
+      lease?: string | HumanDuration;
+      /** Older alias of `lease`, in seconds; `lease` wins when both are set. */
       leaseSeconds?: number;
-      /** Poll interval when nothing signals new rows, milliseconds. Default 1000. */
+      /** Poll interval when nothing signals new rows, a duration. Default 1 second. */
+      pollInterval?: string | HumanDuration;
+      /** Older alias of `pollInterval`, in milliseconds; `pollInterval` wins when both are set. */
       pollIntervalMs?: number;
     };
     retry?: {
@@ -66,7 +75,9 @@ export interface Config {
       maxResponseBytes?: number;
     };
     retention?: {
-      /** Delivered outbox rows are pruned after this many days. Default 7. */
+      /** Delivered outbox rows are pruned after this long, a duration. Default 7 days. */
+      delivered?: string | HumanDuration;
+      /** Older alias of `delivered`, in days; `delivered` wins when both are set. */
       deliveredDays?: number;
     };
   };

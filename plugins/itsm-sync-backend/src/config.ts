@@ -1,8 +1,16 @@
-import type { Config } from '@backstage/config';
+import { readDurationFromConfig, type Config } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { DEFAULT_WEBHOOK_RATE_LIMIT, type WebhookRateLimit } from './service/WebhookRateLimiter';
-import type { DispatcherOptions } from './sync/Dispatcher';
+import type { DispatcherSettings } from './sync/Dispatcher';
 
-function webhookRateLimit(c: Config | undefined): WebhookRateLimit {
+/** A duration key, or its older number-of-`unit` alias (still read, see config.d.ts). */
+function readOptionalDuration(config: Config | undefined, key: string, alias: { key: string; unitMs: number }): number | undefined {
+  if (config?.has(key)) return durationToMilliseconds(readDurationFromConfig(config, { key }));
+  if (config?.has(alias.key)) return config.getNumber(alias.key) * alias.unitMs;
+  return undefined;
+}
+
+function readWebhookRateLimit(c: Config | undefined): WebhookRateLimit {
   const limit = {
     requestsPerSecond: c?.getOptionalNumber('requestsPerSecond') ?? DEFAULT_WEBHOOK_RATE_LIMIT.requestsPerSecond,
     burst: c?.getOptionalNumber('burst') ?? DEFAULT_WEBHOOK_RATE_LIMIT.burst,
@@ -14,23 +22,36 @@ function webhookRateLimit(c: Config | undefined): WebhookRateLimit {
 }
 
 /** The plugin's settings from `itsmSync.*` (see config.d.ts). */
-export function readSyncConfig(config: Config) {
-  const c = config.getOptionalConfig('itsmSync');
-  const rawDelays = c?.getOptional<unknown>('retry.delaysSeconds');
-  const delays = rawDelays === undefined ? undefined : (rawDelays as number[]);
-  if (delays && (!Array.isArray(delays) || delays.length === 0 || delays.some(d => typeof d !== 'number' || !(d >= 0)))) {
-    throw new Error('itsmSync.retry.delaysSeconds must be a non-empty list of non-negative numbers of seconds');
+export class SyncSettings {
+  private constructor(
+    /** Only the settings given; the rest are the dispatcher's defaults. */
+    readonly dispatcher: Partial<DispatcherSettings>,
+    readonly maxWebhookBytes: number,
+    readonly deliveredRetentionMs: number,
+    /** Requests per source and integration on the unauthenticated webhook routes. */
+    readonly webhookRateLimit: WebhookRateLimit,
+  ) {}
+
+  static fromConfig(config: Config): SyncSettings {
+    const c = config.getOptionalConfig('itsmSync');
+    const rawDelays = c?.getOptional<unknown>('retry.delaysSeconds');
+    const delays = rawDelays === undefined ? undefined : (rawDelays as number[]);
+    if (delays && (!Array.isArray(delays) || delays.length === 0 || delays.some(d => typeof d !== 'number' || !(d >= 0)))) {
+      throw new Error('itsmSync.retry.delaysSeconds must be a non-empty list of non-negative numbers of seconds');
+    }
+    const leaseMs = readOptionalDuration(c, 'dispatcher.lease', { key: 'dispatcher.leaseSeconds', unitMs: 1000 });
+    const pollIntervalMs = readOptionalDuration(c, 'dispatcher.pollInterval', { key: 'dispatcher.pollIntervalMs', unitMs: 1 });
+    const dispatcher: Partial<DispatcherSettings> = {
+      ...(c?.has('dispatcher.concurrency') ? { concurrency: c.getNumber('dispatcher.concurrency') } : {}),
+      ...(leaseMs !== undefined ? { leaseMs } : {}),
+      ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+      ...(delays ? { retryDelaysSeconds: delays } : {}),
+    };
+    return new SyncSettings(
+      dispatcher,
+      c?.getOptionalNumber('webhooks.maxBodyBytes') ?? 1024 * 1024,
+      readOptionalDuration(c, 'retention.delivered', { key: 'retention.deliveredDays', unitMs: 86_400_000 }) ?? 7 * 86_400_000,
+      readWebhookRateLimit(c?.getOptionalConfig('webhooks.rateLimit')),
+    );
   }
-  const dispatcher: Partial<DispatcherOptions> = {
-    ...(c?.has('dispatcher.concurrency') ? { concurrency: c.getNumber('dispatcher.concurrency') } : {}),
-    ...(c?.has('dispatcher.leaseSeconds') ? { leaseMs: c.getNumber('dispatcher.leaseSeconds') * 1000 } : {}),
-    ...(c?.has('dispatcher.pollIntervalMs') ? { pollIntervalMs: c.getNumber('dispatcher.pollIntervalMs') } : {}),
-    ...(delays ? { retryDelaysSeconds: delays } : {}),
-  };
-  return {
-    dispatcher,
-    maxWebhookBytes: c?.getOptionalNumber('webhooks.maxBodyBytes') ?? 1024 * 1024,
-    webhookRateLimit: webhookRateLimit(c?.getOptionalConfig('webhooks.rateLimit')),
-    deliveredRetentionMs: (c?.getOptionalNumber('retention.deliveredDays') ?? 7) * 86_400_000,
-  };
 }

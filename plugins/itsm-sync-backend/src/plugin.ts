@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   coreServices,
   createBackendPlugin,
@@ -6,22 +7,22 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { itsmConnectorsExtensionPoint, OutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { registerItsmSyncActions } from './actions/registerItsmSyncActions';
-import { loadCipher } from './crypto/loadCipher';
+import { SecretCipher } from './crypto/SecretCipher';
 import { registerPermissions } from './permissions/registerPermissions';
 import { createResourceAuthorizer } from './service/authorize';
 import { createRouter } from './service/router';
-import { applyDatabaseMigrations } from './store/migrate';
-import { SyncStore } from './store/SyncStore';
+import { DatabaseSyncStore } from './store/SyncStore';
 import { CallbackTokenService } from './sync/CallbackTokenService';
 import { systemClock } from './sync/Clock';
 import { ConnectorRegistry } from './sync/ConnectorRegistry';
 import { IncidentService } from './sync/IncidentService';
 import { IntegrationService } from './sync/IntegrationService';
+import { ManualSyncService } from './sync/ManualSyncService';
 import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
 import { RoutingService } from './sync/RoutingService';
 import { SecretReseal } from './sync/SecretReseal';
 import { SyncEngine } from './sync/SyncEngine';
-import { readSyncConfig } from './config';
+import { SyncSettings } from './config';
 
 /**
  * The itsm-sync backend plugin: keeps platform incidents in two-way sync with the
@@ -40,7 +41,7 @@ export const itsmSyncPlugin = createBackendPlugin({
           try {
             connectors.add(connector);
           } catch (error) {
-            context.reportModuleStartupFailure({ error: error as Error });
+            context.reportModuleStartupFailure({ error: toError(error) });
           }
         },
       }),
@@ -65,14 +66,11 @@ export const itsmSyncPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
-        const settings = readSyncConfig(config);
-        const cipher = loadCipher({ config, logger });
-        const knex = await database.getClient();
-        if (!database.migrations?.skip) await applyDatabaseMigrations(knex);
-
-        const store = new SyncStore(knex);
+        const settings = SyncSettings.fromConfig(config);
+        const cipher = SecretCipher.fromConfig(config, { logger });
+        const store = await DatabaseSyncStore.create({ database });
         const outbound = OutboundPolicy.fromConfig(config);
-        const integrations = new IntegrationService(store, connectors, cipher, systemClock, outbound);
+        const integrations = new IntegrationService({ store, connectors, cipher, clock: systemClock, outbound });
         const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });
         const routing = RoutingService.create({
           store,
@@ -81,13 +79,20 @@ export const itsmSyncPlugin = createBackendPlugin({
           clock: systemClock,
           logger,
         });
-        const incidents = new IncidentService(store, connectors, integrations, systemClock, () => engine.wake(), routing, logger);
+        const incidents = new IncidentService({
+          store,
+          connectors,
+          integrations,
+          clock: systemClock,
+          onEnqueued: () => engine.wake(),
+          routing,
+          logger,
+        });
         engine.inboundApplier.onCreatedFromVendor(created => void incidents.adoptFromVendor(created));
 
         const permissionRules = registerPermissions(deps.permissionsRegistry, store);
         httpRouter.use(
           await createRouter({
-            store,
             connectors,
             integrations,
             incidents,
@@ -102,12 +107,12 @@ export const itsmSyncPlugin = createBackendPlugin({
             maxWebhookBytes: settings.maxWebhookBytes,
             webhookRateLimit: settings.webhookRateLimit,
             callbackTokens: new CallbackTokenService(store, systemClock),
+            manualSync: new ManualSyncService({ store, connectors, clock: systemClock, wake: () => engine.wake() }),
             reseal: new SecretReseal(store, cipher, connectors),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/v1/webhooks', allow: 'unauthenticated' });
         registerItsmSyncActions(deps.actionsRegistry, {
-          store,
           incidents,
           integrations,
           engine,

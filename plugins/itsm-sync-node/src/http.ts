@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { errors as undiciErrors, request as undiciRequest } from 'undici';
 import { ConnectorError, isRetryableStatus, rateLimitResetFrom } from './errors';
 import { OutboundPolicy } from './outbound/OutboundPolicy';
@@ -129,7 +130,7 @@ export class VendorHttpClient {
         error instanceof undiciErrors.HeadersTimeoutError ||
         error instanceof undiciErrors.BodyTimeoutError;
       throw new ConnectorError({
-        message: `${what} ${timedOut ? 'timed out' : `failed: ${(error as Error).message}`}`,
+        message: `${what} ${timedOut ? 'timed out' : `failed: ${toError(error).message}`}`,
         kind: 'retryable',
         cause: error,
       });

@@ -5,14 +5,13 @@ import {
   INCIDENT_STATUSES,
   itsmSyncReadPermission,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { conflictResource } from '../permissions/loadResources';
 import { audited } from '../service/audited';
 import { createCredentialsAuthorizer, principalName, type createResourceAuthorizer } from '../service/authorize';
 import { conflictResponse } from '../service/responses';
 import type { RouterContext } from '../service/RouterContext';
 import { iso } from '../store/rows';
 
-type ActionsContext = Pick<RouterContext, 'store' | 'incidents' | 'integrations' | 'engine' | 'permissions'> & {
+type ActionsContext = Pick<RouterContext, 'incidents' | 'integrations' | 'engine' | 'permissions'> & {
   auditor: AuditorService;
   resources: ReturnType<typeof createResourceAuthorizer>;
 };
@@ -99,7 +98,7 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
     action: async ({ input, credentials }) => {
       await authorize(credentials, itsmSyncReadPermission);
       await ctx.incidents.get(input.incidentId);
-      const entries = await ctx.store.incidents.timeline(input.incidentId);
+      const entries = await ctx.incidents.timeline(input.incidentId);
       return {
         output: {
           entries: entries.map(e => ({ at: iso(e.created_at), kind: e.kind, source: e.source, author: e.author, text: e.text })),
@@ -139,7 +138,7 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
     action: async ({ input, credentials }) => {
       await authorize(credentials, itsmSyncReadPermission);
       const integrationId = input.integration ? (await ctx.integrations.resolve(input.integration)).id : undefined;
-      const items = await ctx.store.conflicts.list({ status: 'pending', integrationId, incidentId: input.incidentId });
+      const items = await ctx.engine.conflicts.list({ status: 'pending', integrationId, incidentId: input.incidentId });
       return {
         output: {
           conflicts: items.map(conflictResponse).map(c => ({
@@ -174,7 +173,7 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
     action: async ({ input, credentials }) => {
       const access = await ctx.resources.resolveConflictAs(credentials);
       const conflict = await ctx.engine.conflicts.get(input.conflictId);
-      access.require(await conflictResource(ctx.store, conflict));
+      access.require(await ctx.engine.conflicts.resource(conflict));
       const resolved = await audited(
         ctx.auditor,
         {

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { randomBytes } from 'node:crypto';
 import { legacyV1Envelope } from './__testUtils__/legacyEnvelope';
 import { SecretCipher } from './SecretCipher';
@@ -82,7 +83,7 @@ describe('SecretCipher', () => {
     try {
       new SecretCipher([key]).open(sealed, ID);
     } catch (e) {
-      message = (e as Error).message;
+      message = toError(e).message;
     }
     expect(message).toContain(SecretCipher.keyId(oldKey));
     expect(message).not.toContain(oldKey.toString('base64'));
@@ -105,7 +106,7 @@ describe('SecretCipher', () => {
       try {
         SecretCipher.parseKey(bad, 'itsmSync.encryption.key');
       } catch (e) {
-        message = (e as Error).message;
+        message = toError(e).message;
       }
       expect(message).toContain('itsmSync.encryption.key must be 32 random bytes');
       expect(bad === '' || !message.includes(bad)).toBe(true);

@@ -5,7 +5,6 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { ItsmSyncPermissionRulesets } from '../permissions/registerPermissions';
-import type { SyncStore } from '../store/SyncStore';
 import type { ConnectorRegistry } from '../sync/ConnectorRegistry';
 import type { IncidentService } from '../sync/IncidentService';
 import type { IntegrationService } from '../sync/IntegrationService';
@@ -14,7 +13,6 @@ import type { SyncEngine } from '../sync/SyncEngine';
 
 /** Everything the routes need, already constructed. */
 export interface RouterContext {
-  store: SyncStore;
   connectors: ConnectorRegistry;
   integrations: IntegrationService;
   incidents: IncidentService;

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { AuditorService, AuditorServiceCreateEventOptions } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
 
@@ -18,7 +19,7 @@ export async function audited<T>(
     await audit.success(successMeta ? { meta: successMeta(result) } : undefined);
     return result;
   } catch (error) {
-    await audit.fail({ error: error as Error });
+    await audit.fail({ error: toError(error) });
     throw error;
   }
 }

@@ -5,7 +5,6 @@ import {
   resolveConflictRequestSchema,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { audited } from './audited';
-import { conflictResource } from '../permissions/loadResources';
 import { createAuthorizer, createResourceAuthorizer, principalName } from './authorize';
 import { conflictResponse } from './responses';
 import { parseInput } from './validation';
@@ -20,15 +19,14 @@ export function addConflictRoutes(router: Router, ctx: RouterContext) {
     await authorize(req, itsmSyncReadPermission);
     const query = parseInput(listConflictsQuerySchema, req.query, 'query');
     const integrationId = query.integration ? (await ctx.integrations.resolve(query.integration)).id : undefined;
-    const items = await ctx.store.conflicts.list({ status: query.status, integrationId, incidentId: query.incident });
+    const items = await ctx.engine.conflicts.list({ status: query.status, integrationId, incidentId: query.incident });
     res.json({ items: items.map(conflictResponse) });
   });
 
   router.get('/v1/conflicts/:id', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const conflict = await ctx.engine.conflicts.get(req.params.id);
-    const incident = await ctx.store.incidents.get(conflict.incident_id);
-    const integration = await ctx.store.integrations.get(conflict.integration_id);
+    const { incident, integration } = await ctx.engine.conflicts.parties(conflict);
     res.json({
       ...conflictResponse(conflict),
       incident: incident ? { id: incident.id, title: incident.title, severity: incident.severity, status: incident.status } : null,
@@ -40,7 +38,7 @@ export function addConflictRoutes(router: Router, ctx: RouterContext) {
     const access = await resources.resolveConflict(req);
     const body = parseInput(resolveConflictRequestSchema, req.body, 'resolution');
     const conflict = await ctx.engine.conflicts.get(req.params.id);
-    access.require(await conflictResource(ctx.store, conflict));
+    access.require(await ctx.engine.conflicts.resource(conflict));
     const resolved = await audited(
       ctx.auditor,
       { eventId: 'conflict-resolve', severityLevel: 'medium', request: req, meta: { conflict: req.params.id, resolution: body.resolution } },

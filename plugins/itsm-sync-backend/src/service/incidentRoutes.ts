@@ -50,7 +50,7 @@ export function addIncidentRoutes(router: Router, ctx: RouterContext) {
   router.get('/v1/incidents/:id/timeline', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     await ctx.incidents.get(req.params.id);
-    const items = await ctx.store.incidents.timeline(req.params.id);
+    const items = await ctx.incidents.timeline(req.params.id);
     res.json({ items: items.map(e => ({ ...e, created_at: iso(e.created_at) })) });
   });
 

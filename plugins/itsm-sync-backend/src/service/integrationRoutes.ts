@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { Router } from 'express';
 import {
   createIntegrationRequestSchema,
@@ -37,7 +38,7 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
 
   router.get('/v1/integrations', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
-    res.json({ items: (await ctx.store.integrations.list()).map(view) });
+    res.json({ items: (await ctx.integrations.list()).map(view) });
   });
 
   router.get('/v1/integrations/:ref', async (req, res) => {
@@ -84,14 +85,14 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
     const started = Date.now();
     const result = await connector
       .testConnection(await ctx.integrations.connectorContext(integration, ctx.logger))
-      .catch(e => ({ ok: false, message: (e as Error).message }));
+      .catch(e => ({ ok: false, message: toError(e).message }));
     res.json({ ...result, integration_id: integration.id, duration_ms: Date.now() - started });
   });
 
   router.get('/v1/integrations/:ref/field-ownership', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    res.json({ integration_id: integration.id, items: await ctx.store.integrations.rules(integration.id) });
+    res.json({ integration_id: integration.id, items: await ctx.integrations.rules(integration.id) });
   });
 
   router.put('/v1/integrations/:ref/field-ownership/:field', async (req, res) => {

@@ -1,6 +1,7 @@
+import { toError, type ErrorResponseBody } from '@backstage/errors';
 import type { Router } from 'express';
 import { itsmSyncIncidentWritePermission, type ManualSyncCooldownResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { ManualSyncCooldownError, ManualSyncFailedError, type ManualSyncService } from '../sync/ManualSyncService';
+import { ManualSyncTooSoonError, ManualSyncFailedError, type ManualSyncService } from '../sync/ManualSyncService';
 import { createAuthorizer, principalName } from './authorize';
 import type { RouterContext } from './RouterContext';
 
@@ -29,7 +30,7 @@ export function addManualSyncRoutes(router: Router, ctx: RouterContext, manualSy
       // Still queued after the wait: accepted, and it will be delivered by the outbox.
       res.status('state' in result ? 202 : 200).json(result);
     } catch (error) {
-      if (error instanceof ManualSyncCooldownError) {
+      if (error instanceof ManualSyncTooSoonError) {
         await audit.fail({ error });
         const body: ManualSyncCooldownResponse = {
           error: { name: error.name, message: error.message },
@@ -41,13 +42,15 @@ export function addManualSyncRoutes(router: Router, ctx: RouterContext, manualSy
         res.status(429).set('Retry-After', String(error.retryAfterSeconds)).json(body);
         return;
       }
-      await audit.fail({ error: error as Error });
+      await audit.fail({ error: toError(error) });
       if (error instanceof ManualSyncFailedError) {
-        res.status(502).json({
+        // The standard error body; 502 (the vendor failed) is a status no @backstage/errors type maps to.
+        const body: ErrorResponseBody = {
           error: { name: error.name, message: error.message },
           request: { method: req.method, url: req.originalUrl },
           response: { statusCode: 502 },
-        });
+        };
+        res.status(502).json(body);
         return;
       }
       throw error;

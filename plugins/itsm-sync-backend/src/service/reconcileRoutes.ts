@@ -99,14 +99,14 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
     const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 500);
-    const runs = await ctx.store.reconcile.history(integration.id, limit);
+    const runs = await ctx.engine.reconciler.history(integration.id, limit);
     res.json({ items: runs.map(reconcileRunResponse) });
   });
 
   router.get('/v1/integrations/:ref/reconcile/runs/:run', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    const run = await ctx.store.reconcile.getRun(req.params.run);
+    const run = await ctx.engine.reconciler.getRun(req.params.run);
     if (!run || run.integration_id !== integration.id) {
       throw new NotFoundError(`No reconcile run '${req.params.run}' on integration '${integration.name}'`);
     }
@@ -116,7 +116,7 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
   router.get('/v1/integrations/:ref/reconcile/schedule', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    const schedule = await ctx.store.reconcile.getSchedule(integration.id);
+    const schedule = await ctx.engine.reconcileSchedules.getSchedule(integration.id);
     if (!schedule) throw new NotFoundError(`Integration '${integration.name}' has no reconcile schedule`);
     res.json(reconcileScheduleResponse(schedule));
   });
@@ -131,11 +131,11 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
       request: req,
       meta: { integration: integration.id, interval: body.interval, auto_heal: body.auto_heal, enabled: body.enabled },
     });
-    const schedule = await ctx.store.reconcile.putSchedule(
-      integration.id,
-      { intervalSeconds: intervalToSeconds(body.interval), autoHeal: body.auto_heal, enabled: body.enabled },
-      Date.now(),
-    );
+    const schedule = await ctx.engine.reconcileSchedules.putSchedule(integration.id, {
+      intervalSeconds: intervalToSeconds(body.interval),
+      autoHeal: body.auto_heal,
+      enabled: body.enabled,
+    });
     await audit.success();
     res.json(reconcileScheduleResponse(schedule));
   });

@@ -1,9 +1,9 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CallbackTokenService } from '../sync/CallbackTokenService';
+import type { ManualSyncService } from '../sync/ManualSyncService';
 import type { SecretReseal } from '../sync/SecretReseal';
 import { systemClock } from '../sync/Clock';
-import { ManualSyncService } from '../sync/ManualSyncService';
 import { addCallbackTokenRoutes } from './callbackTokenRoutes';
 import { addConflictRoutes } from './conflictRoutes';
 import { addConnectorRoutes } from './connectorRoutes';
@@ -21,14 +21,14 @@ import { DEFAULT_WEBHOOK_RATE_LIMIT, WebhookRateLimiter, type WebhookRateLimit }
 /** The REST API of the itsm-sync plugin (base `/api/itsm-sync`). */
 export async function createRouter(
   ctx: RouterContext & {
-    /** Callback tokens (docs/connectors/webhook.md#callback-tokens); the routes are mounted only when given (they need the cipher). */
-    callbackTokens?: CallbackTokenService;
-    /** The reseal of stored secrets after a key rotation; the route is mounted only when given (it needs the cipher). */
-    reseal?: SecretReseal;
+    /** Callback tokens (docs/connectors/webhook.md#callback-tokens). */
+    callbackTokens: CallbackTokenService;
+    /** "Sync with ITSM" (docs/sync-semantics.md#manual-sync). */
+    manualSync: ManualSyncService;
+    /** The reseal of stored secrets after a key rotation (`POST /v1/secrets/reseal`). */
+    reseal: SecretReseal;
     /** Requests per source and integration on the unauthenticated webhook routes; the default when not given. */
     webhookRateLimit?: WebhookRateLimit;
-    /** "Sync with ITSM" (docs/sync-semantics.md#manual-sync); built from the context when not given. */
-    manualSync?: ManualSyncService;
   },
 ): Promise<express.Router> {
   const router = Router();
@@ -42,13 +42,8 @@ export async function createRouter(
   addConnectorRoutes(router, ctx);
   addReconcileRoutes(router, ctx);
   addRoutingRoutes(router, ctx);
-  if (ctx.callbackTokens) addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
-  if (ctx.reseal) addSecretRoutes(router, ctx, ctx.reseal);
-  addManualSyncRoutes(
-    router,
-    ctx,
-    ctx.manualSync ??
-      new ManualSyncService({ store: ctx.store, connectors: ctx.connectors, clock: systemClock, wake: () => ctx.engine.wake() }),
-  );
+  addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
+  addSecretRoutes(router, ctx, ctx.reseal);
+  addManualSyncRoutes(router, ctx, ctx.manualSync);
   return router;
 }

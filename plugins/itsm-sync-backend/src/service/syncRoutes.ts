@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { InputError, NotFoundError, ServiceUnavailableError, toError } from '@backstage/errors';
 import {
   itsmSyncReadPermission,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -23,7 +23,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
     const limit = Math.min(Number(req.query.limit ?? 500) || 500, 5000);
-    const links = await ctx.store.links.forIntegration(integration.id, {
+    const links = await ctx.integrations.links(integration.id, {
       limit,
       afterId: typeof req.query.after === 'string' ? req.query.after : undefined,
     });
@@ -45,7 +45,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
       .catch(error => {
         // The vendor's answer, never a stack trace; connector errors carry no secrets. A
         // vendor's refusal (a schedule id it does not know) is the caller's 400.
-        const message = `${connector.displayName} could not list on-call: ${(error as Error).message}`;
+        const message = `${connector.displayName} could not list on-call: ${toError(error).message}`;
         if (error instanceof ConnectorError && error.kind === 'permanent') throw new InputError(message);
         throw new ServiceUnavailableError(message);
       });
@@ -56,7 +56,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
     const state = typeof req.query.state === 'string' ? req.query.state : undefined;
-    const items = await ctx.store.dlq.list(integration.id, state);
+    const items = await ctx.engine.dlq.list(integration.id, state);
     // A vendor's full answer may echo anything it was sent or holds: managers only (README "Security").
     const full = await resources.mayManage(req, integration);
     res.json({ items: full ? items : items.map(({ vendor_body: _hidden, ...entry }) => entry) });
@@ -71,11 +71,10 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
         request: req,
         meta: { integration: integration.id, entry: req.params.entry },
       });
-      const now = Date.now();
       const done =
         action === 'retry'
-          ? await ctx.store.dlq.retry(integration.id, req.params.entry, now)
-          : await ctx.store.dlq.discard(integration.id, req.params.entry, now);
+          ? await ctx.engine.dlq.retry(integration.id, req.params.entry)
+          : await ctx.engine.dlq.discard(integration.id, req.params.entry);
       if (!done) {
         const error = new NotFoundError(`No failed DLQ entry '${req.params.entry}' on integration '${integration.name}'`);
         await audit.fail({ error });
@@ -83,7 +82,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
       }
       await audit.success();
       if (action === 'retry') ctx.engine.wake();
-      res.json(await ctx.store.dlq.get(integration.id, req.params.entry));
+      res.json(await ctx.engine.dlq.get(integration.id, req.params.entry));
     });
   }
 }

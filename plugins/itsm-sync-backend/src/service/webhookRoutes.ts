@@ -1,6 +1,6 @@
+import { AuthenticationError } from '@backstage/errors';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { WebhookAuthError } from '../sync/WebhookIntake';
 import { syncInstruments } from '../telemetry/instruments';
 import type { RouterContext } from './RouterContext';
 import type { WebhookRateLimiter } from './WebhookRateLimiter';
@@ -62,7 +62,7 @@ async function answerRefusal(res: Response, route: WebhookRoute, fn: () => Promi
   try {
     await fn();
   } catch (error) {
-    if (!(error instanceof WebhookAuthError)) throw error;
+    if (!(error instanceof AuthenticationError)) throw error;
     syncInstruments.webhookRefusals.add(1, { route, reason: 'unauthenticated' });
     res.status(401).json({ error: { name: 'AuthenticationError', message: 'Webhook refused' }, response: { statusCode: 401 } });
   }

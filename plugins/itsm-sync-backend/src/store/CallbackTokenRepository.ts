@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import { num, numOrNull } from './rows';
+import type { CallbackTokenRow } from './tableRows';
 
 /** A callback token as stored: its hash, never the token. */
 export interface CallbackTokenRecord {
@@ -16,7 +17,7 @@ export interface CallbackTokenRecord {
   revoked_at: number | null;
 }
 
-function toRecord(row: any): CallbackTokenRecord {
+function toRecord(row: CallbackTokenRow): CallbackTokenRecord {
   return {
     id: row.id,
     integration_id: row.integration_id,

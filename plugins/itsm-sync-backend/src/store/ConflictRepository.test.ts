@@ -1,4 +1,4 @@
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 
 const databases = createStoreTestDatabases();
@@ -11,7 +11,7 @@ describe.each(databases.eachSupportedId())('ConflictRepository on %s', databaseI
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   async function pending(overrides: { field?: string; platform_value?: unknown; external_value?: unknown } = {}, now = T) {

@@ -3,8 +3,9 @@ import type { Knex } from 'knex';
 import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { json, num, numOrNull } from './rows';
 import type { ConflictRecord } from './types';
+import type { ConflictRow } from './tableRows';
 
-function toRecord(row: any): ConflictRecord {
+function toRecord(row: ConflictRow): ConflictRecord {
   return {
     id: row.id,
     integration_id: row.integration_id,

@@ -1,5 +1,5 @@
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createStoreTestDatabases, emptyTables, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import { deliveryKey } from './DeliveryRepository';
 import type { SyncStore } from './SyncStore';
 
@@ -17,7 +17,7 @@ describe.each(databases.eachSupportedId())('DeliveryRepository on %s', databaseI
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('accepts an event once per integration and recognises the redelivery', async () => {
@@ -70,7 +70,7 @@ describe.each(databases.eachSupportedId())('DeliveryRepository on %s', databaseI
     expect(await store.deliveries.count(one.id, 'applied')).toBe(1);
     expect(await store.deliveries.count(two.id, 'applied')).toBe(1);
     expect(await store.deliveries.count(one.id, 'ignored')).toBe(1);
-    const left = await store.db('webhook_deliveries').where({ status: 'applied' }).select('lease_owner', 'processed_at');
+    const left = await knexOf(store)('webhook_deliveries').where({ status: 'applied' }).select('lease_owner', 'processed_at');
     expect(left.map(r => [r.lease_owner, Number(r.processed_at)])).toEqual([[null, T + 2], [null, T + 2]]);
     expect(await store.deliveries.count(one.id, 'accepted')).toBe(1);
   });

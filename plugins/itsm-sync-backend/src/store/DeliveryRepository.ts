@@ -4,7 +4,8 @@ import { isPostgres } from './dialect';
 import { prepared } from './preparedStatements';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { chunks } from './chunks';
-import { json, num } from './rows';
+import { json, num, numOrNull } from './rows';
+import type { WebhookDeliveryRow } from './tableRows';
 
 /** One change of one integration, as the inbox is keyed. */
 export interface DeliveryKey {
@@ -194,7 +195,7 @@ export class DeliveryRepository {
       .andWhere(leaseFree)
       .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
       .returning('*');
-    return (rows as any[])
+    return (rows as WebhookDeliveryRow[])
       .map(r => ({
         integration_id: r.integration_id,
         event_id: r.event_id,
@@ -204,6 +205,12 @@ export class DeliveryRepository {
         received_at: num(r.received_at),
       }))
       .sort((a, b) => a.received_at - b.received_at);
+  }
+
+  /** When a change of the integration was last processed, epoch ms. */
+  async lastProcessedAt(integrationId: string): Promise<number | null> {
+    const row = await this.db('webhook_deliveries').where({ integration_id: integrationId }).max({ t: 'processed_at' }).first();
+    return numOrNull(row?.t);
   }
 
   async count(integrationId: string, status?: string): Promise<number> {

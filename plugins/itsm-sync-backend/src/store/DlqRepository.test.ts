@@ -1,4 +1,4 @@
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import { LinkRepository } from './LinkRepository';
 
@@ -13,14 +13,14 @@ describe.each(databases.eachSupportedId())('DlqRepository on %s', databaseId => 
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   /** One ticket with three queued changes; the head has failed for good. */
   async function failedHead() {
     const integration = await givenIntegration(store);
     const incident = await givenIncident(store);
-    await LinkRepository.ensure(store.db, incident.id, integration.id, T);
+    await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T);
     const queued = ['first', 'second', 'third'].map(title => ({
       integration_id: integration.id,
       incident_id: incident.id,

@@ -4,8 +4,9 @@ import type { DlqEntryResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { iso, json, num, numOrNull } from './rows';
 import { OutboxRepository } from './OutboxRepository';
 import type { OutboxRecord } from './types';
+import type { DlqRow } from './tableRows';
 
-function toResponse(row: any): DlqEntryResponse {
+function toResponse(row: DlqRow): DlqEntryResponse {
   return {
     id: row.id,
     integration_id: row.integration_id,

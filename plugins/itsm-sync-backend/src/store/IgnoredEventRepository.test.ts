@@ -1,4 +1,4 @@
-import { createStoreTestDatabases, emptyTables, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 
 const databases = createStoreTestDatabases();
@@ -10,7 +10,7 @@ describe.each(databases.eachSupportedId())('IgnoredEventRepository on %s', datab
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('counts per event type and reason, keeping the first and last time seen and the last ids', async () => {
@@ -47,7 +47,7 @@ describe.each(databases.eachSupportedId())('IgnoredEventRepository on %s', datab
     const [row] = await store.ignoredEvents.list(integration.id);
     expect([row.event_type.length, row.reason.length, row.last_event_id!.length, row.last_external_id!.length]).toEqual([200, 500, 200, 200]);
     await store.integrations.delete(integration.id);
-    expect(await store.db('ignored_webhook_events').where({ integration_id: integration.id })).toEqual([]);
+    expect(await knexOf(store)('ignored_webhook_events').where({ integration_id: integration.id })).toEqual([]);
   });
 
   it('loses no count when two replicas record the same event at once', async () => {

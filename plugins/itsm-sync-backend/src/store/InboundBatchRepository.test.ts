@@ -2,7 +2,7 @@ import { IncidentRepository } from './IncidentRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { chunks, ROWS_PER_STATEMENT } from './chunks';
 import { writeTogether } from './writeTogether';
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import { InboundBatchRepository } from './InboundBatchRepository';
 import { LinkRepository } from './LinkRepository';
 import type { SyncStore } from './SyncStore';
@@ -17,7 +17,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('reads the incidents a set of tickets belongs to with all their links, and locks and reads those incidents', async () => {
@@ -26,12 +26,12 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     const one = await givenIncident(store, { title: 'one' });
     const two = await givenIncident(store, { title: 'two' });
     const unrelated = await givenIncident(store, { title: 'unrelated' });
-    await LinkRepository.ensure(store.db, one.id, a.id, T, { id: 'A-1' });
-    await LinkRepository.ensure(store.db, one.id, b.id, T, { id: 'B-1' });
-    await LinkRepository.ensure(store.db, two.id, a.id, T, { id: 'A-2' });
-    await LinkRepository.ensure(store.db, unrelated.id, a.id, T, { id: 'A-3' });
+    await LinkRepository.ensure(knexOf(store), one.id, a.id, T, { id: 'A-1' });
+    await LinkRepository.ensure(knexOf(store), one.id, b.id, T, { id: 'B-1' });
+    await LinkRepository.ensure(knexOf(store), two.id, a.id, T, { id: 'A-2' });
+    await LinkRepository.ensure(knexOf(store), unrelated.id, a.id, T, { id: 'A-3' });
 
-    const around = await InboundBatchRepository.readAroundTickets(store.db, [
+    const around = await InboundBatchRepository.readAroundTickets(knexOf(store), [
       { integrationId: a.id, externalId: 'A-1' },
       { integrationId: a.id, externalId: 'A-2' },
       { integrationId: a.id, externalId: 'nobody' },
@@ -40,7 +40,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     expect([...around.incidents.keys()].sort()).toEqual([one.id, two.id].sort());
     expect(around.incidents.get(two.id)).toEqual(await store.incidents.get(two.id));
 
-    const { incidents, links: current } = await store.transaction((_, tx) =>
+    const { incidents, links: current } = await knexOf(store).transaction(tx =>
       IncidentRepository.lockWithLinks(tx, [two.id, one.id, two.id]),
     );
     expect([...incidents.keys()]).toEqual([one.id, two.id].sort());
@@ -58,7 +58,7 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
   it('adds to counters with one upsert, creating the ones that do not exist yet', async () => {
     const a = await givenIntegration(store);
     await store.metrics.increment(a.id, 'inbound_success', 2);
-    for (const write of MetricsRepository.incrementStatements(store.db, [
+    for (const write of MetricsRepository.incrementStatements(knexOf(store), [
       { integration_id: a.id, metric: 'inbound_success', value: 3 },
       { integration_id: a.id, metric: 'conflicts_detected', value: 1 },
     ])) {
@@ -81,17 +81,17 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
     // combined statement takes.
     const sent: string[] = [];
     const listener = (q: { sql: string }) => sent.push(q.sql);
-    store.db.on('query', listener);
-    await store.transaction((_, tx) =>
+    knexOf(store).on('query', listener);
+    await knexOf(store).transaction(tx =>
       writeTogether(tx, [
         ...chunks(rows).map(part => tx('incident_timeline').insert(part)),
         ...IncidentRepository.updateStatements(tx, [{ ...incident, status: 'resolved', version: 2 }]),
       ]),
     );
-    store.db.off('query', listener);
+    knexOf(store).off('query', listener);
     const writes = sent.filter(sql => !/^(begin|commit)/i.test(sql.trim()));
     // 40 inserts and an update: as two statements on Postgres, one by one on SQLite.
-    expect(writes).toHaveLength(store.db.client.config.client === 'pg' ? 2 : 41);
+    expect(writes).toHaveLength(knexOf(store).client.config.client === 'pg' ? 2 : 41);
     expect(await store.incidents.timeline(incident.id)).toHaveLength(6000);
     expect(await store.incidents.get(incident.id)).toMatchObject({ status: 'resolved', version: 2 });
   });
@@ -106,8 +106,8 @@ describe.each(databases.eachSupportedId())('InboundBatchRepository on %s', datab
       source: 'test',
       created_at: T + n,
     }));
-    const statements = InboundBatchRepository.insertTimeline(store.db, rows);
-    expect(statements).toHaveLength(store.db.client.config.client === 'pg' ? 1 : Math.ceil(rows.length / ROWS_PER_STATEMENT));
+    const statements = InboundBatchRepository.insertTimeline(knexOf(store), rows);
+    expect(statements).toHaveLength(knexOf(store).client.config.client === 'pg' ? 1 : Math.ceil(rows.length / ROWS_PER_STATEMENT));
     for (const statement of statements) await statement;
     const timeline = await store.incidents.timeline(incident.id);
     expect(timeline.map(t => [t.kind, t.text, t.author, t.created_at])).toEqual(rows.map(r => [r.kind, r.text, r.author, r.created_at]));

@@ -1,4 +1,4 @@
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, INCIDENT_VALUES, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, INCIDENT_VALUES, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import type { OutboxPlanner } from './IncidentRepository';
 import type { SyncStore } from './SyncStore';
 import { LinkRepository } from './LinkRepository';
@@ -17,7 +17,7 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('creates an incident with its links and outbox rows in one go', async () => {
@@ -125,7 +125,7 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
     const integration = await givenIntegration(store);
     const created = await store.incidents.create(INCIDENT_VALUES, { now: T, source: 'platform', linkTo: [integration], plan: () => [] });
     await expect(
-      store.db.transaction(async tx => {
+      knexOf(store).transaction(async tx => {
         await store.incidents.update(created.id, { title: 'Changed' }, { now: T + 1, source: 'platform', plan: planEveryLink, tx });
         throw new Error('crash after the update');
       }),
@@ -162,7 +162,7 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
   it('keeps concurrent changes of one incident whole and their outbox rows in the order of their versions', async () => {
     const integration = await givenIntegration(store);
     const created = await givenIncident(store);
-    await LinkRepository.ensure(store.db, created.id, integration.id, T);
+    await LinkRepository.ensure(knexOf(store), created.id, integration.id, T);
     // Twenty batches at once on one incident: on Postgres most read the same version, one
     // writes it, and the others apply their change again under the lock.
     const results = await Promise.all(
@@ -181,11 +181,11 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
     const integration = await givenIntegration(store);
     const a = await givenIncident(store);
     const b = await givenIncident(store);
-    await LinkRepository.ensure(store.db, a.id, integration.id, T);
+    await LinkRepository.ensure(knexOf(store), a.id, integration.id, T);
     const missing = '00000000-0000-4000-8000-000000000000';
     const statements: string[] = [];
     const onQuery = (q: { sql: string }) => statements.push(q.sql);
-    store.db.on('query', onQuery);
+    knexOf(store).on('query', onQuery);
     const results = await store.incidents.updateMany(
       [
         { id: a.id, changes: { title: 'first' }, source: 'platform', plan: planEveryLink },
@@ -195,7 +195,7 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
       ],
       { now: T + 10 },
     );
-    store.db.off('query', onQuery);
+    knexOf(store).off('query', onQuery);
 
     expect(results[1]).toBeUndefined();
     expect(results[0]).toMatchObject({ incident: { title: 'first', version: 2 }, changed: { title: 'first' } });
@@ -212,7 +212,7 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
     // Set-based: two reads (the integration's rules are not in memory yet), then one UPDATE
     // for the incidents and one INSERT for the outbox rows, sent as a single statement
     // without a transaction on Postgres (written only where the version is still the one read).
-    const onPostgres = store.db.client.config.client === 'pg';
+    const onPostgres = knexOf(store).client.config.client === 'pg';
     const writes = statements.filter(sql => /^(update|insert|with)/i.test(sql.trim()));
     const writeShapes = onPostgres
       ? [/^WITH v AS \(SELECT .*written AS \(UPDATE incidents .*queued AS \(INSERT INTO outbox/s]
@@ -226,7 +226,7 @@ describe.each(databases.eachSupportedId())('IncidentRepository on %s', databaseI
   it('keeps a timeline and enqueues notes in the same transaction', async () => {
     const integration = await givenIntegration(store);
     const created = await givenIncident(store);
-    await LinkRepository.ensure(store.db, created.id, integration.id, T);
+    await LinkRepository.ensure(knexOf(store), created.id, integration.id, T);
     await store.incidents.addTimelineEntry(created.id, { kind: 'note', text: 'Restarted', author: 'alice', source: 'platform' }, {
       now: T,
       plan: links => links.map(l => ({ integration_id: l.integration.id, incident_id: created.id, operation: 'note', payload: { notes: [{ text: 'Restarted' }] } })),

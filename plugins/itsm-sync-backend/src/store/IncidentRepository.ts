@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import type { FieldChanges } from '../engine/fields';
-import { changedFields } from '../engine/fields';
 import type { FieldChangeMark } from '../engine/conflicts';
+import { applyIncidentChange, type IncidentChanges } from '../engine/incidentChange';
 import { json, num } from './rows';
 import { chunks } from './chunks';
 import { LINK_COLUMNS, LinkRepository, toLinkRecord } from './LinkRepository';
@@ -20,8 +20,9 @@ import { bulkUpdateStatements, type BulkColumn } from './bulkUpdate';
 import { writeTogether } from './writeTogether';
 import { prepared } from './preparedStatements';
 import { MAX_OPTIMISTIC_WRITES, writeIncidentsIfUnchanged } from './writeIncidentsIfUnchanged';
+import { unprefixed, type IncidentRow, type IncidentWithLinkRow, type LinkRow } from './tableRows';
 
-export function toIncidentRecord(row: any): IncidentRecord {
+export function toIncidentRecord(row: IncidentRow): IncidentRecord {
   return {
     id: row.id,
     title: row.title,
@@ -43,11 +44,11 @@ export function toIncidentRecord(row: any): IncidentRecord {
  * Rows of incidents left-joined with their links (link columns as `link__<column>`),
  * ordered by incident: each incident once into `incidents`, each link into `links`.
  */
-export function collectIncidentsWithLinks(rows: any[], incidents: Map<string, IncidentRecord>, links: LinkRecord[]) {
+export function collectIncidentsWithLinks(rows: IncidentWithLinkRow[], incidents: Map<string, IncidentRecord>, links: LinkRecord[]) {
   for (const row of rows) {
     if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));
     if (row.link__id !== null && row.link__id !== undefined) {
-      links.push(toLinkRecord(Object.fromEntries(LINK_COLUMNS.map(c => [c, row[`link__${c}`]]))));
+      links.push(toLinkRecord(unprefixed<LinkRow>(row, 'link__', LINK_COLUMNS)));
     }
   }
 }
@@ -55,13 +56,15 @@ export function collectIncidentsWithLinks(rows: any[], incidents: Map<string, In
 /** Incidents left-joined with their links (as `link__<column>`), for `collectIncidentsWithLinks`; Postgres. */
 export const INCIDENTS_WITH_LINKS_SELECT = `SELECT i.*, ${LINK_COLUMNS.map(c => `l.${c} AS link__${c}`).join(', ')} FROM incidents AS i LEFT JOIN links AS l ON l.incident_id = i.id`;
 
+const isReadonlyArray = (value: unknown): value is readonly string[] => Array.isArray(value);
+
 /** The same read built for SQLite: the incidents whose id is among `ids` (values or a subquery). */
-export function incidentsWithLinksWhereIdIn(db: Knex, ids: readonly string[] | Knex.QueryBuilder): Promise<any[]> {
-  return db('incidents as i')
-    .leftJoin('links as l', 'l.incident_id', 'i.id')
-    .whereIn('i.id', ids as any)
-    .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
-    .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
+export function incidentsWithLinksWhereIdIn(db: Knex, ids: readonly string[] | Knex.QueryBuilder): Promise<IncidentWithLinkRow[]> {
+  const q = db('incidents as i').leftJoin('links as l', 'l.incident_id', 'i.id');
+  // Two calls, because no overload of whereIn takes the union.
+  if (isReadonlyArray(ids)) q.whereIn('i.id', ids);
+  else q.whereIn('i.id', ids);
+  return q.orderBy([{ column: 'i.id' }, { column: 'l.created_at' }]).select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
 }
 
 const INCIDENTS_WITH_LINKS = `${INCIDENTS_WITH_LINKS_SELECT} WHERE i.id = ANY(?::text[]) ORDER BY i.id, l.created_at`;
@@ -88,7 +91,8 @@ export const INCIDENT_COLUMNS = ['id', ...INCIDENT_UPDATE_COLUMNS.map(c => c.nam
 
 /** The values a change writes to an incident row, from the record as the change left it. */
 function incidentUpdateValues(incident: IncidentRecord): Record<string, unknown> {
-  const values: Record<string, unknown> = Object.fromEntries(INCIDENT_UPDATE_COLUMNS.map(c => [c.name, (incident as any)[c.name]]));
+  const columns: Record<string, unknown> = { ...incident };
+  const values: Record<string, unknown> = Object.fromEntries(INCIDENT_UPDATE_COLUMNS.map(c => [c.name, columns[c.name]]));
   values.field_changes = JSON.stringify(incident.field_changes);
   return values;
 }
@@ -103,7 +107,7 @@ export type OutboxPlanner = (input: {
 }) => OutboxInsert[];
 
 /** Field changes as the API takes them: the synced fields and the entity reference. */
-export type IncidentChanges = FieldChanges & { entity_ref?: string | null; incident_type?: string | null };
+export type { IncidentChanges };
 
 /** One change of a batch: which incident, what, from where, and how to plan its outbox rows. */
 export interface IncidentUpdateRequest {
@@ -135,6 +139,11 @@ export interface IncidentValues {
 /** Platform incidents. Every change writes its outbox rows in the same transaction. */
 export class IncidentRepository {
   constructor(private readonly db: Knex) {}
+
+  /** The transaction to join: the one given, else this repository's own when its store is bound to one. */
+  private callerTransaction(tx?: Knex.Transaction): Knex.Transaction | undefined {
+    return tx ?? ((this.db as Knex.Transaction).isTransaction ? (this.db as Knex.Transaction) : undefined);
+  }
 
   /**
    * Creates an incident, links it to `linkTo` integrations, and enqueues the ticket
@@ -186,7 +195,8 @@ export class IncidentRepository {
       await OutboxRepository.insert(tx, rows, options.now);
       return incident;
     };
-    return options.tx ? run(options.tx) : this.db.transaction(run);
+    const tx = this.callerTransaction(options.tx);
+    return tx ? run(tx) : this.db.transaction(run);
   }
 
   async get(id: string, tx: Knex = this.db): Promise<IncidentRecord | undefined> {
@@ -238,10 +248,11 @@ export class IncidentRepository {
     requests: IncidentUpdateRequest[],
     options: { now: number; tx?: Knex.Transaction },
   ): Promise<Array<IncidentUpdateResult | undefined>> {
-    if (!options.tx && isPostgres(this.db) && requests.length <= MAX_OPTIMISTIC_WRITES) {
+    const callerTx = this.callerTransaction(options.tx);
+    if (!callerTx && isPostgres(this.db) && requests.length <= MAX_OPTIMISTIC_WRITES) {
       return this.updateManyIfUnchanged(requests, options.now);
     }
-    return options.tx ? this.updateLocked(options.tx, requests, options.now) : this.db.transaction(tx => this.updateLocked(tx, requests, options.now));
+    return callerTx ? this.updateLocked(callerTx, requests, options.now) : this.db.transaction(tx => this.updateLocked(tx, requests, options.now));
   }
 
   private async updateLocked(tx: Knex.Transaction, requests: IncidentUpdateRequest[], now: number) {
@@ -287,27 +298,19 @@ export class IncidentRepository {
       const before = current.get(request.id);
       if (!before) return undefined;
       const incidentLinks = links.get(request.id) ?? [];
-      const { entity_ref, incident_type, ...fields } = request.changes;
-      const changed = changedFields(before, fields);
-      const entityChanged = entity_ref !== undefined && entity_ref !== before.entity_ref;
-      const typeChanged = incident_type !== undefined && incident_type !== before.incident_type;
-      if (!Object.keys(changed).length && !entityChanged && !typeChanged) return { incident: before, changed, links: incidentLinks };
-      const marks = { ...before.field_changes };
-      for (const field of Object.keys(changed)) marks[field] = { at: now, source: request.source };
-      const incident: IncidentRecord = {
-        ...before,
-        ...changed,
-        ...(entityChanged ? { entity_ref: entity_ref ?? null } : {}),
-        ...(typeChanged ? { incident_type: incident_type ?? null } : {}),
-        version: before.version + 1,
-        field_changes: marks,
-        updated_at: now,
-      };
+      const { source } = request;
+      const applied = applyIncidentChange({
+        incident: before,
+        changes: request.changes,
+        source,
+        now,
+        plan: (incident, changes) => request.plan({ incident, changes, source, links: incidentLinks }),
+      });
+      const { incident, changed } = applied;
+      if (!applied.written) return { incident, changed, links: incidentLinks };
       current.set(incident.id, incident);
       dirty.add(incident.id);
-      if (Object.keys(changed).length) {
-        outbox.push(...request.plan({ incident, changes: changed, source: request.source, links: incidentLinks }));
-      }
+      outbox.push(...applied.outbox);
       return { incident, changed, links: incidentLinks };
     });
     return { results, dirty, outbox };
@@ -333,7 +336,8 @@ export class IncidentRepository {
         await OutboxRepository.insert(tx, rows, options.now);
       }
     };
-    return options.tx ? run(options.tx) : this.db.transaction(run);
+    const tx = this.callerTransaction(options.tx);
+    return tx ? run(tx) : this.db.transaction(run);
   }
 
   async timeline(incidentId: string): Promise<Array<{ kind: string; text: string; author: string | null; source: string; created_at: number }>> {

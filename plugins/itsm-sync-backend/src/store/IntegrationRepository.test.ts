@@ -1,11 +1,4 @@
-import {
-  createStoreTestDatabases,
-  emptyTables,
-  expectUniqueViolation,
-  givenIncident,
-  givenIntegration,
-  migratedStore,
-} from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, expectUniqueViolation, givenIncident, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import { LinkRepository } from './LinkRepository';
 
@@ -19,7 +12,7 @@ describe.each(databases.eachSupportedId())('IntegrationRepository on %s', databa
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('creates an integration with its rules and reads it back with the same types', async () => {
@@ -125,7 +118,7 @@ describe.each(databases.eachSupportedId())('IntegrationRepository on %s', databa
     const kept = await givenIntegration(store);
     const incident = await givenIncident(store);
     for (const integration of [doomed, kept]) {
-      await LinkRepository.ensure(store.db, incident.id, integration.id, T);
+      await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T);
       await store.outbox.enqueue([{ integration_id: integration.id, incident_id: incident.id, operation: 'sync', payload: {} }], T);
       await store.metrics.increment(integration.id, 'outbound_success');
       await store.conflicts.create(
@@ -144,7 +137,7 @@ describe.each(databases.eachSupportedId())('IntegrationRepository on %s', databa
     const tables = await tablesWithIntegrationId(store);
     expect(tables).toEqual(expect.arrayContaining(['links', 'outbox', 'dlq', 'conflicts', 'webhook_deliveries', 'integration_metrics', 'field_ownership']));
     for (const table of tables) {
-      expect([table, Number((await store.db(table).where({ integration_id: doomed.id }).count({ n: '*' }))[0].n)]).toEqual([table, 0]);
+      expect([table, Number((await knexOf(store)(table).where({ integration_id: doomed.id }).count({ n: '*' }))[0].n)]).toEqual([table, 0]);
     }
     expect(await store.incidents.get(incident.id)).toBeDefined();
     expect(await store.links.count(kept.id)).toBe(1);
@@ -154,15 +147,15 @@ describe.each(databases.eachSupportedId())('IntegrationRepository on %s', databa
 
 async function tablesWithIntegrationId(store: SyncStore): Promise<string[]> {
   const tables: string[] = [];
-  if (store.db.client.config.client === 'pg') {
-    const result = await store.db.raw(
+  if (knexOf(store).client.config.client === 'pg') {
+    const result = await knexOf(store).raw(
       "select table_name from information_schema.columns where column_name = 'integration_id' and table_schema = current_schema()",
     );
     tables.push(...result.rows.map((r: { table_name: string }) => r.table_name));
   } else {
-    const all = await store.db.raw("select name from sqlite_master where type = 'table'");
+    const all = await knexOf(store).raw("select name from sqlite_master where type = 'table'");
     for (const { name } of all) {
-      const columns = await store.db.raw(`pragma table_info(${JSON.stringify(name)})`);
+      const columns = await knexOf(store).raw(`pragma table_info(${JSON.stringify(name)})`);
       if (columns.some((c: { name: string }) => c.name === 'integration_id')) tables.push(name);
     }
   }

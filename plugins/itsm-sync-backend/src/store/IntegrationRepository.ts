@@ -4,10 +4,11 @@ import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common'
 import { bool, json, num, numOrNull } from './rows';
 import type { IntegrationRecord } from './types';
 import { integrationSnapshots, type IntegrationWithRules } from './integrationSnapshots';
+import type { IntegrationRow } from './tableRows';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function toRecord(row: any): IntegrationRecord {
+function toRecord(row: IntegrationRow): IntegrationRecord {
   return {
     id: row.id,
     name: row.name,

@@ -1,11 +1,4 @@
-import {
-  createStoreTestDatabases,
-  emptyTables,
-  expectUniqueViolation,
-  givenIncident,
-  givenIntegration,
-  migratedStore,
-} from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, expectUniqueViolation, givenIncident, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import { dedupKeyFor, LinkRepository } from './LinkRepository';
 
@@ -29,7 +22,7 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   async function pair() {
@@ -38,8 +31,8 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
 
   it('ensures one link per (incident, integration)', async () => {
     const { integration, incident } = await pair();
-    const first = await LinkRepository.ensure(store.db, incident.id, integration.id, T);
-    const again = await LinkRepository.ensure(store.db, incident.id, integration.id, T + 5, { id: 'other' });
+    const first = await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T);
+    const again = await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T + 5, { id: 'other' });
     expect(again).toEqual(first);
     expect(first).toMatchObject({ external_id: null, sync_state: 'pending', last_written: {}, dedup_key: dedupKeyFor(incident.id, integration.id) });
     expect(await store.links.count(integration.id)).toBe(1);
@@ -47,14 +40,14 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
 
   it('gives simultaneous callers the one link', async () => {
     const { integration, incident } = await pair();
-    const links = await Promise.all(Array.from({ length: 5 }, () => LinkRepository.ensure(store.db, incident.id, integration.id, T)));
+    const links = await Promise.all(Array.from({ length: 5 }, () => LinkRepository.ensure(knexOf(store), incident.id, integration.id, T)));
     expect(new Set(links.map(l => l.id)).size).toBe(1);
     expect(await store.links.count(integration.id)).toBe(1);
   });
 
   it('records a delivery: the ticket, what was written, in sync', async () => {
     const { integration, incident } = await pair();
-    const link = await LinkRepository.ensure(store.db, incident.id, integration.id, T);
+    const link = await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T);
     await store.links.setState(link.id, 'failed', 'HTTP 500');
     await store.links.recordDelivery(link.id, { external: { id: 'sys-1', key: 'INC0001', url: 'https://x/1' }, written: { title: 'A', status: 'open' }, now: T + 1 });
     await store.links.recordDelivery(link.id, { written: { status: 'resolved' }, now: T + 2 });
@@ -73,7 +66,7 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
 
   it('keeps the key and url when a later delivery names only the id', async () => {
     const { integration, incident } = await pair();
-    const link = await LinkRepository.ensure(store.db, incident.id, integration.id, T, { id: 'sys-1', key: 'INC0001', url: 'https://x/1' });
+    const link = await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T, { id: 'sys-1', key: 'INC0001', url: 'https://x/1' });
     expect(link.sync_state).toBe('in_sync');
     await store.links.recordDelivery(link.id, { external: { id: 'sys-1' }, written: {}, now: T + 1 });
     expect(await store.links.get(incident.id, integration.id)).toMatchObject({ external_key: 'INC0001', external_url: 'https://x/1' });
@@ -81,7 +74,7 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
 
   it('remembers values seen on the ticket without touching sync state', async () => {
     const { integration, incident } = await pair();
-    const link = await LinkRepository.ensure(store.db, incident.id, integration.id, T);
+    const link = await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T);
     await store.links.recordDelivery(link.id, { written: { title: 'A' }, now: T });
     await store.links.setStateFor(incident.id, integration.id, 'conflict', null);
     await store.links.rememberExternalValues(link.id, { assigned_to: 'bob', title: 'B' });
@@ -94,15 +87,15 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
   it('refuses a second link of one ticket to another incident', async () => {
     const { integration, incident } = await pair();
     const other = await givenIncident(store);
-    await LinkRepository.ensure(store.db, incident.id, integration.id, T, { id: 'sys-1' });
-    await expectUniqueViolation(LinkRepository.ensure(store.db, other.id, integration.id, T, { id: 'sys-1' }));
+    await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T, { id: 'sys-1' });
+    await expectUniqueViolation(LinkRepository.ensure(knexOf(store), other.id, integration.id, T, { id: 'sys-1' }));
     expect((await store.links.forIntegration(integration.id)).map(l => l.incident_id)).toEqual([incident.id]);
   });
 
   it('lists links by incident, by incidents, and pages them by integration', async () => {
     const integration = await givenIntegration(store);
     const incidents = [await givenIncident(store), await givenIncident(store), await givenIncident(store)];
-    for (const inc of incidents) await LinkRepository.ensure(store.db, inc.id, integration.id, T);
+    for (const inc of incidents) await LinkRepository.ensure(knexOf(store), inc.id, integration.id, T);
     expect((await store.links.forIncident(incidents[0].id)).map(l => l.integration_id)).toEqual([integration.id]);
     expect(await store.links.forIncidents([incidents[0].id, incidents[1].id])).toHaveLength(2);
     expect(await store.links.forIncidents([])).toEqual([]);
@@ -115,7 +108,7 @@ describe.each(databases.eachSupportedId())('LinkRepository on %s', databaseId =>
 
   it('records a manual sync time', async () => {
     const { integration, incident } = await pair();
-    const link = await LinkRepository.ensure(store.db, incident.id, integration.id, T);
+    const link = await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T);
     await store.links.setManualSyncAt(link.id, T + 600_000);
     expect((await store.links.get(incident.id, integration.id))!.last_manual_sync_at).toBe(T + 600_000);
   });

@@ -4,6 +4,7 @@ import type { LinkSyncState } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { bulkUpdateStatements, type BulkColumn } from './bulkUpdate';
 import { json, num, numOrNull } from './rows';
 import type { LinkRecord } from './types';
+import type { LinkRow } from './tableRows';
 
 /** Every column of a link row, for reads that join links under a prefix. */
 export const LINK_COLUMNS = [
@@ -30,7 +31,7 @@ export const LINK_COLUMNS = [
 export const lastWrittenMergedWith = (value: string) =>
   `((CASE WHEN links.last_written LIKE '{%' THEN links.last_written::jsonb ELSE '{}'::jsonb END) || ${value}::jsonb)::text`;
 
-export function toLinkRecord(row: any): LinkRecord {
+export function toLinkRecord(row: LinkRow): LinkRecord {
   return {
     id: row.id,
     incident_id: row.incident_id,
@@ -72,7 +73,7 @@ const LINK_DELIVERY_COLUMNS: BulkColumn[] = [
 
 /** One delivery to record on a link whose row the caller read in the same transaction. */
 export interface LinkDelivery {
-  row: any;
+  row: LinkRow;
   external?: { id: string; key?: string | null; url?: string | null };
   written: Record<string, unknown>;
   now: number;
@@ -81,6 +82,11 @@ export interface LinkDelivery {
 /** Platform incident <-> external ticket. */
 export class LinkRepository {
   constructor(private readonly db: Knex) {}
+
+  /** `LinkRepository.ensure` on this repository's database (a transaction's, for a store bound to one). */
+  ensure(incidentId: string, integrationId: string, now: number): Promise<LinkRecord> {
+    return LinkRepository.ensure(this.db, incidentId, integrationId, now);
+  }
 
   /**
    * Creates the link if it does not exist yet; returns it either way. Safe when two

@@ -1,5 +1,5 @@
 import { SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { createStoreTestDatabases, emptyTables, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 
 const databases = createStoreTestDatabases();
@@ -11,7 +11,7 @@ describe.each(databases.eachSupportedId())('MetricsRepository on %s', databaseId
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('reads every sync metric, zero when never counted', async () => {
@@ -39,7 +39,7 @@ describe.each(databases.eachSupportedId())('MetricsRepository on %s', databaseId
   it('counts inside a transaction and rolls back with it', async () => {
     const integration = await givenIntegration(store);
     await expect(
-      store.db.transaction(async tx => {
+      knexOf(store).transaction(async tx => {
         await store.metrics.increment(integration.id, 'inbound_failed', 1, tx);
         throw new Error('rolled back');
       }),

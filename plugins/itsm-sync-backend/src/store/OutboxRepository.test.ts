@@ -1,12 +1,5 @@
 import { readDispatchBatch } from './DispatchBatchReads';
-import {
-  createStoreTestDatabases,
-  emptyTables,
-  givenIncident,
-  givenIntegration,
-  migratedStore,
-  postgresIds,
-} from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, postgresIds, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import type { OutboxInsert } from './types';
 
@@ -29,7 +22,7 @@ describe.each(databases.eachSupportedId())('OutboxRepository on %s', databaseId 
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   async function twoTickets() {
@@ -151,7 +144,7 @@ describe.each(databases.eachSupportedId())('OutboxRepository on %s', databaseId 
     const { integration, a } = await twoTickets();
     await store.outbox.enqueue([row(integration.id, a.id, 'a1'), row(integration.id, a.id, 'a2'), row(integration.id, a.id, 'a3')], T);
     const [head] = await store.outbox.claim('w1', 10, LEASE, T);
-    const followers = (await readDispatchBatch(store.db, [head], 1)).followers.get(head.id)!;
+    const followers = (await readDispatchBatch(knexOf(store), [head], 1)).followers.get(head.id)!;
     expect(titles(followers)).toEqual(['a2']);
     expect(await store.outbox.markDelivered('w1', [head.id, followers[0].id], T + 5)).toBe(true);
 
@@ -200,11 +193,11 @@ describe.each(databases.eachSupportedId())('OutboxRepository on %s', databaseId 
     await store.outbox.enqueue([row(integration.id, a.id, 'a1')], T);
     const statements: string[] = [];
     const record = (query: { sql: string }) => statements.push(query.sql);
-    store.db.on('query', record);
+    knexOf(store).on('query', record);
     try {
       expect(await store.outbox.claim('w1', 10, LEASE, T)).toHaveLength(1);
     } finally {
-      store.db.removeListener('query', record);
+      knexOf(store).removeListener('query', record);
     }
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/^with .+ update .+ returning/is);
@@ -243,7 +236,7 @@ describe.each(postgresIds(databases))('OutboxRepository claims on %s with row lo
     await store.outbox.enqueue([row(integration.id, locked.id, 'locked'), row(integration.id, free.id, 'free')], T);
     const lockedRow = (await store.outbox.listFor(integration.id, locked.id))[0];
 
-    const tx = await store.db.transaction();
+    const tx = await knexOf(store).transaction();
     try {
       await tx('outbox').where({ id: lockedRow.id }).forUpdate().first();
       const started = Date.now();

@@ -3,6 +3,7 @@ import { isPostgres } from './dialect';
 import { chunks } from './chunks';
 import { json, num, numOrNull } from './rows';
 import type { OutboxInsert, OutboxRecord } from './types';
+import type { OutboxRow } from './tableRows';
 
 const DELIVERED = (now: number) => ({ state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null });
 
@@ -29,7 +30,7 @@ export const CLAIM_CANDIDATES_LOCKED = `${CLAIM_CANDIDATES} FOR UPDATE OF o SKIP
 const leaseFree = (q: Knex.QueryBuilder, alias: string, now: number) =>
   q.whereNull(`${alias}.lease_expires_at`).orWhere(`${alias}.lease_expires_at`, '<', now);
 
-export function toOutboxRecord(row: any): OutboxRecord {
+export function toOutboxRecord(row: OutboxRow): OutboxRecord {
   return {
     id: num(row.id),
     integration_id: row.integration_id,
@@ -85,6 +86,7 @@ export class OutboxRepository {
     ];
   }
 
+  /** Inserts rows on this repository's database (a transaction's, for a store bound to one). */
   async enqueue(rows: OutboxInsert[], now: number): Promise<void> {
     await OutboxRepository.insert(this.db, rows, now);
   }
@@ -110,7 +112,7 @@ export class OutboxRepository {
       .andWhere(q => leaseFree(q, 'outbox', now))
       .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
       .returning('*');
-    return (rows as any[]).map(toOutboxRecord).sort((a, b) => a.id - b.id);
+    return (rows as OutboxRow[]).map(toOutboxRecord).sort((a, b) => a.id - b.id);
   }
 
   /**
@@ -189,6 +191,22 @@ export class OutboxRepository {
     const q = this.db('outbox').where({ integration_id: integrationId }).orderBy('id');
     if (incidentId) q.andWhere({ incident_id: incidentId });
     return (await q).map(toOutboxRecord);
+  }
+
+  /** When a row of the integration was last delivered, epoch ms. */
+  async lastDeliveredAt(integrationId: string): Promise<number | null> {
+    const row = await this.db('outbox').where({ integration_id: integrationId, state: 'delivered' }).max({ t: 'delivered_at' }).first();
+    return numOrNull(row?.t);
+  }
+
+  /** The newest pending row of the integration that failed at least once: its error and attempts. */
+  async latestFailing(integrationId: string): Promise<{ last_error: string | null; attempts: number } | undefined> {
+    const row: { last_error: string | null; attempts: number | string } | undefined = await this.db('outbox')
+      .where({ integration_id: integrationId, state: 'pending' })
+      .andWhere('attempts', '>', 0)
+      .orderBy('id', 'desc')
+      .first('last_error', 'attempts');
+    return row && { last_error: row.last_error ?? null, attempts: num(row.attempts) };
   }
 
   async pendingCount(integrationId: string): Promise<number> {

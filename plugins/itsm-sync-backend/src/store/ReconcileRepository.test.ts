@@ -1,7 +1,7 @@
-import { createStoreTestDatabases, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, givenIntegration, migratedStore, knexOf, storeOver } from './__testUtils__/storeTestDatabases';
 import { LinkRepository } from './LinkRepository';
 import { ABANDONED_RUN_ERROR } from './ReconcileRepository';
-import { SyncStore } from './SyncStore';
+import type { SyncStore } from './SyncStore';
 
 jest.setTimeout(60_000);
 
@@ -86,7 +86,7 @@ describe.each(databases.eachSupportedId())('ReconcileRepository on %s', database
     const values = { title: 't', description: '', severity: 'SEV-3' as const, status: 'open' as const, assigned_to: null, escalation_policy: null, entity_ref: null };
     for (const [n, at] of [[1, 5_000], [2, 4_000], [3, 6_000]]) {
       const incident = await store.incidents.create(values, { now: at, source: 'platform', linkTo: [], plan: () => [] });
-      await LinkRepository.ensure(store.db, incident.id, i.id, at, { id: `T${n}` });
+      await LinkRepository.ensure(knexOf(store), incident.id, i.id, at, { id: `T${n}` });
     }
     const found = await store.reconcile.linksByExternalIds(i.id, ['T1', 'T3', 'T-unknown']);
     expect(found.map(l => l.external_id).sort()).toEqual(['T1', 'T3']);
@@ -100,7 +100,7 @@ describe.each(databases.eachSupportedId())('ReconcileRepository on %s', database
     expect(await store.reconcile.claimDue(3_699_999)).toEqual([]);
 
     // Two replicas over the same database claim concurrently.
-    const other = new SyncStore(store.db);
+    const other = await storeOver(knexOf(store));
     const [a, b] = await Promise.all([store.reconcile.claimDue(3_700_000), other.reconcile.claimDue(3_700_000)]);
     const mine = [...a, ...b].filter(s => s.integration_id === i.id);
     expect(mine).toHaveLength(1);

@@ -4,6 +4,7 @@ import type { ReconcileDiscrepancy } from '@itsm-sync-hub/plugin-itsm-sync-commo
 import { toLinkRecord } from './LinkRepository';
 import { bool, json, num, numOrNull } from './rows';
 import type { LinkRecord } from './types';
+import type { ReconcileRunRow, ReconcileScheduleRow } from './tableRows';
 
 export type ReconcileTrigger = 'manual' | 'schedule';
 export type ReconcileRunStatus = 'running' | 'succeeded' | 'failed';
@@ -36,7 +37,7 @@ export interface ReconcileScheduleRecord {
   updated_at: number;
 }
 
-function toRun(row: any): ReconcileRunRecord {
+function toRun(row: ReconcileRunRow): ReconcileRunRecord {
   return {
     id: row.id,
     integration_id: row.integration_id,
@@ -54,7 +55,7 @@ function toRun(row: any): ReconcileRunRecord {
   };
 }
 
-function toSchedule(row: any): ReconcileScheduleRecord {
+function toSchedule(row: ReconcileScheduleRow): ReconcileScheduleRecord {
   return {
     integration_id: row.integration_id,
     interval_seconds: num(row.interval_seconds),

@@ -1,4 +1,4 @@
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 
 const databases = createStoreTestDatabases();
@@ -11,7 +11,7 @@ describe.each(databases.eachSupportedId())('RoutingRepository on %s', databaseId
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('keeps one integration\'s rules in order and replaces them as a whole', async () => {
@@ -44,7 +44,7 @@ describe.each(databases.eachSupportedId())('RoutingRepository on %s', databaseId
   it('forgets an integration\'s rules with the integration', async () => {
     const integration = await givenIntegration(store);
     await store.routing.put(integration.id, { rules: [], default: 'route' }, T);
-    await store.db('integrations').where({ id: integration.id }).delete();
+    await knexOf(store)('integrations').where({ id: integration.id }).delete();
     expect(await store.routing.list()).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { RoutingAction, RoutingRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { json, num } from './rows';
+import type { RoutingRow } from './tableRows';
 
 /** An integration's routing rules as stored. */
 export interface IntegrationRoutingRecord {
@@ -10,7 +11,7 @@ export interface IntegrationRoutingRecord {
   updated_at: number;
 }
 
-function toRecord(row: any): IntegrationRoutingRecord {
+function toRecord(row: RoutingRow): IntegrationRoutingRecord {
   return {
     integration_id: row.integration_id,
     rules: json(row.rules, []),

@@ -1,21 +1,60 @@
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { CallbackTokenRepository } from './CallbackTokenRepository';
 import { ConflictRepository } from './ConflictRepository';
 import { DeliveryRepository } from './DeliveryRepository';
+import { DispatchRepository } from './DispatchRepository';
 import { DlqRepository } from './DlqRepository';
 import { IgnoredEventRepository } from './IgnoredEventRepository';
+import { InboundBatchRepository } from './InboundBatchRepository';
 import { IncidentRepository } from './IncidentRepository';
 import { IntegrationRepository } from './IntegrationRepository';
 import { LinkRepository } from './LinkRepository';
 import { ManualSyncRepository } from './ManualSyncRepository';
+import { applyDatabaseMigrations } from './migrate';
 import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
 import { ReplayKeyRepository } from './ReplayKeyRepository';
 import { RoutingRepository } from './RoutingRepository';
 
-/** Every repository over one database; `transaction` gives the same set bound to a transaction. */
-export class SyncStore {
+/** The public methods of a repository: what callers see, and what a fake implements. */
+export type RepositoryOf<T> = { [K in keyof T]: T[K] };
+
+/**
+ * The plugin's storage, one repository per aggregate. Only store/ holds SQL; everything else
+ * sees this interface. `transaction` gives the same set bound to one transaction.
+ */
+export interface SyncStore {
+  readonly integrations: RepositoryOf<IntegrationRepository>;
+  readonly incidents: RepositoryOf<IncidentRepository>;
+  readonly links: RepositoryOf<LinkRepository>;
+  readonly outbox: RepositoryOf<OutboxRepository>;
+  readonly dlq: RepositoryOf<DlqRepository>;
+  readonly conflicts: RepositoryOf<ConflictRepository>;
+  readonly deliveries: RepositoryOf<DeliveryRepository>;
+  readonly metrics: RepositoryOf<MetricsRepository>;
+  readonly callbackTokens: RepositoryOf<CallbackTokenRepository>;
+  readonly manualSync: RepositoryOf<ManualSyncRepository>;
+  readonly reconcile: RepositoryOf<ReconcileRepository>;
+  readonly ignoredEvents: RepositoryOf<IgnoredEventRepository>;
+  readonly routing: RepositoryOf<RoutingRepository>;
+  /** The reads and writes of a batch of inbound changes. */
+  readonly inboundBatches: RepositoryOf<InboundBatchRepository>;
+  /** The dispatcher's claim and acknowledgement. */
+  readonly dispatch: RepositoryOf<DispatchRepository>;
+  /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
+  readonly replayKeys: RepositoryOf<ReplayKeyRepository>;
+
+  /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
+  transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The SyncStore over the plugin's database (SQLite or Postgres).
+ * @internal
+ */
+export class DatabaseSyncStore implements SyncStore {
   readonly integrations: IntegrationRepository;
   readonly incidents: IncidentRepository;
   readonly links: LinkRepository;
@@ -29,9 +68,21 @@ export class SyncStore {
   readonly reconcile: ReconcileRepository;
   readonly ignoredEvents: IgnoredEventRepository;
   readonly routing: RoutingRepository;
+  /** The reads and writes of a batch of inbound changes. */
+  readonly inboundBatches: InboundBatchRepository;
+  /** The dispatcher's claim and acknowledgement. */
+  readonly dispatch: DispatchRepository;
+  /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
   readonly replayKeys: ReplayKeyRepository;
 
-  constructor(readonly db: Knex) {
+  /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
+  static async create(options: { database: DatabaseService }): Promise<DatabaseSyncStore> {
+    const knex = await options.database.getClient();
+    if (!options.database.migrations?.skip) await applyDatabaseMigrations(knex);
+    return new DatabaseSyncStore(knex);
+  }
+
+  private constructor(private readonly db: Knex) {
     this.integrations = new IntegrationRepository(db);
     this.incidents = new IncidentRepository(db);
     this.links = new LinkRepository(db);
@@ -45,10 +96,12 @@ export class SyncStore {
     this.reconcile = new ReconcileRepository(db);
     this.ignoredEvents = new IgnoredEventRepository(db);
     this.routing = new RoutingRepository(db);
+    this.inboundBatches = new InboundBatchRepository(db);
+    this.dispatch = new DispatchRepository(db);
     this.replayKeys = new ReplayKeyRepository(db);
   }
 
-  async transaction<T>(fn: (store: SyncStore, tx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(tx => fn(new SyncStore(tx), tx));
+  async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {
+    return this.db.transaction(tx => fn(new DatabaseSyncStore(tx)));
   }
 }

@@ -1,4 +1,4 @@
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import { acknowledgeDeliveries } from './acknowledgeDeliveries';
 import { LinkRepository } from './LinkRepository';
 import type { SyncStore } from './SyncStore';
@@ -14,13 +14,13 @@ describe.each(databases.eachSupportedId())('acknowledgeDeliveries on %s', databa
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('acknowledges only the deliveries whose lease is still held, with their followers, links and counters', async () => {
     const integration = await givenIntegration(store);
     const [a, b, c] = [await givenIncident(store), await givenIncident(store), await givenIncident(store)];
-    for (const incident of [a, b, c]) await LinkRepository.ensure(store.db, incident.id, integration.id, T);
+    for (const incident of [a, b, c]) await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T);
     await store.links.setStateFor(c.id, integration.id, 'conflict', null);
     // Values known to be on a's ticket from before: the delivery adds to them, field by field.
     const linkA = (await store.links.get(a.id, integration.id))!;
@@ -36,7 +36,7 @@ describe.each(databases.eachSupportedId())('acknowledgeDeliveries on %s', databa
     expect((await store.outbox.claim('w2', 10, LEASE, T + LEASE + 1)).map(r => r.id)).toEqual([headB.id]);
 
     const acked = await acknowledgeDeliveries(
-      store.db,
+      knexOf(store),
       'w1',
       [
         { rowIds: [headA.id, followerA.id], integrationId: integration.id, incidentId: a.id, external: { id: 'sys-a', key: 'INC1' }, written: { title: 'a2' } },

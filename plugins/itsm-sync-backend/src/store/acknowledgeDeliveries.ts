@@ -4,7 +4,7 @@ import { prepared } from './preparedStatements';
 import { lastWrittenMergedWith, LinkRepository } from './LinkRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { MetricsRepository } from './MetricsRepository';
-import { ticketKey } from './DispatchBatchReads';
+import { linkKey } from './DispatchBatchReads';
 
 /** One finished delivery: its rows (head first) and what it did at the vendor. */
 export interface DeliveryAck {
@@ -36,7 +36,7 @@ export async function acknowledgeDeliveries(db: Knex, owner: string, acks: Deliv
       const links = await tx('links')
         .whereIn('incident_id', [...new Set(done.map(a => a.incidentId))])
         .whereIn('integration_id', [...new Set(done.map(a => a.integrationId))]);
-      const linkOf = new Map(links.map(l => [ticketKey(l.incident_id, l.integration_id), l]));
+      const linkOf = new Map(links.map(l => [linkKey(l.incident_id, l.integration_id), l]));
       const perIntegration = new Map<string, number>();
       for (const ack of done) perIntegration.set(ack.integrationId, (perIntegration.get(ack.integrationId) ?? 0) + 1);
       // Followers, links and counters, each set-based.
@@ -45,7 +45,7 @@ export async function acknowledgeDeliveries(db: Knex, owner: string, acks: Deliv
         ...LinkRepository.recordDeliveriesStatements(
           tx,
           done.flatMap(ack => {
-            const row = linkOf.get(ticketKey(ack.incidentId, ack.integrationId));
+            const row = linkOf.get(linkKey(ack.incidentId, ack.integrationId));
             return row ? [{ row, external: ack.external, written: ack.written, now }] : [];
           }),
         ),

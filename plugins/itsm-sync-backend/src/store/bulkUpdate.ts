@@ -49,7 +49,7 @@ export function bulkUpdateStatements(
     statements.push(
       tx.raw(
         `UPDATE ${quote(table)} SET ${assignments} FROM (SELECT ${renamed} FROM (VALUES ${values}) AS t) AS v WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`,
-        bindings as any[],
+        bindings as Knex.RawBinding[],
       ),
     );
   }

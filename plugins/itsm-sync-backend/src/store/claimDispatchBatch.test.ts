@@ -1,7 +1,7 @@
 import { CLAIM_AND_READ, claimDispatchBatch } from './claimDispatchBatch';
 import { readDispatchBatch } from './DispatchBatchReads';
 import { LinkRepository } from './LinkRepository';
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, postgresIds } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, postgresIds, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import type { OutboxInsert } from './types';
 
@@ -24,21 +24,21 @@ describe.each(databases.eachSupportedId())('claimDispatchBatch on %s', databaseI
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('leases the heads and reads their followers, links and incidents as the separate reads would', async () => {
     const integration = await givenIntegration(store, {}, [{ field: 'assigned_to', owner: 'external', priority: 5 }]);
     const [a, b, unlinked] = [await givenIncident(store), await givenIncident(store), await givenIncident(store)];
-    await LinkRepository.ensure(store.db, a.id, integration.id, T);
-    await LinkRepository.ensure(store.db, b.id, integration.id, T);
+    await LinkRepository.ensure(knexOf(store), a.id, integration.id, T);
+    await LinkRepository.ensure(knexOf(store), b.id, integration.id, T);
     await store.outbox.enqueue(
       [row(integration.id, a.id, 'a1'), row(integration.id, a.id, 'a2'), row(integration.id, b.id, 'b1'), row(integration.id, unlinked.id, 'u1')],
       T,
     );
     await store.outbox.enqueue([row(integration.id, a.id, 'a3')], T);
 
-    const { rows, batch } = await claimDispatchBatch(store.db, 'w1', 10, LEASE, T, 1);
+    const { rows, batch } = await claimDispatchBatch(knexOf(store), 'w1', 10, LEASE, T, 1);
 
     expect(rows.map(r => r.payload.changes?.title)).toEqual(['a1', 'b1', 'u1']);
     expect(rows.every(r => r.lease_owner === 'w1' && r.lease_expires_at === T + LEASE)).toBe(true);
@@ -49,14 +49,14 @@ describe.each(databases.eachSupportedId())('claimDispatchBatch on %s', databaseI
     expect(batch.incidents.has(unlinked.id)).toBe(false);
     expect(batch.rules.get(integration.id)).toEqual([{ field: 'assigned_to', owner: 'external', priority: 5 }]);
     // The same as the claim's separate reads give.
-    expect(batch).toEqual(await readDispatchBatch(store.db, rows, 1));
+    expect(batch).toEqual(await readDispatchBatch(knexOf(store), rows, 1));
     // Leased: nothing more to claim until they are delivered or the leases run out.
-    expect((await claimDispatchBatch(store.db, 'w2', 10, LEASE, T + 1, 1)).rows).toEqual([]);
-    expect((await claimDispatchBatch(store.db, 'w2', 10, LEASE, T + LEASE + 1, 1)).rows.map(r => r.lease_owner)).toEqual(['w2', 'w2', 'w2']);
+    expect((await claimDispatchBatch(knexOf(store), 'w2', 10, LEASE, T + 1, 1)).rows).toEqual([]);
+    expect((await claimDispatchBatch(knexOf(store), 'w2', 10, LEASE, T + LEASE + 1, 1)).rows.map(r => r.lease_owner)).toEqual(['w2', 'w2', 'w2']);
   });
 
   it('claims nothing when nothing is due', async () => {
-    expect(await claimDispatchBatch(store.db, 'w1', 10, LEASE, T, 5)).toMatchObject({ rows: [] });
+    expect(await claimDispatchBatch(knexOf(store), 'w1', 10, LEASE, T, 5)).toMatchObject({ rows: [] });
   });
 });
 
@@ -73,16 +73,16 @@ describe.each(postgresIds(databases))('the prepared claim on %s', databaseId => 
   it('plans it once for all calls through the pending rows only, however many delivered rows are kept', async () => {
     const integration = await givenIntegration(store);
     const incident = await givenIncident(store);
-    await LinkRepository.ensure(store.db, incident.id, integration.id, T);
-    await store.db.raw(
+    await LinkRepository.ensure(knexOf(store), incident.id, integration.id, T);
+    await knexOf(store).raw(
       `INSERT INTO outbox (integration_id, incident_id, operation, payload, state, next_attempt_at, created_at, delivered_at)
        SELECT ?, ?, 'sync', '{}', 'delivered', 0, 0, 1 FROM generate_series(1, 20000)`,
       [integration.id, incident.id],
     );
     await store.outbox.enqueue([row(integration.id, incident.id, 'due')], T);
-    await store.db.raw('ANALYZE outbox');
+    await knexOf(store).raw('ANALYZE outbox');
 
-    const plan = await store.db.transaction(async tx => {
+    const plan = await knexOf(store).transaction(async tx => {
       // The plan a prepared statement keeps once Postgres settles on its generic plan.
       const bindings = [T, T, T, 10, 'w1', T + LEASE, T, 5];
       await tx.raw(`PREPARE claim_probe AS ${tx.raw(CLAIM_AND_READ, bindings).toSQL().toNative().sql}`);
@@ -99,6 +99,6 @@ describe.each(postgresIds(databases))('the prepared claim on %s', databaseId => 
     // No walk of the whole table, nor of its primary key through the delivered rows.
     expect(outboxScans.filter(n => n['Node Type'] === 'Seq Scan')).toEqual([]);
     expect(outboxScans.find(n => n.Alias === 'o')).toMatchObject({ 'Index Name': 'outbox_pending_by_id' });
-    expect((await claimDispatchBatch(store.db, 'w1', 10, LEASE, T, 5)).rows.map(r => r.payload.changes?.title)).toEqual(['due']);
+    expect((await claimDispatchBatch(knexOf(store), 'w1', 10, LEASE, T, 5)).rows.map(r => r.payload.changes?.title)).toEqual(['due']);
   });
 });

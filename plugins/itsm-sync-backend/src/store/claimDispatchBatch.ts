@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
-import { integrationsWithRules, readDispatchBatch, ticketKey, type DispatchBatch } from './DispatchBatchReads';
+import { integrationsWithRules, readDispatchBatch, linkKey, type DispatchBatch } from './DispatchBatchReads';
 import { toIncidentRecord } from './IncidentRepository';
 import { toLinkRecord } from './LinkRepository';
 import { CLAIM_CANDIDATES_LOCKED, OutboxRepository, toOutboxRecord } from './OutboxRepository';
 import { prepared } from './preparedStatements';
 import { isPostgres } from './dialect';
 import type { IncidentRecord, LinkRecord, OutboxRecord } from './types';
+import type { IncidentRow, LinkRow, OutboxRow } from './tableRows';
 
 /**
  * The Postgres claim, bindings (now, now, now, limit, owner, lease expiry, now, coalesce
@@ -60,7 +61,7 @@ export async function claimDispatchBatch(
     db.raw(CLAIM_AND_READ, [now, now, now, limit, owner, now + leaseMs, now, coalesceLimit]),
     'claim_dispatch_batch_v1',
   );
-  const found = result.rows as Array<{ head: any; followers: any[]; link: any | null; incident: any | null }>;
+  const found = result.rows as Array<{ head: OutboxRow; followers: OutboxRow[]; link: LinkRow | null; incident: IncidentRow | null }>;
   const rows = found.map(r => toOutboxRecord(r.head));
   const followers = new Map<number, OutboxRecord[]>();
   const incidents = new Map<string, IncidentRecord>();
@@ -70,7 +71,7 @@ export async function claimDispatchBatch(
     // A row without a link has nothing to deliver to.
     if (!r.link || !r.incident) continue;
     const link = toLinkRecord(r.link);
-    links.set(ticketKey(link.incident_id, link.integration_id), link);
+    links.set(linkKey(link.incident_id, link.integration_id), link);
     incidents.set(link.incident_id, toIncidentRecord(r.incident));
   }
   const { integrations, rules } = await integrationsWithRules(db, rows.map(r => r.integration_id));

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { createStoreTestDatabases, emptyTables, givenIncident, migratedStore } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, migratedStore, knexOf } from './__testUtils__/storeTestDatabases';
 import { IncidentRepository } from './IncidentRepository';
 import { prepared } from './preparedStatements';
 import { isPostgres } from './dialect';
@@ -21,29 +21,29 @@ describe.each(databases.eachSupportedId())('prepared statements on %s', database
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('reads incidents with their links by any number of ids with one statement text', async () => {
     const [a, b, c] = [await givenIncident(store), await givenIncident(store), await givenIncident(store)];
     const sent: string[] = [];
     const listener = (q: { sql: string }) => sent.push(q.sql);
-    store.db.on('query', listener);
+    knexOf(store).on('query', listener);
     try {
-      expect([...(await IncidentRepository.readWithLinks(store.db, [a.id], { lock: false })).incidents.keys()]).toEqual([a.id]);
-      const three = await IncidentRepository.readWithLinks(store.db, [c.id, a.id, b.id, a.id], { lock: false });
+      expect([...(await IncidentRepository.readWithLinks(knexOf(store), [a.id], { lock: false })).incidents.keys()]).toEqual([a.id]);
+      const three = await IncidentRepository.readWithLinks(knexOf(store), [c.id, a.id, b.id, a.id], { lock: false });
       expect([...three.incidents.keys()]).toEqual([a.id, b.id, c.id].sort());
     } finally {
-      store.db.off('query', listener);
+      knexOf(store).off('query', listener);
     }
     expect(sent).toHaveLength(2);
     // Postgres: one text, so one prepared statement; SQLite: an IN list of each length.
-    expect(sent[0] === sent[1]).toBe(store.db.client.config.client === 'pg');
+    expect(sent[0] === sent[1]).toBe(knexOf(store).client.config.client === 'pg');
   });
 
   it('names the statement on Postgres, so each connection parses it once', async () => {
     const incident = await givenIncident(store);
-    const named = await store.db.transaction(async tx => {
+    const named = await knexOf(store).transaction(async tx => {
       // One connection: the transaction's.
       for (let i = 0; i < 2; i++) {
         const rows = await prepared(tx('incidents').where({ id: incident.id }).select('id'), 'test_incidents_by_id');
@@ -51,6 +51,6 @@ describe.each(databases.eachSupportedId())('prepared statements on %s', database
       }
       return testStatementsPreparedOn(tx);
     });
-    expect(named).toEqual(isPostgres(store.db) ? [{ name: 'itsm_sync_test_incidents_by_id' }] : []);
+    expect(named).toEqual(isPostgres(knexOf(store)) ? [{ name: 'itsm_sync_test_incidents_by_id' }] : []);
   });
 });

@@ -10,6 +10,7 @@ import { isPostgres } from './dialect';
  * to one text. Elsewhere the statement is left as it is.
  */
 export function prepared<T extends Knex.QueryBuilder | Knex.Raw>(query: T, name: string): T {
-  if (isPostgres(query as any)) query.options({ name: `itsm_sync_${name}` });
+  // A built query carries its client, which the typings leave out.
+  if (isPostgres(query as unknown as Parameters<typeof isPostgres>[0])) query.options({ name: `itsm_sync_${name}` });
   return query;
 }

@@ -1,4 +1,4 @@
-import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, postgresIds } from './__testUtils__/storeTestDatabases';
+import { createStoreTestDatabases, emptyTables, givenIncident, givenIntegration, migratedStore, postgresIds, knexOf } from './__testUtils__/storeTestDatabases';
 import type { SyncStore } from './SyncStore';
 import { writeIncidentsIfUnchanged } from './writeIncidentsIfUnchanged';
 
@@ -13,7 +13,7 @@ describe.each(postgresIds(databases))('writeIncidentsIfUnchanged on %s', databas
     store = await migratedStore(databases, databaseId);
   });
   beforeEach(async () => {
-    await emptyTables(store.db);
+    await emptyTables(knexOf(store));
   });
 
   it('writes the incidents still at the version read, with their outbox rows in order, and nothing of the others', async () => {
@@ -21,11 +21,11 @@ describe.each(postgresIds(databases))('writeIncidentsIfUnchanged on %s', databas
     const fresh = await givenIncident(store);
     const stale = await givenIncident(store);
     // Someone else changed `stale` after it was read at version 1.
-    await store.db('incidents').where({ id: stale.id }).update({ version: 2, title: 'theirs' });
+    await knexOf(store)('incidents').where({ id: stale.id }).update({ version: 2, title: 'theirs' });
     const row = (incidentId: string, title: string) => ({ integration_id: integration.id, incident_id: incidentId, operation: 'sync' as const, payload: { changes: { title } } });
 
     const written = await writeIncidentsIfUnchanged(
-      store.db,
+      knexOf(store),
       [
         { incident: { ...fresh, title: 'mine', version: 2, field_changes: { title: { at: T, source: 'platform' } }, updated_at: T }, readVersion: 1 },
         { incident: { ...stale, title: 'mine too', version: 2, updated_at: T }, readVersion: 1 },
@@ -44,6 +44,6 @@ describe.each(postgresIds(databases))('writeIncidentsIfUnchanged on %s', databas
   });
 
   it('writes nothing when nothing is given', async () => {
-    expect(await writeIncidentsIfUnchanged(store.db, [], [], T)).toEqual(new Set());
+    expect(await writeIncidentsIfUnchanged(knexOf(store), [], [], T)).toEqual(new Set());
   });
 });

@@ -24,7 +24,7 @@ export const INCIDENT_SET_FROM_V = INCIDENT_WRITE_COLUMNS.map(([name]) => `${nam
 /** One array per column of INCIDENT_WRITE_COLUMNS, for `unnest`: the incidents as the changes left them. */
 export function incidentWriteArrays(incidents: IncidentRecord[]): unknown[][] {
   return INCIDENT_WRITE_COLUMNS.map(([name]) =>
-    name === 'field_changes' ? incidents.map(i => JSON.stringify(i.field_changes)) : incidents.map(i => (i as any)[name]),
+    name === 'field_changes' ? incidents.map(i => JSON.stringify(i.field_changes)) : incidents.map(i => (i as unknown as Record<string, unknown>)[name]),
   );
 }
 

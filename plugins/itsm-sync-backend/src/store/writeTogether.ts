@@ -19,7 +19,7 @@ export async function writeTogether(tx: Knex, writes: Statement[]): Promise<void
   let bindings = 0;
   const flush = async () => {
     if (group.length === 1) await group[0];
-    else if (group.length) await tx.raw(`WITH ${group.map((_, i) => `w${i} AS (?)`).join(', ')} SELECT 1`, group as any[]);
+    else if (group.length) await tx.raw(`WITH ${group.map((_, i) => `w${i} AS (?)`).join(', ')} SELECT 1`, group);
     group = [];
     bindings = 0;
   };

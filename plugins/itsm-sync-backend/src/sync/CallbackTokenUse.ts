@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
@@ -33,7 +34,7 @@ export class CallbackTokenUse {
     } catch (error) {
       // The next use tries again.
       this.written.delete(key);
-      this.logger.warn(`Could not note the use of a callback token of integration ${integrationId}: ${(error as Error).message}`);
+      this.logger.warn(`Could not note the use of a callback token of integration ${integrationId}: ${toError(error).message}`);
     }
   }
 }

@@ -2,9 +2,10 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { FieldChanges } from '../engine/fields';
 import { planOutbound } from '../engine/outboundPlan';
-import { OutboxRepository } from '../store/OutboxRepository';
 import type { SyncStore } from '../store/SyncStore';
-import type { ConflictRecord } from '../store/types';
+import type { ConflictRecord, IncidentRecord, IntegrationRecord } from '../store/types';
+import { conflictResource } from '../permissions/loadResources';
+import type { ConflictPermissionResource } from '../permissions/resources';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 
@@ -14,12 +15,40 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
  * incident's other integrations); ignore keeps both as they are.
  */
 export class ConflictService {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly clock: Clock,
-    private readonly onEnqueued: () => void,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly clock: Clock;
+  private readonly onEnqueued: () => void;
+
+  constructor(options: {
+    store: SyncStore;
+    connectors: ConnectorRegistry;
+    clock: Clock;
+    /** Wakes the dispatcher after a resolution queued outbox rows. */
+    onEnqueued: () => void;
+  }) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.clock = options.clock;
+    this.onEnqueued = options.onEnqueued;
+  }
+
+  /** Conflicts by status, integration and incident, newest first. */
+  list(filter: { status?: string; integrationId?: string; incidentId?: string }): Promise<ConflictRecord[]> {
+    return this.store.conflicts.list(filter);
+  }
+
+  /** The incident and the integration a conflict is between, if they still exist. */
+  async parties(conflict: ConflictRecord): Promise<{ incident?: IncidentRecord; integration?: IntegrationRecord }> {
+    const incident = await this.store.incidents.get(conflict.incident_id);
+    const integration = await this.store.integrations.get(conflict.integration_id);
+    return { incident, integration };
+  }
+
+  /** The conflict as permission rules see it (its integration, its incident's assignee). */
+  resource(conflict: ConflictRecord): Promise<ConflictPermissionResource> {
+    return conflictResource(this.store, conflict);
+  }
 
   async get(id: string): Promise<ConflictRecord> {
     const conflict = await this.store.conflicts.get(id);
@@ -30,16 +59,15 @@ export class ConflictService {
   async resolve(id: string, resolution: ConflictResolution, by: string): Promise<ConflictRecord> {
     const conflict = await this.get(id);
     const now = this.clock.now();
-    await this.store.transaction(async (store, tx) => {
-      if (!(await store.conflicts.resolve(id, resolution, by, now, tx))) {
+    await this.store.transaction(async store => {
+      if (!(await store.conflicts.resolve(id, resolution, by, now))) {
         throw new ConflictError(`Conflict '${id}' is already resolved`);
       }
       const changes = { [conflict.field]: undefined } as Record<string, unknown>;
       if (resolution === 'use-platform') {
-        const incident = await store.incidents.get(conflict.incident_id, tx);
+        const incident = await store.incidents.get(conflict.incident_id);
         changes[conflict.field] = (incident as any)?.[conflict.field];
-        await OutboxRepository.insert(
-          tx,
+        await store.outbox.enqueue(
           [{ integration_id: conflict.integration_id, incident_id: conflict.incident_id, operation: 'sync', payload: { changes: changes as FieldChanges, forced: [conflict.field] } }],
           now,
         );
@@ -51,7 +79,6 @@ export class ConflictService {
           {
             now,
             source,
-            tx,
             plan: ({ incident, changes: changed, links }) =>
               planOutbound({ incidentId: incident.id, changes: changed, source, links, connectors: this.connectors }),
           },
@@ -61,7 +88,7 @@ export class ConflictService {
         c => c.integration_id === conflict.integration_id,
       );
       if (!stillPending) {
-        await store.links.setStateFor(conflict.incident_id, conflict.integration_id, 'in_sync', null, tx);
+        await store.links.setStateFor(conflict.incident_id, conflict.integration_id, 'in_sync', null);
       }
     });
     this.onEnqueued();

@@ -8,6 +8,7 @@ import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
 import type { InboundApplier, InboundItem } from './InboundApplier';
 import type { IntegrationService } from './IntegrationService';
+import { knexOf } from '../store/__testUtils__/storeTestDatabases';
 
 jest.setTimeout(30_000);
 
@@ -53,11 +54,11 @@ describe.each(databases.eachSupportedId())('InboundApplier on %s', databaseId =>
   async function statementsOf<T>(fn: () => Promise<T>): Promise<{ value: T; statements: string[] }> {
     const statements: string[] = [];
     const listener = (q: { sql: string }) => statements.push(q.sql);
-    store.db.on('query', listener);
+    knexOf(store).on('query', listener);
     try {
       return { value: await fn(), statements };
     } finally {
-      store.db.off('query', listener);
+      knexOf(store).off('query', listener);
     }
   }
 
@@ -72,7 +73,7 @@ describe.each(databases.eachSupportedId())('InboundApplier on %s', databaseId =>
     expect(value.outcomes).toEqual(['applied', 'applied']);
     // Postgres: the write alone (the read was `prepare`'s); SQLite: the locked way, one transaction.
     const shape = { transactions: statements.filter(sql => sql === 'BEGIN;').length, oneStatement: statements.length === 1 };
-    expect(shape).toEqual(isPostgres(store.db) ? { transactions: 0, oneStatement: true } : { transactions: 1, oneStatement: false });
+    expect(shape).toEqual(isPostgres(knexOf(store)) ? { transactions: 0, oneStatement: true } : { transactions: 1, oneStatement: false });
     expect(await store.incidents.get(id)).toMatchObject({ status: 'mitigated', version: 2 });
     expect((await store.incidents.timeline(id)).map(e => e.text)).toEqual(['on it']);
     expect(await store.deliveries.count(a.id, 'applied')).toBe(2);
@@ -103,7 +104,7 @@ describe.each(databases.eachSupportedId())('InboundApplier on %s', databaseId =>
     const { id, ticket } = await linkedIncident(a);
     const items = [await accepted(a, ticket, { fields: { status: 'resolved' } })];
     const prepared = await applier.prepare(items);
-    await LinkRepository.ensure(store.db, id, b.id, clock.now(), { id: `b-${ticket}` });
+    await LinkRepository.ensure(knexOf(store), id, b.id, clock.now(), { id: `b-${ticket}` });
 
     await applier.applyBatch(items, prepared);
 
@@ -141,7 +142,7 @@ describe.each(databases.eachSupportedId())('InboundApplier on %s', databaseId =>
 
     const { value, statements } = await statementsOf(() => applier.acceptAndApply(items, prepared));
 
-    const rows = await store.db('webhook_deliveries').where({ integration_id: a.id }).orderBy('status').select('status', 'processed_at', 'attempts');
+    const rows = await knexOf(store)('webhook_deliveries').where({ integration_id: a.id }).orderBy('status').select('status', 'processed_at', 'attempts');
     const outcome = {
       value,
       statements: statements.length,
@@ -151,7 +152,7 @@ describe.each(databases.eachSupportedId())('InboundApplier on %s', databaseId =>
     };
     const settled = { processed_at: expect.anything(), attempts: 0 };
     expect(outcome).toEqual(
-      isPostgres(store.db)
+      isPostgres(knexOf(store))
         ? {
             value: { outcomes: ['applied', 'ignored'], enqueued: false },
             statements: 1,
@@ -187,7 +188,7 @@ describe.each(databases.eachSupportedId())('InboundApplier on %s', databaseId =>
     expect(await store.incidents.timeline(first.id)).toEqual([]);
     expect(await store.incidents.timeline(second.id)).toEqual([]);
     // Only the repeat's own row, as it was stored: accepted and not yet applied.
-    expect(await store.db('webhook_deliveries').where({ integration_id: a.id }).select('event_id', 'status')).toEqual([
+    expect(await knexOf(store)('webhook_deliveries').where({ integration_id: a.id }).select('event_id', 'status')).toEqual([
       { event_id: repeat.change.eventId, status: 'accepted' },
     ]);
     expect((await store.metrics.read(a.id)).inbound_success ?? 0).toBe(0);

@@ -1,11 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Knex } from 'knex';
 import { decideInbound } from '../engine/inboundDecision';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
 import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord } from '../store/types';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { isPostgres } from '../store/dialect';
 import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
@@ -30,12 +28,17 @@ export interface CreatedFromVendor {
  * outbox, and the settling of the changes' inbox rows go out set-based at the end.
  */
 export class InboundApplier {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly logger: LoggerService,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly logger: LoggerService;
+  private readonly clock: Clock;
+
+  constructor(options: { store: SyncStore; connectors: ConnectorRegistry; logger: LoggerService; clock: Clock }) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.logger = options.logger;
+    this.clock = options.clock;
+  }
 
   private readonly createdListeners: Array<(created: CreatedFromVendor[]) => void> = [];
 
@@ -52,7 +55,7 @@ export class InboundApplier {
    * the inbox insert; `items` may hold more than will be applied.
    */
   prepare(items: InboundItem[]): Promise<PreparedBatch> {
-    return InboundBatch.prepare(this.store.db, items);
+    return InboundBatch.prepare(this.store, items);
   }
 
   /**
@@ -71,21 +74,21 @@ export class InboundApplier {
     const ready = prepared ?? (await this.prepare(items));
     const now = this.clock.now();
     const traceContext = captureTraceContext();
-    if (isPostgres(this.store.db)) {
+    if (this.store.inboundBatches.writesIfUnchanged) {
       const written = await this.applyIfUnchanged(items, ready, now, traceContext, false);
       if (written) return written;
     }
     const created: CreatedFromVendor[] = [];
-    const result = await this.store.transaction(async (store, tx) => {
+    const result = await this.store.transaction(async store => {
       created.length = 0;
-      const batch = await InboundBatch.load(tx, this.connectors, ready, now, traceContext);
+      const batch = await InboundBatch.load(store, this.connectors, ready, now, traceContext);
       const outcomes: InboundOutcome[] = [];
       for (const item of items) {
-        const outcome = await this.applyOne(store, tx, batch, item, now, created);
+        const outcome = await this.applyOne(store, batch, item, now, created);
         batch.settle(item, outcome);
         outcomes.push(outcome);
       }
-      await batch.write(store, tx);
+      await batch.write(store);
       return { outcomes, enqueued: batch.enqueued };
     });
     if (created.length) for (const listener of this.createdListeners) listener([...created]);
@@ -94,7 +97,7 @@ export class InboundApplier {
 
   /** Whether `acceptAndApply` can store and apply a batch in one statement here (Postgres). */
   get acceptsTogether(): boolean {
-    return isPostgres(this.store.db);
+    return this.store.inboundBatches.writesIfUnchanged;
   }
 
   /**
@@ -117,7 +120,7 @@ export class InboundApplier {
     traceContext: Record<string, string> | null,
     accept: boolean,
   ) {
-    const batch = await InboundBatch.fromRead(this.store.db, this.connectors, prepared, now, traceContext);
+    const batch = await InboundBatch.fromRead(this.store, this.connectors, prepared, now, traceContext);
     const outcomes: InboundOutcome[] = [];
     for (const item of items) {
       const linked = batch.linked(item.integration.id, item.change.externalId);
@@ -126,20 +129,19 @@ export class InboundApplier {
       batch.settle(item, outcome);
       outcomes.push(outcome);
     }
-    if (batch.needsLock || !(await batch.writeIfUnchanged(this.store.db, accept))) return undefined;
+    if (batch.needsLock || !(await batch.writeIfUnchanged(this.store, accept))) return undefined;
     return { outcomes, enqueued: batch.enqueued };
   }
 
   private async applyOne(
     store: SyncStore,
-    tx: Knex.Transaction,
     batch: InboundBatch,
     item: InboundItem,
     now: number,
     created: CreatedFromVendor[] = [],
   ): Promise<InboundOutcome> {
     const linked = batch.linked(item.integration.id, item.change.externalId);
-    if (!linked) return this.createsIncident(item) ? this.createFromVendor(store, tx, batch, item, now, created) : this.ignoreUnlinked(item);
+    if (!linked) return this.createsIncident(item) ? this.createFromVendor(store, batch, item, now, created) : this.ignoreUnlinked(item);
     return this.decide(batch, item, linked, now);
   }
 
@@ -182,7 +184,6 @@ export class InboundApplier {
    */
   private async createFromVendor(
     store: SyncStore,
-    tx: Knex.Transaction,
     batch: InboundBatch,
     { integration, change }: InboundItem,
     now: number,
@@ -204,7 +205,6 @@ export class InboundApplier {
       source: `integration:${integration.id}`,
       linkTo: [],
       plan: () => [],
-      tx,
       external: {
         integrationId: integration.id,
         id: change.externalId,
@@ -213,7 +213,7 @@ export class InboundApplier {
         written: pickPlatformFields(values as any),
       },
     });
-    const link = (await store.links.byExternalId(integration.id, change.externalId, tx))!;
+    const link = (await store.links.byExternalId(integration.id, change.externalId))!;
     batch.addCreated(incident, link, integration);
     created.push({ incident, integration, change });
     return 'applied';

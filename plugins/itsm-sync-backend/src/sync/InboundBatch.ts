@@ -1,17 +1,11 @@
-import type { Knex } from 'knex';
 import type { FieldOwnershipRule, SyncMetric } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { changedFields, type FieldChanges } from '../engine/fields';
+import type { FieldChanges } from '../engine/fields';
+import { applyIncidentChange } from '../engine/incidentChange';
 import type { InboundDecision, StaleField } from '../engine/inboundDecision';
 import { planNote, planOutbound } from '../engine/outboundPlan';
-import { IncidentRepository } from '../store/IncidentRepository';
-import { IntegrationRepository } from '../store/IntegrationRepository';
-import { MetricsRepository } from '../store/MetricsRepository';
-import { writeTogether } from '../store/writeTogether';
-import { writeInboundIfUnchanged, type InboundWrite, type SettledChange } from '../store/writeInboundIfUnchanged';
-import { InboundBatchRepository, type TimelineInsert } from '../store/InboundBatchRepository';
-import { OutboxRepository } from '../store/OutboxRepository';
-import { LinkRepository } from '../store/LinkRepository';
+import type { InboundWrite, SettledChange } from '../store/writeInboundIfUnchanged';
+import type { PreparedBatch, TimelineInsert } from '../store/InboundBatchRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord, LinkRecord, LinkWithIntegration, OutboxInsert } from '../store/types';
 import type { ConnectorRegistry } from './ConnectorRegistry';
@@ -24,18 +18,9 @@ export interface InboundItem {
 
 export type InboundOutcome = 'applied' | 'ignored';
 
-/** What is read of a batch before its transaction (or, on Postgres, instead of one). */
-export interface PreparedBatch {
-  /** The incidents the changes' tickets are linked to, and all their links, read without a lock. */
-  incidents: Map<string, IncidentRecord>;
-  links: LinkRecord[];
-  /** The changes' integrations (as verified for this batch) and their rules. */
-  integrations: Map<string, IntegrationRecord>;
-  rules: Map<string, FieldOwnershipRule[]>;
-}
+export type { PreparedBatch };
 
-const keyOf = ({ integrationId, change }: SettledChange) => ({ integrationId, eventId: change.eventId });
-
+/** The key of a vendor ticket: its integration and external id. */
 const ticketKey = (integrationId: string, externalId: string) => `${integrationId}\u0000${externalId}`;
 
 /** The timeline line of a change left alone because it is older than a field's last change. */
@@ -85,20 +70,11 @@ export class InboundBatch {
    * incidents the tickets belong to with their links,
    * and the integrations and rules those incidents involve.
    */
-  static async prepare(db: Knex, items: InboundItem[]): Promise<PreparedBatch> {
-    const integrations = new Map(items.map(i => [i.integration.id, i.integration]));
-    const rules = new Map<string, FieldOwnershipRule[]>();
-    // The senders' rules are read alongside the links; only integrations the links bring
-    // in (fan-out) need a second read.
-    const [{ incidents, links }] = await Promise.all([
-      InboundBatchRepository.readAroundTickets(
-        db,
-        items.map(i => ({ integrationId: i.integration.id, externalId: i.change.externalId })),
-      ),
-      IntegrationRepository.readWithRulesInto(db, [...integrations.keys()], integrations, rules),
-    ]);
-    await IntegrationRepository.readWithRulesInto(db, links.map(l => l.integration_id), integrations, rules);
-    return { incidents, links, integrations, rules };
+  static prepare(store: SyncStore, items: InboundItem[]): Promise<PreparedBatch> {
+    return store.inboundBatches.prepare(
+      items.map(i => i.integration),
+      items.map(i => ({ integrationId: i.integration.id, externalId: i.change.externalId })),
+    );
   }
 
   /**
@@ -107,9 +83,9 @@ export class InboundBatch {
    * integrations and rules not known yet (a link made since, or the source of an earlier
    * change a conflict is weighed against), usually none.
    */
-  static async load(tx: Knex, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
-    const { incidents, links } = await IncidentRepository.lockWithLinks(tx, [...prepared.incidents.keys()]);
-    return InboundBatch.assemble(tx, connectors, prepared, incidents, links, now, traceContext);
+  static async load(store: SyncStore, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
+    const { incidents, links } = await store.inboundBatches.lockWithLinks([...prepared.incidents.keys()]);
+    return InboundBatch.assemble(store, connectors, prepared, incidents, links, now, traceContext);
   }
 
   /**
@@ -117,14 +93,14 @@ export class InboundBatch {
    * copied: the batch changes them; it replaces incidents rather than changing them). Its writes go out with `writeIfUnchanged`, which applies them
    * only if none of those incidents changed since.
    */
-  static fromRead(db: Knex, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
+  static fromRead(store: SyncStore, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
     const incidents = new Map(prepared.incidents);
     const links = prepared.links.map(link => ({ ...link }));
-    return InboundBatch.assemble(db, connectors, prepared, incidents, links, now, traceContext);
+    return InboundBatch.assemble(store, connectors, prepared, incidents, links, now, traceContext);
   }
 
   private static async assemble(
-    db: Knex,
+    store: SyncStore,
     connectors: ConnectorRegistry,
     prepared: PreparedBatch,
     incidents: Map<string, IncidentRecord>,
@@ -140,7 +116,7 @@ export class InboundBatch {
         .filter(s => s.startsWith('integration:'))
         .map(s => s.slice('integration:'.length)),
     );
-    await IntegrationRepository.readWithRulesInto(db, [...links.map(l => l.integration_id), ...markSources], integrations, rules);
+    await store.inboundBatches.readIntegrationsInto([...links.map(l => l.integration_id), ...markSources], integrations, rules);
 
     const tickets = new Map<string, LinkRecord>();
     const incidentLinks = new Map<string, LinkWithIntegration[]>();
@@ -220,17 +196,19 @@ export class InboundBatch {
         conflict: Boolean(dirty?.conflict) || decision.queuedForReview,
       });
     }
-    const changed = changedFields(incident, decision.toApply);
-    if (Object.keys(changed).length) {
-      const marks = { ...incident.field_changes };
-      const externalAt = Date.parse(change.occurredAt);
-      for (const field of Object.keys(changed)) {
-        marks[field] = Number.isNaN(externalAt) ? { at: this.now, source } : { at: this.now, source, external_at: externalAt };
-      }
-      incident = { ...incident, ...changed, version: incident.version + 1, field_changes: marks, updated_at: this.now };
+    const applied = applyIncidentChange({
+      incident,
+      changes: decision.toApply,
+      source,
+      now: this.now,
+      externalAt: Date.parse(change.occurredAt),
+      plan: (changedIncident, changes) => planOutbound({ incidentId: changedIncident.id, changes, source, links, connectors: this.connectors, traceContext }),
+    });
+    if (applied.written) {
+      incident = applied.incident;
       this.incidents.set(incident.id, incident);
       this.dirtyIncidents.add(incident.id);
-      this.outbox.push(...planOutbound({ incidentId: incident.id, changes: changed, source, links, connectors: this.connectors, traceContext }));
+      this.outbox.push(...applied.outbox);
     }
     if (Object.keys(decision.restore).length) {
       // The platform won a conflict: put its value back on this vendor's ticket.
@@ -261,31 +239,23 @@ export class InboundBatch {
   }
 
   /**
-   * Writes the batch: any conflicts first, then the rest as one statement on Postgres:
-   * the outbox rows and the timeline rows in one multi-row insert each, one UPDATE for the
-   * changed incidents (locked since the load), one per link whose remembered values
-   * changed, the inbox rows settled per outcome, and the counters in one upsert, last
-   * and in key order (hot rows).
+   * Writes the batch the locked way, through the store bound to its transaction (see
+   * InboundBatchRepository.write: conflicts first, the rest as one statement on Postgres).
    */
-  async write(store: SyncStore, tx: Knex): Promise<void> {
-    for (const conflict of this.conflicts) await store.conflicts.create(conflict, this.now, tx);
-    const counts = this.counts();
-    await writeTogether(tx, [
-      ...OutboxRepository.insertStatements(tx, this.outbox, this.now),
-      ...InboundBatchRepository.insertTimeline(tx, this.timeline),
-      ...IncidentRepository.updateStatements(tx, [...this.dirtyIncidents].map(id => this.incidents.get(id)!)),
-      ...[...this.dirtyLinks.keys()].sort().map(id => {
-        const { link, remembered, conflict } = this.dirtyLinks.get(id)!;
-        return InboundBatchRepository.updateLink(tx, link, remembered, conflict);
-      }),
-      ...store.deliveries.settleStatements('applied', this.settled.applied.map(keyOf), this.now, tx),
-      ...store.deliveries.settleStatements('ignored', this.settled.ignored.map(keyOf), this.now, tx),
-      ...MetricsRepository.incrementStatements(tx, counts),
-    ]);
-    // After the rest: a gone link may also be among the links updated above (one row, one statement).
-    for (const [id, why] of [...this.goneLinks.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      await LinkRepository.markGoneStatement(tx, id, why);
-    }
+  async write(store: SyncStore): Promise<void> {
+    await store.inboundBatches.write(
+      {
+        conflicts: this.conflicts,
+        outbox: this.outbox,
+        timeline: this.timeline,
+        incidents: [...this.dirtyIncidents].map(id => this.incidents.get(id)!),
+        links: [...this.dirtyLinks.values()],
+        settled: this.settled,
+        counts: this.counts(),
+        gone: this.goneLinks,
+      },
+      this.now,
+    );
   }
 
   /**
@@ -303,9 +273,8 @@ export class InboundBatch {
    * With `accept`, its changes are not in the inbox yet: the statement stores them too,
    * settled, and writes nothing if one of them was there already.
    */
-  async writeIfUnchanged(db: Knex, accept: boolean): Promise<boolean> {
-    return writeInboundIfUnchanged(
-      db,
+  async writeIfUnchanged(store: SyncStore, accept: boolean): Promise<boolean> {
+    return store.inboundBatches.writeIfUnchanged(
       {
         read: this.read,
         incidents: [...this.dirtyIncidents].map(id => this.incidents.get(id)!),

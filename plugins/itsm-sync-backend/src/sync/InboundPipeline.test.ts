@@ -1,3 +1,4 @@
+import { AuthenticationError, toError } from '@backstage/errors';
 import { inboundTestParts } from '../__testUtils__/inboundTestParts';
 import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { integrationSnapshots } from '../store/integrationSnapshots';
@@ -8,8 +9,9 @@ import { isPostgres } from '../store/dialect';
 import { LinkRepository } from '../store/LinkRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
-import { InboundPipeline, WebhookAuthError } from './InboundPipeline';
+import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
+import { knexOf } from '../store/__testUtils__/storeTestDatabases';
 
 jest.setTimeout(30_000);
 
@@ -33,7 +35,15 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
   beforeAll(async () => {
     const parts = await inboundTestParts(databases, databaseId, clock);
     ({ store, integrations } = parts);
-    pipeline = new InboundPipeline(store, parts.registry, integrations, parts.applier, parts.logger, clock, () => (wakes.count += 1));
+    pipeline = new InboundPipeline({
+      store,
+      connectors: parts.registry,
+      integrations,
+      applier: parts.applier,
+      logger: parts.logger,
+      clock,
+      onEnqueued: () => (wakes.count += 1),
+    });
   });
 
   function integration(overrides: Parameters<typeof integrationRequest>[0] = {}): Promise<IntegrationRecord> {
@@ -50,7 +60,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
         { ...fields, entity_ref: null },
         { now: 1_000, source: 'platform', linkTo: [], plan: () => [], external: { integrationId: source.id, id: ticket, written: fields } },
       );
-      await LinkRepository.ensure(store.db, incident.id, other.id, 1_000, { id: `other-${ticket}` });
+      await LinkRepository.ensure(knexOf(store), incident.id, other.id, 1_000, { id: `other-${ticket}` });
       out.push({ id: incident.id, ticket });
     }
     return out;
@@ -59,11 +69,11 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
   async function statementsOf(fn: () => Promise<unknown>): Promise<number> {
     let count = 0;
     const listener = () => (count += 1);
-    store.db.on('query', listener);
+    knexOf(store).on('query', listener);
     try {
       await fn();
     } finally {
-      store.db.off('query', listener);
+      knexOf(store).off('query', listener);
     }
     return count;
   }
@@ -107,7 +117,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     const burst = async (count: number, tag: string) => {
       const incidents = await linkedIncidents(a, b, 3);
       // Both bursts start without the integrations' settings and rules in memory.
-      integrationSnapshots(store.db).forget();
+      integrationSnapshots(knexOf(store)).forget();
       return statementsOf(() =>
         Promise.all(
           Array.from({ length: count }, (_, n) =>
@@ -173,17 +183,17 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     const listener = (q: { sql: string }) => {
       if (/webhook_deliveries/.test(q.sql) && /^\s*(insert|update|with)/i.test(q.sql)) inboxWrites.push(q.sql.replace(/\s+/g, ' ').slice(0, 40));
     };
-    store.db.on('query', listener);
+    knexOf(store).on('query', listener);
     try {
       const results = await Promise.all(
         incidents.map((incident, n) => pipeline.receive(a.id, webhook({ event_id: `settled-${n}`, ticket_id: incident.ticket, note: `note ${n}` }))),
       );
       expect(results.every(r => r.applied === 1)).toBe(true);
     } finally {
-      store.db.off('query', listener);
+      knexOf(store).off('query', listener);
     }
     // Postgres: the one statement that stores and applies; SQLite: the inbox insert, then the settle in the apply.
-    expect(inboxWrites.map(sql => sql.split(' ')[0].toUpperCase())).toEqual(isPostgres(store.db) ? ['WITH'] : ['INSERT', 'UPDATE']);
+    expect(inboxWrites.map(sql => sql.split(' ')[0].toUpperCase())).toEqual(isPostgres(knexOf(store)) ? ['WITH'] : ['INSERT', 'UPDATE']);
     expect(await store.deliveries.count(a.id, 'applied')).toBe(2);
   });
 
@@ -203,7 +213,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
     expect((await store.incidents.get(two.id))!.status).toBe('open');
     expect(await store.incidents.timeline(two.id)).toHaveLength(1);
     expect(await store.deliveries.count(a.id, 'applied')).toBe(2);
-    const [left] = await store.db('webhook_deliveries').where({ integration_id: a.id, status: 'accepted' });
+    const [left] = await knexOf(store)('webhook_deliveries').where({ integration_id: a.id, status: 'accepted' });
     expect(left).toMatchObject({ event_id: 'poison' });
     expect(Number(left.attempts)).toBe(1);
     expect(await store.metrics.read(a.id)).toMatchObject({ inbound_success: 2, inbound_failed: 1 });
@@ -222,7 +232,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
       pipeline.receive(off.id, webhook({ event_id: 'off-1', ticket_id: incident.ticket, changes: { status: 'closed' } })),
       pipeline.receive(a.id, webhook({ event_id: 'good', ticket_id: incident.ticket, changes: { status: 'mitigated' } })),
     ]);
-    const reasons = settled.map(s => (s.status === 'rejected' ? (s.reason as Error).name : s.value));
+    const reasons = settled.map(s => (s.status === 'rejected' ? toError(s.reason).name : s.value));
     expect(reasons).toEqual([
       'AuthenticationError',
       // An unknown integration is refused like a bad signature (the route answers both alike).
@@ -231,7 +241,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
       { status: 'ignored', reason: 'integration is disabled', received: 1, duplicates: 0, applied: 0, ignored: 1 },
       { status: 'accepted', received: 1, duplicates: 0, applied: 1, ignored: 0 },
     ]);
-    expect((settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(WebhookAuthError);
+    expect((settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(AuthenticationError);
     expect((await store.incidents.get(incident.id))!.status).toBe('mitigated');
     expect(await store.deliveries.count(off.id)).toBe(0);
     expect(await store.deliveries.count(a.id)).toBe(1);
@@ -278,7 +288,7 @@ describe.each(databases.eachSupportedId())('InboundPipeline batches on %s', data
       pipeline.receive(a.id, webhook({ event_id: 'c-2', ticket_id: ticket.id, changes: { assigned_to: 'dana' } })),
     ]);
     expect(results.map(r => r.applied)).toEqual([1, 1]);
-    const links = await store.db('links').where({ integration_id: a.id, external_id: ticket.id });
+    const links = await knexOf(store)('links').where({ integration_id: a.id, external_id: ticket.id });
     expect(links).toHaveLength(1);
     const incident = (await store.incidents.get(links[0].incident_id))!;
     expect(incident).toMatchObject({ title: 'Born at the vendor', severity: 'SEV-2', assigned_to: 'dana', version: 2 });

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NormalizedChange, WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { acceptsInbound } from '../engine/ownership';
@@ -15,8 +16,6 @@ import { IgnoredEventLog } from './IgnoredEventLog';
 import { WebhookIntake } from './WebhookIntake';
 import { webhookReplayGuard } from './webhookReplayGuard';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
-
-export { WebhookAuthError } from './WebhookIntake';
 
 export interface InboundResult {
   status: 'accepted' | 'ignored';
@@ -48,6 +47,17 @@ const RECEIVE_BATCH = { maxBatch: 64, maxConcurrentFlushes: 2, gatherMs: 1 };
 const attributesOf = (integration: IntegrationRecord, operation: 'receive' | 'process', externalId?: string) =>
   syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', externalId, operation });
 
+export interface InboundPipelineOptions {
+  store: SyncStore;
+  connectors: ConnectorRegistry;
+  integrations: IntegrationService;
+  applier: InboundApplier;
+  logger: LoggerService;
+  clock: Clock;
+  /** Wakes the dispatcher after a commit that enqueued outbox rows. */
+  onEnqueued: () => void;
+}
+
 /**
  * The inbound webhook path: authenticity over the raw bytes first, then parse, then
  * each change written to the inbox under the vendor's event id (so the vendor may be
@@ -62,15 +72,19 @@ export class InboundPipeline {
   private readonly ignoredEvents: IgnoredEventLog;
   private readonly receipts = new WriteBatcher<Receipt, InboundResult>(items => this.receiveBatch(items), RECEIVE_BATCH);
 
-  constructor(
-    private readonly store: SyncStore,
-    connectors: ConnectorRegistry,
-    integrations: IntegrationService,
-    private readonly applier: InboundApplier,
-    private readonly logger: LoggerService,
-    private readonly clock: Clock,
-    private readonly onEnqueued: () => void,
-  ) {
+  private readonly store: SyncStore;
+  private readonly applier: InboundApplier;
+  private readonly logger: LoggerService;
+  private readonly clock: Clock;
+  private readonly onEnqueued: () => void;
+
+  constructor(options: InboundPipelineOptions) {
+    const { store, connectors, integrations, logger, clock } = options;
+    this.store = store;
+    this.applier = options.applier;
+    this.logger = logger;
+    this.clock = clock;
+    this.onEnqueued = options.onEnqueued;
     this.intake = new WebhookIntake(store, connectors, integrations, logger, new CallbackTokenUse(store, clock, logger), {
       delivery: webhookReplayGuard(store, clock, { record: true }),
       test: webhookReplayGuard(store, clock, { record: false }),
@@ -178,7 +192,7 @@ export class InboundPipeline {
       return written && this.recorded(items, written);
     } catch (error) {
       // Nothing of the statement stays; the long way stores the changes first and applies them again.
-      this.logger.debug('Storing and applying inbound changes together failed; taking the long way', { error: (error as Error).message });
+      this.logger.debug('Storing and applying inbound changes together failed; taking the long way', { error: toError(error).message });
       return undefined;
     }
   }
@@ -209,7 +223,7 @@ export class InboundPipeline {
     } catch (error) {
       if (items.length > 1) {
         this.logger.warn(`Applying ${items.length} inbound changes together failed; applying them one by one`, {
-          error: (error as Error).message,
+          error: toError(error).message,
         });
       }
       const outcomes: ChangeOutcome[] = [];
@@ -234,9 +248,9 @@ export class InboundPipeline {
       this.logger.error('Applying an inbound change failed; it stays in the inbox for retry', {
         integration: integration.id,
         event: change.eventId,
-        error: (error as Error).message,
+        error: toError(error).message,
       });
-      await this.store.deliveries.recordAttempt(integration.id, change.eventId, (error as Error).message);
+      await this.store.deliveries.recordAttempt(integration.id, change.eventId, toError(error).message);
       await this.store.metrics.increment(integration.id, 'inbound_failed');
       syncInstruments.inbound.add(1, { ...attributes, outcome: 'failed' });
       return 'failed';

@@ -7,8 +7,6 @@ import type {
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import { incidentResponse } from '../service/responses';
 import type { IncidentUpdateRequest, OutboxPlanner } from '../store/IncidentRepository';
-import { LinkRepository } from '../store/LinkRepository';
-import { OutboxRepository } from '../store/OutboxRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord } from '../store/types';
 import { captureTraceContext } from '../telemetry/traceContext';
@@ -21,19 +19,37 @@ import type { RoutingService } from './RoutingService';
 import type { CreatedFromVendor } from './InboundApplier';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 
+export interface IncidentServiceOptions {
+  store: SyncStore;
+  connectors: ConnectorRegistry;
+  integrations: IntegrationService;
+  clock: Clock;
+  /** Wakes the dispatcher after a commit, so delivery does not wait for a poll. */
+  onEnqueued?: () => void;
+  /** Chooses integrations by rules and the catalog; without it only listed integrations get tickets. */
+  routing?: RoutingService;
+  logger?: LoggerService;
+}
+
 /** Platform incidents: create, change, annotate and link, each with its outbox rows. */
 export class IncidentService {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly integrations: IntegrationService,
-    private readonly clock: Clock,
-    /** Wakes the dispatcher after a commit, so delivery does not wait for a poll. */
-    private readonly onEnqueued: () => void = () => {},
-    /** Chooses integrations by rules and the catalog; without it only listed integrations get tickets. */
-    private readonly routing?: RoutingService,
-    private readonly logger?: LoggerService,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly integrations: IntegrationService;
+  private readonly clock: Clock;
+  private readonly onEnqueued: () => void;
+  private readonly routing?: RoutingService;
+  private readonly logger?: LoggerService;
+
+  constructor(options: IncidentServiceOptions) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.integrations = options.integrations;
+    this.clock = options.clock;
+    this.onEnqueued = options.onEnqueued ?? (() => {});
+    this.routing = options.routing;
+    this.logger = options.logger;
+  }
 
   private readonly updates = new WriteBatcher<IncidentUpdateRequest, IncidentResponse>(
     requests => this.updateBatch(requests),
@@ -75,6 +91,11 @@ export class IncidentService {
     );
     this.onEnqueued();
     return this.view(incident);
+  }
+
+  /** The incident's notes and events, oldest first (the incident is not looked up). */
+  timeline(id: string) {
+    return this.store.incidents.timeline(id);
   }
 
   async get(id: string): Promise<IncidentRecord> {
@@ -164,19 +185,19 @@ export class IncidentService {
   /** Links an incident to one integration and queues its ticket's creation, in one transaction. */
   private async linkTo(id: string, integration: IntegrationRecord): Promise<void> {
     const plan = this.planner();
-    await this.store.transaction(async (store, tx) => {
+    await this.store.transaction(async store => {
       const incident = await store.incidents.get(id);
       if (!incident) throw new NotFoundError(`No incident with id '${id}'`);
       const existing = await store.links.get(id, integration.id);
       if (existing) return;
-      const link = await LinkRepository.ensure(tx, id, integration.id, this.clock.now());
+      const link = await store.links.ensure(id, integration.id, this.clock.now());
       const rows = plan({
         incident,
         changes: {},
         source: 'platform',
         links: [{ link, integration, rules: await store.integrations.rules(integration.id) }],
       });
-      await OutboxRepository.insert(tx, rows, this.clock.now());
+      await store.outbox.enqueue(rows, this.clock.now());
     });
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError, toError } from '@backstage/errors';
 import type {
   CreateIntegrationRequest,
   FieldOwnershipRule,
@@ -15,7 +15,7 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
-import type { IntegrationRecord, IntegrationSecrets } from '../store/types';
+import type { IntegrationRecord, IntegrationSecrets, LinkRecord } from '../store/types';
 import type { Clock } from './Clock';
 import { addedOrigins, credentialOrigins } from './credentialOrigins';
 import type { ConnectorRegistry } from './ConnectorRegistry';
@@ -35,14 +35,27 @@ function mergeSettings(current: Record<string, unknown>, changes: Record<string,
 
 /** Integration lifecycle: validation against the connector, sealing secrets, default ownership. */
 export class IntegrationService {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly cipher: SecretCipher,
-    private readonly clock: Clock,
-    /** Where vendor calls may go (`itsmSync.outbound`); every connector context carries it. */
-    readonly outbound: OutboundPolicy = OutboundPolicy.strict(),
-  ) {}
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly cipher: SecretCipher;
+  private readonly clock: Clock;
+  /** Where vendor calls may go (`itsmSync.outbound`); every connector context carries it. */
+  readonly outbound: OutboundPolicy;
+
+  constructor(options: {
+    store: SyncStore;
+    connectors: ConnectorRegistry;
+    cipher: SecretCipher;
+    clock: Clock;
+    /** The strict policy (no exceptions) unless given. */
+    outbound?: OutboundPolicy;
+  }) {
+    this.store = options.store;
+    this.connectors = options.connectors;
+    this.cipher = options.cipher;
+    this.clock = options.clock;
+    this.outbound = options.outbound ?? OutboundPolicy.strict();
+  }
 
   /** Connector views of settings with sealed entries, per stored settings object. */
   private readonly settingsViews = new WeakMap<object, { ciphertext: string; settings: Record<string, unknown> }>();
@@ -56,6 +69,21 @@ export class IntegrationService {
       );
     }
     return connector;
+  }
+
+  /** Every integration, by name. */
+  list(): Promise<IntegrationRecord[]> {
+    return this.store.integrations.list();
+  }
+
+  /** The integration's field ownership rules, by field. */
+  rules(integrationId: string): Promise<FieldOwnershipRule[]> {
+    return this.store.integrations.rules(integrationId);
+  }
+
+  /** The integration's links, by id, a page at a time. */
+  links(integrationId: string, page: { limit: number; afterId?: string }): Promise<LinkRecord[]> {
+    return this.store.links.forIntegration(integrationId, page);
   }
 
   async resolve(idOrName: string): Promise<IntegrationRecord> {
@@ -79,7 +107,7 @@ export class IntegrationService {
       inboundCreateEnabled(settings);
       connector.validateSettings?.(settings);
     } catch (e) {
-      throw new InputError(`settings: ${(e as Error).message}`);
+      throw new InputError(`settings: ${toError(e).message}`);
     }
   }
 

@@ -1,5 +1,5 @@
 import { cooldownSecondsOf } from '../engine/manualSyncCooldown';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, CustomErrorBase, InputError, NotFoundError } from '@backstage/errors';
 import type { ManualSyncResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { pickPlatformFields } from '../engine/fields';
 import { outboundChanges, sendsOutbound } from '../engine/ownership';
@@ -11,13 +11,15 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
 
 
 /** A second manual sync inside the cooldown; answered 429 with the time left. */
-export class ManualSyncCooldownError extends Error {
+export class ManualSyncTooSoonError extends CustomErrorBase {
+  // @backstage/errors has no 429 error; the answer names it as the HTTP status does.
+  name = 'TooManyRequestsError' as const;
+
   constructor(
     readonly retryAfterSeconds: number,
     readonly cooldownUntil: Date,
   ) {
     super(`This incident was synced with the ITSM moments ago; the next manual sync is allowed in ${retryAfterSeconds} s`);
-    this.name = 'TooManyRequestsError';
   }
 }
 
@@ -33,11 +35,8 @@ export interface ManualSyncPending {
 }
 
 /** The manual sync ended in the DLQ (a permanent vendor error or retries exhausted). */
-export class ManualSyncFailedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ManualSyncFailedError';
-  }
+export class ManualSyncFailedError extends CustomErrorBase {
+  name = 'ManualSyncFailedError' as const;
 }
 
 
@@ -90,7 +89,7 @@ export class ManualSyncService {
     });
     if (started.kind === 'cooldown') {
       const left = Math.max(1, Math.ceil((started.until - now) / 1000));
-      throw new ManualSyncCooldownError(left, new Date(started.until));
+      throw new ManualSyncTooSoonError(left, new Date(started.until));
     }
     this.options.wake();
     const cooldownUntil = new Date(now + cooldownMs).toISOString();

@@ -1,5 +1,6 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ReconcileRunRecord } from '../store/ReconcileRepository';
+import type { ReconcileRunRecord, ReconcileScheduleRecord } from '../store/ReconcileRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import type { Reconciler } from './Reconciler';
@@ -14,12 +15,27 @@ export const ABANDONED_RUN_AFTER_MS = 5 * 60_000;
  * closes the runs a stopped hub left `running`.
  */
 export class ReconcileScheduler {
-  constructor(
-    private readonly store: SyncStore,
-    private readonly reconciler: Reconciler,
-    private readonly logger: LoggerService,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: SyncStore;
+  private readonly reconciler: Reconciler;
+  private readonly logger: LoggerService;
+  private readonly clock: Clock;
+
+  constructor(options: { store: SyncStore; reconciler: Reconciler; logger: LoggerService; clock: Clock }) {
+    this.store = options.store;
+    this.reconciler = options.reconciler;
+    this.logger = options.logger;
+    this.clock = options.clock;
+  }
+
+  /** The integration's schedule, if it has one. */
+  getSchedule(integrationId: string): Promise<ReconcileScheduleRecord | undefined> {
+    return this.store.reconcile.getSchedule(integrationId);
+  }
+
+  /** Creates or replaces the integration's schedule; its first run is one interval from now. */
+  putSchedule(integrationId: string, schedule: { intervalSeconds: number; autoHeal: boolean; enabled: boolean }): Promise<ReconcileScheduleRecord> {
+    return this.store.reconcile.putSchedule(integrationId, schedule, this.clock.now());
+  }
 
   async tick(now: number = this.clock.now()): Promise<ReconcileRunRecord[]> {
     const abandoned = await this.store.reconcile.failAbandonedRuns(now - ABANDONED_RUN_AFTER_MS, now);
@@ -40,7 +56,7 @@ export class ReconcileScheduler {
         // One integration's failure (a missing connector) must not stop the others.
         this.logger.warn('Scheduled reconcile could not start', {
           integration: integration.id,
-          error: (error as Error).message,
+          error: toError(error).message,
         });
       }
     }

@@ -3,14 +3,14 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createTestConnector, TestTicketServer, testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { SecretCipher } from '../crypto/SecretCipher';
-import { applyDatabaseMigrations } from '../store/migrate';
-import { SyncStore } from '../store/SyncStore';
+import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import { ConnectorRegistry } from './ConnectorRegistry';
 import { IntegrationService } from './IntegrationService';
 import { Reconciler, type ReconcileProgress } from './Reconciler';
 import { ABANDONED_RUN_AFTER_MS, ReconcileScheduler } from './ReconcileScheduler';
 import { ABANDONED_RUN_ERROR } from '../store/ReconcileRepository';
+import { knexOf, storeOver } from '../store/__testUtils__/storeTestDatabases';
 
 jest.setTimeout(30_000);
 
@@ -55,8 +55,7 @@ describe('Reconciler', () => {
   beforeAll(async () => {
     vendor = await TestTicketServer.start();
     const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations(knex);
-    store = new SyncStore(knex);
+    store = await storeOver(knex);
   });
   afterAll(async () => {
     await vendor?.close();
@@ -66,7 +65,13 @@ describe('Reconciler', () => {
   async function setUp(connector: ItsmConnector, count: number, clock: Clock, rateLimit: number | null = null) {
     const registry = new ConnectorRegistry();
     registry.add(connector);
-    const integrations = new IntegrationService(store, registry, new SecretCipher([Buffer.alloc(32, 7)]), clock, testOutboundPolicy());
+    const integrations = new IntegrationService({
+      store,
+      connectors: registry,
+      cipher: new SecretCipher([Buffer.alloc(32, 7)]),
+      clock,
+      outbound: testOutboundPolicy(),
+    });
     const integration = await integrations.create(
       integrationRequest({
         name: `reconcile-${++seq}`,
@@ -96,7 +101,7 @@ describe('Reconciler', () => {
     const { clock, sleep } = steppingClock(Date.now());
     const { connector, calls } = counting(createTestConnector('listing'), clock);
     const { integration, integrations, registry } = await setUp(connector, 10, clock);
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { pageSize: 4, sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, pageSize: 4, sleep });
     const progress: ReconcileProgress[] = [];
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual', onProgress: p => progress.push(p) });
@@ -124,7 +129,7 @@ describe('Reconciler', () => {
     const { integration, integrations, registry, ticketIds } = await setUp(connector, 10, clock);
     vendor.tickets.delete(ticketIds[7]);
     Object.assign(vendor.tickets.get(ticketIds[2])!, { severity: 'SEV-1' });
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { pageSize: 5, fetchBatchSize: 3, sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, pageSize: 5, fetchBatchSize: 3, sleep });
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
 
@@ -144,15 +149,15 @@ describe('Reconciler', () => {
     const { integration, integrations, registry, ticketIds } = await setUp(connector, 3, clock);
     vendor.tickets.delete(ticketIds[1]);
     vendor.tickets.delete(ticketIds[2]);
-    await store.db('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).update({ sync_state: 'gone' });
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+    await knexOf(store)('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).update({ sync_state: 'gone' });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
 
     const run = await reconciler.run(integration, { dryRun: false, autoHeal: true, trigger: 'manual' });
 
     expect(run.discrepancies.map(d => [d.kind, d.external_id])).toEqual([['missing_ticket', ticketIds[2]]]);
-    const gone = await store.db('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).first();
+    const gone = await knexOf(store)('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).first();
     expect(gone.sync_state).toBe('gone');
-    expect(await store.db('outbox').where({ integration_id: integration.id, incident_id: gone.incident_id })).toEqual([]);
+    expect(await knexOf(store)('outbox').where({ integration_id: integration.id, incident_id: gone.incident_id })).toEqual([]);
   });
 
   it("spaces vendor calls inside the integration's rate limit", async () => {
@@ -160,7 +165,7 @@ describe('Reconciler', () => {
     const { connector, calls } = counting(createTestConnector('paced'), clock);
     // 600 calls a minute: one every 100 ms.
     const { integration, integrations, registry } = await setUp(connector, 9, clock, 600);
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
 
@@ -174,7 +179,7 @@ describe('Reconciler', () => {
     const { connector, calls } = counting(createTestConnector('limited'), clock);
     const { integration, integrations, registry } = await setUp(connector, 2, clock);
     vendor.failNext({ status: 429, headers: { 'retry-after': '30' } });
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
 
@@ -204,7 +209,7 @@ describe('Reconciler', () => {
       },
     };
     const { integration, integrations, registry } = await setUp(connector, 3, clock);
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { heartbeatMs: 20 });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, heartbeatMs: 20 });
 
     const running = reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
     await listing;
@@ -219,9 +224,9 @@ describe('Reconciler', () => {
   it('has the scheduler close a run its hub left running', async () => {
     const { clock } = steppingClock(Date.now());
     const { integration, integrations, registry } = await setUp(createTestConnector('crashed'), 1, clock);
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock);
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock });
     const crashed = await store.reconcile.startRun({ integrationId: integration.id, dryRun: true, autoHeal: false, trigger: 'schedule' }, clock.now());
-    const scheduler = new ReconcileScheduler(store, reconciler, logger, clock);
+    const scheduler = new ReconcileScheduler({ store, reconciler, logger, clock });
 
     await scheduler.tick(clock.now() + ABANDONED_RUN_AFTER_MS - 1000);
     expect((await store.reconcile.getRun(crashed.id))!.status).toBe('running');
@@ -234,7 +239,7 @@ describe('Reconciler', () => {
     const { connector } = counting(createTestConnector('refused'), clock);
     const { integration, integrations, registry } = await setUp(connector, 1, clock);
     vendor.failNext({ status: 403 });
-    const reconciler = new Reconciler(store, registry, integrations, logger, clock, undefined, { sleep });
+    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
 
     const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'schedule' });
 

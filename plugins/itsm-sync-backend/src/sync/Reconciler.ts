@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ReconcileDiscrepancy } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
@@ -12,7 +13,6 @@ import { planOutbound } from '../engine/outboundPlan';
 import { sendsOutbound } from '../engine/ownership';
 import { nextSlot } from '../engine/rateLimit';
 import { rateLimitedUntil } from '../engine/retrySchedule';
-import { OutboxRepository } from '../store/OutboxRepository';
 import type { ReconcileRunRecord, ReconcileTrigger } from '../store/ReconcileRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord, LinkRecord } from '../store/types';
@@ -135,17 +135,42 @@ class RunState {
 export class Reconciler {
   private readonly options: ReconcilerOptions;
 
+  private readonly store: SyncStore;
+  private readonly connectors: ConnectorRegistry;
+  private readonly integrations: IntegrationService;
+  private readonly logger: LoggerService;
+  private readonly clock: Clock;
+  private readonly onEnqueued: () => void;
+
   constructor(
-    private readonly store: SyncStore,
-    private readonly connectors: ConnectorRegistry,
-    private readonly integrations: IntegrationService,
-    private readonly logger: LoggerService,
-    private readonly clock: Clock,
-    /** Wakes the dispatcher after auto-heal queued outbound rows. */
-    private readonly onEnqueued: () => void = () => {},
-    options: Partial<ReconcilerOptions> = {},
+    options: Partial<ReconcilerOptions> & {
+      store: SyncStore;
+      connectors: ConnectorRegistry;
+      integrations: IntegrationService;
+      logger: LoggerService;
+      clock: Clock;
+      /** Wakes the dispatcher after auto-heal queued outbound rows. */
+      onEnqueued?: () => void;
+    },
   ) {
-    this.options = { ...DEFAULT_RECONCILER_OPTIONS, ...options };
+    const { store, connectors, integrations, logger, clock, onEnqueued, ...tuning } = options;
+    this.store = store;
+    this.connectors = connectors;
+    this.integrations = integrations;
+    this.logger = logger;
+    this.clock = clock;
+    this.onEnqueued = onEnqueued ?? (() => {});
+    this.options = { ...DEFAULT_RECONCILER_OPTIONS, ...tuning };
+  }
+
+  /** The integration's latest runs, newest first. */
+  history(integrationId: string, limit: number): Promise<ReconcileRunRecord[]> {
+    return this.store.reconcile.history(integrationId, limit);
+  }
+
+  /** A run by id, of any integration. */
+  getRun(id: string): Promise<ReconcileRunRecord | undefined> {
+    return this.store.reconcile.getRun(id);
   }
 
   async run(integration: IntegrationRecord, request: ReconcileRequestOptions): Promise<ReconcileRunRecord> {
@@ -160,7 +185,7 @@ export class Reconciler {
     const heartbeat = setInterval(() => {
       this.store.reconcile
         .touchRun(started.id, this.clock.now())
-        .catch(error => this.logger.warn('Reconcile heartbeat failed', { run: started.id, error: (error as Error).message }));
+        .catch(error => this.logger.warn('Reconcile heartbeat failed', { run: started.id, error: toError(error).message }));
     }, this.options.heartbeatMs);
     heartbeat.unref?.();
     try {
@@ -180,7 +205,7 @@ export class Reconciler {
         this.clock.now(),
       );
     } catch (error) {
-      const message = (error as Error).message.slice(0, 2000);
+      const message = toError(error).message.slice(0, 2000);
       this.logger.warn('Drift reconcile failed', { integration: integration.id, run: started.id, error: message });
       if (state.found) await this.store.metrics.increment(integration.id, 'drift_discrepancies', state.found);
       if (state.healed) this.onEnqueued();
@@ -356,10 +381,9 @@ export class Reconciler {
   /** The platform still has the incident: its ticket is made again through the outbox. */
   private async recreateTicket(integration: IntegrationRecord, link: LinkRecord): Promise<number> {
     const now = this.clock.now();
-    await this.store.transaction(async (store, tx) => {
-      await store.reconcile.detachMissingTicket(link.id, tx);
-      await OutboxRepository.insert(
-        tx,
+    await this.store.transaction(async store => {
+      await store.reconcile.detachMissingTicket(link.id);
+      await store.outbox.enqueue(
         [{ integration_id: integration.id, incident_id: link.incident_id, operation: 'sync', payload: { changes: {} } }],
         now,
       );
@@ -398,22 +422,20 @@ export class Reconciler {
     if (!push.length && !pulled.length) return 0;
     const source = `integration:${integration.id}`;
     const now = this.clock.now();
-    await this.store.transaction(async (store, tx) => {
+    await this.store.transaction(async store => {
       if (pulled.length) {
         await store.incidents.update(incident.id, pull, {
           now,
           source,
-          tx,
           plan: ({ incident: updated, changes, links }) =>
             planOutbound({ incidentId: updated.id, changes, source, links, connectors: this.connectors }),
         });
-        await store.links.rememberExternalValues(link.id, pull as Record<string, unknown>, tx);
+        await store.links.rememberExternalValues(link.id, pull as Record<string, unknown>);
       }
       if (push.length) {
         const current = pickPlatformFields(incident as unknown as Record<string, unknown>) as Record<string, unknown>;
         const changes = Object.fromEntries(push.map(f => [f, current[f] ?? null])) as FieldChanges;
-        await OutboxRepository.insert(
-          tx,
+        await store.outbox.enqueue(
           [{ integration_id: integration.id, incident_id: incident.id, operation: 'sync', payload: { changes, forced: push } }],
           now,
         );

@@ -2,17 +2,19 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import { ConflictService } from './ConflictService';
+import { DlqService } from './DlqService';
 import type { ConnectorRegistry } from './ConnectorRegistry';
-import { Dispatcher, type DispatcherOptions } from './Dispatcher';
+import { Dispatcher, type DispatcherSettings } from './Dispatcher';
 import { InboundApplier } from './InboundApplier';
 import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
 import { OutboundDelivery } from './OutboundDelivery';
+import { OutboxWorker } from './OutboxWorker';
 import { ReconcileScheduler } from './ReconcileScheduler';
 import { Reconciler } from './Reconciler';
 import { SyncStatusService } from './SyncStatusService';
 
-export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
+export const DEFAULT_DISPATCHER_SETTINGS: DispatcherSettings = {
   concurrency: 16,
   leaseMs: 60_000,
   pollIntervalMs: 1_000,
@@ -27,6 +29,7 @@ export class SyncEngine {
   /** Applies vendor changes; tells listeners of incidents created from vendors. */
   readonly inboundApplier: InboundApplier;
   readonly conflicts: ConflictService;
+  readonly dlq: DlqService;
   readonly status: SyncStatusService;
   readonly reconciler: Reconciler;
   readonly reconcileSchedules: ReconcileScheduler;
@@ -37,25 +40,28 @@ export class SyncEngine {
     integrations: IntegrationService;
     logger: LoggerService;
     clock: Clock;
-    dispatcher?: Partial<DispatcherOptions>;
+    dispatcher?: Partial<DispatcherSettings>;
   }) {
     const { store, connectors, integrations, logger, clock } = options;
     const wake = () => this.wake();
-    this.dispatcher = new Dispatcher(
+    const settings = { ...DEFAULT_DISPATCHER_SETTINGS, ...options.dispatcher };
+    const worker = new OutboxWorker({
       store,
       connectors,
       integrations,
-      new OutboundDelivery(connectors, logger, integrations.outbound),
+      delivery: new OutboundDelivery(connectors, logger, integrations.outbound),
       logger,
       clock,
-      { ...DEFAULT_DISPATCHER_OPTIONS, ...options.dispatcher },
-    );
-    this.inboundApplier = new InboundApplier(store, connectors, logger, clock);
-    this.inbound = new InboundPipeline(store, connectors, integrations, this.inboundApplier, logger, clock, wake);
-    this.conflicts = new ConflictService(store, connectors, clock, wake);
+      ...settings,
+    });
+    this.dispatcher = new Dispatcher({ worker, logger, ...settings });
+    this.inboundApplier = new InboundApplier({ store, connectors, logger, clock });
+    this.inbound = new InboundPipeline({ store, connectors, integrations, applier: this.inboundApplier, logger, clock, onEnqueued: wake });
+    this.conflicts = new ConflictService({ store, connectors, clock, onEnqueued: wake });
+    this.dlq = new DlqService({ store, clock });
     this.status = new SyncStatusService(store, clock);
-    this.reconciler = new Reconciler(store, connectors, integrations, logger, clock, wake);
-    this.reconcileSchedules = new ReconcileScheduler(store, this.reconciler, logger, clock);
+    this.reconciler = new Reconciler({ store, connectors, integrations, logger, clock, onEnqueued: wake });
+    this.reconcileSchedules = new ReconcileScheduler({ store, reconciler: this.reconciler, logger, clock });
   }
 
   wake() {

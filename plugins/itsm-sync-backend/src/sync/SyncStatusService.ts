@@ -1,5 +1,5 @@
 import type { SyncStatusResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { isoOrNull, num } from '../store/rows';
+import { isoOrNull } from '../store/rows';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
 import type { Clock } from './Clock';
@@ -9,7 +9,6 @@ export class SyncStatusService {
   constructor(private readonly store: SyncStore, private readonly clock: Clock) {}
 
   async status(integration: IntegrationRecord): Promise<SyncStatusResponse> {
-    const db = this.store.db;
     const [metrics, pending, dlqSize, conflicts, links, ignored] = await Promise.all([
       this.store.metrics.read(integration.id),
       this.store.outbox.pendingCount(integration.id),
@@ -18,18 +17,14 @@ export class SyncStatusService {
       this.store.links.count(integration.id),
       this.store.ignoredEvents.list(integration.id),
     ]);
-    const lastOut = await db('outbox').where({ integration_id: integration.id, state: 'delivered' }).max({ t: 'delivered_at' }).first();
-    const lastIn = await db('webhook_deliveries').where({ integration_id: integration.id }).max({ t: 'processed_at' }).first();
-    const failing = await db('outbox')
-      .where({ integration_id: integration.id, state: 'pending' })
-      .andWhere('attempts', '>', 0)
-      .orderBy('id', 'desc')
-      .first('last_error', 'attempts');
+    const lastOut = await this.store.outbox.lastDeliveredAt(integration.id);
+    const lastIn = await this.store.deliveries.lastProcessedAt(integration.id);
+    const failing = await this.store.outbox.latestFailing(integration.id);
     const now = this.clock.now();
     const rateLimitedUntil = integration.not_before && integration.not_before > now ? integration.not_before : null;
     let health: SyncStatusResponse['health'] = 'healthy';
     if (!integration.enabled) health = 'disabled';
-    else if (failing && num(failing.attempts) >= 3) health = 'failing';
+    else if (failing && failing.attempts >= 3) health = 'failing';
     else if (failing || dlqSize > 0 || conflicts > 0 || rateLimitedUntil) health = 'degraded';
     return {
       integration_id: integration.id,
@@ -41,8 +36,8 @@ export class SyncStatusService {
       dlq_size: dlqSize,
       pending_conflicts: conflicts,
       links,
-      last_outbound_at: isoOrNull(lastOut?.t ?? null),
-      last_inbound_at: isoOrNull(lastIn?.t ?? null),
+      last_outbound_at: isoOrNull(lastOut),
+      last_inbound_at: isoOrNull(lastIn),
       last_error: failing?.last_error ?? null,
       rate_limited_until: isoOrNull(rateLimitedUntil),
       ignored_events: ignored.map(e => ({

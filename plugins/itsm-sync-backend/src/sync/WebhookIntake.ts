@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { AuthenticationError, InputError, toError } from '@backstage/errors';
 import {
   parsedWebhook,
   WebhookParseError,
@@ -18,14 +18,6 @@ import type { CallbackTokenUse } from './CallbackTokenUse';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import type { BatchOutcome } from './WriteBatcher';
-
-/** Refused for authenticity (or an unknown integration); answered 401 with a generic body and nothing is stored. */
-export class WebhookAuthError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuthenticationError';
-  }
-}
 
 /** An authentic, understood webhook: its integration, the changes it carries and the events it acknowledges without action. */
 export interface VerifiedWebhook {
@@ -53,7 +45,7 @@ export class WebhookIntake {
 
   /**
    * Verifies and parses one webhook without counting its refusal as a delivery's or
-   * noting its callback token's use (the signature test route); throws WebhookAuthError
+   * noting its callback token's use (the signature test route); throws AuthenticationError
    * or InputError.
    */
   async check(integrationRef: string, request: WebhookRequest): Promise<VerifiedWebhook> {
@@ -94,7 +86,7 @@ export class WebhookIntake {
             } else {
               this.logger.info('Webhook signature test refused', { integration: integration.id, reason: verification.reason });
             }
-            throw new WebhookAuthError(`Webhook signature refused: ${verification.reason}`);
+            throw new AuthenticationError(`Webhook signature refused: ${verification.reason}`);
           }
           if (options.delivery && verification.callbackTokenHash) await this.tokenUse.note(integration.id, verification.callbackTokenHash);
           const { changes, ignored } = await this.parse(connector, ctx, request);
@@ -111,10 +103,10 @@ export class WebhookIntake {
     // short-lived snapshots, as the apply reads it. An unknown id is refused like a bad
     // signature, so the route does not tell which ids exist.
     const integration = (await this.store.integrations.getManyWithRules([integrationRef]))[0]?.integration;
-    if (!integration) throw new WebhookAuthError(`no integration with id '${integrationRef.slice(0, 80)}'`);
+    if (!integration) throw new AuthenticationError(`no integration with id '${integrationRef.slice(0, 80)}'`);
     const connector = this.connectors.get(integration.integration_type);
     if (!connector || !connector.capabilities.inbound) {
-      throw new WebhookAuthError(`integration '${integration.id}' does not receive webhooks`);
+      throw new AuthenticationError(`integration '${integration.id}' does not receive webhooks`);
     }
     return { integration, connector };
   }
@@ -129,11 +121,11 @@ export class WebhookIntake {
       return parsedWebhook(await connector.parseWebhook(ctx, request));
     } catch (error) {
       if (!(error instanceof WebhookParseError)) {
-        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${(error as Error).message}`, {
+        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${toError(error).message}`, {
           integration: ctx.integration.id,
         });
       }
-      throw new InputError(`Webhook body not understood: ${(error as Error).message}`);
+      throw new InputError(`Webhook body not understood: ${toError(error).message}`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
 
 describe('WriteBatcher', () => {
@@ -12,7 +13,7 @@ describe('WriteBatcher', () => {
     );
     const settled = await Promise.allSettled([1, 2, 3, 4].map(i => batcher.submit(i)));
     expect(flushes).toEqual([[1, 2, 3, 4]]);
-    expect(settled.map(s => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([10, 20, 'three is refused', 40]);
+    expect(settled.map(s => (s.status === 'fulfilled' ? s.value : toError(s.reason).message))).toEqual([10, 20, 'three is refused', 40]);
   });
 
   it('keeps to the batch size and the number of flushes at once, and loses nothing queued meanwhile', async () => {
@@ -48,7 +49,7 @@ describe('WriteBatcher', () => {
       { maxBatch: 10, maxConcurrentFlushes: 1 },
     );
     const settled = await Promise.allSettled(['a', 'poison', 'b'].map(i => batcher.submit(i)));
-    expect(settled.map(s => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['A', 'constraint violated', 'B']);
+    expect(settled.map(s => (s.status === 'fulfilled' ? s.value : toError(s.reason).message))).toEqual(['A', 'constraint violated', 'B']);
     expect(flushes).toEqual([['a', 'poison', 'b'], ['a'], ['poison'], ['b']]);
   });
 

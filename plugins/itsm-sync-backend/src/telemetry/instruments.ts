@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { context, metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('itsm-sync');
@@ -60,8 +61,8 @@ export async function inSpan<T>(
       span.setStatus({ code: SpanStatusCode.OK });
       return result;
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      span.recordException(toError(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: toError(error).message });
       throw error;
     } finally {
       span.end();

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { ConnectorError, WebhookParseError } from '../errors';
 import { VendorHttpClient } from '../http';
 import { anyHmacSha256Matches } from '../signatures';
@@ -67,7 +68,7 @@ export function createTestConnector(type = 'test'): ItsmConnector {
         await client(ctx).request({ path: '/health' });
         return { ok: true, message: 'Reached the test ticket server' };
       } catch (e) {
-        return { ok: false, message: (e as Error).message };
+        return { ok: false, message: toError(e).message };
       }
     },
     async createTicket(ctx, { incident, dedupKey }) {

@@ -1,8 +1,7 @@
-import { TestDatabases, type TestDatabaseId } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases, type TestDatabaseId } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { applyDatabaseMigrations } from '../migrate';
-import { SyncStore } from '../SyncStore';
+import { DatabaseSyncStore, type SyncStore } from '../SyncStore';
 import type { IncidentRecord, IntegrationRecord } from '../types';
 import type { IncidentValues } from '../IncidentRepository';
 
@@ -19,11 +18,25 @@ export function postgresIds(databases: TestDatabases): Array<[TestDatabaseId]> {
   return databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES'));
 }
 
+const knexOfStore = new WeakMap<SyncStore, Knex>();
+
+/** A store over a test database, made as the plugin makes it (migrations included). */
+export async function storeOver(knex: Knex): Promise<SyncStore> {
+  const store = await DatabaseSyncStore.create({ database: mockServices.database({ knex }) });
+  knexOfStore.set(store, knex);
+  return store;
+}
+
+/** The database a test store was made over (`storeOver`), for tests that read or write rows directly. */
+export function knexOf(store: SyncStore): Knex {
+  const knex = knexOfStore.get(store);
+  if (!knex) throw new Error('knexOf: this store was not made by storeOver');
+  return knex;
+}
+
 /** A fresh database with the plugin's schema. */
 export async function migratedStore(databases: TestDatabases, id: TestDatabaseId): Promise<SyncStore> {
-  const knex = await databases.init(id);
-  await applyDatabaseMigrations(knex);
-  return new SyncStore(knex);
+  return storeOver(await databases.init(id));
 }
 
 /**

@@ -6,13 +6,12 @@ import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import { mockServices } from '@backstage/backend-test-utils';
 import { legacyV1Envelope } from './__testUtils__/legacyEnvelope';
-import { loadCipher } from './loadCipher';
 import { SecretCipher } from './SecretCipher';
 
 const production = { NODE_ENV: 'production' };
 const development = { NODE_ENV: 'development' };
 
-describe('loadCipher', () => {
+describe('SecretCipher.fromConfig', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-sync-key-'));
@@ -25,7 +24,7 @@ describe('loadCipher', () => {
     new ConfigReader({ ...(encryption ? { itsmSync: { encryption } } : {}), ...(backend ? { backend } : {}) });
 
   it('refuses to start in production without a key, saying what to set', () => {
-    expect(() => loadCipher({ config: config(), logger: mockServices.logger.mock(), env: production, devKeyDir: dir })).toThrow(
+    expect(() => SecretCipher.fromConfig(config(), { logger: mockServices.logger.mock(), env: production, devKeyDir: dir })).toThrow(
       /itsmSync\.encryption\.key is not set.*ITSM_SYNC_ENCRYPTION_KEY/,
     );
     expect(fs.readdirSync(dir)).toEqual([]);
@@ -35,7 +34,7 @@ describe('loadCipher', () => {
     const refused = (env: NodeJS.ProcessEnv, backend?: JsonObject) => {
       let message = '';
       try {
-        loadCipher({ config: config(undefined, backend), logger: mockServices.logger.mock(), env, devKeyDir: dir });
+        SecretCipher.fromConfig(config(undefined, backend), { logger: mockServices.logger.mock(), env, devKeyDir: dir });
       } catch (e) {
         message = (e as Error).message;
       }
@@ -59,8 +58,7 @@ describe('loadCipher', () => {
     const key = randomBytes(32);
     const previous = randomBytes(32);
     const sealedWithPrevious = new SecretCipher([previous]).seal('old', 'i1');
-    const cipher = loadCipher({
-      config: config({ key: key.toString('base64'), previousKeys: [previous.toString('hex')] }),
+    const cipher = SecretCipher.fromConfig(config({ key: key.toString('base64'), previousKeys: [previous.toString('hex')] }), {
       logger: mockServices.logger.mock(),
       env: production,
     });
@@ -70,20 +68,20 @@ describe('loadCipher', () => {
   });
 
   it('refuses a malformed configured key with the setting named and the value withheld', () => {
-    expect(() => loadCipher({ config: config({ key: 'not-a-key-at-all' }), logger: mockServices.logger.mock(), env: production })).toThrow(
+    expect(() => SecretCipher.fromConfig(config({ key: 'not-a-key-at-all' }), { logger: mockServices.logger.mock(), env: production })).toThrow(
       /^itsmSync\.encryption\.key must be 32 random bytes/,
     );
     expect(() =>
-      loadCipher({ config: config({ key: randomBytes(32).toString('hex'), previousKeys: ['short'] }), logger: mockServices.logger.mock() }),
+      SecretCipher.fromConfig(config({ key: randomBytes(32).toString('hex'), previousKeys: ['short'] }), { logger: mockServices.logger.mock() }),
     ).toThrow(/itsmSync\.encryption\.previousKeys\[0\] must be 32 random bytes/);
   });
 
   it('generates a development key once, keeps it private, and warns without the key', () => {
     const logger = mockServices.logger.mock();
-    const first = loadCipher({ config: config(), logger, env: development, devKeyDir: dir });
+    const first = SecretCipher.fromConfig(config(), { logger, env: development, devKeyDir: dir });
     const file = path.join(dir, 'encryption-key');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const second = loadCipher({ config: config(), logger, env: development, devKeyDir: dir });
+    const second = SecretCipher.fromConfig(config(), { logger, env: development, devKeyDir: dir });
     expect(second.open(first.seal({ a: 1 }, 'i1'), 'i1')).toEqual({ a: 1 });
 
     const stored = fs.readFileSync(file, 'utf8');
