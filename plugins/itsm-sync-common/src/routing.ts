@@ -5,7 +5,7 @@ import { INCIDENT_STATUSES, SEVERITIES } from './vocabulary';
  * Routing rules per integration and the routing preview (docs/DESIGN.md, "Routing").
  */
 
-/** What a matching rule, or the default, does with the incident for its integration. */
+/** What a matching rule, or the default, does with the incident for its integration. @public */
 export const ROUTING_ACTIONS = ['route', 'skip'] as const;
 /** @public */
 export type RoutingAction = (typeof ROUTING_ACTIONS)[number];
@@ -46,7 +46,7 @@ export const routingRuleSchema = z
 /** @public */
 export type RoutingRule = z.infer<typeof routingRuleSchema>;
 
-/** Body of PUT /v1/integrations/{id}/routing: the rules in order, first match decides. */
+/** Body of `PUT /v1/integrations/{id}/routing`: the rules in order, first match decides. @public */
 export const integrationRoutingRequestSchema = z
   .object({
     rules: z.array(routingRuleSchema).max(100),
@@ -76,7 +76,7 @@ const entityRefText = z
   .trim()
   .regex(/^([a-z0-9-_.]+:)?([a-z0-9-_.]+\/)?[A-Za-z0-9-_.]+$/i, 'must be an entity ref such as component:default/payments');
 
-/** Body of POST /v1/routing/preview: a stored incident, or the fields of one. */
+/** Body of POST /v1/routing/preview: a stored incident, or the fields of one. @public */
 export const routingPreviewRequestSchema = z.union(
   [
     z.object({ incident_id: z.string().trim().min(1).max(100) }).strict(),

@@ -16,7 +16,7 @@ import {
 
 const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
 
-/** Integration names are addressed from the CLI, so they must not look like ids. */
+/** Integration names are addressed from the CLI, so they must not look like ids. @public */
 export const integrationNameSchema = nonEmpty(200);
 
 function hasUserinfo(url: string): boolean {
@@ -35,10 +35,10 @@ const httpUrl = z
   .refine(u => /^https?:\/\//i.test(u), 'must be an http(s) URL')
   .refine(u => !hasUserinfo(u), 'must not contain a user name or password; put them in credentials');
 
-/** Free-form string credentials (username/password, token, client id/secret...). */
+/** Free-form string credentials (username/password, token, client id/secret...). @public */
 export const credentialsSchema = z.record(z.string().min(1), z.string().min(1));
 
-/** Signing secrets for inbound webhooks; several are accepted during rotation. */
+/** Signing secrets for inbound webhooks; several are accepted during rotation. @public */
 export const webhookSecretsSchema = z.array(z.string().min(8)).max(5);
 
 const integrationTunables = {
@@ -102,7 +102,7 @@ export const fieldOwnershipRuleRequestSchema = z
 /** @public */
 export type FieldOwnershipRuleRequest = z.input<typeof fieldOwnershipRuleRequestSchema>;
 
-/** Field names that ownership rules may name. */
+/** Field names that ownership rules may name. @public */
 export const fieldNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lower-case field name');
@@ -154,7 +154,7 @@ export const updateIncidentRequestSchema = z
 /** @public */
 export type UpdateIncidentRequest = z.input<typeof updateIncidentRequestSchema>;
 
-/** A note's author is always the authenticated caller, never a field of the request. */
+/** A note's author is always the authenticated caller, never a field of the request. @public */
 export const addNoteRequestSchema = z.object({ text: nonEmpty(20000) }).strict();
 /** @public */
 export type AddNoteRequest = z.input<typeof addNoteRequestSchema>;
@@ -164,13 +164,13 @@ export const linkIncidentRequestSchema = z
   .object({ integration: nonEmpty(200) })
   .strict();
 
-/** Accepts `90s`, `15m`, `1h`, `2d` or a number of seconds. */
+/** Accepts `90s`, `15m`, `1h`, `2d` or a number of seconds. @public */
 export const intervalSchema = z.union([
   z.string().regex(/^\d+\s*[smhd]$/, 'must look like 30m, 1h or 1d'),
   z.number().int().positive(),
 ]);
 
-/** Interval in seconds from the spec's `1h` form. */
+/** Interval in seconds from the spec's `1h` form. @public */
 export function intervalToSeconds(value: string | number): number {
   if (typeof value === 'number') return value;
   const match = /^(\d+)\s*([smhd])$/.exec(value.trim());
@@ -179,7 +179,7 @@ export function intervalToSeconds(value: string | number): number {
   return Number(match[1]) * unit;
 }
 
-/** `{auto_heal: true}` alone is a healing run; anything else defaults to a dry run. */
+/** `{auto_heal: true}` alone is a healing run; anything else defaults to a dry run. @public */
 export const reconcileRequestSchema = z
   .object({
     dry_run: z.boolean().optional(),
@@ -215,7 +215,7 @@ export const resolveConflictRequestSchema = z
 /** @public */
 export type ResolveConflictRequest = z.input<typeof resolveConflictRequestSchema>;
 
-/** Body of POST /v1/integrations/{id}/callback-tokens (docs/connectors/webhook.md#callback-tokens). */
+/** Body of `POST /v1/integrations/{id}/callback-tokens` (docs/connectors/webhook.md#callback-tokens). @public */
 export const createCallbackTokenRequestSchema = z
   .object({
     app_name: z.string().trim().min(1, 'is required').max(200),

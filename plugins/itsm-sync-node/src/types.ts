@@ -261,7 +261,7 @@ export interface ItsmConnector {
 
   /**
    * Maps an ownership field name of this connector to the platform field it governs
-   * (Jira's `priority` -> `severity`); identity when absent.
+   * (Jira's `priority` to `severity`); identity when absent.
    */
   platformFieldFor?(ownershipField: string): string | undefined;
 

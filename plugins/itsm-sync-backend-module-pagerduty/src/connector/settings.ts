@@ -1,10 +1,10 @@
-/** One row of `im integration service-mapping add --pd-service --incident-type` (docs/connectors/pagerduty.md#service-selection). */
+/** One row of `im integration service-mapping add --pd-service --incident-type` (docs/connectors/pagerduty.md#service-selection). @public */
 export interface ServiceMapping {
   pd_service: string;
   incident_type: string;
 }
 
-/** The PagerDuty settings of an integration, validated. */
+/** The PagerDuty settings of an integration, validated. @public */
 export interface PagerDutySettings {
   /** The PagerDuty user's email sent as `From` on every write. */
   fromEmail?: string;

@@ -1,19 +1,19 @@
 import { INCIDENT_STATUSES, SEVERITIES, type IncidentStatus, type Severity } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { webhookSignatureScheme, type WebhookSignatureScheme } from '@itsm-sync-hub/plugin-itsm-sync-node';
 
-/** Impact and urgency written for one severity. */
+/** Impact and urgency written for one severity. @public */
 export interface ImpactUrgency {
   impact: string;
   urgency: string;
 }
 
-/** An integration's ServiceNow settings with every default filled in. */
+/** An integration's ServiceNow settings with every default filled in. @public */
 export interface ServiceNowSettings {
-  /** Severity -> impact/urgency written to ServiceNow (defaults: docs/connectors/servicenow.md#severity-mapping). */
+  /** Severity to impact/urgency written to ServiceNow (defaults: docs/connectors/servicenow.md#severity-mapping). */
   severity_map: Record<Severity, ImpactUrgency>;
-  /** Priority -> severity, for impact/urgency pairs the severity map does not name. */
+  /** Priority to severity, for impact/urgency pairs the severity map does not name. */
   priority_map: Record<string, Severity>;
-  /** Status -> state written on update; `new` is the state a new ticket opens in. */
+  /** Status to state written on update; `new` is the state a new ticket opens in. */
   state_map: Record<IncidentStatus | 'new', string>;
   /** Further states read as a status (custom states of an instance). */
   state_read_map: Record<string, IncidentStatus>;

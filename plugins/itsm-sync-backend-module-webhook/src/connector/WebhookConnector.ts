@@ -27,7 +27,7 @@ import { incidentValues, noteValues } from '../template/variables';
 import { authHeaders } from './authHeaders';
 import { parseCallback, verifyCallbackToken } from './callback';
 
-/** The `integration_type` this connector serves. */
+/** The `integration_type` this connector serves. @public */
 export const ITSM_WEBHOOK_TYPE = 'itsm-webhook';
 
 // Settings are parsed once per settings object (each call gets the integration's current one).

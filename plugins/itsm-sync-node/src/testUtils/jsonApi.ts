@@ -1,4 +1,4 @@
-/** A hub REST call's answer in tests: its status and parsed JSON body (undefined when empty). */
+/** A hub REST call's answer in tests: its status and parsed JSON body (undefined when empty). @public */
 export interface JsonApiResponse {
   status: number;
   body: any;

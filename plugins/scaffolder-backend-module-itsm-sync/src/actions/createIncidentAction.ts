@@ -2,7 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { SEVERITIES } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { UserItsmSyncClient } from '../UserItsmSyncClient';
 
-/** `itsm-sync:incident:create`: opens a platform incident, and tickets in the integrations named. */
+/** `itsm-sync:incident:create`: opens a platform incident, and tickets in the integrations named. @public */
 export function createIncidentAction(api: UserItsmSyncClient) {
   return createTemplateAction({
     id: 'itsm-sync:incident:create',

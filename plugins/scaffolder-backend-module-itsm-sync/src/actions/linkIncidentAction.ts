@@ -1,7 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { UserItsmSyncClient } from '../UserItsmSyncClient';
 
-/** `itsm-sync:incident:link`: links an incident to one more integration, which opens its ticket. */
+/** `itsm-sync:incident:link`: links an incident to one more integration, which opens its ticket. @public */
 export function linkIncidentAction(api: UserItsmSyncClient) {
   return createTemplateAction({
     id: 'itsm-sync:incident:link',

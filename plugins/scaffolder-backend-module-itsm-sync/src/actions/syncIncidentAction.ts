@@ -2,7 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ManualSyncResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { UserItsmSyncClient } from '../UserItsmSyncClient';
 
-/** `itsm-sync:integration:sync`: the portal's "Sync with ITSM" for one incident and integration. */
+/** `itsm-sync:integration:sync`: the portal's "Sync with ITSM" for one incident and integration. @public */
 export function syncIncidentAction(api: UserItsmSyncClient) {
   return createTemplateAction({
     id: 'itsm-sync:integration:sync',
