@@ -4,4 +4,7 @@
  * @packageDocumentation
  */
 export { itsmSyncModuleWebhook as default } from './module';
-export { WebhookConnector, ITSM_WEBHOOK_TYPE } from './connector/WebhookConnector';
+export {
+  WebhookConnector,
+  ITSM_WEBHOOK_TYPE,
+} from './connector/WebhookConnector';

@@ -33,7 +33,10 @@ const httpUrl = z
   .trim()
   .url()
   .refine(u => /^https?:\/\//i.test(u), 'must be an http(s) URL')
-  .refine(u => !hasUserinfo(u), 'must not contain a user name or password; put them in credentials');
+  .refine(
+    u => !hasUserinfo(u),
+    'must not contain a user name or password; put them in credentials',
+  );
 
 /** Free-form string credentials (username/password, token, client id/secret...). @public */
 export const credentialsSchema = z.record(z.string().min(1), z.string().min(1));
@@ -68,14 +71,17 @@ export const createIntegrationRequestSchema = z
     enabled: integrationTunables.enabled.default(true),
     conflict_strategy:
       integrationTunables.conflict_strategy.default('last-write-wins'),
-    conflict_window_seconds: integrationTunables.conflict_window_seconds.default(5),
+    conflict_window_seconds:
+      integrationTunables.conflict_window_seconds.default(5),
     rate_limit: integrationTunables.rate_limit.default(null),
     backoff_multiplier: integrationTunables.backoff_multiplier.default(1),
     settings: integrationTunables.settings.default({}),
   })
   .strict();
 /** @public */
-export type CreateIntegrationRequest = z.input<typeof createIntegrationRequestSchema>;
+export type CreateIntegrationRequest = z.input<
+  typeof createIntegrationRequestSchema
+>;
 
 /** @public */
 export const updateIntegrationRequestSchema = z
@@ -90,7 +96,9 @@ export const updateIntegrationRequestSchema = z
   .strict()
   .refine(v => Object.keys(v).length > 0, 'at least one field must be given');
 /** @public */
-export type UpdateIntegrationRequest = z.input<typeof updateIntegrationRequestSchema>;
+export type UpdateIntegrationRequest = z.input<
+  typeof updateIntegrationRequestSchema
+>;
 
 /** @public */
 export const fieldOwnershipRuleRequestSchema = z
@@ -100,7 +108,9 @@ export const fieldOwnershipRuleRequestSchema = z
   })
   .strict();
 /** @public */
-export type FieldOwnershipRuleRequest = z.input<typeof fieldOwnershipRuleRequestSchema>;
+export type FieldOwnershipRuleRequest = z.input<
+  typeof fieldOwnershipRuleRequestSchema
+>;
 
 /** Field names that ownership rules may name. @public */
 export const fieldNameSchema = z
@@ -155,7 +165,9 @@ export const updateIncidentRequestSchema = z
 export type UpdateIncidentRequest = z.input<typeof updateIncidentRequestSchema>;
 
 /** A note's author is always the authenticated caller, never a field of the request. @public */
-export const addNoteRequestSchema = z.object({ text: nonEmpty(20000) }).strict();
+export const addNoteRequestSchema = z
+  .object({ text: nonEmpty(20000) })
+  .strict();
 /** @public */
 export type AddNoteRequest = z.input<typeof addNoteRequestSchema>;
 
@@ -175,7 +187,9 @@ export function intervalToSeconds(value: string | number): number {
   if (typeof value === 'number') return value;
   const match = /^(\d+)\s*([smhd])$/.exec(value.trim());
   if (!match) throw new Error(`Invalid interval '${value}'`);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[
+    match[2] as 's' | 'm' | 'h' | 'd'
+  ];
   return Number(match[1]) * unit;
 }
 
@@ -186,7 +200,10 @@ export const reconcileRequestSchema = z
     auto_heal: z.boolean().default(false),
   })
   .strict()
-  .transform(v => ({ dry_run: v.dry_run ?? !v.auto_heal, auto_heal: v.auto_heal }))
+  .transform(v => ({
+    dry_run: v.dry_run ?? !v.auto_heal,
+    auto_heal: v.auto_heal,
+  }))
   .refine(v => !(v.dry_run && v.auto_heal), {
     message: 'dry_run and auto_heal cannot both be true',
     path: ['auto_heal'],
@@ -206,14 +223,18 @@ export const reconcileScheduleRequestSchema = z
   })
   .strict();
 /** @public */
-export type ReconcileScheduleRequest = z.input<typeof reconcileScheduleRequestSchema>;
+export type ReconcileScheduleRequest = z.input<
+  typeof reconcileScheduleRequestSchema
+>;
 
 /** @public */
 export const resolveConflictRequestSchema = z
   .object({ resolution: z.enum(CONFLICT_RESOLUTIONS) })
   .strict();
 /** @public */
-export type ResolveConflictRequest = z.input<typeof resolveConflictRequestSchema>;
+export type ResolveConflictRequest = z.input<
+  typeof resolveConflictRequestSchema
+>;
 
 /** Body of `POST /v1/integrations/{id}/callback-tokens` (docs/connectors/webhook.md#callback-tokens). @public */
 export const createCallbackTokenRequestSchema = z
@@ -223,7 +244,9 @@ export const createCallbackTokenRequestSchema = z
   })
   .strict();
 /** @public */
-export type CreateCallbackTokenRequest = z.input<typeof createCallbackTokenRequestSchema>;
+export type CreateCallbackTokenRequest = z.input<
+  typeof createCallbackTokenRequestSchema
+>;
 
 /** @public */
 export const listConflictsQuerySchema = z

@@ -14,7 +14,11 @@ export const INCIDENT_STATUSES = [
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** Which way changes flow for an integration (docs/sync-semantics.md#directions). @public */
-export const SYNC_DIRECTIONS = ['outbound', 'inbound', 'bidirectional'] as const;
+export const SYNC_DIRECTIONS = [
+  'outbound',
+  'inbound',
+  'bidirectional',
+] as const;
 /** @public */
 export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
 
@@ -33,7 +37,11 @@ export const CONFLICT_STRATEGIES = [
 export type ConflictStrategy = (typeof CONFLICT_STRATEGIES)[number];
 
 /** Ways a person settles a queued conflict. @public */
-export const CONFLICT_RESOLUTIONS = ['use-platform', 'use-external', 'ignore'] as const;
+export const CONFLICT_RESOLUTIONS = [
+  'use-platform',
+  'use-external',
+  'ignore',
+] as const;
 /** @public */
 export type ConflictResolution = (typeof CONFLICT_RESOLUTIONS)[number];
 
@@ -44,7 +52,13 @@ export type ConflictStatus = (typeof CONFLICT_STATUSES)[number];
 
 /** The state of one incident's link to one external ticket, as shown to people. */
 /** `gone`: the vendor deleted the ticket; nothing more is sent to it. @public */
-export const LINK_SYNC_STATES = ['in_sync', 'pending', 'failed', 'conflict', 'gone'] as const;
+export const LINK_SYNC_STATES = [
+  'in_sync',
+  'pending',
+  'failed',
+  'conflict',
+  'gone',
+] as const;
 /** @public */
 export type LinkSyncState = (typeof LINK_SYNC_STATES)[number];
 

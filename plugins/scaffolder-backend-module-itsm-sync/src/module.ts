@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createIncidentAction } from './actions/createIncidentAction';
 import { linkIncidentAction } from './actions/linkIncidentAction';
@@ -15,10 +18,18 @@ export const scaffolderModuleItsmSync = createBackendModule({
   moduleId: 'itsm-sync',
   register(reg) {
     reg.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint, auth: coreServices.auth, discovery: coreServices.discovery },
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+      },
       async init({ scaffolder, auth, discovery }) {
         const api = UserItsmSyncClient.create({ auth, discovery });
-        scaffolder.addActions(createIncidentAction(api), linkIncidentAction(api), syncIncidentAction(api));
+        scaffolder.addActions(
+          createIncidentAction(api),
+          linkIncidentAction(api),
+          syncIncidentAction(api),
+        );
       },
     });
   },

@@ -10,12 +10,23 @@ export interface JsonApiResponse {
  * @public
  */
 export function jsonApi(base: string | (() => string)) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonApiResponse> => {
-    const res = await fetch(`${typeof base === 'string' ? base : base()}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonApiResponse> => {
+    const res = await fetch(
+      `${typeof base === 'string' ? base : base()}${path}`,
+      {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      },
+    );
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
