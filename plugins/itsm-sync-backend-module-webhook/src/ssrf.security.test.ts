@@ -129,13 +129,11 @@ describe('security: outbound calls of the templated webhook connector', () => {
       },
     });
     expect(created.status).toBe(201);
-    const incident = await api
-      .post(`${base}/v1/incidents`)
-      .send({
-        title: 'Disk full',
-        severity: 'SEV-2',
-        integrations: [created.body.name],
-      });
+    const incident = await api.post(`${base}/v1/incidents`).send({
+      title: 'Disk full',
+      severity: 'SEV-2',
+      integrations: [created.body.name],
+    });
     const [entry] = await eventually(
       async () => {
         const { items } = (

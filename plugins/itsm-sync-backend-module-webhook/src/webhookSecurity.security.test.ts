@@ -124,13 +124,11 @@ describe('templated webhook connector: sealed headers and signed callbacks', () 
         .patch(`${base}/v1/integrations/${created.body.id}`)
         .send({ settings: { provider: 'Renamed again' } })
         .expect(200);
-      const incident = await api
-        .post(`${base}/v1/incidents`)
-        .send({
-          title: 'Sealed headers',
-          severity: 'SEV-2',
-          integrations: [created.body.name],
-        });
+      const incident = await api.post(`${base}/v1/incidents`).send({
+        title: 'Sealed headers',
+        severity: 'SEV-2',
+        integrations: [created.body.name],
+      });
       expect(incident.status).toBe(201);
       const sent = await eventually(
         async () =>
@@ -148,11 +146,9 @@ describe('templated webhook connector: sealed headers and signed callbacks', () 
     it('are replaced as a whole by an update that names them, and removed by null', async () => {
       const created = await createIntegration();
       const id = created.body.id;
-      const replaced = await api
-        .patch(`${base}/v1/integrations/${id}`)
-        .send({
-          settings: { additional_headers: { 'X-Other': 'other-secret-value' } },
-        });
+      const replaced = await api.patch(`${base}/v1/integrations/${id}`).send({
+        settings: { additional_headers: { 'X-Other': 'other-secret-value' } },
+      });
       expect(replaced.status).toBe(200);
       expect(replaced.body.settings.additional_headers).toEqual(['X-Other']);
       expect(JSON.stringify(replaced.body)).not.toContain('other-secret-value');
@@ -185,13 +181,11 @@ describe('templated webhook connector: sealed headers and signed callbacks', () 
         JSON.stringify(await knex('integrations').where({ id }).first()),
       ).not.toContain(TENANT_KEY);
 
-      const incident = await api
-        .post(`${base}/v1/incidents`)
-        .send({
-          title: 'Resealed headers',
-          severity: 'SEV-2',
-          integrations: [created.body.name],
-        });
+      const incident = await api.post(`${base}/v1/incidents`).send({
+        title: 'Resealed headers',
+        severity: 'SEV-2',
+        integrations: [created.body.name],
+      });
       expect(incident.status).toBe(201);
       const sent = await eventually(
         async () =>
@@ -224,13 +218,11 @@ describe('templated webhook connector: sealed headers and signed callbacks', () 
         { webhook_signature_scheme: 'standard-webhooks' },
         { webhook_secrets: [CALLBACK_SECRET] },
       );
-      const incident = await api
-        .post(`${base}/v1/incidents`)
-        .send({
-          title: 'Signed callbacks',
-          severity: 'SEV-2',
-          integrations: [created.body.name],
-        });
+      const incident = await api.post(`${base}/v1/incidents`).send({
+        title: 'Signed callbacks',
+        severity: 'SEV-2',
+        integrations: [created.body.name],
+      });
       const ticket = await eventually(async () => {
         const res = await api.get(`${base}/v1/incidents/${incident.body.id}`);
         return res.body.links[0]?.external_id as string | undefined;

@@ -276,16 +276,14 @@ describe('Jira webhooks from the simulator', () => {
     const issue = newIssue();
     const before = sim.webhooks.sent.length;
     await sim.commentAsPerson(issue.id, 'Paged the DBA');
-    const [inUpdate, alone] = sim.webhooks.sent
-      .slice(before)
-      .map(w =>
-        parse({
-          rawBody: w.rawBody,
-          headers: w.headers,
-          method: 'POST',
-          url: new URL(w.url).pathname,
-        }),
-      );
+    const [inUpdate, alone] = sim.webhooks.sent.slice(before).map(w =>
+      parse({
+        rawBody: w.rawBody,
+        headers: w.headers,
+        method: 'POST',
+        url: new URL(w.url).pathname,
+      }),
+    );
     expect(inUpdate).toEqual([
       expect.objectContaining({
         kind: 'note',

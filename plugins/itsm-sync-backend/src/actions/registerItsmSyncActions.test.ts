@@ -55,14 +55,12 @@ describe('itsm-sync actions in the actions registry', () => {
       name: 'payments-snow',
       conflict_strategy: 'manual-review',
     });
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Checkout errors',
-        severity: 'SEV-2',
-        entity_ref: 'component:default/checkout',
-        integrations: [integration.name],
-      });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Checkout errors',
+      severity: 'SEV-2',
+      entity_ref: 'component:default/checkout',
+      integrations: [integration.name],
+    });
     incidentId = created.body.id;
     const ticketId = await eventually(
       async () =>

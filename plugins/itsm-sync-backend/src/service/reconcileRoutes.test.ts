@@ -85,14 +85,12 @@ async function linkedIncident(
   integration: string,
   title: string,
 ) {
-  const created = await api
-    .post(`${BASE}/v1/incidents`)
-    .send({
-      title,
-      severity: 'SEV-2',
-      assigned_to: 'alice',
-      integrations: [integration],
-    });
+  const created = await api.post(`${BASE}/v1/incidents`).send({
+    title,
+    severity: 'SEV-2',
+    assigned_to: 'alice',
+    integrations: [integration],
+  });
   expect(created.status).toBe(201);
   const incident = await eventually(async () => {
     const res = await api.get(`${BASE}/v1/incidents/${created.body.id}`);

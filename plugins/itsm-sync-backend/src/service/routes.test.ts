@@ -20,13 +20,11 @@ describe('itsm-sync routes', () => {
   });
 
   async function linkedIncident(integrationName: string) {
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Queue backlog',
-        severity: 'SEV-3',
-        integrations: [integrationName],
-      });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Queue backlog',
+      severity: 'SEV-3',
+      integrations: [integrationName],
+    });
     expect(created.status).toBe(201);
     return created.body as { id: string };
   }

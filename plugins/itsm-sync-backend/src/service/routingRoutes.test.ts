@@ -171,13 +171,11 @@ describe('routing', () => {
   });
 
   it('opens tickets where rules and inherited annotations say for an incident created without integrations', async () => {
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Checkout errors',
-        severity: 'SEV-2',
-        entity_ref: 'component:default/checkout',
-      });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Checkout errors',
+      severity: 'SEV-2',
+      entity_ref: 'component:default/checkout',
+    });
     expect(created.status).toBe(201);
     expect(await linkedTo(created.body.id)).toEqual(
       [payments.id, annotated.id].sort(),
@@ -186,27 +184,23 @@ describe('routing', () => {
   });
 
   it('still honours an explicit integrations list alongside routing', async () => {
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Checkout errors',
-        severity: 'SEV-3',
-        entity_ref: 'component:default/checkout',
-        integrations: [untouched.name],
-      });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Checkout errors',
+      severity: 'SEV-3',
+      entity_ref: 'component:default/checkout',
+      integrations: [untouched.name],
+    });
     expect(await linkedTo(created.body.id)).toEqual(
       [annotated.id, untouched.id].sort(),
     );
   });
 
   it('opens a ticket when a change makes the incident match, and never closes one when it stops matching', async () => {
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Slow checkout',
-        severity: 'SEV-3',
-        entity_ref: 'component:default/checkout',
-      });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Slow checkout',
+      severity: 'SEV-3',
+      entity_ref: 'component:default/checkout',
+    });
     expect(await linkedTo(created.body.id)).toEqual([annotated.id]);
 
     const raised = await hub.api
@@ -227,13 +221,11 @@ describe('routing', () => {
   });
 
   it('routes by incident_type, set at creation or changed later', async () => {
-    const typed = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Replica lag',
-        severity: 'SEV-3',
-        incident_type: 'Database',
-      });
+    const typed = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Replica lag',
+      severity: 'SEV-3',
+      incident_type: 'Database',
+    });
     expect(typed.body.incident_type).toBe('Database');
     expect(await linkedTo(typed.body.id)).toEqual([databases.id]);
 
@@ -250,15 +242,13 @@ describe('routing', () => {
   });
 
   it('previews where an incident goes and why, for a stored incident or for fields', async () => {
-    const preview = await hub.api
-      .post(`${hub.base}/v1/routing/preview`)
-      .send({
-        incident: {
-          severity: 'SEV-1',
-          entity_ref: 'component:default/checkout',
-          incident_type: 'database',
-        },
-      });
+    const preview = await hub.api.post(`${hub.base}/v1/routing/preview`).send({
+      incident: {
+        severity: 'SEV-1',
+        entity_ref: 'component:default/checkout',
+        incident_type: 'database',
+      },
+    });
     expect(preview.status).toBe(200);
     expect(preview.body.catalog).toBe('ok');
     expect(preview.body.facts).toEqual({
@@ -295,14 +285,12 @@ describe('routing', () => {
       entity_ref: 'system:default/payments',
     });
 
-    const low = await hub.api
-      .post(`${hub.base}/v1/routing/preview`)
-      .send({
-        incident: {
-          severity: 'SEV-4',
-          entity_ref: 'component:default/checkout',
-        },
-      });
+    const low = await hub.api.post(`${hub.base}/v1/routing/preview`).send({
+      incident: {
+        severity: 'SEV-4',
+        entity_ref: 'component:default/checkout',
+      },
+    });
     expect(low.body.skipped).toEqual([
       {
         integration_id: payments.id,
@@ -312,13 +300,11 @@ describe('routing', () => {
       },
     ]);
 
-    const stored = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'x',
-        severity: 'SEV-2',
-        entity_ref: 'component:default/checkout',
-      });
+    const stored = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'x',
+      severity: 'SEV-2',
+      entity_ref: 'component:default/checkout',
+    });
     const byId = await hub.api
       .post(`${hub.base}/v1/routing/preview`)
       .send({ incident_id: stored.body.id });
@@ -328,14 +314,12 @@ describe('routing', () => {
   });
 
   it("previews an entity the catalog does not know on the incident's own fields", async () => {
-    const res = await hub.api
-      .post(`${hub.base}/v1/routing/preview`)
-      .send({
-        incident: {
-          severity: 'SEV-1',
-          entity_ref: 'component:default/nowhere',
-        },
-      });
+    const res = await hub.api.post(`${hub.base}/v1/routing/preview`).send({
+      incident: {
+        severity: 'SEV-1',
+        entity_ref: 'component:default/nowhere',
+      },
+    });
     expect(res.body.catalog).toBe('not-found');
     expect(res.body.matches).toEqual([]);
   });
@@ -378,13 +362,11 @@ describe('routing while the catalog is down', () => {
     await hub.api
       .put(`${hub.base}/v1/integrations/${integration.id}/routing`)
       .send({ rules: [{ name: 'sev1', when: { severity: ['SEV-1'] } }] });
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Outage',
-        severity: 'SEV-1',
-        entity_ref: 'component:default/checkout',
-      });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Outage',
+      severity: 'SEV-1',
+      entity_ref: 'component:default/checkout',
+    });
     expect(created.status).toBe(201);
     expect(created.body.links.map((l: any) => l.integration_id)).toEqual([
       integration.id,

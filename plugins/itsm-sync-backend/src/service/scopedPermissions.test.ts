@@ -210,14 +210,12 @@ describe('routes under a scoped role (conditional decisions)', () => {
 
   it('resolves a conflict of an incident assigned to the caller, and refuses another', async () => {
     async function pendingConflict(assignedTo: string) {
-      const created = await hub.api
-        .post(`${hub.base}/v1/incidents`)
-        .send({
-          title: `Assigned to ${assignedTo}`,
-          severity: 'SEV-2',
-          assigned_to: assignedTo,
-          integrations: [inScope.name],
-        });
+      const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+        title: `Assigned to ${assignedTo}`,
+        severity: 'SEV-2',
+        assigned_to: assignedTo,
+        integrations: [inScope.name],
+      });
       expect(created.status).toBe(201);
       const ticketId = await eventually(
         async () =>

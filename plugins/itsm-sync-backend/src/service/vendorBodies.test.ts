@@ -57,13 +57,11 @@ describe('vendor error bodies', () => {
   it('shows readers the status and a sanitised excerpt, and managers the full answer', async () => {
     const integration = await hub.createIntegration();
     hub.vendor.failNext({ status: 400, body: VENDOR_ANSWER });
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Queue backlog',
-        severity: 'SEV-3',
-        integrations: [integration.name],
-      });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Queue backlog',
+      severity: 'SEV-3',
+      integrations: [integration.name],
+    });
     expect(created.status).toBe(201);
     const [asManager] = await eventually(
       async () => {

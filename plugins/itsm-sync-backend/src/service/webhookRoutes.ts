@@ -39,12 +39,10 @@ export function addWebhookRoutes(
         'Retry-After',
         String(Math.max(1, Math.ceil(waitMs / 1000))),
       );
-      res
-        .status(429)
-        .json({
-          error: { name: 'TooManyRequestsError', message: 'Too many requests' },
-          response: { statusCode: 429 },
-        });
+      res.status(429).json({
+        error: { name: 'TooManyRequestsError', message: 'Too many requests' },
+        response: { statusCode: 429 },
+      });
     };
 
   router.post(
@@ -111,11 +109,9 @@ async function answerRefusal(
       route,
       reason: 'unauthenticated',
     });
-    res
-      .status(401)
-      .json({
-        error: { name: 'AuthenticationError', message: 'Webhook refused' },
-        response: { statusCode: 401 },
-      });
+    res.status(401).json({
+      error: { name: 'AuthenticationError', message: 'Webhook refused' },
+      response: { statusCode: 401 },
+    });
   }
 }

@@ -82,14 +82,12 @@ export class ConflictRepository {
     now: number,
     tx: Knex = this.db,
   ): Promise<boolean> {
-    const n = await tx('conflicts')
-      .where({ id, status: 'pending' })
-      .update({
-        status: 'resolved',
-        resolution,
-        resolved_by: by,
-        resolved_at: now,
-      });
+    const n = await tx('conflicts').where({ id, status: 'pending' }).update({
+      status: 'resolved',
+      resolution,
+      resolved_by: by,
+      resolved_at: now,
+    });
     return n > 0;
   }
 

@@ -505,9 +505,7 @@ export class IncidentRepository {
     return tx ? run(tx) : this.db.transaction(run);
   }
 
-  async timeline(
-    incidentId: string,
-  ): Promise<
+  async timeline(incidentId: string): Promise<
     Array<{
       kind: string;
       text: string;

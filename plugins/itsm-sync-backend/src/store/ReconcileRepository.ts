@@ -222,15 +222,13 @@ export class ReconcileRepository {
    * link creates a new one (under the same dedup key).
    */
   async detachMissingTicket(linkId: string, tx: Knex = this.db): Promise<void> {
-    await tx('links')
-      .where({ id: linkId })
-      .update({
-        external_id: null,
-        external_key: null,
-        external_url: null,
-        sync_state: 'pending',
-        last_written: '{}',
-      });
+    await tx('links').where({ id: linkId }).update({
+      external_id: null,
+      external_key: null,
+      external_url: null,
+      sync_state: 'pending',
+      last_written: '{}',
+    });
   }
 
   /** When the integration's oldest link was made, if it has any. */

@@ -227,14 +227,12 @@ export class Reconciler {
     const state = new RunState(this.options.maxReported);
     // While it runs, the run says it is alive, so a sweep can tell it from an abandoned one.
     const heartbeat = setInterval(() => {
-      this.store.reconcile
-        .touchRun(started.id, this.clock.now())
-        .catch(error =>
-          this.logger.warn('Reconcile heartbeat failed', {
-            run: started.id,
-            error: toError(error).message,
-          }),
-        );
+      this.store.reconcile.touchRun(started.id, this.clock.now()).catch(error =>
+        this.logger.warn('Reconcile heartbeat failed', {
+          run: started.id,
+          error: toError(error).message,
+        }),
+      );
     }, this.options.heartbeatMs);
     heartbeat.unref?.();
     try {

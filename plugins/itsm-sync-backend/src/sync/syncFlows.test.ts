@@ -24,15 +24,13 @@ describe.each(databases.eachSupportedId())('sync flows on %s', databaseId => {
     integrationName: string,
     overrides: Record<string, unknown> = {},
   ) {
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Checkout latency',
-        severity: 'SEV-2',
-        entity_ref: 'component:default/checkout',
-        integrations: [integrationName],
-        ...overrides,
-      });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Checkout latency',
+      severity: 'SEV-2',
+      entity_ref: 'component:default/checkout',
+      integrations: [integrationName],
+      ...overrides,
+    });
     expect(created.status).toBe(201);
     const incident = await eventually(
       async () => {
@@ -303,13 +301,11 @@ describe.each(databases.eachSupportedId())('sync flows on %s', databaseId => {
   it("fans an inbound change out to the incident's other integrations", async () => {
     const a = await hub.createIntegration();
     const b = await hub.createIntegration();
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({
-        title: 'Fan-out',
-        severity: 'SEV-3',
-        integrations: [a.name, b.name],
-      });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Fan-out',
+      severity: 'SEV-3',
+      integrations: [a.name, b.name],
+    });
     const incident = await eventually(
       async () => {
         const res = await hub.api.get(
