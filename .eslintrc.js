@@ -1,1 +1,4 @@
-module.exports = { root: true, ignorePatterns: ['node_modules', 'dist', 'dist-types', 'coverage'] };
+module.exports = {
+  root: true,
+  ignorePatterns: ['node_modules', 'dist', 'dist-types', 'coverage'],
+};

@@ -12,12 +12,18 @@ if (!file || !fs.existsSync(file)) {
   process.exit(1);
 }
 const results = JSON.parse(fs.readFileSync(file, 'utf8'));
-const assertions = results.testResults.flatMap(suite => suite.assertionResults ?? []);
+const assertions = results.testResults.flatMap(
+  suite => suite.assertionResults ?? [],
+);
 const passed = assertions.filter(a => a.status === 'passed');
 const failed = assertions.filter(a => a.status === 'failed');
-const skipped = assertions.filter(a => a.status === 'pending' || a.status === 'skipped' || a.status === 'todo');
+const skipped = assertions.filter(
+  a => a.status === 'pending' || a.status === 'skipped' || a.status === 'todo',
+);
 const postgres = passed.filter(a => /POSTGRES_15/.test(a.fullName));
-const brokenSuites = results.testResults.filter(s => s.status === 'failed' && !(s.assertionResults ?? []).length);
+const brokenSuites = results.testResults.filter(
+  s => s.status === 'failed' && !(s.assertionResults ?? []).length,
+);
 
 let ok = true;
 if (!passed.length) {
@@ -29,9 +35,13 @@ if (!postgres.length) {
   ok = false;
 }
 for (const suite of brokenSuites) {
-  console.error(`check-test-results: suite failed to run: ${suite.name}\n${suite.message}`);
+  console.error(
+    `check-test-results: suite failed to run: ${suite.name}\n${suite.message}`,
+  );
   ok = false;
 }
 console.log(`Postgres tests passed: ${postgres.length}`);
-console.log(`${passed.length} passed, ${failed.length} failed, ${skipped.length} skipped`);
+console.log(
+  `${passed.length} passed, ${failed.length} failed, ${skipped.length} skipped`,
+);
 process.exit(ok && failed.length === 0 ? 0 : 1);

@@ -11,8 +11,12 @@ const { runningServerPid } = require('./lib/embeddedPostgres');
 const dir = devDirectory(path.resolve(__dirname, '..'));
 const pid = runningServerPid(path.join(dir, 'postgres'));
 if (pid) {
-  console.error(`npm run reset: the embedded PostgreSQL (pid ${pid}) is running; stop npm start first`);
+  console.error(
+    `npm run reset: the embedded PostgreSQL (pid ${pid}) is running; stop npm start first`,
+  );
   process.exit(1);
 }
 fs.rmSync(dir, { recursive: true, force: true });
-console.log(`npm run reset: deleted ${dir}; the next npm start begins with a fresh demo`);
+console.log(
+  `npm run reset: deleted ${dir}; the next npm start begins with a fresh demo`,
+);

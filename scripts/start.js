@@ -37,13 +37,16 @@ async function main() {
   const env = {
     ...process.env,
     ITSM_SYNC_DEV_DIR: dir,
-    ITSM_SYNC_ENCRYPTION_KEY: process.env.ITSM_SYNC_ENCRYPTION_KEY || settings.encryptionKey,
+    ITSM_SYNC_ENCRYPTION_KEY:
+      process.env.ITSM_SYNC_ENCRYPTION_KEY || settings.encryptionKey,
   };
   const configs = ['app-config.yaml'];
   let pg;
   if (sqlite) {
     configs.push('app-config.sqlite.yaml');
-    console.log(`npm start: data in SQLite files under ${path.join(dir, 'sqlite')}`);
+    console.log(
+      `npm start: data in SQLite files under ${path.join(dir, 'sqlite')}`,
+    );
   } else {
     const dataDir = path.join(dir, 'postgres');
     pg = await startEmbeddedPostgres({
@@ -54,15 +57,29 @@ async function main() {
     });
     env.ITSM_SYNC_DEV_DATABASE_PORT = String(pg.port);
     env.ITSM_SYNC_DEV_DATABASE_PASSWORD = pg.password;
-    console.log(`npm start: embedded PostgreSQL 15 on 127.0.0.1:${pg.port}, data in ${dataDir} (npm run reset deletes it)`);
+    console.log(
+      `npm start: embedded PostgreSQL 15 on 127.0.0.1:${pg.port}, data in ${dataDir} (npm run reset deletes it)`,
+    );
   }
-  const configArgs = configs.flatMap(c => ['--config', path.join(root, c)]).join(' ');
+  const configArgs = configs
+    .flatMap(c => ['--config', path.join(root, c)])
+    .join(' ');
   try {
     // Ctrl-C reaches both through concurrently, which stops the other when one exits.
     const { result } = concurrently(
       [
-        { command: `npm run start -w backend -- ${configArgs}`, name: 'backend', prefixColor: 'blue', env },
-        { command: 'npm run start -w app', name: 'app', prefixColor: 'green', env },
+        {
+          command: `npm run start -w backend -- ${configArgs}`,
+          name: 'backend',
+          prefixColor: 'blue',
+          env,
+        },
+        {
+          command: 'npm run start -w app',
+          name: 'app',
+          prefixColor: 'green',
+          env,
+        },
       ],
       { cwd: root, killOthersOn: ['failure', 'success'] },
     );

@@ -28,7 +28,12 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { startEmbeddedPostgres, freePort } = require('./lib/embeddedPostgres');
-const { readMarkedBlocks, parseInstall, parseBackend, parseCli } = require('./lib/readmeInstall');
+const {
+  readMarkedBlocks,
+  parseInstall,
+  parseBackend,
+  parseCli,
+} = require('./lib/readmeInstall');
 
 const ROOT = path.resolve(__dirname, '..');
 const README = path.join(ROOT, 'README.md');
@@ -51,19 +56,32 @@ const CONNECTOR_TYPES = ['servicenow', 'jira', 'pagerduty', 'itsm-webhook'];
 
 const started = Date.now();
 const checks = [];
-const log = message => console.log(`test:consumer [${Math.round((Date.now() - started) / 1000)}s] ${message}`);
+const log = message =>
+  console.log(
+    `test:consumer [${Math.round((Date.now() - started) / 1000)}s] ${message}`,
+  );
 function check(condition, what, detail) {
-  if (!condition) throw new Error(`check failed: ${what}${detail ? `\n${detail}` : ''}`);
+  if (!condition)
+    throw new Error(`check failed: ${what}${detail ? `\n${detail}` : ''}`);
   checks.push(what);
   log(`ok: ${what}`);
 }
 
 /** Runs a command with its output in a log file; rejects with the log's tail when it fails. */
-function run(command, args, { cwd, env = process.env, logFile, timeoutMs = 30 * 60_000 }) {
+function run(
+  command,
+  args,
+  { cwd, env = process.env, logFile, timeoutMs = 30 * 60_000 },
+) {
   return new Promise((resolve, reject) => {
     const out = fs.openSync(logFile, 'a');
     fs.writeSync(out, `\n$ ${command} ${args.join(' ')}   (in ${cwd})\n`);
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', out, out], detached: true });
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid, 'SIGKILL');
@@ -74,8 +92,16 @@ function run(command, args, { cwd, env = process.env, logFile, timeoutMs = 30 * 
       clearTimeout(timer);
       fs.closeSync(out);
       if (code === 0) return resolve();
-      const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
-      reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}) in ${cwd}; log ${logFile}:\n${tail}`));
+      const tail = fs
+        .readFileSync(logFile, 'utf8')
+        .split('\n')
+        .slice(-40)
+        .join('\n');
+      reject(
+        new Error(
+          `${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}) in ${cwd}; log ${logFile}:\n${tail}`,
+        ),
+      );
     });
   });
 }
@@ -83,7 +109,11 @@ function run(command, args, { cwd, env = process.env, logFile, timeoutMs = 30 * 
 /** Runs a command and answers its exit code and output (for the CLI checks). */
 function capture(command, args, { cwd, env }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', d => (stdout += d));
@@ -106,11 +136,13 @@ const writeText = (file, text) => {
 /** The version of a registry package in this repository's lockfile, so the consumer installs the same. */
 function lockedVersion(name) {
   const { packages } = readJson(path.join(ROOT, 'package-lock.json'));
-  if (packages[`node_modules/${name}`]?.version) return packages[`node_modules/${name}`].version;
+  if (packages[`node_modules/${name}`]?.version)
+    return packages[`node_modules/${name}`].version;
   // Not hoisted (several versions in the tree): the one most packages here use.
   const counts = {};
   for (const [key, entry] of Object.entries(packages)) {
-    if (key.endsWith(`/node_modules/${name}`) && entry.version) counts[entry.version] = (counts[entry.version] ?? 0) + 1;
+    if (key.endsWith(`/node_modules/${name}`) && entry.version)
+      counts[entry.version] = (counts[entry.version] ?? 0) + 1;
   }
   const [version] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0] ?? [];
   if (!version) throw new Error(`${name} is not in package-lock.json`);
@@ -120,12 +152,23 @@ function lockedVersion(name) {
 /** A tarball's file list and its package.json. */
 async function tarballContents(tarball, logFile) {
   const listFile = `${tarball}.list`;
-  await run('sh', ['-c', `tar -tzf "${tarball}" > "${listFile}"`], { cwd: path.dirname(tarball), logFile });
-  const files = fs.readFileSync(listFile, 'utf8').split('\n').filter(Boolean).map(f => f.replace(/^package\//, ''));
+  await run('sh', ['-c', `tar -tzf "${tarball}" > "${listFile}"`], {
+    cwd: path.dirname(tarball),
+    logFile,
+  });
+  const files = fs
+    .readFileSync(listFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(f => f.replace(/^package\//, ''));
   fs.rmSync(listFile);
   const extractDir = `${tarball}.pkg`;
   fs.mkdirSync(extractDir, { recursive: true });
-  await run('tar', ['-xzf', tarball, '-C', extractDir, 'package/package.json'], { cwd: path.dirname(tarball), logFile });
+  await run(
+    'tar',
+    ['-xzf', tarball, '-C', extractDir, 'package/package.json'],
+    { cwd: path.dirname(tarball), logFile },
+  );
   const manifest = readJson(path.join(extractDir, 'package', 'package.json'));
   fs.rmSync(extractDir, { recursive: true, force: true });
   return { files, manifest };
@@ -135,46 +178,88 @@ function checkTarball(dir, { files, manifest }) {
   const name = manifest.name;
   const has = f => files.includes(f.replace(/^\.\//, ''));
   check(!manifest.private, `${name}: not private`);
-  check(manifest.license === 'Apache-2.0' && manifest.repository?.directory === dir, `${name}: license and repository`);
-  check(has('README.md') && has('CHANGELOG.md'), `${name}: README.md and CHANGELOG.md in the tarball`);
-  check(!files.some(f => f.startsWith('src/')), `${name}: no sources in the tarball`);
+  check(
+    manifest.license === 'Apache-2.0' && manifest.repository?.directory === dir,
+    `${name}: license and repository`,
+  );
+  check(
+    has('README.md') && has('CHANGELOG.md'),
+    `${name}: README.md and CHANGELOG.md in the tarball`,
+  );
+  check(
+    !files.some(f => f.startsWith('src/')),
+    `${name}: no sources in the tarball`,
+  );
   for (const field of ['main', 'module', 'types']) {
     if (manifest[field]) {
-      check(/^(\.\/)?dist\//.test(manifest[field]) && has(manifest[field]), `${name}: ${field} ${manifest[field]} is in the tarball`);
+      check(
+        /^(\.\/)?dist\//.test(manifest[field]) && has(manifest[field]),
+        `${name}: ${field} ${manifest[field]} is in the tarball`,
+      );
     }
   }
   for (const [entry, target] of Object.entries(manifest.exports ?? {})) {
-    for (const file of typeof target === 'string' ? [target] : Object.values(target)) {
+    for (const file of typeof target === 'string'
+      ? [target]
+      : Object.values(target)) {
       check(has(file), `${name}: export ${entry} -> ${file} is in the tarball`);
     }
   }
   const role = manifest.backstage?.role;
-  if (role === 'backend-plugin-module' && manifest.backstage.pluginId === 'itsm-sync') {
-    check(manifest.backstage.pluginPackage === `${SCOPE}plugin-itsm-sync-backend`, `${name}: backstage.pluginPackage names the backend plugin`);
+  if (
+    role === 'backend-plugin-module' &&
+    manifest.backstage.pluginId === 'itsm-sync'
+  ) {
+    check(
+      manifest.backstage.pluginPackage === `${SCOPE}plugin-itsm-sync-backend`,
+      `${name}: backstage.pluginPackage names the backend plugin`,
+    );
   }
   if (manifest.backstage?.pluginPackages) {
-    check(manifest.backstage.pluginPackages.includes(`${SCOPE}plugin-itsm-sync`), `${name}: the plugin family lists the frontend plugin`);
+    check(
+      manifest.backstage.pluginPackages.includes(`${SCOPE}plugin-itsm-sync`),
+      `${name}: the plugin family lists the frontend plugin`,
+    );
   }
   if (dir === 'plugins/itsm-sync-backend') {
-    const shipped = fs.readdirSync(path.join(ROOT, dir, 'migrations')).filter(f => f.endsWith('.js'));
-    check(shipped.every(f => has(`migrations/${f}`)), `${name}: all ${shipped.length} migrations in the tarball`);
-    check(manifest.configSchema === 'config.schema.json' && has('config.schema.json'), `${name}: config schema (from config.d.ts) in the tarball`);
+    const shipped = fs
+      .readdirSync(path.join(ROOT, dir, 'migrations'))
+      .filter(f => f.endsWith('.js'));
+    check(
+      shipped.every(f => has(`migrations/${f}`)),
+      `${name}: all ${shipped.length} migrations in the tarball`,
+    );
+    check(
+      manifest.configSchema === 'config.schema.json' &&
+        has('config.schema.json'),
+      `${name}: config schema (from config.d.ts) in the tarball`,
+    );
   }
   if (role === 'cli') {
-    check(has('bin/im') && has('dist/index.cjs.js') && manifest.bin?.im === 'bin/im', `${name}: bin/im and dist/index.cjs.js`);
+    check(
+      has('bin/im') &&
+        has('dist/index.cjs.js') &&
+        manifest.bin?.im === 'bin/im',
+      `${name}: bin/im and dist/index.cjs.js`,
+    );
   }
 }
 
 async function main() {
-  const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-sync-consumer-')));
-  if (tmp.startsWith(`${ROOT}${path.sep}`)) throw new Error(`${tmp} is inside the repository`);
+  const tmp = fs.realpathSync(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-sync-consumer-')),
+  );
+  if (tmp.startsWith(`${ROOT}${path.sep}`))
+    throw new Error(`${tmp} is inside the repository`);
   const logs = path.join(tmp, 'logs');
   fs.mkdirSync(logs);
   const cleanups = [];
   let failed = false;
   const onSignal = () => {
     failed = true;
-    Promise.allSettled(cleanups.reverse().map(fn => fn())).then(() => process.exit(130));
+    Promise.allSettled(cleanups.reverse().map(fn => fn())).then(() =>
+      process.exit(130),
+    );
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -185,10 +270,13 @@ async function main() {
     failed = true;
     throw error;
   } finally {
-    for (const fn of cleanups.reverse()) await fn().catch(e => log(`cleanup: ${e.message}`));
+    for (const fn of cleanups.reverse())
+      await fn().catch(e => log(`cleanup: ${e.message}`));
     if (process.env.KEEP_CONSUMER === '1' || failed) log(`kept ${tmp}`);
     else {
-      log(`removing ${tmp} (about 1 GB of node_modules; a minute or two on a slow disk)`);
+      log(
+        `removing ${tmp} (about 1 GB of node_modules; a minute or two on a slow disk)`,
+      );
       fs.rmSync(tmp, { recursive: true, force: true });
       log('removed');
     }
@@ -201,7 +289,9 @@ async function consumerTest(tmp, logs, cleanups) {
   const install = parseInstall(blocks.install.code);
   const backendLines = parseBackend(blocks.backend.code);
   const cli = parseCli(blocks.cli.code);
-  log(`README: install ${JSON.stringify(install)}; backend adds ${backendLines.packages.length} features; cli ${cli.globalPackages.join(' ')}, then im ${cli.imCommands.map(c => c.join(' ')).join('; im ')}`);
+  log(
+    `README: install ${JSON.stringify(install)}; backend adds ${backendLines.packages.length} features; cli ${cli.globalPackages.join(' ')}, then im ${cli.imCommands.map(c => c.join(' ')).join('; im ')}`,
+  );
   check(
     Object.keys(install).sort().join() === 'packages/app,packages/backend',
     'README installs into packages/backend and packages/app',
@@ -212,30 +302,55 @@ async function consumerTest(tmp, logs, cleanups) {
   );
 
   // --- build and pack ----------------------------------------------------------------------
-  log('building: tsc (declarations), then backstage-cli repo build (every non-bundled package)');
-  await run('npx', ['tsc'], { cwd: ROOT, logFile: path.join(logs, 'build.log') });
-  await run('npx', ['backstage-cli', 'repo', 'build'], { cwd: ROOT, logFile: path.join(logs, 'build.log') });
+  log(
+    'building: tsc (declarations), then backstage-cli repo build (every non-bundled package)',
+  );
+  await run('npx', ['tsc'], {
+    cwd: ROOT,
+    logFile: path.join(logs, 'build.log'),
+  });
+  await run('npx', ['backstage-cli', 'repo', 'build'], {
+    cwd: ROOT,
+    logFile: path.join(logs, 'build.log'),
+  });
   const tarballDir = path.join(tmp, 'tarballs');
   fs.mkdirSync(tarballDir);
   log('packing: npm pack of each published package');
   const packJson = path.join(logs, 'pack.json');
-  await run('sh', ['-c', `npm pack --json --pack-destination "${tarballDir}" ${PUBLISHED.map(d => `-w ${d}`).join(' ')} > "${packJson}"`], {
-    cwd: ROOT,
-    logFile: path.join(logs, 'pack.log'),
-  });
+  await run(
+    'sh',
+    [
+      '-c',
+      `npm pack --json --pack-destination "${tarballDir}" ${PUBLISHED.map(d => `-w ${d}`).join(' ')} > "${packJson}"`,
+    ],
+    {
+      cwd: ROOT,
+      logFile: path.join(logs, 'pack.log'),
+    },
+  );
   const packed = readJson(packJson);
-  check(packed.length === PUBLISHED.length, `npm pack made ${PUBLISHED.length} tarballs`);
+  check(
+    packed.length === PUBLISHED.length,
+    `npm pack made ${PUBLISHED.length} tarballs`,
+  );
   const tarballs = {};
-  const dirByName = Object.fromEntries(PUBLISHED.map(d => [readJson(path.join(ROOT, d, 'package.json')).name, d]));
+  const dirByName = Object.fromEntries(
+    PUBLISHED.map(d => [readJson(path.join(ROOT, d, 'package.json')).name, d]),
+  );
   for (const entry of packed) {
     const file = path.join(tarballDir, entry.filename);
     tarballs[entry.name] = file;
     const contents = await tarballContents(file, path.join(logs, 'pack.log'));
     checkTarball(dirByName[entry.name], contents);
-    console.log(`    ${entry.filename}  ${(entry.size / 1024).toFixed(0)} kB, ${entry.entryCount} files`);
+    console.log(
+      `    ${entry.filename}  ${(entry.size / 1024).toFixed(0)} kB, ${entry.entryCount} files`,
+    );
   }
   for (const dir of PUBLISHED) {
-    check(readJson(path.join(ROOT, dir, 'package.json')).main === 'src/index.ts', `${dir}: package.json restored after pack (main src/index.ts for the monorepo)`);
+    check(
+      readJson(path.join(ROOT, dir, 'package.json')).main === 'src/index.ts',
+      `${dir}: package.json restored after pack (main src/index.ts for the monorepo)`,
+    );
   }
 
   // --- a new Backstage, outside the repository ---------------------------------------------
@@ -267,10 +382,15 @@ async function consumerTest(tmp, logs, cleanups) {
     main: 'dist/index.cjs.js',
     types: 'src/index.ts',
     backstage: { role: 'backend' },
-    scripts: { start: 'backstage-cli package start', build: 'backstage-cli package build' },
+    scripts: {
+      start: 'backstage-cli package start',
+      build: 'backstage-cli package build',
+    },
     dependencies: {
       '@backstage/backend-defaults': v('@backstage/backend-defaults'),
-      '@backstage/plugin-catalog-backend': v('@backstage/plugin-catalog-backend'),
+      '@backstage/plugin-catalog-backend': v(
+        '@backstage/plugin-catalog-backend',
+      ),
       pg: v('pg'),
     },
   };
@@ -294,7 +414,10 @@ async function consumerTest(tmp, logs, cleanups) {
     private: true,
     bundled: true,
     backstage: { role: 'frontend' },
-    scripts: { start: 'backstage-cli package start', build: 'backstage-cli package build' },
+    scripts: {
+      start: 'backstage-cli package start',
+      build: 'backstage-cli package build',
+    },
     dependencies: {
       '@backstage/cli': v('@backstage/cli'),
       '@backstage/frontend-defaults': v('@backstage/frontend-defaults'),
@@ -306,7 +429,11 @@ async function consumerTest(tmp, logs, cleanups) {
     },
     browserslist: {
       production: ['>0.2%', 'not dead', 'not op_mini all'],
-      development: ['last 1 chrome version', 'last 1 firefox version', 'last 1 safari version'],
+      development: [
+        'last 1 chrome version',
+        'last 1 firefox version',
+        'last 1 safari version',
+      ],
     },
   };
   writeText(
@@ -329,18 +456,31 @@ async function consumerTest(tmp, logs, cleanups) {
   // family's own dependencies (common, node) are not on the registry either, so their
   // tarballs go into the same install; so does the optional scaffolder module, to prove it
   // installs and loads.
-  const packageJsons = { 'packages/backend': backendPackage, 'packages/app': appPackage };
+  const packageJsons = {
+    'packages/backend': backendPackage,
+    'packages/app': appPackage,
+  };
   const familyDeps = name =>
-    Object.keys(readJson(path.join(ROOT, dirByName[name], 'package.json')).dependencies ?? {}).filter(d => d.startsWith(SCOPE));
+    Object.keys(
+      readJson(path.join(ROOT, dirByName[name], 'package.json')).dependencies ??
+        {},
+    ).filter(d => d.startsWith(SCOPE));
   for (const [workspace, names] of Object.entries(install)) {
     const wanted = new Set(names);
-    if (workspace === 'packages/backend') wanted.add(`${SCOPE}plugin-scaffolder-backend-module-itsm-sync`);
-    for (const name of [...wanted]) for (const dep of familyDeps(name)) wanted.add(dep);
+    if (workspace === 'packages/backend')
+      wanted.add(`${SCOPE}plugin-scaffolder-backend-module-itsm-sync`);
+    for (const name of [...wanted])
+      for (const dep of familyDeps(name)) wanted.add(dep);
     for (const name of wanted) {
-      if (!tarballs[name]) throw new Error(`README installs ${name}, which is not a published package`);
+      if (!tarballs[name])
+        throw new Error(
+          `README installs ${name}, which is not a published package`,
+        );
       packageJsons[workspace].dependencies[name] = `file:${tarballs[name]}`;
     }
-    log(`${workspace}: ${[...wanted].map(n => path.basename(tarballs[n])).join(', ')}`);
+    log(
+      `${workspace}: ${[...wanted].map(n => path.basename(tarballs[n])).join(', ')}`,
+    );
   }
   writeJson(path.join(backendDir, 'package.json'), backendPackage);
   writeJson(path.join(appDir, 'package.json'), appPackage);
@@ -376,15 +516,30 @@ async function consumerTest(tmp, logs, cleanups) {
   );
   // The README's configuration block, as its own file beside the base config (Backstage
   // merges the --config files in order).
-  writeText(path.join(consumer, 'app-config.itsm-sync.yaml'), `${blocks['app-config'].code}\n`);
-  const configArgs = ['--config', '../../app-config.yaml', '--config', '../../app-config.itsm-sync.yaml'];
+  writeText(
+    path.join(consumer, 'app-config.itsm-sync.yaml'),
+    `${blocks['app-config'].code}\n`,
+  );
+  const configArgs = [
+    '--config',
+    '../../app-config.yaml',
+    '--config',
+    '../../app-config.itsm-sync.yaml',
+  ];
 
-  log('npm install in the new Backstage (one install: registry packages at the locked versions, our tarballs)');
-  await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: consumer, logFile: path.join(logs, 'consumer-install.log') });
+  log(
+    'npm install in the new Backstage (one install: registry packages at the locked versions, our tarballs)',
+  );
+  await run('npm', ['install', '--no-audit', '--no-fund'], {
+    cwd: consumer,
+    logFile: path.join(logs, 'consumer-install.log'),
+  });
   const lock = readJson(path.join(consumer, 'package-lock.json'));
   for (const name of Object.keys(tarballs).filter(n => n !== `${SCOPE}cli`)) {
     // Where npm placed it: hoisted to node_modules/, or under the workspace that asked for it.
-    const places = Object.keys(lock.packages).filter(p => p === `node_modules/${name}` || p.endsWith(`/node_modules/${name}`));
+    const places = Object.keys(lock.packages).filter(
+      p => p === `node_modules/${name}` || p.endsWith(`/node_modules/${name}`),
+    );
     const entries = places.map(p => lock.packages[p]);
     check(
       places.length === 1 &&
@@ -392,12 +547,22 @@ async function consumerTest(tmp, logs, cleanups) {
         entries[0].resolved.endsWith(path.basename(tarballs[name])) &&
         !fs.lstatSync(path.join(consumer, places[0])).isSymbolicLink(),
       `${name} installed once, from ${path.basename(tarballs[name])} (${places.join(', ')})`,
-      JSON.stringify(Object.fromEntries(places.map((p, i) => [p, entries[i]])), null, 2),
+      JSON.stringify(
+        Object.fromEntries(places.map((p, i) => [p, entries[i]])),
+        null,
+        2,
+      ),
     );
   }
 
-  const testOnly = Object.keys(lock.packages).filter(p => /node_modules\/(@backstage\/backend-test-utils|testcontainers)$/.test(p));
-  check(testOnly.length === 0, 'no test utilities in the install (itsm-sync-node has backend-test-utils as an optional peer only)', testOnly.join('\n'));
+  const testOnly = Object.keys(lock.packages).filter(p =>
+    /node_modules\/(@backstage\/backend-test-utils|testcontainers)$/.test(p),
+  );
+  check(
+    testOnly.length === 0,
+    'no test utilities in the install (itsm-sync-node has backend-test-utils as an optional peer only)',
+    testOnly.join('\n'),
+  );
 
   const env = {
     ...process.env,
@@ -411,36 +576,65 @@ async function consumerTest(tmp, logs, cleanups) {
   // --- the backend -------------------------------------------------------------------------
   // Its own temporary directory: as root, PostgreSQL runs as the postgres user, which must
   // be able to enter it (deleted on stop).
-  const pgDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-sync-consumer-pg-'));
-  const pg = await startEmbeddedPostgres({ dataDir: pgDataDir, password: pgPassword, persistent: false, fast: true });
+  const pgDataDir = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'itsm-sync-consumer-pg-'),
+  );
+  const pg = await startEmbeddedPostgres({
+    dataDir: pgDataDir,
+    password: pgPassword,
+    persistent: false,
+    fast: true,
+  });
   cleanups.push(() => pg.stop());
   env.POSTGRES_PORT = String(pg.port);
   log(`embedded PostgreSQL 15 on 127.0.0.1:${pg.port}`);
 
-  await run('npx', ['backstage-cli', 'config:check', '--strict', ...configArgs.map(a => a.replace('../../', ''))], {
-    cwd: consumer,
-    env,
-    logFile: path.join(logs, 'config-check.log'),
-  });
-  check(true, "backstage-cli config:check --strict accepts the README's itsmSync config against the shipped schema");
+  await run(
+    'npx',
+    [
+      'backstage-cli',
+      'config:check',
+      '--strict',
+      ...configArgs.map(a => a.replace('../../', '')),
+    ],
+    {
+      cwd: consumer,
+      env,
+      logFile: path.join(logs, 'config-check.log'),
+    },
+  );
+  check(
+    true,
+    "backstage-cli config:check --strict accepts the README's itsmSync config against the shipped schema",
+  );
 
   const backendLog = path.join(logs, 'backend.log');
-  log(`starting the backend (backstage-cli package start) on 127.0.0.1:${backendPort}`);
+  log(
+    `starting the backend (backstage-cli package start) on 127.0.0.1:${backendPort}`,
+  );
   const out = fs.openSync(backendLog, 'a');
-  const backend = spawn('npx', ['backstage-cli', 'package', 'start', ...configArgs], {
-    cwd: backendDir,
-    env,
-    stdio: ['ignore', out, out],
-    detached: true,
-  });
+  const backend = spawn(
+    'npx',
+    ['backstage-cli', 'package', 'start', ...configArgs],
+    {
+      cwd: backendDir,
+      env,
+      stdio: ['ignore', out, out],
+      detached: true,
+    },
+  );
   let backendExit;
-  backend.on('exit', (code, signal) => (backendExit = signal ?? `exit ${code}`));
+  backend.on(
+    'exit',
+    (code, signal) => (backendExit = signal ?? `exit ${code}`),
+  );
   const stopBackend = async () => {
     if (backendExit === undefined) {
       try {
         process.kill(-backend.pid, 'SIGTERM');
       } catch {}
-      for (let i = 0; i < 100 && backendExit === undefined; i++) await new Promise(r => setTimeout(r, 100));
+      for (let i = 0; i < 100 && backendExit === undefined; i++)
+        await new Promise(r => setTimeout(r, 100));
       if (backendExit === undefined) {
         try {
           process.kill(-backend.pid, 'SIGKILL');
@@ -457,9 +651,14 @@ async function consumerTest(tmp, logs, cleanups) {
   const deadline = Date.now() + 8 * 60_000;
   for (;;) {
     if (backendExit !== undefined) {
-      throw new Error(`the backend exited (${backendExit}):\n${fs.readFileSync(backendLog, 'utf8').split('\n').slice(-40).join('\n')}`);
+      throw new Error(
+        `the backend exited (${backendExit}):\n${fs.readFileSync(backendLog, 'utf8').split('\n').slice(-40).join('\n')}`,
+      );
     }
-    if (Date.now() > deadline) throw new Error(`the backend did not answer within 8 minutes; log ${backendLog}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the backend did not answer within 8 minutes; log ${backendLog}`,
+      );
     try {
       const response = await fetch(`${base}/v1/connectors`, { headers: auth });
       if (response.status === 200) {
@@ -476,15 +675,35 @@ async function consumerTest(tmp, logs, cleanups) {
     JSON.stringify(connectors),
   );
   const anonymous = await fetch(`${base}/v1/connectors`);
-  check(anonymous.status === 401, `without a token the API answers 401 (got ${anonymous.status})`);
+  check(
+    anonymous.status === 401,
+    `without a token the API answers 401 (got ${anonymous.status})`,
+  );
 
   // The migrations the plugin ran are the ones in the installed package's migrations/ directory.
-  const installedBackend = path.join(consumer, 'node_modules', `${SCOPE}plugin-itsm-sync-backend`);
-  const shippedMigrations = fs.readdirSync(path.join(installedBackend, 'migrations')).filter(f => f.endsWith('.js')).sort();
+  const installedBackend = path.join(
+    consumer,
+    'node_modules',
+    `${SCOPE}plugin-itsm-sync-backend`,
+  );
+  const shippedMigrations = fs
+    .readdirSync(path.join(installedBackend, 'migrations'))
+    .filter(f => f.endsWith('.js'))
+    .sort();
   const { Client } = require('pg');
-  const client = new Client({ host: '127.0.0.1', port: pg.port, user: 'postgres', password: pgPassword, database: 'backstage_plugin_itsm-sync' });
+  const client = new Client({
+    host: '127.0.0.1',
+    port: pg.port,
+    user: 'postgres',
+    password: pgPassword,
+    database: 'backstage_plugin_itsm-sync',
+  });
   await client.connect();
-  const applied = (await client.query('select name from itsm_sync__knex_migrations order by name')).rows.map(r => r.name);
+  const applied = (
+    await client.query(
+      'select name from itsm_sync__knex_migrations order by name',
+    )
+  ).rows.map(r => r.name);
   await client.end();
   check(
     JSON.stringify(applied) === JSON.stringify(shippedMigrations),
@@ -494,61 +713,148 @@ async function consumerTest(tmp, logs, cleanups) {
 
   const scaffolderModule = await capture(
     'node',
-    ['-e', `const m = require('${SCOPE}plugin-scaffolder-backend-module-itsm-sync'); process.stdout.write(String(m.default && m.default.$$type))`],
+    [
+      '-e',
+      `const m = require('${SCOPE}plugin-scaffolder-backend-module-itsm-sync'); process.stdout.write(String(m.default && m.default.$$type))`,
+    ],
     { cwd: backendDir, env },
   );
-  check(scaffolderModule.stdout === '@backstage/BackendFeature', `${SCOPE}plugin-scaffolder-backend-module-itsm-sync loads as a backend feature`, scaffolderModule.stderr);
+  check(
+    scaffolderModule.stdout === '@backstage/BackendFeature',
+    `${SCOPE}plugin-scaffolder-backend-module-itsm-sync loads as a backend feature`,
+    scaffolderModule.stderr,
+  );
 
   // --- the CLI, installed globally from its tarball -------------------------------------------
   const prefix = path.join(tmp, 'global');
   const globalTarballs = new Set();
   for (const name of cli.globalPackages) {
-    if (!tarballs[name]) throw new Error(`README installs ${name} globally, which is not a published package`);
+    if (!tarballs[name])
+      throw new Error(
+        `README installs ${name} globally, which is not a published package`,
+      );
     globalTarballs.add(tarballs[name]);
     for (const dep of familyDeps(name)) globalTarballs.add(tarballs[dep]);
   }
-  log(`npm install -g --prefix ${prefix} ${[...globalTarballs].map(t => path.basename(t)).join(' ')}`);
-  await run('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', ...globalTarballs], {
-    cwd: tmp,
-    env,
-    logFile: path.join(logs, 'cli-install.log'),
-  });
+  log(
+    `npm install -g --prefix ${prefix} ${[...globalTarballs].map(t => path.basename(t)).join(' ')}`,
+  );
+  await run(
+    'npm',
+    [
+      'install',
+      '-g',
+      '--prefix',
+      prefix,
+      '--no-audit',
+      '--no-fund',
+      ...globalTarballs,
+    ],
+    {
+      cwd: tmp,
+      env,
+      logFile: path.join(logs, 'cli-install.log'),
+    },
+  );
   const imBin = path.join(prefix, 'bin', 'im');
   const installedCli = path.join(prefix, 'lib', 'node_modules', `${SCOPE}cli`);
-  check(fs.existsSync(imBin) && !fs.existsSync(path.join(installedCli, 'src')), `im installed in ${prefix}/bin, without its TypeScript sources`);
-  const cliEnv = { ...env, PATH: `${path.join(prefix, 'bin')}${path.delimiter}${process.env.PATH}`, IM_URL: `http://127.0.0.1:${backendPort}`, HOME: tmp };
+  check(
+    fs.existsSync(imBin) && !fs.existsSync(path.join(installedCli, 'src')),
+    `im installed in ${prefix}/bin, without its TypeScript sources`,
+  );
+  const cliEnv = {
+    ...env,
+    PATH: `${path.join(prefix, 'bin')}${path.delimiter}${process.env.PATH}`,
+    IM_URL: `http://127.0.0.1:${backendPort}`,
+    HOME: tmp,
+  };
   delete cliEnv.IM_CONFIG;
   const help = await capture('im', ['--help'], { cwd: tmp, env: cliEnv });
-  check(help.code === 0 && /integration/.test(help.stdout) && /conflict/.test(help.stdout), 'im --help (exit 0, lists its commands)', help.stdout + help.stderr);
+  check(
+    help.code === 0 &&
+      /integration/.test(help.stdout) &&
+      /conflict/.test(help.stdout),
+    'im --help (exit 0, lists its commands)',
+    help.stdout + help.stderr,
+  );
   for (const args of cli.imCommands) {
     const result = await capture('im', args, { cwd: tmp, env: cliEnv });
-    check(result.code === 0, `im ${args.join(' ')} against the new backend (exit 0)`, result.stdout + result.stderr);
+    check(
+      result.code === 0,
+      `im ${args.join(' ')} against the new backend (exit 0)`,
+      result.stdout + result.stderr,
+    );
     console.log(result.stdout.trimEnd().replace(/^/gm, '    '));
   }
   // One write through the installed CLI and backend: the credential is sealed with the
   // configured key and the integration stored in the new database.
   const created = await capture(
     'im',
-    ['integration', 'configure', '--name', 'consumer-check', '--type', 'pagerduty', '--org', 'consumer', '--base-url', 'https://api.pagerduty.com', '--token', 'not-a-real-token'],
+    [
+      'integration',
+      'configure',
+      '--name',
+      'consumer-check',
+      '--type',
+      'pagerduty',
+      '--org',
+      'consumer',
+      '--base-url',
+      'https://api.pagerduty.com',
+      '--token',
+      'not-a-real-token',
+    ],
     { cwd: tmp, env: cliEnv },
   );
-  check(created.code === 0, 'im integration configure creates a PagerDuty integration in the new backend', created.stdout + created.stderr);
-  const listed = await capture('im', ['--format', 'json', 'integration', 'list'], { cwd: tmp, env: cliEnv });
-  const listedNames = listed.code === 0 ? JSON.parse(listed.stdout).map(i => i.name) : [];
-  check(listedNames.includes('consumer-check'), 'im --format json integration list shows it', listed.stdout + listed.stderr);
-  const refused = await capture('im', ['integration', 'list'], { cwd: tmp, env: { ...cliEnv, IM_TOKEN: 'wrong-token' } });
-  check(refused.code === 1 && !refused.stderr.includes('wrong-token'), `im with a wrong token fails with exit 1 without echoing it: ${refused.stderr.trim()}`);
+  check(
+    created.code === 0,
+    'im integration configure creates a PagerDuty integration in the new backend',
+    created.stdout + created.stderr,
+  );
+  const listed = await capture(
+    'im',
+    ['--format', 'json', 'integration', 'list'],
+    { cwd: tmp, env: cliEnv },
+  );
+  const listedNames =
+    listed.code === 0 ? JSON.parse(listed.stdout).map(i => i.name) : [];
+  check(
+    listedNames.includes('consumer-check'),
+    'im --format json integration list shows it',
+    listed.stdout + listed.stderr,
+  );
+  const refused = await capture('im', ['integration', 'list'], {
+    cwd: tmp,
+    env: { ...cliEnv, IM_TOKEN: 'wrong-token' },
+  });
+  check(
+    refused.code === 1 && !refused.stderr.includes('wrong-token'),
+    `im with a wrong token fails with exit 1 without echoing it: ${refused.stderr.trim()}`,
+  );
 
   await stopBackend();
   cleanups.splice(cleanups.indexOf(stopBackend), 1);
   await pg.stop();
 
   // --- the app -------------------------------------------------------------------------------
-  log('building the app (backstage-cli package build); slow on a small machine');
-  await run('npx', ['backstage-cli', 'package', 'build', ...configArgs], { cwd: appDir, env, logFile: path.join(logs, 'app-build.log') });
+  log(
+    'building the app (backstage-cli package build); slow on a small machine',
+  );
+  await run('npx', ['backstage-cli', 'package', 'build', ...configArgs], {
+    cwd: appDir,
+    env,
+    logFile: path.join(logs, 'app-build.log'),
+  });
   const staticDir = path.join(appDir, 'dist', 'static');
-  const bundle = fs.readdirSync(staticDir).filter(f => f.endsWith('.js')).map(f => fs.readFileSync(path.join(staticDir, f), 'utf8')).join('\n');
-  check(fs.existsSync(path.join(appDir, 'dist', 'index.html')), 'the app builds (dist/index.html)');
+  const bundle = fs
+    .readdirSync(staticDir)
+    .filter(f => f.endsWith('.js'))
+    .map(f => fs.readFileSync(path.join(staticDir, f), 'utf8'))
+    .join('\n');
+  check(
+    fs.existsSync(path.join(appDir, 'dist', 'index.html')),
+    'the app builds (dist/index.html)',
+  );
   for (const [what, text] of [
     ['the itsm-sync frontend plugin', 'pluginId:"itsm-sync"'],
     ['the page at /itsm-sync', '/itsm-sync'],
@@ -559,13 +865,17 @@ async function consumerTest(tmp, logs, cleanups) {
     ["the entity card's annotation filter", 'itsm-sync.io/incidents'],
     ["the entity card's Sync with ITSM button", 'Sync with ITSM'],
   ]) {
-    const found = bundle.includes(text) || bundle.includes(text.replace(/'/g, '"'));
+    const found =
+      bundle.includes(text) || bundle.includes(text.replace(/'/g, '"'));
     check(found, `the app bundle holds ${what} (${text})`);
   }
 
-  log(`passed: ${checks.length} checks in ${Math.round((Date.now() - started) / 1000)}s`);
+  log(
+    `passed: ${checks.length} checks in ${Math.round((Date.now() - started) / 1000)}s`,
+  );
   console.log('tarballs installed:');
-  for (const file of Object.values(tarballs)) console.log(`    ${path.basename(file)}`);
+  for (const file of Object.values(tarballs))
+    console.log(`    ${path.basename(file)}`);
 }
 
 main().catch(error => {

@@ -12,29 +12,44 @@ const os = require('node:os');
 const path = require('node:path');
 const { startEmbeddedPostgres } = require('./lib/embeddedPostgres');
 
-const CONNECTION_VARIABLE = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+const CONNECTION_VARIABLE =
+  'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 
 const hasConnectionString = () =>
-  Object.keys(process.env).some(k => /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k) && process.env[k]);
+  Object.keys(process.env).some(
+    k =>
+      /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k) &&
+      process.env[k],
+  );
 
 function dockerEngineAnswers() {
   if (process.env.BACKSTAGE_TEST_DISABLE_DOCKER) return false;
-  const probe = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 10_000 });
+  const probe = spawnSync(
+    'docker',
+    ['info', '--format', '{{.ServerVersion}}'],
+    { stdio: 'ignore', timeout: 10_000 },
+  );
   return probe.status === 0;
 }
 
 function runJest(env) {
   const cli = require.resolve('@backstage/cli/bin/backstage-cli');
-  const child = spawn(process.execPath, [cli, 'repo', 'test', ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    // Backstage's test runner watches unless CI is set.
-    env: { ...env, CI: env.CI || '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [cli, 'repo', 'test', ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      // Backstage's test runner watches unless CI is set.
+      env: { ...env, CI: env.CI || '1' },
+    },
+  );
   const forward = signal => child.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   return new Promise(resolve => {
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 1) : 1)));
+    child.on('exit', (code, signal) =>
+      resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 1) : 1)),
+    );
   });
 }
 
@@ -44,9 +59,17 @@ async function main() {
     return;
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-sync-test-pg-'));
-  console.log('npm test: no PostgreSQL connection string and no container engine; starting an embedded PostgreSQL 15');
-  const pg = await startEmbeddedPostgres({ dataDir, persistent: false, fast: true });
-  console.log(`npm test: embedded PostgreSQL 15 on 127.0.0.1:${pg.port} (data in ${dataDir}, deleted at the end)`);
+  console.log(
+    'npm test: no PostgreSQL connection string and no container engine; starting an embedded PostgreSQL 15',
+  );
+  const pg = await startEmbeddedPostgres({
+    dataDir,
+    persistent: false,
+    fast: true,
+  });
+  console.log(
+    `npm test: embedded PostgreSQL 15 on 127.0.0.1:${pg.port} (data in ${dataDir}, deleted at the end)`,
+  );
   try {
     process.exitCode = await runJest({
       ...process.env,

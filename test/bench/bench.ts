@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { dropDatabases, newDatabasePrefix } from './harness/database';
 import { HubProcess } from './harness/hubProcess';
-import { profileWindow, summariseByOrigin, summariseCpuProfile } from './harness/cpuProfile';
+import {
+  profileWindow,
+  summariseByOrigin,
+  summariseCpuProfile,
+} from './harness/cpuProfile';
 import { machineCpuMs, monotonicMicros } from './harness/machineCpu';
 import { serviceNowWorkNoteWebhook } from './harness/servicenowWebhooks';
 import { pool, quantile } from './harness/stats';
@@ -26,13 +30,18 @@ const BURST_CHANGES = 4000;
 // (12,000 webhooks and 5,000 changes): 5,000 left the burst's path less optimised.
 const WARM_UP_CHANGES = 10_000;
 const TICKETS = 200;
-const RECONCILE_INCIDENTS = Number(process.env.BENCH_RECONCILE_INCIDENTS ?? 10_000);
+const RECONCILE_INCIDENTS = Number(
+  process.env.BENCH_RECONCILE_INCIDENTS ?? 10_000,
+);
 const SECRET = `bench-${randomBytes(8).toString('hex')}`;
 
 const log = (s: string) => console.log(`[bench] ${s}`);
 const perSecond = (n: number, ms: number) => Math.round((n * 1000) / ms);
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
@@ -41,11 +50,19 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
   return false;
 }
 
-type PhaseFigures = { ms: number; cpuMs: number; systemMs: number; machineCpuMs: number; mainThreadRanMs: number; mainThreadWaitedMs: number };
+type PhaseFigures = {
+  ms: number;
+  cpuMs: number;
+  systemMs: number;
+  machineCpuMs: number;
+  mainThreadRanMs: number;
+  mainThreadWaitedMs: number;
+};
 
 /** The figures of several runs of one timed phase, added up. */
 function totalOf(rounds: PhaseFigures[]): PhaseFigures {
-  const sum = (key: keyof PhaseFigures) => rounds.reduce((total, r) => total + r[key], 0);
+  const sum = (key: keyof PhaseFigures) =>
+    rounds.reduce((total, r) => total + r[key], 0);
   return {
     ms: sum('ms'),
     cpuMs: sum('cpuMs'),
@@ -58,7 +75,12 @@ function totalOf(rounds: PhaseFigures[]): PhaseFigures {
 
 /** How the hub's JavaScript thread spent a phase, % of its wall time: running, and ready but waiting for a core. */
 const mainThreadShares = (p: PhaseFigures) =>
-  p.ms ? { ran: Math.round((100 * p.mainThreadRanMs) / p.ms), waited_for_core: Math.round((100 * p.mainThreadWaitedMs) / p.ms) } : undefined;
+  p.ms
+    ? {
+        ran: Math.round((100 * p.mainThreadRanMs) / p.ms),
+        waited_for_core: Math.round((100 * p.mainThreadWaitedMs) / p.ms),
+      }
+    : undefined;
 
 /** One database's run: returns figures for RESULTS.md. */
 async function benchOne(
@@ -70,7 +92,8 @@ async function benchOne(
     burstOnly?: boolean;
   } = {},
 ) {
-  const prefix = database === 'postgres' ? newDatabasePrefix('bench') : undefined;
+  const prefix =
+    database === 'postgres' ? newDatabasePrefix('bench') : undefined;
   const sim = await ServiceNowSimulator.start();
   sim.server.maxRecordedCalls = 1_000_000;
   const hub = new HubProcess({
@@ -78,7 +101,9 @@ async function benchOne(
     database: prefix ? { prefix } : 'sqlite',
     token: `bench-${randomBytes(12).toString('hex')}`,
     encryptionKey: randomBytes(32).toString('hex'),
-    itsmSync: { dispatcher: { pollIntervalMs: 100, leaseSeconds: 60, concurrency: 32 } },
+    itsmSync: {
+      dispatcher: { pollIntervalMs: 100, leaseSeconds: 60, concurrency: 32 },
+    },
     nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
   process.env.HUB_LOG_LEVEL = 'warn';
@@ -121,11 +146,20 @@ async function benchOne(
     };
   };
   /** The kernel's share of the hub's CPU time in a phase, %. */
-  const systemShare = (p: { cpuMs: number; systemMs: number }) => (p.cpuMs ? Math.round((100 * p.systemMs) / p.cpuMs) : undefined);
+  const systemShare = (p: { cpuMs: number; systemMs: number }) =>
+    p.cpuMs ? Math.round((100 * p.systemMs) / p.cpuMs) : undefined;
   const client = new LoadClient(64);
   const patch = async (incidentId: string, description: string) => {
-    const res = await client.json('PATCH', `${hub.api}/v1/incidents/${incidentId}`, hub.authHeaders(), { description });
-    if (res.status !== 200) throw new Error(`PATCH answered ${res.status}: ${JSON.stringify(res.body)}`);
+    const res = await client.json(
+      'PATCH',
+      `${hub.api}/v1/incidents/${incidentId}`,
+      hub.authHeaders(),
+      { description },
+    );
+    if (res.status !== 200)
+      throw new Error(
+        `PATCH answered ${res.status}: ${JSON.stringify(res.body)}`,
+      );
   };
   try {
     await hub.start();
@@ -135,7 +169,10 @@ async function benchOne(
         integration_type: 'servicenow',
         name: 'bench-snow',
         base_url: sim.baseUrl,
-        credentials: { username: sim.credentials.username, password: sim.credentials.password },
+        credentials: {
+          username: sim.credentials.username,
+          password: sim.credentials.password,
+        },
         webhook_secrets: [SECRET],
         sync_direction: 'bidirectional',
         enabled: true,
@@ -147,7 +184,11 @@ async function benchOne(
     // Linked tickets to work on.
     const incidents: string[] = [];
     await pool(TICKETS, 16, async i => {
-      const res = await hub.call('POST', '/v1/incidents', { title: `bench ${i}`, severity: 'SEV-3', integrations: [integration.name] });
+      const res = await hub.call('POST', '/v1/incidents', {
+        title: `bench ${i}`,
+        severity: 'SEV-3',
+        integrations: [integration.name],
+      });
       incidents[i] = res.body.id;
     });
     const sysIds: string[] = [];
@@ -165,12 +206,22 @@ async function benchOne(
       sim.setWebhookTarget({ secret: SECRET });
       await sim.editAsPerson(sysIds[0], { work_notes: 'template' });
       const template = sim.lastWebhook()!.rawBody;
-      const webhooks = Array.from({ length: INBOUND_WEBHOOKS + WARM_UP_WEBHOOKS }, (_, n) => {
-        const payload = JSON.parse(template.toString());
-        payload.sys_id = sysIds[n % sysIds.length];
-        return serviceNowWorkNoteWebhook(Buffer.from(JSON.stringify(payload)), SECRET, n);
-      });
-      const post = (url: string, w: { rawBody: Buffer; headers: Record<string, string> }) => client.send('POST', url, w.headers, w.rawBody);
+      const webhooks = Array.from(
+        { length: INBOUND_WEBHOOKS + WARM_UP_WEBHOOKS },
+        (_, n) => {
+          const payload = JSON.parse(template.toString());
+          payload.sys_id = sysIds[n % sysIds.length];
+          return serviceNowWorkNoteWebhook(
+            Buffer.from(JSON.stringify(payload)),
+            SECRET,
+            n,
+          );
+        },
+      );
+      const post = (
+        url: string,
+        w: { rawBody: Buffer; headers: Record<string, string> },
+      ) => client.send('POST', url, w.headers, w.rawBody);
       // Both routes warm up alike (JIT, connection pools) before either is timed.
       const warmUp = webhooks.splice(0, WARM_UP_WEBHOOKS);
       await pool(warmUp.length, 32, async i => {
@@ -189,8 +240,12 @@ async function benchOne(
         inboundRounds.push(
           await timed('inbound', () =>
             pool(mine.length, 32, async i => {
-              const r = await post(`${hub.api}/v1/webhooks/${integration.id}`, mine[i]);
-              if (r.status >= 200 && r.status < 300) applied += Number(r.body?.applied ?? 0);
+              const r = await post(
+                `${hub.api}/v1/webhooks/${integration.id}`,
+                mine[i],
+              );
+              if (r.status >= 200 && r.status < 300)
+                applied += Number(r.body?.applied ?? 0);
               else refused += 1;
             }),
           ),
@@ -215,11 +270,19 @@ async function benchOne(
         trivial_per_second: perSecond(webhooks.length, trivial.ms),
         ratio: +(trivial.ms / inbound.ms).toFixed(2),
         // Each round's own ratio: how far the figure moves within one run on this machine.
-        ratio_by_round: inboundRounds.map((r, i) => +(trivialRounds[i].ms / r.ms).toFixed(2)),
-        hub_cpu_us_per_webhook: Math.round((inbound.cpuMs * 1000) / webhooks.length),
-        hub_cpu_us_per_trivial_request: Math.round((trivial.cpuMs * 1000) / webhooks.length),
+        ratio_by_round: inboundRounds.map(
+          (r, i) => +(trivialRounds[i].ms / r.ms).toFixed(2),
+        ),
+        hub_cpu_us_per_webhook: Math.round(
+          (inbound.cpuMs * 1000) / webhooks.length,
+        ),
+        hub_cpu_us_per_trivial_request: Math.round(
+          (trivial.cpuMs * 1000) / webhooks.length,
+        ),
         // Postgres, the simulator and the load generator: the rest of the machine's busy time.
-        other_cpu_us_per_webhook: Math.round(((inbound.machineCpuMs - inbound.cpuMs) * 1000) / webhooks.length),
+        other_cpu_us_per_webhook: Math.round(
+          ((inbound.machineCpuMs - inbound.cpuMs) * 1000) / webhooks.length,
+        ),
         hub_system_cpu_share: systemShare(inbound),
         hub_main_thread: mainThreadShares(inbound),
         trivial_hub_main_thread: mainThreadShares(trivial),
@@ -235,25 +298,42 @@ async function benchOne(
       const callsBefore = sim.server.calls.length;
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
-      await client.send('POST', `${hub.baseUrl}/api/bench/loop-delay/reset`, {});
+      await client.send(
+        'POST',
+        `${hub.baseUrl}/api/bench/loop-delay/reset`,
+        {},
+      );
       const offeredPhase = await timed('offered', async () => {
         const start = Date.now();
         const inFlight: Promise<unknown>[] = [];
         for (let n = 0; n < offered; n++) {
           const due = start + (n * 1000) / OFFERED_RATE;
-          if (due > Date.now()) await new Promise(r => setTimeout(r, due - Date.now()));
+          if (due > Date.now())
+            await new Promise(r => setTimeout(r, due - Date.now()));
           const description = `offered ${n}`;
           sentAt.set(description, Date.now());
-          inFlight.push(patch(incidents[n % incidents.length], description).then(() => answeredAt.set(description, Date.now())));
+          inFlight.push(
+            patch(incidents[n % incidents.length], description).then(() =>
+              answeredAt.set(description, Date.now()),
+            ),
+          );
         }
         await Promise.all(inFlight);
         return waitFor(() => {
-          const seen = new Set(sim.server.calls.slice(callsBefore).map(c => (c.body as any)?.description));
-          return incidents.every((_, i) => seen.has(`offered ${offered - incidents.length + i}`));
+          const seen = new Set(
+            sim.server.calls
+              .slice(callsBefore)
+              .map(c => (c.body as any)?.description),
+          );
+          return incidents.every((_, i) =>
+            seen.has(`offered ${offered - incidents.length + i}`),
+          );
         }, 60_000);
       });
       loopDelay.disable();
-      const hubLoopDelay = (await client.send('GET', `${hub.baseUrl}/api/bench/loop-delay`, {})).body;
+      const hubLoopDelay = (
+        await client.send('GET', `${hub.baseUrl}/api/bench/loop-delay`, {})
+      ).body;
       const latencies: number[] = [];
       // The same latencies by the second they were sent in: whether the tail is spread over
       // the phase or falls in a few stalls (a busy moment of the shared machine).
@@ -263,7 +343,9 @@ async function benchOne(
         const d = (call.body as any)?.description;
         if (call.method !== 'PATCH' || !sentAt.has(d)) continue;
         latencies.push(call.at - sentAt.get(d)!);
-        (bySecond[Math.floor((sentAt.get(d)! - firstSent) / 1000)] ??= []).push(call.at - sentAt.get(d)!);
+        (bySecond[Math.floor((sentAt.get(d)! - firstSent) / 1000)] ??= []).push(
+          call.at - sentAt.get(d)!,
+        );
       }
       const secondP99s = bySecond.filter(Boolean).map(l => quantile(l, 0.99));
       out.outbound_offered = {
@@ -276,7 +358,10 @@ async function benchOne(
         max_ms: Math.max(...latencies),
         p99_ms_by_second: secondP99s,
         // The API call alone (sent to answered): the part of the latency before the dispatcher.
-        api_p99_ms: quantile([...answeredAt].map(([d, at]) => at - sentAt.get(d)!), 0.99),
+        api_p99_ms: quantile(
+          [...answeredAt].map(([d, at]) => at - sentAt.get(d)!),
+          0.99,
+        ),
         seconds_with_p99_over_100_ms: secondP99s.filter(v => v >= 100).length,
         // Event-loop delay over the phase: the hub's, and the load generator and simulator's
         // (a stall there would show as latency the hub did not add).
@@ -284,18 +369,29 @@ async function benchOne(
         hub_loop_delay_p99_ms: hubLoopDelay?.p99_ms,
         load_process_loop_delay_max_ms: Math.round(loopDelay.max / 1e6),
         // One change at a time, mostly: what a change costs when there is little to batch.
-        hub_cpu_us_per_change: Math.round((offeredPhase.cpuMs * 1000) / offered),
-        other_cpu_us_per_change: Math.round(((offeredPhase.machineCpuMs - offeredPhase.cpuMs) * 1000) / offered),
+        hub_cpu_us_per_change: Math.round(
+          (offeredPhase.cpuMs * 1000) / offered,
+        ),
+        other_cpu_us_per_change: Math.round(
+          ((offeredPhase.machineCpuMs - offeredPhase.cpuMs) * 1000) / offered,
+        ),
         hub_system_cpu_share: systemShare(offeredPhase),
         hub_main_thread: mainThreadShares(offeredPhase),
       };
-      log(`${database} outbound offered ${JSON.stringify(out.outbound_offered)}`);
+      log(
+        `${database} outbound offered ${JSON.stringify(out.outbound_offered)}`,
+      );
     };
 
     /** Waits until every ticket holds the last of `count` changes `${label} ${n}` made round the tickets. */
     const lastChangesDelivered = (label: string, count: number) => {
-      const last = incidents.map((_, i) => `${label} ${count - incidents.length + i}`);
-      return waitFor(() => sysIds.every((s, i) => sim.incident(s)?.description === last[i]), 120_000);
+      const last = incidents.map(
+        (_, i) => `${label} ${count - incidents.length + i}`,
+      );
+      return waitFor(
+        () => sysIds.every((s, i) => sim.incident(s)?.description === last[i]),
+        120_000,
+      );
     };
 
     /**
@@ -308,7 +404,12 @@ async function benchOne(
       });
       // The no-op route gets as many as each inbound route does in a full run.
       await pool(WARM_UP_WEBHOOKS, 64, async n => {
-        await client.json('PATCH', `${hub.baseUrl}/api/bench/authenticated-noop`, hub.authHeaders(), { description: `warm-up ${n}` });
+        await client.json(
+          'PATCH',
+          `${hub.baseUrl}/api/bench/authenticated-noop`,
+          hub.authHeaders(),
+          { description: `warm-up ${n}` },
+        );
       });
       await lastChangesDelivered('warm-up', WARM_UP_CHANGES);
     };
@@ -335,10 +436,17 @@ async function benchOne(
     // The same number of authenticated calls to a route that does nothing: what any API call costs here.
     const ceiling = await timed('authenticated_noop', () =>
       pool(BURST_CHANGES, 64, async n => {
-        await client.json('PATCH', `${hub.baseUrl}/api/bench/authenticated-noop`, hub.authHeaders(), { description: `noop ${n}` });
+        await client.json(
+          'PATCH',
+          `${hub.baseUrl}/api/bench/authenticated-noop`,
+          hub.authHeaders(),
+          { description: `noop ${n}` },
+        );
       }),
     );
-    const writes = sim.server.calls.slice(burstBefore).filter(c => c.method === 'PATCH').length;
+    const writes = sim.server.calls
+      .slice(burstBefore)
+      .filter(c => c.method === 'PATCH').length;
     out.outbound_burst = {
       changes: BURST_CHANGES,
       drained: burst.value.drained,
@@ -348,8 +456,12 @@ async function benchOne(
       vendor_writes: writes,
       vendor_writes_per_second: perSecond(writes, burst.ms),
       hub_cpu_us_per_change: Math.round((burst.cpuMs * 1000) / BURST_CHANGES),
-      hub_cpu_us_per_authenticated_noop: Math.round((ceiling.cpuMs * 1000) / BURST_CHANGES),
-      other_cpu_us_per_change: Math.round(((burst.machineCpuMs - burst.cpuMs) * 1000) / BURST_CHANGES),
+      hub_cpu_us_per_authenticated_noop: Math.round(
+        (ceiling.cpuMs * 1000) / BURST_CHANGES,
+      ),
+      other_cpu_us_per_change: Math.round(
+        ((burst.machineCpuMs - burst.cpuMs) * 1000) / BURST_CHANGES,
+      ),
       hub_system_cpu_share: systemShare(burst),
       // Whether the hub's thread or the two cores were the limit (see burstReading in resultsMarkdown.ts).
       hub_main_thread: mainThreadShares(burst),
@@ -358,35 +470,59 @@ async function benchOne(
     log(`${database} outbound burst ${JSON.stringify(out.outbound_burst)}`);
 
     // Reconcile of many linked incidents vs the simulator's own listing time (Postgres only: the slow part is setup).
-    if (database === 'postgres' && RECONCILE_INCIDENTS > 0 && !profileDir && !options.burstOnly) {
+    if (
+      database === 'postgres' &&
+      RECONCILE_INCIDENTS > 0 &&
+      !profileDir &&
+      !options.burstOnly
+    ) {
       const extra = RECONCILE_INCIDENTS - TICKETS;
       let t = Date.now();
       await pool(extra, 32, async i => {
-        await hub.call('POST', '/v1/incidents', { title: `bench r${i}`, severity: 'SEV-4', integrations: [integration.name] });
+        await hub.call('POST', '/v1/incidents', {
+          title: `bench r${i}`,
+          severity: 'SEV-4',
+          integrations: [integration.name],
+        });
       });
-      const linked = await waitFor(() => sim.store.incidents.size >= RECONCILE_INCIDENTS, 300_000);
+      const linked = await waitFor(
+        () => sim.store.incidents.size >= RECONCILE_INCIDENTS,
+        300_000,
+      );
       const setupMs = Date.now() - t;
       await new Promise(r => setTimeout(r, 1000));
       t = Date.now();
       let listed = 0;
       for (let offset = 0; ; offset += 1000) {
-        const res = await fetch(`${sim.baseUrl}/api/now/table/incident?sysparm_limit=1000&sysparm_offset=${offset}`, {
-          headers: { authorization: `Basic ${Buffer.from(`${sim.credentials.username}:${sim.credentials.password}`).toString('base64')}` },
-        });
+        const res = await fetch(
+          `${sim.baseUrl}/api/now/table/incident?sysparm_limit=1000&sysparm_offset=${offset}`,
+          {
+            headers: {
+              authorization: `Basic ${Buffer.from(`${sim.credentials.username}:${sim.credentials.password}`).toString('base64')}`,
+            },
+          },
+        );
         const page = ((await res.json()) as any).result as unknown[];
         listed += page.length;
         if (page.length < 1000) break;
       }
       const listingMs = Date.now() - t;
       t = Date.now();
-      const run = await hub.call('POST', `/v1/integrations/${integration.id}/reconcile`, { dry_run: true });
+      const run = await hub.call(
+        'POST',
+        `/v1/integrations/${integration.id}/reconcile`,
+        { dry_run: true },
+      );
       const reconcileMs = Date.now() - t;
       out.reconcile = {
         linked_incidents: sim.store.incidents.size,
         all_linked: linked,
         setup_ms: setupMs,
         status: run.status,
-        checked: run.body?.checked ?? run.body?.summary?.checked ?? run.body?.items_checked,
+        checked:
+          run.body?.checked ??
+          run.body?.summary?.checked ??
+          run.body?.items_checked,
         reconcile_ms: reconcileMs,
         simulator_listing_ms: listingMs,
         listed,
@@ -397,14 +533,18 @@ async function benchOne(
     }
   } catch (error) {
     // What the hub said last, to tell a hub that died from a load generator that failed.
-    log(`${database} failed; the hub ${hub.child ? 'is still running' : `exited (${hub.exits} exits)`}; its last log lines:`);
+    log(
+      `${database} failed; the hub ${hub.child ? 'is still running' : `exited (${hub.exits} exits)`}; its last log lines:`,
+    );
     for (const line of hub.logLines.slice(-30)) log(`  ${line}`);
     throw error;
   } finally {
     clearInterval(rss);
     client.close();
     out.peak_rss_mb = Math.round(hub.peakRss / 1048576);
-    out.steal_share = machineTime.all ? +((100 * machineTime.steal) / machineTime.all).toFixed(1) : undefined;
+    out.steal_share = machineTime.all
+      ? +((100 * machineTime.steal) / machineTime.all).toFixed(1)
+      : undefined;
     await hub.stop();
     await sim.stop();
     if (prefix) await dropDatabases(prefix);
@@ -421,13 +561,27 @@ async function profilePhases() {
   const main = files.sort()[0];
   if (!main) return {};
   const whole = JSON.parse(readFileSync(join(profileDir, main), 'utf8'));
-  const phases = run.phases as Record<string, Array<{ from: number; to: number }>>;
-  log(`profile ${join(profileDir, main)}, phase windows ${JSON.stringify(phases)}`);
+  const phases = run.phases as Record<
+    string,
+    Array<{ from: number; to: number }>
+  >;
+  log(
+    `profile ${join(profileDir, main)}, phase windows ${JSON.stringify(phases)}`,
+  );
   return Object.fromEntries(
     Object.entries(phases).map(([name, windows]) => {
       const window = profileWindow(whole, windows);
-      const ms = Math.round(windows.reduce((sum, w) => sum + w.to - w.from, 0) / 1000);
-      return [name, { ms, origins: summariseByOrigin(window, 12), hot: summariseCpuProfile(window, 12) }];
+      const ms = Math.round(
+        windows.reduce((sum, w) => sum + w.to - w.from, 0) / 1000,
+      );
+      return [
+        name,
+        {
+          ms,
+          origins: summariseByOrigin(window, 12),
+          hot: summariseCpuProfile(window, 12),
+        },
+      ];
     }),
   );
 }
@@ -442,11 +596,19 @@ export async function main() {
     return;
   }
   if (only === 'inbound') {
-    log(JSON.stringify(await benchOne('postgres', undefined, { inboundOnly: true })));
+    log(
+      JSON.stringify(
+        await benchOne('postgres', undefined, { inboundOnly: true }),
+      ),
+    );
     return;
   }
   if (only === 'burst') {
-    log(JSON.stringify(await benchOne('postgres', undefined, { burstOnly: true })));
+    log(
+      JSON.stringify(
+        await benchOne('postgres', undefined, { burstOnly: true }),
+      ),
+    );
     return;
   }
   if (only === 'profile') {
@@ -459,13 +621,27 @@ export async function main() {
   // overhead is in none of the reported figures.
   log('profiling pass (figures not reported)');
   const profile = await profilePhases();
-  const results = { date: new Date().toISOString(), machine: machine(), postgres, sqlite, profile };
-  writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2));
+  const results = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    postgres,
+    sqlite,
+    profile,
+  };
+  writeFileSync(
+    join(__dirname, 'results.json'),
+    JSON.stringify(results, null, 2),
+  );
   writeFileSync(join(__dirname, 'RESULTS.md'), resultsMarkdown(results));
   log(`written test/bench/RESULTS.md and results.json`);
   log(JSON.stringify(results, null, 2));
 }
 
 function machine() {
-  return { cpu: cpus()[0]?.model, cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  return {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }

@@ -3,7 +3,12 @@ import { after, test } from 'node:test';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { recordArrivals } from './lib/arrivals';
 import { eventually } from './lib/eventually';
-import { createServiceNowIntegration, FAST_SYNC, report, startHubs } from './lib/hubFixture';
+import {
+  createServiceNowIntegration,
+  FAST_SYNC,
+  report,
+  startHubs,
+} from './lib/hubFixture';
 import { externalIdOf } from './lib/load';
 
 const TICKETS = 60;
@@ -21,23 +26,47 @@ test('a vendor failing 20% with 500, 10% with 429 and 5% with timeouts: every ch
     await sim.stop();
   });
   const [hub] = hubs;
-  const integration = await createServiceNowIntegration(hub, sim, 'faults-flaky');
+  const integration = await createServiceNowIntegration(
+    hub,
+    sim,
+    'faults-flaky',
+  );
 
   // Tickets first, with a healthy vendor: each later change then has a path of its own.
-  const incidents: Array<{ id: string; sysId: string; description: string }> = [];
+  const incidents: Array<{ id: string; sysId: string; description: string }> =
+    [];
   for (let i = 0; i < TICKETS; i++) {
-    const created = await hub.call('POST', '/v1/incidents', { title: `flaky ${i}`, severity: 'SEV-3', integrations: [integration.name] });
+    const created = await hub.call('POST', '/v1/incidents', {
+      title: `flaky ${i}`,
+      severity: 'SEV-3',
+      integrations: [integration.name],
+    });
     assert.equal(created.status, 201);
-    incidents.push({ id: created.body.id, sysId: '', description: `flaky change ${i}` });
+    incidents.push({
+      id: created.body.id,
+      sysId: '',
+      description: `flaky change ${i}`,
+    });
   }
   for (const incident of incidents) {
-    incident.sysId = await eventually(() => externalIdOf(hub, incident.id), `a ticket for ${incident.id}`);
+    incident.sysId = await eventually(
+      () => externalIdOf(hub, incident.id),
+      `a ticket for ${incident.id}`,
+    );
   }
 
   const faultsFrom = Date.now();
-  sim.server.faults = { error500: 0.2, rateLimited: 0.1, retryAfterSeconds: RETRY_AFTER_SECONDS, timeout: 0.05, timeoutMs: 300 };
+  sim.server.faults = {
+    error500: 0.2,
+    rateLimited: 0.1,
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+    timeout: 0.05,
+    timeoutMs: 300,
+  };
   for (const incident of incidents) {
-    const res = await hub.call('PATCH', `/v1/incidents/${incident.id}`, { description: incident.description });
+    const res = await hub.call('PATCH', `/v1/incidents/${incident.id}`, {
+      description: incident.description,
+    });
     assert.equal(res.status, 200);
   }
 
@@ -45,9 +74,14 @@ test('a vendor failing 20% with 500, 10% with 429 and 5% with timeouts: every ch
   let dlq: any[] = [];
   await eventually(
     async () => {
-      dlq = (await hub.call('GET', `/v1/integrations/${integration.id}/dlq`)).body.items;
+      dlq = (await hub.call('GET', `/v1/integrations/${integration.id}/dlq`))
+        .body.items;
       const dead = new Set(dlq.map(e => e.incident_id));
-      return incidents.every(i => dead.has(i.id) || sim.incident(i.sysId)?.description === i.description);
+      return incidents.every(
+        i =>
+          dead.has(i.id) ||
+          sim.incident(i.sysId)?.description === i.description,
+      );
     },
     'every change to be delivered or dead-lettered',
     150_000,
@@ -61,7 +95,9 @@ test('a vendor failing 20% with 500, 10% with 429 and 5% with timeouts: every ch
   let maxLatenessMs = 0;
   let retries = 0;
   for (const incident of incidents) {
-    const calls = vendorCalls.filter(c => c.method === 'PATCH' && c.path.endsWith(`/${incident.sysId}`));
+    const calls = vendorCalls.filter(
+      c => c.method === 'PATCH' && c.path.endsWith(`/${incident.sysId}`),
+    );
     let spent = 0;
     for (let i = 0; i + 1 < calls.length; i++) {
       if (calls[i].status === 429) continue;
@@ -76,12 +112,21 @@ test('a vendor failing 20% with 500, 10% with 429 and 5% with timeouts: every ch
   // 2. Nobody calls the vendor before a 429's Retry-After has passed.
   const rateLimits = vendorCalls.filter(c => c.status === 429);
   const early = vendorCalls.filter(c =>
-    rateLimits.some(r => c.arrivedAt > r.finishedAt && c.arrivedAt < r.finishedAt + (r.retryAfterSeconds ?? 0) * 1000 - TOLERANCE_MS),
+    rateLimits.some(
+      r =>
+        c.arrivedAt > r.finishedAt &&
+        c.arrivedAt <
+          r.finishedAt + (r.retryAfterSeconds ?? 0) * 1000 - TOLERANCE_MS,
+    ),
   );
   // 3. Dead letters spent the whole schedule.
   const wrongAttempts = dlq.filter(e => e.attempts !== DELAYS_MS.length + 1);
-  const delivered = incidents.filter(i => sim.incident(i.sysId)?.description === i.description).length;
-  const deadLettered = incidents.filter(i => dlq.some(e => e.incident_id === i.id)).length;
+  const delivered = incidents.filter(
+    i => sim.incident(i.sysId)?.description === i.description,
+  ).length;
+  const deadLettered = incidents.filter(i =>
+    dlq.some(e => e.incident_id === i.id),
+  ).length;
 
   report('flaky vendor', {
     changes_sent: incidents.length,

@@ -4,7 +4,8 @@ import { report, startServiceNowScenario } from './lib/hubFixture';
 import { runLoad, untilLastDescriptionsArrive } from './lib/load';
 
 test('kill -9 of the hub under sustained load, then a restart: no accepted change lost, no duplicate ticket', async () => {
-  const { sim, hub, integration } = await startServiceNowScenario('faults-kill');
+  const { sim, hub, integration } =
+    await startServiceNowScenario('faults-kill');
 
   const load = runLoad({
     pickHub: () => hub,
@@ -30,13 +31,21 @@ test('kill -9 of the hub under sustained load, then a restart: no accepted chang
   const result = await load;
 
   // Every accepted incident reaches ServiceNow with its last accepted description.
-  const lost = await untilLastDescriptionsArrive(hub, sim, result.incidents, { what: 'after the kills', timeoutMs: 90_000 });
+  const lost = await untilLastDescriptionsArrive(hub, sim, result.incidents, {
+    what: 'after the kills',
+    timeoutMs: 90_000,
+  });
 
   const ticketsPerTitle = new Map<string, number>();
   for (const record of sim.store.incidents.values()) {
-    ticketsPerTitle.set(record.short_description, (ticketsPerTitle.get(record.short_description) ?? 0) + 1);
+    ticketsPerTitle.set(
+      record.short_description,
+      (ticketsPerTitle.get(record.short_description) ?? 0) + 1,
+    );
   }
-  const duplicates = [...ticketsPerTitle.values()].filter(c => c > 1).reduce((s, c) => s + c - 1, 0);
+  const duplicates = [...ticketsPerTitle.values()]
+    .filter(c => c > 1)
+    .reduce((s, c) => s + c - 1, 0);
   report('kill -9 and restart', {
     kills_under_load: killsUnderLoad,
     accepted_changes: result.acceptedChanges,
@@ -48,6 +57,13 @@ test('kill -9 of the hub under sustained load, then a restart: no accepted chang
   });
   assert.equal(killsUnderLoad, 2, 'the load finished before both kills');
   assert.equal(lost, 0);
-  assert.equal(duplicates, 0, 'a ticket was created twice for one platform incident');
-  assert.ok(result.refused > 0, 'the load never met the dead hub: the kill did not happen under load');
+  assert.equal(
+    duplicates,
+    0,
+    'a ticket was created twice for one platform incident',
+  );
+  assert.ok(
+    result.refused > 0,
+    'the load never met the dead hub: the kill did not happen under load',
+  );
 });

@@ -7,11 +7,16 @@ import { externalIdOf, runLoad, untilLastDescriptionsArrive } from './lib/load';
 
 /** Restarts the shared local Postgres 15 cluster (fast mode: it is back in about a second). */
 function restartPostgres() {
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', 'restart', '--', '-m', 'fast'], { stdio: 'inherit' });
+  execFileSync(
+    'pg_ctlcluster',
+    ['--skip-systemctl-redirect', '15', 'main', 'restart', '--', '-m', 'fast'],
+    { stdio: 'inherit' },
+  );
 }
 
 test('Postgres restarted under load: the hub recovers by itself and loses no accepted change', async () => {
-  const { sim, hub, integration } = await startServiceNowScenario('faults-pg-restart');
+  const { sim, hub, integration } =
+    await startServiceNowScenario('faults-pg-restart');
 
   const load = runLoad({
     pickHub: () => hub,
@@ -31,11 +36,23 @@ test('Postgres restarted under load: the hub recovers by itself and loses no acc
   const loadOutlivedRestart = loadRunning;
   const result = await load;
 
-  const pending = await untilLastDescriptionsArrive(hub, sim, result.incidents, { what: 'after the restart', timeoutMs: 60_000 });
+  const pending = await untilLastDescriptionsArrive(
+    hub,
+    sim,
+    result.incidents,
+    { what: 'after the restart', timeoutMs: 60_000 },
+  );
   // A change made after the restart still flows, through the same process.
-  const fresh = await hub.call('POST', '/v1/incidents', { title: 'after the restart', severity: 'SEV-2', integrations: [integration.name] });
+  const fresh = await hub.call('POST', '/v1/incidents', {
+    title: 'after the restart',
+    severity: 'SEV-2',
+    integrations: [integration.name],
+  });
   assert.equal(fresh.status, 201);
-  await eventually(() => externalIdOf(hub, fresh.body.id), 'a ticket for the incident made after the restart');
+  await eventually(
+    () => externalIdOf(hub, fresh.body.id),
+    'a ticket for the incident made after the restart',
+  );
 
   report('postgres restart', {
     restart_ms: restartMs,
@@ -44,7 +61,10 @@ test('Postgres restarted under load: the hub recovers by itself and loses no acc
     lost: pending,
     hub_exits: hub.exits,
   });
-  assert.ok(loadOutlivedRestart, 'the load ended before Postgres came back: the restart was not under load');
+  assert.ok(
+    loadOutlivedRestart,
+    'the load ended before Postgres came back: the restart was not under load',
+  );
   assert.equal(pending, 0);
   assert.equal(hub.exits, 0, 'the hub process died instead of recovering');
 });

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { eventually } from './lib/eventually';
-import { createServiceNowIntegration, report, startHubs } from './lib/hubFixture';
+import {
+  createServiceNowIntegration,
+  report,
+  startHubs,
+} from './lib/hubFixture';
 import { externalIdOf, runLoad } from './lib/load';
 
 /** A work note as written by the hub, without the author line it appends. */
@@ -15,12 +19,20 @@ test('three hub replicas on one Postgres: every change delivered once, in order 
     await cleanup();
     await sim.stop();
   });
-  const integration = await createServiceNowIntegration(hubs[0], sim, 'faults-replicas');
+  const integration = await createServiceNowIntegration(
+    hubs[0],
+    sim,
+    'faults-replicas',
+  );
   // ServiceNow owns work notes by default; here the platform's notes must go out.
-  const owned = await hubs[0].call('PUT', `/v1/integrations/${integration.id}/field-ownership/work_notes`, {
-    owner: 'platform',
-    priority: 10,
-  });
+  const owned = await hubs[0].call(
+    'PUT',
+    `/v1/integrations/${integration.id}/field-ownership/work_notes`,
+    {
+      owner: 'platform',
+      priority: 10,
+    },
+  );
   assert.equal(owned.status, 200, JSON.stringify(owned.body));
 
   // Round robin: consecutive changes of one incident land on different replicas.
@@ -40,7 +52,8 @@ test('three hub replicas on one Postgres: every change delivered once, in order 
   await eventually(
     async () => {
       for (const incident of result.incidents) {
-        const sysId = sysIds.get(incident.id) ?? (await externalIdOf(hubs[0], incident.id));
+        const sysId =
+          sysIds.get(incident.id) ?? (await externalIdOf(hubs[0], incident.id));
         waitingFor = `a link for ${incident.title}`;
         if (!sysId) return false;
         sysIds.set(incident.id, sysId);
@@ -69,21 +82,39 @@ test('three hub replicas on one Postgres: every change delivered once, in order 
     const notes = sim.workNotes(sysId).map(noteText);
     duplicateNotes += notes.length - new Set(notes).size;
     missingNotes += incident.notes.filter(n => !notes.includes(n)).length;
-    if (JSON.stringify([...new Set(notes)]) !== JSON.stringify(incident.notes.filter(n => notes.includes(n)))) outOfOrder += 1;
+    if (
+      JSON.stringify([...new Set(notes)]) !==
+      JSON.stringify(incident.notes.filter(n => notes.includes(n)))
+    )
+      outOfOrder += 1;
     // Description writes as ServiceNow received them: their sequence numbers must only grow.
     const seqs = sim.server.calls
-      .filter(c => c.method === 'PATCH' && c.path.endsWith(`/${sysId}`) && c.status === 200)
+      .filter(
+        c =>
+          c.method === 'PATCH' &&
+          c.path.endsWith(`/${sysId}`) &&
+          c.status === 200,
+      )
       .map(c => (c.body as any)?.description)
       .filter((d): d is string => typeof d === 'string')
       .map(d => Number(/seq (\d+)$/.exec(d)?.[1] ?? 0));
     descriptionWrites += seqs.length;
     // The dispatcher writes a field's current value, so a later row may repeat it; going back never.
     if (seqs.some((s, i) => i > 0 && s < seqs[i - 1])) outOfOrder += 1;
-    currentValueRewrites += seqs.filter((s, i) => i > 0 && s === seqs[i - 1]).length;
+    currentValueRewrites += seqs.filter(
+      (s, i) => i > 0 && s === seqs[i - 1],
+    ).length;
   }
   const ticketsPerTitle = new Map<string, number>();
-  for (const r of sim.store.incidents.values()) ticketsPerTitle.set(r.short_description, (ticketsPerTitle.get(r.short_description) ?? 0) + 1);
-  const duplicateTickets = [...ticketsPerTitle.values()].reduce((s, c) => s + c - 1, 0);
+  for (const r of sim.store.incidents.values())
+    ticketsPerTitle.set(
+      r.short_description,
+      (ticketsPerTitle.get(r.short_description) ?? 0) + 1,
+    );
+  const duplicateTickets = [...ticketsPerTitle.values()].reduce(
+    (s, c) => s + c - 1,
+    0,
+  );
   const notesSent = result.incidents.reduce((s, i) => s + i.notes.length, 0);
 
   report('three replicas', {

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import { applyImTokenAccess } from './imToken';
@@ -14,7 +17,10 @@ const otherPlugin = createBackendPlugin({
   pluginId: 'catalog-like',
   register(env) {
     env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth },
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+      },
       async init({ httpRouter, httpAuth }) {
         httpRouter.use((req, res, next) => {
           httpAuth
@@ -43,7 +49,13 @@ describe('IM_TOKEN on a real backend', () => {
         httpAuthServiceFactory,
         mockServices.rootConfig.factory({
           data: {
-            backend: { auth: { externalAccess: JSON.parse(env.APP_CONFIG_backend_auth_externalAccess!) } },
+            backend: {
+              auth: {
+                externalAccess: JSON.parse(
+                  env.APP_CONFIG_backend_auth_externalAccess!,
+                ),
+              },
+            },
             itsmSync: { encryption: { key: randomBytes(32).toString('hex') } },
           },
         }),
@@ -55,7 +67,8 @@ describe('IM_TOKEN on a real backend', () => {
     await backend?.stop();
   });
 
-  const get = (path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (path: string) =>
+    fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
   it("opens the itsm-sync plugin's API", async () => {
     expect((await get('/itsm-sync/v1/integrations')).status).toBe(200);

@@ -8,12 +8,18 @@ describe('applyImTokenAccess', () => {
     const env: NodeJS.ProcessEnv = { IM_TOKEN: strong };
     applyImTokenAccess(env);
     expect(JSON.parse(env.APP_CONFIG_backend_auth_externalAccess!)).toEqual([
-      { type: 'static', options: { token: strong, subject: 'im-cli' }, accessRestrictions: [{ plugin: 'itsm-sync' }] },
+      {
+        type: 'static',
+        options: { token: strong, subject: 'im-cli' },
+        accessRestrictions: [{ plugin: 'itsm-sync' }],
+      },
     ]);
   });
 
   it('accepts 32 random bytes in hex too', () => {
-    const env: NodeJS.ProcessEnv = { IM_TOKEN: randomBytes(32).toString('hex') };
+    const env: NodeJS.ProcessEnv = {
+      IM_TOKEN: randomBytes(32).toString('hex'),
+    };
     expect(() => applyImTokenAccess(env)).not.toThrow();
   });
 

@@ -15,12 +15,20 @@ const MIN_DISTINCT_CHARACTERS = 10;
 export function applyImTokenAccess(env: NodeJS.ProcessEnv): void {
   const token = env.IM_TOKEN?.trim();
   if (!token) return;
-  if (token.length < IM_TOKEN_MIN_LENGTH || /\s/.test(token) || new Set(token).size < MIN_DISTINCT_CHARACTERS) {
+  if (
+    token.length < IM_TOKEN_MIN_LENGTH ||
+    /\s/.test(token) ||
+    new Set(token).size < MIN_DISTINCT_CHARACTERS
+  ) {
     throw new Error(
       `IM_TOKEN must hold at least 32 random bytes: ${IM_TOKEN_MIN_LENGTH} or more characters, no whitespace, not a repeated pattern; make one with \`openssl rand -base64 32\``,
     );
   }
   env.APP_CONFIG_backend_auth_externalAccess = JSON.stringify([
-    { type: 'static', options: { token, subject: 'im-cli' }, accessRestrictions: [{ plugin: 'itsm-sync' }] },
+    {
+      type: 'static',
+      options: { token, subject: 'im-cli' },
+      accessRestrictions: [{ plugin: 'itsm-sync' }],
+    },
   ]);
 }

@@ -17,7 +17,9 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicyModule'));
 
 backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend'));
-backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow'));
+backend.add(
+  import('@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow'),
+);
 backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-jira'));
 backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty'));
 backend.add(import('@itsm-sync-hub/plugin-itsm-sync-backend-module-webhook'));

@@ -1,16 +1,25 @@
 import { ResponseError } from '@backstage/errors';
-import { errorMessage, ItsmSyncClient, type ItsmSyncApi } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  errorMessage,
+  ItsmSyncClient,
+  type ItsmSyncApi,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { CliError, httpErrorMessage } from './errors';
 import type { Connection } from './connection';
 
 /** One line per kind of network failure; the URL is shown, the token never is. */
 function networkMessage(error: unknown, url: string): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const cause = (error as { cause?: { code?: string; message?: string } })
+    ?.cause;
   const code = cause?.code;
-  if (code === 'ECONNREFUSED') return `Cannot connect to the itsm-sync backend at ${url}: connection refused (is it running? set --url or IM_URL)`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `Cannot connect to the itsm-sync backend at ${url}: host not found`;
-  if (code === 'ECONNRESET') return `The connection to the itsm-sync backend at ${url} was reset`;
-  if ((error as Error)?.name === 'TimeoutError') return `The itsm-sync backend at ${url} did not answer in time`;
+  if (code === 'ECONNREFUSED')
+    return `Cannot connect to the itsm-sync backend at ${url}: connection refused (is it running? set --url or IM_URL)`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `Cannot connect to the itsm-sync backend at ${url}: host not found`;
+  if (code === 'ECONNRESET')
+    return `The connection to the itsm-sync backend at ${url} was reset`;
+  if ((error as Error)?.name === 'TimeoutError')
+    return `The itsm-sync backend at ${url} did not answer in time`;
   return `Cannot connect to the itsm-sync backend at ${url}: ${cause?.message ?? (error as Error)?.message ?? 'unknown error'}`;
 }
 
@@ -31,7 +40,9 @@ export class HubApi {
   constructor(private readonly connection: Connection) {
     const token = connection.token;
     this.client = new ItsmSyncClient({
-      discoveryApi: { getBaseUrl: async pluginId => `${connection.url}/api/${pluginId}` },
+      discoveryApi: {
+        getBaseUrl: async pluginId => `${connection.url}/api/${pluginId}`,
+      },
       fetchApi: {
         fetch: (input, init) => {
           const headers = new Headers(init?.headers);
@@ -43,13 +54,21 @@ export class HubApi {
   }
 
   /** Runs one call of the API; `what` says what it does, for the error ("get integration 'prod-snow'"). */
-  async call<T>(what: string, request: (api: ItsmSyncApi) => Promise<T>): Promise<T> {
+  async call<T>(
+    what: string,
+    request: (api: ItsmSyncApi) => Promise<T>,
+  ): Promise<T> {
     try {
       return await request(this.client);
     } catch (error) {
-      if (error instanceof ResponseError) throw new CliError(httpErrorMessage(error.statusCode, backendReason(error), what));
-      if (error instanceof TypeError) throw new CliError(networkMessage(error, this.connection.url));
-      if ((error as Error)?.name === 'TimeoutError') throw new CliError(networkMessage(error, this.connection.url));
+      if (error instanceof ResponseError)
+        throw new CliError(
+          httpErrorMessage(error.statusCode, backendReason(error), what),
+        );
+      if (error instanceof TypeError)
+        throw new CliError(networkMessage(error, this.connection.url));
+      if ((error as Error)?.name === 'TimeoutError')
+        throw new CliError(networkMessage(error, this.connection.url));
       throw new CliError(errorMessage(error));
     }
   }

@@ -19,7 +19,10 @@ interface ConfigFile {
 
 /** `$IM_CONFIG`, else `~/.config/im/config.json`. */
 export function configFilePath(env: NodeJS.ProcessEnv): string {
-  return env.IM_CONFIG || path.join(env.HOME || os.homedir(), '.config', 'im', 'config.json');
+  return (
+    env.IM_CONFIG ||
+    path.join(env.HOME || os.homedir(), '.config', 'im', 'config.json')
+  );
 }
 
 function readConfigFile(file: string, explicit: boolean): ConfigFile {
@@ -27,8 +30,11 @@ function readConfigFile(file: string, explicit: boolean): ConfigFile {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) return {};
-    throw new CliError(`Cannot read the config file ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicit)
+      return {};
+    throw new CliError(
+      `Cannot read the config file ${file}: ${(error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -37,18 +43,27 @@ function readConfigFile(file: string, explicit: boolean): ConfigFile {
     throw new CliError(`The config file ${file} is not valid JSON`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new CliError(`The config file ${file} must hold a JSON object like {"url": "...", "token": "..."}`);
+    throw new CliError(
+      `The config file ${file} must hold a JSON object like {"url": "...", "token": "..."}`,
+    );
   }
   const { url, token } = parsed as Record<string, unknown>;
-  if (url !== undefined && typeof url !== 'string') throw new CliError(`"url" in ${file} must be a string`);
-  if (token !== undefined && typeof token !== 'string') throw new CliError(`"token" in ${file} must be a string`);
+  if (url !== undefined && typeof url !== 'string')
+    throw new CliError(`"url" in ${file} must be a string`);
+  if (token !== undefined && typeof token !== 'string')
+    throw new CliError(`"token" in ${file} must be a string`);
   return { url, token };
 }
 
 /** Flags beat the environment (IM_URL, IM_TOKEN), which beats the config file. */
-export function resolveConnection(flags: { url?: string; token?: string }, env: NodeJS.ProcessEnv): Connection {
+export function resolveConnection(
+  flags: { url?: string; token?: string },
+  env: NodeJS.ProcessEnv,
+): Connection {
   const needFile = !(flags.url || env.IM_URL) || !(flags.token || env.IM_TOKEN);
-  const file = needFile ? readConfigFile(configFilePath(env), Boolean(env.IM_CONFIG)) : {};
+  const file = needFile
+    ? readConfigFile(configFilePath(env), Boolean(env.IM_CONFIG))
+    : {};
   const url = flags.url || env.IM_URL || file.url || DEFAULT_URL;
   let parsed: URL;
   try {
@@ -57,7 +72,12 @@ export function resolveConnection(flags: { url?: string; token?: string }, env: 
     throw new UsageError(`The server URL '${url}' is not a valid URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`The server URL '${url}' must start with http:// or https://`);
+    throw new UsageError(
+      `The server URL '${url}' must start with http:// or https://`,
+    );
   }
-  return { url: url.replace(/\/+$/, ''), token: flags.token || env.IM_TOKEN || file.token || undefined };
+  return {
+    url: url.replace(/\/+$/, ''),
+    token: flags.token || env.IM_TOKEN || file.token || undefined,
+  };
 }

@@ -28,20 +28,32 @@ interface ConnectionFlags {
 }
 
 export const formatOption = () =>
-  new Option('--format <format>', 'output format (default: table)').choices(FORMATS);
+  new Option('--format <format>', 'output format (default: table)').choices(
+    FORMATS,
+  );
 
 /**
  * Adds --url, --token and --format to a command. `authToken: false` leaves --token out,
  * for `integration configure`, whose --token is a vendor credential (docs/connectors/pagerduty.md#credentials-and-auth).
  */
-export function withConnectionOptions(command: Command, options: { authToken?: boolean } = {}): Command {
-  command.option('--url <url>', 'backend URL (env IM_URL; default http://localhost:7007)');
-  if (options.authToken !== false) command.option('--token <token>', 'API token (env IM_TOKEN)');
+export function withConnectionOptions(
+  command: Command,
+  options: { authToken?: boolean } = {},
+): Command {
+  command.option(
+    '--url <url>',
+    'backend URL (env IM_URL; default http://localhost:7007)',
+  );
+  if (options.authToken !== false)
+    command.option('--token <token>', 'API token (env IM_TOKEN)');
   return command.addOption(formatOption());
 }
 
 /** Program-level flags (given before the subcommand), overridden by the command's own. */
-function connectionFlags(command: Command, authToken: boolean): ConnectionFlags {
+function connectionFlags(
+  command: Command,
+  authToken: boolean,
+): ConnectionFlags {
   const chain: Command[] = [];
   for (let c: Command | null = command; c; c = c.parent) chain.unshift(c);
   const merged: ConnectionFlags = {};
@@ -49,13 +61,18 @@ function connectionFlags(command: Command, authToken: boolean): ConnectionFlags 
     const opts = c.opts<ConnectionFlags>();
     const isLeaf = c === command;
     if (opts.url !== undefined) merged.url = opts.url;
-    if (opts.token !== undefined && (!isLeaf || authToken)) merged.token = opts.token;
+    if (opts.token !== undefined && (!isLeaf || authToken))
+      merged.token = opts.token;
     if (opts.format !== undefined) merged.format = opts.format;
   }
   return merged;
 }
 
-export function createContext(command: Command, runtime: Runtime, options: { authToken?: boolean } = {}): CommandContext {
+export function createContext(
+  command: Command,
+  runtime: Runtime,
+  options: { authToken?: boolean } = {},
+): CommandContext {
   const flags = connectionFlags(command, options.authToken !== false);
   let api: HubApi | undefined;
   return {
@@ -73,7 +90,8 @@ export function createContext(command: Command, runtime: Runtime, options: { aut
 /** Parses a whole number flag, or fails as a usage error naming the flag. */
 export function parseInteger(flag: string) {
   return (value: string): number => {
-    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${flag} must be a whole number.`);
+    if (!/^-?\d+$/.test(value.trim()))
+      throw new InvalidArgumentError(`${flag} must be a whole number.`);
     return Number(value);
   };
 }
@@ -82,7 +100,8 @@ export function parseInteger(flag: string) {
 export function parseNumber(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number.`);
+    if (value.trim() === '' || !Number.isFinite(n))
+      throw new InvalidArgumentError(`${flag} must be a number.`);
     return n;
   };
 }
@@ -109,7 +128,11 @@ export function action<O extends Record<string, any>>(
   return async (...received: unknown[]) => {
     const command = received[received.length - 1] as Command;
     const args = received.slice(0, -2) as string[];
-    const code = await fn(createContext(command, runtime, options), args, command.opts<O>());
+    const code = await fn(
+      createContext(command, runtime, options),
+      args,
+      command.opts<O>(),
+    );
     if (typeof code === 'number') runtime.exitCode = code;
   };
 }

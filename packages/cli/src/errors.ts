@@ -23,13 +23,18 @@ export class UsageError extends CliError {
 }
 
 /** One clear line for an HTTP error status, never a stack trace. */
-export function httpErrorMessage(status: number, detail: string | undefined, what: string): string {
+export function httpErrorMessage(
+  status: number,
+  detail: string | undefined,
+  what: string,
+): string {
   const suffix = detail ? `: ${detail}` : '';
   if (status === 401) {
     return `Authentication failed (401) for ${what}: check the token (--token, IM_TOKEN or the config file)${suffix}`;
   }
   if (status === 403) return `Not allowed (403) to ${what}${suffix}`;
   if (status === 404) return `Not found (404)${suffix || `: ${what}`}`;
-  if (status >= 500) return `The backend failed (${status}) on ${what}${suffix}`;
+  if (status >= 500)
+    return `The backend failed (${status}) on ${what}${suffix}`;
   return `Request rejected (${status})${suffix || `: ${what}`}`;
 }

@@ -22,14 +22,23 @@ export function cell(value: unknown): string {
 }
 
 /** A table with a header row, one row per item. */
-export function listTable<T>(items: T[], columns: Array<[header: string, pick: (item: T) => unknown]>): string {
-  const table = new Table({ head: columns.map(([header]) => header), style: { head: [], border: [] } });
-  for (const item of items) table.push(columns.map(([, pick]) => cell(pick(item))));
+export function listTable<T>(
+  items: T[],
+  columns: Array<[header: string, pick: (item: T) => unknown]>,
+): string {
+  const table = new Table({
+    head: columns.map(([header]) => header),
+    style: { head: [], border: [] },
+  });
+  for (const item of items)
+    table.push(columns.map(([, pick]) => cell(pick(item))));
   return table.toString();
 }
 
 /** A two-column table of one object's fields. */
-export function recordTable(entries: Array<[label: string, value: unknown]>): string {
+export function recordTable(
+  entries: Array<[label: string, value: unknown]>,
+): string {
   const table = new Table({ style: { head: [], border: [] } });
   for (const [label, value] of entries) table.push({ [label]: cell(value) });
   return table.toString();
@@ -41,11 +50,20 @@ export function json(value: unknown): string {
 }
 
 /** Prints the API's value as JSON for scripts, or the table made from it for people. */
-export function show<T>(output: Output, format: Format, value: T, table: (value: T) => string): void {
+export function show<T>(
+  output: Output,
+  format: Format,
+  value: T,
+  table: (value: T) => string,
+): void {
   output.out(format === 'json' ? json(value) : table(value));
 }
 
 /** A table, or a sentence when there is nothing to list. */
-export function tableOrEmpty<T>(items: T[], table: (items: T[]) => string, empty: string): string {
+export function tableOrEmpty<T>(
+  items: T[],
+  table: (items: T[]) => string,
+  empty: string,
+): string {
   return items.length ? table(items) : empty;
 }

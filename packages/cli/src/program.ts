@@ -13,7 +13,9 @@ import { formatOption, type Runtime } from './context';
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('im');
   program
-    .description('ITSM Sync Hub command line: a client of the itsm-sync REST API')
+    .description(
+      'ITSM Sync Hub command line: a client of the itsm-sync REST API',
+    )
     // Usage errors throw instead of exiting, so `run` can map them to exit code 2.
     .exitOverride()
     .configureOutput({
@@ -24,11 +26,19 @@ export function buildProgram(runtime: Runtime): Command {
     // Options before a subcommand belong to `im`; this lets `im --token X integration
     // configure ... --token <vendor token>` tell the two tokens apart.
     .enablePositionalOptions()
-    .option('--url <url>', 'backend URL (env IM_URL, config file; default http://localhost:7007)')
-    .option('--token <token>', 'API token sent as Authorization: Bearer (env IM_TOKEN, config file)')
+    .option(
+      '--url <url>',
+      'backend URL (env IM_URL, config file; default http://localhost:7007)',
+    )
+    .option(
+      '--token <token>',
+      'API token sent as Authorization: Bearer (env IM_TOKEN, config file)',
+    )
     .addOption(formatOption());
 
-  const integration = program.command('integration').description('configure and inspect integrations');
+  const integration = program
+    .command('integration')
+    .description('configure and inspect integrations');
   integration.enablePositionalOptions();
   addConfigureCommand(integration, runtime);
   addIntegrationCommands(integration, runtime);

@@ -9,7 +9,10 @@ import type { Runtime } from './context';
  * (including HTTP errors and an unreachable backend), 2 usage error. Never throws and
  * never prints a stack trace.
  */
-export async function run(argv: string[], overrides: Partial<Runtime> = {}): Promise<number> {
+export async function run(
+  argv: string[],
+  overrides: Partial<Runtime> = {},
+): Promise<number> {
   const runtime: Runtime = {
     env: process.env,
     output: processOutput,
@@ -33,7 +36,9 @@ export async function run(argv: string[], overrides: Partial<Runtime> = {}): Pro
       runtime.output.err(`im: ${error.message}`);
       return error.exitCode;
     }
-    runtime.output.err(`im: unexpected error: ${(error as Error)?.message ?? String(error)}`);
+    runtime.output.err(
+      `im: unexpected error: ${(error as Error)?.message ?? String(error)}`,
+    );
     return EXIT_FAILURE;
   }
 }

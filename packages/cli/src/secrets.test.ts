@@ -23,7 +23,9 @@ describe('im secrets reseal (real binary against a running backend)', () => {
   it('reseals through the API and says whether previousKeys can be emptied', async () => {
     const printed = await hub.im('secrets', 'reseal');
     expect(printed).toMatchObject({ code: 0, stderr: '' });
-    expect(printed.stdout).toMatch(/^Sealed with key \S{8}: 0 integration\(s\) resealed, 1 already current, of 1\./);
+    expect(printed.stdout).toMatch(
+      /^Sealed with key \S{8}: 0 integration\(s\) resealed, 1 already current, of 1\./,
+    );
     expect(printed.stdout).toContain('previousKeys can be emptied');
     expect(await hub.imJson('secrets', 'reseal')).toEqual({
       key_id: expect.any(String),

@@ -1,7 +1,9 @@
 import type { SyncStatusResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { syncStatusView } from './views';
 
-const status = (overrides: Partial<SyncStatusResponse> = {}): SyncStatusResponse => ({
+const status = (
+  overrides: Partial<SyncStatusResponse> = {},
+): SyncStatusResponse => ({
   integration_id: 'a1',
   name: 'prod-pd',
   enabled: true,
@@ -34,7 +36,8 @@ describe('syncStatusView', () => {
         ignored_events: [
           {
             event_type: 'incident.workflow.started',
-            reason: 'incident workflow runs are PagerDuty automation with nothing to sync',
+            reason:
+              'incident workflow runs are PagerDuty automation with nothing to sync',
             count: 3,
             first_seen_at: '2026-12-04T10:00:00.000Z',
             last_seen_at: '2026-12-04T11:00:00.000Z',
@@ -54,6 +57,8 @@ describe('syncStatusView', () => {
     expect(syncStatusView(status())).not.toMatch(/ignored event/);
     const older = status() as Partial<SyncStatusResponse>;
     delete older.ignored_events;
-    expect(syncStatusView(older as SyncStatusResponse)).not.toMatch(/ignored event/);
+    expect(syncStatusView(older as SyncStatusResponse)).not.toMatch(
+      /ignored event/,
+    );
   });
 });

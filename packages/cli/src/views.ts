@@ -115,8 +115,16 @@ export function conflictView(
 ): string {
   return recordTable([
     ['conflict', c.id],
-    ['integration', c.integration ? `${c.integration.name} (${c.integration.id})` : c.integration_id],
-    ['incident', c.incident ? `${c.incident.title} (${c.incident.id})` : c.incident_id],
+    [
+      'integration',
+      c.integration
+        ? `${c.integration.name} (${c.integration.id})`
+        : c.integration_id,
+    ],
+    [
+      'incident',
+      c.incident ? `${c.incident.title} (${c.incident.id})` : c.incident_id,
+    ],
     ['field', c.field],
     ['platform value', c.platform_value],
     ['platform changed', c.platform_changed_at],

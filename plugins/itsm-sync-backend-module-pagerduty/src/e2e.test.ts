@@ -1,6 +1,13 @@
-import { eventually, jsonApi, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import {
+  eventually,
+  jsonApi,
+  testOutboundConfig,
+} from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { deliverEveryPagerDutyEvent, PagerDutySimulator } from '@itsm-sync-hub/simulators';
+import {
+  deliverEveryPagerDutyEvent,
+  PagerDutySimulator,
+} from '@itsm-sync-hub/simulators';
 import { IGNORED_PAGERDUTY_EVENTS } from './mapping/webhookEvent';
 import type { AddressInfo } from 'node:net';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
@@ -22,7 +29,11 @@ describe('PagerDuty end to end on the in-process backend', () => {
   const api = jsonApi(() => base);
 
   const linkedIncident = async (title: string) => {
-    const created = await api('POST', '/v1/incidents', { title, severity: 'SEV-2', integrations: [integration.name] });
+    const created = await api('POST', '/v1/incidents', {
+      title,
+      severity: 'SEV-2',
+      integrations: [integration.name],
+    });
     expect(created.status).toBe(201);
     const externalId = await eventually(async () => {
       const view = await api('GET', `/v1/incidents/${created.body.id}`);
@@ -38,7 +49,13 @@ describe('PagerDuty end to end on the in-process backend', () => {
         itsmSyncPlugin,
         pagerDutyModule,
         mockServices.rootConfig.factory({
-          data: { itsmSync: { encryption: { key: 'ab'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
+          data: {
+            itsmSync: {
+              encryption: { key: 'ab'.repeat(32) },
+              dispatcher: { pollIntervalMs: 50 },
+              outbound: testOutboundConfig,
+            },
+          },
         }),
       ],
     });
@@ -52,12 +69,22 @@ describe('PagerDuty end to end on the in-process backend', () => {
       webhook_secrets: [SECRET],
       sync_direction: 'bidirectional',
       enabled: true,
-      settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001', sync_escalations: true },
+      settings: {
+        from_email: 'alice@example.com',
+        default_service_id: 'PSVC001',
+        sync_escalations: true,
+      },
     });
-    if (created.status !== 201) throw new Error(`integration not created: ${JSON.stringify(created.body)}`);
+    if (created.status !== 201)
+      throw new Error(
+        `integration not created: ${JSON.stringify(created.body)}`,
+      );
     creationAnswer = JSON.stringify(created.body);
     integration = created.body;
-    sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
+    sim.setWebhookTarget({
+      url: `${base}/v1/webhooks/${integration.id}`,
+      secret: SECRET,
+    });
   });
 
   afterAll(async () => {
@@ -72,25 +99,45 @@ describe('PagerDuty end to end on the in-process backend', () => {
   it('opens a PagerDuty incident keyed by the hub, and an acknowledge there marks the platform incident mitigated', async () => {
     const incident = await linkedIncident('Checkout errors');
     const pd = sim.incident(incident.externalId);
-    expect(pd).toMatchObject({ title: 'Checkout errors', urgency: 'high', service_id: 'PSVC001', status: 'triggered' });
+    expect(pd).toMatchObject({
+      title: 'Checkout errors',
+      urgency: 'high',
+      service_id: 'PSVC001',
+      status: 'triggered',
+    });
     expect(pd.incident_key).toBeTruthy();
     const action = await sim.acknowledge(incident.externalId, 'PUSR002');
     expect(action.delivery).toBeGreaterThanOrEqual(200);
     expect(action.delivery).toBeLessThan(300);
-    await eventually(async () => (await api('GET', `/v1/incidents/${incident.id}`)).body.status === 'mitigated');
+    await eventually(
+      async () =>
+        (await api('GET', `/v1/incidents/${incident.id}`)).body.status ===
+        'mitigated',
+    );
   });
 
   it('creates a platform incident for an incident triggered in PagerDuty', async () => {
-    const action = await sim.trigger({ title: 'Payments gateway timeouts', urgency: 'low', details: 'from Datadog' });
+    const action = await sim.trigger({
+      title: 'Payments gateway timeouts',
+      urgency: 'low',
+      details: 'from Datadog',
+    });
     expect(action.delivery).toBeLessThan(300);
     const found = await eventually(async () => {
       const list = await api('GET', '/v1/incidents');
-      return (list.body.items as any[]).find(i => i.title === 'Payments gateway timeouts');
+      return (list.body.items as any[]).find(
+        i => i.title === 'Payments gateway timeouts',
+      );
     });
-    expect(found).toMatchObject({ severity: 'SEV-3', status: 'open', description: 'from Datadog' });
+    expect(found).toMatchObject({
+      severity: 'SEV-3',
+      status: 'open',
+      description: 'from Datadog',
+    });
   });
 
-  const incidentView = async (id: string) => (await api('GET', `/v1/incidents/${id}`)).body;
+  const incidentView = async (id: string) =>
+    (await api('GET', `/v1/incidents/${id}`)).body;
   const timelineTexts = async (id: string) => {
     const res = await api('GET', `/v1/incidents/${id}/timeline`);
     return ((res.body.items ?? res.body) as any[]).map(e => e.text as string);
@@ -100,42 +147,80 @@ describe('PagerDuty end to end on the in-process backend', () => {
     const incident = await linkedIncident('Database failover');
     const action = await sim.escalate(incident.externalId);
     expect(action.delivery).toBe(200);
-    const text = await eventually(async () => (await timelineTexts(incident.id)).find(t => /Escalated in PagerDuty/.test(t)));
+    const text = await eventually(async () =>
+      (await timelineTexts(incident.id)).find(t =>
+        /Escalated in PagerDuty/.test(t),
+      ),
+    );
     expect(text).toMatch(/now assigned to Carol Diaz/);
-    await eventually(async () => (await incidentView(incident.id)).assigned_to === 'carol@example.com');
+    await eventually(
+      async () =>
+        (await incidentView(incident.id)).assigned_to === 'carol@example.com',
+    );
     expect((await incidentView(incident.id)).escalation_policy).toBe('PEPL001');
   });
 
   it('takes a delegation to another escalation policy: the policy, the new assignee and a timeline line', async () => {
     const incident = await linkedIncident('Broker partition');
-    expect((await sim.delegate(incident.externalId, 'PEPL002')).delivery).toBe(200);
+    expect((await sim.delegate(incident.externalId, 'PEPL002')).delivery).toBe(
+      200,
+    );
     await eventually(async () => {
       const view = await incidentView(incident.id);
-      return view.escalation_policy === 'PEPL002' && view.assigned_to === 'bob@example.com';
+      return (
+        view.escalation_policy === 'PEPL002' &&
+        view.assigned_to === 'bob@example.com'
+      );
     });
-    expect(await timelineTexts(incident.id)).toContainEqual(expect.stringMatching(/^Delegated in PagerDuty by Alice Ng to escalation policy Infrastructure escalation/));
+    expect(await timelineTexts(incident.id)).toContainEqual(
+      expect.stringMatching(
+        /^Delegated in PagerDuty by Alice Ng to escalation policy Infrastructure escalation/,
+      ),
+    );
   });
 
   it('takes a priority set in PagerDuty (incident.priority_updated) as the severity', async () => {
     const incident = await linkedIncident('Search degraded');
-    expect((await sim.changePriority(incident.externalId, 'P4')).delivery).toBe(200);
-    await eventually(async () => (await incidentView(incident.id)).severity === 'SEV-4');
-    expect((await sim.changePriority(incident.externalId, 'P1')).delivery).toBe(200);
-    await eventually(async () => (await incidentView(incident.id)).severity === 'SEV-1');
+    expect((await sim.changePriority(incident.externalId, 'P4')).delivery).toBe(
+      200,
+    );
+    await eventually(
+      async () => (await incidentView(incident.id)).severity === 'SEV-4',
+    );
+    expect((await sim.changePriority(incident.externalId, 'P1')).delivery).toBe(
+      200,
+    );
+    await eventually(
+      async () => (await incidentView(incident.id)).severity === 'SEV-1',
+    );
   });
 
   it('answers every documented event type 2xx, acting on each or counting why not in sync-status', async () => {
-    const events = await deliverEveryPagerDutyEvent(sim, { title: 'Every PagerDuty event' });
-    for (const { eventType, delivery } of events) expect({ eventType, delivery }).toEqual({ eventType, delivery: expect.any(Number) });
-    for (const { eventType, delivery } of events) expect({ eventType, ok: (delivery as number) >= 200 && (delivery as number) < 300 }).toEqual({ eventType, ok: true });
+    const events = await deliverEveryPagerDutyEvent(sim, {
+      title: 'Every PagerDuty event',
+    });
+    for (const { eventType, delivery } of events)
+      expect({ eventType, delivery }).toEqual({
+        eventType,
+        delivery: expect.any(Number),
+      });
+    for (const { eventType, delivery } of events)
+      expect({
+        eventType,
+        ok: (delivery as number) >= 200 && (delivery as number) < 300,
+      }).toEqual({ eventType, ok: true });
 
     const found = await eventually(async () => {
       const list = await api('GET', '/v1/incidents');
-      return (list.body.items as any[]).find(i => i.title === 'Every PagerDuty event');
+      return (list.body.items as any[]).find(
+        i => i.title === 'Every PagerDuty event',
+      );
     });
     const texts = await eventually(async () => {
       const all = await timelineTexts(found.id);
-      return all.some(t => /Moved to PagerDuty service/.test(t)) ? all : undefined;
+      return all.some(t => /Moved to PagerDuty service/.test(t))
+        ? all
+        : undefined;
     });
     expect(texts).toEqual(
       expect.arrayContaining([
@@ -150,52 +235,103 @@ describe('PagerDuty end to end on the in-process backend', () => {
     );
     await eventually(async () => {
       const view = await incidentView(found.id);
-      return view.status === 'open' && view.severity === 'SEV-1' && view.escalation_policy === 'PEPL002';
+      return (
+        view.status === 'open' &&
+        view.severity === 'SEV-1' &&
+        view.escalation_policy === 'PEPL002'
+      );
     });
-    expect((await incidentView(found.id)).description).toBe('Driven through every event');
+    expect((await incidentView(found.id)).description).toBe(
+      'Driven through every event',
+    );
 
-    const status = await api('GET', `/v1/integrations/${integration.id}/sync-status`);
+    const status = await api(
+      'GET',
+      `/v1/integrations/${integration.id}/sync-status`,
+    );
     expect(status.status).toBe(200);
-    const ignored = new Map((status.body.ignored_events as any[]).map(e => [e.event_type, e]));
+    const ignored = new Map(
+      (status.body.ignored_events as any[]).map(e => [e.event_type, e]),
+    );
     for (const [type, reason] of Object.entries(IGNORED_PAGERDUTY_EVENTS)) {
-      expect(ignored.get(type)).toMatchObject({ reason, count: expect.any(Number) });
+      expect(ignored.get(type)).toMatchObject({
+        reason,
+        count: expect.any(Number),
+      });
     }
-    expect(ignored.get('incident.workflow.started').last_external_id).toBe((await incidentView(found.id)).links[0].external_id);
+    expect(ignored.get('incident.workflow.started').last_external_id).toBe(
+      (await incidentView(found.id)).links[0].external_id,
+    );
   });
 
   it('checks any event of the catalogue on the signature test route, saying what it would do', async () => {
-    const captured: Array<{ type: string; webhook: { rawBody: Buffer; headers: Record<string, string> } }> = [];
+    const captured: Array<{
+      type: string;
+      webhook: { rawBody: Buffer; headers: Record<string, string> };
+    }> = [];
     sim.setWebhookTarget({ secret: SECRET });
     try {
-      for (const { eventType, webhook } of await deliverEveryPagerDutyEvent(sim, { title: 'Tested only' })) captured.push({ type: eventType, webhook });
+      for (const { eventType, webhook } of await deliverEveryPagerDutyEvent(
+        sim,
+        { title: 'Tested only' },
+      ))
+        captured.push({ type: eventType, webhook });
     } finally {
-      sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
+      sim.setWebhookTarget({
+        url: `${base}/v1/webhooks/${integration.id}`,
+        secret: SECRET,
+      });
     }
     for (const { type, webhook } of captured) {
-      const res = await fetch(`${base}/v1/webhooks/${integration.id}/test`, { method: 'POST', headers: webhook.headers, body: webhook.rawBody });
+      const res = await fetch(`${base}/v1/webhooks/${integration.id}/test`, {
+        method: 'POST',
+        headers: webhook.headers,
+        body: webhook.rawBody,
+      });
       const body = await res.json();
-      expect({ type, status: res.status, valid: body.valid }).toEqual({ type, status: 200, valid: true });
+      expect({ type, status: res.status, valid: body.valid }).toEqual({
+        type,
+        status: 200,
+        valid: true,
+      });
       expect(body.changes + body.ignored.length).toBe(1);
     }
     const list = await api('GET', '/v1/incidents');
-    expect((list.body.items as any[]).some(i => i.title === 'Tested only')).toBe(false);
+    expect(
+      (list.body.items as any[]).some(i => i.title === 'Tested only'),
+    ).toBe(false);
   });
 
   it('refuses a delivery signed only with a rotated-out secret, and changes nothing', async () => {
     const incident = await linkedIncident('Cache stampede');
-    sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secrets: [OLD_SECRET] });
+    sim.setWebhookTarget({
+      url: `${base}/v1/webhooks/${integration.id}`,
+      secrets: [OLD_SECRET],
+    });
     try {
       const action = await sim.resolve(incident.externalId);
       expect(action.delivery).toBe(401);
     } finally {
-      sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
+      sim.setWebhookTarget({
+        url: `${base}/v1/webhooks/${integration.id}`,
+        secret: SECRET,
+      });
     }
-    expect((await api('GET', `/v1/incidents/${incident.id}`)).body.status).toBe('open');
+    expect((await api('GET', `/v1/incidents/${incident.id}`)).body.status).toBe(
+      'open',
+    );
   });
 
   it('answers who is on call for a schedule', async () => {
-    const res = await api('GET', `/v1/integrations/${integration.id}/oncall?schedule_id=PSCH001`);
+    const res = await api(
+      'GET',
+      `/v1/integrations/${integration.id}/oncall?schedule_id=PSCH001`,
+    );
     expect(res.status).toBe(200);
-    expect(res.body.items[0]).toMatchObject({ user: 'Alice Ng', email: 'alice@example.com', escalationLevel: 1 });
+    expect(res.body.items[0]).toMatchObject({
+      user: 'Alice Ng',
+      email: 'alice@example.com',
+      escalationLevel: 1,
+    });
   });
 });

@@ -1,6 +1,12 @@
 import { eventually } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
-import type { PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
-import { startPagerDutyServiceNowHub, type PagerDutyServiceNowHub } from './__testUtils__/pagerDutyServiceNowHub';
+import type {
+  PagerDutySimulator,
+  ServiceNowSimulator,
+} from '@itsm-sync-hub/simulators';
+import {
+  startPagerDutyServiceNowHub,
+  type PagerDutyServiceNowHub,
+} from './__testUtils__/pagerDutyServiceNowHub';
 
 jest.setTimeout(60_000);
 
@@ -14,7 +20,12 @@ describe('PagerDuty to ServiceNow fan-out on the in-process backend', () => {
 
   /** Hub writes to a PagerDuty incident (REST API, not the simulator's admin routes). */
   const hubWritesTo = (pdId: string) =>
-    pd.server.calls.filter(c => c.method !== 'GET' && !c.path.startsWith('/__admin') && c.path.includes(`/incidents/${pdId}`));
+    pd.server.calls.filter(
+      c =>
+        c.method !== 'GET' &&
+        !c.path.startsWith('/__admin') &&
+        c.path.includes(`/incidents/${pdId}`),
+    );
 
   beforeAll(async () => {
     hub = await startPagerDutyServiceNowHub({ name: 'Fan-out' });
@@ -37,7 +48,12 @@ describe('PagerDuty to ServiceNow fan-out on the in-process backend', () => {
     const links = await eventually(async () => {
       const view = await api('GET', `/v1/incidents/${incidentId}`);
       const byIntegration = new Map<string, string>(
-        ((view.body.links ?? []) as Array<{ integration_id: string; external_id?: string | null }>)
+        (
+          (view.body.links ?? []) as Array<{
+            integration_id: string;
+            external_id?: string | null;
+          }>
+        )
           .filter(l => l.external_id)
           .map(l => [l.integration_id, l.external_id!]),
       );
@@ -55,17 +71,33 @@ describe('PagerDuty to ServiceNow fan-out on the in-process backend', () => {
     expect(action.delivery).toBeGreaterThanOrEqual(200);
     expect(action.delivery).toBeLessThan(300);
 
-    await eventually(async () => (await api('GET', `/v1/incidents/${incidentId}`)).body.status === 'mitigated');
+    await eventually(
+      async () =>
+        (await api('GET', `/v1/incidents/${incidentId}`)).body.status ===
+        'mitigated',
+    );
     await eventually(async () => snow.incident(links.sysId)?.state === '3');
 
     // The change came from PagerDuty: the hub must not write it back there. A later platform
     // edit is a barrier: once it reaches PagerDuty, any write caused by the acknowledge (queued
     // before it) would have gone out too, so the only write since then must be the edit.
-    expect((await api('PATCH', `/v1/incidents/${incidentId}`, { title: 'Checkout errors in eu-west' })).status).toBe(200);
-    await eventually(async () => pd.incident(links.pdId).title === 'Checkout errors in eu-west');
+    expect(
+      (
+        await api('PATCH', `/v1/incidents/${incidentId}`, {
+          title: 'Checkout errors in eu-west',
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(
+      async () =>
+        pd.incident(links.pdId).title === 'Checkout errors in eu-west',
+    );
     const writesSinceAck = hubWritesTo(links.pdId).slice(writesBefore);
     expect(writesSinceAck).toHaveLength(1);
-    expect(writesSinceAck[0]).toMatchObject({ method: 'PUT', body: { incident: { title: 'Checkout errors in eu-west' } } });
+    expect(writesSinceAck[0]).toMatchObject({
+      method: 'PUT',
+      body: { incident: { title: 'Checkout errors in eu-west' } },
+    });
     expect(JSON.stringify(writesSinceAck[0].body)).not.toContain('status');
     expect(pd.incident(links.pdId).status).toBe('acknowledged');
   });

@@ -5,5 +5,5 @@
  */
 export { itsmSyncModuleServiceNow as default } from './module';
 export { ServiceNowConnector } from './connector/ServiceNowConnector';
-export type { ServiceNowSettings } from './mappings/settings';
+export type { ImpactUrgency, ServiceNowSettings } from './mappings/settings';
 export { STANDARD_WEBHOOK_SIGNER_SCRIPT } from './script/standardWebhookSigner';

@@ -1,6 +1,10 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
-import { eventually, startServiceNowHub, type ServiceNowHub } from './__testUtils__/serviceNowHub';
+import {
+  eventually,
+  startServiceNowHub,
+  type ServiceNowHub,
+} from './__testUtils__/serviceNowHub';
 
 jest.setTimeout(60_000);
 
@@ -17,14 +21,29 @@ describe('ServiceNow end to end on the in-process backend', () => {
   /** A platform incident linked to ServiceNow, once its ticket exists there. */
   const linkedIncident = async (fields: Record<string, unknown>) => {
     const started = Date.now();
-    const created = await api('POST', '/v1/incidents', { severity: 'SEV-2', ...fields, integrations: [integration.name] });
+    const created = await api('POST', '/v1/incidents', {
+      severity: 'SEV-2',
+      ...fields,
+      integrations: [integration.name],
+    });
     expect(created.status).toBe(201);
-    const sysId = await eventually(async () => (await incident(created.body.id)).links?.[0]?.external_id as string | undefined);
-    return { id: created.body.id as string, sysId, elapsedMs: Date.now() - started };
+    const sysId = await eventually(
+      async () =>
+        (await incident(created.body.id)).links?.[0]?.external_id as
+          string | undefined,
+    );
+    return {
+      id: created.body.id as string,
+      sysId,
+      elapsedMs: Date.now() - started,
+    };
   };
 
   beforeAll(async () => {
-    hub = await startServiceNowHub({ integrationName: 'Production ServiceNow', secret: SECRET });
+    hub = await startServiceNowHub({
+      integrationName: 'Production ServiceNow',
+      secret: SECRET,
+    });
     ({ sim, base, integration } = hub);
   });
 
@@ -48,11 +67,17 @@ describe('ServiceNow end to end on the in-process backend', () => {
       settings: { state_map: { paused: '3' } },
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.message).toContain("state_map has unknown status 'paused'");
+    expect(refused.body.error.message).toContain(
+      "state_map has unknown status 'paused'",
+    );
   });
 
   it('creates the ServiceNow incident within a second, with mapped fields and the dedup key in correlation_id', async () => {
-    const created = await linkedIncident({ title: 'Checkout latency', description: 'p99 above 2 s', severity: 'SEV-2' });
+    const created = await linkedIncident({
+      title: 'Checkout latency',
+      description: 'p99 above 2 s',
+      severity: 'SEV-2',
+    });
     expect(created.elapsedMs).toBeLessThan(1000);
     const record = sim.incident(created.sysId)!;
     expect(record).toMatchObject({
@@ -70,24 +95,42 @@ describe('ServiceNow end to end on the in-process backend', () => {
 
   it('sends a platform title change to short_description', async () => {
     const created = await linkedIncident({ title: 'Disk pressure' });
-    expect((await api('PATCH', `/v1/incidents/${created.id}`, { title: 'Disk pressure on db-3' })).status).toBe(200);
-    await eventually(async () => sim.incident(created.sysId)?.short_description === 'Disk pressure on db-3');
+    expect(
+      (
+        await api('PATCH', `/v1/incidents/${created.id}`, {
+          title: 'Disk pressure on db-3',
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(
+      async () =>
+        sim.incident(created.sysId)?.short_description ===
+        'Disk pressure on db-3',
+    );
   });
 
   it('takes an assignment and a state change made by a person in ServiceNow', async () => {
     const created = await linkedIncident({ title: 'Queue backlog' });
-    const edit = await sim.editAsPerson(created.sysId, { assigned_to: 'David Loo', state: '3', hold_reason: '4' });
+    const edit = await sim.editAsPerson(created.sysId, {
+      assigned_to: 'David Loo',
+      state: '3',
+      hold_reason: '4',
+    });
     expect(edit.status).toBe(200);
     const updated = await eventually(async () => {
       const view = await incident(created.id);
-      return view.assigned_to === 'David Loo' && view.status === 'mitigated' ? view : undefined;
+      return view.assigned_to === 'David Loo' && view.status === 'mitigated'
+        ? view
+        : undefined;
     });
     expect(updated.title).toBe('Queue backlog');
   });
 
   it('puts a work note written in ServiceNow on the platform timeline', async () => {
     const created = await linkedIncident({ title: 'Payment retries' });
-    const edit = await sim.editAsPerson(created.sysId, { work_notes: 'Rolled back release 4.2.1' });
+    const edit = await sim.editAsPerson(created.sysId, {
+      work_notes: 'Rolled back release 4.2.1',
+    });
     expect(edit.status).toBe(200);
     const entry = await eventually(async () => {
       const res = await api('GET', `/v1/incidents/${created.id}/timeline`);
@@ -99,25 +142,42 @@ describe('ServiceNow end to end on the in-process backend', () => {
 
   it('ignores a ServiceNow edit of a platform-owned field', async () => {
     const created = await linkedIncident({ title: 'Login errors' });
-    const edit = await sim.editAsPerson(created.sysId, { short_description: 'Renamed in ServiceNow', assigned_to: 'Beth Anglin' });
+    const edit = await sim.editAsPerson(created.sysId, {
+      short_description: 'Renamed in ServiceNow',
+      assigned_to: 'Beth Anglin',
+    });
     expect(edit.status).toBe(200);
-    await eventually(async () => (await incident(created.id)).assigned_to === 'Beth Anglin');
+    await eventually(
+      async () => (await incident(created.id)).assigned_to === 'Beth Anglin',
+    );
     expect((await incident(created.id)).title).toBe('Login errors');
   });
 
   it('refuses a wrongly signed webhook with 401 and changes nothing', async () => {
     const created = await linkedIncident({ title: 'Cache stampede' });
-    sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: 'not-the-configured-secret' });
+    sim.setWebhookTarget({
+      url: `${base}/v1/webhooks/${integration.id}`,
+      secret: 'not-the-configured-secret',
+    });
     try {
-      const edit = await sim.editAsPerson(created.sysId, { assigned_to: 'Beth Anglin', state: '2' });
+      const edit = await sim.editAsPerson(created.sysId, {
+        assigned_to: 'Beth Anglin',
+        state: '2',
+      });
       expect(edit.status).toBe(401);
     } finally {
-      sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: SECRET });
+      sim.setWebhookTarget({
+        url: `${base}/v1/webhooks/${integration.id}`,
+        secret: SECRET,
+      });
     }
     const replay = sim.lastWebhook()!;
     const unsigned = await fetch(`${base}/v1/webhooks/${integration.id}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: mockCredentials.none.header() },
+      headers: {
+        'content-type': 'application/json',
+        authorization: mockCredentials.none.header(),
+      },
       body: replay.rawBody,
     });
     expect(unsigned.status).toBe(401);

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { itsmSyncModuleWebhook as default } from './module';
-export { WebhookConnector, ITSM_WEBHOOK_TYPE } from './connector/WebhookConnector';
-export { parseWebhookSettings, KNOWN_SETTINGS } from './settings/webhookSettings';
-export type { WebhookSettings } from './settings/webhookSettings';
+export {
+  WebhookConnector,
+  ITSM_WEBHOOK_TYPE,
+} from './connector/WebhookConnector';

@@ -30,7 +30,11 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('field_ownership', t => {
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
     t.string('field', 64).notNullable();
     t.string('owner', 20).notNullable();
     t.integer('priority').notNullable();
@@ -55,7 +59,11 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('incident_timeline', t => {
     t.increments('id');
-    t.string('incident_id', 36).notNullable().references('id').inTable('incidents').onDelete('CASCADE');
+    t.string('incident_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('incidents')
+      .onDelete('CASCADE');
     t.string('kind', 20).notNullable();
     t.text('text').notNullable();
     t.string('author', 200).nullable();
@@ -66,8 +74,16 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('links', t => {
     t.string('id', 36).primary();
-    t.string('incident_id', 36).notNullable().references('id').inTable('incidents').onDelete('CASCADE');
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
+    t.string('incident_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('incidents')
+      .onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
     t.string('external_id', 200).nullable();
     t.string('external_key', 200).nullable();
     t.string('external_url', 2000).nullable();
@@ -85,8 +101,16 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('outbox', t => {
     t.bigIncrements('id');
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
-    t.string('incident_id', 36).notNullable().references('id').inTable('incidents').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
+    t.string('incident_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('incidents')
+      .onDelete('CASCADE');
     t.string('operation', 20).notNullable();
     t.text('payload').notNullable();
     t.string('state', 20).notNullable();
@@ -106,8 +130,16 @@ exports.up = async function up(knex) {
   await knex.schema.createTable('dlq', t => {
     t.string('id', 36).primary();
     t.bigInteger('outbox_id').notNullable();
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
-    t.string('incident_id', 36).notNullable().references('id').inTable('incidents').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
+    t.string('incident_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('incidents')
+      .onDelete('CASCADE');
     t.string('operation', 20).notNullable();
     t.text('payload').notNullable();
     t.integer('attempts').notNullable();
@@ -121,8 +153,16 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('conflicts', t => {
     t.string('id', 36).primary();
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
-    t.string('incident_id', 36).notNullable().references('id').inTable('incidents').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
+    t.string('incident_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('incidents')
+      .onDelete('CASCADE');
     t.string('field', 64).notNullable();
     t.text('platform_value').notNullable();
     t.bigInteger('platform_changed_at').notNullable();
@@ -138,7 +178,11 @@ exports.up = async function up(knex) {
 
   // The inbox: one row per vendor delivery, written before the webhook is answered.
   await knex.schema.createTable('webhook_deliveries', t => {
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
     t.string('event_id', 300).notNullable();
     t.text('change').notNullable();
     t.string('status', 20).notNullable();
@@ -154,7 +198,11 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('reconcile_runs', t => {
     t.string('id', 36).primary();
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
     t.boolean('dry_run').notNullable();
     t.boolean('auto_heal').notNullable();
     t.string('trigger', 20).notNullable();
@@ -170,7 +218,11 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('reconcile_schedules', t => {
-    t.string('integration_id', 36).primary().references('id').inTable('integrations').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .primary()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
     t.integer('interval_seconds').notNullable();
     t.boolean('auto_heal').notNullable();
     t.boolean('enabled').notNullable();
@@ -181,7 +233,11 @@ exports.up = async function up(knex) {
 
   // The sync metrics (docs/sync-semantics.md#sync-metrics), summed across replicas.
   await knex.schema.createTable('integration_metrics', t => {
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
     t.string('metric', 40).notNullable();
     t.bigInteger('value').notNullable();
     t.primary(['integration_id', 'metric']);

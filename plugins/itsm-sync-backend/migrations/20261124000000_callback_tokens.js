@@ -8,7 +8,11 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('callback_tokens', t => {
     t.string('id', 36).primary();
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
     t.string('name', 200).notNullable();
     t.string('description', 1000).notNullable().defaultTo('');
     t.string('token_hash', 64).notNullable().unique();

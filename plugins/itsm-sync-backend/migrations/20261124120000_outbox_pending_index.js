@@ -8,7 +8,9 @@
 
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
-  await knex.schema.raw(`CREATE INDEX outbox_pending_by_id ON outbox (id) WHERE state = 'pending'`);
+  await knex.schema.raw(
+    `CREATE INDEX outbox_pending_by_id ON outbox (id) WHERE state = 'pending'`,
+  );
 };
 
 /** @param {import('knex').Knex} knex */

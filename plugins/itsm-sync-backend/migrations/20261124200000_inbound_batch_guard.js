@@ -14,7 +14,8 @@ const BATCH_CHANGED = 'IS001';
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
   if (knex.client.config.client !== 'pg') return;
-  await knex.schema.raw(`CREATE FUNCTION itsm_sync_inbound_batch_changed() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+  await knex.schema
+    .raw(`CREATE FUNCTION itsm_sync_inbound_batch_changed() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
   RAISE EXCEPTION 'inbound batch changed since it was read' USING ERRCODE = '${BATCH_CHANGED}';
 END

@@ -11,7 +11,11 @@ exports.up = async function up(knex) {
     t.string('incident_type', 100).nullable();
   });
   await knex.schema.createTable('integration_routing', t => {
-    t.string('integration_id', 36).primary().references('id').inTable('integrations').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .primary()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
     // The rules in evaluation order, as JSON: [{name, when: {...}, action}].
     t.text('rules').notNullable();
     // What an incident no rule matches gets: 'route' or 'skip'.

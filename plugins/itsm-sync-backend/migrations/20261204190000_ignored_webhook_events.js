@@ -8,7 +8,11 @@
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
   await knex.schema.createTable('ignored_webhook_events', t => {
-    t.string('integration_id', 36).notNullable().references('id').inTable('integrations').onDelete('CASCADE');
+    t.string('integration_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('integrations')
+      .onDelete('CASCADE');
     t.string('event_type', 200).notNullable();
     t.string('reason', 500).notNullable();
     t.bigInteger('count').notNullable();

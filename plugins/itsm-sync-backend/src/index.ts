@@ -12,4 +12,7 @@ export {
   type IntegrationPermissionResource,
   type ItsmSyncPermissionFilter,
 } from './permissions/resources';
-export { conflictPermissionRules, integrationPermissionRules } from './permissions/rules';
+export {
+  conflictPermissionRules,
+  integrationPermissionRules,
+} from './permissions/rules';

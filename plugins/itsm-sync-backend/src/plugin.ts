@@ -5,7 +5,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { itsmConnectorsExtensionPoint, OutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  itsmConnectorsExtensionPoint,
+  OutboundPolicy,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { registerItsmSyncActions } from './actions/registerItsmSyncActions';
 import { SecretCipher } from './crypto/SecretCipher';
 import { registerPermissions } from './permissions/registerPermissions';
@@ -65,17 +68,35 @@ export const itsmSyncPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { config, logger, database, httpRouter, scheduler, lifecycle } = deps;
+        const { config, logger, database, httpRouter, scheduler, lifecycle } =
+          deps;
         const settings = SyncSettings.fromConfig(config);
         const cipher = SecretCipher.fromConfig(config, { logger });
         const store = await DatabaseSyncStore.create({ database });
         const outbound = OutboundPolicy.fromConfig(config);
-        const integrations = new IntegrationService({ store, connectors, cipher, clock: systemClock, outbound });
-        const engine = new SyncEngine({ store, connectors, integrations, logger, clock: systemClock, dispatcher: settings.dispatcher });
+        const integrations = new IntegrationService({
+          store,
+          connectors,
+          cipher,
+          clock: systemClock,
+          outbound,
+        });
+        const engine = new SyncEngine({
+          store,
+          connectors,
+          integrations,
+          logger,
+          clock: systemClock,
+          dispatcher: settings.dispatcher,
+        });
         const routing = RoutingService.create({
           store,
           connectors,
-          entities: CatalogEntityFacts.create({ catalog: deps.catalog, auth: deps.auth, logger }),
+          entities: CatalogEntityFacts.create({
+            catalog: deps.catalog,
+            auth: deps.auth,
+            logger,
+          }),
           clock: systemClock,
           logger,
         });
@@ -88,9 +109,14 @@ export const itsmSyncPlugin = createBackendPlugin({
           routing,
           logger,
         });
-        engine.inboundApplier.onCreatedFromVendor(created => void incidents.adoptFromVendor(created));
+        engine.inboundApplier.onCreatedFromVendor(
+          created => void incidents.adoptFromVendor(created),
+        );
 
-        const permissionRules = registerPermissions(deps.permissionsRegistry, store);
+        const permissionRules = registerPermissions(
+          deps.permissionsRegistry,
+          store,
+        );
         httpRouter.use(
           await createRouter({
             connectors,
@@ -107,18 +133,30 @@ export const itsmSyncPlugin = createBackendPlugin({
             maxWebhookBytes: settings.maxWebhookBytes,
             webhookRateLimit: settings.webhookRateLimit,
             callbackTokens: new CallbackTokenService(store, systemClock),
-            manualSync: new ManualSyncService({ store, connectors, clock: systemClock, wake: () => engine.wake() }),
+            manualSync: new ManualSyncService({
+              store,
+              connectors,
+              clock: systemClock,
+              wake: () => engine.wake(),
+            }),
             reseal: new SecretReseal(store, cipher, connectors),
           }),
         );
-        httpRouter.addAuthPolicy({ path: '/v1/webhooks', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/v1/webhooks',
+          allow: 'unauthenticated',
+        });
         registerItsmSyncActions(deps.actionsRegistry, {
           incidents,
           integrations,
           engine,
           permissions: deps.permissions,
           auditor: deps.auditor,
-          resources: createResourceAuthorizer({ ...deps, permissionRules, integrations }),
+          resources: createResourceAuthorizer({
+            ...deps,
+            permissionRules,
+            integrations,
+          }),
         });
 
         await scheduler.scheduleTask({
@@ -142,7 +180,9 @@ export const itsmSyncPlugin = createBackendPlugin({
           frequency: { hours: 1 },
           timeout: { minutes: 10 },
           fn: async () => {
-            await store.outbox.pruneDelivered(Date.now() - settings.deliveredRetentionMs);
+            await store.outbox.pruneDelivered(
+              Date.now() - settings.deliveredRetentionMs,
+            );
           },
         });
         await scheduler.scheduleTask({
@@ -157,7 +197,9 @@ export const itsmSyncPlugin = createBackendPlugin({
         lifecycle.addStartupHook(() => engine.dispatcher.start());
         lifecycle.addShutdownHook(() => engine.dispatcher.stop());
         lifecycle.addShutdownHook(() => outbound.close());
-        logger.info(`itsm-sync ready with connectors: ${connectors.types().join(', ') || 'none'}`);
+        logger.info(
+          `itsm-sync ready with connectors: ${connectors.types().join(', ') || 'none'}`,
+        );
       },
     });
   },

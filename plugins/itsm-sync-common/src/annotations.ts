@@ -48,11 +48,29 @@ export const ROUTING_ANNOTATIONS = {
  * (own or inherited) sends its incidents to the enabled integrations of that type.
  * @public
  */
-export const VENDOR_ROUTING_ANNOTATIONS: ReadonlyArray<{ annotation: string; integrationType: string }> = [
-  { annotation: ROUTING_ANNOTATIONS.pagerdutyServiceId, integrationType: 'pagerduty' },
-  { annotation: ROUTING_ANNOTATIONS.pagerdutyIntegrationKey, integrationType: 'pagerduty' },
-  { annotation: ROUTING_ANNOTATIONS.servicenowAssignmentGroup, integrationType: 'servicenow' },
-  { annotation: ROUTING_ANNOTATIONS.servicenowConfigurationItem, integrationType: 'servicenow' },
-  { annotation: ROUTING_ANNOTATIONS.servicenowEntityId, integrationType: 'servicenow' },
+export const VENDOR_ROUTING_ANNOTATIONS: ReadonlyArray<{
+  annotation: string;
+  integrationType: string;
+}> = [
+  {
+    annotation: ROUTING_ANNOTATIONS.pagerdutyServiceId,
+    integrationType: 'pagerduty',
+  },
+  {
+    annotation: ROUTING_ANNOTATIONS.pagerdutyIntegrationKey,
+    integrationType: 'pagerduty',
+  },
+  {
+    annotation: ROUTING_ANNOTATIONS.servicenowAssignmentGroup,
+    integrationType: 'servicenow',
+  },
+  {
+    annotation: ROUTING_ANNOTATIONS.servicenowConfigurationItem,
+    integrationType: 'servicenow',
+  },
+  {
+    annotation: ROUTING_ANNOTATIONS.servicenowEntityId,
+    integrationType: 'servicenow',
+  },
   { annotation: ROUTING_ANNOTATIONS.jiraProjectKey, integrationType: 'jira' },
 ];

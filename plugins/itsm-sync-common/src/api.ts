@@ -299,7 +299,12 @@ export interface FieldOwnershipUpdateResponse {
 
 /** A conflict with the incident and integration it belongs to (`GET /v1/conflicts/{id}`). @public */
 export interface ConflictDetailsResponse extends ConflictResponse {
-  incident: { id: string; title: string; severity: string; status: string } | null;
+  incident: {
+    id: string;
+    title: string;
+    severity: string;
+    status: string;
+  } | null;
   integration: { id: string; name: string; integration_type: string } | null;
 }
 

@@ -5,18 +5,20 @@ import { INCIDENT_STATUSES, SEVERITIES } from './vocabulary';
  * Routing rules per integration and the routing preview (docs/DESIGN.md, "Routing").
  */
 
-/** What a matching rule, or the default, does with the incident for its integration. */
+/** What a matching rule, or the default, does with the incident for its integration. @public */
 export const ROUTING_ACTIONS = ['route', 'skip'] as const;
 /** @public */
 export type RoutingAction = (typeof ROUTING_ACTIONS)[number];
 
-const values = <T extends z.ZodType<string>>(item: T) => z.array(item).min(1).max(50);
+const values = <T extends z.ZodType<string>>(item: T) =>
+  z.array(item).min(1).max(50);
 const text = z.string().trim().min(1).max(500);
 
 /**
  * The conditions of one rule: every condition given must hold, and a condition holds when
  * the incident's value is one of those listed. Catalog values (kind, type, owner, system)
  * come from the incident's entity; entity refs, kinds and types compare case-insensitively.
+ * @public
  */
 export const routingConditionsSchema = z
   .object({
@@ -34,6 +36,7 @@ export const routingConditionsSchema = z
 /** @public */
 export type RoutingConditions = z.infer<typeof routingConditionsSchema>;
 
+/** @public */
 export const routingRuleSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -44,7 +47,7 @@ export const routingRuleSchema = z
 /** @public */
 export type RoutingRule = z.infer<typeof routingRuleSchema>;
 
-/** Body of PUT /v1/integrations/{id}/routing: the rules in order, first match decides. */
+/** Body of `PUT /v1/integrations/{id}/routing`: the rules in order, first match decides. @public */
 export const integrationRoutingRequestSchema = z
   .object({
     rules: z.array(routingRuleSchema).max(100),
@@ -54,12 +57,19 @@ export const integrationRoutingRequestSchema = z
   .superRefine((v, ctx) => {
     const seen = new Set<string>();
     v.rules.forEach((rule, i) => {
-      if (seen.has(rule.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `rule name '${rule.name}' is used twice` });
+      if (seen.has(rule.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'name'],
+          message: `rule name '${rule.name}' is used twice`,
+        });
       seen.add(rule.name);
     });
   });
 /** @public */
-export type IntegrationRoutingRequest = z.input<typeof integrationRoutingRequestSchema>;
+export type IntegrationRoutingRequest = z.input<
+  typeof integrationRoutingRequestSchema
+>;
 
 /** @public */
 export interface IntegrationRoutingResponse {
@@ -72,9 +82,12 @@ export interface IntegrationRoutingResponse {
 const entityRefText = z
   .string()
   .trim()
-  .regex(/^([a-z0-9-_.]+:)?([a-z0-9-_.]+\/)?[A-Za-z0-9-_.]+$/i, 'must be an entity ref such as component:default/payments');
+  .regex(
+    /^([a-z0-9-_.]+:)?([a-z0-9-_.]+\/)?[A-Za-z0-9-_.]+$/i,
+    'must be an entity ref such as component:default/payments',
+  );
 
-/** Body of POST /v1/routing/preview: a stored incident, or the fields of one. */
+/** Body of POST /v1/routing/preview: a stored incident, or the fields of one. @public */
 export const routingPreviewRequestSchema = z.union(
   [
     z.object({ incident_id: z.string().trim().min(1).max(100) }).strict(),
@@ -85,7 +98,13 @@ export const routingPreviewRequestSchema = z.union(
             severity: z.enum(SEVERITIES),
             status: z.enum(INCIDENT_STATUSES).default('open'),
             entity_ref: entityRefText.nullable().default(null),
-            incident_type: z.string().trim().min(1).max(100).nullable().default(null),
+            incident_type: z
+              .string()
+              .trim()
+              .min(1)
+              .max(100)
+              .nullable()
+              .default(null),
           })
           .strict(),
       })
@@ -100,7 +119,12 @@ export type RoutingPreviewRequest = z.input<typeof routingPreviewRequestSchema>;
 export type RoutingReason =
   | { kind: 'explicit' }
   | { kind: 'rule'; rule: string; position: number }
-  | { kind: 'annotation'; annotation: string; value: string; entity_ref: string }
+  | {
+      kind: 'annotation';
+      annotation: string;
+      value: string;
+      entity_ref: string;
+    }
   | { kind: 'default' };
 
 /** The values routing rules match on: the incident's own and its entity's from the catalog. @public */
@@ -121,7 +145,18 @@ export interface RoutingPreviewResponse {
   facts: RoutingFacts;
   /** `ok`, `not-found` (no such entity), `unavailable` (the catalog could not be read), `none` (no entity). */
   catalog: 'ok' | 'not-found' | 'unavailable' | 'none';
-  matches: Array<{ integration_id: string; integration_name: string; integration_type: string; reason: RoutingReason; explanation: string }>;
+  matches: Array<{
+    integration_id: string;
+    integration_name: string;
+    integration_type: string;
+    reason: RoutingReason;
+    explanation: string;
+  }>;
   /** Integrations a rule excluded, so a preview shows why an expected one is missing. */
-  skipped: Array<{ integration_id: string; integration_name: string; rule: string; position: number }>;
+  skipped: Array<{
+    integration_id: string;
+    integration_name: string;
+    rule: string;
+    position: number;
+  }>;
 }

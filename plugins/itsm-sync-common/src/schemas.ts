@@ -16,7 +16,7 @@ import {
 
 const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
 
-/** Integration names are addressed from the CLI, so they must not look like ids. */
+/** Integration names are addressed from the CLI, so they must not look like ids. @public */
 export const integrationNameSchema = nonEmpty(200);
 
 function hasUserinfo(url: string): boolean {
@@ -33,12 +33,15 @@ const httpUrl = z
   .trim()
   .url()
   .refine(u => /^https?:\/\//i.test(u), 'must be an http(s) URL')
-  .refine(u => !hasUserinfo(u), 'must not contain a user name or password; put them in credentials');
+  .refine(
+    u => !hasUserinfo(u),
+    'must not contain a user name or password; put them in credentials',
+  );
 
-/** Free-form string credentials (username/password, token, client id/secret...). */
+/** Free-form string credentials (username/password, token, client id/secret...). @public */
 export const credentialsSchema = z.record(z.string().min(1), z.string().min(1));
 
-/** Signing secrets for inbound webhooks; several are accepted during rotation. */
+/** Signing secrets for inbound webhooks; several are accepted during rotation. @public */
 export const webhookSecretsSchema = z.array(z.string().min(8)).max(5);
 
 const integrationTunables = {
@@ -55,6 +58,7 @@ const integrationTunables = {
   settings: z.record(z.string(), z.unknown()),
 };
 
+/** @public */
 export const createIntegrationRequestSchema = z
   .object({
     organization_id: nonEmpty(200),
@@ -67,15 +71,19 @@ export const createIntegrationRequestSchema = z
     enabled: integrationTunables.enabled.default(true),
     conflict_strategy:
       integrationTunables.conflict_strategy.default('last-write-wins'),
-    conflict_window_seconds: integrationTunables.conflict_window_seconds.default(5),
+    conflict_window_seconds:
+      integrationTunables.conflict_window_seconds.default(5),
     rate_limit: integrationTunables.rate_limit.default(null),
     backoff_multiplier: integrationTunables.backoff_multiplier.default(1),
     settings: integrationTunables.settings.default({}),
   })
   .strict();
 /** @public */
-export type CreateIntegrationRequest = z.input<typeof createIntegrationRequestSchema>;
+export type CreateIntegrationRequest = z.input<
+  typeof createIntegrationRequestSchema
+>;
 
+/** @public */
 export const updateIntegrationRequestSchema = z
   .object({
     name: integrationNameSchema,
@@ -88,8 +96,11 @@ export const updateIntegrationRequestSchema = z
   .strict()
   .refine(v => Object.keys(v).length > 0, 'at least one field must be given');
 /** @public */
-export type UpdateIntegrationRequest = z.input<typeof updateIntegrationRequestSchema>;
+export type UpdateIntegrationRequest = z.input<
+  typeof updateIntegrationRequestSchema
+>;
 
+/** @public */
 export const fieldOwnershipRuleRequestSchema = z
   .object({
     owner: z.enum(FIELD_OWNERS),
@@ -97,9 +108,11 @@ export const fieldOwnershipRuleRequestSchema = z
   })
   .strict();
 /** @public */
-export type FieldOwnershipRuleRequest = z.input<typeof fieldOwnershipRuleRequestSchema>;
+export type FieldOwnershipRuleRequest = z.input<
+  typeof fieldOwnershipRuleRequestSchema
+>;
 
-/** Field names that ownership rules may name. */
+/** Field names that ownership rules may name. @public */
 export const fieldNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lower-case field name');
@@ -114,6 +127,7 @@ const entityRef = z
 
 const incidentType = z.string().trim().min(1).max(100);
 
+/** @public */
 export const createIncidentRequestSchema = z
   .object({
     title: nonEmpty(500),
@@ -132,6 +146,7 @@ export const createIncidentRequestSchema = z
 /** @public */
 export type CreateIncidentRequest = z.input<typeof createIncidentRequestSchema>;
 
+/** @public */
 export const updateIncidentRequestSchema = z
   .object({
     title: nonEmpty(500),
@@ -149,38 +164,46 @@ export const updateIncidentRequestSchema = z
 /** @public */
 export type UpdateIncidentRequest = z.input<typeof updateIncidentRequestSchema>;
 
-/** A note's author is always the authenticated caller, never a field of the request. */
-export const addNoteRequestSchema = z.object({ text: nonEmpty(20000) }).strict();
+/** A note's author is always the authenticated caller, never a field of the request. @public */
+export const addNoteRequestSchema = z
+  .object({ text: nonEmpty(20000) })
+  .strict();
 /** @public */
 export type AddNoteRequest = z.input<typeof addNoteRequestSchema>;
 
+/** @public */
 export const linkIncidentRequestSchema = z
   .object({ integration: nonEmpty(200) })
   .strict();
 
-/** Accepts `90s`, `15m`, `1h`, `2d` or a number of seconds. */
+/** Accepts `90s`, `15m`, `1h`, `2d` or a number of seconds. @public */
 export const intervalSchema = z.union([
   z.string().regex(/^\d+\s*[smhd]$/, 'must look like 30m, 1h or 1d'),
   z.number().int().positive(),
 ]);
 
-/** Interval in seconds from the spec's `1h` form. */
+/** Interval in seconds from the spec's `1h` form. @public */
 export function intervalToSeconds(value: string | number): number {
   if (typeof value === 'number') return value;
   const match = /^(\d+)\s*([smhd])$/.exec(value.trim());
   if (!match) throw new Error(`Invalid interval '${value}'`);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[
+    match[2] as 's' | 'm' | 'h' | 'd'
+  ];
   return Number(match[1]) * unit;
 }
 
-/** `{auto_heal: true}` alone is a healing run; anything else defaults to a dry run. */
+/** `{auto_heal: true}` alone is a healing run; anything else defaults to a dry run. @public */
 export const reconcileRequestSchema = z
   .object({
     dry_run: z.boolean().optional(),
     auto_heal: z.boolean().default(false),
   })
   .strict()
-  .transform(v => ({ dry_run: v.dry_run ?? !v.auto_heal, auto_heal: v.auto_heal }))
+  .transform(v => ({
+    dry_run: v.dry_run ?? !v.auto_heal,
+    auto_heal: v.auto_heal,
+  }))
   .refine(v => !(v.dry_run && v.auto_heal), {
     message: 'dry_run and auto_heal cannot both be true',
     path: ['auto_heal'],
@@ -188,6 +211,7 @@ export const reconcileRequestSchema = z
 /** @public */
 export type ReconcileRequest = z.input<typeof reconcileRequestSchema>;
 
+/** @public */
 export const reconcileScheduleRequestSchema = z
   .object({
     interval: intervalSchema.refine(
@@ -199,15 +223,20 @@ export const reconcileScheduleRequestSchema = z
   })
   .strict();
 /** @public */
-export type ReconcileScheduleRequest = z.input<typeof reconcileScheduleRequestSchema>;
+export type ReconcileScheduleRequest = z.input<
+  typeof reconcileScheduleRequestSchema
+>;
 
+/** @public */
 export const resolveConflictRequestSchema = z
   .object({ resolution: z.enum(CONFLICT_RESOLUTIONS) })
   .strict();
 /** @public */
-export type ResolveConflictRequest = z.input<typeof resolveConflictRequestSchema>;
+export type ResolveConflictRequest = z.input<
+  typeof resolveConflictRequestSchema
+>;
 
-/** Body of POST /v1/integrations/{id}/callback-tokens (docs/connectors/webhook.md#callback-tokens). */
+/** Body of `POST /v1/integrations/{id}/callback-tokens` (docs/connectors/webhook.md#callback-tokens). @public */
 export const createCallbackTokenRequestSchema = z
   .object({
     app_name: z.string().trim().min(1, 'is required').max(200),
@@ -215,8 +244,11 @@ export const createCallbackTokenRequestSchema = z
   })
   .strict();
 /** @public */
-export type CreateCallbackTokenRequest = z.input<typeof createCallbackTokenRequestSchema>;
+export type CreateCallbackTokenRequest = z.input<
+  typeof createCallbackTokenRequestSchema
+>;
 
+/** @public */
 export const listConflictsQuerySchema = z
   .object({
     status: z.enum(CONFLICT_STATUSES).optional(),
@@ -225,6 +257,7 @@ export const listConflictsQuerySchema = z
   })
   .strict();
 
+/** @public */
 export const listIncidentsQuerySchema = z
   .object({
     entity_ref: z.string().optional(),
@@ -233,6 +266,7 @@ export const listIncidentsQuerySchema = z
   })
   .strict();
 
+/** @public */
 export const serviceMappingRequestSchema = z
   .object({
     pd_service: nonEmpty(100),

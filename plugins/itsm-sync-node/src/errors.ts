@@ -73,7 +73,8 @@ export function rateLimitResetFrom(
     // Epoch seconds when large, seconds-from-now when small.
     return n > 1e9 ? new Date(n * 1000) : new Date(now.getTime() + n * 1000);
   }
-  if (xReset && !Number.isNaN(Date.parse(xReset))) return new Date(Date.parse(xReset));
+  if (xReset && !Number.isNaN(Date.parse(xReset)))
+    return new Date(Date.parse(xReset));
   const reset = headers.get('ratelimit-reset');
   if (reset && /^\d+$/.test(reset.trim())) {
     return new Date(now.getTime() + Number(reset.trim()) * 1000);

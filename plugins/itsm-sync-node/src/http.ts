@@ -1,6 +1,10 @@
 import { toError } from '@backstage/errors';
 import { errors as undiciErrors, request as undiciRequest } from 'undici';
-import { ConnectorError, isRetryableStatus, rateLimitResetFrom } from './errors';
+import {
+  ConnectorError,
+  isRetryableStatus,
+  rateLimitResetFrom,
+} from './errors';
 import { OutboundPolicy } from './outbound/OutboundPolicy';
 import { OutboundRefusedError } from './outbound/OutboundRefusedError';
 import { vendorExcerpt } from './vendorExcerpt';
@@ -95,7 +99,10 @@ export class VendorHttpClient {
     let text: string;
     // One deadline for the whole call, besides undici's per-phase timeouts.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DeadlineError()), policy.deadlineMs);
+    const timer = setTimeout(
+      () => deadline.abort(new DeadlineError()),
+      policy.deadlineMs,
+    );
     const onCallerAbort = () => deadline.abort(req.signal?.reason);
     if (req.signal?.aborted) onCallerAbort();
     else req.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -117,7 +124,11 @@ export class VendorHttpClient {
     } catch (error) {
       const refused = refusalOf(error);
       if (refused) {
-        throw new ConnectorError({ message: `${what} refused by the outbound policy: ${refused.message}`, kind: 'permanent', cause: refused });
+        throw new ConnectorError({
+          message: `${what} refused by the outbound policy: ${refused.message}`,
+          kind: 'permanent',
+          cause: refused,
+        });
       }
       if (error instanceof ResponseTooLargeError) {
         throw new ConnectorError({
@@ -173,7 +184,10 @@ export class VendorHttpClient {
 }
 
 /** The body as text, refusing more than `max` bytes (checked as it streams, not after). */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number): Promise<string> {
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  max: number,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -184,18 +198,26 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
     }
     chunks.push(chunk);
   }
-  return chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+  return chunks.length === 1
+    ? chunks[0].toString('utf8')
+    : Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** The policy's refusal, whether thrown before the request or by the connection's lookup. */
 function refusalOf(error: unknown): OutboundRefusedError | undefined {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    e && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (e instanceof OutboundRefusedError) return e;
   }
   return undefined;
 }
 
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+function toHeaders(
+  raw: Record<string, string | string[] | undefined>,
+): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);

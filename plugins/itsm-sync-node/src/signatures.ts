@@ -17,12 +17,17 @@ export function signatureMatches(expected: Buffer, presented: string): boolean {
     candidates.push(Buffer.from(value, 'hex'));
   }
   if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) {
-    candidates.push(Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+    candidates.push(
+      Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64'),
+    );
   }
   let matched = false;
   for (const candidate of candidates) {
     // Compare every candidate so timing does not reveal which encoding matched.
-    if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
+    if (
+      candidate.length === expected.length &&
+      timingSafeEqual(candidate, expected)
+    ) {
       matched = true;
     }
   }
@@ -79,12 +84,19 @@ export function hashCallbackToken(token: string): string {
  * in constant time, so timing reveals neither which matched nor how much.
  * @public
  */
-export function matchingCallbackTokenHash(storedHashes: string[], presented: string): string | undefined {
+export function matchingCallbackTokenHash(
+  storedHashes: string[],
+  presented: string,
+): string | undefined {
   const candidate = Buffer.from(hashCallbackToken(presented.trim()), 'hex');
   let matched: string | undefined;
   for (const stored of storedHashes) {
     const expected = Buffer.from(stored, 'hex');
-    if (expected.length === candidate.length && timingSafeEqual(expected, candidate)) matched = stored;
+    if (
+      expected.length === candidate.length &&
+      timingSafeEqual(expected, candidate)
+    )
+      matched = stored;
   }
   return matched;
 }

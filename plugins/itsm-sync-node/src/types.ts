@@ -261,13 +261,18 @@ export interface ItsmConnector {
 
   /**
    * Maps an ownership field name of this connector to the platform field it governs
-   * (Jira's `priority` -> `severity`); identity when absent.
+   * (Jira's `priority` to `severity`); identity when absent.
    */
   platformFieldFor?(ownershipField: string): string | undefined;
 
-  testConnection(ctx: ConnectorContext): Promise<{ ok: boolean; message: string }>;
+  testConnection(
+    ctx: ConnectorContext,
+  ): Promise<{ ok: boolean; message: string }>;
 
-  createTicket(ctx: ConnectorContext, input: CreateTicketInput): Promise<ExternalTicket>;
+  createTicket(
+    ctx: ConnectorContext,
+    input: CreateTicketInput,
+  ): Promise<ExternalTicket>;
 
   /** Finds a ticket this hub created earlier with the given dedup key. */
   findTicketByDedupKey(
@@ -275,15 +280,28 @@ export interface ItsmConnector {
     dedupKey: string,
   ): Promise<ExternalTicket | undefined>;
 
-  updateTicket(ctx: ConnectorContext, input: UpdateTicketInput): Promise<ExternalTicket | void>;
+  updateTicket(
+    ctx: ConnectorContext,
+    input: UpdateTicketInput,
+  ): Promise<ExternalTicket | void>;
 
-  addNote(ctx: ConnectorContext, externalId: string, note: IncidentNote): Promise<void>;
+  addNote(
+    ctx: ConnectorContext,
+    externalId: string,
+    note: IncidentNote,
+  ): Promise<void>;
 
   /** Undefined when the ticket does not exist (any more). */
-  fetchTicket(ctx: ConnectorContext, externalId: string): Promise<ExternalTicket | undefined>;
+  fetchTicket(
+    ctx: ConnectorContext,
+    externalId: string,
+  ): Promise<ExternalTicket | undefined>;
 
   /** Several tickets in as few requests as the vendor allows. */
-  fetchTickets?(ctx: ConnectorContext, externalIds: string[]): Promise<ExternalTicket[]>;
+  fetchTickets?(
+    ctx: ConnectorContext,
+    externalIds: string[],
+  ): Promise<ExternalTicket[]>;
 
   listChangedSince(
     ctx: ConnectorContext,
@@ -292,7 +310,10 @@ export interface ItsmConnector {
   ): Promise<ChangedTicketsPage>;
 
   /** Authenticity over the raw bytes, before anything is parsed; constant-time compares. */
-  verifyWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<WebhookVerification>;
+  verifyWebhook(
+    ctx: ConnectorContext,
+    request: WebhookRequest,
+  ): Promise<WebhookVerification>;
 
   /**
    * Parses a verified webhook. Throws `WebhookParseError` only for a body that cannot be
@@ -300,10 +321,16 @@ export interface ItsmConnector {
    * returned in `ignored` with its reason, so the vendor gets its 2xx (a vendor that sees
    * 4xx answers disables the subscription). A bare list means every event is a change.
    */
-  parseWebhook(ctx: ConnectorContext, request: WebhookRequest): Promise<NormalizedChange[] | ParsedWebhook>;
+  parseWebhook(
+    ctx: ConnectorContext,
+    request: WebhookRequest,
+  ): Promise<NormalizedChange[] | ParsedWebhook>;
 
   /** Who is on call for a schedule now (PagerDuty; `im integration oncall`, docs/connectors/pagerduty.md#on-call). */
-  listOncall?(ctx: ConnectorContext, scheduleId: string): Promise<OncallEntry[]>;
+  listOncall?(
+    ctx: ConnectorContext,
+    scheduleId: string,
+  ): Promise<OncallEntry[]>;
 }
 
 /** One on-call entry. @public */

@@ -2,7 +2,8 @@ import { vendorExcerpt } from './vendorExcerpt';
 
 describe('vendorExcerpt', () => {
   it('drops markup and control characters, collapses whitespace and redacts token-like runs', () => {
-    const body = '<html><body><h1>400</h1>\u0000Bad\r\n\tpriority; key=AKIAIOSFODNN7EXAMPLEKEYZZ9 </body></html>';
+    const body =
+      '<html><body><h1>400</h1>\u0000Bad\r\n\tpriority; key=AKIAIOSFODNN7EXAMPLEKEYZZ9 </body></html>';
     expect(vendorExcerpt(body)).toBe('400 Bad priority; [redacted]');
   });
 

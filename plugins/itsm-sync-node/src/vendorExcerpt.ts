@@ -15,5 +15,7 @@ export function vendorExcerpt(body: string): string {
     .replace(/[A-Za-z0-9+/_=-]{24,}/g, '[redacted]')
     .replace(/\s+/g, ' ')
     .trim();
-  return plain.length > MAX_EXCERPT ? `${plain.slice(0, MAX_EXCERPT - 1)}…` : plain;
+  return plain.length > MAX_EXCERPT
+    ? `${plain.slice(0, MAX_EXCERPT - 1)}…`
+    : plain;
 }

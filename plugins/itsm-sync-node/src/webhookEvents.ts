@@ -1,7 +1,13 @@
-import type { IgnoredWebhookEvent, NormalizedChange, ParsedWebhook } from './types';
+import type {
+  IgnoredWebhookEvent,
+  NormalizedChange,
+  ParsedWebhook,
+} from './types';
 
 /** `parseWebhook`'s answer in one shape: a bare list is all changes. @public */
-export function parsedWebhook(result: NormalizedChange[] | ParsedWebhook): ParsedWebhook {
+export function parsedWebhook(
+  result: NormalizedChange[] | ParsedWebhook,
+): ParsedWebhook {
   return Array.isArray(result) ? { changes: result, ignored: [] } : result;
 }
 
@@ -16,9 +22,12 @@ export function ignoredWebhook(event: IgnoredWebhookEvent): ParsedWebhook {
  * Error naming the setting when it is not a boolean.
  * @public
  */
-export function inboundCreateEnabled(settings: Record<string, unknown>): boolean {
+export function inboundCreateEnabled(
+  settings: Record<string, unknown>,
+): boolean {
   const value = settings.inbound_create;
   if (value === undefined || value === null) return true;
-  if (typeof value !== 'boolean') throw new Error('inbound_create must be true or false');
+  if (typeof value !== 'boolean')
+    throw new Error('inbound_create must be true or false');
   return value;
 }

@@ -7,7 +7,10 @@ import {
   SubPageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isItsmSyncAvailable, ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  isItsmSyncAvailable,
+  ItsmSyncClient,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from './api/ItsmSyncApi';
 import { ItsmSyncIcon } from './components/shared/ItsmSyncIcon';
 import { rootRouteRef } from './routes';
@@ -18,7 +21,8 @@ export const itsmSyncApi = ApiBlueprint.make({
     defineParams({
       api: itsmSyncApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new ItsmSyncClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ItsmSyncClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -28,7 +32,9 @@ export const itsmSyncEntityCard = EntityCardBlueprint.make({
   params: {
     filter: isItsmSyncAvailable,
     loader: () =>
-      import('./components/EntityIncidentsCard/EntityIncidentsCard').then(m => <m.EntityIncidentsCard />),
+      import('./components/EntityIncidentsCard/EntityIncidentsCard').then(m => (
+        <m.EntityIncidentsCard />
+      )),
   },
 });
 
@@ -47,7 +53,10 @@ export const itsmSyncConflictsSubPage = SubPageBlueprint.make({
   params: {
     path: 'conflicts',
     title: 'Conflicts',
-    loader: () => import('./components/ConflictsPage/ConflictsPage').then(m => <m.ConflictsPage />),
+    loader: () =>
+      import('./components/ConflictsPage/ConflictsPage').then(m => (
+        <m.ConflictsPage />
+      )),
   },
 });
 
@@ -56,7 +65,10 @@ export const itsmSyncConnectorsSubPage = SubPageBlueprint.make({
   params: {
     path: 'connectors',
     title: 'Connectors',
-    loader: () => import('./components/ConnectorsPage/ConnectorsPage').then(m => <m.ConnectorsPage />),
+    loader: () =>
+      import('./components/ConnectorsPage/ConnectorsPage').then(m => (
+        <m.ConnectorsPage />
+      )),
   },
 });
 
@@ -65,7 +77,8 @@ export const itsmSyncDlqSubPage = SubPageBlueprint.make({
   params: {
     path: 'dlq',
     title: 'Dead-letter queue',
-    loader: () => import('./components/DlqPage/DlqPage').then(m => <m.DlqPage />),
+    loader: () =>
+      import('./components/DlqPage/DlqPage').then(m => <m.DlqPage />),
   },
 });
 
@@ -74,7 +87,10 @@ export const itsmSyncRoutingSubPage = SubPageBlueprint.make({
   params: {
     path: 'routing',
     title: 'Routing',
-    loader: () => import('./components/RoutingPage/RoutingPage').then(m => <m.RoutingPage />),
+    loader: () =>
+      import('./components/RoutingPage/RoutingPage').then(m => (
+        <m.RoutingPage />
+      )),
   },
 });
 

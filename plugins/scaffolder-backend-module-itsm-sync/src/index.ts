@@ -8,4 +8,4 @@ export { scaffolderModuleItsmSync as default } from './module';
 export { createIncidentAction } from './actions/createIncidentAction';
 export { linkIncidentAction } from './actions/linkIncidentAction';
 export { syncIncidentAction } from './actions/syncIncidentAction';
-export { ItsmSyncApi } from './ItsmSyncApi';
+export { UserItsmSyncClient } from './UserItsmSyncClient';

@@ -1,9 +1,12 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createIncidentAction } from './actions/createIncidentAction';
 import { linkIncidentAction } from './actions/linkIncidentAction';
 import { syncIncidentAction } from './actions/syncIncidentAction';
-import { ItsmSyncApi } from './ItsmSyncApi';
+import { UserItsmSyncClient } from './UserItsmSyncClient';
 
 /**
  * Adds itsm-sync's actions to the scaffolder: open an incident, link it to an integration,
@@ -15,10 +18,18 @@ export const scaffolderModuleItsmSync = createBackendModule({
   moduleId: 'itsm-sync',
   register(reg) {
     reg.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint, auth: coreServices.auth, discovery: coreServices.discovery },
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+      },
       async init({ scaffolder, auth, discovery }) {
-        const api = ItsmSyncApi.create({ auth, discovery });
-        scaffolder.addActions(createIncidentAction(api), linkIncidentAction(api), syncIncidentAction(api));
+        const api = UserItsmSyncClient.create({ auth, discovery });
+        scaffolder.addActions(
+          createIncidentAction(api),
+          linkIncidentAction(api),
+          syncIncidentAction(api),
+        );
       },
     });
   },

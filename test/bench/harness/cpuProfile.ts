@@ -2,7 +2,10 @@
 interface CpuProfile {
   startTime: number;
   endTime: number;
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -10,15 +13,28 @@ interface CpuProfile {
 /** Top functions by self time (ms and share), with the package or file they live in. */
 export function summariseCpuProfile(profile: CpuProfile, top: number) {
   return selfTimeBy(profile, top, ({ functionName, url, lineNumber }) => {
-    const where = url.includes('node_modules/') ? url.split('node_modules/').pop()!.split('/').slice(0, url.includes('node_modules/@') ? 2 : 1).join('/') : url.replace(/^.*\/work\/main\//, '');
+    const where = url.includes('node_modules/')
+      ? url
+          .split('node_modules/')
+          .pop()!
+          .split('/')
+          .slice(0, url.includes('node_modules/@') ? 2 : 1)
+          .join('/')
+      : url.replace(/^.*\/work\/main\//, '');
     return `${functionName || '(anonymous)'} ${where}${where && lineNumber >= 0 ? `:${lineNumber + 1}` : ''}`;
   }).map(({ key, self_ms, share }) => ({ function: key, self_ms, share }));
 }
 
 /** Sums each sample's time under the key of its function's call frame; the top keys with ms and share. */
-function selfTimeBy(profile: CpuProfile, top: number, keyOf: (frame: CpuProfile['nodes'][number]['callFrame']) => string) {
+function selfTimeBy(
+  profile: CpuProfile,
+  top: number,
+  keyOf: (frame: CpuProfile['nodes'][number]['callFrame']) => string,
+) {
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) =>
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  );
   const byKey = new Map<string, number>();
   let total = 0;
   for (const node of profile.nodes) {
@@ -30,7 +46,11 @@ function selfTimeBy(profile: CpuProfile, top: number, keyOf: (frame: CpuProfile[
   return [...byKey]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([key, us]) => ({ key, self_ms: Math.round(us / 1000), share: +((100 * us) / total).toFixed(1) }));
+    .map(([key, us]) => ({
+      key,
+      self_ms: Math.round(us / 1000),
+      share: +((100 * us) / total).toFixed(1),
+    }));
 }
 
 /**
@@ -43,7 +63,8 @@ export function summariseByOrigin(profile: CpuProfile, top: number) {
     if (!url) return `native ${functionName || '(anonymous)'}`;
     if (pkg) return pkg;
     if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-    if (url.includes('/plugins/')) return `project ${url.split('/plugins/')[1].split('/')[0]}`;
+    if (url.includes('/plugins/'))
+      return `project ${url.split('/plugins/')[1].split('/')[0]}`;
     return url.replace(/^.*\/work\/main\//, '');
   }).map(({ key, self_ms, share }) => ({ origin: key, self_ms, share }));
 }
@@ -52,7 +73,10 @@ export function summariseByOrigin(profile: CpuProfile, top: number) {
  * The part of a profile sampled within windows of monotonic time (µs, see monotonicMicros):
  * one phase of a run, without start-up or the phases around it.
  */
-export function profileWindow(profile: CpuProfile, windows: Array<{ from: number; to: number }>): CpuProfile {
+export function profileWindow(
+  profile: CpuProfile,
+  windows: Array<{ from: number; to: number }>,
+): CpuProfile {
   const samples: number[] = [];
   const timeDeltas: number[] = [];
   let at = profile.startTime;

@@ -24,18 +24,28 @@ async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 
 /** Drops every database whose name starts with `prefix` (ours only: the prefix is random). */
 export async function dropDatabases(prefix: string): Promise<string[]> {
-  if (!/^itsm_[a-z]+_[0-9a-f]{8}_$/.test(prefix)) throw new Error(`refusing to drop databases with prefix ${prefix}`);
+  if (!/^itsm_[a-z]+_[0-9a-f]{8}_$/.test(prefix))
+    throw new Error(`refusing to drop databases with prefix ${prefix}`);
   return withAdmin(async client => {
-    const { rows } = await client.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    const { rows } = await client.query(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [prefix],
+    );
     for (const { datname } of rows) {
-      await client.query(`DROP DATABASE IF EXISTS "${datname.replace(/"/g, '')}" WITH (FORCE)`);
+      await client.query(
+        `DROP DATABASE IF EXISTS "${datname.replace(/"/g, '')}" WITH (FORCE)`,
+      );
     }
     return rows.map(r => r.datname as string);
   });
 }
 
 /** Runs one query against a database the hub created (for checks the API does not expose). */
-export async function queryHubDatabase<T = any>(prefix: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function queryHubDatabase<T = any>(
+  prefix: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ ...PG, database: `${prefix}itsm-sync` });
   await client.connect();
   try {

@@ -44,7 +44,9 @@ export class HubProcess {
     this.baseUrl = `http://127.0.0.1:${options.port}`;
     const dir = mkdtempSync(join(tmpdir(), 'itsm-hub-'));
     this.configFile = join(dir, 'app-config.json');
-    writeFileSync(this.configFile, JSON.stringify(this.config(), null, 2), { mode: 0o600 });
+    writeFileSync(this.configFile, JSON.stringify(this.config(), null, 2), {
+      mode: 0o600,
+    });
   }
 
   get api(): string {
@@ -59,15 +61,26 @@ export class HubProcess {
         : {
             client: 'pg',
             prefix: o.database.prefix,
-            connection: { host: '127.0.0.1', port: 5432, user: 'postgres', password: '' },
-            knexConfig: { pool: { min: 0, max: 10, acquireTimeoutMillis: 10_000 } },
+            connection: {
+              host: '127.0.0.1',
+              port: 5432,
+              user: 'postgres',
+              password: '',
+            },
+            knexConfig: {
+              pool: { min: 0, max: 10, acquireTimeoutMillis: 10_000 },
+            },
           };
     return {
       backend: {
         baseUrl: this.baseUrl,
         listen: { host: '127.0.0.1', port: o.port },
         database,
-        auth: { externalAccess: [{ type: 'static', options: { token: o.token, subject: 'im-cli' } }] },
+        auth: {
+          externalAccess: [
+            { type: 'static', options: { token: o.token, subject: 'im-cli' } },
+          ],
+        },
       },
       permission: { enabled: false },
       itsmSync: {
@@ -85,15 +98,25 @@ export class HubProcess {
   /** Starts the process and waits until the itsm-sync API answers. */
   async start(timeoutMs = 60_000): Promise<void> {
     if (this.child) throw new Error('already running');
-    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), ENTRY, '--config', this.configFile], {
-      cwd: this.options.cwd ?? resolve(__dirname, '../../..'),
-      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'info', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(this.options.nodeArgs ?? []), ENTRY, '--config', this.configFile],
+      {
+        cwd: this.options.cwd ?? resolve(__dirname, '../../..'),
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'info',
+          FORCE_COLOR: '0',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     live.add(child);
     const collect = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.logLines.push(line);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim()) this.logLines.push(line);
       if (this.logLines.length > 50_000) this.logLines.splice(0, 10_000);
     };
     child.stdout!.on('data', collect);
@@ -105,16 +128,24 @@ export class HubProcess {
     });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (!this.child) throw new Error(`hub on port ${this.options.port} exited at start-up:\n${this.logLines.slice(-30).join('\n')}`);
+      if (!this.child)
+        throw new Error(
+          `hub on port ${this.options.port} exited at start-up:\n${this.logLines.slice(-30).join('\n')}`,
+        );
       try {
-        const res = await fetch(`${this.api}/v1/connectors`, { headers: this.authHeaders(), signal: AbortSignal.timeout(2000) });
+        const res = await fetch(`${this.api}/v1/connectors`, {
+          headers: this.authHeaders(),
+          signal: AbortSignal.timeout(2000),
+        });
         if (res.ok) return;
       } catch {
         // not listening yet
       }
       if (Date.now() > deadline) {
         await this.kill();
-        throw new Error(`hub on port ${this.options.port} not ready in ${timeoutMs} ms:\n${this.logLines.slice(-30).join('\n')}`);
+        throw new Error(
+          `hub on port ${this.options.port} not ready in ${timeoutMs} ms:\n${this.logLines.slice(-30).join('\n')}`,
+        );
       }
       await new Promise(r => setTimeout(r, 200));
     }
@@ -187,15 +218,28 @@ export class HubProcess {
   mainThreadSchedMs(): { ran: number; waited: number } {
     const pid = this.child?.pid;
     if (!pid) return { ran: 0, waited: 0 };
-    const [ranNs, waitedNs] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    const [ranNs, waitedNs] = readFileSync(
+      `/proc/${pid}/task/${pid}/schedstat`,
+      'utf8',
+    )
+      .trim()
+      .split(' ')
+      .map(Number);
     return { ran: ranNs / 1e6, waited: waitedNs / 1e6 };
   }
 
   /** A JSON call to the itsm-sync API with the static token. */
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.api}${path}`, {
       method,
-      headers: { ...this.authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...this.authHeaders(),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     });

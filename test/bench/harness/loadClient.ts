@@ -14,23 +14,46 @@ export class LoadClient {
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  async send(method: string, url: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; body: any }> {
+  async send(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: Buffer | string,
+  ): Promise<{ status: number; body: any }> {
     try {
       return await this.sendOnce(method, url, headers, body);
     } catch (error) {
       // A keep-alive connection the server closed for idleness just as it was reused: the
       // request never reached the server, so it goes again on a new connection.
-      if ((error as { reusedSocket?: boolean }).reusedSocket) return this.sendOnce(method, url, headers, body);
+      if ((error as { reusedSocket?: boolean }).reusedSocket)
+        return this.sendOnce(method, url, headers, body);
       throw error;
     }
   }
 
-  private sendOnce(method: string, url: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; body: any }> {
+  private sendOnce(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: Buffer | string,
+  ): Promise<{ status: number; body: any }> {
     return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+      const payload =
+        body === undefined
+          ? undefined
+          : Buffer.isBuffer(body)
+            ? body
+            : Buffer.from(body);
       const req = request(
         url,
-        { method, agent: this.agent, headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) } },
+        {
+          method,
+          agent: this.agent,
+          headers: {
+            ...headers,
+            ...(payload ? { 'content-length': String(payload.length) } : {}),
+          },
+        },
         res => {
           const chunks: Buffer[] = [];
           res.on('data', c => chunks.push(c));
@@ -47,20 +70,35 @@ export class LoadClient {
           res.on('error', reject);
         },
       );
-      req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
+      req.setTimeout(60_000, () =>
+        req.destroy(new Error(`${method} ${url} timed out`)),
+      );
       req.on('error', error => {
         const code = (error as NodeJS.ErrnoException).code;
-        reject(Object.assign(error, { reusedSocket: req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') }));
+        reject(
+          Object.assign(error, {
+            reusedSocket:
+              req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE'),
+          }),
+        );
       });
       req.end(payload);
     });
   }
 
-  json(method: string, url: string, headers: Record<string, string>, body?: unknown) {
+  json(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ) {
     return this.send(
       method,
       url,
-      { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      {
+        ...headers,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body === undefined ? undefined : JSON.stringify(body),
     );
   }

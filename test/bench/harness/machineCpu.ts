@@ -22,7 +22,11 @@ export interface MachineCpu {
 export function machineCpuMs(): MachineCpu {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
   // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user)
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const ms = (ticks: number) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
   return {
     busy: ms(user + nice + system + irq + softirq),

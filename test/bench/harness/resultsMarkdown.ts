@@ -14,16 +14,36 @@ type PhaseProfile = { ms: number; origins: Origin[]; hot: Hot[] };
 /** Renders the bench's figures as test/bench/RESULTS.md (numbers only from this run). */
 export function resultsMarkdown(r: any): string {
   const profile: Record<string, PhaseProfile> = r.profile ?? {};
-  const share = (phase: string, origin: string) => profile[phase]?.origins.find(o => o.origin === origin)?.share ?? 'n/a';
-  const drained = (b: any) => (b ? `${b.delivered_changes_per_second}${b.drained ? '' : ' (NOT drained within 120 s)'}` : undefined);
+  const share = (phase: string, origin: string) =>
+    profile[phase]?.origins.find(o => o.origin === origin)?.share ?? 'n/a';
+  const drained = (b: any) =>
+    b
+      ? `${b.delivered_changes_per_second}${b.drained ? '' : ' (NOT drained within 120 s)'}`
+      : undefined;
   const ratio = (b: any) =>
-    b?.authenticated_noop_per_second ? +(b.delivered_changes_per_second / b.authenticated_noop_per_second).toFixed(2) : undefined;
-  const pair = (a: unknown, b: unknown) => (a !== undefined && b !== undefined ? `${a} / ${b}` : undefined);
+    b?.authenticated_noop_per_second
+      ? +(
+          b.delivered_changes_per_second / b.authenticated_noop_per_second
+        ).toFixed(2)
+      : undefined;
+  const pair = (a: unknown, b: unknown) =>
+    a !== undefined && b !== undefined ? `${a} / ${b}` : undefined;
   const coreShare = (b: any) =>
-    b?.hub_cpu_us_per_change ? `${Math.round((b.hub_cpu_us_per_change * b.delivered_changes_per_second) / 10_000)} %` : 'n/a';
-  const spread = (values?: number[]) => (values?.length ? `${Math.min(...values)}–${Math.max(...values)}` : undefined);
+    b?.hub_cpu_us_per_change
+      ? `${Math.round((b.hub_cpu_us_per_change * b.delivered_changes_per_second) / 10_000)} %`
+      : 'n/a';
+  const spread = (values?: number[]) =>
+    values?.length
+      ? `${Math.min(...values)}–${Math.max(...values)}`
+      : undefined;
   const triple = (d: any) =>
-    [d?.inbound?.hub_system_cpu_share, d?.outbound_offered?.hub_system_cpu_share, d?.outbound_burst?.hub_system_cpu_share].map(v => v ?? 'n/a').join(' / ');
+    [
+      d?.inbound?.hub_system_cpu_share,
+      d?.outbound_offered?.hub_system_cpu_share,
+      d?.outbound_burst?.hub_system_cpu_share,
+    ]
+      .map(v => v ?? 'n/a')
+      .join(' / ');
   // The hub's main thread in each phase: % running and % ready but waiting for a core.
   const mainThread = (d: any, key: 'ran' | 'waited_for_core') =>
     [
@@ -35,21 +55,32 @@ export function resultsMarkdown(r: any): string {
     ]
       .map(v => v?.[key] ?? 'n/a')
       .join(' / ');
-  const count = (n?: number) => (Number.isFinite(n) ? Math.round(n!).toLocaleString('en-US') : 'n/a');
-  const row = (label: string, pg: unknown, lite: unknown, target = '') => `| ${label} | ${pg ?? 'n/a'} | ${lite ?? 'n/a'} | ${target} |`;
+  const count = (n?: number) =>
+    Number.isFinite(n) ? Math.round(n!).toLocaleString('en-US') : 'n/a';
+  const row = (label: string, pg: unknown, lite: unknown, target = '') =>
+    `| ${label} | ${pg ?? 'n/a'} | ${lite ?? 'n/a'} | ${target} |`;
   const p = r.postgres;
   const s = r.sqlite;
 
   // The origins that matter most in any phase, each phase's share of them side by side.
   const phases = PROFILED_PHASES.filter(([name]) => profile[name]);
-  const origins = [...new Set(phases.flatMap(([name]) => profile[name].origins.slice(0, 8).map(o => o.origin)))];
+  const origins = [
+    ...new Set(
+      phases.flatMap(([name]) =>
+        profile[name].origins.slice(0, 8).map(o => o.origin),
+      ),
+    ),
+  ];
   const originRows = origins.map(
-    origin => `| ${origin} | ${phases.map(([name]) => profile[name].origins.find(o => o.origin === origin)?.share ?? '<').join(' | ')} |`,
+    origin =>
+      `| ${origin} | ${phases.map(([name]) => profile[name].origins.find(o => o.origin === origin)?.share ?? '<').join(' | ')} |`,
   );
   const hotTable = (phase: string) => [
     '| Function | Self ms | Share % |',
     '|---|---|---|',
-    ...(profile[phase]?.hot ?? []).map(h => `| \`${h.function}\` | ${h.self_ms} | ${h.share} |`),
+    ...(profile[phase]?.hot ?? []).map(
+      h => `| \`${h.function}\` | ${h.self_ms} | ${h.share} |`,
+    ),
   ];
 
   return [
@@ -64,41 +95,168 @@ export function resultsMarkdown(r: any): string {
     '',
     '| Figure | Postgres 15 | SQLite (memory) | Target |',
     '|---|---|---|---|',
-    row('Inbound: verified+persisted+applied webhooks/s', p.inbound?.per_second, s.inbound?.per_second),
-    row('Inbound: trivial route of the same backend, req/s', p.inbound?.trivial_per_second, s.inbound?.trivial_per_second),
-    row('Inbound ratio (applied / trivial)', p.inbound?.ratio, s.inbound?.ratio, '>= 0.5'),
-    row('Inbound ratio of each round, lowest–highest', spread(p.inbound?.ratio_by_round), spread(s.inbound?.ratio_by_round)),
-    row('Inbound: hub CPU per webhook / per trivial request, µs', pair(p.inbound?.hub_cpu_us_per_webhook, p.inbound?.hub_cpu_us_per_trivial_request), pair(s.inbound?.hub_cpu_us_per_webhook, s.inbound?.hub_cpu_us_per_trivial_request)),
-    row('Inbound: rest of the machine per webhook (Postgres, simulator, load), CPU µs', p.inbound?.other_cpu_us_per_webhook, s.inbound?.other_cpu_us_per_webhook),
-    row(`Outbound at ${p.outbound_offered?.offered_per_second} changes/s offered: p50 ms`, p.outbound_offered?.p50_ms, s.outbound_offered?.p50_ms),
-    row('Outbound at that load: p99 ms (API call to simulator write)', p.outbound_offered?.p99_ms, s.outbound_offered?.p99_ms, '< 100'),
-    row('Outbound at that load: p99 of each second sent, lowest–highest ms', spread(p.outbound_offered?.p99_ms_by_second), spread(s.outbound_offered?.p99_ms_by_second)),
-    row('Outbound at that load: p99 of the API call alone (sent to answered), ms', p.outbound_offered?.api_p99_ms, s.outbound_offered?.api_p99_ms),
-    row('Outbound at that load: event-loop delay, max ms, hub / load generator and simulator', pair(p.outbound_offered?.hub_loop_delay_max_ms, p.outbound_offered?.load_process_loop_delay_max_ms), pair(s.outbound_offered?.hub_loop_delay_max_ms, s.outbound_offered?.load_process_loop_delay_max_ms)),
-    row('Outbound at that load: CPU per change, hub / rest of the machine, µs', pair(p.outbound_offered?.hub_cpu_us_per_change, p.outbound_offered?.other_cpu_us_per_change), pair(s.outbound_offered?.hub_cpu_us_per_change, s.outbound_offered?.other_cpu_us_per_change)),
-    row('Outbound burst: changes accepted by the API per s', p.outbound_burst?.accepted_per_second, s.outbound_burst?.accepted_per_second),
-    row('Outbound burst: changes delivered per s (until drained)', drained(p.outbound_burst), drained(s.outbound_burst), '> 2000'),
-    row('Outbound burst: vendor writes per s (coalesced)', p.outbound_burst?.vendor_writes_per_second, s.outbound_burst?.vendor_writes_per_second),
-    row('Authenticated no-op route of the same backend, calls/s (ceiling of any API call)', p.outbound_burst?.authenticated_noop_per_second, s.outbound_burst?.authenticated_noop_per_second),
-    row('Burst delivered / authenticated no-op ratio', ratio(p.outbound_burst), ratio(s.outbound_burst)),
-    row('Burst: hub CPU per change delivered / per authenticated no-op, µs', pair(p.outbound_burst?.hub_cpu_us_per_change, p.outbound_burst?.hub_cpu_us_per_authenticated_noop), pair(s.outbound_burst?.hub_cpu_us_per_change, s.outbound_burst?.hub_cpu_us_per_authenticated_noop)),
-    row('Burst: rest of the machine per change delivered, CPU µs', p.outbound_burst?.other_cpu_us_per_change, s.outbound_burst?.other_cpu_us_per_change),
-    row('Kernel share of the hub\'s CPU (system time): webhooks / 500 changes/s / burst, %', triple(p), triple(s)),
-    row('Hub main (JavaScript) thread running, % of the phase: webhooks / trivial / 500 changes/s / burst / no-op', mainThread(p, 'ran'), mainThread(s, 'ran')),
-    row('Hub main thread ready but waiting for a core (another process ran), % of the same phases', mainThread(p, 'waited_for_core'), mainThread(s, 'waited_for_core')),
-    row('Machine time taken by the hypervisor (steal) during the timed phases, %', p.steal_share, s.steal_share),
-    row(`Reconcile (dry run) of ${p.reconcile?.linked_incidents ?? 'n/a'} linked incidents, ms`, p.reconcile?.reconcile_ms, 'not measured'),
-    row('Simulator listing of the same tickets (Table API, 1000/page), ms', p.reconcile?.simulator_listing_ms, ''),
+    row(
+      'Inbound: verified+persisted+applied webhooks/s',
+      p.inbound?.per_second,
+      s.inbound?.per_second,
+    ),
+    row(
+      'Inbound: trivial route of the same backend, req/s',
+      p.inbound?.trivial_per_second,
+      s.inbound?.trivial_per_second,
+    ),
+    row(
+      'Inbound ratio (applied / trivial)',
+      p.inbound?.ratio,
+      s.inbound?.ratio,
+      '>= 0.5',
+    ),
+    row(
+      'Inbound ratio of each round, lowest–highest',
+      spread(p.inbound?.ratio_by_round),
+      spread(s.inbound?.ratio_by_round),
+    ),
+    row(
+      'Inbound: hub CPU per webhook / per trivial request, µs',
+      pair(
+        p.inbound?.hub_cpu_us_per_webhook,
+        p.inbound?.hub_cpu_us_per_trivial_request,
+      ),
+      pair(
+        s.inbound?.hub_cpu_us_per_webhook,
+        s.inbound?.hub_cpu_us_per_trivial_request,
+      ),
+    ),
+    row(
+      'Inbound: rest of the machine per webhook (Postgres, simulator, load), CPU µs',
+      p.inbound?.other_cpu_us_per_webhook,
+      s.inbound?.other_cpu_us_per_webhook,
+    ),
+    row(
+      `Outbound at ${p.outbound_offered?.offered_per_second} changes/s offered: p50 ms`,
+      p.outbound_offered?.p50_ms,
+      s.outbound_offered?.p50_ms,
+    ),
+    row(
+      'Outbound at that load: p99 ms (API call to simulator write)',
+      p.outbound_offered?.p99_ms,
+      s.outbound_offered?.p99_ms,
+      '< 100',
+    ),
+    row(
+      'Outbound at that load: p99 of each second sent, lowest–highest ms',
+      spread(p.outbound_offered?.p99_ms_by_second),
+      spread(s.outbound_offered?.p99_ms_by_second),
+    ),
+    row(
+      'Outbound at that load: p99 of the API call alone (sent to answered), ms',
+      p.outbound_offered?.api_p99_ms,
+      s.outbound_offered?.api_p99_ms,
+    ),
+    row(
+      'Outbound at that load: event-loop delay, max ms, hub / load generator and simulator',
+      pair(
+        p.outbound_offered?.hub_loop_delay_max_ms,
+        p.outbound_offered?.load_process_loop_delay_max_ms,
+      ),
+      pair(
+        s.outbound_offered?.hub_loop_delay_max_ms,
+        s.outbound_offered?.load_process_loop_delay_max_ms,
+      ),
+    ),
+    row(
+      'Outbound at that load: CPU per change, hub / rest of the machine, µs',
+      pair(
+        p.outbound_offered?.hub_cpu_us_per_change,
+        p.outbound_offered?.other_cpu_us_per_change,
+      ),
+      pair(
+        s.outbound_offered?.hub_cpu_us_per_change,
+        s.outbound_offered?.other_cpu_us_per_change,
+      ),
+    ),
+    row(
+      'Outbound burst: changes accepted by the API per s',
+      p.outbound_burst?.accepted_per_second,
+      s.outbound_burst?.accepted_per_second,
+    ),
+    row(
+      'Outbound burst: changes delivered per s (until drained)',
+      drained(p.outbound_burst),
+      drained(s.outbound_burst),
+      '> 2000',
+    ),
+    row(
+      'Outbound burst: vendor writes per s (coalesced)',
+      p.outbound_burst?.vendor_writes_per_second,
+      s.outbound_burst?.vendor_writes_per_second,
+    ),
+    row(
+      'Authenticated no-op route of the same backend, calls/s (ceiling of any API call)',
+      p.outbound_burst?.authenticated_noop_per_second,
+      s.outbound_burst?.authenticated_noop_per_second,
+    ),
+    row(
+      'Burst delivered / authenticated no-op ratio',
+      ratio(p.outbound_burst),
+      ratio(s.outbound_burst),
+    ),
+    row(
+      'Burst: hub CPU per change delivered / per authenticated no-op, µs',
+      pair(
+        p.outbound_burst?.hub_cpu_us_per_change,
+        p.outbound_burst?.hub_cpu_us_per_authenticated_noop,
+      ),
+      pair(
+        s.outbound_burst?.hub_cpu_us_per_change,
+        s.outbound_burst?.hub_cpu_us_per_authenticated_noop,
+      ),
+    ),
+    row(
+      'Burst: rest of the machine per change delivered, CPU µs',
+      p.outbound_burst?.other_cpu_us_per_change,
+      s.outbound_burst?.other_cpu_us_per_change,
+    ),
+    row(
+      "Kernel share of the hub's CPU (system time): webhooks / 500 changes/s / burst, %",
+      triple(p),
+      triple(s),
+    ),
+    row(
+      'Hub main (JavaScript) thread running, % of the phase: webhooks / trivial / 500 changes/s / burst / no-op',
+      mainThread(p, 'ran'),
+      mainThread(s, 'ran'),
+    ),
+    row(
+      'Hub main thread ready but waiting for a core (another process ran), % of the same phases',
+      mainThread(p, 'waited_for_core'),
+      mainThread(s, 'waited_for_core'),
+    ),
+    row(
+      'Machine time taken by the hypervisor (steal) during the timed phases, %',
+      p.steal_share,
+      s.steal_share,
+    ),
+    row(
+      `Reconcile (dry run) of ${p.reconcile?.linked_incidents ?? 'n/a'} linked incidents, ms`,
+      p.reconcile?.reconcile_ms,
+      'not measured',
+    ),
+    row(
+      'Simulator listing of the same tickets (Table API, 1000/page), ms',
+      p.reconcile?.simulator_listing_ms,
+      '',
+    ),
     row('Reconcile / listing ratio', p.reconcile?.ratio, ''),
     row('Peak RSS of the hub under load, MB', p.peak_rss_mb, s.peak_rss_mb),
     '',
     'Raw figures: `results.json` next to this file. "Rest of the machine" is the busy time of all processes',
-    '(/proc/stat) less the hub\'s own (/proc/<pid>/stat) during the phase.',
+    "(/proc/stat) less the hub's own (/proc/<pid>/stat) during the phase.",
     '',
     '## Where the time goes',
     '',
     'From a separate Postgres pass of the same phases under `node --cpu-prof` on the hub process, each phase',
-    'cut out of the profile by its own time window (no start-up). Share of the hub\'s main thread by origin,',
+    "cut out of the profile by its own time window (no start-up). Share of the hub's main thread by origin,",
     '% ("<" where the origin is not among the phase\'s top 12):',
     '',
     `| Origin | ${phases.map(([, label]) => label).join(' | ')} |`,
@@ -120,10 +278,10 @@ export function resultsMarkdown(r: any): string {
     '  writing to its sockets, mostly one write per Postgres statement. The profile counts wall time: a write that',
     '  wakes Postgres or the load generator on these 2 cores often hands them the core, and the hub waits inside',
     `  the call. The kernel's share of the hub's CPU time (row above: ${triple(p)} %) is what the system calls`,
-    '  cost the hub itself; the rest of a statement\'s cost is that wait and Postgres\'s own work, so the number',
+    "  cost the hub itself; the rest of a statement's cost is that wait and Postgres's own work, so the number",
     '  of statements per change, more than their size, sets the cost. Hence the batching: concurrent incident',
     '  changes, webhooks and acknowledgements are group-committed with set-based statements; on Postgres a batch',
-    '  of incident changes is one read and one write (no transaction: the write checks each incident\'s version),',
+    "  of incident changes is one read and one write (no transaction: the write checks each incident's version),",
     '  so is a batch of webhooks, its inbox rows inserted in the same statement already settled (settling rows',
     '  inserted a statement earlier wrote each row twice), and an acknowledgement is one statement; integration',
     '  settings and rules are kept in memory for a second (docs/DESIGN.md, "Group commit and batched dispatch").',
@@ -158,7 +316,10 @@ function burstReading(burst: any, coreShare: string): string[] {
   const cost = `  Hub CPU per change times changes delivered per second is ${coreShare} of a core on Postgres.`;
   if (!during || !noop) return [cost];
   const shares = `ran ${during.ran} % of the time and was ready but waiting for a core ${during.waited_for_core} % (no-op route: ${noop.ran} % and ${noop.waited_for_core} %)`;
-  if (during.waited_for_core >= 5 && during.ran + during.waited_for_core >= 90) {
+  if (
+    during.waited_for_core >= 5 &&
+    during.ran + during.waited_for_core >= 90
+  ) {
     return [
       `  In the burst the hub's JavaScript thread ${shares}.`,
       '  The two cores were the limit: the hub shares them with Postgres, the simulator and the load generator,',
@@ -168,7 +329,10 @@ function burstReading(burst: any, coreShare: string): string[] {
     ];
   }
   if (during.ran >= noop.ran - 5) {
-    return [`  In the burst the hub's JavaScript thread ${shares}: it is the limit.`, cost];
+    return [
+      `  In the burst the hub's JavaScript thread ${shares}: it is the limit.`,
+      cost,
+    ];
   }
   return [
     `  In the burst the hub's JavaScript thread ${shares}: for the rest it was idle, waiting on Postgres or its clients.`,

@@ -22,7 +22,12 @@ beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 });
@@ -45,7 +50,10 @@ async function signInIfAsked() {
   const guest = page.getByRole('button', { name: /^enter$/i });
   await guest.waitFor({ timeout: 60_000 });
   await guest.click();
-  await page.getByRole('link', { name: 'ITSM Sync' }).first().waitFor({ timeout: 60_000 });
+  await page
+    .getByRole('link', { name: 'ITSM Sync' })
+    .first()
+    .waitFor({ timeout: 60_000 });
   signedIn = true;
 }
 
@@ -56,18 +64,28 @@ it('shows the ITSM sync card on an entity page and syncs an incident with ITSM',
 
   await page.goto(`${APP_URL}/catalog/${namespace}/${kind}/${name}`);
   await signInIfAsked();
-  await page.getByRole('heading', { name: 'ITSM sync', exact: true }).waitFor({ timeout: 60_000 });
+  await page
+    .getByRole('heading', { name: 'ITSM sync', exact: true })
+    .waitFor({ timeout: 60_000 });
   await page.getByText(linked.title).first().waitFor();
   await shot('01-entity-card');
 
-  const section = page.getByRole('region', { name: `Incident ${linked.title}` });
-  await section.getByRole('button', { name: /Sync with ITSM/ }).first().click();
+  const section = page.getByRole('region', {
+    name: `Incident ${linked.title}`,
+  });
+  await section
+    .getByRole('button', { name: /Sync with ITSM/ })
+    .first()
+    .click();
   const ticket = section.getByText(/^Ticket /).first();
   await ticket.waitFor({ timeout: 30_000 });
   const expected = linked.links[0].external_key ?? linked.links[0].external_id;
   expect(await ticket.textContent()).toContain(expected!);
   // After a successful sync the button is in its cooldown.
-  await section.getByRole('button', { name: /Cooldown/ }).first().waitFor();
+  await section
+    .getByRole('button', { name: /Cooldown/ })
+    .first()
+    .waitFor();
   await shot('02-synced-with-ticket-id');
 });
 
@@ -76,13 +94,18 @@ it('resolves a planted conflict on the conflicts page', async () => {
 
   await page.goto(`${APP_URL}/itsm-sync/conflicts`);
   await signInIfAsked();
-  const diff = page.getByRole('table', { name: `Conflict on ${planted.field}` }).first();
+  const diff = page
+    .getByRole('table', { name: `Conflict on ${planted.field}` })
+    .first();
   await diff.waitFor({ timeout: 60_000 });
   await shot('03-conflicts-page');
 
   const card = page.locator('article', { has: diff });
   await card.getByRole('button', { name: 'Use platform' }).click();
-  await page.getByRole('status').filter({ hasText: 'use-platform' }).waitFor({ timeout: 30_000 });
+  await page
+    .getByRole('status')
+    .filter({ hasText: 'use-platform' })
+    .waitFor({ timeout: 30_000 });
   await shot('04-conflict-resolved');
 
   const after = await hub.getConflict(planted.id);
@@ -100,22 +123,37 @@ it('generates a callback token shown once, which the hub accepts until it is rev
     .getByRole('row', { name: `Integration ${hook.name}` })
     .getByRole('button', { name: `Callback tokens of ${hook.name}` });
   await keyButton.click({ timeout: 60_000 });
-  const dialog = page.getByRole('dialog', { name: `Callback tokens: ${hook.name}` });
+  const dialog = page.getByRole('dialog', {
+    name: `Callback tokens: ${hook.name}`,
+  });
   await dialog.waitFor();
-  expect(await dialog.getByRole('textbox', { name: /Config ID/ }).inputValue()).toBe(hook.id);
+  expect(
+    await dialog.getByRole('textbox', { name: /Config ID/ }).inputValue(),
+  ).toBe(hook.id);
 
   const appName = `Browser test ${Date.now()}`;
   await dialog.getByRole('textbox', { name: /App Name/ }).fill(appName);
-  await dialog.getByRole('textbox', { name: 'Description' }).fill('generated, presented and revoked by the browser test');
+  await dialog
+    .getByRole('textbox', { name: 'Description' })
+    .fill('generated, presented and revoked by the browser test');
   await dialog.getByRole('button', { name: 'Generate Token' }).click();
   const tokenField = dialog.getByRole('textbox', { name: 'Callback token' });
   await tokenField.waitFor({ timeout: 30_000 });
   const token = await tokenField.inputValue();
-  const webhookUrl = await dialog.getByRole('textbox', { name: /Webhook URL/ }).inputValue();
+  const webhookUrl = await dialog
+    .getByRole('textbox', { name: /Webhook URL/ })
+    .inputValue();
   expect(token).toMatch(/^itsmcb_/);
-  await dialog.getByText('Copy this token now: it is shown only once.').waitFor();
-  const tokenRow = dialog.getByRole('row', { name: `Callback token ${appName}` });
-  await tokenRow.getByRole('cell', { name: 'State' }).filter({ hasText: 'Active' }).waitFor();
+  await dialog
+    .getByText('Copy this token now: it is shown only once.')
+    .waitFor();
+  const tokenRow = dialog.getByRole('row', {
+    name: `Callback token ${appName}`,
+  });
+  await tokenRow
+    .getByRole('cell', { name: 'State' })
+    .filter({ hasText: 'Active' })
+    .waitFor();
   await shot('05-callback-token-generated');
 
   // The token read off the page is the one the hub accepts on a callback.
@@ -126,12 +164,17 @@ it('generates a callback token shown once, which the hub accepts until it is rev
   await dialog.waitFor({ state: 'hidden' });
   await keyButton.click();
   await tokenRow.waitFor();
-  expect(await dialog.getByRole('textbox', { name: 'Callback token' }).count()).toBe(0);
+  expect(
+    await dialog.getByRole('textbox', { name: 'Callback token' }).count(),
+  ).toBe(0);
   expect(await page.content()).not.toContain(token);
 
   await tokenRow.getByRole('button', { name: 'Revoke' }).click();
   await tokenRow.getByRole('button', { name: 'Confirm revoke' }).click();
-  await tokenRow.getByRole('cell', { name: 'State' }).filter({ hasText: 'Revoked' }).waitFor({ timeout: 30_000 });
+  await tokenRow
+    .getByRole('cell', { name: 'State' })
+    .filter({ hasText: 'Revoked' })
+    .waitFor({ timeout: 30_000 });
   await shot('06-callback-token-revoked');
 
   expect(await presentCallbackToken(webhookUrl, token, callback)).toBe(401);
@@ -151,21 +194,21 @@ async function webhookIntegration(): Promise<IntegrationResponse> {
   const existing = integrations.find(i => i.name === name);
   if (existing) return existing;
   return hub.createIntegration({
-      organization_id: 'acme-corp',
-      integration_type: 'itsm-webhook',
-      name,
-      base_url: 'http://127.0.0.1:9',
-      credentials: { token: 'never-sent' },
-      settings: {
-        provider: 'Browser test ITSM',
-        auth_type: 'bearer',
-        create_url: '/tickets',
-        create_payload: '{"title": "$case_name"}',
-        ticket_id_field: 'id',
-        update_url: '/tickets/$ticket_id',
-        update_payload: '{"title": "$case_name"}',
-        status_mapping: { Open: 'open', Resolved: 'resolved' },
-      },
+    organization_id: 'acme-corp',
+    integration_type: 'itsm-webhook',
+    name,
+    base_url: 'http://127.0.0.1:9',
+    credentials: { token: 'never-sent' },
+    settings: {
+      provider: 'Browser test ITSM',
+      auth_type: 'bearer',
+      create_url: '/tickets',
+      create_payload: '{"title": "$case_name"}',
+      ticket_id_field: 'id',
+      update_url: '/tickets/$ticket_id',
+      update_payload: '{"title": "$case_name"}',
+      status_mapping: { Open: 'open', Resolved: 'resolved' },
+    },
   });
 }
 
@@ -174,7 +217,10 @@ async function demoIncident(): Promise<IncidentResponse> {
   const wanted = process.env.PORTAL_ENTITY_REF; // e.g. component:default/payments-api
   const incidents = await hub.listIncidents({ entityRef: wanted });
   const linked = incidents.find(i => i.entity_ref && i.links.length > 0);
-  if (!linked) throw new Error(`The demo data has no linked incident filed against an entity${wanted ? ` (${wanted})` : ''}`);
+  if (!linked)
+    throw new Error(
+      `The demo data has no linked incident filed against an entity${wanted ? ` (${wanted})` : ''}`,
+    );
   return linked;
 }
 
@@ -187,7 +233,9 @@ async function plantConflict(): Promise<ConflictResponse> {
   const pending = await hub.listConflicts({ status: 'pending' });
   if (pending.length > 0) return pending[0];
   const integrations = await hub.listIntegrations();
-  const manual = integrations.find(i => i.conflict_strategy === 'manual-review');
+  const manual = integrations.find(
+    i => i.conflict_strategy === 'manual-review',
+  );
   throw new Error(
     `No pending conflict to resolve; the demo seed should plant one${manual ? ` on ${manual.name}` : ' (no manual-review integration)'}`,
   );

@@ -5,15 +5,19 @@ import { ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
  * the browser test resolves. Uses IM_TOKEN (external access) when the environment has it.
  */
 export const APP_URL = process.env.PORTAL_APP_URL ?? 'http://localhost:3000';
-export const BACKEND_URL = process.env.PORTAL_BACKEND_URL ?? 'http://localhost:7007';
+export const BACKEND_URL =
+  process.env.PORTAL_BACKEND_URL ?? 'http://localhost:7007';
 
 /** The hub's REST client, as the CLI uses it. */
 export const hub = new ItsmSyncClient({
-  discoveryApi: { getBaseUrl: async pluginId => `${BACKEND_URL}/api/${pluginId}` },
+  discoveryApi: {
+    getBaseUrl: async pluginId => `${BACKEND_URL}/api/${pluginId}`,
+  },
   fetchApi: {
     fetch: (input, init) => {
       const headers = new Headers(init?.headers);
-      if (process.env.IM_TOKEN) headers.set('authorization', `Bearer ${process.env.IM_TOKEN}`);
+      if (process.env.IM_TOKEN)
+        headers.set('authorization', `Bearer ${process.env.IM_TOKEN}`);
       return fetch(input, { ...init, headers });
     },
   },
@@ -23,10 +27,17 @@ export const hub = new ItsmSyncClient({
  * Presents a callback token on the webhook's test route, which checks a delivery exactly
  * as a real callback and applies nothing. Answers the HTTP status: 200 accepted, 401 refused.
  */
-export async function presentCallbackToken(webhookUrl: string, token: string, body: unknown): Promise<number> {
+export async function presentCallbackToken(
+  webhookUrl: string,
+  token: string,
+  body: unknown,
+): Promise<number> {
   const response = await fetch(`${webhookUrl}/test`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+    },
     body: JSON.stringify(body),
   });
   await response.arrayBuffer();

@@ -18,7 +18,12 @@ const devDir = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-sync-browser-'));
 fs.chmodSync(devDir, 0o711);
 const env = { ...process.env, IM_TOKEN: token, ITSM_SYNC_DEV_DIR: devDir };
 
-const product = spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+const product = spawn('npm', ['start'], {
+  cwd: root,
+  env,
+  detached: true,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 let log = '';
 let demoReady = false;
 for (const stream of [product.stdout, product.stderr]) {
@@ -31,7 +36,9 @@ for (const stream of [product.stdout, product.stderr]) {
 
 /** Stops everything `npm start` started, then deletes its data directory. */
 async function stop() {
-  const exited = new Promise(resolve => (product.exitCode !== null ? resolve() : product.once('exit', resolve)));
+  const exited = new Promise(resolve =>
+    product.exitCode !== null ? resolve() : product.once('exit', resolve),
+  );
   try {
     process.kill(-product.pid, 'SIGTERM');
   } catch {
@@ -43,7 +50,11 @@ async function stop() {
 
 async function appAnswers() {
   try {
-    return (await fetch('http://localhost:3000', { signal: AbortSignal.timeout(2000) })).ok;
+    return (
+      await fetch('http://localhost:3000', {
+        signal: AbortSignal.timeout(2000),
+      })
+    ).ok;
   } catch {
     return false;
   }
@@ -53,13 +64,19 @@ async function appAnswers() {
   const deadline = Date.now() + 240_000;
   while (!(demoReady && (await appAnswers()))) {
     if (Date.now() > deadline || product.exitCode !== null) {
-      console.error(`The product did not come up within 4 minutes. Last output:\n${log}`);
+      console.error(
+        `The product did not come up within 4 minutes. Last output:\n${log}`,
+      );
       await stop();
       process.exit(1);
     }
     await new Promise(r => setTimeout(r, 1000));
   }
-  const result = spawnSync('npx', ['jest', '-c', 'test/e2e/browser/jest.config.js'], { cwd: root, env, stdio: 'inherit' });
+  const result = spawnSync(
+    'npx',
+    ['jest', '-c', 'test/e2e/browser/jest.config.js'],
+    { cwd: root, env, stdio: 'inherit' },
+  );
   await stop();
   process.exit(result.status ?? 1);
 })();

@@ -1,5 +1,8 @@
 import { Writable } from 'node:stream';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
 import { format, transports } from 'winston';
 
@@ -15,7 +18,8 @@ export function capturingRootLogger(forbidden: () => string[]) {
       const text = chunk.toString('utf8');
       capture.lines += 1;
       for (const secret of forbidden()) {
-        if (secret && text.includes(secret)) capture.leaks.push(text.slice(0, 300).split(secret).join('<SECRET>'));
+        if (secret && text.includes(secret))
+          capture.leaks.push(text.slice(0, 300).split(secret).join('<SECRET>'));
       }
       done();
     },

@@ -26,7 +26,10 @@ export async function startInProcessHub(rootLogger: ServiceFactory) {
             dispatcher: { pollIntervalMs: 100 },
             // Thousands of bad requests from one source: the limiter (tested on its own in
             // webhookRoutes.security.test.ts) would answer most of them 429 before they are read.
-            webhooks: { maxBodyBytes: MAX_BODY_BYTES, rateLimit: { requestsPerSecond: 1e9, burst: 1e9 } },
+            webhooks: {
+              maxBodyBytes: MAX_BODY_BYTES,
+              rateLimit: { requestsPerSecond: 1e9, burst: 1e9 },
+            },
             outbound: testOutboundConfig,
           },
         },
@@ -41,7 +44,11 @@ export async function startInProcessHub(rootLogger: ServiceFactory) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: res.status,
+      text,
+      body: text ? JSON.parse(text) : undefined,
+    };
   };
   return { backend, base, call };
 }

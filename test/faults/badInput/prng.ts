@@ -22,7 +22,10 @@ export class Prng {
     for (let i = 0; i < n; i++) out[i] = this.int(256);
     return out;
   }
-  text(n: number, alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789 "\\{}[],:\u00e9\u2603'): string {
+  text(
+    n: number,
+    alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789 "\\{}[],:\u00e9\u2603',
+  ): string {
     let s = '';
     for (let i = 0; i < n; i++) s += alphabet[this.int(alphabet.length)];
     return s;

@@ -1,5 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { JiraSimulator, PagerDutySimulator, ServiceNowSimulator } from '@itsm-sync-hub/simulators';
+import {
+  JiraSimulator,
+  PagerDutySimulator,
+  ServiceNowSimulator,
+} from '@itsm-sync-hub/simulators';
 import { SignJWT } from 'jose';
 
 /** A webhook as it travels: exact bytes and headers. */
@@ -27,11 +31,16 @@ export interface VendorKit {
   /** Valid signature headers for these bytes. */
   sign(rawBody: Buffer, path: string): Promise<Record<string, string>>;
   /** Headers that look like a signature but are not one for these bytes. */
-  forge(rawBody: Buffer, path: string, variant: number): Promise<Record<string, string>>;
+  forge(
+    rawBody: Buffer,
+    path: string,
+    variant: number,
+  ): Promise<Record<string, string>>;
   stop(): Promise<void>;
 }
 
-const hmac = (secret: string, body: Buffer, encoding: 'hex' | 'base64') => createHmac('sha256', secret).update(body).digest(encoding);
+const hmac = (secret: string, body: Buffer, encoding: 'hex' | 'base64') =>
+  createHmac('sha256', secret).update(body).digest(encoding);
 const wrongSecret = () => `wrong-${randomBytes(8).toString('hex')}`;
 
 export async function serviceNowKit(): Promise<VendorKit> {
@@ -54,15 +63,25 @@ export async function serviceNowKit(): Promise<VendorKit> {
     integrationBody: () => ({
       integration_type: 'servicenow',
       base_url: sim.baseUrl,
-      credentials: { username: sim.credentials.username, password: sim.credentials.password },
+      credentials: {
+        username: sim.credentials.username,
+        password: sim.credentials.password,
+      },
     }),
     target: url => sim.setWebhookTarget({ url, secret }),
     async realWebhook(n) {
-      await sim.createAsPerson({ short_description: `bad-input real ${n}`, urgency: '2', impact: '2' });
+      await sim.createAsPerson({
+        short_description: `bad-input real ${n}`,
+        urgency: '2',
+        impact: '2',
+      });
       const last = sim.lastWebhook()!;
       return { rawBody: last.rawBody, headers: last.headers };
     },
-    sign: async body => ({ 'content-type': 'application/json', 'x-servicenow-signature': hmac(secret, body, 'base64') }),
+    sign: async body => ({
+      'content-type': 'application/json',
+      'x-servicenow-signature': hmac(secret, body, 'base64'),
+    }),
     forge: async (body, _path, variant) => ({
       'content-type': 'application/json',
       'x-servicenow-signature': forgeries[variant % forgeries.length](body),
@@ -78,8 +97,10 @@ export async function pagerDutyKit(): Promise<VendorKit> {
     (b: Buffer) => `v1=${hmac(wrongSecret(), b, 'hex')}`,
     (b: Buffer) => `v0=${hmac(secret, b, 'hex')}`,
     (b: Buffer) => `v1=${hmac(secret, b, 'hex').slice(0, 63)}`,
-    (b: Buffer) => `v1=${hmac(secret, Buffer.concat([b, Buffer.from('\n')]), 'hex')}`,
-    () => `v1=${randomBytes(32).toString('hex')},v1=${randomBytes(32).toString('hex')}`,
+    (b: Buffer) =>
+      `v1=${hmac(secret, Buffer.concat([b, Buffer.from('\n')]), 'hex')}`,
+    () =>
+      `v1=${randomBytes(32).toString('hex')},v1=${randomBytes(32).toString('hex')}`,
     () => 'v1=',
     () => `${'v1=zz,'.repeat(500)}`,
   ];
@@ -92,7 +113,10 @@ export async function pagerDutyKit(): Promise<VendorKit> {
       integration_type: 'pagerduty',
       base_url: sim.baseUrl,
       credentials: { token: sim.credentials.token },
-      settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001' },
+      settings: {
+        from_email: 'alice@example.com',
+        default_service_id: 'PSVC001',
+      },
     }),
     target: url => sim.setWebhookTarget({ url, secret }),
     async realWebhook(n) {
@@ -100,7 +124,10 @@ export async function pagerDutyKit(): Promise<VendorKit> {
       const last = sim.lastWebhook()!;
       return { rawBody: last.rawBody, headers: last.headers };
     },
-    sign: async body => ({ 'content-type': 'application/json', 'x-pagerduty-signature': `v1=${hmac(secret, body, 'hex')}` }),
+    sign: async body => ({
+      'content-type': 'application/json',
+      'x-pagerduty-signature': `v1=${hmac(secret, body, 'hex')}`,
+    }),
     forge: async (body, _path, variant) => ({
       'content-type': 'application/json',
       'x-pagerduty-signature': forgeries[variant % forgeries.length](body),
@@ -113,7 +140,10 @@ export async function pagerDutyKit(): Promise<VendorKit> {
 export async function jiraKit(): Promise<VendorKit> {
   const secret = `jira-bad-input-${randomBytes(6).toString('hex')}`;
   const sim = await JiraSimulator.start();
-  const jwt = (key: string, claims: { exp?: number; iss?: string; qsh?: string; alg?: string } = {}) => {
+  const jwt = (
+    key: string,
+    claims: { exp?: number; iss?: string; qsh?: string; alg?: string } = {},
+  ) => {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ qsh: claims.qsh ?? 'x'.repeat(64) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -122,16 +152,27 @@ export async function jiraKit(): Promise<VendorKit> {
       .setExpirationTime(claims.exp ?? now + 180)
       .sign(new TextEncoder().encode(key));
   };
-  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const b64 = (o: unknown) =>
+    Buffer.from(JSON.stringify(o)).toString('base64url');
   const forgeries: Array<(b: Buffer) => Promise<Record<string, string>>> = [
-    async b => ({ 'x-hub-signature': `sha256=${hmac(wrongSecret(), b, 'hex')}` }),
+    async b => ({
+      'x-hub-signature': `sha256=${hmac(wrongSecret(), b, 'hex')}`,
+    }),
     async b => ({ 'x-hub-signature': `sha1=${hmac(secret, b, 'hex')}` }),
     async () => ({ authorization: `JWT ${await jwt(wrongSecret())}` }),
-    async () => ({ authorization: `JWT ${await jwt(secret, { qsh: 'wrong' })}` }),
-    async () => ({ authorization: `JWT ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: sim.issuer, exp: 9e9 })}.` }),
-    async () => ({ authorization: `JWT ${await jwt(secret, { exp: Math.floor(Date.now() / 1000) - 3600 })}` }),
+    async () => ({
+      authorization: `JWT ${await jwt(secret, { qsh: 'wrong' })}`,
+    }),
+    async () => ({
+      authorization: `JWT ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: sim.issuer, exp: 9e9 })}.`,
+    }),
+    async () => ({
+      authorization: `JWT ${await jwt(secret, { exp: Math.floor(Date.now() / 1000) - 3600 })}`,
+    }),
     async () => ({ authorization: 'JWT not.a.jwt' }),
-    async () => ({ authorization: `Bearer ${randomBytes(20).toString('hex')}` }),
+    async () => ({
+      authorization: `Bearer ${randomBytes(20).toString('hex')}`,
+    }),
   ];
   return {
     type: 'jira',
@@ -142,11 +183,20 @@ export async function jiraKit(): Promise<VendorKit> {
       integration_type: 'jira',
       base_url: sim.baseUrl,
       credentials: sim.credentials,
-      settings: { project_key: 'OPS', issue_type: 'Incident', jwt_issuer: sim.issuer },
+      settings: {
+        project_key: 'OPS',
+        issue_type: 'Incident',
+        jwt_issuer: sim.issuer,
+      },
     }),
-    target: url => sim.setWebhookTarget({ url, secret, scheme: 'hmac', issuer: sim.issuer }),
+    target: url =>
+      sim.setWebhookTarget({ url, secret, scheme: 'hmac', issuer: sim.issuer }),
     async realWebhook(n) {
-      await sim.createAsPerson({ project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: `bad-input real ${n}` });
+      await sim.createAsPerson({
+        project: { key: 'OPS' },
+        issuetype: { name: 'Incident' },
+        summary: `bad-input real ${n}`,
+      });
       const last = sim.lastWebhook()!;
       return { rawBody: last.rawBody, headers: last.headers };
     },

@@ -18,7 +18,9 @@ export interface Arrival {
  */
 export function recordArrivals(server: SimulatorServer): Arrival[] {
   const arrivals: Arrival[] = [];
-  const target = server as unknown as { handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
+  const target = server as unknown as {
+    handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  };
   const original = target.handle.bind(server);
   target.handle = (req, res) => {
     const arrivedAt = Date.now();
@@ -32,7 +34,9 @@ export function recordArrivals(server: SimulatorServer): Arrival[] {
           arrivedAt,
           finishedAt: Date.now(),
           status: res.statusCode,
-          ...(retryAfter !== undefined ? { retryAfterSeconds: Number(retryAfter) } : {}),
+          ...(retryAfter !== undefined
+            ? { retryAfterSeconds: Number(retryAfter) }
+            : {}),
         });
       });
     }

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import { dropDatabases, newDatabasePrefix } from '../../bench/harness/database';
-import { HubProcess, type HubProcessOptions } from '../../bench/harness/hubProcess';
+import {
+  HubProcess,
+  type HubProcessOptions,
+} from '../../bench/harness/hubProcess';
 import { freePort } from './ports';
 
 export const ENCRYPTION_KEY = randomBytes(32).toString('hex');
@@ -15,7 +18,10 @@ export const FAST_SYNC = {
 };
 
 /** Hubs on one fresh Postgres database of their own; `cleanup` stops them and drops it. */
-export async function startHubs(count: number, extra: Partial<HubProcessOptions> = {}) {
+export async function startHubs(
+  count: number,
+  extra: Partial<HubProcessOptions> = {},
+) {
   const prefix = newDatabasePrefix('faults');
   const hubs: HubProcess[] = [];
   for (let i = 0; i < count; i++) {
@@ -44,17 +50,27 @@ export async function startHubs(count: number, extra: Partial<HubProcessOptions>
 }
 
 /** A ServiceNow integration (outbound, basic auth) against the simulator. */
-export async function createServiceNowIntegration(hub: HubProcess, sim: ServiceNowSimulator, name: string) {
+export async function createServiceNowIntegration(
+  hub: HubProcess,
+  sim: ServiceNowSimulator,
+  name: string,
+) {
   const res = await hub.call('POST', '/v1/integrations', {
     organization_id: 'acme-corp',
     integration_type: 'servicenow',
     name,
     base_url: sim.baseUrl,
-    credentials: { username: sim.credentials.username, password: sim.credentials.password },
+    credentials: {
+      username: sim.credentials.username,
+      password: sim.credentials.password,
+    },
     sync_direction: 'outbound',
     enabled: true,
   });
-  if (res.status !== 201) throw new Error(`create integration: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(
+      `create integration: ${res.status} ${JSON.stringify(res.body)}`,
+    );
   return res.body as { id: string; name: string };
 }
 
@@ -70,10 +86,18 @@ export async function startServiceNowScenario(name: string) {
     await sim.stop();
   });
   const [hub] = hubs;
-  return { sim, hub, integration: await createServiceNowIntegration(hub, sim, name) };
+  return {
+    sim,
+    hub,
+    integration: await createServiceNowIntegration(hub, sim, name),
+  };
 }
 
 /** Prints a scenario's counts so CI logs show what was measured, not only pass/fail. */
 export function report(scenario: string, counts: Record<string, unknown>) {
-  console.log(`[faults] ${scenario}: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `[faults] ${scenario}: ${Object.entries(counts)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 }

@@ -67,7 +67,14 @@ export async function runLoad(options: {
           severity: 'SEV-3',
           integrations: [options.integration],
         });
-        if (created) incident = { id: created.id, title, acceptedUpdates: 0, lastDescription: 'v0', notes: [] };
+        if (created)
+          incident = {
+            id: created.id,
+            title,
+            acceptedUpdates: 0,
+            lastDescription: 'v0',
+            notes: [],
+          };
         if (tries > 600) throw new Error('hub refused creates for a minute');
       }
       incidents.push(incident);
@@ -75,7 +82,9 @@ export async function runLoad(options: {
       for (let k = 1, seq = 1; k <= options.updatesPerIncident; seq++) {
         await pause();
         const description = `${options.label} w${w} i${i} seq ${seq}`;
-        const ok = await attempt('PATCH', `/v1/incidents/${incident.id}`, { description });
+        const ok = await attempt('PATCH', `/v1/incidents/${incident.id}`, {
+          description,
+        });
         if (ok) {
           incident.lastDescription = description;
           incident.acceptedUpdates += 1;
@@ -83,8 +92,13 @@ export async function runLoad(options: {
           k++;
           if (options.withNotes) {
             const text = `note ${seq} of ${incident.title}`;
-            while (!(await attempt('POST', `/v1/incidents/${incident.id}/notes`, { text }))) {
-              if (++seq > 600) throw new Error('hub refused notes for a minute');
+            while (
+              !(await attempt('POST', `/v1/incidents/${incident.id}/notes`, {
+                text,
+              }))
+            ) {
+              if (++seq > 600)
+                throw new Error('hub refused notes for a minute');
             }
             incident.notes.push(text);
             acceptedChanges += 1;
@@ -95,12 +109,17 @@ export async function runLoad(options: {
     }
   }
 
-  await Promise.all(Array.from({ length: options.workers }, (_, w) => worker(w)));
+  await Promise.all(
+    Array.from({ length: options.workers }, (_, w) => worker(w)),
+  );
   return { incidents, acceptedChanges, refused };
 }
 
 /** The external id the hub linked an incident to, once it has one. */
-export async function externalIdOf(hub: HubProcess, incidentId: string): Promise<string | undefined> {
+export async function externalIdOf(
+  hub: HubProcess,
+  incidentId: string,
+): Promise<string | undefined> {
   const res = await hub.call('GET', `/v1/incidents/${incidentId}`);
   return res.body?.links?.find((l: any) => l.external_id)?.external_id;
 }
@@ -122,7 +141,8 @@ export async function untilLastDescriptionsArrive(
         if (!waiting.has(incident.id)) continue;
         const externalId = await externalIdOf(hub, incident.id);
         const ticket = externalId ? sim.incident(externalId) : undefined;
-        if (ticket && ticket.description === incident.lastDescription) waiting.delete(incident.id);
+        if (ticket && ticket.description === incident.lastDescription)
+          waiting.delete(incident.id);
       }
       return waiting.size === 0;
     },

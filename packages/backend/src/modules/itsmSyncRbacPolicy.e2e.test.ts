@@ -1,5 +1,9 @@
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { itsmSyncIntegrationManagePermission } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import permissionBackend from '@backstage/plugin-permission-backend';
@@ -22,7 +26,9 @@ const PAT = 'user:default/pat';
  */
 describe('integration.manager scoped to some integrations, through the permission backend', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  const as = (who: string) => ({ authorization: mockCredentials.user.header(who) });
+  const as = (who: string) => ({
+    authorization: mockCredentials.user.header(who),
+  });
 
   beforeAll(async () => {
     backend = await startTestBackend({
@@ -39,8 +45,13 @@ describe('integration.manager scoped to some integrations, through the permissio
             itsmSync: {
               encryption: { key: '0f'.repeat(32) },
               rbac: {
-                roles: { 'platform.administrator': [ROOT], 'integration.manager': [PAT] },
-                integrationScopes: [{ assignee: PAT, integrations: ['payments-snow'] }],
+                roles: {
+                  'platform.administrator': [ROOT],
+                  'integration.manager': [PAT],
+                },
+                integrationScopes: [
+                  { assignee: PAT, integrations: ['payments-snow'] },
+                ],
               },
             },
           },
@@ -70,7 +81,11 @@ describe('integration.manager scoped to some integrations, through the permissio
     const infra = await createIntegration(ROOT, 'infra-snow');
     expect([payments.status, infra.status]).toEqual([201, 201]);
 
-    const patch = (id: string) => request(backend.server).patch(`/api/itsm-sync/v1/integrations/${id}`).set(as(PAT)).send({ rate_limit: 5 });
+    const patch = (id: string) =>
+      request(backend.server)
+        .patch(`/api/itsm-sync/v1/integrations/${id}`)
+        .set(as(PAT))
+        .send({ rate_limit: 5 });
     expect((await patch(payments.body.id)).status).toBe(200);
     const refused = await patch(infra.body.id);
     expect(refused.status).toBe(403);

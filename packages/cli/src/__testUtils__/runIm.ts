@@ -14,14 +14,21 @@ export interface ImResult {
  * Runs the real `im` binary in a child process. Asynchronous on purpose: the backend
  * under test lives in this process and must keep serving while `im` waits for it.
  */
-export function runIm(args: string[], env: Record<string, string | undefined> = {}): Promise<ImResult> {
+export function runIm(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ImResult> {
   return new Promise(resolve => {
     execFile(
       process.execPath,
       [BIN, ...args],
       {
         // A clean environment: no token, URL or config file leaks in from the developer's shell.
-        env: { PATH: process.env.PATH, HOME: path.join(os.tmpdir(), 'im-cli-test-no-home'), ...env },
+        env: {
+          PATH: process.env.PATH,
+          HOME: path.join(os.tmpdir(), 'im-cli-test-no-home'),
+          ...env,
+        },
         timeout: 30_000,
       },
       (error, stdout, stderr) => {

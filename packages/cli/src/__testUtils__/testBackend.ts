@@ -4,12 +4,15 @@ import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import pagerDutyModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty';
-import { TestTicketServer, testConnectorModule, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import {
+  TestTicketServer,
+  testConnectorModule,
+  testOutboundConfig,
+} from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { PagerDutySimulator } from '@itsm-sync-hub/simulators';
 
 /** The token the CLI presents: a Backstage external-access static token, as in production. */
 export const IM_TOKEN = `im-cli-test-${randomBytes(24).toString('hex')}`;
-
 
 export interface RunningBackend {
   /** Backend root URL, what `im --url` takes. */
@@ -39,7 +42,14 @@ export async function startBackend(): Promise<RunningBackend> {
       mockServices.rootConfig.factory({
         data: {
           backend: {
-            auth: { externalAccess: [{ type: 'static', options: { token: IM_TOKEN, subject: 'im-cli' } }] },
+            auth: {
+              externalAccess: [
+                {
+                  type: 'static',
+                  options: { token: IM_TOKEN, subject: 'im-cli' },
+                },
+              ],
+            },
           },
           itsmSync: {
             encryption: { key: randomBytes(32).toString('hex') },
@@ -51,7 +61,8 @@ export async function startBackend(): Promise<RunningBackend> {
     ],
   });
   const address = backend.server.address();
-  if (!address || typeof address === 'string') throw new Error('test backend has no TCP address');
+  if (!address || typeof address === 'string')
+    throw new Error('test backend has no TCP address');
   return {
     url: `http://127.0.0.1:${address.port}`,
     vendor,

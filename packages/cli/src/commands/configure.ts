@@ -5,7 +5,14 @@ import {
   type CreateIntegrationRequest,
   type UpdateIntegrationRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { action, parseBoolean, parseInteger, parseNumber, withConnectionOptions, type Runtime } from '../context';
+import {
+  action,
+  parseBoolean,
+  parseInteger,
+  parseNumber,
+  withConnectionOptions,
+  type Runtime,
+} from '../context';
 import { UsageError } from '../errors';
 import { show } from '../output';
 import { integrationView } from '../views';
@@ -43,8 +50,12 @@ const CREDENTIAL_FLAGS: Array<[keyof ConfigureOptions, string]> = [
   ['clientSecret', 'client_secret'],
 ];
 
-function credentialsFrom(opts: ConfigureOptions): Record<string, string> | undefined {
-  const entries = CREDENTIAL_FLAGS.filter(([flag]) => opts[flag] !== undefined).map(([flag, key]) => [key, String(opts[flag])]);
+function credentialsFrom(
+  opts: ConfigureOptions,
+): Record<string, string> | undefined {
+  const entries = CREDENTIAL_FLAGS.filter(
+    ([flag]) => opts[flag] !== undefined,
+  ).map(([flag, key]) => [key, String(opts[flag])]);
   return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
@@ -52,13 +63,17 @@ function credentialsFrom(opts: ConfigureOptions): Record<string, string> | undef
 function tunablesFrom(opts: ConfigureOptions) {
   const body: Partial<UpdateIntegrationRequest> = {};
   if (opts.direction !== undefined) body.sync_direction = opts.direction;
-  if (opts.conflictStrategy !== undefined) body.conflict_strategy = opts.conflictStrategy;
-  if (opts.conflictWindow !== undefined) body.conflict_window_seconds = opts.conflictWindow;
+  if (opts.conflictStrategy !== undefined)
+    body.conflict_strategy = opts.conflictStrategy;
+  if (opts.conflictWindow !== undefined)
+    body.conflict_window_seconds = opts.conflictWindow;
   if (opts.rateLimit !== undefined) body.rate_limit = opts.rateLimit;
-  if (opts.backoffMultiplier !== undefined) body.backoff_multiplier = opts.backoffMultiplier;
+  if (opts.backoffMultiplier !== undefined)
+    body.backoff_multiplier = opts.backoffMultiplier;
   if (opts.enabled !== undefined) body.enabled = opts.enabled;
   // Settings merge on the server, so this never drops a service mapping.
-  if (opts.syncEscalations !== undefined) body.settings = { sync_escalations: opts.syncEscalations };
+  if (opts.syncEscalations !== undefined)
+    body.settings = { sync_escalations: opts.syncEscalations };
   const credentials = credentialsFrom(opts);
   if (credentials) body.credentials = credentials;
   if (opts.webhookSecret?.length) body.webhook_secrets = opts.webhookSecret;
@@ -92,42 +107,93 @@ function createBody(opts: ConfigureOptions): CreateIntegrationRequest {
 
 function updateBody(opts: ConfigureOptions): UpdateIntegrationRequest {
   if (opts.type !== undefined || opts.org !== undefined) {
-    throw new UsageError('--type and --org are fixed when an integration is created and cannot be changed');
+    throw new UsageError(
+      '--type and --org are fixed when an integration is created and cannot be changed',
+    );
   }
   const body: Record<string, unknown> = { ...tunablesFrom(opts) };
   if (opts.name !== undefined) body.name = opts.name;
   if (opts.baseUrl !== undefined) body.base_url = opts.baseUrl;
-  if (!Object.keys(body).length) throw new UsageError('Nothing to change: give at least one setting, e.g. --direction outbound');
+  if (!Object.keys(body).length)
+    throw new UsageError(
+      'Nothing to change: give at least one setting, e.g. --direction outbound',
+    );
   return body as UpdateIntegrationRequest;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [
+  ...previous,
+  value,
+];
 
 /** `im integration configure`: create an integration, or change one named as the argument. */
 export function addConfigureCommand(integration: Command, runtime: Runtime) {
   const command = integration
     .command('configure')
-    .description('create an integration (--name --type --org --base-url ...) or change an existing one')
-    .argument('[integration]', 'existing integration (id or name) to change; omit to create')
+    .description(
+      'create an integration (--name --type --org --base-url ...) or change an existing one',
+    )
+    .argument(
+      '[integration]',
+      'existing integration (id or name) to change; omit to create',
+    )
     .option('--name <name>', 'integration name')
-    .option('--type <type>', 'integration type: servicenow, jira, pagerduty, webhook ...')
+    .option(
+      '--type <type>',
+      'integration type: servicenow, jira, pagerduty, webhook ...',
+    )
     .option('--org <organization>', 'organization id')
     .option('--base-url <url>', 'base URL of the external system')
-    .addOption(new Option('--direction <direction>', 'sync direction').choices(SYNC_DIRECTIONS))
-    .addOption(new Option('--conflict-strategy <strategy>', 'conflict strategy').choices(CONFLICT_STRATEGIES))
-    .option('--conflict-window <seconds>', 'edits of a field this close together conflict', parseInteger('--conflict-window'))
-    .option('--rate-limit <per-minute>', 'outbound requests per minute', parseInteger('--rate-limit'))
-    .option('--backoff-multiplier <factor>', 'multiplies the retry delays', parseNumber('--backoff-multiplier'))
-    .option('--sync-escalations <true|false>', 'sync escalation policy information', parseBoolean('--sync-escalations'))
-    .option('--enabled [true|false]', 'enable or disable syncing', parseBoolean('--enabled'))
+    .addOption(
+      new Option('--direction <direction>', 'sync direction').choices(
+        SYNC_DIRECTIONS,
+      ),
+    )
+    .addOption(
+      new Option('--conflict-strategy <strategy>', 'conflict strategy').choices(
+        CONFLICT_STRATEGIES,
+      ),
+    )
+    .option(
+      '--conflict-window <seconds>',
+      'edits of a field this close together conflict',
+      parseInteger('--conflict-window'),
+    )
+    .option(
+      '--rate-limit <per-minute>',
+      'outbound requests per minute',
+      parseInteger('--rate-limit'),
+    )
+    .option(
+      '--backoff-multiplier <factor>',
+      'multiplies the retry delays',
+      parseNumber('--backoff-multiplier'),
+    )
+    .option(
+      '--sync-escalations <true|false>',
+      'sync escalation policy information',
+      parseBoolean('--sync-escalations'),
+    )
+    .option(
+      '--enabled [true|false]',
+      'enable or disable syncing',
+      parseBoolean('--enabled'),
+    )
     .option('--username <username>', 'credential: user name (ServiceNow)')
     .option('--password <password>', 'credential: password (ServiceNow)')
-    .option('--token <token>', 'credential: API token (PagerDuty); the im API token then comes from IM_TOKEN or `im --token`')
+    .option(
+      '--token <token>',
+      'credential: API token (PagerDuty); the im API token then comes from IM_TOKEN or `im --token`',
+    )
     .option('--email <email>', 'credential: account email (Jira)')
     .option('--api-token <token>', 'credential: API token (Jira)')
     .option('--client-id <id>', 'credential: OAuth client id')
     .option('--client-secret <secret>', 'credential: OAuth client secret')
-    .option('--webhook-secret <secret>', 'inbound webhook signing secret (repeat during rotation)', collect);
+    .option(
+      '--webhook-secret <secret>',
+      'inbound webhook signing secret (repeat during rotation)',
+      collect,
+    );
   withConnectionOptions(command, { authToken: false });
 
   command.action(
@@ -138,9 +204,19 @@ export function addConfigureCommand(integration: Command, runtime: Runtime) {
         // Bodies first: a usage problem is reported before anything is sent.
         const body = ref ? updateBody(opts) : createBody(opts);
         const result = ref
-          ? await ctx.api.call(`change integration '${ref}'`, api => api.updateIntegration(ref, body as UpdateIntegrationRequest))
-          : await ctx.api.call('create the integration', api => api.createIntegration(body as CreateIntegrationRequest));
-        show(output, format, result, r => `${ref ? 'Updated' : 'Created'} integration '${r.name}' (${r.id})\n${integrationView(r)}`);
+          ? await ctx.api.call(`change integration '${ref}'`, api =>
+              api.updateIntegration(ref, body as UpdateIntegrationRequest),
+            )
+          : await ctx.api.call('create the integration', api =>
+              api.createIntegration(body as CreateIntegrationRequest),
+            );
+        show(
+          output,
+          format,
+          result,
+          r =>
+            `${ref ? 'Updated' : 'Created'} integration '${r.name}' (${r.id})\n${integrationView(r)}`,
+        );
       },
       { authToken: false },
     ),

@@ -7,7 +7,8 @@ function resealText(report: ResealSecretsResponse): string {
   const lines = [
     `Sealed with key ${report.key_id}: ${report.resealed} integration(s) resealed, ${report.already_current} already current, of ${report.integrations}.`,
   ];
-  for (const f of report.failed) lines.push(`Not resealed: ${f.name} (${f.integration_id}): ${f.error}`);
+  for (const f of report.failed)
+    lines.push(`Not resealed: ${f.name} (${f.integration_id}): ${f.error}`);
   lines.push(
     report.failed.length
       ? 'Keep previousKeys until these are resealed (or their credentials are entered again).'
@@ -18,15 +19,21 @@ function resealText(report: ResealSecretsResponse): string {
 
 /** `im secrets`: the hub's stored secrets (README, "Security": key rotation). */
 export function addSecretsCommands(program: Command, runtime: Runtime) {
-  const group = program.command('secrets').description('stored integration secrets');
+  const group = program
+    .command('secrets')
+    .description('stored integration secrets');
 
   withConnectionOptions(
     group
       .command('reseal')
-      .description('seal every stored secret with the current encryption key, so previousKeys can be emptied after a rotation'),
+      .description(
+        'seal every stored secret with the current encryption key, so previousKeys can be emptied after a rotation',
+      ),
   ).action(
     action(runtime, async ({ api, format, output }) => {
-      const report = await api.call('reseal stored secrets', a => a.resealSecrets());
+      const report = await api.call('reseal stored secrets', a =>
+        a.resealSecrets(),
+      );
       show(output, format, report, resealText);
       // Some secrets still need an old key: say so in the exit code too, for scripts.
       return report.failed.length ? 1 : undefined;

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ConformanceHarness } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import type { PlatformIncidentFields } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { JiraSimulator, type JiraWebhookScheme } from '@itsm-sync-hub/simulators';
+import {
+  JiraSimulator,
+  type JiraWebhookScheme,
+} from '@itsm-sync-hub/simulators';
 
 export const WEBHOOK_SECRET = 'jira-admin-webhook-secret-1';
 
@@ -19,7 +22,10 @@ const PRIORITY_NAMES: Record<PlatformIncidentFields['severity'], string> = {
 };
 
 /** An integration pointing at a Jira simulator, in the shape the core hands connectors. */
-export function jiraIntegration(sim: JiraSimulator, overrides: { settings?: Record<string, unknown>; secrets?: string[] } = {}) {
+export function jiraIntegration(
+  sim: JiraSimulator,
+  overrides: { settings?: Record<string, unknown>; secrets?: string[] } = {},
+) {
   return {
     id: randomUUID(),
     name: 'jira-conformance',
@@ -27,18 +33,31 @@ export function jiraIntegration(sim: JiraSimulator, overrides: { settings?: Reco
     baseUrl: sim.baseUrl,
     credentials: { ...sim.credentials },
     webhookSecrets: overrides.secrets ?? [WEBHOOK_SECRET],
-    settings: { project_key: 'OPS', issue_type: 'Incident', jwt_issuer: sim.issuer, ...overrides.settings },
+    settings: {
+      project_key: 'OPS',
+      issue_type: 'Incident',
+      jwt_issuer: sim.issuer,
+      ...overrides.settings,
+    },
   };
 }
 
 /** The conformance harness over a Jira simulator whose webhooks use `scheme`. */
-export async function startJiraHarness(scheme: JiraWebhookScheme = 'hmac'): Promise<ConformanceHarness & { sim: JiraSimulator }> {
-  const sim = await JiraSimulator.start({ maxPageSize: 3, webhook: { secret: WEBHOOK_SECRET, scheme } });
+export async function startJiraHarness(
+  scheme: JiraWebhookScheme = 'hmac',
+): Promise<ConformanceHarness & { sim: JiraSimulator }> {
+  const sim = await JiraSimulator.start({
+    maxPageSize: 3,
+    webhook: { secret: WEBHOOK_SECRET, scheme },
+  });
   const integration = jiraIntegration(sim);
   return {
     sim,
     integration,
-    badCredentialsIntegration: { ...integration, credentials: { email: sim.credentials.email, api_token: 'wrong-token' } },
+    badCredentialsIntegration: {
+      ...integration,
+      credentials: { email: sim.credentials.email, api_token: 'wrong-token' },
+    },
     async vendorEdit(externalId, changes) {
       // A person's edit in Jira terms; a status change clicks through the workflow.
       const webhook = changes.status
@@ -46,14 +65,18 @@ export async function startJiraHarness(scheme: JiraWebhookScheme = 'hmac'): Prom
         : await sim.editAsPerson(externalId, {
             summary: changes.title,
             description: changes.description,
-            priority: changes.severity ? PRIORITY_NAMES[changes.severity] : undefined,
+            priority: changes.severity
+              ? PRIORITY_NAMES[changes.severity]
+              : undefined,
             assignee: changes.assigned_to,
           });
-      if (!webhook) throw new Error(`the edit of ${externalId} changed nothing`);
+      if (!webhook)
+        throw new Error(`the edit of ${externalId} changed nothing`);
       return webhook;
     },
     vendorNotes: async externalId => sim.commentTexts(externalId),
-    failNext: async (status, headers) => sim.server.failNext({ status, headers }),
+    failNext: async (status, headers) =>
+      sim.server.failNext({ status, headers }),
     pageSize: 3,
     close: () => sim.stop(),
   };

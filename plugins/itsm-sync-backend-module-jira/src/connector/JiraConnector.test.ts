@@ -1,5 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConnectorError, type ConnectorContext, type PlatformIncident } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  ConnectorError,
+  type ConnectorContext,
+  type PlatformIncident,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { JIRA_AGENTS, JiraSimulator } from '@itsm-sync-hub/simulators';
 import { jiraIntegration } from '../__testUtils__/harness';
@@ -9,7 +13,9 @@ const connector = new JiraConnector();
 let sim: JiraSimulator;
 let ctx: ConnectorContext;
 
-const incident = (overrides: Partial<PlatformIncident> = {}): PlatformIncident => ({
+const incident = (
+  overrides: Partial<PlatformIncident> = {},
+): PlatformIncident => ({
   id: `inc-${Math.random().toString(36).slice(2)}`,
   title: 'Search latency',
   description: 'p95 up',
@@ -23,42 +29,83 @@ const incident = (overrides: Partial<PlatformIncident> = {}): PlatformIncident =
 
 beforeAll(async () => {
   sim = await JiraSimulator.start({ maxPageSize: 2 });
-  ctx = { integration: jiraIntegration(sim), logger: mockServices.logger.mock(), outbound: testOutboundPolicy() };
+  ctx = {
+    integration: jiraIntegration(sim),
+    logger: mockServices.logger.mock(),
+    outbound: testOutboundPolicy(),
+  };
 });
 afterAll(() => sim.stop());
 
 describe('Jira connector against the simulator', () => {
   it('creates an issue already in a later status, assigned by accountId', async () => {
     const ticket = await connector.createTicket(ctx, {
-      incident: incident({ status: 'closed', assigned_to: JIRA_AGENTS[0].accountId, severity: 'SEV-4' }),
+      incident: incident({
+        status: 'closed',
+        assigned_to: JIRA_AGENTS[0].accountId,
+        severity: 'SEV-4',
+      }),
       dedupKey: 'itsm-closed-1',
     });
-    expect(ticket.fields).toMatchObject({ status: 'closed', assigned_to: JIRA_AGENTS[0].accountId, severity: 'SEV-4' });
+    expect(ticket.fields).toMatchObject({
+      status: 'closed',
+      assigned_to: JIRA_AGENTS[0].accountId,
+      severity: 'SEV-4',
+    });
     expect(ticket.dedupKey).toBe('itsm-closed-1');
     expect(ticket.url).toBe(`${sim.baseUrl}/browse/${ticket.externalKey}`);
-    expect(sim.issue(ticket.externalId)).toMatchObject({ status: 'Closed', priority: 'Low' });
+    expect(sim.issue(ticket.externalId)).toMatchObject({
+      status: 'Closed',
+      priority: 'Low',
+    });
   });
 
   it('fetches several tickets with one JQL id query, following nextPageToken', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await connector.createTicket(ctx, { incident: incident(), dedupKey: `itsm-batch-${i}` })).externalId);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          await connector.createTicket(ctx, {
+            incident: incident(),
+            dedupKey: `itsm-batch-${i}`,
+          })
+        ).externalId,
+      );
     const before = sim.server.calls.length;
     const tickets = await connector.fetchTickets!(ctx, [...ids, 'not-an-id']);
     expect(tickets.map(t => t.externalId)).toEqual(ids);
-    const searches = sim.server.calls.slice(before).filter(c => c.path === '/rest/api/3/search/jql');
+    const searches = sim.server.calls
+      .slice(before)
+      .filter(c => c.path === '/rest/api/3/search/jql');
     expect(searches).toHaveLength(2); // page size 2
-    expect((searches[0].body as any).jql).toBe(`id in (${ids.join(', ')}) ORDER BY id ASC`);
+    expect((searches[0].body as any).jql).toBe(
+      `id in (${ids.join(', ')}) ORDER BY id ASC`,
+    );
   });
 
   it('refuses a status no transition can reach, as a permanent failure naming the mapping', async () => {
-    const odd = { ...ctx, integration: jiraIntegration(sim, { settings: { status_map: { mitigated: ['Monitoring'] } } }) };
-    const ticket = await connector.createTicket(odd, { incident: incident(), dedupKey: 'itsm-odd-1' });
+    const odd = {
+      ...ctx,
+      integration: jiraIntegration(sim, {
+        settings: { status_map: { mitigated: ['Monitoring'] } },
+      }),
+    };
+    const ticket = await connector.createTicket(odd, {
+      incident: incident(),
+      dedupKey: 'itsm-odd-1',
+    });
     const error = await connector
-      .updateTicket(odd, { externalId: ticket.externalId, changes: { status: 'mitigated' }, incident: incident() })
+      .updateTicket(odd, {
+        externalId: ticket.externalId,
+        changes: { status: 'mitigated' },
+        incident: incident(),
+      })
       .catch(e => e);
     expect(error).toBeInstanceOf(ConnectorError);
     expect(error.kind).toBe('permanent');
-    expect(error.message).toMatch(/no workflow transition leads from '.*' to a status mapped to 'mitigated' \(Monitoring\)/);
+    expect(error.message).toMatch(
+      /no workflow transition leads from '.*' to a status mapped to 'mitigated' \(Monitoring\)/,
+    );
   });
 
   it('turns an exhausted budget into rate_limited with the reset time Jira gave', async () => {
@@ -75,13 +122,21 @@ describe('Jira connector against the simulator', () => {
   it('keeps a vendor 400 body on a permanent failure, without credentials in the message', async () => {
     const error = await connector
       .updateTicket(ctx, {
-        externalId: (await connector.createTicket(ctx, { incident: incident(), dedupKey: 'itsm-bad-assignee' })).externalId,
+        externalId: (
+          await connector.createTicket(ctx, {
+            incident: incident(),
+            dedupKey: 'itsm-bad-assignee',
+          })
+        ).externalId,
         changes: { assigned_to: 'nobody-here' },
         incident: incident(),
       })
       .catch(e => e);
     expect(error).toMatchObject({ kind: 'permanent', status: 400 });
-    expect(JSON.parse(error.body)).toEqual({ errorMessages: [], errors: { assignee: "User 'nobody-here' cannot be assigned issues." } });
+    expect(JSON.parse(error.body)).toEqual({
+      errorMessages: [],
+      errors: { assignee: "User 'nobody-here' cannot be assigned issues." },
+    });
     expect(error.message).not.toContain(sim.credentials.api_token);
   });
 
@@ -89,6 +144,8 @@ describe('Jira connector against the simulator', () => {
     sim.server.failNext({ status: 503 });
     const result = await connector.testConnection(ctx);
     expect(result.ok).toBe(false);
-    expect(result.message).toMatch(/Jira GET \/rest\/api\/3\/myself answered 503/);
+    expect(result.message).toMatch(
+      /Jira GET \/rest\/api\/3\/myself answered 503/,
+    );
   });
 });

@@ -52,9 +52,26 @@ function quote(value: string): string {
 export class JiraConnector implements ItsmConnector {
   readonly type = 'jira';
   readonly displayName = 'Jira Service Management';
-  readonly capabilities: ConnectorCapabilities = { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: true };
+  readonly capabilities: ConnectorCapabilities = {
+    outbound: true,
+    inbound: true,
+    notes: true,
+    listChanged: true,
+    inboundCreate: true,
+  };
   // Jira vocabulary (docs/connectors/jira.md#default-field-ownership) next to the platform names; `platformFieldFor` maps them.
-  readonly fields = ['summary', 'description', 'priority', 'status', 'assignee', 'comments', 'title', 'severity', 'assigned_to', 'notes'];
+  readonly fields = [
+    'summary',
+    'description',
+    'priority',
+    'status',
+    'assignee',
+    'comments',
+    'title',
+    'severity',
+    'assigned_to',
+    'notes',
+  ];
   readonly defaultFieldOwnership: FieldOwnershipRule[] = [
     { field: 'severity', owner: 'platform', priority: 10 },
     { field: 'priority', owner: 'platform', priority: 10 },
@@ -70,10 +87,16 @@ export class JiraConnector implements ItsmConnector {
       { platform: 'assigned_to', external: 'assignee.accountId' },
       { platform: 'notes', external: 'comments (ADF)' },
     ],
-    status: Object.entries(DEFAULT_STATUSES).map(([platform, names]) => ({ platform, external: names.join(' / ') })),
-    severity: Object.entries(DEFAULT_PRIORITIES).map(([platform, external]) => ({ platform, external })),
+    status: Object.entries(DEFAULT_STATUSES).map(([platform, names]) => ({
+      platform,
+      external: names.join(' / '),
+    })),
+    severity: Object.entries(DEFAULT_PRIORITIES).map(
+      ([platform, external]) => ({ platform, external }),
+    ),
   };
-  readonly webhookAuth = 'JWT HS256 (Connect app, qsh checked) or HMAC-SHA256 (X-Hub-Signature)';
+  readonly webhookAuth =
+    'JWT HS256 (Connect app, qsh checked) or HMAC-SHA256 (X-Hub-Signature)';
   readonly credentialKeys = [['email', 'api_token']];
 
   /** accountId of the API user per integration, so the hub's own comments are not echoed back as notes. */
@@ -87,20 +110,32 @@ export class JiraConnector implements ItsmConnector {
     return ownershipFieldMap[field] ?? field;
   }
 
-  async testConnection(ctx: ConnectorContext): Promise<{ ok: boolean; message: string }> {
+  async testConnection(
+    ctx: ConnectorContext,
+  ): Promise<{ ok: boolean; message: string }> {
     try {
-      const { body } = await jiraClient(ctx).request<{ accountId?: string; displayName?: string }>({
+      const { body } = await jiraClient(ctx).request<{
+        accountId?: string;
+        displayName?: string;
+      }>({
         path: '/rest/api/3/myself',
         signal: ctx.signal,
       });
-      if (body?.accountId) this.apiAccounts.set(ctx.integration.id, body.accountId);
-      return { ok: true, message: `Authenticated to Jira as ${body?.displayName ?? 'the API user'}` };
+      if (body?.accountId)
+        this.apiAccounts.set(ctx.integration.id, body.accountId);
+      return {
+        ok: true,
+        message: `Authenticated to Jira as ${body?.displayName ?? 'the API user'}`,
+      };
     } catch (error) {
       return { ok: false, message: toError(error).message };
     }
   }
 
-  async createTicket(ctx: ConnectorContext, { incident, dedupKey }: CreateTicketInput): Promise<ExternalTicket> {
+  async createTicket(
+    ctx: ConnectorContext,
+    { incident, dedupKey }: CreateTicketInput,
+  ): Promise<ExternalTicket> {
     const settings = readSettings(ctx.integration.settings);
     const client = jiraClient(ctx);
     const fields: Record<string, unknown> = {
@@ -111,47 +146,87 @@ export class JiraConnector implements ItsmConnector {
       priority: { name: priorityForSeverity(settings, incident.severity) },
       labels: [dedupLabel(dedupKey)],
     };
-    if (incident.assigned_to) fields.assignee = { accountId: incident.assigned_to };
-    const { body: created } = await client.request<{ id: string; key: string }>({
-      method: 'POST',
-      path: '/rest/api/3/issue',
-      body: { fields },
-      signal: ctx.signal,
-    });
+    if (incident.assigned_to)
+      fields.assignee = { accountId: incident.assigned_to };
+    const { body: created } = await client.request<{ id: string; key: string }>(
+      {
+        method: 'POST',
+        path: '/rest/api/3/issue',
+        body: { fields },
+        signal: ctx.signal,
+      },
+    );
     if (incident.status !== 'open') {
       const fresh = await this.fetchIssue(ctx, created.id);
-      await transitionTo(client, settings, created.id, fresh?.fields.status?.name ?? '', incident.status);
+      await transitionTo(
+        client,
+        settings,
+        created.id,
+        fresh?.fields.status?.name ?? '',
+        incident.status,
+      );
     }
     const issue = await this.fetchIssue(ctx, created.id);
     return issue
       ? this.ticketOf(ctx, issue)
-      : { externalId: created.id, externalKey: created.key, fields: {}, updatedAt: new Date().toISOString(), dedupKey };
+      : {
+          externalId: created.id,
+          externalKey: created.key,
+          fields: {},
+          updatedAt: new Date().toISOString(),
+          dedupKey,
+        };
   }
 
-  async findTicketByDedupKey(ctx: ConnectorContext, dedupKey: string): Promise<ExternalTicket | undefined> {
+  async findTicketByDedupKey(
+    ctx: ConnectorContext,
+    dedupKey: string,
+  ): Promise<ExternalTicket | undefined> {
     const settings = readSettings(ctx.integration.settings);
     const jql = `project = ${quote(settings.projectKey)} AND labels = ${quote(dedupLabel(dedupKey))} ORDER BY created ASC`;
     const page = await this.search(ctx, jql, undefined, 1);
     return page.issues[0] ? this.ticketOf(ctx, page.issues[0]) : undefined;
   }
 
-  async updateTicket(ctx: ConnectorContext, { externalId, changes }: UpdateTicketInput): Promise<void> {
+  async updateTicket(
+    ctx: ConnectorContext,
+    { externalId, changes }: UpdateTicketInput,
+  ): Promise<void> {
     const settings = readSettings(ctx.integration.settings);
     const client = jiraClient(ctx);
     const fields = toJiraFields(settings, changes);
     if (Object.keys(fields).length) {
-      await client.request({ method: 'PUT', path: ISSUE(externalId), body: { fields }, signal: ctx.signal });
+      await client.request({
+        method: 'PUT',
+        path: ISSUE(externalId),
+        body: { fields },
+        signal: ctx.signal,
+      });
     }
     if (changes.status) {
       const issue = await this.fetchIssue(ctx, externalId);
       if (!issue) {
-        throw new ConnectorError({ message: `Jira issue ${externalId} does not exist`, kind: 'permanent', status: 404 });
+        throw new ConnectorError({
+          message: `Jira issue ${externalId} does not exist`,
+          kind: 'permanent',
+          status: 404,
+        });
       }
-      await transitionTo(client, settings, externalId, issue.fields.status?.name ?? '', changes.status);
+      await transitionTo(
+        client,
+        settings,
+        externalId,
+        issue.fields.status?.name ?? '',
+        changes.status,
+      );
     }
   }
 
-  async addNote(ctx: ConnectorContext, externalId: string, note: IncidentNote): Promise<void> {
+  async addNote(
+    ctx: ConnectorContext,
+    externalId: string,
+    note: IncidentNote,
+  ): Promise<void> {
     const text = note.author ? `${note.text}\n\n— ${note.author}` : note.text;
     await jiraClient(ctx).request({
       method: 'POST',
@@ -161,20 +236,30 @@ export class JiraConnector implements ItsmConnector {
     });
   }
 
-  async fetchTicket(ctx: ConnectorContext, externalId: string): Promise<ExternalTicket | undefined> {
+  async fetchTicket(
+    ctx: ConnectorContext,
+    externalId: string,
+  ): Promise<ExternalTicket | undefined> {
     if (!/^[A-Za-z0-9_-]+$/.test(externalId)) return undefined;
     const issue = await this.fetchIssue(ctx, externalId);
     return issue ? this.ticketOf(ctx, issue) : undefined;
   }
 
-  async fetchTickets(ctx: ConnectorContext, externalIds: string[]): Promise<ExternalTicket[]> {
+  async fetchTickets(
+    ctx: ConnectorContext,
+    externalIds: string[],
+  ): Promise<ExternalTicket[]> {
     const ids = externalIds.filter(id => /^\d+$/.test(id));
     const out: ExternalTicket[] = [];
     for (let i = 0; i < ids.length; i += PAGE_SIZE) {
       const chunk = ids.slice(i, i + PAGE_SIZE);
       let token: string | undefined;
       do {
-        const page = await this.search(ctx, `id in (${chunk.join(', ')}) ORDER BY id ASC`, token);
+        const page = await this.search(
+          ctx,
+          `id in (${chunk.join(', ')}) ORDER BY id ASC`,
+          token,
+        );
         out.push(...page.issues.map(issue => this.ticketOf(ctx, issue)));
         token = page.isLast === false ? page.nextPageToken : undefined;
       } while (token);
@@ -182,14 +267,21 @@ export class JiraConnector implements ItsmConnector {
     return out;
   }
 
-  async listChangedSince(ctx: ConnectorContext, since: Date, cursor?: string): Promise<ChangedTicketsPage> {
+  async listChangedSince(
+    ctx: ConnectorContext,
+    since: Date,
+    cursor?: string,
+  ): Promise<ChangedTicketsPage> {
     const settings = readSettings(ctx.integration.settings);
     // JQL dates have minute precision: round down so nothing at the boundary is missed.
     const jql = `project = ${quote(settings.projectKey)} AND updated >= ${quote(jqlDate(since))} ORDER BY updated ASC, id ASC`;
     const page = await this.search(ctx, jql, cursor);
     return {
       tickets: page.issues.map(issue => this.ticketOf(ctx, issue)),
-      nextCursor: page.isLast === false && page.nextPageToken ? page.nextPageToken : undefined,
+      nextCursor:
+        page.isLast === false && page.nextPageToken
+          ? page.nextPageToken
+          : undefined,
     };
   }
 
@@ -208,29 +300,50 @@ export class JiraConnector implements ItsmConnector {
     const settings = readSettings(ctx.integration.settings);
     const email = ctx.integration.credentials.email?.toLowerCase();
     const ownAccount = this.apiAccounts.get(ctx.integration.id);
-    return parseJiraWebhook(settings, ctx.integration.baseUrl, request, author =>
-      Boolean(
-        (ownAccount && author?.accountId === ownAccount) ||
+    return parseJiraWebhook(
+      settings,
+      ctx.integration.baseUrl,
+      request,
+      author =>
+        Boolean(
+          (ownAccount && author?.accountId === ownAccount) ||
           (email && author?.emailAddress?.toLowerCase() === email),
-      ),
+        ),
     );
   }
 
-  private async search(ctx: ConnectorContext, jql: string, nextPageToken?: string, maxResults = PAGE_SIZE): Promise<SearchPage> {
+  private async search(
+    ctx: ConnectorContext,
+    jql: string,
+    nextPageToken?: string,
+    maxResults = PAGE_SIZE,
+  ): Promise<SearchPage> {
     const { body } = await jiraClient(ctx).request<SearchPage>({
       method: 'POST',
       path: '/rest/api/3/search/jql',
-      body: { jql, fields: ISSUE_FIELDS, maxResults, ...(nextPageToken ? { nextPageToken } : {}) },
+      body: {
+        jql,
+        fields: ISSUE_FIELDS,
+        maxResults,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      },
       signal: ctx.signal,
     });
     return body;
   }
 
   private ticketOf(ctx: ConnectorContext, issue: JiraIssue): ExternalTicket {
-    return toExternalTicket(readSettings(ctx.integration.settings), issue, ctx.integration.baseUrl);
+    return toExternalTicket(
+      readSettings(ctx.integration.settings),
+      issue,
+      ctx.integration.baseUrl,
+    );
   }
 
-  private async fetchIssue(ctx: ConnectorContext, idOrKey: string): Promise<JiraIssue | undefined> {
+  private async fetchIssue(
+    ctx: ConnectorContext,
+    idOrKey: string,
+  ): Promise<JiraIssue | undefined> {
     try {
       const { body } = await jiraClient(ctx).request<JiraIssue>({
         path: ISSUE(idOrKey),
@@ -239,7 +352,8 @@ export class JiraConnector implements ItsmConnector {
       });
       return body;
     } catch (error) {
-      if (error instanceof ConnectorError && error.status === 404) return undefined;
+      if (error instanceof ConnectorError && error.status === 404)
+        return undefined;
       throw error;
     }
   }

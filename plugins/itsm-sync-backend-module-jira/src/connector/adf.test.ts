@@ -17,7 +17,14 @@ describe('ADF mapping', () => {
       type: 'doc',
       version: 1,
       content: [
-        { type: 'paragraph', content: [{ type: 'text', text: 'a' }, { type: 'hardBreak' }, { type: 'text', text: 'b' }] },
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'a' },
+            { type: 'hardBreak' },
+            { type: 'text', text: 'b' },
+          ],
+        },
         { type: 'paragraph', content: [{ type: 'text', text: 'c' }] },
       ],
     });
@@ -29,18 +36,42 @@ describe('ADF mapping', () => {
       type: 'doc',
       version: 1,
       content: [
-        { type: 'paragraph', content: [{ type: 'mention', attrs: { id: 'abc', text: '@Mia' } }, { type: 'text', text: ' rolled back' }] },
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'mention', attrs: { id: 'abc', text: '@Mia' } },
+            { type: 'text', text: ' rolled back' },
+          ],
+        },
         {
           type: 'bulletList',
           content: [
-            { type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'db' }] }] },
-            { type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'cache' }] }] },
+            {
+              type: 'listItem',
+              content: [
+                { type: 'paragraph', content: [{ type: 'text', text: 'db' }] },
+              ],
+            },
+            {
+              type: 'listItem',
+              content: [
+                {
+                  type: 'paragraph',
+                  content: [{ type: 'text', text: 'cache' }],
+                },
+              ],
+            },
           ],
         },
-        { type: 'codeBlock', content: [{ type: 'text', text: 'kubectl rollout undo' }] },
+        {
+          type: 'codeBlock',
+          content: [{ type: 'text', text: 'kubectl rollout undo' }],
+        },
       ],
     };
-    expect(fromAdf(doc)).toBe('@Mia rolled back\n\n- db\n- cache\n\nkubectl rollout undo');
+    expect(fromAdf(doc)).toBe(
+      '@Mia rolled back\n\n- db\n- cache\n\nkubectl rollout undo',
+    );
   });
 
   it('reads a null description as empty text', () => {

@@ -20,15 +20,31 @@ export function toAdf(text: string): AdfDocument {
     version: 1,
     content: text.split('\n\n').map(paragraph => ({
       type: 'paragraph',
-      content: paragraph.split('\n').flatMap((line, i) => [
-        ...(i > 0 ? [{ type: 'hardBreak' }] : []),
-        ...(line ? [{ type: 'text', text: line }] : []),
-      ]),
+      content: paragraph
+        .split('\n')
+        .flatMap((line, i) => [
+          ...(i > 0 ? [{ type: 'hardBreak' }] : []),
+          ...(line ? [{ type: 'text', text: line }] : []),
+        ]),
     })),
   };
 }
 
-const BLOCK_TYPES = new Set(['paragraph', 'heading', 'codeBlock', 'blockquote', 'panel', 'listItem', 'bulletList', 'orderedList', 'table', 'tableRow', 'tableCell', 'rule', 'mediaSingle']);
+const BLOCK_TYPES = new Set([
+  'paragraph',
+  'heading',
+  'codeBlock',
+  'blockquote',
+  'panel',
+  'listItem',
+  'bulletList',
+  'orderedList',
+  'table',
+  'tableRow',
+  'tableCell',
+  'rule',
+  'mediaSingle',
+]);
 
 /** What joins a node's children: blank lines between a document's blocks, a newline between nested blocks, nothing inline. */
 function childSeparator(type: string, hasBlocks: boolean): string {
@@ -59,7 +75,9 @@ export function fromAdf(node: unknown): string {
       const children = n.content ?? [];
       const hasBlocks = children.some(c => BLOCK_TYPES.has(c.type));
       const prefix = n.type === 'listItem' ? '- ' : '';
-      return prefix + children.map(fromAdf).join(childSeparator(n.type, hasBlocks));
+      return (
+        prefix + children.map(fromAdf).join(childSeparator(n.type, hasBlocks))
+      );
     }
   }
 }

@@ -1,4 +1,7 @@
-import { VendorHttpClient, type ConnectorContext } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  VendorHttpClient,
+  type ConnectorContext,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 
 /** A Jira Cloud REST client for one integration: basic auth with email + API token. */
 export function jiraClient(ctx: ConnectorContext): VendorHttpClient {

@@ -1,2 +1,5 @@
 export { JiraConnector } from './JiraConnector';
-export { readSettings as readJiraSettings, type JiraSettings } from './settings';
+export {
+  readSettings as readJiraSettings,
+  type JiraSettings,
+} from './settings';

@@ -1,8 +1,18 @@
 import { ROUTING_ANNOTATIONS } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { IncidentStatus, Severity } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ExternalTicket, PlatformIncidentFields } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type {
+  IncidentStatus,
+  Severity,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  ExternalTicket,
+  PlatformIncidentFields,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { fromAdf, toAdf } from './adf';
-import { CLASSIC_PRIORITIES, DEFAULT_PRIORITIES, type JiraSettings } from './settings';
+import {
+  CLASSIC_PRIORITIES,
+  DEFAULT_PRIORITIES,
+  type JiraSettings,
+} from './settings';
 
 /** The fields of a Jira issue the connector reads. */
 export interface JiraIssue {
@@ -13,7 +23,11 @@ export interface JiraIssue {
     summary?: string;
     description?: unknown;
     priority?: { id?: string; name?: string } | null;
-    status?: { id?: string; name?: string; statusCategory?: { key?: string } } | null;
+    status?: {
+      id?: string;
+      name?: string;
+      statusCategory?: { key?: string };
+    } | null;
     assignee?: { accountId?: string; displayName?: string } | null;
     labels?: string[];
     updated?: string;
@@ -22,13 +36,24 @@ export interface JiraIssue {
 }
 
 /** The fields asked for on every read, so the enhanced search returns them. */
-export const ISSUE_FIELDS = ['summary', 'description', 'priority', 'status', 'assignee', 'labels', 'updated'];
+export const ISSUE_FIELDS = [
+  'summary',
+  'description',
+  'priority',
+  'status',
+  'assignee',
+  'labels',
+  'updated',
+];
 
 const LABEL_PREFIX = 'itsm-sync-';
 
 /** The label that carries the hub's dedup key (labels cannot contain spaces). */
 export function dedupLabel(dedupKey: string): string {
-  return `${LABEL_PREFIX}${dedupKey.replace(/[^A-Za-z0-9_.:-]/g, '_')}`.slice(0, 255);
+  return `${LABEL_PREFIX}${dedupKey.replace(/[^A-Za-z0-9_.:-]/g, '_')}`.slice(
+    0,
+    255,
+  );
 }
 
 /** Jira's `2024-01-15T10:30:00.000+0000` as ISO-8601. */
@@ -45,14 +70,27 @@ export function jqlDate(date: Date): string {
   return `${date.getUTCFullYear()}/${pad(date.getUTCMonth() + 1)}/${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
 }
 
-export function priorityForSeverity(settings: JiraSettings, severity: Severity): string {
+export function priorityForSeverity(
+  settings: JiraSettings,
+  severity: Severity,
+): string {
   return settings.priorityBySeverity[severity];
 }
 
 /** Priority names of both Jira schemes, read level for level; the lowest level of each reads as SEV-4. */
 const PRIORITY_NAMES: Record<string, Severity> = {
-  ...Object.fromEntries(Object.entries(DEFAULT_PRIORITIES).map(([severity, name]) => [name.toLowerCase(), severity as Severity])),
-  ...Object.fromEntries(Object.entries(CLASSIC_PRIORITIES).map(([severity, name]) => [name.toLowerCase(), severity as Severity])),
+  ...Object.fromEntries(
+    Object.entries(DEFAULT_PRIORITIES).map(([severity, name]) => [
+      name.toLowerCase(),
+      severity as Severity,
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(CLASSIC_PRIORITIES).map(([severity, name]) => [
+      name.toLowerCase(),
+      severity as Severity,
+    ]),
+  ),
   lowest: 'SEV-4',
   trivial: 'SEV-4',
 };
@@ -61,9 +99,14 @@ const PRIORITY_NAMES: Record<string, Severity> = {
  * The severity a priority name means: the configured map first, then the names of
  * Jira's default (Highest..Lowest) and classic (Blocker..Trivial) schemes.
  */
-export function severityForPriority(settings: JiraSettings, priority: string | undefined): Severity | undefined {
+export function severityForPriority(
+  settings: JiraSettings,
+  priority: string | undefined,
+): Severity | undefined {
   if (!priority) return undefined;
-  const entry = Object.entries(settings.priorityBySeverity).find(([, name]) => name.toLowerCase() === priority.toLowerCase());
+  const entry = Object.entries(settings.priorityBySeverity).find(
+    ([, name]) => name.toLowerCase() === priority.toLowerCase(),
+  );
   if (entry) return entry[0] as Severity;
   return PRIORITY_NAMES[priority.trim().toLowerCase()];
 }
@@ -71,12 +114,14 @@ export function severityForPriority(settings: JiraSettings, priority: string | u
 /** The platform status a Jira status means, falling back to its status category. */
 export function platformStatusFor(
   settings: JiraSettings,
-  status: { name?: string; statusCategory?: { key?: string } } | null | undefined,
+  status:
+    { name?: string; statusCategory?: { key?: string } } | null | undefined,
 ): IncidentStatus | undefined {
   if (!status?.name) return undefined;
   const name = status.name.toLowerCase();
   for (const [platform, names] of Object.entries(settings.statusesByPlatform)) {
-    if (names.some(n => n.toLowerCase() === name)) return platform as IncidentStatus;
+    if (names.some(n => n.toLowerCase() === name))
+      return platform as IncidentStatus;
   }
   const category = status.statusCategory?.key;
   if (category === 'new' || category === 'indeterminate') return 'open';
@@ -85,12 +130,22 @@ export function platformStatusFor(
 }
 
 /** Whether a Jira status name counts as the given platform status. */
-export function statusMeans(settings: JiraSettings, jiraStatus: string, platform: IncidentStatus): boolean {
-  return settings.statusesByPlatform[platform].some(n => n.toLowerCase() === jiraStatus.toLowerCase());
+export function statusMeans(
+  settings: JiraSettings,
+  jiraStatus: string,
+  platform: IncidentStatus,
+): boolean {
+  return settings.statusesByPlatform[platform].some(
+    n => n.toLowerCase() === jiraStatus.toLowerCase(),
+  );
 }
 
 /** A Jira issue in platform vocabulary. */
-export function toExternalTicket(settings: JiraSettings, issue: JiraIssue, siteUrl: string): ExternalTicket {
+export function toExternalTicket(
+  settings: JiraSettings,
+  issue: JiraIssue,
+  siteUrl: string,
+): ExternalTicket {
   const f = issue.fields ?? {};
   const fields: Partial<PlatformIncidentFields> = {};
   if (f.summary !== undefined) fields.title = f.summary;
@@ -99,7 +154,8 @@ export function toExternalTicket(settings: JiraSettings, issue: JiraIssue, siteU
   if (severity) fields.severity = severity;
   const status = platformStatusFor(settings, f.status);
   if (status) fields.status = status;
-  if (f.assignee !== undefined) fields.assigned_to = f.assignee?.accountId ?? null;
+  if (f.assignee !== undefined)
+    fields.assigned_to = f.assignee?.accountId ?? null;
   const dedup = f.labels?.find(l => l.startsWith(LABEL_PREFIX));
   // The project is the key's prefix (OPS-12): the entity annotated with it is the incident's (docs/DESIGN.md, "Routing").
   const project = /^([A-Z][A-Z0-9_]*)-\d+$/i.exec(issue.key)?.[1];
@@ -110,7 +166,13 @@ export function toExternalTicket(settings: JiraSettings, issue: JiraIssue, siteU
     fields,
     updatedAt: jiraTimeToIso(f.updated) ?? new Date().toISOString(),
     dedupKey: dedup ? dedup.slice(LABEL_PREFIX.length) : undefined,
-    ...(project ? { catalogKeys: [{ annotation: ROUTING_ANNOTATIONS.jiraProjectKey, value: project }] } : {}),
+    ...(project
+      ? {
+          catalogKeys: [
+            { annotation: ROUTING_ANNOTATIONS.jiraProjectKey, value: project },
+          ],
+        }
+      : {}),
   };
 }
 
@@ -118,12 +180,20 @@ export function toExternalTicket(settings: JiraSettings, issue: JiraIssue, siteU
  * Platform changes as the Jira `fields` of an edit. Status is not among them: Jira
  * changes status only through a workflow transition.
  */
-export function toJiraFields(settings: JiraSettings, changes: Partial<PlatformIncidentFields>): Record<string, unknown> {
+export function toJiraFields(
+  settings: JiraSettings,
+  changes: Partial<PlatformIncidentFields>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (changes.title !== undefined) out.summary = changes.title;
-  if (changes.description !== undefined) out.description = changes.description ? toAdf(changes.description) : null;
-  if (changes.severity !== undefined) out.priority = { name: priorityForSeverity(settings, changes.severity) };
-  if (changes.assigned_to !== undefined) out.assignee = changes.assigned_to ? { accountId: changes.assigned_to } : null;
+  if (changes.description !== undefined)
+    out.description = changes.description ? toAdf(changes.description) : null;
+  if (changes.severity !== undefined)
+    out.priority = { name: priorityForSeverity(settings, changes.severity) };
+  if (changes.assigned_to !== undefined)
+    out.assignee = changes.assigned_to
+      ? { accountId: changes.assigned_to }
+      : null;
   return out;
 }
 
@@ -156,7 +226,10 @@ export function changedFieldsFromChangelog(
         break;
       case 'description':
         // The changelog carries wiki text; the issue carries the ADF the hub maps exactly.
-        out.description = issue?.fields?.description !== undefined ? fromAdf(issue.fields.description) : to ?? '';
+        out.description =
+          issue?.fields?.description !== undefined
+            ? fromAdf(issue.fields.description)
+            : (to ?? '');
         break;
       case 'priority': {
         const severity = severityForPriority(settings, to ?? undefined);
@@ -164,8 +237,14 @@ export function changedFieldsFromChangelog(
         break;
       }
       case 'status': {
-        const category = issue?.fields?.status?.name?.toLowerCase() === to?.toLowerCase() ? issue?.fields?.status?.statusCategory : undefined;
-        const status = platformStatusFor(settings, { name: to ?? undefined, statusCategory: category });
+        const category =
+          issue?.fields?.status?.name?.toLowerCase() === to?.toLowerCase()
+            ? issue?.fields?.status?.statusCategory
+            : undefined;
+        const status = platformStatusFor(settings, {
+          name: to ?? undefined,
+          statusCategory: category,
+        });
         if (status) out.status = status;
         break;
       }

@@ -1,5 +1,8 @@
 import type { IncidentStatus } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { ConnectorError, type VendorHttpClient } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  ConnectorError,
+  type VendorHttpClient,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { platformStatusFor, statusMeans } from './mapping';
 import type { JiraSettings } from './settings';
 
@@ -9,7 +12,12 @@ interface Transition {
   to: { name: string; statusCategory?: { key?: string } };
 }
 
-const RANK: Record<IncidentStatus, number> = { open: 0, mitigated: 1, resolved: 2, closed: 3 };
+const RANK: Record<IncidentStatus, number> = {
+  open: 0,
+  mitigated: 1,
+  resolved: 2,
+  closed: 3,
+};
 /** Workflows rarely need more steps than this between two statuses. */
 const MAX_STEPS = 6;
 
@@ -24,10 +32,16 @@ export function chooseTransition(
   target: IncidentStatus,
   visited: Set<string>,
 ): Transition | undefined {
-  const preferred = settings.statusesByPlatform[target].map(n => n.toLowerCase());
+  const preferred = settings.statusesByPlatform[target].map(n =>
+    n.toLowerCase(),
+  );
   const direct = transitions
     .filter(t => statusMeans(settings, t.to.name, target))
-    .sort((a, b) => preferred.indexOf(a.to.name.toLowerCase()) - preferred.indexOf(b.to.name.toLowerCase()));
+    .sort(
+      (a, b) =>
+        preferred.indexOf(a.to.name.toLowerCase()) -
+        preferred.indexOf(b.to.name.toLowerCase()),
+    );
   if (direct.length) return direct[0];
   let best: Transition | undefined;
   let bestDistance = Infinity;
@@ -60,11 +74,22 @@ export async function transitionTo(
   for (let step = 0; step < MAX_STEPS; step++) {
     if (statusMeans(settings, current, target)) return;
     const path = `/rest/api/3/issue/${encodeURIComponent(issueId)}/transitions`;
-    const { body } = await client.request<{ transitions: Transition[] }>({ path });
-    const next = chooseTransition(settings, body.transitions ?? [], target, visited);
+    const { body } = await client.request<{ transitions: Transition[] }>({
+      path,
+    });
+    const next = chooseTransition(
+      settings,
+      body.transitions ?? [],
+      target,
+      visited,
+    );
     if (!next) break;
     try {
-      await client.request({ method: 'POST', path, body: { transition: { id: next.id } } });
+      await client.request({
+        method: 'POST',
+        path,
+        body: { transition: { id: next.id } },
+      });
     } catch (error) {
       // Jira refuses a transition that is no longer offered: someone moved the issue
       // between our read and our write. Worth another attempt from its new status (the

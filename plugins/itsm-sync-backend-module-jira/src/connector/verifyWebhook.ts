@@ -32,13 +32,21 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 const DEFAULT_MAX_TOKEN_AGE_SECONDS = 300;
 
 /** An admin webhook: `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body>`. */
-export function verifyHubSignature(request: WebhookRequest, secrets: string[], header: string): WebhookVerification {
+export function verifyHubSignature(
+  request: WebhookRequest,
+  secrets: string[],
+  header: string,
+): WebhookVerification {
   const presented = header
     .split(',')
     .map(s => s.trim())
     .filter(s => /^sha256=/i.test(s))
     .map(s => s.slice('sha256='.length));
-  if (!presented.length) return { ok: false, reason: 'X-Hub-Signature is not of the form sha256=<hex>' };
+  if (!presented.length)
+    return {
+      ok: false,
+      reason: 'X-Hub-Signature is not of the form sha256=<hex>',
+    };
   return anyHmacSha256Matches(secrets, request.rawBody, presented)
     ? { ok: true }
     : { ok: false, reason: 'X-Hub-Signature does not match the body' };
@@ -55,14 +63,24 @@ function constantTimeEquals(a: string, b: string): boolean {
  * allows a `jwt` query parameter, but URLs end up in access logs and proxies, where a
  * token could be read and replayed, so that form is refused (`inQuery`).
  */
-export function jwtFrom(request: WebhookRequest): { token?: string; inQuery: boolean } {
-  const match = /^JWT\s+(\S+)$/i.exec(request.headers.authorization?.trim() ?? '');
+export function jwtFrom(request: WebhookRequest): {
+  token?: string;
+  inQuery: boolean;
+} {
+  const match = /^JWT\s+(\S+)$/i.exec(
+    request.headers.authorization?.trim() ?? '',
+  );
   if (match) return { token: match[1], inQuery: false };
-  return { inQuery: new URL(request.url, 'http://request.invalid').searchParams.has('jwt') };
+  return {
+    inQuery: new URL(request.url, 'http://request.invalid').searchParams.has(
+      'jwt',
+    ),
+  };
 }
 
 /** Stored instead of the token: a replay cache must not hold credentials. */
-const sha256 = (value: Buffer | string) => createHash('sha256').update(value).digest('hex');
+const sha256 = (value: Buffer | string) =>
+  createHash('sha256').update(value).digest('hex');
 
 /**
  * How long after its `iat` one token may carry further, different bodies. A Connect JWT has
@@ -86,10 +104,17 @@ async function firstUseOfToken(
   const expiresAt = (Number(payload.exp) + CLOCK_TOLERANCE_SECONDS) * 1000;
   const tokenKey = `jira-jwt:${sha256(token)}`;
   const firstOfToken = await replays.firstUse(tokenKey, expiresAt);
-  const firstWithBody = await replays.firstUse(`${tokenKey}:${sha256(request.rawBody)}`, expiresAt);
-  if (!firstWithBody) return { ok: false, reason: 'JWT was already used (a replay)' };
+  const firstWithBody = await replays.firstUse(
+    `${tokenKey}:${sha256(request.rawBody)}`,
+    expiresAt,
+  );
+  if (!firstWithBody)
+    return { ok: false, reason: 'JWT was already used (a replay)' };
   if (!firstOfToken && now - Number(payload.iat) * 1000 > SAME_TOKEN_BURST_MS) {
-    return { ok: false, reason: 'JWT was already used for another delivery (a replay)' };
+    return {
+      ok: false,
+      reason: 'JWT was already used for another delivery (a replay)',
+    };
   }
   return { ok: true };
 }
@@ -106,7 +131,11 @@ export async function verifyConnectJwt(
   token: string,
   keys: VerificationKeys,
 ): Promise<WebhookVerification> {
-  if (!keys.jwtIssuer) return { ok: false, reason: 'a JWT was presented but settings.jwt_issuer is not configured' };
+  if (!keys.jwtIssuer)
+    return {
+      ok: false,
+      reason: 'a JWT was presented but settings.jwt_issuer is not configured',
+    };
   let payload: JWTPayload | undefined;
   let lastReason = 'JWT signature does not match';
   // Every secret is tried, so the time taken does not reveal which one matched.
@@ -123,33 +152,75 @@ export async function verifyConnectJwt(
     } catch (error) {
       const code = (error as { code?: string }).code;
       // jose reports a token past the maximum age as expired, on its iat claim.
-      if (code === 'ERR_JWT_EXPIRED' && (error as { claim?: string }).claim === 'iat') lastReason = 'JWT is older than the maximum token age';
+      if (
+        code === 'ERR_JWT_EXPIRED' &&
+        (error as { claim?: string }).claim === 'iat'
+      )
+        lastReason = 'JWT is older than the maximum token age';
       else if (code === 'ERR_JWT_EXPIRED') lastReason = 'JWT has expired';
-      else if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') lastReason = `JWT claim check failed: ${(error as Error).message}`;
-      else if (code === 'ERR_JWS_INVALID' || code === 'ERR_JWT_INVALID') lastReason = 'JWT is malformed';
-      else if (code === 'ERR_JOSE_ALG_NOT_ALLOWED') lastReason = 'JWT algorithm must be HS256';
+      else if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')
+        lastReason = `JWT claim check failed: ${(error as Error).message}`;
+      else if (code === 'ERR_JWS_INVALID' || code === 'ERR_JWT_INVALID')
+        lastReason = 'JWT is malformed';
+      else if (code === 'ERR_JOSE_ALG_NOT_ALLOWED')
+        lastReason = 'JWT algorithm must be HS256';
     }
   }
   if (!payload) return { ok: false, reason: lastReason };
   if (!constantTimeEquals(String(payload.iss), keys.jwtIssuer)) {
-    return { ok: false, reason: 'JWT iss is not the configured Jira clientKey' };
+    return {
+      ok: false,
+      reason: 'JWT iss is not the configured Jira clientKey',
+    };
   }
-  const expected = queryStringHash(request.method, request.url, keys.jwtBasePath);
-  if (typeof payload.qsh !== 'string' || !constantTimeEquals(payload.qsh, expected)) {
+  const expected = queryStringHash(
+    request.method,
+    request.url,
+    keys.jwtBasePath,
+  );
+  if (
+    typeof payload.qsh !== 'string' ||
+    !constantTimeEquals(payload.qsh, expected)
+  ) {
     return { ok: false, reason: 'JWT qsh does not match this request' };
   }
   // Last, so only a token that is valid in every other way is marked used.
-  if (!keys.replays) return { ok: false, reason: 'JWTs cannot be accepted: no replay cache is available' };
-  return firstUseOfToken(keys.replays, token, request, payload, (keys.now ?? new Date()).getTime());
+  if (!keys.replays)
+    return {
+      ok: false,
+      reason: 'JWTs cannot be accepted: no replay cache is available',
+    };
+  return firstUseOfToken(
+    keys.replays,
+    token,
+    request,
+    payload,
+    (keys.now ?? new Date()).getTime(),
+  );
 }
 
 /** Either scheme Jira signs with; refuses when neither is present. */
-export async function verifyJiraWebhook(request: WebhookRequest, keys: VerificationKeys): Promise<WebhookVerification> {
-  if (!keys.secrets.length) return { ok: false, reason: 'no webhook secret is configured for this integration' };
+export async function verifyJiraWebhook(
+  request: WebhookRequest,
+  keys: VerificationKeys,
+): Promise<WebhookVerification> {
+  if (!keys.secrets.length)
+    return {
+      ok: false,
+      reason: 'no webhook secret is configured for this integration',
+    };
   const hub = request.headers['x-hub-signature'];
   if (hub) return verifyHubSignature(request, keys.secrets, hub);
   const { token, inQuery } = jwtFrom(request);
   if (token) return verifyConnectJwt(request, token, keys);
-  if (inQuery) return { ok: false, reason: 'a JWT in the query string is not accepted; send it in the Authorization header' };
-  return { ok: false, reason: 'neither X-Hub-Signature nor a Connect JWT is present' };
+  if (inQuery)
+    return {
+      ok: false,
+      reason:
+        'a JWT in the query string is not accepted; send it in the Authorization header',
+    };
+  return {
+    ok: false,
+    reason: 'neither X-Hub-Signature nor a Connect JWT is present',
+  };
 }

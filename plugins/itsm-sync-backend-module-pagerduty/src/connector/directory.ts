@@ -16,7 +16,11 @@ interface Entry<T> {
 export class PagerDutyDirectory {
   private readonly entries = new Map<string, Entry<unknown>>();
 
-  private cached<T>(ctx: ConnectorContext, key: string, load: () => Promise<T>): Promise<T> {
+  private cached<T>(
+    ctx: ConnectorContext,
+    key: string,
+    load: () => Promise<T>,
+  ): Promise<T> {
     const full = `${ctx.integration.id}|${ctx.integration.baseUrl}|${key}`;
     const hit = this.entries.get(full) as Entry<T> | undefined;
     if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
@@ -27,12 +31,17 @@ export class PagerDutyDirectory {
   }
 
   /** The id of a priority by name (`P1`); undefined when the account has no such priority. */
-  async priorityId(ctx: ConnectorContext, name: string): Promise<string | undefined> {
+  async priorityId(
+    ctx: ConnectorContext,
+    name: string,
+  ): Promise<string | undefined> {
     const byName = await this.cached(ctx, 'priorities', async () => {
       const names = new Map<string, string>();
       const client = pagerDutyClient(ctx);
-      for (let offset = 0; ; ) {
-        const { body } = await client.request<PdPage & { priorities?: PdReference[] }>({
+      for (let offset = 0; ;) {
+        const { body } = await client.request<
+          PdPage & { priorities?: PdReference[] }
+        >({
           path: '/priorities',
           query: { limit: 100, offset },
           signal: ctx.signal,
@@ -47,10 +56,15 @@ export class PagerDutyDirectory {
   }
 
   /** The PagerDuty user id for an email (exact, case-insensitive). */
-  async userIdForEmail(ctx: ConnectorContext, email: string): Promise<string | undefined> {
+  async userIdForEmail(
+    ctx: ConnectorContext,
+    email: string,
+  ): Promise<string | undefined> {
     const wanted = email.trim().toLowerCase();
     return this.cached(ctx, `email:${wanted}`, async () => {
-      const { body } = await pagerDutyClient(ctx).request<{ users?: PdUserObject[] }>({
+      const { body } = await pagerDutyClient(ctx).request<{
+        users?: PdUserObject[];
+      }>({
         path: '/users',
         query: { query: wanted, limit: 100 },
         signal: ctx.signal,
@@ -63,7 +77,10 @@ export class PagerDutyDirectory {
   async emailForUser(ctx: ConnectorContext, ref: PdReference): Promise<string> {
     const email = await this.cached(ctx, `user:${ref.id}`, async () => {
       const found = await orUndefinedOn404(
-        pagerDutyClient(ctx).request<{ user?: PdUserObject }>({ path: `/users/${encodeURIComponent(ref.id)}`, signal: ctx.signal }),
+        pagerDutyClient(ctx).request<{ user?: PdUserObject }>({
+          path: `/users/${encodeURIComponent(ref.id)}`,
+          signal: ctx.signal,
+        }),
       );
       return found?.body?.user?.email;
     });

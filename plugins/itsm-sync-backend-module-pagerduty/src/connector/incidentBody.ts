@@ -1,5 +1,12 @@
-import { ConnectorError, type ConnectorContext, type PlatformIncidentFields } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { priorityNameForSeverity, urgencyForSeverity } from '../mapping/severity';
+import {
+  ConnectorError,
+  type ConnectorContext,
+  type PlatformIncidentFields,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  priorityNameForSeverity,
+  urgencyForSeverity,
+} from '../mapping/severity';
 import { statusToPagerDuty } from '../mapping/status';
 import type { PagerDutyDirectory } from './directory';
 
@@ -11,28 +18,50 @@ export async function updateBody(
   ctx: ConnectorContext,
   directory: PagerDutyDirectory,
   changes: Partial<PlatformIncidentFields>,
-): Promise<{ incident: Record<string, unknown> | undefined; descriptionNote?: string }> {
+): Promise<{
+  incident: Record<string, unknown> | undefined;
+  descriptionNote?: string;
+}> {
   const incident: Record<string, unknown> = { type: 'incident_reference' };
   if (changes.title !== undefined) incident.title = changes.title;
-  if (changes.status !== undefined) incident.status = statusToPagerDuty(changes.status);
+  if (changes.status !== undefined)
+    incident.status = statusToPagerDuty(changes.status);
   if (changes.severity !== undefined) {
     incident.urgency = urgencyForSeverity(changes.severity);
-    const priorityId = await directory.priorityId(ctx, priorityNameForSeverity(changes.severity));
-    if (priorityId) incident.priority = { id: priorityId, type: 'priority_reference' };
+    const priorityId = await directory.priorityId(
+      ctx,
+      priorityNameForSeverity(changes.severity),
+    );
+    if (priorityId)
+      incident.priority = { id: priorityId, type: 'priority_reference' };
   }
   if (changes.escalation_policy) {
-    incident.escalation_policy = { id: changes.escalation_policy, type: 'escalation_policy_reference' };
+    incident.escalation_policy = {
+      id: changes.escalation_policy,
+      type: 'escalation_policy_reference',
+    };
   }
   if (changes.assigned_to) {
-    incident.assignments = [{ assignee: await userReference(ctx, directory, changes.assigned_to) }];
+    incident.assignments = [
+      { assignee: await userReference(ctx, directory, changes.assigned_to) },
+    ];
   }
   const descriptionNote =
-    changes.description !== undefined ? `Description updated:\n${changes.description}` : undefined;
-  return { incident: Object.keys(incident).length > 1 ? incident : undefined, descriptionNote };
+    changes.description !== undefined
+      ? `Description updated:\n${changes.description}`
+      : undefined;
+  return {
+    incident: Object.keys(incident).length > 1 ? incident : undefined,
+    descriptionNote,
+  };
 }
 
 /** A user reference for a platform assignee (an email; docs/connectors/pagerduty.md#field-mapping). */
-export async function userReference(ctx: ConnectorContext, directory: PagerDutyDirectory, email: string) {
+export async function userReference(
+  ctx: ConnectorContext,
+  directory: PagerDutyDirectory,
+  email: string,
+) {
   const id = await directory.userIdForEmail(ctx, email);
   if (!id) {
     throw new ConnectorError({

@@ -1,4 +1,8 @@
-import { anyHmacSha256Matches, type WebhookRequest, type WebhookVerification } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  anyHmacSha256Matches,
+  type WebhookRequest,
+  type WebhookVerification,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 
@@ -17,13 +21,28 @@ export function v1Signatures(header: string | undefined): string[] {
  * PagerDuty Webhooks v3: HMAC-SHA256 of the raw body, hex, as `v1=<sig>`. Every secret is
  * tried against every signature in constant time, so rotation on either side works.
  */
-export function verifyPagerDutyWebhook(secrets: string[], request: WebhookRequest): WebhookVerification {
-  if (!secrets.length) return { ok: false, reason: 'no webhook signing secret is configured for this integration' };
+export function verifyPagerDutyWebhook(
+  secrets: string[],
+  request: WebhookRequest,
+): WebhookVerification {
+  if (!secrets.length)
+    return {
+      ok: false,
+      reason: 'no webhook signing secret is configured for this integration',
+    };
   const header = request.headers['x-pagerduty-signature'];
-  if (!header) return { ok: false, reason: 'missing X-PagerDuty-Signature header' };
+  if (!header)
+    return { ok: false, reason: 'missing X-PagerDuty-Signature header' };
   const signatures = v1Signatures(header);
-  if (!signatures.length) return { ok: false, reason: 'X-PagerDuty-Signature carries no v1 signature' };
+  if (!signatures.length)
+    return {
+      ok: false,
+      reason: 'X-PagerDuty-Signature carries no v1 signature',
+    };
   return anyHmacSha256Matches(secrets, request.rawBody, signatures)
     ? { ok: true }
-    : { ok: false, reason: 'X-PagerDuty-Signature does not match any configured secret' };
+    : {
+        ok: false,
+        reason: 'X-PagerDuty-Signature does not match any configured secret',
+      };
 }

@@ -1,37 +1,60 @@
 import { parseSettings } from '../connector/settings';
 import { serviceForIncident, incidentTypeForService } from './services';
-import { severityFromPagerDuty, urgencyForSeverity, priorityNameForSeverity } from './severity';
+import {
+  severityFromPagerDuty,
+  urgencyForSeverity,
+  priorityNameForSeverity,
+} from './severity';
 import { statusFromPagerDuty, statusToPagerDuty } from './status';
 import { ticketFromIncident } from './ticket';
 
 describe('PagerDuty mappings', () => {
   it('maps severities to urgency and carries them as priorities', () => {
-    expect(['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'].map(s => urgencyForSeverity(s as any))).toEqual(['high', 'high', 'low', 'low']);
+    expect(
+      ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'].map(s =>
+        urgencyForSeverity(s as any),
+      ),
+    ).toEqual(['high', 'high', 'low', 'low']);
     for (const s of ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'] as const) {
-      expect(severityFromPagerDuty({ urgency: urgencyForSeverity(s), priority: { id: 'X', summary: priorityNameForSeverity(s) } })).toBe(s);
+      expect(
+        severityFromPagerDuty({
+          urgency: urgencyForSeverity(s),
+          priority: { id: 'X', summary: priorityNameForSeverity(s) },
+        }),
+      ).toBe(s);
     }
   });
 
   it('reads urgency alone as the more severe of its pair, and P5 as SEV-4', () => {
-    expect(severityFromPagerDuty({ urgency: 'high', priority: null })).toBe('SEV-1');
+    expect(severityFromPagerDuty({ urgency: 'high', priority: null })).toBe(
+      'SEV-1',
+    );
     expect(severityFromPagerDuty({ urgency: 'low' })).toBe('SEV-3');
-    expect(severityFromPagerDuty({ urgency: 'low', priority: { id: 'X', name: 'P5' } })).toBe('SEV-4');
-    expect(severityFromPagerDuty({ urgency: 'weird', priority: { id: 'X', name: 'Sev A' } })).toBeUndefined();
+    expect(
+      severityFromPagerDuty({
+        urgency: 'low',
+        priority: { id: 'X', name: 'P5' },
+      }),
+    ).toBe('SEV-4');
+    expect(
+      severityFromPagerDuty({
+        urgency: 'weird',
+        priority: { id: 'X', name: 'Sev A' },
+      }),
+    ).toBeUndefined();
   });
 
   it('maps statuses both ways, collapsing resolved and closed', () => {
-    expect(['open', 'mitigated', 'resolved', 'closed'].map(s => statusToPagerDuty(s as any))).toEqual([
-      'triggered',
-      'acknowledged',
-      'resolved',
-      'resolved',
-    ]);
-    expect(['triggered', 'acknowledged', 'resolved', 'other'].map(statusFromPagerDuty)).toEqual([
-      'open',
-      'mitigated',
-      'resolved',
-      undefined,
-    ]);
+    expect(
+      ['open', 'mitigated', 'resolved', 'closed'].map(s =>
+        statusToPagerDuty(s as any),
+      ),
+    ).toEqual(['triggered', 'acknowledged', 'resolved', 'resolved']);
+    expect(
+      ['triggered', 'acknowledged', 'resolved', 'other'].map(
+        statusFromPagerDuty,
+      ),
+    ).toEqual(['open', 'mitigated', 'resolved', undefined]);
   });
 
   it('turns a REST incident into platform fields', () => {
@@ -68,27 +91,59 @@ describe('PagerDuty mappings', () => {
       },
     });
     // Resolved incidents lose their assignments in PagerDuty; that is not an unassignment.
-    expect(ticketFromIncident({ id: 'P1', status: 'resolved', assignments: [] }, undefined).fields).not.toHaveProperty('assigned_to');
-    expect(ticketFromIncident({ id: 'P1', status: 'triggered', assignments: [] }, undefined).fields.assigned_to).toBeNull();
+    expect(
+      ticketFromIncident(
+        { id: 'P1', status: 'resolved', assignments: [] },
+        undefined,
+      ).fields,
+    ).not.toHaveProperty('assigned_to');
+    expect(
+      ticketFromIncident(
+        { id: 'P1', status: 'triggered', assignments: [] },
+        undefined,
+      ).fields.assigned_to,
+    ).toBeNull();
   });
 
   it('chooses the service from the mapping, then the default', () => {
     const settings = parseSettings({
       default_service_id: 'PDEF001',
-      service_mappings: [{ pd_service: 'P123ABC', incident_type: 'infrastructure' }],
+      service_mappings: [
+        { pd_service: 'P123ABC', incident_type: 'infrastructure' },
+      ],
     });
-    expect(serviceForIncident(settings, { entity_ref: 'component:default/infrastructure' })).toBe('P123ABC');
-    expect(serviceForIncident(settings, { entity_ref: 'component:default/checkout' })).toBe('PDEF001');
-    expect(serviceForIncident(parseSettings({}), { entity_ref: null })).toBeUndefined();
+    expect(
+      serviceForIncident(settings, {
+        entity_ref: 'component:default/infrastructure',
+      }),
+    ).toBe('P123ABC');
+    expect(
+      serviceForIncident(settings, {
+        entity_ref: 'component:default/checkout',
+      }),
+    ).toBe('PDEF001');
+    expect(
+      serviceForIncident(parseSettings({}), { entity_ref: null }),
+    ).toBeUndefined();
     expect(incidentTypeForService(settings, 'P123ABC')).toBe('infrastructure');
   });
 
   it('refuses bad settings with a message naming the setting', () => {
-    expect(() => parseSettings({ from_email: 'not-an-email' })).toThrow(/settings\.from_email/);
-    expect(() => parseSettings({ default_service_id: 'lower' })).toThrow(/settings\.default_service_id/);
-    expect(() => parseSettings({ service_mappings: [{ pd_service: 'P123ABC' }] })).toThrow(/service_mappings\[0\]\.incident_type/);
-    expect(() => parseSettings({ service_mappings: 'x' })).toThrow(/must be an array/);
-    expect(() => parseSettings({ sync_escalations: 'yes' })).toThrow(/sync_escalations/);
+    expect(() => parseSettings({ from_email: 'not-an-email' })).toThrow(
+      /settings\.from_email/,
+    );
+    expect(() => parseSettings({ default_service_id: 'lower' })).toThrow(
+      /settings\.default_service_id/,
+    );
+    expect(() =>
+      parseSettings({ service_mappings: [{ pd_service: 'P123ABC' }] }),
+    ).toThrow(/service_mappings\[0\]\.incident_type/);
+    expect(() => parseSettings({ service_mappings: 'x' })).toThrow(
+      /must be an array/,
+    );
+    expect(() => parseSettings({ sync_escalations: 'yes' })).toThrow(
+      /sync_escalations/,
+    );
     expect(() =>
       parseSettings({
         service_mappings: [
@@ -97,7 +152,12 @@ describe('PagerDuty mappings', () => {
         ],
       }),
     ).toThrow(/"db" twice/);
-    expect(parseSettings({ from_email: ' ops@example.com ', sync_escalations: true })).toEqual({
+    expect(
+      parseSettings({
+        from_email: ' ops@example.com ',
+        sync_escalations: true,
+      }),
+    ).toEqual({
       fromEmail: 'ops@example.com',
       serviceMappings: [],
       syncEscalations: true,

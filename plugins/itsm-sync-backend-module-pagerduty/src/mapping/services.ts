@@ -11,18 +11,31 @@ export function serviceForIncident(
   incident: { entity_ref: string | null; incident_type?: string | null },
 ): string | undefined {
   const candidates = new Set<string>();
-  if (incident.incident_type) candidates.add(incident.incident_type.toLowerCase());
+  if (incident.incident_type)
+    candidates.add(incident.incident_type.toLowerCase());
   if (incident.entity_ref) {
     candidates.add(incident.entity_ref.toLowerCase());
     candidates.add(incident.entity_ref.replace(/^.*[:/]/, '').toLowerCase());
   }
-  const mapped = settings.serviceMappings.find(m => candidates.has(m.incident_type.toLowerCase()));
-  return mapped?.pd_service ?? settings.defaultServiceId ?? settings.serviceMappings[0]?.pd_service;
+  const mapped = settings.serviceMappings.find(m =>
+    candidates.has(m.incident_type.toLowerCase()),
+  );
+  return (
+    mapped?.pd_service ??
+    settings.defaultServiceId ??
+    settings.serviceMappings[0]?.pd_service
+  );
 }
 
 /** The incident type a PagerDuty service maps to, for incidents triggered in PagerDuty. */
-export function incidentTypeForService(settings: PagerDutySettings, serviceId: string | undefined): string | undefined {
-  return serviceId ? settings.serviceMappings.find(m => m.pd_service === serviceId)?.incident_type : undefined;
+export function incidentTypeForService(
+  settings: PagerDutySettings,
+  serviceId: string | undefined,
+): string | undefined {
+  return serviceId
+    ? settings.serviceMappings.find(m => m.pd_service === serviceId)
+        ?.incident_type
+    : undefined;
 }
 
 /**
@@ -35,9 +48,17 @@ export function inboundCreationRefusal(
   serviceId: string | undefined,
   inboundCreate: boolean,
 ): string | undefined {
-  if (!inboundCreate) return 'inbound creation is turned off (settings.inbound_create)';
-  const scope = new Set([settings.defaultServiceId, ...settings.serviceMappings.map(m => m.pd_service)].filter(Boolean));
-  if (!scope.size) return 'the integration names no PagerDuty service (default_service_id or service_mappings), so nothing opens from PagerDuty';
-  if (!serviceId || !scope.has(serviceId)) return "the incident's service is neither the integration's default_service_id nor a mapped service";
+  if (!inboundCreate)
+    return 'inbound creation is turned off (settings.inbound_create)';
+  const scope = new Set(
+    [
+      settings.defaultServiceId,
+      ...settings.serviceMappings.map(m => m.pd_service),
+    ].filter(Boolean),
+  );
+  if (!scope.size)
+    return 'the integration names no PagerDuty service (default_service_id or service_mappings), so nothing opens from PagerDuty';
+  if (!serviceId || !scope.has(serviceId))
+    return "the incident's service is neither the integration's default_service_id nor a mapped service";
   return undefined;
 }

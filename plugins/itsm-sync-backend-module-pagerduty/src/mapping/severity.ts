@@ -56,11 +56,14 @@ export function severityFromPagerDuty(incident: {
 }): Severity | undefined {
   const priority = incident.priority;
   return (
-    severityFromPriorityName(priority?.name ?? priority?.summary) ?? severityFromUrgency(incident.urgency)
+    severityFromPriorityName(priority?.name ?? priority?.summary) ??
+    severityFromUrgency(incident.urgency)
   );
 }
 
-export const SEVERITY_MAPPING = (Object.keys(URGENCY) as Severity[]).map(platform => ({
-  platform,
-  external: `${URGENCY[platform]} (priority ${PRIORITY_NAME[platform]})`,
-}));
+export const SEVERITY_MAPPING = (Object.keys(URGENCY) as Severity[]).map(
+  platform => ({
+    platform,
+    external: `${URGENCY[platform]} (priority ${PRIORITY_NAME[platform]})`,
+  }),
+);

@@ -22,11 +22,17 @@ export function statusToPagerDuty(status: IncidentStatus): PagerDutyStatus {
 }
 
 /** Undefined for a status PagerDuty does not document. */
-export function statusFromPagerDuty(status: unknown): IncidentStatus | undefined {
-  return typeof status === 'string' ? FROM_PAGERDUTY[status as PagerDutyStatus] : undefined;
+export function statusFromPagerDuty(
+  status: unknown,
+): IncidentStatus | undefined {
+  return typeof status === 'string'
+    ? FROM_PAGERDUTY[status as PagerDutyStatus]
+    : undefined;
 }
 
-export const STATUS_MAPPING = (Object.keys(TO_PAGERDUTY) as IncidentStatus[]).map(platform => ({
+export const STATUS_MAPPING = (
+  Object.keys(TO_PAGERDUTY) as IncidentStatus[]
+).map(platform => ({
   platform,
   external: TO_PAGERDUTY[platform],
 }));

@@ -24,9 +24,12 @@ export interface PdWebhookEvent {
  */
 export const IGNORED_PAGERDUTY_EVENTS: Record<string, string> = {
   'incident.incident_type.changed': 'the platform keeps no incident type',
-  'incident.custom_field_values.updated': 'PagerDuty custom fields are not synced',
-  'incident.workflow.started': 'incident workflow runs are PagerDuty automation with nothing to sync',
-  'incident.workflow.completed': 'incident workflow runs are PagerDuty automation with nothing to sync',
+  'incident.custom_field_values.updated':
+    'PagerDuty custom fields are not synced',
+  'incident.workflow.started':
+    'incident workflow runs are PagerDuty automation with nothing to sync',
+  'incident.workflow.completed':
+    'incident workflow runs are PagerDuty automation with nothing to sync',
   'service.created': 'service events name no incident',
   'service.updated': 'service events name no incident',
   'service.deleted': 'service events name no incident',
@@ -61,13 +64,24 @@ export function parseEnvelope(rawBody: Buffer): PdWebhookEvent {
     throw new WebhookParseError('PagerDuty webhook body is not JSON');
   }
   const event = payload?.event;
-  if (!event || typeof event !== 'object') throw new WebhookParseError('PagerDuty webhook has no "event" object');
-  for (const key of ['id', 'event_type', 'resource_type', 'occurred_at'] as const) {
+  if (!event || typeof event !== 'object')
+    throw new WebhookParseError('PagerDuty webhook has no "event" object');
+  for (const key of [
+    'id',
+    'event_type',
+    'resource_type',
+    'occurred_at',
+  ] as const) {
     if (typeof event[key] !== 'string' || !event[key]) {
-      throw new WebhookParseError(`PagerDuty webhook event.${key} must be a non-empty string`);
+      throw new WebhookParseError(
+        `PagerDuty webhook event.${key} must be a non-empty string`,
+      );
     }
   }
-  if (!event.data || typeof event.data !== 'object') throw new WebhookParseError('PagerDuty webhook event.data must be an object');
+  if (!event.data || typeof event.data !== 'object')
+    throw new WebhookParseError(
+      'PagerDuty webhook event.data must be an object',
+    );
   return event as PdWebhookEvent;
 }
 
@@ -76,29 +90,48 @@ export function parseEnvelope(rawBody: Buffer): PdWebhookEvent {
  * `incident` reference (notes, status updates, responders, bridges, workflows...).
  */
 export function incidentIdOf(event: PdWebhookEvent): string | undefined {
-  const id = event.data.type === 'incident' ? event.data.id : event.data.incident?.id;
+  const id =
+    event.data.type === 'incident' ? event.data.id : event.data.incident?.id;
   return typeof id === 'string' && id ? id : undefined;
 }
 
 /** The assignee whose email the change needs, if any. */
 export function assigneeNeeded(event: PdWebhookEvent): PdReference | undefined {
-  return ['incident.triggered', 'incident.reassigned', 'incident.escalated', 'incident.delegated'].includes(event.event_type) &&
-    event.data.type === 'incident'
+  return [
+    'incident.triggered',
+    'incident.reassigned',
+    'incident.escalated',
+    'incident.delegated',
+  ].includes(event.event_type) && event.data.type === 'incident'
     ? firstAssignee(event.data as PdIncidentObject)
     : undefined;
 }
 
 /** What one delivery means to the hub: a change, or an event acknowledged without action. */
-export type PdEventReading = { change: NormalizedChange } | { ignored: IgnoredWebhookEvent };
+export type PdEventReading =
+  { change: NormalizedChange } | { ignored: IgnoredWebhookEvent };
 
-const ref = (r: PdReference | null | undefined) => r?.summary ?? r?.name ?? r?.id;
+const ref = (r: PdReference | null | undefined) =>
+  r?.summary ?? r?.name ?? r?.id;
 
-function ignore(event: PdWebhookEvent, reason: string, externalId?: string): PdEventReading {
-  return { ignored: { eventType: event.event_type, reason, eventId: event.id, externalId } };
+function ignore(
+  event: PdWebhookEvent,
+  reason: string,
+  externalId?: string,
+): PdEventReading {
+  return {
+    ignored: {
+      eventType: event.event_type,
+      reason,
+      eventId: event.id,
+      externalId,
+    },
+  };
 }
 
 /** "by Alice" when PagerDuty names who did it. */
-const by = (event: PdWebhookEvent) => (ref(event.agent) ? ` by ${ref(event.agent)}` : '');
+const by = (event: PdWebhookEvent) =>
+  ref(event.agent) ? ` by ${ref(event.agent)}` : '';
 
 /**
  * PagerDuty's v3 event catalogue as normalised changes (README "Webhook events"). An
@@ -111,10 +144,21 @@ export function readPagerDutyEvent(
   options: { syncEscalations: boolean; assigneeEmail?: string },
 ): PdEventReading {
   // Own keys only: an event type such as `constructor` must not find Object's.
-  const ignoredReason = Object.hasOwn(IGNORED_PAGERDUTY_EVENTS, event.event_type) ? IGNORED_PAGERDUTY_EVENTS[event.event_type] : undefined;
+  const ignoredReason = Object.hasOwn(
+    IGNORED_PAGERDUTY_EVENTS,
+    event.event_type,
+  )
+    ? IGNORED_PAGERDUTY_EVENTS[event.event_type]
+    : undefined;
   if (ignoredReason) return ignore(event, ignoredReason, incidentIdOf(event));
-  if (!(ACTED_ON_PAGERDUTY_EVENTS as readonly string[]).includes(event.event_type)) {
-    return ignore(event, 'not an event type of the PagerDuty v3 catalogue the hub knows', incidentIdOf(event));
+  if (
+    !(ACTED_ON_PAGERDUTY_EVENTS as readonly string[]).includes(event.event_type)
+  ) {
+    return ignore(
+      event,
+      'not an event type of the PagerDuty v3 catalogue the hub knows',
+      incidentIdOf(event),
+    );
   }
   const externalId = incidentIdOf(event);
   if (!externalId) return ignore(event, 'the event names no incident id');
@@ -124,16 +168,33 @@ export function readPagerDutyEvent(
     externalId,
     occurredAt: event.occurred_at,
     actor: ref(event.agent),
-    externalKey: data.type === 'incident' && data.number !== undefined ? String(data.number) : undefined,
+    externalKey:
+      data.type === 'incident' && data.number !== undefined
+        ? String(data.number)
+        : undefined,
   };
-  const updated = (fields: Partial<PlatformIncidentFields>, timeline?: string): PdEventReading => ({
-    change: { ...base, kind: Object.keys(fields).length ? 'updated' : 'event', fields, ...(timeline ? { timeline } : {}) },
+  const updated = (
+    fields: Partial<PlatformIncidentFields>,
+    timeline?: string,
+  ): PdEventReading => ({
+    change: {
+      ...base,
+      kind: Object.keys(fields).length ? 'updated' : 'event',
+      fields,
+      ...(timeline ? { timeline } : {}),
+    },
   });
-  const assignees = () => (data.assignees ?? []).map(a => ref(a)).filter(Boolean).join(', ');
+  const assignees = () =>
+    (data.assignees ?? [])
+      .map(a => ref(a))
+      .filter(Boolean)
+      .join(', ');
   switch (event.event_type) {
     case 'incident.triggered': {
       const ticket = ticketFromIncident(data, options.assigneeEmail);
-      return { change: { ...base, kind: 'created', fields: ticket.fields, ticket } };
+      return {
+        change: { ...base, kind: 'created', fields: ticket.fields, ticket },
+      };
     }
     case 'incident.acknowledged':
       return updated({ status: 'mitigated' });
@@ -146,7 +207,13 @@ export function readPagerDutyEvent(
       return updated({ assigned_to: options.assigneeEmail ?? null });
     case 'incident.priority_updated': {
       const severity = severityFromPagerDuty(data);
-      return severity ? updated({ severity }) : ignore(event, 'the incident has neither a priority nor an urgency', externalId);
+      return severity
+        ? updated({ severity })
+        : ignore(
+            event,
+            'the incident has neither a priority nor an urgency',
+            externalId,
+          );
     }
     case 'incident.escalated': {
       // Escalation pages the next level: the new assignees replace the old ones.
@@ -158,8 +225,11 @@ export function readPagerDutyEvent(
       ]
         .filter(Boolean)
         .join('; ');
-      const fields: Partial<PlatformIncidentFields> = { assigned_to: options.assigneeEmail ?? null };
-      if (options.syncEscalations && policy?.id) fields.escalation_policy = policy.id;
+      const fields: Partial<PlatformIncidentFields> = {
+        assigned_to: options.assigneeEmail ?? null,
+      };
+      if (options.syncEscalations && policy?.id)
+        fields.escalation_policy = policy.id;
       return updated(fields, timeline);
     }
     case 'incident.delegated': {
@@ -171,37 +241,79 @@ export function readPagerDutyEvent(
       ]
         .filter(Boolean)
         .join('; ');
-      const fields: Partial<PlatformIncidentFields> = { assigned_to: options.assigneeEmail ?? null };
+      const fields: Partial<PlatformIncidentFields> = {
+        assigned_to: options.assigneeEmail ?? null,
+      };
       if (policy?.id) fields.escalation_policy = policy.id;
       return updated(fields, timeline);
     }
     case 'incident.annotated': {
       const content = data.content;
-      if (typeof content !== 'string' || !content.trim()) return ignore(event, 'the note has no content', externalId);
-      return { change: { ...base, kind: 'note', fields: {}, note: { text: content, author: ref(event.agent) } } };
+      if (typeof content !== 'string' || !content.trim())
+        return ignore(event, 'the note has no content', externalId);
+      return {
+        change: {
+          ...base,
+          kind: 'note',
+          fields: {},
+          note: { text: content, author: ref(event.agent) },
+        },
+      };
     }
     case 'incident.status_update_published': {
-      const message = typeof data.message === 'string' ? data.message.trim() : '';
-      if (!message) return ignore(event, 'the status update has no message', externalId);
+      const message =
+        typeof data.message === 'string' ? data.message.trim() : '';
+      if (!message)
+        return ignore(event, 'the status update has no message', externalId);
       return updated({}, `Status update in PagerDuty${by(event)}: ${message}`);
     }
     case 'incident.conference_bridge.updated': {
       const numbers = Array.isArray(data.conference_numbers)
-        ? data.conference_numbers.map((n: any) => [n?.label, n?.number].filter(Boolean).join(' ')).filter(Boolean)
+        ? data.conference_numbers
+            .map((n: any) => [n?.label, n?.number].filter(Boolean).join(' '))
+            .filter(Boolean)
         : [];
-      const parts = [...numbers, typeof data.conference_url === 'string' ? data.conference_url : undefined].filter(Boolean);
-      return updated({}, parts.length ? `Conference bridge in PagerDuty: ${parts.join(', ')}` : 'Conference bridge removed in PagerDuty');
+      const parts = [
+        ...numbers,
+        typeof data.conference_url === 'string'
+          ? data.conference_url
+          : undefined,
+      ].filter(Boolean);
+      return updated(
+        {},
+        parts.length
+          ? `Conference bridge in PagerDuty: ${parts.join(', ')}`
+          : 'Conference bridge removed in PagerDuty',
+      );
     }
     case 'incident.responder.added': {
-      const message = typeof data.message === 'string' && data.message.trim() ? `: ${data.message.trim()}` : '';
-      const via = data.escalation_policy ? ` via ${ref(data.escalation_policy)}` : '';
-      return updated({}, `Responder requested in PagerDuty${by(event)}: ${ref(data.user) ?? 'someone'}${via}${message}`);
+      const message =
+        typeof data.message === 'string' && data.message.trim()
+          ? `: ${data.message.trim()}`
+          : '';
+      const via = data.escalation_policy
+        ? ` via ${ref(data.escalation_policy)}`
+        : '';
+      return updated(
+        {},
+        `Responder requested in PagerDuty${by(event)}: ${ref(data.user) ?? 'someone'}${via}${message}`,
+      );
     }
     case 'incident.responder.replied':
-      return updated({}, `${ref(data.user) ?? 'A responder'} answered the responder request in PagerDuty: ${data.state ?? 'replied'}`);
+      return updated(
+        {},
+        `${ref(data.user) ?? 'A responder'} answered the responder request in PagerDuty: ${data.state ?? 'replied'}`,
+      );
     case 'incident.service_updated':
-      return updated({}, `Moved to PagerDuty service ${ref(data.service) ?? 'unknown'}${by(event)}`);
+      return updated(
+        {},
+        `Moved to PagerDuty service ${ref(data.service) ?? 'unknown'}${by(event)}`,
+      );
     default:
-      return ignore(event, 'not an event type of the PagerDuty v3 catalogue the hub knows', externalId);
+      return ignore(
+        event,
+        'not an event type of the PagerDuty v3 catalogue the hub knows',
+        externalId,
+      );
   }
 }

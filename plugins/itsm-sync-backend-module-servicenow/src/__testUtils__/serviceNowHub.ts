@@ -1,4 +1,8 @@
-import { eventually, jsonApi, testOutboundConfig } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import {
+  eventually,
+  jsonApi,
+  testOutboundConfig,
+} from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ServiceNowSimulator } from '@itsm-sync-hub/simulators';
 import type { AddressInfo } from 'node:net';
@@ -13,14 +17,23 @@ export { eventually };
  * The core plugin with the ServiceNow module on an in-process backend, a ServiceNow
  * simulator, and one two-way integration whose business-rule webhooks reach the hub.
  */
-export async function startServiceNowHub(options: { integrationName: string; secret: string }) {
+export async function startServiceNowHub(options: {
+  integrationName: string;
+  secret: string;
+}) {
   const sim = await ServiceNowSimulator.start();
   const backend = await startTestBackend({
     features: [
       itsmSyncPlugin,
       serviceNowModule,
       mockServices.rootConfig.factory({
-        data: { itsmSync: { encryption: { key: 'cd'.repeat(32) }, dispatcher: { pollIntervalMs: 50 }, outbound: testOutboundConfig } },
+        data: {
+          itsmSync: {
+            encryption: { key: 'cd'.repeat(32) },
+            dispatcher: { pollIntervalMs: 50 },
+            outbound: testOutboundConfig,
+          },
+        },
       }),
     ],
   });
@@ -33,14 +46,21 @@ export async function startServiceNowHub(options: { integrationName: string; sec
     integration_type: 'servicenow',
     name: options.integrationName,
     base_url: sim.baseUrl,
-    credentials: { username: sim.credentials.username, password: sim.credentials.password },
+    credentials: {
+      username: sim.credentials.username,
+      password: sim.credentials.password,
+    },
     webhook_secrets: [options.secret],
     sync_direction: 'bidirectional',
     enabled: true,
   });
-  if (created.status !== 201) throw new Error(`integration not created: ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`integration not created: ${JSON.stringify(created.body)}`);
   const integration = created.body as { id: string; name: string };
-  sim.setWebhookTarget({ url: `${base}/v1/webhooks/${integration.id}`, secret: options.secret });
+  sim.setWebhookTarget({
+    url: `${base}/v1/webhooks/${integration.id}`,
+    secret: options.secret,
+  });
 
   return {
     sim,
@@ -48,7 +68,8 @@ export async function startServiceNowHub(options: { integrationName: string; sec
     base,
     integration,
     api,
-    incident: async (id: string) => (await api('GET', `/v1/incidents/${id}`)).body,
+    incident: async (id: string) =>
+      (await api('GET', `/v1/incidents/${id}`)).body,
     async stop() {
       await backend.stop();
       await sim.stop();

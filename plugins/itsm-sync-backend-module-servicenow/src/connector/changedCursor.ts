@@ -16,7 +16,12 @@ export function encodeCursor(cursor: ChangedCursor): string {
 export function decodeCursor(value: string): ChangedCursor {
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (typeof parsed.from === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(parsed.from) && Number.isInteger(parsed.offset) && parsed.offset >= 0) {
+    if (
+      typeof parsed.from === 'string' &&
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(parsed.from) &&
+      Number.isInteger(parsed.offset) &&
+      parsed.offset >= 0
+    ) {
       return { from: parsed.from, offset: parsed.offset };
     }
   } catch {

@@ -38,7 +38,11 @@ const INCIDENT_PATH = '/api/now/table/incident';
 
 function usesOAuth(ctx: ConnectorContext): boolean {
   const { credentials } = ctx.integration;
-  return Boolean(credentials.client_id && credentials.client_secret && !(credentials.username && credentials.password));
+  return Boolean(
+    credentials.client_id &&
+    credentials.client_secret &&
+    !(credentials.username && credentials.password),
+  );
 }
 
 /**
@@ -62,12 +66,19 @@ export class IncidentTableClient {
         outbound: this.ctx.outbound,
         headers: () => ({ authorization }),
       });
-      return client.request<T>({ ...request, signal: request.signal ?? this.ctx.signal });
+      return client.request<T>({
+        ...request,
+        signal: request.signal ?? this.ctx.signal,
+      });
     };
     try {
       return await attempt();
     } catch (error) {
-      if (usesOAuth(this.ctx) && error instanceof ConnectorError && error.status === 401) {
+      if (
+        usesOAuth(this.ctx) &&
+        error instanceof ConnectorError &&
+        error.status === 401
+      ) {
         this.tokens.forget(this.ctx);
         return attempt();
       }
@@ -78,7 +89,12 @@ export class IncidentTableClient {
   async list(query: string, limit: number, offset = 0) {
     const response = await this.send<{ result: unknown[] }>({
       path: INCIDENT_PATH,
-      query: { ...READ_PARAMS, sysparm_query: query, sysparm_limit: limit, sysparm_offset: offset },
+      query: {
+        ...READ_PARAMS,
+        sysparm_query: query,
+        sysparm_limit: limit,
+        sysparm_offset: offset,
+      },
     });
     const link = response.headers.get('link') ?? '';
     return {
@@ -97,7 +113,8 @@ export class IncidentTableClient {
       });
       return normaliseRecord(response.body?.result);
     } catch (error) {
-      if (error instanceof ConnectorError && error.status === 404) return undefined;
+      if (error instanceof ConnectorError && error.status === 404)
+        return undefined;
       throw error;
     }
   }
@@ -112,7 +129,10 @@ export class IncidentTableClient {
     return normaliseRecord(response.body?.result);
   }
 
-  async update(sysId: string, columns: Record<string, string>): Promise<ServiceNowRecord> {
+  async update(
+    sysId: string,
+    columns: Record<string, string>,
+  ): Promise<ServiceNowRecord> {
     const response = await this.send<{ result: unknown }>({
       method: 'PATCH',
       path: `${INCIDENT_PATH}/${encodeURIComponent(sysId)}`,

@@ -5,7 +5,11 @@ import type { ServiceNowRecord } from '../mappings/record';
 import type { ServiceNowSettings } from '../mappings/settings';
 
 /** A Table API incident as the hub's normalised ticket. */
-export function toExternalTicket(record: ServiceNowRecord, settings: ServiceNowSettings, baseUrl: string): ExternalTicket {
+export function toExternalTicket(
+  record: ServiceNowRecord,
+  settings: ServiceNowSettings,
+  baseUrl: string,
+): ExternalTicket {
   const v = (column: string) => record[column]?.value;
   const sysId = v('sys_id') ?? '';
   return {
@@ -20,11 +24,14 @@ export function toExternalTicket(record: ServiceNowRecord, settings: ServiceNowS
         urgency: v('urgency'),
         priority: v('priority'),
         state: v('state'),
-        assignee: record.assigned_to ? record.assigned_to.display || record.assigned_to.value : undefined,
+        assignee: record.assigned_to
+          ? record.assigned_to.display || record.assigned_to.value
+          : undefined,
       },
       settings,
     ),
-    updatedAt: fromGlideDateTime(v('sys_updated_on')) ?? new Date(0).toISOString(),
+    updatedAt:
+      fromGlideDateTime(v('sys_updated_on')) ?? new Date(0).toISOString(),
     dedupKey: v('correlation_id') || undefined,
   };
 }

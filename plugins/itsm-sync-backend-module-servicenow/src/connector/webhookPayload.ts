@@ -11,7 +11,10 @@ import { COLUMN_TO_FIELD, fromServiceNowColumns } from '../mappings/fields';
 import { fromGlideDateTime } from '../mappings/glideDateTime';
 import type { ServiceNowSettings } from '../mappings/settings';
 
-function stringField(payload: Record<string, unknown>, key: string): string | undefined {
+function stringField(
+  payload: Record<string, unknown>,
+  key: string,
+): string | undefined {
   const value = payload[key];
   return typeof value === 'string' ? value : undefined;
 }
@@ -23,14 +26,23 @@ function stringField(payload: Record<string, unknown>, key: string): string | un
  * resend of the same bytes is recognised). Unsigned headers (`X-Request-Id`, a delivery id
  * header) are never used: a replay could change them at will and pass as new.
  */
-function eventIdOf(request: WebhookRequest, settings: ServiceNowSettings, payload: Record<string, unknown>, sysId: string, updatedOn: string): string {
+function eventIdOf(
+  request: WebhookRequest,
+  settings: ServiceNowSettings,
+  payload: Record<string, unknown>,
+  sysId: string,
+  updatedOn: string,
+): string {
   if (settings.webhook_signature_scheme === 'standard-webhooks') {
     const signedId = request.headers[STANDARD_WEBHOOK_HEADERS.id]?.trim();
     if (signedId) return signedId;
   }
   const fromPayload = stringField(payload, 'event_id');
   if (fromPayload) return fromPayload;
-  return createHash('sha256').update(`${sysId}|${updatedOn}|`).update(request.rawBody).digest('hex');
+  return createHash('sha256')
+    .update(`${sysId}|${updatedOn}|`)
+    .update(request.rawBody)
+    .digest('hex');
 }
 
 /**
@@ -40,7 +52,11 @@ function eventIdOf(request: WebhookRequest, settings: ServiceNowSettings, payloa
  * With `changed_fields`, only the fields the write changed are reported, so an edit of
  * the assignee does not restate the title.
  */
-export function parseServiceNowWebhook(request: WebhookRequest, settings: ServiceNowSettings, baseUrl: string): NormalizedChange[] {
+export function parseServiceNowWebhook(
+  request: WebhookRequest,
+  settings: ServiceNowSettings,
+  baseUrl: string,
+): NormalizedChange[] {
   let payload: unknown;
   try {
     payload = JSON.parse(request.rawBody.toString('utf8'));
@@ -52,10 +68,15 @@ export function parseServiceNowWebhook(request: WebhookRequest, settings: Servic
   }
   const p = payload as Record<string, unknown>;
   const sysId = stringField(p, 'sys_id');
-  if (!sysId || !/^[0-9a-f]{32}$/i.test(sysId)) throw new WebhookParseError('sys_id must be a 32 character hex string');
-  const updatedOn = stringField(p, 'updated_on') ?? stringField(p, 'sys_updated_on') ?? '';
+  if (!sysId || !/^[0-9a-f]{32}$/i.test(sysId))
+    throw new WebhookParseError('sys_id must be a 32 character hex string');
+  const updatedOn =
+    stringField(p, 'updated_on') ?? stringField(p, 'sys_updated_on') ?? '';
   const occurredAt = fromGlideDateTime(updatedOn);
-  if (!occurredAt) throw new WebhookParseError('updated_on must be a UTC "YYYY-MM-DD HH:MM:SS" time');
+  if (!occurredAt)
+    throw new WebhookParseError(
+      'updated_on must be a UTC "YYYY-MM-DD HH:MM:SS" time',
+    );
 
   const all = fromServiceNowColumns(
     {
@@ -69,13 +90,18 @@ export function parseServiceNowWebhook(request: WebhookRequest, settings: Servic
     },
     settings,
   );
-  const changedColumns = Array.isArray(p.changed_fields) ? p.changed_fields.filter(c => typeof c === 'string') : undefined;
+  const changedColumns = Array.isArray(p.changed_fields)
+    ? p.changed_fields.filter(c => typeof c === 'string')
+    : undefined;
   const fields: Partial<PlatformIncidentFields> = {};
   const wanted = changedColumns
-    ? new Set(changedColumns.map(c => COLUMN_TO_FIELD[c as string]).filter(Boolean))
+    ? new Set(
+        changedColumns.map(c => COLUMN_TO_FIELD[c as string]).filter(Boolean),
+      )
     : new Set(Object.keys(all));
   for (const [field, value] of Object.entries(all)) {
-    if (wanted.has(field as keyof PlatformIncidentFields)) (fields as Record<string, unknown>)[field] = value;
+    if (wanted.has(field as keyof PlatformIncidentFields))
+      (fields as Record<string, unknown>)[field] = value;
   }
 
   const actor = stringField(p, 'updated_by') || undefined;

@@ -9,7 +9,14 @@ describe('platform fields -> ServiceNow columns', () => {
   it('maps every synced field of a new incident', () => {
     expect(
       toServiceNowColumns(
-        { title: 'Checkout down', description: 'p99 > 2 s', severity: 'SEV-2', status: 'open', assigned_to: 'Beth Anglin', escalation_policy: 'P1' },
+        {
+          title: 'Checkout down',
+          description: 'p99 > 2 s',
+          severity: 'SEV-2',
+          status: 'open',
+          assigned_to: 'Beth Anglin',
+          escalation_policy: 'P1',
+        },
         defaults,
         { creating: true },
       ),
@@ -24,9 +31,15 @@ describe('platform fields -> ServiceNow columns', () => {
   });
 
   it('writes only the changed fields and clears a removed assignee', () => {
-    expect(toServiceNowColumns({ assigned_to: null }, defaults)).toEqual({ assigned_to: '' });
-    expect(toServiceNowColumns({ title: 'x' }, defaults)).toEqual({ short_description: 'x' });
-    expect(toServiceNowColumns({ escalation_policy: 'P1' }, defaults)).toEqual({});
+    expect(toServiceNowColumns({ assigned_to: null }, defaults)).toEqual({
+      assigned_to: '',
+    });
+    expect(toServiceNowColumns({ title: 'x' }, defaults)).toEqual({
+      short_description: 'x',
+    });
+    expect(toServiceNowColumns({ escalation_policy: 'P1' }, defaults)).toEqual(
+      {},
+    );
   });
 });
 
@@ -34,14 +47,30 @@ describe('ServiceNow columns -> platform fields', () => {
   it('maps title, description, severity, status and the assignee display value', () => {
     expect(
       fromServiceNowColumns(
-        { short_description: 'Disk full', description: 'd', impact: '2', urgency: '2', priority: '3', state: '3', assignee: 'David Loo' },
+        {
+          short_description: 'Disk full',
+          description: 'd',
+          impact: '2',
+          urgency: '2',
+          priority: '3',
+          state: '3',
+          assignee: 'David Loo',
+        },
         defaults,
       ),
-    ).toEqual({ title: 'Disk full', description: 'd', severity: 'SEV-3', status: 'mitigated', assigned_to: 'David Loo' });
+    ).toEqual({
+      title: 'Disk full',
+      description: 'd',
+      severity: 'SEV-3',
+      status: 'mitigated',
+      assigned_to: 'David Loo',
+    });
   });
 
   it('reads an empty assignee as unassigned and leaves absent columns out', () => {
-    expect(fromServiceNowColumns({ assignee: '' }, defaults)).toEqual({ assigned_to: null });
+    expect(fromServiceNowColumns({ assignee: '' }, defaults)).toEqual({
+      assigned_to: null,
+    });
     expect(fromServiceNowColumns({}, defaults)).toEqual({});
   });
 });
@@ -52,7 +81,10 @@ describe('Table API values', () => {
       normaliseRecord({
         state: '2',
         impact: { value: '1', display_value: '1 - High' },
-        assigned_to: { value: 'abc', link: 'http://x/api/now/table/sys_user/abc' },
+        assigned_to: {
+          value: 'abc',
+          link: 'http://x/api/now/table/sys_user/abc',
+        },
         empty: null,
       }),
     ).toEqual({
@@ -64,8 +96,12 @@ describe('Table API values', () => {
   });
 
   it('converts UTC ServiceNow times to and from ISO', () => {
-    expect(toGlideDateTime(new Date('2024-03-05T07:08:09.456Z'))).toBe('2024-03-05 07:08:09');
-    expect(fromGlideDateTime('2024-03-05 07:08:09')).toBe('2024-03-05T07:08:09.000Z');
+    expect(toGlideDateTime(new Date('2024-03-05T07:08:09.456Z'))).toBe(
+      '2024-03-05 07:08:09',
+    );
+    expect(fromGlideDateTime('2024-03-05 07:08:09')).toBe(
+      '2024-03-05T07:08:09.000Z',
+    );
     expect(fromGlideDateTime('05/03/2024 07:08')).toBeUndefined();
   });
 });

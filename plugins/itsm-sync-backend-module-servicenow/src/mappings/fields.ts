@@ -9,7 +9,10 @@ export const FIELD_MAPPING = [
   { platform: 'description', external: 'description' },
   { platform: 'severity', external: 'impact + urgency (priority derived)' },
   { platform: 'status', external: 'state' },
-  { platform: 'assigned_to', external: 'assigned_to (sys_user reference: sys_id or display value)' },
+  {
+    platform: 'assigned_to',
+    external: 'assigned_to (sys_user reference: sys_id or display value)',
+  },
   { platform: 'work_notes', external: 'work_notes (journal)' },
 ];
 
@@ -24,13 +27,22 @@ export function toServiceNowColumns(
 ): Record<string, string> {
   const columns: Record<string, string> = {};
   if (changes.title !== undefined) columns.short_description = changes.title;
-  if (changes.description !== undefined) columns.description = changes.description ?? '';
+  if (changes.description !== undefined)
+    columns.description = changes.description ?? '';
   if (changes.severity !== undefined) {
-    const { impact, urgency } = severityToServiceNow(changes.severity, settings);
+    const { impact, urgency } = severityToServiceNow(
+      changes.severity,
+      settings,
+    );
     Object.assign(columns, { impact, urgency });
   }
-  if (changes.status !== undefined) Object.assign(columns, statusToServiceNow(changes.status, settings, options));
-  if (changes.assigned_to !== undefined) columns.assigned_to = changes.assigned_to ?? '';
+  if (changes.status !== undefined)
+    Object.assign(
+      columns,
+      statusToServiceNow(changes.status, settings, options),
+    );
+  if (changes.assigned_to !== undefined)
+    columns.assigned_to = changes.assigned_to ?? '';
   return columns;
 }
 
@@ -50,18 +62,30 @@ export const COLUMN_TO_FIELD: Record<string, keyof PlatformIncidentFields> = {
  * person's display value; a column that is absent leaves its field out.
  */
 export function fromServiceNowColumns(
-  values: Partial<Record<'short_description' | 'description' | 'impact' | 'urgency' | 'priority' | 'state', string>> & {
+  values: Partial<
+    Record<
+      | 'short_description'
+      | 'description'
+      | 'impact'
+      | 'urgency'
+      | 'priority'
+      | 'state',
+      string
+    >
+  > & {
     assignee?: string;
   },
   settings: ServiceNowSettings,
 ): Partial<PlatformIncidentFields> {
   const fields: Partial<PlatformIncidentFields> = {};
-  if (values.short_description !== undefined) fields.title = values.short_description;
+  if (values.short_description !== undefined)
+    fields.title = values.short_description;
   if (values.description !== undefined) fields.description = values.description;
   const severity = severityFromServiceNow(values, settings);
   if (severity) fields.severity = severity;
   const status = statusFromServiceNow(values.state, settings);
   if (status) fields.status = status;
-  if (values.assignee !== undefined) fields.assigned_to = values.assignee || null;
+  if (values.assignee !== undefined)
+    fields.assigned_to = values.assignee || null;
   return fields;
 }

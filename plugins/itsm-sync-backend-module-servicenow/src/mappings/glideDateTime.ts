@@ -4,8 +4,11 @@ export function toGlideDateTime(date: Date): string {
 }
 
 /** ISO-8601 for a ServiceNow UTC `YYYY-MM-DD HH:MM:SS`; undefined when it is not one. */
-export function fromGlideDateTime(value: string | undefined): string | undefined {
-  if (!value || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return undefined;
+export function fromGlideDateTime(
+  value: string | undefined,
+): string | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value))
+    return undefined;
   const ms = Date.parse(`${value.replace(' ', 'T')}Z`);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

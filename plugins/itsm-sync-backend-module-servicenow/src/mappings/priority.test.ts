@@ -11,9 +11,12 @@ describe('ServiceNow default priority matrix', () => {
     ['3', '1', '3'],
     ['3', '2', '4'],
     ['3', '3', '5'],
-  ])('impact %s x urgency %s gives priority %s', (impact, urgency, priority) => {
-    expect(priorityFor(impact, urgency)).toBe(priority);
-  });
+  ])(
+    'impact %s x urgency %s gives priority %s',
+    (impact, urgency, priority) => {
+      expect(priorityFor(impact, urgency)).toBe(priority);
+    },
+  );
 
   it('has no priority for values off the matrix', () => {
     expect(priorityFor('4', '1')).toBeUndefined();

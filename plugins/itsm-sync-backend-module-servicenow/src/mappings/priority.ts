@@ -9,6 +9,9 @@ export const DEFAULT_PRIORITY_MATRIX: Record<string, Record<string, string>> = {
 };
 
 /** The priority ServiceNow calculates for an impact and urgency; undefined off the matrix. */
-export function priorityFor(impact: string, urgency: string): string | undefined {
+export function priorityFor(
+  impact: string,
+  urgency: string,
+): string | undefined {
   return DEFAULT_PRIORITY_MATRIX[impact]?.[urgency];
 }

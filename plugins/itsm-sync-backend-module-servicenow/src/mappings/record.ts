@@ -17,8 +17,12 @@ export function normaliseRecord(raw: unknown): ServiceNowRecord {
   for (const [column, cell] of Object.entries(raw as Record<string, unknown>)) {
     if (cell && typeof cell === 'object') {
       const c = cell as { value?: unknown; display_value?: unknown };
-      const value = c.value === undefined || c.value === null ? '' : String(c.value);
-      const display = c.display_value === undefined || c.display_value === null ? value : String(c.display_value);
+      const value =
+        c.value === undefined || c.value === null ? '' : String(c.value);
+      const display =
+        c.display_value === undefined || c.display_value === null
+          ? value
+          : String(c.display_value);
       out[column] = { value, display };
     } else {
       const value = cell === undefined || cell === null ? '' : String(cell);

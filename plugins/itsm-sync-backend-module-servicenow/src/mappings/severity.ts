@@ -3,7 +3,10 @@ import { priorityFor } from './priority';
 import type { ServiceNowSettings } from './settings';
 
 /** Impact and urgency (and the priority ServiceNow will derive) written for a severity. */
-export function severityToServiceNow(severity: Severity, settings: ServiceNowSettings) {
+export function severityToServiceNow(
+  severity: Severity,
+  settings: ServiceNowSettings,
+) {
   const { impact, urgency } = settings.severity_map[severity];
   return { impact, urgency, priority: priorityFor(impact, urgency) };
 }
@@ -21,7 +24,8 @@ export function severityFromServiceNow(
   const { impact, urgency } = values;
   if (impact && urgency) {
     for (const [severity, pair] of Object.entries(settings.severity_map)) {
-      if (pair.impact === impact && pair.urgency === urgency) return severity as Severity;
+      if (pair.impact === impact && pair.urgency === urgency)
+        return severity as Severity;
     }
     const derived = priorityFor(impact, urgency);
     if (derived) return settings.priority_map[derived];

@@ -5,12 +5,17 @@ const defaults = resolveSettings({});
 
 describe('status -> state', () => {
   it('opens a new ticket as New (1) and reopens an existing one as In Progress (2)', () => {
-    expect(statusToServiceNow('open', defaults, { creating: true })).toEqual({ state: '1' });
+    expect(statusToServiceNow('open', defaults, { creating: true })).toEqual({
+      state: '1',
+    });
     expect(statusToServiceNow('open', defaults)).toEqual({ state: '2' });
   });
 
   it('puts a mitigated incident On Hold (3) with a hold reason', () => {
-    expect(statusToServiceNow('mitigated', defaults)).toEqual({ state: '3', hold_reason: '1' });
+    expect(statusToServiceNow('mitigated', defaults)).toEqual({
+      state: '3',
+      hold_reason: '1',
+    });
   });
 
   it('resolves (6) and closes (7) with close_code and close_notes', () => {
@@ -34,8 +39,13 @@ describe('status -> state', () => {
       close_notes: 'Closed by the hub',
     });
     expect(statusToServiceNow('mitigated', settings)).toEqual({ state: '4' });
-    expect(statusToServiceNow('resolved', settings)).toMatchObject({ close_code: 'Workaround provided', close_notes: 'Closed by the hub' });
-    expect(statusToServiceNow('mitigated', resolveSettings({ hold_reason: '4' }))).toEqual({ state: '3', hold_reason: '4' });
+    expect(statusToServiceNow('resolved', settings)).toMatchObject({
+      close_code: 'Workaround provided',
+      close_notes: 'Closed by the hub',
+    });
+    expect(
+      statusToServiceNow('mitigated', resolveSettings({ hold_reason: '4' })),
+    ).toEqual({ state: '3', hold_reason: '4' });
   });
 });
 
@@ -53,7 +63,10 @@ describe('state -> status', () => {
   });
 
   it('reads custom states named in state_read_map or written by state_map', () => {
-    const settings = resolveSettings({ state_read_map: { '10': 'mitigated' }, state_map: { resolved: '11' } });
+    const settings = resolveSettings({
+      state_read_map: { '10': 'mitigated' },
+      state_map: { resolved: '11' },
+    });
     expect(statusFromServiceNow('10', settings)).toBe('mitigated');
     expect(statusFromServiceNow('11', settings)).toBe('resolved');
   });

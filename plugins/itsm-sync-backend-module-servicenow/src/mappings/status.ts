@@ -12,7 +12,10 @@ export function statusToServiceNow(
   settings: ServiceNowSettings,
   options: { creating?: boolean } = {},
 ): Record<string, string> {
-  const state = status === 'open' && options.creating ? settings.state_map.new : settings.state_map[status];
+  const state =
+    status === 'open' && options.creating
+      ? settings.state_map.new
+      : settings.state_map[status];
   const columns: Record<string, string> = { state };
   if (state === '3') columns.hold_reason = settings.hold_reason;
   if (state === '6' || state === '7') {
@@ -23,6 +26,9 @@ export function statusToServiceNow(
 }
 
 /** The platform status of a ServiceNow state (1/2 open, 3/4 mitigated, 6 resolved, 7/8 closed). */
-export function statusFromServiceNow(state: string | undefined, settings: ServiceNowSettings): IncidentStatus | undefined {
+export function statusFromServiceNow(
+  state: string | undefined,
+  settings: ServiceNowSettings,
+): IncidentStatus | undefined {
   return state === undefined ? undefined : settings.state_read_map[state];
 }

@@ -7,6 +7,7 @@
  *
  * Kept as text here so the file shipped to instances, the docs and the tests use one copy;
  * the test runs it against a Node implementation of the two Glide APIs it calls.
+ * @public
  */
 export const STANDARD_WEBHOOK_SIGNER_SCRIPT = `var ItsmSyncWebhookSigner = Class.create();
 ItsmSyncWebhookSigner.prototype = {

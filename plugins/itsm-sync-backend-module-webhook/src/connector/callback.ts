@@ -12,7 +12,9 @@ import type { WebhookSettings } from '../settings/webhookSettings';
 import { readResponsePath, readResponseText } from '../template/responsePath';
 
 /** The callback token an ITSM presented: `Authorization: Bearer <token>` or `X-Callback-Token`. */
-export function presentedToken(headers: WebhookRequest['headers']): string | undefined {
+export function presentedToken(
+  headers: WebhookRequest['headers'],
+): string | undefined {
   const explicit = headers['x-callback-token']?.trim();
   if (explicit) return explicit;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
@@ -25,10 +27,20 @@ export function verifyCallbackToken(
   headers: WebhookRequest['headers'],
 ): WebhookVerification {
   const token = presentedToken(headers);
-  if (!token) return { ok: false, reason: 'no callback token (Authorization: Bearer or X-Callback-Token)' };
-  if (!hashes?.length) return { ok: false, reason: 'this integration has no live callback tokens' };
+  if (!token)
+    return {
+      ok: false,
+      reason: 'no callback token (Authorization: Bearer or X-Callback-Token)',
+    };
+  if (!hashes?.length)
+    return {
+      ok: false,
+      reason: 'this integration has no live callback tokens',
+    };
   const callbackTokenHash = matchingCallbackTokenHash(hashes, token);
-  return callbackTokenHash ? { ok: true, callbackTokenHash } : { ok: false, reason: 'callback token not recognised' };
+  return callbackTokenHash
+    ? { ok: true, callbackTokenHash }
+    : { ok: false, reason: 'callback token not recognised' };
 }
 
 function text(body: unknown, path: string): string | undefined {
@@ -41,7 +53,12 @@ function text(body: unknown, path: string): string | undefined {
  * `signedId` when there is one), mapping the ITSM status through the
  * integration's status mapping.
  */
-export function parseCallback(settings: WebhookSettings, rawBody: Buffer, now: Date, signedId?: string): NormalizedChange[] {
+export function parseCallback(
+  settings: WebhookSettings,
+  rawBody: Buffer,
+  now: Date,
+  signedId?: string,
+): NormalizedChange[] {
   let body: unknown;
   try {
     body = JSON.parse(rawBody.toString('utf8'));
@@ -53,7 +70,10 @@ export function parseCallback(settings: WebhookSettings, rawBody: Buffer, now: D
   }
   const fields = settings.callback;
   const ticketId = text(body, fields.ticketId);
-  if (!ticketId) throw new WebhookParseError(`callback has no ticket id at '${fields.ticketId}'`);
+  if (!ticketId)
+    throw new WebhookParseError(
+      `callback has no ticket id at '${fields.ticketId}'`,
+    );
 
   const changed: Partial<PlatformIncidentFields> = {};
   const itsmStatus = text(body, fields.status);
@@ -69,20 +89,35 @@ export function parseCallback(settings: WebhookSettings, rawBody: Buffer, now: D
   }
   const assignee = readResponsePath(body, fields.assignedTo);
   if (assignee === null) changed.assigned_to = null;
-  else if (typeof assignee === 'string') changed.assigned_to = assignee.trim() || null;
+  else if (typeof assignee === 'string')
+    changed.assigned_to = assignee.trim() || null;
   const noteText = text(body, fields.note);
 
   if (!Object.keys(changed).length && !noteText) {
-    throw new WebhookParseError(`callback for ticket '${ticketId}' carries no status, assignee or note`);
+    throw new WebhookParseError(
+      `callback for ticket '${ticketId}' carries no status, assignee or note`,
+    );
   }
   // Without the ITSM's own event id, identical bodies are one delivery (a retried callback).
-  const eventId = signedId ?? text(body, fields.eventId) ?? `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+  const eventId =
+    signedId ??
+    text(body, fields.eventId) ??
+    `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
   const updatedAt = text(body, fields.updatedAt);
-  const occurredAt = updatedAt && !Number.isNaN(Date.parse(updatedAt)) ? new Date(updatedAt).toISOString() : now.toISOString();
+  const occurredAt =
+    updatedAt && !Number.isNaN(Date.parse(updatedAt))
+      ? new Date(updatedAt).toISOString()
+      : now.toISOString();
 
   const changes: NormalizedChange[] = [];
   if (Object.keys(changed).length) {
-    changes.push({ eventId, externalId: ticketId, kind: 'updated', fields: changed, occurredAt });
+    changes.push({
+      eventId,
+      externalId: ticketId,
+      kind: 'updated',
+      fields: changed,
+      occurredAt,
+    });
   }
   if (noteText) {
     changes.push({

@@ -19,6 +19,9 @@ export function valueMappings(settings: WebhookSettings): ValueMappings {
 }
 
 /** The case status an ITSM status maps to (case-insensitive), or undefined. */
-export function inboundStatus(settings: WebhookSettings, itsmStatus: string): IncidentStatus | undefined {
+export function inboundStatus(
+  settings: WebhookSettings,
+  itsmStatus: string,
+): IncidentStatus | undefined {
   return settings.statusMapping.get(itsmStatus.trim().toLowerCase())?.status;
 }

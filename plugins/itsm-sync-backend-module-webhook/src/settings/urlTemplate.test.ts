@@ -17,15 +17,30 @@ describe('URL templates', () => {
     );
   });
 
-  it.each(['https://itsm.example.com/api/tickets/$ticket_id', '/api/tickets?key=$dedup_key', 'https://itsm.example.com:8443/x/${ticket_id}'])(
-    'accepts %s',
-    template => {
-      expect(() => checkUrlTemplate('lookup_url', template, allowed)).not.toThrow();
-    },
-  );
+  it.each([
+    'https://itsm.example.com/api/tickets/$ticket_id',
+    '/api/tickets?key=$dedup_key',
+    'https://itsm.example.com:8443/x/${ticket_id}',
+  ])('accepts %s', template => {
+    expect(() =>
+      checkUrlTemplate('lookup_url', template, allowed),
+    ).not.toThrow();
+  });
 
   it('still refuses other schemes and credentials in the URL', () => {
-    expect(() => checkUrlTemplate('fetch_url', 'ftp://itsm.example.com/$ticket_id', allowed)).toThrow(/http or https/);
-    expect(() => checkUrlTemplate('fetch_url', 'https://u:p@itsm.example.com/$ticket_id', allowed)).toThrow(/must not carry credentials/);
+    expect(() =>
+      checkUrlTemplate(
+        'fetch_url',
+        'ftp://itsm.example.com/$ticket_id',
+        allowed,
+      ),
+    ).toThrow(/http or https/);
+    expect(() =>
+      checkUrlTemplate(
+        'fetch_url',
+        'https://u:p@itsm.example.com/$ticket_id',
+        allowed,
+      ),
+    ).toThrow(/must not carry credentials/);
   });
 });

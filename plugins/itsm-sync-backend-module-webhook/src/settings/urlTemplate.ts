@@ -10,11 +10,17 @@ const LITERAL_ORIGIN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
  * (no variable may choose where the call goes; README "Security"), or a path starting
  * with `/` that is joined to the integration's base URL, using only the allowed variables.
  */
-export function checkUrlTemplate(key: string, template: string, allowed: ReadonlySet<string>): void {
+export function checkUrlTemplate(
+  key: string,
+  template: string,
+  allowed: ReadonlySet<string>,
+): void {
   const unknown = placeholdersIn(template).filter(v => !allowed.has(v));
   if (unknown.length) {
     throw new SettingsError(
-      `${key} uses unknown variable ${unknown.map(v => `$${v}`).join(', ')}; available here: ${[...allowed]
+      `${key} uses unknown variable ${unknown.map(v => `$${v}`).join(', ')}; available here: ${[
+        ...allowed,
+      ]
         .map(v => `$${v}`)
         .join(', ')}`,
     );
@@ -27,19 +33,28 @@ export function checkUrlTemplate(key: string, template: string, allowed: Readonl
       );
     }
   }
-  const sample = renderUrl(template, Object.fromEntries([...allowed].map(v => [v, 'X1'])));
+  const sample = renderUrl(
+    template,
+    Object.fromEntries([...allowed].map(v => [v, 'X1'])),
+  );
   if (sample.startsWith('/')) return;
   let url: URL;
   try {
     url = new URL(sample);
   } catch {
-    throw new SettingsError(`${key} '${template}' is not an absolute http(s) URL or a path starting with /`);
+    throw new SettingsError(
+      `${key} '${template}' is not an absolute http(s) URL or a path starting with /`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SettingsError(`${key} must use http or https, not ${url.protocol.replace(':', '')}`);
+    throw new SettingsError(
+      `${key} must use http or https, not ${url.protocol.replace(':', '')}`,
+    );
   }
   if (url.username || url.password) {
-    throw new SettingsError(`${key} must not carry credentials; put them in the integration's credentials`);
+    throw new SettingsError(
+      `${key} must not carry credentials; put them in the integration's credentials`,
+    );
   }
 }
 

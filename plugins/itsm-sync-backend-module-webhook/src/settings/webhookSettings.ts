@@ -1,6 +1,17 @@
-import { INCIDENT_STATUSES, SEVERITIES, type IncidentStatus } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { webhookSignatureScheme, type WebhookSignatureScheme } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { compilePayloadTemplate, TemplateError, type PayloadTemplate } from '../template/payloadTemplate';
+import {
+  INCIDENT_STATUSES,
+  SEVERITIES,
+  type IncidentStatus,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  webhookSignatureScheme,
+  type WebhookSignatureScheme,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  compilePayloadTemplate,
+  TemplateError,
+  type PayloadTemplate,
+} from '../template/payloadTemplate';
 import { parseResponsePath } from '../template/responsePath';
 import { VARIABLES_BY_TEMPLATE } from '../template/variables';
 import {
@@ -104,9 +115,19 @@ export const KNOWN_SETTINGS = [
   'webhook_signature_scheme',
 ] as const;
 
-function payload(settings: Settings, key: string, allowed: ReadonlySet<string>): PayloadTemplate {
-  if (settings[key] === undefined || settings[key] === null || settings[key] === '') {
-    throw new SettingsError(`${key} is required: the JSON body sent to the ITSM`);
+function payload(
+  settings: Settings,
+  key: string,
+  allowed: ReadonlySet<string>,
+): PayloadTemplate {
+  if (
+    settings[key] === undefined ||
+    settings[key] === null ||
+    settings[key] === ''
+  ) {
+    throw new SettingsError(
+      `${key} is required: the JSON body sent to the ITSM`,
+    );
   }
   try {
     return compilePayloadTemplate(settings[key], key, allowed);
@@ -116,7 +137,11 @@ function payload(settings: Settings, key: string, allowed: ReadonlySet<string>):
   }
 }
 
-function path(settings: Settings, key: string, fallback?: string): string | undefined {
+function path(
+  settings: Settings,
+  key: string,
+  fallback?: string,
+): string | undefined {
   const value = optionalString(settings, key, 500) ?? fallback;
   if (value === undefined) return undefined;
   try {
@@ -127,7 +152,12 @@ function path(settings: Settings, key: string, fallback?: string): string | unde
   return value;
 }
 
-function url(settings: Settings, key: string, allowed: ReadonlySet<string>, required: boolean): string | undefined {
+function url(
+  settings: Settings,
+  key: string,
+  allowed: ReadonlySet<string>,
+  required: boolean,
+): string | undefined {
   const value = required
     ? requiredString(settings, key, 'the ITSM endpoint URL', 2000)
     : optionalString(settings, key, 2000);
@@ -139,15 +169,19 @@ function statusMapping(settings: Settings): WebhookSettings['statusMapping'] {
   const raw = stringMap(settings, 'status_mapping');
   const mapping: WebhookSettings['statusMapping'] = new Map();
   for (const [itsm, caseStatus] of Object.entries(raw)) {
-    const status = INCIDENT_STATUSES.find(s => s === caseStatus.trim().toLowerCase());
+    const status = INCIDENT_STATUSES.find(
+      s => s === caseStatus.trim().toLowerCase(),
+    );
     if (!status) {
       throw new SettingsError(
         `status_mapping.${itsm}: '${caseStatus}' is not a case status; use one of ${INCIDENT_STATUSES.join(', ')}`,
       );
     }
     const normalized = itsm.trim().toLowerCase();
-    if (!normalized) throw new SettingsError('status_mapping has an empty ITSM status');
-    if (mapping.has(normalized)) throw new SettingsError(`status_mapping names '${itsm}' twice`);
+    if (!normalized)
+      throw new SettingsError('status_mapping has an empty ITSM status');
+    if (mapping.has(normalized))
+      throw new SettingsError(`status_mapping names '${itsm}' twice`);
     mapping.set(normalized, { itsm: itsm.trim(), status });
   }
   return mapping;
@@ -157,7 +191,9 @@ function severityMapping(settings: Settings): Record<string, string> {
   const raw = stringMap(settings, 'severity_mapping');
   for (const severity of Object.keys(raw)) {
     if (!(SEVERITIES as readonly string[]).includes(severity)) {
-      throw new SettingsError(`severity_mapping.${severity} is not a severity; use ${SEVERITIES.join(', ')}`);
+      throw new SettingsError(
+        `severity_mapping.${severity} is not a severity; use ${SEVERITIES.join(', ')}`,
+      );
     }
   }
   return raw;
@@ -182,12 +218,22 @@ function signatureScheme(settings: Settings): WebhookSignatureScheme {
 
 function notes(settings: Settings): RequestTemplate | undefined {
   const hasUrl = Boolean(optionalString(settings, 'notes_url'));
-  const hasPayload = settings.notes_payload !== undefined && settings.notes_payload !== null && settings.notes_payload !== '';
+  const hasPayload =
+    settings.notes_payload !== undefined &&
+    settings.notes_payload !== null &&
+    settings.notes_payload !== '';
   if (!hasUrl && !hasPayload) return undefined;
-  if (!hasUrl) throw new SettingsError('notes_url is required when notes_payload is set');
-  const template = payload(settings, 'notes_payload', VARIABLES_BY_TEMPLATE.notes);
+  if (!hasUrl)
+    throw new SettingsError('notes_url is required when notes_payload is set');
+  const template = payload(
+    settings,
+    'notes_payload',
+    VARIABLES_BY_TEMPLATE.notes,
+  );
   if (!template.variables.includes('note_text')) {
-    throw new SettingsError('notes_payload must use $note_text, or the note would not reach the ITSM');
+    throw new SettingsError(
+      'notes_payload must use $note_text, or the note would not reach the ITSM',
+    );
   }
   return {
     method: oneOf(settings, 'notes_method', WRITE_METHODS, 'POST'),
@@ -199,14 +245,21 @@ function notes(settings: Settings): RequestTemplate | undefined {
 /**
  * Reads and validates an integration's settings. Throws `SettingsError` naming the
  * first bad setting; the core answers 400 with that message when the integration is saved.
+ * @public
  */
 export function parseWebhookSettings(settings: Settings): WebhookSettings {
-  const unknown = Object.keys(settings).filter(k => !(KNOWN_SETTINGS as readonly string[]).includes(k));
+  const unknown = Object.keys(settings).filter(
+    k => !(KNOWN_SETTINGS as readonly string[]).includes(k),
+  );
   if (unknown.length) {
-    throw new SettingsError(`unknown setting ${unknown.join(', ')}; known settings: ${KNOWN_SETTINGS.join(', ')}`);
+    throw new SettingsError(
+      `unknown setting ${unknown.join(', ')}; known settings: ${KNOWN_SETTINGS.join(', ')}`,
+    );
   }
   const authType = oneOf(settings, 'auth_type', AUTH_TYPES);
-  const authHeader = optionalString(settings, 'auth_header', 200) ?? (authType === 'api_key' ? 'X-API-Key' : 'Authorization');
+  const authHeader =
+    optionalString(settings, 'auth_header', 200) ??
+    (authType === 'api_key' ? 'X-API-Key' : 'Authorization');
   checkHeaderName('auth_header', authHeader);
 
   const update: RequestTemplate = {
@@ -214,25 +267,54 @@ export function parseWebhookSettings(settings: Settings): WebhookSettings {
     url: url(settings, 'update_url', VARIABLES_BY_TEMPLATE.update, true)!,
     payload: payload(settings, 'update_payload', VARIABLES_BY_TEMPLATE.update),
   };
-  if (!update.url.includes('ticket_id') && !update.payload.variables.includes('ticket_id')) {
-    throw new SettingsError('update_url must use $ticket_id (or update_payload must), so the ITSM knows which ticket to update');
+  if (
+    !update.url.includes('ticket_id') &&
+    !update.payload.variables.includes('ticket_id')
+  ) {
+    throw new SettingsError(
+      'update_url must use $ticket_id (or update_payload must), so the ITSM knows which ticket to update',
+    );
   }
-  const lookupUrl = url(settings, 'lookup_url', VARIABLES_BY_TEMPLATE.lookupUrl, false);
+  const lookupUrl = url(
+    settings,
+    'lookup_url',
+    VARIABLES_BY_TEMPLATE.lookupUrl,
+    false,
+  );
   const lookupField = path(settings, 'lookup_ticket_id_field');
   if (Boolean(lookupUrl) !== Boolean(lookupField)) {
-    throw new SettingsError('lookup_url and lookup_ticket_id_field go together: set both or neither');
+    throw new SettingsError(
+      'lookup_url and lookup_ticket_id_field go together: set both or neither',
+    );
   }
-  const fetchUrl = url(settings, 'fetch_url', VARIABLES_BY_TEMPLATE.ticketUrl, false);
-  const browse = url(settings, 'ticket_browse_url', VARIABLES_BY_TEMPLATE.ticketUrl, false);
+  const fetchUrl = url(
+    settings,
+    'fetch_url',
+    VARIABLES_BY_TEMPLATE.ticketUrl,
+    false,
+  );
+  const browse = url(
+    settings,
+    'ticket_browse_url',
+    VARIABLES_BY_TEMPLATE.ticketUrl,
+    false,
+  );
 
   const ticketIdField = path(settings, 'ticket_id_field');
   if (!ticketIdField) {
-    throw new SettingsError("ticket_id_field is required: the field of the ITSM's create response that holds the ticket id (e.g. key, result.sys_id, data[0].id)");
+    throw new SettingsError(
+      "ticket_id_field is required: the field of the ITSM's create response that holds the ticket id (e.g. key, result.sys_id, data[0].id)",
+    );
   }
   const bodyFormat = oneOf(settings, 'body_format', ['json'] as const, 'json');
 
   return {
-    provider: requiredString(settings, 'provider', 'the ITSM this integration talks to, e.g. Jira', 200),
+    provider: requiredString(
+      settings,
+      'provider',
+      'the ITSM this integration talks to, e.g. Jira',
+      200,
+    ),
     authType,
     authHeader,
     additionalHeaders: headers(settings),
@@ -240,7 +322,11 @@ export function parseWebhookSettings(settings: Settings): WebhookSettings {
     create: {
       method: oneOf(settings, 'create_method', WRITE_METHODS, 'POST'),
       url: url(settings, 'create_url', VARIABLES_BY_TEMPLATE.create, true)!,
-      payload: payload(settings, 'create_payload', VARIABLES_BY_TEMPLATE.create),
+      payload: payload(
+        settings,
+        'create_payload',
+        VARIABLES_BY_TEMPLATE.create,
+      ),
     },
     ticketIdField,
     ticketKeyField: path(settings, 'ticket_key_field'),
@@ -249,8 +335,13 @@ export function parseWebhookSettings(settings: Settings): WebhookSettings {
     notes: notes(settings),
     statusMapping: statusMapping(settings),
     severityMapping: severityMapping(settings),
-    lookup: lookupUrl && lookupField ? { url: lookupUrl, ticketIdField: lookupField } : undefined,
-    fetch: fetchUrl ? { url: fetchUrl, statusField: path(settings, 'fetch_status_field') } : undefined,
+    lookup:
+      lookupUrl && lookupField
+        ? { url: lookupUrl, ticketIdField: lookupField }
+        : undefined,
+    fetch: fetchUrl
+      ? { url: fetchUrl, statusField: path(settings, 'fetch_status_field') }
+      : undefined,
     testUrl: url(settings, 'test_url', new Set(), false),
     callback: {
       ticketId: path(settings, 'callback_ticket_id_field', 'ticket_id')!,
@@ -261,6 +352,11 @@ export function parseWebhookSettings(settings: Settings): WebhookSettings {
       updatedAt: path(settings, 'callback_updated_at_field', 'updated_at')!,
     },
     signatureScheme: signatureScheme(settings),
-    manualSyncCooldownSeconds: optionalInteger(settings, 'manual_sync_cooldown_seconds', 0, 86400),
+    manualSyncCooldownSeconds: optionalInteger(
+      settings,
+      'manual_sync_cooldown_seconds',
+      0,
+      86400,
+    ),
   };
 }

@@ -1,7 +1,17 @@
-import { compilePayloadTemplate, renderPayload, renderUrl } from './payloadTemplate';
+import {
+  compilePayloadTemplate,
+  renderPayload,
+  renderUrl,
+} from './payloadTemplate';
 import { readResponseText } from './responsePath';
 
-const allowed = new Set(['case_name', 'description', 'severity', 'assigned_to', 'ticket_id']);
+const allowed = new Set([
+  'case_name',
+  'description',
+  'severity',
+  'assigned_to',
+  'ticket_id',
+]);
 
 const hostile = [
   'He said "stop"',
@@ -14,61 +24,114 @@ const hostile = [
 ];
 
 describe('payload templates', () => {
-  it.each(hostile)('keeps a hostile value intact and the payload valid JSON (%#)', value => {
-    const template = compilePayloadTemplate(
-      '{"fields": {"summary": "[$severity] $case_name", "description": "$description", "labels": ["$case_name"]}}',
-      'create_payload',
-      allowed,
-    );
-    const text = renderPayload(template, { case_name: value, description: value, severity: 'SEV-1' });
-    const body = JSON.parse(text);
-    expect(Object.keys(body)).toEqual(['fields']);
-    expect(Object.keys(body.fields)).toEqual(['summary', 'description', 'labels']);
-    expect(body.fields.summary).toBe(`[SEV-1] ${value}`);
-    expect(body.fields.description).toBe(value);
-    expect(body.fields.labels).toEqual([value]);
-  });
+  it.each(hostile)(
+    'keeps a hostile value intact and the payload valid JSON (%#)',
+    value => {
+      const template = compilePayloadTemplate(
+        '{"fields": {"summary": "[$severity] $case_name", "description": "$description", "labels": ["$case_name"]}}',
+        'create_payload',
+        allowed,
+      );
+      const text = renderPayload(template, {
+        case_name: value,
+        description: value,
+        severity: 'SEV-1',
+      });
+      const body = JSON.parse(text);
+      expect(Object.keys(body)).toEqual(['fields']);
+      expect(Object.keys(body.fields)).toEqual([
+        'summary',
+        'description',
+        'labels',
+      ]);
+      expect(body.fields.summary).toBe(`[SEV-1] ${value}`);
+      expect(body.fields.description).toBe(value);
+      expect(body.fields.labels).toEqual([value]);
+    },
+  );
 
   it('does not expand placeholders found inside substituted values', () => {
-    const template = compilePayloadTemplate('{"a": "$case_name", "b": "$description"}', 'p', allowed);
-    const body = JSON.parse(renderPayload(template, { case_name: '$description', description: 'secret' }));
+    const template = compilePayloadTemplate(
+      '{"a": "$case_name", "b": "$description"}',
+      'p',
+      allowed,
+    );
+    const body = JSON.parse(
+      renderPayload(template, {
+        case_name: '$description',
+        description: 'secret',
+      }),
+    );
     expect(body).toEqual({ a: '$description', b: 'secret' });
   });
 
   it('accepts bare placeholders as values and keeps null a JSON null', () => {
-    const template = compilePayloadTemplate('{"assignee": $assigned_to, "sev": ${severity}}', 'p', allowed);
-    expect(JSON.parse(renderPayload(template, { assigned_to: null, severity: 'SEV-2' }))).toEqual({ assignee: null, sev: 'SEV-2' });
+    const template = compilePayloadTemplate(
+      '{"assignee": $assigned_to, "sev": ${severity}}',
+      'p',
+      allowed,
+    );
+    expect(
+      JSON.parse(
+        renderPayload(template, { assigned_to: null, severity: 'SEV-2' }),
+      ),
+    ).toEqual({ assignee: null, sev: 'SEV-2' });
   });
 
   it('keeps $$ as a literal dollar and leaves $5 alone', () => {
-    const template = compilePayloadTemplate('{"t": "costs $$5 or $5 for $case_name"}', 'p', allowed);
-    expect(JSON.parse(renderPayload(template, { case_name: 'x' }))).toEqual({ t: 'costs $5 or $5 for x' });
+    const template = compilePayloadTemplate(
+      '{"t": "costs $$5 or $5 for $case_name"}',
+      'p',
+      allowed,
+    );
+    expect(JSON.parse(renderPayload(template, { case_name: 'x' }))).toEqual({
+      t: 'costs $5 or $5 for x',
+    });
   });
 
   it('names an unknown variable and what is available', () => {
-    expect(() => compilePayloadTemplate('{"a": "$case_title"}', 'create_payload', allowed)).toThrow(
+    expect(() =>
+      compilePayloadTemplate('{"a": "$case_title"}', 'create_payload', allowed),
+    ).toThrow(
       /create_payload uses unknown variable \$case_title; available here: \$case_name/,
     );
   });
 
   it('names invalid JSON', () => {
-    expect(() => compilePayloadTemplate('{"a": "$case_name",}', 'update_payload', allowed)).toThrow(/update_payload is not valid JSON/);
+    expect(() =>
+      compilePayloadTemplate('{"a": "$case_name",}', 'update_payload', allowed),
+    ).toThrow(/update_payload is not valid JSON/);
   });
 
-  it.each(['.', '..'])("refuses a URL value of '%s', which would move the path", value => {
-    expect(() => renderUrl('https://itsm.test/issue/$ticket_id/comment', { ticket_id: value })).toThrow(/would move the URL's path/);
-    expect(renderUrl('https://itsm.test/issue/$ticket_id', { ticket_id: '...' })).toBe('https://itsm.test/issue/...');
-  });
+  it.each(['.', '..'])(
+    "refuses a URL value of '%s', which would move the path",
+    value => {
+      expect(() =>
+        renderUrl('https://itsm.test/issue/$ticket_id/comment', {
+          ticket_id: value,
+        }),
+      ).toThrow(/would move the URL's path/);
+      expect(
+        renderUrl('https://itsm.test/issue/$ticket_id', { ticket_id: '...' }),
+      ).toBe('https://itsm.test/issue/...');
+    },
+  );
 
   it('percent-encodes URL values so an id cannot add a path or query', () => {
-    expect(renderUrl('https://itsm.test/issue/$ticket_id/comment', { ticket_id: '../admin?x=1#' })).toBe(
-      'https://itsm.test/issue/..%2Fadmin%3Fx%3D1%23/comment',
-    );
+    expect(
+      renderUrl('https://itsm.test/issue/$ticket_id/comment', {
+        ticket_id: '../admin?x=1#',
+      }),
+    ).toBe('https://itsm.test/issue/..%2Fadmin%3Fx%3D1%23/comment');
   });
 });
 
 describe('ticket id paths', () => {
-  const body = { key: 'OPS-1', result: { sys_id: 'abc', number: 7 }, data: [{ id: 'd-1' }, { id: 'd-2' }] };
+  const body = {
+    key: 'OPS-1',
+    result: { sys_id: 'abc', number: 7 },
+    data: [{ id: 'd-1' }, { id: 'd-2' }],
+  };
   it.each([
     ['key', 'OPS-1'],
     ['result.sys_id', 'abc'],
@@ -87,6 +150,8 @@ describe('ticket id paths', () => {
   });
 
   it('refuses a malformed path', () => {
-    expect(() => readResponseText(body, 'data[x].id')).toThrow(/not a path like/);
+    expect(() => readResponseText(body, 'data[x].id')).toThrow(
+      /not a path like/,
+    );
   });
 });

@@ -1,4 +1,9 @@
-import { placeholdersIn, quoteBarePlaceholders, soleVariable, substitute } from './placeholders';
+import {
+  placeholdersIn,
+  quoteBarePlaceholders,
+  soleVariable,
+  substitute,
+} from './placeholders';
 
 /** A value a template variable can take. */
 export type TemplateValue = string | number | boolean | null;
@@ -45,15 +50,21 @@ export function compilePayloadTemplate(
     try {
       tree = JSON.parse(quoteBarePlaceholders(source));
     } catch (error) {
-      throw new TemplateError(`${setting} is not valid JSON: ${(error as Error).message}`);
+      throw new TemplateError(
+        `${setting} is not valid JSON: ${(error as Error).message}`,
+      );
     }
   } else if (source && typeof source === 'object') {
     tree = source;
   } else {
-    throw new TemplateError(`${setting} must be a JSON object (as text or as an object)`);
+    throw new TemplateError(
+      `${setting} must be a JSON object (as text or as an object)`,
+    );
   }
   if (!tree || typeof tree !== 'object') {
-    throw new TemplateError(`${setting} must be a JSON object or array, not ${JSON.stringify(tree)}`);
+    throw new TemplateError(
+      `${setting} must be a JSON object or array, not ${JSON.stringify(tree)}`,
+    );
   }
   const variables: string[] = [];
   collect(tree, variables);
@@ -62,7 +73,9 @@ export function compilePayloadTemplate(
     throw new TemplateError(
       `${setting} uses unknown variable${unknown.length > 1 ? 's' : ''} ${unknown
         .map(v => `$${v}`)
-        .join(', ')}; available here: ${[...allowed].map(v => `$${v}`).join(', ')}`,
+        .join(
+          ', ',
+        )}; available here: ${[...allowed].map(v => `$${v}`).join(', ')}`,
     );
   }
   return { tree, variables: [...new Set(variables)] };
@@ -72,18 +85,25 @@ function textOf(value: TemplateValue | undefined): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
-function renderNode(node: unknown, values: Record<string, TemplateValue>): unknown {
+function renderNode(
+  node: unknown,
+  values: Record<string, TemplateValue>,
+): unknown {
   if (typeof node === 'string') {
     const sole = soleVariable(node);
     // A string that is exactly one placeholder takes the value's own JSON type (null stays null).
-    if (sole !== undefined) return values[sole] === undefined ? null : values[sole];
+    if (sole !== undefined)
+      return values[sole] === undefined ? null : values[sole];
     return substitute(node, name => textOf(values[name]));
   }
   if (Array.isArray(node)) return node.map(n => renderNode(n, values));
   if (node && typeof node === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
-      out[substitute(key, name => textOf(values[name]))] = renderNode(value, values);
+      out[substitute(key, name => textOf(values[name]))] = renderNode(
+        value,
+        values,
+      );
     }
     return out;
   }
@@ -95,7 +115,10 @@ function renderNode(node: unknown, values: Record<string, TemplateValue>): unkno
  * whole is serialised with `JSON.stringify`, so quotes, backslashes, newlines or
  * `"},"x":"` in a value stay inside their string and can never change the payload's shape.
  */
-export function renderPayload(template: PayloadTemplate, values: Record<string, TemplateValue>): string {
+export function renderPayload(
+  template: PayloadTemplate,
+  values: Record<string, TemplateValue>,
+): string {
   return JSON.stringify(renderNode(template.tree, values));
 }
 
@@ -104,11 +127,16 @@ export function renderPayload(template: PayloadTemplate, values: Record<string, 
  * a path segment, a query or a host; a value of `.` or `..`, which the URL would resolve
  * as a path step, is refused with a `TemplateError`.
  */
-export function renderUrl(template: string, values: Record<string, TemplateValue>): string {
+export function renderUrl(
+  template: string,
+  values: Record<string, TemplateValue>,
+): string {
   return substitute(template, name => {
     const encoded = encodeURIComponent(textOf(values[name]));
     if (encoded === '.' || encoded === '..') {
-      throw new TemplateError(`$${name} is '${encoded}', which would move the URL's path; refused`);
+      throw new TemplateError(
+        `$${name} is '${encoded}', which would move the URL's path; refused`,
+      );
     }
     return encoded;
   });

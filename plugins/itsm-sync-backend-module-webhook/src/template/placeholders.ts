@@ -2,7 +2,8 @@
  * Placeholders inside template strings: `$name` or `${name}`; `$$` is a literal `$`.
  * A `$` not followed by a letter or underscore (a price, `$1`) is left as it is.
  */
-const PLACEHOLDER = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+const PLACEHOLDER =
+  /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** The variable names a string refers to, in order of appearance. */
 export function placeholdersIn(text: string): string[] {
@@ -24,7 +25,10 @@ export function soleVariable(text: string): string | undefined {
 }
 
 /** Replaces every placeholder in a string; `lookup` returns the text for a name. */
-export function substitute(text: string, lookup: (name: string) => string): string {
+export function substitute(
+  text: string,
+  lookup: (name: string) => string,
+): string {
   return text.replace(PLACEHOLDER, (whole, braced?: string, bare?: string) => {
     if (whole === '$$') return '$';
     return lookup((braced ?? bare)!);
@@ -56,7 +60,10 @@ export function quoteBarePlaceholders(template: string): string {
       continue;
     }
     if (ch === '$') {
-      const match = /^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/.exec(template.slice(i));
+      const match =
+        /^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/.exec(
+          template.slice(i),
+        );
       if (match) {
         out += `"${match[0]}"`;
         i += match[0].length - 1;

@@ -14,10 +14,13 @@ export function parseResponsePath(path: string): Step[] {
   for (const segment of trimmed.split('.')) {
     const match = SEGMENT.exec(segment);
     if (!match || (!match[1] && !match[2])) {
-      throw new Error(`'${path}' is not a path like key, result.sys_id or data[0].id (bad part '${segment}')`);
+      throw new Error(
+        `'${path}' is not a path like key, result.sys_id or data[0].id (bad part '${segment}')`,
+      );
     }
     if (match[1]) steps.push(match[1]);
-    for (const index of match[2].matchAll(/\[(\d+)\]/g)) steps.push(Number(index[1]));
+    for (const index of match[2].matchAll(/\[(\d+)\]/g))
+      steps.push(Number(index[1]));
   }
   return steps;
 }
@@ -40,7 +43,10 @@ export function readResponsePath(body: unknown, path: string): unknown {
 }
 
 /** A scalar at a path as text (ids may be numbers), or undefined. */
-export function readResponseText(body: unknown, path: string): string | undefined {
+export function readResponseText(
+  body: unknown,
+  path: string,
+): string | undefined {
   const value = readResponsePath(body, path);
   if (typeof value === 'string' && value.length) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);

@@ -1,4 +1,7 @@
-import type { IncidentNote, PlatformIncident } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type {
+  IncidentNote,
+  PlatformIncident,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { TemplateValue } from './payloadTemplate';
 
 /** Variables describing the case, available in every template. */

@@ -33,31 +33,50 @@ export class LoopbackItsm {
       try {
         body = rawBody ? JSON.parse(rawBody) : undefined;
       } catch {
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid JSON"}');
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end('{"error":"invalid JSON"}');
         return;
       }
       const path = req.url ?? '/';
-      itsm.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body, rawBody });
+      itsm.requests.push({
+        method: req.method ?? 'GET',
+        path,
+        headers: req.headers,
+        body,
+        rawBody,
+      });
       const failure = itsm.failNext.shift();
       if (failure) {
-        res.writeHead(failure, { 'content-type': 'application/json' }).end('{"error":"injected"}');
+        res
+          .writeHead(failure, { 'content-type': 'application/json' })
+          .end('{"error":"injected"}');
         return;
       }
       if (req.method === 'POST' && path === '/rest/api/tickets') {
         itsm.counter += 1;
         const id = `T-${itsm.counter}`;
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id, key: `OPS-${itsm.counter}` }] }));
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ data: [{ id, key: `OPS-${itsm.counter}` }] }));
         return;
       }
       if (req.method === 'PUT' && /^\/rest\/api\/tickets\/[^/]+$/.test(path)) {
         res.writeHead(204).end();
         return;
       }
-      if (req.method === 'POST' && /^\/rest\/api\/tickets\/[^/]+\/comments$/.test(path)) {
-        res.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}');
+      if (
+        req.method === 'POST' &&
+        /^\/rest\/api\/tickets\/[^/]+\/comments$/.test(path)
+      ) {
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end('{"ok":true}');
         return;
       }
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no route"}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":"no route"}');
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
     return itsm;
@@ -68,7 +87,9 @@ export class LoopbackItsm {
   }
 
   writesTo(pathPrefix: string, method?: string): RecordedRequest[] {
-    return this.requests.filter(r => r.path.startsWith(pathPrefix) && (!method || r.method === method));
+    return this.requests.filter(
+      r => r.path.startsWith(pathPrefix) && (!method || r.method === method),
+    );
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,12 @@
-import { mockServices, type TestDatabaseId, type TestDatabases } from '@backstage/backend-test-utils';
-import { createTestConnector, testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import {
+  mockServices,
+  type TestDatabaseId,
+  type TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  createTestConnector,
+  testOutboundPolicy,
+} from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { SecretCipher } from '../crypto/SecretCipher';
 import { storeOver } from '../store/__testUtils__/storeTestDatabases';
 import type { Clock } from '../sync/Clock';
@@ -8,7 +15,11 @@ import { InboundApplier } from '../sync/InboundApplier';
 import { IntegrationService } from '../sync/IntegrationService';
 
 /** What the inbound tests build on: a migrated store, the test connector, integrations and the applier. */
-export async function inboundTestParts(databases: TestDatabases, databaseId: TestDatabaseId, clock: Clock) {
+export async function inboundTestParts(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+  clock: Clock,
+) {
   const store = await storeOver(await databases.init(databaseId));
   const registry = new ConnectorRegistry();
   registry.add(createTestConnector());
@@ -20,6 +31,11 @@ export async function inboundTestParts(databases: TestDatabases, databaseId: Tes
     clock,
     outbound: testOutboundPolicy(),
   });
-  const applier = new InboundApplier({ store, connectors: registry, logger, clock });
+  const applier = new InboundApplier({
+    store,
+    connectors: registry,
+    logger,
+    clock,
+  });
   return { store, registry, logger, integrations, applier };
 }

@@ -5,7 +5,9 @@ type CreateRequest = Parameters<IntegrationService['create']>[0];
 let seq = 0;
 
 /** A complete integration create request for tests: a `test` connector, bidirectional, defaults elsewhere. */
-export function integrationRequest(overrides: Partial<CreateRequest> = {}): CreateRequest {
+export function integrationRequest(
+  overrides: Partial<CreateRequest> = {},
+): CreateRequest {
   seq += 1;
   return {
     name: `integration-${seq}-${Math.random().toString(36).slice(2, 8)}`,

@@ -6,12 +6,19 @@ import {
   itsmSyncReadPermission,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { audited } from '../service/audited';
-import { createCredentialsAuthorizer, principalName, type createResourceAuthorizer } from '../service/authorize';
+import {
+  createCredentialsAuthorizer,
+  principalName,
+  type createResourceAuthorizer,
+} from '../service/authorize';
 import { conflictResponse } from '../service/responses';
 import type { RouterContext } from '../service/RouterContext';
 import { iso } from '../store/rows';
 
-type ActionsContext = Pick<RouterContext, 'incidents' | 'integrations' | 'engine' | 'permissions'> & {
+type ActionsContext = Pick<
+  RouterContext,
+  'incidents' | 'integrations' | 'engine' | 'permissions'
+> & {
   auditor: AuditorService;
   resources: ReturnType<typeof createResourceAuthorizer>;
 };
@@ -22,22 +29,37 @@ type ActionsContext = Pick<RouterContext, 'incidents' | 'integrations' | 'engine
  * an integration's sync status, and resolve a conflict. Each runs under the caller's
  * credentials and the same permissions as the REST API.
  */
-export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService, ctx: ActionsContext) {
+export function registerItsmSyncActions(
+  actionsRegistry: ActionsRegistryService,
+  ctx: ActionsContext,
+) {
   const authorize = createCredentialsAuthorizer(ctx);
 
   actionsRegistry.register({
     name: 'list-entity-incidents',
     title: 'List the incidents of a catalog entity',
     description:
-      'Lists platform incidents on a catalog entity (newest first) with their tickets in ServiceNow, Jira Service Management, PagerDuty or a webhook ITSM and each ticket\'s sync state.',
+      "Lists platform incidents on a catalog entity (newest first) with their tickets in ServiceNow, Jira Service Management, PagerDuty or a webhook ITSM and each ticket's sync state.",
     visibilityPermission: itsmSyncReadPermission,
     attributes: { readOnly: true, idempotent: true },
     schema: {
       input: z =>
         z.object({
-          entityRef: z.string().min(1).describe('Entity ref, e.g. component:default/checkout'),
-          status: z.enum(INCIDENT_STATUSES).optional().describe('Only incidents in this status'),
-          limit: z.number().int().min(1).max(100).default(20).describe('At most this many incidents'),
+          entityRef: z
+            .string()
+            .min(1)
+            .describe('Entity ref, e.g. component:default/checkout'),
+          status: z
+            .enum(INCIDENT_STATUSES)
+            .optional()
+            .describe('Only incidents in this status'),
+          limit: z
+            .number()
+            .int()
+            .min(1)
+            .max(100)
+            .default(20)
+            .describe('At most this many incidents'),
         }),
       output: z =>
         z.object({
@@ -50,16 +72,34 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
               assignedTo: z.string().nullable(),
               updatedAt: z.string(),
               tickets: z.array(
-                z.object({ integration: z.string(), ticket: z.string().nullable(), url: z.string().nullable(), syncState: z.string() }),
+                z.object({
+                  integration: z.string(),
+                  ticket: z.string().nullable(),
+                  url: z.string().nullable(),
+                  syncState: z.string(),
+                }),
               ),
             }),
           ),
         }),
     },
-    examples: [{ title: 'Open incidents of the checkout service', input: { entityRef: 'component:default/checkout', status: 'open', limit: 20 } }],
+    examples: [
+      {
+        title: 'Open incidents of the checkout service',
+        input: {
+          entityRef: 'component:default/checkout',
+          status: 'open',
+          limit: 20,
+        },
+      },
+    ],
     action: async ({ input, credentials }) => {
       await authorize(credentials, itsmSyncReadPermission);
-      const items = await ctx.incidents.list({ entity_ref: input.entityRef, status: input.status, limit: input.limit });
+      const items = await ctx.incidents.list({
+        entity_ref: input.entityRef,
+        status: input.status,
+        limit: input.limit,
+      });
       return {
         output: {
           incidents: items.map(i => ({
@@ -89,10 +129,21 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
     visibilityPermission: itsmSyncReadPermission,
     attributes: { readOnly: true, idempotent: true },
     schema: {
-      input: z => z.object({ incidentId: z.string().min(1).describe('The platform incident id') }),
+      input: z =>
+        z.object({
+          incidentId: z.string().min(1).describe('The platform incident id'),
+        }),
       output: z =>
         z.object({
-          entries: z.array(z.object({ at: z.string(), kind: z.string(), source: z.string(), author: z.string().nullable(), text: z.string() })),
+          entries: z.array(
+            z.object({
+              at: z.string(),
+              kind: z.string(),
+              source: z.string(),
+              author: z.string().nullable(),
+              text: z.string(),
+            }),
+          ),
         }),
     },
     action: async ({ input, credentials }) => {
@@ -101,7 +152,13 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
       const entries = await ctx.incidents.timeline(input.incidentId);
       return {
         output: {
-          entries: entries.map(e => ({ at: iso(e.created_at), kind: e.kind, source: e.source, author: e.author, text: e.text })),
+          entries: entries.map(e => ({
+            at: iso(e.created_at),
+            kind: e.kind,
+            source: e.source,
+            author: e.author,
+            text: e.text,
+          })),
         },
       };
     },
@@ -117,7 +174,10 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
     schema: {
       input: z =>
         z.object({
-          integration: z.string().optional().describe('Only this integration (id or name)'),
+          integration: z
+            .string()
+            .optional()
+            .describe('Only this integration (id or name)'),
           incidentId: z.string().optional().describe('Only this incident'),
         }),
       output: z =>
@@ -137,8 +197,14 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
     },
     action: async ({ input, credentials }) => {
       await authorize(credentials, itsmSyncReadPermission);
-      const integrationId = input.integration ? (await ctx.integrations.resolve(input.integration)).id : undefined;
-      const items = await ctx.engine.conflicts.list({ status: 'pending', integrationId, incidentId: input.incidentId });
+      const integrationId = input.integration
+        ? (await ctx.integrations.resolve(input.integration)).id
+        : undefined;
+      const items = await ctx.engine.conflicts.list({
+        status: 'pending',
+        integrationId,
+        incidentId: input.incidentId,
+      });
       return {
         output: {
           conflicts: items.map(conflictResponse).map(c => ({
@@ -168,7 +234,13 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
           conflictId: z.string().min(1),
           resolution: z.enum(CONFLICT_RESOLUTIONS).describe('Which side wins'),
         }),
-      output: z => z.object({ id: z.string(), status: z.string(), resolution: z.string().nullable(), resolvedBy: z.string().nullable() }),
+      output: z =>
+        z.object({
+          id: z.string(),
+          status: z.string(),
+          resolution: z.string().nullable(),
+          resolvedBy: z.string().nullable(),
+        }),
     },
     action: async ({ input, credentials }) => {
       const access = await ctx.resources.resolveConflictAs(credentials);
@@ -179,12 +251,29 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
         {
           eventId: 'conflict-resolve',
           severityLevel: 'medium',
-          meta: { conflict: input.conflictId, resolution: input.resolution, actor: principalName(credentials), via: 'action' },
+          meta: {
+            conflict: input.conflictId,
+            resolution: input.resolution,
+            actor: principalName(credentials),
+            via: 'action',
+          },
         },
-        () => ctx.engine.conflicts.resolve(input.conflictId, input.resolution, principalName(credentials)),
+        () =>
+          ctx.engine.conflicts.resolve(
+            input.conflictId,
+            input.resolution,
+            principalName(credentials),
+          ),
       );
       const view = conflictResponse(resolved);
-      return { output: { id: view.id, status: view.status, resolution: view.resolution, resolvedBy: view.resolved_by } };
+      return {
+        output: {
+          id: view.id,
+          status: view.status,
+          resolution: view.resolution,
+          resolvedBy: view.resolved_by,
+        },
+      };
     },
   });
 
@@ -196,7 +285,10 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
     visibilityPermission: itsmSyncReadPermission,
     attributes: { readOnly: true, idempotent: true },
     schema: {
-      input: z => z.object({ integration: z.string().min(1).describe('Integration id or name') }),
+      input: z =>
+        z.object({
+          integration: z.string().min(1).describe('Integration id or name'),
+        }),
       output: z =>
         z.object({
           name: z.string(),
@@ -210,7 +302,9 @@ export function registerItsmSyncActions(actionsRegistry: ActionsRegistryService,
     },
     action: async ({ input, credentials }) => {
       await authorize(credentials, itsmSyncReadPermission);
-      const status = await ctx.engine.status.status(await ctx.integrations.resolve(input.integration));
+      const status = await ctx.engine.status.status(
+        await ctx.integrations.resolve(input.integration),
+      );
       return {
         output: {
           name: status.name,

@@ -5,7 +5,10 @@ import { SecretCipher } from './SecretCipher';
 
 const ID = 'integration-1';
 
-const secrets = { credentials: { username: 'api_user', password: 'hunter2-secret' }, webhook_secrets: ['whsec-1'] };
+const secrets = {
+  credentials: { username: 'api_user', password: 'hunter2-secret' },
+  webhook_secrets: ['whsec-1'],
+};
 
 describe('SecretCipher', () => {
   const key = randomBytes(32);
@@ -18,7 +21,9 @@ describe('SecretCipher', () => {
   it('binds an envelope to its integration: copied onto another, it fails authentication', () => {
     const cipher = new SecretCipher([key]);
     const sealed = cipher.seal(secrets, ID);
-    expect(() => cipher.open(sealed, 'integration-2')).toThrow(/failed authentication/);
+    expect(() => cipher.open(sealed, 'integration-2')).toThrow(
+      /failed authentication/,
+    );
   });
 
   it('still opens unbound v1 envelopes written before binding, which are not current', () => {
@@ -28,7 +33,9 @@ describe('SecretCipher', () => {
     expect(cipher.isCurrent(legacy)).toBe(false);
     expect(cipher.isCurrent(cipher.seal(secrets, ID))).toBe(true);
     // The version is covered too: an unbound envelope relabelled as bound does not open.
-    expect(() => cipher.open(legacy.replace(/^v1\./, 'v2.'), ID)).toThrow(/failed authentication/);
+    expect(() => cipher.open(legacy.replace(/^v1\./, 'v2.'), ID)).toThrow(
+      /failed authentication/,
+    );
   });
 
   it('never shows the plaintext in the envelope and uses a fresh IV each time', () => {
@@ -38,7 +45,9 @@ describe('SecretCipher', () => {
     expect(a).not.toBe(b);
     for (const envelope of [a, b]) {
       expect(envelope).not.toContain('hunter2');
-      expect(Buffer.from(envelope.split('.')[4], 'base64url').toString('utf8')).not.toContain('hunter2');
+      expect(
+        Buffer.from(envelope.split('.')[4], 'base64url').toString('utf8'),
+      ).not.toContain('hunter2');
       expect(envelope.split('.')).toHaveLength(5);
       expect(envelope.startsWith(`v2.${SecretCipher.keyId(key)}.`)).toBe(true);
     }
@@ -54,14 +63,20 @@ describe('SecretCipher', () => {
     const bytes = Buffer.from(parts[index], 'base64url');
     bytes[0] ^= 0x01;
     parts[index] = bytes.toString('base64url');
-    expect(() => cipher.open(parts.join('.'), ID)).toThrow(/failed authentication/);
+    expect(() => cipher.open(parts.join('.'), ID)).toThrow(
+      /failed authentication/,
+    );
   });
 
   it('refuses an envelope of another version or shape with a clear error', () => {
     const cipher = new SecretCipher([key]);
     const sealed = cipher.seal(secrets, ID);
-    expect(() => cipher.open(sealed.replace(/^v2\./, 'v3.'), ID)).toThrow('Unrecognised secret envelope');
-    expect(() => cipher.open('not-an-envelope', ID)).toThrow('Unrecognised secret envelope');
+    expect(() => cipher.open(sealed.replace(/^v2\./, 'v3.'), ID)).toThrow(
+      'Unrecognised secret envelope',
+    );
+    expect(() => cipher.open('not-an-envelope', ID)).toThrow(
+      'Unrecognised secret envelope',
+    );
   });
 
   it('keeps reading secrets sealed with a previous key after a rotation, and seals with the new one', () => {
@@ -97,18 +112,29 @@ describe('SecretCipher', () => {
 
   describe('parseKey', () => {
     it('accepts 64 hex characters and base64 of 32 bytes', () => {
-      expect(SecretCipher.parseKey(key.toString('hex'), 'k').equals(key)).toBe(true);
-      expect(SecretCipher.parseKey(` ${key.toString('base64')}\n`, 'k').equals(key)).toBe(true);
+      expect(SecretCipher.parseKey(key.toString('hex'), 'k').equals(key)).toBe(
+        true,
+      );
+      expect(
+        SecretCipher.parseKey(` ${key.toString('base64')}\n`, 'k').equals(key),
+      ).toBe(true);
     });
 
-    it.each(['', 'too-short', 'ab'.repeat(31), randomBytes(24).toString('base64')])('refuses %p naming the setting, not the value', bad => {
+    it.each([
+      '',
+      'too-short',
+      'ab'.repeat(31),
+      randomBytes(24).toString('base64'),
+    ])('refuses %p naming the setting, not the value', bad => {
       let message = '';
       try {
         SecretCipher.parseKey(bad, 'itsmSync.encryption.key');
       } catch (e) {
         message = toError(e).message;
       }
-      expect(message).toContain('itsmSync.encryption.key must be 32 random bytes');
+      expect(message).toContain(
+        'itsmSync.encryption.key must be 32 random bytes',
+      );
       expect(bad === '' || !message.includes(bad)).toBe(true);
     });
   });

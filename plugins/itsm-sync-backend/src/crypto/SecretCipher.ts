@@ -1,4 +1,9 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  randomBytes,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoggerService } from '@backstage/backend-plugin-api';
@@ -26,9 +31,11 @@ export class SecretCipher {
 
   /** @param keys - the current key first, then older keys still accepted for reading */
   constructor(keys: Buffer[]) {
-    if (keys.length === 0) throw new Error('SecretCipher needs at least one key');
+    if (keys.length === 0)
+      throw new Error('SecretCipher needs at least one key');
     for (const key of keys) {
-      if (key.length !== 32) throw new Error('Encryption keys must be 32 bytes (AES-256)');
+      if (key.length !== 32)
+        throw new Error('Encryption keys must be 32 bytes (AES-256)');
     }
     this.keys = new Map(keys.map(k => [SecretCipher.keyId(k), k]));
     this.currentKeyId = SecretCipher.keyId(keys[0]);
@@ -53,18 +60,24 @@ export class SecretCipher {
     // Only a positively development backend may generate a key: NODE_ENV alone does not decide.
     const signs = developmentSigns(config, options.env ?? process.env);
     const configured = config.getOptionalString('itsmSync.encryption.key');
-    const previous = (config.getOptionalStringArray('itsmSync.encryption.previousKeys') ?? []).map(
-      (k, i) => SecretCipher.parseKey(k, `itsmSync.encryption.previousKeys[${i}]`),
+    const previous = (
+      config.getOptionalStringArray('itsmSync.encryption.previousKeys') ?? []
+    ).map((k, i) =>
+      SecretCipher.parseKey(k, `itsmSync.encryption.previousKeys[${i}]`),
     );
     if (configured) {
-      return new SecretCipher([SecretCipher.parseKey(configured, 'itsmSync.encryption.key'), ...previous]);
+      return new SecretCipher([
+        SecretCipher.parseKey(configured, 'itsmSync.encryption.key'),
+        ...previous,
+      ]);
     }
     if (!signs.development) {
       throw new Error(
         `itsm-sync: itsmSync.encryption.key is not set. Integration credentials are encrypted at rest with AES-256-GCM and need a 32-byte key, e.g. set ITSM_SYNC_ENCRYPTION_KEY to the output of 'openssl rand -base64 32'. (A development key is generated only for a development backend; this one is not: ${signs.production.join('; ')}.)`,
       );
     }
-    const dir = options.devKeyDir ?? path.resolve(process.cwd(), '.itsm-sync-dev');
+    const dir =
+      options.devKeyDir ?? path.resolve(process.cwd(), '.itsm-sync-dev');
     const file = path.join(dir, 'encryption-key');
     let key: Buffer;
     if (fs.existsSync(file)) {
@@ -102,27 +115,53 @@ export class SecretCipher {
   /** Seals a value bound to `boundTo` (the id of what it belongs to) with the current key. */
   seal(value: unknown, boundTo: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId)!, iv);
+    const cipher = createCipheriv(
+      'aes-256-gcm',
+      this.keys.get(this.currentKeyId)!,
+      iv,
+    );
     cipher.setAAD(additionalData(BOUND, boundTo));
-    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return [BOUND, this.currentKeyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+    const ciphertext = Buffer.concat([
+      cipher.update(JSON.stringify(value), 'utf8'),
+      cipher.final(),
+    ]);
+    return [
+      BOUND,
+      this.currentKeyId,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join('.');
   }
 
   /** Opens an envelope sealed for `boundTo` (or an older unbound one) with whichever configured key sealed it. */
   open<T>(envelope: string, boundTo: string): T {
     const [version, keyId, iv, tag, ciphertext] = envelope.split('.');
-    if ((version !== BOUND && version !== UNBOUND) || !ciphertext) throw new Error('Unrecognised secret envelope');
+    if ((version !== BOUND && version !== UNBOUND) || !ciphertext)
+      throw new Error('Unrecognised secret envelope');
     const key = this.keys.get(keyId);
-    if (!key) throw new Error(`Secrets were sealed with key ${keyId}, which is not configured`);
+    if (!key)
+      throw new Error(
+        `Secrets were sealed with key ${keyId}, which is not configured`,
+      );
     let plain: Buffer;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        key,
+        Buffer.from(iv, 'base64url'),
+      );
       decipher.setAAD(additionalData(version, boundTo));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+      plain = Buffer.concat([
+        decipher.update(Buffer.from(ciphertext, 'base64url')),
+        decipher.final(),
+      ]);
     } catch {
       // GCM's tag check failed (or the parts were malformed): say so without echoing data.
-      throw new Error(`Sealed secrets failed authentication with key ${keyId}: the stored value was altered, damaged or belongs to another record`);
+      throw new Error(
+        `Sealed secrets failed authentication with key ${keyId}: the stored value was altered, damaged or belongs to another record`,
+      );
     }
     return JSON.parse(plain.toString('utf8')) as T;
   }

@@ -23,7 +23,9 @@ function databaseHost(config: Config): string | undefined {
       return connection;
     }
   }
-  return config.getOptionalString('backend.database.connection.host') ?? 'localhost';
+  return (
+    config.getOptionalString('backend.database.connection.host') ?? 'localhost'
+  );
 }
 
 /**
@@ -33,12 +35,20 @@ function databaseHost(config: Config): string | undefined {
  * without it must not quietly generate a key), the backend's base URL is a loopback one,
  * and the database is SQLite or on a loopback host.
  */
-export function developmentSigns(config: Config, env: NodeJS.ProcessEnv = process.env): { development: boolean; production: string[] } {
+export function developmentSigns(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): { development: boolean; production: string[] } {
   const production: string[] = [];
-  if (env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test') production.push(`NODE_ENV is ${env.NODE_ENV ? `'${env.NODE_ENV}'` : 'not set'}`);
+  if (env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test')
+    production.push(
+      `NODE_ENV is ${env.NODE_ENV ? `'${env.NODE_ENV}'` : 'not set'}`,
+    );
   const baseUrl = config.getOptionalString('backend.baseUrl');
-  if (!loopbackUrl(baseUrl)) production.push('backend.baseUrl is not a loopback address');
+  if (!loopbackUrl(baseUrl))
+    production.push('backend.baseUrl is not a loopback address');
   const host = databaseHost(config);
-  if (host !== undefined && !LOOPBACK_HOSTS.test(host)) production.push('the database is not on a loopback host');
+  if (host !== undefined && !LOOPBACK_HOSTS.test(host))
+    production.push('the database is not on a loopback host');
   return { development: production.length === 0, production };
 }

@@ -1,28 +1,54 @@
-import { CLAIM_GATHER_MS, decideClaim, type ClaimPacingState } from './claimPacing';
+import {
+  CLAIM_GATHER_MS,
+  decideClaim,
+  type ClaimPacingState,
+} from './claimPacing';
 
-const busy: ClaimPacingState = { concurrency: 16, inFlight: 10, sinceLastClaimMs: 1, lastClaimFull: false, pollIntervalMs: 1000 };
+const busy: ClaimPacingState = {
+  concurrency: 16,
+  inFlight: 10,
+  sinceLastClaimMs: 1,
+  lastClaimFull: false,
+  pollIntervalMs: 1000,
+};
 
 describe('decideClaim', () => {
   it('claims every slot at once when nothing is in flight, however recent the last claim', () => {
-    expect(decideClaim({ ...busy, inFlight: 0, sinceLastClaimMs: 0 })).toEqual({ claim: 16 });
+    expect(decideClaim({ ...busy, inFlight: 0, sinceLastClaimMs: 0 })).toEqual({
+      claim: 16,
+    });
   });
 
   it('holds a busy dispatcher back until the gather window since the last claim has passed', () => {
-    expect(decideClaim({ ...busy, sinceLastClaimMs: 1 })).toEqual({ sleepMs: CLAIM_GATHER_MS - 1 });
-    expect(decideClaim({ ...busy, sinceLastClaimMs: CLAIM_GATHER_MS })).toEqual({ claim: 6 });
+    expect(decideClaim({ ...busy, sinceLastClaimMs: 1 })).toEqual({
+      sleepMs: CLAIM_GATHER_MS - 1,
+    });
+    expect(decideClaim({ ...busy, sinceLastClaimMs: CLAIM_GATHER_MS })).toEqual(
+      { claim: 6 },
+    );
   });
 
   it('after a full claim, claims as soon as half the slots are free, without waiting for the window', () => {
-    expect(decideClaim({ ...busy, lastClaimFull: true, inFlight: 8 })).toEqual({ claim: 8 });
-    expect(decideClaim({ ...busy, lastClaimFull: true, inFlight: 9 })).toEqual({ sleepMs: CLAIM_GATHER_MS - 1 });
+    expect(decideClaim({ ...busy, lastClaimFull: true, inFlight: 8 })).toEqual({
+      claim: 8,
+    });
+    expect(decideClaim({ ...busy, lastClaimFull: true, inFlight: 9 })).toEqual({
+      sleepMs: CLAIM_GATHER_MS - 1,
+    });
   });
 
   it('sleeps a poll interval when every slot is taken', () => {
-    expect(decideClaim({ ...busy, inFlight: 16, sinceLastClaimMs: 10_000 })).toEqual({ sleepMs: 1000 });
+    expect(
+      decideClaim({ ...busy, inFlight: 16, sinceLastClaimMs: 10_000 }),
+    ).toEqual({ sleepMs: 1000 });
   });
 
   it('never sleeps longer than the poll interval nor less than a millisecond', () => {
-    expect(decideClaim({ ...busy, gatherMs: 5000, pollIntervalMs: 50 })).toEqual({ sleepMs: 50 });
-    expect(decideClaim({ ...busy, gatherMs: 5, sinceLastClaimMs: 4.9 })).toEqual({ sleepMs: 1 });
+    expect(
+      decideClaim({ ...busy, gatherMs: 5000, pollIntervalMs: 50 }),
+    ).toEqual({ sleepMs: 50 });
+    expect(
+      decideClaim({ ...busy, gatherMs: 5, sinceLastClaimMs: 4.9 }),
+    ).toEqual({ sleepMs: 1 });
   });
 });

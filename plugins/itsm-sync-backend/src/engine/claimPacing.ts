@@ -32,7 +32,17 @@ export function decideClaim(state: ClaimPacingState): ClaimPacingDecision {
   const free = state.concurrency - state.inFlight;
   if (free <= 0) return { sleepMs: state.pollIntervalMs };
   const halfFree = free * 2 >= state.concurrency;
-  if (state.inFlight === 0 || (state.lastClaimFull && halfFree) || state.sinceLastClaimMs >= gatherMs) return { claim: free };
+  if (
+    state.inFlight === 0 ||
+    (state.lastClaimFull && halfFree) ||
+    state.sinceLastClaimMs >= gatherMs
+  )
+    return { claim: free };
   // Held back to gather: due at the end of the window.
-  return { sleepMs: Math.max(1, Math.min(gatherMs - state.sinceLastClaimMs, state.pollIntervalMs)) };
+  return {
+    sleepMs: Math.max(
+      1,
+      Math.min(gatherMs - state.sinceLastClaimMs, state.pollIntervalMs),
+    ),
+  };
 }

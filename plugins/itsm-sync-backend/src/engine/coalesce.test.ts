@@ -18,20 +18,34 @@ describe('coalescePayloads', () => {
         { changes: { status: 'mitigated' } },
         { notes: [{ text: 'b', author: 'bob' }, { text: 'c' }] },
       ]),
-    ).toEqual({ changes: { status: 'mitigated' }, notes: [{ text: 'a' }, { text: 'b', author: 'bob' }, { text: 'c' }] });
+    ).toEqual({
+      changes: { status: 'mitigated' },
+      notes: [{ text: 'a' }, { text: 'b', author: 'bob' }, { text: 'c' }],
+    });
   });
 
   it('unites forced fields without duplicates', () => {
-    expect(coalescePayloads([{ forced: ['title'] }, { forced: ['title', 'severity'] }]).forced?.sort()).toEqual(['severity', 'title']);
+    expect(
+      coalescePayloads([
+        { forced: ['title'] },
+        { forced: ['title', 'severity'] },
+      ]).forced?.sort(),
+    ).toEqual(['severity', 'title']);
   });
 
   it('leaves out empty parts', () => {
     expect(coalescePayloads([])).toEqual({});
-    expect(coalescePayloads([{}, { changes: {} }, { notes: [] }, { forced: [] }])).toEqual({});
+    expect(
+      coalescePayloads([{}, { changes: {} }, { notes: [] }, { forced: [] }]),
+    ).toEqual({});
   });
 
   it('returns a single payload unchanged in content', () => {
-    const one = { changes: { assigned_to: null }, notes: [{ text: 'x' }], forced: ['assigned_to'] };
+    const one = {
+      changes: { assigned_to: null },
+      notes: [{ text: 'x' }],
+      forced: ['assigned_to'],
+    };
     expect(coalescePayloads([one])).toEqual(one);
   });
 

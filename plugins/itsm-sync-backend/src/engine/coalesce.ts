@@ -24,7 +24,9 @@ export function coalescePayloads(payloads: OutboxPayload[]): OutboxPayload {
     for (const f of payload.forced ?? []) forced.add(f);
   }
   return {
-    ...(Object.keys(changes).length ? { changes: changes as FieldChanges } : {}),
+    ...(Object.keys(changes).length
+      ? { changes: changes as FieldChanges }
+      : {}),
     ...(notes.length ? { notes } : {}),
     ...(forced.size ? { forced: [...forced] } : {}),
   };

@@ -1,4 +1,7 @@
-import type { ConflictStrategy, FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  ConflictStrategy,
+  FieldOwnershipRule,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { ruleFor, type OwnershipFieldMapper } from './ownership';
 import { sameValue } from './fields';
 
@@ -28,7 +31,10 @@ export interface InboundFieldChange {
  * docs/sync-semantics.md#detection: both systems updated the same field within the window (5 s by default), to
  * different values. A platform change that this same integration caused is not a conflict.
  */
-export function isConflict(change: InboundFieldChange, windowMs: number): boolean {
+export function isConflict(
+  change: InboundFieldChange,
+  windowMs: number,
+): boolean {
   const mark = change.platformMark;
   if (!mark) return false;
   if (mark.source === `integration:${change.integrationId}`) return false;
@@ -37,10 +43,14 @@ export function isConflict(change: InboundFieldChange, windowMs: number): boolea
 }
 
 /** What the strategy says to do with a conflicting field. */
-export type ConflictOutcome = 'apply-external' | 'keep-platform' | 'queue-for-review';
+export type ConflictOutcome =
+  'apply-external' | 'keep-platform' | 'queue-for-review';
 
 /** The later change wins; a tie goes to the field's owner, else the platform keeps its value. */
-function lastWriteWins(change: InboundFieldChange, rule: FieldOwnershipRule | undefined): ConflictOutcome {
+function lastWriteWins(
+  change: InboundFieldChange,
+  rule: FieldOwnershipRule | undefined,
+): ConflictOutcome {
   const platformAt = change.platformMark?.at ?? 0;
   if (change.externalAt > platformAt) return 'apply-external';
   if (change.externalAt < platformAt) return 'keep-platform';
@@ -75,15 +85,24 @@ export function settleConflict(options: {
       return lastWriteWins(change, rule);
     case 'ownership-priority': {
       const other = options.otherSourceRules
-        ? ruleFor(change.field, options.otherSourceRules, options.otherSourceMapField)
+        ? ruleFor(
+            change.field,
+            options.otherSourceRules,
+            options.otherSourceMapField,
+          )
         : undefined;
       if (options.otherSourceRules) {
         // Two integrations disagree: each one's claim is its rule saying "external owns it".
         const mine = rule?.owner === 'external' ? rule.priority : undefined;
         const theirs = other?.owner === 'external' ? other.priority : undefined;
-        if (mine !== undefined && (theirs === undefined || mine > theirs)) return 'apply-external';
-        if (theirs !== undefined && (mine === undefined || theirs > mine)) return 'keep-platform';
-        if (mine === undefined && (rule?.owner === 'platform' || other?.owner === 'platform')) {
+        if (mine !== undefined && (theirs === undefined || mine > theirs))
+          return 'apply-external';
+        if (theirs !== undefined && (mine === undefined || theirs > mine))
+          return 'keep-platform';
+        if (
+          mine === undefined &&
+          (rule?.owner === 'platform' || other?.owner === 'platform')
+        ) {
           // Neither integration owns the field and a rule gives it to the platform: keep it.
           return 'keep-platform';
         }

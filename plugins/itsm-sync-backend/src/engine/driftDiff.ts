@@ -1,7 +1,15 @@
-import type { FieldOwner, SyncDirection } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  FieldOwner,
+  SyncDirection,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { PLATFORM_FIELDS, sameValue, type FieldChanges } from './fields';
-import { acceptsInbound, ownerOf, sendsOutbound, type OwnershipFieldMapper } from './ownership';
+import {
+  acceptsInbound,
+  ownerOf,
+  sendsOutbound,
+  type OwnershipFieldMapper,
+} from './ownership';
 
 /** What auto-heal does with one drifted field. */
 export type DriftAction = 'push_platform' | 'pull_external' | 'none';
@@ -71,7 +79,8 @@ export function healAction(options: {
 export function diffIncidentAndTicket(input: DriftInput): FieldDrift[] {
   const drifts: FieldDrift[] = [];
   for (const field of PLATFORM_FIELDS) {
-    if (!(field in input.external) || input.external[field] === undefined) continue;
+    if (!(field in input.external) || input.external[field] === undefined)
+      continue;
     const platformValue = input.platform[field] ?? null;
     const externalValue = input.external[field] ?? null;
     if (sameValue(platformValue, externalValue)) continue;
@@ -82,16 +91,28 @@ export function diffIncidentAndTicket(input: DriftInput): FieldDrift[] {
           owner,
           platformValue,
           externalValue,
-          base: { known: field in input.lastWritten, value: input.lastWritten[field] },
+          base: {
+            known: field in input.lastWritten,
+            value: input.lastWritten[field],
+          },
           direction: input.direction,
         });
-    drifts.push({ field, platform_value: platformValue, external_value: externalValue, owner: owner ?? null, action });
+    drifts.push({
+      field,
+      platform_value: platformValue,
+      external_value: externalValue,
+      owner: owner ?? null,
+      action,
+    });
   }
   return drifts;
 }
 
 /** The writes auto-heal makes for one incident: fields to push out and values to pull in. */
-export function healPlan(drifts: FieldDrift[]): { push: string[]; pull: FieldChanges } {
+export function healPlan(drifts: FieldDrift[]): {
+  push: string[];
+  pull: FieldChanges;
+} {
   const push: string[] = [];
   const pull: Record<string, unknown> = {};
   for (const d of drifts) {

@@ -1,7 +1,11 @@
 import { isEcho, withoutEchoes } from './echo';
 
 describe('isEcho', () => {
-  const written = { status: 'resolved', assigned_to: 'alice', escalation_policy: null };
+  const written = {
+    status: 'resolved',
+    assigned_to: 'alice',
+    escalation_policy: null,
+  };
 
   it('recognises the value the hub last wrote coming back', () => {
     expect(isEcho(written, 'status', 'resolved')).toBe(true);
@@ -24,16 +28,30 @@ describe('isEcho', () => {
 describe('withoutEchoes', () => {
   it('drops echoed fields and keeps the others', () => {
     expect(
-      withoutEchoes({ status: 'resolved', title: 'T' }, { status: 'resolved', title: 'T2', assigned_to: 'bob' }),
-    ).toEqual({ kept: { title: 'T2', assigned_to: 'bob' }, echoed: ['status'] });
+      withoutEchoes(
+        { status: 'resolved', title: 'T' },
+        { status: 'resolved', title: 'T2', assigned_to: 'bob' },
+      ),
+    ).toEqual({
+      kept: { title: 'T2', assigned_to: 'bob' },
+      echoed: ['status'],
+    });
   });
 
   it('keeps everything when the hub wrote nothing yet', () => {
-    expect(withoutEchoes({}, { status: 'open' })).toEqual({ kept: { status: 'open' }, echoed: [] });
+    expect(withoutEchoes({}, { status: 'open' })).toEqual({
+      kept: { status: 'open' },
+      echoed: [],
+    });
   });
 
   it('drops everything when the whole change is an echo', () => {
-    expect(withoutEchoes({ status: 'open', severity: 'SEV-2' }, { status: 'open', severity: 'SEV-2' })).toEqual({
+    expect(
+      withoutEchoes(
+        { status: 'open', severity: 'SEV-2' },
+        { status: 'open', severity: 'SEV-2' },
+      ),
+    ).toEqual({
       kept: {},
       echoed: ['status', 'severity'],
     });

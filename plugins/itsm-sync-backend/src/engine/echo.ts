@@ -5,7 +5,11 @@ import { sameValue } from './fields';
  * the hub's own write (vendors fire webhooks on API writes too): it is not applied or
  * sent on again.
  */
-export function isEcho(lastWritten: Record<string, unknown>, field: string, value: unknown): boolean {
+export function isEcho(
+  lastWritten: Record<string, unknown>,
+  field: string,
+  value: unknown,
+): boolean {
   return field in lastWritten && sameValue(lastWritten[field], value);
 }
 

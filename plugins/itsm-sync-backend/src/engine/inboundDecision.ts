@@ -1,5 +1,11 @@
-import type { ConflictStrategy, FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { IncidentNote, NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type {
+  ConflictStrategy,
+  FieldOwnershipRule,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  IncidentNote,
+  NormalizedChange,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { isConflict, settleConflict, type FieldChangeMark } from './conflicts';
 import { withoutEchoes } from './echo';
 import { changedFields, pickPlatformFields, type FieldChanges } from './fields';
@@ -65,7 +71,10 @@ export interface StaleField {
  * hub's time when the platform or another integration did. Undefined when it cannot be
  * told (no mark, or an older mark of the same vendor without its time).
  */
-export function lastChangedAt(mark: FieldChangeMark | undefined, integrationId: string): number | undefined {
+export function lastChangedAt(
+  mark: FieldChangeMark | undefined,
+  integrationId: string,
+): number | undefined {
   if (!mark) return undefined;
   if (mark.source === `integration:${integrationId}`) return mark.external_at;
   return mark.at;
@@ -85,20 +94,42 @@ export function decideInbound(input: {
   lastWritten: Record<string, unknown>;
   now: number;
   /** Rules of another integration whose change set the platform value, if known. */
-  otherSource: (integrationId: string) => { rules: FieldOwnershipRule[]; mapper?: OwnershipFieldMapper } | undefined;
+  otherSource: (
+    integrationId: string,
+  ) =>
+    { rules: FieldOwnershipRule[]; mapper?: OwnershipFieldMapper } | undefined;
 }): InboundDecision {
   const { change, source, incident, now } = input;
-  const decision: InboundDecision = { toApply: {}, restore: {}, conflicts: [], queuedForReview: false, remember: {}, applied: false, stale: [] };
+  const decision: InboundDecision = {
+    toApply: {},
+    restore: {},
+    conflicts: [],
+    queuedForReview: false,
+    remember: {},
+    applied: false,
+    stale: [],
+  };
   if (change.note && inboundAllowed('notes', source.rules, source.mapper)) {
-    decision.note = { note: change.note, author: change.note.author ?? change.actor ?? null };
+    decision.note = {
+      note: change.note,
+      author: change.note.author ?? change.actor ?? null,
+    };
   }
-  if (change.timeline) decision.event = { text: change.timeline, author: change.actor ?? null };
+  if (change.timeline)
+    decision.event = { text: change.timeline, author: change.actor ?? null };
 
-  const incoming = pickPlatformFields(change.fields as Record<string, unknown>) as Record<string, unknown>;
+  const incoming = pickPlatformFields(
+    change.fields as Record<string, unknown>,
+  ) as Record<string, unknown>;
   decision.remember = incoming;
   const { kept } = withoutEchoes(input.lastWritten, incoming);
-  const differing = changedFields(incident, kept as FieldChanges) as Record<string, unknown>;
-  const externalAt = Number.isNaN(Date.parse(change.occurredAt)) ? now : Date.parse(change.occurredAt);
+  const differing = changedFields(incident, kept as FieldChanges) as Record<
+    string,
+    unknown
+  >;
+  const externalAt = Number.isNaN(Date.parse(change.occurredAt))
+    ? now
+    : Date.parse(change.occurredAt);
   const toApply: Record<string, unknown> = {};
   const restore: Record<string, unknown> = {};
 
@@ -116,12 +147,15 @@ export function decideInbound(input: {
       // Outside the conflict window an older change never wins: a replayed or late
       // "resolved" cannot roll back what was applied since.
       const last = lastChangedAt(fieldChange.platformMark, source.id);
-      if (last !== undefined && externalAt < last) decision.stale.push({ field, externalAt, lastChangedAt: last });
+      if (last !== undefined && externalAt < last)
+        decision.stale.push({ field, externalAt, lastChangedAt: last });
       else toApply[field] = value;
       continue;
     }
     const markSource = fieldChange.platformMark!.source;
-    const other = markSource.startsWith('integration:') ? input.otherSource(markSource.slice('integration:'.length)) : undefined;
+    const other = markSource.startsWith('integration:')
+      ? input.otherSource(markSource.slice('integration:'.length))
+      : undefined;
     const outcome = settleConflict({
       strategy: source.conflict_strategy,
       change: fieldChange,
@@ -145,7 +179,8 @@ export function decideInbound(input: {
     decision.conflicts.push({
       ...record,
       status: 'resolved',
-      resolution: outcome === 'apply-external' ? 'use-external' : 'use-platform',
+      resolution:
+        outcome === 'apply-external' ? 'use-external' : 'use-platform',
       resolved_by: `strategy:${source.conflict_strategy}`,
     });
     if (outcome === 'apply-external') toApply[field] = value;
@@ -159,6 +194,11 @@ export function decideInbound(input: {
   }
   decision.toApply = toApply as FieldChanges;
   decision.restore = restore as FieldChanges;
-  decision.applied = Boolean(decision.note || decision.event || Object.keys(toApply).length || Object.keys(restore).length);
+  decision.applied = Boolean(
+    decision.note ||
+    decision.event ||
+    Object.keys(toApply).length ||
+    Object.keys(restore).length,
+  );
   return decision;
 }

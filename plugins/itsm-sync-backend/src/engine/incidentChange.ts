@@ -2,7 +2,10 @@ import type { IncidentRecord, OutboxInsert } from '../store/types';
 import { changedFields, type FieldChanges } from './fields';
 
 /** A change of an incident: platform fields, plus the routing facts that never sync out. */
-export type IncidentChanges = FieldChanges & { entity_ref?: string | null; incident_type?: string | null };
+export type IncidentChanges = FieldChanges & {
+  entity_ref?: string | null;
+  incident_type?: string | null;
+};
 
 /** The incident a change leaves, what it changed, and the outbox rows it causes. */
 export interface AppliedIncidentChange {
@@ -35,13 +38,22 @@ export function applyIncidentChange(input: {
   const { entity_ref, incident_type, ...fields } = input.changes;
   const changed = changedFields(before, fields);
   const fieldsChanged = Object.keys(changed).length > 0;
-  const entityChanged = entity_ref !== undefined && entity_ref !== before.entity_ref;
-  const typeChanged = incident_type !== undefined && incident_type !== before.incident_type;
-  if (!fieldsChanged && !entityChanged && !typeChanged) return { incident: before, changed, written: false, outbox: [] };
+  const entityChanged =
+    entity_ref !== undefined && entity_ref !== before.entity_ref;
+  const typeChanged =
+    incident_type !== undefined && incident_type !== before.incident_type;
+  if (!fieldsChanged && !entityChanged && !typeChanged)
+    return { incident: before, changed, written: false, outbox: [] };
   const marks = { ...before.field_changes };
-  const externalAt = input.externalAt !== undefined && Number.isFinite(input.externalAt) ? input.externalAt : undefined;
+  const externalAt =
+    input.externalAt !== undefined && Number.isFinite(input.externalAt)
+      ? input.externalAt
+      : undefined;
   for (const field of Object.keys(changed)) {
-    marks[field] = externalAt === undefined ? { at: now, source } : { at: now, source, external_at: externalAt };
+    marks[field] =
+      externalAt === undefined
+        ? { at: now, source }
+        : { at: now, source, external_at: externalAt };
   }
   const incident: IncidentRecord = {
     ...before,
@@ -52,5 +64,10 @@ export function applyIncidentChange(input: {
     field_changes: marks,
     updated_at: now,
   };
-  return { incident, changed, written: true, outbox: fieldsChanged ? input.plan(incident, changed) : [] };
+  return {
+    incident,
+    changed,
+    written: true,
+    outbox: fieldsChanged ? input.plan(incident, changed) : [],
+  };
 }

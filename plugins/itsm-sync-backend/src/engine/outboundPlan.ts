@@ -1,5 +1,10 @@
 import type { FieldChanges } from './fields';
-import { notesFlowOutbound, outboundChanges, sendsOutbound, type OwnershipFieldMapper } from './ownership';
+import {
+  notesFlowOutbound,
+  outboundChanges,
+  sendsOutbound,
+  type OwnershipFieldMapper,
+} from './ownership';
 import type { LinkWithIntegration, OutboxInsert } from '../store/types';
 import { manualSyncCooldownEnd } from './manualSyncCooldown';
 
@@ -28,7 +33,8 @@ export function planOutbound(input: {
   const rows: OutboxInsert[] = [];
   for (const { link, integration, rules } of input.links) {
     if (link.sync_state === 'gone') continue;
-    if (!integration.enabled || !sendsOutbound(integration.sync_direction)) continue;
+    if (!integration.enabled || !sendsOutbound(integration.sync_direction))
+      continue;
     if (!input.connectors.canSend(integration.integration_type)) continue;
     if (input.source === `integration:${integration.id}`) continue;
     const mapper = input.connectors.mapperFor(integration.integration_type);
@@ -53,16 +59,25 @@ export function planNote(input: {
   note: { text: string; author?: string };
   source: string;
   links: LinkWithIntegration[];
-  connectors: ConnectorLookup & { sendsNotes(integrationType: string): boolean };
+  connectors: ConnectorLookup & {
+    sendsNotes(integrationType: string): boolean;
+  };
   traceContext?: Record<string, string> | null;
 }): OutboxInsert[] {
   const rows: OutboxInsert[] = [];
   for (const { link, integration, rules } of input.links) {
     if (link.sync_state === 'gone') continue;
-    if (!integration.enabled || !sendsOutbound(integration.sync_direction)) continue;
+    if (!integration.enabled || !sendsOutbound(integration.sync_direction))
+      continue;
     if (!input.connectors.sendsNotes(integration.integration_type)) continue;
     if (input.source === `integration:${integration.id}`) continue;
-    if (!notesFlowOutbound(rules, input.connectors.mapperFor(integration.integration_type))) continue;
+    if (
+      !notesFlowOutbound(
+        rules,
+        input.connectors.mapperFor(integration.integration_type),
+      )
+    )
+      continue;
     rows.push({
       integration_id: integration.id,
       incident_id: input.incidentId,

@@ -1,4 +1,7 @@
-import type { FieldOwnershipRule, SyncDirection } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  FieldOwnershipRule,
+  SyncDirection,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   acceptsInbound,
   inboundAllowed,
@@ -35,7 +38,9 @@ const PAGERDUTY: FieldOwnershipRule[] = [
 function mapperOf(vendorWords: Record<string, string>): OwnershipFieldMapper {
   return field => {
     const mapped = vendorWords[field] ?? field;
-    return ['work_notes', 'comments', 'notes'].includes(mapped) ? 'notes' : mapped;
+    return ['work_notes', 'comments', 'notes'].includes(mapped)
+      ? 'notes'
+      : mapped;
   };
 }
 const jiraMapper = mapperOf({ priority: 'severity', assignee: 'assigned_to' });
@@ -43,7 +48,11 @@ const plainMapper = mapperOf({});
 
 describe('ruleFor', () => {
   it('finds a rule by its platform field name', () => {
-    expect(ruleFor('title', SERVICENOW)).toEqual({ field: 'title', owner: 'platform', priority: 10 });
+    expect(ruleFor('title', SERVICENOW)).toEqual({
+      field: 'title',
+      owner: 'platform',
+      priority: 10,
+    });
   });
 
   it('returns undefined when no rule names the field', () => {
@@ -52,7 +61,11 @@ describe('ruleFor', () => {
   });
 
   it("reads a rule named in the vendor's words through the connector's mapper", () => {
-    expect(ruleFor('assigned_to', JIRA, jiraMapper)).toEqual({ field: 'assignee', owner: 'external', priority: 5 });
+    expect(ruleFor('assigned_to', JIRA, jiraMapper)).toEqual({
+      field: 'assignee',
+      owner: 'external',
+      priority: 5,
+    });
     expect(ruleFor('notes', JIRA, jiraMapper)?.field).toBe('comments');
     // Without the mapper, Jira's `assignee` governs nothing the platform calls assigned_to.
     expect(ruleFor('assigned_to', JIRA)).toBeUndefined();
@@ -69,12 +82,22 @@ describe('ruleFor', () => {
       { field: 'priority', owner: 'external', priority: 7 },
     ];
     expect(ruleFor('severity', rules, jiraMapper)).toEqual(rules[1]);
-    expect(ruleFor('severity', [...rules].reverse(), jiraMapper)).toEqual(rules[1]);
+    expect(ruleFor('severity', [...rules].reverse(), jiraMapper)).toEqual(
+      rules[1],
+    );
   });
 
   it("breaks a priority tie in favour of the rule naming the platform field, whatever the list's order", () => {
-    const direct: FieldOwnershipRule = { field: 'severity', owner: 'platform', priority: 5 };
-    const alias: FieldOwnershipRule = { field: 'priority', owner: 'external', priority: 5 };
+    const direct: FieldOwnershipRule = {
+      field: 'severity',
+      owner: 'platform',
+      priority: 5,
+    };
+    const alias: FieldOwnershipRule = {
+      field: 'priority',
+      owner: 'external',
+      priority: 5,
+    };
     expect(ruleFor('severity', [alias, direct], jiraMapper)).toBe(direct);
     expect(ruleFor('severity', [direct, alias], jiraMapper)).toBe(direct);
   });
@@ -82,14 +105,57 @@ describe('ruleFor', () => {
 
 describe('ownerOf', () => {
   it.each([
-    ['ServiceNow', SERVICENOW, plainMapper, { title: 'platform', description: 'platform', severity: 'platform', assigned_to: 'external', notes: 'external', status: undefined, escalation_policy: undefined }],
-    ['Jira SM', JIRA, jiraMapper, { severity: 'platform', assigned_to: 'external', notes: 'external', title: undefined, description: undefined, status: undefined }],
-    ['PagerDuty', PAGERDUTY, plainMapper, { title: 'platform', description: 'platform', escalation_policy: 'external', assigned_to: 'external', severity: undefined, status: undefined }],
-  ])('follows the default ownership of %s', (_name, rules, mapper, expected) => {
-    for (const [field, owner] of Object.entries(expected)) {
-      expect([field, ownerOf(field, rules as FieldOwnershipRule[], mapper)]).toEqual([field, owner]);
-    }
-  });
+    [
+      'ServiceNow',
+      SERVICENOW,
+      plainMapper,
+      {
+        title: 'platform',
+        description: 'platform',
+        severity: 'platform',
+        assigned_to: 'external',
+        notes: 'external',
+        status: undefined,
+        escalation_policy: undefined,
+      },
+    ],
+    [
+      'Jira SM',
+      JIRA,
+      jiraMapper,
+      {
+        severity: 'platform',
+        assigned_to: 'external',
+        notes: 'external',
+        title: undefined,
+        description: undefined,
+        status: undefined,
+      },
+    ],
+    [
+      'PagerDuty',
+      PAGERDUTY,
+      plainMapper,
+      {
+        title: 'platform',
+        description: 'platform',
+        escalation_policy: 'external',
+        assigned_to: 'external',
+        severity: undefined,
+        status: undefined,
+      },
+    ],
+  ])(
+    'follows the default ownership of %s',
+    (_name, rules, mapper, expected) => {
+      for (const [field, owner] of Object.entries(expected)) {
+        expect([
+          field,
+          ownerOf(field, rules as FieldOwnershipRule[], mapper),
+        ]).toEqual([field, owner]);
+      }
+    },
+  );
 });
 
 describe('directions', () => {
@@ -118,7 +184,7 @@ describe('outboundChanges (external-owned fields are skipped)', () => {
     expect(outboundChanges(all, SERVICENOW, plainMapper)).toEqual(rest);
   });
 
-  it("Jira SM: the mapper makes `assignee` keep assigned_to home", () => {
+  it('Jira SM: the mapper makes `assignee` keep assigned_to home', () => {
     const { assigned_to, ...rest } = all;
     expect(outboundChanges(all, JIRA, jiraMapper)).toEqual(rest);
   });
@@ -148,9 +214,14 @@ describe('inboundAllowed (inbound updates of platform-owned fields are ignored)'
     ['assigned_to', JIRA, jiraMapper, true],
     ['title', PAGERDUTY, plainMapper, false],
     ['escalation_policy', PAGERDUTY, plainMapper, true],
-  ] as const)('%s under rules set %# is allowed inbound: %s', (field, rules, mapper, allowed) => {
-    expect(inboundAllowed(field, rules as unknown as FieldOwnershipRule[], mapper)).toBe(allowed);
-  });
+  ] as const)(
+    '%s under rules set %# is allowed inbound: %s',
+    (field, rules, mapper, allowed) => {
+      expect(
+        inboundAllowed(field, rules as unknown as FieldOwnershipRule[], mapper),
+      ).toBe(allowed);
+    },
+  );
 });
 
 describe('notesFlowOutbound', () => {
@@ -161,6 +232,11 @@ describe('notesFlowOutbound', () => {
 
   it('lets notes flow when no rule or a platform rule covers them', () => {
     expect(notesFlowOutbound(PAGERDUTY, plainMapper)).toBe(true);
-    expect(notesFlowOutbound([{ field: 'work_notes', owner: 'platform', priority: 1 }], plainMapper)).toBe(true);
+    expect(
+      notesFlowOutbound(
+        [{ field: 'work_notes', owner: 'platform', priority: 1 }],
+        plainMapper,
+      ),
+    ).toBe(true);
   });
 });

@@ -1,4 +1,8 @@
-import type { FieldOwner, FieldOwnershipRule, SyncDirection } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  FieldOwner,
+  FieldOwnershipRule,
+  SyncDirection,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { FieldChanges } from './fields';
 
 /**
@@ -26,7 +30,9 @@ export function ruleFor(
     const better =
       !best ||
       rule.priority > best.priority ||
-      (rule.priority === best.priority && rule.field === platformField && best.field !== platformField);
+      (rule.priority === best.priority &&
+        rule.field === platformField &&
+        best.field !== platformField);
     if (better) best = rule;
   }
   return best;

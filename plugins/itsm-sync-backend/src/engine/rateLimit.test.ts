@@ -29,7 +29,9 @@ describe('nextSlot (the rate limit of an integration)', () => {
       starts.push(last);
     }
     for (const start of starts) {
-      expect(starts.filter(s => s >= start && s < start + 60_000).length).toBeLessThanOrEqual(limit);
+      expect(
+        starts.filter(s => s >= start && s < start + 60_000).length,
+      ).toBeLessThanOrEqual(limit);
     }
     expect(starts[limit]).toBe(NOW + 60_000);
   });

@@ -1,4 +1,9 @@
-import { DEFAULT_RETRY_DELAYS_SECONDS, decideRetry, maxAttempts, rateLimitedUntil } from './retrySchedule';
+import {
+  DEFAULT_RETRY_DELAYS_SECONDS,
+  decideRetry,
+  maxAttempts,
+  rateLimitedUntil,
+} from './retrySchedule';
 
 const NOW = 1_700_000_000_000;
 
@@ -49,14 +54,31 @@ describe('decideRetry (the retry schedule)', () => {
   it.each([
     [2, [60_000, 240_000, 960_000, 3_600_000]],
     [0.5, [15_000, 60_000, 240_000, 900_000]],
-  ])('stretches every delay by the backoff multiplier %d', (multiplier, delays) => {
-    expect([1, 2, 3, 4].map(n => (decideRetry(n, undefined, multiplier) as { delayMs: number }).delayMs)).toEqual(delays);
-    expect(decideRetry(5, undefined, multiplier)).toEqual({ action: 'dead-letter' });
-  });
+  ])(
+    'stretches every delay by the backoff multiplier %d',
+    (multiplier, delays) => {
+      expect(
+        [1, 2, 3, 4].map(
+          n =>
+            (decideRetry(n, undefined, multiplier) as { delayMs: number })
+              .delayMs,
+        ),
+      ).toEqual(delays);
+      expect(decideRetry(5, undefined, multiplier)).toEqual({
+        action: 'dead-letter',
+      });
+    },
+  );
 
-  it.each([0, -1, NaN, Infinity])('treats the nonsensical multiplier %d as 1', multiplier => {
-    expect(decideRetry(1, undefined, multiplier)).toEqual({ action: 'retry', delayMs: 30_000 });
-  });
+  it.each([0, -1, NaN, Infinity])(
+    'treats the nonsensical multiplier %d as 1',
+    multiplier => {
+      expect(decideRetry(1, undefined, multiplier)).toEqual({
+        action: 'retry',
+        delayMs: 30_000,
+      });
+    },
+  );
 
   it.each([0, -1, 1.5])('refuses %d failures with a clear error', failures => {
     expect(() => decideRetry(failures)).toThrow(/number of failures so far/);
@@ -83,12 +105,17 @@ describe('rateLimitedUntil (a 429 does not spend an attempt)', () => {
     [3, 480_000],
     [4, 1_800_000],
     [9, 1_800_000],
-  ])('without a vendor reset, after %i failures waits %i ms, repeating the same attempt', (failures, wait) => {
-    expect(rateLimitedUntil(NOW, undefined, failures)).toBe(NOW + wait);
-  });
+  ])(
+    'without a vendor reset, after %i failures waits %i ms, repeating the same attempt',
+    (failures, wait) => {
+      expect(rateLimitedUntil(NOW, undefined, failures)).toBe(NOW + wait);
+    },
+  );
 
   it('stretches the scheduled wait by the multiplier', () => {
-    expect(rateLimitedUntil(NOW, undefined, 2, undefined, 2)).toBe(NOW + 240_000);
+    expect(rateLimitedUntil(NOW, undefined, 2, undefined, 2)).toBe(
+      NOW + 240_000,
+    );
   });
 
   it('falls back to the spec schedule when the configured one is empty', () => {

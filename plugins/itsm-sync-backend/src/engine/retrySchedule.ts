@@ -5,7 +5,8 @@
 export const DEFAULT_RETRY_DELAYS_SECONDS = [30, 120, 480, 1800];
 
 /** What to do after a failed attempt. */
-export type RetryDecision = { action: 'retry'; delayMs: number } | { action: 'dead-letter' };
+export type RetryDecision =
+  { action: 'retry'; delayMs: number } | { action: 'dead-letter' };
 
 /** A multiplier outside (0, ∞) would stall or hammer the vendor; such values mean "as scheduled". */
 function effectiveMultiplier(multiplier: number): number {
@@ -27,14 +28,21 @@ export function decideRetry(
   multiplier = 1,
 ): RetryDecision {
   if (!Number.isInteger(failedAttempts) || failedAttempts < 1) {
-    throw new RangeError(`decideRetry needs the number of failures so far (1 or more), got ${failedAttempts}`);
+    throw new RangeError(
+      `decideRetry needs the number of failures so far (1 or more), got ${failedAttempts}`,
+    );
   }
   if (failedAttempts > delaysSeconds.length) return { action: 'dead-letter' };
-  return { action: 'retry', delayMs: delayMs(delaysSeconds[failedAttempts - 1], multiplier) };
+  return {
+    action: 'retry',
+    delayMs: delayMs(delaysSeconds[failedAttempts - 1], multiplier),
+  };
 }
 
 /** Total attempts before the DLQ (the immediate one plus one per delay). */
-export function maxAttempts(delaysSeconds: number[] = DEFAULT_RETRY_DELAYS_SECONDS): number {
+export function maxAttempts(
+  delaysSeconds: number[] = DEFAULT_RETRY_DELAYS_SECONDS,
+): number {
   return delaysSeconds.length + 1;
 }
 
@@ -54,7 +62,9 @@ export function rateLimitedUntil(
   multiplier = 1,
 ): number {
   if (vendorReset && vendorReset.getTime() > now) return vendorReset.getTime();
-  const schedule = delaysSeconds.length ? delaysSeconds : DEFAULT_RETRY_DELAYS_SECONDS;
+  const schedule = delaysSeconds.length
+    ? delaysSeconds
+    : DEFAULT_RETRY_DELAYS_SECONDS;
   const index = Math.min(Math.max(failedAttempts - 1, 0), schedule.length - 1);
   return now + delayMs(schedule[index], multiplier);
 }

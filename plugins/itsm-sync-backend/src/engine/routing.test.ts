@@ -1,4 +1,10 @@
-import { conditionsHold, explainReason, routeIncident, type IntegrationRouting, type RoutingFacts } from './routing';
+import {
+  conditionsHold,
+  explainReason,
+  routeIncident,
+  type IntegrationRouting,
+  type RoutingFacts,
+} from './routing';
 
 const facts: RoutingFacts = {
   entity_ref: 'component:default/checkout',
@@ -11,21 +17,45 @@ const facts: RoutingFacts = {
   incident_type: 'Database',
 };
 
-const snow = { id: 'i-snow', name: 'prod-snow', integration_type: 'servicenow' };
+const snow = {
+  id: 'i-snow',
+  name: 'prod-snow',
+  integration_type: 'servicenow',
+};
 const pd = { id: 'i-pd', name: 'prod-pd', integration_type: 'pagerduty' };
 const jira = { id: 'i-jira', name: 'ops-jira', integration_type: 'jira' };
 
 describe('routing conditions', () => {
   it('holds when every given condition accepts the value, catalog names compared without case', () => {
     expect(conditionsHold({}, facts)).toBe(true);
-    expect(conditionsHold({ severity: ['SEV-1', 'SEV-2'], owner: ['Group:Default/SRE'] }, facts)).toBe(true);
-    expect(conditionsHold({ incident_type: ['database'], system: ['system:default/payments'] }, facts)).toBe(true);
-    expect(conditionsHold({ severity: ['SEV-2'], owner: ['group:default/sre'] }, facts)).toBe(false);
+    expect(
+      conditionsHold(
+        { severity: ['SEV-1', 'SEV-2'], owner: ['Group:Default/SRE'] },
+        facts,
+      ),
+    ).toBe(true);
+    expect(
+      conditionsHold(
+        { incident_type: ['database'], system: ['system:default/payments'] },
+        facts,
+      ),
+    ).toBe(true);
+    expect(
+      conditionsHold(
+        { severity: ['SEV-2'], owner: ['group:default/sre'] },
+        facts,
+      ),
+    ).toBe(false);
     expect(conditionsHold({ entity_kind: ['system'] }, facts)).toBe(false);
   });
 
   it('does not hold a condition on a value the incident lacks', () => {
-    expect(conditionsHold({ entity_type: ['service'] }, { ...facts, entity_type: null })).toBe(false);
+    expect(
+      conditionsHold(
+        { entity_type: ['service'] },
+        { ...facts, entity_type: null },
+      ),
+    ).toBe(false);
   });
 
   it('compares severity and status exactly', () => {
@@ -34,25 +64,66 @@ describe('routing conditions', () => {
 });
 
 describe('routeIncident', () => {
-  const routing = (rules: IntegrationRouting['rules'], dflt: IntegrationRouting['default'] = 'skip') => ({ rules, default: dflt });
+  const routing = (
+    rules: IntegrationRouting['rules'],
+    dflt: IntegrationRouting['default'] = 'skip',
+  ) => ({ rules, default: dflt });
 
   it('takes the first matching rule in order, and the default when none matches', () => {
     const result = routeIncident({
       facts,
       integrations: [snow, pd, jira],
       routing: new Map([
-        [snow.id, routing([
-          { name: 'low severity stays out', when: { severity: ['SEV-3', 'SEV-4'] }, action: 'skip' },
-          { name: 'payments', when: { system: ['system:default/payments'] }, action: 'route' },
-        ])],
-        [pd.id, routing([{ name: 'sev1 only', when: { severity: ['SEV-1'] }, action: 'route' }])],
-        [jira.id, routing([{ name: 'infra', when: { incident_type: ['infrastructure'] }, action: 'route' }], 'route')],
+        [
+          snow.id,
+          routing([
+            {
+              name: 'low severity stays out',
+              when: { severity: ['SEV-3', 'SEV-4'] },
+              action: 'skip',
+            },
+            {
+              name: 'payments',
+              when: { system: ['system:default/payments'] },
+              action: 'route',
+            },
+          ]),
+        ],
+        [
+          pd.id,
+          routing([
+            {
+              name: 'sev1 only',
+              when: { severity: ['SEV-1'] },
+              action: 'route',
+            },
+          ]),
+        ],
+        [
+          jira.id,
+          routing(
+            [
+              {
+                name: 'infra',
+                when: { incident_type: ['infrastructure'] },
+                action: 'route',
+              },
+            ],
+            'route',
+          ),
+        ],
       ]),
       annotations: [],
     });
     expect(result.matches).toEqual([
-      { integration: snow, reason: { kind: 'rule', rule: 'payments', position: 2 } },
-      { integration: pd, reason: { kind: 'rule', rule: 'sev1 only', position: 1 } },
+      {
+        integration: snow,
+        reason: { kind: 'rule', rule: 'payments', position: 2 },
+      },
+      {
+        integration: pd,
+        reason: { kind: 'rule', rule: 'sev1 only', position: 1 },
+      },
       { integration: jira, reason: { kind: 'default' } },
     ]);
     expect(result.skipped).toEqual([]);
@@ -64,13 +135,37 @@ describe('routeIncident', () => {
       integrations: [snow, pd, jira],
       routing: new Map(),
       annotations: [
-        { annotation: 'pagerduty.com/service-id', value: 'PSVC01', entity_ref: 'component:default/checkout' },
-        { annotation: 'itsm-sync.io/integrations', value: 'Ops-Jira, other', entity_ref: 'system:default/payments' },
+        {
+          annotation: 'pagerduty.com/service-id',
+          value: 'PSVC01',
+          entity_ref: 'component:default/checkout',
+        },
+        {
+          annotation: 'itsm-sync.io/integrations',
+          value: 'Ops-Jira, other',
+          entity_ref: 'system:default/payments',
+        },
       ],
     });
     expect(result.matches).toEqual([
-      { integration: pd, reason: { kind: 'annotation', annotation: 'pagerduty.com/service-id', value: 'PSVC01', entity_ref: 'component:default/checkout' } },
-      { integration: jira, reason: { kind: 'annotation', annotation: 'itsm-sync.io/integrations', value: 'Ops-Jira, other', entity_ref: 'system:default/payments' } },
+      {
+        integration: pd,
+        reason: {
+          kind: 'annotation',
+          annotation: 'pagerduty.com/service-id',
+          value: 'PSVC01',
+          entity_ref: 'component:default/checkout',
+        },
+      },
+      {
+        integration: jira,
+        reason: {
+          kind: 'annotation',
+          annotation: 'itsm-sync.io/integrations',
+          value: 'Ops-Jira, other',
+          entity_ref: 'system:default/payments',
+        },
+      },
     ]);
   });
 
@@ -78,33 +173,70 @@ describe('routeIncident', () => {
     const result = routeIncident({
       facts: { ...facts, severity: 'SEV-4' },
       integrations: [pd],
-      routing: new Map([[pd.id, routing([{ name: 'no pages for sev4', when: { severity: ['SEV-4'] }, action: 'skip' }])]]),
-      annotations: [{ annotation: 'pagerduty.com/service-id', value: 'PSVC01', entity_ref: 'component:default/checkout' }],
+      routing: new Map([
+        [
+          pd.id,
+          routing([
+            {
+              name: 'no pages for sev4',
+              when: { severity: ['SEV-4'] },
+              action: 'skip',
+            },
+          ]),
+        ],
+      ]),
+      annotations: [
+        {
+          annotation: 'pagerduty.com/service-id',
+          value: 'PSVC01',
+          entity_ref: 'component:default/checkout',
+        },
+      ],
     });
     expect(result.matches).toEqual([]);
-    expect(result.skipped).toEqual([{ integration: pd, rule: 'no pages for sev4', position: 1 }]);
+    expect(result.skipped).toEqual([
+      { integration: pd, rule: 'no pages for sev4', position: 1 },
+    ]);
   });
 
   it('keeps integrations listed explicitly whatever the rules say', () => {
     const result = routeIncident({
       facts,
       integrations: [snow],
-      routing: new Map([[snow.id, routing([{ name: 'never', when: {}, action: 'skip' }])]]),
+      routing: new Map([
+        [snow.id, routing([{ name: 'never', when: {}, action: 'skip' }])],
+      ]),
       annotations: [],
       explicit: new Set([snow.id]),
     });
-    expect(result.matches).toEqual([{ integration: snow, reason: { kind: 'explicit' } }]);
+    expect(result.matches).toEqual([
+      { integration: snow, reason: { kind: 'explicit' } },
+    ]);
   });
 
   it('routes nowhere without rules, annotations or a routing default', () => {
-    expect(routeIncident({ facts, integrations: [snow, pd], routing: new Map(), annotations: [] }).matches).toEqual([]);
+    expect(
+      routeIncident({
+        facts,
+        integrations: [snow, pd],
+        routing: new Map(),
+        annotations: [],
+      }).matches,
+    ).toEqual([]);
   });
 
   it('explains each kind of reason in a sentence', () => {
-    expect(explainReason({ kind: 'rule', rule: 'payments', position: 2 })).toBe("rule 2 'payments' matched");
-    expect(explainReason({ kind: 'annotation', annotation: 'jira/project-key', value: 'OPS', entity_ref: 'group:default/sre' })).toBe(
-      'annotation jira/project-key=OPS on group:default/sre',
+    expect(explainReason({ kind: 'rule', rule: 'payments', position: 2 })).toBe(
+      "rule 2 'payments' matched",
     );
+    expect(
+      explainReason({
+        kind: 'annotation',
+        annotation: 'jira/project-key',
+        value: 'OPS',
+        entity_ref: 'group:default/sre',
+      }),
+    ).toBe('annotation jira/project-key=OPS on group:default/sre');
     expect(explainReason({ kind: 'explicit' })).toMatch(/listed/);
     expect(explainReason({ kind: 'default' })).toMatch(/by default/);
   });

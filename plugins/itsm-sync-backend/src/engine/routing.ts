@@ -5,7 +5,10 @@ import type {
   RoutingReason,
   RoutingRule,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { VENDOR_ROUTING_ANNOTATIONS, ROUTING_ANNOTATIONS } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  VENDOR_ROUTING_ANNOTATIONS,
+  ROUTING_ANNOTATIONS,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 
 /*
  * Which integrations an incident goes to (docs/DESIGN.md, "Routing"). Pure: the caller
@@ -46,25 +49,43 @@ export interface RoutingSkip {
 }
 
 /** Fields compared without regard to case: catalog names are case-insensitive. */
-const CASE_INSENSITIVE = new Set<keyof RoutingConditions>(['entity_ref', 'entity_kind', 'entity_type', 'owner', 'system', 'incident_type']);
+const CASE_INSENSITIVE = new Set<keyof RoutingConditions>([
+  'entity_ref',
+  'entity_kind',
+  'entity_type',
+  'owner',
+  'system',
+  'incident_type',
+]);
 
 /** True when every condition of `when` holds for `facts`; an empty `when` always holds. */
-export function conditionsHold(when: RoutingConditions, facts: RoutingFacts): boolean {
+export function conditionsHold(
+  when: RoutingConditions,
+  facts: RoutingFacts,
+): boolean {
   return (Object.keys(when) as Array<keyof RoutingConditions>).every(field => {
     const accepted = when[field];
     if (!accepted) return true;
     const actual = facts[field];
     if (actual === null || actual === undefined) return false;
-    if (!CASE_INSENSITIVE.has(field)) return (accepted as readonly string[]).includes(actual);
+    if (!CASE_INSENSITIVE.has(field))
+      return (accepted as readonly string[]).includes(actual);
     const lower = actual.toLowerCase();
     return (accepted as readonly string[]).some(v => v.toLowerCase() === lower);
   });
 }
 
 /** The first rule whose conditions hold, with its position (1-based). */
-export function firstMatchingRule(routing: IntegrationRouting, facts: RoutingFacts): { rule: RoutingRule; position: number } | undefined {
-  const index = routing.rules.findIndex(rule => conditionsHold(rule.when, facts));
-  return index < 0 ? undefined : { rule: routing.rules[index], position: index + 1 };
+export function firstMatchingRule(
+  routing: IntegrationRouting,
+  facts: RoutingFacts,
+): { rule: RoutingRule; position: number } | undefined {
+  const index = routing.rules.findIndex(rule =>
+    conditionsHold(rule.when, facts),
+  );
+  return index < 0
+    ? undefined
+    : { rule: routing.rules[index], position: index + 1 };
 }
 
 /**
@@ -91,28 +112,50 @@ export function routeIncident(input: {
     const matched = routing && firstMatchingRule(routing, input.facts);
     if (matched) {
       if (matched.rule.action === 'route') {
-        matches.push({ integration, reason: { kind: 'rule', rule: matched.rule.name, position: matched.position } });
+        matches.push({
+          integration,
+          reason: {
+            kind: 'rule',
+            rule: matched.rule.name,
+            position: matched.position,
+          },
+        });
       } else {
-        skipped.push({ integration, rule: matched.rule.name, position: matched.position });
+        skipped.push({
+          integration,
+          rule: matched.rule.name,
+          position: matched.position,
+        });
       }
       continue;
     }
-    const annotation = named.get(integration.name.toLowerCase()) ?? vendorAnnotationFor(integration, input.annotations);
+    const annotation =
+      named.get(integration.name.toLowerCase()) ??
+      vendorAnnotationFor(integration, input.annotations);
     if (annotation) {
-      matches.push({ integration, reason: { kind: 'annotation', ...annotation } });
+      matches.push({
+        integration,
+        reason: { kind: 'annotation', ...annotation },
+      });
       continue;
     }
-    if (routing?.default === 'route') matches.push({ integration, reason: { kind: 'default' } });
+    if (routing?.default === 'route')
+      matches.push({ integration, reason: { kind: 'default' } });
   }
   return { matches, skipped };
 }
 
 /** Integrations named by `itsm-sync.io/integrations` (comma-separated), by lower-cased name. */
-function namedByAnnotation(annotations: FoundAnnotation[]): Map<string, FoundAnnotation> {
+function namedByAnnotation(
+  annotations: FoundAnnotation[],
+): Map<string, FoundAnnotation> {
   const out = new Map<string, FoundAnnotation>();
   for (const found of annotations) {
     if (found.annotation !== ROUTING_ANNOTATIONS.integrations) continue;
-    for (const name of found.value.split(',').map(n => n.trim().toLowerCase()).filter(Boolean)) {
+    for (const name of found.value
+      .split(',')
+      .map(n => n.trim().toLowerCase())
+      .filter(Boolean)) {
       if (!out.has(name)) out.set(name, found);
     }
   }
@@ -120,8 +163,15 @@ function namedByAnnotation(annotations: FoundAnnotation[]): Map<string, FoundAnn
 }
 
 /** The first vendor annotation that routes to the integration's type. */
-function vendorAnnotationFor(integration: RoutableIntegration, annotations: FoundAnnotation[]): FoundAnnotation | undefined {
-  const wanted = new Set(VENDOR_ROUTING_ANNOTATIONS.filter(v => v.integrationType === integration.integration_type).map(v => v.annotation));
+function vendorAnnotationFor(
+  integration: RoutableIntegration,
+  annotations: FoundAnnotation[],
+): FoundAnnotation | undefined {
+  const wanted = new Set(
+    VENDOR_ROUTING_ANNOTATIONS.filter(
+      v => v.integrationType === integration.integration_type,
+    ).map(v => v.annotation),
+  );
   return annotations.find(a => wanted.has(a.annotation));
 }
 
@@ -129,7 +179,7 @@ function vendorAnnotationFor(integration: RoutableIntegration, annotations: Foun
 export function explainReason(reason: RoutingReason): string {
   switch (reason.kind) {
     case 'explicit':
-      return 'listed in the incident\'s integrations';
+      return "listed in the incident's integrations";
     case 'rule':
       return `rule ${reason.position} '${reason.rule}' matched`;
     case 'annotation':
@@ -142,4 +192,9 @@ export function explainReason(reason: RoutingReason): string {
 }
 
 /** The incident fields a change of which makes routing look again. */
-export const ROUTED_FIELDS = ['severity', 'status', 'entity_ref', 'incident_type'] as const;
+export const ROUTED_FIELDS = [
+  'severity',
+  'status',
+  'entity_ref',
+  'incident_type',
+] as const;

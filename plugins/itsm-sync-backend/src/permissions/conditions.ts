@@ -1,5 +1,8 @@
 import { createConditionExports } from '@backstage/plugin-permission-node';
-import { conflictPermissionResourceRef, integrationPermissionResourceRef } from './resources';
+import {
+  conflictPermissionResourceRef,
+  integrationPermissionResourceRef,
+} from './resources';
 import { conflictPermissionRules, integrationPermissionRules } from './rules';
 
 const integrationExports = createConditionExports({
@@ -15,9 +18,11 @@ const conflictExports = createConditionExports({
 /** Conditions on integrations, for permission policies. @public */
 export const itsmSyncIntegrationConditions = integrationExports.conditions;
 /** @public */
-export const createItsmSyncIntegrationConditionalDecision = integrationExports.createConditionalDecision;
+export const createItsmSyncIntegrationConditionalDecision =
+  integrationExports.createConditionalDecision;
 
 /** Conditions on conflicts, for permission policies. @public */
 export const itsmSyncConflictConditions = conflictExports.conditions;
 /** @public */
-export const createItsmSyncConflictConditionalDecision = conflictExports.createConditionalDecision;
+export const createItsmSyncConflictConditionalDecision =
+  conflictExports.createConditionalDecision;

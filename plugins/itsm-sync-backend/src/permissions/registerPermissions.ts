@@ -5,8 +5,14 @@ import {
   itsmSyncPermissions,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { SyncStore } from '../store/SyncStore';
-import { loadConflictResources, loadIntegrationResources } from './loadResources';
-import { conflictPermissionResourceRef, integrationPermissionResourceRef } from './resources';
+import {
+  loadConflictResources,
+  loadIntegrationResources,
+} from './loadResources';
+import {
+  conflictPermissionResourceRef,
+  integrationPermissionResourceRef,
+} from './resources';
 import { conflictPermissionRules, integrationPermissionRules } from './rules';
 
 /**
@@ -14,7 +20,10 @@ import { conflictPermissionRules, integrationPermissionRules } from './rules';
  * permission system. The resource loaders serve the permission backend when it applies a
  * conditional decision for another caller (the portal asks per integration and conflict).
  */
-export function registerPermissions(registry: PermissionsRegistryService, store: SyncStore) {
+export function registerPermissions(
+  registry: PermissionsRegistryService,
+  store: SyncStore,
+) {
   registry.addPermissions(itsmSyncPermissions);
   registry.addResourceType({
     resourceRef: integrationPermissionResourceRef,
@@ -29,7 +38,9 @@ export function registerPermissions(registry: PermissionsRegistryService, store:
     getResources: ids => loadConflictResources(store, ids),
   });
   return {
-    integration: registry.getPermissionRuleset(integrationPermissionResourceRef),
+    integration: registry.getPermissionRuleset(
+      integrationPermissionResourceRef,
+    ),
     conflict: registry.getPermissionRuleset(conflictPermissionResourceRef),
   };
 }

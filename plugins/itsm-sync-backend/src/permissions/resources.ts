@@ -29,13 +29,19 @@ export interface ItsmSyncPermissionFilter {
 }
 
 /** @public */
-export const integrationPermissionResourceRef = createPermissionResourceRef<IntegrationPermissionResource, ItsmSyncPermissionFilter>().with({
+export const integrationPermissionResourceRef = createPermissionResourceRef<
+  IntegrationPermissionResource,
+  ItsmSyncPermissionFilter
+>().with({
   pluginId: 'itsm-sync',
   resourceType: ITSM_SYNC_INTEGRATION_RESOURCE_TYPE,
 });
 
 /** @public */
-export const conflictPermissionResourceRef = createPermissionResourceRef<ConflictPermissionResource, ItsmSyncPermissionFilter>().with({
+export const conflictPermissionResourceRef = createPermissionResourceRef<
+  ConflictPermissionResource,
+  ItsmSyncPermissionFilter
+>().with({
   pluginId: 'itsm-sync',
   resourceType: ITSM_SYNC_CONFLICT_RESOURCE_TYPE,
 });

@@ -11,9 +11,14 @@ const integrationsParams = z.object({
 });
 
 /** Whether an integration is one of `listed` (ids or names; names ignore case). */
-function isListedIntegration(integration: IntegrationPermissionResource, listed: string[]): boolean {
+function isListedIntegration(
+  integration: IntegrationPermissionResource,
+  listed: string[],
+): boolean {
   const name = integration.name.toLowerCase();
-  return listed.some(entry => entry === integration.id || entry.toLowerCase() === name);
+  return listed.some(
+    entry => entry === integration.id || entry.toLowerCase() === name,
+  );
 }
 
 /**
@@ -21,12 +26,19 @@ function isListedIntegration(integration: IntegrationPermissionResource, listed:
  * or the name of a user entity ref (`user:default/david.loo` is `david.loo`), since the
  * platform and the vendors hold user names, not refs.
  */
-export function isAssignedToOneOf(assignedTo: string | null, assignees: string[]): boolean {
+export function isAssignedToOneOf(
+  assignedTo: string | null,
+  assignees: string[],
+): boolean {
   if (!assignedTo) return false;
   const value = assignedTo.trim().toLowerCase();
   return assignees.some(ref => {
     const lower = ref.toLowerCase();
-    return lower === value || (lower.startsWith('user:') && lower.slice(lower.lastIndexOf('/') + 1) === value);
+    return (
+      lower === value ||
+      (lower.startsWith('user:') &&
+        lower.slice(lower.lastIndexOf('/') + 1) === value)
+    );
   });
 }
 
@@ -36,7 +48,8 @@ export const isIntegrationInScope = createPermissionRule({
   description: 'Allow integrations listed by id or name',
   resourceRef: integrationPermissionResourceRef,
   paramsSchema: integrationsParams,
-  apply: (integration, { integrations }) => isListedIntegration(integration, integrations),
+  apply: (integration, { integrations }) =>
+    isListedIntegration(integration, integrations),
   toQuery: ({ integrations }) => ({ key: 'integration', values: integrations }),
 });
 
@@ -46,21 +59,29 @@ export const isConflictOnIntegration = createPermissionRule({
   description: 'Allow conflicts on integrations listed by id or name',
   resourceRef: conflictPermissionResourceRef,
   paramsSchema: integrationsParams,
-  apply: (conflict, { integrations }) => isListedIntegration(conflict.integration, integrations),
+  apply: (conflict, { integrations }) =>
+    isListedIntegration(conflict.integration, integrations),
   toQuery: ({ integrations }) => ({ key: 'integration', values: integrations }),
 });
 
 /** The conflict's incident is assigned to the caller. @public */
 export const isConflictOfAssignee = createPermissionRule({
   name: 'IS_CONFLICT_OF_ASSIGNEE',
-  description: "Allow conflicts of incidents assigned to one of the given users (entity refs or names)",
+  description:
+    'Allow conflicts of incidents assigned to one of the given users (entity refs or names)',
   resourceRef: conflictPermissionResourceRef,
-  paramsSchema: z.object({ assignees: z.array(z.string()).describe('User entity refs or user names') }),
-  apply: (conflict, { assignees }) => isAssignedToOneOf(conflict.incidentAssignedTo, assignees),
+  paramsSchema: z.object({
+    assignees: z.array(z.string()).describe('User entity refs or user names'),
+  }),
+  apply: (conflict, { assignees }) =>
+    isAssignedToOneOf(conflict.incidentAssignedTo, assignees),
   toQuery: ({ assignees }) => ({ key: 'assignee', values: assignees }),
 });
 
 /** @public */
 export const integrationPermissionRules = { isIntegrationInScope };
 /** @public */
-export const conflictPermissionRules = { isConflictOnIntegration, isConflictOfAssignee };
+export const conflictPermissionRules = {
+  isConflictOnIntegration,
+  isConflictOfAssignee,
+};

@@ -8,7 +8,10 @@ export interface WebhookRateLimit {
   burst: number;
 }
 
-export const DEFAULT_WEBHOOK_RATE_LIMIT: WebhookRateLimit = { requestsPerSecond: 50, burst: 500 };
+export const DEFAULT_WEBHOOK_RATE_LIMIT: WebhookRateLimit = {
+  requestsPerSecond: 50,
+  burst: 500,
+};
 
 /** Buckets kept at most; the least recently used go first (the key is partly the caller's choice). */
 const MAX_BUCKETS = 10_000;
@@ -40,9 +43,19 @@ export class WebhookRateLimiter {
   /** Takes one request's token; answers 0 when allowed, else the milliseconds until one is free. */
   take(source: string, integration: string): number {
     const now = this.clock.now();
-    const perIntegration = { rate: this.limit.requestsPerSecond, burst: this.limit.burst };
-    const perSource = { rate: perIntegration.rate * SOURCE_FACTOR, burst: perIntegration.burst * SOURCE_FACTOR };
-    const one = this.bucket(`${source}\u0000${integration}`, perIntegration, now);
+    const perIntegration = {
+      rate: this.limit.requestsPerSecond,
+      burst: this.limit.burst,
+    };
+    const perSource = {
+      rate: perIntegration.rate * SOURCE_FACTOR,
+      burst: perIntegration.burst * SOURCE_FACTOR,
+    };
+    const one = this.bucket(
+      `${source}\u0000${integration}`,
+      perIntegration,
+      now,
+    );
     const all = this.bucket(`${source}\u0001`, perSource, now);
     // A token is taken from both or neither, so a refused request spends nothing.
     if (one.tokens >= 1 && all.tokens >= 1) {
@@ -50,18 +63,29 @@ export class WebhookRateLimiter {
       all.tokens -= 1;
       return 0;
     }
-    const wait = (b: Bucket, rate: number) => (b.tokens >= 1 ? 0 : ((1 - b.tokens) / rate) * 1000);
-    return Math.ceil(Math.max(wait(one, perIntegration.rate), wait(all, perSource.rate)));
+    const wait = (b: Bucket, rate: number) =>
+      b.tokens >= 1 ? 0 : ((1 - b.tokens) / rate) * 1000;
+    return Math.ceil(
+      Math.max(wait(one, perIntegration.rate), wait(all, perSource.rate)),
+    );
   }
 
   /** A bucket refilled up to now; touched, so the map's order is least recently used first. */
-  private bucket(key: string, limit: { rate: number; burst: number }, now: number): Bucket {
+  private bucket(
+    key: string,
+    limit: { rate: number; burst: number },
+    now: number,
+  ): Bucket {
     const bucket = this.buckets.get(key) ?? { tokens: limit.burst, at: now };
-    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.rate);
+    bucket.tokens = Math.min(
+      limit.burst,
+      bucket.tokens + ((now - bucket.at) / 1000) * limit.rate,
+    );
     bucket.at = now;
     this.buckets.delete(key);
     this.buckets.set(key, bucket);
-    if (this.buckets.size > MAX_BUCKETS) this.buckets.delete(this.buckets.keys().next().value!);
+    if (this.buckets.size > MAX_BUCKETS)
+      this.buckets.delete(this.buckets.keys().next().value!);
     return bucket;
   }
 }

@@ -1,5 +1,8 @@
 import { toError } from '@backstage/errors';
-import type { AuditorService, AuditorServiceCreateEventOptions } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  AuditorServiceCreateEventOptions,
+} from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
 
 /**
@@ -16,7 +19,9 @@ export async function audited<T>(
   const audit = await auditor.createEvent(event);
   try {
     const result = await action();
-    await audit.success(successMeta ? { meta: successMeta(result) } : undefined);
+    await audit.success(
+      successMeta ? { meta: successMeta(result) } : undefined,
+    );
     return result;
   } catch (error) {
     await audit.fail({ error: toError(error) });

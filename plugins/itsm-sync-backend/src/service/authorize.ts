@@ -1,4 +1,8 @@
-import type { BackstageCredentials, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
@@ -13,13 +17,23 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { Request } from 'express';
 import type { ItsmSyncPermissionRulesets } from '../permissions/registerPermissions';
-import type { ConflictPermissionResource, IntegrationPermissionResource } from '../permissions/resources';
+import type {
+  ConflictPermissionResource,
+  IntegrationPermissionResource,
+} from '../permissions/resources';
 import type { IntegrationService } from '../sync/IntegrationService';
 
 /** Checks one permission for known credentials (an action's caller); throws 403 when denied. */
-export function createCredentialsAuthorizer(options: { permissions: PermissionsService }) {
-  return async function authorize(credentials: BackstageCredentials, permission: BasicPermission) {
-    const [decision] = await options.permissions.authorize([{ permission }], { credentials });
+export function createCredentialsAuthorizer(options: {
+  permissions: PermissionsService;
+}) {
+  return async function authorize(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) {
+    const [decision] = await options.permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
@@ -28,10 +42,16 @@ export function createCredentialsAuthorizer(options: { permissions: PermissionsS
 }
 
 /** Checks one permission for the caller of a request; throws 403 when denied. */
-export function createAuthorizer(options: { httpAuth: HttpAuthService; permissions: PermissionsService }) {
+export function createAuthorizer(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}) {
   const authorizeCredentials = createCredentialsAuthorizer(options);
   return async function authorize(req: Request, permission: BasicPermission) {
-    return authorizeCredentials(await options.httpAuth.credentials(req), permission);
+    return authorizeCredentials(
+      await options.httpAuth.credentials(req),
+      permission,
+    );
   };
 }
 
@@ -61,7 +81,10 @@ export function createResourceAuthorizer(options: {
   permissionRules: ItsmSyncPermissionRulesets;
   integrations: Pick<IntegrationService, 'resolve'>;
 }) {
-  async function access<TResource>(req: Request, check: ResourceCheck<TResource>): Promise<ResourceAccess<TResource>> {
+  async function access<TResource>(
+    req: Request,
+    check: ResourceCheck<TResource>,
+  ): Promise<ResourceAccess<TResource>> {
     return accessFor(await options.httpAuth.credentials(req), check);
   }
 
@@ -69,7 +92,10 @@ export function createResourceAuthorizer(options: {
     credentials: BackstageCredentials,
     check: ResourceCheck<TResource>,
   ): Promise<ResourceAccess<TResource>> {
-    const [decision] = await options.permissions.authorizeConditional([{ permission: check.permission }], { credentials });
+    const [decision] = await options.permissions.authorizeConditional(
+      [{ permission: check.permission }],
+      { credentials },
+    );
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError(`Not allowed: ${check.permission.name}`);
     }
@@ -77,7 +103,9 @@ export function createResourceAuthorizer(options: {
       credentials,
       require(resource) {
         if (!check.applies(decision, resource)) {
-          throw new NotAllowedError(`Not allowed: ${check.permission.name} on ${check.describe(resource)}`);
+          throw new NotAllowedError(
+            `Not allowed: ${check.permission.name} on ${check.describe(resource)}`,
+          );
         }
       },
     };
@@ -107,15 +135,25 @@ export function createResourceAuthorizer(options: {
       return { integration, access: granted };
     },
     /** Whether the caller may manage this integration, without refusing (what a reader is shown). */
-    async mayManage(req: Request, integration: IntegrationPermissionResource): Promise<boolean> {
+    async mayManage(
+      req: Request,
+      integration: IntegrationPermissionResource,
+    ): Promise<boolean> {
       const credentials = await options.httpAuth.credentials(req);
-      const [decision] = await options.permissions.authorizeConditional([{ permission: manage.permission }], { credentials });
-      return decision.result !== AuthorizeResult.DENY && manage.applies(decision, integration);
+      const [decision] = await options.permissions.authorizeConditional(
+        [{ permission: manage.permission }],
+        { credentials },
+      );
+      return (
+        decision.result !== AuthorizeResult.DENY &&
+        manage.applies(decision, integration)
+      );
     },
     /** `itsm-sync.conflict.resolve`, scoped to conflicts. */
     resolveConflict: (req: Request) => access(req, resolve),
     /** The same for known credentials (an action's caller). */
-    resolveConflictAs: (credentials: BackstageCredentials) => accessFor(credentials, resolve),
+    resolveConflictAs: (credentials: BackstageCredentials) =>
+      accessFor(credentials, resolve),
   };
 }
 

@@ -36,14 +36,21 @@ export function addIncidentRoutes(router: Router, ctx: RouterContext) {
 
   router.patch('/v1/incidents/:id', async (req, res) => {
     await authorize(req, itsmSyncIncidentWritePermission);
-    const body = parseInput(updateIncidentRequestSchema, req.body, 'incident update');
+    const body = parseInput(
+      updateIncidentRequestSchema,
+      req.body,
+      'incident update',
+    );
     res.json(await ctx.incidents.update(req.params.id, body));
   });
 
   router.post('/v1/incidents/:id/notes', async (req, res) => {
     const credentials = await authorize(req, itsmSyncIncidentWritePermission);
     const body = parseInput(addNoteRequestSchema, req.body, 'note');
-    await ctx.incidents.addNote(req.params.id, { text: body.text, author: principalName(credentials) });
+    await ctx.incidents.addNote(req.params.id, {
+      text: body.text,
+      author: principalName(credentials),
+    });
     res.status(201).json({ ok: true });
   });
 
@@ -51,12 +58,16 @@ export function addIncidentRoutes(router: Router, ctx: RouterContext) {
     await authorize(req, itsmSyncReadPermission);
     await ctx.incidents.get(req.params.id);
     const items = await ctx.incidents.timeline(req.params.id);
-    res.json({ items: items.map(e => ({ ...e, created_at: iso(e.created_at) })) });
+    res.json({
+      items: items.map(e => ({ ...e, created_at: iso(e.created_at) })),
+    });
   });
 
   router.post('/v1/incidents/:id/links', async (req, res) => {
     await authorize(req, itsmSyncIncidentWritePermission);
     const body = parseInput(linkIncidentRequestSchema, req.body, 'link');
-    res.status(201).json(await ctx.incidents.link(req.params.id, body.integration));
+    res
+      .status(201)
+      .json(await ctx.incidents.link(req.params.id, body.integration));
   });
 }

@@ -9,7 +9,11 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { integrationResponse } from './responses';
 import { audited } from './audited';
-import { createAuthorizer, createResourceAuthorizer, principalName } from './authorize';
+import {
+  createAuthorizer,
+  createResourceAuthorizer,
+  principalName,
+} from './authorize';
 import { parseInput } from './validation';
 import type { RouterContext } from './RouterContext';
 import { settingsForResponse } from '../sync/sealedSettings';
@@ -20,19 +24,41 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
   const resources = createResourceAuthorizer(ctx);
   // Sealed settings by name only, also a value stored in the clear before sealing existed.
   const view = (r: Parameters<typeof integrationResponse>[0]) =>
-    integrationResponse({ ...r, settings: settingsForResponse(r.settings, ctx.connectors.get(r.integration_type)?.sealedSettings) }, ctx.baseUrl);
+    integrationResponse(
+      {
+        ...r,
+        settings: settingsForResponse(
+          r.settings,
+          ctx.connectors.get(r.integration_type)?.sealedSettings,
+        ),
+      },
+      ctx.baseUrl,
+    );
 
   router.post('/v1/integrations', async (req, res) => {
     const access = await resources.manageIntegration(req);
-    const body = parseInput(createIntegrationRequestSchema, req.body, 'integration');
+    const body = parseInput(
+      createIntegrationRequestSchema,
+      req.body,
+      'integration',
+    );
     access.require({ id: null, name: body.name });
     const created = await audited(
       ctx.auditor,
-      { eventId: 'integration-create', severityLevel: 'medium', request: req, meta: { name: body.name, integration_type: body.integration_type } },
+      {
+        eventId: 'integration-create',
+        severityLevel: 'medium',
+        request: req,
+        meta: { name: body.name, integration_type: body.integration_type },
+      },
       () => ctx.integrations.create(body as any),
       c => ({ id: c.id }),
     );
-    ctx.logger.info('Integration created', { integration: created.id, type: created.integration_type, by: principalName(access.credentials) });
+    ctx.logger.info('Integration created', {
+      integration: created.id,
+      type: created.integration_type,
+      by: principalName(access.credentials),
+    });
     res.status(201).json(view(created));
   });
 
@@ -48,9 +74,14 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
 
   router.patch('/v1/integrations/:ref', async (req, res) => {
     const { integration, access } = await resources.managedIntegration(req);
-    const body = parseInput(updateIntegrationRequestSchema, req.body, 'integration update');
+    const body = parseInput(
+      updateIntegrationRequestSchema,
+      req.body,
+      'integration update',
+    );
     // A rename must stay in the caller's scope.
-    if (body.name !== undefined) access.require({ id: integration.id, name: body.name });
+    if (body.name !== undefined)
+      access.require({ id: integration.id, name: body.name });
     // Pointing credentials at a new host is how stored secrets would be exfiltrated: audited high, refused or not.
     const newOrigins = ctx.integrations.newCredentialOrigins(integration, body);
     const updated = await audited(
@@ -59,7 +90,11 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
         eventId: 'integration-update',
         severityLevel: newOrigins.length ? 'high' : 'medium',
         request: req,
-        meta: { ref: req.params.ref, fields: Object.keys(body), ...(newOrigins.length ? { new_credential_origins: newOrigins } : {}) },
+        meta: {
+          ref: req.params.ref,
+          fields: Object.keys(body),
+          ...(newOrigins.length ? { new_credential_origins: newOrigins } : {}),
+        },
       },
       () => ctx.integrations.update(integration.id, body),
       u => ({ id: u.id }),
@@ -72,7 +107,12 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
     const { integration } = await resources.managedIntegration(req);
     await audited(
       ctx.auditor,
-      { eventId: 'integration-delete', severityLevel: 'high', request: req, meta: { ref: req.params.ref } },
+      {
+        eventId: 'integration-delete',
+        severityLevel: 'high',
+        request: req,
+        meta: { ref: req.params.ref },
+      },
       () => ctx.integrations.delete(integration.id),
       d => ({ id: d.id }),
     );
@@ -81,29 +121,61 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
 
   router.post('/v1/integrations/:ref/test', async (req, res) => {
     const { integration } = await resources.managedIntegration(req);
-    const connector = ctx.integrations.connectorFor(integration.integration_type);
+    const connector = ctx.integrations.connectorFor(
+      integration.integration_type,
+    );
     const started = Date.now();
     const result = await connector
-      .testConnection(await ctx.integrations.connectorContext(integration, ctx.logger))
+      .testConnection(
+        await ctx.integrations.connectorContext(integration, ctx.logger),
+      )
       .catch(e => ({ ok: false, message: toError(e).message }));
-    res.json({ ...result, integration_id: integration.id, duration_ms: Date.now() - started });
+    res.json({
+      ...result,
+      integration_id: integration.id,
+      duration_ms: Date.now() - started,
+    });
   });
 
   router.get('/v1/integrations/:ref/field-ownership', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    res.json({ integration_id: integration.id, items: await ctx.integrations.rules(integration.id) });
+    res.json({
+      integration_id: integration.id,
+      items: await ctx.integrations.rules(integration.id),
+    });
   });
 
-  router.put('/v1/integrations/:ref/field-ownership/:field', async (req, res) => {
-    const { integration } = await resources.managedIntegration(req);
-    const field = parseInput(fieldNameSchema, req.params.field, 'field name');
-    const body = parseInput(fieldOwnershipRuleRequestSchema, req.body, 'field ownership rule');
-    const items = await audited(
-      ctx.auditor,
-      { eventId: 'field-ownership-set', request: req, meta: { ref: req.params.ref, field, owner: body.owner, priority: body.priority } },
-      () => ctx.integrations.putRule(integration.id, { field, owner: body.owner, priority: body.priority }),
-    );
-    res.json({ items, rule: items.find(r => r.field === field) });
-  });
+  router.put(
+    '/v1/integrations/:ref/field-ownership/:field',
+    async (req, res) => {
+      const { integration } = await resources.managedIntegration(req);
+      const field = parseInput(fieldNameSchema, req.params.field, 'field name');
+      const body = parseInput(
+        fieldOwnershipRuleRequestSchema,
+        req.body,
+        'field ownership rule',
+      );
+      const items = await audited(
+        ctx.auditor,
+        {
+          eventId: 'field-ownership-set',
+          request: req,
+          meta: {
+            ref: req.params.ref,
+            field,
+            owner: body.owner,
+            priority: body.priority,
+          },
+        },
+        () =>
+          ctx.integrations.putRule(integration.id, {
+            field,
+            owner: body.owner,
+            priority: body.priority,
+          }),
+      );
+      res.json({ items, rule: items.find(r => r.field === field) });
+    },
+  );
 }

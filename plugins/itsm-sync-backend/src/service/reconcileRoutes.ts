@@ -7,13 +7,18 @@ import {
   reconcileScheduleRequestSchema,
   type ReconcileRunResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ReconcileRunRecord, ReconcileScheduleRecord } from '../store/ReconcileRepository';
+import type {
+  ReconcileRunRecord,
+  ReconcileScheduleRecord,
+} from '../store/ReconcileRepository';
 import { iso, isoOrNull } from '../store/rows';
 import { createAuthorizer, createResourceAuthorizer } from './authorize';
 import type { RouterContext } from './RouterContext';
 import { parseInput } from './validation';
 
-export function reconcileRunResponse(r: ReconcileRunRecord): ReconcileRunResponse {
+export function reconcileRunResponse(
+  r: ReconcileRunRecord,
+): ReconcileRunResponse {
   return {
     id: r.id,
     integration_id: r.integration_id,
@@ -46,7 +51,10 @@ export function reconcileScheduleResponse(s: ReconcileScheduleRecord) {
 
 /** `Accept: application/x-ndjson` or `?stream=true` asks for progress lines. */
 function wantsStream(req: Request): boolean {
-  return req.query.stream === 'true' || (req.headers.accept ?? '').includes('application/x-ndjson');
+  return (
+    req.query.stream === 'true' ||
+    (req.headers.accept ?? '').includes('application/x-ndjson')
+  );
 }
 
 function writeLine(res: Response, line: unknown) {
@@ -64,7 +72,11 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
   router.post('/v1/integrations/:ref/reconcile', async (req, res) => {
     const access = await resources.manageIntegration(req);
     // The schema makes `{auto_heal: true}` alone a healing run.
-    const body = parseInput(reconcileRequestSchema, req.body ?? {}, 'reconcile request');
+    const body = parseInput(
+      reconcileRequestSchema,
+      req.body ?? {},
+      'reconcile request',
+    );
     const integration = await ctx.integrations.resolve(req.params.ref);
     access.require(integration);
     ctx.integrations.connectorFor(integration.integration_type);
@@ -76,7 +88,11 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
           meta: { integration: integration.id },
         })
       : undefined;
-    const options = { dryRun: body.dry_run, autoHeal: body.auto_heal, trigger: 'manual' as const };
+    const options = {
+      dryRun: body.dry_run,
+      autoHeal: body.auto_heal,
+      trigger: 'manual' as const,
+    };
 
     if (!wantsStream(req)) {
       const run = await ctx.engine.reconciler.run(integration, options);
@@ -88,7 +104,12 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
     res.flushHeaders();
     const run = await ctx.engine.reconciler.run(integration, {
       ...options,
-      onProgress: p => writeLine(res, { type: 'progress', checked: p.checked, total: p.total }),
+      onProgress: p =>
+        writeLine(res, {
+          type: 'progress',
+          checked: p.checked,
+          total: p.total,
+        }),
     });
     await audit?.success({ meta: { run: run.id, healed: run.healed } });
     writeLine(res, { type: 'result', run: reconcileRunResponse(run) });
@@ -98,7 +119,10 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
   router.get('/v1/integrations/:ref/reconcile/history', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 500);
+    const limit = Math.min(
+      Math.max(Number(req.query.limit ?? 50) || 50, 1),
+      500,
+    );
     const runs = await ctx.engine.reconciler.history(integration.id, limit);
     res.json({ items: runs.map(reconcileRunResponse) });
   });
@@ -108,7 +132,9 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
     const integration = await ctx.integrations.resolve(req.params.ref);
     const run = await ctx.engine.reconciler.getRun(req.params.run);
     if (!run || run.integration_id !== integration.id) {
-      throw new NotFoundError(`No reconcile run '${req.params.run}' on integration '${integration.name}'`);
+      throw new NotFoundError(
+        `No reconcile run '${req.params.run}' on integration '${integration.name}'`,
+      );
     }
     res.json(reconcileRunResponse(run));
   });
@@ -116,26 +142,43 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
   router.get('/v1/integrations/:ref/reconcile/schedule', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    const schedule = await ctx.engine.reconcileSchedules.getSchedule(integration.id);
-    if (!schedule) throw new NotFoundError(`Integration '${integration.name}' has no reconcile schedule`);
+    const schedule = await ctx.engine.reconcileSchedules.getSchedule(
+      integration.id,
+    );
+    if (!schedule)
+      throw new NotFoundError(
+        `Integration '${integration.name}' has no reconcile schedule`,
+      );
     res.json(reconcileScheduleResponse(schedule));
   });
 
   router.post('/v1/integrations/:ref/reconcile/schedule', async (req, res) => {
     const access = await resources.manageIntegration(req);
-    const body = parseInput(reconcileScheduleRequestSchema, req.body ?? {}, 'reconcile schedule');
+    const body = parseInput(
+      reconcileScheduleRequestSchema,
+      req.body ?? {},
+      'reconcile schedule',
+    );
     const integration = await ctx.integrations.resolve(req.params.ref);
     access.require(integration);
     const audit = await ctx.auditor.createEvent({
       eventId: 'reconcile-schedule-set',
       request: req,
-      meta: { integration: integration.id, interval: body.interval, auto_heal: body.auto_heal, enabled: body.enabled },
+      meta: {
+        integration: integration.id,
+        interval: body.interval,
+        auto_heal: body.auto_heal,
+        enabled: body.enabled,
+      },
     });
-    const schedule = await ctx.engine.reconcileSchedules.putSchedule(integration.id, {
-      intervalSeconds: intervalToSeconds(body.interval),
-      autoHeal: body.auto_heal,
-      enabled: body.enabled,
-    });
+    const schedule = await ctx.engine.reconcileSchedules.putSchedule(
+      integration.id,
+      {
+        intervalSeconds: intervalToSeconds(body.interval),
+        autoHeal: body.auto_heal,
+        enabled: body.enabled,
+      },
+    );
     await audit.success();
     res.json(reconcileScheduleResponse(schedule));
   });

@@ -6,10 +6,18 @@ import type {
   IntegrationResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { iso, isoOrNull } from '../store/rows';
-import type { ConflictRecord, IncidentRecord, IntegrationRecord, LinkRecord } from '../store/types';
+import type {
+  ConflictRecord,
+  IncidentRecord,
+  IntegrationRecord,
+  LinkRecord,
+} from '../store/types';
 
 /** The API view of an integration: never the secrets, only which credential entries exist. */
-export function integrationResponse(r: IntegrationRecord, baseUrl: string): IntegrationResponse {
+export function integrationResponse(
+  r: IntegrationRecord,
+  baseUrl: string,
+): IntegrationResponse {
   return {
     id: r.id,
     organization_id: r.organization_id,
@@ -31,7 +39,10 @@ export function integrationResponse(r: IntegrationRecord, baseUrl: string): Inte
   };
 }
 
-export function linkResponse(link: LinkRecord, integration?: IntegrationRecord): IncidentLinkResponse {
+export function linkResponse(
+  link: LinkRecord,
+  integration?: IntegrationRecord,
+): IncidentLinkResponse {
   return {
     integration_id: link.integration_id,
     integration_name: integration?.name ?? '',
@@ -43,7 +54,9 @@ export function linkResponse(link: LinkRecord, integration?: IntegrationRecord):
     sync_state: link.sync_state,
     last_synced_at: isoOrNull(link.last_synced_at),
     last_error: link.last_error,
-    manual_sync_cooldown_until: isoOrNull((integration && manualSyncCooldownEnd(link, integration)) ?? null),
+    manual_sync_cooldown_until: isoOrNull(
+      (integration && manualSyncCooldownEnd(link, integration)) ?? null,
+    ),
   };
 }
 

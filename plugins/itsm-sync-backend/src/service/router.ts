@@ -16,7 +16,11 @@ import { addSecretRoutes } from './secretRoutes';
 import type { RouterContext } from './RouterContext';
 import { addSyncRoutes } from './syncRoutes';
 import { addWebhookRoutes } from './webhookRoutes';
-import { DEFAULT_WEBHOOK_RATE_LIMIT, WebhookRateLimiter, type WebhookRateLimit } from './WebhookRateLimiter';
+import {
+  DEFAULT_WEBHOOK_RATE_LIMIT,
+  WebhookRateLimiter,
+  type WebhookRateLimit,
+} from './WebhookRateLimiter';
 
 /** The REST API of the itsm-sync plugin (base `/api/itsm-sync`). */
 export async function createRouter(
@@ -33,7 +37,13 @@ export async function createRouter(
 ): Promise<express.Router> {
   const router = Router();
   // Webhooks read raw bytes for signature checks, so they are mounted before the JSON parser.
-  addWebhookRoutes(router, { ...ctx, webhookLimiter: new WebhookRateLimiter(ctx.webhookRateLimit ?? DEFAULT_WEBHOOK_RATE_LIMIT, systemClock) });
+  addWebhookRoutes(router, {
+    ...ctx,
+    webhookLimiter: new WebhookRateLimiter(
+      ctx.webhookRateLimit ?? DEFAULT_WEBHOOK_RATE_LIMIT,
+      systemClock,
+    ),
+  });
   router.use(express.json({ limit: '1mb' }));
   addIntegrationRoutes(router, ctx);
   addIncidentRoutes(router, ctx);

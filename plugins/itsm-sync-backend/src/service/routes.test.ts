@@ -1,6 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { eventually, startSyncTestBackend, TEST_WEBHOOK_SECRET, type SyncTestBackend } from '../__testUtils__/syncTestBackend';
+import {
+  eventually,
+  startSyncTestBackend,
+  TEST_WEBHOOK_SECRET,
+  type SyncTestBackend,
+} from '../__testUtils__/syncTestBackend';
 
 jest.setTimeout(60_000);
 
@@ -15,9 +20,11 @@ describe('itsm-sync routes', () => {
   });
 
   async function linkedIncident(integrationName: string) {
-    const created = await hub.api
-      .post(`${hub.base}/v1/incidents`)
-      .send({ title: 'Queue backlog', severity: 'SEV-3', integrations: [integrationName] });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'Queue backlog',
+      severity: 'SEV-3',
+      integrations: [integrationName],
+    });
     expect(created.status).toBe(201);
     return created.body as { id: string };
   }
@@ -25,42 +32,72 @@ describe('itsm-sync routes', () => {
   it('checks a webhook signature on the test route without applying anything', async () => {
     const integration = await hub.createIntegration();
     const incident = await linkedIncident(integration.name);
-    const ticketId = await eventually(async () => (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body.links[0].external_id, 5000);
-    const webhook = hub.vendor.vendorEdit(ticketId, { assigned_to: 'carol' }, TEST_WEBHOOK_SECRET);
+    const ticketId = await eventually(
+      async () =>
+        (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body
+          .links[0].external_id,
+      5000,
+    );
+    const webhook = hub.vendor.vendorEdit(
+      ticketId,
+      { assigned_to: 'carol' },
+      TEST_WEBHOOK_SECRET,
+    );
     const send = (w: typeof webhook) =>
       hub.api
         .post(`${hub.base}/v1/webhooks/${integration.id}/test`)
         .set('authorization', 'Bearer mock-none-token')
-        .set(Object.fromEntries(Object.entries(w.headers).filter(([, v]) => v !== undefined)) as Record<string, string>)
+        .set(
+          Object.fromEntries(
+            Object.entries(w.headers).filter(([, v]) => v !== undefined),
+          ) as Record<string, string>,
+        )
         .send(w.rawBody.toString('utf8'));
     const ok = await send(webhook);
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ valid: true, changes: 1, ignored: [] });
-    const forged = await send(hub.vendor.vendorEdit(ticketId, { assigned_to: 'carol' }, 'wrong-secret'));
+    const forged = await send(
+      hub.vendor.vendorEdit(ticketId, { assigned_to: 'carol' }, 'wrong-secret'),
+    );
     expect(forged.status).toBe(401);
-    expect((await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body.assigned_to).toBeNull();
+    expect(
+      (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body
+        .assigned_to,
+    ).toBeNull();
   });
 
-  it('keeps a manual sync\'s cooldown on the link, so a reloaded page still shows it', async () => {
+  it("keeps a manual sync's cooldown on the link, so a reloaded page still shows it", async () => {
     const integration = await hub.createIntegration();
     const incident = await linkedIncident(integration.name);
-    const before = (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body;
+    const before = (
+      await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)
+    ).body;
     expect(before.links[0].manual_sync_cooldown_until).toBeNull();
-    const synced = await hub.api.post(`${hub.base}/v1/integrations/${integration.id}/incidents/${incident.id}/sync`);
+    const synced = await hub.api.post(
+      `${hub.base}/v1/integrations/${integration.id}/incidents/${incident.id}/sync`,
+    );
     expect([200, 202]).toContain(synced.status);
-    const after = (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body;
-    expect(after.links[0].manual_sync_cooldown_until).toBe(synced.body.cooldown_until);
-    const left = Date.parse(after.links[0].manual_sync_cooldown_until) - Date.now();
+    const after = (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`))
+      .body;
+    expect(after.links[0].manual_sync_cooldown_until).toBe(
+      synced.body.cooldown_until,
+    );
+    const left =
+      Date.parse(after.links[0].manual_sync_cooldown_until) - Date.now();
     expect(left).toBeGreaterThan(590_000);
     expect(left).toBeLessThanOrEqual(600_000);
   });
 
   it('explains on-call lookups that cannot be made', async () => {
     const integration = await hub.createIntegration();
-    const missing = await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/oncall`);
+    const missing = await hub.api.get(
+      `${hub.base}/v1/integrations/${integration.id}/oncall`,
+    );
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toMatch(/schedule_id is required/);
-    const unsupported = await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/oncall?schedule_id=PABC123`);
+    const unsupported = await hub.api.get(
+      `${hub.base}/v1/integrations/${integration.id}/oncall?schedule_id=PABC123`,
+    );
     expect(unsupported.status).toBe(400);
     expect(unsupported.body.error.message).toMatch(/no on-call schedules/);
   });
@@ -69,12 +106,20 @@ describe('itsm-sync routes', () => {
     const integration = await hub.createIntegration();
     hub.vendor.failNext({ status: 503 }, 2);
     const incident = await linkedIncident(integration.name);
-    const view = await eventually(async () => {
-      const res = await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`);
-      return res.body.links[0].external_id ? res.body : undefined;
-    }, 5000, 'delivery after two failures');
+    const view = await eventually(
+      async () => {
+        const res = await hub.api.get(
+          `${hub.base}/v1/incidents/${incident.id}`,
+        );
+        return res.body.links[0].external_id ? res.body : undefined;
+      },
+      5000,
+      'delivery after two failures',
+    );
     expect(view.links[0].sync_state).toBe('in_sync');
-    const status = await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/sync-status`);
+    const status = await hub.api.get(
+      `${hub.base}/v1/integrations/${integration.id}/sync-status`,
+    );
     expect(status.body.dlq_size).toBe(0);
     expect(status.body.metrics.outbound_success).toBe(1);
   });
@@ -83,21 +128,48 @@ describe('itsm-sync routes', () => {
     const integration = await hub.createIntegration();
     hub.vendor.failNext({ status: 400 });
     const incident = await linkedIncident(integration.name);
-    const entries = await eventually(async () => {
-      const res = await hub.api.get(`${hub.base}/v1/integrations/${integration.name}/dlq`);
-      return res.body.items.length ? res.body.items : undefined;
-    }, 5000, 'a DLQ entry');
-    expect(entries[0]).toMatchObject({ incident_id: incident.id, attempts: 1, last_status: 400, state: 'failed' });
+    const entries = await eventually(
+      async () => {
+        const res = await hub.api.get(
+          `${hub.base}/v1/integrations/${integration.name}/dlq`,
+        );
+        return res.body.items.length ? res.body.items : undefined;
+      },
+      5000,
+      'a DLQ entry',
+    );
+    expect(entries[0]).toMatchObject({
+      incident_id: incident.id,
+      attempts: 1,
+      last_status: 400,
+      state: 'failed',
+    });
     expect(entries[0].last_error).toContain('injected 400');
     const view = await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`);
     expect(view.body.links[0].sync_state).toBe('failed');
-    expect((await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/sync-status`)).body.metrics.outbound_failed).toBe(1);
+    expect(
+      (
+        await hub.api.get(
+          `${hub.base}/v1/integrations/${integration.id}/sync-status`,
+        )
+      ).body.metrics.outbound_failed,
+    ).toBe(1);
 
-    const retried = await hub.api.post(`${hub.base}/v1/integrations/${integration.name}/dlq/${entries[0].id}/retry`);
+    const retried = await hub.api.post(
+      `${hub.base}/v1/integrations/${integration.name}/dlq/${entries[0].id}/retry`,
+    );
     expect(retried.status).toBe(200);
     expect(retried.body.state).toBe('retried');
-    await eventually(async () => (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body.links[0].external_id, 5000, 'redelivery');
-    const again = await hub.api.post(`${hub.base}/v1/integrations/${integration.name}/dlq/${entries[0].id}/discard`);
+    await eventually(
+      async () =>
+        (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body
+          .links[0].external_id,
+      5000,
+      'redelivery',
+    );
+    const again = await hub.api.post(
+      `${hub.base}/v1/integrations/${integration.name}/dlq/${entries[0].id}/discard`,
+    );
     expect(again.status).toBe(404);
     expect(again.body.error.message).toMatch(/No failed DLQ entry/);
   });
@@ -106,13 +178,26 @@ describe('itsm-sync routes', () => {
     const integration = await hub.createIntegration();
     hub.vendor.failNext({ status: 500 }, 5);
     const incident = await linkedIncident(integration.name);
-    const [entry] = await eventually(async () => {
-      const res = await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/dlq`);
-      return res.body.items.length ? res.body.items : undefined;
-    }, 5000, 'a DLQ entry after five failures');
-    expect(entry).toMatchObject({ incident_id: incident.id, attempts: 5, last_status: 500 });
+    const [entry] = await eventually(
+      async () => {
+        const res = await hub.api.get(
+          `${hub.base}/v1/integrations/${integration.id}/dlq`,
+        );
+        return res.body.items.length ? res.body.items : undefined;
+      },
+      5000,
+      'a DLQ entry after five failures',
+    );
+    expect(entry).toMatchObject({
+      incident_id: incident.id,
+      attempts: 5,
+      last_status: 500,
+    });
     const view = await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`);
-    expect(view.body.links[0]).toMatchObject({ external_id: null, sync_state: 'failed' });
+    expect(view.body.links[0]).toMatchObject({
+      external_id: null,
+      sync_state: 'failed',
+    });
   });
 
   it('waits for Retry-After on a 429 without spending an attempt', async () => {
@@ -120,31 +205,56 @@ describe('itsm-sync routes', () => {
     hub.vendor.failNext({ status: 429, headers: { 'retry-after': '1' } });
     const started = Date.now();
     const incident = await linkedIncident(integration.name);
-    await eventually(async () => {
-      const status = await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/sync-status`);
-      return status.body.rate_limited_until ? status.body : undefined;
-    }, 2000, 'the rate limit to be recorded');
-    await eventually(async () => (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body.links[0].external_id, 5000, 'delivery after the reset');
+    await eventually(
+      async () => {
+        const status = await hub.api.get(
+          `${hub.base}/v1/integrations/${integration.id}/sync-status`,
+        );
+        return status.body.rate_limited_until ? status.body : undefined;
+      },
+      2000,
+      'the rate limit to be recorded',
+    );
+    await eventually(
+      async () =>
+        (await hub.api.get(`${hub.base}/v1/incidents/${incident.id}`)).body
+          .links[0].external_id,
+      5000,
+      'delivery after the reset',
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     const creates = hub.vendor.writes.filter(w => w.method === 'create');
     expect(creates.length).toBeGreaterThan(0);
-    expect((await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/dlq`)).body.items).toHaveLength(0);
+    expect(
+      (await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/dlq`))
+        .body.items,
+    ).toHaveLength(0);
   });
 
   it('changes a field ownership rule and refuses an unknown field', async () => {
     const integration = await hub.createIntegration();
     const put = await hub.api
-      .put(`${hub.base}/v1/integrations/${integration.name}/field-ownership/severity`)
+      .put(
+        `${hub.base}/v1/integrations/${integration.name}/field-ownership/severity`,
+      )
       .send({ owner: 'external', priority: 7 });
     expect(put.status).toBe(200);
-    expect(put.body.rule).toEqual({ field: 'severity', owner: 'external', priority: 7 });
+    expect(put.body.rule).toEqual({
+      field: 'severity',
+      owner: 'external',
+      priority: 7,
+    });
     const unknown = await hub.api
-      .put(`${hub.base}/v1/integrations/${integration.name}/field-ownership/colour`)
+      .put(
+        `${hub.base}/v1/integrations/${integration.name}/field-ownership/colour`,
+      )
       .send({ owner: 'external' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toMatch(/not a test field/);
     const badOwner = await hub.api
-      .put(`${hub.base}/v1/integrations/${integration.name}/field-ownership/severity`)
+      .put(
+        `${hub.base}/v1/integrations/${integration.name}/field-ownership/severity`,
+      )
       .send({ owner: 'nobody' });
     expect(badOwner.status).toBe(400);
   });
@@ -153,25 +263,55 @@ describe('itsm-sync routes', () => {
     const integration = await hub.createIntegration();
     const patched = await hub.api
       .patch(`${hub.base}/v1/integrations/${integration.name}`)
-      .send({ sync_direction: 'outbound', conflict_strategy: 'manual-review', rate_limit: 100, backoff_multiplier: 2 });
+      .send({
+        sync_direction: 'outbound',
+        conflict_strategy: 'manual-review',
+        rate_limit: 100,
+        backoff_multiplier: 2,
+      });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ sync_direction: 'outbound', conflict_strategy: 'manual-review', rate_limit: 100, backoff_multiplier: 2 });
-    const empty = await hub.api.patch(`${hub.base}/v1/integrations/${integration.name}`).send({});
+    expect(patched.body).toMatchObject({
+      sync_direction: 'outbound',
+      conflict_strategy: 'manual-review',
+      rate_limit: 100,
+      backoff_multiplier: 2,
+    });
+    const empty = await hub.api
+      .patch(`${hub.base}/v1/integrations/${integration.name}`)
+      .send({});
     expect(empty.status).toBe(400);
-    const badSetting = await hub.api.patch(`${hub.base}/v1/integrations/${integration.name}`).send({ settings: { inbound_create: 'no' } });
+    const badSetting = await hub.api
+      .patch(`${hub.base}/v1/integrations/${integration.name}`)
+      .send({ settings: { inbound_create: 'no' } });
     expect(badSetting.status).toBe(400);
-    expect(badSetting.body.error.message).toBe('settings: inbound_create must be true or false');
-    const off = await hub.api.patch(`${hub.base}/v1/integrations/${integration.name}`).send({ settings: { inbound_create: false } });
+    expect(badSetting.body.error.message).toBe(
+      'settings: inbound_create must be true or false',
+    );
+    const off = await hub.api
+      .patch(`${hub.base}/v1/integrations/${integration.name}`)
+      .send({ settings: { inbound_create: false } });
     expect(off.body.settings).toMatchObject({ inbound_create: false });
-    expect((await hub.api.delete(`${hub.base}/v1/integrations/${integration.name}`)).status).toBe(204);
-    expect((await hub.api.get(`${hub.base}/v1/integrations/${integration.id}`)).status).toBe(404);
+    expect(
+      (await hub.api.delete(`${hub.base}/v1/integrations/${integration.name}`))
+        .status,
+    ).toBe(204);
+    expect(
+      (await hub.api.get(`${hub.base}/v1/integrations/${integration.id}`))
+        .status,
+    ).toBe(404);
   });
 
   it('lists the installed connectors with their capabilities', async () => {
     const res = await hub.api.get(`${hub.base}/v1/connectors`);
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      expect.objectContaining({ type: 'test', capabilities: expect.objectContaining({ outbound: true, inbound: true }) }),
+      expect.objectContaining({
+        type: 'test',
+        capabilities: expect.objectContaining({
+          outbound: true,
+          inbound: true,
+        }),
+      }),
     ]);
   });
 });
@@ -188,12 +328,20 @@ describe('callback tokens on a connector that does not check them', () => {
 
   it('refuses to issue one, naming why, and stores nothing', async () => {
     const integration = await hub.createIntegration();
-    const res = await hub.api.post(`${hub.base}/v1/integrations/${integration.id}/callback-tokens`).send({ app_name: 'Vendor inbound' });
+    const res = await hub.api
+      .post(`${hub.base}/v1/integrations/${integration.id}/callback-tokens`)
+      .send({ app_name: 'Vendor inbound' });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe(
       `Integration '${integration.name}' (test) does not take callback tokens: its connector checks webhooks against the integration's webhook secrets`,
     );
-    expect((await hub.api.get(`${hub.base}/v1/integrations/${integration.id}/callback-tokens`)).body.items).toEqual([]);
+    expect(
+      (
+        await hub.api.get(
+          `${hub.base}/v1/integrations/${integration.id}/callback-tokens`,
+        )
+      ).body.items,
+    ).toEqual([]);
   });
 });
 
@@ -202,7 +350,9 @@ describe('itsm-sync routes without permission', () => {
 
   beforeAll(async () => {
     hub = await startSyncTestBackend({
-      features: [mockServices.permissions.factory({ result: AuthorizeResult.DENY })],
+      features: [
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ],
     });
   });
   afterAll(async () => {

@@ -12,7 +12,10 @@ import type { RouterContext } from './RouterContext';
 import type { IntegrationRoutingRecord } from '../store/RoutingRepository';
 import { iso } from '../store/rows';
 
-function routingResponse(integrationId: string, record: IntegrationRoutingRecord | undefined): IntegrationRoutingResponse {
+function routingResponse(
+  integrationId: string,
+  record: IntegrationRoutingRecord | undefined,
+): IntegrationRoutingResponse {
   return {
     integration_id: integrationId,
     rules: record?.rules ?? [],
@@ -29,15 +32,30 @@ export function addRoutingRoutes(router: Router, ctx: RouterContext) {
   router.get('/v1/integrations/:ref/routing', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    res.json(routingResponse(integration.id, await ctx.routing.get(integration.id)));
+    res.json(
+      routingResponse(integration.id, await ctx.routing.get(integration.id)),
+    );
   });
 
   router.put('/v1/integrations/:ref/routing', async (req, res) => {
     const { integration } = await resources.managedIntegration(req);
-    const body = parseInput(integrationRoutingRequestSchema, req.body, 'routing');
+    const body = parseInput(
+      integrationRoutingRequestSchema,
+      req.body,
+      'routing',
+    );
     const saved = await audited(
       ctx.auditor,
-      { eventId: 'integration-routing-update', severityLevel: 'medium', request: req, meta: { integration: integration.id, rules: body.rules.length, default: body.default } },
+      {
+        eventId: 'integration-routing-update',
+        severityLevel: 'medium',
+        request: req,
+        meta: {
+          integration: integration.id,
+          rules: body.rules.length,
+          default: body.default,
+        },
+      },
       () => ctx.routing.put(integration.id, body),
     );
     res.json(routingResponse(integration.id, saved));
@@ -45,8 +63,15 @@ export function addRoutingRoutes(router: Router, ctx: RouterContext) {
 
   router.post('/v1/routing/preview', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
-    const body = parseInput(routingPreviewRequestSchema, req.body, 'routing preview');
-    const incident = 'incident_id' in body ? await ctx.incidents.get(body.incident_id) : body.incident;
+    const body = parseInput(
+      routingPreviewRequestSchema,
+      req.body,
+      'routing preview',
+    );
+    const incident =
+      'incident_id' in body
+        ? await ctx.incidents.get(body.incident_id)
+        : body.incident;
     res.json(await ctx.routing.preview(incident));
   });
 }

@@ -37,13 +37,21 @@ export class CallbackTokenRepository {
 
   /** Serialises token changes of one integration (Postgres row lock; SQLite has one writer). */
   async lockIntegration(integrationId: string): Promise<void> {
-    const query = this.db('integrations').where({ id: integrationId }).first('id');
+    const query = this.db('integrations')
+      .where({ id: integrationId })
+      .first('id');
     if (isPostgres(this.db)) query.forUpdate();
     await query;
   }
 
   async create(
-    input: { integrationId: string; name: string; description: string; tokenHash: string; createdBy: string },
+    input: {
+      integrationId: string;
+      name: string;
+      description: string;
+      tokenHash: string;
+      createdBy: string;
+    },
     now: number,
   ): Promise<CallbackTokenRecord> {
     const row = {
@@ -65,12 +73,20 @@ export class CallbackTokenRepository {
   async list(integrationId: string): Promise<CallbackTokenRecord[]> {
     const rows = await this.db('callback_tokens')
       .where({ integration_id: integrationId })
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'asc' }]);
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ]);
     return rows.map(toRecord);
   }
 
-  async get(integrationId: string, id: string): Promise<CallbackTokenRecord | undefined> {
-    const row = await this.db('callback_tokens').where({ integration_id: integrationId, id }).first();
+  async get(
+    integrationId: string,
+    id: string,
+  ): Promise<CallbackTokenRecord | undefined> {
+    const row = await this.db('callback_tokens')
+      .where({ integration_id: integrationId, id })
+      .first();
     return row ? toRecord(row) : undefined;
   }
 
@@ -94,7 +110,11 @@ export class CallbackTokenRepository {
   }
 
   /** Revokes a live token; false when there is no such live token on that integration. */
-  async revoke(integrationId: string, id: string, now: number): Promise<boolean> {
+  async revoke(
+    integrationId: string,
+    id: string,
+    now: number,
+  ): Promise<boolean> {
     const updated = await this.db('callback_tokens')
       .where({ integration_id: integrationId, id })
       .whereNull('revoked_at')
@@ -103,7 +123,11 @@ export class CallbackTokenRepository {
   }
 
   /** Notes that a live token with this hash was just used. */
-  async touch(integrationId: string, tokenHash: string, now: number): Promise<void> {
+  async touch(
+    integrationId: string,
+    tokenHash: string,
+    now: number,
+  ): Promise<void> {
     await this.db('callback_tokens')
       .where({ integration_id: integrationId, token_hash: tokenHash })
       .whereNull('revoked_at')

@@ -28,7 +28,10 @@ export class ConflictRepository {
   constructor(private readonly db: Knex) {}
 
   async create(
-    c: Omit<ConflictRecord, 'id' | 'resolution' | 'resolved_by' | 'resolved_at' | 'created_at'> & {
+    c: Omit<
+      ConflictRecord,
+      'id' | 'resolution' | 'resolved_by' | 'resolved_at' | 'created_at'
+    > & {
       resolution?: ConflictResolution | null;
       resolved_by?: string | null;
     },
@@ -59,7 +62,11 @@ export class ConflictRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async list(filter: { status?: string; integrationId?: string; incidentId?: string }): Promise<ConflictRecord[]> {
+  async list(filter: {
+    status?: string;
+    integrationId?: string;
+    incidentId?: string;
+  }): Promise<ConflictRecord[]> {
     const q = this.db('conflicts').orderBy('created_at', 'desc').limit(1000);
     if (filter.status) q.where({ status: filter.status });
     if (filter.integrationId) q.where({ integration_id: filter.integrationId });
@@ -68,19 +75,36 @@ export class ConflictRepository {
   }
 
   /** Marks a pending conflict resolved; false when it was not pending (resolved twice). */
-  async resolve(id: string, resolution: ConflictResolution, by: string, now: number, tx: Knex = this.db): Promise<boolean> {
-    const n = await tx('conflicts')
-      .where({ id, status: 'pending' })
-      .update({ status: 'resolved', resolution, resolved_by: by, resolved_at: now });
+  async resolve(
+    id: string,
+    resolution: ConflictResolution,
+    by: string,
+    now: number,
+    tx: Knex = this.db,
+  ): Promise<boolean> {
+    const n = await tx('conflicts').where({ id, status: 'pending' }).update({
+      status: 'resolved',
+      resolution,
+      resolved_by: by,
+      resolved_at: now,
+    });
     return n > 0;
   }
 
   async pendingCount(integrationId: string): Promise<number> {
-    const row = await this.db('conflicts').where({ integration_id: integrationId, status: 'pending' }).count({ n: '*' }).first();
+    const row = await this.db('conflicts')
+      .where({ integration_id: integrationId, status: 'pending' })
+      .count({ n: '*' })
+      .first();
     return num(row?.n ?? 0);
   }
 
   async pendingForIncident(incidentId: string): Promise<ConflictRecord[]> {
-    return (await this.db('conflicts').where({ incident_id: incidentId, status: 'pending' })).map(toRecord);
+    return (
+      await this.db('conflicts').where({
+        incident_id: incidentId,
+        status: 'pending',
+      })
+    ).map(toRecord);
   }
 }

@@ -28,7 +28,11 @@ export interface DeliveryRecord {
 }
 
 /** The first of each delivery (integration and event id) in a list, in order: a later one is a repeat. */
-export function firstOfEachDelivery<T>(items: T[], integrationId: (item: T) => string, eventId: (item: T) => string): T[] {
+export function firstOfEachDelivery<T>(
+  items: T[],
+  integrationId: (item: T) => string,
+  eventId: (item: T) => string,
+): T[] {
   const seen = new Set<string>();
   return items.filter(item => {
     const key = deliveryKey(integrationId(item), eventId(item));
@@ -43,7 +47,9 @@ export function firstOfEachDelivery<T>(items: T[], integrationId: (item: T) => s
  * else a digest, so two long ids that share a prefix are never taken for one another.
  */
 export function eventKey(eventId: string): string {
-  return eventId.length <= 300 ? eventId : `sha256:${createHash('sha256').update(eventId).digest('hex')}`;
+  return eventId.length <= 300
+    ? eventId
+    : `sha256:${createHash('sha256').update(eventId).digest('hex')}`;
 }
 
 /** `acceptMany` on Postgres: in arrival order; a repeat of a stored event id is skipped and not returned. */
@@ -62,7 +68,11 @@ export class DeliveryRepository {
   constructor(private readonly db: Knex) {}
 
   /** False when the event id was seen before (a duplicate delivery). */
-  async accept(integrationId: string, change: NormalizedChange, now: number): Promise<boolean> {
+  async accept(
+    integrationId: string,
+    change: NormalizedChange,
+    now: number,
+  ): Promise<boolean> {
     const inserted = await this.db('webhook_deliveries')
       .insert({
         integration_id: integrationId,
@@ -83,8 +93,17 @@ export class DeliveryRepository {
    * Returns the delivery keys really inserted; any other change was a duplicate, also
    * a repeat of an event id earlier in the same list.
    */
-  async acceptMany(changes: Array<{ integrationId: string; change: NormalizedChange }>, now: number): Promise<Set<string>> {
-    const unique = new Map(firstOfEachDelivery(changes, c => c.integrationId, c => c.change.eventId).map(c => [deliveryKey(c.integrationId, c.change.eventId), c]));
+  async acceptMany(
+    changes: Array<{ integrationId: string; change: NormalizedChange }>,
+    now: number,
+  ): Promise<Set<string>> {
+    const unique = new Map(
+      firstOfEachDelivery(
+        changes,
+        c => c.integrationId,
+        c => c.change.eventId,
+      ).map(c => [deliveryKey(c.integrationId, c.change.eventId), c]),
+    );
     const inserted = new Set<string>();
     if (isPostgres(this.db)) {
       // One statement of fixed text whatever the number of changes (column arrays).
@@ -98,7 +117,11 @@ export class DeliveryRepository {
         ] as Knex.RawBinding[]),
         'accept_deliveries_v1',
       );
-      for (const r of result.rows as Array<{ integration_id: string; event_id: string }>) inserted.add(deliveryKey(r.integration_id, r.event_id));
+      for (const r of result.rows as Array<{
+        integration_id: string;
+        event_id: string;
+      }>)
+        inserted.add(deliveryKey(r.integration_id, r.event_id));
       return inserted;
     }
     const parts = chunks([...unique.values()]);
@@ -119,7 +142,11 @@ export class DeliveryRepository {
           .ignore()
           .returning(['integration_id', 'event_id']);
         // A stored event key is its own key, so the in-memory key comes out the same.
-        for (const r of rows as Array<{ integration_id: string; event_id: string }>) inserted.add(deliveryKey(r.integration_id, r.event_id));
+        for (const r of rows as Array<{
+          integration_id: string;
+          event_id: string;
+        }>)
+          inserted.add(deliveryKey(r.integration_id, r.event_id));
       }
     };
     // Several statements commit together: a failure stores none, so a retry finds none of them a duplicate.
@@ -129,12 +156,23 @@ export class DeliveryRepository {
   }
 
   /** Settles many deliveries with one outcome: one UPDATE per integration among them. */
-  async settleMany(status: 'applied' | 'ignored', keys: DeliveryKey[], now: number, tx: Knex = this.db): Promise<void> {
-    for (const update of this.settleStatements(status, keys, now, tx)) await update;
+  async settleMany(
+    status: 'applied' | 'ignored',
+    keys: DeliveryKey[],
+    now: number,
+    tx: Knex = this.db,
+  ): Promise<void> {
+    for (const update of this.settleStatements(status, keys, now, tx))
+      await update;
   }
 
   /** The UPDATEs of `settleMany`, unrun, for a caller that sends several writes together. */
-  settleStatements(status: 'applied' | 'ignored', keys: DeliveryKey[], now: number, tx: Knex = this.db): Array<Knex.QueryBuilder | Knex.Raw> {
+  settleStatements(
+    status: 'applied' | 'ignored',
+    keys: DeliveryKey[],
+    now: number,
+    tx: Knex = this.db,
+  ): Array<Knex.QueryBuilder | Knex.Raw> {
     if (!keys.length) return [];
     if (isPostgres(tx)) {
       return [
@@ -142,26 +180,54 @@ export class DeliveryRepository {
           `UPDATE webhook_deliveries SET status = ?, processed_at = ?::bigint, error = NULL, lease_owner = NULL, lease_expires_at = NULL
   FROM unnest(?::text[], ?::text[]) AS k(integration_id, event_id)
   WHERE webhook_deliveries.integration_id = k.integration_id AND webhook_deliveries.event_id = k.event_id`,
-          [status, now, keys.map(k => k.integrationId), keys.map(k => eventKey(k.eventId))] as Knex.RawBinding[],
+          [
+            status,
+            now,
+            keys.map(k => k.integrationId),
+            keys.map(k => eventKey(k.eventId)),
+          ] as Knex.RawBinding[],
         ),
       ];
     }
     const byIntegration = new Map<string, string[]>();
-    for (const k of keys) byIntegration.set(k.integrationId, [...(byIntegration.get(k.integrationId) ?? []), eventKey(k.eventId)]);
+    for (const k of keys)
+      byIntegration.set(k.integrationId, [
+        ...(byIntegration.get(k.integrationId) ?? []),
+        eventKey(k.eventId),
+      ]);
     return [...byIntegration].flatMap(([integrationId, events]) =>
       chunks(events, 500).map(part =>
         tx('webhook_deliveries')
           .where({ integration_id: integrationId })
           .whereIn('event_id', part)
-          .update({ status, processed_at: now, error: null, lease_owner: null, lease_expires_at: null }),
+          .update({
+            status,
+            processed_at: now,
+            error: null,
+            lease_owner: null,
+            lease_expires_at: null,
+          }),
       ),
     );
   }
 
-  async finish(integrationId: string, eventId: string, status: 'applied' | 'ignored' | 'failed', now: number, error?: string, tx: Knex = this.db) {
+  async finish(
+    integrationId: string,
+    eventId: string,
+    status: 'applied' | 'ignored' | 'failed',
+    now: number,
+    error?: string,
+    tx: Knex = this.db,
+  ) {
     await tx('webhook_deliveries')
       .where({ integration_id: integrationId, event_id: eventKey(eventId) })
-      .update({ status, processed_at: now, error: error ?? null, lease_owner: null, lease_expires_at: null });
+      .update({
+        status,
+        processed_at: now,
+        error: error ?? null,
+        lease_owner: null,
+        lease_expires_at: null,
+      });
   }
 
   async recordAttempt(integrationId: string, eventId: string, error: string) {
@@ -177,20 +243,34 @@ export class DeliveryRepository {
    * leased by one UPDATE that re-checks the lease, matched on the (integration, event)
    * key as a row value.
    */
-  async claimStale(owner: string, olderThan: number, limit: number, leaseMs: number, now: number): Promise<DeliveryRecord[]> {
-    const leaseFree = (q: Knex.QueryBuilder) => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now);
+  async claimStale(
+    owner: string,
+    olderThan: number,
+    limit: number,
+    leaseMs: number,
+    now: number,
+  ): Promise<DeliveryRecord[]> {
+    const leaseFree = (q: Knex.QueryBuilder) =>
+      q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now);
     const candidates = this.db('webhook_deliveries')
       .where({ status: 'accepted' })
       .andWhere('received_at', '<', olderThan)
       .andWhere(leaseFree)
-      .orderBy([{ column: 'received_at' }, { column: 'integration_id' }, { column: 'event_id' }])
+      .orderBy([
+        { column: 'received_at' },
+        { column: 'integration_id' },
+        { column: 'event_id' },
+      ])
       .limit(limit)
       .select('integration_id', 'event_id');
     if (isPostgres(this.db)) candidates.forUpdate().skipLocked();
     const rows = await this.db
       .with('stale_deliveries', candidates)
       .table('webhook_deliveries')
-      .whereIn(['integration_id', 'event_id'], this.db('stale_deliveries').select('integration_id', 'event_id'))
+      .whereIn(
+        ['integration_id', 'event_id'],
+        this.db('stale_deliveries').select('integration_id', 'event_id'),
+      )
       .andWhere({ status: 'accepted' })
       .andWhere(leaseFree)
       .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
@@ -209,12 +289,17 @@ export class DeliveryRepository {
 
   /** When a change of the integration was last processed, epoch ms. */
   async lastProcessedAt(integrationId: string): Promise<number | null> {
-    const row = await this.db('webhook_deliveries').where({ integration_id: integrationId }).max({ t: 'processed_at' }).first();
+    const row = await this.db('webhook_deliveries')
+      .where({ integration_id: integrationId })
+      .max({ t: 'processed_at' })
+      .first();
     return numOrNull(row?.t);
   }
 
   async count(integrationId: string, status?: string): Promise<number> {
-    const q = this.db('webhook_deliveries').where({ integration_id: integrationId });
+    const q = this.db('webhook_deliveries').where({
+      integration_id: integrationId,
+    });
     if (status) q.andWhere({ status });
     const row = await q.count({ n: '*' }).first();
     return num(row?.n ?? 0);

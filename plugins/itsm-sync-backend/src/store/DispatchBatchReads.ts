@@ -3,7 +3,12 @@ import { INCIDENT_COLUMNS, toIncidentRecord } from './IncidentRepository';
 import { IntegrationRepository } from './IntegrationRepository';
 import { toLinkRecord } from './LinkRepository';
 import { toOutboxRecord } from './OutboxRepository';
-import type { IncidentRecord, IntegrationRecord, LinkRecord, OutboxRecord } from './types';
+import type {
+  IncidentRecord,
+  IntegrationRecord,
+  LinkRecord,
+  OutboxRecord,
+} from './types';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { unprefixed, type IncidentRow } from './tableRows';
 
@@ -19,7 +24,8 @@ export interface DispatchBatch {
 }
 
 /** The key of an incident's link to one integration (a ticket's is its integration and external id). */
-export const linkKey = (incidentId: string, integrationId: string) => `${incidentId}|${integrationId}`;
+export const linkKey = (incidentId: string, integrationId: string) =>
+  `${incidentId}|${integrationId}`;
 
 /** The integrations of a claim and their rules, by integration id (from the snapshots, mostly). */
 export async function integrationsWithRules(db: Knex, ids: string[]) {
@@ -35,10 +41,16 @@ export async function integrationsWithRules(db: Knex, ids: string[]) {
  * Three queries for the whole claim instead of six for every row. (On Postgres the
  * claim statement reads all of it: see claimDispatchBatch.ts.)
  */
-export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesceLimit: number): Promise<DispatchBatch> {
+export async function readDispatchBatch(
+  db: Knex,
+  heads: OutboxRecord[],
+  coalesceLimit: number,
+): Promise<DispatchBatch> {
   const integrationIds = [...new Set(heads.map(h => h.integration_id))];
   const incidentIds = [...new Set(heads.map(h => h.incident_id))];
-  const headsByTicket = new Map(heads.map(h => [linkKey(h.incident_id, h.integration_id), h]));
+  const headsByTicket = new Map(
+    heads.map(h => [linkKey(h.incident_id, h.integration_id), h]),
+  );
   // The integrations and the queued rows are read side by side. The incidents come after
   // the queued rows on purpose: every row coalesced into a delivery was then committed
   // before the values it sends were read, so no change is marked delivered unsent.
@@ -53,9 +65,12 @@ export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesc
   ]);
   const followers = new Map<number, OutboxRecord[]>(heads.map(h => [h.id, []]));
   for (const row of queued) {
-    const head = headsByTicket.get(linkKey(row.incident_id, row.integration_id));
+    const head = headsByTicket.get(
+      linkKey(row.incident_id, row.integration_id),
+    );
     const list = head && followers.get(head.id);
-    if (!list || Number(row.id) <= head.id || list.length >= coalesceLimit) continue;
+    if (!list || Number(row.id) <= head.id || list.length >= coalesceLimit)
+      continue;
     list.push(toOutboxRecord(row));
   }
 
@@ -70,7 +85,12 @@ export async function readDispatchBatch(db: Knex, heads: OutboxRecord[], coalesc
   for (const row of rows) {
     const link = toLinkRecord(row);
     links.set(linkKey(link.incident_id, link.integration_id), link);
-    incidents.set(link.incident_id, toIncidentRecord(unprefixed<IncidentRow>(row, 'incident__', INCIDENT_COLUMNS)));
+    incidents.set(
+      link.incident_id,
+      toIncidentRecord(
+        unprefixed<IncidentRow>(row, 'incident__', INCIDENT_COLUMNS),
+      ),
+    );
   }
   return { integrations, rules, followers, incidents, links };
 }

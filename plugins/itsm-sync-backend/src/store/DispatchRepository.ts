@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import { acknowledgeDeliveries, type DeliveryAck } from './acknowledgeDeliveries';
+import {
+  acknowledgeDeliveries,
+  type DeliveryAck,
+} from './acknowledgeDeliveries';
 import { claimDispatchBatch } from './claimDispatchBatch';
 import type { DispatchBatch } from './DispatchBatchReads';
 import type { OutboxRecord } from './types';
@@ -9,12 +12,29 @@ export class DispatchRepository {
   constructor(private readonly db: Knex) {}
 
   /** Leases up to `limit` due rows and reads what their deliveries need (one statement on Postgres; see claimDispatchBatch.ts). */
-  claim(options: { owner: string; limit: number; leaseMs: number; now: number; coalesceLimit: number }): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
-    return claimDispatchBatch(this.db, options.owner, options.limit, options.leaseMs, options.now, options.coalesceLimit);
+  claim(options: {
+    owner: string;
+    limit: number;
+    leaseMs: number;
+    now: number;
+    coalesceLimit: number;
+  }): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
+    return claimDispatchBatch(
+      this.db,
+      options.owner,
+      options.limit,
+      options.leaseMs,
+      options.now,
+      options.coalesceLimit,
+    );
   }
 
   /** Marks delivered the rows `owner` still holds, with their links and counters; per ack, whether it held them (see acknowledgeDeliveries.ts). */
-  acknowledge(owner: string, acks: DeliveryAck[], now: number): Promise<boolean[]> {
+  acknowledge(
+    owner: string,
+    acks: DeliveryAck[],
+    now: number,
+  ): Promise<boolean[]> {
     return acknowledgeDeliveries(this.db, owner, acks, now);
   }
 }

@@ -66,21 +66,34 @@ export class DlqRepository {
       });
       // A ticket the vendor deleted stays gone; a delivery queued before that fails, as it must.
       await tx('links')
-        .where({ incident_id: row.incident_id, integration_id: row.integration_id })
+        .where({
+          incident_id: row.incident_id,
+          integration_id: row.integration_id,
+        })
         .whereNot({ sync_state: 'gone' })
         .update({ sync_state: 'failed', last_error: failure.error });
     });
     return id;
   }
 
-  async list(integrationId: string, state?: string): Promise<DlqEntryResponse[]> {
-    const q = this.db('dlq').where({ integration_id: integrationId }).orderBy('created_at', 'desc');
+  async list(
+    integrationId: string,
+    state?: string,
+  ): Promise<DlqEntryResponse[]> {
+    const q = this.db('dlq')
+      .where({ integration_id: integrationId })
+      .orderBy('created_at', 'desc');
     q.andWhere({ state: state ?? 'failed' });
     return (await q).map(toResponse);
   }
 
-  async get(integrationId: string, id: string): Promise<DlqEntryResponse | undefined> {
-    const row = await this.db('dlq').where({ integration_id: integrationId, id }).first();
+  async get(
+    integrationId: string,
+    id: string,
+  ): Promise<DlqEntryResponse | undefined> {
+    const row = await this.db('dlq')
+      .where({ integration_id: integrationId, id })
+      .first();
     return row ? toResponse(row) : undefined;
   }
 
@@ -89,30 +102,57 @@ export class DlqRepository {
    * dispatcher sends the incident's current values, so a late retry cannot undo a
    * newer change.
    */
-  async retry(integrationId: string, id: string, now: number): Promise<boolean> {
+  async retry(
+    integrationId: string,
+    id: string,
+    now: number,
+  ): Promise<boolean> {
     return this.db.transaction(async tx => {
-      const row = await tx('dlq').where({ integration_id: integrationId, id, state: 'failed' }).first();
+      const row = await tx('dlq')
+        .where({ integration_id: integrationId, id, state: 'failed' })
+        .first();
       if (!row) return false;
       await OutboxRepository.insert(
         tx,
-        [{ integration_id: row.integration_id, incident_id: row.incident_id, operation: row.operation, payload: json(row.payload, {}) }],
+        [
+          {
+            integration_id: row.integration_id,
+            incident_id: row.incident_id,
+            operation: row.operation,
+            payload: json(row.payload, {}),
+          },
+        ],
         now,
       );
-      await tx('dlq').where({ id }).update({ state: 'retried', updated_at: now });
+      await tx('dlq')
+        .where({ id })
+        .update({ state: 'retried', updated_at: now });
       await tx('links')
-        .where({ incident_id: row.incident_id, integration_id: row.integration_id })
+        .where({
+          incident_id: row.incident_id,
+          integration_id: row.integration_id,
+        })
         .update({ sync_state: 'pending' });
       return true;
     });
   }
 
-  async discard(integrationId: string, id: string, now: number): Promise<boolean> {
-    const n = await this.db('dlq').where({ integration_id: integrationId, id, state: 'failed' }).update({ state: 'discarded', updated_at: now });
+  async discard(
+    integrationId: string,
+    id: string,
+    now: number,
+  ): Promise<boolean> {
+    const n = await this.db('dlq')
+      .where({ integration_id: integrationId, id, state: 'failed' })
+      .update({ state: 'discarded', updated_at: now });
     return n > 0;
   }
 
   async size(integrationId: string): Promise<number> {
-    const row = await this.db('dlq').where({ integration_id: integrationId, state: 'failed' }).count({ n: '*' }).first();
+    const row = await this.db('dlq')
+      .where({ integration_id: integrationId, state: 'failed' })
+      .count({ n: '*' })
+      .first();
     return num(row?.n ?? 0);
   }
 }

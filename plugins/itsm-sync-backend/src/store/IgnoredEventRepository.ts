@@ -15,7 +15,8 @@ export interface IgnoredEventCount {
 }
 
 // Connectors build these from vendor bodies: whatever arrives is stored as text, clipped to the column.
-const clip = (value: unknown, max: number) => (value === undefined || value === null ? null : String(value).slice(0, max));
+const clip = (value: unknown, max: number) =>
+  value === undefined || value === null ? null : String(value).slice(0, max);
 
 /**
  * The record of what vendors sent that the hub did not act on. Rows are one per
@@ -26,9 +27,16 @@ export class IgnoredEventRepository {
   constructor(private readonly db: Knex) {}
 
   /** Counts events of one integration, in a stable order so two writers lock rows alike. */
-  async record(integrationId: string, events: IgnoredWebhookEvent[], now: number): Promise<void> {
+  async record(
+    integrationId: string,
+    events: IgnoredWebhookEvent[],
+    now: number,
+  ): Promise<void> {
     if (!events.length) return;
-    const rows = new Map<string, Omit<IgnoredEventCount, 'first_seen_at'> & { first_seen_at: number }>();
+    const rows = new Map<
+      string,
+      Omit<IgnoredEventCount, 'first_seen_at'> & { first_seen_at: number }
+    >();
     for (const event of events) {
       const event_type = clip(event.eventType, 200) ?? '';
       const reason = clip(event.reason, 500) ?? '';
@@ -45,17 +53,29 @@ export class IgnoredEventRepository {
       };
       row.count += 1;
       row.last_event_id = clip(event.eventId, 200) ?? row.last_event_id;
-      row.last_external_id = clip(event.externalId, 200) ?? row.last_external_id;
+      row.last_external_id =
+        clip(event.externalId, 200) ?? row.last_external_id;
       rows.set(key, row);
     }
-    const ordered = [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, row]) => row);
+    const ordered = [...rows.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, row]) => row);
     await this.db('ignored_webhook_events')
       .insert(ordered)
       .onConflict(['integration_id', 'event_type', 'reason'])
       .merge({
-        count: this.db.raw('?? + ??', ['ignored_webhook_events.count', 'excluded.count']),
-        last_event_id: this.db.raw('COALESCE(??, ??)', ['excluded.last_event_id', 'ignored_webhook_events.last_event_id']),
-        last_external_id: this.db.raw('COALESCE(??, ??)', ['excluded.last_external_id', 'ignored_webhook_events.last_external_id']),
+        count: this.db.raw('?? + ??', [
+          'ignored_webhook_events.count',
+          'excluded.count',
+        ]),
+        last_event_id: this.db.raw('COALESCE(??, ??)', [
+          'excluded.last_event_id',
+          'ignored_webhook_events.last_event_id',
+        ]),
+        last_external_id: this.db.raw('COALESCE(??, ??)', [
+          'excluded.last_external_id',
+          'ignored_webhook_events.last_external_id',
+        ]),
         last_seen_at: this.db.raw('??', ['excluded.last_seen_at']),
       });
   }
@@ -64,7 +84,11 @@ export class IgnoredEventRepository {
   async list(integrationId: string): Promise<IgnoredEventCount[]> {
     const rows = await this.db('ignored_webhook_events')
       .where({ integration_id: integrationId })
-      .orderBy([{ column: 'last_seen_at', order: 'desc' }, 'event_type', 'reason']);
+      .orderBy([
+        { column: 'last_seen_at', order: 'desc' },
+        'event_type',
+        'reason',
+      ]);
     return rows.map(row => ({
       integration_id: row.integration_id,
       event_type: row.event_type,

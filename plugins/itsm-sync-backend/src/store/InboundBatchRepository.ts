@@ -4,14 +4,28 @@ import { isPostgres } from './dialect';
 import { chunks } from './chunks';
 import { ConflictRepository } from './ConflictRepository';
 import { DeliveryRepository } from './DeliveryRepository';
-import { collectIncidentsWithLinks, IncidentRepository, incidentsWithLinksWhereIdIn, INCIDENTS_WITH_LINKS_SELECT } from './IncidentRepository';
+import {
+  collectIncidentsWithLinks,
+  IncidentRepository,
+  incidentsWithLinksWhereIdIn,
+  INCIDENTS_WITH_LINKS_SELECT,
+} from './IncidentRepository';
 import { IntegrationRepository } from './IntegrationRepository';
 import { lastWrittenMergedWith, LinkRepository } from './LinkRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { prepared } from './preparedStatements';
-import type { IncidentRecord, IntegrationRecord, LinkRecord, OutboxInsert } from './types';
-import { writeInboundIfUnchanged, type InboundWrite, type SettledChange } from './writeInboundIfUnchanged';
+import type {
+  IncidentRecord,
+  IntegrationRecord,
+  LinkRecord,
+  OutboxInsert,
+} from './types';
+import {
+  writeInboundIfUnchanged,
+  type InboundWrite,
+  type SettledChange,
+} from './writeInboundIfUnchanged';
 import { writeTogether } from './writeTogether';
 
 const AROUND_TICKETS = [
@@ -47,14 +61,21 @@ export interface LockedInboundWrite {
   /** The incidents the batch changed, as it left them. */
   incidents: IncidentRecord[];
   /** Links whose remembered values the batch added to; `conflict` marks one for review. */
-  links: Array<{ link: LinkRecord; remembered: Record<string, unknown>; conflict: boolean }>;
+  links: Array<{
+    link: LinkRecord;
+    remembered: Record<string, unknown>;
+    conflict: boolean;
+  }>;
   settled: { applied: SettledChange[]; ignored: SettledChange[] };
   counts: Array<{ integration_id: string; metric: string; value: number }>;
   /** Links whose ticket the vendor deleted, by id, with why. */
   gone: Map<string, string>;
 }
 
-const keyOf = ({ integrationId, change }: SettledChange) => ({ integrationId, eventId: change.eventId });
+const keyOf = ({ integrationId, change }: SettledChange) => ({
+  integrationId,
+  eventId: change.eventId,
+});
 
 /**
  * The set-based reads and writes of a batch of inbound changes: a constant number of
@@ -74,16 +95,29 @@ export class InboundBatchRepository {
    * The reads that need no lock: the incidents the tickets belong to with their links, and
    * the integrations and rules those incidents involve, besides the senders given.
    */
-  async prepare(senders: IntegrationRecord[], tickets: Array<{ integrationId: string; externalId: string }>): Promise<PreparedBatch> {
+  async prepare(
+    senders: IntegrationRecord[],
+    tickets: Array<{ integrationId: string; externalId: string }>,
+  ): Promise<PreparedBatch> {
     const integrations = new Map(senders.map(i => [i.id, i]));
     const rules = new Map<string, FieldOwnershipRule[]>();
     // The senders' rules are read alongside the links; only integrations the links bring
     // in (fan-out) need a second read.
     const [{ incidents, links }] = await Promise.all([
       InboundBatchRepository.readAroundTickets(this.db, tickets),
-      IntegrationRepository.readWithRulesInto(this.db, [...integrations.keys()], integrations, rules),
+      IntegrationRepository.readWithRulesInto(
+        this.db,
+        [...integrations.keys()],
+        integrations,
+        rules,
+      ),
     ]);
-    await IntegrationRepository.readWithRulesInto(this.db, links.map(l => l.integration_id), integrations, rules);
+    await IntegrationRepository.readWithRulesInto(
+      this.db,
+      links.map(l => l.integration_id),
+      integrations,
+      rules,
+    );
     return { incidents, links, integrations, rules };
   }
 
@@ -93,8 +127,17 @@ export class InboundBatchRepository {
   }
 
   /** Reads the integrations and rules not in `rules` yet into both maps (see IntegrationRepository.readWithRulesInto). */
-  readIntegrationsInto(ids: string[], integrations: Map<string, IntegrationRecord>, rules: Map<string, FieldOwnershipRule[]>) {
-    return IntegrationRepository.readWithRulesInto(this.db, ids, integrations, rules);
+  readIntegrationsInto(
+    ids: string[],
+    integrations: Map<string, IntegrationRecord>,
+    rules: Map<string, FieldOwnershipRule[]>,
+  ) {
+    return IntegrationRepository.readWithRulesInto(
+      this.db,
+      ids,
+      integrations,
+      rules,
+    );
   }
 
   /**
@@ -107,7 +150,8 @@ export class InboundBatchRepository {
   async write(batch: LockedInboundWrite, now: number): Promise<void> {
     const tx = this.db;
     const conflicts = new ConflictRepository(tx);
-    for (const conflict of batch.conflicts) await conflicts.create(conflict, now);
+    for (const conflict of batch.conflicts)
+      await conflicts.create(conflict, now);
     const deliveries = new DeliveryRepository(tx);
     // Links in id order, as the counters: hot rows are locked in one order by every writer.
     const links = new Map(batch.links.map(l => [l.link.id, l]));
@@ -117,14 +161,31 @@ export class InboundBatchRepository {
       ...IncidentRepository.updateStatements(tx, batch.incidents),
       ...[...links.keys()].sort().map(id => {
         const { link, remembered, conflict } = links.get(id)!;
-        return InboundBatchRepository.updateLink(tx, link, remembered, conflict);
+        return InboundBatchRepository.updateLink(
+          tx,
+          link,
+          remembered,
+          conflict,
+        );
       }),
-      ...deliveries.settleStatements('applied', batch.settled.applied.map(keyOf), now, tx),
-      ...deliveries.settleStatements('ignored', batch.settled.ignored.map(keyOf), now, tx),
+      ...deliveries.settleStatements(
+        'applied',
+        batch.settled.applied.map(keyOf),
+        now,
+        tx,
+      ),
+      ...deliveries.settleStatements(
+        'ignored',
+        batch.settled.ignored.map(keyOf),
+        now,
+        tx,
+      ),
       ...MetricsRepository.incrementStatements(tx, batch.counts),
     ]);
     // After the rest: a gone link may also be among the links updated above (one row, one statement).
-    for (const [id, why] of [...batch.gone.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [id, why] of [...batch.gone.entries()].sort(([a], [b]) =>
+      a.localeCompare(b),
+    )) {
       await LinkRepository.markGoneStatement(tx, id, why);
     }
   }
@@ -153,18 +214,34 @@ export class InboundBatchRepository {
     const integrationIds = [...new Set(tickets.map(t => t.integrationId))];
     const externalIds = [...new Set(tickets.map(t => t.externalId))];
     if (isPostgres(db)) {
-      const result = await prepared(db.raw(AROUND_TICKETS, [integrationIds, externalIds] as Knex.RawBinding[]), 'incidents_around_tickets_v1');
+      const result = await prepared(
+        db.raw(AROUND_TICKETS, [
+          integrationIds,
+          externalIds,
+        ] as Knex.RawBinding[]),
+        'incidents_around_tickets_v1',
+      );
       collectIncidentsWithLinks(result.rows, incidents, links);
       return { incidents, links };
     }
     for (const part of chunks(externalIds, 500)) {
-      const ids = db('links').whereIn('integration_id', integrationIds).whereIn('external_id', part).select('incident_id');
-      collectIncidentsWithLinks(await incidentsWithLinksWhereIdIn(db, ids), incidents, links);
+      const ids = db('links')
+        .whereIn('integration_id', integrationIds)
+        .whereIn('external_id', part)
+        .select('incident_id');
+      collectIncidentsWithLinks(
+        await incidentsWithLinksWhereIdIn(db, ids),
+        incidents,
+        links,
+      );
     }
     return { incidents, links };
   }
 
-  static insertTimeline(tx: Knex, rows: TimelineInsert[]): Array<Knex.QueryBuilder | Knex.Raw> {
+  static insertTimeline(
+    tx: Knex,
+    rows: TimelineInsert[],
+  ): Array<Knex.QueryBuilder | Knex.Raw> {
     if (!rows.length) return [];
     if (isPostgres(tx)) {
       // Column arrays: a short statement whatever the number of rows, in their order.
@@ -193,11 +270,18 @@ export class InboundBatchRepository {
    * key (on Postgres in SQL, so a delivery acknowledged meanwhile keeps what it wrote);
    * `conflict` marks the link as waiting for review.
    */
-  static updateLink(tx: Knex, link: LinkRecord, remembered: Record<string, unknown>, conflict: boolean): Knex.QueryBuilder {
+  static updateLink(
+    tx: Knex,
+    link: LinkRecord,
+    remembered: Record<string, unknown>,
+    conflict: boolean,
+  ): Knex.QueryBuilder {
     return tx('links')
       .where({ id: link.id })
       .update({
-        last_written: isPostgres(tx) ? tx.raw(lastWrittenMergedWith('?'), [JSON.stringify(remembered)]) : JSON.stringify(link.last_written),
+        last_written: isPostgres(tx)
+          ? tx.raw(lastWrittenMergedWith('?'), [JSON.stringify(remembered)])
+          : JSON.stringify(link.last_written),
         ...(conflict ? { sync_state: 'conflict', last_error: null } : {}),
       });
   }

@@ -3,7 +3,10 @@ import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import type { FieldChanges } from '../engine/fields';
 import type { FieldChangeMark } from '../engine/conflicts';
-import { applyIncidentChange, type IncidentChanges } from '../engine/incidentChange';
+import {
+  applyIncidentChange,
+  type IncidentChanges,
+} from '../engine/incidentChange';
 import { json, num } from './rows';
 import { chunks } from './chunks';
 import { LINK_COLUMNS, LinkRepository, toLinkRecord } from './LinkRepository';
@@ -19,8 +22,16 @@ import { IntegrationRepository } from './IntegrationRepository';
 import { bulkUpdateStatements, type BulkColumn } from './bulkUpdate';
 import { writeTogether } from './writeTogether';
 import { prepared } from './preparedStatements';
-import { MAX_OPTIMISTIC_WRITES, writeIncidentsIfUnchanged } from './writeIncidentsIfUnchanged';
-import { unprefixed, type IncidentRow, type IncidentWithLinkRow, type LinkRow } from './tableRows';
+import {
+  MAX_OPTIMISTIC_WRITES,
+  writeIncidentsIfUnchanged,
+} from './writeIncidentsIfUnchanged';
+import {
+  unprefixed,
+  type IncidentRow,
+  type IncidentWithLinkRow,
+  type LinkRow,
+} from './tableRows';
 
 export function toIncidentRecord(row: IncidentRow): IncidentRecord {
   return {
@@ -44,11 +55,17 @@ export function toIncidentRecord(row: IncidentRow): IncidentRecord {
  * Rows of incidents left-joined with their links (link columns as `link__<column>`),
  * ordered by incident: each incident once into `incidents`, each link into `links`.
  */
-export function collectIncidentsWithLinks(rows: IncidentWithLinkRow[], incidents: Map<string, IncidentRecord>, links: LinkRecord[]) {
+export function collectIncidentsWithLinks(
+  rows: IncidentWithLinkRow[],
+  incidents: Map<string, IncidentRecord>,
+  links: LinkRecord[],
+) {
   for (const row of rows) {
     if (!incidents.has(row.id)) incidents.set(row.id, toIncidentRecord(row));
     if (row.link__id !== null && row.link__id !== undefined) {
-      links.push(toLinkRecord(unprefixed<LinkRow>(row, 'link__', LINK_COLUMNS)));
+      links.push(
+        toLinkRecord(unprefixed<LinkRow>(row, 'link__', LINK_COLUMNS)),
+      );
     }
   }
 }
@@ -56,15 +73,25 @@ export function collectIncidentsWithLinks(rows: IncidentWithLinkRow[], incidents
 /** Incidents left-joined with their links (as `link__<column>`), for `collectIncidentsWithLinks`; Postgres. */
 export const INCIDENTS_WITH_LINKS_SELECT = `SELECT i.*, ${LINK_COLUMNS.map(c => `l.${c} AS link__${c}`).join(', ')} FROM incidents AS i LEFT JOIN links AS l ON l.incident_id = i.id`;
 
-const isReadonlyArray = (value: unknown): value is readonly string[] => Array.isArray(value);
+const isReadonlyArray = (value: unknown): value is readonly string[] =>
+  Array.isArray(value);
 
 /** The same read built for SQLite: the incidents whose id is among `ids` (values or a subquery). */
-export function incidentsWithLinksWhereIdIn(db: Knex, ids: readonly string[] | Knex.QueryBuilder): Promise<IncidentWithLinkRow[]> {
-  const q = db('incidents as i').leftJoin('links as l', 'l.incident_id', 'i.id');
+export function incidentsWithLinksWhereIdIn(
+  db: Knex,
+  ids: readonly string[] | Knex.QueryBuilder,
+): Promise<IncidentWithLinkRow[]> {
+  const q = db('incidents as i').leftJoin(
+    'links as l',
+    'l.incident_id',
+    'i.id',
+  );
   // Two calls, because no overload of whereIn takes the union.
   if (isReadonlyArray(ids)) q.whereIn('i.id', ids);
   else q.whereIn('i.id', ids);
-  return q.orderBy([{ column: 'i.id' }, { column: 'l.created_at' }]).select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
+  return q
+    .orderBy([{ column: 'i.id' }, { column: 'l.created_at' }])
+    .select('i.*', ...LINK_COLUMNS.map(c => `l.${c} as link__${c}`));
 }
 
 const INCIDENTS_WITH_LINKS = `${INCIDENTS_WITH_LINKS_SELECT} WHERE i.id = ANY(?::text[]) ORDER BY i.id, l.created_at`;
@@ -87,12 +114,20 @@ const INCIDENT_UPDATE_COLUMNS: BulkColumn[] = [
 ];
 
 /** Every column of an incident row, for reads that join incidents under a prefix. */
-export const INCIDENT_COLUMNS = ['id', ...INCIDENT_UPDATE_COLUMNS.map(c => c.name), 'created_at'];
+export const INCIDENT_COLUMNS = [
+  'id',
+  ...INCIDENT_UPDATE_COLUMNS.map(c => c.name),
+  'created_at',
+];
 
 /** The values a change writes to an incident row, from the record as the change left it. */
-function incidentUpdateValues(incident: IncidentRecord): Record<string, unknown> {
+function incidentUpdateValues(
+  incident: IncidentRecord,
+): Record<string, unknown> {
   const columns: Record<string, unknown> = { ...incident };
-  const values: Record<string, unknown> = Object.fromEntries(INCIDENT_UPDATE_COLUMNS.map(c => [c.name, columns[c.name]]));
+  const values: Record<string, unknown> = Object.fromEntries(
+    INCIDENT_UPDATE_COLUMNS.map(c => [c.name, columns[c.name]]),
+  );
   values.field_changes = JSON.stringify(incident.field_changes);
   return values;
 }
@@ -141,8 +176,15 @@ export class IncidentRepository {
   constructor(private readonly db: Knex) {}
 
   /** The transaction to join: the one given, else this repository's own when its store is bound to one. */
-  private callerTransaction(tx?: Knex.Transaction): Knex.Transaction | undefined {
-    return tx ?? ((this.db as Knex.Transaction).isTransaction ? (this.db as Knex.Transaction) : undefined);
+  private callerTransaction(
+    tx?: Knex.Transaction,
+  ): Knex.Transaction | undefined {
+    return (
+      tx ??
+      ((this.db as Knex.Transaction).isTransaction
+        ? (this.db as Knex.Transaction)
+        : undefined)
+    );
   }
 
   /**
@@ -157,7 +199,13 @@ export class IncidentRepository {
       source: string;
       linkTo: IntegrationRecord[];
       plan: OutboxPlanner;
-      external?: { integrationId: string; id: string; key?: string | null; url?: string | null; written: Record<string, unknown> };
+      external?: {
+        integrationId: string;
+        id: string;
+        key?: string | null;
+        url?: string | null;
+        written: Record<string, unknown>;
+      };
       tx?: Knex.Transaction;
     },
   ): Promise<IncidentRecord> {
@@ -177,18 +225,49 @@ export class IncidentRepository {
       });
       const incident = (await this.get(id, tx))!;
       if (options.external) {
-        const link = await LinkRepository.ensure(tx, id, options.external.integrationId, options.now, options.external);
-        await tx('links').where({ id: link.id }).update({ last_written: JSON.stringify(options.external.written) });
+        const link = await LinkRepository.ensure(
+          tx,
+          id,
+          options.external.integrationId,
+          options.now,
+          options.external,
+        );
+        await tx('links')
+          .where({ id: link.id })
+          .update({ last_written: JSON.stringify(options.external.written) });
       }
       const links: LinkWithIntegration[] = [];
       for (const integration of options.linkTo) {
-        const link = await LinkRepository.ensure(tx, id, integration.id, options.now);
-        links.push({ link, integration, rules: await new IntegrationRepository(tx).rules(integration.id) });
+        const link = await LinkRepository.ensure(
+          tx,
+          id,
+          integration.id,
+          options.now,
+        );
+        links.push({
+          link,
+          integration,
+          rules: await new IntegrationRepository(tx).rules(integration.id),
+        });
       }
-      const { title, description, severity, status, assigned_to, escalation_policy } = values;
+      const {
+        title,
+        description,
+        severity,
+        status,
+        assigned_to,
+        escalation_policy,
+      } = values;
       const rows = options.plan({
         incident,
-        changes: { title, description, severity, status, assigned_to, escalation_policy },
+        changes: {
+          title,
+          description,
+          severity,
+          status,
+          assigned_to,
+          escalation_policy,
+        },
         source: options.source,
         links,
       });
@@ -199,18 +278,29 @@ export class IncidentRepository {
     return tx ? run(tx) : this.db.transaction(run);
   }
 
-  async get(id: string, tx: Knex = this.db): Promise<IncidentRecord | undefined> {
+  async get(
+    id: string,
+    tx: Knex = this.db,
+  ): Promise<IncidentRecord | undefined> {
     const row = await tx('incidents').where({ id }).first();
     return row ? toIncidentRecord(row) : undefined;
   }
 
   async getMany(ids: string[]): Promise<IncidentRecord[]> {
     if (!ids.length) return [];
-    return (await this.db('incidents').whereIn('id', ids)).map(toIncidentRecord);
+    return (await this.db('incidents').whereIn('id', ids)).map(
+      toIncidentRecord,
+    );
   }
 
-  async list(filter: { entity_ref?: string; status?: string; limit: number }): Promise<IncidentRecord[]> {
-    const q = this.db('incidents').orderBy('created_at', 'desc').limit(filter.limit);
+  async list(filter: {
+    entity_ref?: string;
+    status?: string;
+    limit: number;
+  }): Promise<IncidentRecord[]> {
+    const q = this.db('incidents')
+      .orderBy('created_at', 'desc')
+      .limit(filter.limit);
     if (filter.entity_ref) q.where({ entity_ref: filter.entity_ref });
     if (filter.status) q.where({ status: filter.status });
     return (await q).map(toIncidentRecord);
@@ -223,9 +313,17 @@ export class IncidentRepository {
   async update(
     id: string,
     requested: IncidentChanges,
-    options: { now: number; source: string; plan: OutboxPlanner; tx?: Knex.Transaction },
+    options: {
+      now: number;
+      source: string;
+      plan: OutboxPlanner;
+      tx?: Knex.Transaction;
+    },
   ): Promise<{ incident: IncidentRecord; changed: FieldChanges } | undefined> {
-    const [result] = await this.updateMany([{ id, changes: requested, source: options.source, plan: options.plan }], options);
+    const [result] = await this.updateMany(
+      [{ id, changes: requested, source: options.source, plan: options.plan }],
+      options,
+    );
     return result && { incident: result.incident, changed: result.changed };
   }
 
@@ -249,34 +347,85 @@ export class IncidentRepository {
     options: { now: number; tx?: Knex.Transaction },
   ): Promise<Array<IncidentUpdateResult | undefined>> {
     const callerTx = this.callerTransaction(options.tx);
-    if (!callerTx && isPostgres(this.db) && requests.length <= MAX_OPTIMISTIC_WRITES) {
+    if (
+      !callerTx &&
+      isPostgres(this.db) &&
+      requests.length <= MAX_OPTIMISTIC_WRITES
+    ) {
       return this.updateManyIfUnchanged(requests, options.now);
     }
-    return callerTx ? this.updateLocked(callerTx, requests, options.now) : this.db.transaction(tx => this.updateLocked(tx, requests, options.now));
+    return callerTx
+      ? this.updateLocked(callerTx, requests, options.now)
+      : this.db.transaction(tx => this.updateLocked(tx, requests, options.now));
   }
 
-  private async updateLocked(tx: Knex.Transaction, requests: IncidentUpdateRequest[], now: number) {
-    const read = await IncidentRepository.lockWithLinks(tx, requests.map(r => r.id));
-    const applied = this.applyInMemory(requests, read.incidents, await this.withIntegrations(tx, read.links), now);
+  private async updateLocked(
+    tx: Knex.Transaction,
+    requests: IncidentUpdateRequest[],
+    now: number,
+  ) {
+    const read = await IncidentRepository.lockWithLinks(
+      tx,
+      requests.map(r => r.id),
+    );
+    const applied = this.applyInMemory(
+      requests,
+      read.incidents,
+      await this.withIntegrations(tx, read.links),
+      now,
+    );
     // The incidents and their outbox rows in one round trip on Postgres.
     await writeTogether(tx, [
-      ...IncidentRepository.updateStatements(tx, [...applied.dirty].map(id => read.incidents.get(id)!)),
+      ...IncidentRepository.updateStatements(
+        tx,
+        [...applied.dirty].map(id => read.incidents.get(id)!),
+      ),
       ...OutboxRepository.insertStatements(tx, applied.outbox, now),
     ]);
     return applied.results;
   }
 
-  private async updateManyIfUnchanged(requests: IncidentUpdateRequest[], now: number) {
-    const read = await IncidentRepository.readWithLinks(this.db, requests.map(r => r.id), { lock: false });
-    const readVersions = new Map([...read.incidents].map(([id, incident]) => [id, incident.version]));
-    const applied = this.applyInMemory(requests, read.incidents, await this.withIntegrations(this.db, read.links), now);
-    const writes = [...applied.dirty].map(id => ({ incident: read.incidents.get(id)!, readVersion: readVersions.get(id)! }));
-    const written = await writeIncidentsIfUnchanged(this.db, writes, applied.outbox, now);
+  private async updateManyIfUnchanged(
+    requests: IncidentUpdateRequest[],
+    now: number,
+  ) {
+    const read = await IncidentRepository.readWithLinks(
+      this.db,
+      requests.map(r => r.id),
+      { lock: false },
+    );
+    const readVersions = new Map(
+      [...read.incidents].map(([id, incident]) => [id, incident.version]),
+    );
+    const applied = this.applyInMemory(
+      requests,
+      read.incidents,
+      await this.withIntegrations(this.db, read.links),
+      now,
+    );
+    const writes = [...applied.dirty].map(id => ({
+      incident: read.incidents.get(id)!,
+      readVersion: readVersions.get(id)!,
+    }));
+    const written = await writeIncidentsIfUnchanged(
+      this.db,
+      writes,
+      applied.outbox,
+      now,
+    );
     const lost = new Set([...applied.dirty].filter(id => !written.has(id)));
     if (!lost.size) return applied.results;
     // Changed by another writer since the read: those incidents' changes go again, locked.
-    const again = requests.flatMap((request, index) => (lost.has(request.id) ? [{ request, index }] : []));
-    const redone = await this.db.transaction(tx => this.updateLocked(tx, again.map(a => a.request), now));
+    const again = requests.flatMap((request, index) =>
+      lost.has(request.id) ? [{ request, index }] : [],
+    );
+    const redone = await this.db.transaction(tx =>
+      this.updateLocked(
+        tx,
+        again.map(a => a.request),
+        now,
+      ),
+    );
     const results = [...applied.results];
     again.forEach(({ index }, i) => (results[index] = redone[i]));
     return results;
@@ -291,7 +440,11 @@ export class IncidentRepository {
     current: Map<string, IncidentRecord>,
     links: Map<string, LinkWithIntegration[]>,
     now: number,
-  ): { results: Array<IncidentUpdateResult | undefined>; dirty: Set<string>; outbox: OutboxInsert[] } {
+  ): {
+    results: Array<IncidentUpdateResult | undefined>;
+    dirty: Set<string>;
+    outbox: OutboxInsert[];
+  } {
     const dirty = new Set<string>();
     const outbox: OutboxInsert[] = [];
     const results = requests.map(request => {
@@ -304,7 +457,8 @@ export class IncidentRepository {
         changes: request.changes,
         source,
         now,
-        plan: (incident, changes) => request.plan({ incident, changes, source, links: incidentLinks }),
+        plan: (incident, changes) =>
+          request.plan({ incident, changes, source, links: incidentLinks }),
       });
       const { incident, changed } = applied;
       if (!applied.written) return { incident, changed, links: incidentLinks };
@@ -319,8 +473,17 @@ export class IncidentRepository {
   /** Adds a note or event to the timeline and enqueues its delivery, in one transaction. */
   async addTimelineEntry(
     incidentId: string,
-    entry: { kind: 'note' | 'event'; text: string; author?: string | null; source: string },
-    options: { now: number; plan?: (links: LinkWithIntegration[]) => OutboxInsert[]; tx?: Knex.Transaction },
+    entry: {
+      kind: 'note' | 'event';
+      text: string;
+      author?: string | null;
+      source: string;
+    },
+    options: {
+      now: number;
+      plan?: (links: LinkWithIntegration[]) => OutboxInsert[];
+      tx?: Knex.Transaction;
+    },
   ): Promise<void> {
     const run = async (tx: Knex.Transaction) => {
       await tx('incident_timeline').insert({
@@ -332,7 +495,9 @@ export class IncidentRepository {
         created_at: options.now,
       });
       if (options.plan) {
-        const rows = options.plan(await this.linksWithIntegrations(tx, incidentId));
+        const rows = options.plan(
+          await this.linksWithIntegrations(tx, incidentId),
+        );
         await OutboxRepository.insert(tx, rows, options.now);
       }
     };
@@ -340,14 +505,36 @@ export class IncidentRepository {
     return tx ? run(tx) : this.db.transaction(run);
   }
 
-  async timeline(incidentId: string): Promise<Array<{ kind: string; text: string; author: string | null; source: string; created_at: number }>> {
-    const rows = await this.db('incident_timeline').where({ incident_id: incidentId }).orderBy('id');
-    return rows.map(r => ({ kind: r.kind, text: r.text, author: r.author ?? null, source: r.source, created_at: num(r.created_at) }));
+  async timeline(incidentId: string): Promise<
+    Array<{
+      kind: string;
+      text: string;
+      author: string | null;
+      source: string;
+      created_at: number;
+    }>
+  > {
+    const rows = await this.db('incident_timeline')
+      .where({ incident_id: incidentId })
+      .orderBy('id');
+    return rows.map(r => ({
+      kind: r.kind,
+      text: r.text,
+      author: r.author ?? null,
+      source: r.source,
+      created_at: num(r.created_at),
+    }));
   }
 
   /** Writes incidents as changes left them: one UPDATE for all (per chunk), unrun (for `writeTogether`). */
   static updateStatements(tx: Knex, incidents: IncidentRecord[]): Knex.Raw[] {
-    return bulkUpdateStatements(tx, 'incidents', 'id', INCIDENT_UPDATE_COLUMNS, incidents.map(i => ({ id: i.id, ...incidentUpdateValues(i) })));
+    return bulkUpdateStatements(
+      tx,
+      'incidents',
+      'id',
+      INCIDENT_UPDATE_COLUMNS,
+      incidents.map(i => ({ id: i.id, ...incidentUpdateValues(i) })),
+    );
   }
 
   /**
@@ -371,32 +558,66 @@ export class IncidentRepository {
     const sorted = [...new Set(ids)].sort();
     if (isPostgres(tx)) {
       // Constant text (not built by the query builder on every call), prepared once per connection.
-      const text = options.lock ? INCIDENTS_WITH_LINKS_LOCKED : INCIDENTS_WITH_LINKS;
-      const result = await prepared(tx.raw(text, [sorted] as Knex.RawBinding[]), options.lock ? 'incidents_with_links_locked_v2' : 'incidents_with_links_v2');
+      const text = options.lock
+        ? INCIDENTS_WITH_LINKS_LOCKED
+        : INCIDENTS_WITH_LINKS;
+      const result = await prepared(
+        tx.raw(text, [sorted] as Knex.RawBinding[]),
+        options.lock
+          ? 'incidents_with_links_locked_v2'
+          : 'incidents_with_links_v2',
+      );
       collectIncidentsWithLinks(result.rows, incidents, links);
       return { incidents, links };
     }
-    for (const part of chunks(sorted, 500)) collectIncidentsWithLinks(await incidentsWithLinksWhereIdIn(tx, part), incidents, links);
+    for (const part of chunks(sorted, 500))
+      collectIncidentsWithLinks(
+        await incidentsWithLinksWhereIdIn(tx, part),
+        incidents,
+        links,
+      );
     return { incidents, links };
   }
 
   /** The incident's links with their integrations and rules: two queries, whatever the number of links. */
-  async linksWithIntegrations(tx: Knex, incidentId: string): Promise<LinkWithIntegration[]> {
-    return (await this.linksOfIncidents(tx, [incidentId])).get(incidentId) ?? [];
+  async linksWithIntegrations(
+    tx: Knex,
+    incidentId: string,
+  ): Promise<LinkWithIntegration[]> {
+    return (
+      (await this.linksOfIncidents(tx, [incidentId])).get(incidentId) ?? []
+    );
   }
 
   /** The links of many incidents with their integrations and rules, by incident id: two queries. */
-  async linksOfIncidents(tx: Knex, incidentIds: string[]): Promise<Map<string, LinkWithIntegration[]>> {
+  async linksOfIncidents(
+    tx: Knex,
+    incidentIds: string[],
+  ): Promise<Map<string, LinkWithIntegration[]>> {
     if (!incidentIds.length) return new Map();
-    return this.withIntegrations(tx, (await tx('links').whereIn('incident_id', incidentIds).orderBy('created_at')).map(toLinkRecord));
+    return this.withIntegrations(
+      tx,
+      (
+        await tx('links')
+          .whereIn('incident_id', incidentIds)
+          .orderBy('created_at')
+      ).map(toLinkRecord),
+    );
   }
 
   /** Links grouped by incident, each with its integration and rules: one query. */
-  private async withIntegrations(tx: Knex, links: LinkRecord[]): Promise<Map<string, LinkWithIntegration[]>> {
+  private async withIntegrations(
+    tx: Knex,
+    links: LinkRecord[],
+  ): Promise<Map<string, LinkWithIntegration[]>> {
     const out = new Map<string, LinkWithIntegration[]>();
     if (!links.length) return out;
     const integrations = new Map(
-      (await new IntegrationRepository(tx).getManyWithRules(links.map(l => l.integration_id))).map(e => [e.integration.id, e]),
+      (
+        await new IntegrationRepository(tx).getManyWithRules(
+          links.map(l => l.integration_id),
+        )
+      ).map(e => [e.integration.id, e]),
     );
     for (const link of links) {
       const entry = integrations.get(link.integration_id);

@@ -3,7 +3,10 @@ import type { Knex } from 'knex';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { bool, json, num, numOrNull } from './rows';
 import type { IntegrationRecord } from './types';
-import { integrationSnapshots, type IntegrationWithRules } from './integrationSnapshots';
+import {
+  integrationSnapshots,
+  type IntegrationWithRules,
+} from './integrationSnapshots';
 import type { IntegrationRow } from './tableRows';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,7 +37,8 @@ function toRecord(row: IntegrationRow): IntegrationRecord {
 function toRow(record: Partial<IntegrationRecord>): Record<string, unknown> {
   const row: Record<string, unknown> = { ...record };
   if (record.settings) row.settings = JSON.stringify(record.settings);
-  if (record.credential_keys) row.credential_keys = JSON.stringify(record.credential_keys);
+  if (record.credential_keys)
+    row.credential_keys = JSON.stringify(record.credential_keys);
   return row;
 }
 
@@ -43,7 +47,10 @@ export class IntegrationRepository {
   constructor(private readonly db: Knex) {}
 
   async create(
-    record: Omit<IntegrationRecord, 'id' | 'created_at' | 'updated_at' | 'not_before'> & { id?: string },
+    record: Omit<
+      IntegrationRecord,
+      'id' | 'created_at' | 'updated_at' | 'not_before'
+    > & { id?: string },
     rules: FieldOwnershipRule[],
     now: number,
   ): Promise<IntegrationRecord> {
@@ -51,11 +58,22 @@ export class IntegrationRepository {
     const id = record.id ?? randomUUID();
     await this.db.transaction(async tx => {
       await tx('integrations').insert(
-        toRow({ ...record, id, not_before: null, created_at: now, updated_at: now }),
+        toRow({
+          ...record,
+          id,
+          not_before: null,
+          created_at: now,
+          updated_at: now,
+        }),
       );
       if (rules.length) {
         await tx('field_ownership').insert(
-          rules.map(r => ({ integration_id: id, field: r.field, owner: r.owner, priority: r.priority })),
+          rules.map(r => ({
+            integration_id: id,
+            field: r.field,
+            owner: r.owner,
+            priority: r.priority,
+          })),
         );
       }
     });
@@ -76,7 +94,9 @@ export class IntegrationRepository {
   /** Several integrations in one query. */
   async getMany(ids: string[]): Promise<IntegrationRecord[]> {
     if (!ids.length) return [];
-    return (await this.db('integrations').whereIn('id', [...new Set(ids)])).map(toRecord);
+    return (await this.db('integrations').whereIn('id', [...new Set(ids)])).map(
+      toRecord,
+    );
   }
 
   /**
@@ -85,16 +105,25 @@ export class IntegrationRepository {
    */
   async getManyWithRules(ids: string[]): Promise<IntegrationWithRules[]> {
     if (!ids.length) return [];
-    return integrationSnapshots(this.db).getMany(ids, missing => this.readManyWithRules(missing));
+    return integrationSnapshots(this.db).getMany(ids, missing =>
+      this.readManyWithRules(missing),
+    );
   }
 
   /** Several integrations with their rules, in one query (a LEFT JOIN: one row per rule, or one row for an integration without rules). */
-  private async readManyWithRules(ids: string[]): Promise<IntegrationWithRules[]> {
+  private async readManyWithRules(
+    ids: string[],
+  ): Promise<IntegrationWithRules[]> {
     const rows = await this.db('integrations as i')
       .leftJoin('field_ownership as f', 'f.integration_id', 'i.id')
       .whereIn('i.id', [...new Set(ids)])
       .orderBy([{ column: 'i.id' }, { column: 'f.field' }])
-      .select('i.*', 'f.field as rule_field', 'f.owner as rule_owner', 'f.priority as rule_priority');
+      .select(
+        'i.*',
+        'f.field as rule_field',
+        'f.owner as rule_owner',
+        'f.priority as rule_priority',
+      );
     const out = new Map<string, IntegrationWithRules>();
     for (const row of rows) {
       let entry = out.get(row.id);
@@ -103,7 +132,11 @@ export class IntegrationRepository {
         out.set(row.id, entry);
       }
       if (row.rule_field !== null && row.rule_field !== undefined) {
-        entry.rules.push({ field: row.rule_field, owner: row.rule_owner, priority: num(row.rule_priority) });
+        entry.rules.push({
+          field: row.rule_field,
+          owner: row.rule_owner,
+          priority: num(row.rule_priority),
+        });
       }
     }
     return [...out.values()];
@@ -122,15 +155,20 @@ export class IntegrationRepository {
   ): Promise<void> {
     const wanted = [...new Set(ids)].filter(id => !rules.has(id));
     if (!wanted.length) return;
-    for (const entry of await new IntegrationRepository(db).getManyWithRules(wanted)) {
-      if (!integrations.has(entry.integration.id)) integrations.set(entry.integration.id, entry.integration);
+    for (const entry of await new IntegrationRepository(db).getManyWithRules(
+      wanted,
+    )) {
+      if (!integrations.has(entry.integration.id))
+        integrations.set(entry.integration.id, entry.integration);
       rules.set(entry.integration.id, entry.rules);
     }
     for (const id of wanted) if (!rules.has(id)) rules.set(id, []);
   }
 
   /** Integrations are addressed by id or by name (the CLI uses names). */
-  async getByIdOrName(idOrName: string): Promise<IntegrationRecord | undefined> {
+  async getByIdOrName(
+    idOrName: string,
+  ): Promise<IntegrationRecord | undefined> {
     if (UUID.test(idOrName)) {
       const byId = await this.get(idOrName.toLowerCase());
       if (byId) return byId;
@@ -150,7 +188,9 @@ export class IntegrationRepository {
     changes: Partial<Omit<IntegrationRecord, 'id' | 'created_at'>>,
     now: number,
   ): Promise<IntegrationRecord> {
-    await this.db('integrations').where({ id }).update(toRow({ ...changes, updated_at: now }));
+    await this.db('integrations')
+      .where({ id })
+      .update(toRow({ ...changes, updated_at: now }));
     this.forgetSnapshots();
     return (await this.get(id))!;
   }
@@ -159,10 +199,17 @@ export class IntegrationRepository {
    * Replaces an integration's sealed secrets (and settings, when given) only if they are
    * still `expected`, so a reseal never overwrites a concurrent update; true when written.
    */
-  async replaceSecrets(id: string, expected: string, ciphertext: string, settings?: Record<string, unknown>): Promise<boolean> {
+  async replaceSecrets(
+    id: string,
+    expected: string,
+    ciphertext: string,
+    settings?: Record<string, unknown>,
+  ): Promise<boolean> {
     const row: Record<string, unknown> = { secrets_ciphertext: ciphertext };
     if (settings) row.settings = JSON.stringify(settings);
-    const written = await this.db('integrations').where({ id, secrets_ciphertext: expected }).update(row);
+    const written = await this.db('integrations')
+      .where({ id, secrets_ciphertext: expected })
+      .update(row);
     this.forgetSnapshots();
     return written === 1;
   }
@@ -194,7 +241,9 @@ export class IntegrationRepository {
   async setNotBefore(id: string, notBefore: number): Promise<void> {
     await this.db('integrations')
       .where({ id })
-      .andWhere(q => q.whereNull('not_before').orWhere('not_before', '<', notBefore))
+      .andWhere(q =>
+        q.whereNull('not_before').orWhere('not_before', '<', notBefore),
+      )
       .update({ not_before: notBefore });
     this.forgetSnapshots();
   }
@@ -203,7 +252,11 @@ export class IntegrationRepository {
     const rows = await this.db('field_ownership')
       .where({ integration_id: integrationId })
       .orderBy('field');
-    return rows.map(r => ({ field: r.field, owner: r.owner, priority: num(r.priority) }));
+    return rows.map(r => ({
+      field: r.field,
+      owner: r.owner,
+      priority: num(r.priority),
+    }));
   }
 
   async allRules(): Promise<Map<string, FieldOwnershipRule[]>> {
@@ -217,7 +270,10 @@ export class IntegrationRepository {
     return out;
   }
 
-  async putRule(integrationId: string, rule: FieldOwnershipRule): Promise<void> {
+  async putRule(
+    integrationId: string,
+    rule: FieldOwnershipRule,
+  ): Promise<void> {
     await this.db('field_ownership')
       .insert({ integration_id: integrationId, ...rule })
       .onConflict(['integration_id', 'field'])
@@ -226,7 +282,10 @@ export class IntegrationRepository {
   }
 
   async deleteRule(integrationId: string, field: string): Promise<boolean> {
-    const deleted = (await this.db('field_ownership').where({ integration_id: integrationId, field }).delete()) > 0;
+    const deleted =
+      (await this.db('field_ownership')
+        .where({ integration_id: integrationId, field })
+        .delete()) > 0;
     this.forgetSnapshots();
     return deleted;
   }

@@ -67,7 +67,11 @@ const LINK_DELIVERY_COLUMNS: BulkColumn[] = [
   { name: 'last_synced_at', pgCast: 'bigint' },
   // A conflict waiting for review outlives deliveries of other fields; decided in the
   // UPDATE itself, so a conflict recorded meanwhile by the inbound path is never lost.
-  { name: 'sync_state', set: (_v, t) => `CASE WHEN ${t} IN ('conflict', 'gone') THEN ${t} ELSE 'in_sync' END` },
+  {
+    name: 'sync_state',
+    set: (_v, t) =>
+      `CASE WHEN ${t} IN ('conflict', 'gone') THEN ${t} ELSE 'in_sync' END`,
+  },
   { name: 'last_error', set: () => 'NULL' },
 ];
 
@@ -84,7 +88,11 @@ export class LinkRepository {
   constructor(private readonly db: Knex) {}
 
   /** `LinkRepository.ensure` on this repository's database (a transaction's, for a store bound to one). */
-  ensure(incidentId: string, integrationId: string, now: number): Promise<LinkRecord> {
+  ensure(
+    incidentId: string,
+    integrationId: string,
+    now: number,
+  ): Promise<LinkRecord> {
     return LinkRepository.ensure(this.db, incidentId, integrationId, now);
   }
 
@@ -99,7 +107,9 @@ export class LinkRepository {
     now: number,
     external?: { id: string; key?: string | null; url?: string | null },
   ): Promise<LinkRecord> {
-    const existing = await tx('links').where({ incident_id: incidentId, integration_id: integrationId }).first();
+    const existing = await tx('links')
+      .where({ incident_id: incidentId, integration_id: integrationId })
+      .first();
     if (existing) return toLinkRecord(existing);
     const row = {
       id: randomUUID(),
@@ -116,39 +126,72 @@ export class LinkRepository {
       last_manual_sync_at: null,
       created_at: now,
     };
-    await tx('links').insert(row).onConflict(['incident_id', 'integration_id']).ignore();
-    const stored = await tx('links').where({ incident_id: incidentId, integration_id: integrationId }).first();
+    await tx('links')
+      .insert(row)
+      .onConflict(['incident_id', 'integration_id'])
+      .ignore();
+    const stored = await tx('links')
+      .where({ incident_id: incidentId, integration_id: integrationId })
+      .first();
     return toLinkRecord(stored);
   }
 
-  async get(incidentId: string, integrationId: string, tx: Knex = this.db): Promise<LinkRecord | undefined> {
-    const row = await tx('links').where({ incident_id: incidentId, integration_id: integrationId }).first();
+  async get(
+    incidentId: string,
+    integrationId: string,
+    tx: Knex = this.db,
+  ): Promise<LinkRecord | undefined> {
+    const row = await tx('links')
+      .where({ incident_id: incidentId, integration_id: integrationId })
+      .first();
     return row ? toLinkRecord(row) : undefined;
   }
 
-  async byExternalId(integrationId: string, externalId: string, tx: Knex = this.db): Promise<LinkRecord | undefined> {
-    const row = await tx('links').where({ integration_id: integrationId, external_id: externalId }).first();
+  async byExternalId(
+    integrationId: string,
+    externalId: string,
+    tx: Knex = this.db,
+  ): Promise<LinkRecord | undefined> {
+    const row = await tx('links')
+      .where({ integration_id: integrationId, external_id: externalId })
+      .first();
     return row ? toLinkRecord(row) : undefined;
   }
 
   async forIncident(incidentId: string): Promise<LinkRecord[]> {
-    return (await this.db('links').where({ incident_id: incidentId }).orderBy('created_at')).map(toLinkRecord);
+    return (
+      await this.db('links')
+        .where({ incident_id: incidentId })
+        .orderBy('created_at')
+    ).map(toLinkRecord);
   }
 
   async forIncidents(incidentIds: string[]): Promise<LinkRecord[]> {
     if (!incidentIds.length) return [];
-    return (await this.db('links').whereIn('incident_id', incidentIds).orderBy('created_at')).map(toLinkRecord);
+    return (
+      await this.db('links')
+        .whereIn('incident_id', incidentIds)
+        .orderBy('created_at')
+    ).map(toLinkRecord);
   }
 
-  async forIntegration(integrationId: string, options: { limit?: number; afterId?: string } = {}): Promise<LinkRecord[]> {
-    const q = this.db('links').where({ integration_id: integrationId }).orderBy('id');
+  async forIntegration(
+    integrationId: string,
+    options: { limit?: number; afterId?: string } = {},
+  ): Promise<LinkRecord[]> {
+    const q = this.db('links')
+      .where({ integration_id: integrationId })
+      .orderBy('id');
     if (options.afterId) q.andWhere('id', '>', options.afterId);
     if (options.limit) q.limit(options.limit);
     return (await q).map(toLinkRecord);
   }
 
   async count(integrationId: string): Promise<number> {
-    const row = await this.db('links').where({ integration_id: integrationId }).count({ n: '*' }).first();
+    const row = await this.db('links')
+      .where({ integration_id: integrationId })
+      .count({ n: '*' })
+      .first();
     return num(row?.n ?? 0);
   }
 
@@ -164,14 +207,20 @@ export class LinkRepository {
   ): Promise<void> {
     const row = await tx('links').where({ id: linkId }).first();
     if (!row) return;
-    for (const statement of LinkRepository.recordDeliveriesStatements(tx, [{ row, ...update }])) await statement;
+    for (const statement of LinkRepository.recordDeliveriesStatements(tx, [
+      { row, ...update },
+    ]))
+      await statement;
   }
 
   /**
    * `recordDelivery` for many links whose rows the caller read in the same transaction:
    * one UPDATE for all of them, unrun (for `writeTogether`).
    */
-  static recordDeliveriesStatements(tx: Knex, deliveries: LinkDelivery[]): Knex.Raw[] {
+  static recordDeliveriesStatements(
+    tx: Knex,
+    deliveries: LinkDelivery[],
+  ): Knex.Raw[] {
     return bulkUpdateStatements(
       tx,
       'links',
@@ -182,34 +231,69 @@ export class LinkRepository {
         external_id: d.external?.id ?? null,
         external_key: d.external?.key ?? null,
         external_url: d.external?.url ?? null,
-        last_written: JSON.stringify({ ...json<Record<string, unknown>>(d.row.last_written, {}), ...d.written }),
+        last_written: JSON.stringify({
+          ...json<Record<string, unknown>>(d.row.last_written, {}),
+          ...d.written,
+        }),
         last_synced_at: d.now,
       })),
     );
   }
 
   /** Marks a link whose ticket the vendor deleted, unrun (for `writeTogether`); `why` goes to last_error. */
-  static markGoneStatement(tx: Knex, linkId: string, why: string): Knex.QueryBuilder {
-    return tx('links').where({ id: linkId }).update({ sync_state: 'gone', last_error: why });
+  static markGoneStatement(
+    tx: Knex,
+    linkId: string,
+    why: string,
+  ): Knex.QueryBuilder {
+    return tx('links')
+      .where({ id: linkId })
+      .update({ sync_state: 'gone', last_error: why });
   }
 
-  async setState(linkId: string, state: LinkSyncState, error: string | null, tx: Knex = this.db): Promise<void> {
-    await tx('links').where({ id: linkId }).update({ sync_state: state, last_error: error });
+  async setState(
+    linkId: string,
+    state: LinkSyncState,
+    error: string | null,
+    tx: Knex = this.db,
+  ): Promise<void> {
+    await tx('links')
+      .where({ id: linkId })
+      .update({ sync_state: state, last_error: error });
   }
 
-  async setStateFor(incidentId: string, integrationId: string, state: LinkSyncState, error: string | null, tx: Knex = this.db) {
-    await tx('links').where({ incident_id: incidentId, integration_id: integrationId }).update({ sync_state: state, last_error: error });
+  async setStateFor(
+    incidentId: string,
+    integrationId: string,
+    state: LinkSyncState,
+    error: string | null,
+    tx: Knex = this.db,
+  ) {
+    await tx('links')
+      .where({ incident_id: incidentId, integration_id: integrationId })
+      .update({ sync_state: state, last_error: error });
   }
 
   /** Remembers values known to be on the ticket (an inbound change), so they are not echoed back. */
-  async rememberExternalValues(linkId: string, values: Record<string, unknown>, tx: Knex = this.db): Promise<void> {
+  async rememberExternalValues(
+    linkId: string,
+    values: Record<string, unknown>,
+    tx: Knex = this.db,
+  ): Promise<void> {
     const row = await tx('links').where({ id: linkId }).first();
     if (!row) return;
-    const merged = { ...json<Record<string, unknown>>(row.last_written, {}), ...values };
-    await tx('links').where({ id: linkId }).update({ last_written: JSON.stringify(merged) });
+    const merged = {
+      ...json<Record<string, unknown>>(row.last_written, {}),
+      ...values,
+    };
+    await tx('links')
+      .where({ id: linkId })
+      .update({ last_written: JSON.stringify(merged) });
   }
 
   async setManualSyncAt(linkId: string, at: number): Promise<void> {
-    await this.db('links').where({ id: linkId }).update({ last_manual_sync_at: at });
+    await this.db('links')
+      .where({ id: linkId })
+      .update({ last_manual_sync_at: at });
   }
 }

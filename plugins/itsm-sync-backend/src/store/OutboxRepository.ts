@@ -5,7 +5,12 @@ import { json, num, numOrNull } from './rows';
 import type { OutboxInsert, OutboxRecord } from './types';
 import type { OutboxRow } from './tableRows';
 
-const DELIVERED = (now: number) => ({ state: 'delivered', delivered_at: now, lease_owner: null, lease_expires_at: null });
+const DELIVERED = (now: number) => ({
+  state: 'delivered',
+  delivered_at: now,
+  lease_owner: null,
+  lease_expires_at: null,
+});
 
 /**
  * The claim's candidates, with bindings (now, now, now, limit). The state is written in
@@ -28,7 +33,9 @@ export const CLAIM_CANDIDATES_LOCKED = `${CLAIM_CANDIDATES} FOR UPDATE OF o SKIP
 
 /** Rows whose lease is free: never taken, or run out. */
 const leaseFree = (q: Knex.QueryBuilder, alias: string, now: number) =>
-  q.whereNull(`${alias}.lease_expires_at`).orWhere(`${alias}.lease_expires_at`, '<', now);
+  q
+    .whereNull(`${alias}.lease_expires_at`)
+    .orWhere(`${alias}.lease_expires_at`, '<', now);
 
 export function toOutboxRecord(row: OutboxRow): OutboxRecord {
   return {
@@ -74,16 +81,23 @@ export class OutboxRepository {
   constructor(private readonly db: Knex) {}
 
   /** Inserts rows inside the caller's transaction. */
-  static async insert(tx: Knex, rows: OutboxInsert[], now: number): Promise<void> {
-    for (const statement of OutboxRepository.insertStatements(tx, rows, now)) await statement;
+  static async insert(
+    tx: Knex,
+    rows: OutboxInsert[],
+    now: number,
+  ): Promise<void> {
+    for (const statement of OutboxRepository.insertStatements(tx, rows, now))
+      await statement;
   }
 
   /** The INSERT of `insert`, unrun (for `writeTogether`); none for no rows. */
-  static insertStatements(tx: Knex, rows: OutboxInsert[], now: number): Knex.QueryBuilder[] {
+  static insertStatements(
+    tx: Knex,
+    rows: OutboxInsert[],
+    now: number,
+  ): Knex.QueryBuilder[] {
     if (!rows.length) return [];
-    return [
-      tx('outbox').insert(rows.map(r => outboxRow(r, now))),
-    ];
+    return [tx('outbox').insert(rows.map(r => outboxRow(r, now)))];
   }
 
   /** Inserts rows on this repository's database (a transaction's, for a store bound to one). */
@@ -103,16 +117,26 @@ export class OutboxRepository {
    * hands out more than `limit`, heads behind them included). SQLite runs one writer at
    * a time, so the lease condition re-checked by the UPDATE is enough there.
    */
-  async claim(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRecord[]> {
+  async claim(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now: number,
+  ): Promise<OutboxRecord[]> {
     const rows = await this.db
-      .with('claim_candidates', OutboxRepository.claimCandidates(this.db, limit, now))
+      .with(
+        'claim_candidates',
+        OutboxRepository.claimCandidates(this.db, limit, now),
+      )
       .table('outbox')
       .whereIn('id', this.db('claim_candidates').select('id'))
       .andWhere('state', 'pending')
       .andWhere(q => leaseFree(q, 'outbox', now))
       .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
       .returning('*');
-    return (rows as OutboxRow[]).map(toOutboxRecord).sort((a, b) => a.id - b.id);
+    return (rows as OutboxRow[])
+      .map(toOutboxRecord)
+      .sort((a, b) => a.id - b.id);
   }
 
   /**
@@ -120,11 +144,21 @@ export class OutboxRepository {
    * the oldest pending row of their ticket; locked FOR UPDATE SKIP LOCKED on Postgres.
    */
   static claimCandidates(db: Knex, limit: number, now: number): Knex.Raw {
-    return db.raw(isPostgres(db) ? CLAIM_CANDIDATES_LOCKED : CLAIM_CANDIDATES, [now, now, now, limit]);
+    return db.raw(isPostgres(db) ? CLAIM_CANDIDATES_LOCKED : CLAIM_CANDIDATES, [
+      now,
+      now,
+      now,
+      limit,
+    ]);
   }
 
   /** Extends the leases a live dispatcher still holds. */
-  async heartbeat(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {
+  async heartbeat(
+    owner: string,
+    ids: number[],
+    leaseMs: number,
+    now: number,
+  ): Promise<number> {
     if (!ids.length) return 0;
     return this.db('outbox')
       .whereIn('id', ids)
@@ -137,49 +171,92 @@ export class OutboxRepository {
    * the head is updated on that condition first, in the same transaction as the rows
    * coalesced behind it, so a worker whose lease was taken over acknowledges nothing.
    */
-  async markDelivered(owner: string, ids: number[], now: number, tx: Knex = this.db): Promise<boolean> {
+  async markDelivered(
+    owner: string,
+    ids: number[],
+    now: number,
+    tx: Knex = this.db,
+  ): Promise<boolean> {
     if (!ids.length) return false;
     const run = async (t: Knex) => {
-      if (!(await OutboxRepository.markHeadsDelivered(t, owner, [ids[0]], now)).size) return false;
-      for (const statement of OutboxRepository.followersDeliveredStatements(t, ids.slice(1), now)) await statement;
+      if (
+        !(await OutboxRepository.markHeadsDelivered(t, owner, [ids[0]], now))
+          .size
+      )
+        return false;
+      for (const statement of OutboxRepository.followersDeliveredStatements(
+        t,
+        ids.slice(1),
+        now,
+      ))
+        await statement;
       return true;
     };
-    return (tx as Knex.Transaction).isTransaction ? run(tx) : this.db.transaction(run);
+    return (tx as Knex.Transaction).isTransaction
+      ? run(tx)
+      : this.db.transaction(run);
   }
 
   /** Marks delivered the heads `owner` still holds the lease of; returns their ids. */
-  static async markHeadsDelivered(tx: Knex, owner: string, heads: number[], now: number): Promise<Set<number>> {
+  static async markHeadsDelivered(
+    tx: Knex,
+    owner: string,
+    heads: number[],
+    now: number,
+  ): Promise<Set<number>> {
     const won = await tx('outbox')
       .whereIn('id', heads)
       .andWhere({ lease_owner: owner, state: 'pending' })
       .update(DELIVERED(now))
       .returning('id');
-    return new Set((won as Array<{ id: number | string } | number>).map(r => Number(typeof r === 'object' ? r.id : r)));
+    return new Set(
+      (won as Array<{ id: number | string } | number>).map(r =>
+        Number(typeof r === 'object' ? r.id : r),
+      ),
+    );
   }
 
   /** Marks the rows coalesced behind acknowledged heads delivered, unrun (for `writeTogether`). */
-  static followersDeliveredStatements(tx: Knex, ids: number[], now: number): Knex.QueryBuilder[] {
-    return chunks(ids, 500).map(part => tx('outbox').whereIn('id', part).andWhere('state', 'pending').update(DELIVERED(now)));
+  static followersDeliveredStatements(
+    tx: Knex,
+    ids: number[],
+    now: number,
+  ): Knex.QueryBuilder[] {
+    return chunks(ids, 500).map(part =>
+      tx('outbox')
+        .whereIn('id', part)
+        .andWhere('state', 'pending')
+        .update(DELIVERED(now)),
+    );
   }
 
   /** Puts a row back for a later attempt and releases its lease. */
   async reschedule(
     owner: string,
     id: number,
-    update: { attempts: number; nextAttemptAt: number; error: string; status: number | null },
+    update: {
+      attempts: number;
+      nextAttemptAt: number;
+      error: string;
+      status: number | null;
+    },
   ): Promise<void> {
-    await this.db('outbox').where({ id, lease_owner: owner, state: 'pending' }).update({
-      attempts: update.attempts,
-      next_attempt_at: update.nextAttemptAt,
-      last_error: update.error,
-      last_status: update.status,
-      lease_owner: null,
-      lease_expires_at: null,
-    });
+    await this.db('outbox')
+      .where({ id, lease_owner: owner, state: 'pending' })
+      .update({
+        attempts: update.attempts,
+        next_attempt_at: update.nextAttemptAt,
+        last_error: update.error,
+        last_status: update.status,
+        lease_owner: null,
+        lease_expires_at: null,
+      });
   }
 
   async markDead(id: number, tx: Knex = this.db): Promise<void> {
-    await tx('outbox').where({ id }).update({ state: 'dead', lease_owner: null, lease_expires_at: null });
+    await tx('outbox')
+      .where({ id })
+      .update({ state: 'dead', lease_owner: null, lease_expires_at: null });
   }
 
   async get(id: number): Promise<OutboxRecord | undefined> {
@@ -187,26 +264,40 @@ export class OutboxRepository {
     return row ? toOutboxRecord(row) : undefined;
   }
 
-  async listFor(integrationId: string, incidentId?: string): Promise<OutboxRecord[]> {
-    const q = this.db('outbox').where({ integration_id: integrationId }).orderBy('id');
+  async listFor(
+    integrationId: string,
+    incidentId?: string,
+  ): Promise<OutboxRecord[]> {
+    const q = this.db('outbox')
+      .where({ integration_id: integrationId })
+      .orderBy('id');
     if (incidentId) q.andWhere({ incident_id: incidentId });
     return (await q).map(toOutboxRecord);
   }
 
   /** When a row of the integration was last delivered, epoch ms. */
   async lastDeliveredAt(integrationId: string): Promise<number | null> {
-    const row = await this.db('outbox').where({ integration_id: integrationId, state: 'delivered' }).max({ t: 'delivered_at' }).first();
+    const row = await this.db('outbox')
+      .where({ integration_id: integrationId, state: 'delivered' })
+      .max({ t: 'delivered_at' })
+      .first();
     return numOrNull(row?.t);
   }
 
   /** The newest pending row of the integration that failed at least once: its error and attempts. */
-  async latestFailing(integrationId: string): Promise<{ last_error: string | null; attempts: number } | undefined> {
-    const row: { last_error: string | null; attempts: number | string } | undefined = await this.db('outbox')
-      .where({ integration_id: integrationId, state: 'pending' })
-      .andWhere('attempts', '>', 0)
-      .orderBy('id', 'desc')
-      .first('last_error', 'attempts');
-    return row && { last_error: row.last_error ?? null, attempts: num(row.attempts) };
+  async latestFailing(
+    integrationId: string,
+  ): Promise<{ last_error: string | null; attempts: number } | undefined> {
+    const row:
+      { last_error: string | null; attempts: number | string } | undefined =
+      await this.db('outbox')
+        .where({ integration_id: integrationId, state: 'pending' })
+        .andWhere('attempts', '>', 0)
+        .orderBy('id', 'desc')
+        .first('last_error', 'attempts');
+    return (
+      row && { last_error: row.last_error ?? null, attempts: num(row.attempts) }
+    );
   }
 
   async pendingCount(integrationId: string): Promise<number> {
@@ -219,13 +310,20 @@ export class OutboxRepository {
 
   /** The earliest time a pending row becomes due, for the dispatcher's sleep. */
   async nextDueAt(): Promise<number | undefined> {
-    const row = await this.db('outbox').where({ state: 'pending' }).min({ t: 'next_attempt_at' }).first();
+    const row = await this.db('outbox')
+      .where({ state: 'pending' })
+      .min({ t: 'next_attempt_at' })
+      .first();
     return row?.t === null || row?.t === undefined ? undefined : num(row.t);
   }
 
   /** Drops delivered rows older than a cut-off, in batches. */
   async pruneDelivered(before: number, batch = 1000): Promise<number> {
-    const ids = this.db('outbox').where('state', 'delivered').andWhere('delivered_at', '<', before).limit(batch).select('id');
+    const ids = this.db('outbox')
+      .where('state', 'delivered')
+      .andWhere('delivered_at', '<', before)
+      .limit(batch)
+      .select('id');
     return this.db('outbox').whereIn('id', ids).delete();
   }
 }

@@ -68,14 +68,20 @@ function toSchedule(row: ReconcileScheduleRow): ReconcileScheduleRecord {
 }
 
 /** The error of a run whose hub stopped before it finished. */
-export const ABANDONED_RUN_ERROR = 'The run stopped without finishing: its hub stopped or lost the database (no progress noted for 5 minutes)';
+export const ABANDONED_RUN_ERROR =
+  'The run stopped without finishing: its hub stopped or lost the database (no progress noted for 5 minutes)';
 
 /** Drift reconcile runs (the history), their schedules, and the link look-ups a run needs. */
 export class ReconcileRepository {
   constructor(private readonly db: Knex) {}
 
   async startRun(
-    run: { integrationId: string; dryRun: boolean; autoHeal: boolean; trigger: ReconcileTrigger },
+    run: {
+      integrationId: string;
+      dryRun: boolean;
+      autoHeal: boolean;
+      trigger: ReconcileTrigger;
+    },
     now: number,
   ): Promise<ReconcileRunRecord> {
     const id = randomUUID();
@@ -100,7 +106,9 @@ export class ReconcileRepository {
 
   /** Notes that a run's worker is still at it. */
   async touchRun(id: string, now: number): Promise<void> {
-    await this.db('reconcile_runs').where({ id, status: 'running' }).update({ heartbeat_at: now });
+    await this.db('reconcile_runs')
+      .where({ id, status: 'running' })
+      .update({ heartbeat_at: now });
   }
 
   /**
@@ -108,11 +116,25 @@ export class ReconcileRepository {
    * with no heartbeat since `staleBefore`. Returns how many.
    */
   async failAbandonedRuns(staleBefore: number, now: number): Promise<number> {
-    return this.db('reconcile_runs')
-      .where({ status: 'running' })
-      // Runs started before heartbeats existed have none; their start time stands in.
-      .andWhere(q => q.where('heartbeat_at', '<', staleBefore).orWhere(n => n.whereNull('heartbeat_at').andWhere('started_at', '<', staleBefore)))
-      .update({ status: 'failed', error: ABANDONED_RUN_ERROR, finished_at: now });
+    return (
+      this.db('reconcile_runs')
+        .where({ status: 'running' })
+        // Runs started before heartbeats existed have none; their start time stands in.
+        .andWhere(q =>
+          q
+            .where('heartbeat_at', '<', staleBefore)
+            .orWhere(n =>
+              n
+                .whereNull('heartbeat_at')
+                .andWhere('started_at', '<', staleBefore),
+            ),
+        )
+        .update({
+          status: 'failed',
+          error: ABANDONED_RUN_ERROR,
+          finished_at: now,
+        })
+    );
   }
 
   async finishRun(
@@ -147,10 +169,16 @@ export class ReconcileRepository {
   }
 
   /** Runs of an integration, newest first. */
-  async history(integrationId: string, limit = 50): Promise<ReconcileRunRecord[]> {
+  async history(
+    integrationId: string,
+    limit = 50,
+  ): Promise<ReconcileRunRecord[]> {
     const rows = await this.db('reconcile_runs')
       .where({ integration_id: integrationId })
-      .orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'started_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(limit);
     return rows.map(toRun);
   }
@@ -165,16 +193,27 @@ export class ReconcileRepository {
   }
 
   /** The links of the given tickets (one query for a page of listed tickets). */
-  async linksByExternalIds(integrationId: string, externalIds: string[]): Promise<LinkRecord[]> {
+  async linksByExternalIds(
+    integrationId: string,
+    externalIds: string[],
+  ): Promise<LinkRecord[]> {
     if (!externalIds.length) return [];
-    const rows = await this.db('links').where({ integration_id: integrationId }).whereIn('external_id', externalIds);
+    const rows = await this.db('links')
+      .where({ integration_id: integrationId })
+      .whereIn('external_id', externalIds);
     return rows.map(toLinkRecord);
   }
 
   /** Which of these dedup keys belong to links of the integration (tickets the hub made). */
-  async dedupKeysInUse(integrationId: string, dedupKeys: string[]): Promise<Set<string>> {
+  async dedupKeysInUse(
+    integrationId: string,
+    dedupKeys: string[],
+  ): Promise<Set<string>> {
     if (!dedupKeys.length) return new Set();
-    const rows = await this.db('links').where({ integration_id: integrationId }).whereIn('dedup_key', dedupKeys).select('dedup_key');
+    const rows = await this.db('links')
+      .where({ integration_id: integrationId })
+      .whereIn('dedup_key', dedupKeys)
+      .select('dedup_key');
     return new Set(rows.map(r => r.dedup_key as string));
   }
 
@@ -183,14 +222,21 @@ export class ReconcileRepository {
    * link creates a new one (under the same dedup key).
    */
   async detachMissingTicket(linkId: string, tx: Knex = this.db): Promise<void> {
-    await tx('links')
-      .where({ id: linkId })
-      .update({ external_id: null, external_key: null, external_url: null, sync_state: 'pending', last_written: '{}' });
+    await tx('links').where({ id: linkId }).update({
+      external_id: null,
+      external_key: null,
+      external_url: null,
+      sync_state: 'pending',
+      last_written: '{}',
+    });
   }
 
   /** When the integration's oldest link was made, if it has any. */
   async earliestLinkAt(integrationId: string): Promise<number | undefined> {
-    const row = await this.db('links').where({ integration_id: integrationId }).min({ t: 'created_at' }).first();
+    const row = await this.db('links')
+      .where({ integration_id: integrationId })
+      .min({ t: 'created_at' })
+      .first();
     return row?.t === null || row?.t === undefined ? undefined : num(row.t);
   }
 
@@ -211,12 +257,22 @@ export class ReconcileRepository {
     await this.db('reconcile_schedules')
       .insert({ ...row, last_run_at: null })
       .onConflict('integration_id')
-      .merge(['interval_seconds', 'auto_heal', 'enabled', 'next_run_at', 'updated_at']);
+      .merge([
+        'interval_seconds',
+        'auto_heal',
+        'enabled',
+        'next_run_at',
+        'updated_at',
+      ]);
     return (await this.getSchedule(integrationId))!;
   }
 
-  async getSchedule(integrationId: string): Promise<ReconcileScheduleRecord | undefined> {
-    const row = await this.db('reconcile_schedules').where({ integration_id: integrationId }).first();
+  async getSchedule(
+    integrationId: string,
+  ): Promise<ReconcileScheduleRecord | undefined> {
+    const row = await this.db('reconcile_schedules')
+      .where({ integration_id: integrationId })
+      .first();
     return row ? toSchedule(row) : undefined;
   }
 
@@ -236,8 +292,19 @@ export class ReconcileRepository {
       const moved = await this.db('reconcile_schedules')
         .where({ integration_id: row.integration_id, enabled: true })
         .andWhere('next_run_at', '<=', now)
-        .update({ next_run_at: this.db.raw('CAST(? AS BIGINT) + interval_seconds * 1000', [now]), last_run_at: now });
-      if (moved === 1) claimed.push({ ...row, next_run_at: now + row.interval_seconds * 1000, last_run_at: now });
+        .update({
+          next_run_at: this.db.raw(
+            'CAST(? AS BIGINT) + interval_seconds * 1000',
+            [now],
+          ),
+          last_run_at: now,
+        });
+      if (moved === 1)
+        claimed.push({
+          ...row,
+          next_run_at: now + row.interval_seconds * 1000,
+          last_run_at: now,
+        });
     }
     return claimed;
   }

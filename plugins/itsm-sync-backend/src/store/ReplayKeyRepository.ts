@@ -15,7 +15,11 @@ export class ReplayKeyRepository {
    * use has expired), false for a replay. One statement, so two replicas racing with the
    * same key cannot both win.
    */
-  async firstUse(key: string, expiresAt: number, now: number): Promise<boolean> {
+  async firstUse(
+    key: string,
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
     const rows = await this.db(TABLE)
       .insert({ key, expires_at: expiresAt })
       .onConflict('key')
@@ -27,7 +31,10 @@ export class ReplayKeyRepository {
 
   /** Whether `key` is in use now (the signature test route asks without marking). */
   async inUse(key: string, now: number): Promise<boolean> {
-    const row = await this.db(TABLE).where({ key }).andWhere('expires_at', '>', now).first('key');
+    const row = await this.db(TABLE)
+      .where({ key })
+      .andWhere('expires_at', '>', now)
+      .first('key');
     return Boolean(row);
   }
 
@@ -35,7 +42,10 @@ export class ReplayKeyRepository {
   async pruneExpired(now: number, batch = 1000): Promise<number> {
     let total = 0;
     for (;;) {
-      const keys = this.db(TABLE).select('key').where('expires_at', '<=', now).limit(batch);
+      const keys = this.db(TABLE)
+        .select('key')
+        .where('expires_at', '<=', now)
+        .limit(batch);
       const deleted = await this.db(TABLE).whereIn('key', keys).delete();
       total += deleted;
       if (deleted < batch) return total;

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import type { RoutingAction, RoutingRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  RoutingAction,
+  RoutingRule,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { json, num } from './rows';
 import type { RoutingRow } from './tableRows';
 
@@ -24,8 +27,12 @@ function toRecord(row: RoutingRow): IntegrationRoutingRecord {
 export class RoutingRepository {
   constructor(private readonly db: Knex) {}
 
-  async get(integrationId: string): Promise<IntegrationRoutingRecord | undefined> {
-    const row = await this.db('integration_routing').where({ integration_id: integrationId }).first();
+  async get(
+    integrationId: string,
+  ): Promise<IntegrationRoutingRecord | undefined> {
+    const row = await this.db('integration_routing')
+      .where({ integration_id: integrationId })
+      .first();
     return row ? toRecord(row) : undefined;
   }
 
@@ -35,9 +42,21 @@ export class RoutingRepository {
   }
 
   /** Replaces an integration's rules and default as a whole. */
-  async put(integrationId: string, routing: { rules: RoutingRule[]; default: RoutingAction }, now: number): Promise<IntegrationRoutingRecord> {
-    const row = { integration_id: integrationId, rules: JSON.stringify(routing.rules), default_action: routing.default, updated_at: now };
-    await this.db('integration_routing').insert(row).onConflict('integration_id').merge(['rules', 'default_action', 'updated_at']);
+  async put(
+    integrationId: string,
+    routing: { rules: RoutingRule[]; default: RoutingAction },
+    now: number,
+  ): Promise<IntegrationRoutingRecord> {
+    const row = {
+      integration_id: integrationId,
+      rules: JSON.stringify(routing.rules),
+      default_action: routing.default,
+      updated_at: now,
+    };
+    await this.db('integration_routing')
+      .insert(row)
+      .onConflict('integration_id')
+      .merge(['rules', 'default_action', 'updated_at']);
     return toRecord(row);
   }
 }

@@ -76,7 +76,9 @@ export class DatabaseSyncStore implements SyncStore {
   readonly replayKeys: ReplayKeyRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
-  static async create(options: { database: DatabaseService }): Promise<DatabaseSyncStore> {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseSyncStore> {
     const knex = await options.database.getClient();
     if (!options.database.migrations?.skip) await applyDatabaseMigrations(knex);
     return new DatabaseSyncStore(knex);

@@ -23,35 +23,63 @@ export interface DeliveryAck {
  * counters, set-based. Returns, per ack, whether it was acknowledged; a worker whose
  * lease was taken over acknowledges nothing and the new owner delivers again.
  */
-export async function acknowledgeDeliveries(db: Knex, owner: string, acks: DeliveryAck[], now: number): Promise<boolean[]> {
+export async function acknowledgeDeliveries(
+  db: Knex,
+  owner: string,
+  acks: DeliveryAck[],
+  now: number,
+): Promise<boolean[]> {
   if (!acks.length) return [];
   if (isPostgres(db)) {
     const heads = await acknowledgeInOneStatement(db, owner, acks, now);
     return acks.map(a => heads.has(a.rowIds[0]));
   }
   return db.transaction(async tx => {
-    const heads = await OutboxRepository.markHeadsDelivered(tx, owner, acks.map(a => a.rowIds[0]), now);
+    const heads = await OutboxRepository.markHeadsDelivered(
+      tx,
+      owner,
+      acks.map(a => a.rowIds[0]),
+      now,
+    );
     const done = acks.filter(a => heads.has(a.rowIds[0]));
     if (done.length) {
       const links = await tx('links')
         .whereIn('incident_id', [...new Set(done.map(a => a.incidentId))])
-        .whereIn('integration_id', [...new Set(done.map(a => a.integrationId))]);
-      const linkOf = new Map(links.map(l => [linkKey(l.incident_id, l.integration_id), l]));
+        .whereIn('integration_id', [
+          ...new Set(done.map(a => a.integrationId)),
+        ]);
+      const linkOf = new Map(
+        links.map(l => [linkKey(l.incident_id, l.integration_id), l]),
+      );
       const perIntegration = new Map<string, number>();
-      for (const ack of done) perIntegration.set(ack.integrationId, (perIntegration.get(ack.integrationId) ?? 0) + 1);
+      for (const ack of done)
+        perIntegration.set(
+          ack.integrationId,
+          (perIntegration.get(ack.integrationId) ?? 0) + 1,
+        );
       // Followers, links and counters, each set-based.
       for (const statement of [
-        ...OutboxRepository.followersDeliveredStatements(tx, done.flatMap(a => a.rowIds.slice(1)), now),
+        ...OutboxRepository.followersDeliveredStatements(
+          tx,
+          done.flatMap(a => a.rowIds.slice(1)),
+          now,
+        ),
         ...LinkRepository.recordDeliveriesStatements(
           tx,
           done.flatMap(ack => {
             const row = linkOf.get(linkKey(ack.incidentId, ack.integrationId));
-            return row ? [{ row, external: ack.external, written: ack.written, now }] : [];
+            return row
+              ? [{ row, external: ack.external, written: ack.written, now }]
+              : [];
           }),
         ),
         ...MetricsRepository.incrementStatements(
           tx,
-          [...perIntegration].map(([integration_id, value]) => ({ integration_id, metric: 'outbound_success', value })),
+          [...perIntegration].map(([integration_id, value]) => ({
+            integration_id,
+            metric: 'outbound_success',
+            value,
+          })),
         ),
       ]) {
         await statement;
@@ -89,8 +117,15 @@ const ACKNOWLEDGE = [
  * is merged in SQL (`jsonb ||`, key by key as the JavaScript spread does), so the links
  * need not be read first.
  */
-async function acknowledgeInOneStatement(db: Knex, owner: string, acks: DeliveryAck[], now: number): Promise<Set<number>> {
-  const followers = acks.flatMap(a => a.rowIds.slice(1).map(id => [id, a.rowIds[0]]));
+async function acknowledgeInOneStatement(
+  db: Knex,
+  owner: string,
+  acks: DeliveryAck[],
+  now: number,
+): Promise<Set<number>> {
+  const followers = acks.flatMap(a =>
+    a.rowIds.slice(1).map(id => [id, a.rowIds[0]]),
+  );
   // One array a column: the statement's text never changes, so Postgres parses it once per
   // connection (a named prepared statement) whatever the number of acks.
   const bindings = [
@@ -108,6 +143,11 @@ async function acknowledgeInOneStatement(db: Knex, owner: string, acks: Delivery
     followers.map(([, head]) => head),
     now,
   ];
-  const result = await prepared(db.raw(ACKNOWLEDGE, bindings as Knex.RawBinding[]), 'acknowledge_deliveries_v1');
-  return new Set((result.rows as Array<{ id: number | string }>).map(r => Number(r.id)));
+  const result = await prepared(
+    db.raw(ACKNOWLEDGE, bindings as Knex.RawBinding[]),
+    'acknowledge_deliveries_v1',
+  );
+  return new Set(
+    (result.rows as Array<{ id: number | string }>).map(r => Number(r.id)),
+  );
 }

@@ -37,15 +37,22 @@ export function bulkUpdateStatements(
     })
     .join(', ');
   const assignments = columns
-    .map(c => `${quote(c.name)} = ${c.set ? c.set(`v.${quote(c.name)}`, `${quote(table)}.${quote(c.name)}`) : `v.${quote(c.name)}`}`)
+    .map(
+      c =>
+        `${quote(c.name)} = ${c.set ? c.set(`v.${quote(c.name)}`, `${quote(table)}.${quote(c.name)}`) : `v.${quote(c.name)}`}`,
+    )
     .join(', ');
   // Keeps each statement well inside both databases' bound-parameter limits.
   const perChunk = Math.max(1, Math.floor(30_000 / names.length));
   const statements: Knex.Raw[] = [];
   for (let i = 0; i < rows.length; i += perChunk) {
     const chunk = rows.slice(i, i + perChunk);
-    const values = chunk.map(() => `(${names.map(() => '?').join(', ')})`).join(', ');
-    const bindings = chunk.flatMap(row => names.map(name => (row[name] === undefined ? null : row[name])));
+    const values = chunk
+      .map(() => `(${names.map(() => '?').join(', ')})`)
+      .join(', ');
+    const bindings = chunk.flatMap(row =>
+      names.map(name => (row[name] === undefined ? null : row[name])),
+    );
     statements.push(
       tx.raw(
         `UPDATE ${quote(table)} SET ${assignments} FROM (SELECT ${renamed} FROM (VALUES ${values}) AS t) AS v WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`,

@@ -1,8 +1,17 @@
 import type { Knex } from 'knex';
-import { integrationsWithRules, readDispatchBatch, linkKey, type DispatchBatch } from './DispatchBatchReads';
+import {
+  integrationsWithRules,
+  readDispatchBatch,
+  linkKey,
+  type DispatchBatch,
+} from './DispatchBatchReads';
 import { toIncidentRecord } from './IncidentRepository';
 import { toLinkRecord } from './LinkRepository';
-import { CLAIM_CANDIDATES_LOCKED, OutboxRepository, toOutboxRecord } from './OutboxRepository';
+import {
+  CLAIM_CANDIDATES_LOCKED,
+  OutboxRepository,
+  toOutboxRecord,
+} from './OutboxRepository';
 import { prepared } from './preparedStatements';
 import { isPostgres } from './dialect';
 import type { IncidentRecord, LinkRecord, OutboxRecord } from './types';
@@ -52,16 +61,45 @@ export async function claimDispatchBatch(
   coalesceLimit: number,
 ): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
   if (!isPostgres(db)) {
-    const rows = await new OutboxRepository(db).claim(owner, limit, leaseMs, now);
-    if (!rows.length) return { rows, batch: { integrations: new Map(), rules: new Map(), followers: new Map(), incidents: new Map(), links: new Map() } };
+    const rows = await new OutboxRepository(db).claim(
+      owner,
+      limit,
+      leaseMs,
+      now,
+    );
+    if (!rows.length)
+      return {
+        rows,
+        batch: {
+          integrations: new Map(),
+          rules: new Map(),
+          followers: new Map(),
+          incidents: new Map(),
+          links: new Map(),
+        },
+      };
     // Should the reads fail, the leases run out and the rows are claimed again; nothing is lost.
     return { rows, batch: await readDispatchBatch(db, rows, coalesceLimit) };
   }
   const result = await prepared(
-    db.raw(CLAIM_AND_READ, [now, now, now, limit, owner, now + leaseMs, now, coalesceLimit]),
+    db.raw(CLAIM_AND_READ, [
+      now,
+      now,
+      now,
+      limit,
+      owner,
+      now + leaseMs,
+      now,
+      coalesceLimit,
+    ]),
     'claim_dispatch_batch_v1',
   );
-  const found = result.rows as Array<{ head: OutboxRow; followers: OutboxRow[]; link: LinkRow | null; incident: IncidentRow | null }>;
+  const found = result.rows as Array<{
+    head: OutboxRow;
+    followers: OutboxRow[];
+    link: LinkRow | null;
+    incident: IncidentRow | null;
+  }>;
   const rows = found.map(r => toOutboxRecord(r.head));
   const followers = new Map<number, OutboxRecord[]>();
   const incidents = new Map<string, IncidentRecord>();
@@ -74,6 +112,9 @@ export async function claimDispatchBatch(
     links.set(linkKey(link.incident_id, link.integration_id), link);
     incidents.set(link.incident_id, toIncidentRecord(r.incident));
   }
-  const { integrations, rules } = await integrationsWithRules(db, rows.map(r => r.integration_id));
+  const { integrations, rules } = await integrationsWithRules(
+    db,
+    rows.map(r => r.integration_id),
+  );
   return { rows, batch: { integrations, rules, followers, incidents, links } };
 }

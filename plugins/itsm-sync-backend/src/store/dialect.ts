@@ -1,2 +1,3 @@
 /** Whether a database, a transaction or a query built on one is Postgres (the rest: SQLite). */
-export const isPostgres = (db: { client: { config: { client?: unknown } } }) => db.client.config.client === 'pg';
+export const isPostgres = (db: { client: { config: { client?: unknown } } }) =>
+  db.client.config.client === 'pg';

@@ -1,8 +1,18 @@
-import { IntegrationSnapshots, type IntegrationWithRules } from './integrationSnapshots';
+import {
+  IntegrationSnapshots,
+  type IntegrationWithRules,
+} from './integrationSnapshots';
 import type { IntegrationRecord } from './types';
 
-const entry = (id: string, owner: 'platform' | 'external' = 'platform'): IntegrationWithRules => ({
-  integration: { id, name: id, settings: { page_size: 10 } } as unknown as IntegrationRecord,
+const entry = (
+  id: string,
+  owner: 'platform' | 'external' = 'platform',
+): IntegrationWithRules => ({
+  integration: {
+    id,
+    name: id,
+    settings: { page_size: 10 },
+  } as unknown as IntegrationRecord,
   rules: [{ field: 'title', owner, priority: 1 }],
 });
 
@@ -17,20 +27,31 @@ describe('IntegrationSnapshots', () => {
   beforeEach(() => {
     now = 0;
     reads = [];
-    stored = new Map([['a', entry('a')], ['b', entry('b')]]);
+    stored = new Map([
+      ['a', entry('a')],
+      ['b', entry('b')],
+    ]);
   });
 
   it('reads only what it does not hold, and again once the time to live has passed', async () => {
     const snapshots = new IntegrationSnapshots(1000, () => now);
-    expect((await snapshots.getMany(['a'], load)).map(e => e.integration.id)).toEqual(['a']);
-    expect((await snapshots.getMany(['a', 'b', 'a'], load)).map(e => e.integration.id)).toEqual(['a', 'b']);
+    expect(
+      (await snapshots.getMany(['a'], load)).map(e => e.integration.id),
+    ).toEqual(['a']);
+    expect(
+      (await snapshots.getMany(['a', 'b', 'a'], load)).map(
+        e => e.integration.id,
+      ),
+    ).toEqual(['a', 'b']);
     expect(reads).toEqual([['a'], ['b']]);
     now = 999;
     await snapshots.getMany(['a', 'b'], load);
     expect(reads).toHaveLength(2);
     stored.set('a', entry('a', 'external'));
     now = 1000;
-    expect((await snapshots.getMany(['a'], load))[0].rules[0].owner).toBe('external');
+    expect((await snapshots.getMany(['a'], load))[0].rules[0].owner).toBe(
+      'external',
+    );
     expect(reads[2]).toEqual(['a']);
   });
 
@@ -39,7 +60,9 @@ describe('IntegrationSnapshots', () => {
     await snapshots.getMany(['a'], load);
     stored.set('a', entry('a', 'external'));
     snapshots.forget();
-    expect((await snapshots.getMany(['a'], load))[0].rules[0].owner).toBe('external');
+    expect((await snapshots.getMany(['a'], load))[0].rules[0].owner).toBe(
+      'external',
+    );
   });
 
   it('does not keep a read that raced a write, nor remember an id it did not find', async () => {

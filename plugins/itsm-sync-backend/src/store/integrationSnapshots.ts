@@ -30,13 +30,22 @@ function deepFreeze<T>(value: T): T {
  * frozen, since every caller shares them.
  */
 export class IntegrationSnapshots {
-  private readonly entries = new Map<string, { at: number; value: IntegrationWithRules }>();
+  private readonly entries = new Map<
+    string,
+    { at: number; value: IntegrationWithRules }
+  >();
   /** Bumped by every write, so a read that raced a write does not keep what it read. */
   private generation = 0;
 
-  constructor(private readonly ttlMs = INTEGRATION_SNAPSHOT_TTL_MS, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs = INTEGRATION_SNAPSHOT_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  async getMany(ids: string[], load: (ids: string[]) => Promise<IntegrationWithRules[]>): Promise<IntegrationWithRules[]> {
+  async getMany(
+    ids: string[],
+    load: (ids: string[]) => Promise<IntegrationWithRules[]>,
+  ): Promise<IntegrationWithRules[]> {
     const unique = [...new Set(ids)];
     const now = this.now();
     const missing = unique.filter(id => {
@@ -45,9 +54,13 @@ export class IntegrationSnapshots {
     });
     if (missing.length) {
       const generation = this.generation;
-      const loaded = new Map((await load(missing)).map(e => [e.integration.id, deepFreeze(e)]));
+      const loaded = new Map(
+        (await load(missing)).map(e => [e.integration.id, deepFreeze(e)]),
+      );
       // Kept only if nothing was written meanwhile; an id not found is asked again next time.
-      if (generation === this.generation) for (const [id, value] of loaded) this.entries.set(id, { at: now, value });
+      if (generation === this.generation)
+        for (const [id, value] of loaded)
+          this.entries.set(id, { at: now, value });
       return unique.flatMap(id => {
         const value = loaded.get(id) ?? this.entries.get(id)?.value;
         return value ? [value] : [];

@@ -9,11 +9,30 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     const knex = await databases.init(databaseId);
     await applyDatabaseMigrations(knex);
     await applyDatabaseMigrations(knex);
-    for (const table of ['integrations', 'field_ownership', 'incidents', 'incident_timeline', 'links', 'outbox', 'dlq', 'conflicts', 'webhook_deliveries', 'reconcile_runs', 'reconcile_schedules', 'integration_metrics']) {
+    for (const table of [
+      'integrations',
+      'field_ownership',
+      'incidents',
+      'incident_timeline',
+      'links',
+      'outbox',
+      'dlq',
+      'conflicts',
+      'webhook_deliveries',
+      'reconcile_runs',
+      'reconcile_schedules',
+      'integration_metrics',
+    ]) {
       expect([table, await knex.schema.hasTable(table)]).toEqual([table, true]);
     }
     await knex.migrate.rollback(
-      { directory: resolvePackagePath('@itsm-sync-hub/plugin-itsm-sync-backend', 'migrations'), tableName: 'itsm_sync__knex_migrations' },
+      {
+        directory: resolvePackagePath(
+          '@itsm-sync-hub/plugin-itsm-sync-backend',
+          'migrations',
+        ),
+        tableName: 'itsm_sync__knex_migrations',
+      },
       true,
     );
     expect(await knex.schema.hasTable('outbox')).toBe(false);

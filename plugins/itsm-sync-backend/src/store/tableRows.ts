@@ -9,7 +9,10 @@ import type {
   SyncDirection,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { DeliveryRecord } from './DeliveryRepository';
-import type { ReconcileRunStatus, ReconcileTrigger } from './ReconcileRepository';
+import type {
+  ReconcileRunStatus,
+  ReconcileTrigger,
+} from './ReconcileRepository';
 import type { OutboxOperation } from './types';
 
 /**
@@ -24,9 +27,15 @@ export type BigintColumn = number | string;
 export type FlagColumn = boolean | number;
 
 /** The columns of a joined row read under a prefix (`<prefix><column>`), as the row of their own table. */
-export function unprefixed<TRow>(row: object, prefix: string, columns: readonly string[]): TRow {
+export function unprefixed<TRow>(
+  row: object,
+  prefix: string,
+  columns: readonly string[],
+): TRow {
   const values = row as Record<string, unknown>;
-  return Object.fromEntries(columns.map(c => [c, values[`${prefix}${c}`]])) as TRow;
+  return Object.fromEntries(
+    columns.map(c => [c, values[`${prefix}${c}`]]),
+  ) as TRow;
 }
 
 export interface IntegrationRow {
@@ -83,7 +92,9 @@ export interface LinkRow {
 }
 
 /** An incident row left-joined with one of its links, the link's columns as `link__<column>` (null without a link). */
-export type IncidentWithLinkRow = IncidentRow & { [Column in keyof LinkRow as `link__${Column}`]: LinkRow[Column] | null };
+export type IncidentWithLinkRow = IncidentRow & {
+  [Column in keyof LinkRow as `link__${Column}`]: LinkRow[Column] | null;
+};
 
 export interface OutboxRow {
   id: BigintColumn;

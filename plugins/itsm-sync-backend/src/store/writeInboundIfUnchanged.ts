@@ -24,7 +24,11 @@ export interface InboundWrite {
   timeline: TimelineInsert[];
   outbox: OutboxInsert[];
   /** Links whose remembered values the batch added to; `conflict` marks one for review. */
-  links: Array<{ id: string; remembered: Record<string, unknown>; conflict: boolean }>;
+  links: Array<{
+    id: string;
+    remembered: Record<string, unknown>;
+    conflict: boolean;
+  }>;
   /** The changes applied and ignored: their inbox rows are settled with that outcome. */
   settled: { applied: SettledChange[]; ignored: SettledChange[] };
   /**
@@ -105,7 +109,11 @@ const WRITE_INBOUND_IF_UNCHANGED = [
  * settled (no second version of each row to write), and a change already in the inbox
  * makes the batch one not to write: the statement is rolled back and false returned.
  */
-export async function writeInboundIfUnchanged(db: Knex, write: InboundWrite, now: number): Promise<boolean> {
+export async function writeInboundIfUnchanged(
+  db: Knex,
+  write: InboundWrite,
+  now: number,
+): Promise<boolean> {
   const settled = [
     ...write.settled.applied.map(item => ({ item, status: 'applied' })),
     ...write.settled.ignored.map(item => ({ item, status: 'ignored' })),
@@ -149,7 +157,10 @@ export async function writeInboundIfUnchanged(db: Knex, write: InboundWrite, now
     counts.map(c => c.value),
   ];
   try {
-    await prepared(db.raw(WRITE_INBOUND_IF_UNCHANGED, bindings as Knex.RawBinding[]), 'write_inbound_if_unchanged_v2');
+    await prepared(
+      db.raw(WRITE_INBOUND_IF_UNCHANGED, bindings as Knex.RawBinding[]),
+      'write_inbound_if_unchanged_v2',
+    );
     return true;
   } catch (error) {
     if ((error as { code?: unknown }).code === BATCH_CHANGED) return false;

@@ -17,14 +17,22 @@ const INCIDENT_WRITE_COLUMNS: Array<[string, string]> = [
   ['field_changes', 'text'],
   ['updated_at', 'bigint'],
 ];
-export const INCIDENT_WRITE_TYPES = INCIDENT_WRITE_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ');
-export const INCIDENT_WRITE_NAMES = INCIDENT_WRITE_COLUMNS.map(([name]) => name).join(', ');
-export const INCIDENT_SET_FROM_V = INCIDENT_WRITE_COLUMNS.map(([name]) => `${name} = v.${name}`).join(', ');
+export const INCIDENT_WRITE_TYPES = INCIDENT_WRITE_COLUMNS.map(
+  ([, type]) => `?::${type}[]`,
+).join(', ');
+export const INCIDENT_WRITE_NAMES = INCIDENT_WRITE_COLUMNS.map(
+  ([name]) => name,
+).join(', ');
+export const INCIDENT_SET_FROM_V = INCIDENT_WRITE_COLUMNS.map(
+  ([name]) => `${name} = v.${name}`,
+).join(', ');
 
 /** One array per column of INCIDENT_WRITE_COLUMNS, for `unnest`: the incidents as the changes left them. */
 export function incidentWriteArrays(incidents: IncidentRecord[]): unknown[][] {
   return INCIDENT_WRITE_COLUMNS.map(([name]) =>
-    name === 'field_changes' ? incidents.map(i => JSON.stringify(i.field_changes)) : incidents.map(i => (i as unknown as Record<string, unknown>)[name]),
+    name === 'field_changes'
+      ? incidents.map(i => JSON.stringify(i.field_changes))
+      : incidents.map(i => (i as unknown as Record<string, unknown>)[name]),
   );
 }
 
@@ -38,9 +46,21 @@ export const OUTBOX_INSERT_FROM_O = [
 ].join('\n');
 
 /** One array per outbox column `o` carries (integration_id, incident_id, operation, payload, next_attempt_at, trace_context), rows as `outboxRow` writes them. */
-export function outboxWriteArrays(outbox: OutboxInsert[], now: number): unknown[][] {
+export function outboxWriteArrays(
+  outbox: OutboxInsert[],
+  now: number,
+): unknown[][] {
   const rows = outbox.map(r => outboxRow(r, now));
-  return (['integration_id', 'incident_id', 'operation', 'payload', 'next_attempt_at', 'trace_context'] as const).map(column => rows.map(r => r[column]));
+  return (
+    [
+      'integration_id',
+      'incident_id',
+      'operation',
+      'payload',
+      'next_attempt_at',
+      'trace_context',
+    ] as const
+  ).map(column => rows.map(r => r[column]));
 }
 
 const WRITE_IF_UNCHANGED = [
@@ -78,7 +98,12 @@ export const MAX_OPTIMISTIC_WRITES = 500;
  * all-or-nothing per incident. Returns the ids written; the caller applies the rest again
  * under a lock.
  */
-export async function writeIncidentsIfUnchanged(db: Knex, writes: IncidentWrite[], outbox: OutboxInsert[], now: number): Promise<Set<string>> {
+export async function writeIncidentsIfUnchanged(
+  db: Knex,
+  writes: IncidentWrite[],
+  outbox: OutboxInsert[],
+  now: number,
+): Promise<Set<string>> {
   if (!writes.length) return new Set();
   // One array a column: the statement's text never changes, so Postgres parses it once per
   // connection (a named prepared statement) whatever the number of rows.
@@ -90,6 +115,9 @@ export async function writeIncidentsIfUnchanged(db: Knex, writes: IncidentWrite[
     outbox.map((_, seq) => seq),
     ...outboxWriteArrays(outbox, now),
   ];
-  const result = await prepared(db.raw(WRITE_IF_UNCHANGED, bindings as Knex.RawBinding[]), 'write_incidents_if_unchanged_v1');
+  const result = await prepared(
+    db.raw(WRITE_IF_UNCHANGED, bindings as Knex.RawBinding[]),
+    'write_incidents_if_unchanged_v1',
+  );
   return new Set((result.rows as Array<{ id: string }>).map(r => r.id));
 }

@@ -9,7 +9,10 @@ export type Statement = Knex.QueryBuilder | Knex.Raw;
  * data-modifying CTEs: one round trip instead of one each. One by one elsewhere, in
  * the order given.
  */
-export async function writeTogether(tx: Knex, writes: Statement[]): Promise<void> {
+export async function writeTogether(
+  tx: Knex,
+  writes: Statement[],
+): Promise<void> {
   if (!isPostgres(tx) || writes.length < 2) {
     for (const write of writes) await write;
     return;
@@ -19,7 +22,11 @@ export async function writeTogether(tx: Knex, writes: Statement[]): Promise<void
   let bindings = 0;
   const flush = async () => {
     if (group.length === 1) await group[0];
-    else if (group.length) await tx.raw(`WITH ${group.map((_, i) => `w${i} AS (?)`).join(', ')} SELECT 1`, group);
+    else if (group.length)
+      await tx.raw(
+        `WITH ${group.map((_, i) => `w${i} AS (?)`).join(', ')} SELECT 1`,
+        group,
+      );
     group = [];
     bindings = 0;
   };

@@ -29,13 +29,20 @@ export class CallbackTokenService {
     const token = `${CALLBACK_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record = await this.store.transaction(async store => {
       await store.callbackTokens.lockIntegration(integration.id);
-      if ((await store.callbackTokens.countLive(integration.id)) >= MAX_LIVE_CALLBACK_TOKENS) {
+      if (
+        (await store.callbackTokens.countLive(integration.id)) >=
+        MAX_LIVE_CALLBACK_TOKENS
+      ) {
         throw new ConflictError(
           `Integration '${integration.name}' already has ${MAX_LIVE_CALLBACK_TOKENS} live callback tokens; revoke one first`,
         );
       }
       const created = await store.callbackTokens.create(
-        { integrationId: integration.id, ...input, tokenHash: hashCallbackToken(token) },
+        {
+          integrationId: integration.id,
+          ...input,
+          tokenHash: hashCallbackToken(token),
+        },
         this.clock.now(),
       );
       return created;
@@ -48,10 +55,17 @@ export class CallbackTokenService {
   }
 
   /** False when the integration has no such live token. */
-  async revoke(integration: IntegrationRecord, tokenId: string): Promise<boolean> {
+  async revoke(
+    integration: IntegrationRecord,
+    tokenId: string,
+  ): Promise<boolean> {
     return this.store.transaction(async store => {
       await store.callbackTokens.lockIntegration(integration.id);
-      const revoked = await store.callbackTokens.revoke(integration.id, tokenId, this.clock.now());
+      const revoked = await store.callbackTokens.revoke(
+        integration.id,
+        tokenId,
+        this.clock.now(),
+      );
       return revoked;
     });
   }

@@ -34,7 +34,9 @@ export class CallbackTokenUse {
     } catch (error) {
       // The next use tries again.
       this.written.delete(key);
-      this.logger.warn(`Could not note the use of a callback token of integration ${integrationId}: ${toError(error).message}`);
+      this.logger.warn(
+        `Could not note the use of a callback token of integration ${integrationId}: ${toError(error).message}`,
+      );
     }
   }
 }

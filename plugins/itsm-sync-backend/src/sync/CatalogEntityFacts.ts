@@ -1,5 +1,9 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
 import { ROUTING_ANNOTATIONS } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { toError } from '@backstage/errors';
@@ -25,22 +29,43 @@ export interface EntityFactsSource {
    * The entity annotated with one of `keys` (the first key that names one), for an incident
    * created from a vendor; undefined when none does or the catalog cannot be read.
    */
-  entityFor(keys: ReadonlyArray<{ annotation: string; value: string }>): Promise<string | undefined>;
+  entityFor(
+    keys: ReadonlyArray<{ annotation: string; value: string }>,
+  ): Promise<string | undefined>;
 }
 
 const ANNOTATION_NAMES = Object.values(ROUTING_ANNOTATIONS);
 
 /** The canonical form of a ref (`component:default/name`), or undefined when it is not one. */
-export function canonicalEntityRef(ref: string, defaults: { defaultKind?: string; defaultNamespace?: string } = {}): string | undefined {
+export function canonicalEntityRef(
+  ref: string,
+  defaults: { defaultKind?: string; defaultNamespace?: string } = {},
+): string | undefined {
   try {
-    return stringifyEntityRef(parseEntityRef(ref, { defaultKind: defaults.defaultKind ?? 'component', defaultNamespace: defaults.defaultNamespace ?? 'default' })).toLowerCase();
+    return stringifyEntityRef(
+      parseEntityRef(ref, {
+        defaultKind: defaults.defaultKind ?? 'component',
+        defaultNamespace: defaults.defaultNamespace ?? 'default',
+      }),
+    ).toLowerCase();
   } catch {
     return undefined;
   }
 }
 
-function noEntity(catalog: EntityFacts['catalog'], entityRef: string | null): EntityFacts {
-  return { catalog, entity_ref: entityRef, kind: null, type: null, owner: null, system: null, annotations: [] };
+function noEntity(
+  catalog: EntityFacts['catalog'],
+  entityRef: string | null,
+): EntityFacts {
+  return {
+    catalog,
+    entity_ref: entityRef,
+    kind: null,
+    type: null,
+    owner: null,
+    system: null,
+    annotations: [],
+  };
 }
 
 /**
@@ -51,8 +76,14 @@ function noEntity(catalog: EntityFacts['catalog'], entityRef: string | null): En
  * catalog outage is not asked again for every incident.
  */
 export class CatalogEntityFacts implements EntityFactsSource {
-  private readonly cache = new Map<string, { at: number; facts: EntityFacts }>();
-  private readonly reverse = new Map<string, { at: number; ref: string | undefined }>();
+  private readonly cache = new Map<
+    string,
+    { at: number; facts: EntityFacts }
+  >();
+  private readonly reverse = new Map<
+    string,
+    { at: number; ref: string | undefined }
+  >();
 
   private constructor(
     private readonly options: {
@@ -93,7 +124,13 @@ export class CatalogEntityFacts implements EntityFactsSource {
     if (!ref) return noEntity('not-found', entityRef);
     const cached = this.cache.get(ref);
     const now = this.options.now();
-    if (cached && now - cached.at < (cached.facts.catalog === 'unavailable' ? this.options.failureTtlMs : this.options.ttlMs)) {
+    if (
+      cached &&
+      now - cached.at <
+        (cached.facts.catalog === 'unavailable'
+          ? this.options.failureTtlMs
+          : this.options.ttlMs)
+    ) {
       return cached.facts;
     }
     try {
@@ -101,10 +138,13 @@ export class CatalogEntityFacts implements EntityFactsSource {
       this.cache.set(ref, { at: now, facts });
       return facts;
     } catch (error) {
-      this.options.logger.warn('Catalog unavailable for routing; routing on the incident\'s own fields', {
-        entity_ref: ref,
-        error: toError(error).message,
-      });
+      this.options.logger.warn(
+        "Catalog unavailable for routing; routing on the incident's own fields",
+        {
+          entity_ref: ref,
+          error: toError(error).message,
+        },
+      );
       // The last good facts are better than none, however old.
       if (cached && cached.facts.catalog !== 'unavailable') return cached.facts;
       const facts = noEntity('unavailable', ref);
@@ -113,7 +153,9 @@ export class CatalogEntityFacts implements EntityFactsSource {
     }
   }
 
-  async entityFor(keys: ReadonlyArray<{ annotation: string; value: string }>): Promise<string | undefined> {
+  async entityFor(
+    keys: ReadonlyArray<{ annotation: string; value: string }>,
+  ): Promise<string | undefined> {
     for (const { annotation, value } of keys) {
       const cacheKey = `${annotation}=${value}`;
       const cached = this.reverse.get(cacheKey);
@@ -126,19 +168,27 @@ export class CatalogEntityFacts implements EntityFactsSource {
         const credentials = await this.options.auth.getOwnServiceCredentials();
         const { items } = await this.withTimeout(
           this.options.catalog.getEntities(
-            { filter: { [`metadata.annotations.${annotation}`]: value }, fields: ['kind', 'metadata.name', 'metadata.namespace'] },
+            {
+              filter: { [`metadata.annotations.${annotation}`]: value },
+              fields: ['kind', 'metadata.name', 'metadata.namespace'],
+            },
             { credentials },
           ),
         );
         // Several entities may share a vendor service; the first in ref order, so the choice is stable.
-        const ref = items.map(e => stringifyEntityRef(e).toLowerCase()).sort()[0];
+        const ref = items
+          .map(e => stringifyEntityRef(e).toLowerCase())
+          .sort()[0];
         this.reverse.set(cacheKey, { at: now, ref });
         if (ref) return ref;
       } catch (error) {
-        this.options.logger.warn('Catalog unavailable; an incident from a vendor stays without its entity', {
-          annotation,
-          error: toError(error).message,
-        });
+        this.options.logger.warn(
+          'Catalog unavailable; an incident from a vendor stays without its entity',
+          {
+            annotation,
+            error: toError(error).message,
+          },
+        );
         if (cached?.ref) return cached.ref;
       }
     }
@@ -148,7 +198,15 @@ export class CatalogEntityFacts implements EntityFactsSource {
   private async withTimeout<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`catalog did not answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `catalog did not answer within ${this.options.timeoutMs} ms`,
+            ),
+          ),
+        this.options.timeoutMs,
+      );
     });
     try {
       return await Promise.race([work, timeout]);
@@ -160,18 +218,39 @@ export class CatalogEntityFacts implements EntityFactsSource {
   /** The entity, then its system and owner in one call. */
   private async read(ref: string): Promise<EntityFacts> {
     const credentials = await this.options.auth.getOwnServiceCredentials();
-    const entity = await this.options.catalog.getEntityByRef(ref, { credentials });
+    const entity = await this.options.catalog.getEntityByRef(ref, {
+      credentials,
+    });
     if (!entity) return noEntity('not-found', ref);
     const namespace = entity.metadata.namespace ?? 'default';
-    const system = typeof entity.spec?.system === 'string' ? canonicalEntityRef(entity.spec.system, { defaultKind: 'system', defaultNamespace: namespace }) : undefined;
-    const owner = typeof entity.spec?.owner === 'string' ? canonicalEntityRef(entity.spec.owner, { defaultKind: 'group', defaultNamespace: namespace }) : undefined;
+    const system =
+      typeof entity.spec?.system === 'string'
+        ? canonicalEntityRef(entity.spec.system, {
+            defaultKind: 'system',
+            defaultNamespace: namespace,
+          })
+        : undefined;
+    const owner =
+      typeof entity.spec?.owner === 'string'
+        ? canonicalEntityRef(entity.spec.owner, {
+            defaultKind: 'group',
+            defaultNamespace: namespace,
+          })
+        : undefined;
     const parentRefs = [system, owner].filter((r): r is string => Boolean(r));
     const parents = parentRefs.length
-      ? (await this.options.catalog.getEntitiesByRefs({ entityRefs: parentRefs }, { credentials })).items
+      ? (
+          await this.options.catalog.getEntitiesByRefs(
+            { entityRefs: parentRefs },
+            { credentials },
+          )
+        ).items
       : [];
     const chain: Array<[string, Entity | undefined]> = [
       [ref, entity],
-      ...parentRefs.map((r, i) => [r, parents[i] ?? undefined] as [string, Entity | undefined]),
+      ...parentRefs.map(
+        (r, i) => [r, parents[i] ?? undefined] as [string, Entity | undefined],
+      ),
     ];
     return {
       catalog: 'ok',
@@ -186,7 +265,9 @@ export class CatalogEntityFacts implements EntityFactsSource {
 }
 
 /** Each routing annotation from the first entity of the chain that has it. */
-function inheritedAnnotations(chain: Array<[string, Entity | undefined]>): FoundAnnotation[] {
+function inheritedAnnotations(
+  chain: Array<[string, Entity | undefined]>,
+): FoundAnnotation[] {
   const found: FoundAnnotation[] = [];
   for (const annotation of ANNOTATION_NAMES) {
     for (const [ref, entity] of chain) {

@@ -3,7 +3,11 @@ import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common'
 import type { FieldChanges } from '../engine/fields';
 import { planOutbound } from '../engine/outboundPlan';
 import type { SyncStore } from '../store/SyncStore';
-import type { ConflictRecord, IncidentRecord, IntegrationRecord } from '../store/types';
+import type {
+  ConflictRecord,
+  IncidentRecord,
+  IntegrationRecord,
+} from '../store/types';
 import { conflictResource } from '../permissions/loadResources';
 import type { ConflictPermissionResource } from '../permissions/resources';
 import type { Clock } from './Clock';
@@ -34,14 +38,22 @@ export class ConflictService {
   }
 
   /** Conflicts by status, integration and incident, newest first. */
-  list(filter: { status?: string; integrationId?: string; incidentId?: string }): Promise<ConflictRecord[]> {
+  list(filter: {
+    status?: string;
+    integrationId?: string;
+    incidentId?: string;
+  }): Promise<ConflictRecord[]> {
     return this.store.conflicts.list(filter);
   }
 
   /** The incident and the integration a conflict is between, if they still exist. */
-  async parties(conflict: ConflictRecord): Promise<{ incident?: IncidentRecord; integration?: IntegrationRecord }> {
+  async parties(
+    conflict: ConflictRecord,
+  ): Promise<{ incident?: IncidentRecord; integration?: IntegrationRecord }> {
     const incident = await this.store.incidents.get(conflict.incident_id);
-    const integration = await this.store.integrations.get(conflict.integration_id);
+    const integration = await this.store.integrations.get(
+      conflict.integration_id,
+    );
     return { incident, integration };
   }
 
@@ -56,19 +68,36 @@ export class ConflictService {
     return conflict;
   }
 
-  async resolve(id: string, resolution: ConflictResolution, by: string): Promise<ConflictRecord> {
+  async resolve(
+    id: string,
+    resolution: ConflictResolution,
+    by: string,
+  ): Promise<ConflictRecord> {
     const conflict = await this.get(id);
     const now = this.clock.now();
     await this.store.transaction(async store => {
       if (!(await store.conflicts.resolve(id, resolution, by, now))) {
         throw new ConflictError(`Conflict '${id}' is already resolved`);
       }
-      const changes = { [conflict.field]: undefined } as Record<string, unknown>;
+      const changes = { [conflict.field]: undefined } as Record<
+        string,
+        unknown
+      >;
       if (resolution === 'use-platform') {
         const incident = await store.incidents.get(conflict.incident_id);
         changes[conflict.field] = (incident as any)?.[conflict.field];
         await store.outbox.enqueue(
-          [{ integration_id: conflict.integration_id, incident_id: conflict.incident_id, operation: 'sync', payload: { changes: changes as FieldChanges, forced: [conflict.field] } }],
+          [
+            {
+              integration_id: conflict.integration_id,
+              incident_id: conflict.incident_id,
+              operation: 'sync',
+              payload: {
+                changes: changes as FieldChanges,
+                forced: [conflict.field],
+              },
+            },
+          ],
           now,
         );
       } else if (resolution === 'use-external') {
@@ -80,15 +109,26 @@ export class ConflictService {
             now,
             source,
             plan: ({ incident, changes: changed, links }) =>
-              planOutbound({ incidentId: incident.id, changes: changed, source, links, connectors: this.connectors }),
+              planOutbound({
+                incidentId: incident.id,
+                changes: changed,
+                source,
+                links,
+                connectors: this.connectors,
+              }),
           },
         );
       }
-      const stillPending = (await store.conflicts.pendingForIncident(conflict.incident_id)).some(
-        c => c.integration_id === conflict.integration_id,
-      );
+      const stillPending = (
+        await store.conflicts.pendingForIncident(conflict.incident_id)
+      ).some(c => c.integration_id === conflict.integration_id);
       if (!stillPending) {
-        await store.links.setStateFor(conflict.incident_id, conflict.integration_id, 'in_sync', null);
+        await store.links.setStateFor(
+          conflict.incident_id,
+          conflict.integration_id,
+          'in_sync',
+          null,
+        );
       }
     });
     this.onEnqueued();

@@ -11,7 +11,9 @@ export class ConnectorRegistry implements ConnectorLookup {
 
   add(connector: ItsmConnector) {
     if (this.byType.has(connector.type)) {
-      throw new Error(`A connector for integration type '${connector.type}' is already installed`);
+      throw new Error(
+        `A connector for integration type '${connector.type}' is already installed`,
+      );
     }
     this.byType.set(connector.type, connector);
   }
@@ -21,7 +23,9 @@ export class ConnectorRegistry implements ConnectorLookup {
   }
 
   list(): ItsmConnector[] {
-    return [...this.byType.values()].sort((a, b) => a.type.localeCompare(b.type));
+    return [...this.byType.values()].sort((a, b) =>
+      a.type.localeCompare(b.type),
+    );
   }
 
   types(): string[] {

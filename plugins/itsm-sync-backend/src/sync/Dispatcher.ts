@@ -18,7 +18,10 @@ export interface DispatcherSettings {
 }
 
 /** What the dispatcher needs of its worker (tests give it a fake one). */
-export type DispatchWorker = Pick<OutboxWorker, 'owner' | 'claimAndDeliver' | 'heartbeat'>;
+export type DispatchWorker = Pick<
+  OutboxWorker,
+  'owner' | 'claimAndDeliver' | 'heartbeat'
+>;
 
 export interface DispatcherOptions {
   /** Claims and delivers; the dispatcher decides when. */
@@ -62,9 +65,14 @@ export class Dispatcher {
   start() {
     if (this.running) return;
     this.running = true;
-    this.heartbeatTimer = setInterval(() => {
-      this.worker.heartbeat().catch(e => this.logger.warn(`Outbox heartbeat failed: ${e}`));
-    }, Math.max(1000, Math.floor(this.leaseMs / 3)));
+    this.heartbeatTimer = setInterval(
+      () => {
+        this.worker
+          .heartbeat()
+          .catch(e => this.logger.warn(`Outbox heartbeat failed: ${e}`));
+      },
+      Math.max(1000, Math.floor(this.leaseMs / 3)),
+    );
     this.heartbeatTimer.unref?.();
     this.loop = this.run();
   }

@@ -13,7 +13,10 @@ class FakeWorker implements DispatchWorker {
     this.limits.push(limit);
     const count = Math.min(limit, this.due);
     this.due -= count;
-    return Array.from({ length: count }, () => new Promise<void>(resolve => this.finishers.push(resolve)));
+    return Array.from(
+      { length: count },
+      () => new Promise<void>(resolve => this.finishers.push(resolve)),
+    );
   }
 
   async heartbeat(): Promise<void> {}
@@ -38,7 +41,13 @@ async function eventually(check: () => boolean) {
 
 function dispatcherOver(worker: FakeWorker, concurrency = 4) {
   // A long poll interval: anything sooner than a minute comes from a wake-up or a finished delivery.
-  return new Dispatcher({ worker, logger: mockServices.logger.mock(), concurrency, leaseMs: 60_000, pollIntervalMs: 60_000 });
+  return new Dispatcher({
+    worker,
+    logger: mockServices.logger.mock(),
+    concurrency,
+    leaseMs: 60_000,
+    pollIntervalMs: 60_000,
+  });
 }
 
 describe('Dispatcher loop', () => {

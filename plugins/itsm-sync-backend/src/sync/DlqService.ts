@@ -17,7 +17,10 @@ export class DlqService {
     return this.store.dlq.list(integrationId, state);
   }
 
-  get(integrationId: string, entryId: string): Promise<DlqEntryResponse | undefined> {
+  get(
+    integrationId: string,
+    entryId: string,
+  ): Promise<DlqEntryResponse | undefined> {
     return this.store.dlq.get(integrationId, entryId);
   }
 

@@ -22,11 +22,22 @@ export class IgnoredEventLog {
    * Answers the ids of integrations whose record failed, with the error: their webhooks
    * are answered 5xx so the vendor redelivers rather than the event passing unseen.
    */
-  async record(webhooks: Array<{ integration: IntegrationRecord; ignored: IgnoredWebhookEvent[] }>): Promise<Map<string, unknown>> {
-    const byIntegration = new Map<string, { integration: IntegrationRecord; events: IgnoredWebhookEvent[] }>();
+  async record(
+    webhooks: Array<{
+      integration: IntegrationRecord;
+      ignored: IgnoredWebhookEvent[];
+    }>,
+  ): Promise<Map<string, unknown>> {
+    const byIntegration = new Map<
+      string,
+      { integration: IntegrationRecord; events: IgnoredWebhookEvent[] }
+    >();
     for (const { integration, ignored } of webhooks) {
       if (!ignored.length) continue;
-      const entry = byIntegration.get(integration.id) ?? { integration, events: [] };
+      const entry = byIntegration.get(integration.id) ?? {
+        integration,
+        events: [],
+      };
       entry.events.push(...ignored);
       byIntegration.set(integration.id, entry);
     }
@@ -49,7 +60,12 @@ export class IgnoredEventLog {
             ...(event.externalId ? { external_id: event.externalId } : {}),
           });
           syncInstruments.inbound.add(1, {
-            ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
+            ...syncAttributes({
+              integrationId: integration.id,
+              integrationType: integration.integration_type,
+              direction: 'inbound',
+              operation: 'receive',
+            }),
             outcome: 'ignored',
             'itsm_sync.event_type': event.eventType,
           });

@@ -7,9 +7,18 @@ import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
-import { InboundBatch, type InboundItem, type InboundOutcome, type PreparedBatch } from './InboundBatch';
+import {
+  InboundBatch,
+  type InboundItem,
+  type InboundOutcome,
+  type PreparedBatch,
+} from './InboundBatch';
 
-export type { InboundItem, InboundOutcome, PreparedBatch } from './InboundBatch';
+export type {
+  InboundItem,
+  InboundOutcome,
+  PreparedBatch,
+} from './InboundBatch';
 
 const SEVERITY_DEFAULT = 'SEV-3';
 
@@ -33,14 +42,21 @@ export class InboundApplier {
   private readonly logger: LoggerService;
   private readonly clock: Clock;
 
-  constructor(options: { store: SyncStore; connectors: ConnectorRegistry; logger: LoggerService; clock: Clock }) {
+  constructor(options: {
+    store: SyncStore;
+    connectors: ConnectorRegistry;
+    logger: LoggerService;
+    clock: Clock;
+  }) {
     this.store = options.store;
     this.connectors = options.connectors;
     this.logger = options.logger;
     this.clock = options.clock;
   }
 
-  private readonly createdListeners: Array<(created: CreatedFromVendor[]) => void> = [];
+  private readonly createdListeners: Array<
+    (created: CreatedFromVendor[]) => void
+  > = [];
 
   /**
    * Calls `listener` after each commit that created incidents from vendor webhooks (routing
@@ -69,19 +85,34 @@ export class InboundApplier {
    * that lost that race, raised a conflict or creates an incident is applied the
    * locked way: one transaction, its incidents locked FOR UPDATE in id order.
    */
-  async applyBatch(items: InboundItem[], prepared?: PreparedBatch): Promise<{ outcomes: InboundOutcome[]; enqueued: boolean }> {
+  async applyBatch(
+    items: InboundItem[],
+    prepared?: PreparedBatch,
+  ): Promise<{ outcomes: InboundOutcome[]; enqueued: boolean }> {
     if (!items.length) return { outcomes: [], enqueued: false };
     const ready = prepared ?? (await this.prepare(items));
     const now = this.clock.now();
     const traceContext = captureTraceContext();
     if (this.store.inboundBatches.writesIfUnchanged) {
-      const written = await this.applyIfUnchanged(items, ready, now, traceContext, false);
+      const written = await this.applyIfUnchanged(
+        items,
+        ready,
+        now,
+        traceContext,
+        false,
+      );
       if (written) return written;
     }
     const created: CreatedFromVendor[] = [];
     const result = await this.store.transaction(async store => {
       created.length = 0;
-      const batch = await InboundBatch.load(store, this.connectors, ready, now, traceContext);
+      const batch = await InboundBatch.load(
+        store,
+        this.connectors,
+        ready,
+        now,
+        traceContext,
+      );
       const outcomes: InboundOutcome[] = [];
       for (const item of items) {
         const outcome = await this.applyOne(store, batch, item, now, created);
@@ -91,7 +122,8 @@ export class InboundApplier {
       await batch.write(store);
       return { outcomes, enqueued: batch.enqueued };
     });
-    if (created.length) for (const listener of this.createdListeners) listener([...created]);
+    if (created.length)
+      for (const listener of this.createdListeners) listener([...created]);
     return result;
   }
 
@@ -107,9 +139,18 @@ export class InboundApplier {
    * go the long way: inbox insert on its own, then `applyBatch`. `items` must not repeat
    * an event id.
    */
-  async acceptAndApply(items: InboundItem[], prepared: PreparedBatch): Promise<{ outcomes: InboundOutcome[]; enqueued: boolean } | undefined> {
+  async acceptAndApply(
+    items: InboundItem[],
+    prepared: PreparedBatch,
+  ): Promise<{ outcomes: InboundOutcome[]; enqueued: boolean } | undefined> {
     if (!items.length || !this.acceptsTogether) return undefined;
-    return this.applyIfUnchanged(items, prepared, this.clock.now(), captureTraceContext(), true);
+    return this.applyIfUnchanged(
+      items,
+      prepared,
+      this.clock.now(),
+      captureTraceContext(),
+      true,
+    );
   }
 
   /** The optimistic way of `applyBatch` (and, with `accept`, of `acceptAndApply`); undefined when the batch is to go the other way. */
@@ -120,16 +161,25 @@ export class InboundApplier {
     traceContext: Record<string, string> | null,
     accept: boolean,
   ) {
-    const batch = await InboundBatch.fromRead(this.store, this.connectors, prepared, now, traceContext);
+    const batch = await InboundBatch.fromRead(
+      this.store,
+      this.connectors,
+      prepared,
+      now,
+      traceContext,
+    );
     const outcomes: InboundOutcome[] = [];
     for (const item of items) {
       const linked = batch.linked(item.integration.id, item.change.externalId);
       if (!linked && this.createsIncident(item)) return undefined;
-      const outcome = linked ? this.decide(batch, item, linked, now) : this.ignoreUnlinked(item);
+      const outcome = linked
+        ? this.decide(batch, item, linked, now)
+        : this.ignoreUnlinked(item);
       batch.settle(item, outcome);
       outcomes.push(outcome);
     }
-    if (batch.needsLock || !(await batch.writeIfUnchanged(this.store, accept))) return undefined;
+    if (batch.needsLock || !(await batch.writeIfUnchanged(this.store, accept)))
+      return undefined;
     return { outcomes, enqueued: batch.enqueued };
   }
 
@@ -141,12 +191,20 @@ export class InboundApplier {
     created: CreatedFromVendor[] = [],
   ): Promise<InboundOutcome> {
     const linked = batch.linked(item.integration.id, item.change.externalId);
-    if (!linked) return this.createsIncident(item) ? this.createFromVendor(store, batch, item, now, created) : this.ignoreUnlinked(item);
+    if (!linked)
+      return this.createsIncident(item)
+        ? this.createFromVendor(store, batch, item, now, created)
+        : this.ignoreUnlinked(item);
     return this.decide(batch, item, linked, now);
   }
 
   /** Decides a change of a linked ticket by `decideInbound` and records it with the batch. */
-  private decide(batch: InboundBatch, item: InboundItem, linked: NonNullable<ReturnType<InboundBatch['linked']>>, now: number): InboundOutcome {
+  private decide(
+    batch: InboundBatch,
+    item: InboundItem,
+    linked: NonNullable<ReturnType<InboundBatch['linked']>>,
+    now: number,
+  ): InboundOutcome {
     const { integration, change } = item;
     const decision = decideInbound({
       change,
@@ -169,11 +227,18 @@ export class InboundApplier {
   /** Whether a change of a ticket with no platform incident creates one: only when the vendor says it is new. */
   private createsIncident({ integration, change }: InboundItem): boolean {
     const connector = this.connectors.get(integration.integration_type);
-    return change.kind === 'created' && Boolean(connector?.capabilities.inboundCreate) && integration.settings.inbound_create !== false;
+    return (
+      change.kind === 'created' &&
+      Boolean(connector?.capabilities.inboundCreate) &&
+      integration.settings.inbound_create !== false
+    );
   }
 
   private ignoreUnlinked({ integration, change }: InboundItem): InboundOutcome {
-    this.logger.debug('Inbound change for an unlinked ticket ignored', { integration: integration.id, external_id: change.externalId });
+    this.logger.debug('Inbound change for an unlinked ticket ignored', {
+      integration: integration.id,
+      external_id: change.externalId,
+    });
     return 'ignored';
   }
 
@@ -189,15 +254,23 @@ export class InboundApplier {
     now: number,
     created: CreatedFromVendor[],
   ): Promise<InboundOutcome> {
-    const fields = { ...(change.ticket?.fields ?? {}), ...change.fields } as FieldChanges;
+    const fields = {
+      ...(change.ticket?.fields ?? {}),
+      ...change.fields,
+    } as FieldChanges;
     const values = {
-      title: fields.title || `Incident from ${integration.name} ${change.externalKey ?? change.externalId}`,
+      title:
+        fields.title ||
+        `Incident from ${integration.name} ${change.externalKey ?? change.externalId}`,
       description: fields.description ?? '',
       severity: fields.severity ?? SEVERITY_DEFAULT,
       status: fields.status ?? 'open',
       assigned_to: fields.assigned_to ?? null,
       escalation_policy: fields.escalation_policy ?? null,
-      entity_ref: typeof integration.settings.default_entity_ref === 'string' ? integration.settings.default_entity_ref : null,
+      entity_ref:
+        typeof integration.settings.default_entity_ref === 'string'
+          ? integration.settings.default_entity_ref
+          : null,
       incident_type: change.ticket?.incidentType ?? null,
     } as const;
     const incident = await store.incidents.create(values as any, {
@@ -213,7 +286,10 @@ export class InboundApplier {
         written: pickPlatformFields(values as any),
       },
     });
-    const link = (await store.links.byExternalId(integration.id, change.externalId))!;
+    const link = (await store.links.byExternalId(
+      integration.id,
+      change.externalId,
+    ))!;
     batch.addCreated(incident, link, integration);
     created.push({ incident, integration, change });
     return 'applied';

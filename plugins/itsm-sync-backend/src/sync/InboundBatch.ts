@@ -1,13 +1,28 @@
-import type { FieldOwnershipRule, SyncMetric } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  FieldOwnershipRule,
+  SyncMetric,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { FieldChanges } from '../engine/fields';
 import { applyIncidentChange } from '../engine/incidentChange';
 import type { InboundDecision, StaleField } from '../engine/inboundDecision';
 import { planNote, planOutbound } from '../engine/outboundPlan';
-import type { InboundWrite, SettledChange } from '../store/writeInboundIfUnchanged';
-import type { PreparedBatch, TimelineInsert } from '../store/InboundBatchRepository';
+import type {
+  InboundWrite,
+  SettledChange,
+} from '../store/writeInboundIfUnchanged';
+import type {
+  PreparedBatch,
+  TimelineInsert,
+} from '../store/InboundBatchRepository';
 import type { SyncStore } from '../store/SyncStore';
-import type { IncidentRecord, IntegrationRecord, LinkRecord, LinkWithIntegration, OutboxInsert } from '../store/types';
+import type {
+  IncidentRecord,
+  IntegrationRecord,
+  LinkRecord,
+  LinkWithIntegration,
+  OutboxInsert,
+} from '../store/types';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 
 /** An accepted change and the integration it came from. */
@@ -21,17 +36,33 @@ export type InboundOutcome = 'applied' | 'ignored';
 export type { PreparedBatch };
 
 /** The key of a vendor ticket: its integration and external id. */
-const ticketKey = (integrationId: string, externalId: string) => `${integrationId}\u0000${externalId}`;
+const ticketKey = (integrationId: string, externalId: string) =>
+  `${integrationId}\u0000${externalId}`;
 
 /** The timeline line of a change left alone because it is older than a field's last change. */
-function staleChangeText(integrationName: string, change: NormalizedChange, stale: StaleField[]): string {
-  const fields = stale.map(s => `${s.field} (last changed ${new Date(s.lastChangedAt).toISOString()})`).join(', ');
+function staleChangeText(
+  integrationName: string,
+  change: NormalizedChange,
+  stale: StaleField[],
+): string {
+  const fields = stale
+    .map(
+      s =>
+        `${s.field} (last changed ${new Date(s.lastChangedAt).toISOString()})`,
+    )
+    .join(', ');
   return `Ignored a stale change from ${integrationName} (event ${change.eventId.slice(0, 80)}, made ${new Date(stale[0].externalAt).toISOString()}): ${fields} changed later`;
 }
 
 /** Whether merging `values` into `current` changes anything. */
-function addsTo(current: Record<string, unknown>, values: Record<string, unknown>): boolean {
-  return Object.entries(values).some(([k, v]) => !(k in current) || JSON.stringify(current[k]) !== JSON.stringify(v));
+function addsTo(
+  current: Record<string, unknown>,
+  values: Record<string, unknown>,
+): boolean {
+  return Object.entries(values).some(
+    ([k, v]) =>
+      !(k in current) || JSON.stringify(current[k]) !== JSON.stringify(v),
+  );
 }
 
 /**
@@ -44,11 +75,19 @@ export class InboundBatch {
   private readonly outbox: OutboxInsert[] = [];
   private readonly dirtyIncidents = new Set<string>();
   /** Per link: the values the batch remembered on it, and whether one of its changes was queued for review. */
-  private readonly dirtyLinks = new Map<string, { link: LinkRecord; remembered: Record<string, unknown>; conflict: boolean }>();
-  private readonly conflicts: Array<Parameters<SyncStore['conflicts']['create']>[0]> = [];
+  private readonly dirtyLinks = new Map<
+    string,
+    { link: LinkRecord; remembered: Record<string, unknown>; conflict: boolean }
+  >();
+  private readonly conflicts: Array<
+    Parameters<SyncStore['conflicts']['create']>[0]
+  > = [];
   /** Links whose ticket the vendor deleted, with why, to be marked gone. */
   private readonly goneLinks = new Map<string, string>();
-  private readonly settled = { applied: [] as SettledChange[], ignored: [] as SettledChange[] };
+  private readonly settled = {
+    applied: [] as SettledChange[],
+    ignored: [] as SettledChange[],
+  };
   private readonly metrics = new Map<string, number>();
 
   private constructor(
@@ -70,10 +109,16 @@ export class InboundBatch {
    * incidents the tickets belong to with their links,
    * and the integrations and rules those incidents involve.
    */
-  static prepare(store: SyncStore, items: InboundItem[]): Promise<PreparedBatch> {
+  static prepare(
+    store: SyncStore,
+    items: InboundItem[],
+  ): Promise<PreparedBatch> {
     return store.inboundBatches.prepare(
       items.map(i => i.integration),
-      items.map(i => ({ integrationId: i.integration.id, externalId: i.change.externalId })),
+      items.map(i => ({
+        integrationId: i.integration.id,
+        externalId: i.change.externalId,
+      })),
     );
   }
 
@@ -83,9 +128,25 @@ export class InboundBatch {
    * integrations and rules not known yet (a link made since, or the source of an earlier
    * change a conflict is weighed against), usually none.
    */
-  static async load(store: SyncStore, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
-    const { incidents, links } = await store.inboundBatches.lockWithLinks([...prepared.incidents.keys()]);
-    return InboundBatch.assemble(store, connectors, prepared, incidents, links, now, traceContext);
+  static async load(
+    store: SyncStore,
+    connectors: ConnectorRegistry,
+    prepared: PreparedBatch,
+    now: number,
+    traceContext: Record<string, string> | null,
+  ) {
+    const { incidents, links } = await store.inboundBatches.lockWithLinks([
+      ...prepared.incidents.keys(),
+    ]);
+    return InboundBatch.assemble(
+      store,
+      connectors,
+      prepared,
+      incidents,
+      links,
+      now,
+      traceContext,
+    );
   }
 
   /**
@@ -93,10 +154,24 @@ export class InboundBatch {
    * copied: the batch changes them; it replaces incidents rather than changing them). Its writes go out with `writeIfUnchanged`, which applies them
    * only if none of those incidents changed since.
    */
-  static fromRead(store: SyncStore, connectors: ConnectorRegistry, prepared: PreparedBatch, now: number, traceContext: Record<string, string> | null) {
+  static fromRead(
+    store: SyncStore,
+    connectors: ConnectorRegistry,
+    prepared: PreparedBatch,
+    now: number,
+    traceContext: Record<string, string> | null,
+  ) {
     const incidents = new Map(prepared.incidents);
     const links = prepared.links.map(link => ({ ...link }));
-    return InboundBatch.assemble(store, connectors, prepared, incidents, links, now, traceContext);
+    return InboundBatch.assemble(
+      store,
+      connectors,
+      prepared,
+      incidents,
+      links,
+      now,
+      traceContext,
+    );
   }
 
   private static async assemble(
@@ -116,12 +191,17 @@ export class InboundBatch {
         .filter(s => s.startsWith('integration:'))
         .map(s => s.slice('integration:'.length)),
     );
-    await store.inboundBatches.readIntegrationsInto([...links.map(l => l.integration_id), ...markSources], integrations, rules);
+    await store.inboundBatches.readIntegrationsInto(
+      [...links.map(l => l.integration_id), ...markSources],
+      integrations,
+      rules,
+    );
 
     const tickets = new Map<string, LinkRecord>();
     const incidentLinks = new Map<string, LinkWithIntegration[]>();
     for (const link of links) {
-      if (link.external_id) tickets.set(ticketKey(link.integration_id, link.external_id), link);
+      if (link.external_id)
+        tickets.set(ticketKey(link.integration_id, link.external_id), link);
       const integration = integrations.get(link.integration_id);
       if (!integration) continue;
       const list = incidentLinks.get(link.incident_id) ?? [];
@@ -129,13 +209,34 @@ export class InboundBatch {
       incidentLinks.set(link.incident_id, list);
     }
     const linkCounts = new Map<string, number>();
-    for (const link of links) linkCounts.set(link.incident_id, (linkCounts.get(link.incident_id) ?? 0) + 1);
-    const read = [...incidents.values()].map(i => ({ id: i.id, version: i.version, links: linkCounts.get(i.id) ?? 0 }));
-    return new InboundBatch(connectors, now, traceContext, read, tickets, incidents, incidentLinks, integrations, rules);
+    for (const link of links)
+      linkCounts.set(
+        link.incident_id,
+        (linkCounts.get(link.incident_id) ?? 0) + 1,
+      );
+    const read = [...incidents.values()].map(i => ({
+      id: i.id,
+      version: i.version,
+      links: linkCounts.get(i.id) ?? 0,
+    }));
+    return new InboundBatch(
+      connectors,
+      now,
+      traceContext,
+      read,
+      tickets,
+      incidents,
+      incidentLinks,
+      integrations,
+      rules,
+    );
   }
 
   /** The link and incident of a ticket, if the ticket is linked. */
-  linked(integrationId: string, externalId: string): { link: LinkRecord; incident: IncidentRecord } | undefined {
+  linked(
+    integrationId: string,
+    externalId: string,
+  ): { link: LinkRecord; incident: IncidentRecord } | undefined {
     const link = this.tickets.get(ticketKey(integrationId, externalId));
     const incident = link && this.incidents.get(link.incident_id);
     return link && incident ? { link, incident } : undefined;
@@ -149,14 +250,24 @@ export class InboundBatch {
   otherSource(integrationId: string) {
     const integration = this.integrations.get(integrationId);
     if (!integration) return undefined;
-    return { rules: this.rulesOf(integrationId), mapper: this.connectors.mapperFor(integration.integration_type) };
+    return {
+      rules: this.rulesOf(integrationId),
+      mapper: this.connectors.mapperFor(integration.integration_type),
+    };
   }
 
   /** Registers an incident created by this batch, so later changes of its ticket find it. */
-  addCreated(incident: IncidentRecord, link: LinkRecord, integration: IntegrationRecord) {
+  addCreated(
+    incident: IncidentRecord,
+    link: LinkRecord,
+    integration: IntegrationRecord,
+  ) {
     this.incidents.set(incident.id, incident);
-    if (link.external_id) this.tickets.set(ticketKey(integration.id, link.external_id), link);
-    this.incidentLinks.set(incident.id, [{ link, integration, rules: this.rulesOf(integration.id) }]);
+    if (link.external_id)
+      this.tickets.set(ticketKey(integration.id, link.external_id), link);
+    this.incidentLinks.set(incident.id, [
+      { link, integration, rules: this.rulesOf(integration.id) },
+    ]);
   }
 
   /** Records a decision against the in-memory state and queues its writes. */
@@ -167,26 +278,67 @@ export class InboundBatch {
     const links = this.incidentLinks.get(incident.id) ?? [];
     const traceContext = this.traceContext;
     if (decision.note) {
-      this.timeline.push({ incident_id: incident.id, kind: 'note', text: decision.note.note.text, author: decision.note.author, source, created_at: this.now });
-      this.outbox.push(...planNote({ incidentId: incident.id, note: change.note!, source, links, connectors: this.connectors, traceContext }));
+      this.timeline.push({
+        incident_id: incident.id,
+        kind: 'note',
+        text: decision.note.note.text,
+        author: decision.note.author,
+        source,
+        created_at: this.now,
+      });
+      this.outbox.push(
+        ...planNote({
+          incidentId: incident.id,
+          note: change.note!,
+          source,
+          links,
+          connectors: this.connectors,
+          traceContext,
+        }),
+      );
     }
     if (decision.event) {
-      this.timeline.push({ incident_id: incident.id, kind: 'event', text: decision.event.text, author: decision.event.author, source, created_at: this.now });
+      this.timeline.push({
+        incident_id: incident.id,
+        kind: 'event',
+        text: decision.event.text,
+        author: decision.event.author,
+        source,
+        created_at: this.now,
+      });
     }
     if (decision.stale.length) {
-      this.timeline.push({ incident_id: incident.id, kind: 'event', text: staleChangeText(integration.name, change, decision.stale), author: null, source, created_at: this.now });
+      this.timeline.push({
+        incident_id: incident.id,
+        kind: 'event',
+        text: staleChangeText(integration.name, change, decision.stale),
+        author: null,
+        source,
+        created_at: this.now,
+      });
     }
     if (change.kind === 'deleted') {
       // Marked in memory too, so changes later in this batch plan nothing for the ticket.
       link.sync_state = 'gone';
-      this.goneLinks.set(link.id, change.timeline ?? 'the ticket was deleted at the vendor');
+      this.goneLinks.set(
+        link.id,
+        change.timeline ?? 'the ticket was deleted at the vendor',
+      );
     }
     for (const conflict of decision.conflicts) {
-      this.conflicts.push({ ...conflict, integration_id: integration.id, incident_id: incident.id });
+      this.conflicts.push({
+        ...conflict,
+        integration_id: integration.id,
+        incident_id: incident.id,
+      });
       this.count(integration.id, 'conflicts_detected');
-      if (conflict.status === 'resolved') this.count(integration.id, 'conflicts_resolved');
+      if (conflict.status === 'resolved')
+        this.count(integration.id, 'conflicts_resolved');
     }
-    if (addsTo(link.last_written, decision.remember) || decision.queuedForReview) {
+    if (
+      addsTo(link.last_written, decision.remember) ||
+      decision.queuedForReview
+    ) {
       link.last_written = { ...link.last_written, ...decision.remember };
       if (decision.queuedForReview) link.sync_state = 'conflict';
       const dirty = this.dirtyLinks.get(link.id);
@@ -202,7 +354,15 @@ export class InboundBatch {
       source,
       now: this.now,
       externalAt: Date.parse(change.occurredAt),
-      plan: (changedIncident, changes) => planOutbound({ incidentId: changedIncident.id, changes, source, links, connectors: this.connectors, traceContext }),
+      plan: (changedIncident, changes) =>
+        planOutbound({
+          incidentId: changedIncident.id,
+          changes,
+          source,
+          links,
+          connectors: this.connectors,
+          traceContext,
+        }),
     });
     if (applied.written) {
       incident = applied.incident;
@@ -216,7 +376,10 @@ export class InboundBatch {
         integration_id: integration.id,
         incident_id: incident.id,
         operation: 'sync',
-        payload: { changes: decision.restore as FieldChanges, forced: Object.keys(decision.restore) },
+        payload: {
+          changes: decision.restore as FieldChanges,
+          forced: Object.keys(decision.restore),
+        },
         trace_context: traceContext,
       });
     }
@@ -224,8 +387,12 @@ export class InboundBatch {
 
   /** Settles a change's inbox row with its outcome (written with the batch). */
   settle(item: InboundItem, outcome: InboundOutcome) {
-    this.settled[outcome].push({ integrationId: item.integration.id, change: item.change });
-    if (outcome === 'applied') this.count(item.integration.id, 'inbound_success');
+    this.settled[outcome].push({
+      integrationId: item.integration.id,
+      change: item.change,
+    });
+    if (outcome === 'applied')
+      this.count(item.integration.id, 'inbound_success');
   }
 
   private count(integrationId: string, metric: SyncMetric) {
@@ -280,7 +447,13 @@ export class InboundBatch {
         incidents: [...this.dirtyIncidents].map(id => this.incidents.get(id)!),
         timeline: this.timeline,
         outbox: this.outbox,
-        links: [...this.dirtyLinks.values()].map(({ link, remembered, conflict }) => ({ id: link.id, remembered, conflict })),
+        links: [...this.dirtyLinks.values()].map(
+          ({ link, remembered, conflict }) => ({
+            id: link.id,
+            remembered,
+            conflict,
+          }),
+        ),
         settled: this.settled,
         accept,
         counts: this.counts(),

@@ -6,7 +6,10 @@ import type {
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import { incidentResponse } from '../service/responses';
-import type { IncidentUpdateRequest, OutboxPlanner } from '../store/IncidentRepository';
+import type {
+  IncidentUpdateRequest,
+  OutboxPlanner,
+} from '../store/IncidentRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord } from '../store/types';
 import { captureTraceContext } from '../telemetry/traceContext';
@@ -51,30 +54,49 @@ export class IncidentService {
     this.logger = options.logger;
   }
 
-  private readonly updates = new WriteBatcher<IncidentUpdateRequest, IncidentResponse>(
-    requests => this.updateBatch(requests),
-    { maxBatch: 128, maxConcurrentFlushes: 2 },
-  );
+  private readonly updates = new WriteBatcher<
+    IncidentUpdateRequest,
+    IncidentResponse
+  >(requests => this.updateBatch(requests), {
+    maxBatch: 128,
+    maxConcurrentFlushes: 2,
+  });
 
   /** The planner for a change from `source` (`platform` or `integration:<id>`). */
   planner(): OutboxPlanner {
     const traceContext = captureTraceContext();
     return ({ incident, changes, source, links }) =>
-      planOutbound({ incidentId: incident.id, changes, source, links, connectors: this.connectors, traceContext });
+      planOutbound({
+        incidentId: incident.id,
+        changes,
+        source,
+        links,
+        connectors: this.connectors,
+        traceContext,
+      });
   }
 
-  async create(body: Required<CreateIncidentRequest>): Promise<IncidentResponse> {
+  async create(
+    body: Required<CreateIncidentRequest>,
+  ): Promise<IncidentResponse> {
     const linkTo: IntegrationRecord[] = [];
     for (const ref of body.integrations) {
       const integration = await this.store.integrations.getByIdOrName(ref);
-      if (!integration) throw new InputError(`integrations: no integration with id or name '${ref}'`);
+      if (!integration)
+        throw new InputError(
+          `integrations: no integration with id or name '${ref}'`,
+        );
       if (!linkTo.some(i => i.id === integration.id)) linkTo.push(integration);
     }
     if (this.routing) {
       // Listed integrations stay; routing adds those its rules and the catalog choose.
       const explicit = new Set(linkTo.map(i => i.id));
       const decision = await this.routing.decide(body, explicit);
-      linkTo.push(...decision.matches.filter(m => !explicit.has(m.integration.id)).map(m => m.record));
+      linkTo.push(
+        ...decision.matches
+          .filter(m => !explicit.has(m.integration.id))
+          .map(m => m.record),
+      );
     }
     const incident = await this.store.incidents.create(
       {
@@ -87,7 +109,12 @@ export class IncidentService {
         entity_ref: body.entity_ref,
         incident_type: body.incident_type,
       },
-      { now: this.clock.now(), source: 'platform', linkTo, plan: this.planner() },
+      {
+        now: this.clock.now(),
+        source: 'platform',
+        linkTo,
+        plan: this.planner(),
+      },
     );
     this.onEnqueued();
     return this.view(incident);
@@ -109,10 +136,19 @@ export class IncidentService {
    * transaction and set-based statements, so a burst of API calls costs the database
    * a few statements per batch rather than a transaction each.
    */
-  async update(id: string, body: UpdateIncidentRequest): Promise<IncidentResponse> {
-    const updated = await this.updates.submit({ id, changes: body, source: 'platform', plan: this.planner() });
+  async update(
+    id: string,
+    body: UpdateIncidentRequest,
+  ): Promise<IncidentResponse> {
+    const updated = await this.updates.submit({
+      id,
+      changes: body,
+      source: 'platform',
+      plan: this.planner(),
+    });
     // Only a change of a field rules look at routes again, so other changes cost nothing more.
-    if (!this.routing || !ROUTED_FIELDS.some(field => field in body)) return updated;
+    if (!this.routing || !ROUTED_FIELDS.some(field => field in body))
+      return updated;
     return this.routeAgain(updated);
   }
 
@@ -126,11 +162,20 @@ export class IncidentService {
     if (!this.routing) return;
     for (const { incident, change } of created) {
       try {
-        const entityRef = incident.entity_ref ? undefined : await this.routing.entityForVendorTicket(change.ticket?.catalogKeys);
-        if (entityRef) await this.update(incident.id, { entity_ref: entityRef });
-        else await this.routeAgain(await this.view(await this.get(incident.id)));
+        const entityRef = incident.entity_ref
+          ? undefined
+          : await this.routing.entityForVendorTicket(
+              change.ticket?.catalogKeys,
+            );
+        if (entityRef)
+          await this.update(incident.id, { entity_ref: entityRef });
+        else
+          await this.routeAgain(await this.view(await this.get(incident.id)));
       } catch (error) {
-        this.logger?.warn('Routing an incident created from a vendor failed', { incident: incident.id, error: String(error) });
+        this.logger?.warn('Routing an incident created from a vendor failed', {
+          incident: incident.id,
+          error: String(error),
+        });
       }
     }
   }
@@ -139,7 +184,9 @@ export class IncidentService {
    * Opens tickets in the integrations an incident has started to match. A ticket is never
    * closed because the incident stops matching: routing only adds.
    */
-  private async routeAgain(incident: IncidentResponse): Promise<IncidentResponse> {
+  private async routeAgain(
+    incident: IncidentResponse,
+  ): Promise<IncidentResponse> {
     const linked = new Set(incident.links.map(l => l.integration_id));
     const decision = await this.routing!.decide(incident);
     const fresh = decision.matches.filter(m => !linked.has(m.integration.id));
@@ -149,26 +196,59 @@ export class IncidentService {
     return this.view(await this.get(incident.id));
   }
 
-  private async updateBatch(requests: IncidentUpdateRequest[]): Promise<BatchOutcome<IncidentResponse>[]> {
-    const results = await this.store.incidents.updateMany(requests, { now: this.clock.now() });
-    if (results.some(r => r && Object.keys(r.changed).length)) this.onEnqueued();
+  private async updateBatch(
+    requests: IncidentUpdateRequest[],
+  ): Promise<BatchOutcome<IncidentResponse>[]> {
+    const results = await this.store.incidents.updateMany(requests, {
+      now: this.clock.now(),
+    });
+    if (results.some(r => r && Object.keys(r.changed).length))
+      this.onEnqueued();
     return results.map((result, i) => {
-      if (!result) return { ok: false, error: new NotFoundError(`No incident with id '${requests[i].id}'`) };
-      const integrations = new Map(result.links.map(l => [l.integration.id, l.integration]));
-      return { ok: true, value: incidentResponse(result.incident, result.links.map(l => l.link), integrations) };
+      if (!result)
+        return {
+          ok: false,
+          error: new NotFoundError(`No incident with id '${requests[i].id}'`),
+        };
+      const integrations = new Map(
+        result.links.map(l => [l.integration.id, l.integration]),
+      );
+      return {
+        ok: true,
+        value: incidentResponse(
+          result.incident,
+          result.links.map(l => l.link),
+          integrations,
+        ),
+      };
     });
   }
 
-  async addNote(id: string, note: { text: string; author?: string }): Promise<void> {
+  async addNote(
+    id: string,
+    note: { text: string; author?: string },
+  ): Promise<void> {
     await this.get(id);
     const traceContext = captureTraceContext();
     await this.store.incidents.addTimelineEntry(
       id,
-      { kind: 'note', text: note.text, author: note.author ?? null, source: 'platform' },
+      {
+        kind: 'note',
+        text: note.text,
+        author: note.author ?? null,
+        source: 'platform',
+      },
       {
         now: this.clock.now(),
         plan: links =>
-          planNote({ incidentId: id, note, source: 'platform', links, connectors: this.connectors, traceContext }),
+          planNote({
+            incidentId: id,
+            note,
+            source: 'platform',
+            links,
+            connectors: this.connectors,
+            traceContext,
+          }),
       },
     );
     this.onEnqueued();
@@ -183,34 +263,65 @@ export class IncidentService {
   }
 
   /** Links an incident to one integration and queues its ticket's creation, in one transaction. */
-  private async linkTo(id: string, integration: IntegrationRecord): Promise<void> {
+  private async linkTo(
+    id: string,
+    integration: IntegrationRecord,
+  ): Promise<void> {
     const plan = this.planner();
     await this.store.transaction(async store => {
       const incident = await store.incidents.get(id);
       if (!incident) throw new NotFoundError(`No incident with id '${id}'`);
       const existing = await store.links.get(id, integration.id);
       if (existing) return;
-      const link = await store.links.ensure(id, integration.id, this.clock.now());
+      const link = await store.links.ensure(
+        id,
+        integration.id,
+        this.clock.now(),
+      );
       const rows = plan({
         incident,
         changes: {},
         source: 'platform',
-        links: [{ link, integration, rules: await store.integrations.rules(integration.id) }],
+        links: [
+          {
+            link,
+            integration,
+            rules: await store.integrations.rules(integration.id),
+          },
+        ],
       });
       await store.outbox.enqueue(rows, this.clock.now());
     });
   }
 
-  async list(filter: { entity_ref?: string; status?: string; limit: number }): Promise<IncidentResponse[]> {
+  async list(filter: {
+    entity_ref?: string;
+    status?: string;
+    limit: number;
+  }): Promise<IncidentResponse[]> {
     const incidents = await this.store.incidents.list(filter);
     const links = await this.store.links.forIncidents(incidents.map(i => i.id));
-    const integrations = new Map((await this.store.integrations.getMany(links.map(l => l.integration_id))).map(i => [i.id, i]));
-    return incidents.map(i => incidentResponse(i, links.filter(l => l.incident_id === i.id), integrations));
+    const integrations = new Map(
+      (
+        await this.store.integrations.getMany(links.map(l => l.integration_id))
+      ).map(i => [i.id, i]),
+    );
+    return incidents.map(i =>
+      incidentResponse(
+        i,
+        links.filter(l => l.incident_id === i.id),
+        integrations,
+      ),
+    );
   }
 
   async view(incident: IncidentRecord): Promise<IncidentResponse> {
     const links = await this.store.links.forIncident(incident.id);
-    const integrations = new Map((await this.store.integrations.getMany(links.map(l => l.integration_id))).map(i => [i.id, i]));
+    const integrations = new Map(
+      (
+        await this.store.integrations.getMany(links.map(l => l.integration_id))
+      ).map(i => [i.id, i]),
+    );
     return incidentResponse(incident, links, integrations);
   }
 }

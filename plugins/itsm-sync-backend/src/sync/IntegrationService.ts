@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, InputError, NotFoundError, toError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  toError,
+} from '@backstage/errors';
 import type {
   CreateIntegrationRequest,
   FieldOwnershipRule,
@@ -15,16 +20,25 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
-import type { IntegrationRecord, IntegrationSecrets, LinkRecord } from '../store/types';
+import type {
+  IntegrationRecord,
+  IntegrationSecrets,
+  LinkRecord,
+} from '../store/types';
 import type { Clock } from './Clock';
 import { addedOrigins, credentialOrigins } from './credentialOrigins';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import { splitSealedSettings, withSealedSettings } from './sealedSettings';
 
-type Created = Required<Omit<CreateIntegrationRequest, 'rate_limit'>> & { rate_limit: number | null };
+type Created = Required<Omit<CreateIntegrationRequest, 'rate_limit'>> & {
+  rate_limit: number | null;
+};
 
 /** Settings merge, so `--sync-escalations` does not wipe a service mapping; null removes a key. */
-function mergeSettings(current: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+function mergeSettings(
+  current: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...current };
   for (const [k, v] of Object.entries(changes)) {
     if (v === null) delete merged[k];
@@ -58,7 +72,10 @@ export class IntegrationService {
   }
 
   /** Connector views of settings with sealed entries, per stored settings object. */
-  private readonly settingsViews = new WeakMap<object, { ciphertext: string; settings: Record<string, unknown> }>();
+  private readonly settingsViews = new WeakMap<
+    object,
+    { ciphertext: string; settings: Record<string, unknown> }
+  >();
 
   connectorFor(type: string): ItsmConnector {
     const connector = this.connectors.get(type);
@@ -82,26 +99,38 @@ export class IntegrationService {
   }
 
   /** The integration's links, by id, a page at a time. */
-  links(integrationId: string, page: { limit: number; afterId?: string }): Promise<LinkRecord[]> {
+  links(
+    integrationId: string,
+    page: { limit: number; afterId?: string },
+  ): Promise<LinkRecord[]> {
     return this.store.links.forIntegration(integrationId, page);
   }
 
   async resolve(idOrName: string): Promise<IntegrationRecord> {
     const integration = await this.store.integrations.getByIdOrName(idOrName);
-    if (!integration) throw new NotFoundError(`No integration with id or name '${idOrName}'`);
+    if (!integration)
+      throw new NotFoundError(`No integration with id or name '${idOrName}'`);
     return integration;
   }
 
-  private checkCredentials(connector: ItsmConnector, credentials: Record<string, string>) {
+  private checkCredentials(
+    connector: ItsmConnector,
+    credentials: Record<string, string>,
+  ) {
     const options = connector.credentialKeys;
     if (!options.length || options.some(keys => keys.length === 0)) return;
     const given = new Set(Object.keys(credentials));
     if (options.some(keys => keys.every(k => given.has(k)))) return;
     const described = options.map(keys => keys.join(' and ')).join(', or ');
-    throw new InputError(`credentials for ${connector.type} must contain ${described}`);
+    throw new InputError(
+      `credentials for ${connector.type} must contain ${described}`,
+    );
   }
 
-  private checkSettings(connector: ItsmConnector, settings: Record<string, unknown>) {
+  private checkSettings(
+    connector: ItsmConnector,
+    settings: Record<string, unknown>,
+  ) {
     try {
       // Settings every connector shares, whatever its own checks.
       inboundCreateEnabled(settings);
@@ -116,10 +145,15 @@ export class IntegrationService {
     this.checkCredentials(connector, body.credentials);
     this.checkSettings(connector, body.settings);
     if (await this.store.integrations.nameTaken(body.name)) {
-      throw new ConflictError(`An integration named '${body.name}' already exists`);
+      throw new ConflictError(
+        `An integration named '${body.name}' already exists`,
+      );
     }
     const id = randomUUID();
-    const { clear, sealed } = splitSealedSettings(body.settings, connector.sealedSettings);
+    const { clear, sealed } = splitSealedSettings(
+      body.settings,
+      connector.sealedSettings,
+    );
     const secrets: IntegrationSecrets = {
       credentials: body.credentials,
       webhook_secrets: body.webhook_secrets,
@@ -152,15 +186,24 @@ export class IntegrationService {
    * The origins an update would newly send the stored credentials to (a changed
    * base_url or absolute URL setting), which the route audits at high severity.
    */
-  newCredentialOrigins(current: IntegrationRecord, body: UpdateIntegrationRequest): string[] {
-    const settings = body.settings === undefined ? current.settings : mergeSettings(current.settings, body.settings);
+  newCredentialOrigins(
+    current: IntegrationRecord,
+    body: UpdateIntegrationRequest,
+  ): string[] {
+    const settings =
+      body.settings === undefined
+        ? current.settings
+        : mergeSettings(current.settings, body.settings);
     return addedOrigins(
       credentialOrigins(current.base_url, current.settings),
       credentialOrigins(body.base_url ?? current.base_url, settings),
     );
   }
 
-  async update(idOrName: string, body: UpdateIntegrationRequest): Promise<IntegrationRecord> {
+  async update(
+    idOrName: string,
+    body: UpdateIntegrationRequest,
+  ): Promise<IntegrationRecord> {
     const current = await this.resolve(idOrName);
     const moved = this.newCredentialOrigins(current, body);
     if (moved.length && body.credentials === undefined) {
@@ -172,22 +215,46 @@ export class IntegrationService {
     const changes: Partial<IntegrationRecord> = {};
     if (body.name !== undefined && body.name !== current.name) {
       if (await this.store.integrations.nameTaken(body.name, current.id)) {
-        throw new ConflictError(`An integration named '${body.name}' already exists`);
+        throw new ConflictError(
+          `An integration named '${body.name}' already exists`,
+        );
       }
       changes.name = body.name;
     }
-    if (body.base_url !== undefined) changes.base_url = body.base_url.replace(/\/+$/, '');
-    for (const key of ['sync_direction', 'enabled', 'conflict_strategy', 'conflict_window_seconds', 'rate_limit', 'backoff_multiplier'] as const) {
+    if (body.base_url !== undefined)
+      changes.base_url = body.base_url.replace(/\/+$/, '');
+    for (const key of [
+      'sync_direction',
+      'enabled',
+      'conflict_strategy',
+      'conflict_window_seconds',
+      'rate_limit',
+      'backoff_multiplier',
+    ] as const) {
       if (body[key] !== undefined) (changes as any)[key] = body[key];
     }
-    const sealsSettings = body.settings !== undefined && Boolean(connector.sealedSettings?.length);
-    if (body.credentials !== undefined || body.webhook_secrets !== undefined || sealsSettings) {
-      const secrets = this.cipher.open<IntegrationSecrets>(current.secrets_ciphertext, current.id);
+    const sealsSettings =
+      body.settings !== undefined && Boolean(connector.sealedSettings?.length);
+    if (
+      body.credentials !== undefined ||
+      body.webhook_secrets !== undefined ||
+      sealsSettings
+    ) {
+      const secrets = this.cipher.open<IntegrationSecrets>(
+        current.secrets_ciphertext,
+        current.id,
+      );
       if (body.settings !== undefined) {
         // Merged over the values, not the names the settings column keeps of sealed entries.
-        const merged = mergeSettings(withSealedSettings(current.settings, secrets.settings), body.settings);
+        const merged = mergeSettings(
+          withSealedSettings(current.settings, secrets.settings),
+          body.settings,
+        );
         this.checkSettings(connector, merged);
-        const { clear, sealed } = splitSealedSettings(merged, connector.sealedSettings);
+        const { clear, sealed } = splitSealedSettings(
+          merged,
+          connector.sealedSettings,
+        );
         changes.settings = clear;
         if (Object.keys(sealed).length) secrets.settings = sealed;
         else delete secrets.settings;
@@ -207,7 +274,11 @@ export class IntegrationService {
       this.checkSettings(connector, merged);
       changes.settings = merged;
     }
-    return this.store.integrations.update(current.id, changes, this.clock.now());
+    return this.store.integrations.update(
+      current.id,
+      changes,
+      this.clock.now(),
+    );
   }
 
   async delete(idOrName: string): Promise<IntegrationRecord> {
@@ -221,21 +292,41 @@ export class IntegrationService {
    * that declare `callbackTokens`, the token hashes are read live, so a revoked token
    * stops working at once.
    */
-  async connectorIntegration(record: IntegrationRecord): Promise<ConnectorIntegration> {
+  async connectorIntegration(
+    record: IntegrationRecord,
+  ): Promise<ConnectorIntegration> {
     const view = this.outboundIntegration(record);
     // Only connectors that authenticate by callback tokens need their hashes (a query).
-    if (!this.connectors.get(record.integration_type)?.capabilities.callbackTokens) return view;
-    return { ...view, callbackTokenHashes: await this.store.callbackTokens.liveHashes(record.id) };
+    if (
+      !this.connectors.get(record.integration_type)?.capabilities.callbackTokens
+    )
+      return view;
+    return {
+      ...view,
+      callbackTokenHashes: await this.store.callbackTokens.liveHashes(
+        record.id,
+      ),
+    };
   }
 
   /** What a connector call outside delivery gets: the decrypted integration and the outbound policy. */
-  async connectorContext(record: IntegrationRecord, logger: LoggerService): Promise<ConnectorContext> {
-    return { integration: await this.connectorIntegration(record), logger, outbound: this.outbound };
+  async connectorContext(
+    record: IntegrationRecord,
+    logger: LoggerService,
+  ): Promise<ConnectorContext> {
+    return {
+      integration: await this.connectorIntegration(record),
+      logger,
+      outbound: this.outbound,
+    };
   }
 
   /** The view without callback-token hashes, for calls that never check them (vendor calls): no query. */
   outboundIntegration(record: IntegrationRecord): ConnectorIntegration {
-    const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext, record.id);
+    const secrets = this.cipher.open<IntegrationSecrets>(
+      record.secrets_ciphertext,
+      record.id,
+    );
     return {
       id: record.id,
       name: record.name,
@@ -252,16 +343,26 @@ export class IntegrationService {
    * the record's settings and secrets are, so connectors that parse settings once per
    * settings object keep doing so.
    */
-  private connectorSettings(record: IntegrationRecord, secrets: IntegrationSecrets): Record<string, unknown> {
+  private connectorSettings(
+    record: IntegrationRecord,
+    secrets: IntegrationSecrets,
+  ): Record<string, unknown> {
     if (!secrets.settings) return record.settings;
     const cached = this.settingsViews.get(record.settings);
-    if (cached?.ciphertext === record.secrets_ciphertext) return cached.settings;
+    if (cached?.ciphertext === record.secrets_ciphertext)
+      return cached.settings;
     const settings = withSealedSettings(record.settings, secrets.settings);
-    this.settingsViews.set(record.settings, { ciphertext: record.secrets_ciphertext, settings });
+    this.settingsViews.set(record.settings, {
+      ciphertext: record.secrets_ciphertext,
+      settings,
+    });
     return settings;
   }
 
-  async putRule(idOrName: string, rule: FieldOwnershipRule): Promise<FieldOwnershipRule[]> {
+  async putRule(
+    idOrName: string,
+    rule: FieldOwnershipRule,
+  ): Promise<FieldOwnershipRule[]> {
     const integration = await this.resolve(idOrName);
     const connector = this.connectorFor(integration.integration_type);
     if (!connector.fields.includes(rule.field)) {

@@ -1,5 +1,10 @@
 import { cooldownSecondsOf } from '../engine/manualSyncCooldown';
-import { ConflictError, CustomErrorBase, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  CustomErrorBase,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
 import type { ManualSyncResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { pickPlatformFields } from '../engine/fields';
 import { outboundChanges, sendsOutbound } from '../engine/ownership';
@@ -8,7 +13,6 @@ import type { IntegrationRecord } from '../store/types';
 import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
-
 
 /** A second manual sync inside the cooldown; answered 429 with the time left. */
 export class ManualSyncTooSoonError extends CustomErrorBase {
@@ -19,7 +23,9 @@ export class ManualSyncTooSoonError extends CustomErrorBase {
     readonly retryAfterSeconds: number,
     readonly cooldownUntil: Date,
   ) {
-    super(`This incident was synced with the ITSM moments ago; the next manual sync is allowed in ${retryAfterSeconds} s`);
+    super(
+      `This incident was synced with the ITSM moments ago; the next manual sync is allowed in ${retryAfterSeconds} s`,
+    );
   }
 }
 
@@ -38,7 +44,6 @@ export interface ManualSyncPending {
 export class ManualSyncFailedError extends CustomErrorBase {
   name = 'ManualSyncFailedError' as const;
 }
-
 
 /**
  * "Sync with ITSM" (docs/sync-semantics.md#manual-sync): creates or updates the incident's ticket now, through the
@@ -59,17 +64,26 @@ export class ManualSyncService {
     },
   ) {}
 
-  async sync(integration: IntegrationRecord, incidentId: string): Promise<ManualSyncResponse | ManualSyncPending> {
+  async sync(
+    integration: IntegrationRecord,
+    incidentId: string,
+  ): Promise<ManualSyncResponse | ManualSyncPending> {
     const { store, connectors, clock } = this.options;
     if (!connectors.canSend(integration.integration_type)) {
-      throw new InputError(`Integration '${integration.name}' has no installed connector that can send tickets`);
+      throw new InputError(
+        `Integration '${integration.name}' has no installed connector that can send tickets`,
+      );
     }
-    if (!integration.enabled) throw new ConflictError(`Integration '${integration.name}' is disabled`);
+    if (!integration.enabled)
+      throw new ConflictError(`Integration '${integration.name}' is disabled`);
     if (!sendsOutbound(integration.sync_direction)) {
-      throw new ConflictError(`Integration '${integration.name}' syncs ${integration.sync_direction} only; it sends nothing`);
+      throw new ConflictError(
+        `Integration '${integration.name}' syncs ${integration.sync_direction} only; it sends nothing`,
+      );
     }
     const incident = await store.incidents.get(incidentId);
-    if (!incident) throw new NotFoundError(`No incident with id '${incidentId}'`);
+    if (!incident)
+      throw new NotFoundError(`No incident with id '${incidentId}'`);
 
     const cooldownMs = cooldownSecondsOf(integration) * 1000;
     const rules = await store.integrations.rules(integration.id);
@@ -83,7 +97,11 @@ export class ManualSyncService {
       traceContext: captureTraceContext(),
       payload: () => {
         // Every field the platform sends to this integration, sent whether it changed or not.
-        const changes = outboundChanges(pickPlatformFields(incident as any), rules, mapper);
+        const changes = outboundChanges(
+          pickPlatformFields(incident as any),
+          rules,
+          mapper,
+        );
         return { changes, forced: Object.keys(changes) };
       },
     });
@@ -109,11 +127,22 @@ export class ManualSyncService {
     }
     if (row?.state === 'dead' || !row) {
       // A failed sync does not lock the button: the person may fix the cause and try again.
-      await store.manualSync.release(started.link.id, now, started.previousManualSyncAt);
+      await store.manualSync.release(
+        started.link.id,
+        now,
+        started.previousManualSyncAt,
+      );
       // Newest first, so this is the entry the manual sync just made.
-      const entry = (await store.dlq.list(integration.id)).find(e => e.incident_id === incidentId);
-      const reason = entry?.last_error ?? (await store.links.get(incidentId, integration.id))?.last_error ?? 'see the DLQ';
-      throw new ManualSyncFailedError(`Sync with ${integration.name} failed: ${reason}`);
+      const entry = (await store.dlq.list(integration.id)).find(
+        e => e.incident_id === incidentId,
+      );
+      const reason =
+        entry?.last_error ??
+        (await store.links.get(incidentId, integration.id))?.last_error ??
+        'see the DLQ';
+      throw new ManualSyncFailedError(
+        `Sync with ${integration.name} failed: ${reason}`,
+      );
     }
     const link = await store.links.get(incidentId, integration.id);
     return {

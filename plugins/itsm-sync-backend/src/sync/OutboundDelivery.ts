@@ -1,10 +1,20 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ConnectorIntegration, ExternalTicket, ItsmConnector, OutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type {
+  ConnectorIntegration,
+  ExternalTicket,
+  ItsmConnector,
+  OutboundPolicy,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { coalescePayloads } from '../engine/coalesce';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
 import { outboundChanges } from '../engine/ownership';
-import type { IncidentRecord, IntegrationRecord, LinkRecord, OutboxRecord } from '../store/types';
+import type {
+  IncidentRecord,
+  IntegrationRecord,
+  LinkRecord,
+  OutboxRecord,
+} from '../store/types';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 
 /**
@@ -62,13 +72,27 @@ export class OutboundDelivery {
     private readonly outbound: OutboundPolicy,
   ) {}
 
-  async deliver(rows: OutboxRecord[], target: DeliveryTarget, signal?: AbortSignal): Promise<DeliveryResult> {
+  async deliver(
+    rows: OutboxRecord[],
+    target: DeliveryTarget,
+    signal?: AbortSignal,
+  ): Promise<DeliveryResult> {
     const { incident, link, connector, rules } = target;
     if (!incident || !link) return { written: {}, externalId: null };
-    const ctx = { integration: target.connectorIntegration, logger: this.logger, signal, outbound: this.outbound };
-    const mapper = this.connectors.mapperFor(target.integration.integration_type);
+    const ctx = {
+      integration: target.connectorIntegration,
+      logger: this.logger,
+      signal,
+      outbound: this.outbound,
+    };
+    const mapper = this.connectors.mapperFor(
+      target.integration.integration_type,
+    );
     const payload = coalescePayloads(rows.map(r => r.payload));
-    const result: DeliveryResult = { written: {}, externalId: link.external_id };
+    const result: DeliveryResult = {
+      written: {},
+      externalId: link.external_id,
+    };
 
     let externalId = link.external_id;
     if (!externalId) {
@@ -78,24 +102,38 @@ export class OutboundDelivery {
       result.externalId = externalId;
       if (created.created) {
         // A new ticket carries every field the platform may send.
-        result.written = outboundChanges(pickPlatformFields(incident as any), rules, mapper);
+        result.written = outboundChanges(
+          pickPlatformFields(incident as any),
+          rules,
+          mapper,
+        );
       }
     }
 
     if (rows[0].operation === 'sync') {
       const requested = Object.keys(payload.changes ?? {});
-      const current = pickPlatformFields(incident as any) as Record<string, unknown>;
+      const current = pickPlatformFields(incident as any) as Record<
+        string,
+        unknown
+      >;
       let fields: FieldChanges = {};
       if (result.external && Object.keys(result.written).length === 0) {
         // Found by dedup key after a crash: bring the ticket up to date with everything.
         fields = outboundChanges(current as FieldChanges, rules, mapper);
       } else if (!result.external) {
-        const wanted = Object.fromEntries(requested.filter(f => f in current).map(f => [f, current[f]]));
+        const wanted = Object.fromEntries(
+          requested.filter(f => f in current).map(f => [f, current[f]]),
+        );
         fields = outboundChanges(wanted as FieldChanges, rules, mapper);
-        for (const f of payload.forced ?? []) if (f in current) (fields as any)[f] = current[f];
+        for (const f of payload.forced ?? [])
+          if (f in current) (fields as any)[f] = current[f];
       }
       if (Object.keys(fields).length) {
-        await connector.updateTicket(ctx, { externalId, changes: fields, incident: platformIncident(incident) });
+        await connector.updateTicket(ctx, {
+          externalId,
+          changes: fields,
+          incident: platformIncident(incident),
+        });
         Object.assign(result.written, fields);
       }
     }

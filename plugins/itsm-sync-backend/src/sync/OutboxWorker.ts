@@ -1,12 +1,20 @@
 import { toError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConnectorError, type ConnectorIntegration } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  ConnectorError,
+  type ConnectorIntegration,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { decideRetry, rateLimitedUntil } from '../engine/retrySchedule';
 import { nextSlot } from '../engine/rateLimit';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord, OutboxRecord } from '../store/types';
-import { inSpan, SpanKind, syncAttributes, syncInstruments } from '../telemetry/instruments';
+import {
+  inSpan,
+  SpanKind,
+  syncAttributes,
+  syncInstruments,
+} from '../telemetry/instruments';
 import { restoreTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
@@ -47,7 +55,14 @@ export class OutboxWorker {
    * delivered, with their links and counters, in one transaction.
    */
   private readonly acks = new WriteBatcher<DeliveryAck, boolean>(
-    async acks => (await this.store.dispatch.acknowledge(this.owner, acks, this.clock.now())).map(value => ({ ok: true, value })),
+    async acks =>
+      (
+        await this.store.dispatch.acknowledge(
+          this.owner,
+          acks,
+          this.clock.now(),
+        )
+      ).map(value => ({ ok: true, value })),
     // One at a time: acknowledgements that finish meanwhile queue up and go together (they
     // hold back only the next row of the same ticket, never the vendor call in flight).
     { maxBatch: 64, maxConcurrentFlushes: 1 },
@@ -84,12 +99,20 @@ export class OutboxWorker {
     // Secrets are opened once per integration for the whole claim, not once per delivery.
     const opened = new Map<string, ConnectorIntegration>();
     const connectorIntegration = (integration: IntegrationRecord) => {
-      if (!opened.has(integration.id)) opened.set(integration.id, this.integrations.outboundIntegration(integration));
+      if (!opened.has(integration.id))
+        opened.set(
+          integration.id,
+          this.integrations.outboundIntegration(integration),
+        );
       return opened.get(integration.id)!;
     };
     return rows.map(row =>
       this.process(row, batch, connectorIntegration)
-        .catch(error => this.logger.error(`Outbox delivery ${row.id} failed: ${toError(error).message}`))
+        .catch(error =>
+          this.logger.error(
+            `Outbox delivery ${row.id} failed: ${toError(error).message}`,
+          ),
+        )
         .finally(() => this.inFlight.delete(row.id)),
     );
   }
@@ -98,12 +121,19 @@ export class OutboxWorker {
   async heartbeat() {
     const ids = [...this.inFlight];
     if (ids.length) {
-      await this.store.outbox.heartbeat(this.owner, ids, this.leaseMs, this.clock.now());
+      await this.store.outbox.heartbeat(
+        this.owner,
+        ids,
+        this.leaseMs,
+        this.clock.now(),
+      );
     }
   }
 
   /** Leases due rows and reads what their deliveries need (one statement on Postgres). */
-  private async claim(limit: number): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
+  private async claim(
+    limit: number,
+  ): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
     const claimed = await this.store.dispatch.claim({
       owner: this.owner,
       limit,
@@ -117,7 +147,11 @@ export class OutboxWorker {
 
   private async waitForSlot(integration: IntegrationRecord) {
     const now = this.clock.now();
-    const slot = nextSlot(this.lastSlot.get(integration.id), now, integration.rate_limit);
+    const slot = nextSlot(
+      this.lastSlot.get(integration.id),
+      now,
+      integration.rate_limit,
+    );
     this.lastSlot.set(integration.id, slot);
     if (slot > now) await new Promise(r => setTimeout(r, slot - now));
   }
@@ -125,14 +159,21 @@ export class OutboxWorker {
   private async process(
     head: OutboxRecord,
     batch: DispatchBatch,
-    connectorIntegration: (integration: IntegrationRecord) => ConnectorIntegration,
+    connectorIntegration: (
+      integration: IntegrationRecord,
+    ) => ConnectorIntegration,
   ) {
     const integration = batch.integrations.get(head.integration_id);
-    const connector = integration && this.connectors.get(integration.integration_type);
+    const connector =
+      integration && this.connectors.get(integration.integration_type);
     if (!integration || !connector) {
       await this.store.dlq.deadLetter(
         head,
-        { attempts: head.attempts, error: `No connector installed for this integration`, status: null },
+        {
+          attempts: head.attempts,
+          error: `No connector installed for this integration`,
+          status: null,
+        },
         this.clock.now(),
       );
       return;
@@ -168,7 +209,10 @@ export class OutboxWorker {
         restoreTraceContext(head.trace_context),
         async set => {
           const r = await this.delivery.deliver(rows, target);
-          set({ 'sync.external_id': r.externalId ?? '', 'messaging.batch.message_count': rows.length });
+          set({
+            'sync.external_id': r.externalId ?? '',
+            'messaging.batch.message_count': rows.length,
+          });
           return r;
         },
       );
@@ -181,33 +225,62 @@ export class OutboxWorker {
         written: result.written,
       });
       if (!acknowledged) {
-        this.logger.warn('Outbox lease lost before acknowledgement; another worker will deliver', { outbox: head.id });
+        this.logger.warn(
+          'Outbox lease lost before acknowledgement; another worker will deliver',
+          { outbox: head.id },
+        );
       }
       syncInstruments.outbound.add(1, { ...attributes, outcome: 'success' });
       syncInstruments.deliveryDuration.record(Date.now() - started, attributes);
-      syncInstruments.propagationDelay.record(Math.max(0, now - head.created_at), attributes);
+      syncInstruments.propagationDelay.record(
+        Math.max(0, now - head.created_at),
+        attributes,
+      );
     } catch (error) {
       await this.handleFailure(head, integration, toError(error));
       syncInstruments.deliveryDuration.record(Date.now() - started, attributes);
     }
   }
 
-  private async handleFailure(row: OutboxRecord, integration: IntegrationRecord, error: Error) {
+  private async handleFailure(
+    row: OutboxRecord,
+    integration: IntegrationRecord,
+    error: Error,
+  ) {
     const now = this.clock.now();
     const connectorError = error instanceof ConnectorError ? error : undefined;
     const kind = connectorError?.kind ?? 'retryable';
     const status = connectorError?.status ?? null;
     const message = error.message.slice(0, 4000);
-    const attrs = { 'sync.integration_id': integration.id, 'sync.integration_type': integration.integration_type };
+    const attrs = {
+      'sync.integration_id': integration.id,
+      'sync.integration_type': integration.integration_type,
+    };
 
     if (kind === 'rate_limited') {
       // Waiting for the vendor is not a failure: the attempt is not spent.
       // The connector dates the vendor's reset by the wall clock; carry the wait over to ours.
-      const reset = connectorError?.notBefore ? new Date(now + (connectorError.notBefore.getTime() - Date.now())) : undefined;
-      const until = rateLimitedUntil(now, reset, row.attempts, this.retryDelaysSeconds, integration.backoff_multiplier);
+      const reset = connectorError?.notBefore
+        ? new Date(now + (connectorError.notBefore.getTime() - Date.now()))
+        : undefined;
+      const until = rateLimitedUntil(
+        now,
+        reset,
+        row.attempts,
+        this.retryDelaysSeconds,
+        integration.backoff_multiplier,
+      );
       await this.store.integrations.setNotBefore(integration.id, until);
-      await this.store.outbox.reschedule(this.owner, row.id, { attempts: row.attempts, nextAttemptAt: until, error: message, status });
-      this.logger.info('Vendor rate limit; waiting', { integration: integration.id, until: new Date(until).toISOString() });
+      await this.store.outbox.reschedule(this.owner, row.id, {
+        attempts: row.attempts,
+        nextAttemptAt: until,
+        error: message,
+        status,
+      });
+      this.logger.info('Vendor rate limit; waiting', {
+        integration: integration.id,
+        until: new Date(until).toISOString(),
+      });
       syncInstruments.outbound.add(1, { ...attrs, outcome: 'rate_limited' });
       return;
     }
@@ -215,18 +288,51 @@ export class OutboxWorker {
     const decision =
       kind === 'permanent'
         ? ({ action: 'dead-letter' } as const)
-        : decideRetry(attempts, this.retryDelaysSeconds, integration.backoff_multiplier);
+        : decideRetry(
+            attempts,
+            this.retryDelaysSeconds,
+            integration.backoff_multiplier,
+          );
     if (decision.action === 'dead-letter') {
       // The full vendor answer is kept apart from the message every reader sees (README "Security").
-      await this.store.dlq.deadLetter(row, { attempts, error: message, status, vendorBody: connectorError?.body ?? null }, now);
+      await this.store.dlq.deadLetter(
+        row,
+        {
+          attempts,
+          error: message,
+          status,
+          vendorBody: connectorError?.body ?? null,
+        },
+        now,
+      );
       await this.store.metrics.increment(integration.id, 'outbound_failed');
-      this.logger.warn('Outbound change moved to the DLQ', { integration: integration.id, outbox: row.id, attempts, status: status ?? 'none' });
+      this.logger.warn('Outbound change moved to the DLQ', {
+        integration: integration.id,
+        outbox: row.id,
+        attempts,
+        status: status ?? 'none',
+      });
       syncInstruments.outbound.add(1, { ...attrs, outcome: 'dead_letter' });
       return;
     }
-    await this.store.outbox.reschedule(this.owner, row.id, { attempts, nextAttemptAt: now + decision.delayMs, error: message, status });
-    await this.store.links.setStateFor(row.incident_id, row.integration_id, 'pending', message);
-    this.logger.info('Outbound delivery failed; retrying on schedule', { integration: integration.id, outbox: row.id, attempts, delay_ms: decision.delayMs });
+    await this.store.outbox.reschedule(this.owner, row.id, {
+      attempts,
+      nextAttemptAt: now + decision.delayMs,
+      error: message,
+      status,
+    });
+    await this.store.links.setStateFor(
+      row.incident_id,
+      row.integration_id,
+      'pending',
+      message,
+    );
+    this.logger.info('Outbound delivery failed; retrying on schedule', {
+      integration: integration.id,
+      outbox: row.id,
+      attempts,
+      delay_ms: decision.delayMs,
+    });
     syncInstruments.outbound.add(1, { ...attrs, outcome: 'retry' });
   }
 }

@@ -1,6 +1,9 @@
 import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ReconcileRunRecord, ReconcileScheduleRecord } from '../store/ReconcileRepository';
+import type {
+  ReconcileRunRecord,
+  ReconcileScheduleRecord,
+} from '../store/ReconcileRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import type { Reconciler } from './Reconciler';
@@ -20,7 +23,12 @@ export class ReconcileScheduler {
   private readonly logger: LoggerService;
   private readonly clock: Clock;
 
-  constructor(options: { store: SyncStore; reconciler: Reconciler; logger: LoggerService; clock: Clock }) {
+  constructor(options: {
+    store: SyncStore;
+    reconciler: Reconciler;
+    logger: LoggerService;
+    clock: Clock;
+  }) {
     this.store = options.store;
     this.reconciler = options.reconciler;
     this.logger = options.logger;
@@ -28,21 +36,39 @@ export class ReconcileScheduler {
   }
 
   /** The integration's schedule, if it has one. */
-  getSchedule(integrationId: string): Promise<ReconcileScheduleRecord | undefined> {
+  getSchedule(
+    integrationId: string,
+  ): Promise<ReconcileScheduleRecord | undefined> {
     return this.store.reconcile.getSchedule(integrationId);
   }
 
   /** Creates or replaces the integration's schedule; its first run is one interval from now. */
-  putSchedule(integrationId: string, schedule: { intervalSeconds: number; autoHeal: boolean; enabled: boolean }): Promise<ReconcileScheduleRecord> {
-    return this.store.reconcile.putSchedule(integrationId, schedule, this.clock.now());
+  putSchedule(
+    integrationId: string,
+    schedule: { intervalSeconds: number; autoHeal: boolean; enabled: boolean },
+  ): Promise<ReconcileScheduleRecord> {
+    return this.store.reconcile.putSchedule(
+      integrationId,
+      schedule,
+      this.clock.now(),
+    );
   }
 
   async tick(now: number = this.clock.now()): Promise<ReconcileRunRecord[]> {
-    const abandoned = await this.store.reconcile.failAbandonedRuns(now - ABANDONED_RUN_AFTER_MS, now);
-    if (abandoned) this.logger.warn('Reconcile runs abandoned by a stopped hub marked failed', { runs: abandoned });
+    const abandoned = await this.store.reconcile.failAbandonedRuns(
+      now - ABANDONED_RUN_AFTER_MS,
+      now,
+    );
+    if (abandoned)
+      this.logger.warn(
+        'Reconcile runs abandoned by a stopped hub marked failed',
+        { runs: abandoned },
+      );
     const runs: ReconcileRunRecord[] = [];
     for (const schedule of await this.store.reconcile.claimDue(now)) {
-      const integration = await this.store.integrations.get(schedule.integration_id);
+      const integration = await this.store.integrations.get(
+        schedule.integration_id,
+      );
       if (!integration) continue;
       try {
         runs.push(

@@ -1,14 +1,21 @@
 import { integrationRequest } from '../__testUtils__/integrationRequest';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { ItsmConnector } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { createTestConnector, TestTicketServer, testOutboundPolicy } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import {
+  createTestConnector,
+  TestTicketServer,
+  testOutboundPolicy,
+} from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import { SecretCipher } from '../crypto/SecretCipher';
 import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import { ConnectorRegistry } from './ConnectorRegistry';
 import { IntegrationService } from './IntegrationService';
 import { Reconciler, type ReconcileProgress } from './Reconciler';
-import { ABANDONED_RUN_AFTER_MS, ReconcileScheduler } from './ReconcileScheduler';
+import {
+  ABANDONED_RUN_AFTER_MS,
+  ReconcileScheduler,
+} from './ReconcileScheduler';
 import { ABANDONED_RUN_ERROR } from '../store/ReconcileRepository';
 import { knexOf, storeOver } from '../store/__testUtils__/storeTestDatabases';
 
@@ -30,7 +37,11 @@ function steppingClock(start: number) {
 }
 
 /** The test connector, with every vendor call counted (and the time it was made). */
-function counting(base: ItsmConnector, clock: Clock, overrides: Partial<ItsmConnector> = {}) {
+function counting(
+  base: ItsmConnector,
+  clock: Clock,
+  overrides: Partial<ItsmConnector> = {},
+) {
   const calls: Array<{ op: string; at: number; ids?: string[] }> = [];
   const connector: ItsmConnector = {
     ...base,
@@ -62,7 +73,12 @@ describe('Reconciler', () => {
   });
 
   /** An integration over `connector`, with `count` incidents linked to matching tickets. */
-  async function setUp(connector: ItsmConnector, count: number, clock: Clock, rateLimit: number | null = null) {
+  async function setUp(
+    connector: ItsmConnector,
+    count: number,
+    clock: Clock,
+    rateLimit: number | null = null,
+  ) {
     const registry = new ConnectorRegistry();
     registry.add(connector);
     const integrations = new IntegrationService({
@@ -86,11 +102,30 @@ describe('Reconciler', () => {
     const ticketIds: string[] = [];
     for (let n = 0; n < count; n++) {
       const id = `t${seq}x${n}`;
-      const fields = { title: `Incident ${n}`, description: '', severity: 'SEV-3' as const, status: 'open' as const, assigned_to: null, escalation_policy: null };
-      vendor.tickets.set(id, { id, ...fields, dedup_key: null, notes: [], updated_at: new Date(clock.now()).toISOString() });
+      const fields = {
+        title: `Incident ${n}`,
+        description: '',
+        severity: 'SEV-3' as const,
+        status: 'open' as const,
+        assigned_to: null,
+        escalation_policy: null,
+      };
+      vendor.tickets.set(id, {
+        id,
+        ...fields,
+        dedup_key: null,
+        notes: [],
+        updated_at: new Date(clock.now()).toISOString(),
+      });
       await store.incidents.create(
         { ...fields, entity_ref: null },
-        { now: clock.now(), source: 'platform', linkTo: [], plan: () => [], external: { integrationId: integration.id, id, written: fields } },
+        {
+          now: clock.now(),
+          source: 'platform',
+          linkTo: [],
+          plan: () => [],
+          external: { integrationId: integration.id, id, written: fields },
+        },
       );
       ticketIds.push(id);
     }
@@ -99,18 +134,45 @@ describe('Reconciler', () => {
 
   it('compares every linked ticket through the listing: one request per page, none per incident', async () => {
     const { clock, sleep } = steppingClock(Date.now());
-    const { connector, calls } = counting(createTestConnector('listing'), clock);
-    const { integration, integrations, registry } = await setUp(connector, 10, clock);
-    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, pageSize: 4, sleep });
+    const { connector, calls } = counting(
+      createTestConnector('listing'),
+      clock,
+    );
+    const { integration, integrations, registry } = await setUp(
+      connector,
+      10,
+      clock,
+    );
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+      pageSize: 4,
+      sleep,
+    });
     const progress: ReconcileProgress[] = [];
 
-    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual', onProgress: p => progress.push(p) });
+    const run = await reconciler.run(integration, {
+      dryRun: true,
+      autoHeal: false,
+      trigger: 'manual',
+      onProgress: p => progress.push(p),
+    });
 
-    expect(run).toMatchObject({ status: 'succeeded', checked: 10, discrepancies_found: 0, discrepancies: [] });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      checked: 10,
+      discrepancies_found: 0,
+      discrepancies: [],
+    });
     // The vendor pages by 3: 10 tickets are 4 listing calls and not a single per-ticket fetch.
     expect(calls.map(c => c.op)).toEqual(['list', 'list', 'list', 'list']);
     expect(progress.every(p => p.total === 10)).toBe(true);
-    expect(progress.map(p => p.checked)).toEqual([...progress.map(p => p.checked)].sort((a, b) => a - b));
+    expect(progress.map(p => p.checked)).toEqual(
+      [...progress.map(p => p.checked)].sort((a, b) => a - b),
+    );
     expect(progress[progress.length - 1].checked).toBe(10);
   });
 
@@ -122,22 +184,51 @@ describe('Reconciler', () => {
       capabilities: { ...base.capabilities, listChanged: false },
       async fetchTickets(ctx, ids) {
         batches.push(ids);
-        const found = await Promise.all(ids.map(id => base.fetchTicket(ctx, id)));
+        const found = await Promise.all(
+          ids.map(id => base.fetchTicket(ctx, id)),
+        );
         return found.filter(t => t !== undefined);
       },
     });
-    const { integration, integrations, registry, ticketIds } = await setUp(connector, 10, clock);
+    const { integration, integrations, registry, ticketIds } = await setUp(
+      connector,
+      10,
+      clock,
+    );
     vendor.tickets.delete(ticketIds[7]);
     Object.assign(vendor.tickets.get(ticketIds[2])!, { severity: 'SEV-1' });
-    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, pageSize: 5, fetchBatchSize: 3, sleep });
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+      pageSize: 5,
+      fetchBatchSize: 3,
+      sleep,
+    });
 
-    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
+    const run = await reconciler.run(integration, {
+      dryRun: true,
+      autoHeal: false,
+      trigger: 'manual',
+    });
 
-    expect(run).toMatchObject({ status: 'succeeded', checked: 10, discrepancies_found: 2 });
-    expect(run.discrepancies.map(d => [d.kind, d.external_id, d.field, d.action]).sort()).toEqual([
-      ['field_mismatch', ticketIds[2], 'severity', 'push_platform'],
-      ['missing_ticket', ticketIds[7], null, 'push_platform'],
-    ].sort());
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      checked: 10,
+      discrepancies_found: 2,
+    });
+    expect(
+      run.discrepancies
+        .map(d => [d.kind, d.external_id, d.field, d.action])
+        .sort(),
+    ).toEqual(
+      [
+        ['field_mismatch', ticketIds[2], 'severity', 'push_platform'],
+        ['missing_ticket', ticketIds[7], null, 'push_platform'],
+      ].sort(),
+    );
     // Two pages of 5 links, each asked for in batches of at most 3; never a single fetch.
     expect(batches.map(b => b.length)).toEqual([3, 2, 3, 2]);
     expect(calls.filter(c => c.op === 'fetch')).toEqual([]);
@@ -146,28 +237,70 @@ describe('Reconciler', () => {
   it('neither reports nor recreates a ticket the vendor deleted, whose link is gone', async () => {
     const { clock, sleep } = steppingClock(Date.now());
     const { connector } = counting(createTestConnector('deleted'), clock);
-    const { integration, integrations, registry, ticketIds } = await setUp(connector, 3, clock);
+    const { integration, integrations, registry, ticketIds } = await setUp(
+      connector,
+      3,
+      clock,
+    );
     vendor.tickets.delete(ticketIds[1]);
     vendor.tickets.delete(ticketIds[2]);
-    await knexOf(store)('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).update({ sync_state: 'gone' });
-    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
+    await knexOf(store)('links')
+      .where({ integration_id: integration.id, external_id: ticketIds[1] })
+      .update({ sync_state: 'gone' });
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+      sleep,
+    });
 
-    const run = await reconciler.run(integration, { dryRun: false, autoHeal: true, trigger: 'manual' });
+    const run = await reconciler.run(integration, {
+      dryRun: false,
+      autoHeal: true,
+      trigger: 'manual',
+    });
 
-    expect(run.discrepancies.map(d => [d.kind, d.external_id])).toEqual([['missing_ticket', ticketIds[2]]]);
-    const gone = await knexOf(store)('links').where({ integration_id: integration.id, external_id: ticketIds[1] }).first();
+    expect(run.discrepancies.map(d => [d.kind, d.external_id])).toEqual([
+      ['missing_ticket', ticketIds[2]],
+    ]);
+    const gone = await knexOf(store)('links')
+      .where({ integration_id: integration.id, external_id: ticketIds[1] })
+      .first();
     expect(gone.sync_state).toBe('gone');
-    expect(await knexOf(store)('outbox').where({ integration_id: integration.id, incident_id: gone.incident_id })).toEqual([]);
+    expect(
+      await knexOf(store)('outbox').where({
+        integration_id: integration.id,
+        incident_id: gone.incident_id,
+      }),
+    ).toEqual([]);
   });
 
   it("spaces vendor calls inside the integration's rate limit", async () => {
     const { clock, sleep } = steppingClock(1_800_000_000_000);
     const { connector, calls } = counting(createTestConnector('paced'), clock);
     // 600 calls a minute: one every 100 ms.
-    const { integration, integrations, registry } = await setUp(connector, 9, clock, 600);
-    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
+    const { integration, integrations, registry } = await setUp(
+      connector,
+      9,
+      clock,
+      600,
+    );
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+      sleep,
+    });
 
-    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
+    const run = await reconciler.run(integration, {
+      dryRun: true,
+      autoHeal: false,
+      trigger: 'manual',
+    });
 
     expect(run.status).toBe('succeeded');
     const times = calls.map(c => c.at - calls[0].at);
@@ -176,17 +309,41 @@ describe('Reconciler', () => {
 
   it("waits for the vendor's rate-limit reset, shared through the database, and carries on", async () => {
     const { clock, sleep, slept } = steppingClock(Date.now());
-    const { connector, calls } = counting(createTestConnector('limited'), clock);
-    const { integration, integrations, registry } = await setUp(connector, 2, clock);
+    const { connector, calls } = counting(
+      createTestConnector('limited'),
+      clock,
+    );
+    const { integration, integrations, registry } = await setUp(
+      connector,
+      2,
+      clock,
+    );
     vendor.failNext({ status: 429, headers: { 'retry-after': '30' } });
-    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+      sleep,
+    });
 
-    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
+    const run = await reconciler.run(integration, {
+      dryRun: true,
+      autoHeal: false,
+      trigger: 'manual',
+    });
 
-    expect(run).toMatchObject({ status: 'succeeded', checked: 2, discrepancies_found: 0 });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      checked: 2,
+      discrepancies_found: 0,
+    });
     expect(calls.map(c => c.op)).toEqual(['list', 'list']);
     expect(slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(29_000);
-    expect((await store.integrations.get(integration.id))!.not_before).toBeGreaterThan(Date.now() + 20_000);
+    expect(
+      (await store.integrations.get(integration.id))!.not_before,
+    ).toBeGreaterThan(Date.now() + 20_000);
   });
 
   it('notes that it is alive while it runs, so a sweep leaves it alone', async () => {
@@ -208,42 +365,111 @@ describe('Reconciler', () => {
         return base.listChangedSince(ctx, since, cursor);
       },
     };
-    const { integration, integrations, registry } = await setUp(connector, 3, clock);
-    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, heartbeatMs: 20 });
+    const { integration, integrations, registry } = await setUp(
+      connector,
+      3,
+      clock,
+    );
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+      heartbeatMs: 20,
+    });
 
-    const running = reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'manual' });
+    const running = reconciler.run(integration, {
+      dryRun: true,
+      autoHeal: false,
+      trigger: 'manual',
+    });
     await listing;
     const [started] = await store.reconcile.history(integration.id, 1);
     await new Promise(r => setTimeout(r, 200));
     // Heartbeats came after its start, so it is not taken for abandoned.
-    expect(await store.reconcile.failAbandonedRuns(started.started_at + 50, Date.now())).toBe(0);
+    expect(
+      await store.reconcile.failAbandonedRuns(
+        started.started_at + 50,
+        Date.now(),
+      ),
+    ).toBe(0);
     release();
-    expect(await running).toMatchObject({ id: started.id, status: 'succeeded', checked: 3 });
+    expect(await running).toMatchObject({
+      id: started.id,
+      status: 'succeeded',
+      checked: 3,
+    });
   });
 
   it('has the scheduler close a run its hub left running', async () => {
     const { clock } = steppingClock(Date.now());
-    const { integration, integrations, registry } = await setUp(createTestConnector('crashed'), 1, clock);
-    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock });
-    const crashed = await store.reconcile.startRun({ integrationId: integration.id, dryRun: true, autoHeal: false, trigger: 'schedule' }, clock.now());
-    const scheduler = new ReconcileScheduler({ store, reconciler, logger, clock });
+    const { integration, integrations, registry } = await setUp(
+      createTestConnector('crashed'),
+      1,
+      clock,
+    );
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+    });
+    const crashed = await store.reconcile.startRun(
+      {
+        integrationId: integration.id,
+        dryRun: true,
+        autoHeal: false,
+        trigger: 'schedule',
+      },
+      clock.now(),
+    );
+    const scheduler = new ReconcileScheduler({
+      store,
+      reconciler,
+      logger,
+      clock,
+    });
 
     await scheduler.tick(clock.now() + ABANDONED_RUN_AFTER_MS - 1000);
     expect((await store.reconcile.getRun(crashed.id))!.status).toBe('running');
     await scheduler.tick(clock.now() + ABANDONED_RUN_AFTER_MS + 1000);
-    expect(await store.reconcile.getRun(crashed.id)).toMatchObject({ status: 'failed', error: ABANDONED_RUN_ERROR });
+    expect(await store.reconcile.getRun(crashed.id)).toMatchObject({
+      status: 'failed',
+      error: ABANDONED_RUN_ERROR,
+    });
   });
 
   it('records a failed run with the reason when the vendor refuses', async () => {
     const { clock, sleep } = steppingClock(Date.now());
     const { connector } = counting(createTestConnector('refused'), clock);
-    const { integration, integrations, registry } = await setUp(connector, 1, clock);
+    const { integration, integrations, registry } = await setUp(
+      connector,
+      1,
+      clock,
+    );
     vendor.failNext({ status: 403 });
-    const reconciler = new Reconciler({ store, connectors: registry, integrations, logger, clock, sleep });
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+      sleep,
+    });
 
-    const run = await reconciler.run(integration, { dryRun: true, autoHeal: false, trigger: 'schedule' });
+    const run = await reconciler.run(integration, {
+      dryRun: true,
+      autoHeal: false,
+      trigger: 'schedule',
+    });
 
-    expect(run).toMatchObject({ status: 'failed', trigger: 'schedule', checked: 0 });
+    expect(run).toMatchObject({
+      status: 'failed',
+      trigger: 'schedule',
+      checked: 0,
+    });
     expect(run.error).toMatch(/403/);
     expect(run.error).not.toContain(vendor.token);
     expect((await store.reconcile.history(integration.id))[0].id).toBe(run.id);

@@ -7,15 +7,26 @@ import {
   type ExternalTicket,
   type ItsmConnector,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { diffIncidentAndTicket, healPlan, type FieldDrift } from '../engine/driftDiff';
+import {
+  diffIncidentAndTicket,
+  healPlan,
+  type FieldDrift,
+} from '../engine/driftDiff';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
 import { planOutbound } from '../engine/outboundPlan';
 import { sendsOutbound } from '../engine/ownership';
 import { nextSlot } from '../engine/rateLimit';
 import { rateLimitedUntil } from '../engine/retrySchedule';
-import type { ReconcileRunRecord, ReconcileTrigger } from '../store/ReconcileRepository';
+import type {
+  ReconcileRunRecord,
+  ReconcileTrigger,
+} from '../store/ReconcileRepository';
 import type { SyncStore } from '../store/SyncStore';
-import type { IncidentRecord, IntegrationRecord, LinkRecord } from '../store/types';
+import type {
+  IncidentRecord,
+  IntegrationRecord,
+  LinkRecord,
+} from '../store/types';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
@@ -75,20 +86,35 @@ class VendorPacer {
 
   async call<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const notBefore = (await this.store.integrations.get(this.integration.id))?.not_before ?? 0;
+      const notBefore =
+        (await this.store.integrations.get(this.integration.id))?.not_before ??
+        0;
       const now = this.clock.now();
       const slot = nextSlot(this.lastSlot, now, this.integration.rate_limit);
       this.lastSlot = slot;
       const wait = Math.max(slot, notBefore) - now;
       if (wait > this.options.maxRateLimitWaitMs) {
-        throw new Error(`The vendor asked not to be called before ${new Date(notBefore).toISOString()}`);
+        throw new Error(
+          `The vendor asked not to be called before ${new Date(notBefore).toISOString()}`,
+        );
       }
       if (wait > 0) await this.options.sleep(wait);
       try {
         return await fn();
       } catch (error) {
-        if (!(error instanceof ConnectorError) || error.kind !== 'rate_limited' || attempt >= 3) throw error;
-        const until = rateLimitedUntil(this.clock.now(), error.notBefore, attempt, undefined, this.integration.backoff_multiplier);
+        if (
+          !(error instanceof ConnectorError) ||
+          error.kind !== 'rate_limited' ||
+          attempt >= 3
+        )
+          throw error;
+        const until = rateLimitedUntil(
+          this.clock.now(),
+          error.notBefore,
+          attempt,
+          undefined,
+          this.integration.backoff_multiplier,
+        );
         await this.store.integrations.setNotBefore(this.integration.id, until);
       }
     }
@@ -153,7 +179,15 @@ export class Reconciler {
       onEnqueued?: () => void;
     },
   ) {
-    const { store, connectors, integrations, logger, clock, onEnqueued, ...tuning } = options;
+    const {
+      store,
+      connectors,
+      integrations,
+      logger,
+      clock,
+      onEnqueued,
+      ...tuning
+    } = options;
     this.store = store;
     this.connectors = connectors;
     this.integrations = integrations;
@@ -173,24 +207,41 @@ export class Reconciler {
     return this.store.reconcile.getRun(id);
   }
 
-  async run(integration: IntegrationRecord, request: ReconcileRequestOptions): Promise<ReconcileRunRecord> {
-    const connector = this.integrations.connectorFor(integration.integration_type);
+  async run(
+    integration: IntegrationRecord,
+    request: ReconcileRequestOptions,
+  ): Promise<ReconcileRunRecord> {
+    const connector = this.integrations.connectorFor(
+      integration.integration_type,
+    );
     const heal = request.autoHeal && !request.dryRun;
     const started = await this.store.reconcile.startRun(
-      { integrationId: integration.id, dryRun: request.dryRun, autoHeal: request.autoHeal, trigger: request.trigger },
+      {
+        integrationId: integration.id,
+        dryRun: request.dryRun,
+        autoHeal: request.autoHeal,
+        trigger: request.trigger,
+      },
       this.clock.now(),
     );
     const state = new RunState(this.options.maxReported);
     // While it runs, the run says it is alive, so a sweep can tell it from an abandoned one.
     const heartbeat = setInterval(() => {
-      this.store.reconcile
-        .touchRun(started.id, this.clock.now())
-        .catch(error => this.logger.warn('Reconcile heartbeat failed', { run: started.id, error: toError(error).message }));
+      this.store.reconcile.touchRun(started.id, this.clock.now()).catch(error =>
+        this.logger.warn('Reconcile heartbeat failed', {
+          run: started.id,
+          error: toError(error).message,
+        }),
+      );
     }, this.options.heartbeatMs);
     heartbeat.unref?.();
     try {
       await this.walk(integration, connector, state, heal, request.onProgress);
-      await this.store.metrics.increment(integration.id, 'drift_discrepancies', state.found);
+      await this.store.metrics.increment(
+        integration.id,
+        'drift_discrepancies',
+        state.found,
+      );
       if (state.healed) this.onEnqueued();
       this.logger.info('Drift reconcile finished', {
         integration: integration.id,
@@ -201,13 +252,28 @@ export class Reconciler {
       });
       return await this.store.reconcile.finishRun(
         started.id,
-        { status: 'succeeded', checked: state.checked, discrepanciesFound: state.found, healed: state.healed, discrepancies: state.reported },
+        {
+          status: 'succeeded',
+          checked: state.checked,
+          discrepanciesFound: state.found,
+          healed: state.healed,
+          discrepancies: state.reported,
+        },
         this.clock.now(),
       );
     } catch (error) {
       const message = toError(error).message.slice(0, 2000);
-      this.logger.warn('Drift reconcile failed', { integration: integration.id, run: started.id, error: message });
-      if (state.found) await this.store.metrics.increment(integration.id, 'drift_discrepancies', state.found);
+      this.logger.warn('Drift reconcile failed', {
+        integration: integration.id,
+        run: started.id,
+        error: message,
+      });
+      if (state.found)
+        await this.store.metrics.increment(
+          integration.id,
+          'drift_discrepancies',
+          state.found,
+        );
       if (state.healed) this.onEnqueued();
       return this.store.reconcile.finishRun(
         started.id,
@@ -233,22 +299,37 @@ export class Reconciler {
     heal: boolean,
     onProgress?: (p: ReconcileProgress) => void,
   ) {
-    const ctx = await this.integrations.connectorContext(integration, this.logger);
-    const pacer = new VendorPacer(this.store, integration, this.clock, this.options);
+    const ctx = await this.integrations.connectorContext(
+      integration,
+      this.logger,
+    );
+    const pacer = new VendorPacer(
+      this.store,
+      integration,
+      this.clock,
+      this.options,
+    );
     const total = await this.store.links.count(integration.id);
     const progress = () => onProgress?.({ checked: state.checked, total });
     progress();
     // "Changed externally" means since the last good run (or since the integration exists).
-    const unlinkedSince = (await this.store.reconcile.lastSucceededAt(integration.id)) ?? integration.created_at;
+    const unlinkedSince =
+      (await this.store.reconcile.lastSucceededAt(integration.id)) ??
+      integration.created_at;
 
     if (connector.capabilities.listChanged) {
       // Without batched fetches the listing must also cover every linked ticket.
-      const earliest = await this.store.reconcile.earliestLinkAt(integration.id);
+      const earliest = await this.store.reconcile.earliestLinkAt(
+        integration.id,
+      );
       const listSince =
         connector.fetchTickets || earliest === undefined
           ? unlinkedSince
           : Math.min(unlinkedSince, earliest - this.options.listingMarginMs);
-      const listPage = (after?: string) => pacer.call(() => connector.listChangedSince(ctx, new Date(listSince), after));
+      const listPage = (after?: string) =>
+        pacer.call(() =>
+          connector.listChangedSince(ctx, new Date(listSince), after),
+        );
       let cursor: string | undefined;
       do {
         const page = await listPage(cursor);
@@ -260,15 +341,21 @@ export class Reconciler {
         // A ticket the dispatcher has just created is not linked until its delivery is acknowledged.
         const beingLinked = await this.store.reconcile.dedupKeysInUse(
           integration.id,
-          page.tickets.filter(t => !byTicket.has(t.externalId) && t.dedupKey).map(t => t.dedupKey!),
+          page.tickets
+            .filter(t => !byTicket.has(t.externalId) && t.dedupKey)
+            .map(t => t.dedupKey!),
         );
         const pairs: Pair[] = [];
         for (const ticket of page.tickets) {
           const link = byTicket.get(ticket.externalId);
           if (link) {
-            if (!state.seen.has(ticket.externalId)) pairs.push({ link, ticket });
+            if (!state.seen.has(ticket.externalId))
+              pairs.push({ link, ticket });
             state.seen.add(ticket.externalId);
-          } else if (Date.parse(ticket.updatedAt) >= unlinkedSince && !beingLinked.has(ticket.dedupKey ?? '')) {
+          } else if (
+            Date.parse(ticket.updatedAt) >= unlinkedSince &&
+            !beingLinked.has(ticket.dedupKey ?? '')
+          ) {
             state.report({
               kind: 'unlinked_ticket',
               incident_id: null,
@@ -289,15 +376,27 @@ export class Reconciler {
 
     let afterId: string | undefined;
     for (;;) {
-      const links = await this.store.links.forIntegration(integration.id, { afterId, limit: this.options.pageSize });
+      const links = await this.store.links.forIntegration(integration.id, {
+        afterId,
+        limit: this.options.pageSize,
+      });
       if (!links.length) break;
       afterId = links[links.length - 1].id;
       // A ticket the vendor deleted is no discrepancy: its link is gone, and it is not made again.
-      const todo = links.filter(l => l.sync_state !== 'gone' && (!l.external_id || !state.seen.has(l.external_id)));
+      const todo = links.filter(
+        l =>
+          l.sync_state !== 'gone' &&
+          (!l.external_id || !state.seen.has(l.external_id)),
+      );
       // A link without a ticket yet is being created by the dispatcher: nothing to compare.
       state.checked += todo.filter(l => !l.external_id).length;
       const withTicket = todo.filter(l => l.external_id);
-      const tickets = await this.fetchTickets(connector, ctx, pacer, withTicket.map(l => l.external_id!));
+      const tickets = await this.fetchTickets(
+        connector,
+        ctx,
+        pacer,
+        withTicket.map(l => l.external_id!),
+      );
       const pairs: Pair[] = [];
       for (const link of withTicket) {
         const ticket = tickets.get(link.external_id!);
@@ -306,7 +405,9 @@ export class Reconciler {
           continue;
         }
         state.checked++;
-        const recreate = sendsOutbound(integration.sync_direction) && connector.capabilities.outbound;
+        const recreate =
+          sendsOutbound(integration.sync_direction) &&
+          connector.capabilities.outbound;
         state.report({
           kind: 'missing_ticket',
           incident_id: link.incident_id,
@@ -317,7 +418,8 @@ export class Reconciler {
           owner: null,
           action: recreate ? 'push_platform' : 'none',
         });
-        if (heal && recreate) state.healed += await this.recreateTicket(integration, link);
+        if (heal && recreate)
+          state.healed += await this.recreateTicket(integration, link);
       }
       await this.compare(integration, pairs, state, heal);
       progress();
@@ -335,7 +437,10 @@ export class Reconciler {
     if (connector.fetchTickets) {
       for (let i = 0; i < ids.length; i += this.options.fetchBatchSize) {
         const batch = ids.slice(i, i + this.options.fetchBatchSize);
-        for (const t of await pacer.call(() => connector.fetchTickets!(ctx, batch))) out.set(t.externalId, t);
+        for (const t of await pacer.call(() =>
+          connector.fetchTickets!(ctx, batch),
+        ))
+          out.set(t.externalId, t);
       }
       return out;
     }
@@ -346,12 +451,19 @@ export class Reconciler {
     return out;
   }
 
-  private async compare(integration: IntegrationRecord, pairs: Pair[], state: RunState, heal: boolean) {
+  private async compare(
+    integration: IntegrationRecord,
+    pairs: Pair[],
+    state: RunState,
+    heal: boolean,
+  ) {
     if (!pairs.length) return;
     const rules = await this.store.integrations.rules(integration.id);
     const mapField = this.connectors.mapperFor(integration.integration_type);
     const incidents = new Map(
-      (await this.store.incidents.getMany(pairs.map(p => p.link.incident_id))).map(i => [i.id, i]),
+      (
+        await this.store.incidents.getMany(pairs.map(p => p.link.incident_id))
+      ).map(i => [i.id, i]),
     );
     for (const { link, ticket } of pairs) {
       state.checked++;
@@ -367,31 +479,50 @@ export class Reconciler {
       };
       let drifts = diffIncidentAndTicket(input);
       if (!drifts.length) continue;
-      const pending = (await this.store.conflicts.pendingForIncident(incident.id)).filter(
-        c => c.integration_id === integration.id,
-      );
+      const pending = (
+        await this.store.conflicts.pendingForIncident(incident.id)
+      ).filter(c => c.integration_id === integration.id);
       if (pending.length) {
-        drifts = diffIncidentAndTicket({ ...input, pendingConflictFields: new Set(pending.map(c => c.field)) });
+        drifts = diffIncidentAndTicket({
+          ...input,
+          pendingConflictFields: new Set(pending.map(c => c.field)),
+        });
       }
-      for (const d of drifts) state.report(this.fieldDiscrepancy(incident, ticket, d));
-      if (heal) state.healed += await this.heal(integration, link, incident, drifts);
+      for (const d of drifts)
+        state.report(this.fieldDiscrepancy(incident, ticket, d));
+      if (heal)
+        state.healed += await this.heal(integration, link, incident, drifts);
     }
   }
 
   /** The platform still has the incident: its ticket is made again through the outbox. */
-  private async recreateTicket(integration: IntegrationRecord, link: LinkRecord): Promise<number> {
+  private async recreateTicket(
+    integration: IntegrationRecord,
+    link: LinkRecord,
+  ): Promise<number> {
     const now = this.clock.now();
     await this.store.transaction(async store => {
       await store.reconcile.detachMissingTicket(link.id);
       await store.outbox.enqueue(
-        [{ integration_id: integration.id, incident_id: link.incident_id, operation: 'sync', payload: { changes: {} } }],
+        [
+          {
+            integration_id: integration.id,
+            incident_id: link.incident_id,
+            operation: 'sync',
+            payload: { changes: {} },
+          },
+        ],
         now,
       );
     });
     return 1;
   }
 
-  private fieldDiscrepancy(incident: IncidentRecord, ticket: ExternalTicket, d: FieldDrift): ReconcileDiscrepancy {
+  private fieldDiscrepancy(
+    incident: IncidentRecord,
+    ticket: ExternalTicket,
+    d: FieldDrift,
+  ): ReconcileDiscrepancy {
     return {
       kind: 'field_mismatch',
       incident_id: incident.id,
@@ -428,15 +559,35 @@ export class Reconciler {
           now,
           source,
           plan: ({ incident: updated, changes, links }) =>
-            planOutbound({ incidentId: updated.id, changes, source, links, connectors: this.connectors }),
+            planOutbound({
+              incidentId: updated.id,
+              changes,
+              source,
+              links,
+              connectors: this.connectors,
+            }),
         });
-        await store.links.rememberExternalValues(link.id, pull as Record<string, unknown>);
+        await store.links.rememberExternalValues(
+          link.id,
+          pull as Record<string, unknown>,
+        );
       }
       if (push.length) {
-        const current = pickPlatformFields(incident as unknown as Record<string, unknown>) as Record<string, unknown>;
-        const changes = Object.fromEntries(push.map(f => [f, current[f] ?? null])) as FieldChanges;
+        const current = pickPlatformFields(
+          incident as unknown as Record<string, unknown>,
+        ) as Record<string, unknown>;
+        const changes = Object.fromEntries(
+          push.map(f => [f, current[f] ?? null]),
+        ) as FieldChanges;
         await store.outbox.enqueue(
-          [{ integration_id: integration.id, incident_id: incident.id, operation: 'sync', payload: { changes, forced: push } }],
+          [
+            {
+              integration_id: integration.id,
+              incident_id: incident.id,
+              operation: 'sync',
+              payload: { changes, forced: push },
+            },
+          ],
           now,
         );
       }

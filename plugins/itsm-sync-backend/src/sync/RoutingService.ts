@@ -1,7 +1,17 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { IntegrationRoutingRequest, RoutingPreviewResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  IntegrationRoutingRequest,
+  RoutingPreviewResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { integrationRoutingRequestSchema } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import { explainReason, routeIncident, type IntegrationRouting, type RoutingFacts, type RoutingMatch, type RoutingSkip } from '../engine/routing';
+import {
+  explainReason,
+  routeIncident,
+  type IntegrationRouting,
+  type RoutingFacts,
+  type RoutingMatch,
+  type RoutingSkip,
+} from '../engine/routing';
 import { sendsOutbound } from '../engine/ownership';
 import type { IntegrationRoutingRecord } from '../store/RoutingRepository';
 import type { SyncStore } from '../store/SyncStore';
@@ -35,7 +45,11 @@ const ROUTING_SNAPSHOT_TTL_MS = 1000;
  * routed-field change costs no database round trip; a write here forgets them at once.
  */
 export class RoutingService {
-  private snapshot?: { at: number; integrations: IntegrationRecord[]; routing: Map<string, IntegrationRouting> };
+  private snapshot?: {
+    at: number;
+    integrations: IntegrationRecord[];
+    routing: Map<string, IntegrationRouting>;
+  };
 
   private constructor(
     private readonly store: SyncStore,
@@ -52,12 +66,24 @@ export class RoutingService {
     clock: Clock;
     logger: LoggerService;
   }): RoutingService {
-    return new RoutingService(options.store, options.connectors, options.entities, options.clock, options.logger);
+    return new RoutingService(
+      options.store,
+      options.connectors,
+      options.entities,
+      options.clock,
+      options.logger,
+    );
   }
 
   /** Every integration routing may choose, with explicit ones matched first. */
-  async decide(incident: RoutableIncident, explicit: ReadonlySet<string> = new Set()): Promise<RoutingDecision> {
-    const [snapshot, entity] = await Promise.all([this.load(), this.entities.lookup(incident.entity_ref)]);
+  async decide(
+    incident: RoutableIncident,
+    explicit: ReadonlySet<string> = new Set(),
+  ): Promise<RoutingDecision> {
+    const [snapshot, entity] = await Promise.all([
+      this.load(),
+      this.entities.lookup(incident.entity_ref),
+    ]);
     const facts: RoutingFacts = {
       entity_ref: entity.entity_ref ?? incident.entity_ref,
       entity_kind: entity.kind,
@@ -68,10 +94,26 @@ export class RoutingService {
       status: incident.status,
       incident_type: incident.incident_type,
     };
-    const routable = snapshot.integrations.filter(i => explicit.has(i.id) || this.isRoutable(i));
-    const { matches, skipped } = routeIncident({ facts, integrations: routable, routing: snapshot.routing, annotations: entity.annotations, explicit });
+    const routable = snapshot.integrations.filter(
+      i => explicit.has(i.id) || this.isRoutable(i),
+    );
+    const { matches, skipped } = routeIncident({
+      facts,
+      integrations: routable,
+      routing: snapshot.routing,
+      annotations: entity.annotations,
+      explicit,
+    });
     const byId = new Map(routable.map(i => [i.id, i]));
-    return { facts, catalog: entity.catalog, matches: matches.map(m => ({ ...m, record: byId.get(m.integration.id)! })), skipped };
+    return {
+      facts,
+      catalog: entity.catalog,
+      matches: matches.map(m => ({
+        ...m,
+        record: byId.get(m.integration.id)!,
+      })),
+      skipped,
+    };
   }
 
   /** The decision as the preview answers it. */
@@ -87,41 +129,76 @@ export class RoutingService {
         reason: m.reason,
         explanation: explainReason(m.reason),
       })),
-      skipped: decision.skipped.map(s => ({ integration_id: s.integration.id, integration_name: s.integration.name, rule: s.rule, position: s.position })),
+      skipped: decision.skipped.map(s => ({
+        integration_id: s.integration.id,
+        integration_name: s.integration.name,
+        rule: s.rule,
+        position: s.position,
+      })),
     };
   }
 
   /** The catalog entity of an incident created from a vendor, by the ticket's catalog keys. */
-  entityForVendorTicket(keys: ReadonlyArray<{ annotation: string; value: string }> | undefined): Promise<string | undefined> {
-    return keys?.length ? this.entities.entityFor(keys) : Promise.resolve(undefined);
+  entityForVendorTicket(
+    keys: ReadonlyArray<{ annotation: string; value: string }> | undefined,
+  ): Promise<string | undefined> {
+    return keys?.length
+      ? this.entities.entityFor(keys)
+      : Promise.resolve(undefined);
   }
 
-  async get(integrationId: string): Promise<IntegrationRoutingRecord | undefined> {
+  async get(
+    integrationId: string,
+  ): Promise<IntegrationRoutingRecord | undefined> {
     return this.store.routing.get(integrationId);
   }
 
   /** Replaces an integration's rules; `body` is already validated by the route. */
-  async put(integrationId: string, body: IntegrationRoutingRequest): Promise<IntegrationRoutingRecord> {
+  async put(
+    integrationId: string,
+    body: IntegrationRoutingRequest,
+  ): Promise<IntegrationRoutingRecord> {
     const routing = integrationRoutingRequestSchema.parse(body);
-    const saved = await this.store.routing.put(integrationId, routing, this.clock.now());
+    const saved = await this.store.routing.put(
+      integrationId,
+      routing,
+      this.clock.now(),
+    );
     this.snapshot = undefined;
-    this.logger.info('Routing rules replaced', { integration: integrationId, rules: routing.rules.length, default: routing.default });
+    this.logger.info('Routing rules replaced', {
+      integration: integrationId,
+      rules: routing.rules.length,
+      default: routing.default,
+    });
     return saved;
   }
 
   /** Enabled, sending, with an installed connector that can send. */
   private isRoutable(integration: IntegrationRecord): boolean {
-    return integration.enabled && sendsOutbound(integration.sync_direction) && this.connectors.canSend(integration.integration_type);
+    return (
+      integration.enabled &&
+      sendsOutbound(integration.sync_direction) &&
+      this.connectors.canSend(integration.integration_type)
+    );
   }
 
   private async load() {
     const now = this.clock.now();
-    if (this.snapshot && now - this.snapshot.at < ROUTING_SNAPSHOT_TTL_MS) return this.snapshot;
-    const [integrations, routing] = await Promise.all([this.store.integrations.list(), this.store.routing.list()]);
+    if (this.snapshot && now - this.snapshot.at < ROUTING_SNAPSHOT_TTL_MS)
+      return this.snapshot;
+    const [integrations, routing] = await Promise.all([
+      this.store.integrations.list(),
+      this.store.routing.list(),
+    ]);
     this.snapshot = {
       at: now,
       integrations,
-      routing: new Map(routing.map(r => [r.integration_id, { rules: r.rules, default: r.default }])),
+      routing: new Map(
+        routing.map(r => [
+          r.integration_id,
+          { rules: r.rules, default: r.default },
+        ]),
+      ),
     };
     return this.snapshot;
   }

@@ -23,7 +23,13 @@ export class SecretReseal {
   ) {}
 
   async run(): Promise<ResealSecretsResponse> {
-    const report: ResealSecretsResponse = { key_id: this.cipher.currentKeyId, integrations: 0, resealed: 0, already_current: 0, failed: [] };
+    const report: ResealSecretsResponse = {
+      key_id: this.cipher.currentKeyId,
+      integrations: 0,
+      resealed: 0,
+      already_current: 0,
+      failed: [],
+    };
     for (const listed of await this.store.integrations.list()) {
       report.integrations += 1;
       try {
@@ -32,30 +38,55 @@ export class SecretReseal {
         else report.already_current += 1;
       } catch (error) {
         // The cipher's messages name key ids, never keys or values.
-        report.failed.push({ integration_id: listed.id, name: listed.name, error: (error as Error).message });
+        report.failed.push({
+          integration_id: listed.id,
+          name: listed.name,
+          error: (error as Error).message,
+        });
       }
     }
     return report;
   }
 
-  private async resealOne(listed: IntegrationRecord): Promise<'resealed' | 'current'> {
+  private async resealOne(
+    listed: IntegrationRecord,
+  ): Promise<'resealed' | 'current'> {
     let record: IntegrationRecord | undefined = listed;
     for (let attempt = 0; attempt < ATTEMPTS && record; attempt++) {
-      const sealedKeys = this.connectors.get(record.integration_type)?.sealedSettings;
+      const sealedKeys = this.connectors.get(
+        record.integration_type,
+      )?.sealedSettings;
       const moveSettings = hasUnsealedSettings(record.settings, sealedKeys);
-      if (this.cipher.isCurrent(record.secrets_ciphertext) && !moveSettings) return 'current';
-      const secrets = this.cipher.open<IntegrationSecrets>(record.secrets_ciphertext, record.id);
+      if (this.cipher.isCurrent(record.secrets_ciphertext) && !moveSettings)
+        return 'current';
+      const secrets = this.cipher.open<IntegrationSecrets>(
+        record.secrets_ciphertext,
+        record.id,
+      );
       let settings: Record<string, unknown> | undefined;
       if (moveSettings) {
-        const { clear, sealed } = splitSealedSettings(record.settings, sealedKeys);
+        const { clear, sealed } = splitSealedSettings(
+          record.settings,
+          sealedKeys,
+        );
         secrets.settings = { ...secrets.settings, ...sealed };
         settings = clear;
       }
       const resealed = this.cipher.seal(secrets, record.id);
-      if (await this.store.integrations.replaceSecrets(record.id, record.secrets_ciphertext, resealed, settings)) return 'resealed';
+      if (
+        await this.store.integrations.replaceSecrets(
+          record.id,
+          record.secrets_ciphertext,
+          resealed,
+          settings,
+        )
+      )
+        return 'resealed';
       record = await this.store.integrations.get(record.id);
     }
     if (!record) return 'current'; // deleted meanwhile: nothing of it is left to reseal
-    throw new Error(`the secrets kept changing while being resealed (${ATTEMPTS} tries); run the reseal again`);
+    throw new Error(
+      `the secrets kept changing while being resealed (${ATTEMPTS} tries); run the reseal again`,
+    );
   }
 }

@@ -55,13 +55,43 @@ export class SyncEngine {
       ...settings,
     });
     this.dispatcher = new Dispatcher({ worker, logger, ...settings });
-    this.inboundApplier = new InboundApplier({ store, connectors, logger, clock });
-    this.inbound = new InboundPipeline({ store, connectors, integrations, applier: this.inboundApplier, logger, clock, onEnqueued: wake });
-    this.conflicts = new ConflictService({ store, connectors, clock, onEnqueued: wake });
+    this.inboundApplier = new InboundApplier({
+      store,
+      connectors,
+      logger,
+      clock,
+    });
+    this.inbound = new InboundPipeline({
+      store,
+      connectors,
+      integrations,
+      applier: this.inboundApplier,
+      logger,
+      clock,
+      onEnqueued: wake,
+    });
+    this.conflicts = new ConflictService({
+      store,
+      connectors,
+      clock,
+      onEnqueued: wake,
+    });
     this.dlq = new DlqService({ store, clock });
     this.status = new SyncStatusService(store, clock);
-    this.reconciler = new Reconciler({ store, connectors, integrations, logger, clock, onEnqueued: wake });
-    this.reconcileSchedules = new ReconcileScheduler({ store, reconciler: this.reconciler, logger, clock });
+    this.reconciler = new Reconciler({
+      store,
+      connectors,
+      integrations,
+      logger,
+      clock,
+      onEnqueued: wake,
+    });
+    this.reconcileSchedules = new ReconcileScheduler({
+      store,
+      reconciler: this.reconciler,
+      logger,
+      clock,
+    });
   }
 
   wake() {

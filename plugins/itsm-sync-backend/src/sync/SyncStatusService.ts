@@ -6,26 +6,34 @@ import type { Clock } from './Clock';
 
 /** Health and the sync metrics (docs/sync-semantics.md#metrics-and-health) of one integration. */
 export class SyncStatusService {
-  constructor(private readonly store: SyncStore, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: SyncStore,
+    private readonly clock: Clock,
+  ) {}
 
   async status(integration: IntegrationRecord): Promise<SyncStatusResponse> {
-    const [metrics, pending, dlqSize, conflicts, links, ignored] = await Promise.all([
-      this.store.metrics.read(integration.id),
-      this.store.outbox.pendingCount(integration.id),
-      this.store.dlq.size(integration.id),
-      this.store.conflicts.pendingCount(integration.id),
-      this.store.links.count(integration.id),
-      this.store.ignoredEvents.list(integration.id),
-    ]);
+    const [metrics, pending, dlqSize, conflicts, links, ignored] =
+      await Promise.all([
+        this.store.metrics.read(integration.id),
+        this.store.outbox.pendingCount(integration.id),
+        this.store.dlq.size(integration.id),
+        this.store.conflicts.pendingCount(integration.id),
+        this.store.links.count(integration.id),
+        this.store.ignoredEvents.list(integration.id),
+      ]);
     const lastOut = await this.store.outbox.lastDeliveredAt(integration.id);
     const lastIn = await this.store.deliveries.lastProcessedAt(integration.id);
     const failing = await this.store.outbox.latestFailing(integration.id);
     const now = this.clock.now();
-    const rateLimitedUntil = integration.not_before && integration.not_before > now ? integration.not_before : null;
+    const rateLimitedUntil =
+      integration.not_before && integration.not_before > now
+        ? integration.not_before
+        : null;
     let health: SyncStatusResponse['health'] = 'healthy';
     if (!integration.enabled) health = 'disabled';
     else if (failing && failing.attempts >= 3) health = 'failing';
-    else if (failing || dlqSize > 0 || conflicts > 0 || rateLimitedUntil) health = 'degraded';
+    else if (failing || dlqSize > 0 || conflicts > 0 || rateLimitedUntil)
+      health = 'degraded';
     return {
       integration_id: integration.id,
       name: integration.name,

@@ -48,8 +48,13 @@ export class WebhookIntake {
    * noting its callback token's use (the signature test route); throws AuthenticationError
    * or InputError.
    */
-  async check(integrationRef: string, request: WebhookRequest): Promise<VerifiedWebhook> {
-    const [outcome] = await this.verifyAll([{ integrationRef, request }], { delivery: false });
+  async check(
+    integrationRef: string,
+    request: WebhookRequest,
+  ): Promise<VerifiedWebhook> {
+    const [outcome] = await this.verifyAll([{ integrationRef, request }], {
+      delivery: false,
+    });
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
   }
@@ -62,35 +67,77 @@ export class WebhookIntake {
     requests: Array<{ integrationRef: string; request: WebhookRequest }>,
     options: { delivery: boolean } = { delivery: true },
   ): Promise<Array<BatchOutcome<VerifiedWebhook>>> {
-    const receivers = new Map<string, Promise<{ integration: IntegrationRecord; connector: ItsmConnector }>>();
+    const receivers = new Map<
+      string,
+      Promise<{ integration: IntegrationRecord; connector: ItsmConnector }>
+    >();
     const contexts = new Map<string, Promise<ConnectorContext>>();
-    const once = <T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>) => {
+    const once = <T>(
+      cache: Map<string, Promise<T>>,
+      key: string,
+      make: () => Promise<T>,
+    ) => {
       if (!cache.has(key)) cache.set(key, make());
       return cache.get(key)!;
     };
     return Promise.all(
       requests.map(async ({ integrationRef, request }) => {
         try {
-          const { integration, connector } = await once(receivers, integrationRef, () => this.receiver(integrationRef));
-          const ctx = await once(contexts, integration.id, () => this.integrations.connectorContext(integration, this.logger));
-          const replays = options.delivery ? this.replays.delivery : this.replays.test;
-          const verification = await connector.verifyWebhook({ ...ctx, replays }, request);
+          const { integration, connector } = await once(
+            receivers,
+            integrationRef,
+            () => this.receiver(integrationRef),
+          );
+          const ctx = await once(contexts, integration.id, () =>
+            this.integrations.connectorContext(integration, this.logger),
+          );
+          const replays = options.delivery
+            ? this.replays.delivery
+            : this.replays.test;
+          const verification = await connector.verifyWebhook(
+            { ...ctx, replays },
+            request,
+          );
           if (!verification.ok) {
             // The reason goes to the log only: the caller gets a generic refusal.
             if (options.delivery) {
               syncInstruments.inbound.add(1, {
-                ...syncAttributes({ integrationId: integration.id, integrationType: integration.integration_type, direction: 'inbound', operation: 'receive' }),
+                ...syncAttributes({
+                  integrationId: integration.id,
+                  integrationType: integration.integration_type,
+                  direction: 'inbound',
+                  operation: 'receive',
+                }),
                 outcome: 'rejected',
               });
-              this.logger.warn('Webhook refused', { integration: integration.id, reason: verification.reason });
+              this.logger.warn('Webhook refused', {
+                integration: integration.id,
+                reason: verification.reason,
+              });
             } else {
-              this.logger.info('Webhook signature test refused', { integration: integration.id, reason: verification.reason });
+              this.logger.info('Webhook signature test refused', {
+                integration: integration.id,
+                reason: verification.reason,
+              });
             }
-            throw new AuthenticationError(`Webhook signature refused: ${verification.reason}`);
+            throw new AuthenticationError(
+              `Webhook signature refused: ${verification.reason}`,
+            );
           }
-          if (options.delivery && verification.callbackTokenHash) await this.tokenUse.note(integration.id, verification.callbackTokenHash);
-          const { changes, ignored } = await this.parse(connector, ctx, request);
-          return { ok: true as const, value: { integration, connector, changes, ignored } };
+          if (options.delivery && verification.callbackTokenHash)
+            await this.tokenUse.note(
+              integration.id,
+              verification.callbackTokenHash,
+            );
+          const { changes, ignored } = await this.parse(
+            connector,
+            ctx,
+            request,
+          );
+          return {
+            ok: true as const,
+            value: { integration, connector, changes, ignored },
+          };
         } catch (error) {
           return { ok: false as const, error };
         }
@@ -102,11 +149,18 @@ export class WebhookIntake {
     // Webhooks are addressed by integration id only (a name is guessable), from the
     // short-lived snapshots, as the apply reads it. An unknown id is refused like a bad
     // signature, so the route does not tell which ids exist.
-    const integration = (await this.store.integrations.getManyWithRules([integrationRef]))[0]?.integration;
-    if (!integration) throw new AuthenticationError(`no integration with id '${integrationRef.slice(0, 80)}'`);
+    const integration = (
+      await this.store.integrations.getManyWithRules([integrationRef])
+    )[0]?.integration;
+    if (!integration)
+      throw new AuthenticationError(
+        `no integration with id '${integrationRef.slice(0, 80)}'`,
+      );
     const connector = this.connectors.get(integration.integration_type);
     if (!connector || !connector.capabilities.inbound) {
-      throw new AuthenticationError(`integration '${integration.id}' does not receive webhooks`);
+      throw new AuthenticationError(
+        `integration '${integration.id}' does not receive webhooks`,
+      );
     }
     return { integration, connector };
   }
@@ -116,16 +170,25 @@ export class WebhookIntake {
    * 400, never our 500 (a vendor retries 5xx for days); a connector that crashes rather
    * than saying so is logged as the bug it is.
    */
-  private async parse(connector: ItsmConnector, ctx: ConnectorContext, request: WebhookRequest): Promise<ParsedWebhook> {
+  private async parse(
+    connector: ItsmConnector,
+    ctx: ConnectorContext,
+    request: WebhookRequest,
+  ): Promise<ParsedWebhook> {
     try {
       return parsedWebhook(await connector.parseWebhook(ctx, request));
     } catch (error) {
       if (!(error instanceof WebhookParseError)) {
-        this.logger.error(`${connector.type} connector failed to parse an authentic webhook: ${toError(error).message}`, {
-          integration: ctx.integration.id,
-        });
+        this.logger.error(
+          `${connector.type} connector failed to parse an authentic webhook: ${toError(error).message}`,
+          {
+            integration: ctx.integration.id,
+          },
+        );
       }
-      throw new InputError(`Webhook body not understood: ${toError(error).message}`);
+      throw new InputError(
+        `Webhook body not understood: ${toError(error).message}`,
+      );
     }
   }
 }

@@ -7,13 +7,23 @@ describe('WriteBatcher', () => {
     const batcher = new WriteBatcher<number, number>(
       async items => {
         flushes.push(items);
-        return items.map(i => (i === 3 ? { ok: false, error: new Error('three is refused') } : { ok: true, value: i * 10 }));
+        return items.map(i =>
+          i === 3
+            ? { ok: false, error: new Error('three is refused') }
+            : { ok: true, value: i * 10 },
+        );
       },
       { maxBatch: 10, maxConcurrentFlushes: 1 },
     );
-    const settled = await Promise.allSettled([1, 2, 3, 4].map(i => batcher.submit(i)));
+    const settled = await Promise.allSettled(
+      [1, 2, 3, 4].map(i => batcher.submit(i)),
+    );
     expect(flushes).toEqual([[1, 2, 3, 4]]);
-    expect(settled.map(s => (s.status === 'fulfilled' ? s.value : toError(s.reason).message))).toEqual([10, 20, 'three is refused', 40]);
+    expect(
+      settled.map(s =>
+        s.status === 'fulfilled' ? s.value : toError(s.reason).message,
+      ),
+    ).toEqual([10, 20, 'three is refused', 40]);
   });
 
   it('keeps to the batch size and the number of flushes at once, and loses nothing queued meanwhile', async () => {
@@ -31,7 +41,9 @@ describe('WriteBatcher', () => {
       },
       { maxBatch: 3, maxConcurrentFlushes: 2 },
     );
-    const values = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.submit(i)));
+    const values = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => batcher.submit(i)),
+    );
     expect(values).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(20);
@@ -48,8 +60,14 @@ describe('WriteBatcher', () => {
       },
       { maxBatch: 10, maxConcurrentFlushes: 1 },
     );
-    const settled = await Promise.allSettled(['a', 'poison', 'b'].map(i => batcher.submit(i)));
-    expect(settled.map(s => (s.status === 'fulfilled' ? s.value : toError(s.reason).message))).toEqual(['A', 'constraint violated', 'B']);
+    const settled = await Promise.allSettled(
+      ['a', 'poison', 'b'].map(i => batcher.submit(i)),
+    );
+    expect(
+      settled.map(s =>
+        s.status === 'fulfilled' ? s.value : toError(s.reason).message,
+      ),
+    ).toEqual(['A', 'constraint violated', 'B']);
     expect(flushes).toEqual([['a', 'poison', 'b'], ['a'], ['poison'], ['b']]);
   });
 

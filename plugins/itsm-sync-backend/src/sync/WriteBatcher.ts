@@ -1,5 +1,6 @@
 /** One item's outcome in a batch: its value, or the error that belongs to it alone. */
-export type BatchOutcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
+export type BatchOutcome<O> =
+  { ok: true; value: O } | { ok: false; error: unknown };
 
 export interface WriteBatcherOptions {
   /** Items written together in one flush, at most. */
@@ -48,7 +49,12 @@ export class WriteBatcher<I, O> {
   }
 
   private schedule() {
-    if (this.scheduled || !this.queue.length || this.flushing >= this.options.maxConcurrentFlushes) return;
+    if (
+      this.scheduled ||
+      !this.queue.length ||
+      this.flushing >= this.options.maxConcurrentFlushes
+    )
+      return;
     this.scheduled = true;
     // setImmediate runs after the current poll phase: requests that arrived together are
     // gathered into one flush.
@@ -59,9 +65,17 @@ export class WriteBatcher<I, O> {
   }
 
   private startFlush() {
-    if (!this.queue.length || this.flushing >= this.options.maxConcurrentFlushes) return;
+    if (
+      !this.queue.length ||
+      this.flushing >= this.options.maxConcurrentFlushes
+    )
+      return;
     const gatherMs = this.options.gatherMs ?? 0;
-    if (gatherMs > 0 && this.flushing > 0 && this.queue.length < this.options.maxBatch) {
+    if (
+      gatherMs > 0 &&
+      this.flushing > 0 &&
+      this.queue.length < this.options.maxBatch
+    ) {
       // Another flush is busy: let this batch fill a little; the busy flush ending, or
       // the batch filling up, starts it sooner.
       this.gatherTimer ??= setTimeout(() => {
@@ -76,7 +90,11 @@ export class WriteBatcher<I, O> {
   private startNow() {
     clearTimeout(this.gatherTimer);
     this.gatherTimer = undefined;
-    if (!this.queue.length || this.flushing >= this.options.maxConcurrentFlushes) return;
+    if (
+      !this.queue.length ||
+      this.flushing >= this.options.maxConcurrentFlushes
+    )
+      return;
     const batch = this.queue.splice(0, this.options.maxBatch);
     this.flushing += 1;
     this.run(batch).finally(() => {
@@ -103,7 +121,10 @@ export class WriteBatcher<I, O> {
     }
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
-      if (!outcome) pending.reject(new Error('write batch returned no outcome for an item'));
+      if (!outcome)
+        pending.reject(
+          new Error('write batch returned no outcome for an item'),
+        );
       else if (outcome.ok) pending.resolve(outcome.value);
       else pending.reject(outcome.error);
     });

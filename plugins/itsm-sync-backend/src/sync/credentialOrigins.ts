@@ -5,10 +5,14 @@
  * new origin needs the credentials supplied again, or a manager could redirect stored
  * secrets to a host of their choosing.
  */
-export function credentialOrigins(baseUrl: string, settings: Record<string, unknown>): Set<string> {
+export function credentialOrigins(
+  baseUrl: string,
+  settings: Record<string, unknown>,
+): Set<string> {
   const origins = new Set<string>();
   const add = (value: unknown) => {
-    if (typeof value !== 'string' || !/^https?:\/\//i.test(value.trim())) return;
+    if (typeof value !== 'string' || !/^https?:\/\//i.test(value.trim()))
+      return;
     try {
       origins.add(new URL(value.trim()).origin.toLowerCase());
     } catch {
@@ -21,6 +25,9 @@ export function credentialOrigins(baseUrl: string, settings: Record<string, unkn
 }
 
 /** Origins in `after` that `before` did not have. */
-export function addedOrigins(before: Set<string>, after: Set<string>): string[] {
+export function addedOrigins(
+  before: Set<string>,
+  after: Set<string>,
+): string[] {
   return [...after].filter(origin => !before.has(origin)).sort();
 }

@@ -25,7 +25,10 @@ export function splitSealedSettings(
 }
 
 /** The settings a connector sees: the clear ones with the sealed values put back. */
-export function withSealedSettings(clear: Record<string, unknown>, sealed: Record<string, unknown> | undefined): Record<string, unknown> {
+export function withSealedSettings(
+  clear: Record<string, unknown>,
+  sealed: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   return sealed && Object.keys(sealed).length ? { ...clear, ...sealed } : clear;
 }
 
@@ -33,12 +36,18 @@ export function withSealedSettings(clear: Record<string, unknown>, sealed: Recor
  * The API view of settings: a sealed entry by its names only, also for a value stored in
  * the clear before it was sealed (until `reseal` moves it).
  */
-export function settingsForResponse(settings: Record<string, unknown>, sealedKeys: readonly string[] = []): Record<string, unknown> {
+export function settingsForResponse(
+  settings: Record<string, unknown>,
+  sealedKeys: readonly string[] = [],
+): Record<string, unknown> {
   if (!sealedKeys.some(key => isMap(settings[key]))) return settings;
   return splitSealedSettings(settings, sealedKeys).clear;
 }
 
 /** Whether stored settings still hold a sealed entry's values in the clear (written before sealing existed). */
-export function hasUnsealedSettings(settings: Record<string, unknown>, sealedKeys: readonly string[] = []): boolean {
+export function hasUnsealedSettings(
+  settings: Record<string, unknown>,
+  sealedKeys: readonly string[] = [],
+): boolean {
   return sealedKeys.some(key => isMap(settings[key]));
 }

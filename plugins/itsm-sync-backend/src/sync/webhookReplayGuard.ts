@@ -7,7 +7,11 @@ import type { Clock } from './Clock';
  * database so every replica sees a use at once. A real delivery marks the key used; the
  * signature test route (`record: false`) only asks, so testing a token does not spend it.
  */
-export function webhookReplayGuard(store: SyncStore, clock: Clock, options: { record: boolean }): ReplayGuard {
+export function webhookReplayGuard(
+  store: SyncStore,
+  clock: Clock,
+  options: { record: boolean },
+): ReplayGuard {
   return {
     async firstUse(key, expiresAt) {
       const now = clock.now();

@@ -1,5 +1,13 @@
 import { toError } from '@backstage/errors';
-import { context, metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
+import {
+  context,
+  metrics,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+} from '@opentelemetry/api';
 
 const tracer = trace.getTracer('itsm-sync');
 const meter = metrics.getMeter('itsm-sync');
@@ -7,23 +15,32 @@ const meter = metrics.getMeter('itsm-sync');
 /** OpenTelemetry counters and histograms of the sync engine (no-ops without an SDK). */
 export const syncInstruments = {
   outbound: meter.createCounter('itsm_sync.outbound.operations', {
-    description: 'Outbound deliveries by outcome (success, retry, rate_limited, dead_letter)',
+    description:
+      'Outbound deliveries by outcome (success, retry, rate_limited, dead_letter)',
   }),
   inbound: meter.createCounter('itsm_sync.inbound.operations', {
-    description: 'Inbound webhook changes by outcome (applied, ignored, duplicate, rejected, failed)',
+    description:
+      'Inbound webhook changes by outcome (applied, ignored, duplicate, rejected, failed)',
   }),
-  conflicts: meter.createCounter('itsm_sync.conflicts', { description: 'Conflicts detected, by strategy outcome' }),
+  conflicts: meter.createCounter('itsm_sync.conflicts', {
+    description: 'Conflicts detected, by strategy outcome',
+  }),
   webhookRefusals: meter.createCounter('itsm_sync.webhook.refusals', {
-    description: 'Requests to the unauthenticated webhook routes refused, by route (delivery, signature_test) and reason (unauthenticated, rate_limited)',
+    description:
+      'Requests to the unauthenticated webhook routes refused, by route (delivery, signature_test) and reason (unauthenticated, rate_limited)',
   }),
   deliveryDuration: meter.createHistogram('itsm_sync.outbound.duration', {
     description: 'Vendor call duration of outbound deliveries',
     unit: 'ms',
   }),
-  propagationDelay: meter.createHistogram('itsm_sync.outbound.propagation_delay', {
-    description: 'Time from an accepted platform change to its delivery to the vendor',
-    unit: 'ms',
-  }),
+  propagationDelay: meter.createHistogram(
+    'itsm_sync.outbound.propagation_delay',
+    {
+      description:
+        'Time from an accepted platform change to its delivery to the vendor',
+      unit: 'ms',
+    },
+  ),
 };
 
 /** Span attributes (docs/sync-semantics.md#opentelemetry) plus the messaging conventions. */
@@ -55,19 +72,27 @@ export async function inSpan<T>(
   parent: Context | undefined,
   fn: (setAttributes: (a: Attributes) => void) => Promise<T>,
 ): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes, kind }, parent ?? context.active(), async span => {
-    try {
-      const result = await fn(a => span.setAttributes(a));
-      span.setStatus({ code: SpanStatusCode.OK });
-      return result;
-    } catch (error) {
-      span.recordException(toError(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: toError(error).message });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    name,
+    { attributes, kind },
+    parent ?? context.active(),
+    async span => {
+      try {
+        const result = await fn(a => span.setAttributes(a));
+        span.setStatus({ code: SpanStatusCode.OK });
+        return result;
+      } catch (error) {
+        span.recordException(toError(error));
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: toError(error).message,
+        });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 export { SpanKind };

@@ -9,5 +9,7 @@ export function captureTraceContext(): Record<string, string> | null {
 
 /** The context stored on an outbox row, to parent the delivery span. */
 export function restoreTraceContext(carrier: Record<string, string> | null) {
-  return carrier ? propagation.extract(context.active(), carrier) : context.active();
+  return carrier
+    ? propagation.extract(context.active(), carrier)
+    : context.active();
 }

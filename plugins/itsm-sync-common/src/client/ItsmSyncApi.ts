@@ -16,7 +16,12 @@ import type {
   ResealSecretsResponse,
   SyncStatusResponse,
 } from '../api';
-import type { IntegrationRoutingRequest, IntegrationRoutingResponse, RoutingPreviewRequest, RoutingPreviewResponse } from '../routing';
+import type {
+  IntegrationRoutingRequest,
+  IntegrationRoutingResponse,
+  RoutingPreviewRequest,
+  RoutingPreviewResponse,
+} from '../routing';
 import type {
   CreateCallbackTokenRequest,
   CreateIncidentRequest,
@@ -26,7 +31,12 @@ import type {
   UpdateIncidentRequest,
   UpdateIntegrationRequest,
 } from '../schemas';
-import type { ConflictResolution, ConflictStatus, DlqState, IncidentStatus } from '../vocabulary';
+import type {
+  ConflictResolution,
+  ConflictStatus,
+  DlqState,
+  IncidentStatus,
+} from '../vocabulary';
 
 /** Filters of `GET /v1/conflicts`. @public */
 export interface ConflictQuery {
@@ -58,53 +68,97 @@ export interface ItsmSyncApi {
 
   listIntegrations(): Promise<IntegrationResponse[]>;
   getIntegration(integration: string): Promise<IntegrationResponse>;
-  createIntegration(request: CreateIntegrationRequest): Promise<IntegrationResponse>;
+  createIntegration(
+    request: CreateIntegrationRequest,
+  ): Promise<IntegrationResponse>;
   /** Changes an integration; a changed origin needs its credentials again (a 400 otherwise). */
-  updateIntegration(integration: string, request: UpdateIntegrationRequest): Promise<IntegrationResponse>;
+  updateIntegration(
+    integration: string,
+    request: UpdateIntegrationRequest,
+  ): Promise<IntegrationResponse>;
   /** Calls the vendor with the stored credentials; `ok: false` carries the vendor's answer. */
   testIntegration(integration: string): Promise<ConnectionTestResponse>;
   getSyncStatus(integration: string): Promise<SyncStatusResponse>;
   /** One page of the integration's links; pass the previous page's `next` to go on. */
-  listLinks(integration: string, options?: { after?: string }): Promise<IncidentLinksPage>;
+  listLinks(
+    integration: string,
+    options?: { after?: string },
+  ): Promise<IncidentLinksPage>;
   /** Who is on call for a schedule, as the connector answers it. */
   getOnCall(integration: string, scheduleId: string): Promise<unknown>;
 
   listFieldOwnership(integration: string): Promise<FieldOwnershipRule[]>;
-  setFieldOwnership(integration: string, field: string, rule: FieldOwnershipRuleRequest): Promise<FieldOwnershipUpdateResponse>;
+  setFieldOwnership(
+    integration: string,
+    field: string,
+    rule: FieldOwnershipRuleRequest,
+  ): Promise<FieldOwnershipUpdateResponse>;
 
-  listDlq(integration: string, options?: { state?: DlqState }): Promise<DlqEntryResponse[]>;
-  retryDlqEntry(integration: string, entryId: string): Promise<DlqEntryResponse>;
-  discardDlqEntry(integration: string, entryId: string): Promise<DlqEntryResponse>;
+  listDlq(
+    integration: string,
+    options?: { state?: DlqState },
+  ): Promise<DlqEntryResponse[]>;
+  retryDlqEntry(
+    integration: string,
+    entryId: string,
+  ): Promise<DlqEntryResponse>;
+  discardDlqEntry(
+    integration: string,
+    entryId: string,
+  ): Promise<DlqEntryResponse>;
 
   /** Runs a reconcile to its end, following its progress stream when the backend streams. */
-  reconcile(integration: string, request: ReconcileRequest, options?: ReconcileOptions): Promise<ReconcileRunResponse>;
+  reconcile(
+    integration: string,
+    request: ReconcileRequest,
+    options?: ReconcileOptions,
+  ): Promise<ReconcileRunResponse>;
   listReconcileRuns(integration: string): Promise<ReconcileRunResponse[]>;
 
   /** Seals every stored secret with the current encryption key (after a key rotation). */
   resealSecrets(): Promise<ResealSecretsResponse>;
 
   /** Where an incident (stored, or fields to try) goes by routing, and why. */
-  previewRouting(request: RoutingPreviewRequest): Promise<RoutingPreviewResponse>;
+  previewRouting(
+    request: RoutingPreviewRequest,
+  ): Promise<RoutingPreviewResponse>;
   getRouting(integration: string): Promise<IntegrationRoutingResponse>;
   /** Replaces an integration's routing rules; a 400 names the bad field. */
-  setRouting(integration: string, routing: IntegrationRoutingRequest): Promise<IntegrationRoutingResponse>;
+  setRouting(
+    integration: string,
+    routing: IntegrationRoutingRequest,
+  ): Promise<IntegrationRoutingResponse>;
 
   /** Callback tokens of an integration, newest first; never the tokens. */
   listCallbackTokens(integration: string): Promise<CallbackTokenResponse[]>;
   /** Generates a callback token; the answer is the only place the token ever appears. */
-  createCallbackToken(integration: string, request: CreateCallbackTokenRequest): Promise<IssuedCallbackTokenResponse>;
+  createCallbackToken(
+    integration: string,
+    request: CreateCallbackTokenRequest,
+  ): Promise<IssuedCallbackTokenResponse>;
   /** Revokes a live token; callbacks presenting it are refused from then on. */
   revokeCallbackToken(integration: string, tokenId: string): Promise<void>;
 
   createIncident(request: CreateIncidentRequest): Promise<IncidentResponse>;
   getIncident(id: string): Promise<IncidentResponse>;
-  updateIncident(id: string, request: UpdateIncidentRequest): Promise<IncidentResponse>;
+  updateIncident(
+    id: string,
+    request: UpdateIncidentRequest,
+  ): Promise<IncidentResponse>;
+  /** Links an incident to one more integration; its ticket is opened by the outbox. */
+  linkIncident(id: string, integration: string): Promise<IncidentResponse>;
   listIncidents(query?: IncidentQuery): Promise<IncidentResponse[]>;
   listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]>;
   /** "Sync with ITSM": inside the cooldown it rejects with a `ManualSyncCooldownError`. */
-  syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse>;
+  syncIncident(
+    integration: string,
+    incidentId: string,
+  ): Promise<ManualSyncResponse>;
 
   listConflicts(query?: ConflictQuery): Promise<ConflictResponse[]>;
   getConflict(id: string): Promise<ConflictDetailsResponse>;
-  resolveConflict(id: string, resolution: ConflictResolution): Promise<ConflictResponse>;
+  resolveConflict(
+    id: string,
+    resolution: ConflictResolution,
+  ): Promise<ConflictResponse>;
 }

@@ -22,7 +22,8 @@ export class ManualSyncCooldownError extends CustomErrorBase {
  * @public
  */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ResponseError) return backendMessage(error.body) ?? error.message;
+  if (error instanceof ResponseError)
+    return backendMessage(error.body) ?? error.message;
   return toError(error).message;
 }
 
@@ -32,7 +33,10 @@ function backendMessage(body: ErrorResponseBody): string | undefined {
 }
 
 /** The end of a manual-sync cooldown from a 429: `cooldown_until` is exact, the rest relative to now. */
-export function cooldownEnd(body: Record<string, unknown> | undefined, retryAfterHeader: string | null): Date | undefined {
+export function cooldownEnd(
+  body: Record<string, unknown> | undefined,
+  retryAfterHeader: string | null,
+): Date | undefined {
   if (typeof body?.cooldown_until === 'string') {
     const at = new Date(body.cooldown_until);
     if (!Number.isNaN(at.getTime())) return at;
@@ -40,5 +44,7 @@ export function cooldownEnd(body: Record<string, unknown> | undefined, retryAfte
   const relative = body?.retry_after_seconds ?? retryAfterHeader;
   if (relative === undefined || relative === null) return undefined;
   const seconds = Number(relative);
-  return Number.isFinite(seconds) && seconds >= 0 ? new Date(Date.now() + seconds * 1000) : undefined;
+  return Number.isFinite(seconds) && seconds >= 0
+    ? new Date(Date.now() + seconds * 1000)
+    : undefined;
 }

@@ -1,3 +1,12 @@
-export type { ConflictQuery, IncidentQuery, ItsmSyncApi, ReconcileOptions } from './ItsmSyncApi';
-export { ItsmSyncClient, type ItsmSyncDiscovery, type ItsmSyncFetch } from './ItsmSyncClient';
+export type {
+  ConflictQuery,
+  IncidentQuery,
+  ItsmSyncApi,
+  ReconcileOptions,
+} from './ItsmSyncApi';
+export {
+  ItsmSyncClient,
+  type ItsmSyncDiscovery,
+  type ItsmSyncFetch,
+} from './ItsmSyncClient';
 export { ManualSyncCooldownError, errorMessage } from './errors';

@@ -7,14 +7,18 @@ type ReconcileEvent =
   | { type: 'error'; message?: string; error?: { message?: string } };
 
 /** Splits a byte stream into parsed NDJSON lines. */
-export async function* ndjsonLines(body: AsyncIterable<Uint8Array>): AsyncGenerator<unknown> {
+export async function* ndjsonLines(
+  body: AsyncIterable<Uint8Array>,
+): AsyncGenerator<unknown> {
   const decoder = new TextDecoder();
   let buffered = '';
   const parse = (line: string) => {
     try {
       return JSON.parse(line);
     } catch {
-      throw new Error('The backend sent a reconcile progress line that is not JSON');
+      throw new Error(
+        'The backend sent a reconcile progress line that is not JSON',
+      );
     }
   };
   for await (const chunk of body) {
@@ -41,10 +45,13 @@ export async function readReconcileStream(
 ): Promise<ReconcileRunResponse> {
   for await (const raw of ndjsonLines(body)) {
     const event = raw as ReconcileEvent;
-    if (event?.type === 'progress') onProgress(Number(event.checked) || 0, Number(event.total) || 0);
+    if (event?.type === 'progress')
+      onProgress(Number(event.checked) || 0, Number(event.total) || 0);
     else if (event?.type === 'result') return event.run;
     else if (event?.type === 'error') {
-      throw new Error(`Reconcile failed: ${event.message ?? event.error?.message ?? 'unknown error'}`);
+      throw new Error(
+        `Reconcile failed: ${event.message ?? event.error?.message ?? 'unknown error'}`,
+      );
     }
   }
   throw new Error('The reconcile stream ended before a result arrived');

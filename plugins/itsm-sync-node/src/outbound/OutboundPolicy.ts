@@ -1,10 +1,18 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { Config } from '@backstage/config';
 import { Agent } from 'undici';
-import { parseAddress, refusalReason, isMetadataAddress } from './addressRanges';
+import {
+  parseAddress,
+  refusalReason,
+  isMetadataAddress,
+} from './addressRanges';
 import { OutboundAllowList } from './allowList';
 import { OutboundRefusedError } from './OutboundRefusedError';
-import { systemResolver, type HostResolver, type ResolvedAddress } from './resolver';
+import {
+  systemResolver,
+  type HostResolver,
+  type ResolvedAddress,
+} from './resolver';
 
 /** Defaults of the limits every vendor call gets. */
 const DEFAULT_DEADLINE_MS = 30_000;
@@ -22,7 +30,11 @@ export interface OutboundPolicyOptions {
   maxResponseBytes?: number;
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * The one policy every vendor call goes through (see docs/DESIGN.md "Outbound policy"):
@@ -51,17 +63,30 @@ export class OutboundPolicy {
 
   static create(options: OutboundPolicyOptions = {}): OutboundPolicy {
     return new OutboundPolicy(
-      options.allow ? OutboundAllowList.parse(options.allow) : OutboundAllowList.empty(),
+      options.allow
+        ? OutboundAllowList.parse(options.allow)
+        : OutboundAllowList.empty(),
       options.resolver ?? systemResolver,
       {
-        deadlineMs: positive(options.deadlineMs, DEFAULT_DEADLINE_MS, 'deadlineMs'),
-        maxResponseBytes: positive(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes'),
+        deadlineMs: positive(
+          options.deadlineMs,
+          DEFAULT_DEADLINE_MS,
+          'deadlineMs',
+        ),
+        maxResponseBytes: positive(
+          options.maxResponseBytes,
+          DEFAULT_MAX_RESPONSE_BYTES,
+          'maxResponseBytes',
+        ),
       },
     );
   }
 
   /** From `itsmSync.outbound` (see config.d.ts); the resolver is a test seam. */
-  static fromConfig(config: Config, options: { resolver?: HostResolver } = {}): OutboundPolicy {
+  static fromConfig(
+    config: Config,
+    options: { resolver?: HostResolver } = {},
+  ): OutboundPolicy {
     const c = config.getOptionalConfig('itsmSync.outbound');
     return OutboundPolicy.create({
       allow: c?.getOptionalStringArray('allow'),
@@ -85,10 +110,16 @@ export class OutboundPolicy {
    */
   checkUrl(url: URL): void {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new OutboundRefusedError(`only http and https may be called, not ${url.protocol.replace(':', '')}`, url.hostname);
+      throw new OutboundRefusedError(
+        `only http and https may be called, not ${url.protocol.replace(':', '')}`,
+        url.hostname,
+      );
     }
     if (url.username || url.password) {
-      throw new OutboundRefusedError('URLs with a user name or password are refused; credentials belong in the integration', url.hostname);
+      throw new OutboundRefusedError(
+        'URLs with a user name or password are refused; credentials belong in the integration',
+        url.hostname,
+      );
     }
     const literal = parseAddress(url.hostname);
     if (literal) this.checkAddresses(url.hostname, [literal.toString()]);
@@ -99,11 +130,20 @@ export class OutboundPolicy {
     const literal = parseAddress(hostname);
     if (literal) {
       this.checkAddresses(hostname, [literal.toString()]);
-      return [{ address: literal.toString(), family: literal.kind() === 'ipv4' ? 4 : 6 }];
+      return [
+        {
+          address: literal.toString(),
+          family: literal.kind() === 'ipv4' ? 4 : 6,
+        },
+      ];
     }
     const answers = await this.resolver(hostname);
-    if (answers.length === 0) throw new OutboundRefusedError(`${hostname} has no address`, hostname);
-    this.checkAddresses(hostname, answers.map(a => a.address));
+    if (answers.length === 0)
+      throw new OutboundRefusedError(`${hostname} has no address`, hostname);
+    this.checkAddresses(
+      hostname,
+      answers.map(a => a.address),
+    );
     return answers;
   }
 
@@ -115,9 +155,16 @@ export class OutboundPolicy {
     const hostAllowed = this.allowList.allowsHost(hostname);
     for (const text of addresses) {
       const address = parseAddress(text);
-      if (!address) throw new OutboundRefusedError(`${hostname} resolved to '${text}', which is not an IP address`, hostname);
+      if (!address)
+        throw new OutboundRefusedError(
+          `${hostname} resolved to '${text}', which is not an IP address`,
+          hostname,
+        );
       if (isMetadataAddress(address)) {
-        throw new OutboundRefusedError(`${hostname} is refused: ${address.toString()} is a cloud metadata endpoint`, hostname);
+        throw new OutboundRefusedError(
+          `${hostname} is refused: ${address.toString()} is a cloud metadata endpoint`,
+          hostname,
+        );
       }
       if (hostAllowed || this.allowList.allowsAddress(address)) continue;
       const reason = refusalReason(address);
@@ -131,14 +178,30 @@ export class OutboundPolicy {
   }
 
   /** Node's `lookup` signature, for undici's connector: resolve, check, hand over the checked addresses. */
-  private readonly lookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+  private readonly lookup = (
+    hostname: string,
+    options: LookupOptions,
+    callback: LookupCallback,
+  ): void => {
     this.resolve(hostname).then(
       answers => {
-        const wanted = options.family === 4 || options.family === 6 ? answers.filter(a => a.family === options.family) : answers;
+        const wanted =
+          options.family === 4 || options.family === 6
+            ? answers.filter(a => a.family === options.family)
+            : answers;
         if (wanted.length === 0) {
-          callback(Object.assign(new Error(`${hostname} has no IPv${options.family} address`), { code: 'ENOTFOUND' }), '');
+          callback(
+            Object.assign(
+              new Error(`${hostname} has no IPv${options.family} address`),
+              { code: 'ENOTFOUND' },
+            ),
+            '',
+          );
         } else if (options.all) {
-          callback(null, wanted.map(a => ({ address: a.address, family: a.family })));
+          callback(
+            null,
+            wanted.map(a => ({ address: a.address, family: a.family })),
+          );
         } else {
           callback(null, wanted[0].address, wanted[0].family);
         }
@@ -152,8 +215,15 @@ export class OutboundPolicy {
   }
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
+function positive(
+  value: number | undefined,
+  fallback: number,
+  name: string,
+): number {
   if (value === undefined) return fallback;
-  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`itsmSync.outbound.${name} must be a positive number, not ${value}`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new Error(
+      `itsmSync.outbound.${name} must be a positive number, not ${value}`,
+    );
   return value;
 }

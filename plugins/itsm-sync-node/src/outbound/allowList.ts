@@ -30,10 +30,16 @@ export class OutboundAllowList {
         ranges.push([address, address.kind() === 'ipv4' ? 32 : 128]);
       } else if (/^\*\.[a-z0-9.-]+$/.test(entry)) {
         suffixes.push(entry.slice(1));
-      } else if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry)) {
+      } else if (
+        /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(
+          entry,
+        )
+      ) {
         hosts.add(entry);
       } else {
-        throw new Error(`itsmSync.outbound.allow: '${raw}' is not a host name, an IP address or a CIDR range`);
+        throw new Error(
+          `itsmSync.outbound.allow: '${raw}' is not a host name, an IP address or a CIDR range`,
+        );
       }
     }
     return new OutboundAllowList(hosts, suffixes, ranges);
@@ -49,7 +55,10 @@ export class OutboundAllowList {
   }
 
   allowsAddress(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
-    return this.ranges.some(([base, bits]) => base.kind() === address.kind() && address.match(base, bits));
+    return this.ranges.some(
+      ([base, bits]) =>
+        base.kind() === address.kind() && address.match(base, bits),
+    );
   }
 }
 
@@ -58,9 +67,12 @@ function parseCidr(entry: string): Cidr {
     const [base, bits] = ipaddr.parseCIDR(entry);
     const unwrapped = parseAddress(base.toString());
     // An IPv4-mapped range (::ffff:10.0.0.0/104) is its IPv4 range.
-    if (unwrapped && unwrapped.kind() === 'ipv4' && base.kind() === 'ipv6') return [unwrapped, bits - 96];
+    if (unwrapped && unwrapped.kind() === 'ipv4' && base.kind() === 'ipv6')
+      return [unwrapped, bits - 96];
     return [base, bits];
   } catch {
-    throw new Error(`itsmSync.outbound.allow: '${entry}' is not a valid CIDR range`);
+    throw new Error(
+      `itsmSync.outbound.allow: '${entry}' is not a valid CIDR range`,
+    );
   }
 }

@@ -15,5 +15,8 @@ export type HostResolver = (hostname: string) => Promise<ResolvedAddress[]>;
 /** The system resolver (getaddrinfo, as Node's own connections use). */
 export const systemResolver: HostResolver = async hostname => {
   const answers = await lookup(hostname, { all: true, verbatim: true });
-  return answers.map(a => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  return answers.map(a => ({
+    address: a.address,
+    family: a.family === 6 ? 6 : 4,
+  }));
 };

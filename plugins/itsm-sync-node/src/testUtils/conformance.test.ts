@@ -20,7 +20,10 @@ runConnectorConformanceTests({
     };
     return {
       integration,
-      badCredentialsIntegration: { ...integration, credentials: { token: 'wrong' } },
+      badCredentialsIntegration: {
+        ...integration,
+        credentials: { token: 'wrong' },
+      },
       vendorEdit: async (id, changes) => server.vendorEdit(id, changes, secret),
       vendorNotes: async id => server.tickets.get(id)?.notes ?? [],
       failNext: async (status, headers) => server.failNext({ status, headers }),

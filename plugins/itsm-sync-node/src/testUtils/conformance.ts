@@ -11,7 +11,9 @@ import type { ConformanceHarness } from './harness';
 import { testOutboundPolicy } from './loopbackOutbound';
 
 let sequence = 0;
-function sampleIncident(overrides: Partial<PlatformIncident> = {}): PlatformIncident {
+function sampleIncident(
+  overrides: Partial<PlatformIncident> = {},
+): PlatformIncident {
   sequence += 1;
   return {
     id: `conformance-${Date.now()}-${sequence}`,
@@ -52,7 +54,11 @@ export function runConnectorConformanceTests(options: {
   describe(`connector conformance: ${connector.type}`, () => {
     beforeAll(async () => {
       harness = await options.harness();
-      ctx = { integration: harness.integration, logger: mockServices.logger.mock(), outbound: testOutboundPolicy() };
+      ctx = {
+        integration: harness.integration,
+        logger: mockServices.logger.mock(),
+        outbound: testOutboundPolicy(),
+      };
     });
     afterAll(async () => {
       await harness?.close();
@@ -70,9 +76,14 @@ export function runConnectorConformanceTests(options: {
     });
 
     it('passes its connectivity test with good credentials and fails with bad ones', async () => {
-      await expect(connector.testConnection(ctx)).resolves.toMatchObject({ ok: true });
+      await expect(connector.testConnection(ctx)).resolves.toMatchObject({
+        ok: true,
+      });
       const bad = await connector
-        .testConnection({ ...ctx, integration: harness.badCredentialsIntegration })
+        .testConnection({
+          ...ctx,
+          integration: harness.badCredentialsIntegration,
+        })
         .catch(e => ({ ok: false, message: String(e) }));
       expect(bad.ok).toBe(false);
     });
@@ -99,7 +110,10 @@ export function runConnectorConformanceTests(options: {
       const found = await connector.findTicketByDedupKey(ctx, dedupKey);
       expect(found?.externalId).toBe(created.externalId);
       await expect(
-        connector.findTicketByDedupKey(ctx, `dedup-never-created-${Date.now()}`),
+        connector.findTicketByDedupKey(
+          ctx,
+          `dedup-never-created-${Date.now()}`,
+        ),
       ).resolves.toBeUndefined();
     });
 
@@ -109,7 +123,12 @@ export function runConnectorConformanceTests(options: {
         incident,
         dedupKey: `dedup-${incident.id}`,
       });
-      for (const status of ['mitigated', 'resolved', 'closed', 'open'] as const) {
+      for (const status of [
+        'mitigated',
+        'resolved',
+        'closed',
+        'open',
+      ] as const) {
         await connector.updateTicket(ctx, {
           externalId: created.externalId,
           changes: { status },
@@ -139,7 +158,9 @@ export function runConnectorConformanceTests(options: {
         changes: { title },
         incident: { ...incident, title },
       });
-      expect((await connector.fetchTicket(ctx, created.externalId))?.fields.title).toBe(title);
+      expect(
+        (await connector.fetchTicket(ctx, created.externalId))?.fields.title,
+      ).toBe(title);
     });
 
     it('adds notes that the vendor keeps', async () => {
@@ -149,13 +170,18 @@ export function runConnectorConformanceTests(options: {
         incident,
         dedupKey: `dedup-${incident.id}`,
       });
-      await connector.addNote(ctx, created.externalId, { text: 'Rolled back 4.2.1 "now"' });
+      await connector.addNote(ctx, created.externalId, {
+        text: 'Rolled back 4.2.1 "now"',
+      });
       const notes = await harness.vendorNotes(created.externalId);
       expect(notes.some(n => n.includes('Rolled back 4.2.1 "now"'))).toBe(true);
     });
 
     it('answers undefined for a ticket that does not exist', async () => {
-      const missing = await connector.fetchTicket(ctx, 'doesnotexist0000000000000000000');
+      const missing = await connector.fetchTicket(
+        ctx,
+        'doesnotexist0000000000000000000',
+      );
       expect(missing).toBeUndefined();
     });
 
@@ -165,7 +191,10 @@ export function runConnectorConformanceTests(options: {
       const ids = new Set<string>();
       for (let i = 0; i < harness.pageSize + 2; i++) {
         const incident = sampleIncident();
-        const t = await connector.createTicket(ctx, { incident, dedupKey: `dedup-${incident.id}` });
+        const t = await connector.createTicket(ctx, {
+          incident,
+          dedupKey: `dedup-${incident.id}`,
+        });
         ids.add(t.externalId);
       }
       const seen: string[] = [];
@@ -189,9 +218,15 @@ export function runConnectorConformanceTests(options: {
         incident,
         dedupKey: `dedup-${incident.id}`,
       });
-      const webhook = await harness.vendorEdit(created.externalId, { status: 'mitigated' });
-      await expect(connector.verifyWebhook(ctx, webhook)).resolves.toEqual({ ok: true });
-      const { changes } = parsedWebhook(await connector.parseWebhook(ctx, webhook));
+      const webhook = await harness.vendorEdit(created.externalId, {
+        status: 'mitigated',
+      });
+      await expect(connector.verifyWebhook(ctx, webhook)).resolves.toEqual({
+        ok: true,
+      });
+      const { changes } = parsedWebhook(
+        await connector.parseWebhook(ctx, webhook),
+      );
       const change = changes.find(c => c.externalId === created.externalId);
       expect(change).toBeDefined();
       expect(change!.eventId.length).toBeGreaterThan(0);
@@ -206,13 +241,19 @@ export function runConnectorConformanceTests(options: {
         incident,
         dedupKey: `dedup-${incident.id}`,
       });
-      const webhook = await harness.vendorEdit(created.externalId, { status: 'resolved' });
-      const tampered = Buffer.from(webhook.rawBody.toString('utf8').replace(/resolved|6|Resolved/, 'open'));
+      const webhook = await harness.vendorEdit(created.externalId, {
+        status: 'resolved',
+      });
+      const tampered = Buffer.from(
+        webhook.rawBody.toString('utf8').replace(/resolved|6|Resolved/, 'open'),
+      );
       const flipped = Buffer.from(webhook.rawBody);
       flipped[Math.floor(flipped.length / 2)] ^= 1;
       for (const rawBody of [tampered, flipped]) {
         if (rawBody.equals(webhook.rawBody)) continue;
-        await expect(connector.verifyWebhook(ctx, { ...webhook, rawBody })).resolves.toMatchObject({ ok: false });
+        await expect(
+          connector.verifyWebhook(ctx, { ...webhook, rawBody }),
+        ).resolves.toMatchObject({ ok: false });
       }
       const unsignedHeaders = Object.fromEntries(
         Object.entries(webhook.headers).filter(
@@ -224,19 +265,33 @@ export function runConnectorConformanceTests(options: {
       ).resolves.toMatchObject({ ok: false });
       const otherSecret = {
         ...ctx,
-        integration: { ...ctx.integration, webhookSecrets: ['an-entirely-different-secret'] },
+        integration: {
+          ...ctx.integration,
+          webhookSecrets: ['an-entirely-different-secret'],
+        },
       };
-      await expect(connector.verifyWebhook(otherSecret, webhook)).resolves.toMatchObject({ ok: false });
+      await expect(
+        connector.verifyWebhook(otherSecret, webhook),
+      ).resolves.toMatchObject({ ok: false });
     });
 
     it('reports vendor failures in the terms the retry engine needs', async () => {
       const incident = sampleIncident();
       const attempt = () =>
-        connector.createTicket(ctx, { incident, dedupKey: `dedup-${incident.id}` });
+        connector.createTicket(ctx, {
+          incident,
+          dedupKey: `dedup-${incident.id}`,
+        });
       await harness.failNext(500);
-      await expect(attempt()).rejects.toMatchObject({ kind: 'retryable', status: 500 });
+      await expect(attempt()).rejects.toMatchObject({
+        kind: 'retryable',
+        status: 500,
+      });
       await harness.failNext(400);
-      await expect(attempt()).rejects.toMatchObject({ kind: 'permanent', status: 400 });
+      await expect(attempt()).rejects.toMatchObject({
+        kind: 'permanent',
+        status: 400,
+      });
       await harness.failNext(429, { 'retry-after': '7' });
       const error = await attempt().catch(e => e);
       expect(error).toBeInstanceOf(ConnectorError);

@@ -1,4 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -29,7 +33,8 @@ export async function startCountingServer(
   const state = { hits: 0, authorizations: [] as string[] };
   const server = createServer((req, res) => {
     state.hits += 1;
-    if (req.headers.authorization) state.authorizations.push(req.headers.authorization);
+    if (req.headers.authorization)
+      state.authorizations.push(req.headers.authorization);
     handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 /** What `eventually` polls: a value, or a falsy one while the condition does not hold yet. @public */
-export type EventualCheck<T> = () => Promise<T | undefined | false | null> | T | undefined | false | null;
+export type EventualCheck<T> = () =>
+  Promise<T | undefined | false | null> | T | undefined | false | null;
 
 /**
  * Polls `check` until it gives a truthy value and returns it; a check that throws counts
@@ -25,7 +26,9 @@ export async function eventually<T>(
     }
     if (Date.now() > deadline) {
       const described = typeof what === 'function' ? what() : what;
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${described}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${described}${last ? `: ${String(last)}` : ''}`,
+      );
     }
     await new Promise(r => setTimeout(r, intervalMs));
   }

@@ -32,8 +32,12 @@ export interface ConformanceHarness {
    * Vendors collapse some platform statuses (PagerDuty: resolved and closed both become
    * `resolved`). Returns the status a fetch yields after `status` was written.
    */
-  statusAfterRoundTrip?(status: PlatformIncidentFields['status']): PlatformIncidentFields['status'];
+  statusAfterRoundTrip?(
+    status: PlatformIncidentFields['status'],
+  ): PlatformIncidentFields['status'];
   /** Likewise for severities (PagerDuty urgency: SEV-2 reads back as SEV-1). */
-  severityAfterRoundTrip?(severity: PlatformIncidentFields['severity']): PlatformIncidentFields['severity'];
+  severityAfterRoundTrip?(
+    severity: PlatformIncidentFields['severity'],
+  ): PlatformIncidentFields['severity'];
   close(): Promise<void>;
 }

@@ -7,3 +7,11 @@ export * from './eventually';
 export * from './jsonApi';
 export * from './loopbackOutbound';
 export * from './countingServer';
+// The types the kit's signatures name, so this entry point stands on its own.
+export type * from '../types';
+export type {
+  HostResolver,
+  OutboundPolicy,
+  OutboundPolicyOptions,
+  ResolvedAddress,
+} from '../outbound';

@@ -1,4 +1,4 @@
-/** A hub REST call's answer in tests: its status and parsed JSON body (undefined when empty). */
+/** A hub REST call's answer in tests: its status and parsed JSON body (undefined when empty). @public */
 export interface JsonApiResponse {
   status: number;
   body: any;
@@ -10,12 +10,23 @@ export interface JsonApiResponse {
  * @public
  */
 export function jsonApi(base: string | (() => string)) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonApiResponse> => {
-    const res = await fetch(`${typeof base === 'string' ? base : base()}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonApiResponse> => {
+    const res = await fetch(
+      `${typeof base === 'string' ? base : base()}${path}`,
+      {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      },
+    );
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };

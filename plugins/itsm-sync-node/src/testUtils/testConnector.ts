@@ -34,7 +34,9 @@ function client(ctx: ConnectorContext) {
     baseUrl: ctx.integration.baseUrl,
     vendor: 'Test tickets',
     outbound: ctx.outbound,
-    headers: () => ({ authorization: `Bearer ${ctx.integration.credentials.token}` }),
+    headers: () => ({
+      authorization: `Bearer ${ctx.integration.credentials.token}`,
+    }),
   });
 }
 
@@ -47,8 +49,22 @@ export function createTestConnector(type = 'test'): ItsmConnector {
   return {
     type,
     displayName: `Test tickets (${type})`,
-    capabilities: { outbound: true, inbound: true, notes: true, listChanged: true, inboundCreate: true },
-    fields: ['title', 'description', 'severity', 'status', 'assigned_to', 'escalation_policy', 'notes'],
+    capabilities: {
+      outbound: true,
+      inbound: true,
+      notes: true,
+      listChanged: true,
+      inboundCreate: true,
+    },
+    fields: [
+      'title',
+      'description',
+      'severity',
+      'status',
+      'assigned_to',
+      'escalation_policy',
+      'notes',
+    ],
     defaultFieldOwnership: [
       { field: 'title', owner: 'platform', priority: 10 },
       { field: 'description', owner: 'platform', priority: 10 },
@@ -56,9 +72,17 @@ export function createTestConnector(type = 'test'): ItsmConnector {
       { field: 'assigned_to', owner: 'external', priority: 5 },
     ],
     mappings: {
-      fields: ['title', 'description', 'severity', 'status', 'assigned_to'].map(f => ({ platform: f, external: f })),
-      status: ['open', 'mitigated', 'resolved', 'closed'].map(s => ({ platform: s, external: s })),
-      severity: ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'].map(s => ({ platform: s, external: s })),
+      fields: ['title', 'description', 'severity', 'status', 'assigned_to'].map(
+        f => ({ platform: f, external: f }),
+      ),
+      status: ['open', 'mitigated', 'resolved', 'closed'].map(s => ({
+        platform: s,
+        external: s,
+      })),
+      severity: ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'].map(s => ({
+        platform: s,
+        external: s,
+      })),
     },
     webhookAuth: 'HMAC-SHA256 (x-test-signature)',
     credentialKeys: [['token']],
@@ -122,24 +146,39 @@ export function createTestConnector(type = 'test'): ItsmConnector {
     },
     async listChangedSince(ctx, since, cursor) {
       const offset = cursor ? Number(cursor) : 0;
-      const { body } = await client(ctx).request<{ tickets: TestTicket[]; more: boolean }>({
+      const { body } = await client(ctx).request<{
+        tickets: TestTicket[];
+        more: boolean;
+      }>({
         path: '/tickets',
         query: { since: since.toISOString(), offset },
       });
       return {
         tickets: body.tickets.map(toExternal),
-        nextCursor: body.more ? String(offset + body.tickets.length) : undefined,
+        nextCursor: body.more
+          ? String(offset + body.tickets.length)
+          : undefined,
       };
     },
     async verifyWebhook(ctx, request) {
       const header = request.headers['x-test-signature'];
-      if (!header) return { ok: false, reason: 'missing x-test-signature header' };
-      const presented = header.split(',').map(s => s.trim().replace(/^sha256=/, ''));
-      return anyHmacSha256Matches(ctx.integration.webhookSecrets, request.rawBody, presented)
+      if (!header)
+        return { ok: false, reason: 'missing x-test-signature header' };
+      const presented = header
+        .split(',')
+        .map(s => s.trim().replace(/^sha256=/, ''));
+      return anyHmacSha256Matches(
+        ctx.integration.webhookSecrets,
+        request.rawBody,
+        presented,
+      )
         ? { ok: true }
         : { ok: false, reason: 'signature does not match' };
     },
-    async parseWebhook(_ctx, request): Promise<NormalizedChange[] | ParsedWebhook> {
+    async parseWebhook(
+      _ctx,
+      request,
+    ): Promise<NormalizedChange[] | ParsedWebhook> {
       let payload: any;
       try {
         payload = JSON.parse(request.rawBody.toString('utf8'));
@@ -151,14 +190,25 @@ export function createTestConnector(type = 'test'): ItsmConnector {
         return ignoredWebhook({
           eventType: String(payload.event_type ?? 'test.event'),
           reason: payload.ignored_reason,
-          eventId: typeof payload.event_id === 'string' ? payload.event_id : undefined,
-          externalId: typeof payload.ticket_id === 'string' ? payload.ticket_id : undefined,
+          eventId:
+            typeof payload.event_id === 'string' ? payload.event_id : undefined,
+          externalId:
+            typeof payload.ticket_id === 'string'
+              ? payload.ticket_id
+              : undefined,
         });
       }
-      if (typeof payload?.event_id !== 'string' || typeof payload?.ticket_id !== 'string') {
+      if (
+        typeof payload?.event_id !== 'string' ||
+        typeof payload?.ticket_id !== 'string'
+      ) {
         throw new WebhookParseError('event_id and ticket_id must be strings');
       }
-      const kind = ['created', 'updated', 'note', 'event'].includes(payload.kind) ? payload.kind : 'updated';
+      const kind = ['created', 'updated', 'note', 'event'].includes(
+        payload.kind,
+      )
+        ? payload.kind
+        : 'updated';
       return [
         {
           eventId: payload.event_id,

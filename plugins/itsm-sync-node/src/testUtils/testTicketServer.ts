@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import { AddressInfo } from 'node:net';
 import { hmacSha256 } from '../signatures';
 import type { PlatformIncidentFields, WebhookRequest } from '../types';
@@ -85,11 +90,23 @@ export class TestTicketServer {
     const ticket = this.tickets.get(id);
     if (!ticket) throw new Error(`no ticket ${id}`);
     Object.assign(ticket, changes, { updated_at: new Date().toISOString() });
-    return this.signedWebhook({ event_id: eventId, kind: 'updated', ticket_id: id, changes, occurred_at: ticket.updated_at }, secret);
+    return this.signedWebhook(
+      {
+        event_id: eventId,
+        kind: 'updated',
+        ticket_id: id,
+        changes,
+        occurred_at: ticket.updated_at,
+      },
+      secret,
+    );
   }
 
   /** A webhook body signed the way this vendor signs. */
-  signedWebhook(payload: Record<string, unknown>, secret: string): WebhookRequest {
+  signedWebhook(
+    payload: Record<string, unknown>,
+    secret: string,
+  ): WebhookRequest {
     const rawBody = Buffer.from(JSON.stringify(payload));
     return {
       rawBody,
@@ -103,7 +120,11 @@ export class TestTicketServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
-    const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+    const send = (
+      status: number,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
@@ -112,17 +133,25 @@ export class TestTicketServer {
     }
     const failure = this.failures.shift();
     if (failure) {
-      if (failure.delayMs) await new Promise(r => setTimeout(r, failure.delayMs));
-      return send(failure.status, failure.body ?? { error: `injected ${failure.status}` }, failure.headers);
+      if (failure.delayMs)
+        await new Promise(r => setTimeout(r, failure.delayMs));
+      return send(
+        failure.status,
+        failure.body ?? { error: `injected ${failure.status}` },
+        failure.headers,
+      );
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+    const body = chunks.length
+      ? JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      : {};
     const url = new URL(req.url ?? '/', this.baseUrl);
     const parts = url.pathname.split('/').filter(Boolean);
     const now = new Date().toISOString();
 
-    if (req.method === 'GET' && url.pathname === '/health') return send(200, { ok: true });
+    if (req.method === 'GET' && url.pathname === '/health')
+      return send(200, { ok: true });
     if (parts[0] !== 'tickets') return send(404, { error: 'not found' });
 
     if (req.method === 'POST' && parts.length === 1) {
@@ -139,36 +168,66 @@ export class TestTicketServer {
         notes: [],
         updated_at: now,
       };
-      if (!ticket.title || !ticket.severity) return send(400, { error: 'title and severity are required' });
+      if (!ticket.title || !ticket.severity)
+        return send(400, { error: 'title and severity are required' });
       this.tickets.set(id, ticket);
-      this.writes.push({ method: 'create', ticketId: id, body, receivedAt: Date.now() });
+      this.writes.push({
+        method: 'create',
+        ticketId: id,
+        body,
+        receivedAt: Date.now(),
+      });
       return send(201, ticket);
     }
     if (req.method === 'GET' && parts.length === 1) {
       const dedup = url.searchParams.get('dedup_key');
       if (dedup) {
-        return send(200, { tickets: [...this.tickets.values()].filter(t => t.dedup_key === dedup), more: false });
+        return send(200, {
+          tickets: [...this.tickets.values()].filter(
+            t => t.dedup_key === dedup,
+          ),
+          more: false,
+        });
       }
-      const since = Date.parse(url.searchParams.get('since') ?? '1970-01-01T00:00:00Z');
+      const since = Date.parse(
+        url.searchParams.get('since') ?? '1970-01-01T00:00:00Z',
+      );
       const offset = Number(url.searchParams.get('offset') ?? 0);
       const all = [...this.tickets.values()]
         .filter(t => Date.parse(t.updated_at) >= since)
-        .sort((a, b) => a.updated_at.localeCompare(b.updated_at) || a.id.localeCompare(b.id));
+        .sort(
+          (a, b) =>
+            a.updated_at.localeCompare(b.updated_at) ||
+            a.id.localeCompare(b.id),
+        );
       const page = all.slice(offset, offset + this.pageSize);
-      return send(200, { tickets: page, more: offset + this.pageSize < all.length });
+      return send(200, {
+        tickets: page,
+        more: offset + this.pageSize < all.length,
+      });
     }
     const ticket = this.tickets.get(parts[1]);
     if (!ticket) return send(404, { error: `ticket ${parts[1]} not found` });
     if (req.method === 'GET' && parts.length === 2) return send(200, ticket);
     if (req.method === 'PATCH' && parts.length === 2) {
       Object.assign(ticket, body, { updated_at: now });
-      this.writes.push({ method: 'update', ticketId: ticket.id, body, receivedAt: Date.now() });
+      this.writes.push({
+        method: 'update',
+        ticketId: ticket.id,
+        body,
+        receivedAt: Date.now(),
+      });
       return send(200, ticket);
     }
     if (req.method === 'POST' && parts[2] === 'notes') {
       ticket.notes.push(String(body.text));
       ticket.updated_at = now;
-      this.writes.push({ method: 'note', ticketId: ticket.id, body, receivedAt: Date.now() });
+      this.writes.push({
+        method: 'note',
+        ticketId: ticket.id,
+        body,
+        receivedAt: Date.now(),
+      });
       return send(201, { ok: true });
     }
     return send(405, { error: 'method not allowed' });

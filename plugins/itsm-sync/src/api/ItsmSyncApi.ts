@@ -28,4 +28,6 @@ export type ItsmSyncApi = Pick<
 >;
 
 /** @public */
-export const itsmSyncApiRef = createApiRef<ItsmSyncApi>({ id: 'plugin.itsm-sync.api' });
+export const itsmSyncApiRef = createApiRef<ItsmSyncApi>({
+  id: 'plugin.itsm-sync.api',
+});

@@ -36,7 +36,10 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   dlq: DlqEntryResponse[] = [];
   cooldownSeconds = 600;
   /** Tickets the next manual sync reports, per integration id. */
-  tickets = new Map<string, { external_id: string; external_key: string | null }>();
+  tickets = new Map<
+    string,
+    { external_id: string; external_key: string | null }
+  >();
   /** When set, manual syncs wait for `releaseSyncs()` (to observe the in-flight state). */
   holdSyncs = false;
   /** What the routing preview answers, per incident id; no matches when absent. */
@@ -77,7 +80,8 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
 
   async getSyncStatus(integration: string) {
     const status = this.statuses.get(integration);
-    if (!status) throw await backendError(404, `No integration '${integration}'`);
+    if (!status)
+      throw await backendError(404, `No integration '${integration}'`);
     return status;
   }
 
@@ -89,7 +93,10 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     return this.conflicts
       .filter(c => !query.status || c.status === query.status)
       .filter(c => !query.integration || c.integration_id === query.integration)
-      .map(({ incident: _incident, integration: _integration, ...conflict }) => conflict);
+      .map(
+        ({ incident: _incident, integration: _integration, ...conflict }) =>
+          conflict,
+      );
   }
 
   async getConflict(id: string) {
@@ -114,7 +121,9 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   }
 
   async listDlq(integration: string) {
-    return this.dlq.filter(e => e.integration_id === integration && e.state === 'failed');
+    return this.dlq.filter(
+      e => e.integration_id === integration && e.state === 'failed',
+    );
   }
 
   async retryDlqEntry(integration: string, entryId: string) {
@@ -133,10 +142,20 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   rejectNextRouting?: string;
 
   async getRouting(integration: string): Promise<IntegrationRoutingResponse> {
-    return this.routingRules.get(integration) ?? { integration_id: integration, rules: [], default: 'skip', updated_at: null };
+    return (
+      this.routingRules.get(integration) ?? {
+        integration_id: integration,
+        rules: [],
+        default: 'skip',
+        updated_at: null,
+      }
+    );
   }
 
-  async setRouting(integration: string, routing: IntegrationRoutingRequest): Promise<IntegrationRoutingResponse> {
+  async setRouting(
+    integration: string,
+    routing: IntegrationRoutingRequest,
+  ): Promise<IntegrationRoutingResponse> {
     this.calls.push(`setRouting ${integration} ${JSON.stringify(routing)}`);
     if (this.rejectNextRouting) {
       const message = this.rejectNextRouting;
@@ -145,7 +164,11 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     }
     const saved: IntegrationRoutingResponse = {
       integration_id: integration,
-      rules: routing.rules.map(r => ({ name: r.name, when: r.when ?? {}, action: r.action ?? 'route' })),
+      rules: routing.rules.map(r => ({
+        name: r.name,
+        when: r.when ?? {},
+        action: r.action ?? 'route',
+      })),
       default: routing.default ?? 'skip',
       updated_at: new Date().toISOString(),
     };
@@ -153,9 +176,13 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     return saved;
   }
 
-  async previewRouting(request: RoutingPreviewRequest): Promise<RoutingPreviewResponse> {
+  async previewRouting(
+    request: RoutingPreviewRequest,
+  ): Promise<RoutingPreviewResponse> {
     const incidentId = 'incident_id' in request ? request.incident_id : 'try';
-    this.calls.push(`previewRouting ${'incident_id' in request ? request.incident_id : JSON.stringify(request.incident)}`);
+    this.calls.push(
+      `previewRouting ${'incident_id' in request ? request.incident_id : JSON.stringify(request.incident)}`,
+    );
     const incident = this.incidents.find(i => i.id === incidentId);
     return {
       facts: {
@@ -174,9 +201,13 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     };
   }
 
-  async syncIncident(integration: string, incidentId: string): Promise<ManualSyncResponse> {
+  async syncIncident(
+    integration: string,
+    incidentId: string,
+  ): Promise<ManualSyncResponse> {
     this.calls.push(`syncIncident ${integration} ${incidentId}`);
-    if (this.holdSyncs) await new Promise<void>(resolve => this.held.push(resolve));
+    if (this.holdSyncs)
+      await new Promise<void>(resolve => this.held.push(resolve));
     if (this.failNextSync) {
       const message = this.failNextSync;
       this.failNextSync = undefined;
@@ -194,7 +225,10 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     this.lastSync.set(key, now);
     const ticket = this.pendingSyncs
       ? { state: 'pending' as const, external_id: null, external_key: null }
-      : this.tickets.get(integration) ?? { external_id: `ext-${incidentId}`, external_key: null };
+      : (this.tickets.get(integration) ?? {
+          external_id: `ext-${incidentId}`,
+          external_key: null,
+        });
     return {
       incident_id: incidentId,
       integration_id: integration,
@@ -208,10 +242,15 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   async listCallbackTokens(integration: string) {
     this.calls.push(`listCallbackTokens ${integration}`);
     // Copies, so the UI only ever sees what a real answer would carry.
-    return this.callbackTokens.filter(t => t.integration_id === integration).map(t => ({ ...t }));
+    return this.callbackTokens
+      .filter(t => t.integration_id === integration)
+      .map(t => ({ ...t }));
   }
 
-  async createCallbackToken(integration: string, request: CreateCallbackTokenRequest) {
+  async createCallbackToken(
+    integration: string,
+    request: CreateCallbackTokenRequest,
+  ) {
     this.calls.push(`createCallbackToken ${integration} ${request.app_name}`);
     await this.callbackTokenRequestGate();
     this.issuedTokens += 1;
@@ -237,18 +276,31 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   async revokeCallbackToken(integration: string, tokenId: string) {
     this.calls.push(`revokeCallbackToken ${integration} ${tokenId}`);
     await this.callbackTokenRequestGate();
-    const token = this.callbackTokens.find(t => t.integration_id === integration && t.id === tokenId && t.state === 'active');
-    if (!token) throw await backendError(404, `No live callback token '${tokenId}'`);
-    Object.assign(token, { state: 'revoked', revoked_at: new Date().toISOString() });
+    const token = this.callbackTokens.find(
+      t =>
+        t.integration_id === integration &&
+        t.id === tokenId &&
+        t.state === 'active',
+    );
+    if (!token)
+      throw await backendError(404, `No live callback token '${tokenId}'`);
+    Object.assign(token, {
+      state: 'revoked',
+      revoked_at: new Date().toISOString(),
+    });
   }
 
   /** Pretend an earlier manual sync happened `secondsAgo` seconds ago. */
   markSynced(integration: string, incidentId: string, secondsAgo: number) {
-    this.lastSync.set(`${integration}/${incidentId}`, Date.now() - secondsAgo * 1000);
+    this.lastSync.set(
+      `${integration}/${incidentId}`,
+      Date.now() - secondsAgo * 1000,
+    );
   }
 
   private async callbackTokenRequestGate() {
-    if (this.holdCallbackTokenRequests) await new Promise<void>(resolve => this.heldTokenRequests.push(resolve));
+    if (this.holdCallbackTokenRequests)
+      await new Promise<void>(resolve => this.heldTokenRequests.push(resolve));
     const failure = this.failNextCallbackTokenRequest;
     if (failure) {
       this.failNextCallbackTokenRequest = undefined;
@@ -256,9 +308,19 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     }
   }
 
-  private async settleDlq(integration: string, entryId: string, state: 'retried' | 'discarded') {
-    const entry = this.dlq.find(e => e.integration_id === integration && e.id === entryId && e.state === 'failed');
-    if (!entry) throw await backendError(404, `No failed DLQ entry '${entryId}'`);
+  private async settleDlq(
+    integration: string,
+    entryId: string,
+    state: 'retried' | 'discarded',
+  ) {
+    const entry = this.dlq.find(
+      e =>
+        e.integration_id === integration &&
+        e.id === entryId &&
+        e.state === 'failed',
+    );
+    if (!entry)
+      throw await backendError(404, `No failed DLQ entry '${entryId}'`);
     entry.state = state;
     return entry;
   }

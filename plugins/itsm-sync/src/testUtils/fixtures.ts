@@ -11,7 +11,9 @@ import type { ConflictDetailsResponse as ConflictDetails } from '@itsm-sync-hub/
 
 /** Builders for API responses with realistic defaults; tests override what they assert on. */
 
-export function aLink(overrides: Partial<IncidentLinkResponse> = {}): IncidentLinkResponse {
+export function aLink(
+  overrides: Partial<IncidentLinkResponse> = {},
+): IncidentLinkResponse {
   return {
     integration_id: 'int-snow',
     integration_name: 'prod-snow',
@@ -28,7 +30,9 @@ export function aLink(overrides: Partial<IncidentLinkResponse> = {}): IncidentLi
   };
 }
 
-export function anIncident(overrides: Partial<IncidentResponse> = {}): IncidentResponse {
+export function anIncident(
+  overrides: Partial<IncidentResponse> = {},
+): IncidentResponse {
   return {
     id: 'inc-1',
     title: 'Checkout latency',
@@ -47,7 +51,9 @@ export function anIncident(overrides: Partial<IncidentResponse> = {}): IncidentR
   };
 }
 
-export function anIntegration(overrides: Partial<IntegrationResponse> = {}): IntegrationResponse {
+export function anIntegration(
+  overrides: Partial<IntegrationResponse> = {},
+): IntegrationResponse {
   return {
     id: 'int-snow',
     organization_id: 'org-1',
@@ -70,7 +76,9 @@ export function anIntegration(overrides: Partial<IntegrationResponse> = {}): Int
   };
 }
 
-export function aSyncStatus(overrides: Partial<SyncStatusResponse> = {}): SyncStatusResponse {
+export function aSyncStatus(
+  overrides: Partial<SyncStatusResponse> = {},
+): SyncStatusResponse {
   return {
     integration_id: 'int-snow',
     name: 'prod-snow',
@@ -98,11 +106,18 @@ export function aSyncStatus(overrides: Partial<SyncStatusResponse> = {}): SyncSt
   };
 }
 
-export function aConnector(overrides: Partial<ConnectorInfoResponse> = {}): ConnectorInfoResponse {
+export function aConnector(
+  overrides: Partial<ConnectorInfoResponse> = {},
+): ConnectorInfoResponse {
   return {
     type: 'servicenow',
     display_name: 'ServiceNow',
-    capabilities: { outbound: true, inbound: true, comments: true, drift: true },
+    capabilities: {
+      outbound: true,
+      inbound: true,
+      comments: true,
+      drift: true,
+    },
     fields: ['title', 'description', 'severity', 'status', 'assigned_to'],
     default_field_ownership: [
       { field: 'severity', owner: 'platform', priority: 10 },
@@ -114,7 +129,9 @@ export function aConnector(overrides: Partial<ConnectorInfoResponse> = {}): Conn
   };
 }
 
-export function aConflict(overrides: Partial<ConflictDetails> = {}): ConflictDetails {
+export function aConflict(
+  overrides: Partial<ConflictDetails> = {},
+): ConflictDetails {
   return {
     id: 'conf-1',
     integration_id: 'int-snow',
@@ -129,13 +146,24 @@ export function aConflict(overrides: Partial<ConflictDetails> = {}): ConflictDet
     resolved_by: null,
     resolved_at: null,
     created_at: '2025-01-02T03:04:08.000Z',
-    incident: { id: 'inc-1', title: 'Checkout latency', severity: 'SEV-2', status: 'open' },
-    integration: { id: 'int-snow', name: 'prod-snow', integration_type: 'servicenow' },
+    incident: {
+      id: 'inc-1',
+      title: 'Checkout latency',
+      severity: 'SEV-2',
+      status: 'open',
+    },
+    integration: {
+      id: 'int-snow',
+      name: 'prod-snow',
+      integration_type: 'servicenow',
+    },
     ...overrides,
   };
 }
 
-export function aDlqEntry(overrides: Partial<DlqEntryResponse> = {}): DlqEntryResponse {
+export function aDlqEntry(
+  overrides: Partial<DlqEntryResponse> = {},
+): DlqEntryResponse {
   return {
     id: 'dlq-1',
     integration_id: 'int-snow',
@@ -151,7 +179,9 @@ export function aDlqEntry(overrides: Partial<DlqEntryResponse> = {}): DlqEntryRe
   };
 }
 
-export function aCallbackToken(overrides: Partial<CallbackTokenResponse> = {}): CallbackTokenResponse {
+export function aCallbackToken(
+  overrides: Partial<CallbackTokenResponse> = {},
+): CallbackTokenResponse {
   return {
     id: 'cbt-old',
     integration_id: 'int-hook',

@@ -1,12 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { IncidentResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { ItsmSyncApi } from '../ItsmSyncApi';
+import type { UserItsmSyncClient } from '../UserItsmSyncClient';
 
-/** `itsm-sync:incident:link`: links an incident to one more integration, which opens its ticket. */
-export function linkIncidentAction(api: ItsmSyncApi) {
+/** `itsm-sync:incident:link`: links an incident to one more integration, which opens its ticket. @public */
+export function linkIncidentAction(api: UserItsmSyncClient) {
   return createTemplateAction({
     id: 'itsm-sync:incident:link',
-    description: 'Links a platform incident to an integration; the hub opens the ticket there and keeps it in sync.',
+    description:
+      'Links a platform incident to an integration; the hub opens the ticket there and keeps it in sync.',
     examples: [
       {
         description: 'Also track an incident in Jira Service Management',
@@ -15,7 +15,7 @@ export function linkIncidentAction(api: ItsmSyncApi) {
           '  - id: link',
           '    action: itsm-sync:incident:link',
           '    input:',
-          "      incidentId: ${{ steps.incident.output.incidentId }}",
+          '      incidentId: ${{ steps.incident.output.incidentId }}',
           '      integration: ops-jira',
         ].join('\n'),
       },
@@ -27,19 +27,27 @@ export function linkIncidentAction(api: ItsmSyncApi) {
       },
       output: {
         integrationId: z => z.string(),
-        syncState: z => z.string().describe('The new link: pending until the ticket exists'),
+        syncState: z =>
+          z.string().describe('The new link: pending until the ticket exists'),
       },
     },
     async handler(ctx) {
-      const incident = await api.call<IncidentResponse>(
+      const incident = await api.as(
         await ctx.getInitiatorCredentials(),
-        'POST',
-        `/v1/incidents/${encodeURIComponent(ctx.input.incidentId)}/links`,
-        { integration: ctx.input.integration },
+        `link the incident to '${ctx.input.integration}'`,
+        client =>
+          client.linkIncident(ctx.input.incidentId, ctx.input.integration),
       );
       const wanted = ctx.input.integration.toLowerCase();
-      const link = incident.links.find(l => l.integration_id === ctx.input.integration || l.integration_name.toLowerCase() === wanted);
-      if (!link) throw new Error(`itsm-sync linked incident ${incident.id} but shows no link to '${ctx.input.integration}'`);
+      const link = incident.links.find(
+        l =>
+          l.integration_id === ctx.input.integration ||
+          l.integration_name.toLowerCase() === wanted,
+      );
+      if (!link)
+        throw new Error(
+          `itsm-sync linked incident ${incident.id} but shows no link to '${ctx.input.integration}'`,
+        );
       ctx.output('integrationId', link.integration_id);
       ctx.output('syncState', link.sync_state);
     },

@@ -68,7 +68,8 @@ export class IssueStore {
     const direct = this.issues.get(idOrKey);
     if (direct) return direct;
     const upper = idOrKey.toUpperCase();
-    for (const issue of this.issues.values()) if (issue.key === upper) return issue;
+    for (const issue of this.issues.values())
+      if (issue.key === upper) return issue;
     return undefined;
   }
 
@@ -83,17 +84,29 @@ export class IssueStore {
   create(fields: IssueFieldsInput, reporter: string): IssueRecord {
     const errors: Record<string, string> = {};
     const projectKey = fields.project?.key?.toUpperCase();
-    if (!projectKey || !this.projects.has(projectKey)) errors.project = 'Specify a valid project ID or key';
-    const type = ISSUE_TYPES.find(t => t.name === fields.issuetype?.name || t.id === fields.issuetype?.id);
+    if (!projectKey || !this.projects.has(projectKey))
+      errors.project = 'Specify a valid project ID or key';
+    const type = ISSUE_TYPES.find(
+      t => t.name === fields.issuetype?.name || t.id === fields.issuetype?.id,
+    );
     if (!type) errors.issuetype = 'Specify an issue type';
-    if (typeof fields.summary !== 'string' || !fields.summary.trim()) errors.summary = 'You must specify a summary of the issue.';
+    if (typeof fields.summary !== 'string' || !fields.summary.trim())
+      errors.summary = 'You must specify a summary of the issue.';
     if (fields.status !== undefined) {
-      errors.status = "Field 'status' cannot be set. It is not on the appropriate screen, or unknown.";
+      errors.status =
+        "Field 'status' cannot be set. It is not on the appropriate screen, or unknown.";
     }
-    const priority = fields.priority === undefined ? this.priorities[2] : this.priority(fields.priority, errors);
+    const priority =
+      fields.priority === undefined
+        ? this.priorities[2]
+        : this.priority(fields.priority, errors);
     const description = this.description(fields.description, errors);
-    const assignee = fields.assignee === undefined ? null : this.assignee(fields.assignee, errors);
-    const labels = fields.labels === undefined ? [] : this.labels(fields.labels, errors);
+    const assignee =
+      fields.assignee === undefined
+        ? null
+        : this.assignee(fields.assignee, errors);
+    const labels =
+      fields.labels === undefined ? [] : this.labels(fields.labels, errors);
     if (Object.keys(errors).length) throw new JiraInputError([], errors);
 
     const count = (this.keyCounters.get(projectKey!) ?? 0) + 1;
@@ -122,30 +135,74 @@ export class IssueStore {
   /** Applies an edit and returns its changelog items (empty when nothing changed). */
   edit(issue: IssueRecord, fields: IssueFieldsInput): ChangelogItem[] {
     const errors: Record<string, string> = {};
-    const allowed = ['summary', 'description', 'priority', 'assignee', 'labels'];
+    const allowed = [
+      'summary',
+      'description',
+      'priority',
+      'assignee',
+      'labels',
+    ];
     for (const key of Object.keys(fields)) {
       if (!allowed.includes(key)) {
-        errors[key] = `Field '${key}' cannot be set. It is not on the appropriate screen, or unknown.`;
+        errors[key] =
+          `Field '${key}' cannot be set. It is not on the appropriate screen, or unknown.`;
       }
     }
-    if ('summary' in fields && (typeof fields.summary !== 'string' || !fields.summary.trim())) {
+    if (
+      'summary' in fields &&
+      (typeof fields.summary !== 'string' || !fields.summary.trim())
+    ) {
       errors.summary = 'You must specify a summary of the issue.';
     }
-    const description = 'description' in fields ? this.description(fields.description, errors) : issue.description;
-    const priority = 'priority' in fields ? this.priority(fields.priority, errors) : undefined;
-    const assignee = 'assignee' in fields ? this.assignee(fields.assignee, errors) : issue.assigneeAccountId;
-    const labels = 'labels' in fields ? this.labels(fields.labels, errors) : issue.labels;
+    const description =
+      'description' in fields
+        ? this.description(fields.description, errors)
+        : issue.description;
+    const priority =
+      'priority' in fields ? this.priority(fields.priority, errors) : undefined;
+    const assignee =
+      'assignee' in fields
+        ? this.assignee(fields.assignee, errors)
+        : issue.assigneeAccountId;
+    const labels =
+      'labels' in fields ? this.labels(fields.labels, errors) : issue.labels;
     if (Object.keys(errors).length) throw new JiraInputError([], errors);
 
     const items: ChangelogItem[] = [];
-    const item = (field: string, from: string | null, fromString: string | null, to: string | null, toString: string | null) =>
-      items.push({ field, fieldtype: 'jira', fieldId: field, from, fromString, to, toString });
-    if (typeof fields.summary === 'string' && fields.summary.trim() !== issue.summary) {
+    const item = (
+      field: string,
+      from: string | null,
+      fromString: string | null,
+      to: string | null,
+      toString: string | null,
+    ) =>
+      items.push({
+        field,
+        fieldtype: 'jira',
+        fieldId: field,
+        from,
+        fromString,
+        to,
+        toString,
+      });
+    if (
+      typeof fields.summary === 'string' &&
+      fields.summary.trim() !== issue.summary
+    ) {
       item('summary', null, issue.summary, null, fields.summary.trim());
       issue.summary = fields.summary.trim();
     }
-    if ('description' in fields && adfToText(description) !== adfToText(issue.description)) {
-      item('description', null, adfToText(issue.description) || null, null, adfToText(description) || null);
+    if (
+      'description' in fields &&
+      adfToText(description) !== adfToText(issue.description)
+    ) {
+      item(
+        'description',
+        null,
+        adfToText(issue.description) || null,
+        null,
+        adfToText(description) || null,
+      );
       issue.description = description;
     }
     if (priority && priority.name !== issue.priority) {
@@ -156,7 +213,13 @@ export class IssueStore {
     if (assignee !== issue.assigneeAccountId) {
       const from = this.user(issue.assigneeAccountId);
       const to = this.user(assignee);
-      item('assignee', from?.accountId ?? null, from?.displayName ?? null, to?.accountId ?? null, to?.displayName ?? null);
+      item(
+        'assignee',
+        from?.accountId ?? null,
+        from?.displayName ?? null,
+        to?.accountId ?? null,
+        to?.displayName ?? null,
+      );
       issue.assigneeAccountId = assignee;
     }
     if (labels.join(' ') !== issue.labels.join(' ')) {
@@ -169,24 +232,49 @@ export class IssueStore {
 
   /** Runs one workflow transition of the issue's current status. */
   transition(issue: IssueRecord, transitionId: string): ChangelogItem[] {
-    const transition = transitionsFrom(issue.status).find(t => t.id === transitionId);
+    const transition = transitionsFrom(issue.status).find(
+      t => t.id === transitionId,
+    );
     if (!transition) {
-      throw new JiraInputError([`Transition id '${transitionId}' is not valid for this issue.`]);
+      throw new JiraInputError([
+        `Transition id '${transitionId}' is not valid for this issue.`,
+      ]);
     }
     const from = statusByName(issue.status)!;
     const to = statusByName(transition.to)!;
     issue.status = to.name;
     issue.updated = this.now();
-    return [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: from.id, fromString: from.name, to: to.id, toString: to.name }];
+    return [
+      {
+        field: 'status',
+        fieldtype: 'jira',
+        fieldId: 'status',
+        from: from.id,
+        fromString: from.name,
+        to: to.id,
+        toString: to.name,
+      },
+    ];
   }
 
   addComment(issue: IssueRecord, body: unknown, author: string): CommentRecord {
     if (!isAdfDoc(body)) {
-      throw new JiraInputError([], { comment: 'Comment body must be an Atlassian Document Format document.' });
+      throw new JiraInputError([], {
+        comment: 'Comment body must be an Atlassian Document Format document.',
+      });
     }
-    if (!adfToText(body).trim()) throw new JiraInputError([], { comment: 'Comment body can not be empty!' });
+    if (!adfToText(body).trim())
+      throw new JiraInputError([], {
+        comment: 'Comment body can not be empty!',
+      });
     const now = this.now();
-    const comment: CommentRecord = { id: String(this.nextComment++), authorAccountId: author, body, created: now, updated: now };
+    const comment: CommentRecord = {
+      id: String(this.nextComment++),
+      authorAccountId: author,
+      body,
+      created: now,
+      updated: now,
+    };
     issue.comments.push(comment);
     issue.updated = now;
     return comment;
@@ -198,31 +286,58 @@ export class IssueStore {
       issues: [...this.issues.values()],
       users: [...this.users.values()],
       projects: [...this.projects],
-      counters: { nextId: this.nextId, nextComment: this.nextComment, nextChangelog: this.nextChangelog },
+      counters: {
+        nextId: this.nextId,
+        nextComment: this.nextComment,
+        nextChangelog: this.nextChangelog,
+      },
       keyCounters: [...this.keyCounters],
     };
   }
 
   /** Replaces the store's contents with a snapshot's, JSON-parsed or not. */
   restore(snapshot: IssueStoreSnapshot) {
-    const dates = <T extends { created: Date | string; updated: Date | string }>(r: T) =>
-      ({ ...r, created: new Date(r.created), updated: new Date(r.updated) });
+    const dates = <
+      T extends { created: Date | string; updated: Date | string },
+    >(
+      r: T,
+    ) => ({ ...r, created: new Date(r.created), updated: new Date(r.updated) });
     this.issues.clear();
-    for (const issue of snapshot.issues) this.issues.set(issue.id, { ...dates(issue), comments: issue.comments.map(dates) });
+    for (const issue of snapshot.issues)
+      this.issues.set(issue.id, {
+        ...dates(issue),
+        comments: issue.comments.map(dates),
+      });
     this.users.clear();
     for (const user of snapshot.users) this.users.set(user.accountId, user);
     this.projects.clear();
     for (const project of snapshot.projects) this.projects.add(project);
-    ({ nextId: this.nextId, nextComment: this.nextComment, nextChangelog: this.nextChangelog } = snapshot.counters);
+    ({
+      nextId: this.nextId,
+      nextComment: this.nextComment,
+      nextChangelog: this.nextChangelog,
+    } = snapshot.counters);
     this.keyCounters.clear();
-    for (const [project, counter] of snapshot.keyCounters) this.keyCounters.set(project, counter);
+    for (const [project, counter] of snapshot.keyCounters)
+      this.keyCounters.set(project, counter);
   }
 
   /** Replaces a comment's body; only its author may, as in Jira's default permissions. */
-  editComment(issue: IssueRecord, commentId: string, body: unknown, editor: string): CommentRecord {
+  editComment(
+    issue: IssueRecord,
+    commentId: string,
+    body: unknown,
+    editor: string,
+  ): CommentRecord {
     const comment = this.comment(issue, commentId);
-    if (comment.authorAccountId !== editor) throw new JiraInputError(['You do not have the permission to edit this comment.']);
-    if (!isAdfDoc(body) || !adfToText(body).trim()) throw new JiraInputError([], { comment: 'Comment body can not be empty!' });
+    if (comment.authorAccountId !== editor)
+      throw new JiraInputError([
+        'You do not have the permission to edit this comment.',
+      ]);
+    if (!isAdfDoc(body) || !adfToText(body).trim())
+      throw new JiraInputError([], {
+        comment: 'Comment body can not be empty!',
+      });
     comment.body = body;
     comment.updated = this.now();
     issue.updated = comment.updated;
@@ -245,37 +360,61 @@ export class IssueStore {
 
   private comment(issue: IssueRecord, commentId: string): CommentRecord {
     const comment = issue.comments.find(c => c.id === commentId);
-    if (!comment) throw new JiraInputError([`Can not find a comment for the id: ${commentId}.`]);
+    if (!comment)
+      throw new JiraInputError([
+        `Can not find a comment for the id: ${commentId}.`,
+      ]);
     return comment;
   }
 
-  private priority(value: IssueFieldsInput['priority'], errors: Record<string, string>) {
-    const found = this.priorities.find(p => (value?.name && p.name === value.name) || (value?.id && p.id === value.id));
+  private priority(
+    value: IssueFieldsInput['priority'],
+    errors: Record<string, string>,
+  ) {
+    const found = this.priorities.find(
+      p =>
+        (value?.name && p.name === value.name) ||
+        (value?.id && p.id === value.id),
+    );
     if (!found) {
-      errors.priority = value?.name ? `Priority name '${value.name}' is not valid` : 'Specify the Priority (name or id)';
+      errors.priority = value?.name
+        ? `Priority name '${value.name}' is not valid`
+        : 'Specify the Priority (name or id)';
     }
     return found;
   }
 
-  private description(value: unknown, errors: Record<string, string>): AdfDoc | null {
+  private description(
+    value: unknown,
+    errors: Record<string, string>,
+  ): AdfDoc | null {
     if (value === null || value === undefined) return null;
     if (!isAdfDoc(value)) {
-      errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+      errors.description =
+        'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
       return null;
     }
     return value;
   }
 
-  private assignee(value: IssueFieldsInput['assignee'], errors: Record<string, string>): string | null {
+  private assignee(
+    value: IssueFieldsInput['assignee'],
+    errors: Record<string, string>,
+  ): string | null {
     const accountId = value?.accountId ?? null;
     if (accountId === null) return null;
-    if (!this.users.has(accountId)) errors.assignee = `User '${accountId}' cannot be assigned issues.`;
+    if (!this.users.has(accountId))
+      errors.assignee = `User '${accountId}' cannot be assigned issues.`;
     return accountId;
   }
 
   private labels(value: unknown, errors: Record<string, string>): string[] {
-    if (!Array.isArray(value) || value.some(l => typeof l !== 'string' || !LABEL.test(l))) {
-      errors.labels = 'Labels must be strings without spaces, at most 255 characters.';
+    if (
+      !Array.isArray(value) ||
+      value.some(l => typeof l !== 'string' || !LABEL.test(l))
+    ) {
+      errors.labels =
+        'Labels must be strings without spaces, at most 255 characters.';
       return [];
     }
     return [...new Set(value as string[])];

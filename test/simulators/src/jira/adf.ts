@@ -30,7 +30,15 @@ export function textToAdf(text: string): AdfDoc {
   };
 }
 
-const BLOCKS = new Set(['paragraph', 'heading', 'codeBlock', 'blockquote', 'listItem', 'panel', 'rule']);
+const BLOCKS = new Set([
+  'paragraph',
+  'heading',
+  'codeBlock',
+  'blockquote',
+  'listItem',
+  'panel',
+  'rule',
+]);
 
 /** What joins a node's children: blank lines between a document's blocks, a newline between nested blocks, nothing inline. */
 function childSeparator(type: string, blockChildren: boolean): string {
@@ -45,12 +53,20 @@ export function adfToText(node: AdfNode | null | undefined): string {
   if (node.type === 'hardBreak') return '\n';
   if (node.type === 'mention') return String(node.attrs?.text ?? '');
   const children = node.content ?? [];
-  const blockChildren = children.some(c => BLOCKS.has(c.type) || c.type.endsWith('List'));
+  const blockChildren = children.some(
+    c => BLOCKS.has(c.type) || c.type.endsWith('List'),
+  );
   return children.map(adfToText).join(childSeparator(node.type, blockChildren));
 }
 
 /** Whether a value is an ADF document Jira would accept. */
 export function isAdfDoc(value: unknown): value is AdfDoc {
   const v = value as AdfDoc;
-  return Boolean(v) && typeof v === 'object' && v.type === 'doc' && v.version === 1 && Array.isArray(v.content);
+  return (
+    Boolean(v) &&
+    typeof v === 'object' &&
+    v.type === 'doc' &&
+    v.version === 1 &&
+    Array.isArray(v.content)
+  );
 }

@@ -1,16 +1,25 @@
 import type { SimResponse } from '../shared/SimulatorServer';
 
 /** Jira's error body: `{ errorMessages: [...], errors: { field: message } }`. */
-export function jiraErrorBody(messages: string[], errors: Record<string, string> = {}) {
+export function jiraErrorBody(
+  messages: string[],
+  errors: Record<string, string> = {},
+) {
   return { errorMessages: messages, errors };
 }
 
-export function jiraError(status: number, messages: string[], errors: Record<string, string> = {}): SimResponse {
+export function jiraError(
+  status: number,
+  messages: string[],
+  errors: Record<string, string> = {},
+): SimResponse {
   return { status, body: jiraErrorBody(messages, errors) };
 }
 
 export function issueNotFound(): SimResponse {
-  return jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
+  return jiraError(404, [
+    'Issue does not exist or you do not have permission to see it.',
+  ]);
 }
 
 /** The body the shared server uses for injected failures and unknown routes. */
@@ -27,7 +36,9 @@ export function rateLimitHeaders(now: () => Date) {
     'retry-after': String(resetSeconds),
     'x-ratelimit-limit': String(Number.isFinite(limit) ? limit : 100),
     'x-ratelimit-remaining': '0',
-    'x-ratelimit-reset': new Date(now().getTime() + resetSeconds * 1000).toISOString(),
+    'x-ratelimit-reset': new Date(
+      now().getTime() + resetSeconds * 1000,
+    ).toISOString(),
     'x-ratelimit-nearlimit': 'true',
     'ratelimit-reason': 'jira-quota-global-based',
   });

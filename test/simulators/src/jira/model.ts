@@ -52,7 +52,10 @@ export const CLASSIC_PRIORITIES = [
 ];
 
 /** The priorities of a site, by scheme. */
-export const PRIORITY_SCHEMES = { default: PRIORITIES, classic: CLASSIC_PRIORITIES } as const;
+export const PRIORITY_SCHEMES = {
+  default: PRIORITIES,
+  classic: CLASSIC_PRIORITIES,
+} as const;
 export type PriorityScheme = keyof typeof PRIORITY_SCHEMES;
 
 export const ISSUE_TYPES = [

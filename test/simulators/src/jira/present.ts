@@ -60,18 +60,26 @@ export class Presenter {
    * `*all` and `*navigable` mean all).
    */
   issue(issue: IssueRecord, fields?: string[]) {
-    const priority = this.store.priorities.find(p => p.name === issue.priority)!;
+    const priority = this.store.priorities.find(
+      p => p.name === issue.priority,
+    )!;
     const all: Record<string, unknown> = {
       summary: issue.summary,
       description: issue.description,
-      priority: { self: `${this.baseUrl()}/rest/api/3/priority/${priority.id}`, ...priority },
+      priority: {
+        self: `${this.baseUrl()}/rest/api/3/priority/${priority.id}`,
+        ...priority,
+      },
       status: this.status(issue.status),
       assignee: this.user(this.store.user(issue.assigneeAccountId)),
       reporter: this.user(this.store.user(issue.reporterAccountId)),
       labels: issue.labels,
       created: jiraTime(issue.created),
       updated: jiraTime(issue.updated),
-      project: { id: String(10000 + [...this.store.projects].indexOf(issue.projectKey)), key: issue.projectKey },
+      project: {
+        id: String(10000 + [...this.store.projects].indexOf(issue.projectKey)),
+        key: issue.projectKey,
+      },
       issuetype: { name: issue.issueType },
       comment: {
         comments: issue.comments.map(c => this.comment(c)),
@@ -80,11 +88,13 @@ export class Presenter {
         startAt: 0,
       },
     };
-    const wanted = !fields || fields.some(f => f === '*all' || f === '*navigable')
-      ? Object.keys(all)
-      : fields.filter(f => f in all);
+    const wanted =
+      !fields || fields.some(f => f === '*all' || f === '*navigable')
+        ? Object.keys(all)
+        : fields.filter(f => f in all);
     return {
-      expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+      expand:
+        'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
       id: issue.id,
       self: `${this.baseUrl()}/rest/api/3/issue/${issue.id}`,
       key: issue.key,

@@ -4,7 +4,13 @@ import type { Presenter } from './present';
 import type { IssueStore } from './IssueStore';
 
 /** The body of `jira:issue_created`. */
-export function issueCreatedPayload(p: Presenter, store: IssueStore, issue: IssueRecord, actor: string, at: Date) {
+export function issueCreatedPayload(
+  p: Presenter,
+  store: IssueStore,
+  issue: IssueRecord,
+  actor: string,
+  at: Date,
+) {
   return {
     timestamp: at.getTime(),
     webhookEvent: 'jira:issue_created',
@@ -23,7 +29,10 @@ export function issueUpdatedPayload(
   actor: string,
   at: Date,
 ) {
-  const eventType = items.some(i => i.field === 'assignee') && items.length === 1 ? 'issue_assigned' : 'issue_generic';
+  const eventType =
+    items.some(i => i.field === 'assignee') && items.length === 1
+      ? 'issue_assigned'
+      : 'issue_generic';
   return {
     timestamp: at.getTime(),
     webhookEvent: 'jira:issue_updated',
@@ -35,8 +44,20 @@ export function issueUpdatedPayload(
 }
 
 /** The body of `comment_created`: the comment and a summary of its issue. */
-export function commentCreatedPayload(p: Presenter, issue: IssueRecord, comment: CommentRecord, at: Date) {
-  const full = p.issue(issue, ['summary', 'status', 'priority', 'assignee', 'issuetype', 'updated']);
+export function commentCreatedPayload(
+  p: Presenter,
+  issue: IssueRecord,
+  comment: CommentRecord,
+  at: Date,
+) {
+  const full = p.issue(issue, [
+    'summary',
+    'status',
+    'priority',
+    'assignee',
+    'issuetype',
+    'updated',
+  ]);
   return {
     timestamp: at.getTime(),
     webhookEvent: 'comment_created',
@@ -46,7 +67,13 @@ export function commentCreatedPayload(p: Presenter, issue: IssueRecord, comment:
 }
 
 /** The body of `jira:issue_deleted`: the issue as it was. */
-export function issueDeletedPayload(p: Presenter, store: IssueStore, issue: IssueRecord, actor: string, at: Date) {
+export function issueDeletedPayload(
+  p: Presenter,
+  store: IssueStore,
+  issue: IssueRecord,
+  actor: string,
+  at: Date,
+) {
   return {
     timestamp: at.getTime(),
     webhookEvent: 'jira:issue_deleted',
@@ -57,7 +84,11 @@ export function issueDeletedPayload(p: Presenter, store: IssueStore, issue: Issu
 }
 
 /** How `jira:issue_updated` names a comment change in `issue_event_type_name`. */
-const COMMENT_ISSUE_EVENT = { created: 'issue_commented', updated: 'issue_comment_edited', deleted: 'issue_comment_deleted' } as const;
+const COMMENT_ISSUE_EVENT = {
+  created: 'issue_commented',
+  updated: 'issue_comment_edited',
+  deleted: 'issue_comment_deleted',
+} as const;
 
 /** `jira:issue_updated` for a comment change: the comment rides along, no changelog. */
 export function issueCommentedPayload(
@@ -87,7 +118,10 @@ export function commentChangedPayload(
   change: 'updated' | 'deleted',
   at: Date,
 ) {
-  return { ...commentCreatedPayload(p, issue, comment, at), webhookEvent: `comment_${change}` };
+  return {
+    ...commentCreatedPayload(p, issue, comment, at),
+    webhookEvent: `comment_${change}`,
+  };
 }
 
 /** The body of a `worklog_*` event: the worklog, which names its issue only by `issueId`. */
@@ -96,7 +130,12 @@ export function worklogPayload(
   store: IssueStore,
   event: 'worklog_created' | 'worklog_updated' | 'worklog_deleted',
   issue: IssueRecord,
-  worklog: { id: string; authorAccountId: string; timeSpentSeconds: number; comment: string },
+  worklog: {
+    id: string;
+    authorAccountId: string;
+    timeSpentSeconds: number;
+    comment: string;
+  },
   at: Date,
 ) {
   const author = p.user(store.user(worklog.authorAccountId));
@@ -113,7 +152,10 @@ export function worklogPayload(
       created: jiraTime(at),
       updated: jiraTime(at),
       started: jiraTime(at),
-      timeSpent: [hours ? `${hours}h` : '', minutes ? `${minutes}m` : ''].filter(Boolean).join(' ') || '0m',
+      timeSpent:
+        [hours ? `${hours}h` : '', minutes ? `${minutes}m` : '']
+          .filter(Boolean)
+          .join(' ') || '0m',
       timeSpentSeconds: worklog.timeSpentSeconds,
       id: worklog.id,
       issueId: issue.id,
@@ -122,6 +164,15 @@ export function worklogPayload(
 }
 
 /** The body of an event about anything else: the entity under its key, or nothing for site options. */
-export function entityPayload(event: string, entityKey: string | null, entity: Record<string, unknown>, at: Date) {
-  return { timestamp: at.getTime(), webhookEvent: event, ...(entityKey ? { [entityKey]: entity } : {}) };
+export function entityPayload(
+  event: string,
+  entityKey: string | null,
+  entity: Record<string, unknown>,
+  at: Date,
+) {
+  return {
+    timestamp: at.getTime(),
+    webhookEvent: event,
+    ...(entityKey ? { [entityKey]: entity } : {}),
+  };
 }

@@ -15,7 +15,10 @@ export interface JiraSigning {
 
 /** RFC 3986 percent-encoding, as Atlassian's canonical request wants it. */
 function encode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /**
@@ -41,7 +44,9 @@ export function canonicalRequest(method: string, pathAndQuery: string): string {
 
 /** The `qsh` claim: SHA-256 hex of the canonical request. */
 export function queryStringHash(method: string, pathAndQuery: string): string {
-  return createHash('sha256').update(canonicalRequest(method, pathAndQuery)).digest('hex');
+  return createHash('sha256')
+    .update(canonicalRequest(method, pathAndQuery))
+    .digest('hex');
 }
 
 /** Headers Jira sends with a webhook of these exact bytes to `pathAndQuery`. */
@@ -58,11 +63,14 @@ export async function signWebhook(
     'x-atlassian-webhook-identifier': deliveryId,
   };
   if (signing.scheme === 'hmac') {
-    headers['x-hub-signature'] = `sha256=${createHmac('sha256', signing.secret).update(rawBody).digest('hex')}`;
+    headers['x-hub-signature'] =
+      `sha256=${createHmac('sha256', signing.secret).update(rawBody).digest('hex')}`;
     return headers;
   }
   const iat = Math.floor(now.getTime() / 1000);
-  const token = await new SignJWT({ qsh: queryStringHash('POST', pathAndQuery) })
+  const token = await new SignJWT({
+    qsh: queryStringHash('POST', pathAndQuery),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(signing.issuer)
     .setIssuedAt(iat)

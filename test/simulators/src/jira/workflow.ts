@@ -2,11 +2,26 @@
 export interface JiraStatus {
   id: string;
   name: string;
-  category: { id: number; key: 'new' | 'indeterminate' | 'done'; name: string; colorName: string };
+  category: {
+    id: number;
+    key: 'new' | 'indeterminate' | 'done';
+    name: string;
+    colorName: string;
+  };
 }
 
-const TODO = { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' } as const;
-const DOING = { id: 4, key: 'indeterminate', name: 'In Progress', colorName: 'yellow' } as const;
+const TODO = {
+  id: 2,
+  key: 'new',
+  name: 'To Do',
+  colorName: 'blue-gray',
+} as const;
+const DOING = {
+  id: 4,
+  key: 'indeterminate',
+  name: 'In Progress',
+  colorName: 'yellow',
+} as const;
 const DONE = { id: 3, key: 'done', name: 'Done', colorName: 'green' } as const;
 
 export const STATUSES: JiraStatus[] = [
@@ -66,8 +81,13 @@ export function transitionsFrom(status: string): JiraTransition[] {
 }
 
 /** The shortest chain of transitions from one status to another (for admin moves). */
-export function pathBetween(from: string, to: string): JiraTransition[] | undefined {
-  const queue: Array<{ at: string; path: JiraTransition[] }> = [{ at: from, path: [] }];
+export function pathBetween(
+  from: string,
+  to: string,
+): JiraTransition[] | undefined {
+  const queue: Array<{ at: string; path: JiraTransition[] }> = [
+    { at: from, path: [] },
+  ];
   const seen = new Set([from]);
   while (queue.length) {
     const { at, path } = queue.shift()!;

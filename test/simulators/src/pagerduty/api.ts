@@ -1,9 +1,18 @@
-import type { SimRequest, SimResponse, SimRoute, SimulatorServer } from '../shared/SimulatorServer';
+import type {
+  SimRequest,
+  SimResponse,
+  SimRoute,
+  SimulatorServer,
+} from '../shared/SimulatorServer';
 import { invalidInput, notFound, pdErrorBody } from './errors';
 import type { PdUser } from './model';
 import { listParam, page } from './paging';
 import type { PagerDutySerializer } from './serialize';
-import { PdInputError, type IncidentChanges, type PagerDutyState } from './state';
+import {
+  PdInputError,
+  type IncidentChanges,
+  type PagerDutyState,
+} from './state';
 
 const VENDOR_ACCEPT = /application\/vnd\.pagerduty\+json;\s*version=(\d+)/i;
 
@@ -31,16 +40,25 @@ export function registerApiRoutes(
   const api =
     (handler: (call: Call) => SimResponse, { write = false } = {}): SimRoute =>
     req => {
-      const auth = /^Token token=(.+)$/.exec(String(req.headers.authorization ?? '').trim());
-      if (!auth || !options.tokens().includes(auth[1])) return { status: 401, body: pdErrorBody(401) };
+      const auth = /^Token token=(.+)$/.exec(
+        String(req.headers.authorization ?? '').trim(),
+      );
+      if (!auth || !options.tokens().includes(auth[1]))
+        return { status: 401, body: pdErrorBody(401) };
       const accept = VENDOR_ACCEPT.exec(String(req.headers.accept ?? ''));
       if (accept && accept[1] !== '2') {
-        return { status: 406, body: pdErrorBody(406, `API version ${accept[1]} is not supported`) };
+        return {
+          status: 406,
+          body: pdErrorBody(406, `API version ${accept[1]} is not supported`),
+        };
       }
       let from: PdUser | null = null;
       if (write) {
         const header = String(req.headers.from ?? '').trim();
-        if (!header) return invalidInput('A valid user email address is required in the From header');
+        if (!header)
+          return invalidInput(
+            'A valid user email address is required in the From header',
+          );
         from = state.userByEmail(header) ?? null;
         if (!from) return invalidInput('Requester User Not Found');
         try {
@@ -53,15 +71,32 @@ export function registerApiRoutes(
         return handler({ req, from });
       } catch (error) {
         if (error instanceof PdInputError) {
-          return /Incident Not Found/.test(error.message) ? notFound('Incident') : invalidInput(error.message);
+          return /Incident Not Found/.test(error.message)
+            ? notFound('Incident')
+            : invalidInput(error.message);
         }
         throw error;
       }
     };
 
-  server.route('GET', '/abilities', api(() => ({ status: 200, body: { abilities: ['teams', 'urgencies', 'priorities', 'read_only_users'] } })));
+  server.route(
+    'GET',
+    '/abilities',
+    api(() => ({
+      status: 200,
+      body: {
+        abilities: ['teams', 'urgencies', 'priorities', 'read_only_users'],
+      },
+    })),
+  );
 
-  server.route('GET', '/users/me', api(() => invalidInput('Requests to /users/me require a user-level API token')));
+  server.route(
+    'GET',
+    '/users/me',
+    api(() =>
+      invalidInput('Requests to /users/me require a user-level API token'),
+    ),
+  );
 
   server.route(
     'GET',
@@ -69,10 +104,16 @@ export function registerApiRoutes(
     api(({ req }) => {
       const query = (req.url.searchParams.get('query') ?? '').toLowerCase();
       const users = state.directory.users.filter(
-        u => !query || u.name.toLowerCase().includes(query) || u.email.toLowerCase().includes(query),
+        u =>
+          !query ||
+          u.name.toLowerCase().includes(query) ||
+          u.email.toLowerCase().includes(query),
       );
       const { items, paging } = page(req, users, options.maxLimit());
-      return { status: 200, body: { users: items.map(u => json.user(u)), ...paging } };
+      return {
+        status: 200,
+        body: { users: items.map(u => json.user(u)), ...paging },
+      };
     }),
   );
 
@@ -81,7 +122,9 @@ export function registerApiRoutes(
     '/users/:id',
     api(({ req }) => {
       const user = state.user(req.params.id);
-      return user ? { status: 200, body: { user: json.user(user) } } : notFound('User');
+      return user
+        ? { status: 200, body: { user: json.user(user) } }
+        : notFound('User');
     }),
   );
 
@@ -90,7 +133,9 @@ export function registerApiRoutes(
     '/services',
     api(({ req }) => {
       const query = (req.url.searchParams.get('query') ?? '').toLowerCase();
-      const services = state.directory.services.filter(s => !query || s.name.toLowerCase().includes(query));
+      const services = state.directory.services.filter(
+        s => !query || s.name.toLowerCase().includes(query),
+      );
       const { items, paging } = page(req, services, options.maxLimit());
       return {
         status: 200,
@@ -115,8 +160,15 @@ export function registerApiRoutes(
     'GET',
     '/priorities',
     api(({ req }) => {
-      const { items, paging } = page(req, state.directory.priorities, options.maxLimit());
-      return { status: 200, body: { priorities: items.map(p => json.priority(p.id)), ...paging } };
+      const { items, paging } = page(
+        req,
+        state.directory.priorities,
+        options.maxLimit(),
+      );
+      return {
+        status: 200,
+        body: { priorities: items.map(p => json.priority(p.id)), ...paging },
+      };
     }),
   );
 
@@ -134,7 +186,10 @@ export function registerApiRoutes(
       const entries = state.directory.escalationPolicies.flatMap(policy =>
         policy.rules.flatMap(rule =>
           rule.targets.map(target => {
-            const schedule = target.type === 'schedule_reference' ? state.schedule(target.id) : undefined;
+            const schedule =
+              target.type === 'schedule_reference'
+                ? state.schedule(target.id)
+                : undefined;
             const userId = schedule ? schedule.oncallUserId : target.id;
             return { policy, level: rule.level, schedule, userId };
           }),
@@ -142,7 +197,8 @@ export function registerApiRoutes(
       );
       const matching = entries.filter(
         e =>
-          (!schedules.length || (e.schedule && schedules.includes(e.schedule.id))) &&
+          (!schedules.length ||
+            (e.schedule && schedules.includes(e.schedule.id))) &&
           (!policies.length || policies.includes(e.policy.id)) &&
           (!users.length || users.includes(e.userId)),
       );
@@ -154,7 +210,9 @@ export function registerApiRoutes(
             escalation_policy: json.policyRef(e.policy.id),
             escalation_level: e.level,
             schedule: e.schedule ? json.scheduleRef(e.schedule.id) : null,
-            user: withUsers ? json.user(state.user(e.userId)!) : json.userRef(e.userId),
+            user: withUsers
+              ? json.user(state.user(e.userId)!)
+              : json.userRef(e.userId),
             // Schedule shifts last a day here; direct user targets are always on call.
             start: e.schedule ? dayStart.toISOString() : null,
             end: e.schedule ? dayEnd.toISOString() : null,
@@ -179,18 +237,35 @@ export function registerApiRoutes(
       const sinceMs = since ? Date.parse(since) : -Infinity;
       const untilMs = until ? Date.parse(until) : Infinity;
       if (Number.isNaN(sinceMs) || Number.isNaN(untilMs)) {
-        return { status: 400, body: { error: { message: "Invalid 'since' or 'until' Parameter Values", code: 2004, errors: [] } } };
+        return {
+          status: 400,
+          body: {
+            error: {
+              message: "Invalid 'since' or 'until' Parameter Values",
+              code: 2004,
+              errors: [],
+            },
+          },
+        };
       }
       // Like PagerDuty, since/until bound the creation time; the key filter ignores the range.
       const incidents = [...state.incidents.values()]
         .filter(i => (key ? i.incident_key === key : true))
-        .filter(i => key || (Date.parse(i.created_at) >= sinceMs && Date.parse(i.created_at) < untilMs))
+        .filter(
+          i =>
+            key ||
+            (Date.parse(i.created_at) >= sinceMs &&
+              Date.parse(i.created_at) < untilMs),
+        )
         .filter(i => !statuses.length || statuses.includes(i.status))
         .filter(i => !services.length || services.includes(i.service_id))
         .filter(i => !urgencies.length || urgencies.includes(i.urgency))
         .sort((a, b) => a.incident_number - b.incident_number);
       const { items, paging } = page(req, incidents, options.maxLimit());
-      return { status: 200, body: { incidents: items.map(i => json.incident(i)), ...paging } };
+      return {
+        status: 200,
+        body: { incidents: items.map(i => json.incident(i)), ...paging },
+      };
     }),
   );
 
@@ -199,7 +274,9 @@ export function registerApiRoutes(
     '/incidents/:id',
     api(({ req }) => {
       const incident = state.incidents.get(req.params.id);
-      return incident ? { status: 200, body: { incident: json.incident(incident) } } : notFound('Incident');
+      return incident
+        ? { status: 200, body: { incident: json.incident(incident) } }
+        : notFound('Incident');
     }),
   );
 
@@ -209,21 +286,36 @@ export function registerApiRoutes(
     api(
       ({ req }) => {
         const body = req.json()?.incident;
-        if (!body || typeof body !== 'object') return invalidInput('incident is required');
-        if (body.type !== 'incident') return invalidInput("Incident type must be 'incident'");
-        if (typeof body.title !== 'string') return invalidInput("Title can't be blank");
-        if (body.service?.type !== 'service_reference' || typeof body.service?.id !== 'string') {
+        if (!body || typeof body !== 'object')
+          return invalidInput('incident is required');
+        if (body.type !== 'incident')
+          return invalidInput("Incident type must be 'incident'");
+        if (typeof body.title !== 'string')
+          return invalidInput("Title can't be blank");
+        if (
+          body.service?.type !== 'service_reference' ||
+          typeof body.service?.id !== 'string'
+        ) {
           return invalidInput('Service must be a service_reference');
         }
-        if (body.urgency !== undefined && !['high', 'low'].includes(body.urgency)) {
+        if (
+          body.urgency !== undefined &&
+          !['high', 'low'].includes(body.urgency)
+        ) {
           return invalidInput('Urgency must be one of high, low');
         }
         const incident = state.create({
           title: body.title,
           serviceId: body.service.id,
           urgency: body.urgency,
-          incidentKey: typeof body.incident_key === 'string' ? body.incident_key : undefined,
-          details: typeof body.body?.details === 'string' ? body.body.details : undefined,
+          incidentKey:
+            typeof body.incident_key === 'string'
+              ? body.incident_key
+              : undefined,
+          details:
+            typeof body.body?.details === 'string'
+              ? body.body.details
+              : undefined,
           escalationPolicyId: body.escalation_policy?.id,
           assigneeIds: assigneesOf(body.assignments),
           priorityId: body.priority?.id,
@@ -240,10 +332,18 @@ export function registerApiRoutes(
     api(
       ({ req, from }) => {
         const body = req.json()?.incident;
-        if (!body || typeof body !== 'object') return invalidInput('incident is required');
+        if (!body || typeof body !== 'object')
+          return invalidInput('incident is required');
         const changes = changesOf(body);
         if (typeof changes === 'string') return invalidInput(changes);
-        return { status: 200, body: { incident: json.incident(state.update(req.params.id, changes, from!.id)) } };
+        return {
+          status: 200,
+          body: {
+            incident: json.incident(
+              state.update(req.params.id, changes, from!.id),
+            ),
+          },
+        };
       },
       { write: true },
     ),
@@ -255,15 +355,26 @@ export function registerApiRoutes(
     api(
       ({ req, from }) => {
         const list = req.json()?.incidents;
-        if (!Array.isArray(list) || list.length === 0) return invalidInput('incidents must be a non-empty array');
-        if (list.length > 250) return invalidInput('At most 250 incidents may be updated at once');
-        const parsed = list.map(item => ({ id: item?.id, changes: changesOf(item ?? {}) }));
+        if (!Array.isArray(list) || list.length === 0)
+          return invalidInput('incidents must be a non-empty array');
+        if (list.length > 250)
+          return invalidInput('At most 250 incidents may be updated at once');
+        const parsed = list.map(item => ({
+          id: item?.id,
+          changes: changesOf(item ?? {}),
+        }));
         for (const p of parsed) {
-          if (typeof p.id !== 'string' || !state.incidents.has(p.id)) return notFound('Incident');
+          if (typeof p.id !== 'string' || !state.incidents.has(p.id))
+            return notFound('Incident');
           if (typeof p.changes === 'string') return invalidInput(p.changes);
         }
-        const updated = parsed.map(p => state.update(p.id, p.changes as IncidentChanges, from!.id));
-        return { status: 200, body: { incidents: updated.map(i => json.incident(i)) } };
+        const updated = parsed.map(p =>
+          state.update(p.id, p.changes as IncidentChanges, from!.id),
+        );
+        return {
+          status: 200,
+          body: { incidents: updated.map(i => json.incident(i)) },
+        };
       },
       { write: true },
     ),
@@ -274,7 +385,12 @@ export function registerApiRoutes(
     '/incidents/:id/notes',
     api(({ req }) => {
       const incident = state.incidents.get(req.params.id);
-      return incident ? { status: 200, body: { notes: incident.notes.map(n => json.note(n)) } } : notFound('Incident');
+      return incident
+        ? {
+            status: 200,
+            body: { notes: incident.notes.map(n => json.note(n)) },
+          }
+        : notFound('Incident');
     }),
   );
 
@@ -284,7 +400,8 @@ export function registerApiRoutes(
     api(
       ({ req, from }) => {
         const content = req.json()?.note?.content;
-        if (typeof content !== 'string') return invalidInput("Content can't be blank");
+        if (typeof content !== 'string')
+          return invalidInput("Content can't be blank");
         const note = state.addNote(req.params.id, content, from!.id);
         return { status: 201, body: { note: json.note(note) } };
       },
@@ -295,7 +412,9 @@ export function registerApiRoutes(
 
 function assigneesOf(assignments: unknown): string[] | undefined {
   if (!Array.isArray(assignments)) return undefined;
-  return assignments.map(a => a?.assignee?.id).filter((id): id is string => typeof id === 'string');
+  return assignments
+    .map(a => a?.assignee?.id)
+    .filter((id): id is string => typeof id === 'string');
 }
 
 /** The fields PUT /incidents accepts, or the reason the body is refused. */
@@ -307,12 +426,16 @@ function changesOf(body: any): IncidentChanges | string {
   if (body.title !== undefined) changes.title = String(body.title);
   if (body.status !== undefined) changes.status = body.status;
   if (body.urgency !== undefined) changes.urgency = body.urgency;
-  if (body.assignments !== undefined) changes.assigneeIds = assigneesOf(body.assignments) ?? [];
+  if (body.assignments !== undefined)
+    changes.assigneeIds = assigneesOf(body.assignments) ?? [];
   if (body.escalation_policy !== undefined) {
-    if (typeof body.escalation_policy?.id !== 'string') return 'Escalation Policy must be a reference';
+    if (typeof body.escalation_policy?.id !== 'string')
+      return 'Escalation Policy must be a reference';
     changes.escalationPolicyId = body.escalation_policy.id;
   }
-  if (body.escalation_level !== undefined) changes.escalationLevel = Number(body.escalation_level);
-  if (body.priority !== undefined) changes.priorityId = body.priority === null ? null : body.priority?.id;
+  if (body.escalation_level !== undefined)
+    changes.escalationLevel = Number(body.escalation_level);
+  if (body.priority !== undefined)
+    changes.priorityId = body.priority === null ? null : body.priority?.id;
   return changes;
 }

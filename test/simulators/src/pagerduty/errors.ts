@@ -25,25 +25,44 @@ function errorKind(status: number) {
     case 429:
       return PD_ERROR_CODES.rateLimited;
     default:
-      return status >= 500 ? PD_ERROR_CODES.internal : PD_ERROR_CODES.invalidInput;
+      return status >= 500
+        ? PD_ERROR_CODES.internal
+        : PD_ERROR_CODES.invalidInput;
   }
 }
 
 export function pdErrorBody(status: number, detail?: string) {
   const kind = errorKind(status);
-  return { error: { message: kind.message, code: kind.code, errors: detail ? [detail] : [] } };
+  return {
+    error: {
+      message: kind.message,
+      code: kind.code,
+      errors: detail ? [detail] : [],
+    },
+  };
 }
 
 export function invalidInput(...errors: string[]): SimResponse {
-  return { status: 400, body: { error: { ...PD_ERROR_CODES.invalidInput, errors } } };
+  return {
+    status: 400,
+    body: { error: { ...PD_ERROR_CODES.invalidInput, errors } },
+  };
 }
 
 export function notFound(what: string): SimResponse {
-  return { status: 404, body: { error: { ...PD_ERROR_CODES.notFound, errors: [`${what} Not Found`] } } };
+  return {
+    status: 404,
+    body: {
+      error: { ...PD_ERROR_CODES.notFound, errors: [`${what} Not Found`] },
+    },
+  };
 }
 
 /** PagerDuty's REST rate-limit headers (seconds until the window resets). */
-export function pdRateLimitHeaders(resetSeconds: number, limit: number): Record<string, string> {
+export function pdRateLimitHeaders(
+  resetSeconds: number,
+  limit: number,
+): Record<string, string> {
   return {
     'ratelimit-limit': String(Number.isFinite(limit) ? limit : 0),
     'ratelimit-remaining': '0',

@@ -3,7 +3,9 @@ import { randomInt } from 'node:crypto';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** A PagerDuty-style object id: `P` and six upper-case alphanumerics, e.g. `PABC123`. */
-export function pagerDutyId(taken: { has(id: string): boolean } = new Set<string>()): string {
+export function pagerDutyId(
+  taken: { has(id: string): boolean } = new Set<string>(),
+): string {
   for (;;) {
     let id = 'P';
     for (let i = 0; i < 6; i++) id += ALPHABET[randomInt(ALPHABET.length)];

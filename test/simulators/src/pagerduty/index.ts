@@ -1,16 +1,32 @@
-import { SimulatorServer, type SimResponse, type SimRoute } from '../shared/SimulatorServer';
+import {
+  SimulatorServer,
+  type SimResponse,
+  type SimRoute,
+} from '../shared/SimulatorServer';
 import { WebhookSender } from '../shared/webhooks';
 import { registerApiRoutes } from './api';
 import { pdErrorBody, pdRateLimitHeaders } from './errors';
 import type { PdIncident } from './model';
 import { PagerDutySerializer } from './serialize';
-import { PagerDutyState, PdInputError, type IncidentChanges, type NewIncident } from './state';
+import {
+  PagerDutyState,
+  PdInputError,
+  type IncidentChanges,
+  type NewIncident,
+} from './state';
 import type { PdEventType, PdIncidentEventType } from './eventCatalogue';
 import { pagerDutyId } from './ids';
 import { webhookEnvelope, webhookHeaders } from './webhooks';
 
 export { PagerDutyState, PdInputError } from './state';
-export type { PdIncident, PdUser, PdService, PdEscalationPolicy, PdSchedule, PdPriority } from './model';
+export type {
+  PdIncident,
+  PdUser,
+  PdService,
+  PdEscalationPolicy,
+  PdSchedule,
+  PdPriority,
+} from './model';
 export { pagerDutySignature } from './webhooks';
 export { PAGERDUTY_EVENT_CATALOGUE, type PdEventType } from './eventCatalogue';
 
@@ -71,7 +87,9 @@ export class PagerDutySimulator {
     readonly server: SimulatorServer,
     options: PagerDutySimulatorOptions,
   ) {
-    this.credentials = { token: options.token ?? 'pd-sim-token-u+abcdefghijklmnop' };
+    this.credentials = {
+      token: options.token ?? 'pd-sim-token-u+abcdefghijklmnop',
+    };
     this.target = options.webhook ?? {};
     this.maxPageSize = options.maxPageSize ?? 100;
     this.json = new PagerDutySerializer(this.state, () => this.server.baseUrl);
@@ -83,8 +101,14 @@ export class PagerDutySimulator {
     this.registerAdminRoutes();
   }
 
-  static async start(options: PagerDutySimulatorOptions = {}): Promise<PagerDutySimulator> {
-    const server = new SimulatorServer('PagerDuty', pdErrorBody, pdRateLimitHeaders);
+  static async start(
+    options: PagerDutySimulatorOptions = {},
+  ): Promise<PagerDutySimulator> {
+    const server = new SimulatorServer(
+      'PagerDuty',
+      pdErrorBody,
+      pdRateLimitHeaders,
+    );
     const sim = new PagerDutySimulator(server, options);
     await server.start(options.port ?? 0, options.host ?? '127.0.0.1');
     return sim;
@@ -109,82 +133,181 @@ export class PagerDutySimulator {
 
   // --- Acting as a person in PagerDuty -------------------------------------------------
 
-  trigger(input: Partial<NewIncident> & { title: string }, actorId = DEFAULT_ACTOR) {
+  trigger(
+    input: Partial<NewIncident> & { title: string },
+    actorId = DEFAULT_ACTOR,
+  ) {
     const incident = this.state.create({ serviceId: 'PSVC001', ...input });
     return this.emit('incident.triggered', incident, actorId);
   }
 
   acknowledge(id: string, actorId = DEFAULT_ACTOR) {
-    return this.change(id, { status: 'acknowledged' }, 'incident.acknowledged', actorId);
+    return this.change(
+      id,
+      { status: 'acknowledged' },
+      'incident.acknowledged',
+      actorId,
+    );
   }
 
   resolve(id: string, actorId = DEFAULT_ACTOR) {
-    return this.change(id, { status: 'resolved' }, 'incident.resolved', actorId);
+    return this.change(
+      id,
+      { status: 'resolved' },
+      'incident.resolved',
+      actorId,
+    );
   }
 
   /** Back to triggered (PagerDuty: an unacknowledge, or a reopen of a resolved incident). */
   reopen(id: string, actorId = DEFAULT_ACTOR) {
     const was = this.incident(id).status;
-    return this.change(id, { status: 'triggered' }, was === 'resolved' ? 'incident.reopened' : 'incident.unacknowledged', actorId);
+    return this.change(
+      id,
+      { status: 'triggered' },
+      was === 'resolved' ? 'incident.reopened' : 'incident.unacknowledged',
+      actorId,
+    );
   }
 
   /** Reassigns to a user, named by id or email. */
   reassign(id: string, user: string, actorId = DEFAULT_ACTOR) {
     const found = this.state.user(user) ?? this.state.userByEmail(user);
     if (!found) throw new PdInputError(`User ${user} Not Found`);
-    return this.change(id, { assigneeIds: [found.id] }, 'incident.reassigned', actorId);
+    return this.change(
+      id,
+      { assigneeIds: [found.id] },
+      'incident.reassigned',
+      actorId,
+    );
   }
 
   /** Escalates to the next level of the incident's policy, paging its on-call (`incident.escalated`). */
   escalate(id: string, actorId = DEFAULT_ACTOR) {
     const incident = this.incident(id);
-    return this.change(id, { escalationLevel: incident.escalation_level + 1 }, 'incident.escalated', actorId);
+    return this.change(
+      id,
+      { escalationLevel: incident.escalation_level + 1 },
+      'incident.escalated',
+      actorId,
+    );
   }
 
   /** Reassigns to another escalation policy, starting at its first level (`incident.delegated`). */
   delegate(id: string, escalationPolicyId: string, actorId = DEFAULT_ACTOR) {
-    return this.change(id, { escalationPolicyId }, 'incident.delegated', actorId);
+    return this.change(
+      id,
+      { escalationPolicyId },
+      'incident.delegated',
+      actorId,
+    );
   }
 
   /** Sets the priority by name (`P1`) or id; null clears it (`incident.priority_updated`). */
   changePriority(id: string, priority: string | null, actorId = DEFAULT_ACTOR) {
-    const found = priority === null ? null : this.state.priorityByName(priority) ?? this.state.priority(priority);
-    if (found === undefined) throw new PdInputError(`Priority ${priority} Not Found`);
-    return this.change(id, { priorityId: found?.id ?? null }, 'incident.priority_updated', actorId);
+    const found =
+      priority === null
+        ? null
+        : (this.state.priorityByName(priority) ??
+          this.state.priority(priority));
+    if (found === undefined)
+      throw new PdInputError(`Priority ${priority} Not Found`);
+    return this.change(
+      id,
+      { priorityId: found?.id ?? null },
+      'incident.priority_updated',
+      actorId,
+    );
   }
 
-  async annotate(id: string, content: string, actorId = DEFAULT_ACTOR): Promise<PagerDutyAction> {
+  async annotate(
+    id: string,
+    content: string,
+    actorId = DEFAULT_ACTOR,
+  ): Promise<PagerDutyAction> {
     const incident = this.incident(id);
     const note = this.state.addNote(id, content, actorId);
-    return this.deliver('incident.annotated', incident, this.json.webhookNote(incident, note), actorId);
+    return this.deliver(
+      'incident.annotated',
+      incident,
+      this.json.webhookNote(incident, note),
+      actorId,
+    );
   }
 
   /** Publishes a status update on the incident (`incident.status_update_published`). */
   publishStatusUpdate(id: string, message: string, actorId = DEFAULT_ACTOR) {
     const incident = this.incident(id);
     if (!message.trim()) throw new PdInputError("Message can't be blank");
-    return this.deliver('incident.status_update_published', incident, this.json.webhookStatusUpdate(incident, pagerDutyId(), message), actorId);
+    return this.deliver(
+      'incident.status_update_published',
+      incident,
+      this.json.webhookStatusUpdate(incident, pagerDutyId(), message),
+      actorId,
+    );
   }
 
   /** Sets the conference bridge (`incident.conference_bridge.updated`). */
-  setConferenceBridge(id: string, bridge: { number: string; url: string }, actorId = DEFAULT_ACTOR) {
-    const incident = this.state.update(id, { conferenceBridge: { conference_number: bridge.number, conference_url: bridge.url } }, actorId);
-    return this.deliver('incident.conference_bridge.updated', incident, this.json.webhookConferenceBridge(incident), actorId);
+  setConferenceBridge(
+    id: string,
+    bridge: { number: string; url: string },
+    actorId = DEFAULT_ACTOR,
+  ) {
+    const incident = this.state.update(
+      id,
+      {
+        conferenceBridge: {
+          conference_number: bridge.number,
+          conference_url: bridge.url,
+        },
+      },
+      actorId,
+    );
+    return this.deliver(
+      'incident.conference_bridge.updated',
+      incident,
+      this.json.webhookConferenceBridge(incident),
+      actorId,
+    );
   }
 
   /** Requests a responder through one of their escalation policies (`incident.responder.added`). */
-  addResponder(id: string, userId: string, message: string, actorId = DEFAULT_ACTOR) {
+  addResponder(
+    id: string,
+    userId: string,
+    message: string,
+    actorId = DEFAULT_ACTOR,
+  ) {
     const incident = this.incident(id);
-    if (!this.state.user(userId)) throw new PdInputError(`User ${userId} Not Found`);
-    const data = this.json.webhookResponder(incident, userId, incident.escalation_policy_id, message, 'pending');
+    if (!this.state.user(userId))
+      throw new PdInputError(`User ${userId} Not Found`);
+    const data = this.json.webhookResponder(
+      incident,
+      userId,
+      incident.escalation_policy_id,
+      message,
+      'pending',
+    );
     return this.deliver('incident.responder.added', incident, data, actorId);
   }
 
   /** A requested responder answers (`incident.responder.replied`); the responder is the actor. */
-  replyAsResponder(id: string, userId: string, answer: 'joined' | 'declined', message = '') {
+  replyAsResponder(
+    id: string,
+    userId: string,
+    answer: 'joined' | 'declined',
+    message = '',
+  ) {
     const incident = this.incident(id);
-    if (!this.state.user(userId)) throw new PdInputError(`User ${userId} Not Found`);
-    const data = this.json.webhookResponder(incident, userId, incident.escalation_policy_id, message, answer);
+    if (!this.state.user(userId))
+      throw new PdInputError(`User ${userId} Not Found`);
+    const data = this.json.webhookResponder(
+      incident,
+      userId,
+      incident.escalation_policy_id,
+      message,
+      answer,
+    );
     return this.deliver('incident.responder.replied', incident, data, userId);
   }
 
@@ -194,34 +317,84 @@ export class PagerDutySimulator {
   }
 
   /** Changes the incident type (`incident.incident_type.changed`). */
-  changeIncidentType(id: string, incidentType: string, actorId = DEFAULT_ACTOR) {
-    return this.change(id, { incidentType }, 'incident.incident_type.changed', actorId);
+  changeIncidentType(
+    id: string,
+    incidentType: string,
+    actorId = DEFAULT_ACTOR,
+  ) {
+    return this.change(
+      id,
+      { incidentType },
+      'incident.incident_type.changed',
+      actorId,
+    );
   }
 
   /** Sets custom field values (`incident.custom_field_values.updated`). */
-  setCustomFields(id: string, values: Record<string, string>, actorId = DEFAULT_ACTOR) {
+  setCustomFields(
+    id: string,
+    values: Record<string, string>,
+    actorId = DEFAULT_ACTOR,
+  ) {
     const incident = this.state.update(id, { customFields: values }, actorId);
-    return this.deliver('incident.custom_field_values.updated', incident, this.json.webhookFieldValues(incident, Object.keys(values)), actorId);
+    return this.deliver(
+      'incident.custom_field_values.updated',
+      incident,
+      this.json.webhookFieldValues(incident, Object.keys(values)),
+      actorId,
+    );
   }
 
   /** Runs an incident workflow: `incident.workflow.started`, then `incident.workflow.completed`. */
-  async runWorkflow(id: string, workflow = { id: 'PWFL001', name: 'Major incident kickoff' }, actorId = DEFAULT_ACTOR) {
+  async runWorkflow(
+    id: string,
+    workflow = { id: 'PWFL001', name: 'Major incident kickoff' },
+    actorId = DEFAULT_ACTOR,
+  ) {
     const incident = this.incident(id);
     const instance = pagerDutyId();
-    const data = this.json.webhookWorkflowInstance(incident, instance, workflow);
-    const started = await this.deliver('incident.workflow.started', incident, data, actorId);
-    const completed = await this.deliver('incident.workflow.completed', incident, data, actorId);
+    const data = this.json.webhookWorkflowInstance(
+      incident,
+      instance,
+      workflow,
+    );
+    const started = await this.deliver(
+      'incident.workflow.started',
+      incident,
+      data,
+      actorId,
+    );
+    const completed = await this.deliver(
+      'incident.workflow.completed',
+      incident,
+      data,
+      actorId,
+    );
     return { started, completed };
   }
 
   /** A service event (`service.created`, `.updated`, `.deleted`); it names no incident. */
-  serviceEvent(type: 'service.created' | 'service.updated' | 'service.deleted', serviceId: string, actorId = DEFAULT_ACTOR) {
-    return this.deliver(type, undefined, this.json.webhookService(serviceId), actorId);
+  serviceEvent(
+    type: 'service.created' | 'service.updated' | 'service.deleted',
+    serviceId: string,
+    actorId = DEFAULT_ACTOR,
+  ) {
+    return this.deliver(
+      type,
+      undefined,
+      this.json.webhookService(serviceId),
+      actorId,
+    );
   }
 
   /** The delivery PagerDuty sends when a person tests the subscription (`pagey.ping`). */
   ping() {
-    return this.deliver('pagey.ping', undefined, { message: 'Hello from your friend Pagey!', type: 'ping' }, null);
+    return this.deliver(
+      'pagey.ping',
+      undefined,
+      { message: 'Hello from your friend Pagey!', type: 'ping' },
+      null,
+    );
   }
 
   incident(id: string): PdIncident {
@@ -230,24 +403,49 @@ export class PagerDutySimulator {
     return incident;
   }
 
-  private change(id: string, changes: IncidentChanges, type: PdIncidentEventType, actorId: string) {
+  private change(
+    id: string,
+    changes: IncidentChanges,
+    type: PdIncidentEventType,
+    actorId: string,
+  ) {
     const incident = this.state.update(id, changes, actorId);
     return this.emit(type, incident, actorId);
   }
 
-  private emit(type: PdIncidentEventType, incident: PdIncident, actorId: string) {
-    return this.deliver(type, incident, this.json.webhookIncident(incident), actorId);
+  private emit(
+    type: PdIncidentEventType,
+    incident: PdIncident,
+    actorId: string,
+  ) {
+    return this.deliver(
+      type,
+      incident,
+      this.json.webhookIncident(incident),
+      actorId,
+    );
   }
 
-  private async deliver(type: PdEventType, incident: PdIncident, data: unknown, actorId: string | null): Promise<PagerDutyAction>;
-  private async deliver(type: PdEventType, incident: undefined, data: unknown, actorId: string | null): Promise<Omit<PagerDutyAction, 'incident'>>;
+  private async deliver(
+    type: PdEventType,
+    incident: PdIncident,
+    data: unknown,
+    actorId: string | null,
+  ): Promise<PagerDutyAction>;
+  private async deliver(
+    type: PdEventType,
+    incident: undefined,
+    data: unknown,
+    actorId: string | null,
+  ): Promise<Omit<PagerDutyAction, 'incident'>>;
   private async deliver(
     type: PdEventType,
     incident: PdIncident | undefined,
     data: unknown,
     actorId: string | null,
   ): Promise<Omit<PagerDutyAction, 'incident'> & { incident?: PdIncident }> {
-    const secrets = this.target.secrets ?? (this.target.secret ? [this.target.secret] : []);
+    const secrets =
+      this.target.secrets ?? (this.target.secret ? [this.target.secret] : []);
     const envelope = webhookEnvelope({
       eventType: type,
       occurredAt: this.state.now().toISOString(),
@@ -257,11 +455,21 @@ export class PagerDutySimulator {
     const rawBody = Buffer.from(JSON.stringify(envelope));
     const headers = webhookHeaders(secrets, rawBody, this.subscriptionId);
     const url = this.target.url ?? 'http://capture.invalid/webhook';
-    const webhook: CapturedWebhook = { rawBody, headers, method: 'POST', url: new URL(url).pathname };
+    const webhook: CapturedWebhook = {
+      rawBody,
+      headers,
+      method: 'POST',
+      url: new URL(url).pathname,
+    };
     this.webhooks.push(webhook);
     if (this.webhooks.length > 1000) this.webhooks.shift();
     const delivery = this.target.url
-      ? await this.sender.send({ url: this.target.url, method: 'POST', headers, rawBody })
+      ? await this.sender.send({
+          url: this.target.url,
+          method: 'POST',
+          headers,
+          rawBody,
+        })
       : 'captured';
     return { incident, webhook, delivery };
   }
@@ -275,8 +483,13 @@ export class PagerDutySimulator {
         try {
           return await handler(req);
         } catch (error) {
-          if (error instanceof PdInputError) return { status: /Not Found/.test(error.message) ? 404 : 400, body: pdErrorBody(400, error.message) };
-          if (error instanceof SyntaxError) return { status: 400, body: pdErrorBody(400, 'body is not JSON') };
+          if (error instanceof PdInputError)
+            return {
+              status: /Not Found/.test(error.message) ? 404 : 400,
+              body: pdErrorBody(400, error.message),
+            };
+          if (error instanceof SyntaxError)
+            return { status: 400, body: pdErrorBody(400, 'body is not JSON') };
           throw error;
         }
       };
@@ -288,12 +501,15 @@ export class PagerDutySimulator {
         delivery: action.delivery,
       },
     });
-    const as = (body: any) => (typeof body?.as === 'string' ? this.actorId(body.as) : DEFAULT_ACTOR);
-    const r = (path: string, handler: SimRoute) => this.server.route('POST', `/__admin${path}`, admin(handler));
+    const as = (body: any) =>
+      typeof body?.as === 'string' ? this.actorId(body.as) : DEFAULT_ACTOR;
+    const r = (path: string, handler: SimRoute) =>
+      this.server.route('POST', `/__admin${path}`, admin(handler));
 
     r('/incidents', async req => {
       const body = req.json() ?? {};
-      if (typeof body.title !== 'string') throw new PdInputError("Title can't be blank");
+      if (typeof body.title !== 'string')
+        throw new PdInputError("Title can't be blank");
       const action = await this.trigger(
         {
           title: body.title,
@@ -301,50 +517,106 @@ export class PagerDutySimulator {
           urgency: body.urgency,
           details: body.details,
           incidentKey: body.incident_key,
-          priorityId: body.priority ? this.state.priorityByName(body.priority)?.id ?? body.priority : undefined,
+          priorityId: body.priority
+            ? (this.state.priorityByName(body.priority)?.id ?? body.priority)
+            : undefined,
         },
         as(body),
       );
       return { ...reply(action), status: 201 };
     });
-    r('/incidents/:id/acknowledge', async req => reply(await this.acknowledge(req.params.id, as(req.json()))));
-    r('/incidents/:id/resolve', async req => reply(await this.resolve(req.params.id, as(req.json()))));
-    r('/incidents/:id/reopen', async req => reply(await this.reopen(req.params.id, as(req.json()))));
+    r('/incidents/:id/acknowledge', async req =>
+      reply(await this.acknowledge(req.params.id, as(req.json()))),
+    );
+    r('/incidents/:id/resolve', async req =>
+      reply(await this.resolve(req.params.id, as(req.json()))),
+    );
+    r('/incidents/:id/reopen', async req =>
+      reply(await this.reopen(req.params.id, as(req.json()))),
+    );
     r('/incidents/:id/reassign', async req => {
       const body = req.json() ?? {};
-      return reply(await this.reassign(req.params.id, String(body.user ?? ''), as(body)));
+      return reply(
+        await this.reassign(req.params.id, String(body.user ?? ''), as(body)),
+      );
     });
-    r('/incidents/:id/escalate', async req => reply(await this.escalate(req.params.id, as(req.json()))));
+    r('/incidents/:id/escalate', async req =>
+      reply(await this.escalate(req.params.id, as(req.json()))),
+    );
     r('/incidents/:id/delegate', async req => {
       const body = req.json() ?? {};
-      return reply(await this.delegate(req.params.id, String(body.escalation_policy_id ?? ''), as(body)));
+      return reply(
+        await this.delegate(
+          req.params.id,
+          String(body.escalation_policy_id ?? ''),
+          as(body),
+        ),
+      );
     });
     r('/incidents/:id/status-updates', async req => {
       const body = req.json() ?? {};
-      return reply(await this.publishStatusUpdate(req.params.id, String(body.message ?? ''), as(body)));
+      return reply(
+        await this.publishStatusUpdate(
+          req.params.id,
+          String(body.message ?? ''),
+          as(body),
+        ),
+      );
     });
     r('/incidents/:id/conference-bridge', async req => {
       const body = req.json() ?? {};
-      return reply(await this.setConferenceBridge(req.params.id, { number: String(body.number ?? ''), url: String(body.url ?? '') }, as(body)));
+      return reply(
+        await this.setConferenceBridge(
+          req.params.id,
+          { number: String(body.number ?? ''), url: String(body.url ?? '') },
+          as(body),
+        ),
+      );
     });
     r('/incidents/:id/priority', async req => {
       const body = req.json() ?? {};
-      return reply(await this.changePriority(req.params.id, body.priority ?? null, as(body)));
+      return reply(
+        await this.changePriority(
+          req.params.id,
+          body.priority ?? null,
+          as(body),
+        ),
+      );
     });
     r('/incidents/:id/notes', async req => {
       const body = req.json() ?? {};
-      return reply(await this.annotate(req.params.id, String(body.content ?? ''), as(body)));
+      return reply(
+        await this.annotate(
+          req.params.id,
+          String(body.content ?? ''),
+          as(body),
+        ),
+      );
     });
     r('/webhook-target', req => {
       const body = req.json() ?? {};
-      this.setWebhookTarget({ url: body.url, secret: body.secret, secrets: body.secrets });
+      this.setWebhookTarget({
+        url: body.url,
+        secret: body.secret,
+        secrets: body.secrets,
+      });
       return { status: 204 };
     });
-    this.server.route('GET', '/__admin/incidents/:id', admin(req => ({ status: 200, body: { incident: this.json.incident(this.incident(req.params.id)) } })));
+    this.server.route(
+      'GET',
+      '/__admin/incidents/:id',
+      admin(req => ({
+        status: 200,
+        body: { incident: this.json.incident(this.incident(req.params.id)) },
+      })),
+    );
     this.server.route('GET', '/__admin/webhooks/last', () => {
       const last = this.lastWebhook();
       return last
-        ? { status: 200, body: { ...last, rawBody: last.rawBody.toString('utf8') } }
+        ? {
+            status: 200,
+            body: { ...last, rawBody: last.rawBody.toString('utf8') },
+          }
         : { status: 404, body: pdErrorBody(404, 'No webhook yet') };
     });
   }
@@ -356,4 +628,7 @@ export class PagerDutySimulator {
   }
 }
 
-export { deliverEveryPagerDutyEvent, type EveryPagerDutyEvent } from './everyEvent';
+export {
+  deliverEveryPagerDutyEvent,
+  type EveryPagerDutyEvent,
+} from './everyEvent';

@@ -69,7 +69,10 @@ export interface PdIncident {
   last_status_change_at: string;
   notes: PdNote[];
   /** The incident's conference bridge, once someone sets one. */
-  conference_bridge: { conference_number: string; conference_url: string } | null;
+  conference_bridge: {
+    conference_number: string;
+    conference_url: string;
+  } | null;
   /** The incident type's name (PagerDuty's default type is `incident_default`). */
   incident_type: string;
   /** Custom field values by field name. */
@@ -77,14 +80,35 @@ export interface PdIncident {
 }
 
 /** The priorities with a name of their own: the two ends of the scale. */
-const PRIORITY_DESCRIPTIONS: Record<number, string> = { 1: 'Critical', 5: 'Informational' };
+const PRIORITY_DESCRIPTIONS: Record<number, string> = {
+  1: 'Critical',
+  5: 'Informational',
+};
 
 /** Fixed, readable ids so tests, the demo and people can name them. */
 export function seedDirectory() {
   const users: PdUser[] = [
-    { id: 'PUSR001', name: 'Alice Ng', email: 'alice@example.com', role: 'admin', time_zone: 'Etc/UTC' },
-    { id: 'PUSR002', name: 'Bob Ruiz', email: 'bob@example.com', role: 'user', time_zone: 'Etc/UTC' },
-    { id: 'PUSR003', name: 'Carol Diaz', email: 'carol@example.com', role: 'user', time_zone: 'Etc/UTC' },
+    {
+      id: 'PUSR001',
+      name: 'Alice Ng',
+      email: 'alice@example.com',
+      role: 'admin',
+      time_zone: 'Etc/UTC',
+    },
+    {
+      id: 'PUSR002',
+      name: 'Bob Ruiz',
+      email: 'bob@example.com',
+      role: 'user',
+      time_zone: 'Etc/UTC',
+    },
+    {
+      id: 'PUSR003',
+      name: 'Carol Diaz',
+      email: 'carol@example.com',
+      role: 'user',
+      time_zone: 'Etc/UTC',
+    },
   ];
   const schedules: PdSchedule[] = [
     { id: 'PSCH001', name: 'Checkout primary', oncallUserId: 'PUSR001' },
@@ -110,7 +134,11 @@ export function seedDirectory() {
   ];
   const services: PdService[] = [
     { id: 'PSVC001', name: 'Checkout API', escalationPolicyId: 'PEPL001' },
-    { id: 'PSVC002', name: 'Core Infrastructure', escalationPolicyId: 'PEPL002' },
+    {
+      id: 'PSVC002',
+      name: 'Core Infrastructure',
+      escalationPolicyId: 'PEPL002',
+    },
   ];
   const priorities: PdPriority[] = [1, 2, 3, 4, 5].map(n => ({
     id: `PPRI00${n}`,

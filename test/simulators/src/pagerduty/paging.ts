@@ -4,9 +4,13 @@ import type { SimRequest } from '../shared/SimulatorServer';
 export function page<T>(req: SimRequest, items: T[], maxLimit: number) {
   const q = req.url.searchParams;
   const requested = Number(q.get('limit') ?? 25);
-  const limit = Math.min(Math.max(1, Number.isFinite(requested) ? Math.floor(requested) : 25), maxLimit);
+  const limit = Math.min(
+    Math.max(1, Number.isFinite(requested) ? Math.floor(requested) : 25),
+    maxLimit,
+  );
   const rawOffset = Number(q.get('offset') ?? 0);
-  const offset = Number.isFinite(rawOffset) && rawOffset > 0 ? Math.floor(rawOffset) : 0;
+  const offset =
+    Number.isFinite(rawOffset) && rawOffset > 0 ? Math.floor(rawOffset) : 0;
   const slice = items.slice(offset, offset + limit);
   return {
     items: slice,
@@ -22,5 +26,7 @@ export function page<T>(req: SimRequest, items: T[], maxLimit: number) {
 /** Array query parameters come as `name[]=a&name[]=b` (or without the brackets). */
 export function listParam(req: SimRequest, name: string): string[] {
   const q = req.url.searchParams;
-  return [...q.getAll(`${name}[]`), ...q.getAll(name)].flatMap(v => v.split(',')).filter(Boolean);
+  return [...q.getAll(`${name}[]`), ...q.getAll(name)]
+    .flatMap(v => v.split(','))
+    .filter(Boolean);
 }

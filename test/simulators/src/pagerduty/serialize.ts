@@ -17,16 +17,36 @@ export class PagerDutySerializer {
     return this.ref('user', 'users', id, this.state.user(id)?.name ?? id);
   }
   serviceRef(id: string) {
-    return this.ref('service', 'services', id, this.state.service(id)?.name ?? id);
+    return this.ref(
+      'service',
+      'services',
+      id,
+      this.state.service(id)?.name ?? id,
+    );
   }
   policyRef(id: string) {
-    return this.ref('escalation_policy', 'escalation_policies', id, this.state.policy(id)?.name ?? id);
+    return this.ref(
+      'escalation_policy',
+      'escalation_policies',
+      id,
+      this.state.policy(id)?.name ?? id,
+    );
   }
   scheduleRef(id: string) {
-    return this.ref('schedule', 'schedules', id, this.state.schedule(id)?.name ?? id);
+    return this.ref(
+      'schedule',
+      'schedules',
+      id,
+      this.state.schedule(id)?.name ?? id,
+    );
   }
   priorityRef(id: string) {
-    return this.ref('priority', 'priorities', id, this.state.priority(id)?.name ?? id);
+    return this.ref(
+      'priority',
+      'priorities',
+      id,
+      this.state.priority(id)?.name ?? id,
+    );
   }
 
   user(u: PdUser) {
@@ -46,7 +66,14 @@ export class PagerDutySerializer {
   priority(id: string | null) {
     const p = id ? this.state.priority(id) : undefined;
     if (!p) return null;
-    return { id: p.id, type: 'priority', summary: p.name, name: p.name, description: p.description, order: p.order };
+    return {
+      id: p.id,
+      type: 'priority',
+      summary: p.name,
+      name: p.name,
+      description: p.description,
+      order: p.order,
+    };
   }
 
   /** The REST v2 incident object. */
@@ -68,8 +95,14 @@ export class PagerDutySerializer {
       urgency: i.urgency,
       service: this.serviceRef(i.service_id),
       escalation_policy: this.policyRef(i.escalation_policy_id),
-      assignments: i.assignee_ids.map(id => ({ at: i.updated_at, assignee: this.userRef(id) })),
-      acknowledgements: i.acknowledger_ids.map(id => ({ at: i.last_status_change_at, acknowledger: this.userRef(id) })),
+      assignments: i.assignee_ids.map(id => ({
+        at: i.updated_at,
+        assignee: this.userRef(id),
+      })),
+      acknowledgements: i.acknowledger_ids.map(id => ({
+        at: i.last_status_change_at,
+        acknowledger: this.userRef(id),
+      })),
       priority: this.priority(i.priority_id),
       teams: [],
       resolve_reason: null,
@@ -102,7 +135,9 @@ export class PagerDutySerializer {
       teams: [],
       priority: i.priority_id ? this.priorityRef(i.priority_id) : null,
       urgency: i.urgency,
-      conference_bridge: i.conference_bridge ? { ...i.conference_bridge } : null,
+      conference_bridge: i.conference_bridge
+        ? { ...i.conference_bridge }
+        : null,
       resolve_reason: null,
     };
   }
@@ -114,7 +149,13 @@ export class PagerDutySerializer {
 
   /** `incident_status_update` data (`incident.status_update_published`). */
   webhookStatusUpdate(i: PdIncident, id: string, message: string) {
-    return { incident: this.incidentRef(i), id, message, trimmed: false, type: 'incident_status_update' };
+    return {
+      incident: this.incidentRef(i),
+      id,
+      message,
+      trimmed: false,
+      type: 'incident_status_update',
+    };
   }
 
   /** `incident_conference_bridge` data: the numbers as a list of {label, number}. */
@@ -122,14 +163,22 @@ export class PagerDutySerializer {
     const bridge = i.conference_bridge;
     return {
       incident: this.incidentRef(i),
-      conference_numbers: bridge?.conference_number ? [{ label: '', number: bridge.conference_number }] : [],
+      conference_numbers: bridge?.conference_number
+        ? [{ label: '', number: bridge.conference_number }]
+        : [],
       conference_url: bridge?.conference_url ?? null,
       type: 'incident_conference_bridge',
     };
   }
 
   /** `incident_responder` data (`incident.responder.added` and `.replied`). */
-  webhookResponder(i: PdIncident, userId: string, policyId: string, message: string, state: 'pending' | 'joined' | 'declined') {
+  webhookResponder(
+    i: PdIncident,
+    userId: string,
+    policyId: string,
+    message: string,
+    state: 'pending' | 'joined' | 'declined',
+  ) {
     return {
       incident: this.incidentRef(i),
       user: this.userRef(userId),
@@ -145,7 +194,10 @@ export class PagerDutySerializer {
     const value = (name: string) => ({
       data_type: 'string',
       field_type: 'single_value',
-      id: `PCF${name.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 6)}`,
+      id: `PCF${name
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '')
+        .slice(0, 6)}`,
       name,
       namespace: 'incidents',
       type: 'field_value',
@@ -160,13 +212,30 @@ export class PagerDutySerializer {
   }
 
   /** `incident_workflow_instance` data (`incident.workflow.started` and `.completed`). */
-  webhookWorkflowInstance(i: PdIncident, instanceId: string, workflow: { id: string; name: string }) {
+  webhookWorkflowInstance(
+    i: PdIncident,
+    instanceId: string,
+    workflow: { id: string; name: string },
+  ) {
     return {
       id: instanceId,
       type: 'incident_workflow_instance',
       summary: `${workflow.name} on #${i.incident_number}`,
-      incident_workflow: this.ref('incident_workflow', 'incident_workflows', workflow.id, workflow.name),
-      workflow_trigger: { ...this.ref('workflow_trigger', 'incident_workflows/triggers', `${workflow.id}-manual`, 'Manual trigger'), html_url: null },
+      incident_workflow: this.ref(
+        'incident_workflow',
+        'incident_workflows',
+        workflow.id,
+        workflow.name,
+      ),
+      workflow_trigger: {
+        ...this.ref(
+          'workflow_trigger',
+          'incident_workflows/triggers',
+          `${workflow.id}-manual`,
+          'Manual trigger',
+        ),
+        html_url: null,
+      },
       incident: this.incidentRef(i),
       service: this.serviceRef(i.service_id),
     };

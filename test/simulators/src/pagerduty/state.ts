@@ -76,14 +76,19 @@ export class PagerDutyState {
   oncallAt(policyId: string, level: number): string[] {
     const rule = this.policy(policyId)?.rules.find(r => r.level === level);
     return (rule?.targets ?? []).flatMap(t =>
-      t.type === 'user_reference' ? [t.id] : [this.schedule(t.id)?.oncallUserId ?? []].flat(),
+      t.type === 'user_reference'
+        ? [t.id]
+        : [this.schedule(t.id)?.oncallUserId ?? []].flat(),
     );
   }
 
   /** An open (not resolved) incident of a service with this key: PagerDuty's dedup rule. */
   openWithKey(serviceId: string, key: string) {
     return [...this.incidents.values()].find(
-      i => i.service_id === serviceId && i.incident_key === key && i.status !== 'resolved',
+      i =>
+        i.service_id === serviceId &&
+        i.incident_key === key &&
+        i.status !== 'resolved',
     );
   }
 
@@ -92,14 +97,20 @@ export class PagerDutyState {
     if (!service) throw new PdInputError('Service Not Found');
     if (!input.title.trim()) throw new PdInputError("Title can't be blank");
     const policyId = input.escalationPolicyId ?? service.escalationPolicyId;
-    if (!this.policy(policyId)) throw new PdInputError('Escalation Policy Not Found');
+    if (!this.policy(policyId))
+      throw new PdInputError('Escalation Policy Not Found');
     const key = input.incidentKey ?? pagerDutyId();
     if (this.openWithKey(service.id, key)) {
-      throw new PdInputError('Open incident with matching dedup key already exists on this service');
+      throw new PdInputError(
+        'Open incident with matching dedup key already exists on this service',
+      );
     }
-    const assignees = input.assigneeIds?.length ? input.assigneeIds : this.oncallAt(policyId, 1);
+    const assignees = input.assigneeIds?.length
+      ? input.assigneeIds
+      : this.oncallAt(policyId, 1);
     this.checkUsers(assignees);
-    if (input.priorityId && !this.priority(input.priorityId)) throw new PdInputError('Priority Not Found');
+    if (input.priorityId && !this.priority(input.priorityId))
+      throw new PdInputError('Priority Not Found');
     const at = this.now().toISOString();
     const incident: PdIncident = {
       id: pagerDutyId(this.incidents),
@@ -128,32 +139,56 @@ export class PagerDutyState {
   }
 
   /** Applies an update as PagerDuty does; `actorId` is the From user. */
-  update(id: string, changes: IncidentChanges, actorId: string | null): PdIncident {
+  update(
+    id: string,
+    changes: IncidentChanges,
+    actorId: string | null,
+  ): PdIncident {
     const incident = this.incidents.get(id);
     if (!incident) throw new PdInputError('Incident Not Found');
     if (changes.urgency && !['high', 'low'].includes(changes.urgency)) {
       throw new PdInputError('Urgency must be one of high, low');
     }
-    if (changes.status && !['triggered', 'acknowledged', 'resolved'].includes(changes.status)) {
-      throw new PdInputError('Status must be one of triggered, acknowledged, resolved');
+    if (
+      changes.status &&
+      !['triggered', 'acknowledged', 'resolved'].includes(changes.status)
+    ) {
+      throw new PdInputError(
+        'Status must be one of triggered, acknowledged, resolved',
+      );
     }
-    if (changes.title !== undefined && !changes.title.trim()) throw new PdInputError("Title can't be blank");
-    if (changes.escalationPolicyId && !this.policy(changes.escalationPolicyId)) {
+    if (changes.title !== undefined && !changes.title.trim())
+      throw new PdInputError("Title can't be blank");
+    if (
+      changes.escalationPolicyId &&
+      !this.policy(changes.escalationPolicyId)
+    ) {
       throw new PdInputError('Escalation Policy Not Found');
     }
-    if (changes.priorityId && !this.priority(changes.priorityId)) throw new PdInputError('Priority Not Found');
+    if (changes.priorityId && !this.priority(changes.priorityId))
+      throw new PdInputError('Priority Not Found');
     if (changes.assigneeIds) this.checkUsers(changes.assigneeIds);
-    if (changes.serviceId && !this.service(changes.serviceId)) throw new PdInputError('Service Not Found');
+    if (changes.serviceId && !this.service(changes.serviceId))
+      throw new PdInputError('Service Not Found');
     const at = this.now().toISOString();
 
     if (changes.title !== undefined) incident.title = changes.title;
     if (changes.urgency) incident.urgency = changes.urgency;
-    if (changes.priorityId !== undefined) incident.priority_id = changes.priorityId;
+    if (changes.priorityId !== undefined)
+      incident.priority_id = changes.priorityId;
     if (changes.serviceId) incident.service_id = changes.serviceId;
-    if (changes.conferenceBridge) incident.conference_bridge = { ...changes.conferenceBridge };
+    if (changes.conferenceBridge)
+      incident.conference_bridge = { ...changes.conferenceBridge };
     if (changes.incidentType) incident.incident_type = changes.incidentType;
-    if (changes.customFields) incident.custom_fields = { ...incident.custom_fields, ...changes.customFields };
-    if (changes.escalationPolicyId && changes.escalationPolicyId !== incident.escalation_policy_id) {
+    if (changes.customFields)
+      incident.custom_fields = {
+        ...incident.custom_fields,
+        ...changes.customFields,
+      };
+    if (
+      changes.escalationPolicyId &&
+      changes.escalationPolicyId !== incident.escalation_policy_id
+    ) {
       // A new policy starts over at its first level and pages its on-call.
       incident.escalation_policy_id = changes.escalationPolicyId;
       incident.escalation_level = 1;
@@ -161,19 +196,29 @@ export class PagerDutyState {
     }
     if (changes.escalationLevel !== undefined) {
       const levels = this.policy(incident.escalation_policy_id)!.rules.length;
-      incident.escalation_level = Math.min(Math.max(1, changes.escalationLevel), levels);
-      incident.assignee_ids = this.oncallAt(incident.escalation_policy_id, incident.escalation_level);
+      incident.escalation_level = Math.min(
+        Math.max(1, changes.escalationLevel),
+        levels,
+      );
+      incident.assignee_ids = this.oncallAt(
+        incident.escalation_policy_id,
+        incident.escalation_level,
+      );
     }
     if (changes.assigneeIds) incident.assignee_ids = [...changes.assigneeIds];
     if (changes.status && changes.status !== incident.status) {
       incident.status = changes.status;
       incident.last_status_change_at = at;
-      if (changes.status === 'acknowledged' && actorId) incident.acknowledger_ids = [actorId];
+      if (changes.status === 'acknowledged' && actorId)
+        incident.acknowledger_ids = [actorId];
       if (changes.status === 'triggered') incident.acknowledger_ids = [];
       // PagerDuty clears assignments when an incident resolves.
       if (changes.status === 'resolved') incident.assignee_ids = [];
       if (changes.status === 'triggered' && !incident.assignee_ids.length) {
-        incident.assignee_ids = this.oncallAt(incident.escalation_policy_id, incident.escalation_level);
+        incident.assignee_ids = this.oncallAt(
+          incident.escalation_policy_id,
+          incident.escalation_level,
+        );
       }
     }
     incident.updated_at = at;
@@ -196,17 +241,22 @@ export class PagerDutyState {
 
   /** The incidents, as plain JSON, for a simulator kept across restarts (the directory is fixed). */
   snapshot(): PagerDutyStateSnapshot {
-    return { incidents: [...this.incidents.values()], nextNumber: this.nextNumber };
+    return {
+      incidents: [...this.incidents.values()],
+      nextNumber: this.nextNumber,
+    };
   }
 
   /** Replaces the incidents with a snapshot's. */
   restore(snapshot: PagerDutyStateSnapshot) {
     this.incidents.clear();
-    for (const incident of snapshot.incidents) this.incidents.set(incident.id, incident);
+    for (const incident of snapshot.incidents)
+      this.incidents.set(incident.id, incident);
     this.nextNumber = snapshot.nextNumber;
   }
 
   private checkUsers(ids: string[]) {
-    for (const id of ids) if (!this.user(id)) throw new PdInputError(`User ${id} Not Found`);
+    for (const id of ids)
+      if (!this.user(id)) throw new PdInputError(`User ${id} Not Found`);
   }
 }

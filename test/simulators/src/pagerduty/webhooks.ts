@@ -27,11 +27,17 @@ export function webhookEnvelope(options: {
  * comma-separated when a subscription has more than one (secret rotation).
  */
 export function pagerDutySignature(secrets: string[], rawBody: Buffer): string {
-  return secrets.map(s => `v1=${createHmac('sha256', s).update(rawBody).digest('hex')}`).join(',');
+  return secrets
+    .map(s => `v1=${createHmac('sha256', s).update(rawBody).digest('hex')}`)
+    .join(',');
 }
 
 /** Headers PagerDuty sends with each delivery (lower-case names). */
-export function webhookHeaders(secrets: string[], rawBody: Buffer, subscriptionId: string): Record<string, string> {
+export function webhookHeaders(
+  secrets: string[],
+  rawBody: Buffer,
+  subscriptionId: string,
+): Record<string, string> {
   return {
     'content-type': 'application/json',
     'user-agent': 'PagerDuty-Webhook/V3.0',

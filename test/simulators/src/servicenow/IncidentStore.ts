@@ -47,7 +47,11 @@ export class IncidentStore {
   private nextNumber = 10001;
 
   constructor(private readonly now: () => Date) {
-    this.addUser({ user_name: 'admin', name: 'System Administrator', email: 'admin@example.com' });
+    this.addUser({
+      user_name: 'admin',
+      name: 'System Administrator',
+      email: 'admin@example.com',
+    });
   }
 
   addUser(user: Omit<UserRecord, 'sys_id'> & { sys_id?: string }): UserRecord {
@@ -61,7 +65,10 @@ export class IncidentStore {
     if (this.users.has(value)) return this.users.get(value);
     const lower = value.toLowerCase();
     return [...this.users.values()].find(
-      u => u.user_name.toLowerCase() === lower || u.name.toLowerCase() === lower || u.email.toLowerCase() === lower,
+      u =>
+        u.user_name.toLowerCase() === lower ||
+        u.name.toLowerCase() === lower ||
+        u.email.toLowerCase() === lower,
     );
   }
 
@@ -83,7 +90,8 @@ export class IncidentStore {
   /** Replaces the store's contents with a snapshot's. */
   restore(snapshot: IncidentStoreSnapshot) {
     this.incidents.clear();
-    for (const record of snapshot.incidents) this.incidents.set(record.sys_id, record);
+    for (const record of snapshot.incidents)
+      this.incidents.set(record.sys_id, record);
     this.users.clear();
     for (const user of snapshot.users) this.users.set(user.sys_id, user);
     this.journal.splice(0, this.journal.length, ...snapshot.journal);
@@ -94,8 +102,14 @@ export class IncidentStore {
     if (!value) return '';
     const found = this.findUser(value);
     if (found) return found.sys_id;
-    const userName = value.includes('@') ? value.split('@')[0] : value.toLowerCase().replace(/\s+/g, '.');
-    return this.addUser({ user_name: userName, name: value, email: value.includes('@') ? value : '' }).sys_id;
+    const userName = value.includes('@')
+      ? value.split('@')[0]
+      : value.toLowerCase().replace(/\s+/g, '.');
+    return this.addUser({
+      user_name: userName,
+      name: value,
+      email: value.includes('@') ? value : '',
+    }).sys_id;
   }
 
   userName(sysId: string): string {
@@ -121,7 +135,11 @@ export class IncidentStore {
     return { record, changed };
   }
 
-  update(sysId: string, values: Record<string, unknown>, actor: string): WriteOutcome | undefined {
+  update(
+    sysId: string,
+    values: Record<string, unknown>,
+    actor: string,
+  ): WriteOutcome | undefined {
     const current = this.incidents.get(sysId);
     if (!current) return undefined;
     const at = toGlideDateTime(this.now());
@@ -142,27 +160,43 @@ export class IncidentStore {
 
   /** Work notes or comments of one incident, oldest first. */
   journalOf(sysId: string, element?: JournalEntry['element']): JournalEntry[] {
-    return this.journal.filter(j => j.element_id === sysId && (!element || j.element === element));
+    return this.journal.filter(
+      j => j.element_id === sysId && (!element || j.element === element),
+    );
   }
 
   /** Applies caller values with the write rules; validates before anything is stored. */
-  private apply(record: IncidentRecord, values: Record<string, unknown>, actor: string, at: string): string[] {
+  private apply(
+    record: IncidentRecord,
+    values: Record<string, unknown>,
+    actor: string,
+    at: string,
+  ): string[] {
     const before = { ...record };
     const notes: Array<[JournalEntry['element'], string]> = [];
     for (const [column, raw] of Object.entries(values)) {
       // The Table API silently ignores read-only and unknown columns.
-      if (SYSTEM_COLUMNS.has(column) || !(column in INCIDENT_DEFAULTS)) continue;
+      if (SYSTEM_COLUMNS.has(column) || !(column in INCIDENT_DEFAULTS))
+        continue;
       const value = raw === null || raw === undefined ? '' : String(raw);
       if (JOURNAL_COLUMNS.has(column)) {
-        if (value.trim()) notes.push([column as JournalEntry['element'], value]);
+        if (value.trim())
+          notes.push([column as JournalEntry['element'], value]);
         continue;
       }
-      record[column] = REFERENCE_COLUMNS.has(column) ? this.resolveUser(value) : value;
+      record[column] = REFERENCE_COLUMNS.has(column)
+        ? this.resolveUser(value)
+        : value;
     }
     record.priority = calculatePriority(record.impact, record.urgency);
-    if (['6', '7'].includes(record.state) && (!record.close_code || !record.close_notes)) {
+    if (
+      ['6', '7'].includes(record.state) &&
+      (!record.close_code || !record.close_notes)
+    ) {
       Object.assign(record, before);
-      throw new DataPolicyError('The following fields are mandatory: Resolution code, Resolution notes');
+      throw new DataPolicyError(
+        'The following fields are mandatory: Resolution code, Resolution notes',
+      );
     }
     if (record.state === '6' && !record.resolved_at) record.resolved_at = at;
     if (record.state === '7' && !record.closed_at) record.closed_at = at;
@@ -170,7 +204,8 @@ export class IncidentStore {
       record.resolved_at = '';
       record.closed_at = '';
     }
-    if (record.state !== '3') record.hold_reason = record.state === '4' ? record.hold_reason : '';
+    if (record.state !== '3')
+      record.hold_reason = record.state === '4' ? record.hold_reason : '';
     record.active = ['7', '8'].includes(record.state) ? 'false' : 'true';
 
     for (const [element, value] of notes) {
@@ -184,8 +219,12 @@ export class IncidentStore {
         sys_created_by: actor,
       });
     }
-    const changed = Object.keys(record).filter(k => record[k] !== before[k] && !SYSTEM_COLUMNS.has(k));
+    const changed = Object.keys(record).filter(
+      k => record[k] !== before[k] && !SYSTEM_COLUMNS.has(k),
+    );
     if (before.priority !== record.priority) changed.push('priority');
-    return [...changed, ...notes.map(([element]) => element)].filter((c, i, all) => all.indexOf(c) === i);
+    return [...changed, ...notes.map(([element]) => element)].filter(
+      (c, i, all) => all.indexOf(c) === i,
+    );
   }
 }

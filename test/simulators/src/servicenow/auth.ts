@@ -20,7 +20,10 @@ function same(a: string, b: string): boolean {
  * `/oauth_token.do`, which expire after `tokenTtlSeconds`.
  */
 export class ServiceNowAuth {
-  private readonly tokens = new Map<string, { expiresAt: number; user: string }>();
+  private readonly tokens = new Map<
+    string,
+    { expiresAt: number; user: string }
+  >();
   tokenTtlSeconds = 1799;
 
   constructor(readonly credentials: ServiceNowCredentials) {}
@@ -29,11 +32,16 @@ export class ServiceNowAuth {
   authenticate(req: SimRequest): string | undefined {
     const header = String(req.headers.authorization ?? '');
     if (/^basic /i.test(header)) {
-      const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+      const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString(
+        'utf8',
+      );
       const colon = decoded.indexOf(':');
       const user = decoded.slice(0, colon);
       const password = decoded.slice(colon + 1);
-      const ok = colon > 0 && same(user, this.credentials.username) && same(password, this.credentials.password);
+      const ok =
+        colon > 0 &&
+        same(user, this.credentials.username) &&
+        same(password, this.credentials.password);
       return ok ? user : undefined;
     }
     if (/^bearer /i.test(header)) {
@@ -55,21 +63,43 @@ export class ServiceNowAuth {
     let clientSecret = form.get('client_secret') ?? '';
     const header = String(req.headers.authorization ?? '');
     if (/^basic /i.test(header)) {
-      const [id, ...secret] = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8').split(':');
+      const [id, ...secret] = Buffer.from(header.slice(6).trim(), 'base64')
+        .toString('utf8')
+        .split(':');
       clientId = decodeURIComponent(id);
       clientSecret = decodeURIComponent(secret.join(':'));
     }
     if (form.get('grant_type') !== 'client_credentials') {
-      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'only client_credentials is enabled' } };
+      return {
+        status: 400,
+        body: {
+          error: 'unsupported_grant_type',
+          error_description: 'only client_credentials is enabled',
+        },
+      };
     }
-    if (!same(clientId, this.credentials.client_id) || !same(clientSecret, this.credentials.client_secret)) {
-      return { status: 401, body: { error_description: 'access_denied', error: 'server_error' } };
+    if (
+      !same(clientId, this.credentials.client_id) ||
+      !same(clientSecret, this.credentials.client_secret)
+    ) {
+      return {
+        status: 401,
+        body: { error_description: 'access_denied', error: 'server_error' },
+      };
     }
     const accessToken = randomBytes(32).toString('base64url');
-    this.tokens.set(accessToken, { expiresAt: Date.now() + this.tokenTtlSeconds * 1000, user: this.credentials.username });
+    this.tokens.set(accessToken, {
+      expiresAt: Date.now() + this.tokenTtlSeconds * 1000,
+      user: this.credentials.username,
+    });
     return {
       status: 200,
-      body: { access_token: accessToken, scope: 'useraccount', token_type: 'Bearer', expires_in: this.tokenTtlSeconds },
+      body: {
+        access_token: accessToken,
+        scope: 'useraccount',
+        token_type: 'Bearer',
+        expires_in: this.tokenTtlSeconds,
+      },
     };
   }
 }

@@ -31,7 +31,9 @@ export function businessRulePayload(
   changed: string[],
 ) {
   const latest = (element: 'work_notes' | 'comments') =>
-    changed.includes(element) ? (store.journalOf(record.sys_id, element).at(-1)?.value ?? '') : '';
+    changed.includes(element)
+      ? (store.journalOf(record.sys_id, element).at(-1)?.value ?? '')
+      : '';
   return {
     event_id: newSysId(),
     operation,
@@ -56,13 +58,20 @@ export function businessRulePayload(
 }
 
 /** The exact bytes and headers the RESTMessageV2 call carries. */
-export function signBusinessRuleRequest(payload: unknown, signing: SigningOptions, now: Date) {
+export function signBusinessRuleRequest(
+  payload: unknown,
+  signing: SigningOptions,
+  now: Date,
+) {
   const rawBody = Buffer.from(JSON.stringify(payload));
   if (signing.scheme === 'standard-webhooks') {
     const eventId = (payload as { event_id?: unknown }).event_id;
     const id = typeof eventId === 'string' && eventId ? eventId : newSysId();
     const timestamp = String(Math.floor(now.getTime() / 1000));
-    const mac = createHmac('sha256', signing.secret).update(`${id}.${timestamp}.`).update(rawBody).digest('base64');
+    const mac = createHmac('sha256', signing.secret)
+      .update(`${id}.${timestamp}.`)
+      .update(rawBody)
+      .digest('base64');
     return {
       rawBody,
       headers: {
@@ -82,6 +91,9 @@ export function signBusinessRuleRequest(payload: unknown, signing: SigningOption
     'x-servicenow-signature': signature,
     'user-agent': 'ServiceNow/1.0',
   };
-  if (signing.timestamp) headers['x-servicenow-timestamp'] = String(Math.floor(now.getTime() / 1000));
+  if (signing.timestamp)
+    headers['x-servicenow-timestamp'] = String(
+      Math.floor(now.getTime() / 1000),
+    );
   return { rawBody, headers };
 }

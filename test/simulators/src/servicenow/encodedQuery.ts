@@ -10,15 +10,35 @@ export interface EncodedQuery {
 }
 
 // Longest operators first so `>=` is not read as `>`.
-const OPERATORS = ['ISNOTEMPTY', 'ISEMPTY', 'STARTSWITH', 'ENDSWITH', 'NOT LIKE', 'NOTIN', 'LIKE', 'IN', '!=', '>=', '<=', '=', '>', '<'];
+const OPERATORS = [
+  'ISNOTEMPTY',
+  'ISEMPTY',
+  'STARTSWITH',
+  'ENDSWITH',
+  'NOT LIKE',
+  'NOTIN',
+  'LIKE',
+  'IN',
+  '!=',
+  '>=',
+  '<=',
+  '=',
+  '>',
+  '<',
+];
 
 function compare(a: string, b: string): number {
-  if (/^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b)) return Number(a) - Number(b);
+  if (/^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b))
+    return Number(a) - Number(b);
   if (a === b) return 0;
   return a < b ? -1 : 1;
 }
 
-function condition(term: string, knownField: (f: string) => boolean, invalid: () => Predicate): Predicate {
+function condition(
+  term: string,
+  knownField: (f: string) => boolean,
+  invalid: () => Predicate,
+): Predicate {
   // Column names are lower case, so an upper-case operator (IN, LIKE) ends the name.
   const match = /^([a-z_][a-z0-9_.]*)(.*)$/.exec(term);
   if (!match) return invalid();
@@ -75,17 +95,30 @@ export function parseEncodedQuery(
   invalidReturnsNoRows = false,
 ): EncodedQuery {
   const orderBy: EncodedQuery['orderBy'] = [];
-  const invalid = (): Predicate => (invalidReturnsNoRows ? () => false : () => true);
+  const invalid = (): Predicate =>
+    invalidReturnsNoRows ? () => false : () => true;
   const groups = query.split('^NQ').map(group => {
     const ands: Predicate[][] = [];
     for (const term of group.split('^')) {
       if (!term || term === 'EQ') continue;
       if (term.startsWith('ORDERBYDESC')) {
-        orderBy.push({ field: term.slice('ORDERBYDESC'.length), descending: true });
+        orderBy.push({
+          field: term.slice('ORDERBYDESC'.length),
+          descending: true,
+        });
       } else if (term.startsWith('ORDERBY')) {
-        orderBy.push({ field: term.slice('ORDERBY'.length), descending: false });
-      } else if (term.startsWith('OR') && ands.length && !knownField(term.split(/[=!<>]/)[0])) {
-        ands[ands.length - 1].push(condition(term.slice(2), knownField, invalid));
+        orderBy.push({
+          field: term.slice('ORDERBY'.length),
+          descending: false,
+        });
+      } else if (
+        term.startsWith('OR') &&
+        ands.length &&
+        !knownField(term.split(/[=!<>]/)[0])
+      ) {
+        ands[ands.length - 1].push(
+          condition(term.slice(2), knownField, invalid),
+        );
       } else {
         ands.push([condition(term, knownField, invalid)]);
       }
@@ -99,7 +132,10 @@ export function parseEncodedQuery(
 }
 
 /** Sorts rows by the query's ordering; ties keep insertion order, so pages are stable. */
-export function sortRows<T extends Row>(rows: T[], orderBy: EncodedQuery['orderBy']): T[] {
+export function sortRows<T extends Row>(
+  rows: T[],
+  orderBy: EncodedQuery['orderBy'],
+): T[] {
   return [...rows].sort((a, b) => {
     for (const { field, descending } of orderBy) {
       const c = compare(a[field] ?? '', b[field] ?? '');

@@ -1,7 +1,10 @@
 import type { SimResponse } from '../shared/SimulatorServer';
 
 /** ServiceNow's REST error envelope: `{"error":{"message","detail"},"status":"failure"}`. */
-export function serviceNowErrorBody(message: string, detail: string | null = null) {
+export function serviceNowErrorBody(
+  message: string,
+  detail: string | null = null,
+) {
   return { error: { message, detail }, status: 'failure' };
 }
 
@@ -9,9 +12,15 @@ export function serviceNowErrorBody(message: string, detail: string | null = nul
 export function defaultErrorBody(status: number, message: string) {
   switch (status) {
     case 401:
-      return serviceNowErrorBody('User Not Authenticated', 'Required to provide Auth information');
+      return serviceNowErrorBody(
+        'User Not Authenticated',
+        'Required to provide Auth information',
+      );
     case 404:
-      return serviceNowErrorBody('No Record found', "Record doesn't exist or ACL restricts the record retrieval");
+      return serviceNowErrorBody(
+        'No Record found',
+        "Record doesn't exist or ACL restricts the record retrieval",
+      );
     case 429:
       return serviceNowErrorBody('Rate limit exceeded', message);
     default:
@@ -19,12 +28,21 @@ export function defaultErrorBody(status: number, message: string) {
   }
 }
 
-export function errorResponse(status: number, message: string, detail: string | null = null, headers?: Record<string, string>): SimResponse {
+export function errorResponse(
+  status: number,
+  message: string,
+  detail: string | null = null,
+  headers?: Record<string, string>,
+): SimResponse {
   return { status, body: serviceNowErrorBody(message, detail), headers };
 }
 
 export const notFound = () =>
-  errorResponse(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
+  errorResponse(
+    404,
+    'No Record found',
+    "Record doesn't exist or ACL restricts the record retrieval",
+  );
 
 export const unauthenticated = (): SimResponse => ({
   status: 401,
@@ -36,7 +54,10 @@ export const unauthenticated = (): SimResponse => ({
  * ServiceNow's rate-limit headers: Retry-After in seconds plus the X-RateLimit-* trio
  * (limit, reset as epoch seconds, and the sys_id of the rule that fired).
  */
-export function rateLimitHeaders(resetSeconds: number, limit: number): Record<string, string> {
+export function rateLimitHeaders(
+  resetSeconds: number,
+  limit: number,
+): Record<string, string> {
   return {
     'retry-after': String(resetSeconds),
     'x-ratelimit-limit': Number.isFinite(limit) ? String(limit) : '0',

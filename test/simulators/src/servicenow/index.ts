@@ -1,15 +1,27 @@
 import { SimulatorServer } from '../shared/SimulatorServer';
 import { WebhookSender } from '../shared/webhooks';
 import { ServiceNowAuth, type ServiceNowCredentials } from './auth';
-import { businessRulePayload, signBusinessRuleRequest, type SigningOptions } from './businessRule';
-import { defaultErrorBody, errorResponse, notFound, rateLimitHeaders } from './errors';
+import {
+  businessRulePayload,
+  signBusinessRuleRequest,
+  type SigningOptions,
+} from './businessRule';
+import {
+  defaultErrorBody,
+  errorResponse,
+  notFound,
+  rateLimitHeaders,
+} from './errors';
 import { IncidentStore, type WriteOutcome } from './IncidentStore';
 import { presentIncident } from './present';
 import type { IncidentRecord } from './records';
 import { registerTableApi } from './tableApi';
 
 export type { ServiceNowCredentials } from './auth';
-export type { IncidentRecord as ServiceNowIncidentRecord, JournalEntry as ServiceNowJournalEntry } from './records';
+export type {
+  IncidentRecord as ServiceNowIncidentRecord,
+  JournalEntry as ServiceNowJournalEntry,
+} from './records';
 export { calculatePriority as serviceNowPriority } from './priorityMatrix';
 
 /** Where the business rule posts, and how it signs. */
@@ -64,10 +76,22 @@ export class ServiceNowSimulator {
 
   private constructor(options: ServiceNowSimulatorOptions) {
     this.now = options.now ?? (() => new Date());
-    this.server = new SimulatorServer('servicenow', defaultErrorBody, rateLimitHeaders);
+    this.server = new SimulatorServer(
+      'servicenow',
+      defaultErrorBody,
+      rateLimitHeaders,
+    );
     this.store = new IncidentStore(this.now);
-    this.store.addUser({ user_name: 'beth.anglin', name: 'Beth Anglin', email: 'beth.anglin@example.com' });
-    this.store.addUser({ user_name: 'david.loo', name: 'David Loo', email: 'david.loo@example.com' });
+    this.store.addUser({
+      user_name: 'beth.anglin',
+      name: 'Beth Anglin',
+      email: 'beth.anglin@example.com',
+    });
+    this.store.addUser({
+      user_name: 'david.loo',
+      name: 'David Loo',
+      email: 'david.loo@example.com',
+    });
     for (const user of options.users ?? []) this.store.addUser(user);
     this.auth = new ServiceNowAuth({
       username: 'itsm.sync',
@@ -80,22 +104,30 @@ export class ServiceNowSimulator {
     this.businessRuleOnApiWrites = options.businessRuleOnApiWrites ?? false;
     this.invalidQueryReturnsNoRows = options.invalidQueryReturnsNoRows ?? false;
 
-    this.server.route('POST', '/oauth_token.do', req => this.auth.tokenEndpoint(req));
+    this.server.route('POST', '/oauth_token.do', req =>
+      this.auth.tokenEndpoint(req),
+    );
     registerTableApi({
       server: this.server,
       store: this.store,
       auth: this.auth,
       invalidQueryReturnsNoRows: () => this.invalidQueryReturnsNoRows,
       onApiWrite: (outcome, operation) => {
-        if (this.businessRuleOnApiWrites) void this.runBusinessRule(outcome, operation);
+        if (this.businessRuleOnApiWrites)
+          void this.runBusinessRule(outcome, operation);
       },
     });
     this.registerAdminRoutes();
   }
 
-  static async start(options: ServiceNowSimulatorOptions = {}): Promise<ServiceNowSimulator> {
+  static async start(
+    options: ServiceNowSimulatorOptions = {},
+  ): Promise<ServiceNowSimulator> {
     const simulator = new ServiceNowSimulator(options);
-    await simulator.server.start(options.port ?? 0, options.host ?? '127.0.0.1');
+    await simulator.server.start(
+      options.port ?? 0,
+      options.host ?? '127.0.0.1',
+    );
     return simulator;
   }
 
@@ -137,7 +169,11 @@ export class ServiceNowSimulator {
    * vocabulary; `work_notes` adds a journal entry); the business rule then sends its
    * signed payload. Throws when the incident does not exist.
    */
-  async editAsPerson(sysId: string, changes: Record<string, string>, user = DEFAULT_PERSON) {
+  async editAsPerson(
+    sysId: string,
+    changes: Record<string, string>,
+    user = DEFAULT_PERSON,
+  ) {
     const outcome = this.store.update(sysId, changes, user);
     if (!outcome) throw new Error(`No incident ${sysId}`);
     const delivery = await this.runBusinessRule(outcome, 'update');
@@ -148,36 +184,85 @@ export class ServiceNowSimulator {
     await this.server.stop();
   }
 
-  private async runBusinessRule(outcome: WriteOutcome, operation: 'insert' | 'update') {
+  private async runBusinessRule(
+    outcome: WriteOutcome,
+    operation: 'insert' | 'update',
+  ) {
     if (!this.target) return { webhook: undefined, status: undefined };
-    const payload = businessRulePayload(this.store, outcome.record, operation, outcome.changed);
-    const { rawBody, headers } = signBusinessRuleRequest(payload, this.target, this.now());
+    const payload = businessRulePayload(
+      this.store,
+      outcome.record,
+      operation,
+      outcome.changed,
+    );
+    const { rawBody, headers } = signBusinessRuleRequest(
+      payload,
+      this.target,
+      this.now(),
+    );
     const url = this.target.url;
-    const webhook = { rawBody, headers, method: 'POST', url: url ? new URL(url).pathname : '/' };
+    const webhook = {
+      rawBody,
+      headers,
+      method: 'POST',
+      url: url ? new URL(url).pathname : '/',
+    };
     this.webhooks.push(webhook);
     if (this.webhooks.length > 1000) this.webhooks.shift();
-    const status = url ? await this.sender.send({ url, method: 'POST', headers, rawBody }) : undefined;
+    const status = url
+      ? await this.sender.send({ url, method: 'POST', headers, rawBody })
+      : undefined;
     return { webhook, status };
   }
 
   private registerAdminRoutes() {
     const admin = '/__admin/servicenow';
-    const asObject = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : {});
+    const asObject = (v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? (v as Record<string, any>)
+        : {};
     const present = (record: IncidentRecord) =>
-      presentIncident(this.store, record, { displayValue: 'false', excludeReferenceLink: true, baseUrl: this.baseUrl });
+      presentIncident(this.store, record, {
+        displayValue: 'false',
+        excludeReferenceLink: true,
+        baseUrl: this.baseUrl,
+      });
 
     this.server.route('POST', `${admin}/incidents/:sys_id/edit`, async req => {
       const body = asObject(req.json());
       const changes = asObject(body.changes);
-      if (!Object.keys(changes).length) return errorResponse(400, 'changes must be an object of incident columns');
+      if (!Object.keys(changes).length)
+        return errorResponse(
+          400,
+          'changes must be an object of incident columns',
+        );
       if (!this.store.incidents.has(req.params.sys_id)) return notFound();
-      const result = await this.editAsPerson(req.params.sys_id, changes, body.user ?? DEFAULT_PERSON);
-      return { status: 200, body: { result: present(result.record), webhook_status: result.status ?? null } };
+      const result = await this.editAsPerson(
+        req.params.sys_id,
+        changes,
+        body.user ?? DEFAULT_PERSON,
+      );
+      return {
+        status: 200,
+        body: {
+          result: present(result.record),
+          webhook_status: result.status ?? null,
+        },
+      };
     });
     this.server.route('POST', `${admin}/incidents`, async req => {
       const body = asObject(req.json());
-      const result = await this.createAsPerson(asObject(body.values), body.user ?? DEFAULT_PERSON);
-      return { status: 201, body: { result: present(result.record), webhook_status: result.status ?? null } };
+      const result = await this.createAsPerson(
+        asObject(body.values),
+        body.user ?? DEFAULT_PERSON,
+      );
+      return {
+        status: 201,
+        body: {
+          result: present(result.record),
+          webhook_status: result.status ?? null,
+        },
+      };
     });
     this.server.route('GET', `${admin}/incidents`, () => ({
       status: 200,
@@ -185,14 +270,26 @@ export class ServiceNowSimulator {
     }));
     this.server.route('POST', `${admin}/webhook-target`, req => {
       const body = asObject(req.json());
-      if (typeof body.secret !== 'string' || !body.secret) return errorResponse(400, 'secret is required');
-      this.setWebhookTarget({ url: body.url, secret: body.secret, encoding: body.encoding, timestamp: body.timestamp });
+      if (typeof body.secret !== 'string' || !body.secret)
+        return errorResponse(400, 'secret is required');
+      this.setWebhookTarget({
+        url: body.url,
+        secret: body.secret,
+        encoding: body.encoding,
+        timestamp: body.timestamp,
+      });
       return { status: 204 };
     });
     this.server.route('GET', `${admin}/webhooks/last`, () => {
       const last = this.lastWebhook();
       if (!last) return notFound();
-      return { status: 200, body: { raw_body: last.rawBody.toString('utf8'), headers: last.headers } };
+      return {
+        status: 200,
+        body: {
+          raw_body: last.rawBody.toString('utf8'),
+          headers: last.headers,
+        },
+      };
     });
   }
 }

@@ -62,11 +62,34 @@ export const JOURNAL_COLUMNS = new Set(['work_notes', 'comments']);
 
 /** Choice labels ServiceNow shows for display values. */
 export const CHOICE_LABELS: Record<string, Record<string, string>> = {
-  state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '4': 'Pending', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
+  state: {
+    '1': 'New',
+    '2': 'In Progress',
+    '3': 'On Hold',
+    '4': 'Pending',
+    '6': 'Resolved',
+    '7': 'Closed',
+    '8': 'Canceled',
+  },
   impact: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
   urgency: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
-  priority: { '1': '1 - Critical', '2': '2 - High', '3': '3 - Moderate', '4': '4 - Low', '5': '5 - Planning' },
-  hold_reason: { '1': 'Awaiting Caller', '3': 'Awaiting Problem', '4': 'Awaiting Vendor', '5': 'Awaiting Change' },
+  priority: {
+    '1': '1 - Critical',
+    '2': '2 - High',
+    '3': '3 - Moderate',
+    '4': '4 - Low',
+    '5': '5 - Planning',
+  },
+  hold_reason: {
+    '1': 'Awaiting Caller',
+    '3': 'Awaiting Problem',
+    '4': 'Awaiting Vendor',
+    '5': 'Awaiting Change',
+  },
 };
 
-export const REFERENCE_COLUMNS = new Set(['assigned_to', 'caller_id', 'opened_by']);
+export const REFERENCE_COLUMNS = new Set([
+  'assigned_to',
+  'caller_id',
+  'opened_by',
+]);

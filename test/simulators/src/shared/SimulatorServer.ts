@@ -1,4 +1,9 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import { AddressInfo } from 'node:net';
 
 /** A parsed request handed to a route. */
@@ -63,7 +68,12 @@ const ADMIN_PREFIX = '/__admin';
  */
 export class SimulatorServer {
   private server?: Server;
-  private readonly routes: Array<{ method: string; pattern: RegExp; keys: string[]; route: SimRoute }> = [];
+  private readonly routes: Array<{
+    method: string;
+    pattern: RegExp;
+    keys: string[];
+    route: SimRoute;
+  }> = [];
   private readonly failures: InjectedFailure[] = [];
   faults: FaultRates = {};
   /** Requests allowed per `budgetWindowMs`; Infinity means no limit. */
@@ -82,14 +92,18 @@ export class SimulatorServer {
     /** Builds the vendor's own error body for a status and message. */
     private readonly errorBody: (status: number, message: string) => unknown,
     /** Builds the vendor's rate-limit headers when the budget is spent. */
-    private readonly rateLimitHeaders: (resetSeconds: number, limit: number) => Record<string, string> = s => ({
+    private readonly rateLimitHeaders: (
+      resetSeconds: number,
+      limit: number,
+    ) => Record<string, string> = s => ({
       'retry-after': String(s),
     }),
   ) {
     this.route('POST', `${ADMIN_PREFIX}/failures`, req => {
       const body = req.json() ?? {};
       const count = Number(body.count ?? 1);
-      for (let i = 0; i < count; i++) this.failures.push({ ...body, count: undefined });
+      for (let i = 0; i < count; i++)
+        this.failures.push({ ...body, count: undefined });
       return { status: 204 };
     });
     this.route('POST', `${ADMIN_PREFIX}/faults`, req => {
@@ -101,17 +115,22 @@ export class SimulatorServer {
       this.setBudget(body.limit ?? Infinity, body.window_ms ?? 60_000);
       return { status: 204 };
     });
-    this.route('GET', `${ADMIN_PREFIX}/calls`, () => ({ status: 200, body: this.calls }));
+    this.route('GET', `${ADMIN_PREFIX}/calls`, () => ({
+      status: 200,
+      body: this.calls,
+    }));
   }
 
   /** Registers a route; `:name` segments become params. Later routes do not shadow earlier ones. */
   route(method: string, path: string, route: SimRoute) {
     const keys: string[] = [];
     const pattern = new RegExp(
-      `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_, k) => {
-        keys.push(k);
-        return '([^/]+)';
-      })}/?$`,
+      `^${path
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/:(\w+)/g, (_, k) => {
+          keys.push(k);
+          return '([^/]+)';
+        })}/?$`,
     );
     this.routes.push({ method, pattern, keys, route });
   }
@@ -130,7 +149,10 @@ export class SimulatorServer {
   async start(port = 0, host = '127.0.0.1'): Promise<this> {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch(error => {
-        this.write(res, { status: 500, body: this.errorBody(500, String(error)) });
+        this.write(res, {
+          status: 500,
+          body: this.errorBody(500, String(error)),
+        });
       });
     });
     this.server.keepAliveTimeout = 5000;
@@ -153,7 +175,8 @@ export class SimulatorServer {
     const headers: Record<string, string> = { ...out.headers };
     let payload = '';
     if (out.body !== undefined) {
-      payload = typeof out.body === 'string' ? out.body : JSON.stringify(out.body);
+      payload =
+        typeof out.body === 'string' ? out.body : JSON.stringify(out.body);
       if (!Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) {
         headers['content-type'] = 'application/json';
       }
@@ -178,7 +201,12 @@ export class SimulatorServer {
     if (!isAdmin) {
       const early = await this.injected(url.pathname);
       if (early) {
-        this.record({ method, path: url.pathname, status: early.status, at: Date.now() });
+        this.record({
+          method,
+          path: url.pathname,
+          status: early.status,
+          at: Date.now(),
+        });
         return this.write(res, early);
       }
     }
@@ -200,7 +228,9 @@ export class SimulatorServer {
         json: () => {
           if (!parsedOnce) {
             parsedOnce = true;
-            parsed = rawBody.length ? JSON.parse(rawBody.toString('utf8')) : undefined;
+            parsed = rawBody.length
+              ? JSON.parse(rawBody.toString('utf8'))
+              : undefined;
           }
           return parsed;
         },
@@ -208,32 +238,49 @@ export class SimulatorServer {
       if (!isAdmin) {
         let body: unknown;
         try {
-          body = rawBody.length ? JSON.parse(rawBody.toString('utf8')) : undefined;
+          body = rawBody.length
+            ? JSON.parse(rawBody.toString('utf8'))
+            : undefined;
         } catch {
           body = undefined;
         }
-        this.record({ method, path: url.pathname, status: out.status, at: Date.now(), body });
+        this.record({
+          method,
+          path: url.pathname,
+          status: out.status,
+          at: Date.now(),
+          body,
+        });
       }
       return this.write(res, out);
     }
-    return this.write(res, { status: 404, body: this.errorBody(404, `No route for ${method} ${url.pathname}`) });
+    return this.write(res, {
+      status: 404,
+      body: this.errorBody(404, `No route for ${method} ${url.pathname}`),
+    });
   }
 
   /** An injected failure, a fault or a spent budget, if this call meets one. */
   private async injected(path: string): Promise<SimResponse | undefined> {
-    const index = this.failures.findIndex(f => !f.pathPrefix || path.startsWith(f.pathPrefix));
+    const index = this.failures.findIndex(
+      f => !f.pathPrefix || path.startsWith(f.pathPrefix),
+    );
     if (index >= 0) {
       const [failure] = this.failures.splice(index, 1);
-      if (failure.delayMs) await new Promise(r => setTimeout(r, failure.delayMs));
+      if (failure.delayMs)
+        await new Promise(r => setTimeout(r, failure.delayMs));
       return {
         status: failure.status,
         headers: failure.headers,
-        body: failure.body ?? this.errorBody(failure.status, `Injected failure ${failure.status}`),
+        body:
+          failure.body ??
+          this.errorBody(failure.status, `Injected failure ${failure.status}`),
       };
     }
     const roll = Math.random();
     const { error500 = 0, rateLimited = 0, timeout = 0 } = this.faults;
-    if (roll < error500) return { status: 500, body: this.errorBody(500, 'Injected fault') };
+    if (roll < error500)
+      return { status: 500, body: this.errorBody(500, 'Injected fault') };
     if (roll < error500 + rateLimited) {
       const seconds = this.faults.retryAfterSeconds ?? 1;
       return {
@@ -253,7 +300,10 @@ export class SimulatorServer {
     }
     this.windowCount += 1;
     if (this.windowCount > this.budget) {
-      const resetSeconds = Math.max(1, Math.ceil((this.windowStart + this.budgetWindowMs - now) / 1000));
+      const resetSeconds = Math.max(
+        1,
+        Math.ceil((this.windowStart + this.budgetWindowMs - now) / 1000),
+      );
       return {
         status: 429,
         headers: this.rateLimitHeaders(resetSeconds, this.budget),

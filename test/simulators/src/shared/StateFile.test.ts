@@ -17,18 +17,28 @@ describe('StateFile', () => {
     const file = path.join(dir, 'servicenow.json');
     const first = await ServiceNowSimulator.start();
     const state = StateFile.open(file, first.store);
-    const { record } = await first.createAsPerson({ short_description: 'Checkout down', work_notes: 'paged' });
+    const { record } = await first.createAsPerson({
+      short_description: 'Checkout down',
+      work_notes: 'paged',
+    });
     state.close();
     await first.stop();
 
     const second = await ServiceNowSimulator.start();
     StateFile.open(file, second.store).close();
-    expect(second.incident(record.sys_id)).toMatchObject({ number: 'INC0010001', short_description: 'Checkout down' });
+    expect(second.incident(record.sys_id)).toMatchObject({
+      number: 'INC0010001',
+      short_description: 'Checkout down',
+    });
     expect(second.workNotes(record.sys_id)).toEqual(['paged']);
     const auth = `Basic ${Buffer.from(`${second.credentials.username}:${second.credentials.password}`).toString('base64')}`;
     const res = await fetch(`${second.baseUrl}/api/now/table/incident`, {
       method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: auth,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: JSON.stringify({ short_description: 'second' }),
     });
     expect((await res.json()).result.number).toBe('INC0010002');
@@ -39,7 +49,11 @@ describe('StateFile', () => {
     const file = path.join(dir, 'jira.json');
     const first = await JiraSimulator.start();
     const state = StateFile.open(file, first.store);
-    const issue = await first.createAsPerson({ project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: 'Card payments failing' });
+    const issue = await first.createAsPerson({
+      project: { key: 'OPS' },
+      issuetype: { name: 'Incident' },
+      summary: 'Card payments failing',
+    });
     await first.commentAsPerson(issue.key, 'Looking into it');
     state.close();
     await first.stop();
@@ -47,11 +61,18 @@ describe('StateFile', () => {
     const second = await JiraSimulator.start();
     StateFile.open(file, second.store).close();
     const restored = second.issue(issue.key)!;
-    expect(restored).toMatchObject({ summary: 'Card payments failing', key: issue.key });
+    expect(restored).toMatchObject({
+      summary: 'Card payments failing',
+      key: issue.key,
+    });
     expect(restored.created).toBeInstanceOf(Date);
     expect(restored.created.getTime()).toBe(issue.created.getTime());
     expect(second.commentTexts(issue.key)).toEqual(['Looking into it']);
-    const next = await second.createAsPerson({ project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: 'Another' });
+    const next = await second.createAsPerson({
+      project: { key: 'OPS' },
+      issuetype: { name: 'Incident' },
+      summary: 'Another',
+    });
     expect(next.key).not.toBe(issue.key);
     expect(Number(next.id)).toBeGreaterThan(Number(issue.id));
     await second.stop();
@@ -68,8 +89,13 @@ describe('StateFile', () => {
 
     const second = await PagerDutySimulator.start();
     StateFile.open(file, second.state).close();
-    expect(second.incident(incident.id)).toMatchObject({ title: 'Disk full', status: 'acknowledged' });
-    expect((await second.trigger({ title: 'Another' })).incident.incident_number).toBe(incident.incident_number + 1);
+    expect(second.incident(incident.id)).toMatchObject({
+      title: 'Disk full',
+      status: 'acknowledged',
+    });
+    expect(
+      (await second.trigger({ title: 'Another' })).incident.incident_number,
+    ).toBe(incident.incident_number + 1);
     await second.stop();
   });
 
@@ -88,7 +114,9 @@ describe('StateFile', () => {
     state.close();
 
     fs.writeFileSync(file, '{ not json');
-    expect(() => StateFile.open(file, sim.store)).toThrow(`simulator state in ${file} is unreadable`);
+    expect(() => StateFile.open(file, sim.store)).toThrow(
+      `simulator state in ${file} is unreadable`,
+    );
     expect(sim.store.incidents.size).toBe(1);
     await sim.stop();
   });

@@ -27,12 +27,18 @@ export class StateFile<T> {
   }
 
   /** Restores `store` from `file` when it exists, then keeps the file up to date. */
-  static open<T>(file: string, store: Snapshotting<T>, options: { intervalMs?: number } = {}): StateFile<T> {
+  static open<T>(
+    file: string,
+    store: Snapshotting<T>,
+    options: { intervalMs?: number } = {},
+  ): StateFile<T> {
     if (fs.existsSync(file)) {
       try {
         store.restore(JSON.parse(fs.readFileSync(file, 'utf8')) as T);
       } catch (error) {
-        throw new Error(`simulator state in ${file} is unreadable (${(error as Error).message}); delete it to start empty`);
+        throw new Error(
+          `simulator state in ${file} is unreadable (${(error as Error).message}); delete it to start empty`,
+        );
       }
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -21,7 +21,10 @@ export class WebhookSender {
   readonly sent: OutgoingWebhook[] = [];
   readonly deliveries: Array<{ url: string; status: number | 'error' }> = [];
 
-  async send(webhook: OutgoingWebhook, attempts = 3): Promise<number | 'error'> {
+  async send(
+    webhook: OutgoingWebhook,
+    attempts = 3,
+  ): Promise<number | 'error'> {
     this.sent.push(webhook);
     if (this.sent.length > 10_000) this.sent.shift();
     let last: number | 'error' = 'error';

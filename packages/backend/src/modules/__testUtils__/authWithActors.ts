@@ -1,4 +1,8 @@
-import { coreServices, createServiceFactory, type AuthService } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+  type AuthService,
+} from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 
 /**
@@ -20,9 +24,17 @@ export const authWithActors = createServiceFactory({
       getLimitedUserToken: auth.getLimitedUserToken.bind(auth),
       listPublicServiceKeys: auth.listPublicServiceKeys.bind(auth),
       async getPluginRequestToken(options) {
-        const principal = options.onBehalfOf.principal as { type: string; userEntityRef?: string };
-        if (principal.type !== 'user' || !principal.userEntityRef) return auth.getPluginRequestToken(options);
-        return { token: mockCredentials.user.token(principal.userEntityRef, { actor: { subject: plugin.getId() } }) };
+        const principal = options.onBehalfOf.principal as {
+          type: string;
+          userEntityRef?: string;
+        };
+        if (principal.type !== 'user' || !principal.userEntityRef)
+          return auth.getPluginRequestToken(options);
+        return {
+          token: mockCredentials.user.token(principal.userEntityRef, {
+            actor: { subject: plugin.getId() },
+          }),
+        };
       },
     };
   },

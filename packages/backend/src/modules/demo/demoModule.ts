@@ -1,5 +1,11 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
-import { errorMessage, ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  errorMessage,
+  ItsmSyncClient,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { startDemoSimulators, type DemoSimulators } from './demoSimulators';
 import { seedDemo } from './seedDemo';
 
@@ -27,7 +33,9 @@ export default createBackendModule({
         let sims: DemoSimulators | undefined;
         lifecycle.addStartupHook(async () => {
           sims = await startDemoSimulators({
-            stateDirectory: config.getOptionalString('itsmSync.demo.stateDirectory'),
+            stateDirectory: config.getOptionalString(
+              'itsmSync.demo.stateDirectory',
+            ),
           });
           // Seeded through the REST API with the demo's own service token, as a user or the CLI would.
           const api = new ItsmSyncClient({
@@ -45,7 +53,12 @@ export default createBackendModule({
             },
           });
           try {
-            await seedDemo({ api, sims, webhookBaseUrl: await discovery.getExternalBaseUrl('itsm-sync'), logger });
+            await seedDemo({
+              api,
+              sims,
+              webhookBaseUrl: await discovery.getExternalBaseUrl('itsm-sync'),
+              logger,
+            });
           } catch (error) {
             logger.error(`demo: seeding failed: ${errorMessage(error)}`);
           }

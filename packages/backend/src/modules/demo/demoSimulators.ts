@@ -1,24 +1,39 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { JiraSimulator, PagerDutySimulator, ServiceNowSimulator, StateFile } from '@itsm-sync-hub/simulators';
+import {
+  JiraSimulator,
+  PagerDutySimulator,
+  ServiceNowSimulator,
+  StateFile,
+} from '@itsm-sync-hub/simulators';
 
 /** Loopback ports of the demo's vendor simulators. */
-export const DEMO_PORTS = { servicenow: 7101, jira: 7102, pagerduty: 7103 } as const;
+export const DEMO_PORTS = {
+  servicenow: 7101,
+  jira: 7102,
+  pagerduty: 7103,
+} as const;
 
 /**
  * The three simulators the demo runs, each with a fresh webhook signing secret. With a
  * `stateDirectory` their tickets are kept there, so they survive a restart as the hub's
  * database does and the hub's links keep pointing at tickets that exist.
  */
-export async function startDemoSimulators(options: { stateDirectory?: string } = {}) {
+export async function startDemoSimulators(
+  options: { stateDirectory?: string } = {},
+) {
   const secrets = {
     servicenow: randomBytes(24).toString('base64url'),
     jira: randomBytes(24).toString('base64url'),
     pagerduty: randomBytes(24).toString('base64url'),
   };
-  const servicenow = await ServiceNowSimulator.start({ port: DEMO_PORTS.servicenow });
+  const servicenow = await ServiceNowSimulator.start({
+    port: DEMO_PORTS.servicenow,
+  });
   const jira = await JiraSimulator.start({ port: DEMO_PORTS.jira });
-  const pagerduty = await PagerDutySimulator.start({ port: DEMO_PORTS.pagerduty });
+  const pagerduty = await PagerDutySimulator.start({
+    port: DEMO_PORTS.pagerduty,
+  });
   const dir = options.stateDirectory;
   const stateFiles = dir
     ? [
@@ -34,7 +49,11 @@ export async function startDemoSimulators(options: { stateDirectory?: string } =
     secrets,
     async stop() {
       for (const file of stateFiles) file.close();
-      await Promise.allSettled([servicenow.stop(), jira.stop(), pagerduty.stop()]);
+      await Promise.allSettled([
+        servicenow.stop(),
+        jira.stop(),
+        pagerduty.stop(),
+      ]);
     },
   };
 }

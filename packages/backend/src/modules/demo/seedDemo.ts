@@ -8,7 +8,11 @@ import type {
 import type { DemoSimulators } from './demoSimulators';
 
 const ENTITY = 'component:default/checkout';
-const DEMO_NAMES = { snow: 'demo-servicenow', jira: 'demo-jira', pd: 'demo-pagerduty' };
+const DEMO_NAMES = {
+  snow: 'demo-servicenow',
+  jira: 'demo-jira',
+  pd: 'demo-pagerduty',
+};
 
 /** Creates the demo integration `name`, or refreshes what its simulator hands out anew on each start (webhook secrets). */
 async function ensureIntegration(
@@ -19,15 +23,25 @@ async function ensureIntegration(
   const found = existing.find(i => i.name === body.name);
   if (!found) return api.createIntegration(body);
   const { base_url, credentials, webhook_secrets, settings } = body;
-  return api.updateIntegration(found.id, { base_url, credentials, webhook_secrets, settings });
+  return api.updateIntegration(found.id, {
+    base_url,
+    credentials,
+    webhook_secrets,
+    settings,
+  });
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`demo: timed out waiting for ${what}`);
     await new Promise(r => setTimeout(r, 250));
   }
 }
@@ -46,7 +60,11 @@ export async function seedDemo(options: {
 }) {
   const { api, sims, logger } = options;
   const existing = await api.listIntegrations();
-  const common = { organization_id: 'acme-corp', sync_direction: 'bidirectional', enabled: true } as const;
+  const common = {
+    organization_id: 'acme-corp',
+    sync_direction: 'bidirectional',
+    enabled: true,
+  } as const;
 
   const names = Object.values(DEMO_NAMES);
   const restarted = names.every(name => existing.some(i => i.name === name));
@@ -55,7 +73,10 @@ export async function seedDemo(options: {
     integration_type: 'servicenow',
     name: DEMO_NAMES.snow,
     base_url: sims.servicenow.baseUrl,
-    credentials: { username: sims.servicenow.credentials.username, password: sims.servicenow.credentials.password },
+    credentials: {
+      username: sims.servicenow.credentials.username,
+      password: sims.servicenow.credentials.password,
+    },
     webhook_secrets: [sims.secrets.servicenow],
     settings: {},
   });
@@ -64,7 +85,10 @@ export async function seedDemo(options: {
     integration_type: 'jira',
     name: DEMO_NAMES.jira,
     base_url: sims.jira.baseUrl,
-    credentials: { email: sims.jira.credentials.email, api_token: sims.jira.credentials.api_token },
+    credentials: {
+      email: sims.jira.credentials.email,
+      api_token: sims.jira.credentials.api_token,
+    },
     webhook_secrets: [sims.secrets.jira],
     conflict_strategy: 'manual-review',
     settings: { project_key: 'OPS' },
@@ -76,22 +100,40 @@ export async function seedDemo(options: {
     base_url: sims.pagerduty.baseUrl,
     credentials: { token: sims.pagerduty.credentials.token },
     webhook_secrets: [sims.secrets.pagerduty],
-    settings: { from_email: 'alice@example.com', default_service_id: 'PSVC001', sync_escalations: true },
+    settings: {
+      from_email: 'alice@example.com',
+      default_service_id: 'PSVC001',
+      sync_escalations: true,
+    },
   });
 
-  const hook = (i: IntegrationResponse) => `${options.webhookBaseUrl}/v1/webhooks/${i.id}`;
-  sims.servicenow.setWebhookTarget({ url: hook(snow), secret: sims.secrets.servicenow });
-  sims.jira.setWebhookTarget({ url: hook(jira), secret: sims.secrets.jira, scheme: 'hmac' });
-  sims.pagerduty.setWebhookTarget({ url: hook(pd), secret: sims.secrets.pagerduty });
+  const hook = (i: IntegrationResponse) =>
+    `${options.webhookBaseUrl}/v1/webhooks/${i.id}`;
+  sims.servicenow.setWebhookTarget({
+    url: hook(snow),
+    secret: sims.secrets.servicenow,
+  });
+  sims.jira.setWebhookTarget({
+    url: hook(jira),
+    secret: sims.secrets.jira,
+    scheme: 'hmac',
+  });
+  sims.pagerduty.setWebhookTarget({
+    url: hook(pd),
+    secret: sims.secrets.pagerduty,
+  });
 
   if (restarted) {
-    logger.info('demo: ready. The demo integrations and their incidents were kept from the last run.');
+    logger.info(
+      'demo: ready. The demo integrations and their incidents were kept from the last run.',
+    );
     return { integrations: { snow, jira, pd }, incidents: [] };
   }
 
   const latency = await api.createIncident({
     title: 'Checkout p99 latency above 2 s',
-    description: 'p99 of POST /checkout above 2 s since 09:02 UTC; error rate normal.',
+    description:
+      'p99 of POST /checkout above 2 s since 09:02 UTC; error rate normal.',
     severity: 'SEV-2',
     entity_ref: ENTITY,
     integrations: names,
@@ -109,19 +151,33 @@ export async function seedDemo(options: {
     const incident = await api.getIncident(id);
     return incident.links.every(l => l.external_id) ? incident : undefined;
   };
-  const linkOf = (incident: IncidentResponse, integration: IntegrationResponse) => {
+  const linkOf = (
+    incident: IncidentResponse,
+    integration: IntegrationResponse,
+  ) => {
     const link = incident.links.find(l => l.integration_id === integration.id);
-    if (!link) throw new Error(`demo: incident ${incident.id} has no link to ${integration.name}`);
+    if (!link)
+      throw new Error(
+        `demo: incident ${incident.id} has no link to ${integration.name}`,
+      );
     return link;
   };
-  const latencyView = await waitFor('the demo tickets', () => linked(latency.id));
-  const retriesView = await waitFor('the demo tickets', () => linked(retries.id));
+  const latencyView = await waitFor('the demo tickets', () =>
+    linked(latency.id),
+  );
+  const retriesView = await waitFor('the demo tickets', () =>
+    linked(retries.id),
+  );
 
   // Plant a conflict for the conflicts page: both sides retitle the incident within
   // seconds, and demo-jira settles conflicts by manual review.
   const jiraKey = linkOf(retriesView, jira).external_key!;
-  await api.updateIncident(retries.id, { title: 'Card payments retried for Visa and Mastercard' });
-  await sims.jira.editAsPerson(jiraKey, { summary: 'Visa authorisation retries (issuer timeouts)' });
+  await api.updateIncident(retries.id, {
+    title: 'Card payments retried for Visa and Mastercard',
+  });
+  await sims.jira.editAsPerson(jiraKey, {
+    summary: 'Visa authorisation retries (issuer timeouts)',
+  });
 
   const pdId = linkOf(latencyView, pd).external_id;
   const snowId = linkOf(latencyView, snow).external_id;
@@ -133,5 +189,8 @@ export async function seedDemo(options: {
       `  curl -X POST localhost:${new URL(sims.jira.baseUrl).port}/__admin/issues/${jiraKey}/comment -H 'content-type: application/json' -d '{"text":"Customer confirmed recovery"}'`,
     ].join('\n'),
   );
-  return { integrations: { snow, jira, pd }, incidents: [latency.id, retries.id] };
+  return {
+    integrations: { snow, jira, pd },
+    incidents: [latency.id, retries.id],
+  };
 }

@@ -1,4 +1,8 @@
-import { mockServices, TestDatabases, type TestDatabaseId } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabases,
+  type TestDatabaseId,
+} from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { DatabaseSyncStore, type SyncStore } from '../SyncStore';
@@ -15,14 +19,18 @@ export function createStoreTestDatabases(): TestDatabases {
 
 /** Postgres ids only, for behaviour that only Postgres has (row locks, SKIP LOCKED). */
 export function postgresIds(databases: TestDatabases): Array<[TestDatabaseId]> {
-  return databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES'));
+  return databases
+    .eachSupportedId()
+    .filter(([id]) => id.startsWith('POSTGRES'));
 }
 
 const knexOfStore = new WeakMap<SyncStore, Knex>();
 
 /** A store over a test database, made as the plugin makes it (migrations included). */
 export async function storeOver(knex: Knex): Promise<SyncStore> {
-  const store = await DatabaseSyncStore.create({ database: mockServices.database({ knex }) });
+  const store = await DatabaseSyncStore.create({
+    database: mockServices.database({ knex }),
+  });
   knexOfStore.set(store, knex);
   return store;
 }
@@ -35,7 +43,10 @@ export function knexOf(store: SyncStore): Knex {
 }
 
 /** A fresh database with the plugin's schema. */
-export async function migratedStore(databases: TestDatabases, id: TestDatabaseId): Promise<SyncStore> {
+export async function migratedStore(
+  databases: TestDatabases,
+  id: TestDatabaseId,
+): Promise<SyncStore> {
   return storeOver(await databases.init(id));
 }
 
@@ -97,7 +108,10 @@ export async function givenIncident(
   values: Partial<IncidentValues> = {},
   now = 1_000,
 ): Promise<IncidentRecord> {
-  return store.incidents.create({ ...INCIDENT_VALUES, ...values }, { now, source: 'platform', linkTo: [], plan: () => [] });
+  return store.incidents.create(
+    { ...INCIDENT_VALUES, ...values },
+    { now, source: 'platform', linkTo: [], plan: () => [] },
+  );
 }
 
 /**
@@ -106,10 +120,14 @@ export async function givenIncident(
  * worker loaded, so in later files the error is not `instanceof Error` and jest reports
  * "did not throw" for a promise that did reject.
  */
-export async function expectUniqueViolation(promise: Promise<unknown>): Promise<void> {
+export async function expectUniqueViolation(
+  promise: Promise<unknown>,
+): Promise<void> {
   const outcome = await promise.then(
     () => 'resolved',
     (error: { message?: unknown }) => String(error?.message),
   );
-  expect(outcome).toMatch(/UNIQUE constraint failed|duplicate key value violates unique constraint/);
+  expect(outcome).toMatch(
+    /UNIQUE constraint failed|duplicate key value violates unique constraint/,
+  );
 }

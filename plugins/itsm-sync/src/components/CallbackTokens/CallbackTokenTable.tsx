@@ -2,7 +2,15 @@ import { Text, VisuallyHidden } from '@backstage/ui';
 import type { CallbackTokenResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { CallbackTokenRow } from './CallbackTokenRow';
 
-const COLUMNS = ['App name', 'Description', 'State', 'Created', 'Created by', 'Last used', 'Revoked'];
+const COLUMNS = [
+  'App name',
+  'Description',
+  'State',
+  'Created',
+  'Created by',
+  'Last used',
+  'Revoked',
+];
 
 /** The integration's callback tokens, newest first, active and revoked. */
 export function CallbackTokenTable(props: {
@@ -33,7 +41,11 @@ export function CallbackTokenTable(props: {
         </thead>
         <tbody>
           {props.tokens.map(token => (
-            <CallbackTokenRow key={token.id} token={token} onRevoke={props.onRevoke} />
+            <CallbackTokenRow
+              key={token.id}
+              token={token}
+              onRevoke={props.onRevoke}
+            />
           ))}
         </tbody>
       </table>

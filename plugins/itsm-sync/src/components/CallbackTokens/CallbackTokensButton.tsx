@@ -1,4 +1,10 @@
-import { ButtonIcon, Dialog, DialogBody, DialogHeader, DialogTrigger } from '@backstage/ui';
+import {
+  ButtonIcon,
+  Dialog,
+  DialogBody,
+  DialogHeader,
+  DialogTrigger,
+} from '@backstage/ui';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { KeyIcon } from '../shared/KeyIcon';
 import { CallbackTokensPanel } from './CallbackTokensPanel';
@@ -9,7 +15,9 @@ import { useCanManageIntegration } from './useCanManageIntegration';
  * opens the integration's callback tokens. `@backstage/ui` has no drawer, so this is its
  * dialog; closing it unmounts the panel and with it the token shown once.
  */
-export function CallbackTokensButton(props: { integration: IntegrationResponse }) {
+export function CallbackTokensButton(props: {
+  integration: IntegrationResponse;
+}) {
   const { integration } = props;
   const canManage = useCanManageIntegration(integration.id);
   if (!canManage) return null;

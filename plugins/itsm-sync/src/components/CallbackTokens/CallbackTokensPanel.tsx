@@ -19,11 +19,16 @@ import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
  * The dialog's content: generate a token, see it once, manage the list. The issued token
  * lives only in this component's state, which goes when the dialog closes and unmounts it.
  */
-export function CallbackTokensPanel(props: { integration: IntegrationResponse }) {
+export function CallbackTokensPanel(props: {
+  integration: IntegrationResponse;
+}) {
   const { integration } = props;
   const api = useApi(itsmSyncApiRef);
   const [issued, setIssued] = useState<IssuedCallbackTokenResponse>();
-  const tokens = useAsyncRetry(() => api.listCallbackTokens(integration.id), [api, integration.id]);
+  const tokens = useAsyncRetry(
+    () => api.listCallbackTokens(integration.id),
+    [api, integration.id],
+  );
 
   const generate = async (request: CreateCallbackTokenRequest) => {
     setIssued(await api.createCallbackToken(integration.id, request));
@@ -48,8 +53,15 @@ export function CallbackTokensPanel(props: { integration: IntegrationResponse })
             Tokens
           </Text>
           {tokens.loading && !tokens.value && <Progress />}
-          <InlineError message={tokens.error && `Could not list the tokens: ${errorMessage(tokens.error)}`} />
-          {tokens.value && <CallbackTokenTable tokens={tokens.value} onRevoke={revoke} />}
+          <InlineError
+            message={
+              tokens.error &&
+              `Could not list the tokens: ${errorMessage(tokens.error)}`
+            }
+          />
+          {tokens.value && (
+            <CallbackTokenTable tokens={tokens.value} onRevoke={revoke} />
+          )}
         </Flex>
       </section>
     </Flex>

@@ -26,7 +26,10 @@ export function GenerateTokenForm(props: {
     setBusy(true);
     setError(undefined);
     try {
-      await props.onGenerate({ app_name: appName.trim(), description: description.trim() });
+      await props.onGenerate({
+        app_name: appName.trim(),
+        description: description.trim(),
+      });
       setAppName('');
       setDescription('');
       setAttempted(false);
@@ -38,9 +41,18 @@ export function GenerateTokenForm(props: {
   };
 
   return (
-    <form aria-label="Generate a callback token" noValidate onSubmit={e => void submit(e)}>
+    <form
+      aria-label="Generate a callback token"
+      noValidate
+      onSubmit={e => void submit(e)}
+    >
       <Flex direction="column" gap="3">
-        <TextField label="Config ID" value={props.integrationId} isReadOnly description="The integration this token is scoped to." />
+        <TextField
+          label="Config ID"
+          value={props.integrationId}
+          isReadOnly
+          description="The integration this token is scoped to."
+        />
         <TextField
           label="App Name"
           isRequired
@@ -49,7 +61,9 @@ export function GenerateTokenForm(props: {
           maxLength={200}
           placeholder="e.g. Jira Production — inbound"
           validationBehavior="aria"
-          validate={value => (attempted && !value.trim() ? 'App Name is required.' : null)}
+          validate={value =>
+            attempted && !value.trim() ? 'App Name is required.' : null
+          }
         />
         <TextAreaField
           label="Description"
@@ -58,7 +72,15 @@ export function GenerateTokenForm(props: {
           maxLength={1000}
           placeholder="What this token is used for"
         />
-        {error && <Alert status="danger" icon role="alert" title="The token was not generated" description={error} />}
+        {error && (
+          <Alert
+            status="danger"
+            icon
+            role="alert"
+            title="The token was not generated"
+            description={error}
+          />
+        )}
         <Flex>
           <Button type="submit" variant="primary" isDisabled={busy}>
             Generate Token

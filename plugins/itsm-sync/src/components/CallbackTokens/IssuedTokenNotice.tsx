@@ -7,7 +7,9 @@ import { InlineError } from '../shared/InlineError';
  * The token just generated, with a copy button and the webhook URL the ITSM calls. The hub
  * keeps only the token's hash, so this is the one time anyone sees it; the warning says so.
  */
-export function IssuedTokenNotice(props: { issued: IssuedCallbackTokenResponse }) {
+export function IssuedTokenNotice(props: {
+  issued: IssuedCallbackTokenResponse;
+}) {
   const { issued } = props;
   const [copy, setCopy] = useState<'copied' | 'failed'>();
 
@@ -47,7 +49,12 @@ export function IssuedTokenNotice(props: { issued: IssuedCallbackTokenResponse }
             Copied to the clipboard.
           </Text>
         )}
-        <InlineError message={copy === 'failed' && 'Could not copy: select the token and copy it by hand.'} />
+        <InlineError
+          message={
+            copy === 'failed' &&
+            'Could not copy: select the token and copy it by hand.'
+          }
+        />
         <TextField
           label="Webhook URL"
           value={issued.webhook_url}

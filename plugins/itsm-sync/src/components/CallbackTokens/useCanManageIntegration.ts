@@ -7,5 +7,8 @@ import { itsmSyncIntegrationManagePermission } from '@itsm-sync-hub/plugin-itsm-
  * offered only to them. False while the answer is pending.
  */
 export function useCanManageIntegration(integrationId: string): boolean {
-  return usePermission({ permission: itsmSyncIntegrationManagePermission, resourceRef: integrationId }).allowed;
+  return usePermission({
+    permission: itsmSyncIntegrationManagePermission,
+    resourceRef: integrationId,
+  }).allowed;
 }

@@ -1,6 +1,9 @@
 import { usePermission } from '@backstage/plugin-permission-react';
 import { Button, Card, CardBody, CardFooter, Flex, Text } from '@backstage/ui';
-import { itsmSyncConflictResolvePermission, type ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  itsmSyncConflictResolvePermission,
+  type ConflictResolution,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { ConflictDetailsResponse as ConflictDetails } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { usePendingAction } from '../shared/usePendingAction';
 import { ConflictDiff } from './ConflictDiff';
@@ -16,7 +19,10 @@ const ACTIONS: { resolution: ConflictResolution; label: string }[] = [
  * One pending conflict; the resolve buttons only for people allowed to resolve this one
  * (a policy may scope it, e.g. to incidents assigned to the viewer).
  */
-export function ConflictCard(props: { conflict: ConflictDetails; onResolve: (resolution: ConflictResolution) => Promise<void> }) {
+export function ConflictCard(props: {
+  conflict: ConflictDetails;
+  onResolve: (resolution: ConflictResolution) => Promise<void>;
+}) {
   const { busy, error, run: resolve } = usePendingAction(props.onResolve);
   const { allowed: canResolve, loading } = usePermission({
     permission: itsmSyncConflictResolvePermission,
@@ -24,14 +30,18 @@ export function ConflictCard(props: { conflict: ConflictDetails; onResolve: (res
   });
 
   return (
-    <Card role="group" aria-label={`${props.conflict.field} conflict on ${props.conflict.incident?.title ?? props.conflict.incident_id}`}>
+    <Card
+      role="group"
+      aria-label={`${props.conflict.field} conflict on ${props.conflict.incident?.title ?? props.conflict.incident_id}`}
+    >
       <CardBody>
         <ConflictDiff conflict={props.conflict} />
       </CardBody>
       {!canResolve && !loading && (
         <CardFooter>
           <Text variant="body-small" color="secondary">
-            You can review this conflict; resolving it needs the itsm-sync.conflict.resolve permission.
+            You can review this conflict; resolving it needs the
+            itsm-sync.conflict.resolve permission.
           </Text>
         </CardFooter>
       )}
@@ -42,7 +52,9 @@ export function ConflictCard(props: { conflict: ConflictDetails; onResolve: (res
               <Button
                 key={action.resolution}
                 size="small"
-                variant={action.resolution === 'ignore' ? 'tertiary' : 'secondary'}
+                variant={
+                  action.resolution === 'ignore' ? 'tertiary' : 'secondary'
+                }
                 isDisabled={busy}
                 onPress={() => void resolve(action.resolution)}
               >

@@ -28,11 +28,22 @@ export function ConflictDiff(props: { conflict: ConflictDetails }) {
         <strong>{conflict.field}</strong>
         {` on incident ${conflict.incident?.title ?? conflict.incident_id} · integration ${integration}`}
       </Text>
-      <table aria-label={`Conflict on ${conflict.field}`} style={{ width: '100%', borderSpacing: '12px 4px' }}>
+      <table
+        aria-label={`Conflict on ${conflict.field}`}
+        style={{ width: '100%', borderSpacing: '12px 4px' }}
+      >
         <tbody>
           <tr>
-            <Side title="Platform" value={conflict.platform_value} changedAt={conflict.platform_changed_at} />
-            <Side title={`External (${integration})`} value={conflict.external_value} changedAt={conflict.external_changed_at} />
+            <Side
+              title="Platform"
+              value={conflict.platform_value}
+              changedAt={conflict.platform_changed_at}
+            />
+            <Side
+              title={`External (${integration})`}
+              value={conflict.external_value}
+              changedAt={conflict.external_changed_at}
+            />
           </tr>
         </tbody>
       </table>

@@ -24,10 +24,18 @@ describe('ConflictsPage without itsm-sync.conflict.resolve', () => {
       ],
     });
 
-    expect(await screen.findByRole('table', { name: 'Conflict on severity' })).toBeInTheDocument();
-    expect(await screen.findByText(/needs the itsm-sync.conflict.resolve permission/)).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Conflict on severity' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        /needs the itsm-sync.conflict.resolve permission/,
+      ),
+    ).toBeInTheDocument();
     for (const label of ['Use platform', 'Use external', 'Ignore']) {
-      expect(screen.queryByRole('button', { name: label })).not.toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: label }),
+      ).not.toBeInTheDocument();
     }
     expect(permissionRequests).toContain('itsm-sync.conflict.resolve');
   });
@@ -37,8 +45,26 @@ describe('ConflictsPage with itsm-sync.conflict.resolve on some conflicts', () =
   it('offers the resolve buttons only on the conflicts the caller may resolve', async () => {
     const api = new FakeItsmSyncApi();
     api.conflicts = [
-      aConflict({ id: 'conf-mine', field: 'status', incident: { id: 'inc-1', title: 'Mine', severity: 'SEV-2', status: 'open' } }),
-      aConflict({ id: 'conf-other', field: 'priority', incident: { id: 'inc-2', title: 'Other', severity: 'SEV-2', status: 'open' } }),
+      aConflict({
+        id: 'conf-mine',
+        field: 'status',
+        incident: {
+          id: 'inc-1',
+          title: 'Mine',
+          severity: 'SEV-2',
+          status: 'open',
+        },
+      }),
+      aConflict({
+        id: 'conf-other',
+        field: 'priority',
+        incident: {
+          id: 'inc-2',
+          title: 'Other',
+          severity: 'SEV-2',
+          status: 'open',
+        },
+      }),
     ];
     const asked: Array<string | undefined> = [];
     await renderInTestApp(<ConflictsPage />, {
@@ -46,19 +72,32 @@ describe('ConflictsPage with itsm-sync.conflict.resolve on some conflicts', () =
         [itsmSyncApiRef, api],
         mockApis.permission({
           authorize: request => {
-            const resourceRef = 'resourceRef' in request ? request.resourceRef : undefined;
+            const resourceRef =
+              'resourceRef' in request ? request.resourceRef : undefined;
             asked.push(resourceRef);
-            return resourceRef === 'conf-mine' ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
+            return resourceRef === 'conf-mine'
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY;
           },
         }),
       ],
     });
 
-    const mine = within(await screen.findByRole('group', { name: 'status conflict on Mine' }));
-    const other = within(await screen.findByRole('group', { name: 'priority conflict on Other' }));
-    expect(await mine.findByRole('button', { name: 'Use platform' })).toBeInTheDocument();
-    expect(await other.findByText(/needs the itsm-sync.conflict.resolve permission/)).toBeInTheDocument();
-    expect(other.queryByRole('button', { name: 'Use platform' })).not.toBeInTheDocument();
+    const mine = within(
+      await screen.findByRole('group', { name: 'status conflict on Mine' }),
+    );
+    const other = within(
+      await screen.findByRole('group', { name: 'priority conflict on Other' }),
+    );
+    expect(
+      await mine.findByRole('button', { name: 'Use platform' }),
+    ).toBeInTheDocument();
+    expect(
+      await other.findByText(/needs the itsm-sync.conflict.resolve permission/),
+    ).toBeInTheDocument();
+    expect(
+      other.queryByRole('button', { name: 'Use platform' }),
+    ).not.toBeInTheDocument();
     expect(asked.sort()).toEqual(['conf-mine', 'conf-other']);
   });
 });

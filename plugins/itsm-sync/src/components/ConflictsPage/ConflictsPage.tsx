@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Text } from '@backstage/ui';
 import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -12,13 +16,22 @@ export function ConflictsPage() {
   const api = useApi(itsmSyncApiRef);
   const [lastResolved, setLastResolved] = useState<string>();
 
-  const { value: conflicts, loading, error, retry } = useAsyncRetry(async () => {
+  const {
+    value: conflicts,
+    loading,
+    error,
+    retry,
+  } = useAsyncRetry(async () => {
     const pending = await api.listConflicts({ status: 'pending' });
     // The detail route adds the incident title and integration name for the diff.
     return Promise.all(pending.map(c => api.getConflict(c.id)));
   }, [api]);
 
-  const resolve = async (id: string, field: string, resolution: ConflictResolution) => {
+  const resolve = async (
+    id: string,
+    field: string,
+    resolution: ConflictResolution,
+  ) => {
     await api.resolveConflict(id, resolution);
     setLastResolved(`Resolved the ${field} conflict with ${resolution}.`);
     retry();
@@ -35,13 +48,19 @@ export function ConflictsPage() {
         </Text>
       )}
       {conflicts && conflicts.length === 0 && (
-        <EmptyState missing="data" title="No pending conflicts" description="Every conflict has been resolved." />
+        <EmptyState
+          missing="data"
+          title="No pending conflicts"
+          description="Every conflict has been resolved."
+        />
       )}
       {conflicts?.map(conflict => (
         <ConflictCard
           key={conflict.id}
           conflict={conflict}
-          onResolve={resolution => resolve(conflict.id, conflict.field, resolution)}
+          onResolve={resolution =>
+            resolve(conflict.id, conflict.field, resolution)
+          }
         />
       ))}
     </Flex>

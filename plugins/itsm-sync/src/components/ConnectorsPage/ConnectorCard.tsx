@@ -31,7 +31,10 @@ export function ConnectorCard(props: { connector: ConnectorInfoResponse }) {
             <Text as="div" variant="body-small" weight="bold">
               Default field ownership
             </Text>
-            <ul aria-label={`${connector.display_name} default field ownership`} style={{ margin: 0 }}>
+            <ul
+              aria-label={`${connector.display_name} default field ownership`}
+              style={{ margin: 0 }}
+            >
               {connector.default_field_ownership.map(rule => (
                 <li key={rule.field}>
                   <Text variant="body-small">{`${rule.field}: ${rule.owner} (priority ${rule.priority})`}</Text>

@@ -2,7 +2,12 @@ import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { FakeItsmSyncApi } from '../../testUtils/FakeItsmSyncApi';
-import { aConnector, aDlqEntry, anIntegration, aSyncStatus } from '../../testUtils/fixtures';
+import {
+  aConnector,
+  aDlqEntry,
+  anIntegration,
+  aSyncStatus,
+} from '../../testUtils/fixtures';
 import { ConnectorsPage } from './ConnectorsPage';
 
 function marketplace() {
@@ -14,12 +19,18 @@ function marketplace() {
       display_name: 'PagerDuty',
       capabilities: { outbound: true, inbound: true, comments: false },
       webhook_auth: 'HMAC-SHA256 (X-PagerDuty-Signature)',
-      default_field_ownership: [{ field: 'escalation_policy', owner: 'external', priority: 5 }],
+      default_field_ownership: [
+        { field: 'escalation_policy', owner: 'external', priority: 5 },
+      ],
     }),
   ];
   api.integrations = [
     anIntegration(),
-    anIntegration({ id: 'int-pd', name: 'pd-oncall', integration_type: 'pagerduty' }),
+    anIntegration({
+      id: 'int-pd',
+      name: 'pd-oncall',
+      integration_type: 'pagerduty',
+    }),
   ];
   api.statuses.set(
     'int-snow',
@@ -46,7 +57,8 @@ function marketplace() {
       ignored_events: [
         {
           event_type: 'incident.workflow.started',
-          reason: 'incident workflow runs are PagerDuty automation with nothing to sync',
+          reason:
+            'incident workflow runs are PagerDuty automation with nothing to sync',
           count: 4,
           first_seen_at: '2026-12-04T10:00:00.000Z',
           last_seen_at: '2026-12-04T11:00:00.000Z',
@@ -71,49 +83,97 @@ function marketplace() {
 
 describe('ConnectorsPage', () => {
   it('lays installed connector modules out as cards with capabilities, webhook auth and default ownership', async () => {
-    await renderInTestApp(<ConnectorsPage />, { apis: [[itsmSyncApiRef, marketplace()]] });
+    await renderInTestApp(<ConnectorsPage />, {
+      apis: [[itsmSyncApiRef, marketplace()]],
+    });
 
-    const installed = await screen.findByRole('region', { name: 'Installed connectors' });
+    const installed = await screen.findByRole('region', {
+      name: 'Installed connectors',
+    });
     expect(within(installed).getByText('ServiceNow')).toBeInTheDocument();
     expect(within(installed).getByText('PagerDuty')).toBeInTheDocument();
-    expect(within(installed).getByText('Webhook auth: HMAC-SHA256 (X-PagerDuty-Signature)')).toBeInTheDocument();
+    expect(
+      within(installed).getByText(
+        'Webhook auth: HMAC-SHA256 (X-PagerDuty-Signature)',
+      ),
+    ).toBeInTheDocument();
 
-    const snowOwnership = within(installed).getByRole('list', { name: 'ServiceNow default field ownership' });
-    expect(within(snowOwnership).getByText('severity: platform (priority 10)')).toBeInTheDocument();
-    expect(within(snowOwnership).getByText('assigned_to: external (priority 5)')).toBeInTheDocument();
+    const snowOwnership = within(installed).getByRole('list', {
+      name: 'ServiceNow default field ownership',
+    });
+    expect(
+      within(snowOwnership).getByText('severity: platform (priority 10)'),
+    ).toBeInTheDocument();
+    expect(
+      within(snowOwnership).getByText('assigned_to: external (priority 5)'),
+    ).toBeInTheDocument();
 
     // Unsupported capabilities are not advertised.
     expect(within(installed).getAllByText('comments')).toHaveLength(1);
   });
 
   it('shows each configured integration’s health and the spec’s metrics', async () => {
-    await renderInTestApp(<ConnectorsPage />, { apis: [[itsmSyncApiRef, marketplace()]] });
+    await renderInTestApp(<ConnectorsPage />, {
+      apis: [[itsmSyncApiRef, marketplace()]],
+    });
 
-    const snow = await screen.findByRole('row', { name: 'Integration prod-snow' });
+    const snow = await screen.findByRole('row', {
+      name: 'Integration prod-snow',
+    });
     expect(await within(snow).findByText('Healthy')).toBeInTheDocument();
-    expect(within(snow).getByRole('cell', { name: 'outbound_success' })).toHaveTextContent('42');
-    expect(within(snow).getByRole('cell', { name: 'outbound_failed' })).toHaveTextContent('1');
-    expect(within(snow).getByRole('cell', { name: 'inbound_success' })).toHaveTextContent('17');
-    expect(within(snow).getByRole('cell', { name: 'conflicts_detected' })).toHaveTextContent('3');
-    expect(within(snow).getByRole('cell', { name: 'conflicts_resolved' })).toHaveTextContent('2');
-    expect(within(snow).getByRole('cell', { name: 'drift_discrepancies' })).toHaveTextContent('4');
+    expect(
+      within(snow).getByRole('cell', { name: 'outbound_success' }),
+    ).toHaveTextContent('42');
+    expect(
+      within(snow).getByRole('cell', { name: 'outbound_failed' }),
+    ).toHaveTextContent('1');
+    expect(
+      within(snow).getByRole('cell', { name: 'inbound_success' }),
+    ).toHaveTextContent('17');
+    expect(
+      within(snow).getByRole('cell', { name: 'conflicts_detected' }),
+    ).toHaveTextContent('3');
+    expect(
+      within(snow).getByRole('cell', { name: 'conflicts_resolved' }),
+    ).toHaveTextContent('2');
+    expect(
+      within(snow).getByRole('cell', { name: 'drift_discrepancies' }),
+    ).toHaveTextContent('4');
 
     const pd = screen.getByRole('row', { name: 'Integration pd-oncall' });
     expect(await within(pd).findByText('Failing')).toBeInTheDocument();
     expect(within(pd).getByText('PagerDuty answered 401')).toBeInTheDocument();
     const ignored = within(pd).getByLabelText('Ignored webhook events');
-    expect(ignored).toHaveTextContent('5 webhook events acknowledged without action');
-    expect(ignored).toHaveTextContent('incident.workflow.started ×4: incident workflow runs are PagerDuty automation with nothing to sync');
-    expect(ignored).toHaveTextContent('pagey.ping ×1: a test delivery of the webhook subscription');
-    expect(within(snow).queryByLabelText('Ignored webhook events')).not.toBeInTheDocument();
+    expect(ignored).toHaveTextContent(
+      '5 webhook events acknowledged without action',
+    );
+    expect(ignored).toHaveTextContent(
+      'incident.workflow.started ×4: incident workflow runs are PagerDuty automation with nothing to sync',
+    );
+    expect(ignored).toHaveTextContent(
+      'pagey.ping ×1: a test delivery of the webhook subscription',
+    );
+    expect(
+      within(snow).queryByLabelText('Ignored webhook events'),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the dead-letter queue of each integration', async () => {
-    await renderInTestApp(<ConnectorsPage />, { apis: [[itsmSyncApiRef, marketplace()]] });
-    const snowDlq = await screen.findByRole('region', { name: 'DLQ of prod-snow' });
-    expect(await within(snowDlq).findByText('400: ServiceNow answered 400: Invalid state transition')).toBeInTheDocument();
+    await renderInTestApp(<ConnectorsPage />, {
+      apis: [[itsmSyncApiRef, marketplace()]],
+    });
+    const snowDlq = await screen.findByRole('region', {
+      name: 'DLQ of prod-snow',
+    });
+    expect(
+      await within(snowDlq).findByText(
+        '400: ServiceNow answered 400: Invalid state transition',
+      ),
+    ).toBeInTheDocument();
     const pdDlq = screen.getByRole('region', { name: 'DLQ of pd-oncall' });
-    expect(await within(pdDlq).findByText('The dead-letter queue is empty.')).toBeInTheDocument();
+    expect(
+      await within(pdDlq).findByText('The dead-letter queue is empty.'),
+    ).toBeInTheDocument();
   });
 
   it('shows the backend’s message when the connectors cannot be listed', async () => {
@@ -121,7 +181,11 @@ describe('ConnectorsPage', () => {
     api.listConnectors = async () => {
       throw new Error('Permission denied: itsm-sync.read');
     };
-    await renderInTestApp(<ConnectorsPage />, { apis: [[itsmSyncApiRef, api]] });
-    expect(await screen.findByText('Error: Permission denied: itsm-sync.read')).toBeInTheDocument();
+    await renderInTestApp(<ConnectorsPage />, {
+      apis: [[itsmSyncApiRef, api]],
+    });
+    expect(
+      await screen.findByText('Error: Permission denied: itsm-sync.read'),
+    ).toBeInTheDocument();
   });
 });

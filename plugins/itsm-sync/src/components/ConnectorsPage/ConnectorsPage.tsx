@@ -1,5 +1,9 @@
 import useAsync from 'react-use/esm/useAsync';
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Grid, Text } from '@backstage/ui';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
@@ -15,7 +19,10 @@ import { IntegrationHealthTable } from './IntegrationHealthTable';
 export function ConnectorsPage() {
   const api = useApi(itsmSyncApiRef);
   const { value, loading, error } = useAsync(async () => {
-    const [connectors, integrations] = await Promise.all([api.listConnectors(), api.listIntegrations()]);
+    const [connectors, integrations] = await Promise.all([
+      api.listConnectors(),
+      api.listIntegrations(),
+    ]);
     return { connectors, integrations };
   }, [api]);
 
@@ -30,7 +37,11 @@ export function ConnectorsPage() {
           Installed connectors
         </Text>
         {connectors.length === 0 ? (
-          <EmptyState missing="content" title="No connector modules installed" description="Add a connector module to the backend." />
+          <EmptyState
+            missing="content"
+            title="No connector modules installed"
+            description="Add a connector module to the backend."
+          />
         ) : (
           <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
             {connectors.map(connector => (
@@ -48,7 +59,10 @@ export function ConnectorsPage() {
             No integrations configured yet.
           </Text>
         ) : (
-          <IntegrationHealthTable integrations={integrations} callbackTokenTypes={callbackTokenTypes(connectors)} />
+          <IntegrationHealthTable
+            integrations={integrations}
+            callbackTokenTypes={callbackTokenTypes(connectors)}
+          />
         )}
       </section>
       {integrations.length > 0 && (

@@ -9,7 +9,9 @@ const SHOWN = 3;
  * reason (sync-status `ignored_events`), so a subscription that sends the wrong events is
  * seen rather than silently ignored.
  */
-export function IgnoredEventsSummary(props: { events: IgnoredEventsResponseItem[] }) {
+export function IgnoredEventsSummary(props: {
+  events: IgnoredEventsResponseItem[];
+}) {
   if (!props.events.length) return null;
   const total = props.events.reduce((sum, e) => sum + e.count, 0);
   return (
@@ -18,7 +20,12 @@ export function IgnoredEventsSummary(props: { events: IgnoredEventsResponseItem[
         {`${total} webhook event${total === 1 ? '' : 's'} acknowledged without action`}
       </Text>
       {props.events.slice(0, SHOWN).map(e => (
-        <Text as="div" variant="body-x-small" color="secondary" key={`${e.event_type}\u0000${e.reason}`}>
+        <Text
+          as="div"
+          variant="body-x-small"
+          color="secondary"
+          key={`${e.event_type}\u0000${e.reason}`}
+        >
           {`${e.event_type} ×${e.count}: ${e.reason}`}
         </Text>
       ))}

@@ -2,7 +2,10 @@ import useAsync from 'react-use/esm/useAsync';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Text } from '@backstage/ui';
-import { errorMessage, SYNC_METRICS } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  errorMessage,
+  SYNC_METRICS,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
@@ -21,10 +24,11 @@ export function IntegrationHealthRow(props: {
 }) {
   const { integration } = props;
   const api = useApi(itsmSyncApiRef);
-  const { value: status, loading, error } = useAsync(
-    () => api.getSyncStatus(integration.id),
-    [api, integration.id],
-  );
+  const {
+    value: status,
+    loading,
+    error,
+  } = useAsync(() => api.getSyncStatus(integration.id), [api, integration.id]);
 
   return (
     <tr aria-label={`Integration ${integration.name}`}>
@@ -33,7 +37,9 @@ export function IntegrationHealthRow(props: {
           <Text variant="body-small" weight="bold">
             {integration.name}
           </Text>
-          {props.callbackTokens && <CallbackTokensButton integration={integration} />}
+          {props.callbackTokens && (
+            <CallbackTokensButton integration={integration} />
+          )}
         </Flex>
         <Text as="div" variant="body-x-small" color="secondary">
           {`${integration.integration_type} · ${integration.sync_direction} · ${integration.conflict_strategy}`}
@@ -52,7 +58,9 @@ export function IntegrationHealthRow(props: {
             {status.last_error}
           </Text>
         )}
-        {status && <IgnoredEventsSummary events={status.ignored_events ?? []} />}
+        {status && (
+          <IgnoredEventsSummary events={status.ignored_events ?? []} />
+        )}
       </td>
       {SYNC_METRICS.map(metric => (
         <td key={metric} aria-label={metric}>

@@ -10,7 +10,10 @@ export function IntegrationHealthTable(props: {
 }) {
   return (
     <div style={{ overflowX: 'auto' }}>
-      <table aria-label="Configured integrations" style={{ borderSpacing: '12px 6px' }}>
+      <table
+        aria-label="Configured integrations"
+        style={{ borderSpacing: '12px 6px' }}
+      >
         <thead>
           <tr>
             <th align="left">Integration</th>
@@ -28,7 +31,9 @@ export function IntegrationHealthTable(props: {
             <IntegrationHealthRow
               key={integration.id}
               integration={integration}
-              callbackTokens={props.callbackTokenTypes.has(integration.integration_type)}
+              callbackTokens={props.callbackTokenTypes.has(
+                integration.integration_type,
+              )}
             />
           ))}
         </tbody>

@@ -25,7 +25,9 @@ export function DlqEntryRow(props: {
       </td>
       <td>
         <Text variant="body-small" color="danger">
-          {entry.last_status ? `${entry.last_status}: ${entry.last_error}` : entry.last_error}
+          {entry.last_status
+            ? `${entry.last_status}: ${entry.last_error}`
+            : entry.last_error}
         </Text>
       </td>
       <td>
@@ -33,10 +35,21 @@ export function DlqEntryRow(props: {
       </td>
       <td>
         <Flex gap="2" align="center">
-          <Button size="small" variant="secondary" isDisabled={busy} onPress={() => void act('retry')}>
+          <Button
+            size="small"
+            variant="secondary"
+            isDisabled={busy}
+            onPress={() => void act('retry')}
+          >
             Retry
           </Button>
-          <Button size="small" variant="tertiary" destructive isDisabled={busy} onPress={() => void act('discard')}>
+          <Button
+            size="small"
+            variant="tertiary"
+            destructive
+            isDisabled={busy}
+            onPress={() => void act('discard')}
+          >
             Discard
           </Button>
           <InlineError message={error} />

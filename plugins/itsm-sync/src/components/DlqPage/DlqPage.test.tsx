@@ -11,18 +11,31 @@ function withTwoFailures() {
   api.integrations = [anIntegration()];
   api.dlq = [
     aDlqEntry({ id: 'dlq-1', incident_id: 'inc-1' }),
-    aDlqEntry({ id: 'dlq-2', incident_id: 'inc-2', operation: 'create', last_error: 'Field priority is required' }),
+    aDlqEntry({
+      id: 'dlq-2',
+      incident_id: 'inc-2',
+      operation: 'create',
+      last_error: 'Field priority is required',
+    }),
   ];
   return api;
 }
 
 describe('DlqPage', () => {
   it('lists failed entries with their attempts and the vendor’s error', async () => {
-    await renderInTestApp(<DlqPage />, { apis: [[itsmSyncApiRef, withTwoFailures()]] });
+    await renderInTestApp(<DlqPage />, {
+      apis: [[itsmSyncApiRef, withTwoFailures()]],
+    });
     const first = await screen.findByRole('row', { name: 'DLQ entry dlq-1' });
     expect(within(first).getByText('5')).toBeInTheDocument();
-    expect(within(first).getByText('400: ServiceNow answered 400: Invalid state transition')).toBeInTheDocument();
-    expect(screen.getByRole('row', { name: 'DLQ entry dlq-2' })).toHaveTextContent('Field priority is required');
+    expect(
+      within(first).getByText(
+        '400: ServiceNow answered 400: Invalid state transition',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('row', { name: 'DLQ entry dlq-2' }),
+    ).toHaveTextContent('Field priority is required');
   });
 
   it('retries an entry and takes it off the list', async () => {
@@ -31,10 +44,18 @@ describe('DlqPage', () => {
     const row = await screen.findByRole('row', { name: 'DLQ entry dlq-1' });
     await userEvent.click(within(row).getByRole('button', { name: 'Retry' }));
 
-    expect(await screen.findByRole('status')).toHaveTextContent('Entry dlq-1 queued for another attempt.');
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Entry dlq-1 queued for another attempt.',
+    );
     expect(api.calls).toContain('retryDlqEntry int-snow dlq-1');
-    await waitFor(() => expect(screen.queryByRole('row', { name: 'DLQ entry dlq-1' })).not.toBeInTheDocument());
-    expect(screen.getByRole('row', { name: 'DLQ entry dlq-2' })).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('row', { name: 'DLQ entry dlq-1' }),
+      ).not.toBeInTheDocument(),
+    );
+    expect(
+      screen.getByRole('row', { name: 'DLQ entry dlq-2' }),
+    ).toBeInTheDocument();
   });
 
   it('discards an entry and takes it off the list', async () => {
@@ -43,9 +64,15 @@ describe('DlqPage', () => {
     const row = await screen.findByRole('row', { name: 'DLQ entry dlq-2' });
     await userEvent.click(within(row).getByRole('button', { name: 'Discard' }));
 
-    expect(await screen.findByRole('status')).toHaveTextContent('Entry dlq-2 discarded.');
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Entry dlq-2 discarded.',
+    );
     expect(api.calls).toContain('discardDlqEntry int-snow dlq-2');
-    await waitFor(() => expect(screen.queryByRole('row', { name: 'DLQ entry dlq-2' })).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('row', { name: 'DLQ entry dlq-2' }),
+      ).not.toBeInTheDocument(),
+    );
   });
 
   it('shows the backend’s refusal next to the entry', async () => {
@@ -56,7 +83,9 @@ describe('DlqPage', () => {
     await renderInTestApp(<DlqPage />, { apis: [[itsmSyncApiRef, api]] });
     const row = await screen.findByRole('row', { name: 'DLQ entry dlq-1' });
     await userEvent.click(within(row).getByRole('button', { name: 'Retry' }));
-    expect(await within(row).findByRole('alert')).toHaveTextContent("No failed DLQ entry 'dlq-1'");
+    expect(await within(row).findByRole('alert')).toHaveTextContent(
+      "No failed DLQ entry 'dlq-1'",
+    );
     expect(within(row).getByRole('button', { name: 'Retry' })).toBeEnabled();
   });
 
@@ -64,6 +93,8 @@ describe('DlqPage', () => {
     const api = new FakeItsmSyncApi();
     api.integrations = [anIntegration()];
     await renderInTestApp(<DlqPage />, { apis: [[itsmSyncApiRef, api]] });
-    expect(await screen.findByText('The dead-letter queue is empty.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('The dead-letter queue is empty.'),
+    ).toBeInTheDocument();
   });
 });

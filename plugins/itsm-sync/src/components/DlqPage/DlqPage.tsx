@@ -3,5 +3,11 @@ import { IntegrationDlq } from './IntegrationDlq';
 
 /** The dead-letter queue of every configured integration. */
 export function DlqPage() {
-  return <EveryIntegration>{integration => <IntegrationDlq key={integration.id} integration={integration} />}</EveryIntegration>;
+  return (
+    <EveryIntegration>
+      {integration => (
+        <IntegrationDlq key={integration.id} integration={integration} />
+      )}
+    </EveryIntegration>
+  );
 }

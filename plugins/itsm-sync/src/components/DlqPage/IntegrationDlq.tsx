@@ -12,15 +12,21 @@ export function IntegrationDlq(props: { integration: IntegrationResponse }) {
   const { integration } = props;
   const api = useApi(itsmSyncApiRef);
   const [notice, setNotice] = useState<string>();
-  const { value: entries, loading, error, retry } = useAsyncRetry(
-    () => api.listDlq(integration.id),
-    [api, integration.id],
-  );
+  const {
+    value: entries,
+    loading,
+    error,
+    retry,
+  } = useAsyncRetry(() => api.listDlq(integration.id), [api, integration.id]);
 
   const act = async (entryId: string, action: 'retry' | 'discard') => {
     if (action === 'retry') await api.retryDlqEntry(integration.id, entryId);
     else await api.discardDlqEntry(integration.id, entryId);
-    setNotice(action === 'retry' ? `Entry ${entryId} queued for another attempt.` : `Entry ${entryId} discarded.`);
+    setNotice(
+      action === 'retry'
+        ? `Entry ${entryId} queued for another attempt.`
+        : `Entry ${entryId} discarded.`,
+    );
     retry();
   };
 
@@ -55,7 +61,11 @@ export function IntegrationDlq(props: { integration: IntegrationResponse }) {
           </thead>
           <tbody>
             {entries.map(entry => (
-              <DlqEntryRow key={entry.id} entry={entry} onAct={action => act(entry.id, action)} />
+              <DlqEntryRow
+                key={entry.id}
+                entry={entry}
+                onAct={action => act(entry.id, action)}
+              />
             ))}
           </tbody>
         </table>

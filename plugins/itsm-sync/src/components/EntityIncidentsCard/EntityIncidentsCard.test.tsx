@@ -11,7 +11,10 @@ import { EntityIncidentsCard } from './EntityIncidentsCard';
 const payments: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'payments', annotations: { 'itsm-sync.io/incidents': 'enabled' } },
+  metadata: {
+    name: 'payments',
+    annotations: { 'itsm-sync.io/incidents': 'enabled' },
+  },
   spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
 };
 
@@ -46,52 +49,91 @@ describe('EntityIncidentsCard', () => {
         ],
       }),
       anIncident({ id: 'inc-2', title: 'Queue backlog', links: [] }),
-      anIncident({ id: 'inc-3', title: 'Someone else’s incident', entity_ref: 'component:default/other' }),
+      anIncident({
+        id: 'inc-3',
+        title: 'Someone else’s incident',
+        entity_ref: 'component:default/other',
+      }),
     ];
     await renderCard(api);
 
     expect(await screen.findByText('Checkout latency')).toBeInTheDocument();
-    expect(api.calls).toContain('listIncidentsForEntity component:default/payments');
+    expect(api.calls).toContain(
+      'listIncidentsForEntity component:default/payments',
+    );
     expect(screen.getByRole('link', { name: /INC0010001/ })).toHaveAttribute(
       'href',
       'http://snow.example/incident/a1b2c3',
     );
-    expect(screen.getByRole('link', { name: /OPS-42/ })).toHaveAttribute('href', 'http://jira.example/browse/OPS-42');
+    expect(screen.getByRole('link', { name: /OPS-42/ })).toHaveAttribute(
+      'href',
+      'http://jira.example/browse/OPS-42',
+    );
     expect(within(rowOf('jira-sm')).getByText('never')).toBeInTheDocument();
-    expect(within(rowOf('prod-snow')).queryByText('never')).not.toBeInTheDocument();
+    expect(
+      within(rowOf('prod-snow')).queryByText('never'),
+    ).not.toBeInTheDocument();
     expect(screen.getByText('Queue backlog')).toBeInTheDocument();
-    expect(screen.getByText('Not linked to any ITSM ticket yet.')).toBeInTheDocument();
-    expect(screen.queryByText('Someone else’s incident')).not.toBeInTheDocument();
+    expect(
+      screen.getByText('Not linked to any ITSM ticket yet.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText('Someone else’s incident'),
+    ).not.toBeInTheDocument();
   });
 
   it('offers Sync with ITSM on the routed integrations of an incident with no ticket yet, saying why', async () => {
     const api = new FakeItsmSyncApi();
-    api.incidents = [anIncident({ id: 'inc-9', title: 'Fresh outage', links: [] })];
+    api.incidents = [
+      anIncident({ id: 'inc-9', title: 'Fresh outage', links: [] }),
+    ];
     api.routing.set('inc-9', [
       {
         integration_id: 'int-pd',
         integration_name: 'prod-pd',
         integration_type: 'pagerduty',
-        reason: { kind: 'annotation', annotation: 'pagerduty.com/service-id', value: 'PSVC1', entity_ref: 'component:default/payments' },
-        explanation: 'annotation pagerduty.com/service-id=PSVC1 on component:default/payments',
+        reason: {
+          kind: 'annotation',
+          annotation: 'pagerduty.com/service-id',
+          value: 'PSVC1',
+          entity_ref: 'component:default/payments',
+        },
+        explanation:
+          'annotation pagerduty.com/service-id=PSVC1 on component:default/payments',
       },
     ]);
     api.tickets.set('int-pd', { external_id: 'PX1', external_key: null });
     await renderCard(api);
 
-    expect(await screen.findByText('annotation pagerduty.com/service-id=PSVC1 on component:default/payments')).toBeInTheDocument();
-    expect(screen.getByText('Not linked to any ITSM ticket yet.')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: /Sync with ITSM \(int-pd\)/ }));
+    expect(
+      await screen.findByText(
+        'annotation pagerduty.com/service-id=PSVC1 on component:default/payments',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Not linked to any ITSM ticket yet.'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: /Sync with ITSM \(int-pd\)/ }),
+    );
     expect(await screen.findByText('Ticket PX1')).toBeInTheDocument();
     expect(api.calls).toContain('syncIncident int-pd inc-9');
   });
 
   it('reads incidents of the entity named by the annotation when it is not "enabled"', async () => {
     const api = new FakeItsmSyncApi();
-    api.incidents = [anIncident({ entity_ref: 'system:default/checkout', title: 'System-wide outage' })];
+    api.incidents = [
+      anIncident({
+        entity_ref: 'system:default/checkout',
+        title: 'System-wide outage',
+      }),
+    ];
     await renderCard(api, {
       ...payments,
-      metadata: { name: 'payments', annotations: { 'itsm-sync.io/incidents': 'system:default/checkout' } },
+      metadata: {
+        name: 'payments',
+        annotations: { 'itsm-sync.io/incidents': 'system:default/checkout' },
+      },
     });
     expect(await screen.findByText('System-wide outage')).toBeInTheDocument();
   });
@@ -105,14 +147,27 @@ describe('EntityIncidentsCard', () => {
     const api = new FakeItsmSyncApi();
     api.incidents = [anIncident({ links: [aLink({ sync_state: state })] })];
     await renderCard(api);
-    expect(await within(await screen.findByRole('table')).findByText(label)).toBeInTheDocument();
+    expect(
+      await within(await screen.findByRole('table')).findByText(label),
+    ).toBeInTheDocument();
   });
 
   it('shows the last sync error of a failed link', async () => {
     const api = new FakeItsmSyncApi();
-    api.incidents = [anIncident({ links: [aLink({ sync_state: 'failed', last_error: 'ServiceNow answered 401' })] })];
+    api.incidents = [
+      anIncident({
+        links: [
+          aLink({
+            sync_state: 'failed',
+            last_error: 'ServiceNow answered 401',
+          }),
+        ],
+      }),
+    ];
     await renderCard(api);
-    expect(await screen.findByText('ServiceNow answered 401')).toBeInTheDocument();
+    expect(
+      await screen.findByText('ServiceNow answered 401'),
+    ).toBeInTheDocument();
   });
 
   it('says so when the entity has no incidents', async () => {
@@ -126,18 +181,25 @@ describe('EntityIncidentsCard', () => {
       throw new Error('itsm-sync backend unavailable');
     };
     await renderCard(api);
-    expect(await screen.findByText('Error: itsm-sync backend unavailable')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Error: itsm-sync backend unavailable'),
+    ).toBeInTheDocument();
   });
 
   describe('"Sync with ITSM"', () => {
     it('is enabled, disabled while in flight, then shows the ticket id and the cooldown', async () => {
       const api = new FakeItsmSyncApi();
       api.incidents = [anIncident()];
-      api.tickets.set('int-snow', { external_id: 'a1b2c3', external_key: 'INC0010001' });
+      api.tickets.set('int-snow', {
+        external_id: 'a1b2c3',
+        external_key: 'INC0010001',
+      });
       api.holdSyncs = true;
       await renderCard(api);
 
-      const button = await screen.findByRole('button', { name: /Sync with ITSM/ });
+      const button = await screen.findByRole('button', {
+        name: /Sync with ITSM/,
+      });
       expect(button).toBeEnabled();
       await userEvent.click(button);
 
@@ -154,10 +216,18 @@ describe('EntityIncidentsCard', () => {
 
     it('shows the external id when the ticket has no human key', async () => {
       const api = new FakeItsmSyncApi();
-      api.incidents = [anIncident({ links: [aLink({ integration_id: 'int-pd', integration_name: 'pagerduty' })] })];
+      api.incidents = [
+        anIncident({
+          links: [
+            aLink({ integration_id: 'int-pd', integration_name: 'pagerduty' }),
+          ],
+        }),
+      ];
       api.tickets.set('int-pd', { external_id: 'PXYZ123', external_key: null });
       await renderCard(api);
-      await userEvent.click(await screen.findByRole('button', { name: /Sync with ITSM/ }));
+      await userEvent.click(
+        await screen.findByRole('button', { name: /Sync with ITSM/ }),
+      );
       expect(await screen.findByText('Ticket PXYZ123')).toBeInTheDocument();
     });
 
@@ -166,38 +236,73 @@ describe('EntityIncidentsCard', () => {
       api.incidents = [anIncident()];
       api.markSynced('int-snow', 'inc-1', 240); // 6 of the 10 minutes are left
       await renderCard(api);
-      await userEvent.click(await screen.findByRole('button', { name: /Sync with ITSM/ }));
+      await userEvent.click(
+        await screen.findByRole('button', { name: /Sync with ITSM/ }),
+      );
 
-      const cooling = await screen.findByRole('button', { name: /Cooldown 6:00/ });
+      const cooling = await screen.findByRole('button', {
+        name: /Cooldown 6:00/,
+      });
       expect(cooling).toBeDisabled();
       expect(screen.queryByText(/^Ticket /)).not.toBeInTheDocument();
     });
 
     it('shows a pending ticket, never "Ticket null", while the vendor has not answered', async () => {
       const api = new FakeItsmSyncApi();
-      api.incidents = [anIncident({ links: [aLink({ external_id: null, external_key: null, external_url: null, sync_state: 'pending' })] })];
+      api.incidents = [
+        anIncident({
+          links: [
+            aLink({
+              external_id: null,
+              external_key: null,
+              external_url: null,
+              sync_state: 'pending',
+            }),
+          ],
+        }),
+      ];
       api.pendingSyncs = true;
       await renderCard(api);
-      await userEvent.click(await screen.findByRole('button', { name: /Sync with ITSM/ }));
+      await userEvent.click(
+        await screen.findByRole('button', { name: /Sync with ITSM/ }),
+      );
       expect(await screen.findByText('Ticket pending')).toBeInTheDocument();
       expect(screen.queryByText(/Ticket null/)).not.toBeInTheDocument();
-      expect(screen.getByRole('button', { name: /Cooldown 10:00/ })).toBeDisabled();
+      expect(
+        screen.getByRole('button', { name: /Cooldown 10:00/ }),
+      ).toBeDisabled();
     });
 
     it('shows the cooldown the backend keeps after a page reload', async () => {
       const api = new FakeItsmSyncApi();
       const until = new Date(Date.now() + 4 * 60_000 + 500).toISOString();
-      api.incidents = [anIncident({ links: [aLink({ manual_sync_cooldown_until: until })] })];
+      api.incidents = [
+        anIncident({ links: [aLink({ manual_sync_cooldown_until: until })] }),
+      ];
       await renderCard(api);
-      expect(await screen.findByRole('button', { name: /Cooldown 4:0\d/ })).toBeDisabled();
+      expect(
+        await screen.findByRole('button', { name: /Cooldown 4:0\d/ }),
+      ).toBeDisabled();
       expect(api.calls.filter(c => c.startsWith('syncIncident'))).toEqual([]);
     });
 
     it('is enabled when the stored cooldown is over', async () => {
       const api = new FakeItsmSyncApi();
-      api.incidents = [anIncident({ links: [aLink({ manual_sync_cooldown_until: new Date(Date.now() - 1000).toISOString() })] })];
+      api.incidents = [
+        anIncident({
+          links: [
+            aLink({
+              manual_sync_cooldown_until: new Date(
+                Date.now() - 1000,
+              ).toISOString(),
+            }),
+          ],
+        }),
+      ];
       await renderCard(api);
-      expect(await screen.findByRole('button', { name: /Sync with ITSM/ })).toBeEnabled();
+      expect(
+        await screen.findByRole('button', { name: /Sync with ITSM/ }),
+      ).toBeEnabled();
     });
 
     it('stays enabled and shows the backend’s message when the sync fails', async () => {
@@ -205,10 +310,18 @@ describe('EntityIncidentsCard', () => {
       api.incidents = [anIncident()];
       api.failNextSync = 'ServiceNow is unreachable';
       await renderCard(api);
-      await userEvent.click(await screen.findByRole('button', { name: /Sync with ITSM/ }));
+      await userEvent.click(
+        await screen.findByRole('button', { name: /Sync with ITSM/ }),
+      );
 
-      expect(await screen.findByRole('alert')).toHaveTextContent('ServiceNow is unreachable');
-      await waitFor(() => expect(screen.getByRole('button', { name: /Sync with ITSM/ })).toBeEnabled());
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'ServiceNow is unreachable',
+      );
+      await waitFor(() =>
+        expect(
+          screen.getByRole('button', { name: /Sync with ITSM/ }),
+        ).toBeEnabled(),
+      );
     });
   });
 });

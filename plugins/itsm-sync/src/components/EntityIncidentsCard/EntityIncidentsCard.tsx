@@ -1,6 +1,10 @@
 import useAsync from 'react-use/esm/useAsync';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
@@ -13,10 +17,11 @@ export function EntityIncidentsCard() {
   const { entity } = useEntity();
   const api = useApi(itsmSyncApiRef);
   const entityRef = incidentEntityRefOf(entity, stringifyEntityRef(entity));
-  const { value: incidents, loading, error } = useAsync(
-    () => api.listIncidentsForEntity(entityRef),
-    [api, entityRef],
-  );
+  const {
+    value: incidents,
+    loading,
+    error,
+  } = useAsync(() => api.listIncidentsForEntity(entityRef), [api, entityRef]);
 
   return (
     <Card>

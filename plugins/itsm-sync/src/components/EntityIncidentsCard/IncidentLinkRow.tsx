@@ -13,16 +13,29 @@ export function IncidentLinkRow(props: { link: IncidentLinkResponse }) {
   return (
     <tr>
       <td>
-        <IntegrationName name={link.integration_name} type={link.integration_type} />
+        <IntegrationName
+          name={link.integration_name}
+          type={link.integration_type}
+        />
       </td>
       <td>
         {ticket && link.external_url && (
-          <Link to={link.external_url} target="_blank" rel="noopener noreferrer">
+          <Link
+            to={link.external_url}
+            target="_blank"
+            rel="noopener noreferrer"
+          >
             {ticket}
           </Link>
         )}
-        {ticket && !link.external_url && <Text variant="body-small">{ticket}</Text>}
-        {!ticket && <Text variant="body-small" color="secondary">no ticket yet</Text>}
+        {ticket && !link.external_url && (
+          <Text variant="body-small">{ticket}</Text>
+        )}
+        {!ticket && (
+          <Text variant="body-small" color="secondary">
+            no ticket yet
+          </Text>
+        )}
       </td>
       <td>
         <SyncStateIndicator state={link.sync_state} />

@@ -13,20 +13,31 @@ import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
  */
 export function RoutedIntegrations(props: { incidentId: string }) {
   const api = useApi(itsmSyncApiRef);
-  const { value, error } = useAsync(() => api.previewRouting({ incident_id: props.incidentId }), [api, props.incidentId]);
+  const { value, error } = useAsync(
+    () => api.previewRouting({ incident_id: props.incidentId }),
+    [api, props.incidentId],
+  );
   return (
     <>
       <Text as="p" variant="body-small" color="secondary">
         Not linked to any ITSM ticket yet.
       </Text>
-      <InlineError message={error && `Routing could not be read: ${errorMessage(error)}`} />
+      <InlineError
+        message={error && `Routing could not be read: ${errorMessage(error)}`}
+      />
       {value && value.matches.length > 0 && (
-        <table style={{ width: '100%', borderSpacing: '8px 4px' }} aria-label="Routed integrations">
+        <table
+          style={{ width: '100%', borderSpacing: '8px 4px' }}
+          aria-label="Routed integrations"
+        >
           <tbody>
             {value.matches.map(match => (
               <tr key={match.integration_id}>
                 <td>
-                  <IntegrationName name={match.integration_name} type={match.integration_type} />
+                  <IntegrationName
+                    name={match.integration_name}
+                    type={match.integration_type}
+                  />
                 </td>
                 <td>
                   <Text variant="body-x-small" color="secondary">
@@ -34,7 +45,10 @@ export function RoutedIntegrations(props: { incidentId: string }) {
                   </Text>
                 </td>
                 <td>
-                  <SyncWithItsmButton integrationId={match.integration_id} incidentId={props.incidentId} />
+                  <SyncWithItsmButton
+                    integrationId={match.integration_id}
+                    incidentId={props.incidentId}
+                  />
                 </td>
               </tr>
             ))}

@@ -7,7 +7,11 @@ import { InlineError } from '../shared/InlineError';
  * "Sync with ITSM" for one incident on one integration, with its states (docs/sync-semantics.md#manual-sync):
  * enabled, disabled while in flight, the ticket id after success, and the cooldown.
  */
-export function SyncWithItsmButton(props: { integrationId: string; incidentId: string; cooldownUntil?: string | null }) {
+export function SyncWithItsmButton(props: {
+  integrationId: string;
+  incidentId: string;
+  cooldownUntil?: string | null;
+}) {
   const { state, result, secondsLeft, coolingDown, sync } = useManualSync(
     props.integrationId,
     props.incidentId,
@@ -38,7 +42,10 @@ export function SyncWithItsmButton(props: { integrationId: string; incidentId: s
         </Badge>
       )}
       {result && (!ticket || result.state === 'pending') && (
-        <Badge size="small" title="The vendor has not answered yet; the sync is still on its way">
+        <Badge
+          size="small"
+          title="The vendor has not answered yet; the sync is still on its way"
+        >
           {ticket ? `Ticket ${ticket} pending` : 'Ticket pending'}
         </Badge>
       )}

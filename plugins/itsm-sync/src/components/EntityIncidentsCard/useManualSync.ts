@@ -2,7 +2,10 @@ import { useCallback, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { ManualSyncResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
-import { errorMessage, ManualSyncCooldownError } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  errorMessage,
+  ManualSyncCooldownError,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { useCountdown } from './useCountdown';
 
 /** docs/sync-semantics.md#cooldown: the button locks for ten minutes after a sync unless the backend says otherwise. */
@@ -18,11 +21,17 @@ export type ManualSyncState =
  * `storedCooldownUntil` is the link's cooldown end as the backend keeps it, so a page
  * reload inside the cooldown still shows it.
  */
-export function useManualSync(integrationId: string, incidentId: string, storedCooldownUntil?: string | null) {
+export function useManualSync(
+  integrationId: string,
+  incidentId: string,
+  storedCooldownUntil?: string | null,
+) {
   const api = useApi(itsmSyncApiRef);
   const [state, setState] = useState<ManualSyncState>({ kind: 'idle' });
   const [result, setResult] = useState<ManualSyncResponse>();
-  const [cooldownUntil, setCooldownUntil] = useState<Date | undefined>(() => dateOrUndefined(storedCooldownUntil));
+  const [cooldownUntil, setCooldownUntil] = useState<Date | undefined>(() =>
+    dateOrUndefined(storedCooldownUntil),
+  );
   const secondsLeft = useCountdown(cooldownUntil);
 
   const sync = useCallback(async () => {
@@ -52,5 +61,7 @@ function dateOrUndefined(value: string | null | undefined): Date | undefined {
 
 function cooldownEndOf(response: ManualSyncResponse): Date {
   const at = new Date(response.cooldown_until);
-  return Number.isNaN(at.getTime()) ? new Date(Date.now() + DEFAULT_COOLDOWN_SECONDS * 1000) : at;
+  return Number.isNaN(at.getTime())
+    ? new Date(Date.now() + DEFAULT_COOLDOWN_SECONDS * 1000)
+    : at;
 }

@@ -3,21 +3,34 @@ import useAsync from 'react-use/esm/useAsync';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Button, Flex, Text, TextAreaField } from '@backstage/ui';
-import type { IntegrationResponse, IntegrationRoutingResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  IntegrationResponse,
+  IntegrationRoutingResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { InlineError } from '../shared/InlineError';
 
 import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
 /** The JSON people edit: the rules in order and the default, as PUT /v1/integrations/{id}/routing takes them. */
 function editable(routing: IntegrationRoutingResponse): string {
-  return JSON.stringify({ rules: routing.rules, default: routing.default }, null, 2);
+  return JSON.stringify(
+    { rules: routing.rules, default: routing.default },
+    null,
+    2,
+  );
 }
 
 /** One integration's routing rules as JSON, saved as a whole; the hub's message names a bad field. */
-export function IntegrationRoutingEditor(props: { integration: IntegrationResponse }) {
+export function IntegrationRoutingEditor(props: {
+  integration: IntegrationResponse;
+}) {
   const { integration } = props;
   const api = useApi(itsmSyncApiRef);
-  const { value: stored, loading, error } = useAsync(() => api.getRouting(integration.id), [api, integration.id]);
+  const {
+    value: stored,
+    loading,
+    error,
+  } = useAsync(() => api.getRouting(integration.id), [api, integration.id]);
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -41,7 +54,9 @@ export function IntegrationRoutingEditor(props: { integration: IntegrationRespon
     try {
       const saved = await api.setRouting(integration.id, body as any);
       setText(editable(saved));
-      setNotice(`Saved ${saved.rules.length} rule(s); when none matches: ${saved.default}.`);
+      setNotice(
+        `Saved ${saved.rules.length} rule(s); when none matches: ${saved.default}.`,
+      );
     } catch (e) {
       setProblem(errorMessage(e));
     } finally {
@@ -65,7 +80,12 @@ export function IntegrationRoutingEditor(props: { integration: IntegrationRespon
             onChange={setText}
           />
           <Flex align="center" gap="2">
-            <Button size="small" variant="secondary" isDisabled={saving} onPress={() => void save()}>
+            <Button
+              size="small"
+              variant="secondary"
+              isDisabled={saving}
+              onPress={() => void save()}
+            >
               {saving ? 'Saving…' : 'Save rules'}
             </Button>
             {notice && (

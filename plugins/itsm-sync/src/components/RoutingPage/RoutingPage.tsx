@@ -6,7 +6,12 @@ import { RoutingTryForm } from './RoutingTryForm';
 export function RoutingPage() {
   return (
     <EveryIntegration before={<RoutingTryForm />}>
-      {integration => <IntegrationRoutingEditor key={integration.id} integration={integration} />}
+      {integration => (
+        <IntegrationRoutingEditor
+          key={integration.id}
+          integration={integration}
+        />
+      )}
     </EveryIntegration>
   );
 }

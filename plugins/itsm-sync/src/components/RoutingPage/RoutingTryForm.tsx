@@ -20,7 +20,11 @@ export function RoutingTryForm() {
     try {
       setPreview(
         await api.previewRouting({
-          incident: { severity: severity.trim() as any, entity_ref: entityRef.trim() || null, incident_type: incidentType.trim() || null },
+          incident: {
+            severity: severity.trim() as any,
+            entity_ref: entityRef.trim() || null,
+            incident_type: incidentType.trim() || null,
+          },
         }),
       );
     } catch (e) {
@@ -35,9 +39,23 @@ export function RoutingTryForm() {
         Try an incident
       </Text>
       <Flex align="end" gap="2">
-        <TextField label="Severity" value={severity} onChange={setSeverity} description="SEV-1 to SEV-4" />
-        <TextField label="Entity" value={entityRef} onChange={setEntityRef} placeholder="component:default/checkout" />
-        <TextField label="Incident type" value={incidentType} onChange={setIncidentType} />
+        <TextField
+          label="Severity"
+          value={severity}
+          onChange={setSeverity}
+          description="SEV-1 to SEV-4"
+        />
+        <TextField
+          label="Entity"
+          value={entityRef}
+          onChange={setEntityRef}
+          placeholder="component:default/checkout"
+        />
+        <TextField
+          label="Incident type"
+          value={incidentType}
+          onChange={setIncidentType}
+        />
         <Button size="small" variant="secondary" onPress={() => void tryIt()}>
           Try
         </Button>
@@ -48,7 +66,9 @@ export function RoutingTryForm() {
           <Text variant="body-small" color="secondary">
             {`Catalog: ${preview.catalog}`}
           </Text>
-          {preview.matches.length === 0 && <Text variant="body-small">Routes to no integration.</Text>}
+          {preview.matches.length === 0 && (
+            <Text variant="body-small">Routes to no integration.</Text>
+          )}
           {preview.matches.map(m => (
             <Text key={m.integration_id} variant="body-small">
               {`${m.integration_name}: ${m.explanation}`}

@@ -1,6 +1,10 @@
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex } from '@backstage/ui';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -10,13 +14,26 @@ import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
  * A page with a section per configured integration, under what comes `before` them:
  * loading, a failed read and "no integrations yet" are shown here once for every such page.
  */
-export function EveryIntegration(props: { before?: ReactNode; children: (integration: IntegrationResponse) => ReactNode }) {
+export function EveryIntegration(props: {
+  before?: ReactNode;
+  children: (integration: IntegrationResponse) => ReactNode;
+}) {
   const api = useApi(itsmSyncApiRef);
-  const { value: integrations, loading, error } = useAsync(() => api.listIntegrations(), [api]);
+  const {
+    value: integrations,
+    loading,
+    error,
+  } = useAsync(() => api.listIntegrations(), [api]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!integrations?.length) {
-    return <EmptyState missing="content" title="No integrations" description="Configure an integration first." />;
+    return (
+      <EmptyState
+        missing="content"
+        title="No integrations"
+        description="Configure an integration first."
+      />
+    );
   }
   return (
     <Flex direction="column" gap="4">

@@ -1,8 +1,15 @@
-import { StatusError, StatusOK, StatusPending, StatusWarning } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '@backstage/core-components';
 import type { SyncStatusResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
 /** An integration's health (sync-status) as a Backstage status indicator. */
-export function HealthIndicator(props: { health: SyncStatusResponse['health'] }) {
+export function HealthIndicator(props: {
+  health: SyncStatusResponse['health'];
+}) {
   switch (props.health) {
     case 'healthy':
       return <StatusOK>Healthy</StatusOK>;

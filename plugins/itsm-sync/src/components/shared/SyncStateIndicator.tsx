@@ -1,4 +1,10 @@
-import { StatusAborted, StatusError, StatusOK, StatusPending, StatusWarning } from '@backstage/core-components';
+import {
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '@backstage/core-components';
 import type { LinkSyncState } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
 const LABELS: Record<LinkSyncState, string> = {

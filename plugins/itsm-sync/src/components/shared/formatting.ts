@@ -3,7 +3,10 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return 'never';
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  return at.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  return at.toLocaleString(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+  });
 }
 
 /** Any field value (string, number, null, object) as one line of text. */
