@@ -9,7 +9,7 @@
  * must carry at least 32 random bytes (README "Security"); people who want RBAC and the
  * audit log to name them use their own Backstage token with the CLI instead.
  */
-export const IM_TOKEN_MIN_LENGTH = 43;
+const IM_TOKEN_MIN_LENGTH = 43;
 const MIN_DISTINCT_CHARACTERS = 10;
 
 export function applyImTokenAccess(env: NodeJS.ProcessEnv): void {

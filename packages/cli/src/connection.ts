@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CliError, UsageError } from './errors';
 
-export const DEFAULT_URL = 'http://localhost:7007';
+const DEFAULT_URL = 'http://localhost:7007';
 
 /** Where the backend is and how to authenticate to it. */
 export interface Connection {
@@ -18,7 +18,7 @@ interface ConfigFile {
 }
 
 /** `$IM_CONFIG`, else `~/.config/im/config.json`. */
-export function configFilePath(env: NodeJS.ProcessEnv): string {
+function configFilePath(env: NodeJS.ProcessEnv): string {
   return (
     env.IM_CONFIG ||
     path.join(env.HOME || os.homedir(), '.config', 'im', 'config.json')

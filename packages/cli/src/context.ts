@@ -68,7 +68,7 @@ function connectionFlags(
   return merged;
 }
 
-export function createContext(
+function createContext(
   command: Command,
   runtime: Runtime,
   options: { authToken?: boolean } = {},

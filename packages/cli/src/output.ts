@@ -15,7 +15,7 @@ export const processOutput: Output = {
 };
 
 /** A cell for people: empty for nothing, JSON for structures. */
-export function cell(value: unknown): string {
+function cell(value: unknown): string {
   if (value === null || value === undefined || value === '') return '-';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);

@@ -16,7 +16,7 @@ import { ItsmSyncIcon } from './components/shared/ItsmSyncIcon';
 import { rootRouteRef } from './routes';
 
 /** The REST client, built on Backstage's discovery and (authenticated) fetch. */
-export const itsmSyncApi = ApiBlueprint.make({
+const itsmSyncApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: itsmSyncApiRef,
@@ -27,7 +27,7 @@ export const itsmSyncApi = ApiBlueprint.make({
 });
 
 /** The incidents card, on entities that carry the `itsm-sync.io/incidents` annotation. */
-export const itsmSyncEntityCard = EntityCardBlueprint.make({
+const itsmSyncEntityCard = EntityCardBlueprint.make({
   name: 'incidents',
   params: {
     filter: isItsmSyncAvailable,
@@ -39,7 +39,7 @@ export const itsmSyncEntityCard = EntityCardBlueprint.make({
 });
 
 /** The top-level page; its title and icon give the navigation entry. */
-export const itsmSyncPage = PageBlueprint.make({
+const itsmSyncPage = PageBlueprint.make({
   params: {
     path: '/itsm-sync',
     title: 'ITSM Sync',
@@ -48,7 +48,7 @@ export const itsmSyncPage = PageBlueprint.make({
   },
 });
 
-export const itsmSyncConflictsSubPage = SubPageBlueprint.make({
+const itsmSyncConflictsSubPage = SubPageBlueprint.make({
   name: 'conflicts',
   params: {
     path: 'conflicts',
@@ -60,7 +60,7 @@ export const itsmSyncConflictsSubPage = SubPageBlueprint.make({
   },
 });
 
-export const itsmSyncConnectorsSubPage = SubPageBlueprint.make({
+const itsmSyncConnectorsSubPage = SubPageBlueprint.make({
   name: 'connectors',
   params: {
     path: 'connectors',
@@ -72,7 +72,7 @@ export const itsmSyncConnectorsSubPage = SubPageBlueprint.make({
   },
 });
 
-export const itsmSyncDlqSubPage = SubPageBlueprint.make({
+const itsmSyncDlqSubPage = SubPageBlueprint.make({
   name: 'dlq',
   params: {
     path: 'dlq',
@@ -82,7 +82,7 @@ export const itsmSyncDlqSubPage = SubPageBlueprint.make({
   },
 });
 
-export const itsmSyncRoutingSubPage = SubPageBlueprint.make({
+const itsmSyncRoutingSubPage = SubPageBlueprint.make({
   name: 'routing',
   params: {
     path: 'routing',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 /** The shared local Postgres (trust auth on loopback). */
-export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 
 /**
  * A database prefix of our own per run: Backstage creates one database per plugin
@@ -41,7 +41,7 @@ export async function dropDatabases(prefix: string): Promise<string[]> {
 }
 
 /** Runs one query against a database the hub created (for checks the API does not expose). */
-export async function queryHubDatabase<T = any>(
+async function queryHubDatabase<T = any>(
   prefix: string,
   sql: string,
   params: unknown[] = [],

@@ -5,8 +5,7 @@ import { ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
  * the browser test resolves. Uses IM_TOKEN (external access) when the environment has it.
  */
 export const APP_URL = process.env.PORTAL_APP_URL ?? 'http://localhost:3000';
-export const BACKEND_URL =
-  process.env.PORTAL_BACKEND_URL ?? 'http://localhost:7007';
+const BACKEND_URL = process.env.PORTAL_BACKEND_URL ?? 'http://localhost:7007';
 
 /** The hub's REST client, as the CLI uses it. */
 export const hub = new ItsmSyncClient({

@@ -46,7 +46,7 @@ function setPath(root: any, path: string[], value: unknown) {
 }
 
 /** Bodies that are bad in one way: not JSON, JSON of the wrong shape, or far too big. */
-export function badBody(
+function badBody(
   p: Prng,
   real: Buffer,
   hugeBytes: number,

@@ -8,8 +8,8 @@ import {
 } from '../../bench/harness/hubProcess';
 import { freePort } from './ports';
 
-export const ENCRYPTION_KEY = randomBytes(32).toString('hex');
-export const TOKEN = `faults-${randomBytes(12).toString('hex')}`;
+const ENCRYPTION_KEY = randomBytes(32).toString('hex');
+const TOKEN = `faults-${randomBytes(12).toString('hex')}`;
 
 /** Settings every fault scenario uses: short leases and a short retry schedule, so runs stay fast. */
 export const FAST_SYNC = {

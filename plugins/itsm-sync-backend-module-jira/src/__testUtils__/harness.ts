@@ -6,7 +6,7 @@ import {
   type JiraWebhookScheme,
 } from '@itsm-sync-hub/simulators';
 
-export const WEBHOOK_SECRET = 'jira-admin-webhook-secret-1';
+const WEBHOOK_SECRET = 'jira-admin-webhook-secret-1';
 
 const STATUS_NAMES: Record<PlatformIncidentFields['status'], string> = {
   open: 'To Do',

@@ -1,5 +1,1 @@
 export { JiraConnector } from './JiraConnector';
-export {
-  readSettings as readJiraSettings,
-  type JiraSettings,
-} from './settings';

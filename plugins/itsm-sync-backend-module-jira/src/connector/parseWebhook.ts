@@ -83,7 +83,7 @@ export function ignoredJiraEventReason(
  * the body, a Connect JWT the method and URL), so a replay could change it to pass as new:
  * it is never the dedup key.
  */
-export function eventIdOf(
+function eventIdOf(
   _request: WebhookRequest,
   payload: Partial<JiraWebhookPayload>,
 ): string {

@@ -27,7 +27,7 @@ export interface JiraSettings {
 }
 
 /** Connect JWTs Jira sends live for 3 minutes; 5 allows for clock skew and a slow delivery. */
-export const DEFAULT_JWT_MAX_TOKEN_AGE_SECONDS = 300;
+const DEFAULT_JWT_MAX_TOKEN_AGE_SECONDS = 300;
 
 export const DEFAULT_PRIORITIES: Record<Severity, string> = {
   'SEV-1': 'Highest',

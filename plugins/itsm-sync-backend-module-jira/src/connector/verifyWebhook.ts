@@ -32,7 +32,7 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 const DEFAULT_MAX_TOKEN_AGE_SECONDS = 300;
 
 /** An admin webhook: `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body>`. */
-export function verifyHubSignature(
+function verifyHubSignature(
   request: WebhookRequest,
   secrets: string[],
   header: string,
@@ -63,7 +63,7 @@ function constantTimeEquals(a: string, b: string): boolean {
  * allows a `jwt` query parameter, but URLs end up in access logs and proxies, where a
  * token could be read and replayed, so that form is refused (`inQuery`).
  */
-export function jwtFrom(request: WebhookRequest): {
+function jwtFrom(request: WebhookRequest): {
   token?: string;
   inQuery: boolean;
 } {
@@ -126,7 +126,7 @@ async function firstUseOfToken(
  * `firstUseOfToken`). The body is not covered by the JWT (Atlassian's design), so the
  * method and URL are, and a replayed token could otherwise carry any body.
  */
-export async function verifyConnectJwt(
+async function verifyConnectJwt(
   request: WebhookRequest,
   token: string,
   keys: VerificationKeys,

@@ -5,7 +5,7 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { parseSettings } from './settings';
 
-export const PAGERDUTY_ACCEPT = 'application/vnd.pagerduty+json;version=2';
+const PAGERDUTY_ACCEPT = 'application/vnd.pagerduty+json;version=2';
 
 /** A REST API v2 client for one integration; `From` is added to writes only. */
 export function pagerDutyClient(

@@ -57,7 +57,7 @@ export async function updateBody(
 }
 
 /** A user reference for a platform assignee (an email; docs/connectors/pagerduty.md#field-mapping). */
-export async function userReference(
+async function userReference(
   ctx: ConnectorContext,
   directory: PagerDutyDirectory,
   email: string,

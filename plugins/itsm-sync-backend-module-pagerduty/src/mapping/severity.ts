@@ -35,7 +35,7 @@ export function priorityNameForSeverity(severity: Severity): string {
 }
 
 /** P1..P4 map back one to one; P5 (informational) and lower become SEV-4. */
-export function severityFromPriorityName(name: unknown): Severity | undefined {
+function severityFromPriorityName(name: unknown): Severity | undefined {
   const match = typeof name === 'string' ? /^P(\d+)$/i.exec(name.trim()) : null;
   if (!match) return undefined;
   const n = Number(match[1]);
@@ -43,7 +43,7 @@ export function severityFromPriorityName(name: unknown): Severity | undefined {
   return n >= 4 ? 'SEV-4' : (`SEV-${n}` as Severity);
 }
 
-export function severityFromUrgency(urgency: unknown): Severity | undefined {
+function severityFromUrgency(urgency: unknown): Severity | undefined {
   if (urgency === 'high') return 'SEV-1';
   if (urgency === 'low') return 'SEV-3';
   return undefined;

@@ -89,7 +89,7 @@ export function parseEnvelope(rawBody: Buffer): PdWebhookEvent {
  * The incident an event is about: `data` itself when it is an `incident`, else its
  * `incident` reference (notes, status updates, responders, bridges, workflows...).
  */
-export function incidentIdOf(event: PdWebhookEvent): string | undefined {
+function incidentIdOf(event: PdWebhookEvent): string | undefined {
   const id =
     event.data.type === 'incident' ? event.data.id : event.data.incident?.id;
   return typeof id === 'string' && id ? id : undefined;

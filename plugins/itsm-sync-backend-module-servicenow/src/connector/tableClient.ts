@@ -9,7 +9,7 @@ import { normaliseRecord, type ServiceNowRecord } from '../mappings/record';
 import type { OAuthTokenCache } from './oauthTokens';
 
 /** The columns every read asks for. */
-export const INCIDENT_FIELDS = [
+const INCIDENT_FIELDS = [
   'sys_id',
   'number',
   'short_description',

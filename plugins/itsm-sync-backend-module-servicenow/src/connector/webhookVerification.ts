@@ -7,8 +7,8 @@ import {
   type WebhookVerification,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 
-export const SIGNATURE_HEADER = 'x-servicenow-signature';
-export const TIMESTAMP_HEADER = 'x-servicenow-timestamp';
+const SIGNATURE_HEADER = 'x-servicenow-signature';
+const TIMESTAMP_HEADER = 'x-servicenow-timestamp';
 
 /**
  * Checks `X-ServiceNow-Signature`: HMAC-SHA256 of the raw body, hex or Base64 (what

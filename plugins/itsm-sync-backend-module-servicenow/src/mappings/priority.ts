@@ -2,7 +2,7 @@
  * ServiceNow's default priority lookup (the dl_u_priority data lookup): priority is
  * derived from impact (rows) and urgency (columns), 1 - Critical ... 5 - Planning.
  */
-export const DEFAULT_PRIORITY_MATRIX: Record<string, Record<string, string>> = {
+const DEFAULT_PRIORITY_MATRIX: Record<string, Record<string, string>> = {
   '1': { '1': '1', '2': '2', '3': '3' },
   '2': { '1': '2', '2': '3', '3': '4' },
   '3': { '1': '3', '2': '4', '3': '5' },

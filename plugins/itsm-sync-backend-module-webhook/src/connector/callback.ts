@@ -12,7 +12,7 @@ import type { WebhookSettings } from '../settings/webhookSettings';
 import { readResponsePath, readResponseText } from '../template/responsePath';
 
 /** The callback token an ITSM presented: `Authorization: Bearer <token>` or `X-Callback-Token`. */
-export function presentedToken(
+function presentedToken(
   headers: WebhookRequest['headers'],
 ): string | undefined {
   const explicit = headers['x-callback-token']?.trim();

@@ -27,7 +27,7 @@ import {
 } from './fields';
 import { checkUrlTemplate } from './urlTemplate';
 
-export const AUTH_TYPES = ['basic', 'bearer', 'api_key'] as const;
+const AUTH_TYPES = ['basic', 'bearer', 'api_key'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH'] as const;
 type WriteMethod = (typeof WRITE_METHODS)[number];
@@ -80,7 +80,7 @@ export interface WebhookSettings {
 }
 
 /** Every setting this connector reads; anything else is a typo worth reporting. */
-export const KNOWN_SETTINGS = [
+const KNOWN_SETTINGS = [
   'provider',
   'create_method',
   'create_url',

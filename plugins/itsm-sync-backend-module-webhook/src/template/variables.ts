@@ -5,7 +5,7 @@ import type {
 import type { TemplateValue } from './payloadTemplate';
 
 /** Variables describing the case, available in every template. */
-export const INCIDENT_VARIABLES = [
+const INCIDENT_VARIABLES = [
   'case_name',
   'title',
   'description',

@@ -18,10 +18,8 @@ import request from 'supertest';
 import { itsmSyncPlugin } from '../plugin';
 
 /** A fixed test key: tests never rely on the generated development key. */
-export const TEST_ENCRYPTION_KEY = '0f'.repeat(32);
+const TEST_ENCRYPTION_KEY = '0f'.repeat(32);
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-1';
-
-export { testConnectorModule };
 
 /**
  * Starts the core plugin with the test connector in a Backstage test backend, a test

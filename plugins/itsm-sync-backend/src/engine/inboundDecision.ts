@@ -71,7 +71,7 @@ export interface StaleField {
  * hub's time when the platform or another integration did. Undefined when it cannot be
  * told (no mark, or an older mark of the same vendor without its time).
  */
-export function lastChangedAt(
+function lastChangedAt(
   mark: FieldChangeMark | undefined,
   integrationId: string,
 ): number | undefined {

@@ -1,7 +1,7 @@
 import type { IntegrationRecord, LinkRecord } from '../store/types';
 
 /** The default "Sync with ITSM" cooldown (ten minutes; docs/sync-semantics.md#cooldown). */
-export const DEFAULT_MANUAL_SYNC_COOLDOWN_SECONDS = 600;
+const DEFAULT_MANUAL_SYNC_COOLDOWN_SECONDS = 600;
 
 /** The cooldown of an integration: `settings.manual_sync_cooldown_seconds`, else ten minutes. */
 export function cooldownSecondsOf(integration: IntegrationRecord): number {

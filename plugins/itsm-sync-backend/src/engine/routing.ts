@@ -76,7 +76,7 @@ export function conditionsHold(
 }
 
 /** The first rule whose conditions hold, with its position (1-based). */
-export function firstMatchingRule(
+function firstMatchingRule(
   routing: IntegrationRouting,
   facts: RoutingFacts,
 ): { rule: RoutingRule; position: number } | undefined {

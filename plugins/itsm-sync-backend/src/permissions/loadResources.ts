@@ -5,7 +5,7 @@ import type {
   IntegrationPermissionResource,
 } from './resources';
 
-export function integrationResource(
+function integrationResource(
   integration: Pick<IntegrationRecord, 'id' | 'name'>,
 ): IntegrationPermissionResource {
   return { id: integration.id, name: integration.name };

@@ -26,7 +26,7 @@ function isListedIntegration(
  * or the name of a user entity ref (`user:default/david.loo` is `david.loo`), since the
  * platform and the vendors hold user names, not refs.
  */
-export function isAssignedToOneOf(
+function isAssignedToOneOf(
   assignedTo: string | null,
   assignees: string[],
 ): boolean {

@@ -16,9 +16,7 @@ import { createAuthorizer, createResourceAuthorizer } from './authorize';
 import type { RouterContext } from './RouterContext';
 import { parseInput } from './validation';
 
-export function reconcileRunResponse(
-  r: ReconcileRunRecord,
-): ReconcileRunResponse {
+function reconcileRunResponse(r: ReconcileRunRecord): ReconcileRunResponse {
   return {
     id: r.id,
     integration_id: r.integration_id,
@@ -37,7 +35,7 @@ export function reconcileRunResponse(
   };
 }
 
-export function reconcileScheduleResponse(s: ReconcileScheduleRecord) {
+function reconcileScheduleResponse(s: ReconcileScheduleRecord) {
   return {
     integration_id: s.integration_id,
     interval_seconds: s.interval_seconds,

@@ -14,7 +14,7 @@ export interface IntegrationWithRules {
  * is seen within this time. The outbox claim reads `enabled` and `not_before` live, so no
  * vendor is called while disabled or before its Retry-After either way.
  */
-export const INTEGRATION_SNAPSHOT_TTL_MS = 1000;
+const INTEGRATION_SNAPSHOT_TTL_MS = 1000;
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -7,9 +7,9 @@ import type { IntegrationRecord } from '../store/types';
 import type { Clock } from './Clock';
 
 /** Prefix of every callback token, so a leaked one is recognisable in a secret scan. */
-export const CALLBACK_TOKEN_PREFIX = 'itsmcb_';
+const CALLBACK_TOKEN_PREFIX = 'itsmcb_';
 /** Live tokens per integration: enough to rotate, few enough to compare on every callback. */
-export const MAX_LIVE_CALLBACK_TOKENS = 10;
+const MAX_LIVE_CALLBACK_TOKENS = 10;
 
 /**
  * Issues, lists and revokes callback tokens (docs/connectors/webhook.md#callback-tokens). The token is returned once and

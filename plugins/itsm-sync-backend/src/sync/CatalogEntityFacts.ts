@@ -37,7 +37,7 @@ export interface EntityFactsSource {
 const ANNOTATION_NAMES = Object.values(ROUTING_ANNOTATIONS);
 
 /** The canonical form of a ref (`component:default/name`), or undefined when it is not one. */
-export function canonicalEntityRef(
+function canonicalEntityRef(
   ref: string,
   defaults: { defaultKind?: string; defaultNamespace?: string } = {},
 ): string | undefined {

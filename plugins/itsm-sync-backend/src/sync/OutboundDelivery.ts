@@ -41,7 +41,7 @@ export interface DeliveryResult {
 }
 
 /** The platform values of an incident as a connector sees them. */
-export function platformIncident(incident: IncidentRecord) {
+function platformIncident(incident: IncidentRecord) {
   return {
     id: incident.id,
     title: incident.title,

@@ -59,7 +59,7 @@ export interface ReconcilerOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_RECONCILER_OPTIONS: ReconcilerOptions = {
+const DEFAULT_RECONCILER_OPTIONS: ReconcilerOptions = {
   pageSize: 500,
   fetchBatchSize: 50,
   maxReported: 10_000,

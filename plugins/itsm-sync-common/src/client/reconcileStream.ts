@@ -7,7 +7,7 @@ type ReconcileEvent =
   | { type: 'error'; message?: string; error?: { message?: string } };
 
 /** Splits a byte stream into parsed NDJSON lines. */
-export async function* ndjsonLines(
+async function* ndjsonLines(
   body: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<unknown> {
   const decoder = new TextDecoder();

@@ -1,7 +1,7 @@
 import type { SimResponse } from '../shared/SimulatorServer';
 
 /** Jira's error body: `{ errorMessages: [...], errors: { field: message } }`. */
-export function jiraErrorBody(
+function jiraErrorBody(
   messages: string[],
   errors: Record<string, string> = {},
 ) {

@@ -4,7 +4,7 @@ import type { SimResponse } from '../shared/SimulatorServer';
  * PagerDuty REST v2 error bodies: `{ error: { message, code, errors? } }`. The codes are
  * the ones PagerDuty documents for each class of failure.
  */
-export const PD_ERROR_CODES = {
+const PD_ERROR_CODES = {
   invalidInput: { code: 2001, message: 'Invalid Input Provided' },
   unauthorized: { code: 2006, message: 'Authentication failed' },
   notFound: { code: 2100, message: 'Not Found' },

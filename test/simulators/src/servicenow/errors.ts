@@ -1,10 +1,7 @@
 import type { SimResponse } from '../shared/SimulatorServer';
 
 /** ServiceNow's REST error envelope: `{"error":{"message","detail"},"status":"failure"}`. */
-export function serviceNowErrorBody(
-  message: string,
-  detail: string | null = null,
-) {
+function serviceNowErrorBody(message: string, detail: string | null = null) {
   return { error: { message, detail }, status: 'failure' };
 }
 

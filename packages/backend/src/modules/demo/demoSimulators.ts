@@ -8,7 +8,7 @@ import {
 } from '@itsm-sync-hub/simulators';
 
 /** Loopback ports of the demo's vendor simulators. */
-export const DEMO_PORTS = {
+const DEMO_PORTS = {
   servicenow: 7101,
   jira: 7102,
   pagerduty: 7103,

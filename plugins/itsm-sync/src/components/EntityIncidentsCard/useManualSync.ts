@@ -9,7 +9,7 @@ import {
 import { useCountdown } from './useCountdown';
 
 /** docs/sync-semantics.md#cooldown: the button locks for ten minutes after a sync unless the backend says otherwise. */
-export const DEFAULT_COOLDOWN_SECONDS = 600;
+const DEFAULT_COOLDOWN_SECONDS = 600;
 
 /** The "Sync with ITSM" states for one incident on one integration. */
 export type ManualSyncState =
