@@ -1,6 +1,8 @@
 import { ResponseError } from '@backstage/errors';
 import {
+  backendUrlDiscovery,
   errorMessage,
+  fetchWithBearerToken,
   ItsmSyncClient,
   type ItsmSyncApi,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -38,18 +40,9 @@ export class HubApi {
   private readonly client: ItsmSyncApi;
 
   constructor(private readonly connection: Connection) {
-    const token = connection.token;
     this.client = new ItsmSyncClient({
-      discoveryApi: {
-        getBaseUrl: async pluginId => `${connection.url}/api/${pluginId}`,
-      },
-      fetchApi: {
-        fetch: (input, init) => {
-          const headers = new Headers(init?.headers);
-          if (token) headers.set('authorization', `Bearer ${token}`);
-          return fetch(input, { ...init, headers });
-        },
-      },
+      discoveryApi: backendUrlDiscovery(connection.url),
+      fetchApi: fetchWithBearerToken(() => connection.token),
     });
   }
 

@@ -6,6 +6,7 @@ import type {
 import { ForwardedError } from '@backstage/errors';
 import {
   errorMessage,
+  fetchWithBearerToken,
   ItsmSyncClient,
   type ItsmSyncApi,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -37,17 +38,15 @@ export class UserItsmSyncClient {
   ): Promise<T> {
     const client = new ItsmSyncClient({
       discoveryApi: this.discovery,
-      fetchApi: {
-        fetch: async (input, init) => {
-          const { token } = await this.auth.getPluginRequestToken({
-            onBehalfOf: credentials,
-            targetPluginId: 'itsm-sync',
-          });
-          const headers = new Headers(init?.headers);
-          headers.set('authorization', `Bearer ${token}`);
-          return fetch(input, { ...init, headers });
-        },
-      },
+      fetchApi: fetchWithBearerToken(
+        async () =>
+          (
+            await this.auth.getPluginRequestToken({
+              onBehalfOf: credentials,
+              targetPluginId: 'itsm-sync',
+            })
+          ).token,
+      ),
     });
     try {
       return await request(client);

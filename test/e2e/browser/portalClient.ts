@@ -1,4 +1,8 @@
-import { ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  backendUrlDiscovery,
+  fetchWithBearerToken,
+  ItsmSyncClient,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 
 /**
  * Talks to the started backend directly, to find demo data and to plant the conflict
@@ -9,17 +13,8 @@ const BACKEND_URL = process.env.PORTAL_BACKEND_URL ?? 'http://localhost:7007';
 
 /** The hub's REST client, as the CLI uses it. */
 export const hub = new ItsmSyncClient({
-  discoveryApi: {
-    getBaseUrl: async pluginId => `${BACKEND_URL}/api/${pluginId}`,
-  },
-  fetchApi: {
-    fetch: (input, init) => {
-      const headers = new Headers(init?.headers);
-      if (process.env.IM_TOKEN)
-        headers.set('authorization', `Bearer ${process.env.IM_TOKEN}`);
-      return fetch(input, { ...init, headers });
-    },
-  },
+  discoveryApi: backendUrlDiscovery(BACKEND_URL),
+  fetchApi: fetchWithBearerToken(() => process.env.IM_TOKEN),
 });
 
 /**

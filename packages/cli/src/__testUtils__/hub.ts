@@ -3,7 +3,11 @@ import {
   type EventualCheck,
 } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import type { WebhookRequest } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { ItsmSyncClient } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import {
+  backendUrlDiscovery,
+  fetchWithBearerToken,
+  ItsmSyncClient,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { IM_TOKEN, type RunningBackend } from './testBackend';
 import { runIm, type ImResult } from './runIm';
 
@@ -24,16 +28,8 @@ export class Hub {
 
   constructor(readonly backend: RunningBackend) {
     this.client = new ItsmSyncClient({
-      discoveryApi: {
-        getBaseUrl: async pluginId => `${backend.url}/api/${pluginId}`,
-      },
-      fetchApi: {
-        fetch: (input, init) => {
-          const headers = new Headers(init?.headers);
-          headers.set('authorization', `Bearer ${IM_TOKEN}`);
-          return fetch(input, { ...init, headers });
-        },
-      },
+      discoveryApi: backendUrlDiscovery(backend.url),
+      fetchApi: fetchWithBearerToken(() => IM_TOKEN),
     });
   }
 

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { ItsmSyncClient } from './ItsmSyncClient';
 import { ResponseError } from '@backstage/errors';
 import { errorMessage, ManualSyncCooldownError } from './errors';
+import { backendUrlDiscovery, fetchWithBearerToken } from './connection';
 
 type Handler = (
   req: IncomingMessage,
@@ -25,6 +26,7 @@ async function startBackend(routes: Record<string, Handler>) {
     url: string;
     body: string;
     accept?: string;
+    authorization?: string;
   }[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -35,6 +37,7 @@ async function startBackend(routes: Record<string, Handler>) {
         url: req.url!,
         body,
         accept: req.headers.accept,
+        authorization: req.headers.authorization,
       });
       const handler = routes[`${req.method} ${req.url}`];
       if (!handler) {
@@ -432,5 +435,24 @@ describe('ItsmSyncClient', () => {
     });
     await expect(client.listConnectors()).resolves.toEqual([]);
     expect(seen).toEqual(['Bearer user-token']);
+  });
+
+  it('reaches a backend by its URL and asks for the bearer token on every call, sending none when there is none', async () => {
+    backend = await startBackend({
+      'GET /api/itsm-sync/v1/connectors': json(200, { items: [] }),
+    });
+    const tokens = ['first', undefined, 'second'];
+    const client = new ItsmSyncClient({
+      discoveryApi: backendUrlDiscovery(
+        `${backend.baseUrl.replace(/\/api\/itsm-sync$/, '')}/`,
+      ),
+      fetchApi: fetchWithBearerToken(async () => tokens.shift()),
+    });
+    for (let i = 0; i < 3; i++) await client.listConnectors();
+    expect(backend.calls.map(c => c.authorization)).toEqual([
+      'Bearer first',
+      undefined,
+      'Bearer second',
+    ]);
   });
 });

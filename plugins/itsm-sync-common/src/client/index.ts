@@ -10,3 +10,4 @@ export {
   type ItsmSyncFetch,
 } from './ItsmSyncClient';
 export { ManualSyncCooldownError, errorMessage } from './errors';
+export { backendUrlDiscovery, fetchWithBearerToken } from './connection';

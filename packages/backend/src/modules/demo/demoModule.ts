@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   errorMessage,
+  fetchWithBearerToken,
   ItsmSyncClient,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { startDemoSimulators, type DemoSimulators } from './demoSimulators';
@@ -40,17 +41,15 @@ export default createBackendModule({
           // Seeded through the REST API with the demo's own service token, as a user or the CLI would.
           const api = new ItsmSyncClient({
             discoveryApi: discovery,
-            fetchApi: {
-              fetch: async (input, init) => {
-                const { token } = await auth.getPluginRequestToken({
-                  onBehalfOf: await auth.getOwnServiceCredentials(),
-                  targetPluginId: 'itsm-sync',
-                });
-                const headers = new Headers(init?.headers);
-                headers.set('authorization', `Bearer ${token}`);
-                return fetch(input, { ...init, headers });
-              },
-            },
+            fetchApi: fetchWithBearerToken(
+              async () =>
+                (
+                  await auth.getPluginRequestToken({
+                    onBehalfOf: await auth.getOwnServiceCredentials(),
+                    targetPluginId: 'itsm-sync',
+                  })
+                ).token,
+            ),
           });
           try {
             await seedDemo({
