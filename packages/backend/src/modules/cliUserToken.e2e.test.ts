@@ -3,27 +3,20 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultAuditorService } from '@backstage/backend-defaults/auditor';
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import permissionBackend from '@backstage/plugin-permission-backend';
-import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
-import servicenowModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow';
-import permissionPolicyModule from './permissionPolicyModule';
-import { authWithActors } from './__testUtils__/authWithActors';
+  PAT,
+  ROOT,
+  startScopedRbacBackend,
+} from './__testUtils__/scopedRbacBackend';
 
 jest.setTimeout(60_000);
 
 const IM = path.resolve(__dirname, '../../../cli/bin/im');
-const ROOT = 'user:default/root';
-const PAT = 'user:default/pat';
 
 /** Every audit event the backend's plugins record, with the actor Backstage's auditor resolved. */
 const audited: Array<{ eventId: string; status: string; actorId?: string }> =
@@ -78,38 +71,11 @@ function im(
  * API applies that person's roles, and the audit log names the person, not a service.
  */
 describe("the CLI with a person's own Backstage token", () => {
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startScopedRbacBackend>>;
   let url: string;
 
   beforeAll(async () => {
-    backend = await startTestBackend({
-      features: [
-        permissionBackend,
-        permissionPolicyModule,
-        itsmSyncPlugin,
-        servicenowModule,
-        permissionsServiceFactory,
-        authWithActors,
-        capturingAuditor,
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            itsmSync: {
-              encryption: { key: '0f'.repeat(32) },
-              rbac: {
-                roles: {
-                  'platform.administrator': [ROOT],
-                  'integration.manager': [PAT],
-                },
-                integrationScopes: [
-                  { assignee: PAT, integrations: ['payments-snow'] },
-                ],
-              },
-            },
-          },
-        }),
-      ],
-    });
+    backend = await startScopedRbacBackend([capturingAuditor]);
     url = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {

@@ -1,22 +1,14 @@
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { itsmSyncIntegrationManagePermission } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import permissionBackend from '@backstage/plugin-permission-backend';
-import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
-import servicenowModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow';
 import request from 'supertest';
-import permissionPolicyModule from './permissionPolicyModule';
-import { authWithActors } from './__testUtils__/authWithActors';
+import {
+  PAT,
+  ROOT,
+  startScopedRbacBackend,
+} from './__testUtils__/scopedRbacBackend';
 
 jest.setTimeout(60_000);
-
-const ROOT = 'user:default/root';
-const PAT = 'user:default/pat';
 
 /**
  * The RBAC policy with the real permission backend and the real permissions service:
@@ -25,39 +17,13 @@ const PAT = 'user:default/pat';
  * to apply the conditions).
  */
 describe('integration.manager scoped to some integrations, through the permission backend', () => {
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startScopedRbacBackend>>;
   const as = (who: string) => ({
     authorization: mockCredentials.user.header(who),
   });
 
   beforeAll(async () => {
-    backend = await startTestBackend({
-      features: [
-        permissionBackend,
-        permissionPolicyModule,
-        itsmSyncPlugin,
-        servicenowModule,
-        permissionsServiceFactory,
-        authWithActors,
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            itsmSync: {
-              encryption: { key: '0f'.repeat(32) },
-              rbac: {
-                roles: {
-                  'platform.administrator': [ROOT],
-                  'integration.manager': [PAT],
-                },
-                integrationScopes: [
-                  { assignee: PAT, integrations: ['payments-snow'] },
-                ],
-              },
-            },
-          },
-        }),
-      ],
-    });
+    backend = await startScopedRbacBackend();
   });
   afterAll(async () => {
     await backend?.stop();
