@@ -200,13 +200,12 @@ export interface ParsedWebhook {
   ignored: IgnoredWebhookEvent[];
 }
 
-/** What a connector can do; shown on the connectors page. @public */
+/**
+ * Behaviour a connector opts into that no method of its own shows. What it can call is
+ * told by its methods (an optional method it lacks is a thing it cannot do).
+ * @public
+ */
 export interface ConnectorCapabilities {
-  outbound: boolean;
-  inbound: boolean;
-  notes: boolean;
-  /** Can list tickets changed since a time, so drift reconcile can batch. */
-  listChanged: boolean;
   /** Inbound webhooks may create platform incidents (PagerDuty `incident.triggered`). */
   inboundCreate: boolean;
   /**
@@ -303,7 +302,11 @@ export interface ItsmConnector {
     externalIds: string[],
   ): Promise<ExternalTicket[]>;
 
-  listChangedSince(
+  /**
+   * Tickets changed since a time, a page at a time, so drift reconcile can list instead of
+   * fetching every linked ticket. Optional: without it reconcile fetches the links' tickets.
+   */
+  listChangedSince?(
     ctx: ConnectorContext,
     since: Date,
     cursor?: string,

@@ -53,10 +53,6 @@ export class JiraConnector implements ItsmConnector {
   readonly type = 'jira';
   readonly displayName = 'Jira Service Management';
   readonly capabilities: ConnectorCapabilities = {
-    outbound: true,
-    inbound: true,
-    notes: true,
-    listChanged: true,
     inboundCreate: true,
   };
   // Jira vocabulary (docs/connectors/jira.md#default-field-ownership) next to the platform names; `platformFieldFor` maps them.

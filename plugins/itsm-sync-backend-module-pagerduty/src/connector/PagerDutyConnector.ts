@@ -56,10 +56,6 @@ export class PagerDutyConnector implements ItsmConnector {
   readonly type = 'pagerduty';
   readonly displayName = 'PagerDuty';
   readonly capabilities: ConnectorCapabilities = {
-    outbound: true,
-    inbound: true,
-    notes: true,
-    listChanged: true,
     inboundCreate: true,
   };
   readonly fields = [

@@ -52,10 +52,6 @@ export class ServiceNowConnector implements ItsmConnector {
   readonly type = 'servicenow';
   readonly displayName = 'ServiceNow';
   readonly capabilities: ConnectorCapabilities = {
-    outbound: true,
-    inbound: true,
-    notes: true,
-    listChanged: true,
     inboundCreate: false,
   };
   readonly fields = [

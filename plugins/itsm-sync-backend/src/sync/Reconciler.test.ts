@@ -47,7 +47,7 @@ function counting(
     ...base,
     async listChangedSince(ctx, since, cursor) {
       calls.push({ op: 'list', at: clock.now() });
-      return base.listChangedSince(ctx, since, cursor);
+      return base.listChangedSince!(ctx, since, cursor);
     },
     async fetchTicket(ctx, id) {
       calls.push({ op: 'fetch', at: clock.now(), ids: [id] });
@@ -181,7 +181,7 @@ describe('Reconciler', () => {
     const base = createTestConnector('batched');
     const batches: string[][] = [];
     const { connector, calls } = counting(base, clock, {
-      capabilities: { ...base.capabilities, listChanged: false },
+      listChangedSince: undefined,
       async fetchTickets(ctx, ids) {
         batches.push(ids);
         const found = await Promise.all(
@@ -362,7 +362,7 @@ describe('Reconciler', () => {
       async listChangedSince(ctx, since, cursor) {
         listed();
         await gate;
-        return base.listChangedSince(ctx, since, cursor);
+        return base.listChangedSince!(ctx, since, cursor);
       },
     };
     const { integration, integrations, registry } = await setUp(

@@ -317,7 +317,8 @@ export class Reconciler {
       (await this.store.reconcile.lastSucceededAt(integration.id)) ??
       integration.created_at;
 
-    if (connector.capabilities.listChanged) {
+    const listChangedSince = connector.listChangedSince?.bind(connector);
+    if (listChangedSince) {
       // Without batched fetches the listing must also cover every linked ticket.
       const earliest = await this.store.reconcile.earliestLinkAt(
         integration.id,
@@ -327,9 +328,7 @@ export class Reconciler {
           ? unlinkedSince
           : Math.min(unlinkedSince, earliest - this.options.listingMarginMs);
       const listPage = (after?: string) =>
-        pacer.call(() =>
-          connector.listChangedSince(ctx, new Date(listSince), after),
-        );
+        pacer.call(() => listChangedSince(ctx, new Date(listSince), after));
       let cursor: string | undefined;
       do {
         const page = await listPage(cursor);
@@ -405,9 +404,7 @@ export class Reconciler {
           continue;
         }
         state.checked++;
-        const recreate =
-          sendsOutbound(integration.sync_direction) &&
-          connector.capabilities.outbound;
+        const recreate = sendsOutbound(integration.sync_direction);
         state.report({
           kind: 'missing_ticket',
           incident_id: link.incident_id,
