@@ -3,6 +3,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ReconcileDiscrepancy } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ConnectorError,
+  type ChangedTicketsPage,
   type ConnectorContext,
   type ExternalTicket,
   type ItsmConnector,
@@ -327,11 +328,19 @@ export class Reconciler {
         connector.fetchTickets || earliest === undefined
           ? unlinkedSince
           : Math.min(unlinkedSince, earliest - this.options.listingMarginMs);
-      const listPage = (after?: string) =>
-        pacer.call(() => listChangedSince(ctx, new Date(listSince), after));
-      let cursor: string | undefined;
-      do {
-        const page = await listPage(cursor);
+      const listPage = (after?: string) => {
+        const page = pacer.call(() =>
+          listChangedSince(ctx, new Date(listSince), after),
+        );
+        // Observed at once, so a page fetched ahead of a walk that then fails is no unhandled rejection.
+        page.catch(() => undefined);
+        return page;
+      };
+      // The next page is asked for while this one is compared: the vendor's time and ours overlap.
+      let next: ReturnType<typeof listPage> | undefined = listPage();
+      while (next) {
+        const page: ChangedTicketsPage = await next;
+        next = page.nextCursor ? listPage(page.nextCursor) : undefined;
         const links = await this.store.reconcile.linksByExternalIds(
           integration.id,
           page.tickets.map(t => t.externalId),
@@ -369,8 +378,7 @@ export class Reconciler {
         }
         await this.compare(integration, pairs, state, heal);
         progress();
-        cursor = page.nextCursor;
-      } while (cursor);
+      }
     }
 
     let afterId: string | undefined;
