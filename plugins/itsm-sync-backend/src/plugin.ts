@@ -112,6 +112,9 @@ export const itsmSyncPlugin = createBackendPlugin({
         engine.inboundApplier.onCreatedFromVendor(
           created => void incidents.adoptFromVendor(created),
         );
+        engine.inboundApplier.onRoutedFieldsChanged(
+          changed => void incidents.rerouteAfterVendorChange(changed),
+        );
 
         const permissionRules = registerPermissions(
           deps.permissionsRegistry,
@@ -138,6 +141,7 @@ export const itsmSyncPlugin = createBackendPlugin({
               connectors,
               clock: systemClock,
               wake: () => engine.wake(),
+              routing,
             }),
             reseal: new SecretReseal(store, cipher, connectors),
           }),
