@@ -98,6 +98,18 @@ export class IncidentStore {
     return (table && this.tables[table].get(value)?.name) ?? value;
   }
 
+  /**
+   * What a column stores for a written value: a person's sys_id for user references; a
+   * group's or CI's sys_id when given by name, or the value as given when it names no row
+   * (ServiceNow shows that as an invalid reference); other columns as given.
+   */
+  private referenceValue(column: string, value: string): string {
+    if (REFERENCE_COLUMNS.has(column)) return this.resolveUser(value);
+    const named = NAMED_REFERENCE_TABLES[column];
+    if (!named || !value) return value;
+    return this.findNamed(named, value)?.sys_id ?? value;
+  }
+
   /** Finds a user by sys_id, user_name, name or email. */
   findUser(value: string): UserRecord | undefined {
     if (this.users.has(value)) return this.users.get(value);
@@ -230,14 +242,7 @@ export class IncidentStore {
           notes.push([column as JournalEntry['element'], value]);
         continue;
       }
-      const named = NAMED_REFERENCE_TABLES[column];
-      // A group or CI given by name stores its sys_id; a value naming no row is kept as
-      // given, which ServiceNow shows as an invalid reference.
-      record[column] = REFERENCE_COLUMNS.has(column)
-        ? this.resolveUser(value)
-        : named && value
-          ? (this.findNamed(named, value)?.sys_id ?? value)
-          : value;
+      record[column] = this.referenceValue(column, value);
     }
     record.priority = calculatePriority(record.impact, record.urgency);
     if (
