@@ -148,12 +148,17 @@ export class IncidentStore {
     for (const user of snapshot.users) this.users.set(user.sys_id, user);
     this.journal.splice(0, this.journal.length, ...snapshot.journal);
     this.nextNumber = snapshot.nextNumber;
-    this.tables.sys_user_group.clear();
-    for (const row of snapshot.groups ?? [])
-      this.tables.sys_user_group.set(row.sys_id, row);
-    this.tables.cmdb_ci.clear();
-    for (const row of snapshot.configurationItems ?? [])
-      this.tables.cmdb_ci.set(row.sys_id, row);
+    // An older snapshot has no groups or CIs: the seeded ones stay.
+    if (snapshot.groups) {
+      this.tables.sys_user_group.clear();
+      for (const row of snapshot.groups)
+        this.tables.sys_user_group.set(row.sys_id, row);
+    }
+    if (snapshot.configurationItems) {
+      this.tables.cmdb_ci.clear();
+      for (const row of snapshot.configurationItems)
+        this.tables.cmdb_ci.set(row.sys_id, row);
+    }
   }
 
   private resolveUser(value: string): string {
