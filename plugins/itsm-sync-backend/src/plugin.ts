@@ -115,6 +115,9 @@ export const itsmSyncPlugin = createBackendPlugin({
         engine.inboundApplier.onRoutedFieldsChanged(
           changed => void incidents.rerouteAfterVendorChange(changed),
         );
+        engine.reconciler.onRoutedFieldsChanged(
+          changed => void incidents.rerouteAfterVendorChange(changed),
+        );
 
         const permissionRules = registerPermissions(
           deps.permissionsRegistry,
