@@ -180,6 +180,20 @@ describe.each(databases.eachSupportedId())(
       expect(issue.projectKey).toBe('PAY');
       expect(issue.key).toMatch(/^PAY-\d+$/);
 
+      // Each link shows where routing placed its ticket.
+      const links = (await api('GET', `/v1/incidents/${created.body.id}`)).body
+        .links as Array<{ integration_type: string; target: unknown }>;
+      expect(
+        Object.fromEntries(links.map(l => [l.integration_type, l.target])),
+      ).toEqual({
+        pagerduty: { service_id: 'PSVC002' },
+        servicenow: {
+          assignment_group: 'payments-ops',
+          configuration_item: 'billing-db',
+        },
+        jira: { project_key: 'PAY' },
+      });
+
       const preview = await api('POST', '/v1/routing/preview', {
         incident_id: created.body.id,
       });
