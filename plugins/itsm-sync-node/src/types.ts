@@ -3,6 +3,7 @@ import type { OutboundPolicy } from './outbound/OutboundPolicy';
 import type {
   FieldOwnershipRule,
   IncidentStatus,
+  RoutingTarget,
   Severity,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
@@ -115,6 +116,13 @@ export interface CreateTicketInput {
    * so that `findTicketByDedupKey` can find a ticket created by a crashed attempt.
    */
   dedupKey: string;
+  /**
+   * Where routing placed the ticket, from the incident's catalog entity (its PagerDuty
+   * service, ServiceNow assignment group and CI, Jira project): a connector uses the values
+   * it knows over its integration's defaults and ignores the others. Absent or empty: the
+   * defaults apply.
+   */
+  target?: RoutingTarget;
 }
 
 /** Input of `updateTicket`. @public */

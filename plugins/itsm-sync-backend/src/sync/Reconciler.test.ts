@@ -474,4 +474,51 @@ describe('Reconciler', () => {
     expect(run.error).not.toContain(vendor.token);
     expect((await store.reconcile.history(integration.id))[0].id).toBe(run.id);
   });
+
+  it("tells routing of an incident whose status auto-heal took from the vendor, as a webhook's change would", async () => {
+    const { clock, sleep } = steppingClock(Date.now());
+    const { integration, integrations, registry, ticketIds } = await setUp(
+      createTestConnector('healroute'),
+      2,
+      clock,
+    );
+    const [moved, reassigned] = ticketIds.map(id => vendor.tickets.get(id)!);
+    moved.status = 'mitigated';
+    reassigned.assigned_to = 'bob@example.com';
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+      sleep,
+    });
+    const told: Array<{ id: string; status: string; linked: string[] }> = [];
+    reconciler.onRoutedFieldsChanged(changed =>
+      told.push(
+        ...changed.map(c => ({
+          id: c.incident.id,
+          status: c.incident.status,
+          linked: c.linked,
+        })),
+      ),
+    );
+
+    const run = await reconciler.run(integration, {
+      dryRun: false,
+      autoHeal: true,
+      trigger: 'manual',
+    });
+
+    expect(run).toMatchObject({ status: 'succeeded', healed: 2 });
+    const movedLink = await store.links.byExternalId(integration.id, moved.id);
+    // Only the status moved a field routing looks at; the reassignment did not.
+    expect(told).toEqual([
+      {
+        id: movedLink!.incident_id,
+        status: 'mitigated',
+        linked: [integration.id],
+      },
+    ]);
+  });
 });

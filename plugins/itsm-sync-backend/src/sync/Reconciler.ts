@@ -30,6 +30,8 @@ import type {
 } from '../store/types';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { RoutedFieldChange } from './InboundBatch';
+import { ROUTED_FIELDS } from '../engine/routing';
 import type { IntegrationService } from './IntegrationService';
 
 export interface ReconcileProgress {
@@ -558,20 +560,34 @@ export class Reconciler {
     if (!push.length && !pulled.length) return 0;
     const source = `integration:${integration.id}`;
     const now = this.clock.now();
+    let rerouted: RoutedFieldChange | undefined;
     await this.store.transaction(async store => {
+      rerouted = undefined;
       if (pulled.length) {
-        await store.incidents.update(incident.id, pull, {
-          now,
-          source,
-          plan: ({ incident: updated, changes, links }) =>
-            planOutbound({
-              incidentId: updated.id,
-              changes,
+        const [result] = await store.incidents.updateMany(
+          [
+            {
+              id: incident.id,
+              changes: pull,
               source,
-              links,
-              connectors: this.connectors,
-            }),
-        });
+              plan: ({ incident: updated, changes, links }) =>
+                planOutbound({
+                  incidentId: updated.id,
+                  changes,
+                  source,
+                  links,
+                  connectors: this.connectors,
+                }),
+            },
+          ],
+          { now },
+        );
+        // A healed vendor value routing looks at is a vendor change like a webhook's.
+        if (result && ROUTED_FIELDS.some(f => f in result.changed))
+          rerouted = {
+            incident: result.incident,
+            linked: result.links.map(l => l.integration.id),
+          };
         await store.links.rememberExternalValues(
           link.id,
           pull as Record<string, unknown>,
@@ -597,6 +613,20 @@ export class Reconciler {
         );
       }
     });
+    if (rerouted)
+      for (const listener of this.routedListeners) listener([rerouted]);
     return push.length + pulled.length;
+  }
+
+  private readonly routedListeners: Array<
+    (changed: RoutedFieldChange[]) => void
+  > = [];
+
+  /**
+   * Calls `listener` after auto-heal took a routed field's value (severity, status) from
+   * the vendor, so routing looks at the incident again as after a webhook. Must not throw.
+   */
+  onRoutedFieldsChanged(listener: (changed: RoutedFieldChange[]) => void) {
+    this.routedListeners.push(listener);
   }
 }
