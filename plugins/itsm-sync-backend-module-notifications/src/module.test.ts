@@ -1,4 +1,9 @@
 import {
+  coreServices,
+  createBackendModule,
+  type SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -65,7 +70,20 @@ describe.each(databases.eachSupportedId())(
     let failingVendor: TestTicketServer;
     let backend: Awaited<ReturnType<typeof startTestBackend>>;
     let api: ReturnType<typeof request>;
-    const scheduler = mockServices.scheduler();
+    let scheduler: SchedulerService;
+    // Hands the test the backend's scheduler, to run rounds of the event feed on cue.
+    const schedulerProbe = createBackendModule({
+      pluginId: 'itsm-sync',
+      moduleId: 'test-scheduler-probe',
+      register(reg) {
+        reg.registerInit({
+          deps: { s: coreServices.scheduler },
+          async init({ s }) {
+            scheduler = s;
+          },
+        });
+      },
+    });
     const base = '/api/itsm-sync';
 
     beforeAll(async () => {
@@ -81,7 +99,8 @@ describe.each(databases.eachSupportedId())(
           catalogServiceMock.factory({ entities }),
           mockServices.database.factory({ knex }),
           // Rounds of the event feed run when the test triggers them.
-          scheduler.factory({ skipTaskRunOnStartup: true }),
+          schedulerProbe,
+          mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
           mockServices.rootConfig.factory({
             data: {
               app: { baseUrl: 'http://127.0.0.1:3000' },
