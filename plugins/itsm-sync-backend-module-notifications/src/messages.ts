@@ -6,7 +6,7 @@ import type {
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 
 /** Every notification of the hub carries this topic, so users can filter and mute it. */
-export const NOTIFICATION_TOPIC = 'itsm-sync';
+const NOTIFICATION_TOPIC = 'itsm-sync';
 
 /** The portal pages that resolve each notice (the itsm-sync frontend plugin's routes). */
 const PORTAL = {
@@ -16,8 +16,10 @@ const PORTAL = {
 };
 
 /** Vendor errors can be long; a notification shows the start. */
-const excerpt = (text: string | null, max = 200) =>
-  !text ? '' : text.length > max ? `${text.slice(0, max)}…` : text;
+function excerpt(text: string | null, max = 200): string {
+  if (!text) return '';
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
 
 /** One notification per conflict: the scope is the conflict, so a repeat updates it. */
 export function conflictNotice(

@@ -12,6 +12,8 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The module is tested inside the real itsm-sync backend plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import {
   eventually,
@@ -233,26 +235,22 @@ describe.each(databases.eachSupportedId())(
       failingVendor.failNext({ status: 400 }, 10_000);
       const integration = await createIntegration(failingVendor, {});
       const started = Date.now();
+      const dlqSize = async () =>
+        (await api.get(`${base}/v1/integrations/${integration.id}/dlq`)).body
+          .items?.length as number | undefined;
       for (let i = 0; i < 10; i++) {
         await createIncident(integration.name);
         // Rounds between entries, as the scheduler would run them.
         if (i % 3 === 0) {
+          const expected = i + 1;
           await eventually(
-            async () =>
-              (await api.get(`${base}/v1/integrations/${integration.id}/dlq`))
-                .body.items?.length ===
-              i + 1,
+            async () => (await dlqSize()) === expected,
             'the change to reach the DLQ',
           );
           await scheduler.triggerTask(FEED_TASK);
         }
       }
-      await eventually(
-        async () =>
-          (await api.get(`${base}/v1/integrations/${integration.id}/dlq`)).body
-            .items?.length === 10,
-        'ten DLQ entries',
-      );
+      await eventually(async () => (await dlqSize()) === 10, 'ten DLQ entries');
       await scheduler.triggerTask(FEED_TASK);
       expect(Date.now() - started).toBeLessThan(60_000);
 
