@@ -2,7 +2,8 @@
 /*
  * `npm run test:template`: starts the product as a newcomer would (`npm start`), waits until
  * the demo is seeded, runs the demo software template through the scaffolder's REST API
- * (openIncident.test.ts), then stops everything it started. Run it as
+ * (openIncident.test.ts) and checks the demo's owner notification (demoNotifications.test.ts),
+ * then stops everything it started. Run it as
  * `flock /tmp/ports.lock npm run test:template` where others share ports 7007 and 3000.
  */
 const { spawn, spawnSync } = require('node:child_process');
