@@ -78,7 +78,7 @@ export function healthNotice(
       ? `${event.integration.name} has recovered`
       : `${event.integration.name} is failing`,
     description: recovered
-      ? `Deliveries to ${event.integration.name} succeed again (health: ${event.health}).`
+      ? `${event.integration.name} is no longer failing (health now: ${event.health}).`
       : `Deliveries to ${event.integration.name} keep failing${
           event.lastError ? `: ${excerpt(event.lastError)}` : ''
         }.`,
