@@ -49,6 +49,7 @@ const PUBLISHED = [
   'plugins/itsm-sync-backend-module-webhook',
   'plugins/itsm-sync',
   'plugins/scaffolder-backend-module-itsm-sync',
+  'plugins/itsm-sync-backend-module-notifications',
   'packages/cli',
 ];
 const SCOPE = '@itsm-sync-hub/';
@@ -454,8 +455,8 @@ async function consumerTest(tmp, logs, cleanups) {
 
   // The README's install step, with each package's tarball in place of the registry. The
   // family's own dependencies (common, node) are not on the registry either, so their
-  // tarballs go into the same install; so does the optional scaffolder module, to prove it
-  // installs and loads.
+  // tarballs go into the same install; so do the optional scaffolder and notifications
+  // modules, to prove they install and load.
   const packageJsons = {
     'packages/backend': backendPackage,
     'packages/app': appPackage,
@@ -467,8 +468,10 @@ async function consumerTest(tmp, logs, cleanups) {
     ).filter(d => d.startsWith(SCOPE));
   for (const [workspace, names] of Object.entries(install)) {
     const wanted = new Set(names);
-    if (workspace === 'packages/backend')
+    if (workspace === 'packages/backend') {
       wanted.add(`${SCOPE}plugin-scaffolder-backend-module-itsm-sync`);
+      wanted.add(`${SCOPE}plugin-itsm-sync-backend-module-notifications`);
+    }
     for (const name of [...wanted])
       for (const dep of familyDeps(name)) wanted.add(dep);
     for (const name of wanted) {
@@ -723,6 +726,20 @@ async function consumerTest(tmp, logs, cleanups) {
     scaffolderModule.stdout === '@backstage/BackendFeature',
     `${SCOPE}plugin-scaffolder-backend-module-itsm-sync loads as a backend feature`,
     scaffolderModule.stderr,
+  );
+
+  const notificationsModule = await capture(
+    'node',
+    [
+      '-e',
+      `const m = require('${SCOPE}plugin-itsm-sync-backend-module-notifications'); process.stdout.write(String(m.default && m.default.$$type))`,
+    ],
+    { cwd: backendDir, env },
+  );
+  check(
+    notificationsModule.stdout === '@backstage/BackendFeature',
+    `${SCOPE}plugin-itsm-sync-backend-module-notifications loads as a backend feature`,
+    notificationsModule.stderr,
   );
 
   // --- the CLI, installed globally from its tarball -------------------------------------------

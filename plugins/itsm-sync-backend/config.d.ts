@@ -36,6 +36,14 @@ export interface Config {
       /** Older alias of `pollInterval`, in milliseconds; `pollInterval` wins when both are set. */
       pollIntervalMs?: number;
     };
+    events?: {
+      /**
+       * How often the sync event feed tells listening modules (the notifications module)
+       * about conflicts awaiting review, dead letters and integration health
+       * (docs/sync-semantics.md#notifications). A duration. Default 10 seconds.
+       */
+      interval?: string | HumanDuration;
+    };
     retry?: {
       /** Delays before attempts 2..n, seconds. Default [30, 120, 480, 1800] (docs/sync-semantics.md#retry-schedule); after the last, the DLQ. */
       delaysSeconds?: number[];

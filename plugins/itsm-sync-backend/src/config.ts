@@ -10,11 +10,12 @@ import type { DispatcherSettings } from './sync/Dispatcher';
 function readOptionalDuration(
   config: Config | undefined,
   key: string,
-  alias: { key: string; unitMs: number },
+  alias?: { key: string; unitMs: number },
 ): number | undefined {
   if (config?.has(key))
     return durationToMilliseconds(readDurationFromConfig(config, { key }));
-  if (config?.has(alias.key)) return config.getNumber(alias.key) * alias.unitMs;
+  if (alias && config?.has(alias.key))
+    return config.getNumber(alias.key) * alias.unitMs;
   return undefined;
 }
 
@@ -42,6 +43,8 @@ export class SyncSettings {
     readonly deliveredRetentionMs: number,
     /** Requests per source and integration on the unauthenticated webhook routes. */
     readonly webhookRateLimit: WebhookRateLimit,
+    /** How often the sync event feed tells listeners what happened (docs/sync-semantics.md#notifications). */
+    readonly eventsIntervalMs: number,
   ) {}
 
   static fromConfig(config: Config): SyncSettings {
@@ -83,6 +86,7 @@ export class SyncSettings {
         unitMs: 86_400_000,
       }) ?? 7 * 86_400_000,
       readWebhookRateLimit(c?.getOptionalConfig('webhooks.rateLimit')),
+      readOptionalDuration(c, 'events.interval') ?? 10_000,
     );
   }
 }

@@ -7,7 +7,9 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   itsmConnectorsExtensionPoint,
+  itsmSyncEventsExtensionPoint,
   OutboundPolicy,
+  type ItsmSyncEventListener,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { registerItsmSyncActions } from './actions/registerItsmSyncActions';
 import { SecretCipher } from './crypto/SecretCipher';
@@ -25,6 +27,7 @@ import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
 import { RoutingService } from './sync/RoutingService';
 import { SecretReseal } from './sync/SecretReseal';
 import { SyncEngine } from './sync/SyncEngine';
+import { SyncEventFeed } from './sync/SyncEventFeed';
 import { SyncSettings } from './config';
 
 /**
@@ -46,6 +49,16 @@ export const itsmSyncPlugin = createBackendPlugin({
           } catch (error) {
             context.reportModuleStartupFailure({ error: toError(error) });
           }
+        },
+      }),
+    });
+
+    const listeners: ItsmSyncEventListener[] = [];
+    env.registerExtensionPoint({
+      extensionPoint: itsmSyncEventsExtensionPoint,
+      factory: () => ({
+        addListener(listener) {
+          listeners.push(listener);
         },
       }),
     });
@@ -200,6 +213,23 @@ export const itsmSyncPlugin = createBackendPlugin({
             await store.replayKeys.pruneExpired(Date.now());
           },
         });
+
+        if (listeners.length) {
+          const feed = new SyncEventFeed({
+            store,
+            listeners,
+            status: engine.status,
+            clock: systemClock,
+            logger,
+          });
+          // The scheduler runs it on one replica at a time (docs/sync-semantics.md#notifications).
+          await scheduler.scheduleTask({
+            id: 'itsm-sync-event-feed',
+            frequency: { milliseconds: settings.eventsIntervalMs },
+            timeout: { minutes: 5 },
+            fn: () => feed.tick(),
+          });
+        }
 
         lifecycle.addStartupHook(() => engine.dispatcher.start());
         lifecycle.addShutdownHook(() => engine.dispatcher.stop());

@@ -13,4 +13,5 @@ export { vendorExcerpt } from './vendorExcerpt';
 export * from './signatures';
 export * from './standardWebhooks';
 export * from './extensionPoint';
+export * from './syncEvents';
 export * from './webhookEvents';

@@ -113,6 +113,8 @@ const KNOWN_SETTINGS = [
   'callback_updated_at_field',
   'manual_sync_cooldown_seconds',
   'webhook_signature_scheme',
+  // Read by the core (docs/sync-semantics.md#notifications), not by this connector.
+  'notifications',
 ] as const;
 
 function payload(

@@ -13,6 +13,7 @@ import { LinkRepository } from './LinkRepository';
 import { ManualSyncRepository } from './ManualSyncRepository';
 import { applyDatabaseMigrations } from './migrate';
 import { MetricsRepository } from './MetricsRepository';
+import { NoticeRepository } from './NoticeRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
 import { ReplayKeyRepository } from './ReplayKeyRepository';
@@ -45,6 +46,8 @@ export interface SyncStore {
   readonly dispatch: RepositoryOf<DispatchRepository>;
   /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
   readonly replayKeys: RepositoryOf<ReplayKeyRepository>;
+  /** What the sync event feed has announced, and each integration's open episodes. */
+  readonly notices: RepositoryOf<NoticeRepository>;
 
   /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
   transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
@@ -74,6 +77,8 @@ export class DatabaseSyncStore implements SyncStore {
   readonly dispatch: DispatchRepository;
   /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
   readonly replayKeys: ReplayKeyRepository;
+  /** What the sync event feed has announced, and each integration's open episodes. */
+  readonly notices: NoticeRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
   static async create(options: {
@@ -101,6 +106,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.inboundBatches = new InboundBatchRepository(db);
     this.dispatch = new DispatchRepository(db);
     this.replayKeys = new ReplayKeyRepository(db);
+    this.notices = new NoticeRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {

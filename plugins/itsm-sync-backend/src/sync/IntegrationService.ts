@@ -19,6 +19,7 @@ import {
   type ItsmConnector,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { SecretCipher } from '../crypto/SecretCipher';
+import { noticeSettingsOf } from '../engine/noticeSettings';
 import type { SyncStore } from '../store/SyncStore';
 import type {
   IntegrationRecord,
@@ -134,6 +135,7 @@ export class IntegrationService {
     try {
       // Settings every connector shares, whatever its own checks.
       inboundCreateEnabled(settings);
+      noticeSettingsOf(settings);
       connector.validateSettings?.(settings);
     } catch (e) {
       throw new InputError(`settings: ${toError(e).message}`);

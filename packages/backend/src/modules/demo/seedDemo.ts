@@ -14,6 +14,9 @@ const DEMO_NAMES = {
   pd: 'demo-pagerduty',
 };
 
+/** The demo's integrations are the SRE team's: they are told when one fails (docs/sync-semantics.md#notifications). */
+const DEMO_NOTIFICATIONS = { owner: 'group:default/sre' };
+
 /** Creates the demo integration `name`, or refreshes what its simulator hands out anew on each start (webhook secrets). */
 async function ensureIntegration(
   api: ItsmSyncApi,
@@ -78,7 +81,7 @@ export async function seedDemo(options: {
       password: sims.servicenow.credentials.password,
     },
     webhook_secrets: [sims.secrets.servicenow],
-    settings: {},
+    settings: { notifications: DEMO_NOTIFICATIONS },
   });
   const jira = await ensureIntegration(api, existing, {
     ...common,
@@ -91,7 +94,7 @@ export async function seedDemo(options: {
     },
     webhook_secrets: [sims.secrets.jira],
     conflict_strategy: 'manual-review',
-    settings: { project_key: 'OPS' },
+    settings: { project_key: 'OPS', notifications: DEMO_NOTIFICATIONS },
   });
   const pd = await ensureIntegration(api, existing, {
     ...common,
@@ -104,6 +107,7 @@ export async function seedDemo(options: {
       from_email: 'alice@example.com',
       default_service_id: 'PSVC001',
       sync_escalations: true,
+      notifications: DEMO_NOTIFICATIONS,
     },
   });
 
