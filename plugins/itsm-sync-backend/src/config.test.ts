@@ -49,4 +49,16 @@ describe('SyncSettings.fromConfig', () => {
         .retryDelaysSeconds,
     ).toEqual([1, 2]);
   });
+
+  it("reads an integration's share of the dispatcher and refuses one below 1 or fractional", () => {
+    expect(
+      settings({ dispatcher: { perIntegrationConcurrency: 3 } }).dispatcher,
+    ).toEqual({ perIntegrationConcurrency: 3 });
+    for (const bad of [0, -2, 1.5])
+      expect(() =>
+        settings({ dispatcher: { perIntegrationConcurrency: bad } }),
+      ).toThrow(
+        /perIntegrationConcurrency must be a whole number of at least 1/,
+      );
+  });
 });

@@ -67,9 +67,23 @@ export class SyncSettings {
       key: 'dispatcher.pollIntervalMs',
       unitMs: 1,
     });
+    const perIntegration = c?.getOptionalNumber(
+      'dispatcher.perIntegrationConcurrency',
+    );
+    if (
+      perIntegration !== undefined &&
+      !(Number.isInteger(perIntegration) && perIntegration >= 1)
+    ) {
+      throw new Error(
+        `itsmSync.dispatcher.perIntegrationConcurrency must be a whole number of at least 1, got ${perIntegration}`,
+      );
+    }
     const dispatcher: Partial<DispatcherSettings> = {
       ...(c?.has('dispatcher.concurrency')
         ? { concurrency: c.getNumber('dispatcher.concurrency') }
+        : {}),
+      ...(perIntegration !== undefined
+        ? { perIntegrationConcurrency: perIntegration }
         : {}),
       ...(leaseMs !== undefined ? { leaseMs } : {}),
       ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),

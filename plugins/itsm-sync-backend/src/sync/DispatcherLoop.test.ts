@@ -9,17 +9,22 @@ class FakeWorker implements DispatchWorker {
   /** Rows each claim finds, at most its limit; none once used up. */
   constructor(private due: number) {}
 
-  async claimAndDeliver(limit: number): Promise<Array<Promise<void>>> {
+  async claimAndDeliver(limit: number) {
     this.limits.push(limit);
     const count = Math.min(limit, this.due);
     this.due -= count;
-    return Array.from(
+    const deliveries = Array.from(
       { length: count },
       () => new Promise<void>(resolve => this.finishers.push(resolve)),
     );
+    return { deliveries, full: count > 0 && count === limit };
   }
 
   async heartbeat(): Promise<void> {}
+
+  msUntilNextSlot(): number | undefined {
+    return undefined;
+  }
 
   /** Finishes the oldest delivery in flight. */
   finishOne() {
