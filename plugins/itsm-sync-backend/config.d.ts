@@ -86,6 +86,13 @@ export interface Config {
       delivered?: string | HumanDuration;
       /** Older alias of `delivered`, in days; `delivered` wins when both are set. */
       deliveredDays?: number;
+      /**
+       * Settled inbox rows (`webhook_deliveries` applied or ignored) are pruned after this
+       * long, a duration; rows still to apply or failed are kept. A vendor redelivery
+       * older than this is no longer recognised by its event id (it is still left alone
+       * as stale). Default 7 days.
+       */
+      inbox?: string | HumanDuration;
     };
   };
 }

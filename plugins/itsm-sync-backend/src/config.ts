@@ -40,6 +40,8 @@ export class SyncSettings {
     readonly dispatcher: Partial<DispatcherSettings>,
     readonly maxWebhookBytes: number,
     readonly deliveredRetentionMs: number,
+    /** Settled inbox rows (`webhook_deliveries`) are pruned after this long. */
+    readonly inboxRetentionMs: number,
     /** Requests per source and integration on the unauthenticated webhook routes. */
     readonly webhookRateLimit: WebhookRateLimit,
   ) {}
@@ -96,6 +98,11 @@ export class SyncSettings {
         key: 'retention.deliveredDays',
         unitMs: 86_400_000,
       }) ?? 7 * 86_400_000,
+      c?.has('retention.inbox')
+        ? durationToMilliseconds(
+            readDurationFromConfig(c, { key: 'retention.inbox' }),
+          )
+        : 7 * 86_400_000,
       readWebhookRateLimit(c?.getOptionalConfig('webhooks.rateLimit')),
     );
   }

@@ -56,6 +56,8 @@ export interface ReconcilerOptions {
   listingMarginMs: number;
   /** How often a running run notes that it is alive (see ReconcileScheduler's sweep). */
   heartbeatMs: number;
+  /** Pages of a vendor's changed-since listing one run reads at most; a listing that goes on fails the run. */
+  maxListingPages: number;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -66,6 +68,7 @@ const DEFAULT_RECONCILER_OPTIONS: ReconcilerOptions = {
   maxRateLimitWaitMs: 120_000,
   listingMarginMs: 5 * 60_000,
   heartbeatMs: 30_000,
+  maxListingPages: 2_000,
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
 };
 
@@ -331,7 +334,21 @@ export class Reconciler {
           connector.listChangedSince(ctx, new Date(listSince), after),
         );
       let cursor: string | undefined;
+      let pages = 0;
+      const cursors = new Set<string>();
       do {
+        // A listing that never ends (a vendor handing out cursors forever, or one again) must not hold the run.
+        if (++pages > this.options.maxListingPages)
+          throw new Error(
+            `The vendor's listing of changed tickets did not end after ${this.options.maxListingPages} pages; reconcile stopped`,
+          );
+        if (cursor !== undefined) {
+          if (cursors.has(cursor))
+            throw new Error(
+              `The vendor's listing of changed tickets handed out the same page cursor twice; reconcile stopped`,
+            );
+          cursors.add(cursor);
+        }
         const page = await listPage(cursor);
         const links = await this.store.reconcile.linksByExternalIds(
           integration.id,
