@@ -266,7 +266,7 @@ export class JiraConnector implements ItsmConnector {
         // At most a page of ids was asked for: a search that keeps paging (the same token again, or more pages than ids) is refused.
         if (token && (tokens.has(token) || tokens.size >= chunk.length))
           throw new ConnectorError({
-            message: `Jira kept paging a search for ${chunk.length} issues; stopped after ${tokens.size + 1} pages`,
+            message: `Jira kept paging a search of ${chunk.length} issue ids; stopped after ${tokens.size + 1} pages`,
             kind: 'retryable',
           });
         if (token) tokens.add(token);
