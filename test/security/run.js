@@ -117,7 +117,8 @@ const run = spawnSync(
     cwd: root,
     env: { ...process.env, CI: '1', ITSM_SECURITY_FIGURES_DIR: dir },
     stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 10 * 60_000,
+    // The tarpit check alone measures 6,000 deliveries (two databases, two conditions).
+    timeout: 20 * 60_000,
   },
 );
 
