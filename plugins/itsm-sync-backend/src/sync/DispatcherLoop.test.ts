@@ -103,8 +103,10 @@ describe('Dispatcher loop', () => {
     const dispatcher = dispatcherOver(worker);
     dispatcher.start();
     await eventually(() => worker.limits.length === 1);
+    const firstAt = Date.now();
     // Nothing woke it and its poll interval is a minute: only the slot brings the next claim.
     await eventually(() => worker.limits.length === 2);
+    expect(Date.now() - firstAt).toBeLessThan(2000);
     worker.nextSlotInMs = undefined;
     await dispatcher.stop();
   });
