@@ -102,7 +102,8 @@ describe('Jira connector against the simulator', () => {
     expect(stopped).toBeInstanceOf(ConnectorError);
     expect(stopped).toMatchObject({
       kind: 'retryable',
-      message: 'Jira kept paging a search of 1 issue ids; stopped after 2 pages',
+      message:
+        'Jira kept paging a search of 1 issue ids; stopped after 2 pages',
     });
   });
 
