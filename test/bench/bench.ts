@@ -552,6 +552,55 @@ async function benchOne(
   return out;
 }
 
+/**
+ * The memory baseline: the same backend (same config, database and bench routes) without
+ * the itsm-sync plugins, taking as many calls of the bench's no-op routes as the hub's run
+ * made of them, with bodies of a webhook's size. Its peak RSS is what Backstage itself
+ * costs here; the hub's peak less this is what the plugins cost.
+ */
+async function baselinePeakRss(): Promise<number> {
+  const prefix = newDatabasePrefix('baseline');
+  const baseline = new HubProcess({
+    port: await freePort(),
+    database: { prefix },
+    token: `bench-${randomBytes(12).toString('hex')}`,
+    encryptionKey: randomBytes(32).toString('hex'),
+    withoutItsmSync: true,
+  });
+  const client = new LoadClient(64);
+  const rss = setInterval(() => baseline.sampleRss(), 100);
+  try {
+    await baseline.start();
+    const body = Buffer.from(
+      JSON.stringify({ sys_id: 'x'.repeat(32), work_notes: 'y'.repeat(1500) }),
+    );
+    const headers = { 'content-type': 'application/json' };
+    await pool(WARM_UP_WEBHOOKS + INBOUND_WEBHOOKS, 32, async () => {
+      await client.send(
+        'POST',
+        `${baseline.baseUrl}/api/bench/noop`,
+        headers,
+        body,
+      );
+    });
+    await pool(WARM_UP_WEBHOOKS + BURST_CHANGES, 64, async n => {
+      await client.json(
+        'PATCH',
+        `${baseline.baseUrl}/api/bench/authenticated-noop`,
+        baseline.authHeaders(),
+        { description: `noop ${n}` },
+      );
+    });
+    baseline.sampleRss();
+    return Math.round(baseline.peakRss / 1048576);
+  } finally {
+    clearInterval(rss);
+    client.close();
+    await baseline.stop();
+    await dropDatabases(prefix);
+  }
+}
+
 /** The profiling pass: the same phases under `node --cpu-prof`, summarised phase by phase. */
 async function profilePhases() {
   const profileDir = mkdtempSync(join(tmpdir(), 'itsm-bench-prof-'));
@@ -589,7 +638,8 @@ async function profilePhases() {
 export async function main() {
   // BENCH_ONLY=postgres|sqlite runs one database, for a quick look; RESULTS.md is written by full runs only.
   // BENCH_ONLY=profile runs the profiling pass alone and prints it; BENCH_ONLY=inbound the
-  // Postgres inbound phase alone; BENCH_ONLY=burst the Postgres burst and its no-op ceiling alone.
+  // Postgres inbound phase alone; BENCH_ONLY=burst the Postgres burst and its no-op ceiling alone;
+  // BENCH_ONLY=memory the memory baseline (the backend without the itsm-sync plugins) alone.
   const only = process.env.BENCH_ONLY;
   if (only === 'postgres' || only === 'sqlite') {
     log(JSON.stringify(await benchOne(only), null, 2));
@@ -611,11 +661,17 @@ export async function main() {
     );
     return;
   }
+  if (only === 'memory') {
+    log(`baseline peak RSS ${await baselinePeakRss()} MB`);
+    return;
+  }
   if (only === 'profile') {
     log(JSON.stringify(await profilePhases(), null, 2));
     return;
   }
   const postgres = await benchOne('postgres');
+  postgres.baseline_peak_rss_mb = await baselinePeakRss();
+  log(`baseline peak RSS ${postgres.baseline_peak_rss_mb} MB`);
   const sqlite = await benchOne('sqlite');
   // The profile comes from a separate Postgres pass (no reconcile), so the profiler's own
   // overhead is in none of the reported figures.

@@ -72,7 +72,9 @@ describe('im against a PagerDuty integration', () => {
       'not an id',
     );
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^im: .*not a PagerDuty schedule id/);
+    expect(bad.stderr).toMatch(
+      /^im: Request rejected \(400\): .*not a PagerDuty schedule id/,
+    );
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
 
     // Auth token before the subcommand: configure's own --token is the vendor's.

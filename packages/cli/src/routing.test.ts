@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startBackend, type RunningBackend } from './__testUtils__/testBackend';
 import { Hub } from './__testUtils__/hub';
 
@@ -12,8 +13,36 @@ describe('im routing (real binary against a running backend)', () => {
   let rulesFile: string;
 
   beforeAll(async () => {
-    backend = await startBackend();
+    backend = await startBackend({
+      features: [
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'checkout',
+                namespace: 'default',
+                annotations: { 'pagerduty.com/service-id': 'PSVC002' },
+              },
+              spec: { type: 'service', owner: 'group:default/sre' },
+            },
+          ],
+        }),
+      ],
+    });
     hub = new Hub(backend);
+    await hub.client.createIntegration({
+      name: 'Paging',
+      integration_type: 'pagerduty',
+      organization_id: 'acme-corp',
+      base_url: backend.pagerDuty.baseUrl,
+      credentials: { token: backend.pagerDuty.credentials.token },
+      settings: {
+        from_email: 'alice@example.com',
+        default_service_id: 'PSVC001',
+      },
+    });
     for (const name of ['Routed Desk', 'Quiet Desk']) {
       await hub.client.createIntegration({
         name,
@@ -105,6 +134,36 @@ describe('im routing (real binary against a running backend)', () => {
     expect(skipped.stdout).toMatch(
       /Not Routed Desk: rule 1 'no sev4' skips it/,
     );
+  });
+
+  it("prints where an annotated entity's ticket opens, as the preview API says", async () => {
+    const fields = {
+      severity: 'SEV-2',
+      entity_ref: 'component:default/checkout',
+    } as const;
+    const api = await hub.client.previewRouting({ incident: fields });
+    expect(api.matches.map(m => [m.integration_name, m.target])).toEqual([
+      ['Paging', { service_id: 'PSVC002' }],
+    ]);
+    const why =
+      'annotation pagerduty.com/service-id=PSVC002 on component:default/checkout; ticket to service_id PSVC002 (pagerduty.com/service-id on component:default/checkout)';
+    expect(api.matches[0].explanation).toBe(why);
+
+    const args = [
+      'routing',
+      'preview',
+      '--severity',
+      'SEV-2',
+      '--entity-ref',
+      'component:default/checkout',
+    ];
+    const printed = await hub.im(...args);
+    expect(printed).toMatchObject({ code: 0, stderr: '' });
+    // The table may wrap a long reason: compare it with the whitespace folded.
+    expect(printed.stdout.replace(/\s+/g, ' ')).toContain(
+      why.replace(/\s+/g, ' '),
+    );
+    expect(await hub.imJson(...args)).toEqual(api);
   });
 
   it('previews a stored incident by id', async () => {

@@ -334,4 +334,13 @@ describe('PagerDuty end to end on the in-process backend', () => {
       escalationLevel: 1,
     });
   });
+
+  it('answers 400 to a malformed schedule id, without asking PagerDuty', async () => {
+    const res = await api(
+      'GET',
+      `/v1/integrations/${integration.id}/oncall?schedule_id=not%20an%20id`,
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/not a PagerDuty schedule id/);
+  });
 });

@@ -129,6 +129,10 @@ describe('routing on the demo catalog, with the PagerDuty and ServiceNow simulat
     expect(pd.incident(tickets.get(pdIntegration.id)!).title).toBe(
       'Checkout errors',
     );
+    // The system's annotated assignment group is set on the ServiceNow ticket.
+    expect(
+      snow.incident(tickets.get(snowIntegration.id)!)?.assignment_group,
+    ).toBe('payments-ops');
     expect(
       snow.incident(tickets.get(snowIntegration.id)!)?.short_description,
     ).toBe('Checkout errors');
@@ -149,7 +153,7 @@ describe('routing on the demo catalog, with the PagerDuty and ServiceNow simulat
     ).toEqual([
       [
         'Routing PagerDuty',
-        'annotation pagerduty.com/service-id=PSVC001 on component:default/checkout',
+        'annotation pagerduty.com/service-id=PSVC001 on component:default/checkout; ticket to service_id PSVC001 (pagerduty.com/service-id on component:default/checkout)',
       ],
     ]);
     expect(preview.body.skipped).toEqual([

@@ -113,6 +113,12 @@ export const itsmSyncPlugin = createBackendPlugin({
         engine.inboundApplier.onCreatedFromVendor(
           created => void incidents.adoptFromVendor(created),
         );
+        engine.inboundApplier.onRoutedFieldsChanged(
+          changed => void incidents.rerouteAfterVendorChange(changed),
+        );
+        engine.reconciler.onRoutedFieldsChanged(
+          changed => void incidents.rerouteAfterVendorChange(changed),
+        );
 
         const permissionRules = registerPermissions(
           deps.permissionsRegistry,
@@ -139,6 +145,7 @@ export const itsmSyncPlugin = createBackendPlugin({
               connectors,
               clock: systemClock,
               wake: () => engine.wake(),
+              routing,
             }),
             reseal: new SecretReseal(store, cipher, connectors),
           }),

@@ -1,4 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
+import type { RoutingTarget } from './routing';
 
 /**
  * Entity annotation that turns the ITSM sync card on for a catalog entity. Its value is
@@ -73,4 +74,49 @@ export const VENDOR_ROUTING_ANNOTATIONS: ReadonlyArray<{
     integrationType: 'servicenow',
   },
   { annotation: ROUTING_ANNOTATIONS.jiraProjectKey, integrationType: 'jira' },
+];
+
+/**
+ * Which annotations give the target of a ticket (docs/sync-semantics.md#routing): the
+ * value of the first of these found for a field, in this order, if it has the field's
+ * shape. `servicenow.com/entity-id` is used as the CI only when it is a sys_id.
+ * @public
+ */
+export const TARGET_ANNOTATIONS: ReadonlyArray<{
+  annotation: string;
+  integrationType: string;
+  field: keyof RoutingTarget;
+  /** The shape a value must have to be used; others only route. */
+  pattern: RegExp;
+}> = [
+  {
+    annotation: ROUTING_ANNOTATIONS.pagerdutyServiceId,
+    integrationType: 'pagerduty',
+    field: 'service_id',
+    pattern: /^[A-Z0-9]{1,50}$/,
+  },
+  {
+    annotation: ROUTING_ANNOTATIONS.servicenowAssignmentGroup,
+    integrationType: 'servicenow',
+    field: 'assignment_group',
+    pattern: /^\S(.{0,253}\S)?$/,
+  },
+  {
+    annotation: ROUTING_ANNOTATIONS.servicenowConfigurationItem,
+    integrationType: 'servicenow',
+    field: 'configuration_item',
+    pattern: /^\S(.{0,253}\S)?$/,
+  },
+  {
+    annotation: ROUTING_ANNOTATIONS.servicenowEntityId,
+    integrationType: 'servicenow',
+    field: 'configuration_item',
+    pattern: /^[0-9a-f]{32}$/,
+  },
+  {
+    annotation: ROUTING_ANNOTATIONS.jiraProjectKey,
+    integrationType: 'jira',
+    field: 'project_key',
+    pattern: /^[A-Z][A-Z0-9_]{0,254}$/,
+  },
 ];

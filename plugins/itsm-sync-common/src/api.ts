@@ -10,6 +10,7 @@ import type {
   SyncDirection,
   SyncMetric,
 } from './vocabulary';
+import type { RoutingTarget } from './routing';
 
 /*
  * Response shapes of the REST API (snake_case, as in the spec documents).
@@ -59,6 +60,8 @@ export interface IncidentLinkResponse {
   last_error: string | null;
   /** When the cooldown of the last "Sync with ITSM" ends (docs/sync-semantics.md#cooldown); null if there never was one. */
   manual_sync_cooldown_until: string | null;
+  /** Where routing placed the ticket at the vendor (docs/sync-semantics.md#routing); null for the integration's defaults. */
+  target: RoutingTarget | null;
 }
 
 /** @public */

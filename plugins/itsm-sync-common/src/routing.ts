@@ -127,6 +127,32 @@ export type RoutingReason =
     }
   | { kind: 'default' };
 
+/**
+ * Where at the vendor a routed ticket opens, read from the incident's catalog entity (or
+ * its system, or owner): each connector uses the values of its type over its
+ * integration's defaults when it creates the ticket (docs/sync-semantics.md#routing).
+ * @public
+ */
+export interface RoutingTarget {
+  /** PagerDuty: the service the incident opens on (`pagerduty.com/service-id`). */
+  service_id?: string;
+  /** ServiceNow: the assignment group, a name or sys_id (`itsm-sync.io/servicenow-assignment-group`). */
+  assignment_group?: string;
+  /** ServiceNow: the configuration item, `cmdb_ci`, a name or sys_id (`itsm-sync.io/servicenow-ci`). */
+  configuration_item?: string;
+  /** Jira: the project the issue is created in (`jira/project-key`). */
+  project_key?: string;
+}
+
+/** One value of a routing target and the annotation it was read from. @public */
+export interface RoutingTargetSource {
+  field: keyof RoutingTarget;
+  value: string;
+  annotation: string;
+  /** The entity the annotation was read from: the incident's, its system or its owner. */
+  entity_ref: string;
+}
+
 /** The values routing rules match on: the incident's own and its entity's from the catalog. @public */
 export interface RoutingFacts {
   entity_ref: string | null;
@@ -151,6 +177,10 @@ export interface RoutingPreviewResponse {
     integration_type: string;
     reason: RoutingReason;
     explanation: string;
+    /** Where the ticket would open at the vendor; empty when the integration's defaults apply. */
+    target: RoutingTarget;
+    /** The annotation behind each value of `target`. */
+    target_sources: RoutingTargetSource[];
   }>;
   /** Integrations a rule excluded, so a preview shows why an expected one is missing. */
   skipped: Array<{

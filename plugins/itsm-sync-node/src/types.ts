@@ -3,6 +3,7 @@ import type { OutboundPolicy } from './outbound/OutboundPolicy';
 import type {
   FieldOwnershipRule,
   IncidentStatus,
+  RoutingTarget,
   Severity,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
@@ -115,6 +116,13 @@ export interface CreateTicketInput {
    * so that `findTicketByDedupKey` can find a ticket created by a crashed attempt.
    */
   dedupKey: string;
+  /**
+   * Where routing placed the ticket, from the incident's catalog entity (its PagerDuty
+   * service, ServiceNow assignment group and CI, Jira project): a connector uses the values
+   * it knows over its integration's defaults and ignores the others. Absent or empty: the
+   * defaults apply.
+   */
+  target?: RoutingTarget;
 }
 
 /** Input of `updateTicket`. @public */
@@ -200,13 +208,12 @@ export interface ParsedWebhook {
   ignored: IgnoredWebhookEvent[];
 }
 
-/** What a connector can do; shown on the connectors page. @public */
+/**
+ * Behaviour a connector opts into that no method of its own shows. What it can call is
+ * told by its methods (an optional method it lacks is a thing it cannot do).
+ * @public
+ */
 export interface ConnectorCapabilities {
-  outbound: boolean;
-  inbound: boolean;
-  notes: boolean;
-  /** Can list tickets changed since a time, so drift reconcile can batch. */
-  listChanged: boolean;
   /** Inbound webhooks may create platform incidents (PagerDuty `incident.triggered`). */
   inboundCreate: boolean;
   /**
@@ -303,7 +310,11 @@ export interface ItsmConnector {
     externalIds: string[],
   ): Promise<ExternalTicket[]>;
 
-  listChangedSince(
+  /**
+   * Tickets changed since a time, a page at a time, so drift reconcile can list instead of
+   * fetching every linked ticket. Optional: without it reconcile fetches the links' tickets.
+   */
+  listChangedSince?(
     ctx: ConnectorContext,
     since: Date,
     cursor?: string,

@@ -23,6 +23,8 @@ export interface HubProcessOptions {
   itsmSync?: Record<string, unknown>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** The same backend without the itsm-sync plugins: the bench routes alone (a memory baseline). */
+  withoutItsmSync?: boolean;
   cwd?: string;
 }
 
@@ -100,7 +102,13 @@ export class HubProcess {
     if (this.child) throw new Error('already running');
     const child = spawn(
       process.execPath,
-      [...(this.options.nodeArgs ?? []), ENTRY, '--config', this.configFile],
+      [
+        ...(this.options.nodeArgs ?? []),
+        ENTRY,
+        '--config',
+        this.configFile,
+        ...(this.options.withoutItsmSync ? ['--without-itsm-sync'] : []),
+      ],
       {
         cwd: this.options.cwd ?? resolve(__dirname, '../../..'),
         env: {
@@ -133,10 +141,12 @@ export class HubProcess {
           `hub on port ${this.options.port} exited at start-up:\n${this.logLines.slice(-30).join('\n')}`,
         );
       try {
-        const res = await fetch(`${this.api}/v1/connectors`, {
-          headers: this.authHeaders(),
-          signal: AbortSignal.timeout(2000),
-        });
+        const res = await fetch(
+          this.options.withoutItsmSync
+            ? `${this.baseUrl}/api/bench/loop-delay`
+            : `${this.api}/v1/connectors`,
+          { headers: this.authHeaders(), signal: AbortSignal.timeout(2000) },
+        );
         if (res.ok) return;
       } catch {
         // not listening yet

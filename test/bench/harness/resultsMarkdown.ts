@@ -249,6 +249,20 @@ export function resultsMarkdown(r: any): string {
     ),
     row('Reconcile / listing ratio', p.reconcile?.ratio, ''),
     row('Peak RSS of the hub under load, MB', p.peak_rss_mb, s.peak_rss_mb),
+    row(
+      'Peak RSS of the same backend without the itsm-sync plugins (no-op routes, as many calls), MB',
+      p.baseline_peak_rss_mb,
+      '',
+    ),
+    row(
+      'Hub peak RSS less the baseline, MB',
+      typeof p.peak_rss_mb === 'number' &&
+        typeof p.baseline_peak_rss_mb === 'number'
+        ? p.peak_rss_mb - p.baseline_peak_rss_mb
+        : undefined,
+      '',
+      '<= 100',
+    ),
     '',
     'Raw figures: `results.json` next to this file. "Rest of the machine" is the busy time of all processes',
     "(/proc/stat) less the hub's own (/proc/<pid>/stat) during the phase.",

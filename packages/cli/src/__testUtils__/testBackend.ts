@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { BackendFeature } from '@backstage/backend-plugin-api';
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 import pagerDutyModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-pagerduty';
 import {
@@ -29,7 +30,12 @@ export interface RunningBackend {
  * Backstage's real auth and httpAuth services (the test utils' mocks know no static
  * tokens), so only `Bearer IM_TOKEN` gets in and anything else is a 401.
  */
-export async function startBackend(): Promise<RunningBackend> {
+export async function startBackend(
+  options: {
+    /** More features, e.g. a catalog with entities for routing. */
+    features?: BackendFeature[];
+  } = {},
+): Promise<RunningBackend> {
   const vendor = await TestTicketServer.start();
   const pagerDuty = await PagerDutySimulator.start();
   const backend = await startTestBackend({
@@ -58,6 +64,7 @@ export async function startBackend(): Promise<RunningBackend> {
           },
         },
       }),
+      ...(options.features ?? []),
     ],
   });
   const address = backend.server.address();

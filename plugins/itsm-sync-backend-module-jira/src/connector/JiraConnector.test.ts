@@ -28,7 +28,7 @@ const incident = (
 });
 
 beforeAll(async () => {
-  sim = await JiraSimulator.start({ maxPageSize: 2 });
+  sim = await JiraSimulator.start({ maxPageSize: 2, projects: ['OPS', 'PAY'] });
   ctx = {
     integration: jiraIntegration(sim),
     logger: mockServices.logger.mock(),
@@ -58,6 +58,19 @@ describe('Jira connector against the simulator', () => {
       status: 'Closed',
       priority: 'Low',
     });
+  });
+
+  it("creates the issue in routing's target project over project_key, and finds it there again by its dedup key", async () => {
+    const ticket = await connector.createTicket(ctx, {
+      incident: incident(),
+      dedupKey: 'itsm-routed-1',
+      target: { project_key: 'PAY', service_id: 'PIGNORED' },
+    });
+    expect(ticket.externalKey).toMatch(/^PAY-\d+$/);
+    expect(sim.issue(ticket.externalId)!.projectKey).toBe('PAY');
+    // A retry after a crash must find this issue, not create a second one in OPS.
+    const found = await connector.findTicketByDedupKey(ctx, 'itsm-routed-1');
+    expect(found?.externalId).toBe(ticket.externalId);
   });
 
   it('fetches several tickets with one JQL id query, following nextPageToken', async () => {

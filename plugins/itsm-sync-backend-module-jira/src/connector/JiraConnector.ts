@@ -53,10 +53,6 @@ export class JiraConnector implements ItsmConnector {
   readonly type = 'jira';
   readonly displayName = 'Jira Service Management';
   readonly capabilities: ConnectorCapabilities = {
-    outbound: true,
-    inbound: true,
-    notes: true,
-    listChanged: true,
     inboundCreate: true,
   };
   // Jira vocabulary (docs/connectors/jira.md#default-field-ownership) next to the platform names; `platformFieldFor` maps them.
@@ -134,12 +130,13 @@ export class JiraConnector implements ItsmConnector {
 
   async createTicket(
     ctx: ConnectorContext,
-    { incident, dedupKey }: CreateTicketInput,
+    { incident, dedupKey, target }: CreateTicketInput,
   ): Promise<ExternalTicket> {
     const settings = readSettings(ctx.integration.settings);
     const client = jiraClient(ctx);
     const fields: Record<string, unknown> = {
-      project: { key: settings.projectKey },
+      // The entity's annotated project goes before the integration's (docs/connectors/jira.md#ticket-creation-and-dedup).
+      project: { key: target?.project_key ?? settings.projectKey },
       issuetype: { name: settings.issueType },
       summary: incident.title,
       description: incident.description ? toAdf(incident.description) : null,
@@ -182,8 +179,8 @@ export class JiraConnector implements ItsmConnector {
     ctx: ConnectorContext,
     dedupKey: string,
   ): Promise<ExternalTicket | undefined> {
-    const settings = readSettings(ctx.integration.settings);
-    const jql = `project = ${quote(settings.projectKey)} AND labels = ${quote(dedupLabel(dedupKey))} ORDER BY created ASC`;
+    // The label names the incident and integration, so it finds the issue in whichever project routing chose.
+    const jql = `labels = ${quote(dedupLabel(dedupKey))} ORDER BY created ASC`;
     const page = await this.search(ctx, jql, undefined, 1);
     return page.issues[0] ? this.ticketOf(ctx, page.issues[0]) : undefined;
   }

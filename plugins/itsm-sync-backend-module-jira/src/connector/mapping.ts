@@ -56,6 +56,11 @@ export function dedupLabel(dedupKey: string): string {
   );
 }
 
+/** Whether an issue carries a dedup label, so the hub created it (in whatever project routing chose). */
+export function createdByHub(labels: readonly string[] | undefined): boolean {
+  return Boolean(labels?.some(l => l.startsWith(LABEL_PREFIX)));
+}
+
 /** Jira's `2024-01-15T10:30:00.000+0000` as ISO-8601. */
 export function jiraTimeToIso(value: string | undefined): string | undefined {
   if (!value) return undefined;

@@ -360,4 +360,39 @@ describe('Jira webhooks from the simulator', () => {
       await other.stop();
     }
   });
+
+  it("reads changes of an issue the hub created in another project (routing's target), but nobody else's", async () => {
+    const other = await JiraSimulator.start({ projects: ['OPS', 'PAY'] });
+    try {
+      const ours = await other.createAsPerson({
+        project: { key: 'PAY' },
+        issuetype: { name: 'Incident' },
+        summary: 'Routed to PAY',
+        labels: ['itsm-sync-itsm-abc-def'],
+      });
+      const edit = (await other.editAsPerson(ours.id, {
+        summary: 'Routed to PAY, edited',
+      }))!;
+      expect(
+        parseJiraWebhook(settings, other.baseUrl, edit).changes[0],
+      ).toMatchObject({
+        kind: 'updated',
+        externalId: ours.id,
+        fields: { title: 'Routed to PAY, edited' },
+      });
+      const theirs = await other.createAsPerson({
+        project: { key: 'PAY' },
+        issuetype: { name: 'Incident' },
+        summary: 'Not the hub',
+      });
+      const theirEdit = (await other.editAsPerson(theirs.id, {
+        summary: 'Still not the hub',
+      }))!;
+      expect(
+        parseJiraWebhook(settings, other.baseUrl, theirEdit).ignored[0].reason,
+      ).toBe("the issue is outside the integration's project OPS");
+    } finally {
+      await other.stop();
+    }
+  });
 });

@@ -9,6 +9,7 @@ import {
 import { fromAdf } from './adf';
 import {
   changedFieldsFromChangelog,
+  createdByHub,
   toExternalTicket,
   type ChangelogItem,
   type JiraIssue,
@@ -204,7 +205,12 @@ export function parseJiraWebhook(
   const issue = payload.issue!;
   issue.id = String(issue.id);
   const project = projectOf(issue);
-  if (project && project.toUpperCase() !== settings.projectKey) {
+  // An issue the hub created stays in sync in the project routing put it in (docs/connectors/jira.md#ticket-creation-and-dedup).
+  if (
+    project &&
+    project.toUpperCase() !== settings.projectKey &&
+    !createdByHub(issue.fields?.labels)
+  ) {
     return ignore(
       `the issue is outside the integration's project ${settings.projectKey}`,
       issue.id,

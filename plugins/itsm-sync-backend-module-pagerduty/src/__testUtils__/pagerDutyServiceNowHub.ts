@@ -1,41 +1,63 @@
 import type { AddressInfo } from 'node:net';
 import type { BackendFeature } from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   jsonApi,
   testOutboundConfig,
 } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
 import {
+  JiraSimulator,
   PagerDutySimulator,
   ServiceNowSimulator,
+  type ServiceNowSimulatorOptions,
 } from '@itsm-sync-hub/simulators';
 // The end-to-end tests run the real core plugin and a second vendor module; jest here cannot load them with import().
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import itsmSyncPlugin from '@itsm-sync-hub/plugin-itsm-sync-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import serviceNowModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import jiraModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-jira';
 import pagerDutyModule from '../index';
 
 const PD_SECRET = 'pd-e2e-signing-secret';
 const SNOW_SECRET = 'snow-e2e-business-rule-secret';
+const JIRA_SECRET = 'jira-e2e-admin-webhook-secret';
 
 /**
  * The core plugin with the PagerDuty and ServiceNow modules on a loopback backend, both
- * simulators, one integration each and the simulators' webhooks pointed at the hub.
+ * simulators, one integration each and the simulators' webhooks pointed at the hub; with
+ * `jira`, the Jira module, its simulator and an integration too.
  */
 export async function startPagerDutyServiceNowHub(options: {
-  /** Integration names; `{name} PagerDuty` and `{name} ServiceNow`. */
+  /** Integration names; `{name} PagerDuty`, `{name} ServiceNow` and `{name} Jira`. */
   name: string;
   pagerDutySettings?: Record<string, unknown>;
+  serviceNow?: ServiceNowSimulatorOptions;
+  /** Also Jira: the projects the site has; the integration's `project_key` is the first. */
+  jira?: { projects: string[] };
+  /** A database from `TestDatabases`; else the test backend's in-memory SQLite. */
+  knex?: Knex;
   features?: BackendFeature[];
 }) {
   const pd = await PagerDutySimulator.start();
-  const snow = await ServiceNowSimulator.start();
+  const snow = await ServiceNowSimulator.start(options.serviceNow);
+  const jira = options.jira
+    ? await JiraSimulator.start({
+        projects: options.jira.projects,
+        webhook: { secret: JIRA_SECRET, scheme: 'hmac' },
+      })
+    : undefined;
   const backend = await startTestBackend({
     features: [
       itsmSyncPlugin,
       pagerDutyModule,
       serviceNowModule,
+      ...(jira ? [jiraModule] : []),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
       mockServices.rootConfig.factory({
         data: {
           itsmSync: {
@@ -93,17 +115,36 @@ export async function startPagerDutyServiceNowHub(options: {
     url: `${base}/v1/webhooks/${snowIntegration.id}`,
     secret: SNOW_SECRET,
   });
+  const jiraIntegration =
+    jira &&
+    (await createIntegration({
+      integration_type: 'jira',
+      name: `${options.name} Jira`,
+      base_url: jira.baseUrl,
+      credentials: { ...jira.credentials },
+      webhook_secrets: [JIRA_SECRET],
+      settings: { project_key: options.jira!.projects[0] },
+    }));
+  if (jira && jiraIntegration)
+    jira.setWebhookTarget({
+      url: `${base}/v1/webhooks/${jiraIntegration.id}`,
+      secret: JIRA_SECRET,
+      scheme: 'hmac',
+    });
 
   return {
     pd,
     snow,
+    jira,
     api,
     pdIntegration,
     snowIntegration,
+    jiraIntegration,
     async stop() {
       await backend.stop();
       await pd.stop();
       await snow.stop();
+      await jira?.stop();
     },
   };
 }

@@ -73,6 +73,17 @@ describe('PagerDuty connector against the simulator', () => {
     expect(first.fields.assigned_to).toBe('carol@example.com');
   });
 
+  it("opens the incident on routing's target service over the mapping and the default", async () => {
+    const inc = incident({ entity_ref: 'system:default/infrastructure' });
+    const routed = await connector.createTicket(ctx, {
+      incident: inc,
+      dedupKey: `hub-${inc.id}`,
+      target: { service_id: 'PSVC001', project_key: 'IGNORED' },
+    });
+    // The incident's type maps to PSVC002; the entity's annotated service wins.
+    expect(h.sim.incident(routed.externalId).service_id).toBe('PSVC001');
+  });
+
   it('writes as the from_email user (From header) and refuses writes without one', async () => {
     const inc = incident();
     const t = await connector.createTicket(ctx, {

@@ -56,10 +56,6 @@ export class PagerDutyConnector implements ItsmConnector {
   readonly type = 'pagerduty';
   readonly displayName = 'PagerDuty';
   readonly capabilities: ConnectorCapabilities = {
-    outbound: true,
-    inbound: true,
-    notes: true,
-    listChanged: true,
     inboundCreate: true,
   };
   readonly fields = [
@@ -140,9 +136,14 @@ export class PagerDutyConnector implements ItsmConnector {
 
   async createTicket(
     ctx: ConnectorContext,
-    { incident, dedupKey }: CreateTicketInput,
+    { incident, dedupKey, target }: CreateTicketInput,
   ): Promise<ExternalTicket> {
-    const body = await this.newIncidentBody(ctx, incident, dedupKey);
+    const body = await this.newIncidentBody(
+      ctx,
+      incident,
+      dedupKey,
+      target?.service_id,
+    );
     let created: PdIncidentObject;
     try {
       const res = await pagerDutyClient(ctx, { write: true }).request<{
@@ -368,11 +369,12 @@ export class PagerDutyConnector implements ItsmConnector {
     ctx: ConnectorContext,
     incident: CreateTicketInput['incident'],
     dedupKey: string,
+    routedServiceId: string | undefined,
   ) {
-    const serviceId = serviceForIncident(
-      parseSettings(ctx.integration.settings),
-      incident,
-    );
+    // The entity's annotated service goes before the integration's mapping and default.
+    const serviceId =
+      routedServiceId ??
+      serviceForIncident(parseSettings(ctx.integration.settings), incident);
     if (!serviceId) {
       throw new ConnectorError({
         message:

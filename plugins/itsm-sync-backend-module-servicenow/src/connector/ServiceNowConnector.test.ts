@@ -187,6 +187,33 @@ describe('ServiceNow connector against the simulator', () => {
     expect(sim.server.calls.length).toBe(before);
   });
 
+  it("sets routing's assignment group and CI on the new incident, by name or sys_id", async () => {
+    const group = sim.store.addNamed('sys_user_group', 'payments-ops');
+    const ci = sim.store.addNamed('cmdb_ci', 'billing-db');
+    const t = await connector.createTicket(basic(), {
+      incident: incident('routed'),
+      dedupKey: 'k-routed',
+      target: {
+        assignment_group: 'payments-ops',
+        configuration_item: ci.sys_id,
+        project_key: 'IGNORED',
+      },
+    });
+    expect(sim.incident(t.externalId)).toMatchObject({
+      assignment_group: group.sys_id,
+      cmdb_ci: ci.sys_id,
+    });
+    // Without a target the instance's own assignment rules decide: nothing is written.
+    const plain = await connector.createTicket(basic(), {
+      incident: incident('plain'),
+      dedupKey: 'k-plain',
+    });
+    expect(sim.incident(plain.externalId)).toMatchObject({
+      assignment_group: '',
+      cmdb_ci: '',
+    });
+  });
+
   it('writes the assignee by display value and reads it back as the person', async () => {
     const t = await connector.createTicket(basic(), {
       incident: { ...incident('y'), assigned_to: 'Beth Anglin' },

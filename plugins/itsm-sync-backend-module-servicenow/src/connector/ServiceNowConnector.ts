@@ -52,10 +52,6 @@ export class ServiceNowConnector implements ItsmConnector {
   readonly type = 'servicenow';
   readonly displayName = 'ServiceNow';
   readonly capabilities: ConnectorCapabilities = {
-    outbound: true,
-    inbound: true,
-    notes: true,
-    listChanged: true,
     inboundCreate: false,
   };
   readonly fields = [
@@ -134,13 +130,20 @@ export class ServiceNowConnector implements ItsmConnector {
 
   async createTicket(
     ctx: ConnectorContext,
-    { incident, dedupKey }: CreateTicketInput,
+    { incident, dedupKey, target }: CreateTicketInput,
   ): Promise<ExternalTicket> {
     const columns = toServiceNowColumns(incident, settingsOf(ctx), {
       creating: true,
     });
     const record = await this.table(ctx).create({
       ...columns,
+      // The entity's assignment group and CI (docs/connectors/servicenow.md#ticket-creation-and-dedup); else the instance's assignment rules decide.
+      ...(target?.assignment_group
+        ? { assignment_group: target.assignment_group }
+        : {}),
+      ...(target?.configuration_item
+        ? { cmdb_ci: target.configuration_item }
+        : {}),
       correlation_id: dedupKey,
       correlation_display: CORRELATION_DISPLAY,
     });

@@ -4,7 +4,6 @@ import {
   STANDARD_WEBHOOK_HEADERS,
   VendorHttpClient,
   verifyStandardWebhook,
-  type ChangedTicketsPage,
   type ConnectorCapabilities,
   type ConnectorContext,
   type ConnectorMappingDescription,
@@ -159,10 +158,6 @@ export class WebhookConnector implements ItsmConnector {
   readonly type = ITSM_WEBHOOK_TYPE;
   readonly displayName = 'ITSM Webhook (templated)';
   readonly capabilities: ConnectorCapabilities = {
-    outbound: true,
-    inbound: true,
-    notes: true,
-    listChanged: false,
     inboundCreate: false,
     callbackTokens: true,
   };
@@ -360,11 +355,6 @@ export class WebhookConnector implements ItsmConnector {
         return undefined;
       throw error;
     }
-  }
-
-  async listChangedSince(): Promise<ChangedTicketsPage> {
-    // A generic ITSM has no agreed "changed since" query; drift checks linked tickets one by one.
-    return { tickets: [] };
   }
 
   async verifyWebhook(

@@ -1,6 +1,8 @@
 import {
   conditionsHold,
   explainReason,
+  explainTarget,
+  routedTarget,
   routeIncident,
   type IntegrationRouting,
   type RoutingFacts,
@@ -239,5 +241,74 @@ describe('routeIncident', () => {
     ).toBe('annotation jira/project-key=OPS on group:default/sre');
     expect(explainReason({ kind: 'explicit' })).toMatch(/listed/);
     expect(explainReason({ kind: 'default' })).toMatch(/by default/);
+  });
+});
+
+describe('routing targets', () => {
+  const SYS_ID = '0123456789abcdef0123456789abcdef';
+  const found = (annotation: string, value: string, entity_ref = 'c') => ({
+    annotation,
+    value,
+    entity_ref,
+  });
+
+  it("takes each field from the first annotation of the integration's type that has its shape", () => {
+    const annotations = [
+      found('pagerduty.com/service-id', 'PSVC002', 'component:default/a'),
+      found('servicenow.com/entity-id', SYS_ID, 'component:default/a'),
+      found('itsm-sync.io/servicenow-ci', 'billing-db', 'system:default/s'),
+      found(
+        'itsm-sync.io/servicenow-assignment-group',
+        'payments-ops',
+        'group:default/g',
+      ),
+      found('jira/project-key', 'PAY', 'group:default/g'),
+    ];
+    expect(routedTarget('pagerduty', annotations).target).toEqual({
+      service_id: 'PSVC002',
+    });
+    // Our CI annotation goes before the ServiceNow plugin's entity id.
+    const snowTarget = routedTarget('servicenow', annotations);
+    expect(snowTarget.target).toEqual({
+      assignment_group: 'payments-ops',
+      configuration_item: 'billing-db',
+    });
+    expect(explainTarget(snowTarget.sources)).toBe(
+      'assignment_group payments-ops (itsm-sync.io/servicenow-assignment-group on group:default/g), configuration_item billing-db (itsm-sync.io/servicenow-ci on system:default/s)',
+    );
+    expect(routedTarget('jira', annotations).target).toEqual({
+      project_key: 'PAY',
+    });
+    expect(routedTarget('itsm-webhook', annotations)).toEqual({
+      target: {},
+      sources: [],
+    });
+  });
+
+  it('uses servicenow.com/entity-id as the CI only when it is a sys_id', () => {
+    expect(
+      routedTarget('servicenow', [found('servicenow.com/entity-id', SYS_ID)])
+        .target,
+    ).toEqual({ configuration_item: SYS_ID });
+    expect(
+      routedTarget('servicenow', [
+        found('servicenow.com/entity-id', 'payments-service'),
+      ]).target,
+    ).toEqual({});
+  });
+
+  it('leaves out values that cannot be the field: they still route, the default target applies', () => {
+    expect(
+      routedTarget('jira', [found('jira/project-key', 'not a key')]).target,
+    ).toEqual({});
+    expect(
+      routedTarget('pagerduty', [found('pagerduty.com/service-id', 'p;x')])
+        .target,
+    ).toEqual({});
+    expect(
+      routedTarget('pagerduty', [
+        found('pagerduty.com/integration-key', 'abc123'),
+      ]).target,
+    ).toEqual({});
   });
 });

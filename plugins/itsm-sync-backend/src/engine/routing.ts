@@ -4,10 +4,13 @@ import type {
   RoutingFacts,
   RoutingReason,
   RoutingRule,
+  RoutingTarget,
+  RoutingTargetSource,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   VENDOR_ROUTING_ANNOTATIONS,
   ROUTING_ANNOTATIONS,
+  TARGET_ANNOTATIONS,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
 /*
@@ -173,6 +176,40 @@ function vendorAnnotationFor(
     ).map(v => v.annotation),
   );
   return annotations.find(a => wanted.has(a.annotation));
+}
+
+/**
+ * Where at the vendor a ticket of an integration of `integrationType` opens: for each
+ * target field, the first target annotation found whose value has the field's shape.
+ * Empty when the entity names none, so the integration's defaults apply.
+ */
+export function routedTarget(
+  integrationType: string,
+  annotations: FoundAnnotation[],
+): { target: RoutingTarget; sources: RoutingTargetSource[] } {
+  const target: RoutingTarget = {};
+  const sources: RoutingTargetSource[] = [];
+  for (const rule of TARGET_ANNOTATIONS) {
+    if (rule.integrationType !== integrationType || target[rule.field])
+      continue;
+    const found = annotations.find(a => a.annotation === rule.annotation);
+    if (!found || !rule.pattern.test(found.value)) continue;
+    target[rule.field] = found.value;
+    sources.push({
+      field: rule.field,
+      value: found.value,
+      annotation: found.annotation,
+      entity_ref: found.entity_ref,
+    });
+  }
+  return { target, sources };
+}
+
+/** A sentence saying where a ticket opens, for the preview and the CLI; empty without a target. */
+export function explainTarget(sources: RoutingTargetSource[]): string {
+  return sources
+    .map(s => `${s.field} ${s.value} (${s.annotation} on ${s.entity_ref})`)
+    .join(', ');
 }
 
 /** A sentence saying why an integration was chosen, for the preview and the CLI. */

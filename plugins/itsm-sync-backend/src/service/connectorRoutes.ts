@@ -14,7 +14,14 @@ export function addConnectorRoutes(router: Router, ctx: RouterContext) {
     const items: ConnectorInfoResponse[] = ctx.connectors.list().map(c => ({
       type: c.type,
       display_name: c.displayName,
-      capabilities: { ...c.capabilities },
+      capabilities: {
+        // Every connector sends, receives and carries notes; listing is the optional method.
+        outbound: true,
+        inbound: true,
+        notes: true,
+        listChanged: Boolean(c.listChangedSince),
+        ...c.capabilities,
+      },
       fields: c.fields,
       default_field_ownership: c.defaultFieldOwnership,
       webhook_auth: c.webhookAuth,

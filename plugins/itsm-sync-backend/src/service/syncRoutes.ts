@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import {
   InputError,
+  isError,
   NotFoundError,
   ServiceUnavailableError,
   toError,
@@ -67,6 +68,8 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
         // The vendor's answer, never a stack trace; connector errors carry no secrets. A
         // vendor's refusal (a schedule id it does not know) is the caller's 400.
         const message = `${connector.displayName} could not list on-call: ${toError(error).message}`;
+        // A malformed schedule id is refused by the connector before any vendor call.
+        if (isError(error) && error.name === 'InputError') throw error;
         if (error instanceof ConnectorError && error.kind === 'permanent')
           throw new InputError(message);
         throw new ServiceUnavailableError(message);

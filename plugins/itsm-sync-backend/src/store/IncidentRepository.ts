@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { RoutingTarget } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { isPostgres } from './dialect';
 import type { FieldChanges } from '../engine/fields';
 import type { FieldChangeMark } from '../engine/conflicts';
@@ -198,6 +199,8 @@ export class IncidentRepository {
       now: number;
       source: string;
       linkTo: IntegrationRecord[];
+      /** Where routing placed each new ticket, by integration id (stored on its link). */
+      targets?: ReadonlyMap<string, RoutingTarget>;
       plan: OutboxPlanner;
       external?: {
         integrationId: string;
@@ -243,6 +246,8 @@ export class IncidentRepository {
           id,
           integration.id,
           options.now,
+          undefined,
+          options.targets?.get(integration.id),
         );
         links.push({
           link,

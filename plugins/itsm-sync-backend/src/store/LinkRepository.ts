@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { LinkSyncState } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type {
+  LinkSyncState,
+  RoutingTarget,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { bulkUpdateStatements, type BulkColumn } from './bulkUpdate';
 import { json, num, numOrNull } from './rows';
 import type { LinkRecord } from './types';
@@ -21,6 +24,7 @@ export const LINK_COLUMNS = [
   'last_written',
   'last_manual_sync_at',
   'created_at',
+  'target',
 ];
 
 /**
@@ -46,6 +50,7 @@ export function toLinkRecord(row: LinkRow): LinkRecord {
     last_written: json(row.last_written, {}),
     last_manual_sync_at: numOrNull(row.last_manual_sync_at),
     created_at: num(row.created_at),
+    target: json<RoutingTarget | null>(row.target, null),
   };
 }
 
@@ -92,13 +97,22 @@ export class LinkRepository {
     incidentId: string,
     integrationId: string,
     now: number,
+    target?: RoutingTarget | null,
   ): Promise<LinkRecord> {
-    return LinkRepository.ensure(this.db, incidentId, integrationId, now);
+    return LinkRepository.ensure(
+      this.db,
+      incidentId,
+      integrationId,
+      now,
+      undefined,
+      target,
+    );
   }
 
   /**
    * Creates the link if it does not exist yet; returns it either way. Safe when two
    * callers ensure the same link at once: the loser's insert gives way to the winner's.
+   * `target` (where routing placed the ticket) is stored only on a new link.
    */
   static async ensure(
     tx: Knex,
@@ -106,6 +120,7 @@ export class LinkRepository {
     integrationId: string,
     now: number,
     external?: { id: string; key?: string | null; url?: string | null },
+    target?: RoutingTarget | null,
   ): Promise<LinkRecord> {
     const existing = await tx('links')
       .where({ incident_id: incidentId, integration_id: integrationId })
@@ -125,6 +140,8 @@ export class LinkRepository {
       last_written: '{}',
       last_manual_sync_at: null,
       created_at: now,
+      target:
+        target && Object.keys(target).length ? JSON.stringify(target) : null,
     };
     await tx('links')
       .insert(row)

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RoutingTarget } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { OutboxPayload } from '../engine/coalesce';
 import { LinkRepository, toLinkRecord } from './LinkRepository';
 import { numOrNull } from './rows';
@@ -24,13 +25,20 @@ export class ManualSyncRepository {
   async start(input: {
     incidentId: string;
     integrationId: string;
+    /** Where the ticket opens at the vendor, stored if the link is new. */
+    target?: RoutingTarget;
     now: number;
     cooldownMs: number;
     payload: (link: LinkRecord) => OutboxPayload;
     traceContext?: Record<string, string> | null;
   }): Promise<ManualSyncStart> {
     const { incidentId, integrationId, now, cooldownMs } = input;
-    const link = await this.ensureLink(incidentId, integrationId, now);
+    const link = await this.ensureLink(
+      incidentId,
+      integrationId,
+      now,
+      input.target,
+    );
     return this.db.transaction(async tx => {
       // Conditional update: only one caller per cooldown window gets the slot.
       const taken = await tx('links')
@@ -82,6 +90,7 @@ export class ManualSyncRepository {
     incidentId: string,
     integrationId: string,
     now: number,
+    target: RoutingTarget | undefined,
   ): Promise<LinkRecord> {
     try {
       return await LinkRepository.ensure(
@@ -89,6 +98,8 @@ export class ManualSyncRepository {
         incidentId,
         integrationId,
         now,
+        undefined,
+        target,
       );
     } catch (error) {
       const existing = await this.db('links')

@@ -89,6 +89,7 @@ export interface LinkRow {
   last_written: string;
   last_manual_sync_at: BigintColumn | null;
   created_at: BigintColumn;
+  target: string | null;
 }
 
 /** An incident row left-joined with one of its links, the link's columns as `link__<column>` (null without a link). */

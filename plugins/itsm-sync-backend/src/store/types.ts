@@ -5,6 +5,7 @@ import type {
   FieldOwnershipRule,
   IncidentStatus,
   LinkSyncState,
+  RoutingTarget,
   Severity,
   SyncDirection,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
@@ -72,6 +73,8 @@ export interface LinkRecord {
   last_written: Record<string, unknown>;
   last_manual_sync_at: number | null;
   created_at: number;
+  /** Where at the vendor routing placed the ticket; null for the integration's defaults. */
+  target: RoutingTarget | null;
 }
 
 export type OutboxOperation = 'sync' | 'note';

@@ -32,13 +32,13 @@ export class ConnectorRegistry implements ConnectorLookup {
     return this.list().map(c => c.type);
   }
 
+  /** Every installed connector creates, updates and takes notes; a missing module cannot. */
   canSend(type: string): boolean {
-    return Boolean(this.byType.get(type)?.capabilities.outbound);
+    return this.byType.has(type);
   }
 
   sendsNotes(type: string): boolean {
-    const c = this.byType.get(type);
-    return Boolean(c?.capabilities.outbound && c.capabilities.notes);
+    return this.byType.has(type);
   }
 
   mapperFor(type: string): OwnershipFieldMapper {

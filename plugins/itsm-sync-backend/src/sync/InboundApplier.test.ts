@@ -336,5 +336,46 @@ describe.each(databases.eachSupportedId())(
       ).toEqual([{ event_id: repeat.change.eventId, status: 'accepted' }]);
       expect((await store.metrics.read(a.id)).inbound_success ?? 0).toBe(0);
     });
+
+    it('tells routing, after the commit, of the incidents whose routed fields a vendor moved, and of no others', async () => {
+      const a = await integration();
+      const b = await integration();
+      const moved = await linkedIncident(a);
+      const reassigned = await linkedIncident(a);
+      await LinkRepository.ensure(knexOf(store), moved.id, b.id, clock.now());
+      const told: Array<{ id: string; status: string; linked: string[] }> = [];
+      applier.onRoutedFieldsChanged(changed => {
+        for (const c of changed)
+          told.push({
+            id: c.incident.id,
+            status: c.incident.status,
+            linked: [...c.linked].sort(),
+          });
+      });
+
+      const items = [
+        await accepted(a, moved.ticket, { fields: { status: 'mitigated' } }),
+        await accepted(a, reassigned.ticket, {
+          fields: { assigned_to: 'bob@example.com' },
+        }),
+      ];
+      await applier.applyBatch(items, await applier.prepare(items));
+
+      expect(told).toEqual([
+        { id: moved.id, status: 'mitigated', linked: [a.id, b.id].sort() },
+      ]);
+      // Told only once the changes are stored, so routing reads what the vendor set.
+      expect((await store.incidents.get(moved.id))!.status).toBe('mitigated');
+      expect((await store.incidents.get(reassigned.id))!.assigned_to).toBe(
+        'bob@example.com',
+      );
+
+      // The same status again moves nothing: routing is not asked.
+      const again = [
+        await accepted(a, moved.ticket, { fields: { status: 'mitigated' } }),
+      ];
+      await applier.applyBatch(again, await applier.prepare(again));
+      expect(told).toHaveLength(1);
+    });
   },
 );

@@ -12,12 +12,14 @@ import {
   type InboundItem,
   type InboundOutcome,
   type PreparedBatch,
+  type RoutedFieldChange,
 } from './InboundBatch';
 
 export type {
   InboundItem,
   InboundOutcome,
   PreparedBatch,
+  RoutedFieldChange,
 } from './InboundBatch';
 
 const SEVERITY_DEFAULT = 'SEV-3';
@@ -66,6 +68,26 @@ export class InboundApplier {
     this.createdListeners.push(listener);
   }
 
+  private readonly routedListeners: Array<
+    (changed: RoutedFieldChange[]) => void
+  > = [];
+
+  /**
+   * Calls `listener` after each commit in which vendor changes moved a routed field
+   * (severity, status, entity, type) of linked incidents, so routing looks at them again
+   * as after a platform change. Not called for batches that moved none. Must not throw.
+   */
+  onRoutedFieldsChanged(listener: (changed: RoutedFieldChange[]) => void) {
+    this.routedListeners.push(listener);
+  }
+
+  private tellRouted(batch: InboundBatch) {
+    if (!this.routedListeners.length) return;
+    const changed = batch.routedChanges;
+    if (!changed.length) return;
+    for (const listener of this.routedListeners) listener(changed);
+  }
+
   /**
    * The reads of a batch that need no transaction. The pipeline starts them alongside
    * the inbox insert; `items` may hold more than will be applied.
@@ -104,6 +126,7 @@ export class InboundApplier {
       if (written) return written;
     }
     const created: CreatedFromVendor[] = [];
+    let applied: InboundBatch | undefined;
     const result = await this.store.transaction(async store => {
       created.length = 0;
       const batch = await InboundBatch.load(
@@ -120,10 +143,12 @@ export class InboundApplier {
         outcomes.push(outcome);
       }
       await batch.write(store);
+      applied = batch;
       return { outcomes, enqueued: batch.enqueued };
     });
     if (created.length)
       for (const listener of this.createdListeners) listener([...created]);
+    if (applied) this.tellRouted(applied);
     return result;
   }
 
@@ -180,6 +205,7 @@ export class InboundApplier {
     }
     if (batch.needsLock || !(await batch.writeIfUnchanged(this.store, accept)))
       return undefined;
+    this.tellRouted(batch);
     return { outcomes, enqueued: batch.enqueued };
   }
 

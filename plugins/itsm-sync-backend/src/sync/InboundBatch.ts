@@ -5,6 +5,7 @@ import type {
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { FieldChanges } from '../engine/fields';
 import { applyIncidentChange } from '../engine/incidentChange';
+import { ROUTED_FIELDS } from '../engine/routing';
 import type { InboundDecision, StaleField } from '../engine/inboundDecision';
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import type {
@@ -32,6 +33,12 @@ export interface InboundItem {
 }
 
 export type InboundOutcome = 'applied' | 'ignored';
+
+/** An incident a vendor change moved in a field routing looks at, and the integrations it is linked to. */
+export interface RoutedFieldChange {
+  incident: IncidentRecord;
+  linked: string[];
+}
 
 export type { PreparedBatch };
 
@@ -89,6 +96,10 @@ export class InboundBatch {
     ignored: [] as SettledChange[],
   };
   private readonly metrics = new Map<string, number>();
+  /** Incidents whose routed fields a change of this batch moved (routing looks again after commit). */
+  private readonly routedFieldsMoved = new Set<string>();
+  /** Incidents this batch created; routing runs for them on creation instead. */
+  private readonly createdHere = new Set<string>();
 
   private constructor(
     private readonly connectors: ConnectorRegistry,
@@ -263,6 +274,7 @@ export class InboundBatch {
     integration: IntegrationRecord,
   ) {
     this.incidents.set(incident.id, incident);
+    this.createdHere.add(incident.id);
     if (link.external_id)
       this.tickets.set(ticketKey(integration.id, link.external_id), link);
     this.incidentLinks.set(incident.id, [
@@ -365,6 +377,8 @@ export class InboundBatch {
         }),
     });
     if (applied.written) {
+      if (ROUTED_FIELDS.some(f => applied.incident[f] !== incident[f]))
+        this.routedFieldsMoved.add(incident.id);
       incident = applied.incident;
       this.incidents.set(incident.id, incident);
       this.dirtyIncidents.add(incident.id);
@@ -398,6 +412,20 @@ export class InboundBatch {
   private count(integrationId: string, metric: SyncMetric) {
     const key = `${integrationId}\u0000${metric}`;
     this.metrics.set(key, (this.metrics.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * The incidents whose severity, status, entity or type a vendor change moved, as the
+   * batch leaves them, with their integrations: routing looks at them again after commit,
+   * as after a platform change (docs/sync-semantics.md#routing). Usually none.
+   */
+  get routedChanges(): RoutedFieldChange[] {
+    return [...this.routedFieldsMoved]
+      .filter(id => !this.createdHere.has(id))
+      .map(id => ({
+        incident: this.incidents.get(id)!,
+        linked: (this.incidentLinks.get(id) ?? []).map(l => l.integration.id),
+      }));
   }
 
   /** Whether the batch queued outbox rows (the dispatcher is woken after commit). */

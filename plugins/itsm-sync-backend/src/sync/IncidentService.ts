@@ -2,6 +2,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type {
   CreateIncidentRequest,
   IncidentResponse,
+  RoutingTarget,
   UpdateIncidentRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { planNote, planOutbound } from '../engine/outboundPlan';
@@ -18,8 +19,8 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import { WriteBatcher, type BatchOutcome } from './WriteBatcher';
 import { ROUTED_FIELDS } from '../engine/routing';
-import type { RoutingService } from './RoutingService';
-import type { CreatedFromVendor } from './InboundApplier';
+import type { RoutableIncident, RoutingService } from './RoutingService';
+import type { CreatedFromVendor, RoutedFieldChange } from './InboundApplier';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 
 export interface IncidentServiceOptions {
@@ -88,6 +89,7 @@ export class IncidentService {
         );
       if (!linkTo.some(i => i.id === integration.id)) linkTo.push(integration);
     }
+    const targets = new Map<string, RoutingTarget>();
     if (this.routing) {
       // Listed integrations stay; routing adds those its rules and the catalog choose.
       const explicit = new Set(linkTo.map(i => i.id));
@@ -97,6 +99,8 @@ export class IncidentService {
           .filter(m => !explicit.has(m.integration.id))
           .map(m => m.record),
       );
+      // Every ticket, listed or routed, opens where the entity's annotations say.
+      for (const m of decision.matches) targets.set(m.integration.id, m.target);
     }
     const incident = await this.store.incidents.create(
       {
@@ -113,6 +117,7 @@ export class IncidentService {
         now: this.clock.now(),
         source: 'platform',
         linkTo,
+        targets,
         plan: this.planner(),
       },
     );
@@ -187,13 +192,46 @@ export class IncidentService {
   private async routeAgain(
     incident: IncidentResponse,
   ): Promise<IncidentResponse> {
-    const linked = new Set(incident.links.map(l => l.integration_id));
+    const opened = await this.openNewlyRouted(
+      incident,
+      incident.links.map(l => l.integration_id),
+    );
+    return opened ? this.view(await this.get(incident.id)) : incident;
+  }
+
+  /**
+   * Routes incidents again after vendor changes of routed fields, exactly as after a
+   * platform change: a ticket opens in each integration an incident has started to match.
+   * Runs after the inbound commit; `linked` (the incident's integrations, the source of
+   * the change among them) come from the batch, so nothing is read unless a ticket opens.
+   */
+  async rerouteAfterVendorChange(changed: RoutedFieldChange[]): Promise<void> {
+    if (!this.routing) return;
+    for (const { incident, linked } of changed) {
+      try {
+        await this.openNewlyRouted(incident, linked);
+      } catch (error) {
+        this.logger?.warn('Routing after a vendor change failed', {
+          incident: incident.id,
+          error: String(error),
+        });
+      }
+    }
+  }
+
+  /** Links the integrations routing now chooses that `linked` does not hold; whether any was. */
+  private async openNewlyRouted(
+    incident: RoutableIncident & { id: string },
+    linked: readonly string[],
+  ): Promise<boolean> {
+    const have = new Set(linked);
     const decision = await this.routing!.decide(incident);
-    const fresh = decision.matches.filter(m => !linked.has(m.integration.id));
-    if (!fresh.length) return incident;
-    for (const match of fresh) await this.linkTo(incident.id, match.record);
+    const fresh = decision.matches.filter(m => !have.has(m.integration.id));
+    if (!fresh.length) return false;
+    for (const match of fresh)
+      await this.linkTo(incident.id, match.record, match.target);
     this.onEnqueued();
-    return this.view(await this.get(incident.id));
+    return true;
   }
 
   private async updateBatch(
@@ -257,7 +295,11 @@ export class IncidentService {
   /** Links an existing incident to an integration; the ticket is created by the dispatcher. */
   async link(id: string, integrationRef: string): Promise<IncidentResponse> {
     const integration = await this.integrations.resolve(integrationRef);
-    await this.linkTo(id, integration);
+    // A ticket linked by hand opens where the entity's annotations say, as a routed one does.
+    const target = this.routing
+      ? await this.routing.targetFor(await this.get(id), integration)
+      : undefined;
+    await this.linkTo(id, integration, target);
     this.onEnqueued();
     return this.view(await this.get(id));
   }
@@ -266,6 +308,7 @@ export class IncidentService {
   private async linkTo(
     id: string,
     integration: IntegrationRecord,
+    target?: RoutingTarget,
   ): Promise<void> {
     const plan = this.planner();
     await this.store.transaction(async store => {
@@ -277,6 +320,7 @@ export class IncidentService {
         id,
         integration.id,
         this.clock.now(),
+        target,
       );
       const rows = plan({
         incident,

@@ -13,6 +13,7 @@ import type { IntegrationRecord } from '../store/types';
 import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { RoutingService } from './RoutingService';
 
 /** A second manual sync inside the cooldown; answered 429 with the time left. */
 export class ManualSyncTooSoonError extends CustomErrorBase {
@@ -58,6 +59,8 @@ export class ManualSyncService {
       connectors: ConnectorRegistry;
       clock: Clock;
       wake: () => void;
+      /** Where a ticket this creates opens, from the entity's annotations (as routing would put it). */
+      routing?: Pick<RoutingService, 'targetFor'>;
       /** How long the request waits for the vendor call, ms. */
       waitMs?: number;
       pollMs?: number;
@@ -88,10 +91,13 @@ export class ManualSyncService {
     const cooldownMs = cooldownSecondsOf(integration) * 1000;
     const rules = await store.integrations.rules(integration.id);
     const mapper = connectors.mapperFor(integration.integration_type);
+    // Kept only on a link this creates: an incident with no ticket yet gets it where routing would.
+    const target = await this.options.routing?.targetFor(incident, integration);
     const now = clock.now();
     const started = await store.manualSync.start({
       incidentId,
       integrationId: integration.id,
+      target,
       now,
       cooldownMs,
       traceContext: captureTraceContext(),

@@ -154,6 +154,8 @@ export class OutboundDelivery {
     const ticket = await connector.createTicket(ctx, {
       incident: platformIncident(incident),
       dedupKey: link.dedup_key,
+      // Where routing placed the ticket, from the entity's annotations (docs/sync-semantics.md#routing).
+      ...(link.target ? { target: link.target } : {}),
     });
     return { ticket, created: true };
   }

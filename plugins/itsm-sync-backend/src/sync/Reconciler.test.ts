@@ -47,7 +47,7 @@ function counting(
     ...base,
     async listChangedSince(ctx, since, cursor) {
       calls.push({ op: 'list', at: clock.now() });
-      return base.listChangedSince(ctx, since, cursor);
+      return base.listChangedSince!(ctx, since, cursor);
     },
     async fetchTicket(ctx, id) {
       calls.push({ op: 'fetch', at: clock.now(), ids: [id] });
@@ -204,7 +204,7 @@ describe('Reconciler', () => {
     const base = createTestConnector('looping-listing');
     const looping = counting(base, clock, {
       async listChangedSince(ctx, since) {
-        const page = await base.listChangedSince(ctx, since);
+        const page = await base.listChangedSince!(ctx, since);
         return { ...page, nextCursor: 'the-same-cursor' };
       },
     });
@@ -233,7 +233,7 @@ describe('Reconciler', () => {
     const base = createTestConnector('batched');
     const batches: string[][] = [];
     const { connector, calls } = counting(base, clock, {
-      capabilities: { ...base.capabilities, listChanged: false },
+      listChangedSince: undefined,
       async fetchTickets(ctx, ids) {
         batches.push(ids);
         const found = await Promise.all(
@@ -414,7 +414,7 @@ describe('Reconciler', () => {
       async listChangedSince(ctx, since, cursor) {
         listed();
         await gate;
-        return base.listChangedSince(ctx, since, cursor);
+        return base.listChangedSince!(ctx, since, cursor);
       },
     };
     const { integration, integrations, registry } = await setUp(
@@ -525,5 +525,52 @@ describe('Reconciler', () => {
     expect(run.error).toMatch(/403/);
     expect(run.error).not.toContain(vendor.token);
     expect((await store.reconcile.history(integration.id))[0].id).toBe(run.id);
+  });
+
+  it("tells routing of an incident whose status auto-heal took from the vendor, as a webhook's change would", async () => {
+    const { clock, sleep } = steppingClock(Date.now());
+    const { integration, integrations, registry, ticketIds } = await setUp(
+      createTestConnector('healroute'),
+      2,
+      clock,
+    );
+    const [moved, reassigned] = ticketIds.map(id => vendor.tickets.get(id)!);
+    moved.status = 'mitigated';
+    reassigned.assigned_to = 'bob@example.com';
+    const reconciler = new Reconciler({
+      store,
+      connectors: registry,
+      integrations,
+      logger,
+      clock,
+      sleep,
+    });
+    const told: Array<{ id: string; status: string; linked: string[] }> = [];
+    reconciler.onRoutedFieldsChanged(changed =>
+      told.push(
+        ...changed.map(c => ({
+          id: c.incident.id,
+          status: c.incident.status,
+          linked: c.linked,
+        })),
+      ),
+    );
+
+    const run = await reconciler.run(integration, {
+      dryRun: false,
+      autoHeal: true,
+      trigger: 'manual',
+    });
+
+    expect(run).toMatchObject({ status: 'succeeded', healed: 2 });
+    const movedLink = await store.links.byExternalId(integration.id, moved.id);
+    // Only the status moved a field routing looks at; the reassignment did not.
+    expect(told).toEqual([
+      {
+        id: movedLink!.incident_id,
+        status: 'mitigated',
+        linked: [integration.id],
+      },
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ReconcileDiscrepancy } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ConnectorError,
+  type ChangedTicketsPage,
   type ConnectorContext,
   type ExternalTicket,
   type ItsmConnector,
@@ -29,6 +30,8 @@ import type {
 } from '../store/types';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { RoutedFieldChange } from './InboundBatch';
+import { ROUTED_FIELDS } from '../engine/routing';
 import type { IntegrationService } from './IntegrationService';
 
 export interface ReconcileProgress {
@@ -320,7 +323,8 @@ export class Reconciler {
       (await this.store.reconcile.lastSucceededAt(integration.id)) ??
       integration.created_at;
 
-    if (connector.capabilities.listChanged) {
+    const listChangedSince = connector.listChangedSince?.bind(connector);
+    if (listChangedSince) {
       // Without batched fetches the listing must also cover every linked ticket.
       const earliest = await this.store.reconcile.earliestLinkAt(
         integration.id,
@@ -329,27 +333,35 @@ export class Reconciler {
         connector.fetchTickets || earliest === undefined
           ? unlinkedSince
           : Math.min(unlinkedSince, earliest - this.options.listingMarginMs);
-      const listPage = (after?: string) =>
-        pacer.call(() =>
-          connector.listChangedSince(ctx, new Date(listSince), after),
+      const listPage = (after?: string) => {
+        const page = pacer.call(() =>
+          listChangedSince(ctx, new Date(listSince), after),
         );
-      let cursor: string | undefined;
-      let pages = 0;
+        // Observed at once, so a page fetched ahead of a walk that then fails is no unhandled rejection.
+        page.catch(() => undefined);
+        return page;
+      };
+      // A listing that never ends (a vendor handing out cursors forever, or one again) must not hold the run.
+      let pages = 1;
       const cursors = new Set<string>();
-      do {
-        // A listing that never ends (a vendor handing out cursors forever, or one again) must not hold the run.
+      const pageAfter = (cursor: string | undefined) => {
+        if (cursor === undefined) return undefined;
         if (++pages > this.options.maxListingPages)
           throw new Error(
             `The vendor's listing of changed tickets did not end after ${this.options.maxListingPages} pages; reconcile stopped`,
           );
-        if (cursor !== undefined) {
-          if (cursors.has(cursor))
-            throw new Error(
-              `The vendor's listing of changed tickets handed out the same page cursor twice; reconcile stopped`,
-            );
-          cursors.add(cursor);
-        }
-        const page = await listPage(cursor);
+        if (cursors.has(cursor))
+          throw new Error(
+            `The vendor's listing of changed tickets handed out the same page cursor twice; reconcile stopped`,
+          );
+        cursors.add(cursor);
+        return listPage(cursor);
+      };
+      // The next page is asked for while this one is compared: the vendor's time and ours overlap.
+      let next: ReturnType<typeof listPage> | undefined = listPage();
+      while (next) {
+        const page: ChangedTicketsPage = await next;
+        next = pageAfter(page.nextCursor);
         const links = await this.store.reconcile.linksByExternalIds(
           integration.id,
           page.tickets.map(t => t.externalId),
@@ -387,8 +399,7 @@ export class Reconciler {
         }
         await this.compare(integration, pairs, state, heal);
         progress();
-        cursor = page.nextCursor;
-      } while (cursor);
+      }
     }
 
     let afterId: string | undefined;
@@ -422,9 +433,7 @@ export class Reconciler {
           continue;
         }
         state.checked++;
-        const recreate =
-          sendsOutbound(integration.sync_direction) &&
-          connector.capabilities.outbound;
+        const recreate = sendsOutbound(integration.sync_direction);
         state.report({
           kind: 'missing_ticket',
           incident_id: link.incident_id,
@@ -570,20 +579,34 @@ export class Reconciler {
     if (!push.length && !pulled.length) return 0;
     const source = `integration:${integration.id}`;
     const now = this.clock.now();
+    let rerouted: RoutedFieldChange | undefined;
     await this.store.transaction(async store => {
+      rerouted = undefined;
       if (pulled.length) {
-        await store.incidents.update(incident.id, pull, {
-          now,
-          source,
-          plan: ({ incident: updated, changes, links }) =>
-            planOutbound({
-              incidentId: updated.id,
-              changes,
+        const [result] = await store.incidents.updateMany(
+          [
+            {
+              id: incident.id,
+              changes: pull,
               source,
-              links,
-              connectors: this.connectors,
-            }),
-        });
+              plan: ({ incident: updated, changes, links }) =>
+                planOutbound({
+                  incidentId: updated.id,
+                  changes,
+                  source,
+                  links,
+                  connectors: this.connectors,
+                }),
+            },
+          ],
+          { now },
+        );
+        // A healed vendor value routing looks at is a vendor change like a webhook's.
+        if (result && ROUTED_FIELDS.some(f => f in result.changed))
+          rerouted = {
+            incident: result.incident,
+            linked: result.links.map(l => l.integration.id),
+          };
         await store.links.rememberExternalValues(
           link.id,
           pull as Record<string, unknown>,
@@ -609,6 +632,20 @@ export class Reconciler {
         );
       }
     });
+    if (rerouted)
+      for (const listener of this.routedListeners) listener([rerouted]);
     return push.length + pulled.length;
+  }
+
+  private readonly routedListeners: Array<
+    (changed: RoutedFieldChange[]) => void
+  > = [];
+
+  /**
+   * Calls `listener` after auto-heal took a routed field's value (severity, status) from
+   * the vendor, so routing looks at the incident again as after a webhook. Must not throw.
+   */
+  onRoutedFieldsChanged(listener: (changed: RoutedFieldChange[]) => void) {
+    this.routedListeners.push(listener);
   }
 }

@@ -2,10 +2,14 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   IntegrationRoutingRequest,
   RoutingPreviewResponse,
+  RoutingTarget,
+  RoutingTargetSource,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { integrationRoutingRequestSchema } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   explainReason,
+  explainTarget,
+  routedTarget,
   routeIncident,
   type IntegrationRouting,
   type RoutingFacts,
@@ -32,7 +36,14 @@ export interface RoutableIncident {
 export interface RoutingDecision {
   facts: RoutingFacts;
   catalog: EntityFacts['catalog'];
-  matches: Array<RoutingMatch & { record: IntegrationRecord }>;
+  matches: Array<
+    RoutingMatch & {
+      record: IntegrationRecord;
+      /** Where at the vendor the ticket opens (from annotations); empty for the integration's defaults. */
+      target: RoutingTarget;
+      targetSources: RoutingTargetSource[];
+    }
+  >;
   skipped: RoutingSkip[];
 }
 
@@ -108,10 +119,18 @@ export class RoutingService {
     return {
       facts,
       catalog: entity.catalog,
-      matches: matches.map(m => ({
-        ...m,
-        record: byId.get(m.integration.id)!,
-      })),
+      matches: matches.map(m => {
+        const { target, sources } = routedTarget(
+          m.integration.integration_type,
+          entity.annotations,
+        );
+        return {
+          ...m,
+          record: byId.get(m.integration.id)!,
+          target,
+          targetSources: sources,
+        };
+      }),
       skipped,
     };
   }
@@ -127,7 +146,11 @@ export class RoutingService {
         integration_name: m.integration.name,
         integration_type: m.integration.integration_type,
         reason: m.reason,
-        explanation: explainReason(m.reason),
+        explanation: [explainReason(m.reason), explainTarget(m.targetSources)]
+          .filter(Boolean)
+          .join('; ticket to '),
+        target: m.target,
+        target_sources: m.targetSources,
       })),
       skipped: decision.skipped.map(s => ({
         integration_id: s.integration.id,
@@ -136,6 +159,20 @@ export class RoutingService {
         position: s.position,
       })),
     };
+  }
+
+  /**
+   * Where a ticket of `integration` for `incident` opens at the vendor, from the entity's
+   * annotations, whatever linked it (an explicit link or a manual sync): empty for none.
+   */
+  async targetFor(
+    incident: Pick<RoutableIncident, 'entity_ref'>,
+    integration: Pick<IntegrationRecord, 'integration_type'>,
+  ): Promise<RoutingTarget> {
+    if (!incident.entity_ref) return {};
+    const entity = await this.entities.lookup(incident.entity_ref);
+    return routedTarget(integration.integration_type, entity.annotations)
+      .target;
   }
 
   /** The catalog entity of an incident created from a vendor, by the ticket's catalog keys. */

@@ -157,7 +157,7 @@ export class WebhookIntake {
         `no integration with id '${integrationRef.slice(0, 80)}'`,
       );
     const connector = this.connectors.get(integration.integration_type);
-    if (!connector || !connector.capabilities.inbound) {
+    if (!connector) {
       throw new AuthenticationError(
         `integration '${integration.id}' does not receive webhooks`,
       );

@@ -50,10 +50,6 @@ export function createTestConnector(type = 'test'): ItsmConnector {
     type,
     displayName: `Test tickets (${type})`,
     capabilities: {
-      outbound: true,
-      inbound: true,
-      notes: true,
-      listChanged: true,
       inboundCreate: true,
     },
     fields: [

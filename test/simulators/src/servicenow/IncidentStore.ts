@@ -6,6 +6,8 @@ import {
   IncidentRecord,
   JOURNAL_COLUMNS,
   JournalEntry,
+  NAMED_REFERENCE_TABLES,
+  NamedRecord,
   REFERENCE_COLUMNS,
   SYSTEM_COLUMNS,
   UserRecord,
@@ -25,6 +27,9 @@ export interface IncidentStoreSnapshot {
   users: UserRecord[];
   journal: JournalEntry[];
   nextNumber: number;
+  /** Absent in snapshots written before groups and CIs were kept. */
+  groups?: NamedRecord[];
+  configurationItems?: NamedRecord[];
 }
 
 /** What one write changed. */
@@ -44,6 +49,11 @@ export class IncidentStore {
   readonly incidents = new Map<string, IncidentRecord>();
   readonly users = new Map<string, UserRecord>();
   readonly journal: JournalEntry[] = [];
+  /** sys_user_group and cmdb_ci rows, by sys_id: what assignment_group and cmdb_ci reference. */
+  readonly tables = {
+    sys_user_group: new Map<string, NamedRecord>(),
+    cmdb_ci: new Map<string, NamedRecord>(),
+  };
   private nextNumber = 10001;
 
   constructor(private readonly now: () => Date) {
@@ -58,6 +68,46 @@ export class IncidentStore {
     const row = { ...user, sys_id: user.sys_id ?? newSysId() };
     this.users.set(row.sys_id, row);
     return row;
+  }
+
+  /** Adds an assignment group (sys_user_group) or configuration item (cmdb_ci) row. */
+  addNamed(
+    table: keyof IncidentStore['tables'],
+    name: string,
+    sysId: string = newSysId(),
+  ): NamedRecord {
+    const row = { sys_id: sysId, name };
+    this.tables[table].set(sysId, row);
+    return row;
+  }
+
+  /** A group or CI by sys_id or name (names compare case-insensitively). */
+  findNamed(
+    table: keyof IncidentStore['tables'],
+    value: string,
+  ): NamedRecord | undefined {
+    const rows = this.tables[table];
+    if (rows.has(value)) return rows.get(value);
+    const lower = value.toLowerCase();
+    return [...rows.values()].find(r => r.name.toLowerCase() === lower);
+  }
+
+  /** The display value of a group or CI reference column: the row's name, else the value as stored. */
+  referenceName(column: string, value: string): string {
+    const table = NAMED_REFERENCE_TABLES[column];
+    return (table && this.tables[table].get(value)?.name) ?? value;
+  }
+
+  /**
+   * What a column stores for a written value: a person's sys_id for user references; a
+   * group's or CI's sys_id when given by name, or the value as given when it names no row
+   * (ServiceNow shows that as an invalid reference); other columns as given.
+   */
+  private referenceValue(column: string, value: string): string {
+    if (REFERENCE_COLUMNS.has(column)) return this.resolveUser(value);
+    const named = NAMED_REFERENCE_TABLES[column];
+    if (!named || !value) return value;
+    return this.findNamed(named, value)?.sys_id ?? value;
   }
 
   /** Finds a user by sys_id, user_name, name or email. */
@@ -84,6 +134,8 @@ export class IncidentStore {
       users: [...this.users.values()],
       journal: [...this.journal],
       nextNumber: this.nextNumber,
+      groups: [...this.tables.sys_user_group.values()],
+      configurationItems: [...this.tables.cmdb_ci.values()],
     };
   }
 
@@ -96,6 +148,17 @@ export class IncidentStore {
     for (const user of snapshot.users) this.users.set(user.sys_id, user);
     this.journal.splice(0, this.journal.length, ...snapshot.journal);
     this.nextNumber = snapshot.nextNumber;
+    // An older snapshot has no groups or CIs: the seeded ones stay.
+    if (snapshot.groups) {
+      this.tables.sys_user_group.clear();
+      for (const row of snapshot.groups)
+        this.tables.sys_user_group.set(row.sys_id, row);
+    }
+    if (snapshot.configurationItems) {
+      this.tables.cmdb_ci.clear();
+      for (const row of snapshot.configurationItems)
+        this.tables.cmdb_ci.set(row.sys_id, row);
+    }
   }
 
   private resolveUser(value: string): string {
@@ -184,9 +247,7 @@ export class IncidentStore {
           notes.push([column as JournalEntry['element'], value]);
         continue;
       }
-      record[column] = REFERENCE_COLUMNS.has(column)
-        ? this.resolveUser(value)
-        : value;
+      record[column] = this.referenceValue(column, value);
     }
     record.priority = calculatePriority(record.impact, record.urgency);
     if (

@@ -45,6 +45,10 @@ export interface ServiceNowSimulatorOptions {
   credentials?: Partial<ServiceNowCredentials>;
   /** Extra sys_user rows (Beth Anglin and David Loo exist already). */
   users?: Array<{ user_name: string; name: string; email: string }>;
+  /** sys_user_group rows by name (what `assignment_group` references). */
+  groups?: string[];
+  /** cmdb_ci rows by name (what `cmdb_ci` references). */
+  configurationItems?: string[];
   /** Also run the business rule for writes made through the Table API (echoes). */
   businessRuleOnApiWrites?: boolean;
   /** ServiceNow's `glide.invalid_query.returns_no_rows`; off by default, as on a new instance. */
@@ -93,6 +97,10 @@ export class ServiceNowSimulator {
       email: 'david.loo@example.com',
     });
     for (const user of options.users ?? []) this.store.addUser(user);
+    for (const name of options.groups ?? [])
+      this.store.addNamed('sys_user_group', name);
+    for (const name of options.configurationItems ?? [])
+      this.store.addNamed('cmdb_ci', name);
     this.auth = new ServiceNowAuth({
       username: 'itsm.sync',
       password: 'sim-password-5f3a',

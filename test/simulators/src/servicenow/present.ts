@@ -1,5 +1,10 @@
 import type { IncidentStore } from './IncidentStore';
-import { CHOICE_LABELS, JOURNAL_COLUMNS, REFERENCE_COLUMNS } from './records';
+import {
+  CHOICE_LABELS,
+  JOURNAL_COLUMNS,
+  NAMED_REFERENCE_TABLES,
+  REFERENCE_COLUMNS,
+} from './records';
 
 /** The Table API's `sysparm_display_value` and `sysparm_exclude_reference_link` switches. */
 export interface PresentOptions {
@@ -61,8 +66,12 @@ export function presentIncident(
     if (!(column in record)) continue;
     const value = record[column];
     let display = value;
+    const referenced = REFERENCE_COLUMNS.has(column)
+      ? 'sys_user'
+      : NAMED_REFERENCE_TABLES[column];
     if (REFERENCE_COLUMNS.has(column))
       display = value ? store.userName(value) : '';
+    else if (referenced) display = store.referenceName(column, value);
     else if (CHOICE_LABELS[column])
       display = CHOICE_LABELS[column][value] ?? value;
     else if (JOURNAL_COLUMNS.has(column))
@@ -72,12 +81,8 @@ export function presentIncident(
         column as 'work_notes' | 'comments',
       );
 
-    const link = `${options.baseUrl}/api/now/table/sys_user/${value}`;
-    if (
-      REFERENCE_COLUMNS.has(column) &&
-      value &&
-      !options.excludeReferenceLink
-    ) {
+    const link = `${options.baseUrl}/api/now/table/${referenced}/${value}`;
+    if (referenced && value && !options.excludeReferenceLink) {
       if (options.displayValue === 'false') out[column] = { link, value };
       else if (options.displayValue === 'true')
         out[column] = { display_value: display, link };

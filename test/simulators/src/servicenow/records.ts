@@ -30,6 +30,7 @@ export const INCIDENT_DEFAULTS: IncidentRecord = {
   priority: '5',
   assigned_to: '',
   assignment_group: '',
+  cmdb_ci: '',
   caller_id: '',
   category: 'inquiry',
   correlation_id: '',
@@ -93,3 +94,18 @@ export const REFERENCE_COLUMNS = new Set([
   'caller_id',
   'opened_by',
 ]);
+
+/** A row of a table incidents reference by its name: sys_user_group or cmdb_ci. */
+export interface NamedRecord {
+  sys_id: string;
+  name: string;
+}
+
+/** Reference columns to groups and configuration items, and the table each points at. */
+export const NAMED_REFERENCE_TABLES: Record<
+  string,
+  'sys_user_group' | 'cmdb_ci'
+> = {
+  assignment_group: 'sys_user_group',
+  cmdb_ci: 'cmdb_ci',
+};

@@ -29,6 +29,8 @@ export async function startDemoSimulators(
   };
   const servicenow = await ServiceNowSimulator.start({
     port: DEMO_PORTS.servicenow,
+    // The payments system's assignment group (examples/entities.yaml), so routed tickets show it.
+    groups: ['payments-ops'],
   });
   const jira = await JiraSimulator.start({ port: DEMO_PORTS.jira });
   const pagerduty = await PagerDutySimulator.start({

@@ -100,6 +100,8 @@ describe('EntityIncidentsCard', () => {
         },
         explanation:
           'annotation pagerduty.com/service-id=PSVC1 on component:default/payments',
+        target: {},
+        target_sources: [],
       },
     ]);
     api.tickets.set('int-pd', { external_id: 'PX1', external_key: null });

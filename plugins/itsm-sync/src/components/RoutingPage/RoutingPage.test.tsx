@@ -100,6 +100,8 @@ describe('RoutingPage', () => {
         integration_type: 'servicenow',
         reason: { kind: 'rule', rule: 'payments', position: 1 },
         explanation: "rule 1 'payments' matched",
+        target: {},
+        target_sources: [],
       },
     ]);
     await renderInTestApp(<RoutingPage />, { apis: [[itsmSyncApiRef, api]] });
