@@ -25,6 +25,13 @@ export interface Config {
       /** Deliveries in flight at once, across tickets. Default 16. */
       concurrency?: number;
       /**
+       * Deliveries of one integration in flight at once on a replica, at most: a slow or
+       * rate-limited vendor holds only this share of the `concurrency` slots, and the
+       * claim skips its rows while it is at the cap. A whole number of at least 1.
+       * Default half of `concurrency`, at least 1 (8 of 16).
+       */
+      perIntegrationConcurrency?: number;
+      /**
        * Lease of a claimed outbox row; a crashed worker's rows are taken over after it.
        * A duration: `'60s'`, an ISO 8601 duration or `{ seconds: 60 }`. Default 60 seconds.
        */
@@ -87,6 +94,13 @@ export interface Config {
       delivered?: string | HumanDuration;
       /** Older alias of `delivered`, in days; `delivered` wins when both are set. */
       deliveredDays?: number;
+      /**
+       * Settled inbox rows (`webhook_deliveries` applied or ignored) are pruned after this
+       * long, a duration; rows still to apply or failed are kept. A vendor redelivery
+       * older than this is no longer recognised by its event id (it is still left alone
+       * as stale). Default 7 days.
+       */
+      inbox?: string | HumanDuration;
     };
   };
 }

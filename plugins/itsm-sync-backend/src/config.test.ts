@@ -8,10 +8,11 @@ describe('SyncSettings.fromConfig', () => {
   it('reads the lease, poll interval and retention as durations', () => {
     const read = settings({
       dispatcher: { lease: '90s', pollInterval: { milliseconds: 250 } },
-      retention: { delivered: { days: 2 } },
+      retention: { delivered: { days: 2 }, inbox: '36h' },
     });
     expect(read.dispatcher).toEqual({ leaseMs: 90_000, pollIntervalMs: 250 });
     expect(read.deliveredRetentionMs).toBe(2 * 86_400_000);
+    expect(read.inboxRetentionMs).toBe(36 * 3_600_000);
   });
 
   it('still reads the older keys, each in its own unit', () => {
@@ -34,6 +35,7 @@ describe('SyncSettings.fromConfig', () => {
     const read = SyncSettings.fromConfig(new ConfigReader({}));
     expect(read.dispatcher).toEqual({});
     expect(read.deliveredRetentionMs).toBe(7 * 86_400_000);
+    expect(read.inboxRetentionMs).toBe(7 * 86_400_000);
     expect(read.maxWebhookBytes).toBe(1024 * 1024);
   });
 
@@ -48,5 +50,17 @@ describe('SyncSettings.fromConfig', () => {
       settings({ retry: { delaysSeconds: [1, 2] } }).dispatcher
         .retryDelaysSeconds,
     ).toEqual([1, 2]);
+  });
+
+  it("reads an integration's share of the dispatcher and refuses one below 1 or fractional", () => {
+    expect(
+      settings({ dispatcher: { perIntegrationConcurrency: 3 } }).dispatcher,
+    ).toEqual({ perIntegrationConcurrency: 3 });
+    for (const bad of [0, -2, 1.5])
+      expect(() =>
+        settings({ dispatcher: { perIntegrationConcurrency: bad } }),
+      ).toThrow(
+        /perIntegrationConcurrency must be a whole number of at least 1/,
+      );
   });
 });

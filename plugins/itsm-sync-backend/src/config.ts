@@ -41,6 +41,8 @@ export class SyncSettings {
     readonly dispatcher: Partial<DispatcherSettings>,
     readonly maxWebhookBytes: number,
     readonly deliveredRetentionMs: number,
+    /** Settled inbox rows (`webhook_deliveries`) are pruned after this long. */
+    readonly inboxRetentionMs: number,
     /** Requests per source and integration on the unauthenticated webhook routes. */
     readonly webhookRateLimit: WebhookRateLimit,
     /** How often the sync event feed tells listeners what happened (docs/sync-semantics.md#notifications). */
@@ -70,9 +72,23 @@ export class SyncSettings {
       key: 'dispatcher.pollIntervalMs',
       unitMs: 1,
     });
+    const perIntegration = c?.getOptionalNumber(
+      'dispatcher.perIntegrationConcurrency',
+    );
+    if (
+      perIntegration !== undefined &&
+      !(Number.isInteger(perIntegration) && perIntegration >= 1)
+    ) {
+      throw new Error(
+        `itsmSync.dispatcher.perIntegrationConcurrency must be a whole number of at least 1, got ${perIntegration}`,
+      );
+    }
     const dispatcher: Partial<DispatcherSettings> = {
       ...(c?.has('dispatcher.concurrency')
         ? { concurrency: c.getNumber('dispatcher.concurrency') }
+        : {}),
+      ...(perIntegration !== undefined
+        ? { perIntegrationConcurrency: perIntegration }
         : {}),
       ...(leaseMs !== undefined ? { leaseMs } : {}),
       ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
@@ -85,6 +101,11 @@ export class SyncSettings {
         key: 'retention.deliveredDays',
         unitMs: 86_400_000,
       }) ?? 7 * 86_400_000,
+      c?.has('retention.inbox')
+        ? durationToMilliseconds(
+            readDurationFromConfig(c, { key: 'retention.inbox' }),
+          )
+        : 7 * 86_400_000,
       readWebhookRateLimit(c?.getOptionalConfig('webhooks.rateLimit')),
       readOptionalDuration(c, 'events.interval') ?? 10_000,
     );

@@ -26,6 +26,7 @@ import { ManualSyncService } from './sync/ManualSyncService';
 import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
 import { RoutingService } from './sync/RoutingService';
 import { SecretReseal } from './sync/SecretReseal';
+import { pruneInBatches } from './sync/pruneInBatches';
 import { SyncEngine } from './sync/SyncEngine';
 import { SyncEventFeed } from './sync/SyncEventFeed';
 import { SyncSettings } from './config';
@@ -200,8 +201,16 @@ export const itsmSyncPlugin = createBackendPlugin({
           frequency: { hours: 1 },
           timeout: { minutes: 10 },
           fn: async () => {
-            await store.outbox.pruneDelivered(
-              Date.now() - settings.deliveredRetentionMs,
+            // Delivered outbox rows and settled inbox rows, oldest first, a batch at a time.
+            const before = Date.now() - settings.deliveredRetentionMs;
+            await pruneInBatches(batch =>
+              store.outbox.pruneDelivered(before, batch),
+            );
+            await pruneInBatches(batch =>
+              store.deliveries.pruneSettled(
+                Date.now() - settings.inboxRetentionMs,
+                batch,
+              ),
             );
           },
         });

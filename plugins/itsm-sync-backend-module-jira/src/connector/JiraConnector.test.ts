@@ -96,6 +96,30 @@ describe('Jira connector against the simulator', () => {
     );
   });
 
+  it('stops a search that keeps handing out the same page token, as a retryable failure', async () => {
+    // The next two searches answer a page with no issues that is never the last.
+    const injected = await fetch(`${sim.baseUrl}/__admin/failures`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        status: 200,
+        body: { issues: [], isLast: false, nextPageToken: 'same-again' },
+        pathPrefix: '/rest/api/3/search/jql',
+        count: 2,
+      }),
+    });
+    expect(injected.status).toBe(204);
+    const stopped = await connector.fetchTickets!(ctx, ['10001']).catch(
+      (e: unknown) => e,
+    );
+    expect(stopped).toBeInstanceOf(ConnectorError);
+    expect(stopped).toMatchObject({
+      kind: 'retryable',
+      message:
+        'Jira kept paging a search of 1 issue ids; stopped after 2 pages',
+    });
+  });
+
   it('refuses a status no transition can reach, as a permanent failure naming the mapping', async () => {
     const odd = {
       ...ctx,

@@ -251,6 +251,7 @@ export class JiraConnector implements ItsmConnector {
     for (let i = 0; i < ids.length; i += PAGE_SIZE) {
       const chunk = ids.slice(i, i + PAGE_SIZE);
       let token: string | undefined;
+      const tokens = new Set<string>();
       do {
         const page = await this.search(
           ctx,
@@ -259,6 +260,13 @@ export class JiraConnector implements ItsmConnector {
         );
         out.push(...page.issues.map(issue => this.ticketOf(ctx, issue)));
         token = page.isLast === false ? page.nextPageToken : undefined;
+        // At most a page of ids was asked for: a search that keeps paging (the same token again, or more pages than ids) is refused.
+        if (token && (tokens.has(token) || tokens.size >= chunk.length))
+          throw new ConnectorError({
+            message: `Jira kept paging a search of ${chunk.length} issue ids; stopped after ${tokens.size + 1} pages`,
+            kind: 'retryable',
+          });
+        if (token) tokens.add(token);
       } while (token);
     }
     return out;

@@ -14,7 +14,7 @@ import type {
 import { iso, isoOrNull } from '../store/rows';
 import { createAuthorizer, createResourceAuthorizer } from './authorize';
 import type { RouterContext } from './RouterContext';
-import { parseInput } from './validation';
+import { listLimit, parseInput } from './validation';
 
 function reconcileRunResponse(r: ReconcileRunRecord): ReconcileRunResponse {
   return {
@@ -117,10 +117,7 @@ export function addReconcileRoutes(router: Router, ctx: RouterContext) {
   router.get('/v1/integrations/:ref/reconcile/history', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    const limit = Math.min(
-      Math.max(Number(req.query.limit ?? 50) || 50, 1),
-      500,
-    );
+    const limit = listLimit(req.query, 50);
     const runs = await ctx.engine.reconciler.history(integration.id, limit);
     res.json({ items: runs.map(reconcileRunResponse) });
   });

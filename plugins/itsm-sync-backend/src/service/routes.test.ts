@@ -301,6 +301,40 @@ describe('itsm-sync routes', () => {
     ).toBe(404);
   });
 
+  it('bounds every list: a limit from 1 to 500 is honoured, anything else is a 400 naming it', async () => {
+    const integration = await hub.createIntegration();
+    await linkedIncident(integration.name);
+    await linkedIncident(integration.name);
+    const links = (query: string) =>
+      hub.api.get(
+        `${hub.base}/v1/integrations/${integration.id}/links${query}`,
+      );
+    const page = await links('?limit=1');
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(1);
+    expect(typeof page.body.next).toBe('string');
+    expect((await links('')).body.items).toHaveLength(2);
+    for (const path of [
+      `/v1/integrations/${integration.id}/links?limit=501`,
+      `/v1/integrations/${integration.id}/links?limit=0`,
+      `/v1/integrations/${integration.id}/links?limit=many`,
+      `/v1/integrations/${integration.id}/reconcile/history?limit=100000`,
+      `/v1/integrations/${integration.id}/reconcile/history?limit=-1`,
+      '/v1/incidents?limit=501',
+    ]) {
+      const refused = await hub.api.get(`${hub.base}${path}`);
+      expect({ path, status: refused.status }).toEqual({ path, status: 400 });
+      expect(refused.body.error.message).toMatch(/^Invalid query: limit: /);
+    }
+    expect(
+      (
+        await hub.api.get(
+          `${hub.base}/v1/integrations/${integration.id}/reconcile/history?limit=500`,
+        )
+      ).status,
+    ).toBe(200);
+  });
+
   it('lists the installed connectors with their capabilities', async () => {
     const res = await hub.api.get(`${hub.base}/v1/connectors`);
     expect(res.status).toBe(200);

@@ -10,6 +10,7 @@ import { itsmSyncReadPermission } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { ConnectorError } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createAuthorizer, createResourceAuthorizer } from './authorize';
 import { linkResponse } from './responses';
+import { listLimit } from './validation';
 import type { RouterContext } from './RouterContext';
 
 /** Sync status, links and the dead-letter queue of an integration. */
@@ -26,7 +27,7 @@ export function addSyncRoutes(router: Router, ctx: RouterContext) {
   router.get('/v1/integrations/:ref/links', async (req, res) => {
     await authorize(req, itsmSyncReadPermission);
     const integration = await ctx.integrations.resolve(req.params.ref);
-    const limit = Math.min(Number(req.query.limit ?? 500) || 500, 5000);
+    const limit = listLimit(req.query, 500);
     const links = await ctx.integrations.links(integration.id, {
       limit,
       afterId:

@@ -164,6 +164,57 @@ describe.each(databases.eachSupportedId())(
       ).toEqual([]);
     });
 
+    it('prunes settled deliveries received before the cut-off, a batch at a time, and keeps those still to apply or failed', async () => {
+      const integration = await givenIntegration(store);
+      for (const id of [
+        'old-applied',
+        'old-ignored',
+        'old-accepted',
+        'old-failed',
+      ])
+        await store.deliveries.accept(integration.id, change(id), T);
+      await store.deliveries.accept(
+        integration.id,
+        change('new-applied'),
+        T + 10,
+      );
+      await store.deliveries.finish(
+        integration.id,
+        'old-applied',
+        'applied',
+        T + 1,
+      );
+      await store.deliveries.finish(
+        integration.id,
+        'old-ignored',
+        'ignored',
+        T + 1,
+      );
+      await store.deliveries.finish(
+        integration.id,
+        'old-failed',
+        'failed',
+        T + 1,
+        'boom',
+      );
+      await store.deliveries.finish(
+        integration.id,
+        'new-applied',
+        'applied',
+        T + 11,
+      );
+
+      expect(await store.deliveries.pruneSettled(T + 5, 1)).toBe(1);
+      expect(await store.deliveries.pruneSettled(T + 5, 1)).toBe(1);
+      expect(await store.deliveries.pruneSettled(T + 5, 1)).toBe(0);
+      const left = await knexOf(store)('webhook_deliveries').pluck('event_id');
+      expect(left.sort()).toEqual([
+        'new-applied',
+        'old-accepted',
+        'old-failed',
+      ]);
+    });
+
     it('claims stale accepted deliveries oldest first, with the stored change', async () => {
       const one = await givenIntegration(store);
       const two = await givenIntegration(store);

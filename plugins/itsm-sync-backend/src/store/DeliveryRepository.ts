@@ -287,6 +287,23 @@ export class DeliveryRepository {
       .sort((a, b) => a.received_at - b.received_at);
   }
 
+  /**
+   * Drops settled (applied or ignored) inbox rows received before a cut-off, at most
+   * `batch` of them; rows still to apply or failed stay. A redelivery after the cut-off is
+   * no longer recognised by its id, but it is older than the changes applied since and
+   * left alone as stale (docs/sync-semantics.md#inbound-webhooks).
+   */
+  async pruneSettled(before: number, batch = 1000): Promise<number> {
+    const keys = this.db('webhook_deliveries')
+      .whereIn('status', ['applied', 'ignored'])
+      .andWhere('received_at', '<', before)
+      .limit(batch)
+      .select('integration_id', 'event_id');
+    return this.db('webhook_deliveries')
+      .whereIn(['integration_id', 'event_id'], keys)
+      .delete();
+  }
+
   /** When a change of the integration was last processed, epoch ms. */
   async lastProcessedAt(integrationId: string): Promise<number | null> {
     const row = await this.db('webhook_deliveries')

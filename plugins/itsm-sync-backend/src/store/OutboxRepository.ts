@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import { chunks } from './chunks';
 import { json, num, numOrNull } from './rows';
+import type { ClaimShares } from '../engine/claimShares';
 import type { OutboxInsert, OutboxRecord } from './types';
 import type { OutboxRow } from './tableRows';
 
@@ -13,23 +14,81 @@ const DELIVERED = (now: number) => ({
 });
 
 /**
- * The claim's candidates, with bindings (now, now, now, limit). The state is written in
- * the text, not bound: only then can Postgres's generic plan of the prepared claim use the
- * partial index on pending rows, instead of walking the primary key through every
- * delivered row still kept (13 ms a claim at 100,000 rows, against 2 ms). SQLite plans
- * it the same either way.
+ * The claim's candidates, with bindings (now, now, now, integrations kept out, limit). The
+ * state is written in the text, not bound: only then can Postgres's generic plan of the
+ * prepared claim use the partial index on pending rows, instead of walking the primary key
+ * through every delivered row still kept (13 ms a claim at 100,000 rows, against 2 ms).
+ * SQLite plans it the same either way. Integrations whose share of the dispatcher is used
+ * up are left out here, before the LIMIT, so a backlog of theirs never fills a claim.
  */
-const CLAIM_CANDIDATES = [
-  `SELECT o.id FROM outbox AS o JOIN integrations AS i ON i.id = o.integration_id`,
-  `WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (o.lease_expires_at IS NULL OR o.lease_expires_at < ?)`,
-  `  AND (i.not_before IS NULL OR i.not_before <= ?) AND i.enabled`,
-  `  AND NOT EXISTS (SELECT 1 FROM outbox AS p WHERE p.integration_id = o.integration_id`,
-  `    AND p.incident_id = o.incident_id AND p.state = 'pending' AND p.id < o.id)`,
-  `ORDER BY o.id LIMIT ?`,
-].join('\n');
+const claimCandidates = (postgres: boolean) =>
+  [
+    `SELECT o.id, o.integration_id FROM outbox AS o JOIN integrations AS i ON i.id = o.integration_id`,
+    `WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (o.lease_expires_at IS NULL OR o.lease_expires_at < ?)`,
+    `  AND (i.not_before IS NULL OR i.not_before <= ?) AND i.enabled`,
+    postgres
+      ? `  AND o.integration_id <> ALL(?::text[])`
+      : `  AND o.integration_id NOT IN (SELECT value FROM json_each(?))`,
+    `  AND NOT EXISTS (SELECT 1 FROM outbox AS p WHERE p.integration_id = o.integration_id`,
+    `    AND p.incident_id = o.incident_id AND p.state = 'pending' AND p.id < o.id)`,
+    `ORDER BY o.id LIMIT ?`,
+    postgres ? `FOR UPDATE OF o SKIP LOCKED` : '',
+  ].join('\n');
 
 /** The candidates as Postgres takes them: locked, skipping rows another replica holds. */
-export const CLAIM_CANDIDATES_LOCKED = `${CLAIM_CANDIDATES} FOR UPDATE OF o SKIP LOCKED`;
+export const CLAIM_CANDIDATES_LOCKED = claimCandidates(true);
+
+/**
+ * The candidates within each integration's share, oldest first, with bindings (integrations
+ * with room, their room, the share of any other); over at most `limit` rows, so cheap.
+ */
+const withinShare = (postgres: boolean) =>
+  [
+    `SELECT c.id FROM (SELECT id, integration_id, row_number() OVER (PARTITION BY integration_id ORDER BY id) AS n`,
+    `  FROM claim_candidates) AS c`,
+    postgres
+      ? `LEFT JOIN unnest(?::text[], ?::int[]) AS room(integration_id, n) ON room.integration_id = c.integration_id`
+      : `LEFT JOIN json_each(?) AS room ON room.key = c.integration_id`,
+    postgres
+      ? `WHERE c.n <= coalesce(room.n, ?)`
+      : `WHERE c.n <= coalesce(room.value, ?)`,
+  ].join('\n');
+
+/** The share CTE as Postgres takes it, for the prepared claim. */
+export const CLAIM_WITHIN_SHARE = withinShare(true);
+
+/** The bindings of the candidates and share CTEs, in text order, for Postgres or SQLite. */
+export function claimBindings(
+  postgres: boolean,
+  limit: number,
+  now: number,
+  shares: ClaimShares | undefined,
+): Knex.RawBinding[] {
+  const room = [...(shares?.room ?? new Map<string, number>())];
+  const out = room.filter(([, n]) => n <= 0).map(([id]) => id);
+  const open = room.filter(([, n]) => n > 0);
+  const perIntegration = shares?.perIntegration ?? limit;
+  return postgres
+    ? [
+        now,
+        now,
+        now,
+        out,
+        limit,
+        open.map(([id]) => id),
+        open.map(([, n]) => n),
+        perIntegration,
+      ]
+    : [
+        now,
+        now,
+        now,
+        JSON.stringify(out),
+        limit,
+        JSON.stringify(Object.fromEntries(open)),
+        perIntegration,
+      ];
+}
 
 /** Rows whose lease is free: never taken, or run out. */
 const leaseFree = (q: Knex.QueryBuilder, alias: string, now: number) =>
@@ -108,7 +167,8 @@ export class OutboxRepository {
   /**
    * Claims up to `limit` rows that are due, each the oldest undelivered row of its
    * (incident, integration) so order per ticket holds, skipping integrations that are
-   * disabled or told us to wait.
+   * disabled or told us to wait, and taking no more of an integration's rows than its
+   * room in `shares` (all `limit` without it).
    *
    * One statement on both databases: the candidates are chosen in a CTE and leased by
    * the UPDATE that reads it. Postgres locks the candidates FOR UPDATE SKIP LOCKED so
@@ -122,14 +182,21 @@ export class OutboxRepository {
     limit: number,
     leaseMs: number,
     now: number,
+    shares?: ClaimShares,
   ): Promise<OutboxRecord[]> {
+    const postgres = isPostgres(this.db);
+    const bindings = claimBindings(postgres, limit, now, shares);
     const rows = await this.db
       .with(
         'claim_candidates',
-        OutboxRepository.claimCandidates(this.db, limit, now),
+        this.db.raw(claimCandidates(postgres), bindings.slice(0, 5)),
+      )
+      .with(
+        'within_share',
+        this.db.raw(withinShare(postgres), bindings.slice(5)),
       )
       .table('outbox')
-      .whereIn('id', this.db('claim_candidates').select('id'))
+      .whereIn('id', this.db('within_share').select('id'))
       .andWhere('state', 'pending')
       .andWhere(q => leaseFree(q, 'outbox', now))
       .update({ lease_owner: owner, lease_expires_at: now + leaseMs })
@@ -137,19 +204,6 @@ export class OutboxRepository {
     return (rows as OutboxRow[])
       .map(toOutboxRecord)
       .sort((a, b) => a.id - b.id);
-  }
-
-  /**
-   * The ids `claim` takes: due, unleased, of an enabled integration not told to wait, and
-   * the oldest pending row of their ticket; locked FOR UPDATE SKIP LOCKED on Postgres.
-   */
-  static claimCandidates(db: Knex, limit: number, now: number): Knex.Raw {
-    return db.raw(isPostgres(db) ? CLAIM_CANDIDATES_LOCKED : CLAIM_CANDIDATES, [
-      now,
-      now,
-      now,
-      limit,
-    ]);
   }
 
   /** Extends the leases a live dispatcher still holds. */
@@ -237,7 +291,7 @@ export class OutboxRepository {
     update: {
       attempts: number;
       nextAttemptAt: number;
-      error: string;
+      error: string | null;
       status: number | null;
     },
   ): Promise<void> {

@@ -119,6 +119,44 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(['w2', 'w2', 'w2']);
     });
 
+    it("takes no integration's rows beyond its room: one at its cap is skipped before the limit, so its older backlog never fills a claim", async () => {
+      const slow = await givenIntegration(store);
+      const healthy = await givenIntegration(store);
+      const incidents = await Promise.all(
+        Array.from({ length: 6 }, () => givenIncident(store)),
+      );
+      // The slow vendor's backlog is older than anything of the healthy one.
+      await store.outbox.enqueue(
+        incidents.map((inc, i) => row(slow.id, inc.id, `slow-${i}`)),
+        T,
+      );
+      await store.outbox.enqueue(
+        incidents.map((inc, i) => row(healthy.id, inc.id, `healthy-${i}`)),
+        T,
+      );
+      const claim = (room: Map<string, number>, limit = 4) =>
+        claimDispatchBatch(knexOf(store), 'w1', limit, LEASE, T, 1, {
+          perIntegration: 3,
+          room,
+        }).then(({ rows }) => rows.map(r => r.payload.changes?.title));
+
+      // At its cap: none of its rows, the whole limit for the others.
+      expect(await claim(new Map([[slow.id, 0]]))).toEqual([
+        'healthy-0',
+        'healthy-1',
+        'healthy-2',
+      ]);
+      // Room for one: only the oldest of its rows, though its backlog took the limit's
+      // candidates (the worker sees its share filled and claims again at once)...
+      expect(await claim(new Map([[slow.id, 1]]), 6)).toEqual(['slow-0']);
+      // ...and with it at its cap, the others' rows within their share (3).
+      expect(await claim(new Map([[slow.id, 0]]), 6)).toEqual([
+        'healthy-3',
+        'healthy-4',
+        'healthy-5',
+      ]);
+    });
+
     it('claims nothing when nothing is due', async () => {
       expect(
         await claimDispatchBatch(knexOf(store), 'w1', 10, LEASE, T, 5),
@@ -161,7 +199,21 @@ describe.each(postgresIds(databases))(
 
       const plan = await knexOf(store).transaction(async tx => {
         // The plan a prepared statement keeps once Postgres settles on its generic plan.
-        const bindings = [T, T, T, 10, 'w1', T + LEASE, T, 5];
+        // Arrays written as Postgres array literals (no integration kept out or limited).
+        const bindings = [
+          T,
+          T,
+          T,
+          '{}',
+          10,
+          '{}',
+          '{}',
+          10,
+          'w1',
+          T + LEASE,
+          T,
+          5,
+        ];
         await tx.raw(
           `PREPARE claim_probe AS ${tx.raw(CLAIM_AND_READ, bindings).toSQL().toNative().sql}`,
         );

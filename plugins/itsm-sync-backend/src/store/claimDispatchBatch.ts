@@ -9,17 +9,20 @@ import { toIncidentRecord } from './IncidentRepository';
 import { toLinkRecord } from './LinkRepository';
 import {
   CLAIM_CANDIDATES_LOCKED,
+  CLAIM_WITHIN_SHARE,
+  claimBindings,
   OutboxRepository,
   toOutboxRecord,
 } from './OutboxRepository';
 import { prepared } from './preparedStatements';
 import { isPostgres } from './dialect';
+import type { ClaimShares } from '../engine/claimShares';
 import type { IncidentRecord, LinkRecord, OutboxRecord } from './types';
 import type { IncidentRow, LinkRow, OutboxRow } from './tableRows';
 
 /**
- * The Postgres claim, bindings (now, now, now, limit, owner, lease expiry, now, coalesce
- * limit). Its text never changes, so it is prepared, and its generic plan uses the
+ * The Postgres claim, bindings (those of `claimBindings`, owner, lease expiry, now,
+ * coalesce limit). Its text never changes, so it is prepared, and its generic plan uses the
  * partial index on pending rows (see `CLAIM_CANDIDATES`): planning it anew took more of
  * Postgres's time than running it. The UPDATE finds the candidates by primary key
  * (`= ANY` of the CTE's ids: a semi-join was planned as a hash over every pending row),
@@ -27,8 +30,9 @@ import type { IncidentRow, LinkRow, OutboxRow } from './tableRows';
  */
 export const CLAIM_AND_READ = [
   `WITH claim_candidates AS (${CLAIM_CANDIDATES_LOCKED}),`,
+  `within_share AS (${CLAIM_WITHIN_SHARE}),`,
   `claimed AS (UPDATE outbox SET lease_owner = ?, lease_expires_at = ?`,
-  `  WHERE id = ANY(ARRAY(SELECT id FROM claim_candidates)) AND state = 'pending'`,
+  `  WHERE id = ANY(ARRAY(SELECT id FROM within_share)) AND state = 'pending'`,
   `    AND (lease_expires_at IS NULL OR lease_expires_at < ?)`,
   `  RETURNING *)`,
   `SELECT row_to_json(c) AS head,`,
@@ -42,7 +46,8 @@ export const CLAIM_AND_READ = [
 ].join('\n');
 
 /**
- * Leases up to `limit` due outbox heads (`OutboxRepository.claim`) and reads what their
+ * Leases up to `limit` due outbox heads, each integration's within its room in `shares`
+ * (`OutboxRepository.claim`), and reads what their
  * deliveries need (`readDispatchBatch`).
  *
  * On Postgres that is one statement: the UPDATE that leases the heads returns them, and
@@ -59,6 +64,7 @@ export async function claimDispatchBatch(
   leaseMs: number,
   now: number,
   coalesceLimit: number,
+  shares?: ClaimShares,
 ): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
   if (!isPostgres(db)) {
     const rows = await new OutboxRepository(db).claim(
@@ -66,6 +72,7 @@ export async function claimDispatchBatch(
       limit,
       leaseMs,
       now,
+      shares,
     );
     if (!rows.length)
       return {
@@ -83,16 +90,13 @@ export async function claimDispatchBatch(
   }
   const result = await prepared(
     db.raw(CLAIM_AND_READ, [
-      now,
-      now,
-      now,
-      limit,
+      ...claimBindings(true, limit, now, shares),
       owner,
       now + leaseMs,
       now,
       coalesceLimit,
     ]),
-    'claim_dispatch_batch_v1',
+    'claim_dispatch_batch_v2',
   );
   const found = result.rows as Array<{
     head: OutboxRow;

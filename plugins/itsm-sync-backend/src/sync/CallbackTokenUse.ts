@@ -1,5 +1,6 @@
 import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { LRUCache } from 'lru-cache';
 import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 
@@ -13,8 +14,8 @@ export const CALLBACK_TOKEN_USE_INTERVAL_MS = 60_000;
  * logged and never fails the webhook that used the token.
  */
 export class CallbackTokenUse {
-  /** When this process last wrote each token's use, by integration and token hash. */
-  private readonly written = new Map<string, number>();
+  /** When this process last wrote each token's use, by integration and token hash; bounded, least recently used out first. */
+  private readonly written = new LRUCache<string, number>({ max: 10_000 });
 
   constructor(
     private readonly store: SyncStore,

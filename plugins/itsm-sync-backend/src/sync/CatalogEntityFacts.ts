@@ -8,6 +8,7 @@ import { ROUTING_ANNOTATIONS } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { toError } from '@backstage/errors';
 import type { FoundAnnotation } from '../engine/routing';
+import { LRUCache } from 'lru-cache';
 
 /** What routing knows of an incident's entity (docs/DESIGN.md, "Routing"). */
 export interface EntityFacts {
@@ -68,6 +69,9 @@ function noEntity(
   };
 }
 
+/** Entities (and vendor keys) whose facts are kept, at most. */
+const MAX_CACHED_ENTITIES = 10_000;
+
 /**
  * Entity facts from the catalog service, cached: routing runs on every create and
  * routed-field change, and the catalog must not be asked each time. A catalog that fails
@@ -76,14 +80,15 @@ function noEntity(
  * catalog outage is not asked again for every incident.
  */
 export class CatalogEntityFacts implements EntityFactsSource {
-  private readonly cache = new Map<
+  // Bounded, least recently used out first: incidents may name any number of entities.
+  private readonly cache = new LRUCache<
     string,
     { at: number; facts: EntityFacts }
-  >();
-  private readonly reverse = new Map<
+  >({ max: MAX_CACHED_ENTITIES });
+  private readonly reverse = new LRUCache<
     string,
     { at: number; ref: string | undefined }
-  >();
+  >({ max: MAX_CACHED_ENTITIES });
 
   private constructor(
     private readonly options: {

@@ -71,6 +71,7 @@ describe.each(databases.eachSupportedId())(
         logger,
         clock,
         leaseMs: 60_000,
+        perIntegrationConcurrency: 8,
       });
       const incidents = new IncidentService({
         store,
@@ -83,7 +84,7 @@ describe.each(databases.eachSupportedId())(
 
     /** Claims what is due and waits for its deliveries, as one turn of the dispatcher loop; how many rows it claimed. */
     async function deliverDue(worker: OutboxWorker): Promise<number> {
-      const deliveries = await worker.claimAndDeliver(
+      const { deliveries } = await worker.claimAndDeliver(
         DEFAULT_DISPATCHER_SETTINGS.concurrency,
       );
       await Promise.all(deliveries);
@@ -175,6 +176,60 @@ describe.each(databases.eachSupportedId())(
       expect(await store.outbox.pendingCount(integration.id)).toBe(0);
     });
 
+    it("spaces a rate-limited integration's calls by leaving rows in the outbox until their slot, never asleep in a slot", async () => {
+      const clock = new ManualClock();
+      const { worker, incidents } = workerWith(clock);
+      const integration = await integrations.create(
+        integrationRequest({
+          name: `spaced-${Math.random().toString(36).slice(2, 8)}`,
+          base_url: vendor.baseUrl,
+          credentials: { token: vendor.token },
+          rate_limit: 60,
+        }),
+      );
+      const titles = ['one', 'two', 'three'].map(t => `${t} ${integration.id}`);
+      for (const title of titles)
+        await incidents.create({
+          title,
+          description: '',
+          severity: 'SEV-3',
+          status: 'open',
+          assigned_to: null,
+          escalation_policy: null,
+          entity_ref: null,
+          incident_type: null,
+          integrations: [integration.id],
+        });
+      const creates = () =>
+        vendor.writes.filter(
+          w => w.method === 'create' && titles.includes(String(w.body.title)),
+        ).length;
+      const started = Date.now();
+      // Before this replica knows the limit the claim takes all three: one calls, the
+      // other two go back to the outbox until the next slot (1 s at 60 a minute).
+      expect(await deliverDue(worker)).toBe(3);
+      expect(creates()).toBe(1);
+      const waiting = (await store.outbox.listFor(integration.id)).filter(
+        r => r.state === 'pending',
+      );
+      expect(
+        waiting.map(r => [r.attempts, r.next_attempt_at, r.lease_owner]),
+      ).toEqual([
+        [0, clock.now() + 1000, null],
+        [0, clock.now() + 1000, null],
+      ]);
+      // Now it knows: nothing is claimed before the slot, one call per slot after it.
+      expect(worker.msUntilNextSlot()).toBe(1000);
+      expect(await deliverDue(worker)).toBe(0);
+      clock.advance(1000);
+      expect(await deliverDue(worker)).toBe(1);
+      clock.advance(1000);
+      expect(await deliverDue(worker)).toBe(1);
+      expect(creates()).toBe(3);
+      // Two seconds of the engine's clock, and no real second spent waiting in a slot.
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+
     it('delivers a change once when the dispatcher dies between the vendor call and the acknowledgement', async () => {
       const clock = new ManualClock();
       // A worker that dies, as kill -9 would, right after the vendor answered: its delivery never returns.
@@ -198,7 +253,8 @@ describe.each(databases.eachSupportedId())(
         w => w.method === 'create',
       ).length;
       expect(
-        await worker.claimAndDeliver(DEFAULT_DISPATCHER_SETTINGS.concurrency),
+        (await worker.claimAndDeliver(DEFAULT_DISPATCHER_SETTINGS.concurrency))
+          .deliveries,
       ).toHaveLength(1);
       await answered;
       // The ticket exists at the vendor, but the row was never acknowledged.

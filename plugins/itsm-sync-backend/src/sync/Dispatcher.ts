@@ -15,12 +15,17 @@ export interface DispatcherSettings {
   retryDelaysSeconds: number[];
   /** Queued updates of one ticket merged into one vendor call, at most. */
   coalesceLimit: number;
+  /**
+   * Deliveries of one integration in flight at once, at most, so a slow vendor holds only
+   * its share of the slots; unset, half of `concurrency` (at least one).
+   */
+  perIntegrationConcurrency?: number;
 }
 
 /** What the dispatcher needs of its worker (tests give it a fake one). */
 export type DispatchWorker = Pick<
   OutboxWorker,
-  'owner' | 'claimAndDeliver' | 'heartbeat'
+  'owner' | 'claimAndDeliver' | 'heartbeat' | 'msUntilNextSlot'
 >;
 
 export interface DispatcherOptions {
@@ -92,7 +97,8 @@ export class Dispatcher {
 
   /**
    * Keeps up to `concurrency` deliveries in flight: as soon as one finishes, its slot is
-   * refilled by a new claim, so one slow vendor call never holds back a whole batch.
+   * refilled by a new claim, so one slow vendor call never holds back a whole batch, and
+   * no integration holds more than its share of them (the worker's claim sees to it).
    * Order per ticket still holds because a claim never takes a row queued behind a row
    * that is in flight (still pending, under lease).
    */
@@ -114,11 +120,12 @@ export class Dispatcher {
       }
       this.woken = false;
       lastClaimAt = Date.now();
-      let claimed = 0;
+      lastClaimFull = false;
       try {
-        const deliveries = await this.worker.claimAndDeliver(decision.claim);
-        claimed = deliveries.length;
-        lastClaimFull = claimed > 0 && claimed === decision.claim;
+        const { deliveries, full } = await this.worker.claimAndDeliver(
+          decision.claim,
+        );
+        lastClaimFull = full;
         for (const delivery of deliveries) {
           const tracked: Promise<void> = delivery.finally(() => {
             running.delete(tracked);
@@ -131,11 +138,18 @@ export class Dispatcher {
         this.logger.error(`Outbox dispatch failed: ${toError(error).message}`);
       }
       // A full claim may have left more work behind; a wake-up during the claim may have brought more.
-      if (claimed > 0 && claimed === decision.claim) continue;
+      if (lastClaimFull) continue;
       if (this.woken && running.size < this.concurrency) continue;
-      await this.sleep(this.pollIntervalMs);
+      await this.sleep(this.untilNextLook());
     }
     await Promise.allSettled([...running]);
+  }
+
+  /** The poll interval, or less when a rate-limited integration's next slot comes sooner. */
+  private untilNextLook(): number {
+    const ms = this.worker.msUntilNextSlot();
+    if (ms === undefined) return this.pollIntervalMs;
+    return Math.max(1, Math.min(this.pollIntervalMs, ms));
   }
 
   /** Sleeps until a finished delivery, a wake-up after a commit, or `ms`. */

@@ -9,17 +9,25 @@ class FakeWorker implements DispatchWorker {
   /** Rows each claim finds, at most its limit; none once used up. */
   constructor(private due: number) {}
 
-  async claimAndDeliver(limit: number): Promise<Array<Promise<void>>> {
+  async claimAndDeliver(limit: number) {
     this.limits.push(limit);
     const count = Math.min(limit, this.due);
     this.due -= count;
-    return Array.from(
+    const deliveries = Array.from(
       { length: count },
       () => new Promise<void>(resolve => this.finishers.push(resolve)),
     );
+    return { deliveries, full: count > 0 && count === limit };
   }
 
   async heartbeat(): Promise<void> {}
+
+  /** When a rate-limited integration's next slot comes, as the worker would say. */
+  nextSlotInMs: number | undefined;
+
+  msUntilNextSlot(): number | undefined {
+    return this.nextSlotInMs;
+  }
 
   /** Finishes the oldest delivery in flight. */
   finishOne() {
@@ -87,6 +95,38 @@ describe('Dispatcher loop', () => {
     const stopped = dispatcher.stop();
     for (let i = 0; i < 10; i++) worker.finishOne();
     await stopped;
+  });
+
+  it("looks again when a rate-limited integration's next slot comes, well before the poll interval", async () => {
+    const worker = new FakeWorker(0);
+    worker.nextSlotInMs = 40;
+    const dispatcher = dispatcherOver(worker);
+    dispatcher.start();
+    await eventually(() => worker.limits.length === 1);
+    const firstAt = Date.now();
+    // Nothing woke it and its poll interval is a minute: only the slot brings the next claim.
+    await eventually(() => worker.limits.length === 2);
+    expect(Date.now() - firstAt).toBeLessThan(2000);
+    worker.nextSlotInMs = undefined;
+    await dispatcher.stop();
+  });
+
+  it("claims again at once after a claim that filled an integration's share, though below its limit", async () => {
+    const worker = new FakeWorker(0);
+    const dispatcher = dispatcherOver(worker);
+    const claim = worker.claimAndDeliver.bind(worker);
+    // The first claim finds nothing it may take but reports itself full (a share was filled).
+    let first = true;
+    worker.claimAndDeliver = async (limit: number) => {
+      const claimed = await claim(limit);
+      if (!first) return claimed;
+      first = false;
+      return { ...claimed, full: true };
+    };
+    dispatcher.start();
+    await eventually(() => worker.limits.length === 2);
+    expect(worker.limits).toEqual([4, 4]);
+    await dispatcher.stop();
   });
 
   it('waits for the deliveries in flight when stopped', async () => {

@@ -6,7 +6,7 @@ import {
   type ConnectorIntegration,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { decideRetry, rateLimitedUntil } from '../engine/retrySchedule';
-import { nextSlot } from '../engine/rateLimit';
+import { claimShares, type ClaimShares } from '../engine/claimShares';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord, OutboxRecord } from '../store/types';
 import {
@@ -20,6 +20,7 @@ import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import type { OutboundDelivery } from './OutboundDelivery';
+import { RateLimitSlots } from './RateLimitSlots';
 import { WriteBatcher } from './WriteBatcher';
 import type { DeliveryAck } from '../store/acknowledgeDeliveries';
 import { linkKey, type DispatchBatch } from '../store/DispatchBatchReads';
@@ -38,6 +39,16 @@ export interface OutboxWorkerOptions {
   retryDelaysSeconds: number[];
   /** Queued updates of one ticket merged into one vendor call, at most. */
   coalesceLimit: number;
+  /** Deliveries of one integration in flight at once, at most (its share of the dispatcher's slots). */
+  perIntegrationConcurrency: number;
+}
+
+/** What a claim started. */
+export interface ClaimedDeliveries {
+  /** One promise per delivery, settling when its row is acknowledged, rescheduled or dead-lettered (never rejected). */
+  deliveries: Array<Promise<void>>;
+  /** Whether due rows may be left: the claim filled its limit or an integration's share. */
+  full: boolean;
 }
 
 /**
@@ -47,8 +58,9 @@ export interface OutboxWorkerOptions {
  */
 export class OutboxWorker {
   readonly owner = `dispatcher-${randomUUID().slice(0, 8)}`;
-  private readonly inFlight = new Set<number>();
-  private readonly lastSlot = new Map<string, number>();
+  /** The integration of each row in flight, by row id. */
+  private readonly inFlight = new Map<number, string>();
+  private readonly rateLimits = new RateLimitSlots();
 
   /**
    * Acknowledgements are group-committed: deliveries that finish together are marked
@@ -77,6 +89,7 @@ export class OutboxWorker {
   private readonly leaseMs: number;
   private readonly retryDelaysSeconds: number[];
   private readonly coalesceLimit: number;
+  private readonly perIntegrationConcurrency: number;
 
   constructor(options: OutboxWorkerOptions) {
     this.store = options.store;
@@ -88,14 +101,23 @@ export class OutboxWorker {
     this.leaseMs = options.leaseMs;
     this.retryDelaysSeconds = options.retryDelaysSeconds;
     this.coalesceLimit = options.coalesceLimit;
+    this.perIntegrationConcurrency = options.perIntegrationConcurrency;
   }
 
   /**
-   * Leases up to `limit` due rows and starts delivering them; one promise per delivery,
-   * each settling when its row is acknowledged, rescheduled or dead-lettered (never rejected).
+   * Leases up to `limit` due rows, no integration's beyond its share, and starts
+   * delivering them.
    */
-  async claimAndDeliver(limit: number): Promise<Array<Promise<void>>> {
-    const { rows, batch } = await this.claim(limit);
+  async claimAndDeliver(limit: number): Promise<ClaimedDeliveries> {
+    const now = this.clock.now();
+    const nextCallAt = this.rateLimits.nextCallAt(now);
+    const shares = claimShares({
+      perIntegration: this.perIntegrationConcurrency,
+      inFlight: this.inFlight.values(),
+      nextCallAt,
+      now,
+    });
+    const { rows, batch } = await this.claim(limit, now, shares);
     // Secrets are opened once per integration for the whole claim, not once per delivery.
     const opened = new Map<string, ConnectorIntegration>();
     const connectorIntegration = (integration: IntegrationRecord) => {
@@ -106,7 +128,7 @@ export class OutboxWorker {
         );
       return opened.get(integration.id)!;
     };
-    return rows.map(row =>
+    const deliveries = rows.map(row =>
       this.process(row, batch, connectorIntegration)
         .catch(error =>
           this.logger.error(
@@ -115,11 +137,22 @@ export class OutboxWorker {
         )
         .finally(() => this.inFlight.delete(row.id)),
     );
+    return {
+      deliveries,
+      full: rows.length > 0 && filled(rows, limit, shares, nextCallAt),
+    };
+  }
+
+  /** How long until a rate-limited integration's next slot, if one is still to come. */
+  msUntilNextSlot(): number | undefined {
+    const now = this.clock.now();
+    const slot = this.rateLimits.earliestAfter(now);
+    return slot === undefined ? undefined : slot - now;
   }
 
   /** Extends the leases of the rows in flight. */
   async heartbeat() {
-    const ids = [...this.inFlight];
+    const ids = [...this.inFlight.keys()];
     if (ids.length) {
       await this.store.outbox.heartbeat(
         this.owner,
@@ -133,27 +166,42 @@ export class OutboxWorker {
   /** Leases due rows and reads what their deliveries need (one statement on Postgres). */
   private async claim(
     limit: number,
+    now: number,
+    shares: ClaimShares,
   ): Promise<{ rows: OutboxRecord[]; batch: DispatchBatch }> {
     const claimed = await this.store.dispatch.claim({
       owner: this.owner,
       limit,
       leaseMs: this.leaseMs,
-      now: this.clock.now(),
+      now,
       coalesceLimit: this.coalesceLimit,
+      shares,
     });
-    for (const row of claimed.rows) this.inFlight.add(row.id);
+    for (const row of claimed.rows)
+      this.inFlight.set(row.id, row.integration_id);
     return claimed;
   }
 
-  private async waitForSlot(integration: IntegrationRecord) {
+  /**
+   * Takes the integration's rate-limit slot, or when it has not come (a claim made before
+   * this replica knew the integration's limit), puts the row back until it comes without
+   * spending an attempt: a slot is never held asleep.
+   */
+  private async takeSlot(head: OutboxRecord, integration: IntegrationRecord) {
     const now = this.clock.now();
-    const slot = nextSlot(
-      this.lastSlot.get(integration.id),
-      now,
+    const slot = this.rateLimits.take(
+      integration.id,
       integration.rate_limit,
+      now,
     );
-    this.lastSlot.set(integration.id, slot);
-    if (slot > now) await new Promise(r => setTimeout(r, slot - now));
+    if (slot === undefined) return true;
+    await this.store.outbox.reschedule(this.owner, head.id, {
+      attempts: head.attempts,
+      nextAttemptAt: slot,
+      error: head.last_error,
+      status: head.last_status,
+    });
+    return false;
   }
 
   private async process(
@@ -190,9 +238,9 @@ export class OutboxWorker {
       incidentId: head.incident_id,
       operation: 'send',
     });
+    if (!(await this.takeSlot(head, integration))) return;
     const started = Date.now();
     try {
-      await this.waitForSlot(integration);
       const key = linkKey(head.incident_id, head.integration_id);
       const target = {
         integration,
@@ -335,4 +383,25 @@ export class OutboxWorker {
     });
     syncInstruments.outbound.add(1, { ...attrs, outcome: 'retry' });
   }
+}
+
+/**
+ * Whether a claim took all it could: its limit, or an integration's whole share (a
+ * rate-limited integration's one call per slot does not count: its next row waits anyway).
+ */
+function filled(
+  rows: OutboxRecord[],
+  limit: number,
+  shares: ClaimShares,
+  rateLimited: ReadonlyMap<string, number>,
+): boolean {
+  if (rows.length >= limit) return true;
+  const taken = new Map<string, number>();
+  for (const row of rows)
+    taken.set(row.integration_id, (taken.get(row.integration_id) ?? 0) + 1);
+  return [...taken].some(
+    ([integrationId, n]) =>
+      !rateLimited.has(integrationId) &&
+      n >= (shares.room.get(integrationId) ?? shares.perIntegration),
+  );
 }

@@ -176,6 +176,58 @@ describe('Reconciler', () => {
     expect(progress[progress.length - 1].checked).toBe(10);
   });
 
+  it('stops a listing that does not end: after its page cap, or at a cursor handed out again', async () => {
+    const { clock, sleep } = steppingClock(Date.now());
+    const long = counting(createTestConnector('long-listing'), clock);
+    const first = await setUp(long.connector, 10, clock);
+    // The vendor pages by 3: 10 tickets take 4 pages, one more than allowed.
+    const capped = await new Reconciler({
+      store,
+      connectors: first.registry,
+      integrations: first.integrations,
+      logger,
+      clock,
+      maxListingPages: 3,
+      sleep,
+    }).run(first.integration, {
+      dryRun: true,
+      autoHeal: false,
+      trigger: 'manual',
+    });
+    expect(capped).toMatchObject({
+      status: 'failed',
+      error:
+        "The vendor's listing of changed tickets did not end after 3 pages; reconcile stopped",
+    });
+    expect(long.calls.filter(c => c.op === 'list')).toHaveLength(3);
+
+    const base = createTestConnector('looping-listing');
+    const looping = counting(base, clock, {
+      async listChangedSince(ctx, since) {
+        const page = await base.listChangedSince!(ctx, since);
+        return { ...page, nextCursor: 'the-same-cursor' };
+      },
+    });
+    const second = await setUp(looping.connector, 4, clock);
+    const looped = await new Reconciler({
+      store,
+      connectors: second.registry,
+      integrations: second.integrations,
+      logger,
+      clock,
+      sleep,
+    }).run(second.integration, {
+      dryRun: true,
+      autoHeal: false,
+      trigger: 'manual',
+    });
+    expect(looped).toMatchObject({
+      status: 'failed',
+      error:
+        "The vendor's listing of changed tickets handed out the same page cursor twice; reconcile stopped",
+    });
+  });
+
   it('fetches in batches when the vendor cannot list, reading links a page at a time', async () => {
     const { clock, sleep } = steppingClock(Date.now());
     const base = createTestConnector('batched');

@@ -59,6 +59,8 @@ export interface ReconcilerOptions {
   listingMarginMs: number;
   /** How often a running run notes that it is alive (see ReconcileScheduler's sweep). */
   heartbeatMs: number;
+  /** Pages of a vendor's changed-since listing one run reads at most; a listing that goes on fails the run. */
+  maxListingPages: number;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -69,6 +71,7 @@ const DEFAULT_RECONCILER_OPTIONS: ReconcilerOptions = {
   maxRateLimitWaitMs: 120_000,
   listingMarginMs: 5 * 60_000,
   heartbeatMs: 30_000,
+  maxListingPages: 2_000,
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
 };
 
@@ -338,11 +341,27 @@ export class Reconciler {
         page.catch(() => undefined);
         return page;
       };
+      // A listing that never ends (a vendor handing out cursors forever, or one again) must not hold the run.
+      let pages = 1;
+      const cursors = new Set<string>();
+      const pageAfter = (cursor: string | undefined) => {
+        if (cursor === undefined) return undefined;
+        if (++pages > this.options.maxListingPages)
+          throw new Error(
+            `The vendor's listing of changed tickets did not end after ${this.options.maxListingPages} pages; reconcile stopped`,
+          );
+        if (cursors.has(cursor))
+          throw new Error(
+            `The vendor's listing of changed tickets handed out the same page cursor twice; reconcile stopped`,
+          );
+        cursors.add(cursor);
+        return listPage(cursor);
+      };
       // The next page is asked for while this one is compared: the vendor's time and ours overlap.
       let next: ReturnType<typeof listPage> | undefined = listPage();
       while (next) {
         const page: ChangedTicketsPage = await next;
-        next = page.nextCursor ? listPage(page.nextCursor) : undefined;
+        next = pageAfter(page.nextCursor);
         const links = await this.store.reconcile.linksByExternalIds(
           integration.id,
           page.tickets.map(t => t.externalId),

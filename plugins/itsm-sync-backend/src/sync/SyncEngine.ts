@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { defaultPerIntegrationConcurrency } from '../engine/claimShares';
 import type { SyncStore } from '../store/SyncStore';
 import type { Clock } from './Clock';
 import { ConflictService } from './ConflictService';
@@ -53,6 +54,9 @@ export class SyncEngine {
       logger,
       clock,
       ...settings,
+      perIntegrationConcurrency:
+        settings.perIntegrationConcurrency ??
+        defaultPerIntegrationConcurrency(settings.concurrency),
     });
     this.dispatcher = new Dispatcher({ worker, logger, ...settings });
     this.inboundApplier = new InboundApplier({

@@ -12,38 +12,70 @@ import {
 const tracer = trace.getTracer('itsm-sync');
 const meter = metrics.getMeter('itsm-sync');
 
-/** OpenTelemetry counters and histograms of the sync engine (no-ops without an SDK). */
+/**
+ * Metric attributes without what names one incident or ticket: those belong on spans;
+ * on a metric each value would be a time series of its own, without bound.
+ */
+function metricAttributes(attributes?: Attributes): Attributes | undefined {
+  if (!attributes) return attributes;
+  const {
+    'sync.incident_id': _incident,
+    'sync.external_id': _ticket,
+    ...rest
+  } = attributes;
+  return rest;
+}
+
+/** A counter that keeps per-incident ids off its attributes. */
+function counter(name: string, description: string) {
+  const instrument = meter.createCounter(name, { description });
+  return {
+    add: (value: number, attributes?: Attributes) =>
+      instrument.add(value, metricAttributes(attributes)),
+  };
+}
+
+/** A histogram in ms that keeps per-incident ids off its attributes. */
+function histogram(name: string, description: string) {
+  const instrument = meter.createHistogram(name, { description, unit: 'ms' });
+  return {
+    record: (value: number, attributes?: Attributes) =>
+      instrument.record(value, metricAttributes(attributes)),
+  };
+}
+
+/**
+ * OpenTelemetry counters and histograms of the sync engine (no-ops without an SDK). Their
+ * attributes never carry incident or ticket ids, whatever a caller passes.
+ */
 export const syncInstruments = {
-  outbound: meter.createCounter('itsm_sync.outbound.operations', {
-    description:
-      'Outbound deliveries by outcome (success, retry, rate_limited, dead_letter)',
-  }),
-  inbound: meter.createCounter('itsm_sync.inbound.operations', {
-    description:
-      'Inbound webhook changes by outcome (applied, ignored, duplicate, rejected, failed)',
-  }),
-  conflicts: meter.createCounter('itsm_sync.conflicts', {
-    description: 'Conflicts detected, by strategy outcome',
-  }),
-  webhookRefusals: meter.createCounter('itsm_sync.webhook.refusals', {
-    description:
-      'Requests to the unauthenticated webhook routes refused, by route (delivery, signature_test) and reason (unauthenticated, rate_limited)',
-  }),
-  deliveryDuration: meter.createHistogram('itsm_sync.outbound.duration', {
-    description: 'Vendor call duration of outbound deliveries',
-    unit: 'ms',
-  }),
-  propagationDelay: meter.createHistogram(
+  outbound: counter(
+    'itsm_sync.outbound.operations',
+    'Outbound deliveries by outcome (success, retry, rate_limited, dead_letter)',
+  ),
+  inbound: counter(
+    'itsm_sync.inbound.operations',
+    'Inbound webhook changes by outcome (applied, ignored, duplicate, rejected, failed)',
+  ),
+  conflicts: counter(
+    'itsm_sync.conflicts',
+    'Conflicts detected, by strategy outcome',
+  ),
+  webhookRefusals: counter(
+    'itsm_sync.webhook.refusals',
+    'Requests to the unauthenticated webhook routes refused, by route (delivery, signature_test) and reason (unauthenticated, rate_limited)',
+  ),
+  deliveryDuration: histogram(
+    'itsm_sync.outbound.duration',
+    'Vendor call duration of outbound deliveries',
+  ),
+  propagationDelay: histogram(
     'itsm_sync.outbound.propagation_delay',
-    {
-      description:
-        'Time from an accepted platform change to its delivery to the vendor',
-      unit: 'ms',
-    },
+    'Time from an accepted platform change to its delivery to the vendor',
   ),
 };
 
-/** Span attributes (docs/sync-semantics.md#opentelemetry) plus the messaging conventions. */
+/** Span attributes (docs/sync-semantics.md#opentelemetry) plus the messaging conventions; metrics drop the incident and ticket ids. */
 export function syncAttributes(a: {
   integrationId: string;
   integrationType: string;
