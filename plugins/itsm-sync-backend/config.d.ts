@@ -79,6 +79,10 @@ export interface Config {
       delivered?: string | HumanDuration;
       /** Older alias of `delivered`, in days; `delivered` wins when both are set. */
       deliveredDays?: number;
+      /** Sync trace entries (GET /v1/incidents/{id}/trace) are pruned after this long, a duration. Default 14 days. */
+      trace?: string | HumanDuration;
+      /** `trace` in days; `trace` wins when both are set. */
+      traceDays?: number;
     };
   };
 }

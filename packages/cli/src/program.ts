@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { addConfigureCommand } from './commands/configure';
 import { addConflictCommands } from './commands/conflict';
 import { addFieldOwnershipCommands } from './commands/fieldOwnership';
+import { addIncidentCommands } from './commands/incident';
 import { addIntegrationCommands } from './commands/integration';
 import { addReconcileCommands } from './commands/reconcile';
 import { addRoutingCommands } from './commands/routing';
@@ -46,6 +47,7 @@ export function buildProgram(runtime: Runtime): Command {
   addReconcileCommands(integration, runtime);
   addServiceMappingCommands(integration, runtime);
   addConflictCommands(program, runtime);
+  addIncidentCommands(program, runtime);
   addRoutingCommands(program, runtime);
   addSecretsCommands(program, runtime);
   return program;

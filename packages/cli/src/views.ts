@@ -6,6 +6,7 @@ import type {
   IntegrationResponse,
   ReconcileRunResponse,
   SyncStatusResponse,
+  SyncTraceEntry,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { listTable, recordTable } from './output';
 
@@ -179,5 +180,38 @@ export function reconcileHistoryView(runs: ReconcileRunResponse[]): string {
     ['discrepancies', r => r.discrepancies_found],
     ['healed', r => r.healed],
     ['duration (ms)', r => r.duration_ms],
+  ]);
+}
+
+/** One line per field decision, e.g. `severity skipped (owner): the platform owns this field`. */
+function traceFields(e: SyncTraceEntry): string {
+  return e.fields
+    .map(f =>
+      f.outcome === 'applied'
+        ? `${f.field} applied`
+        : `${f.field} skipped (${f.reason}): ${f.why}`,
+    )
+    .join('\n');
+}
+
+export function traceView(items: SyncTraceEntry[]): string {
+  return listTable(items, [
+    ['at', e => e.at],
+    ['direction', e => e.direction],
+    ['kind', e => e.kind],
+    ['integration', e => e.integration_id],
+    ['source', e => e.source],
+    ['fields', traceFields],
+    [
+      'call',
+      e =>
+        e.call &&
+        `${e.call.operation} ${e.call.status ?? ''} ${e.call.latency_ms} ms`.replace(
+          /\s+/g,
+          ' ',
+        ),
+    ],
+    ['next attempt', e => e.next_attempt_at],
+    ['error', e => e.error],
   ]);
 }

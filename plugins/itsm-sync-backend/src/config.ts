@@ -42,6 +42,8 @@ export class SyncSettings {
     readonly deliveredRetentionMs: number,
     /** Requests per source and integration on the unauthenticated webhook routes. */
     readonly webhookRateLimit: WebhookRateLimit,
+    /** Sync trace entries are pruned after this long. */
+    readonly traceRetentionMs: number,
   ) {}
 
   static fromConfig(config: Config): SyncSettings {
@@ -83,6 +85,10 @@ export class SyncSettings {
         unitMs: 86_400_000,
       }) ?? 7 * 86_400_000,
       readWebhookRateLimit(c?.getOptionalConfig('webhooks.rateLimit')),
+      readOptionalDuration(c, 'retention.trace', {
+        key: 'retention.traceDays',
+        unitMs: 86_400_000,
+      }) ?? 14 * 86_400_000,
     );
   }
 }

@@ -183,6 +183,7 @@ export const itsmSyncPlugin = createBackendPlugin({
             await store.outbox.pruneDelivered(
               Date.now() - settings.deliveredRetentionMs,
             );
+            await store.trace.prune(Date.now() - settings.traceRetentionMs);
           },
         });
         await scheduler.scheduleTask({

@@ -323,3 +323,57 @@ export interface ResealSecretsResponse {
   /** Integrations whose secrets could not be opened (a key no longer configured); nothing of theirs was changed. */
   failed: Array<{ integration_id: string; name: string; error: string }>;
 }
+
+/**
+ * Why a field did not sync: the integration's ownership rule (`owner`), the hub's own
+ * write coming back (`echo`), a value the platform already has (`unchanged`), a conflict
+ * the strategy settled for the other side or a person is to settle (`conflict`), or a
+ * change older than the field's last one (`stale`).
+ * @public
+ */
+export type SyncSkipReason =
+  'owner' | 'echo' | 'unchanged' | 'conflict' | 'stale';
+
+/** What the hub did with one field of a change, and why. @public */
+export interface SyncTraceField {
+  field: string;
+  outcome: 'applied' | 'skipped';
+  reason?: SyncSkipReason;
+  why: string;
+}
+
+/** A vendor call of an outbound delivery; bodies are never kept. @public */
+export interface SyncTraceCall {
+  operation: string;
+  /** The HTTP method and path (no query) of a failed call, as the vendor client names it. */
+  method?: string;
+  path?: string;
+  status: number | null;
+  latency_ms: number;
+}
+
+/**
+ * One entry of an incident's sync trace: an inbound event or an outbound delivery
+ * (delivered, retrying, rate-limited or dead-lettered) with its field decisions.
+ * @public
+ */
+export interface SyncTraceEntry {
+  id: string;
+  at: string;
+  incident_id: string;
+  integration_id: string | null;
+  direction: 'inbound' | 'outbound';
+  kind: 'event' | 'delivered' | 'retry' | 'rate_limited' | 'dead_letter';
+  /** Who made the change: `platform` or `integration:<id>`. */
+  source: string;
+  /** The vendor's event id and type, for an inbound event. */
+  event_id?: string;
+  event_type?: string;
+  fields: SyncTraceField[];
+  call?: SyncTraceCall;
+  attempts?: number;
+  /** When a retry is due. */
+  next_attempt_at?: string;
+  /** The failure, for a retry or the DLQ (the vendor's body is never included). */
+  error?: string;
+}

@@ -266,6 +266,11 @@ export const listIncidentsQuerySchema = z
   })
   .strict();
 
+/** Query of `GET /v1/incidents/{id}/trace`: `link` names the integration (id or name) of one link. @public */
+export const incidentTraceQuerySchema = z
+  .object({ link: z.string().min(1).max(200).optional() })
+  .strict();
+
 /** @public */
 export const serviceMappingRequestSchema = z
   .object({

@@ -17,6 +17,7 @@ import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
 import { ReplayKeyRepository } from './ReplayKeyRepository';
 import { RoutingRepository } from './RoutingRepository';
+import { TraceRepository } from './TraceRepository';
 
 /** The public methods of a repository: what callers see, and what a fake implements. */
 export type RepositoryOf<T> = { [K in keyof T]: T[K] };
@@ -45,6 +46,8 @@ export interface SyncStore {
   readonly dispatch: RepositoryOf<DispatchRepository>;
   /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
   readonly replayKeys: RepositoryOf<ReplayKeyRepository>;
+  /** Each incident's sync trace: field decisions of inbound events and outbound deliveries. */
+  readonly trace: RepositoryOf<TraceRepository>;
 
   /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
   transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
@@ -74,6 +77,8 @@ export class DatabaseSyncStore implements SyncStore {
   readonly dispatch: DispatchRepository;
   /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
   readonly replayKeys: ReplayKeyRepository;
+  /** Each incident's sync trace: field decisions of inbound events and outbound deliveries. */
+  readonly trace: TraceRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
   static async create(options: {
@@ -101,6 +106,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.inboundBatches = new InboundBatchRepository(db);
     this.dispatch = new DispatchRepository(db);
     this.replayKeys = new ReplayKeyRepository(db);
+    this.trace = new TraceRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {

@@ -125,6 +125,18 @@ export class IncidentService {
     return this.store.incidents.timeline(id);
   }
 
+  /**
+   * The incident's sync trace, oldest first: of one link when `link` names its
+   * integration (id or name). Throws NotFoundError for an unknown incident or integration.
+   */
+  async trace(id: string, link?: string) {
+    await this.get(id);
+    const integrationId = link
+      ? (await this.integrations.resolve(link)).id
+      : undefined;
+    return this.store.trace.list(id, { integrationId });
+  }
+
   async get(id: string): Promise<IncidentRecord> {
     const incident = await this.store.incidents.get(id);
     if (!incident) throw new NotFoundError(`No incident with id '${id}'`);

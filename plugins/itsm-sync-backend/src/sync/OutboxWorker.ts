@@ -23,6 +23,7 @@ import type { OutboundDelivery } from './OutboundDelivery';
 import { WriteBatcher } from './WriteBatcher';
 import type { DeliveryAck } from '../store/acknowledgeDeliveries';
 import { linkKey, type DispatchBatch } from '../store/DispatchBatchReads';
+import { deliveredTrace, failedTrace } from './outboundTrace';
 
 export interface OutboxWorkerOptions {
   store: SyncStore;
@@ -223,6 +224,7 @@ export class OutboxWorker {
         incidentId: head.incident_id,
         external: result.external,
         written: result.written,
+        trace: deliveredTrace(rows, result, now),
       });
       if (!acknowledged) {
         this.logger.warn(
@@ -237,7 +239,12 @@ export class OutboxWorker {
         attributes,
       );
     } catch (error) {
-      await this.handleFailure(head, integration, toError(error));
+      await this.handleFailure(
+        head,
+        integration,
+        toError(error),
+        Date.now() - started,
+      );
       syncInstruments.deliveryDuration.record(Date.now() - started, attributes);
     }
   }
@@ -246,8 +253,25 @@ export class OutboxWorker {
     row: OutboxRecord,
     integration: IntegrationRecord,
     error: Error,
+    latencyMs: number,
   ) {
     const now = this.clock.now();
+    const trace = (
+      kind: 'retry' | 'rate_limited' | 'dead_letter',
+      attempts: number,
+      nextAttemptAt?: number,
+    ) =>
+      this.store.trace.add([
+        failedTrace(row, {
+          kind,
+          now,
+          attempts,
+          nextAttemptAt,
+          status,
+          latencyMs,
+          error: message,
+        }),
+      ]);
     const connectorError = error instanceof ConnectorError ? error : undefined;
     const kind = connectorError?.kind ?? 'retryable';
     const status = connectorError?.status ?? null;
@@ -277,6 +301,7 @@ export class OutboxWorker {
         error: message,
         status,
       });
+      await trace('rate_limited', row.attempts, until);
       this.logger.info('Vendor rate limit; waiting', {
         integration: integration.id,
         until: new Date(until).toISOString(),
@@ -306,6 +331,7 @@ export class OutboxWorker {
         now,
       );
       await this.store.metrics.increment(integration.id, 'outbound_failed');
+      await trace('dead_letter', attempts);
       this.logger.warn('Outbound change moved to the DLQ', {
         integration: integration.id,
         outbox: row.id,
@@ -327,6 +353,7 @@ export class OutboxWorker {
       'pending',
       message,
     );
+    await trace('retry', attempts, now + decision.delayMs);
     this.logger.info('Outbound delivery failed; retrying on schedule', {
       integration: integration.id,
       outbox: row.id,

@@ -9,6 +9,7 @@ import type {
   FieldOwnershipUpdateResponse,
   IncidentLinksPage,
   IncidentResponse,
+  SyncTraceEntry,
   IntegrationResponse,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
@@ -149,6 +150,11 @@ export interface ItsmSyncApi {
   linkIncident(id: string, integration: string): Promise<IncidentResponse>;
   listIncidents(query?: IncidentQuery): Promise<IncidentResponse[]>;
   listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]>;
+  /** The incident's sync trace, oldest first; `link` (an integration id or name) keeps one link's. */
+  getIncidentTrace(
+    id: string,
+    options?: { link?: string },
+  ): Promise<SyncTraceEntry[]>;
   /** "Sync with ITSM": inside the cooldown it rejects with a `ManualSyncCooldownError`. */
   syncIncident(
     integration: string,

@@ -10,6 +10,7 @@ import type {
   FieldOwnershipUpdateResponse,
   IncidentLinksPage,
   IncidentResponse,
+  SyncTraceEntry,
   IntegrationResponse,
   IssuedCallbackTokenResponse,
   ItemsResponse,
@@ -296,6 +297,13 @@ export class ItsmSyncClient implements ItsmSyncApi {
 
   async listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]> {
     return this.listIncidents({ entityRef });
+  }
+
+  async getIncidentTrace(
+    id: string,
+    options: { link?: string } = {},
+  ): Promise<SyncTraceEntry[]> {
+    return this.items(`/v1/incidents/${enc(id)}/trace`, { link: options.link });
   }
 
   async syncIncident(
