@@ -51,16 +51,21 @@ export function syncStatusView(s: SyncStatusResponse): string {
     ['metric', ([name]) => name],
     ['value', ([, value]) => value],
   ]);
-  // Older hubs answer without the field.
+  // Older hubs answer without the fields.
+  const refused = (s.webhooks_refused ?? []).map(
+    r =>
+      `webhooks refused: ${r.reason} (${r.count_last_hour} in the last hour, last at ${r.last_at})`,
+  );
+  const head = [summary, ...refused, metrics].join('\n');
   const ignoredEvents = s.ignored_events ?? [];
-  if (!ignoredEvents.length) return `${summary}\n${metrics}`;
+  if (!ignoredEvents.length) return head;
   const ignored = listTable(ignoredEvents, [
     ['ignored event', e => e.event_type],
     ['count', e => e.count],
     ['reason', e => e.reason],
     ['last seen', e => e.last_seen_at],
   ]);
-  return `${summary}\n${metrics}\n${ignored}`;
+  return `${head}\n${ignored}`;
 }
 
 export function linksView(items: IncidentLinkResponse[]): string {

@@ -184,6 +184,8 @@ export const itsmSyncPlugin = createBackendPlugin({
               Date.now() - settings.deliveredRetentionMs,
             );
             await store.trace.prune(Date.now() - settings.traceRetentionMs);
+            // sync-status reads the last hour; a day is kept to look back on.
+            await store.refusals.prune(Date.now() - 86_400_000);
           },
         });
         await scheduler.scheduleTask({

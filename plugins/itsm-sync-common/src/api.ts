@@ -148,6 +148,15 @@ export interface SyncStatusResponse {
   rate_limited_until: string | null;
   /** Acknowledged webhook events that changed nothing, and why. */
   ignored_events: IgnoredEventsResponseItem[];
+  /** Webhooks refused by verification in the last hour, per reason, most recent first; any degrades health. */
+  webhooks_refused: WebhookRefusalsResponseItem[];
+}
+
+/** Webhooks of one integration refused for one reason (a wrong secret, a missing signature). @public */
+export interface WebhookRefusalsResponseItem {
+  reason: string;
+  count_last_hour: number;
+  last_at: string;
 }
 
 /** @public */

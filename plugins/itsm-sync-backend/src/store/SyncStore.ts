@@ -16,6 +16,7 @@ import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
 import { ReplayKeyRepository } from './ReplayKeyRepository';
+import { RefusalRepository } from './RefusalRepository';
 import { RoutingRepository } from './RoutingRepository';
 import { TraceRepository } from './TraceRepository';
 
@@ -48,6 +49,8 @@ export interface SyncStore {
   readonly replayKeys: RepositoryOf<ReplayKeyRepository>;
   /** Each incident's sync trace: field decisions of inbound events and outbound deliveries. */
   readonly trace: RepositoryOf<TraceRepository>;
+  /** Webhooks refused by verification, per integration, reason and minute. */
+  readonly refusals: RepositoryOf<RefusalRepository>;
 
   /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
   transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
@@ -79,6 +82,8 @@ export class DatabaseSyncStore implements SyncStore {
   readonly replayKeys: ReplayKeyRepository;
   /** Each incident's sync trace: field decisions of inbound events and outbound deliveries. */
   readonly trace: TraceRepository;
+  /** Webhooks refused by verification, per integration, reason and minute. */
+  readonly refusals: RefusalRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
   static async create(options: {
@@ -107,6 +112,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.dispatch = new DispatchRepository(db);
     this.replayKeys = new ReplayKeyRepository(db);
     this.trace = new TraceRepository(db);
+    this.refusals = new RefusalRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {

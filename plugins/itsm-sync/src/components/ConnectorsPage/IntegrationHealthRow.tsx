@@ -11,6 +11,7 @@ import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
 import { HealthIndicator } from '../shared/HealthIndicator';
 import { IgnoredEventsSummary } from './IgnoredEventsSummary';
+import { RefusedWebhooksSummary } from './RefusedWebhooksSummary';
 
 /**
  * One configured integration with its health, the sync metrics (docs/sync-semantics.md#sync-metrics) and the webhook events
@@ -57,6 +58,9 @@ export function IntegrationHealthRow(props: {
           <Text as="div" variant="body-x-small" color="danger">
             {status.last_error}
           </Text>
+        )}
+        {status && (
+          <RefusedWebhooksSummary refusals={status.webhooks_refused ?? []} />
         )}
         {status && (
           <IgnoredEventsSummary events={status.ignored_events ?? []} />
