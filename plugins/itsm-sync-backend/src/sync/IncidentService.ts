@@ -1,3 +1,5 @@
+import { platformChangeConflicts } from '../engine/conflicts';
+import { pickPlatformFields } from '../engine/fields';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type {
   CreateIncidentRequest,
@@ -157,6 +159,19 @@ export class IncidentService {
       changes: body,
       source: 'platform',
       plan: this.planner(),
+      detectConflicts: (incident, changes, links) =>
+        platformChangeConflicts({
+          incident,
+          changes: pickPlatformFields(changes as Record<string, unknown>),
+          now: this.clock.now(),
+          links: links.map(({ integration, rules }) => ({
+            integrationId: integration.id,
+            strategy: integration.conflict_strategy,
+            windowSeconds: integration.conflict_window_seconds,
+            rules,
+            mapField: this.connectors.mapperFor(integration.integration_type),
+          })),
+        }),
     });
     // Only a change of a field rules look at routes again, so other changes cost nothing more.
     if (!this.routing || !ROUTED_FIELDS.some(field => field in body))
