@@ -5,7 +5,7 @@ jest.setTimeout(60_000);
 
 const WEBHOOK_SECRET = 'whsec-trace-test-0123456789';
 
-describe('im incident trace (real binary against a running backend)', () => {
+describe('im incident trace and im integration preview (real binary against a running backend)', () => {
   let backend: RunningBackend;
   let hub: Hub;
   let integrationId: string;
@@ -78,5 +78,65 @@ describe('im incident trace (real binary against a running backend)', () => {
     );
     expect(badLink.code).not.toBe(0);
     expect(badLink.stderr).toMatch(/No Such Desk/);
+  });
+
+  it('im integration preview shows the same test run as the API and writes nothing', async () => {
+    const { incident, ticketId } = await hub.incidentWithTicket(
+      'Trace Desk',
+      'Preview me',
+    );
+    Object.assign(backend.vendor.tickets.get(ticketId)!, {
+      title: 'Renamed at the vendor, no webhook',
+    });
+    const writes = backend.vendor.writes.length;
+    const api = await hub.client.previewIntegration('Trace Desk', {
+      incidents: [incident.id],
+      field_ownership: [{ field: 'title', owner: 'external', priority: 20 }],
+    });
+    const cli = await hub.imJson(
+      'integration',
+      'preview',
+      'Trace Desk',
+      '--incident',
+      incident.id,
+      '--owner',
+      'title=external:20',
+    );
+    expect(cli).toEqual(api);
+    const title = api.items[0].fields.find(f => f.field === 'title')!;
+    expect(title.inbound).toMatchObject({
+      now: 'Preview me',
+      draft: 'Renamed at the vendor, no webhook',
+    });
+
+    const table = await hub.im(
+      'integration',
+      'preview',
+      'Trace Desk',
+      '--incident',
+      incident.id,
+      '--owner',
+      'title=external:20',
+    );
+    expect(table.stdout).toContain(
+      'Preview me → Renamed at the vendor, no webhook',
+    );
+    expect(table.stdout).toContain('kept: owner');
+    expect(backend.vendor.writes.length).toBe(writes);
+    expect((await hub.client.getIncident(incident.id)).title).toBe(
+      'Preview me',
+    );
+
+    const bad = await hub.im(
+      'integration',
+      'preview',
+      'Trace Desk',
+      '--incident',
+      incident.id,
+      '--owner',
+      'title=nobody',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--owner 'title=nobody'/);
   });
 });

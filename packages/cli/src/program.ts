@@ -4,6 +4,7 @@ import { addConflictCommands } from './commands/conflict';
 import { addFieldOwnershipCommands } from './commands/fieldOwnership';
 import { addIncidentCommands } from './commands/incident';
 import { addIntegrationCommands } from './commands/integration';
+import { addPreviewCommand } from './commands/preview';
 import { addReconcileCommands } from './commands/reconcile';
 import { addRoutingCommands } from './commands/routing';
 import { addSecretsCommands } from './commands/secrets';
@@ -46,6 +47,7 @@ export function buildProgram(runtime: Runtime): Command {
   addFieldOwnershipCommands(integration, runtime);
   addReconcileCommands(integration, runtime);
   addServiceMappingCommands(integration, runtime);
+  addPreviewCommand(integration, runtime);
   addConflictCommands(program, runtime);
   addIncidentCommands(program, runtime);
   addRoutingCommands(program, runtime);

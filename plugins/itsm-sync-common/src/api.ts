@@ -386,3 +386,51 @@ export interface SyncTraceEntry {
   /** The failure, for a retry or the DLQ (the vendor's body is never included). */
   error?: string;
 }
+
+/**
+ * Why a preview leaves a field's value where it is in one direction: an ownership rule
+ * (`owner`), the integration's direction (`direction`), a conflict waiting for a person or
+ * both sides changed (`conflict`), the same value on both sides (`unchanged`), or the
+ * three-way merge taking the other side's newer change (`merge`).
+ * @public
+ */
+export type PreviewSkipReason =
+  'owner' | 'direction' | 'conflict' | 'unchanged' | 'merge';
+
+/** One direction of one field in a preview: its target's value now and under the draft. @public */
+export interface PreviewDirectionResponse {
+  now: unknown;
+  draft: unknown;
+  skipped?: PreviewSkipReason;
+  why: string;
+}
+
+/** One field of a previewed incident. @public */
+export interface PreviewFieldResponse {
+  field: string;
+  owner: { now: string | null; draft: string | null };
+  action: {
+    now: 'push_platform' | 'pull_external' | 'none';
+    draft: 'push_platform' | 'pull_external' | 'none';
+  };
+  /** Platform to ticket: the ticket's value now and after. */
+  outbound: PreviewDirectionResponse;
+  /** Ticket to platform: the platform's value now and after. */
+  inbound: PreviewDirectionResponse;
+}
+
+/** The answer of `POST /v1/integrations/{id}/preview`: nothing is written anywhere. @public */
+export interface IntegrationPreviewResponse {
+  integration_id: string;
+  draft: {
+    sync_direction: SyncDirection;
+    field_ownership: FieldOwnershipRule[];
+  };
+  items: Array<{
+    incident_id: string;
+    external_id: string;
+    /** The ticket could not be read from the vendor: why (nothing is compared). */
+    error?: string;
+    fields: PreviewFieldResponse[];
+  }>;
+}

@@ -10,6 +10,7 @@ import type {
   IncidentLinksPage,
   IncidentResponse,
   SyncTraceEntry,
+  IntegrationPreviewResponse,
   IntegrationResponse,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
@@ -25,6 +26,7 @@ import type {
 } from '../routing';
 import type {
   CreateCallbackTokenRequest,
+  IntegrationPreviewRequest,
   CreateIncidentRequest,
   CreateIntegrationRequest,
   FieldOwnershipRuleRequest,
@@ -118,6 +120,12 @@ export interface ItsmSyncApi {
 
   /** Seals every stored secret with the current encryption key (after a key rotation). */
   resealSecrets(): Promise<ResealSecretsResponse>;
+
+  /** What a draft (ownership rules, direction) would do to linked incidents, field by field; writes nothing. */
+  previewIntegration(
+    integration: string,
+    request: IntegrationPreviewRequest,
+  ): Promise<IntegrationPreviewResponse>;
 
   /** Where an incident (stored, or fields to try) goes by routing, and why. */
   previewRouting(

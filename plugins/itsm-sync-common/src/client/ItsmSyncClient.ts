@@ -11,6 +11,7 @@ import type {
   IncidentLinksPage,
   IncidentResponse,
   SyncTraceEntry,
+  IntegrationPreviewResponse,
   IntegrationResponse,
   IssuedCallbackTokenResponse,
   ItemsResponse,
@@ -27,6 +28,7 @@ import type {
 } from '../routing';
 import type {
   CreateCallbackTokenRequest,
+  IntegrationPreviewRequest,
   CreateIncidentRequest,
   CreateIntegrationRequest,
   FieldOwnershipRuleRequest,
@@ -297,6 +299,16 @@ export class ItsmSyncClient implements ItsmSyncApi {
 
   async listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]> {
     return this.listIncidents({ entityRef });
+  }
+
+  async previewIntegration(
+    integration: string,
+    request: IntegrationPreviewRequest,
+  ): Promise<IntegrationPreviewResponse> {
+    return this.json(integrationPath(integration, '/preview'), {
+      method: 'POST',
+      body: request,
+    });
   }
 
   async getIncidentTrace(
