@@ -9,6 +9,7 @@ import {
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
+import { DraftPreviewButton } from '../DraftPreview/DraftPreviewButton';
 import { HealthIndicator } from '../shared/HealthIndicator';
 import { IgnoredEventsSummary } from './IgnoredEventsSummary';
 import { RefusedWebhooksSummary } from './RefusedWebhooksSummary';
@@ -41,6 +42,7 @@ export function IntegrationHealthRow(props: {
           {props.callbackTokens && (
             <CallbackTokensButton integration={integration} />
           )}
+          <DraftPreviewButton integration={integration} />
         </Flex>
         <Text as="div" variant="body-x-small" color="secondary">
           {`${integration.integration_type} · ${integration.sync_direction} · ${integration.conflict_strategy}`}
