@@ -256,6 +256,10 @@ export class OutboxWorker {
     latencyMs: number,
   ) {
     const now = this.clock.now();
+    const connectorError = error instanceof ConnectorError ? error : undefined;
+    const kind = connectorError?.kind ?? 'retryable';
+    const status = connectorError?.status ?? null;
+    const message = error.message.slice(0, 4000);
     const trace = (
       kind: 'retry' | 'rate_limited' | 'dead_letter',
       attempts: number,
@@ -272,10 +276,6 @@ export class OutboxWorker {
           error: message,
         }),
       ]);
-    const connectorError = error instanceof ConnectorError ? error : undefined;
-    const kind = connectorError?.kind ?? 'retryable';
-    const status = connectorError?.status ?? null;
-    const message = error.message.slice(0, 4000);
     const attrs = {
       'sync.integration_id': integration.id,
       'sync.integration_type': integration.integration_type,

@@ -11,7 +11,7 @@ const ERROR_CHARS = 300;
  * (bodies are never traced), and the call's method and path (without a query) are read
  * from the client's message (`<vendor> <METHOD> <path> answered <status>`).
  */
-export function redactedFailure(message: string): {
+function redactedFailure(message: string): {
   error: string;
   method?: string;
   path?: string;

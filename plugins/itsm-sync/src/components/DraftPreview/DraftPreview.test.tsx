@@ -20,7 +20,7 @@ function hub() {
   return api;
 }
 
-async function openPreview() {
+async function openPreview(api: FakeItsmSyncApi) {
   await renderInTestApp(<ConnectorsPage />, {
     apis: [[itsmSyncApiRef, api]],
   });
@@ -29,11 +29,9 @@ async function openPreview() {
   );
 }
 
-let api: FakeItsmSyncApi;
-
 describe('Preview a change', () => {
   it('shows a draft’s test run side by side with the values now, and sends the draft as typed', async () => {
-    api = hub();
+    const api = hub();
     api.previewAnswer = {
       integration_id: 'int-snow',
       draft: {
@@ -65,7 +63,7 @@ describe('Preview a change', () => {
         },
       ],
     };
-    await openPreview();
+    await openPreview(api);
     await userEvent.type(
       screen.getByRole('textbox', { name: 'Draft ownership' }),
       'title=external:20',
@@ -98,8 +96,8 @@ describe('Preview a change', () => {
   });
 
   it('names a draft rule it cannot read and asks nothing of the backend', async () => {
-    api = hub();
-    await openPreview();
+    const api = hub();
+    await openPreview(api);
     await userEvent.type(
       screen.getByRole('textbox', { name: 'Draft ownership' }),
       'title=nobody',

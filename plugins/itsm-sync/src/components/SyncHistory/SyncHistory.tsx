@@ -14,7 +14,7 @@ import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { formatTime } from '../shared/formatting';
 
 /** The same words as `im incident trace`: `status applied`, `title skipped (owner): why`. */
-export function fieldDecisionText(f: SyncTraceField): string {
+function fieldDecisionText(f: SyncTraceField): string {
   return f.outcome === 'applied'
     ? `${f.field} applied`
     : `${f.field} skipped (${f.reason}): ${f.why}`;
