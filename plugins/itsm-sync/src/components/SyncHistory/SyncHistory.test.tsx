@@ -79,6 +79,7 @@ describe('Sync history', () => {
     const [event, retry] = within(history)
       .getAllByRole('row')
       .filter(r => r.getAttribute('aria-label')?.startsWith('Trace entry'));
+    expect(event).toHaveTextContent('prod-snow');
     expect(event).toHaveTextContent('status applied');
     expect(event).toHaveTextContent(
       'title skipped (owner): the platform owns this field',

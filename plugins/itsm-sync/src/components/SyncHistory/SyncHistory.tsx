@@ -32,7 +32,11 @@ function callText(e: SyncTraceEntry): string {
  * event and outbound delivery with what happened to every field and why, the vendor call,
  * retries with their next time and the DLQ reason.
  */
-export function SyncHistory(props: { incidentId: string }) {
+export function SyncHistory(props: {
+  incidentId: string;
+  /** Names of the incident's integrations by id, to say which link an entry is about. */
+  integrationNames?: Record<string, string>;
+}) {
   const api = useApi(itsmSyncApiRef);
   const {
     value: entries,
@@ -60,6 +64,7 @@ export function SyncHistory(props: { incidentId: string }) {
       <thead>
         <tr>
           <th align="left">When</th>
+          <th align="left">Integration</th>
           <th align="left">Direction</th>
           <th align="left">What</th>
           <th align="left">Fields</th>
@@ -71,6 +76,14 @@ export function SyncHistory(props: { incidentId: string }) {
           <tr key={e.id} aria-label={`Trace entry ${e.id}`}>
             <td>
               <Text variant="body-small">{formatTime(e.at)}</Text>
+            </td>
+            <td>
+              <Text variant="body-small">
+                {e.integration_id
+                  ? (props.integrationNames?.[e.integration_id] ??
+                    e.integration_id)
+                  : '-'}
+              </Text>
             </td>
             <td>
               <Text variant="body-small">{e.direction}</Text>

@@ -19,7 +19,12 @@ export function SyncHistoryButton(props: { incident: IncidentResponse }) {
       <Dialog width={1000}>
         <DialogHeader>{`Sync history: ${incident.title}`}</DialogHeader>
         <DialogBody>
-          <SyncHistory incidentId={incident.id} />
+          <SyncHistory
+            incidentId={incident.id}
+            integrationNames={Object.fromEntries(
+              incident.links.map(l => [l.integration_id, l.integration_name]),
+            )}
+          />
         </DialogBody>
       </Dialog>
     </DialogTrigger>
