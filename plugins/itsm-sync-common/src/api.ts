@@ -334,14 +334,15 @@ export interface ResealSecretsResponse {
 }
 
 /**
- * Why a field did not sync: the integration's ownership rule (`owner`), the hub's own
- * write coming back (`echo`), a value the platform already has (`unchanged`), a conflict
- * the strategy settled for the other side or a person is to settle (`conflict`), or a
- * change older than the field's last one (`stale`).
+ * Why a field did not sync: the integration's ownership rule (`owner`), its direction
+ * (`direction`: a vendor change sent by an outbound-only integration), the hub's own write
+ * coming back (`echo`), a value the platform already has (`unchanged`), a conflict the
+ * strategy settled for the other side or a person is to settle (`conflict`), or a change
+ * older than the field's last one (`stale`).
  * @public
  */
 export type SyncSkipReason =
-  'owner' | 'echo' | 'unchanged' | 'conflict' | 'stale';
+  'owner' | 'direction' | 'echo' | 'unchanged' | 'conflict' | 'stale';
 
 /** What the hub did with one field of a change, and why. @public */
 export interface SyncTraceField {

@@ -2,6 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   eventually,
   startSyncTestBackend,
+  TEST_WEBHOOK_SECRET,
   type SyncTestBackend,
 } from '../__testUtils__/syncTestBackend';
 
@@ -83,6 +84,49 @@ describe.each(databases.eachSupportedId())('trace routes on %s', databaseId => {
       error: 'Test tickets GET /tickets answered 400',
     });
     expect(JSON.stringify(dead)).not.toContain('vendor-body-marker');
+  });
+
+  it('traces a vendor change of an outbound-only integration as skipped for its direction', async () => {
+    const integration = await hub.createIntegration({
+      sync_direction: 'outbound',
+    });
+    const created = await hub.api.post(`${hub.base}/v1/incidents`).send({
+      title: 'One way',
+      severity: 'SEV-3',
+      integrations: [integration.name],
+    });
+    const id = created.body.id;
+    const ticket = await eventually(async () => {
+      const res = await hub.api.get(`${hub.base}/v1/incidents/${id}`);
+      return res.body.links[0]?.external_id as string | undefined;
+    }, 5000);
+    const res = await hub.deliverWebhook(
+      integration.id,
+      hub.vendor.vendorEdit(
+        ticket,
+        { status: 'resolved' },
+        TEST_WEBHOOK_SECRET,
+      ),
+    );
+    expect(res.status).toBe(202);
+    const inbound = (await traceOf(id)).filter(e => e.direction === 'inbound');
+    expect(inbound).toEqual([
+      expect.objectContaining({
+        kind: 'event',
+        integration_id: integration.id,
+        fields: [
+          {
+            field: 'status',
+            outcome: 'skipped',
+            reason: 'direction',
+            why: 'the integration syncs outbound only',
+          },
+        ],
+      }),
+    ]);
+    expect(
+      (await hub.api.get(`${hub.base}/v1/incidents/${id}`)).body.status,
+    ).toBe('open');
   });
 
   it('keeps one link’s entries with ?link= and refuses an unknown link, incident or parameter', async () => {

@@ -261,13 +261,13 @@ export class OutboxWorker {
     const status = connectorError?.status ?? null;
     const message = error.message.slice(0, 4000);
     const trace = (
-      kind: 'retry' | 'rate_limited' | 'dead_letter',
+      outcome: 'retry' | 'rate_limited' | 'dead_letter',
       attempts: number,
       nextAttemptAt?: number,
     ) =>
       this.store.trace.add([
         failedTrace(row, {
-          kind,
+          kind: outcome,
           now,
           attempts,
           nextAttemptAt,
