@@ -101,6 +101,10 @@ export interface Config {
        * as stale). Default 7 days.
        */
       inbox?: string | HumanDuration;
+      /** Sync trace entries (GET /v1/incidents/{id}/trace) are pruned after this long, a duration. Default 14 days. */
+      trace?: string | HumanDuration;
+      /** `trace` in days; `trace` wins when both are set. */
+      traceDays?: number;
     };
   };
 }

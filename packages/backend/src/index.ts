@@ -4,8 +4,10 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { applyImTokenAccess } from './imToken';
+import { applyIncidentsLogEnv } from './incidentsLogEnv';
 
 applyImTokenAccess(process.env);
+applyIncidentsLogEnv(process.env);
 
 const backend = createBackend();
 

@@ -26,6 +26,7 @@ const status = (
   last_error: null,
   rate_limited_until: null,
   ignored_events: [],
+  webhooks_refused: [],
   ...overrides,
 });
 
@@ -59,6 +60,24 @@ describe('syncStatusView', () => {
     delete older.ignored_events;
     expect(syncStatusView(older as SyncStatusResponse)).not.toMatch(
       /ignored event/,
+    );
+  });
+
+  it('says which webhooks were refused, how many in the last hour and when the last was', () => {
+    const text = syncStatusView(
+      status({
+        health: 'degraded',
+        webhooks_refused: [
+          {
+            reason: 'signature does not match',
+            count_last_hour: 3,
+            last_at: '2026-12-05T01:00:00.000Z',
+          },
+        ],
+      }),
+    );
+    expect(text).toContain(
+      'webhooks refused: signature does not match (3 in the last hour, last at 2026-12-05T01:00:00.000Z)',
     );
   });
 });

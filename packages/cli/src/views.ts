@@ -6,6 +6,7 @@ import type {
   IntegrationResponse,
   ReconcileRunResponse,
   SyncStatusResponse,
+  SyncTraceEntry,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { listTable, recordTable } from './output';
 
@@ -50,16 +51,21 @@ export function syncStatusView(s: SyncStatusResponse): string {
     ['metric', ([name]) => name],
     ['value', ([, value]) => value],
   ]);
-  // Older hubs answer without the field.
+  // Older hubs answer without the fields.
+  const refused = (s.webhooks_refused ?? []).map(
+    r =>
+      `webhooks refused: ${r.reason} (${r.count_last_hour} in the last hour, last at ${r.last_at})`,
+  );
+  const head = [summary, ...refused, metrics].join('\n');
   const ignoredEvents = s.ignored_events ?? [];
-  if (!ignoredEvents.length) return `${summary}\n${metrics}`;
+  if (!ignoredEvents.length) return head;
   const ignored = listTable(ignoredEvents, [
     ['ignored event', e => e.event_type],
     ['count', e => e.count],
     ['reason', e => e.reason],
     ['last seen', e => e.last_seen_at],
   ]);
-  return `${summary}\n${metrics}\n${ignored}`;
+  return `${head}\n${ignored}`;
 }
 
 export function linksView(items: IncidentLinkResponse[]): string {
@@ -179,5 +185,38 @@ export function reconcileHistoryView(runs: ReconcileRunResponse[]): string {
     ['discrepancies', r => r.discrepancies_found],
     ['healed', r => r.healed],
     ['duration (ms)', r => r.duration_ms],
+  ]);
+}
+
+/** One line per field decision, e.g. `severity skipped (owner): the platform owns this field`. */
+function traceFields(e: SyncTraceEntry): string {
+  return e.fields
+    .map(f =>
+      f.outcome === 'applied'
+        ? `${f.field} applied`
+        : `${f.field} skipped (${f.reason}): ${f.why}`,
+    )
+    .join('\n');
+}
+
+export function traceView(items: SyncTraceEntry[]): string {
+  return listTable(items, [
+    ['at', e => e.at],
+    ['direction', e => e.direction],
+    ['kind', e => e.kind],
+    ['integration', e => e.integration_id],
+    ['source', e => e.source],
+    ['fields', traceFields],
+    [
+      'call',
+      e =>
+        e.call &&
+        `${e.call.operation} ${e.call.status ?? ''} ${e.call.latency_ms} ms`.replace(
+          /\s+/g,
+          ' ',
+        ),
+    ],
+    ['next attempt', e => e.next_attempt_at],
+    ['error', e => e.error],
   ]);
 }

@@ -47,6 +47,8 @@ export class SyncSettings {
     readonly webhookRateLimit: WebhookRateLimit,
     /** How often the sync event feed tells listeners what happened (docs/sync-semantics.md#notifications). */
     readonly eventsIntervalMs: number,
+    /** Sync trace entries are pruned after this long. */
+    readonly traceRetentionMs: number,
   ) {}
 
   static fromConfig(config: Config): SyncSettings {
@@ -108,6 +110,10 @@ export class SyncSettings {
         : 7 * 86_400_000,
       readWebhookRateLimit(c?.getOptionalConfig('webhooks.rateLimit')),
       readOptionalDuration(c, 'events.interval') ?? 10_000,
+      readOptionalDuration(c, 'retention.trace', {
+        key: 'retention.traceDays',
+        unitMs: 86_400_000,
+      }) ?? 14 * 86_400_000,
     );
   }
 }

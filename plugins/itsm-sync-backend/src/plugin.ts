@@ -212,6 +212,9 @@ export const itsmSyncPlugin = createBackendPlugin({
                 batch,
               ),
             );
+            await store.trace.prune(Date.now() - settings.traceRetentionMs);
+            // sync-status reads the last hour; a day is kept to look back on.
+            await store.refusals.prune(Date.now() - 86_400_000);
           },
         });
         await scheduler.scheduleTask({

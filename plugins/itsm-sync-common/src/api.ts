@@ -151,6 +151,15 @@ export interface SyncStatusResponse {
   rate_limited_until: string | null;
   /** Acknowledged webhook events that changed nothing, and why. */
   ignored_events: IgnoredEventsResponseItem[];
+  /** Webhooks refused by verification in the last hour, per reason, most recent first; any degrades health. */
+  webhooks_refused: WebhookRefusalsResponseItem[];
+}
+
+/** Webhooks of one integration refused for one reason (a wrong secret, a missing signature). @public */
+export interface WebhookRefusalsResponseItem {
+  reason: string;
+  count_last_hour: number;
+  last_at: string;
 }
 
 /** @public */
@@ -325,4 +334,107 @@ export interface ResealSecretsResponse {
   already_current: number;
   /** Integrations whose secrets could not be opened (a key no longer configured); nothing of theirs was changed. */
   failed: Array<{ integration_id: string; name: string; error: string }>;
+}
+
+/**
+ * Why a field did not sync: the integration's ownership rule (`owner`), its direction
+ * (`direction`: a vendor change sent by an outbound-only integration), the hub's own write
+ * coming back (`echo`), a value the platform already has (`unchanged`), a conflict the
+ * strategy settled for the other side or a person is to settle (`conflict`), or a change
+ * older than the field's last one (`stale`).
+ * @public
+ */
+export type SyncSkipReason =
+  'owner' | 'direction' | 'echo' | 'unchanged' | 'conflict' | 'stale';
+
+/** What the hub did with one field of a change, and why. @public */
+export interface SyncTraceField {
+  field: string;
+  outcome: 'applied' | 'skipped';
+  reason?: SyncSkipReason;
+  why: string;
+}
+
+/** A vendor call of an outbound delivery; bodies are never kept. @public */
+export interface SyncTraceCall {
+  operation: string;
+  /** The HTTP method and path (no query) of a failed call, as the vendor client names it. */
+  method?: string;
+  path?: string;
+  status: number | null;
+  latency_ms: number;
+}
+
+/**
+ * One entry of an incident's sync trace: an inbound event or an outbound delivery
+ * (delivered, retrying, rate-limited or dead-lettered) with its field decisions.
+ * @public
+ */
+export interface SyncTraceEntry {
+  id: string;
+  at: string;
+  incident_id: string;
+  integration_id: string | null;
+  direction: 'inbound' | 'outbound';
+  kind: 'event' | 'delivered' | 'retry' | 'rate_limited' | 'dead_letter';
+  /** Who made the change: `platform` or `integration:<id>`. */
+  source: string;
+  /** The vendor's event id and type, for an inbound event. */
+  event_id?: string;
+  event_type?: string;
+  fields: SyncTraceField[];
+  call?: SyncTraceCall;
+  attempts?: number;
+  /** When a retry is due. */
+  next_attempt_at?: string;
+  /** The failure, for a retry or the DLQ (the vendor's body is never included). */
+  error?: string;
+}
+
+/**
+ * Why a preview leaves a field's value where it is in one direction: an ownership rule
+ * (`owner`), the integration's direction (`direction`), a conflict waiting for a person or
+ * both sides changed (`conflict`), the same value on both sides (`unchanged`), or the
+ * three-way merge taking the other side's newer change (`merge`).
+ * @public
+ */
+export type PreviewSkipReason =
+  'owner' | 'direction' | 'conflict' | 'unchanged' | 'merge';
+
+/** One direction of one field in a preview: its target's value now and under the draft. @public */
+export interface PreviewDirectionResponse {
+  now: unknown;
+  draft: unknown;
+  skipped?: PreviewSkipReason;
+  why: string;
+}
+
+/** One field of a previewed incident. @public */
+export interface PreviewFieldResponse {
+  field: string;
+  owner: { now: string | null; draft: string | null };
+  action: {
+    now: 'push_platform' | 'pull_external' | 'none';
+    draft: 'push_platform' | 'pull_external' | 'none';
+  };
+  /** Platform to ticket: the ticket's value now and after. */
+  outbound: PreviewDirectionResponse;
+  /** Ticket to platform: the platform's value now and after. */
+  inbound: PreviewDirectionResponse;
+}
+
+/** The answer of `POST /v1/integrations/{id}/preview`: nothing is written anywhere. @public */
+export interface IntegrationPreviewResponse {
+  integration_id: string;
+  draft: {
+    sync_direction: SyncDirection;
+    field_ownership: FieldOwnershipRule[];
+  };
+  items: Array<{
+    incident_id: string;
+    external_id: string;
+    /** The ticket could not be read from the vendor: why (nothing is compared). */
+    error?: string;
+    fields: PreviewFieldResponse[];
+  }>;
 }

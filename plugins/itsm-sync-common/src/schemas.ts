@@ -266,6 +266,49 @@ export const listIncidentsQuerySchema = z
   })
   .strict();
 
+/**
+ * Body of `POST /v1/integrations/{id}/preview`: a draft (ownership rules replacing the
+ * stored rule of each field they name, a direction) and the linked incidents or tickets
+ * to try it on.
+ * @public
+ */
+export const integrationPreviewRequestSchema = z
+  .object({
+    field_ownership: z
+      .array(
+        z
+          .object({
+            field: fieldNameSchema,
+            owner: z.enum(FIELD_OWNERS),
+            priority: z.number().int().min(0).max(1000).default(0),
+          })
+          .strict(),
+      )
+      .max(50)
+      .default([]),
+    sync_direction: z.enum(SYNC_DIRECTIONS).optional(),
+    incidents: z.array(z.string().min(1).max(100)).max(50).default([]),
+    tickets: z.array(z.string().min(1).max(200)).max(50).default([]),
+  })
+  .strict()
+  .refine(b => b.incidents.length + b.tickets.length > 0, {
+    message: 'name at least one incident or ticket',
+    path: ['incidents'],
+  })
+  .refine(b => b.incidents.length + b.tickets.length <= 50, {
+    message: 'at most 50 incidents and tickets together',
+    path: ['incidents'],
+  });
+/** @public */
+export type IntegrationPreviewRequest = z.input<
+  typeof integrationPreviewRequestSchema
+>;
+
+/** Query of `GET /v1/incidents/{id}/trace`: `link` names the integration (id or name) of one link. @public */
+export const incidentTraceQuerySchema = z
+  .object({ link: z.string().min(1).max(200).optional() })
+  .strict();
+
 /** @public */
 export const serviceMappingRequestSchema = z
   .object({

@@ -89,6 +89,43 @@ it('shows the ITSM sync card on an entity page and syncs an incident with ITSM',
   await shot('02-synced-with-ticket-id');
 });
 
+it('opens an incident’s sync history from the entity card, the same trace im shows', async () => {
+  const linked = await demoIncident();
+  const [kind, rest] = linked.entity_ref!.split(':');
+  const [namespace, name] = rest.split('/');
+  // The manual sync of the test before, at least, is traced by now.
+  const trace = await hub.getIncidentTrace(linked.id);
+  expect(trace.length).toBeGreaterThan(0);
+
+  await page.goto(`${APP_URL}/catalog/${namespace}/${kind}/${name}`);
+  await signInIfAsked();
+  const section = page.getByRole('region', {
+    name: `Incident ${linked.title}`,
+  });
+  await section
+    .getByRole('button', { name: 'Sync history' })
+    .click({ timeout: 60_000 });
+  const table = page.getByRole('table', { name: 'Sync history' });
+  await table.waitFor({ timeout: 30_000 });
+  const rows = table.getByRole('row', { name: /^Trace entry / });
+  // The dialog read the trace when it opened: at least the entries read before it.
+  expect(await rows.count()).toBeGreaterThanOrEqual(trace.length);
+  for (const entry of trace) {
+    const row = table.getByRole('row', { name: `Trace entry ${entry.id}` });
+    for (const f of entry.fields) {
+      // The words of `im incident trace`.
+      const text =
+        f.outcome === 'applied'
+          ? `${f.field} applied`
+          : `${f.field} skipped (${f.reason}): ${f.why}`;
+      expect(await row.textContent()).toContain(text);
+    }
+    expect(await row.textContent()).toContain(entry.kind);
+  }
+  await shot('02b-sync-history');
+  await page.keyboard.press('Escape');
+});
+
 it('resolves a planted conflict on the conflicts page', async () => {
   const planted = await plantConflict();
 

@@ -3,7 +3,7 @@ import type {
   FieldOwnershipRule,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { ruleFor, type OwnershipFieldMapper } from './ownership';
-import { sameValue } from './fields';
+import { sameValue, type FieldChanges } from './fields';
 
 /** When and from where a platform field last changed. */
 export interface FieldChangeMark {
@@ -115,4 +115,95 @@ export function settleConflict(options: {
     default:
       return 'keep-platform';
   }
+}
+
+/** What a platform change meets on one linked integration, for conflict detection. */
+export interface PlatformChangeLink {
+  integrationId: string;
+  strategy: ConflictStrategy;
+  windowSeconds: number;
+  rules: FieldOwnershipRule[];
+  mapField?: OwnershipFieldMapper;
+}
+
+/** A conflict a platform change raised with an integration's recent change. */
+export interface PlatformChangeConflict {
+  integration_id: string;
+  field: string;
+  platform_value: unknown;
+  platform_changed_at: number;
+  external_value: unknown;
+  external_changed_at: number;
+  status: 'pending' | 'resolved';
+  resolution?: 'use-external' | 'use-platform';
+  resolved_by?: string;
+}
+
+/** How a platform change goes on, given the conflicts it raised. */
+export interface PlatformChangeConflicts {
+  conflicts: PlatformChangeConflict[];
+  /** Fields the change may not set: the vendor's value won (ownership-priority, owned by the vendor). */
+  refused: string[];
+  /** Per integration id, fields not to send it: a person settles them (manual-review). */
+  held: Map<string, string[]>;
+}
+
+/**
+ * docs/sync-semantics.md#detection, the other order: a platform change of a field whose
+ * value an integration's inbound change set within that integration's window, to a
+ * different value. Settled by the integration's strategy with the roles swapped:
+ * last-write-wins lets the platform's later change win; ownership-priority lets the owner
+ * win (the vendor, when its rule says `external`: the platform change of the field is
+ * refused); manual-review queues it and holds the field back from that ticket. Pure.
+ */
+export function platformChangeConflicts(input: {
+  incident: FieldChanges & { field_changes: Record<string, FieldChangeMark> };
+  changes: Record<string, unknown>;
+  now: number;
+  links: PlatformChangeLink[];
+}): PlatformChangeConflicts {
+  const result: PlatformChangeConflicts = {
+    conflicts: [],
+    refused: [],
+    held: new Map(),
+  };
+  for (const [field, value] of Object.entries(input.changes)) {
+    const mark = input.incident.field_changes[field];
+    if (!mark?.source.startsWith('integration:')) continue;
+    const link = input.links.find(
+      l => mark.source === `integration:${l.integrationId}`,
+    );
+    if (!link) continue;
+    const current = (input.incident as Record<string, unknown>)[field];
+    if (sameValue(current, value)) continue;
+    if (Math.abs(input.now - mark.at) > link.windowSeconds * 1000) continue;
+    const record = {
+      integration_id: link.integrationId,
+      field,
+      platform_value: value,
+      platform_changed_at: input.now,
+      external_value: current,
+      external_changed_at: mark.external_at ?? mark.at,
+    };
+    const strategy = `strategy:${link.strategy}`;
+    if (link.strategy === 'manual-review') {
+      result.conflicts.push({ ...record, status: 'pending' });
+      result.held.set(link.integrationId, [
+        ...(result.held.get(link.integrationId) ?? []),
+        field,
+      ]);
+      continue;
+    }
+    const owner = ruleFor(field, link.rules, link.mapField)?.owner;
+    const vendorWins =
+      link.strategy === 'ownership-priority' && owner === 'external';
+    if (vendorWins) result.refused.push(field);
+    result.conflicts.push({
+      ...record,
+      status: 'resolved',
+      resolution: vendorWins ? 'use-external' : 'use-platform',
+      resolved_by: strategy,
+    });
+  }
+  return result;
 }

@@ -1,6 +1,7 @@
 import type {
   ConflictStrategy,
   FieldOwnershipRule,
+  SyncSkipReason,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type {
   IncidentNote,
@@ -54,6 +55,17 @@ export interface InboundDecision {
    * (a replay or a late delivery): recorded on the timeline, never applied.
    */
   stale: StaleField[];
+  /** Why each incoming field was applied or skipped, for the sync trace (docs/sync-semantics.md#sync-trace). */
+  fields: FieldVerdict[];
+}
+
+/** What the decision did with one incoming field, and why. */
+export interface FieldVerdict {
+  field: string;
+  outcome: 'applied' | 'skipped';
+  reason?: SyncSkipReason;
+  /** One line a person reads: the rule, the conflict's outcome, the newer change. */
+  why: string;
 }
 
 /** A field an inbound change would have set, had its last applied change not been newer. */
@@ -108,12 +120,22 @@ export function decideInbound(input: {
     remember: {},
     applied: false,
     stale: [],
+    fields: [],
   };
+  const verdicts = decision.fields;
   if (change.note && inboundAllowed('notes', source.rules, source.mapper)) {
     decision.note = {
       note: change.note,
       author: change.note.author ?? change.actor ?? null,
     };
+    verdicts.push({ field: 'notes', outcome: 'applied', why: 'note added' });
+  } else if (change.note) {
+    verdicts.push({
+      field: 'notes',
+      outcome: 'skipped',
+      reason: 'owner',
+      why: 'the platform owns notes',
+    });
   }
   if (change.timeline)
     decision.event = { text: change.timeline, author: change.actor ?? null };
@@ -122,11 +144,26 @@ export function decideInbound(input: {
     change.fields as Record<string, unknown>,
   ) as Record<string, unknown>;
   decision.remember = incoming;
-  const { kept } = withoutEchoes(input.lastWritten, incoming);
+  const { kept, echoed } = withoutEchoes(input.lastWritten, incoming);
+  for (const field of echoed)
+    verdicts.push({
+      field,
+      outcome: 'skipped',
+      reason: 'echo',
+      why: 'the value is what the hub last wrote to the ticket',
+    });
   const differing = changedFields(incident, kept as FieldChanges) as Record<
     string,
     unknown
   >;
+  for (const field of Object.keys(kept))
+    if (!(field in differing))
+      verdicts.push({
+        field,
+        outcome: 'skipped',
+        reason: 'unchanged',
+        why: 'the platform already has this value',
+      });
   const externalAt = Number.isNaN(Date.parse(change.occurredAt))
     ? now
     : Date.parse(change.occurredAt);
@@ -143,13 +180,30 @@ export function decideInbound(input: {
       integrationId: source.id,
     };
     if (!isConflict(fieldChange, source.conflict_window_seconds * 1000)) {
-      if (!inboundAllowed(field, source.rules, source.mapper)) continue;
+      if (!inboundAllowed(field, source.rules, source.mapper)) {
+        verdicts.push({
+          field,
+          outcome: 'skipped',
+          reason: 'owner',
+          why: 'the platform owns this field',
+        });
+        continue;
+      }
       // Outside the conflict window an older change never wins: a replayed or late
       // "resolved" cannot roll back what was applied since.
       const last = lastChangedAt(fieldChange.platformMark, source.id);
-      if (last !== undefined && externalAt < last)
+      if (last !== undefined && externalAt < last) {
         decision.stale.push({ field, externalAt, lastChangedAt: last });
-      else toApply[field] = value;
+        verdicts.push({
+          field,
+          outcome: 'skipped',
+          reason: 'stale',
+          why: `the field changed later (${new Date(last).toISOString()})`,
+        });
+      } else {
+        toApply[field] = value;
+        verdicts.push({ field, outcome: 'applied', why: 'applied' });
+      }
       continue;
     }
     const markSource = fieldChange.platformMark!.source;
@@ -171,11 +225,32 @@ export function decideInbound(input: {
       external_value: value,
       external_changed_at: externalAt,
     };
+    const platformChange = `the platform changed it ${Math.abs(externalAt - record.platform_changed_at)} ms apart (${markSource})`;
     if (outcome === 'queue-for-review') {
       decision.conflicts.push({ ...record, status: 'pending' });
       decision.queuedForReview = true;
+      verdicts.push({
+        field,
+        outcome: 'skipped',
+        reason: 'conflict',
+        why: `${platformChange}; queued for review`,
+      });
       continue;
     }
+    verdicts.push(
+      outcome === 'apply-external'
+        ? {
+            field,
+            outcome: 'applied',
+            why: `${platformChange}; ${source.conflict_strategy} chose the vendor's value`,
+          }
+        : {
+            field,
+            outcome: 'skipped',
+            reason: 'conflict',
+            why: `${platformChange}; ${source.conflict_strategy} kept the platform's value`,
+          },
+    );
     decision.conflicts.push({
       ...record,
       status: 'resolved',

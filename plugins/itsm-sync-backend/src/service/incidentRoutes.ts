@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import {
   addNoteRequestSchema,
   createIncidentRequestSchema,
+  incidentTraceQuerySchema,
   itsmSyncIncidentWritePermission,
   itsmSyncReadPermission,
   linkIncidentRequestSchema,
@@ -61,6 +62,12 @@ export function addIncidentRoutes(router: Router, ctx: RouterContext) {
     res.json({
       items: items.map(e => ({ ...e, created_at: iso(e.created_at) })),
     });
+  });
+
+  router.get('/v1/incidents/:id/trace', async (req, res) => {
+    await authorize(req, itsmSyncReadPermission);
+    const { link } = parseInput(incidentTraceQuerySchema, req.query, 'query');
+    res.json({ items: await ctx.incidents.trace(req.params.id, link) });
   });
 
   router.post('/v1/incidents/:id/links', async (req, res) => {

@@ -1,3 +1,4 @@
+import { addPreviewRoutes } from './previewRoutes';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CallbackTokenService } from '../sync/CallbackTokenService';
@@ -52,6 +53,7 @@ export async function createRouter(
   addConnectorRoutes(router, ctx);
   addReconcileRoutes(router, ctx);
   addRoutingRoutes(router, ctx);
+  addPreviewRoutes(router, ctx);
   addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
   addSecretRoutes(router, ctx, ctx.reseal);
   addManualSyncRoutes(router, ctx, ctx.manualSync);

@@ -15,6 +15,7 @@ import { lastWrittenMergedWith, LinkRepository } from './LinkRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { prepared } from './preparedStatements';
+import { TraceRepository, type TraceInsert } from './TraceRepository';
 import type {
   IncidentRecord,
   IntegrationRecord,
@@ -58,6 +59,7 @@ export interface LockedInboundWrite {
   conflicts: Array<Parameters<ConflictRepository['create']>[0]>;
   outbox: OutboxInsert[];
   timeline: TimelineInsert[];
+  trace: TraceInsert[];
   /** The incidents the batch changed, as it left them. */
   incidents: IncidentRecord[];
   /** Links whose remembered values the batch added to; `conflict` marks one for review. */
@@ -158,6 +160,7 @@ export class InboundBatchRepository {
     await writeTogether(tx, [
       ...OutboxRepository.insertStatements(tx, batch.outbox, now),
       ...InboundBatchRepository.insertTimeline(tx, batch.timeline),
+      ...TraceRepository.insertStatements(tx, batch.trace),
       ...IncidentRepository.updateStatements(tx, batch.incidents),
       ...[...links.keys()].sort().map(id => {
         const { link, remembered, conflict } = links.get(id)!;

@@ -3,7 +3,13 @@ import type { Knex } from 'knex';
 import type { RoutingTarget } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { isPostgres } from './dialect';
 import type { FieldChanges } from '../engine/fields';
-import type { FieldChangeMark } from '../engine/conflicts';
+import type {
+  FieldChangeMark,
+  PlatformChangeConflict,
+  PlatformChangeConflicts,
+} from '../engine/conflicts';
+import { ConflictRepository } from './ConflictRepository';
+import { MetricsRepository } from './MetricsRepository';
 import {
   applyIncidentChange,
   type IncidentChanges,
@@ -152,6 +158,35 @@ export interface IncidentUpdateRequest {
   /** `platform` or `integration:<id>`. */
   source: string;
   plan: OutboxPlanner;
+  /**
+   * For a platform change: the conflicts it raises with integrations' recent changes
+   * (engine/conflicts.ts `platformChangeConflicts`), decided on the incident as read.
+   */
+  detectConflicts?: (
+    incident: IncidentRecord,
+    changes: IncidentChanges,
+    links: LinkWithIntegration[],
+  ) => PlatformChangeConflicts;
+}
+
+/** A conflict a platform change raised, with its incident. */
+type RaisedConflict = PlatformChangeConflict & { incident_id: string };
+
+/** The planned rows without the fields held back from an integration (a conflict waiting for review). */
+function withoutHeld(
+  rows: OutboxInsert[],
+  held: Map<string, string[]> | undefined,
+): OutboxInsert[] {
+  if (!held?.size) return rows;
+  return rows.flatMap(row => {
+    const fields = held.get(row.integration_id);
+    if (!fields || row.operation !== 'sync') return [row];
+    const changes = { ...row.payload.changes };
+    for (const field of fields)
+      delete (changes as Record<string, unknown>)[field];
+    if (!Object.keys(changes).length && !row.payload.forced?.length) return [];
+    return [{ ...row, payload: { ...row.payload, changes } }];
+  });
 }
 
 /** The incident as one change left it, the fields that really changed, and its links. */
@@ -387,7 +422,46 @@ export class IncidentRepository {
       ),
       ...OutboxRepository.insertStatements(tx, applied.outbox, now),
     ]);
+    if (applied.conflicts.length)
+      await IncidentRepository.writeConflicts(tx, applied.conflicts, now);
     return applied.results;
+  }
+
+  /** Records conflicts platform changes raised; a pending one puts its link in `conflict`. Rare. */
+  private static async writeConflicts(
+    tx: Knex.Transaction,
+    conflicts: RaisedConflict[],
+    now: number,
+  ) {
+    const repository = new ConflictRepository(tx);
+    const counts: Array<{
+      integration_id: string;
+      metric: string;
+      value: number;
+    }> = [];
+    for (const conflict of conflicts) {
+      await repository.create(conflict, now);
+      counts.push({
+        integration_id: conflict.integration_id,
+        metric: 'conflicts_detected',
+        value: 1,
+      });
+      if (conflict.status === 'resolved')
+        counts.push({
+          integration_id: conflict.integration_id,
+          metric: 'conflicts_resolved',
+          value: 1,
+        });
+      else
+        await tx('links')
+          .where({
+            incident_id: conflict.incident_id,
+            integration_id: conflict.integration_id,
+          })
+          .update({ sync_state: 'conflict', last_error: null });
+    }
+    for (const statement of MetricsRepository.incrementStatements(tx, counts))
+      await statement;
   }
 
   private async updateManyIfUnchanged(
@@ -408,6 +482,9 @@ export class IncidentRepository {
       await this.withIntegrations(this.db, read.links),
       now,
     );
+    // Conflicts are rare and written one by one: the batch goes the locked way.
+    if (applied.conflicts.length)
+      return this.db.transaction(tx => this.updateLocked(tx, requests, now));
     const writes = [...applied.dirty].map(id => ({
       incident: read.incidents.get(id)!,
       readVersion: readVersions.get(id)!,
@@ -449,21 +526,41 @@ export class IncidentRepository {
     results: Array<IncidentUpdateResult | undefined>;
     dirty: Set<string>;
     outbox: OutboxInsert[];
+    conflicts: RaisedConflict[];
   } {
     const dirty = new Set<string>();
     const outbox: OutboxInsert[] = [];
+    const conflicts: RaisedConflict[] = [];
     const results = requests.map(request => {
       const before = current.get(request.id);
       if (!before) return undefined;
       const incidentLinks = links.get(request.id) ?? [];
       const { source } = request;
+      const detected = request.detectConflicts?.(
+        before,
+        request.changes,
+        incidentLinks,
+      );
+      const changes = { ...request.changes };
+      for (const field of detected?.refused ?? [])
+        delete (changes as Record<string, unknown>)[field];
+      for (const conflict of detected?.conflicts ?? [])
+        conflicts.push({ ...conflict, incident_id: before.id });
       const applied = applyIncidentChange({
         incident: before,
-        changes: request.changes,
+        changes,
         source,
         now,
-        plan: (incident, changes) =>
-          request.plan({ incident, changes, source, links: incidentLinks }),
+        plan: (incident, changed) =>
+          withoutHeld(
+            request.plan({
+              incident,
+              changes: changed,
+              source,
+              links: incidentLinks,
+            }),
+            detected?.held,
+          ),
       });
       const { incident, changed } = applied;
       if (!applied.written) return { incident, changed, links: incidentLinks };
@@ -472,7 +569,7 @@ export class IncidentRepository {
       outbox.push(...applied.outbox);
       return { incident, changed, links: incidentLinks };
     });
-    return { results, dirty, outbox };
+    return { results, dirty, outbox, conflicts };
   }
 
   /** Adds a note or event to the timeline and enqueues its delivery, in one transaction. */

@@ -17,7 +17,9 @@ import { NoticeRepository } from './NoticeRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
 import { ReplayKeyRepository } from './ReplayKeyRepository';
+import { RefusalRepository } from './RefusalRepository';
 import { RoutingRepository } from './RoutingRepository';
+import { TraceRepository } from './TraceRepository';
 
 /** The public methods of a repository: what callers see, and what a fake implements. */
 export type RepositoryOf<T> = { [K in keyof T]: T[K] };
@@ -48,6 +50,10 @@ export interface SyncStore {
   readonly replayKeys: RepositoryOf<ReplayKeyRepository>;
   /** What the sync event feed has announced, and each integration's open episodes. */
   readonly notices: RepositoryOf<NoticeRepository>;
+  /** Each incident's sync trace: field decisions of inbound events and outbound deliveries. */
+  readonly trace: RepositoryOf<TraceRepository>;
+  /** Webhooks refused by verification, per integration, reason and minute. */
+  readonly refusals: RepositoryOf<RefusalRepository>;
 
   /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
   transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
@@ -79,6 +85,10 @@ export class DatabaseSyncStore implements SyncStore {
   readonly replayKeys: ReplayKeyRepository;
   /** What the sync event feed has announced, and each integration's open episodes. */
   readonly notices: NoticeRepository;
+  /** Each incident's sync trace: field decisions of inbound events and outbound deliveries. */
+  readonly trace: TraceRepository;
+  /** Webhooks refused by verification, per integration, reason and minute. */
+  readonly refusals: RefusalRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
   static async create(options: {
@@ -107,6 +117,8 @@ export class DatabaseSyncStore implements SyncStore {
     this.dispatch = new DispatchRepository(db);
     this.replayKeys = new ReplayKeyRepository(db);
     this.notices = new NoticeRepository(db);
+    this.trace = new TraceRepository(db);
+    this.refusals = new RefusalRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { lastWrittenMergedWith, LinkRepository } from './LinkRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { linkKey } from './DispatchBatchReads';
+import { TraceRepository, type TraceInsert } from './TraceRepository';
 
 /** One finished delivery: its rows (head first) and what it did at the vendor. */
 export interface DeliveryAck {
@@ -14,6 +15,8 @@ export interface DeliveryAck {
   incidentId: string;
   external?: { id: string; key?: string | null; url?: string | null };
   written: Record<string, unknown>;
+  /** The delivery's sync trace entry, written only if the ack counts. */
+  trace?: TraceInsert;
 }
 
 /**
@@ -73,6 +76,10 @@ export async function acknowledgeDeliveries(
               : [];
           }),
         ),
+        ...TraceRepository.insertStatements(
+          tx,
+          done.flatMap(a => (a.trace ? [a.trace] : [])),
+        ),
         ...MetricsRepository.incrementStatements(
           tx,
           [...perIntegration].map(([integration_id, value]) => ({
@@ -103,6 +110,9 @@ const ACKNOWLEDGE = [
   // A conflict waiting for review outlives deliveries of other fields.
   `  last_synced_at = ?::bigint, sync_state = CASE WHEN links.sync_state IN ('conflict', 'gone') THEN links.sync_state ELSE 'in_sync' END, last_error = NULL`,
   `  FROM acks AS a WHERE links.incident_id = a.incident_id AND links.integration_id = a.integration_id AND a.head_id IN (SELECT id FROM heads)),`,
+  `traced AS (INSERT INTO sync_trace (incident_id, integration_id, at, entry)`,
+  `  SELECT t.incident_id, t.integration_id, t.at, t.entry FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[]) AS t(head_id, incident_id, integration_id, at, entry)`,
+  `  WHERE t.head_id IN (SELECT id FROM heads)),`,
   // Counters in a stable order, so two writers lock them in the same order.
   `counted AS (INSERT INTO integration_metrics (integration_id, metric, value)`,
   `  SELECT integration_id, 'outbound_success', count(*) FROM acks WHERE head_id IN (SELECT id FROM heads) GROUP BY integration_id ORDER BY integration_id`,
@@ -126,6 +136,7 @@ async function acknowledgeInOneStatement(
   const followers = acks.flatMap(a =>
     a.rowIds.slice(1).map(id => [id, a.rowIds[0]]),
   );
+  const traced = acks.filter(a => a.trace);
   // One array a column: the statement's text never changes, so Postgres parses it once per
   // connection (a named prepared statement) whatever the number of acks.
   const bindings = [
@@ -142,10 +153,12 @@ async function acknowledgeInOneStatement(
     followers.map(([id]) => id),
     followers.map(([, head]) => head),
     now,
+    traced.map(a => a.rowIds[0]),
+    ...TraceRepository.entryArrays(traced.map(a => a.trace!)),
   ];
   const result = await prepared(
     db.raw(ACKNOWLEDGE, bindings as Knex.RawBinding[]),
-    'acknowledge_deliveries_v1',
+    'acknowledge_deliveries_v2',
   );
   return new Set(
     (result.rows as Array<{ id: number | string }>).map(r => Number(r.id)),

@@ -5,6 +5,7 @@ import type { TimelineInsert } from './InboundBatchRepository';
 import { lastWrittenMergedWith } from './LinkRepository';
 import { inLockOrder } from './MetricsRepository';
 import { prepared } from './preparedStatements';
+import { TraceRepository, type TraceInsert } from './TraceRepository';
 import {
   INCIDENT_SET_FROM_V,
   INCIDENT_WRITE_NAMES,
@@ -22,6 +23,7 @@ export interface InboundWrite {
   /** The incidents the batch changed, as it left them. */
   incidents: IncidentRecord[];
   timeline: TimelineInsert[];
+  trace: TraceInsert[];
   outbox: OutboxInsert[];
   /** Links whose remembered values the batch added to; `conflict` marks one for review. */
   links: Array<{
@@ -72,6 +74,8 @@ const WRITE_INBOUND_IF_UNCHANGED = [
   `  SELECT t.incident_id, t.kind, t.text, t.author, t.source, t.created_at`,
   `  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS t(incident_id, kind, text, author, source, created_at, n)`,
   `  WHERE ${IF_OK} ORDER BY t.n),`,
+  `traced AS (INSERT INTO sync_trace (incident_id, integration_id, at, entry)`,
+  `  SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]) WHERE ${IF_OK}),`,
   // Ids are drawn in this order: the rows of one ticket stay in the order of their changes.
   `queued AS (${OUTBOX_INSERT_FROM_O}`,
   `  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY`,
@@ -143,6 +147,7 @@ export async function writeInboundIfUnchanged(
     write.timeline.map(t => t.author),
     write.timeline.map(t => t.source),
     write.timeline.map(t => t.created_at),
+    ...TraceRepository.entryArrays(write.trace),
     now,
     ...outboxWriteArrays(write.outbox, now),
     links.map(l => l.id),
@@ -159,7 +164,7 @@ export async function writeInboundIfUnchanged(
   try {
     await prepared(
       db.raw(WRITE_INBOUND_IF_UNCHANGED, bindings as Knex.RawBinding[]),
-      'write_inbound_if_unchanged_v2',
+      'write_inbound_if_unchanged_v3',
     );
     return true;
   } catch (error) {

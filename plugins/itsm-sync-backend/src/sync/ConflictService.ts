@@ -10,6 +10,7 @@ import type {
 } from '../store/types';
 import { conflictResource } from '../permissions/loadResources';
 import type { ConflictPermissionResource } from '../permissions/resources';
+import { inSpan, SpanKind, syncAttributes } from '../telemetry/instruments';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 
@@ -74,6 +75,38 @@ export class ConflictService {
     by: string,
   ): Promise<ConflictRecord> {
     const conflict = await this.get(id);
+    const [integration] = await this.store.integrations.getMany([
+      conflict.integration_id,
+    ]);
+    const link = (
+      await this.store.links.forIncident(conflict.incident_id)
+    ).find(l => l.integration_id === conflict.integration_id);
+    return inSpan(
+      'resolve conflict',
+      {
+        ...syncAttributes({
+          integrationId: conflict.integration_id,
+          integrationType: integration?.integration_type ?? 'unknown',
+          // use-external brings the vendor's value in; the others settle or send out.
+          direction: resolution === 'use-external' ? 'inbound' : 'outbound',
+          incidentId: conflict.incident_id,
+          externalId: link?.external_id,
+          operation: 'settle',
+        }),
+        'sync.conflict.resolution': resolution,
+      },
+      SpanKind.INTERNAL,
+      undefined,
+      () => this.settle(conflict, resolution, by),
+    );
+  }
+
+  private async settle(
+    conflict: ConflictRecord,
+    resolution: ConflictResolution,
+    by: string,
+  ): Promise<ConflictRecord> {
+    const id = conflict.id;
     const now = this.clock.now();
     await this.store.transaction(async store => {
       if (!(await store.conflicts.resolve(id, resolution, by, now))) {

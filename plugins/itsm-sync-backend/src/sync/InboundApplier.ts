@@ -4,6 +4,7 @@ import { pickPlatformFields, type FieldChanges } from '../engine/fields';
 import type { SyncStore } from '../store/SyncStore';
 import type { IncidentRecord, IntegrationRecord } from '../store/types';
 import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { inSyncSpan, syncAttributes } from '../telemetry/instruments';
 import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
@@ -226,6 +227,32 @@ export class InboundApplier {
 
   /** Decides a change of a linked ticket by `decideInbound` and records it with the batch. */
   private decide(
+    batch: InboundBatch,
+    item: InboundItem,
+    linked: NonNullable<ReturnType<InboundBatch['linked']>>,
+    now: number,
+  ): InboundOutcome {
+    const { integration, change } = item;
+    // One span per change, inside the batch's: it carries the incident the change is about.
+    return inSyncSpan(
+      `decide ${integration.integration_type}`,
+      syncAttributes({
+        integrationId: integration.id,
+        integrationType: integration.integration_type,
+        direction: 'inbound',
+        incidentId: linked.incident.id,
+        externalId: change.externalId,
+        operation: 'process',
+      }),
+      set => {
+        const outcome = this.decideLinked(batch, item, linked, now);
+        set({ 'sync.outcome': outcome });
+        return outcome;
+      },
+    );
+  }
+
+  private decideLinked(
     batch: InboundBatch,
     item: InboundItem,
     linked: NonNullable<ReturnType<InboundBatch['linked']>>,

@@ -17,6 +17,7 @@ import type {
   TimelineInsert,
 } from '../store/InboundBatchRepository';
 import type { SyncStore } from '../store/SyncStore';
+import type { TraceInsert } from '../store/TraceRepository';
 import type {
   IncidentRecord,
   IntegrationRecord,
@@ -79,6 +80,7 @@ function addsTo(
  */
 export class InboundBatch {
   private readonly timeline: TimelineInsert[] = [];
+  private readonly trace: TraceInsert[] = [];
   private readonly outbox: OutboxInsert[] = [];
   private readonly dirtyIncidents = new Set<string>();
   /** Per link: the values the batch remembered on it, and whether one of its changes was queued for review. */
@@ -289,6 +291,17 @@ export class InboundBatch {
     let incident = this.incidents.get(link.incident_id)!;
     const links = this.incidentLinks.get(incident.id) ?? [];
     const traceContext = this.traceContext;
+    this.trace.push({
+      incident_id: incident.id,
+      integration_id: integration.id,
+      at: this.now,
+      direction: 'inbound',
+      kind: 'event',
+      source,
+      event_id: change.eventId.slice(0, 200),
+      event_type: change.kind,
+      fields: decision.fields,
+    });
     if (decision.note) {
       this.timeline.push({
         incident_id: incident.id,
@@ -443,6 +456,7 @@ export class InboundBatch {
         conflicts: this.conflicts,
         outbox: this.outbox,
         timeline: this.timeline,
+        trace: this.trace,
         incidents: [...this.dirtyIncidents].map(id => this.incidents.get(id)!),
         links: [...this.dirtyLinks.values()],
         settled: this.settled,
@@ -474,6 +488,7 @@ export class InboundBatch {
         read: this.read,
         incidents: [...this.dirtyIncidents].map(id => this.incidents.get(id)!),
         timeline: this.timeline,
+        trace: this.trace,
         outbox: this.outbox,
         links: [...this.dirtyLinks.values()].map(
           ({ link, remembered, conflict }) => ({

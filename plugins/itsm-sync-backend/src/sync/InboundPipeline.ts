@@ -5,7 +5,9 @@ import type {
   WebhookRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { acceptsInbound } from '../engine/ownership';
+import { pickPlatformFields } from '../engine/fields';
 import { chunks } from '../store/chunks';
+import type { TraceInsert } from '../store/TraceRepository';
 import { deliveryKey, firstOfEachDelivery } from '../store/DeliveryRepository';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
@@ -193,6 +195,16 @@ export class InboundPipeline {
         const [{ fresh, applied }, unrecorded] = await Promise.all([
           this.acceptAndApply(changes),
           this.ignoredEvents.record(wanted.filter(w => w !== undefined)),
+          this.traceOutboundOnly(
+            verified.flatMap(v =>
+              v.ok && !acceptsInbound(v.value.integration.sync_direction)
+                ? v.value.changes.map(change => ({
+                    integration: v.value.integration,
+                    change,
+                  }))
+                : [],
+            ),
+          ),
         ]);
         const outcomes = new Map(fresh.map((c, i) => [c, i]));
 
@@ -251,6 +263,53 @@ export class InboundPipeline {
         });
       },
     );
+  }
+
+  /**
+   * Changes of a linked ticket that an outbound-only integration sends are not applied: the
+   * incident's sync trace says so, field by field (docs/sync-semantics.md#sync-trace). Rare,
+   * so each ticket is looked up on its own; a failure is logged and changes no answer.
+   */
+  private async traceOutboundOnly(items: InboundItem[]): Promise<void> {
+    if (!items.length) return;
+    try {
+      const entries: TraceInsert[] = [];
+      for (const { integration, change } of items) {
+        const link = await this.store.links.byExternalId(
+          integration.id,
+          change.externalId,
+        );
+        if (!link) continue;
+        const fields = Object.keys(
+          pickPlatformFields(change.fields as Record<string, unknown>),
+        );
+        if (change.note) fields.push('notes');
+        entries.push({
+          incident_id: link.incident_id,
+          integration_id: integration.id,
+          at: this.clock.now(),
+          direction: 'inbound',
+          kind: 'event',
+          source: `integration:${integration.id}`,
+          event_id: change.eventId.slice(0, 200),
+          event_type: change.kind,
+          fields: fields.map(field => ({
+            field,
+            outcome: 'skipped',
+            reason: 'direction',
+            why: 'the integration syncs outbound only',
+          })),
+        });
+      }
+      await this.store.trace.add(entries);
+    } catch (error) {
+      this.logger.warn(
+        'Could not trace changes of an outbound-only integration',
+        {
+          error: toError(error).message,
+        },
+      );
+    }
   }
 
   /** Why webhooks of this integration are answered but not applied, if they are not. */

@@ -1,3 +1,5 @@
+import { platformChangeConflicts } from '../engine/conflicts';
+import { pickPlatformFields } from '../engine/fields';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type {
   CreateIncidentRequest,
@@ -130,6 +132,18 @@ export class IncidentService {
     return this.store.incidents.timeline(id);
   }
 
+  /**
+   * The incident's sync trace, oldest first: of one link when `link` names its
+   * integration (id or name). Throws NotFoundError for an unknown incident or integration.
+   */
+  async trace(id: string, link?: string) {
+    await this.get(id);
+    const integrationId = link
+      ? (await this.integrations.resolve(link)).id
+      : undefined;
+    return this.store.trace.list(id, { integrationId });
+  }
+
   async get(id: string): Promise<IncidentRecord> {
     const incident = await this.store.incidents.get(id);
     if (!incident) throw new NotFoundError(`No incident with id '${id}'`);
@@ -150,6 +164,19 @@ export class IncidentService {
       changes: body,
       source: 'platform',
       plan: this.planner(),
+      detectConflicts: (incident, changes, links) =>
+        platformChangeConflicts({
+          incident,
+          changes: pickPlatformFields(changes as Record<string, unknown>),
+          now: this.clock.now(),
+          links: links.map(({ integration, rules }) => ({
+            integrationId: integration.id,
+            strategy: integration.conflict_strategy,
+            windowSeconds: integration.conflict_window_seconds,
+            rules,
+            mapField: this.connectors.mapperFor(integration.integration_type),
+          })),
+        }),
     });
     // Only a change of a field rules look at routes again, so other changes cost nothing more.
     if (!this.routing || !ROUTED_FIELDS.some(field => field in body))

@@ -10,6 +10,7 @@ import { pickPlatformFields } from '../engine/fields';
 import { outboundChanges, sendsOutbound } from '../engine/ownership';
 import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
+import { inSpan, SpanKind, syncAttributes } from '../telemetry/instruments';
 import { captureTraceContext } from '../telemetry/traceContext';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
@@ -68,6 +69,30 @@ export class ManualSyncService {
   ) {}
 
   async sync(
+    integration: IntegrationRecord,
+    incidentId: string,
+  ): Promise<ManualSyncResponse | ManualSyncPending> {
+    return inSpan(
+      `manual sync ${integration.integration_type}`,
+      syncAttributes({
+        integrationId: integration.id,
+        integrationType: integration.integration_type,
+        direction: 'outbound',
+        incidentId,
+        operation: 'send',
+      }),
+      SpanKind.PRODUCER,
+      undefined,
+      async set => {
+        const result = await this.syncUnspanned(integration, incidentId);
+        if ('external_id' in result && result.external_id)
+          set({ 'sync.external_id': result.external_id });
+        return result;
+      },
+    );
+  }
+
+  private async syncUnspanned(
     integration: IntegrationRecord,
     incidentId: string,
   ): Promise<ManualSyncResponse | ManualSyncPending> {

@@ -38,6 +38,24 @@ export interface DeliveryResult {
   /** Field values now on the ticket because the hub wrote them. */
   written: FieldChanges;
   externalId: string | null;
+  /** The vendor calls made, in order, for the sync trace. */
+  calls: Array<{ operation: string; latency_ms: number }>;
+  /** Changed fields not sent because the integration's ownership gives them to the vendor. */
+  ownedExternally: string[];
+}
+
+/** Runs one vendor call and notes its name and latency on the result. */
+async function timed<T>(
+  result: DeliveryResult,
+  operation: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  try {
+    return await call();
+  } finally {
+    result.calls.push({ operation, latency_ms: Date.now() - started });
+  }
 }
 
 /** The platform values of an incident as a connector sees them. */
@@ -78,7 +96,8 @@ export class OutboundDelivery {
     signal?: AbortSignal,
   ): Promise<DeliveryResult> {
     const { incident, link, connector, rules } = target;
-    if (!incident || !link) return { written: {}, externalId: null };
+    if (!incident || !link)
+      return { written: {}, externalId: null, calls: [], ownedExternally: [] };
     const ctx = {
       integration: target.connectorIntegration,
       logger: this.logger,
@@ -92,11 +111,19 @@ export class OutboundDelivery {
     const result: DeliveryResult = {
       written: {},
       externalId: link.external_id,
+      calls: [],
+      ownedExternally: [],
     };
 
     let externalId = link.external_id;
     if (!externalId) {
-      const created = await this.ensureTicket(connector, ctx, incident, link);
+      const created = await this.ensureTicket(
+        connector,
+        ctx,
+        incident,
+        link,
+        result,
+      );
       result.external = externalRef(created.ticket);
       externalId = created.ticket.externalId;
       result.externalId = externalId;
@@ -127,18 +154,25 @@ export class OutboundDelivery {
         fields = outboundChanges(wanted as FieldChanges, rules, mapper);
         for (const f of payload.forced ?? [])
           if (f in current) (fields as any)[f] = current[f];
+        result.ownedExternally = Object.keys(wanted).filter(
+          f => !(f in fields),
+        );
       }
       if (Object.keys(fields).length) {
-        await connector.updateTicket(ctx, {
-          externalId,
-          changes: fields,
-          incident: platformIncident(incident),
-        });
+        await timed(result, 'updateTicket', () =>
+          connector.updateTicket(ctx, {
+            externalId: externalId!,
+            changes: fields,
+            incident: platformIncident(incident),
+          }),
+        );
         Object.assign(result.written, fields);
       }
     }
     for (const note of payload.notes ?? []) {
-      await connector.addNote(ctx, externalId, note);
+      await timed(result, 'addNote', () =>
+        connector.addNote(ctx, externalId!, note),
+      );
     }
     return result;
   }
@@ -148,15 +182,20 @@ export class OutboundDelivery {
     ctx: Parameters<ItsmConnector['createTicket']>[0],
     incident: IncidentRecord,
     link: LinkRecord,
+    result: DeliveryResult,
   ): Promise<{ ticket: ExternalTicket; created: boolean }> {
-    const existing = await connector.findTicketByDedupKey(ctx, link.dedup_key);
+    const existing = await timed(result, 'findTicketByDedupKey', () =>
+      connector.findTicketByDedupKey(ctx, link.dedup_key),
+    );
     if (existing) return { ticket: existing, created: false };
-    const ticket = await connector.createTicket(ctx, {
-      incident: platformIncident(incident),
-      dedupKey: link.dedup_key,
-      // Where routing placed the ticket, from the entity's annotations (docs/sync-semantics.md#routing).
-      ...(link.target ? { target: link.target } : {}),
-    });
+    const ticket = await timed(result, 'createTicket', () =>
+      connector.createTicket(ctx, {
+        incident: platformIncident(incident),
+        dedupKey: link.dedup_key,
+        // Where routing placed the ticket, from the entity's annotations (docs/sync-semantics.md#routing).
+        ...(link.target ? { target: link.target } : {}),
+      }),
+    );
     return { ticket, created: true };
   }
 }

@@ -24,6 +24,7 @@ import { RateLimitSlots } from './RateLimitSlots';
 import { WriteBatcher } from './WriteBatcher';
 import type { DeliveryAck } from '../store/acknowledgeDeliveries';
 import { linkKey, type DispatchBatch } from '../store/DispatchBatchReads';
+import { deliveredTrace, failedTrace } from './outboundTrace';
 
 export interface OutboxWorkerOptions {
   store: SyncStore;
@@ -271,6 +272,7 @@ export class OutboxWorker {
         incidentId: head.incident_id,
         external: result.external,
         written: result.written,
+        trace: deliveredTrace(rows, result, now),
       });
       if (!acknowledged) {
         this.logger.warn(
@@ -285,7 +287,12 @@ export class OutboxWorker {
         attributes,
       );
     } catch (error) {
-      await this.handleFailure(head, integration, toError(error));
+      await this.handleFailure(
+        head,
+        integration,
+        toError(error),
+        Date.now() - started,
+      );
       syncInstruments.deliveryDuration.record(Date.now() - started, attributes);
     }
   }
@@ -294,12 +301,29 @@ export class OutboxWorker {
     row: OutboxRecord,
     integration: IntegrationRecord,
     error: Error,
+    latencyMs: number,
   ) {
     const now = this.clock.now();
     const connectorError = error instanceof ConnectorError ? error : undefined;
     const kind = connectorError?.kind ?? 'retryable';
     const status = connectorError?.status ?? null;
     const message = error.message.slice(0, 4000);
+    const trace = (
+      outcome: 'retry' | 'rate_limited' | 'dead_letter',
+      attempts: number,
+      nextAttemptAt?: number,
+    ) =>
+      this.store.trace.add([
+        failedTrace(row, {
+          kind: outcome,
+          now,
+          attempts,
+          nextAttemptAt,
+          status,
+          latencyMs,
+          error: message,
+        }),
+      ]);
     const attrs = {
       'sync.integration_id': integration.id,
       'sync.integration_type': integration.integration_type,
@@ -325,6 +349,7 @@ export class OutboxWorker {
         error: message,
         status,
       });
+      await trace('rate_limited', row.attempts, until);
       this.logger.info('Vendor rate limit; waiting', {
         integration: integration.id,
         until: new Date(until).toISOString(),
@@ -354,6 +379,7 @@ export class OutboxWorker {
         now,
       );
       await this.store.metrics.increment(integration.id, 'outbound_failed');
+      await trace('dead_letter', attempts);
       this.logger.warn('Outbound change moved to the DLQ', {
         integration: integration.id,
         outbox: row.id,
@@ -375,6 +401,7 @@ export class OutboxWorker {
       'pending',
       message,
     );
+    await trace('retry', attempts, now + decision.delayMs);
     this.logger.info('Outbound delivery failed; retrying on schedule', {
       integration: integration.id,
       outbox: row.id,

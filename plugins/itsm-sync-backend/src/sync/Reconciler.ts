@@ -28,6 +28,7 @@ import type {
   IntegrationRecord,
   LinkRecord,
 } from '../store/types';
+import { inSpan, SpanKind, syncAttributes } from '../telemetry/instruments';
 import type { Clock } from './Clock';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { RoutedFieldChange } from './InboundBatch';
@@ -214,6 +215,31 @@ export class Reconciler {
   }
 
   async run(
+    integration: IntegrationRecord,
+    request: ReconcileRequestOptions,
+  ): Promise<ReconcileRunRecord> {
+    return inSpan(
+      `reconcile ${integration.integration_type}`,
+      syncAttributes({
+        integrationId: integration.id,
+        integrationType: integration.integration_type,
+        direction: 'both',
+        operation: 'process',
+      }),
+      SpanKind.INTERNAL,
+      undefined,
+      async set => {
+        const run = await this.runUnspanned(integration, request);
+        set({
+          'sync.reconcile.checked': run.checked,
+          'sync.reconcile.discrepancies': run.discrepancies_found,
+        });
+        return run;
+      },
+    );
+  }
+
+  private async runUnspanned(
     integration: IntegrationRecord,
     request: ReconcileRequestOptions,
   ): Promise<ReconcileRunRecord> {
@@ -577,6 +603,33 @@ export class Reconciler {
     const { push, pull } = healPlan(drifts);
     const pulled = Object.keys(pull);
     if (!push.length && !pulled.length) return 0;
+    let direction: 'outbound' | 'inbound' | 'both' = 'both';
+    if (!pulled.length) direction = 'outbound';
+    else if (!push.length) direction = 'inbound';
+    return inSpan(
+      `heal ${integration.integration_type}`,
+      syncAttributes({
+        integrationId: integration.id,
+        integrationType: integration.integration_type,
+        direction,
+        incidentId: incident.id,
+        externalId: link.external_id,
+        operation: 'process',
+      }),
+      SpanKind.INTERNAL,
+      undefined,
+      () => this.healUnspanned(integration, link, incident, push, pull),
+    );
+  }
+
+  private async healUnspanned(
+    integration: IntegrationRecord,
+    link: LinkRecord,
+    incident: IncidentRecord,
+    push: string[],
+    pull: FieldChanges,
+  ): Promise<number> {
+    const pulled = Object.keys(pull);
     const source = `integration:${integration.id}`;
     const now = this.clock.now();
     let rerouted: RoutedFieldChange | undefined;

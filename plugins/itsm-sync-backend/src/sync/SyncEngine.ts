@@ -11,6 +11,7 @@ import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
 import { OutboundDelivery } from './OutboundDelivery';
 import { OutboxWorker } from './OutboxWorker';
+import { PreviewService } from './PreviewService';
 import { ReconcileScheduler } from './ReconcileScheduler';
 import { Reconciler } from './Reconciler';
 import { SyncStatusService } from './SyncStatusService';
@@ -34,6 +35,8 @@ export class SyncEngine {
   readonly status: SyncStatusService;
   readonly reconciler: Reconciler;
   readonly reconcileSchedules: ReconcileScheduler;
+  /** Test runs of draft configurations; they write nothing. */
+  readonly preview: PreviewService;
 
   constructor(options: {
     store: SyncStore;
@@ -89,6 +92,12 @@ export class SyncEngine {
       logger,
       clock,
       onEnqueued: wake,
+    });
+    this.preview = new PreviewService({
+      store,
+      connectors,
+      integrations,
+      logger,
     });
     this.reconcileSchedules = new ReconcileScheduler({
       store,

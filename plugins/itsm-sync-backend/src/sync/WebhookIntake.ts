@@ -114,6 +114,7 @@ export class WebhookIntake {
                 integration: integration.id,
                 reason: verification.reason,
               });
+              await this.countRefusal(integration.id, verification.reason);
             } else {
               this.logger.info('Webhook signature test refused', {
                 integration: integration.id,
@@ -143,6 +144,21 @@ export class WebhookIntake {
         }
       }),
     );
+  }
+
+  /**
+   * Counts a refused delivery before it is answered, so sync-status shows it at once
+   * (docs/sync-semantics.md#refused-webhooks); a failure to count never changes the answer.
+   */
+  private async countRefusal(integrationId: string, reason: string) {
+    try {
+      await this.store.refusals.record(integrationId, reason, Date.now());
+    } catch (error) {
+      this.logger.error(
+        `Could not count a refused webhook: ${toError(error).message}`,
+        { integration: integrationId },
+      );
+    }
   }
 
   private async receiver(integrationRef: string) {

@@ -79,7 +79,8 @@ export const syncInstruments = {
 export function syncAttributes(a: {
   integrationId: string;
   integrationType: string;
-  direction: 'outbound' | 'inbound';
+  /** `both` for work that may go either way (a reconcile run or heal). */
+  direction: 'outbound' | 'inbound' | 'both';
   incidentId?: string;
   externalId?: string | null;
   operation: 'create' | 'send' | 'receive' | 'process' | 'settle';
@@ -111,6 +112,34 @@ export async function inSpan<T>(
     async span => {
       try {
         const result = await fn(a => span.setAttributes(a));
+        span.setStatus({ code: SpanStatusCode.OK });
+        return result;
+      } catch (error) {
+        span.recordException(toError(error));
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: toError(error).message,
+        });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/** Runs synchronous `fn` in a span (a decision inside a batch); records the error and rethrows. */
+export function inSyncSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: (setAttributes: (a: Attributes) => void) => T,
+): T {
+  return tracer.startActiveSpan(
+    name,
+    { attributes, kind: SpanKind.INTERNAL },
+    span => {
+      try {
+        const result = fn(a => span.setAttributes(a));
         span.setStatus({ code: SpanStatusCode.OK });
         return result;
       } catch (error) {

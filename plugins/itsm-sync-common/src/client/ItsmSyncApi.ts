@@ -9,6 +9,8 @@ import type {
   FieldOwnershipUpdateResponse,
   IncidentLinksPage,
   IncidentResponse,
+  SyncTraceEntry,
+  IntegrationPreviewResponse,
   IntegrationResponse,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
@@ -24,6 +26,7 @@ import type {
 } from '../routing';
 import type {
   CreateCallbackTokenRequest,
+  IntegrationPreviewRequest,
   CreateIncidentRequest,
   CreateIntegrationRequest,
   FieldOwnershipRuleRequest,
@@ -118,6 +121,12 @@ export interface ItsmSyncApi {
   /** Seals every stored secret with the current encryption key (after a key rotation). */
   resealSecrets(): Promise<ResealSecretsResponse>;
 
+  /** What a draft (ownership rules, direction) would do to linked incidents, field by field; writes nothing. */
+  previewIntegration(
+    integration: string,
+    request: IntegrationPreviewRequest,
+  ): Promise<IntegrationPreviewResponse>;
+
   /** Where an incident (stored, or fields to try) goes by routing, and why. */
   previewRouting(
     request: RoutingPreviewRequest,
@@ -149,6 +158,11 @@ export interface ItsmSyncApi {
   linkIncident(id: string, integration: string): Promise<IncidentResponse>;
   listIncidents(query?: IncidentQuery): Promise<IncidentResponse[]>;
   listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]>;
+  /** The incident's sync trace, oldest first; `link` (an integration id or name) keeps one link's. */
+  getIncidentTrace(
+    id: string,
+    options?: { link?: string },
+  ): Promise<SyncTraceEntry[]>;
   /** "Sync with ITSM": inside the cooldown it rejects with a `ManualSyncCooldownError`. */
   syncIncident(
     integration: string,

@@ -10,6 +10,8 @@ import type {
   FieldOwnershipUpdateResponse,
   IncidentLinksPage,
   IncidentResponse,
+  SyncTraceEntry,
+  IntegrationPreviewResponse,
   IntegrationResponse,
   IssuedCallbackTokenResponse,
   ItemsResponse,
@@ -26,6 +28,7 @@ import type {
 } from '../routing';
 import type {
   CreateCallbackTokenRequest,
+  IntegrationPreviewRequest,
   CreateIncidentRequest,
   CreateIntegrationRequest,
   FieldOwnershipRuleRequest,
@@ -296,6 +299,23 @@ export class ItsmSyncClient implements ItsmSyncApi {
 
   async listIncidentsForEntity(entityRef: string): Promise<IncidentResponse[]> {
     return this.listIncidents({ entityRef });
+  }
+
+  async previewIntegration(
+    integration: string,
+    request: IntegrationPreviewRequest,
+  ): Promise<IntegrationPreviewResponse> {
+    return this.json(integrationPath(integration, '/preview'), {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async getIncidentTrace(
+    id: string,
+    options: { link?: string } = {},
+  ): Promise<SyncTraceEntry[]> {
+    return this.items(`/v1/incidents/${enc(id)}/trace`, { link: options.link });
   }
 
   async syncIncident(

@@ -25,6 +25,8 @@ export type ItsmSyncApi = Pick<
   | 'listCallbackTokens'
   | 'createCallbackToken'
   | 'revokeCallbackToken'
+  | 'getIncidentTrace'
+  | 'previewIntegration'
 >;
 
 /** @public */

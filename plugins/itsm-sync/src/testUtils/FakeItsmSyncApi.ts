@@ -13,6 +13,9 @@ import type {
   RoutingPreviewRequest,
   RoutingPreviewResponse,
   SyncStatusResponse,
+  SyncTraceEntry,
+  IntegrationPreviewRequest,
+  IntegrationPreviewResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ManualSyncCooldownError,
@@ -55,6 +58,10 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   /** When set, the next generate or revoke fails with this backend message and status. */
   failNextCallbackTokenRequest?: { message: string; status: number };
   readonly calls: string[] = [];
+  /** Each incident's sync trace, as the backend answers it. */
+  traces = new Map<string, SyncTraceEntry[]>();
+  /** What a draft preview answers; a preview without it fails as the backend would for unknown incidents. */
+  previewAnswer?: IntegrationPreviewResponse;
 
   private readonly lastSync = new Map<string, number>();
   private readonly held: Array<() => void> = [];
@@ -67,6 +74,23 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
 
   releaseCallbackTokenRequests() {
     this.heldTokenRequests.splice(0).forEach(release => release());
+  }
+
+  async getIncidentTrace(id: string): Promise<SyncTraceEntry[]> {
+    this.calls.push(`getIncidentTrace ${id}`);
+    return this.traces.get(id) ?? [];
+  }
+
+  async previewIntegration(
+    integration: string,
+    request: IntegrationPreviewRequest,
+  ): Promise<IntegrationPreviewResponse> {
+    this.calls.push(
+      `previewIntegration ${integration} ${JSON.stringify(request)}`,
+    );
+    if (!this.previewAnswer)
+      throw await backendError(400, 'incidents: incident has no ticket');
+    return this.previewAnswer;
   }
 
   async listIncidentsForEntity(entityRef: string) {

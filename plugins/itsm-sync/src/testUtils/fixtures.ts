@@ -103,6 +103,7 @@ export function aSyncStatus(
     last_error: null,
     rate_limited_until: null,
     ignored_events: [],
+    webhooks_refused: [],
     ...overrides,
   };
 }

@@ -158,6 +158,35 @@ describe('ConnectorsPage', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('marks an integration whose webhooks are refused degraded and says why', async () => {
+    const api = new FakeItsmSyncApi();
+    api.connectors = [aConnector()];
+    api.integrations = [anIntegration()];
+    api.statuses.set(
+      'int-snow',
+      aSyncStatus({
+        health: 'degraded',
+        webhooks_refused: [
+          {
+            reason: 'signature does not match',
+            count_last_hour: 3,
+            last_at: '2026-12-05T01:00:00.000Z',
+          },
+        ],
+      }),
+    );
+    await renderInTestApp(<ConnectorsPage />, {
+      apis: [[itsmSyncApiRef, api]],
+    });
+    const snow = await screen.findByRole('row', {
+      name: 'Integration prod-snow',
+    });
+    expect(await within(snow).findByText('Degraded')).toBeInTheDocument();
+    expect(within(snow).getByLabelText('Refused webhooks')).toHaveTextContent(
+      /webhooks refused: signature does not match \(3 in the last hour, last at .+\)/,
+    );
+  });
+
   it('shows the dead-letter queue of each integration', async () => {
     await renderInTestApp(<ConnectorsPage />, {
       apis: [[itsmSyncApiRef, marketplace()]],

@@ -9,8 +9,10 @@ import {
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
+import { DraftPreviewButton } from '../DraftPreview/DraftPreviewButton';
 import { HealthIndicator } from '../shared/HealthIndicator';
 import { IgnoredEventsSummary } from './IgnoredEventsSummary';
+import { RefusedWebhooksSummary } from './RefusedWebhooksSummary';
 
 /**
  * One configured integration with its health, the sync metrics (docs/sync-semantics.md#sync-metrics) and the webhook events
@@ -40,6 +42,7 @@ export function IntegrationHealthRow(props: {
           {props.callbackTokens && (
             <CallbackTokensButton integration={integration} />
           )}
+          <DraftPreviewButton integration={integration} />
         </Flex>
         <Text as="div" variant="body-x-small" color="secondary">
           {`${integration.integration_type} · ${integration.sync_direction} · ${integration.conflict_strategy}`}
@@ -57,6 +60,9 @@ export function IntegrationHealthRow(props: {
           <Text as="div" variant="body-x-small" color="danger">
             {status.last_error}
           </Text>
+        )}
+        {status && (
+          <RefusedWebhooksSummary refusals={status.webhooks_refused ?? []} />
         )}
         {status && (
           <IgnoredEventsSummary events={status.ignored_events ?? []} />

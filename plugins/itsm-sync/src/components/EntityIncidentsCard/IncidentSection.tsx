@@ -2,6 +2,7 @@ import { Flex, Text } from '@backstage/ui';
 import type { IncidentResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { IncidentLinkRow } from './IncidentLinkRow';
 import { RoutedIntegrations } from './RoutedIntegrations';
+import { SyncHistoryButton } from '../SyncHistory/SyncHistoryButton';
 
 /** An incident with one row per linked external ticket. */
 export function IncidentSection(props: { incident: IncidentResponse }) {
@@ -15,6 +16,7 @@ export function IncidentSection(props: { incident: IncidentResponse }) {
         <Text variant="body-small" color="secondary">
           {`${incident.severity} · ${incident.status}`}
         </Text>
+        <SyncHistoryButton incident={incident} />
       </Flex>
       {incident.links.length === 0 ? (
         <RoutedIntegrations incidentId={incident.id} />
