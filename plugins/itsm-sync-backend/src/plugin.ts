@@ -183,6 +183,10 @@ export const itsmSyncPlugin = createBackendPlugin({
             await store.outbox.pruneDelivered(
               Date.now() - settings.deliveredRetentionMs,
             );
+            // Notes posted as long ago as delivered rows are kept: their echoes are in.
+            await store.hubNotes.pruneOlderThan(
+              Date.now() - settings.deliveredRetentionMs,
+            );
           },
         });
         await scheduler.scheduleTask({

@@ -10,6 +10,9 @@ import {
 import { statusToPagerDuty } from '../mapping/status';
 import type { PagerDutyDirectory } from './directory';
 
+/** How the note mirroring a description change starts; its echo is recognised by it. */
+export const DESCRIPTION_NOTE_PREFIX = 'Description updated:\n';
+
 /**
  * The PUT /incidents/{id} body for a set of platform changes, plus the note that carries
  * a description change (PagerDuty cannot edit an incident's body after creation).
@@ -48,7 +51,7 @@ export async function updateBody(
   }
   const descriptionNote =
     changes.description !== undefined
-      ? `Description updated:\n${changes.description}`
+      ? `${DESCRIPTION_NOTE_PREFIX}${changes.description}`
       : undefined;
   return {
     incident: Object.keys(incident).length > 1 ? incident : undefined,

@@ -4,6 +4,7 @@ import {
   type NormalizedChange,
   type PlatformIncidentFields,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { DESCRIPTION_NOTE_PREFIX } from '../connector/incidentBody';
 import type { PdIncidentObject, PdReference } from '../connector/types';
 import { severityFromPagerDuty } from './severity';
 import { firstAssignee, ticketFromIncident } from './ticket';
@@ -251,12 +252,25 @@ export function readPagerDutyEvent(
       const content = data.content;
       if (typeof content !== 'string' || !content.trim())
         return ignore(event, 'the note has no content', externalId);
+      // The connector mirrors description changes as notes (PagerDuty has no description field).
+      if (content.startsWith(DESCRIPTION_NOTE_PREFIX))
+        return ignore(
+          event,
+          'the description note the hub wrote itself',
+          externalId,
+        );
       return {
         change: {
           ...base,
           kind: 'note',
           fields: {},
-          note: { text: content, author: ref(event.agent) },
+          // PagerDuty notes are seen by responders only: internal.
+          note: {
+            text: content,
+            author: ref(event.agent),
+            visibility: 'internal',
+            ...(typeof data.id === 'string' ? { externalNoteId: data.id } : {}),
+          },
         },
       };
     }

@@ -2,6 +2,8 @@ import { toError } from '@backstage/errors';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ConnectorError,
+  formatNoteForVendor,
+  validateNoteChannels,
   type ChangedTicketsPage,
   type ConnectorCapabilities,
   type ConnectorContext,
@@ -27,6 +29,7 @@ import type { ServiceNowRecord } from '../mappings/record';
 import { toExternalTicket } from './tickets';
 import { verifyServiceNowWebhook } from './webhookVerification';
 import { parseServiceNowWebhook } from './webhookPayload';
+import { JOURNAL_COLUMNS, journalColumnFor } from './noteChannels';
 
 /** Shown in correlation_display so people in ServiceNow see who keeps the ticket in sync. */
 const CORRELATION_DISPLAY = 'ITSM Sync Hub';
@@ -106,6 +109,7 @@ export class ServiceNowConnector implements ItsmConnector {
 
   validateSettings(settings: Record<string, unknown>): void {
     resolveSettings(settings);
+    validateNoteChannels(settings, JOURNAL_COLUMNS);
   }
 
   platformFieldFor(field: string): string | undefined {
@@ -174,10 +178,11 @@ export class ServiceNowConnector implements ItsmConnector {
     externalId: string,
     note: IncidentNote,
   ): Promise<void> {
-    const text = note.author
-      ? `${note.text}\n\n(${note.author}, via ITSM Sync Hub)`
-      : note.text;
-    await this.table(ctx).update(externalId, { work_notes: text });
+    // Work notes or additional comments by the note's channel; journal entries have no id to answer.
+    await this.table(ctx).update(externalId, {
+      [journalColumnFor(ctx.integration.settings, note)]:
+        formatNoteForVendor(note),
+    });
   }
 
   async fetchTicket(
@@ -257,6 +262,7 @@ export class ServiceNowConnector implements ItsmConnector {
       request,
       settingsOf(ctx),
       ctx.integration.baseUrl,
+      ctx.integration.settings,
     );
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { NoteVisibility } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { isPostgres } from './dialect';
 import type { FieldChanges } from '../engine/fields';
 import type { FieldChangeMark } from '../engine/conflicts';
@@ -478,6 +479,7 @@ export class IncidentRepository {
       text: string;
       author?: string | null;
       source: string;
+      visibility?: NoteVisibility | null;
     },
     options: {
       now: number;
@@ -492,6 +494,7 @@ export class IncidentRepository {
         text: entry.text,
         author: entry.author ?? null,
         source: entry.source,
+        visibility: entry.visibility ?? null,
         created_at: options.now,
       });
       if (options.plan) {
@@ -511,6 +514,8 @@ export class IncidentRepository {
       text: string;
       author: string | null;
       source: string;
+      visibility: NoteVisibility | null;
+      external_note_id: string | null;
       created_at: number;
     }>
   > {
@@ -522,6 +527,8 @@ export class IncidentRepository {
       text: r.text,
       author: r.author ?? null,
       source: r.source,
+      visibility: r.visibility ?? null,
+      external_note_id: r.external_note_id ?? null,
       created_at: num(r.created_at),
     }));
   }

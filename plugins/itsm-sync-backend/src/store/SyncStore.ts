@@ -5,6 +5,7 @@ import { ConflictRepository } from './ConflictRepository';
 import { DeliveryRepository } from './DeliveryRepository';
 import { DispatchRepository } from './DispatchRepository';
 import { DlqRepository } from './DlqRepository';
+import { HubNoteRepository } from './HubNoteRepository';
 import { IgnoredEventRepository } from './IgnoredEventRepository';
 import { InboundBatchRepository } from './InboundBatchRepository';
 import { IncidentRepository } from './IncidentRepository';
@@ -45,6 +46,8 @@ export interface SyncStore {
   readonly dispatch: RepositoryOf<DispatchRepository>;
   /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
   readonly replayKeys: RepositoryOf<ReplayKeyRepository>;
+  /** The notes the hub posted to vendors, so their echoes are dropped. */
+  readonly hubNotes: RepositoryOf<HubNoteRepository>;
 
   /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
   transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
@@ -74,6 +77,8 @@ export class DatabaseSyncStore implements SyncStore {
   readonly dispatch: DispatchRepository;
   /** Signed delivery ids and Jira JWTs seen, each accepted once until it expires. */
   readonly replayKeys: ReplayKeyRepository;
+  /** The notes the hub posted to vendors, so their echoes are dropped. */
+  readonly hubNotes: HubNoteRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
   static async create(options: {
@@ -101,6 +106,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.inboundBatches = new InboundBatchRepository(db);
     this.dispatch = new DispatchRepository(db);
     this.replayKeys = new ReplayKeyRepository(db);
+    this.hubNotes = new HubNoteRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {

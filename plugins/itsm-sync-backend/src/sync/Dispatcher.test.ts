@@ -10,6 +10,7 @@ import type { SyncStore } from '../store/SyncStore';
 import { ConnectorRegistry } from './ConnectorRegistry';
 import { IncidentService } from './IncidentService';
 import { IntegrationService } from './IntegrationService';
+import { NotePoster } from './NotePoster';
 import { OutboundDelivery, type DeliveryResult } from './OutboundDelivery';
 import { OutboxWorker } from './OutboxWorker';
 import { DEFAULT_DISPATCHER_SETTINGS } from './SyncEngine';
@@ -67,7 +68,12 @@ describe.each(databases.eachSupportedId())(
         integrations,
         delivery:
           delivery ??
-          new OutboundDelivery(connectors, logger, integrations.outbound),
+          new OutboundDelivery(
+            connectors,
+            logger,
+            integrations.outbound,
+            new NotePoster(store, clock),
+          ),
         logger,
         clock,
         leaseMs: 60_000,
@@ -188,6 +194,7 @@ describe.each(databases.eachSupportedId())(
             connectors,
             mockServices.logger.mock(),
             integrations.outbound,
+            new NotePoster(store, clock),
           ).deliver(...args);
           vendorAnswered();
           return new Promise<DeliveryResult>(() => {});

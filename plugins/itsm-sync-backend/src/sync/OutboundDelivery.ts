@@ -16,6 +16,7 @@ import type {
   OutboxRecord,
 } from '../store/types';
 import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { NotePoster } from './NotePoster';
 
 /**
  * Where one delivery goes and what it sends from: read for the whole claim at once by
@@ -70,6 +71,7 @@ export class OutboundDelivery {
     private readonly connectors: ConnectorRegistry,
     private readonly logger: LoggerService,
     private readonly outbound: OutboundPolicy,
+    private readonly notes: NotePoster,
   ) {}
 
   async deliver(
@@ -137,9 +139,8 @@ export class OutboundDelivery {
         Object.assign(result.written, fields);
       }
     }
-    for (const note of payload.notes ?? []) {
-      await connector.addNote(ctx, externalId, note);
-    }
+    if (payload.notes?.length)
+      await this.notes.post(connector, ctx, externalId, payload.notes);
     return result;
   }
 

@@ -8,6 +8,7 @@ import { Dispatcher, type DispatcherSettings } from './Dispatcher';
 import { InboundApplier } from './InboundApplier';
 import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
+import { NotePoster } from './NotePoster';
 import { OutboundDelivery } from './OutboundDelivery';
 import { OutboxWorker } from './OutboxWorker';
 import { ReconcileScheduler } from './ReconcileScheduler';
@@ -49,7 +50,12 @@ export class SyncEngine {
       store,
       connectors,
       integrations,
-      delivery: new OutboundDelivery(connectors, logger, integrations.outbound),
+      delivery: new OutboundDelivery(
+        connectors,
+        logger,
+        integrations.outbound,
+        new NotePoster(store, clock),
+      ),
       logger,
       clock,
       ...settings,

@@ -93,6 +93,11 @@ export interface ItsmSyncApi {
     field: string,
     rule: FieldOwnershipRuleRequest,
   ): Promise<FieldOwnershipUpdateResponse>;
+  /** Removes a field's rule, so it flows both ways again; answers the rules left. */
+  deleteFieldOwnership(
+    integration: string,
+    field: string,
+  ): Promise<FieldOwnershipRule[]>;
 
   listDlq(
     integration: string,

@@ -147,6 +147,17 @@ export class ItsmSyncClient implements ItsmSyncApi {
     );
   }
 
+  async deleteFieldOwnership(
+    integration: string,
+    field: string,
+  ): Promise<FieldOwnershipRule[]> {
+    const body = await this.json<{ items: FieldOwnershipRule[] }>(
+      integrationPath(integration, `/field-ownership/${enc(field)}`),
+      { method: 'DELETE' },
+    );
+    return body.items;
+  }
+
   async listDlq(
     integration: string,
     options: { state?: DlqState } = {},

@@ -1,0 +1,248 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { eventually } from '@itsm-sync-hub/plugin-itsm-sync-node/testUtils';
+import {
+  startThreeVendorHub,
+  type ThreeVendorHub,
+} from './__testUtils__/threeVendorHub';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+type TimelineItem = {
+  kind: string;
+  text: string;
+  author: string | null;
+  source: string;
+  visibility: string | null;
+};
+
+describe.each(databases.eachSupportedId())(
+  'notes with channels across PagerDuty, ServiceNow and Jira on %s',
+  databaseId => {
+    let hub: ThreeVendorHub;
+    const api: ThreeVendorHub['api'] = (...args) => hub.api(...args);
+
+    /** A platform incident with a ticket at all three vendors. */
+    const linkedIncident = async (title: string) => {
+      const created = await api('POST', '/v1/incidents', {
+        title,
+        severity: 'SEV-2',
+        integrations: [
+          hub.pdIntegration.name,
+          hub.snowIntegration.name,
+          hub.jiraIntegration.name,
+        ],
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const tickets = await eventually(
+        async () => {
+          const view = await api('GET', `/v1/incidents/${id}`);
+          const by = new Map<string, string>(
+            (
+              (view.body.links ?? []) as Array<{
+                integration_id: string;
+                external_id?: string | null;
+              }>
+            )
+              .filter(l => l.external_id)
+              .map(l => [l.integration_id, l.external_id!]),
+          );
+          const pd = by.get(hub.pdIntegration.id);
+          const snow = by.get(hub.snowIntegration.id);
+          const jira = by.get(hub.jiraIntegration.id);
+          return pd && snow && jira ? { pd, snow, jira } : undefined;
+        },
+        'the three tickets',
+        10_000,
+      );
+      return { id, ...tickets };
+    };
+
+    const timelineNotes = async (id: string) =>
+      (
+        (await api('GET', `/v1/incidents/${id}/timeline`)).body
+          .items as TimelineItem[]
+      ).filter(e => e.kind === 'note');
+
+    const pdNotes = (pdId: string) =>
+      hub.pd.incident(pdId).notes.map(n => n.content);
+
+    /** Lets echoes and fan-outs in flight land, so a duplicate would be seen. */
+    const settle = () => new Promise(resolve => setTimeout(resolve, 1500));
+
+    beforeAll(async () => {
+      hub = await startThreeVendorHub({
+        knex: await databases.init(databaseId),
+      });
+    });
+
+    afterAll(async () => {
+      await hub?.stop();
+    });
+
+    it('sends an internal platform note to work notes, an internal Jira comment and a PagerDuty note, with its author, once', async () => {
+      const t = await linkedIncident('Checkout latency');
+      const res = await api('POST', `/v1/incidents/${t.id}/notes`, {
+        text: 'Rolled back release 4.2.1',
+      });
+      expect(res.status).toBe(201);
+      const expected = /^Backstage · .+: Rolled back release 4\.2\.1$/;
+      await eventually(
+        async () =>
+          hub.snow.workNotes(t.snow).some(n => expected.test(n)) &&
+          hub.jira.comments(t.jira).some(c => expected.test(c.text)) &&
+          pdNotes(t.pd).some(n => expected.test(n)),
+        'the note at every vendor',
+        10_000,
+      );
+      await settle();
+      expect(
+        hub.snow.workNotes(t.snow).filter(n => expected.test(n)),
+      ).toHaveLength(1);
+      expect(hub.snow.comments(t.snow)).toEqual([]);
+      expect(hub.jira.comments(t.jira)).toEqual([
+        { text: expect.stringMatching(expected), public: false },
+      ]);
+      expect(pdNotes(t.pd).filter(n => expected.test(n))).toHaveLength(1);
+      // PagerDuty sent incident.annotated for the hub's own note: dropped, not added again.
+      const notes = await timelineNotes(t.id);
+      expect(notes).toEqual([
+        expect.objectContaining({
+          text: 'Rolled back release 4.2.1',
+          source: 'platform',
+          visibility: 'internal',
+        }),
+      ]);
+      const status = await api(
+        'GET',
+        `/v1/integrations/${hub.pdIntegration.id}/sync-status`,
+      );
+      expect(JSON.stringify(status.body.ignored_events)).toContain(
+        'a note the hub posted itself',
+      );
+    });
+
+    it('sends a public platform note to additional comments and a public Jira comment', async () => {
+      const t = await linkedIncident('Status page update');
+      const res = await api('POST', `/v1/incidents/${t.id}/notes`, {
+        text: 'We are investigating slow checkouts',
+        visibility: 'public',
+      });
+      expect(res.status).toBe(201);
+      const expected = /^Backstage · .+: We are investigating slow checkouts$/;
+      await eventually(
+        async () =>
+          hub.snow.comments(t.snow).some(n => expected.test(n)) &&
+          hub.jira.comments(t.jira).some(c => expected.test(c.text)) &&
+          pdNotes(t.pd).some(n => expected.test(n)),
+        'the public note at every vendor',
+        10_000,
+      );
+      await settle();
+      expect(hub.snow.workNotes(t.snow)).toEqual([]);
+      expect(hub.snow.comments(t.snow)).toHaveLength(1);
+      expect(hub.jira.comments(t.jira)).toEqual([
+        { text: expect.stringMatching(expected), public: true },
+      ]);
+      expect(await timelineNotes(t.id)).toEqual([
+        expect.objectContaining({ visibility: 'public' }),
+      ]);
+    });
+
+    it('carries a PagerDuty note, its author shown, to ServiceNow work notes and an internal Jira comment, and never back', async () => {
+      const t = await linkedIncident('Queue backlog');
+      const action = await hub.pd.annotate(t.pd, 'Paged the DBA', 'PUSR002');
+      expect(action.delivery).toBe(200);
+      const expected = 'PagerDuty · Bob Ruiz: Paged the DBA';
+      await eventually(
+        async () =>
+          hub.snow.workNotes(t.snow).includes(expected) &&
+          hub.jira.comments(t.jira).some(c => c.text === expected),
+        'the PagerDuty note at ServiceNow and Jira',
+        10_000,
+      );
+      await settle();
+      expect(hub.snow.workNotes(t.snow)).toEqual([expected]);
+      expect(hub.jira.comments(t.jira)).toEqual([
+        { text: expected, public: false },
+      ]);
+      expect(pdNotes(t.pd)).toEqual(['Paged the DBA']);
+      expect(await timelineNotes(t.id)).toEqual([
+        expect.objectContaining({
+          text: 'Paged the DBA',
+          author: 'Bob Ruiz',
+          source: `integration:${hub.pdIntegration.id}`,
+          visibility: 'internal',
+        }),
+      ]);
+    });
+
+    it('keeps a ServiceNow additional comment public and a work note internal on their way to Jira and PagerDuty', async () => {
+      const t = await linkedIncident('Payment retries');
+      await hub.snow.editAsPerson(t.snow, {
+        comments: 'A fix is rolling out',
+      });
+      await hub.snow.editAsPerson(t.snow, {
+        work_notes: 'Pinned the old build',
+      });
+      await eventually(
+        async () =>
+          hub.jira.comments(t.jira).length === 2 && pdNotes(t.pd).length === 2,
+        'both ServiceNow notes at Jira and PagerDuty',
+        10_000,
+      );
+      await settle();
+      const comments = hub.jira.comments(t.jira);
+      expect(comments).toEqual([
+        {
+          text: expect.stringMatching(
+            /^ServiceNow · .+: A fix is rolling out$/,
+          ),
+          public: true,
+        },
+        {
+          text: expect.stringMatching(
+            /^ServiceNow · .+: Pinned the old build$/,
+          ),
+          public: false,
+        },
+      ]);
+      expect(pdNotes(t.pd)).toHaveLength(2);
+      expect(
+        (await timelineNotes(t.id)).map(n => [n.text, n.visibility]),
+      ).toEqual([
+        ['A fix is rolling out', 'public'],
+        ['Pinned the old build', 'internal'],
+      ]);
+    });
+
+    it('keeps a public Jira comment public and an internal one internal at ServiceNow', async () => {
+      const t = await linkedIncident('Login errors');
+      await hub.jira.commentAsPerson(t.jira, 'Customer confirmed the fix');
+      await hub.jira.commentAsPerson(
+        t.jira,
+        'Root cause is the cache TTL',
+        undefined,
+        { internal: true },
+      );
+      await eventually(
+        async () =>
+          hub.snow.comments(t.snow).length === 1 &&
+          hub.snow.workNotes(t.snow).length === 1,
+        'both Jira comments at ServiceNow',
+        10_000,
+      );
+      await settle();
+      expect(hub.snow.comments(t.snow)).toEqual([
+        'Jira Service Management · Mia Krystof: Customer confirmed the fix',
+      ]);
+      expect(hub.snow.workNotes(t.snow)).toEqual([
+        'Jira Service Management · Mia Krystof: Root cause is the cache TTL',
+      ]);
+      expect(hub.jira.comments(t.jira)).toHaveLength(2);
+      expect(pdNotes(t.pd)).toHaveLength(2);
+    });
+  },
+);
