@@ -244,5 +244,64 @@ describe.each(databases.eachSupportedId())(
       expect(hub.jira.comments(t.jira)).toHaveLength(2);
       expect(pdNotes(t.pd)).toHaveLength(2);
     });
+
+    it('backfills the earlier notes into a ticket linked later, when the integration asks for it', async () => {
+      const patched = await api(
+        'PATCH',
+        `/v1/integrations/${hub.snowIntegration.id}`,
+        { settings: { backfill_notes: true } },
+      );
+      expect(patched.status).toBe(200);
+      try {
+        const created = await api('POST', '/v1/incidents', {
+          title: 'Cache stampede',
+          severity: 'SEV-3',
+          integrations: [hub.pdIntegration.name],
+        });
+        const id = created.body.id as string;
+        const pdId = await eventually(
+          async () =>
+            (await api('GET', `/v1/incidents/${id}`)).body.links?.[0]
+              ?.external_id as string | undefined,
+          'the PagerDuty incident',
+        );
+        await api('POST', `/v1/incidents/${id}/notes`, {
+          text: 'Warmed the cache',
+        });
+        await hub.pd.annotate(pdId, 'Watching hit rate', 'PUSR002');
+        await eventually(
+          async () => (await timelineNotes(id)).length === 2,
+          'both notes on the timeline',
+        );
+
+        const linked = await api('POST', `/v1/incidents/${id}/links`, {
+          integration: hub.snowIntegration.name,
+        });
+        expect(linked.status).toBe(201);
+        const sysId = await eventually(async () => {
+          const view = await api('GET', `/v1/incidents/${id}`);
+          return (
+            (view.body.links ?? []) as Array<{
+              integration_id: string;
+              external_id?: string | null;
+            }>
+          ).find(l => l.integration_id === hub.snowIntegration.id)
+            ?.external_id as string | undefined;
+        }, 'the ServiceNow incident');
+        await eventually(
+          async () => hub.snow.workNotes(sysId).length === 2,
+          'the backfilled notes',
+        );
+        await settle();
+        expect(hub.snow.workNotes(sysId)).toEqual([
+          expect.stringMatching(/^Backstage · .+: Warmed the cache$/),
+          'PagerDuty · Bob Ruiz: Watching hit rate',
+        ]);
+      } finally {
+        await api('PATCH', `/v1/integrations/${hub.snowIntegration.id}`, {
+          settings: { backfill_notes: null },
+        });
+      }
+    });
   },
 );

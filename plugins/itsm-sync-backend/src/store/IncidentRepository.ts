@@ -533,6 +533,36 @@ export class IncidentRepository {
     }));
   }
 
+  /**
+   * The notes an incident had before `before` (epoch ms), oldest first: what a ticket
+   * opened later is backfilled with (docs/sync-semantics.md#notes-and-channels).
+   */
+  async notesBefore(
+    incidentId: string,
+    before: number,
+  ): Promise<
+    Array<{
+      id: number;
+      text: string;
+      author: string | null;
+      source: string;
+      visibility: NoteVisibility | null;
+    }>
+  > {
+    const rows = await this.db('incident_timeline')
+      .where({ incident_id: incidentId, kind: 'note' })
+      .andWhere('created_at', '<', before)
+      .orderBy('id')
+      .select('id', 'text', 'author', 'source', 'visibility');
+    return rows.map(r => ({
+      id: Number(r.id),
+      text: r.text,
+      author: r.author ?? null,
+      source: r.source,
+      visibility: r.visibility ?? null,
+    }));
+  }
+
   /** Writes incidents as changes left them: one UPDATE for all (per chunk), unrun (for `writeTogether`). */
   static updateStatements(tx: Knex, incidents: IncidentRecord[]): Knex.Raw[] {
     return bulkUpdateStatements(

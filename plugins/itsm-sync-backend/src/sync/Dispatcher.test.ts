@@ -72,7 +72,11 @@ describe.each(databases.eachSupportedId())(
             connectors,
             logger,
             integrations.outbound,
-            new NotePoster(store, clock),
+            new NotePoster(
+              store,
+              clock,
+              type => connectors.get(type)?.displayName ?? type,
+            ),
           ),
         logger,
         clock,
@@ -194,7 +198,11 @@ describe.each(databases.eachSupportedId())(
             connectors,
             mockServices.logger.mock(),
             integrations.outbound,
-            new NotePoster(store, clock),
+            new NotePoster(
+              store,
+              clock,
+              type => connectors.get(type)?.displayName ?? type,
+            ),
           ).deliver(...args);
           vendorAnswered();
           return new Promise<DeliveryResult>(() => {});

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   formatNoteForVendor,
   noteEchoText,
+  sendsNoteChannel,
   type ConnectorContext,
   type ItsmConnector,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
@@ -22,9 +23,64 @@ export function echoHashOf(text: string): string {
  */
 export class NotePoster {
   constructor(
-    private readonly store: Pick<SyncStore, 'hubNotes'>,
+    private readonly store: Pick<
+      SyncStore,
+      'hubNotes' | 'incidents' | 'integrations'
+    >,
     private readonly clock: Clock,
+    /** The display name of an integration type's connector (`PagerDuty`), for a note's origin. */
+    private readonly displayNameOf: (integrationType: string) => string,
   ) {}
+
+  /**
+   * With `settings.backfill_notes: true`, a ticket the hub has just created gets the notes
+   * the incident had before it was linked (later ones were queued for it as they came),
+   * except those from this integration and channels its `note_channels` keeps out; each
+   * posted once, by the same keys as any note.
+   */
+  async backfill(
+    connector: ItsmConnector,
+    ctx: ConnectorContext,
+    input: { incidentId: string; linkedAt: number; externalId: string },
+  ): Promise<void> {
+    const { settings, id: integrationId } = ctx.integration;
+    if (settings.backfill_notes !== true) return;
+    const earlier = (
+      await this.store.incidents.notesBefore(input.incidentId, input.linkedAt)
+    ).filter(
+      n =>
+        n.source !== `integration:${integrationId}` &&
+        sendsNoteChannel(settings, n.visibility ?? 'internal'),
+    );
+    if (!earlier.length) return;
+    const sources = [
+      ...new Set(
+        earlier
+          .map(n => /^integration:(.+)$/.exec(n.source)?.[1])
+          .filter((id): id is string => Boolean(id)),
+      ),
+    ];
+    const origins = new Map(
+      (await this.store.integrations.getManyWithRules(sources)).map(
+        ({ integration }) => [
+          `integration:${integration.id}`,
+          this.displayNameOf(integration.integration_type),
+        ],
+      ),
+    );
+    await this.post(
+      connector,
+      ctx,
+      input.externalId,
+      earlier.map(n => ({
+        text: n.text,
+        ...(n.author ? { author: n.author } : {}),
+        visibility: n.visibility ?? 'internal',
+        ...(origins.has(n.source) ? { origin: origins.get(n.source) } : {}),
+        key: `backfill:${n.id}`,
+      })),
+    );
+  }
 
   async post(
     connector: ItsmConnector,

@@ -8,7 +8,7 @@ import type {
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { coalescePayloads } from '../engine/coalesce';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
-import { outboundChanges } from '../engine/ownership';
+import { notesFlowOutbound, outboundChanges } from '../engine/ownership';
 import type {
   IncidentRecord,
   IntegrationRecord,
@@ -109,6 +109,12 @@ export class OutboundDelivery {
           rules,
           mapper,
         );
+        if (notesFlowOutbound(rules, mapper))
+          await this.notes.backfill(connector, ctx, {
+            incidentId: incident.id,
+            linkedAt: link.created_at,
+            externalId,
+          });
       }
     }
 

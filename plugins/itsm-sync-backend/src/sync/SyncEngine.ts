@@ -54,7 +54,11 @@ export class SyncEngine {
         connectors,
         logger,
         integrations.outbound,
-        new NotePoster(store, clock),
+        new NotePoster(
+          store,
+          clock,
+          type => connectors.get(type)?.displayName ?? type,
+        ),
       ),
       logger,
       clock,
