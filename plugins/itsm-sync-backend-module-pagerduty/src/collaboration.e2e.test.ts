@@ -18,7 +18,7 @@ type TimelineItem = {
 };
 
 describe.each(databases.eachSupportedId())(
-  'notes with channels across PagerDuty, ServiceNow and Jira on %s',
+  'collaboration across PagerDuty, ServiceNow and Jira on %s',
   databaseId => {
     let hub: ThreeVendorHub;
     const api: ThreeVendorHub['api'] = (...args) => hub.api(...args);
@@ -302,6 +302,108 @@ describe.each(databases.eachSupportedId())(
           settings: { backfill_notes: null },
         });
       }
+    });
+
+    describe('people', () => {
+      /** A platform incident with a PagerDuty incident, whose assignee PagerDuty no longer owns. */
+      const pagerDutyIncident = async (title: string) => {
+        const created = await api('POST', '/v1/incidents', {
+          title,
+          severity: 'SEV-3',
+          integrations: [hub.pdIntegration.name],
+        });
+        const id = created.body.id as string;
+        const pdId = await eventually(
+          async () =>
+            (await api('GET', `/v1/incidents/${id}`)).body.links?.[0]
+              ?.external_id as string | undefined,
+          'the PagerDuty incident',
+        );
+        return { id, pdId };
+      };
+
+      beforeAll(async () => {
+        // PagerDuty is seeded owning assigned_to; here the platform assigns too.
+        await api(
+          'DELETE',
+          `/v1/integrations/${hub.pdIntegration.id}/field-ownership/assigned_to`,
+        );
+        const mapped = await api('PUT', '/v1/user-mappings', {
+          integration: hub.pdIntegration.name,
+          platform_user: 'jane.doe@acme.com',
+          external_user: 'bob@example.com',
+        });
+        if (mapped.status !== 200)
+          throw new Error(`mapping not set: ${JSON.stringify(mapped.body)}`);
+      });
+
+      it('assigns a mapped person to who they are at PagerDuty, and maps them back', async () => {
+        const t = await pagerDutyIncident('Disk pressure');
+        expect(
+          (
+            await api('PATCH', `/v1/incidents/${t.id}`, {
+              assigned_to: 'jane.doe@acme.com',
+            })
+          ).status,
+        ).toBe(200);
+        await eventually(
+          async () => hub.pd.incident(t.pdId).assignee_ids.includes('PUSR002'),
+          'Bob assigned in PagerDuty',
+        );
+        await hub.pd.reassign(t.pdId, 'carol@example.com');
+        await eventually(
+          async () =>
+            (await api('GET', `/v1/incidents/${t.id}`)).body.assigned_to ===
+            'carol@example.com',
+          'the email of an unmapped person',
+        );
+        await hub.pd.reassign(t.pdId, 'PUSR002');
+        await eventually(
+          async () =>
+            (await api('GET', `/v1/incidents/${t.id}`)).body.assigned_to ===
+            'jane.doe@acme.com',
+          'the mapped person back on the platform',
+        );
+      });
+
+      it('leaves the PagerDuty assignee unchanged for a person PagerDuty does not know, sends the rest, and says why on the timeline', async () => {
+        const t = await pagerDutyIncident('Slow queries');
+        await hub.pd.reassign(t.pdId, 'PUSR003');
+        await eventually(
+          async () =>
+            (await api('GET', `/v1/incidents/${t.id}`)).body.assigned_to ===
+            'carol@example.com',
+          'Carol on the platform',
+        );
+        expect(
+          (
+            await api('PATCH', `/v1/incidents/${t.id}`, {
+              assigned_to: 'nobody@acme.com',
+              title: 'Slow queries on db-2',
+            })
+          ).status,
+        ).toBe(200);
+        await eventually(
+          async () => hub.pd.incident(t.pdId).title === 'Slow queries on db-2',
+          'the title at PagerDuty',
+        );
+        expect(hub.pd.incident(t.pdId).assignee_ids).toEqual(['PUSR003']);
+        const timeline = (await api('GET', `/v1/incidents/${t.id}/timeline`))
+          .body.items as TimelineItem[];
+        expect(timeline).toContainEqual(
+          expect.objectContaining({
+            kind: 'event',
+            source: `integration:${hub.pdIntegration.id}`,
+            text: 'Assignee "nobody@acme.com" not matched at PagerDuty: PagerDuty has no user with the email "nobody@acme.com"; the PagerDuty assignee was left unchanged',
+          }),
+        );
+        // Nothing went to the DLQ for it.
+        const dlq = await api(
+          'GET',
+          `/v1/integrations/${hub.pdIntegration.id}/dlq`,
+        );
+        expect(dlq.body.items ?? dlq.body).toEqual([]);
+      });
     });
   },
 );

@@ -14,6 +14,7 @@ import { SecretCipher } from './crypto/SecretCipher';
 import { registerPermissions } from './permissions/registerPermissions';
 import { createResourceAuthorizer } from './service/authorize';
 import { createRouter } from './service/router';
+import { UserMappingService } from './sync/UserMappingService';
 import { DatabaseSyncStore } from './store/SyncStore';
 import { CallbackTokenService } from './sync/CallbackTokenService';
 import { systemClock } from './sync/Clock';
@@ -140,6 +141,11 @@ export const itsmSyncPlugin = createBackendPlugin({
               wake: () => engine.wake(),
             }),
             reseal: new SecretReseal(store, cipher, connectors),
+            userMappings: new UserMappingService(
+              store,
+              integrations,
+              systemClock,
+            ),
           }),
         );
         httpRouter.addAuthPolicy({

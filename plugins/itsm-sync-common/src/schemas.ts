@@ -280,3 +280,17 @@ export const serviceMappingRequestSchema = z
   .strict();
 /** @public */
 export type ServiceMappingRequest = z.input<typeof serviceMappingRequestSchema>;
+
+/**
+ * `PUT /v1/user-mappings`: who a platform person (their email) is at one integration's vendor,
+ * when it is not that same email (docs/sync-semantics.md#people). @public
+ */
+export const putUserMappingRequestSchema = z
+  .object({
+    integration: nonEmpty(200),
+    platform_user: z.string().trim().toLowerCase().email().max(320),
+    external_user: nonEmpty(320),
+  })
+  .strict();
+/** @public */
+export type PutUserMappingRequest = z.input<typeof putUserMappingRequestSchema>;

@@ -325,6 +325,9 @@ export class PagerDutyConnector implements ItsmConnector {
     const reading = readPagerDutyEvent(event, {
       syncEscalations: settings.syncEscalations,
       assigneeEmail,
+      ...(assignee && !assigneeEmail
+        ? { unmatchedAssignee: assignee.summary ?? assignee.id ?? 'unknown' }
+        : {}),
     });
     if ('ignored' in reading) return ignoredWebhook(reading.ignored);
     const change = reading.change;

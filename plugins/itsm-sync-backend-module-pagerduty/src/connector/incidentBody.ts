@@ -1,5 +1,5 @@
 import {
-  ConnectorError,
+  UnmatchedAssigneeError,
   type ConnectorContext,
   type PlatformIncidentFields,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
@@ -67,9 +67,9 @@ async function userReference(
 ) {
   const id = await directory.userIdForEmail(ctx, email);
   if (!id) {
-    throw new ConnectorError({
-      message: `PagerDuty has no user with the email "${email}" to assign the incident to`,
-      kind: 'permanent',
+    throw new UnmatchedAssigneeError({
+      assignee: email,
+      reason: `PagerDuty has no user with the email "${email}"`,
     });
   }
   return { id, type: 'user_reference' };

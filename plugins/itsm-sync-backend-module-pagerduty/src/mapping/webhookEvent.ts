@@ -142,7 +142,12 @@ const by = (event: PdWebhookEvent) =>
  */
 export function readPagerDutyEvent(
   event: PdWebhookEvent,
-  options: { syncEscalations: boolean; assigneeEmail?: string },
+  options: {
+    syncEscalations: boolean;
+    assigneeEmail?: string;
+    /** The first assignee's name when the event has one whose email cannot be read. */
+    unmatchedAssignee?: string;
+  },
 ): PdEventReading {
   // Own keys only: an event type such as `constructor` must not find Object's.
   const ignoredReason = Object.hasOwn(
@@ -185,6 +190,14 @@ export function readPagerDutyEvent(
       ...(timeline ? { timeline } : {}),
     },
   });
+  // An assignee whose email is unknown leaves assigned_to as it is: nothing is blanked for lack of a match.
+  const assigneeFields = (): Partial<PlatformIncidentFields> =>
+    options.unmatchedAssignee
+      ? {}
+      : { assigned_to: options.assigneeEmail ?? null };
+  const unmatchedLine = options.unmatchedAssignee
+    ? `assignee ${options.unmatchedAssignee} not matched: PagerDuty shows no email for them; assigned_to left unchanged`
+    : undefined;
   const assignees = () =>
     (data.assignees ?? [])
       .map(a => ref(a))
@@ -205,7 +218,11 @@ export function readPagerDutyEvent(
     case 'incident.resolved':
       return updated({ status: 'resolved' });
     case 'incident.reassigned':
-      return updated({ assigned_to: options.assigneeEmail ?? null });
+      return updated(
+        assigneeFields(),
+        unmatchedLine &&
+          `Reassigned in PagerDuty${by(event)}; ${unmatchedLine}`,
+      );
     case 'incident.priority_updated': {
       const severity = severityFromPagerDuty(data);
       return severity
@@ -223,12 +240,11 @@ export function readPagerDutyEvent(
         `Escalated in PagerDuty${by(event)}`,
         assignees() ? `now assigned to ${assignees()}` : undefined,
         policy ? `escalation policy ${ref(policy)}` : undefined,
+        unmatchedLine,
       ]
         .filter(Boolean)
         .join('; ');
-      const fields: Partial<PlatformIncidentFields> = {
-        assigned_to: options.assigneeEmail ?? null,
-      };
+      const fields: Partial<PlatformIncidentFields> = assigneeFields();
       if (options.syncEscalations && policy?.id)
         fields.escalation_policy = policy.id;
       return updated(fields, timeline);
@@ -239,12 +255,11 @@ export function readPagerDutyEvent(
       const timeline = [
         `Delegated in PagerDuty${by(event)}${policy ? ` to escalation policy ${ref(policy)}` : ''}`,
         assignees() ? `now assigned to ${assignees()}` : undefined,
+        unmatchedLine,
       ]
         .filter(Boolean)
         .join('; ');
-      const fields: Partial<PlatformIncidentFields> = {
-        assigned_to: options.assigneeEmail ?? null,
-      };
+      const fields: Partial<PlatformIncidentFields> = assigneeFields();
       if (policy?.id) fields.escalation_policy = policy.id;
       return updated(fields, timeline);
     }

@@ -18,6 +18,7 @@ import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
 import { ReplayKeyRepository } from './ReplayKeyRepository';
 import { RoutingRepository } from './RoutingRepository';
+import { UserMappingRepository } from './UserMappingRepository';
 
 /** The public methods of a repository: what callers see, and what a fake implements. */
 export type RepositoryOf<T> = { [K in keyof T]: T[K] };
@@ -48,6 +49,8 @@ export interface SyncStore {
   readonly replayKeys: RepositoryOf<ReplayKeyRepository>;
   /** The notes the hub posted to vendors, so their echoes are dropped. */
   readonly hubNotes: RepositoryOf<HubNoteRepository>;
+  /** Who people are at each integration's vendor, where not their platform email. */
+  readonly userMappings: RepositoryOf<UserMappingRepository>;
 
   /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
   transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
@@ -79,6 +82,8 @@ export class DatabaseSyncStore implements SyncStore {
   readonly replayKeys: ReplayKeyRepository;
   /** The notes the hub posted to vendors, so their echoes are dropped. */
   readonly hubNotes: HubNoteRepository;
+  /** Who people are at each integration's vendor, where not their platform email. */
+  readonly userMappings: UserMappingRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
   static async create(options: {
@@ -107,6 +112,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.dispatch = new DispatchRepository(db);
     this.replayKeys = new ReplayKeyRepository(db);
     this.hubNotes = new HubNoteRepository(db);
+    this.userMappings = new UserMappingRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@ import type { SyncStore } from '../store/SyncStore';
 import { ConnectorRegistry } from './ConnectorRegistry';
 import { IncidentService } from './IncidentService';
 import { IntegrationService } from './IntegrationService';
+import { AssigneeMapper } from './AssigneeMapper';
 import { NotePoster } from './NotePoster';
 import { OutboundDelivery, type DeliveryResult } from './OutboundDelivery';
 import { OutboxWorker } from './OutboxWorker';
@@ -77,6 +78,7 @@ describe.each(databases.eachSupportedId())(
               clock,
               type => connectors.get(type)?.displayName ?? type,
             ),
+            new AssigneeMapper(store, clock),
           ),
         logger,
         clock,
@@ -203,6 +205,7 @@ describe.each(databases.eachSupportedId())(
               clock,
               type => connectors.get(type)?.displayName ?? type,
             ),
+            new AssigneeMapper(store, clock),
           ).deliver(...args);
           vendorAnswered();
           return new Promise<DeliveryResult>(() => {});

@@ -6,6 +6,7 @@ import type {
   ItsmConnector,
   OutboundPolicy,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { UnmatchedAssigneeError } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { coalescePayloads } from '../engine/coalesce';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
 import { notesFlowOutbound, outboundChanges } from '../engine/ownership';
@@ -16,6 +17,7 @@ import type {
   OutboxRecord,
 } from '../store/types';
 import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { AssigneeMapper } from './AssigneeMapper';
 import type { NotePoster } from './NotePoster';
 
 /**
@@ -72,6 +74,7 @@ export class OutboundDelivery {
     private readonly logger: LoggerService,
     private readonly outbound: OutboundPolicy,
     private readonly notes: NotePoster,
+    private readonly assignees: AssigneeMapper,
   ) {}
 
   async deliver(
@@ -137,17 +140,64 @@ export class OutboundDelivery {
           if (f in current) (fields as any)[f] = current[f];
       }
       if (Object.keys(fields).length) {
-        await connector.updateTicket(ctx, {
-          externalId,
-          changes: fields,
-          incident: platformIncident(incident),
-        });
-        Object.assign(result.written, fields);
+        Object.assign(
+          result.written,
+          await this.updateTicket(connector, ctx, target, externalId, fields),
+        );
       }
     }
     if (payload.notes?.length)
       await this.notes.post(connector, ctx, externalId, payload.notes);
     return result;
+  }
+
+  /**
+   * Sends changed fields, the assignee as the vendor knows the person; a vendor with no such
+   * user gets the rest of the change, and the timeline says why the assignee was left.
+   * Answers what was written.
+   */
+  private async updateTicket(
+    connector: ItsmConnector,
+    ctx: Parameters<ItsmConnector['updateTicket']>[0],
+    target: DeliveryTarget,
+    externalId: string,
+    fields: FieldChanges,
+  ): Promise<FieldChanges> {
+    const incident = platformIncident(target.incident!);
+    const send = async (changes: FieldChanges) => {
+      const assignee = changes.assigned_to;
+      const toVendor =
+        typeof assignee === 'string' && assignee
+          ? {
+              ...changes,
+              assigned_to: await this.assignees.toVendor(
+                target.integration.id,
+                assignee,
+              ),
+            }
+          : changes;
+      await connector.updateTicket(ctx, {
+        externalId,
+        changes: toVendor,
+        incident: { ...incident, assigned_to: toVendor.assigned_to ?? null },
+      });
+    };
+    try {
+      await send(fields);
+      return fields;
+    } catch (error) {
+      if (!(error instanceof UnmatchedAssigneeError)) throw error;
+      await this.assignees.noteUnmatched({
+        incidentId: incident.id,
+        integrationId: target.integration.id,
+        vendor: connector.displayName,
+        assignee: error.assignee,
+        reason: error.message,
+      });
+      const { assigned_to: _left, ...rest } = fields;
+      if (Object.keys(rest).length) await send(rest);
+      return rest;
+    }
   }
 
   private async ensureTicket(
@@ -158,8 +208,17 @@ export class OutboundDelivery {
   ): Promise<{ ticket: ExternalTicket; created: boolean }> {
     const existing = await connector.findTicketByDedupKey(ctx, link.dedup_key);
     if (existing) return { ticket: existing, created: false };
+    const fields = platformIncident(incident);
     const ticket = await connector.createTicket(ctx, {
-      incident: platformIncident(incident),
+      incident: fields.assigned_to
+        ? {
+            ...fields,
+            assigned_to: await this.assignees.toVendor(
+              link.integration_id,
+              fields.assigned_to,
+            ),
+          }
+        : fields,
       dedupKey: link.dedup_key,
     });
     return { ticket, created: true };

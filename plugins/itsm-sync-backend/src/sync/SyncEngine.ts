@@ -8,6 +8,7 @@ import { Dispatcher, type DispatcherSettings } from './Dispatcher';
 import { InboundApplier } from './InboundApplier';
 import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
+import { AssigneeMapper } from './AssigneeMapper';
 import { NotePoster } from './NotePoster';
 import { OutboundDelivery } from './OutboundDelivery';
 import { OutboxWorker } from './OutboxWorker';
@@ -59,6 +60,7 @@ export class SyncEngine {
           clock,
           type => connectors.get(type)?.displayName ?? type,
         ),
+        new AssigneeMapper(store, clock),
       ),
       logger,
       clock,

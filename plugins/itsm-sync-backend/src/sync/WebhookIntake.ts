@@ -16,6 +16,7 @@ import type { IntegrationRecord } from '../store/types';
 import { syncAttributes, syncInstruments } from '../telemetry/instruments';
 import type { CallbackTokenUse } from './CallbackTokenUse';
 import { dropOwnNoteEchoes } from './ownNoteEchoes';
+import { mapInboundAssignees } from './inboundAssignees';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import type { BatchOutcome } from './WriteBatcher';
@@ -147,14 +148,24 @@ export class WebhookIntake {
     return this.withoutOwnNotes(outcomes);
   }
 
-  /** The batch's webhooks without the echoes of notes the hub posted, read once for all. */
+  /**
+   * The batch's webhooks without the echoes of notes the hub posted and with vendor
+   * assignees as platform people, each read once for all.
+   */
   private async withoutOwnNotes(
     outcomes: Array<BatchOutcome<VerifiedWebhook>>,
   ): Promise<Array<BatchOutcome<VerifiedWebhook>>> {
     const verified = outcomes.flatMap(o => (o.ok ? [o.value] : []));
-    const parsed = await dropOwnNoteEchoes(
+    const withoutEchoes = await dropOwnNoteEchoes(
       this.store,
       verified.map(v => ({ integrationId: v.integration.id, parsed: v })),
+    );
+    const parsed = await mapInboundAssignees(
+      this.store,
+      verified.map((v, i) => ({
+        integrationId: v.integration.id,
+        parsed: withoutEchoes[i],
+      })),
     );
     const filtered = new Map(verified.map((v, i) => [v, parsed[i]]));
     return outcomes.map(o => {

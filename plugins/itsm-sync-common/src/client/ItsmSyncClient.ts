@@ -17,6 +17,7 @@ import type {
   ReconcileRunResponse,
   ResealSecretsResponse,
   SyncStatusResponse,
+  UserMappingResponse,
 } from '../api';
 import type {
   IntegrationRoutingRequest,
@@ -31,6 +32,7 @@ import type {
   FieldOwnershipRuleRequest,
   ReconcileRequest,
   UpdateIncidentRequest,
+  PutUserMappingRequest,
   UpdateIntegrationRequest,
 } from '../schemas';
 import type { ConflictResolution, DlqState } from '../vocabulary';
@@ -266,6 +268,24 @@ export class ItsmSyncClient implements ItsmSyncApi {
       integrationPath(integration, `/callback-tokens/${enc(tokenId)}`),
       { method: 'DELETE' },
     );
+  }
+
+  async listUserMappings(
+    options: { integration?: string } = {},
+  ): Promise<UserMappingResponse[]> {
+    return this.items('/v1/user-mappings', {
+      integration: options.integration,
+    });
+  }
+
+  async setUserMapping(
+    request: PutUserMappingRequest,
+  ): Promise<UserMappingResponse> {
+    return this.json('/v1/user-mappings', { method: 'PUT', body: request });
+  }
+
+  async deleteUserMapping(id: string): Promise<void> {
+    await this.send(`/v1/user-mappings/${enc(id)}`, { method: 'DELETE' });
   }
 
   async createIncident(
