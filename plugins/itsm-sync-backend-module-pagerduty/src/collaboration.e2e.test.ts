@@ -405,5 +405,80 @@ describe.each(databases.eachSupportedId())(
         expect(dlq.body.items ?? dlq.body).toEqual([]);
       });
     });
+
+    describe('groups', () => {
+      beforeAll(async () => {
+        // PagerDuty is seeded owning the escalation policy; here a ServiceNow group move goes back to it.
+        await api(
+          'DELETE',
+          `/v1/integrations/${hub.pdIntegration.id}/field-ownership/escalation_policy`,
+        );
+        const patched = await api(
+          'PATCH',
+          `/v1/integrations/${hub.snowIntegration.id}`,
+          {
+            // The person's move below follows PagerDuty's within seconds: not a conflict here.
+            conflict_window_seconds: 0,
+            settings: {
+              assignment_groups: {
+                PEPL001: 'Checkout Ops',
+                PEPL002: 'Infrastructure Ops',
+              },
+            },
+          },
+        );
+        if (patched.status !== 200)
+          throw new Error(`not patched: ${JSON.stringify(patched.body)}`);
+      });
+
+      it('moves the ServiceNow assignment group when PagerDuty reassigns to another escalation policy, and back', async () => {
+        const t = await linkedIncident('Checkout down');
+        const delegated = await hub.pd.delegate(t.pd, 'PEPL002');
+        expect(delegated.delivery).toBe(200);
+        await eventually(
+          async () =>
+            hub.snow.incident(t.snow)?.assignment_group ===
+            'Infrastructure Ops',
+          'the ServiceNow group of the new policy',
+        );
+
+        // ServiceNow times changes to the second: a move in the same second as PagerDuty's
+        // would read as older than it (stale), so the person moves the group a second later.
+        await new Promise(resolve => setTimeout(resolve, 1100));
+        await hub.snow.editAsPerson(t.snow, {
+          assignment_group: 'Checkout Ops',
+        });
+        await eventually(
+          async () =>
+            (await api('GET', `/v1/incidents/${t.id}`)).body
+              .escalation_policy === 'PEPL001',
+          'the policy of the ServiceNow group on the platform',
+        );
+        await eventually(
+          async () => hub.pd.incident(t.pd).escalation_policy_id === 'PEPL001',
+          'PagerDuty moved to the policy of the group',
+        );
+      });
+
+      it('refuses an assignment_groups entry that names no group, and changes nothing', async () => {
+        const refused = await api(
+          'PATCH',
+          `/v1/integrations/${hub.snowIntegration.id}`,
+          { settings: { assignment_groups: { PEPL003: '' } } },
+        );
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.message).toContain(
+          'assignment_groups.PEPL003 must be a non-empty assignment group',
+        );
+        const view = await api(
+          'GET',
+          `/v1/integrations/${hub.snowIntegration.id}`,
+        );
+        expect(view.body.settings.assignment_groups).toEqual({
+          PEPL001: 'Checkout Ops',
+          PEPL002: 'Infrastructure Ops',
+        });
+      });
+    });
   },
 );

@@ -30,6 +30,10 @@ import { toExternalTicket } from './tickets';
 import { verifyServiceNowWebhook } from './webhookVerification';
 import { parseServiceNowWebhook } from './webhookPayload';
 import { JOURNAL_COLUMNS, journalColumnFor } from './noteChannels';
+import {
+  assignmentGroupColumns,
+  validateAssignmentGroups,
+} from './assignmentGroups';
 
 /** Shown in correlation_display so people in ServiceNow see who keeps the ticket in sync. */
 const CORRELATION_DISPLAY = 'ITSM Sync Hub';
@@ -110,6 +114,7 @@ export class ServiceNowConnector implements ItsmConnector {
   validateSettings(settings: Record<string, unknown>): void {
     resolveSettings(settings);
     validateNoteChannels(settings, JOURNAL_COLUMNS);
+    validateAssignmentGroups(settings);
   }
 
   platformFieldFor(field: string): string | undefined {
@@ -140,9 +145,10 @@ export class ServiceNowConnector implements ItsmConnector {
     ctx: ConnectorContext,
     { incident, dedupKey }: CreateTicketInput,
   ): Promise<ExternalTicket> {
-    const columns = toServiceNowColumns(incident, settingsOf(ctx), {
-      creating: true,
-    });
+    const columns = {
+      ...toServiceNowColumns(incident, settingsOf(ctx), { creating: true }),
+      ...assignmentGroupColumns(ctx.integration.settings, incident),
+    };
     const record = await this.table(ctx).create({
       ...columns,
       correlation_id: dedupKey,
@@ -168,7 +174,10 @@ export class ServiceNowConnector implements ItsmConnector {
     ctx: ConnectorContext,
     { externalId, changes }: UpdateTicketInput,
   ): Promise<ExternalTicket | void> {
-    const columns = toServiceNowColumns(changes, settingsOf(ctx));
+    const columns = {
+      ...toServiceNowColumns(changes, settingsOf(ctx)),
+      ...assignmentGroupColumns(ctx.integration.settings, changes),
+    };
     if (!Object.keys(columns).length) return undefined;
     return ticketOf(ctx, await this.table(ctx).update(externalId, columns));
   }

@@ -145,6 +145,35 @@ describe('business-rule webhook parsing', () => {
     ]);
   });
 
+  it('reads a move to an assignment group that assignment_groups maps as that escalation policy', () => {
+    const settings = {
+      assignment_groups: { PEPL001: 'Checkout Ops', PEPL002: 'Infra Ops' },
+    };
+    const [moved] = parseServiceNowWebhook(
+      req({
+        ...specPayload,
+        assignment_group: 'Checkout Ops',
+        changed_fields: ['assignment_group'],
+      }),
+      resolveSettings({}),
+      'https://acme.service-now.com',
+      settings,
+    );
+    expect(moved.kind).toBe('updated');
+    expect(moved.fields).toEqual({ escalation_policy: 'PEPL001' });
+    const [unmapped] = parseServiceNowWebhook(
+      req({
+        ...specPayload,
+        assignment_group: 'Database Ops',
+        changed_fields: ['assignment_group'],
+      }),
+      resolveSettings({}),
+      'https://acme.service-now.com',
+      settings,
+    );
+    expect(unmapped.fields).toEqual({});
+  });
+
   it('reads the channels the other way round when note_channels maps them so', () => {
     const [change] = parseServiceNowWebhook(
       req({

@@ -11,6 +11,7 @@ import { COLUMN_TO_FIELD, fromServiceNowColumns } from '../mappings/fields';
 import { fromGlideDateTime } from '../mappings/glideDateTime';
 import type { ServiceNowSettings } from '../mappings/settings';
 import { JOURNAL_COLUMNS, visibilityOfColumn } from './noteChannels';
+import { escalationPolicyOfGroup } from './assignmentGroups';
 
 function stringField(
   payload: Record<string, unknown>,
@@ -106,6 +107,16 @@ export function parseServiceNowWebhook(
       (fields as Record<string, unknown>)[field] = value;
   }
 
+  // A group move is the escalation policy assignment_groups maps the group to, if any.
+  const group = stringField(p, 'assignment_group');
+  const groupChanged = changedColumns
+    ? changedColumns.includes('assignment_group')
+    : false;
+  const policy =
+    group && groupChanged
+      ? escalationPolicyOfGroup(rawSettings, group)
+      : undefined;
+  if (policy) fields.escalation_policy = policy;
   const actor = stringField(p, 'updated_by') || undefined;
   // Work notes and additional comments, each in its channel (docs/connectors/servicenow.md#notes).
   const [workNote, comment] = JOURNAL_COLUMNS.map(column => {
