@@ -210,6 +210,36 @@ describe('im integration (real binary against a running backend)', () => {
     );
     expect(table.stdout).toMatch(/│ status\s+│ external\s+│ 7\s+│/);
 
+    const deleted = await hub.im(
+      'integration',
+      'field-ownership',
+      'delete',
+      'Production Test',
+      'status',
+    );
+    expect(deleted).toMatchObject({
+      code: 0,
+      stdout: 'status has no owner now: it flows both ways\n',
+    });
+    const left = await hub.imJson(
+      'integration',
+      'field-ownership',
+      'list',
+      'Production Test',
+    );
+    expect(left).not.toContainEqual(
+      expect.objectContaining({ field: 'status' }),
+    );
+    const again = await hub.im(
+      'integration',
+      'field-ownership',
+      'delete',
+      'Production Test',
+      'status',
+    );
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/no ownership rule for 'status'/);
+
     const badField = await hub.im(
       'integration',
       'field-ownership',

@@ -9,6 +9,7 @@ import { addReconcileCommands } from './commands/reconcile';
 import { addRoutingCommands } from './commands/routing';
 import { addSecretsCommands } from './commands/secrets';
 import { addServiceMappingCommands } from './commands/serviceMapping';
+import { addUserMappingCommands } from './commands/userMapping';
 import { formatOption, type Runtime } from './context';
 
 /** The whole `im` command tree. */
@@ -52,5 +53,6 @@ export function buildProgram(runtime: Runtime): Command {
   addIncidentCommands(program, runtime);
   addRoutingCommands(program, runtime);
   addSecretsCommands(program, runtime);
+  addUserMappingCommands(program, runtime);
   return program;
 }

@@ -298,7 +298,8 @@ describe('Jira connector on the in-process backend', () => {
       async () =>
         sim
           .commentTexts(issueId)
-          .some(t => t.startsWith('Customer comms sent')),
+          // Where and by whom the note was written come first.
+          .some(t => /^Backstage · .+: Customer comms sent$/.test(t)),
       'the note as a Jira comment',
     );
     const comment = sim.issue(issueId)!.comments.at(-1)!;

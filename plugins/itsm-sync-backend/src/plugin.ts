@@ -16,6 +16,7 @@ import { SecretCipher } from './crypto/SecretCipher';
 import { registerPermissions } from './permissions/registerPermissions';
 import { createResourceAuthorizer } from './service/authorize';
 import { createRouter } from './service/router';
+import { UserMappingService } from './sync/UserMappingService';
 import { DatabaseSyncStore } from './store/SyncStore';
 import { CallbackTokenService } from './sync/CallbackTokenService';
 import { systemClock } from './sync/Clock';
@@ -161,6 +162,11 @@ export const itsmSyncPlugin = createBackendPlugin({
               routing,
             }),
             reseal: new SecretReseal(store, cipher, connectors),
+            userMappings: new UserMappingService(
+              store,
+              integrations,
+              systemClock,
+            ),
           }),
         );
         httpRouter.addAuthPolicy({
@@ -215,6 +221,10 @@ export const itsmSyncPlugin = createBackendPlugin({
             await store.trace.prune(Date.now() - settings.traceRetentionMs);
             // sync-status reads the last hour; a day is kept to look back on.
             await store.refusals.prune(Date.now() - 86_400_000);
+            // Notes posted as long ago as delivered rows are kept: their echoes are in.
+            await store.hubNotes.pruneOlderThan(
+              Date.now() - settings.deliveredRetentionMs,
+            );
           },
         });
         await scheduler.scheduleTask({

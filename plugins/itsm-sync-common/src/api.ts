@@ -438,3 +438,15 @@ export interface IntegrationPreviewResponse {
     fields: PreviewFieldResponse[];
   }>;
 }
+
+/** One explicit user mapping (`/v1/user-mappings`, docs/sync-semantics.md#people). @public */
+export interface UserMappingResponse {
+  id: string;
+  integration_id: string;
+  integration_name: string;
+  /** The platform person's email. */
+  platform_user: string;
+  /** Who they are at the vendor: an email, a user name or an account id. */
+  external_user: string;
+  updated_at: string;
+}

@@ -5,6 +5,7 @@ import {
   CONFLICT_STRATEGIES,
   FIELD_OWNERS,
   INCIDENT_STATUSES,
+  NOTE_VISIBILITIES,
   SEVERITIES,
   SYNC_DIRECTIONS,
 } from './vocabulary';
@@ -166,7 +167,11 @@ export type UpdateIncidentRequest = z.input<typeof updateIncidentRequestSchema>;
 
 /** A note's author is always the authenticated caller, never a field of the request. @public */
 export const addNoteRequestSchema = z
-  .object({ text: nonEmpty(20000) })
+  .object({
+    text: nonEmpty(20000),
+    /** `internal` (the default) or `public` (docs/sync-semantics.md#notes-and-channels). */
+    visibility: z.enum(NOTE_VISIBILITIES).optional(),
+  })
   .strict();
 /** @public */
 export type AddNoteRequest = z.input<typeof addNoteRequestSchema>;
@@ -318,3 +323,17 @@ export const serviceMappingRequestSchema = z
   .strict();
 /** @public */
 export type ServiceMappingRequest = z.input<typeof serviceMappingRequestSchema>;
+
+/**
+ * `PUT /v1/user-mappings`: who a platform person (their email) is at one integration's vendor,
+ * when it is not that same email (docs/sync-semantics.md#people). @public
+ */
+export const putUserMappingRequestSchema = z
+  .object({
+    integration: nonEmpty(200),
+    platform_user: z.string().trim().toLowerCase().email().max(320),
+    external_user: nonEmpty(320),
+  })
+  .strict();
+/** @public */
+export type PutUserMappingRequest = z.input<typeof putUserMappingRequestSchema>;

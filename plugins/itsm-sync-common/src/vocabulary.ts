@@ -100,3 +100,12 @@ export const SYNC_METRICS = [
 ] as const;
 /** @public */
 export type SyncMetric = (typeof SYNC_METRICS)[number];
+
+/**
+ * Who may read a note (docs/sync-semantics.md#notes-and-channels): `internal` stays with the
+ * responders (ServiceNow work notes, Jira Service Management internal comments), `public` is
+ * shown to requesters too (ServiceNow additional comments, public Jira comments). @public
+ */
+export const NOTE_VISIBILITIES = ['internal', 'public'] as const;
+/** @public */
+export type NoteVisibility = (typeof NOTE_VISIBILITIES)[number];

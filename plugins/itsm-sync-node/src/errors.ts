@@ -33,6 +33,23 @@ export class ConnectorError extends Error {
   }
 }
 
+/**
+ * The vendor has no user for the assignee the hub was asked to set
+ * (docs/sync-semantics.md#people). The hub leaves the ticket's assignee as it is, sends the
+ * rest of the change, and notes the reason on the incident's timeline; nothing is blanked.
+ * @public
+ */
+export class UnmatchedAssigneeError extends ConnectorError {
+  /** The assignee value that found no user. */
+  readonly assignee: string;
+
+  constructor(options: { assignee: string; reason: string }) {
+    super({ message: options.reason, kind: 'permanent' });
+    this.name = 'UnmatchedAssigneeError';
+    this.assignee = options.assignee;
+  }
+}
+
 /** A webhook body that is authentic but cannot be understood. @public */
 export class WebhookParseError extends Error {
   constructor(message: string) {

@@ -15,3 +15,4 @@ export * from './standardWebhooks';
 export * from './extensionPoint';
 export * from './syncEvents';
 export * from './webhookEvents';
+export * from './notes';

@@ -4,6 +4,7 @@ import type {
   FieldOwnershipRule,
   IncidentStatus,
   RoutingTarget,
+  NoteVisibility,
   Severity,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 
@@ -104,7 +105,23 @@ export interface ExternalTicket {
 /** A comment/work note. @public */
 export interface IncidentNote {
   text: string;
+  /** Who wrote it, as that system names them. */
   author?: string;
+  /** The channel it belongs to; absent means `internal` (docs/sync-semantics.md#notes-and-channels). */
+  visibility?: NoteVisibility;
+  /**
+   * The system the note was written in, for people (`PagerDuty`); absent for a note written
+   * on the platform. Connectors show it with the author (`formatNoteForVendor`).
+   */
+  origin?: string;
+  /** Inbound: the vendor's id of the note (PagerDuty note id, Jira comment id), when it has one. */
+  externalNoteId?: string;
+}
+
+/** What `addNote` made at the vendor. @public */
+export interface AddedNote {
+  /** The vendor's id of the new note, so its echo can be recognised when it comes back. */
+  externalNoteId?: string;
 }
 
 /** Input of `createTicket`. @public */
@@ -292,11 +309,15 @@ export interface ItsmConnector {
     input: UpdateTicketInput,
   ): Promise<ExternalTicket | void>;
 
+  /**
+   * Posts a note in the vendor channel its `visibility` maps to, with its origin and author
+   * shown (`formatNoteForVendor`); answers the vendor's id of the note when it has one.
+   */
   addNote(
     ctx: ConnectorContext,
     externalId: string,
     note: IncidentNote,
-  ): Promise<void>;
+  ): Promise<AddedNote | void>;
 
   /** Undefined when the ticket does not exist (any more). */
   fetchTicket(

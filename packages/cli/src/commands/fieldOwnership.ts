@@ -12,7 +12,7 @@ import {
 import { show, tableOrEmpty } from '../output';
 import { ownershipView } from '../views';
 
-/** `im integration field-ownership set|list`. */
+/** `im integration field-ownership set|delete|list`. */
 export function addFieldOwnershipCommands(
   integration: Command,
   runtime: Runtime,
@@ -58,6 +58,27 @@ export function addFieldOwnershipCommands(
         );
       },
     ),
+  );
+
+  withConnectionOptions(
+    group
+      .command('delete')
+      .description('remove the rule of one field, so it flows both ways')
+      .argument('<integration>', 'id or name')
+      .argument('<field>', 'incident field, e.g. work_notes'),
+  ).action(
+    action(runtime, async ({ api, format, output }, [ref, field]) => {
+      const items = await api.call(
+        `delete ownership of '${field}' on '${ref}'`,
+        a => a.deleteFieldOwnership(ref, field),
+      );
+      show(
+        output,
+        format,
+        items,
+        () => `${field} has no owner now: it flows both ways`,
+      );
+    }),
   );
 
   withConnectionOptions(

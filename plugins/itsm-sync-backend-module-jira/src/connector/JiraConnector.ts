@@ -2,6 +2,9 @@ import { toError } from '@backstage/errors';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ConnectorError,
+  formatNoteForVendor,
+  validateNoteChannels,
+  type AddedNote,
   type ChangedTicketsPage,
   type ConnectorCapabilities,
   type ConnectorContext,
@@ -26,6 +29,7 @@ import {
 } from './mapping';
 import { ownershipFieldMap } from './ownership';
 import { parseJiraWebhook } from './parseWebhook';
+import { COMMENT_CHANNELS, commentPropertiesFor } from './noteChannels';
 import { DEFAULT_PRIORITIES, DEFAULT_STATUSES, readSettings } from './settings';
 import { transitionTo } from './transitions';
 import { verifyJiraWebhook } from './verifyWebhook';
@@ -100,6 +104,7 @@ export class JiraConnector implements ItsmConnector {
 
   validateSettings(settings: Record<string, unknown>): void {
     readSettings(settings);
+    validateNoteChannels(settings, COMMENT_CHANNELS);
   }
 
   platformFieldFor(field: string): string | undefined {
@@ -223,14 +228,17 @@ export class JiraConnector implements ItsmConnector {
     ctx: ConnectorContext,
     externalId: string,
     note: IncidentNote,
-  ): Promise<void> {
-    const text = note.author ? `${note.text}\n\n— ${note.author}` : note.text;
-    await jiraClient(ctx).request({
+  ): Promise<AddedNote> {
+    const { body } = await jiraClient(ctx).request<{ id?: unknown }>({
       method: 'POST',
       path: `${ISSUE(externalId)}/comment`,
-      body: { body: toAdf(text) },
+      body: {
+        body: toAdf(formatNoteForVendor(note)),
+        properties: commentPropertiesFor(ctx.integration.settings, note),
+      },
       signal: ctx.signal,
     });
+    return body?.id !== undefined ? { externalNoteId: String(body.id) } : {};
   }
 
   async fetchTicket(
@@ -314,6 +322,7 @@ export class JiraConnector implements ItsmConnector {
           (ownAccount && author?.accountId === ownAccount) ||
           (email && author?.emailAddress?.toLowerCase() === email),
         ),
+      ctx.integration.settings,
     );
   }
 

@@ -6,6 +6,7 @@ import {
   type ParsedWebhook,
   type WebhookRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { visibilityOfComment } from './noteChannels';
 import { fromAdf } from './adf';
 import {
   changedFieldsFromChangelog,
@@ -28,6 +29,8 @@ interface JiraComment {
   author?: JiraAuthor;
   updateAuthor?: JiraAuthor;
   updated?: string;
+  /** Jira Service Management: true for a comment shared with the customer. */
+  jsdPublic?: boolean;
 }
 
 interface JiraWebhookPayload {
@@ -184,6 +187,7 @@ export function parseJiraWebhook(
   siteUrl: string,
   request: WebhookRequest,
   isOwnComment: (author: JiraAuthor | undefined) => boolean = () => false,
+  rawSettings: Record<string, unknown> = {},
 ): ParsedWebhook {
   const payload = decode(request.rawBody);
   const eventId = eventIdOf(request, payload);
@@ -280,7 +284,12 @@ export function parseJiraWebhook(
       eventId: id,
       kind: 'note',
       fields: {},
-      note: { text: noteText, author: author?.displayName },
+      note: {
+        text: noteText,
+        author: author?.displayName,
+        visibility: visibilityOfComment(rawSettings, comment.jsdPublic),
+        externalNoteId: String(comment.id),
+      },
     };
   };
   const asParsed = (

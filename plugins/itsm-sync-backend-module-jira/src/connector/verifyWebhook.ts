@@ -104,8 +104,9 @@ async function firstUseOfToken(
   const expiresAt = (Number(payload.exp) + CLOCK_TOLERANCE_SECONDS) * 1000;
   const tokenKey = `jira-jwt:${sha256(token)}`;
   const firstOfToken = await replays.firstUse(tokenKey, expiresAt);
+  // One hash of token and body: two hashes side by side overflow the key column (120).
   const firstWithBody = await replays.firstUse(
-    `${tokenKey}:${sha256(request.rawBody)}`,
+    `jira-jwt-body:${sha256(`${sha256(token)}:${sha256(request.rawBody)}`)}`,
     expiresAt,
   );
   if (!firstWithBody)

@@ -1,7 +1,10 @@
 import { InputError, toError } from '@backstage/errors';
 import {
   ConnectorError,
+  formatNoteForVendor,
   ignoredWebhook,
+  validateNoteChannels,
+  type AddedNote,
   inboundCreateEnabled,
   type ConnectorCapabilities,
   type ConnectorContext,
@@ -51,6 +54,8 @@ import { verifyPagerDutyWebhook } from './verifyWebhook';
 const PAGE_LIMIT = 100;
 const SCHEDULE_ID = /^[A-Z0-9]{2,32}$/;
 
+/** PagerDuty's one note channel (`none` keeps a visibility out). */
+const PAGERDUTY_NOTE_CHANNELS = ['notes'] as const;
 /** The PagerDuty REST API v2 + Webhooks v3 connector. @public */
 export class PagerDutyConnector implements ItsmConnector {
   readonly type = 'pagerduty';
@@ -101,6 +106,7 @@ export class PagerDutyConnector implements ItsmConnector {
   validateSettings(settings: Record<string, unknown>): void {
     parseSettings(settings);
     inboundCreateEnabled(settings);
+    validateNoteChannels(settings, PAGERDUTY_NOTE_CHANNELS);
   }
 
   async testConnection(
@@ -219,8 +225,7 @@ export class PagerDutyConnector implements ItsmConnector {
       });
       result = await this.toTicket(ctx, body.incident);
     }
-    if (descriptionNote)
-      await this.addNote(ctx, externalId, { text: descriptionNote });
+    if (descriptionNote) await this.postNote(ctx, externalId, descriptionNote);
     return result;
   }
 
@@ -228,17 +233,27 @@ export class PagerDutyConnector implements ItsmConnector {
     ctx: ConnectorContext,
     externalId: string,
     note: IncidentNote,
-  ): Promise<void> {
-    await pagerDutyClient(ctx, { write: true }).request({
+  ): Promise<AddedNote> {
+    // PagerDuty has one note channel: note_channels may keep one visibility out (planned by the hub).
+    return this.postNote(ctx, externalId, formatNoteForVendor(note));
+  }
+
+  /** `POST /incidents/{id}/notes`; answers the note's id so its `incident.annotated` echo is known. */
+  private async postNote(
+    ctx: ConnectorContext,
+    externalId: string,
+    content: string,
+  ): Promise<AddedNote> {
+    const { body } = await pagerDutyClient(ctx, { write: true }).request<{
+      note?: { id?: unknown };
+    }>({
       method: 'POST',
       path: `/incidents/${encodeURIComponent(externalId)}/notes`,
-      body: {
-        note: {
-          content: note.author ? `${note.text}\n— ${note.author}` : note.text,
-        },
-      },
+      body: { note: { content } },
       signal: ctx.signal,
     });
+    const id = body?.note?.id;
+    return typeof id === 'string' ? { externalNoteId: id } : {};
   }
 
   async fetchTicket(
@@ -311,6 +326,9 @@ export class PagerDutyConnector implements ItsmConnector {
     const reading = readPagerDutyEvent(event, {
       syncEscalations: settings.syncEscalations,
       assigneeEmail,
+      ...(assignee && !assigneeEmail
+        ? { unmatchedAssignee: assignee.summary ?? assignee.id ?? 'unknown' }
+        : {}),
     });
     if ('ignored' in reading) return ignoredWebhook(reading.ignored);
     const change = reading.change;

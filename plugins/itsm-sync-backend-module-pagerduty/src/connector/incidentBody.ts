@@ -1,5 +1,5 @@
 import {
-  ConnectorError,
+  UnmatchedAssigneeError,
   type ConnectorContext,
   type PlatformIncidentFields,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
@@ -9,6 +9,9 @@ import {
 } from '../mapping/severity';
 import { statusToPagerDuty } from '../mapping/status';
 import type { PagerDutyDirectory } from './directory';
+
+/** How the note mirroring a description change starts; its echo is recognised by it. */
+export const DESCRIPTION_NOTE_PREFIX = 'Description updated:\n';
 
 /**
  * The PUT /incidents/{id} body for a set of platform changes, plus the note that carries
@@ -48,7 +51,7 @@ export async function updateBody(
   }
   const descriptionNote =
     changes.description !== undefined
-      ? `Description updated:\n${changes.description}`
+      ? `${DESCRIPTION_NOTE_PREFIX}${changes.description}`
       : undefined;
   return {
     incident: Object.keys(incident).length > 1 ? incident : undefined,
@@ -64,9 +67,9 @@ async function userReference(
 ) {
   const id = await directory.userIdForEmail(ctx, email);
   if (!id) {
-    throw new ConnectorError({
-      message: `PagerDuty has no user with the email "${email}" to assign the incident to`,
-      kind: 'permanent',
+    throw new UnmatchedAssigneeError({
+      assignee: email,
+      reason: `PagerDuty has no user with the email "${email}"`,
     });
   }
   return { id, type: 'user_reference' };

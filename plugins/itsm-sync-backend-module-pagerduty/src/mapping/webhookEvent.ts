@@ -4,6 +4,7 @@ import {
   type NormalizedChange,
   type PlatformIncidentFields,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { DESCRIPTION_NOTE_PREFIX } from '../connector/incidentBody';
 import type { PdIncidentObject, PdReference } from '../connector/types';
 import { severityFromPagerDuty } from './severity';
 import { firstAssignee, ticketFromIncident } from './ticket';
@@ -141,7 +142,12 @@ const by = (event: PdWebhookEvent) =>
  */
 export function readPagerDutyEvent(
   event: PdWebhookEvent,
-  options: { syncEscalations: boolean; assigneeEmail?: string },
+  options: {
+    syncEscalations: boolean;
+    assigneeEmail?: string;
+    /** The first assignee's name when the event has one whose email cannot be read. */
+    unmatchedAssignee?: string;
+  },
 ): PdEventReading {
   // Own keys only: an event type such as `constructor` must not find Object's.
   const ignoredReason = Object.hasOwn(
@@ -184,6 +190,14 @@ export function readPagerDutyEvent(
       ...(timeline ? { timeline } : {}),
     },
   });
+  // An assignee whose email is unknown leaves assigned_to as it is: nothing is blanked for lack of a match.
+  const assigneeFields = (): Partial<PlatformIncidentFields> =>
+    options.unmatchedAssignee
+      ? {}
+      : { assigned_to: options.assigneeEmail ?? null };
+  const unmatchedLine = options.unmatchedAssignee
+    ? `assignee ${options.unmatchedAssignee} not matched: PagerDuty shows no email for them; assigned_to left unchanged`
+    : undefined;
   const assignees = () =>
     (data.assignees ?? [])
       .map(a => ref(a))
@@ -204,7 +218,11 @@ export function readPagerDutyEvent(
     case 'incident.resolved':
       return updated({ status: 'resolved' });
     case 'incident.reassigned':
-      return updated({ assigned_to: options.assigneeEmail ?? null });
+      return updated(
+        assigneeFields(),
+        unmatchedLine &&
+          `Reassigned in PagerDuty${by(event)}; ${unmatchedLine}`,
+      );
     case 'incident.priority_updated': {
       const severity = severityFromPagerDuty(data);
       return severity
@@ -222,12 +240,11 @@ export function readPagerDutyEvent(
         `Escalated in PagerDuty${by(event)}`,
         assignees() ? `now assigned to ${assignees()}` : undefined,
         policy ? `escalation policy ${ref(policy)}` : undefined,
+        unmatchedLine,
       ]
         .filter(Boolean)
         .join('; ');
-      const fields: Partial<PlatformIncidentFields> = {
-        assigned_to: options.assigneeEmail ?? null,
-      };
+      const fields: Partial<PlatformIncidentFields> = assigneeFields();
       if (options.syncEscalations && policy?.id)
         fields.escalation_policy = policy.id;
       return updated(fields, timeline);
@@ -238,12 +255,11 @@ export function readPagerDutyEvent(
       const timeline = [
         `Delegated in PagerDuty${by(event)}${policy ? ` to escalation policy ${ref(policy)}` : ''}`,
         assignees() ? `now assigned to ${assignees()}` : undefined,
+        unmatchedLine,
       ]
         .filter(Boolean)
         .join('; ');
-      const fields: Partial<PlatformIncidentFields> = {
-        assigned_to: options.assigneeEmail ?? null,
-      };
+      const fields: Partial<PlatformIncidentFields> = assigneeFields();
       if (policy?.id) fields.escalation_policy = policy.id;
       return updated(fields, timeline);
     }
@@ -251,12 +267,25 @@ export function readPagerDutyEvent(
       const content = data.content;
       if (typeof content !== 'string' || !content.trim())
         return ignore(event, 'the note has no content', externalId);
+      // The connector mirrors description changes as notes (PagerDuty has no description field).
+      if (content.startsWith(DESCRIPTION_NOTE_PREFIX))
+        return ignore(
+          event,
+          'the description note the hub wrote itself',
+          externalId,
+        );
       return {
         change: {
           ...base,
           kind: 'note',
           fields: {},
-          note: { text: content, author: ref(event.agent) },
+          // PagerDuty notes are seen by responders only: internal.
+          note: {
+            text: content,
+            author: ref(event.agent),
+            visibility: 'internal',
+            ...(typeof data.id === 'string' ? { externalNoteId: data.id } : {}),
+          },
         },
       };
     }

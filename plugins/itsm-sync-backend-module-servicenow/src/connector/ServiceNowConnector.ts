@@ -2,6 +2,8 @@ import { toError } from '@backstage/errors';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ConnectorError,
+  formatNoteForVendor,
+  validateNoteChannels,
   type ChangedTicketsPage,
   type ConnectorCapabilities,
   type ConnectorContext,
@@ -27,6 +29,11 @@ import type { ServiceNowRecord } from '../mappings/record';
 import { toExternalTicket } from './tickets';
 import { verifyServiceNowWebhook } from './webhookVerification';
 import { parseServiceNowWebhook } from './webhookPayload';
+import { JOURNAL_COLUMNS, journalColumnFor } from './noteChannels';
+import {
+  assignmentGroupColumns,
+  validateAssignmentGroups,
+} from './assignmentGroups';
 
 /** Shown in correlation_display so people in ServiceNow see who keeps the ticket in sync. */
 const CORRELATION_DISPLAY = 'ITSM Sync Hub';
@@ -102,6 +109,8 @@ export class ServiceNowConnector implements ItsmConnector {
 
   validateSettings(settings: Record<string, unknown>): void {
     resolveSettings(settings);
+    validateNoteChannels(settings, JOURNAL_COLUMNS);
+    validateAssignmentGroups(settings);
   }
 
   platformFieldFor(field: string): string | undefined {
@@ -132,9 +141,10 @@ export class ServiceNowConnector implements ItsmConnector {
     ctx: ConnectorContext,
     { incident, dedupKey, target }: CreateTicketInput,
   ): Promise<ExternalTicket> {
-    const columns = toServiceNowColumns(incident, settingsOf(ctx), {
-      creating: true,
-    });
+    const columns = {
+      ...toServiceNowColumns(incident, settingsOf(ctx), { creating: true }),
+      ...assignmentGroupColumns(ctx.integration.settings, incident),
+    };
     const record = await this.table(ctx).create({
       ...columns,
       // The entity's assignment group and CI (docs/connectors/servicenow.md#ticket-creation-and-dedup); else the instance's assignment rules decide.
@@ -167,7 +177,10 @@ export class ServiceNowConnector implements ItsmConnector {
     ctx: ConnectorContext,
     { externalId, changes }: UpdateTicketInput,
   ): Promise<ExternalTicket | void> {
-    const columns = toServiceNowColumns(changes, settingsOf(ctx));
+    const columns = {
+      ...toServiceNowColumns(changes, settingsOf(ctx)),
+      ...assignmentGroupColumns(ctx.integration.settings, changes),
+    };
     if (!Object.keys(columns).length) return undefined;
     return ticketOf(ctx, await this.table(ctx).update(externalId, columns));
   }
@@ -177,10 +190,11 @@ export class ServiceNowConnector implements ItsmConnector {
     externalId: string,
     note: IncidentNote,
   ): Promise<void> {
-    const text = note.author
-      ? `${note.text}\n\n(${note.author}, via ITSM Sync Hub)`
-      : note.text;
-    await this.table(ctx).update(externalId, { work_notes: text });
+    // Work notes or additional comments by the note's channel; journal entries have no id to answer.
+    await this.table(ctx).update(externalId, {
+      [journalColumnFor(ctx.integration.settings, note)]:
+        formatNoteForVendor(note),
+    });
   }
 
   async fetchTicket(
@@ -260,6 +274,7 @@ export class ServiceNowConnector implements ItsmConnector {
       request,
       settingsOf(ctx),
       ctx.integration.baseUrl,
+      ctx.integration.settings,
     );
   }
 

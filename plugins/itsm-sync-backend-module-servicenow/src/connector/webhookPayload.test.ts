@@ -105,8 +105,87 @@ describe('business-rule webhook parsing', () => {
       }),
     );
     expect(change.kind).toBe('note');
-    expect(change.note).toEqual({ text: 'Rolled back', author: 'beth.anglin' });
+    expect(change.note).toEqual({
+      text: 'Rolled back',
+      author: 'beth.anglin',
+      visibility: 'internal',
+    });
     expect(change.actor).toBe('beth.anglin');
+  });
+
+  it('reads an additional comment as a public note, and a write with both as two notes', () => {
+    const [comment] = parse(
+      req({
+        ...specPayload,
+        comments: 'Fix is rolling out',
+        updated_by: 'beth.anglin',
+        changed_fields: ['comments'],
+      }),
+    );
+    expect(comment.note).toEqual({
+      text: 'Fix is rolling out',
+      author: 'beth.anglin',
+      visibility: 'public',
+    });
+
+    const both = parse(
+      req({
+        ...specPayload,
+        event_id: 'evt-both',
+        work_notes: 'Pinned the build',
+        comments: 'Fix is rolling out',
+        changed_fields: ['work_notes', 'comments'],
+      }),
+    );
+    expect(
+      both.map(c => [c.eventId, c.kind, c.note?.text, c.note?.visibility]),
+    ).toEqual([
+      ['evt-both', 'note', 'Pinned the build', 'internal'],
+      ['evt-both:comments', 'note', 'Fix is rolling out', 'public'],
+    ]);
+  });
+
+  it('reads a move to an assignment group that assignment_groups maps as that escalation policy', () => {
+    const settings = {
+      assignment_groups: { PEPL001: 'Checkout Ops', PEPL002: 'Infra Ops' },
+    };
+    const [moved] = parseServiceNowWebhook(
+      req({
+        ...specPayload,
+        assignment_group: 'Checkout Ops',
+        changed_fields: ['assignment_group'],
+      }),
+      resolveSettings({}),
+      'https://acme.service-now.com',
+      settings,
+    );
+    expect(moved.kind).toBe('updated');
+    expect(moved.fields).toEqual({ escalation_policy: 'PEPL001' });
+    const [unmapped] = parseServiceNowWebhook(
+      req({
+        ...specPayload,
+        assignment_group: 'Database Ops',
+        changed_fields: ['assignment_group'],
+      }),
+      resolveSettings({}),
+      'https://acme.service-now.com',
+      settings,
+    );
+    expect(unmapped.fields).toEqual({});
+  });
+
+  it('reads the channels the other way round when note_channels maps them so', () => {
+    const [change] = parseServiceNowWebhook(
+      req({
+        ...specPayload,
+        comments: 'Only for agents here',
+        changed_fields: ['comments'],
+      }),
+      resolveSettings({}),
+      'https://acme.service-now.com',
+      { note_channels: { internal: 'comments', public: 'work_notes' } },
+    );
+    expect(change.note?.visibility).toBe('internal');
   });
 
   it('marks an insert as created and carries the whole ticket', () => {

@@ -10,6 +10,8 @@ import {
 import { COLUMN_TO_FIELD, fromServiceNowColumns } from '../mappings/fields';
 import { fromGlideDateTime } from '../mappings/glideDateTime';
 import type { ServiceNowSettings } from '../mappings/settings';
+import { JOURNAL_COLUMNS, visibilityOfColumn } from './noteChannels';
+import { escalationPolicyOfGroup } from './assignmentGroups';
 
 function stringField(
   payload: Record<string, unknown>,
@@ -56,6 +58,7 @@ export function parseServiceNowWebhook(
   request: WebhookRequest,
   settings: ServiceNowSettings,
   baseUrl: string,
+  rawSettings: Record<string, unknown> = {},
 ): NormalizedChange[] {
   let payload: unknown;
   try {
@@ -104,8 +107,28 @@ export function parseServiceNowWebhook(
       (fields as Record<string, unknown>)[field] = value;
   }
 
+  // A group move is the escalation policy assignment_groups maps the group to, if any.
+  const group = stringField(p, 'assignment_group');
+  const groupChanged = changedColumns
+    ? changedColumns.includes('assignment_group')
+    : false;
+  const policy =
+    group && groupChanged
+      ? escalationPolicyOfGroup(rawSettings, group)
+      : undefined;
+  if (policy) fields.escalation_policy = policy;
   const actor = stringField(p, 'updated_by') || undefined;
-  const workNote = stringField(p, 'work_notes')?.trim();
+  // Work notes and additional comments, each in its channel (docs/connectors/servicenow.md#notes).
+  const [workNote, comment] = JOURNAL_COLUMNS.map(column => {
+    const text = stringField(p, column)?.trim();
+    return text
+      ? {
+          text,
+          author: actor,
+          visibility: visibilityOfColumn(rawSettings, column),
+        }
+      : undefined;
+  });
   const number = stringField(p, 'number') || undefined;
   const created = stringField(p, 'operation') === 'insert';
   const ticket: ExternalTicket = {
@@ -116,20 +139,35 @@ export function parseServiceNowWebhook(
     updatedAt: occurredAt,
     dedupKey: stringField(p, 'correlation_id') || undefined,
   };
+  const first = workNote ?? comment;
   let kind: NormalizedChange['kind'] = created ? 'created' : 'updated';
-  if (!created && workNote && Object.keys(fields).length === 0) kind = 'note';
+  if (!created && first && Object.keys(fields).length === 0) kind = 'note';
+  const eventId = eventIdOf(request, settings, p, sysId, updatedOn);
 
-  return [
+  const changes: NormalizedChange[] = [
     {
-      eventId: eventIdOf(request, settings, p, sysId, updatedOn),
+      eventId,
       externalId: sysId,
       externalKey: number,
       kind,
       fields: created ? all : fields,
-      note: workNote ? { text: workNote, author: actor } : undefined,
+      note: first,
       occurredAt,
       actor,
       ticket,
     },
   ];
+  // One write that adds both a work note and a comment: the comment is a note of its own.
+  if (workNote && comment)
+    changes.push({
+      eventId: `${eventId}:comments`,
+      externalId: sysId,
+      externalKey: number,
+      kind: 'note',
+      fields: {},
+      note: comment,
+      occurredAt,
+      actor,
+    });
+  return changes;
 }

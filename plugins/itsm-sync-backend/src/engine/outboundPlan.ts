@@ -1,3 +1,5 @@
+import { sendsNoteChannel } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import type { OutboxNote } from './coalesce';
 import type { FieldChanges } from './fields';
 import {
   notesFlowOutbound,
@@ -56,7 +58,7 @@ export function planOutbound(input: {
 /** The outbox rows of a new note: every outbound integration whose side does not own notes. */
 export function planNote(input: {
   incidentId: string;
-  note: { text: string; author?: string };
+  note: OutboxNote;
   source: string;
   links: LinkWithIntegration[];
   connectors: ConnectorLookup & {
@@ -71,6 +73,14 @@ export function planNote(input: {
       continue;
     if (!input.connectors.sendsNotes(integration.integration_type)) continue;
     if (input.source === `integration:${integration.id}`) continue;
+    // The integration's note_channels may keep this channel from the vendor.
+    if (
+      !sendsNoteChannel(
+        integration.settings ?? {},
+        input.note.visibility ?? 'internal',
+      )
+    )
+      continue;
     if (
       !notesFlowOutbound(
         rules,

@@ -51,6 +51,7 @@ export function addIncidentRoutes(router: Router, ctx: RouterContext) {
     await ctx.incidents.addNote(req.params.id, {
       text: body.text,
       author: principalName(credentials),
+      visibility: body.visibility,
     });
     res.status(201).json({ ok: true });
   });

@@ -178,4 +178,22 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
       res.json({ items, rule: items.find(r => r.field === field) });
     },
   );
+
+  router.delete(
+    '/v1/integrations/:ref/field-ownership/:field',
+    async (req, res) => {
+      const { integration } = await resources.managedIntegration(req);
+      const field = parseInput(fieldNameSchema, req.params.field, 'field name');
+      const items = await audited(
+        ctx.auditor,
+        {
+          eventId: 'field-ownership-delete',
+          request: req,
+          meta: { ref: req.params.ref, field },
+        },
+        () => ctx.integrations.deleteRule(integration.id, field),
+      );
+      res.json({ items });
+    },
+  );
 }

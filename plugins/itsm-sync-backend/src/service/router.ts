@@ -16,6 +16,8 @@ import { addRoutingRoutes } from './routingRoutes';
 import { addSecretRoutes } from './secretRoutes';
 import type { RouterContext } from './RouterContext';
 import { addSyncRoutes } from './syncRoutes';
+import { addUserMappingRoutes } from './userMappingRoutes';
+import type { UserMappingService } from '../sync/UserMappingService';
 import { addWebhookRoutes } from './webhookRoutes';
 import {
   DEFAULT_WEBHOOK_RATE_LIMIT,
@@ -32,6 +34,8 @@ export async function createRouter(
     manualSync: ManualSyncService;
     /** The reseal of stored secrets after a key rotation (`POST /v1/secrets/reseal`). */
     reseal: SecretReseal;
+    /** Who people are at each vendor (`/v1/user-mappings`, docs/sync-semantics.md#people). */
+    userMappings: UserMappingService;
     /** Requests per source and integration on the unauthenticated webhook routes; the default when not given. */
     webhookRateLimit?: WebhookRateLimit;
   },
@@ -57,5 +61,6 @@ export async function createRouter(
   addCallbackTokenRoutes(router, ctx, ctx.callbackTokens);
   addSecretRoutes(router, ctx, ctx.reseal);
   addManualSyncRoutes(router, ctx, ctx.manualSync);
+  addUserMappingRoutes(router, ctx, ctx.userMappings);
   return router;
 }

@@ -41,6 +41,10 @@ export interface TimelineInsert {
   text: string;
   author: string | null;
   source: string;
+  /** A note's channel; null for an event. */
+  visibility?: string | null;
+  /** The vendor's id of the note it came from, when it has one. */
+  external_note_id?: string | null;
   created_at: number;
 }
 
@@ -250,9 +254,9 @@ export class InboundBatchRepository {
       // Column arrays: a short statement whatever the number of rows, in their order.
       return [
         tx.raw(
-          `INSERT INTO incident_timeline (incident_id, kind, text, author, source, created_at)
-  SELECT t.incident_id, t.kind, t.text, t.author, t.source, t.created_at
-  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS t(incident_id, kind, text, author, source, created_at, n)
+          `INSERT INTO incident_timeline (incident_id, kind, text, author, source, visibility, external_note_id, created_at)
+  SELECT t.incident_id, t.kind, t.text, t.author, t.source, t.visibility, t.external_note_id, t.created_at
+  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS t(incident_id, kind, text, author, source, visibility, external_note_id, created_at, n)
   ORDER BY t.n`,
           [
             rows.map(r => r.incident_id),
@@ -260,12 +264,22 @@ export class InboundBatchRepository {
             rows.map(r => r.text),
             rows.map(r => r.author),
             rows.map(r => r.source),
+            rows.map(r => r.visibility ?? null),
+            rows.map(r => r.external_note_id ?? null),
             rows.map(r => r.created_at),
           ] as Knex.RawBinding[],
         ),
       ];
     }
-    return chunks(rows).map(part => tx('incident_timeline').insert(part));
+    return chunks(rows).map(part =>
+      tx('incident_timeline').insert(
+        part.map(r => ({
+          ...r,
+          visibility: r.visibility ?? null,
+          external_note_id: r.external_note_id ?? null,
+        })),
+      ),
+    );
   }
 
   /**

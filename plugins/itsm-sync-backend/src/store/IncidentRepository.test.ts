@@ -420,6 +420,7 @@ describe.each(databases.eachSupportedId())(
           text: 'Restarted',
           author: 'alice',
           source: 'platform',
+          visibility: 'public',
         },
         {
           now: T,
@@ -447,6 +448,8 @@ describe.each(databases.eachSupportedId())(
           text: 'Restarted',
           author: 'alice',
           source: 'platform',
+          visibility: 'public',
+          external_note_id: null,
           created_at: T,
         },
         {
@@ -454,6 +457,8 @@ describe.each(databases.eachSupportedId())(
           text: 'Escalated',
           author: null,
           source: `integration:${integration.id}`,
+          visibility: null,
+          external_note_id: null,
           created_at: T + 1,
         },
       ]);

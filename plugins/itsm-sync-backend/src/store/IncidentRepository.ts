@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { RoutingTarget } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import type { NoteVisibility } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { isPostgres } from './dialect';
 import type { FieldChanges } from '../engine/fields';
 import type {
@@ -580,6 +581,7 @@ export class IncidentRepository {
       text: string;
       author?: string | null;
       source: string;
+      visibility?: NoteVisibility | null;
     },
     options: {
       now: number;
@@ -594,6 +596,7 @@ export class IncidentRepository {
         text: entry.text,
         author: entry.author ?? null,
         source: entry.source,
+        visibility: entry.visibility ?? null,
         created_at: options.now,
       });
       if (options.plan) {
@@ -613,6 +616,8 @@ export class IncidentRepository {
       text: string;
       author: string | null;
       source: string;
+      visibility: NoteVisibility | null;
+      external_note_id: string | null;
       created_at: number;
     }>
   > {
@@ -624,7 +629,39 @@ export class IncidentRepository {
       text: r.text,
       author: r.author ?? null,
       source: r.source,
+      visibility: r.visibility ?? null,
+      external_note_id: r.external_note_id ?? null,
       created_at: num(r.created_at),
+    }));
+  }
+
+  /**
+   * The notes an incident had before `before` (epoch ms), oldest first: what a ticket
+   * opened later is backfilled with (docs/sync-semantics.md#notes-and-channels).
+   */
+  async notesBefore(
+    incidentId: string,
+    before: number,
+  ): Promise<
+    Array<{
+      id: number;
+      text: string;
+      author: string | null;
+      source: string;
+      visibility: NoteVisibility | null;
+    }>
+  > {
+    const rows = await this.db('incident_timeline')
+      .where({ incident_id: incidentId, kind: 'note' })
+      .andWhere('created_at', '<', before)
+      .orderBy('id')
+      .select('id', 'text', 'author', 'source', 'visibility');
+    return rows.map(r => ({
+      id: Number(r.id),
+      text: r.text,
+      author: r.author ?? null,
+      source: r.source,
+      visibility: r.visibility ?? null,
     }));
   }
 

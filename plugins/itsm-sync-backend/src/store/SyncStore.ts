@@ -5,6 +5,7 @@ import { ConflictRepository } from './ConflictRepository';
 import { DeliveryRepository } from './DeliveryRepository';
 import { DispatchRepository } from './DispatchRepository';
 import { DlqRepository } from './DlqRepository';
+import { HubNoteRepository } from './HubNoteRepository';
 import { IgnoredEventRepository } from './IgnoredEventRepository';
 import { InboundBatchRepository } from './InboundBatchRepository';
 import { IncidentRepository } from './IncidentRepository';
@@ -20,6 +21,7 @@ import { ReplayKeyRepository } from './ReplayKeyRepository';
 import { RefusalRepository } from './RefusalRepository';
 import { RoutingRepository } from './RoutingRepository';
 import { TraceRepository } from './TraceRepository';
+import { UserMappingRepository } from './UserMappingRepository';
 
 /** The public methods of a repository: what callers see, and what a fake implements. */
 export type RepositoryOf<T> = { [K in keyof T]: T[K] };
@@ -54,6 +56,10 @@ export interface SyncStore {
   readonly trace: RepositoryOf<TraceRepository>;
   /** Webhooks refused by verification, per integration, reason and minute. */
   readonly refusals: RepositoryOf<RefusalRepository>;
+  /** The notes the hub posted to vendors, so their echoes are dropped. */
+  readonly hubNotes: RepositoryOf<HubNoteRepository>;
+  /** Who people are at each integration's vendor, where not their platform email. */
+  readonly userMappings: RepositoryOf<UserMappingRepository>;
 
   /** Runs `fn` in one transaction, with the repositories bound to it: every statement through `store` joins it. */
   transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T>;
@@ -89,6 +95,10 @@ export class DatabaseSyncStore implements SyncStore {
   readonly trace: TraceRepository;
   /** Webhooks refused by verification, per integration, reason and minute. */
   readonly refusals: RefusalRepository;
+  /** The notes the hub posted to vendors, so their echoes are dropped. */
+  readonly hubNotes: HubNoteRepository;
+  /** Who people are at each integration's vendor, where not their platform email. */
+  readonly userMappings: UserMappingRepository;
 
   /** The plugin's database, its schema brought up to date unless `database.migrations.skip` says otherwise. */
   static async create(options: {
@@ -119,6 +129,8 @@ export class DatabaseSyncStore implements SyncStore {
     this.notices = new NoticeRepository(db);
     this.trace = new TraceRepository(db);
     this.refusals = new RefusalRepository(db);
+    this.hubNotes = new HubNoteRepository(db);
+    this.userMappings = new UserMappingRepository(db);
   }
 
   async transaction<T>(fn: (store: SyncStore) => Promise<T>): Promise<T> {

@@ -10,6 +10,8 @@ import type { SyncStore } from '../store/SyncStore';
 import { ConnectorRegistry } from './ConnectorRegistry';
 import { IncidentService } from './IncidentService';
 import { IntegrationService } from './IntegrationService';
+import { AssigneeMapper } from './AssigneeMapper';
+import { NotePoster } from './NotePoster';
 import { OutboundDelivery, type DeliveryResult } from './OutboundDelivery';
 import { OutboxWorker } from './OutboxWorker';
 import { DEFAULT_DISPATCHER_SETTINGS } from './SyncEngine';
@@ -67,7 +69,17 @@ describe.each(databases.eachSupportedId())(
         integrations,
         delivery:
           delivery ??
-          new OutboundDelivery(connectors, logger, integrations.outbound),
+          new OutboundDelivery(
+            connectors,
+            logger,
+            integrations.outbound,
+            new NotePoster(
+              store,
+              clock,
+              type => connectors.get(type)?.displayName ?? type,
+            ),
+            new AssigneeMapper(store, clock),
+          ),
         logger,
         clock,
         leaseMs: 60_000,
@@ -243,6 +255,12 @@ describe.each(databases.eachSupportedId())(
             connectors,
             mockServices.logger.mock(),
             integrations.outbound,
+            new NotePoster(
+              store,
+              clock,
+              type => connectors.get(type)?.displayName ?? type,
+            ),
+            new AssigneeMapper(store, clock),
           ).deliver(...args);
           vendorAnswered();
           return new Promise<DeliveryResult>(() => {});

@@ -2,7 +2,10 @@ import type {
   FieldOwnershipRule,
   SyncMetric,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
-import type { NormalizedChange } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import {
+  noteVisibilityOf,
+  type NormalizedChange,
+} from '@itsm-sync-hub/plugin-itsm-sync-node';
 import type { FieldChanges } from '../engine/fields';
 import { applyIncidentChange } from '../engine/incidentChange';
 import { ROUTED_FIELDS } from '../engine/routing';
@@ -303,18 +306,31 @@ export class InboundBatch {
       fields: decision.fields,
     });
     if (decision.note) {
+      const { note, author } = decision.note;
+      const visibility = noteVisibilityOf(note);
       this.timeline.push({
         incident_id: incident.id,
         kind: 'note',
-        text: decision.note.note.text,
-        author: decision.note.author,
+        text: note.text,
+        author,
         source,
+        visibility,
+        external_note_id: note.externalNoteId ?? null,
         created_at: this.now,
       });
       this.outbox.push(
         ...planNote({
           incidentId: incident.id,
-          note: change.note!,
+          // Shown at the other vendors with where and by whom it was written; keyed by the event.
+          note: {
+            text: note.text,
+            ...(author ? { author } : {}),
+            visibility,
+            origin:
+              this.connectors.get(integration.integration_type)?.displayName ??
+              integration.name,
+            key: `${integration.id}:${change.eventId}`,
+          },
           source,
           links,
           connectors: this.connectors,

@@ -200,7 +200,17 @@ describe.each(databases.eachSupportedId())(
       const rows = await store.outbox.listFor(b.id, incident.id);
       expect(rows.map(r => r.payload)).toEqual([
         { changes: { status: 'mitigated' } },
-        { notes: [{ text: 'fixed' }] },
+        {
+          notes: [
+            {
+              text: 'fixed',
+              visibility: 'internal',
+              // Shown at the other vendor with where it was written; keyed by its event.
+              origin: 'Test tickets (test)',
+              key: `${a.id}:o-2`,
+            },
+          ],
+        },
         { changes: { status: 'resolved' } },
       ]);
       expect(await store.outbox.listFor(a.id, incident.id)).toEqual([]);

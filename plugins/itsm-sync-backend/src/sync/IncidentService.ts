@@ -5,8 +5,10 @@ import type {
   CreateIncidentRequest,
   IncidentResponse,
   RoutingTarget,
+  NoteVisibility,
   UpdateIncidentRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { randomUUID } from 'node:crypto';
 import { planNote, planOutbound } from '../engine/outboundPlan';
 import { incidentResponse } from '../service/responses';
 import type {
@@ -291,10 +293,11 @@ export class IncidentService {
 
   async addNote(
     id: string,
-    note: { text: string; author?: string },
+    note: { text: string; author?: string; visibility?: NoteVisibility },
   ): Promise<void> {
     await this.get(id);
     const traceContext = captureTraceContext();
+    const visibility = note.visibility ?? 'internal';
     await this.store.incidents.addTimelineEntry(
       id,
       {
@@ -302,13 +305,15 @@ export class IncidentService {
         text: note.text,
         author: note.author ?? null,
         source: 'platform',
+        visibility,
       },
       {
         now: this.clock.now(),
         plan: links =>
           planNote({
             incidentId: id,
-            note,
+            // The key makes each vendor post of this note happen once, retries included.
+            note: { ...note, visibility, key: `platform:${randomUUID()}` },
             source: 'platform',
             links,
             connectors: this.connectors,

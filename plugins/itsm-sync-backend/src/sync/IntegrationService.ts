@@ -375,4 +375,20 @@ export class IntegrationService {
     await this.store.integrations.putRule(integration.id, rule);
     return this.store.integrations.rules(integration.id);
   }
+
+  /**
+   * Removes a field's rule, so the field flows both ways again
+   * (docs/sync-semantics.md#ownership-rules); a field without a rule is a 404.
+   */
+  async deleteRule(
+    idOrName: string,
+    field: string,
+  ): Promise<FieldOwnershipRule[]> {
+    const integration = await this.resolve(idOrName);
+    if (!(await this.store.integrations.deleteRule(integration.id, field)))
+      throw new NotFoundError(
+        `integration '${integration.name}' has no ownership rule for '${field}'`,
+      );
+    return this.store.integrations.rules(integration.id);
+  }
 }

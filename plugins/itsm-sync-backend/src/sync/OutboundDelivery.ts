@@ -6,9 +6,10 @@ import type {
   ItsmConnector,
   OutboundPolicy,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
+import { UnmatchedAssigneeError } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { coalescePayloads } from '../engine/coalesce';
 import { pickPlatformFields, type FieldChanges } from '../engine/fields';
-import { outboundChanges } from '../engine/ownership';
+import { notesFlowOutbound, outboundChanges } from '../engine/ownership';
 import type {
   IncidentRecord,
   IntegrationRecord,
@@ -16,6 +17,8 @@ import type {
   OutboxRecord,
 } from '../store/types';
 import type { ConnectorRegistry } from './ConnectorRegistry';
+import type { AssigneeMapper } from './AssigneeMapper';
+import type { NotePoster } from './NotePoster';
 
 /**
  * Where one delivery goes and what it sends from: read for the whole claim at once by
@@ -88,6 +91,8 @@ export class OutboundDelivery {
     private readonly connectors: ConnectorRegistry,
     private readonly logger: LoggerService,
     private readonly outbound: OutboundPolicy,
+    private readonly notes: NotePoster,
+    private readonly assignees: AssigneeMapper,
   ) {}
 
   async deliver(
@@ -134,6 +139,12 @@ export class OutboundDelivery {
           rules,
           mapper,
         );
+        if (notesFlowOutbound(rules, mapper))
+          await this.notes.backfill(connector, ctx, {
+            incidentId: incident.id,
+            linkedAt: link.created_at,
+            externalId,
+          });
       }
     }
 
@@ -159,22 +170,69 @@ export class OutboundDelivery {
         );
       }
       if (Object.keys(fields).length) {
-        await timed(result, 'updateTicket', () =>
-          connector.updateTicket(ctx, {
-            externalId: externalId!,
-            changes: fields,
-            incident: platformIncident(incident),
-          }),
+        Object.assign(
+          result.written,
+          await timed(result, 'updateTicket', () =>
+            this.updateTicket(connector, ctx, target, externalId, fields),
+          ),
         );
-        Object.assign(result.written, fields);
       }
     }
-    for (const note of payload.notes ?? []) {
+    const notes = payload.notes ?? [];
+    if (notes.length)
       await timed(result, 'addNote', () =>
-        connector.addNote(ctx, externalId!, note),
+        this.notes.post(connector, ctx, externalId, notes),
       );
-    }
     return result;
+  }
+
+  /**
+   * Sends changed fields, the assignee as the vendor knows the person; a vendor with no such
+   * user gets the rest of the change, and the timeline says why the assignee was left.
+   * Answers what was written.
+   */
+  private async updateTicket(
+    connector: ItsmConnector,
+    ctx: Parameters<ItsmConnector['updateTicket']>[0],
+    target: DeliveryTarget,
+    externalId: string,
+    fields: FieldChanges,
+  ): Promise<FieldChanges> {
+    const incident = platformIncident(target.incident!);
+    const send = async (changes: FieldChanges) => {
+      const assignee = changes.assigned_to;
+      const toVendor =
+        typeof assignee === 'string' && assignee
+          ? {
+              ...changes,
+              assigned_to: await this.assignees.toVendor(
+                target.integration.id,
+                assignee,
+              ),
+            }
+          : changes;
+      await connector.updateTicket(ctx, {
+        externalId,
+        changes: toVendor,
+        incident: { ...incident, assigned_to: toVendor.assigned_to ?? null },
+      });
+    };
+    try {
+      await send(fields);
+      return fields;
+    } catch (error) {
+      if (!(error instanceof UnmatchedAssigneeError)) throw error;
+      await this.assignees.noteUnmatched({
+        incidentId: incident.id,
+        integrationId: target.integration.id,
+        vendor: connector.displayName,
+        assignee: error.assignee,
+        reason: error.message,
+      });
+      const { assigned_to: _left, ...rest } = fields;
+      if (Object.keys(rest).length) await send(rest);
+      return rest;
+    }
   }
 
   private async ensureTicket(
@@ -188,9 +246,18 @@ export class OutboundDelivery {
       connector.findTicketByDedupKey(ctx, link.dedup_key),
     );
     if (existing) return { ticket: existing, created: false };
-    const ticket = await timed(result, 'createTicket', () =>
+    const fields = platformIncident(incident);
+    const ticket = await timed(result, 'createTicket', async () =>
       connector.createTicket(ctx, {
-        incident: platformIncident(incident),
+        incident: fields.assigned_to
+          ? {
+              ...fields,
+              assigned_to: await this.assignees.toVendor(
+                link.integration_id,
+                fields.assigned_to,
+              ),
+            }
+          : fields,
         dedupKey: link.dedup_key,
         // Where routing placed the ticket, from the entity's annotations (docs/sync-semantics.md#routing).
         ...(link.target ? { target: link.target } : {}),

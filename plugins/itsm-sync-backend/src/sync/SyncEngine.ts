@@ -9,6 +9,8 @@ import { Dispatcher, type DispatcherSettings } from './Dispatcher';
 import { InboundApplier } from './InboundApplier';
 import { InboundPipeline } from './InboundPipeline';
 import type { IntegrationService } from './IntegrationService';
+import { AssigneeMapper } from './AssigneeMapper';
+import { NotePoster } from './NotePoster';
 import { OutboundDelivery } from './OutboundDelivery';
 import { OutboxWorker } from './OutboxWorker';
 import { PreviewService } from './PreviewService';
@@ -53,7 +55,17 @@ export class SyncEngine {
       store,
       connectors,
       integrations,
-      delivery: new OutboundDelivery(connectors, logger, integrations.outbound),
+      delivery: new OutboundDelivery(
+        connectors,
+        logger,
+        integrations.outbound,
+        new NotePoster(
+          store,
+          clock,
+          type => connectors.get(type)?.displayName ?? type,
+        ),
+        new AssigneeMapper(store, clock),
+      ),
       logger,
       clock,
       ...settings,

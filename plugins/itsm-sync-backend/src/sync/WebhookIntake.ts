@@ -15,6 +15,8 @@ import type { SyncStore } from '../store/SyncStore';
 import type { IntegrationRecord } from '../store/types';
 import { syncAttributes, syncInstruments } from '../telemetry/instruments';
 import type { CallbackTokenUse } from './CallbackTokenUse';
+import { dropOwnNoteEchoes } from './ownNoteEchoes';
+import { mapInboundAssignees } from './inboundAssignees';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import type { IntegrationService } from './IntegrationService';
 import type { BatchOutcome } from './WriteBatcher';
@@ -80,7 +82,7 @@ export class WebhookIntake {
       if (!cache.has(key)) cache.set(key, make());
       return cache.get(key)!;
     };
-    return Promise.all(
+    const outcomes = await Promise.all(
       requests.map(async ({ integrationRef, request }) => {
         try {
           const { integration, connector } = await once(
@@ -144,6 +146,34 @@ export class WebhookIntake {
         }
       }),
     );
+    return this.withoutOwnNotes(outcomes);
+  }
+
+  /**
+   * The batch's webhooks without the echoes of notes the hub posted and with vendor
+   * assignees as platform people, each read once for all.
+   */
+  private async withoutOwnNotes(
+    outcomes: Array<BatchOutcome<VerifiedWebhook>>,
+  ): Promise<Array<BatchOutcome<VerifiedWebhook>>> {
+    const verified = outcomes.flatMap(o => (o.ok ? [o.value] : []));
+    const withoutEchoes = await dropOwnNoteEchoes(
+      this.store,
+      verified.map(v => ({ integrationId: v.integration.id, parsed: v })),
+    );
+    const parsed = await mapInboundAssignees(
+      this.store,
+      verified.map((v, i) => ({
+        integrationId: v.integration.id,
+        parsed: withoutEchoes[i],
+      })),
+    );
+    const filtered = new Map(verified.map((v, i) => [v, parsed[i]]));
+    return outcomes.map(o => {
+      if (!o.ok) return o;
+      const { changes, ignored } = filtered.get(o.value)!;
+      return { ok: true as const, value: { ...o.value, changes, ignored } };
+    });
   }
 
   /**

@@ -17,6 +17,7 @@ import type {
   ReconcileRunResponse,
   ResealSecretsResponse,
   SyncStatusResponse,
+  UserMappingResponse,
 } from '../api';
 import type {
   IntegrationRoutingRequest,
@@ -32,6 +33,7 @@ import type {
   FieldOwnershipRuleRequest,
   ReconcileRequest,
   UpdateIncidentRequest,
+  PutUserMappingRequest,
   UpdateIntegrationRequest,
 } from '../schemas';
 import type {
@@ -96,6 +98,18 @@ export interface ItsmSyncApi {
     field: string,
     rule: FieldOwnershipRuleRequest,
   ): Promise<FieldOwnershipUpdateResponse>;
+  /** Explicit user mappings (docs/sync-semantics.md#people), of one integration if named. */
+  listUserMappings(options?: {
+    integration?: string;
+  }): Promise<UserMappingResponse[]>;
+  /** Sets who a platform person is at an integration's vendor. */
+  setUserMapping(request: PutUserMappingRequest): Promise<UserMappingResponse>;
+  deleteUserMapping(id: string): Promise<void>;
+  /** Removes a field's rule, so it flows both ways again; answers the rules left. */
+  deleteFieldOwnership(
+    integration: string,
+    field: string,
+  ): Promise<FieldOwnershipRule[]>;
 
   listDlq(
     integration: string,

@@ -19,6 +19,7 @@ import type {
   ReconcileRunResponse,
   ResealSecretsResponse,
   SyncStatusResponse,
+  UserMappingResponse,
 } from '../api';
 import type {
   IntegrationRoutingRequest,
@@ -34,6 +35,7 @@ import type {
   FieldOwnershipRuleRequest,
   ReconcileRequest,
   UpdateIncidentRequest,
+  PutUserMappingRequest,
   UpdateIntegrationRequest,
 } from '../schemas';
 import type { ConflictResolution, DlqState } from '../vocabulary';
@@ -150,6 +152,17 @@ export class ItsmSyncClient implements ItsmSyncApi {
     );
   }
 
+  async deleteFieldOwnership(
+    integration: string,
+    field: string,
+  ): Promise<FieldOwnershipRule[]> {
+    const body = await this.json<{ items: FieldOwnershipRule[] }>(
+      integrationPath(integration, `/field-ownership/${enc(field)}`),
+      { method: 'DELETE' },
+    );
+    return body.items;
+  }
+
   async listDlq(
     integration: string,
     options: { state?: DlqState } = {},
@@ -258,6 +271,24 @@ export class ItsmSyncClient implements ItsmSyncApi {
       integrationPath(integration, `/callback-tokens/${enc(tokenId)}`),
       { method: 'DELETE' },
     );
+  }
+
+  async listUserMappings(
+    options: { integration?: string } = {},
+  ): Promise<UserMappingResponse[]> {
+    return this.items('/v1/user-mappings', {
+      integration: options.integration,
+    });
+  }
+
+  async setUserMapping(
+    request: PutUserMappingRequest,
+  ): Promise<UserMappingResponse> {
+    return this.json('/v1/user-mappings', { method: 'PUT', body: request });
+  }
+
+  async deleteUserMapping(id: string): Promise<void> {
+    await this.send(`/v1/user-mappings/${enc(id)}`, { method: 'DELETE' });
   }
 
   async createIncident(

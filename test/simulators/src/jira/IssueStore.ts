@@ -257,7 +257,12 @@ export class IssueStore {
     ];
   }
 
-  addComment(issue: IssueRecord, body: unknown, author: string): CommentRecord {
+  addComment(
+    issue: IssueRecord,
+    body: unknown,
+    author: string,
+    options: { internal?: boolean } = {},
+  ): CommentRecord {
     if (!isAdfDoc(body)) {
       throw new JiraInputError([], {
         comment: 'Comment body must be an Atlassian Document Format document.',
@@ -274,6 +279,7 @@ export class IssueStore {
       body,
       created: now,
       updated: now,
+      jsdPublic: !options.internal,
     };
     issue.comments.push(comment);
     issue.updated = now;

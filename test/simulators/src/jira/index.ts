@@ -247,6 +247,16 @@ export class JiraSimulator {
     return this.store.get(idOrKey)?.comments.map(c => adfToText(c.body)) ?? [];
   }
 
+  /** The comments of an issue with their Jira Service Management visibility. */
+  comments(idOrKey: string): Array<{ text: string; public: boolean }> {
+    return (
+      this.store.get(idOrKey)?.comments.map(c => ({
+        text: adfToText(c.body),
+        public: c.jsdPublic !== false,
+      })) ?? []
+    );
+  }
+
   /** A person creates an issue in Jira; sends `jira:issue_created`. */
   async createAsPerson(
     fields: IssueFieldsInput,
@@ -337,9 +347,10 @@ export class JiraSimulator {
     idOrKey: string,
     text: string,
     as: string = JIRA_AGENTS[0].accountId,
+    options: { internal?: boolean } = {},
   ): Promise<CapturedJiraWebhook | undefined> {
     const issue = this.mustGet(idOrKey);
-    const comment = this.store.addComment(issue, textToAdf(text), as);
+    const comment = this.store.addComment(issue, textToAdf(text), as, options);
     await this.emit(
       issueCommentedPayload(
         this.presenter,

@@ -13,6 +13,11 @@ export interface CommentRecord {
   body: AdfDoc;
   created: Date;
   updated: Date;
+  /**
+   * Jira Service Management: false for an internal comment (agents only), set by the
+   * `sd.public.comment` property `{internal: true}` when the comment is added.
+   */
+  jsdPublic?: boolean;
 }
 
 /** An issue as stored; `present.ts` turns it into the REST shape. */

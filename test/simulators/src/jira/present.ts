@@ -51,7 +51,7 @@ export class Presenter {
       body: comment.body,
       created: jiraTime(comment.created),
       updated: jiraTime(comment.updated),
-      jsdPublic: true,
+      jsdPublic: comment.jsdPublic !== false,
     };
   }
 

@@ -221,11 +221,10 @@ export function registerRestApi(deps: RestApiDeps) {
     'POST',
     '/issue/:idOrKey/comment',
     withIssue((issue, req) => {
-      const comment = store.addComment(
-        issue,
-        jsonBody(req).body,
-        deps.apiAccountId,
-      );
+      const body = jsonBody(req);
+      const comment = store.addComment(issue, body.body, deps.apiAccountId, {
+        internal: internalCommentProperty(body.properties),
+      });
       deps.listener.commented(issue, comment);
       return { status: 201, body: presenter.comment(comment) };
     }),
@@ -314,4 +313,14 @@ export function registerRestApi(deps: RestApiDeps) {
       ]),
     );
   }
+}
+
+/** Whether a new comment's `properties` hold Jira Service Management's `sd.public.comment: {internal: true}`. */
+function internalCommentProperty(properties: unknown): boolean {
+  return (
+    Array.isArray(properties) &&
+    properties.some(
+      p => p?.key === 'sd.public.comment' && p?.value?.internal === true,
+    )
+  );
 }

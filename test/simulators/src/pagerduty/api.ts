@@ -5,7 +5,7 @@ import type {
   SimulatorServer,
 } from '../shared/SimulatorServer';
 import { invalidInput, notFound, pdErrorBody } from './errors';
-import type { PdUser } from './model';
+import type { PdNote, PdUser } from './model';
 import { listParam, page } from './paging';
 import type { PagerDutySerializer } from './serialize';
 import {
@@ -21,6 +21,11 @@ export interface ApiOptions {
   tokens: () => string[];
   /** Largest `limit` honoured, PagerDuty's is 100. */
   maxLimit: () => number;
+  /**
+   * A note was added through the API: PagerDuty sends `incident.annotated` for it as for
+   * one typed in the web UI, after answering the call.
+   */
+  noteAdded?: (incidentId: string, note: PdNote, userId: string) => void;
 }
 
 interface Call {
@@ -403,6 +408,7 @@ export function registerApiRoutes(
         if (typeof content !== 'string')
           return invalidInput("Content can't be blank");
         const note = state.addNote(req.params.id, content, from!.id);
+        options.noteAdded?.(req.params.id, note, from!.id);
         return { status: 201, body: { note: json.note(note) } };
       },
       { write: true },

@@ -97,6 +97,18 @@ export class PagerDutySimulator {
     registerApiRoutes(server, this.state, this.json, {
       tokens: () => [this.credentials.token],
       maxLimit: () => this.maxPageSize,
+      // Webhooks go out after the API has answered, as PagerDuty's do.
+      noteAdded: (incidentId, note, userId) =>
+        setImmediate(() => {
+          const incident = this.state.incidents.get(incidentId);
+          if (incident)
+            this.deliver(
+              'incident.annotated',
+              incident,
+              this.json.webhookNote(incident, note),
+              userId,
+            ).catch(() => undefined);
+        }),
     });
     this.registerAdminRoutes();
   }

@@ -46,6 +46,7 @@ export function businessRulePayload(
     impact: record.impact,
     urgency: record.urgency,
     assigned_to: record.assigned_to ? store.userName(record.assigned_to) : '',
+    assignment_group: record.assignment_group,
     correlation_id: record.correlation_id,
     close_code: record.close_code,
     close_notes: record.close_notes,

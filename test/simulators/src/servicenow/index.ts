@@ -161,6 +161,11 @@ export class ServiceNowSimulator {
     return this.store.journalOf(sysId, 'work_notes').map(j => j.value);
   }
 
+  /** The additional comments (customer-visible journal) of an incident, oldest first. */
+  comments(sysId: string): string[] {
+    return this.store.journalOf(sysId, 'comments').map(j => j.value);
+  }
+
   lastWebhook(): CapturedServiceNowWebhook | undefined {
     return this.webhooks.at(-1);
   }
