@@ -6,6 +6,7 @@ import type {
   FieldOwner,
   IncidentStatus,
   LinkSyncState,
+  MetricSeriesWindow,
   Severity,
   SyncDirection,
   SyncMetric,
@@ -322,4 +323,43 @@ export interface ResealSecretsResponse {
   already_current: number;
   /** Integrations whose secrets could not be opened (a key no longer configured); nothing of theirs was changed. */
   failed: Array<{ integration_id: string; name: string; error: string }>;
+}
+
+/**
+ * One step of an integration's metric series (docs/sync-semantics.md#metric-series). Rates
+ * are per minute averaged over the step; counts are the step's total; queue sizes are the
+ * last seen in the step. Null where the hub took no sample in the step.
+ * @public
+ */
+export interface MetricSeriesPoint {
+  /** Start of the step. */
+  at: string;
+  outbound_per_minute: number | null;
+  inbound_per_minute: number | null;
+  /** Failed outbound deliveries and inbound changes. */
+  failures: number | null;
+  conflicts: number | null;
+  /** Platform change to vendor acknowledgement, of the deliveries acknowledged in the step. */
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  outbox_backlog: number | null;
+  dlq_size: number | null;
+}
+
+/** Answer of `GET /v1/integrations/{id}/metrics/series`. @public */
+export interface MetricSeriesResponse {
+  integration_id: string;
+  window: MetricSeriesWindow;
+  step_seconds: number;
+  /** Oldest first; the last step is the one in progress. */
+  points: MetricSeriesPoint[];
+}
+
+/** An entry of an incident's timeline (`GET /v1/incidents/{id}/timeline`). @public */
+export interface TimelineEntryResponse {
+  kind: string;
+  text: string;
+  author: string | null;
+  source: string;
+  created_at: string;
 }

@@ -5,6 +5,7 @@ import {
   CONFLICT_STRATEGIES,
   FIELD_OWNERS,
   INCIDENT_STATUSES,
+  METRIC_SERIES_WINDOWS,
   SEVERITIES,
   SYNC_DIRECTIONS,
 } from './vocabulary';
@@ -264,6 +265,11 @@ export const listIncidentsQuerySchema = z
     status: z.enum(INCIDENT_STATUSES).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
+  .strict();
+
+/** Query of `GET /v1/integrations/{id}/metrics/series`. @public */
+export const metricSeriesQuerySchema = z
+  .object({ window: z.enum(METRIC_SERIES_WINDOWS).default('1h') })
   .strict();
 
 /** @public */

@@ -100,3 +100,12 @@ export const SYNC_METRICS = [
 ] as const;
 /** @public */
 export type SyncMetric = (typeof SYNC_METRICS)[number];
+
+/**
+ * How far back a metric series reaches (docs/sync-semantics.md#metric-series): an hour in
+ * minutes, a day in 10-minute steps, a week in hours.
+ * @public
+ */
+export const METRIC_SERIES_WINDOWS = ['1h', '1d', '1w'] as const;
+/** @public */
+export type MetricSeriesWindow = (typeof METRIC_SERIES_WINDOWS)[number];

@@ -12,6 +12,7 @@ import { IntegrationRepository } from './IntegrationRepository';
 import { LinkRepository } from './LinkRepository';
 import { ManualSyncRepository } from './ManualSyncRepository';
 import { applyDatabaseMigrations } from './migrate';
+import { MetricSeriesRepository } from './MetricSeriesRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { OutboxRepository } from './OutboxRepository';
 import { ReconcileRepository } from './ReconcileRepository';
@@ -34,6 +35,8 @@ export interface SyncStore {
   readonly conflicts: RepositoryOf<ConflictRepository>;
   readonly deliveries: RepositoryOf<DeliveryRepository>;
   readonly metrics: RepositoryOf<MetricsRepository>;
+  /** The per-minute history behind the metric charts. */
+  readonly metricSeries: RepositoryOf<MetricSeriesRepository>;
   readonly callbackTokens: RepositoryOf<CallbackTokenRepository>;
   readonly manualSync: RepositoryOf<ManualSyncRepository>;
   readonly reconcile: RepositoryOf<ReconcileRepository>;
@@ -63,6 +66,8 @@ export class DatabaseSyncStore implements SyncStore {
   readonly conflicts: ConflictRepository;
   readonly deliveries: DeliveryRepository;
   readonly metrics: MetricsRepository;
+  /** The per-minute history behind the metric charts. */
+  readonly metricSeries: MetricSeriesRepository;
   readonly callbackTokens: CallbackTokenRepository;
   readonly manualSync: ManualSyncRepository;
   readonly reconcile: ReconcileRepository;
@@ -93,6 +98,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.conflicts = new ConflictRepository(db);
     this.deliveries = new DeliveryRepository(db);
     this.metrics = new MetricsRepository(db);
+    this.metricSeries = new MetricSeriesRepository(db);
     this.callbackTokens = new CallbackTokenRepository(db);
     this.manualSync = new ManualSyncRepository(db);
     this.reconcile = new ReconcileRepository(db);

@@ -22,6 +22,7 @@ import type { IntegrationService } from './IntegrationService';
 import type { OutboundDelivery } from './OutboundDelivery';
 import { WriteBatcher } from './WriteBatcher';
 import type { DeliveryAck } from '../store/acknowledgeDeliveries';
+import type { LatencyRecorder } from './LatencyRecorder';
 import { linkKey, type DispatchBatch } from '../store/DispatchBatchReads';
 
 export interface OutboxWorkerOptions {
@@ -38,6 +39,8 @@ export interface OutboxWorkerOptions {
   retryDelaysSeconds: number[];
   /** Queued updates of one ticket merged into one vendor call, at most. */
   coalesceLimit: number;
+  /** Where acknowledged deliveries' propagation latencies go for the charts (in memory). */
+  latencies?: LatencyRecorder;
 }
 
 /**
@@ -77,6 +80,7 @@ export class OutboxWorker {
   private readonly leaseMs: number;
   private readonly retryDelaysSeconds: number[];
   private readonly coalesceLimit: number;
+  private readonly latencies?: LatencyRecorder;
 
   constructor(options: OutboxWorkerOptions) {
     this.store = options.store;
@@ -88,6 +92,7 @@ export class OutboxWorker {
     this.leaseMs = options.leaseMs;
     this.retryDelaysSeconds = options.retryDelaysSeconds;
     this.coalesceLimit = options.coalesceLimit;
+    this.latencies = options.latencies;
   }
 
   /**
@@ -229,6 +234,8 @@ export class OutboxWorker {
           'Outbox lease lost before acknowledgement; another worker will deliver',
           { outbox: head.id },
         );
+      } else {
+        this.latencies?.record(integration.id, now - head.created_at, now);
       }
       syncInstruments.outbound.add(1, { ...attributes, outcome: 'success' });
       syncInstruments.deliveryDuration.record(Date.now() - started, attributes);

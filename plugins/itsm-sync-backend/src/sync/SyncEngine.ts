@@ -7,6 +7,8 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
 import { Dispatcher, type DispatcherSettings } from './Dispatcher';
 import { InboundApplier } from './InboundApplier';
 import { InboundPipeline } from './InboundPipeline';
+import { LatencyRecorder } from './LatencyRecorder';
+import { MetricSeriesService } from './MetricSeriesService';
 import type { IntegrationService } from './IntegrationService';
 import { OutboundDelivery } from './OutboundDelivery';
 import { OutboxWorker } from './OutboxWorker';
@@ -31,6 +33,10 @@ export class SyncEngine {
   readonly conflicts: ConflictService;
   readonly dlq: DlqService;
   readonly status: SyncStatusService;
+  /** This replica's propagation latencies, in memory until the minute's flush. */
+  readonly latencies = new LatencyRecorder();
+  /** The per-minute history behind the charts. */
+  readonly metricSeries: MetricSeriesService;
   readonly reconciler: Reconciler;
   readonly reconcileSchedules: ReconcileScheduler;
 
@@ -52,6 +58,7 @@ export class SyncEngine {
       delivery: new OutboundDelivery(connectors, logger, integrations.outbound),
       logger,
       clock,
+      latencies: this.latencies,
       ...settings,
     });
     this.dispatcher = new Dispatcher({ worker, logger, ...settings });
@@ -78,6 +85,7 @@ export class SyncEngine {
     });
     this.dlq = new DlqService({ store, clock });
     this.status = new SyncStatusService(store, clock);
+    this.metricSeries = new MetricSeriesService(store, this.latencies, clock);
     this.reconciler = new Reconciler({
       store,
       connectors,

@@ -12,9 +12,11 @@ import type {
   IntegrationResponse,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
+  MetricSeriesResponse,
   ReconcileRunResponse,
   ResealSecretsResponse,
   SyncStatusResponse,
+  TimelineEntryResponse,
 } from '../api';
 import type {
   IntegrationRoutingRequest,
@@ -36,6 +38,7 @@ import type {
   ConflictStatus,
   DlqState,
   IncidentStatus,
+  MetricSeriesWindow,
 } from '../vocabulary';
 
 /** Filters of `GET /v1/conflicts`. @public */
@@ -79,6 +82,11 @@ export interface ItsmSyncApi {
   /** Calls the vendor with the stored credentials; `ok: false` carries the vendor's answer. */
   testIntegration(integration: string): Promise<ConnectionTestResponse>;
   getSyncStatus(integration: string): Promise<SyncStatusResponse>;
+  /** Per-minute history of an integration's sync for the charts (docs/sync-semantics.md#metric-series). */
+  getMetricSeries(
+    integration: string,
+    window?: MetricSeriesWindow,
+  ): Promise<MetricSeriesResponse>;
   /** One page of the integration's links; pass the previous page's `next` to go on. */
   listLinks(
     integration: string,
@@ -141,6 +149,8 @@ export interface ItsmSyncApi {
 
   createIncident(request: CreateIncidentRequest): Promise<IncidentResponse>;
   getIncident(id: string): Promise<IncidentResponse>;
+  /** Notes and sync events of an incident, oldest first. */
+  getIncidentTimeline(id: string): Promise<TimelineEntryResponse[]>;
   updateIncident(
     id: string,
     request: UpdateIncidentRequest,
