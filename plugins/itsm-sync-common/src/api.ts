@@ -60,6 +60,11 @@ export interface IncidentLinkResponse {
   last_error: string | null;
   /** When the cooldown of the last "Sync with ITSM" ends (docs/sync-semantics.md#cooldown); null if there never was one. */
   manual_sync_cooldown_until: string | null;
+  /**
+   * The ticket's field values as the hub last wrote them to it or learnt them from it
+   * (docs/sync-semantics.md#change-marks-and-versions), by platform field name.
+   */
+  ticket_values: Record<string, unknown>;
 }
 
 /** @public */

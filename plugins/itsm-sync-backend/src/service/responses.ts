@@ -57,6 +57,7 @@ export function linkResponse(
     manual_sync_cooldown_until: isoOrNull(
       (integration && manualSyncCooldownEnd(link, integration)) ?? null,
     ),
+    ticket_values: link.last_written,
   };
 }
 

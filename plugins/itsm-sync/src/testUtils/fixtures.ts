@@ -26,6 +26,7 @@ export function aLink(
     last_synced_at: '2025-01-02T03:04:05.000Z',
     last_error: null,
     manual_sync_cooldown_until: null,
+    ticket_values: { severity: 'SEV-2', status: 'open' },
     ...overrides,
   };
 }
