@@ -13,7 +13,7 @@ const BOUNDS: readonly number[] = (() => {
 })();
 
 /** The number of buckets; a histogram is an array this long. */
-export const LATENCY_BUCKETS = BOUNDS.length + 1;
+const LATENCY_BUCKETS = BOUNDS.length + 1;
 
 export type LatencyHistogram = number[];
 

@@ -113,7 +113,7 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     return {
       integration_id: integration,
       window,
-      step_seconds: window === '1h' ? 60 : window === '1d' ? 600 : 3600,
+      step_seconds: { '1h': 60, '1d': 600, '1w': 3600 }[window],
       points: this.series.get(integration) ?? [],
     };
   }

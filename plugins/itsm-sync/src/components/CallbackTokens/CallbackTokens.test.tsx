@@ -76,14 +76,14 @@ describe('Callback tokens on the connectors page', () => {
   it('offers the key only on integrations whose connector accepts callback tokens', async () => {
     await renderPage(hubWithWebhookIntegration());
     const hookRow = await screen.findByRole('row', {
-      name: `Integration ${HOOK}`,
+      name: new RegExp(HOOK),
     });
     expect(
       within(hookRow).getByRole('button', {
         name: `Callback tokens of ${HOOK}`,
       }),
     ).toBeInTheDocument();
-    const snowRow = screen.getByRole('row', { name: 'Integration prod-snow' });
+    const snowRow = screen.getByRole('row', { name: /prod-snow/ });
     expect(
       within(snowRow).queryByRole('button', { name: /Callback tokens/ }),
     ).not.toBeInTheDocument();

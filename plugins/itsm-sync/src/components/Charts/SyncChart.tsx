@@ -36,10 +36,19 @@ export function SyncChart(props: {
     .reverse()
     .find(p => lines.some(l => p[l.key] !== null));
   const summary = latest
-    ? lines
-        .map(l => `${l.name} ${formatValue(latest[l.key], unit)}`)
-        .join(', ')
+    ? lines.map(l => `${l.name} ${formatValue(latest[l.key], unit)}`).join(', ')
     : 'No data yet';
+  const peak = lines
+    .map(l => {
+      const values = points
+        .map(p => p[l.key])
+        .filter((v): v is number => typeof v === 'number');
+      return values.length
+        ? `${l.name} ${formatValue(Math.max(...values), unit)}`
+        : undefined;
+    })
+    .filter(Boolean)
+    .join(', ');
   return (
     <Card aria-label={props.title}>
       <CardHeader>
@@ -49,6 +58,11 @@ export function SyncChart(props: {
         <Text as="p" variant="body-x-small" color="secondary">
           {`Latest: ${summary}`}
         </Text>
+        {peak && (
+          <Text as="p" variant="body-x-small" color="secondary">
+            {`Highest: ${peak}`}
+          </Text>
+        )}
       </CardHeader>
       <CardBody>
         <figure
@@ -105,7 +119,10 @@ function tickLabel(at: string, stepSeconds: number): string {
   const date = new Date(at);
   return stepSeconds >= 3600
     ? date.toLocaleString(undefined, { weekday: 'short', hour: '2-digit' })
-    : date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    : date.toLocaleTimeString(undefined, {
+        hour: '2-digit',
+        minute: '2-digit',
+      });
 }
 
 function formatValue(value: unknown, unit?: string): string {

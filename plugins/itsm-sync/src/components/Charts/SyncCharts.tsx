@@ -65,8 +65,16 @@ export function SyncCharts(props: { integrationId: string }) {
               points={value.points}
               stepSeconds={value.step_seconds}
               lines={[
-                { key: 'outbound_per_minute', name: 'Sent', color: CHART_COLORS.primary },
-                { key: 'inbound_per_minute', name: 'Received', color: CHART_COLORS.secondary },
+                {
+                  key: 'outbound_per_minute',
+                  name: 'Sent',
+                  color: CHART_COLORS.primary,
+                },
+                {
+                  key: 'inbound_per_minute',
+                  name: 'Received',
+                  color: CHART_COLORS.secondary,
+                },
               ]}
             />
             <SyncChart
@@ -74,8 +82,16 @@ export function SyncCharts(props: { integrationId: string }) {
               points={value.points}
               stepSeconds={value.step_seconds}
               lines={[
-                { key: 'failures', name: 'Failures', color: CHART_COLORS.danger },
-                { key: 'conflicts', name: 'Conflicts', color: CHART_COLORS.warning },
+                {
+                  key: 'failures',
+                  name: 'Failures',
+                  color: CHART_COLORS.danger,
+                },
+                {
+                  key: 'conflicts',
+                  name: 'Conflicts',
+                  color: CHART_COLORS.warning,
+                },
               ]}
             />
             <SyncChart
@@ -84,8 +100,16 @@ export function SyncCharts(props: { integrationId: string }) {
               stepSeconds={value.step_seconds}
               unit="ms"
               lines={[
-                { key: 'latency_p50_ms', name: 'p50', color: CHART_COLORS.primary },
-                { key: 'latency_p95_ms', name: 'p95', color: CHART_COLORS.warning },
+                {
+                  key: 'latency_p50_ms',
+                  name: 'p50',
+                  color: CHART_COLORS.primary,
+                },
+                {
+                  key: 'latency_p95_ms',
+                  name: 'p95',
+                  color: CHART_COLORS.warning,
+                },
               ]}
             />
             <SyncChart
@@ -93,8 +117,16 @@ export function SyncCharts(props: { integrationId: string }) {
               points={value.points}
               stepSeconds={value.step_seconds}
               lines={[
-                { key: 'outbox_backlog', name: 'Outbox backlog', color: CHART_COLORS.primary },
-                { key: 'dlq_size', name: 'DLQ size', color: CHART_COLORS.danger },
+                {
+                  key: 'outbox_backlog',
+                  name: 'Outbox backlog',
+                  color: CHART_COLORS.primary,
+                },
+                {
+                  key: 'dlq_size',
+                  name: 'DLQ size',
+                  color: CHART_COLORS.danger,
+                },
               ]}
             />
           </Grid.Root>

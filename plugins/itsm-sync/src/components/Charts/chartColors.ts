@@ -1,9 +1,12 @@
-/** Series colours from Backstage UI's theme variables, so the charts follow light and dark themes. */
+/**
+ * Series colours: mid tones that read on both the light and the dark theme's surfaces;
+ * grid and axes take Backstage UI's theme variables.
+ */
 export const CHART_COLORS = {
-  primary: 'var(--bui-fg-info, #1f5493)',
-  secondary: 'var(--bui-fg-success, #2e7d32)',
-  danger: 'var(--bui-fg-danger, #c62828)',
-  warning: 'var(--bui-fg-warning, #ed6c02)',
+  primary: '#4c8dff',
+  secondary: '#2fb36f',
+  danger: '#f0524f',
+  warning: '#f2a93b',
   grid: 'var(--bui-border-1, #ddd)',
   text: 'var(--bui-fg-secondary, #666)',
 } as const;

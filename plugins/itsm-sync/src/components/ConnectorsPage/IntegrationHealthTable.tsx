@@ -40,8 +40,9 @@ function metricColumn(
   return {
     id: metric,
     label: metric,
+    minWidth: 104,
     header: () => (
-      <Column id={metric}>
+      <Column id={metric} minWidth={104}>
         <MetricLabel metric={metric} />
       </Column>
     ),
@@ -132,7 +133,7 @@ export function IntegrationHealthTable(props: {
     {
       id: 'trend',
       label: 'Last hour',
-      minWidth: 140,
+      minWidth: 150,
       cell: ({ integration }) => (
         <Cell>
           <SyncSparkline
