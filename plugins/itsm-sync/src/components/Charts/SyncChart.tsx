@@ -102,7 +102,12 @@ export function SyncChart(props: {
                   name={line.name}
                   stroke={line.color}
                   strokeWidth={2}
-                  dot={false}
+                  // Too few points for a line (a hub started minutes ago): draw them as dots.
+                  dot={
+                    points.filter(p => p[line.key] !== null).length <= 2
+                      ? { r: 3 }
+                      : false
+                  }
                   connectNulls={false}
                   isAnimationActive={false}
                 />
