@@ -23,6 +23,8 @@ export function SyncSparkline(props: { integrationId: string; name: string }) {
     out: p.outbound_per_minute,
     in: p.inbound_per_minute,
   }));
+  // A hub started minutes ago has too few minutes for a line: dots then.
+  const dot = points.filter(p => p.out !== null).length <= 2 ? { r: 2 } : false;
   const sent = value.points.reduce(
     (sum, p) => sum + (p.outbound_per_minute ?? 0),
     0,
@@ -44,7 +46,7 @@ export function SyncSparkline(props: { integrationId: string; name: string }) {
           dataKey="out"
           stroke={CHART_COLORS.primary}
           strokeWidth={1.5}
-          dot={false}
+          dot={dot}
           isAnimationActive={false}
         />
         <Line
@@ -52,7 +54,7 @@ export function SyncSparkline(props: { integrationId: string; name: string }) {
           dataKey="in"
           stroke={CHART_COLORS.secondary}
           strokeWidth={1.5}
-          dot={false}
+          dot={dot}
           isAnimationActive={false}
         />
       </LineChart>

@@ -136,11 +136,11 @@ describe('ConnectorsPage', () => {
     // Column headers are human labels; the metric's name is their tooltip.
     for (const label of [
       'Sent',
-      'Send failures',
+      'Failed out',
       'Received',
       'Conflicts',
       'Drift',
-      'Dead letters',
+      'DLQ',
     ])
       expect(
         screen.getByRole('columnheader', { name: new RegExp(`^${label}`) }),
