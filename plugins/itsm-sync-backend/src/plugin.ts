@@ -28,6 +28,7 @@ import { CatalogEntityFacts } from './sync/CatalogEntityFacts';
 import { RoutingService } from './sync/RoutingService';
 import { SecretReseal } from './sync/SecretReseal';
 import { pruneInBatches } from './sync/pruneInBatches';
+import { MetricSeriesSampler } from './sync/MetricSeriesSampler';
 import { SyncEngine } from './sync/SyncEngine';
 import { SyncEventFeed } from './sync/SyncEventFeed';
 import { SyncSettings } from './config';
@@ -252,9 +253,32 @@ export const itsmSyncPlugin = createBackendPlugin({
             fn: () => feed.tick(),
           });
         }
+        const seriesSampler = new MetricSeriesSampler({
+          store,
+          latencies: engine.latencies,
+          clock: systemClock,
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: 'itsm-sync-metric-minutes',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 1 },
+          fn: () => seriesSampler.sample(),
+        });
+        // Every replica keeps its own latencies in memory, so each flushes them itself.
+        await scheduler.scheduleTask({
+          id: 'itsm-sync-latency-minutes',
+          scope: 'local',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 1 },
+          fn: () => seriesSampler.flushLatencies(),
+        });
 
         lifecycle.addStartupHook(() => engine.dispatcher.start());
         lifecycle.addShutdownHook(() => engine.dispatcher.stop());
+        lifecycle.addShutdownHook(() =>
+          seriesSampler.flushLatencies(Number.MAX_SAFE_INTEGER),
+        );
         lifecycle.addShutdownHook(() => outbound.close());
         logger.info(
           `itsm-sync ready with connectors: ${connectors.types().join(', ') || 'none'}`,

@@ -6,6 +6,7 @@ import type {
   FieldOwner,
   IncidentStatus,
   LinkSyncState,
+  MetricSeriesWindow,
   Severity,
   SyncDirection,
   SyncMetric,
@@ -62,6 +63,11 @@ export interface IncidentLinkResponse {
   manual_sync_cooldown_until: string | null;
   /** Where routing placed the ticket at the vendor (docs/sync-semantics.md#routing); null for the integration's defaults. */
   target: RoutingTarget | null;
+  /**
+   * The ticket's field values as the hub last wrote them to it or learnt them from it
+   * (docs/sync-semantics.md#change-marks-and-versions), by platform field name.
+   */
+  ticket_values: Record<string, unknown>;
 }
 
 /** @public */
@@ -449,4 +455,43 @@ export interface UserMappingResponse {
   /** Who they are at the vendor: an email, a user name or an account id. */
   external_user: string;
   updated_at: string;
+}
+
+/**
+ * One step of an integration's metric series (docs/sync-semantics.md#metric-series). Rates
+ * are per minute averaged over the step; counts are the step's total; queue sizes are the
+ * last seen in the step. Null where the hub took no sample in the step.
+ * @public
+ */
+export interface MetricSeriesPoint {
+  /** Start of the step. */
+  at: string;
+  outbound_per_minute: number | null;
+  inbound_per_minute: number | null;
+  /** Failed outbound deliveries and inbound changes. */
+  failures: number | null;
+  conflicts: number | null;
+  /** Platform change to vendor acknowledgement, of the deliveries acknowledged in the step. */
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  outbox_backlog: number | null;
+  dlq_size: number | null;
+}
+
+/** Answer of `GET /v1/integrations/{id}/metrics/series`. @public */
+export interface MetricSeriesResponse {
+  integration_id: string;
+  window: MetricSeriesWindow;
+  step_seconds: number;
+  /** Oldest first; the last step is the one in progress. */
+  points: MetricSeriesPoint[];
+}
+
+/** An entry of an incident's timeline (`GET /v1/incidents/{id}/timeline`). @public */
+export interface TimelineEntryResponse {
+  kind: string;
+  text: string;
+  author: string | null;
+  source: string;
+  created_at: string;
 }

@@ -6,6 +6,7 @@ import {
   FIELD_OWNERS,
   INCIDENT_STATUSES,
   NOTE_VISIBILITIES,
+  METRIC_SERIES_WINDOWS,
   SEVERITIES,
   SYNC_DIRECTIONS,
 } from './vocabulary';
@@ -312,6 +313,11 @@ export type IntegrationPreviewRequest = z.input<
 /** Query of `GET /v1/incidents/{id}/trace`: `link` names the integration (id or name) of one link. @public */
 export const incidentTraceQuerySchema = z
   .object({ link: z.string().min(1).max(200).optional() })
+  .strict();
+
+/** Query of `GET /v1/integrations/{id}/metrics/series`. @public */
+export const metricSeriesQuerySchema = z
+  .object({ window: z.enum(METRIC_SERIES_WINDOWS).default('1h') })
   .strict();
 
 /** @public */

@@ -109,3 +109,12 @@ export type SyncMetric = (typeof SYNC_METRICS)[number];
 export const NOTE_VISIBILITIES = ['internal', 'public'] as const;
 /** @public */
 export type NoteVisibility = (typeof NOTE_VISIBILITIES)[number];
+
+/**
+ * How far back a metric series reaches (docs/sync-semantics.md#metric-series): an hour in
+ * minutes, a day in 10-minute steps, a week in hours.
+ * @public
+ */
+export const METRIC_SERIES_WINDOWS = ['1h', '1d', '1w'] as const;
+/** @public */
+export type MetricSeriesWindow = (typeof METRIC_SERIES_WINDOWS)[number];

@@ -59,7 +59,7 @@ describe('itsm-sync frontend plugin', () => {
     ).toBeInTheDocument();
     // The first sub page opens by default and shows the planted conflict.
     expect(
-      await screen.findByRole('table', { name: 'Conflict on severity' }),
+      await screen.findByRole('group', { name: 'Conflict on severity' }),
     ).toBeInTheDocument();
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from './api/ItsmSyncApi';
 import { ItsmSyncIcon } from './components/shared/ItsmSyncIcon';
-import { rootRouteRef } from './routes';
+import { incidentRouteRef, integrationRouteRef, rootRouteRef } from './routes';
 
 /** The REST client, built on Backstage's discovery and (authenticated) fetch. */
 const itsmSyncApi = ApiBlueprint.make({
@@ -94,12 +94,42 @@ const itsmSyncRoutingSubPage = SubPageBlueprint.make({
   },
 });
 
+/** One integration's page, opened from the connectors page (no navigation entry of its own). */
+const itsmSyncIntegrationPage = PageBlueprint.make({
+  name: 'integration',
+  params: {
+    path: '/itsm-sync/integrations/:id',
+    routeRef: integrationRouteRef,
+    loader: () =>
+      import('./components/IntegrationPage/IntegrationPage').then(m => (
+        <m.IntegrationPage />
+      )),
+  },
+});
+
+/** One incident's page, opened from the entity card, the conflicts page and the DLQ. */
+const itsmSyncIncidentPage = PageBlueprint.make({
+  name: 'incident',
+  params: {
+    path: '/itsm-sync/incidents/:id',
+    routeRef: incidentRouteRef,
+    loader: () =>
+      import('./components/IncidentPage/IncidentPage').then(m => (
+        <m.IncidentPage />
+      )),
+  },
+});
+
 /** The ITSM sync frontend plugin for Backstage's new frontend system. @public */
 export const itsmSyncPlugin = createFrontendPlugin({
   pluginId: 'itsm-sync',
   title: 'ITSM Sync',
   icon: <ItsmSyncIcon />,
-  routes: { root: rootRouteRef },
+  routes: {
+    root: rootRouteRef,
+    integration: integrationRouteRef,
+    incident: incidentRouteRef,
+  },
   extensions: [
     itsmSyncApi,
     itsmSyncEntityCard,
@@ -108,5 +138,7 @@ export const itsmSyncPlugin = createFrontendPlugin({
     itsmSyncConnectorsSubPage,
     itsmSyncDlqSubPage,
     itsmSyncRoutingSubPage,
+    itsmSyncIntegrationPage,
+    itsmSyncIncidentPage,
   ],
 });

@@ -58,6 +58,7 @@ export function linkResponse(
       (integration && manualSyncCooldownEnd(link, integration)) ?? null,
     ),
     target: link.target,
+    ticket_values: link.last_written,
   };
 }
 

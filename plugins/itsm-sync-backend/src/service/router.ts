@@ -11,6 +11,7 @@ import { addConnectorRoutes } from './connectorRoutes';
 import { addIncidentRoutes } from './incidentRoutes';
 import { addIntegrationRoutes } from './integrationRoutes';
 import { addManualSyncRoutes } from './manualSyncRoutes';
+import { addMetricSeriesRoutes } from './metricSeriesRoutes';
 import { addReconcileRoutes } from './reconcileRoutes';
 import { addRoutingRoutes } from './routingRoutes';
 import { addSecretRoutes } from './secretRoutes';
@@ -53,6 +54,7 @@ export async function createRouter(
   addIntegrationRoutes(router, ctx);
   addIncidentRoutes(router, ctx);
   addSyncRoutes(router, ctx);
+  addMetricSeriesRoutes(router, ctx);
   addConflictRoutes(router, ctx);
   addConnectorRoutes(router, ctx);
   addReconcileRoutes(router, ctx);

@@ -124,6 +124,48 @@ describe('itsm-sync routes', () => {
     expect(status.body.metrics.outbound_success).toBe(1);
   });
 
+  it('serves the metric series of an integration: the delivery and its latency in the minute in progress, a window checked', async () => {
+    const integration = await hub.createIntegration();
+    await linkedIncident(integration.name);
+    const series = await eventually(
+      async () => {
+        const res = await hub.api.get(
+          `${hub.base}/v1/integrations/${integration.name}/metrics/series?window=1h`,
+        );
+        expect(res.status).toBe(200);
+        return res.body.points[59].latency_p50_ms !== null
+          ? res.body
+          : undefined;
+      },
+      5000,
+      'a delivery in the series',
+    );
+    expect(series).toMatchObject({
+      integration_id: integration.id,
+      window: '1h',
+      step_seconds: 60,
+    });
+    expect(series.points).toHaveLength(60);
+    expect(series.points[59]).toMatchObject({
+      outbound_per_minute: 1,
+      failures: 0,
+      outbox_backlog: 0,
+      dlq_size: 0,
+    });
+
+    const week = await hub.api.get(
+      `${hub.base}/v1/integrations/${integration.id}/metrics/series?window=1w`,
+    );
+    expect(week.body.step_seconds).toBe(3600);
+    expect(week.body.points).toHaveLength(168);
+
+    const bad = await hub.api.get(
+      `${hub.base}/v1/integrations/${integration.id}/metrics/series?window=2h`,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/window/);
+  });
+
   it('dead-letters a permanent rejection with the vendor body, then retries and discards from the DLQ', async () => {
     const integration = await hub.createIntegration();
     hub.vendor.failNext({ status: 400 });

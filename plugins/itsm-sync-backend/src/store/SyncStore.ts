@@ -13,6 +13,7 @@ import { IntegrationRepository } from './IntegrationRepository';
 import { LinkRepository } from './LinkRepository';
 import { ManualSyncRepository } from './ManualSyncRepository';
 import { applyDatabaseMigrations } from './migrate';
+import { MetricSeriesRepository } from './MetricSeriesRepository';
 import { MetricsRepository } from './MetricsRepository';
 import { NoticeRepository } from './NoticeRepository';
 import { OutboxRepository } from './OutboxRepository';
@@ -39,6 +40,8 @@ export interface SyncStore {
   readonly conflicts: RepositoryOf<ConflictRepository>;
   readonly deliveries: RepositoryOf<DeliveryRepository>;
   readonly metrics: RepositoryOf<MetricsRepository>;
+  /** The per-minute history behind the metric charts. */
+  readonly metricSeries: RepositoryOf<MetricSeriesRepository>;
   readonly callbackTokens: RepositoryOf<CallbackTokenRepository>;
   readonly manualSync: RepositoryOf<ManualSyncRepository>;
   readonly reconcile: RepositoryOf<ReconcileRepository>;
@@ -78,6 +81,8 @@ export class DatabaseSyncStore implements SyncStore {
   readonly conflicts: ConflictRepository;
   readonly deliveries: DeliveryRepository;
   readonly metrics: MetricsRepository;
+  /** The per-minute history behind the metric charts. */
+  readonly metricSeries: MetricSeriesRepository;
   readonly callbackTokens: CallbackTokenRepository;
   readonly manualSync: ManualSyncRepository;
   readonly reconcile: ReconcileRepository;
@@ -118,6 +123,7 @@ export class DatabaseSyncStore implements SyncStore {
     this.conflicts = new ConflictRepository(db);
     this.deliveries = new DeliveryRepository(db);
     this.metrics = new MetricsRepository(db);
+    this.metricSeries = new MetricSeriesRepository(db);
     this.callbackTokens = new CallbackTokenRepository(db);
     this.manualSync = new ManualSyncRepository(db);
     this.reconcile = new ReconcileRepository(db);

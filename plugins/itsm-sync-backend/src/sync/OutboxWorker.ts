@@ -23,6 +23,7 @@ import type { OutboundDelivery } from './OutboundDelivery';
 import { RateLimitSlots } from './RateLimitSlots';
 import { WriteBatcher } from './WriteBatcher';
 import type { DeliveryAck } from '../store/acknowledgeDeliveries';
+import type { LatencyRecorder } from './LatencyRecorder';
 import { linkKey, type DispatchBatch } from '../store/DispatchBatchReads';
 import { deliveredTrace, failedTrace } from './outboundTrace';
 
@@ -42,6 +43,8 @@ export interface OutboxWorkerOptions {
   coalesceLimit: number;
   /** Deliveries of one integration in flight at once, at most (its share of the dispatcher's slots). */
   perIntegrationConcurrency: number;
+  /** Where acknowledged deliveries' propagation latencies go for the charts (in memory). */
+  latencies?: LatencyRecorder;
 }
 
 /** What a claim started. */
@@ -91,6 +94,7 @@ export class OutboxWorker {
   private readonly retryDelaysSeconds: number[];
   private readonly coalesceLimit: number;
   private readonly perIntegrationConcurrency: number;
+  private readonly latencies?: LatencyRecorder;
 
   constructor(options: OutboxWorkerOptions) {
     this.store = options.store;
@@ -103,6 +107,7 @@ export class OutboxWorker {
     this.retryDelaysSeconds = options.retryDelaysSeconds;
     this.coalesceLimit = options.coalesceLimit;
     this.perIntegrationConcurrency = options.perIntegrationConcurrency;
+    this.latencies = options.latencies;
   }
 
   /**
@@ -279,6 +284,8 @@ export class OutboxWorker {
           'Outbox lease lost before acknowledgement; another worker will deliver',
           { outbox: head.id },
         );
+      } else {
+        this.latencies?.record(integration.id, now - head.created_at, now);
       }
       syncInstruments.outbound.add(1, { ...attributes, outcome: 'success' });
       syncInstruments.deliveryDuration.record(Date.now() - started, attributes);

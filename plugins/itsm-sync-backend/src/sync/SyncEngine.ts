@@ -8,6 +8,8 @@ import type { ConnectorRegistry } from './ConnectorRegistry';
 import { Dispatcher, type DispatcherSettings } from './Dispatcher';
 import { InboundApplier } from './InboundApplier';
 import { InboundPipeline } from './InboundPipeline';
+import { LatencyRecorder } from './LatencyRecorder';
+import { MetricSeriesService } from './MetricSeriesService';
 import type { IntegrationService } from './IntegrationService';
 import { AssigneeMapper } from './AssigneeMapper';
 import { NotePoster } from './NotePoster';
@@ -35,6 +37,10 @@ export class SyncEngine {
   readonly conflicts: ConflictService;
   readonly dlq: DlqService;
   readonly status: SyncStatusService;
+  /** This replica's propagation latencies, in memory until the minute's flush. */
+  readonly latencies = new LatencyRecorder();
+  /** The per-minute history behind the charts. */
+  readonly metricSeries: MetricSeriesService;
   readonly reconciler: Reconciler;
   readonly reconcileSchedules: ReconcileScheduler;
   /** Test runs of draft configurations; they write nothing. */
@@ -68,6 +74,7 @@ export class SyncEngine {
       ),
       logger,
       clock,
+      latencies: this.latencies,
       ...settings,
       perIntegrationConcurrency:
         settings.perIntegrationConcurrency ??
@@ -97,6 +104,7 @@ export class SyncEngine {
     });
     this.dlq = new DlqService({ store, clock });
     this.status = new SyncStatusService(store, clock);
+    this.metricSeries = new MetricSeriesService(store, this.latencies, clock);
     this.reconciler = new Reconciler({
       store,
       connectors,

@@ -14,10 +14,12 @@ import type {
   IntegrationResponse,
   IssuedCallbackTokenResponse,
   ManualSyncResponse,
+  MetricSeriesResponse,
   ReconcileRunResponse,
   ResealSecretsResponse,
   SyncStatusResponse,
   UserMappingResponse,
+  TimelineEntryResponse,
 } from '../api';
 import type {
   IntegrationRoutingRequest,
@@ -41,6 +43,7 @@ import type {
   ConflictStatus,
   DlqState,
   IncidentStatus,
+  MetricSeriesWindow,
 } from '../vocabulary';
 
 /** Filters of `GET /v1/conflicts`. @public */
@@ -84,6 +87,11 @@ export interface ItsmSyncApi {
   /** Calls the vendor with the stored credentials; `ok: false` carries the vendor's answer. */
   testIntegration(integration: string): Promise<ConnectionTestResponse>;
   getSyncStatus(integration: string): Promise<SyncStatusResponse>;
+  /** Per-minute history of an integration's sync for the charts (docs/sync-semantics.md#metric-series). */
+  getMetricSeries(
+    integration: string,
+    window?: MetricSeriesWindow,
+  ): Promise<MetricSeriesResponse>;
   /** One page of the integration's links; pass the previous page's `next` to go on. */
   listLinks(
     integration: string,
@@ -164,6 +172,8 @@ export interface ItsmSyncApi {
 
   createIncident(request: CreateIncidentRequest): Promise<IncidentResponse>;
   getIncident(id: string): Promise<IncidentResponse>;
+  /** Notes and sync events of an incident, oldest first. */
+  getIncidentTimeline(id: string): Promise<TimelineEntryResponse[]>;
   updateIncident(
     id: string,
     request: UpdateIncidentRequest,

@@ -100,6 +100,25 @@ describe('ItsmSyncClient', () => {
     expect(incidents.map(i => i.title)).toEqual(['Payments down']);
   });
 
+  it('asks for an integration’s metric series over a window, and reads an incident’s timeline items', async () => {
+    backend = await startBackend({
+      'GET /api/itsm-sync/v1/integrations/prod%20snow/metrics/series?window=1d':
+        json(200, {
+          integration_id: 'int-1',
+          window: '1d',
+          step_seconds: 600,
+          points: [],
+        }),
+      'GET /api/itsm-sync/v1/incidents/inc-1/timeline': json(200, {
+        items: [{ kind: 'note', text: 'Rolled back', source: 'platform' }],
+      }),
+    });
+    const series = await backend.client.getMetricSeries('prod snow', '1d');
+    expect(series.step_seconds).toBe(600);
+    const timeline = await backend.client.getIncidentTimeline('inc-1');
+    expect(timeline.map(e => e.text)).toEqual(['Rolled back']);
+  });
+
   it('asks the routing preview for a stored incident by id', async () => {
     backend = await startBackend({
       'POST /api/itsm-sync/v1/routing/preview': json(200, {

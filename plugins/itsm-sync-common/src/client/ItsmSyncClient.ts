@@ -16,10 +16,12 @@ import type {
   IssuedCallbackTokenResponse,
   ItemsResponse,
   ManualSyncResponse,
+  MetricSeriesResponse,
   ReconcileRunResponse,
   ResealSecretsResponse,
   SyncStatusResponse,
   UserMappingResponse,
+  TimelineEntryResponse,
 } from '../api';
 import type {
   IntegrationRoutingRequest,
@@ -38,7 +40,11 @@ import type {
   PutUserMappingRequest,
   UpdateIntegrationRequest,
 } from '../schemas';
-import type { ConflictResolution, DlqState } from '../vocabulary';
+import type {
+  ConflictResolution,
+  DlqState,
+  MetricSeriesWindow,
+} from '../vocabulary';
 import { cooldownEnd, ManualSyncCooldownError } from './errors';
 import type {
   ConflictQuery,
@@ -120,6 +126,15 @@ export class ItsmSyncClient implements ItsmSyncApi {
 
   async getSyncStatus(integration: string): Promise<SyncStatusResponse> {
     return this.json(integrationPath(integration, '/sync-status'));
+  }
+
+  async getMetricSeries(
+    integration: string,
+    window: MetricSeriesWindow = '1h',
+  ): Promise<MetricSeriesResponse> {
+    return this.json(integrationPath(integration, '/metrics/series'), {
+      query: { window },
+    });
   }
 
   async listLinks(
@@ -319,6 +334,10 @@ export class ItsmSyncClient implements ItsmSyncApi {
       method: 'POST',
       body: { integration },
     });
+  }
+
+  async getIncidentTimeline(id: string): Promise<TimelineEntryResponse[]> {
+    return this.items(`/v1/incidents/${enc(id)}/timeline`);
   }
 
   async listIncidents(query: IncidentQuery = {}): Promise<IncidentResponse[]> {

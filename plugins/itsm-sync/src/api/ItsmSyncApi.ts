@@ -10,7 +10,13 @@ export type ItsmSyncApi = Pick<
   ItsmSyncRestApi,
   | 'listIncidentsForEntity'
   | 'listIntegrations'
+  | 'getIntegration'
   | 'getSyncStatus'
+  | 'getMetricSeries'
+  | 'listFieldOwnership'
+  | 'listReconcileRuns'
+  | 'getIncident'
+  | 'getIncidentTimeline'
   | 'listConnectors'
   | 'listConflicts'
   | 'getConflict'

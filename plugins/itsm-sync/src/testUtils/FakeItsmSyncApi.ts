@@ -16,6 +16,12 @@ import type {
   SyncTraceEntry,
   IntegrationPreviewRequest,
   IntegrationPreviewResponse,
+  FieldOwnershipRule,
+  MetricSeriesPoint,
+  MetricSeriesResponse,
+  MetricSeriesWindow,
+  ReconcileRunResponse,
+  TimelineEntryResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ManualSyncCooldownError,
@@ -57,6 +63,11 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
   holdCallbackTokenRequests = false;
   /** When set, the next generate or revoke fails with this backend message and status. */
   failNextCallbackTokenRequest?: { message: string; status: number };
+  /** Metric series points per integration id. */
+  series = new Map<string, MetricSeriesPoint[]>();
+  ownership = new Map<string, FieldOwnershipRule[]>();
+  reconcileRuns: ReconcileRunResponse[] = [];
+  timelines = new Map<string, TimelineEntryResponse[]>();
   readonly calls: string[] = [];
   /** Each incident's sync trace, as the backend answers it. */
   traces = new Map<string, SyncTraceEntry[]>();
@@ -107,6 +118,46 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
     if (!status)
       throw await backendError(404, `No integration '${integration}'`);
     return status;
+  }
+
+  async getIntegration(integration: string) {
+    const found = this.integrations.find(
+      i => i.id === integration || i.name === integration,
+    );
+    if (!found)
+      throw await backendError(404, `Integration ${integration} not found`);
+    return found;
+  }
+
+  async getMetricSeries(
+    integration: string,
+    window: MetricSeriesWindow = '1h',
+  ): Promise<MetricSeriesResponse> {
+    this.calls.push(`getMetricSeries ${integration} ${window}`);
+    return {
+      integration_id: integration,
+      window,
+      step_seconds: { '1h': 60, '1d': 600, '1w': 3600 }[window],
+      points: this.series.get(integration) ?? [],
+    };
+  }
+
+  async listFieldOwnership(integration: string) {
+    return this.ownership.get(integration) ?? [];
+  }
+
+  async listReconcileRuns(integration: string) {
+    return this.reconcileRuns.filter(r => r.integration_id === integration);
+  }
+
+  async getIncident(id: string) {
+    const found = this.incidents.find(i => i.id === id);
+    if (!found) throw await backendError(404, `Incident ${id} not found`);
+    return found;
+  }
+
+  async getIncidentTimeline(id: string) {
+    return this.timelines.get(id) ?? [];
   }
 
   async listConnectors() {

@@ -27,6 +27,7 @@ export function aLink(
     last_error: null,
     manual_sync_cooldown_until: null,
     target: null,
+    ticket_values: { severity: 'SEV-2', status: 'open' },
     ...overrides,
   };
 }

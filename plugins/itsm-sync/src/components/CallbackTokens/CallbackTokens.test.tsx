@@ -72,18 +72,29 @@ async function generate(
   );
 }
 
+/** The cell of a token row under the column headed `column`. */
+function cellIn(row: HTMLElement, column: string): HTMLElement {
+  const grid = row.closest('[role="grid"]') as HTMLElement;
+  const headers = within(grid).getAllByRole('columnheader');
+  const index = headers.findIndex(h => h.textContent === column);
+  expect(index).toBeGreaterThanOrEqual(0);
+  return row.querySelectorAll<HTMLElement>(
+    '[role="rowheader"], [role="gridcell"]',
+  )[index];
+}
+
 describe('Callback tokens on the connectors page', () => {
   it('offers the key only on integrations whose connector accepts callback tokens', async () => {
     await renderPage(hubWithWebhookIntegration());
     const hookRow = await screen.findByRole('row', {
-      name: `Integration ${HOOK}`,
+      name: new RegExp(HOOK),
     });
     expect(
       within(hookRow).getByRole('button', {
         name: `Callback tokens of ${HOOK}`,
       }),
     ).toBeInTheDocument();
-    const snowRow = screen.getByRole('row', { name: 'Integration prod-snow' });
+    const snowRow = screen.getByRole('row', { name: /prod-snow/ });
     expect(
       within(snowRow).queryByRole('button', { name: /Callback tokens/ }),
     ).not.toBeInTheDocument();
@@ -167,17 +178,11 @@ describe('Callback tokens on the connectors page', () => {
 
     // Listed as active, without the token.
     const row = await within(dialog).findByRole('row', {
-      name: 'Callback token Jira Production inbound',
+      name: /Jira Production inbound/,
     });
-    expect(within(row).getByRole('cell', { name: 'State' })).toHaveTextContent(
-      'Active',
-    );
-    expect(
-      within(row).getByRole('cell', { name: 'Created by' }),
-    ).toHaveTextContent('user:default/guest');
-    expect(
-      within(row).getByRole('cell', { name: 'Last used' }),
-    ).toHaveTextContent('never');
+    expect(cellIn(row, 'State')).toHaveTextContent('Active');
+    expect(cellIn(row, 'Created by')).toHaveTextContent('user:default/guest');
+    expect(cellIn(row, 'Last used')).toHaveTextContent('never');
     expect(
       within(row).getByText('status changes from Jira'),
     ).toBeInTheDocument();
@@ -203,11 +208,9 @@ describe('Callback tokens on the connectors page', () => {
 
     dialog = await openTokens(user);
     const row = await within(dialog).findByRole('row', {
-      name: 'Callback token Jira Production inbound',
+      name: /Jira Production inbound/,
     });
-    expect(within(row).getByRole('cell', { name: 'State' })).toHaveTextContent(
-      'Active',
-    );
+    expect(cellIn(row, 'State')).toHaveTextContent('Active');
     expect(
       within(dialog).queryByRole('textbox', { name: 'Callback token' }),
     ).not.toBeInTheDocument();
@@ -239,24 +242,18 @@ describe('Callback tokens on the connectors page', () => {
     const dialog = await openTokens(user);
 
     const old = await within(dialog).findByRole('row', {
-      name: 'Callback token Old staging hook',
+      name: /Old staging hook/,
     });
-    expect(within(old).getByRole('cell', { name: 'State' })).toHaveTextContent(
-      'Revoked',
-    );
+    expect(cellIn(old, 'State')).toHaveTextContent('Revoked');
     expect(
       within(old).queryByRole('button', { name: 'Revoke' }),
     ).not.toBeInTheDocument();
 
     const live = within(dialog).getByRole('row', {
-      name: 'Callback token Jira Production inbound',
+      name: /Jira Production inbound/,
     });
-    expect(
-      within(live).getByRole('cell', { name: 'Last used' }),
-    ).not.toHaveTextContent('never');
-    expect(
-      within(live).getByRole('cell', { name: 'Revoked' }),
-    ).toHaveTextContent('—');
+    expect(cellIn(live, 'Last used')).not.toHaveTextContent('never');
+    expect(cellIn(live, 'Revoked')).toHaveTextContent('—');
 
     // Cancel leaves it alone.
     await user.click(within(live).getByRole('button', { name: 'Revoke' }));
@@ -275,16 +272,12 @@ describe('Callback tokens on the connectors page', () => {
 
     expect(api.calls).toContain('revokeCallbackToken int-hook cbt-live');
     const revoked = within(dialog).getByRole('row', {
-      name: 'Callback token Jira Production inbound',
+      name: /Jira Production inbound/,
     });
     await waitFor(() =>
-      expect(
-        within(revoked).getByRole('cell', { name: 'State' }),
-      ).toHaveTextContent('Revoked'),
+      expect(cellIn(revoked, 'State')).toHaveTextContent('Revoked'),
     );
-    expect(
-      within(revoked).getByRole('cell', { name: 'Revoked' }),
-    ).not.toHaveTextContent('—');
+    expect(cellIn(revoked, 'Revoked')).not.toHaveTextContent('—');
     expect(
       within(revoked).queryByRole('button', { name: /Revoke/ }),
     ).not.toBeInTheDocument();
@@ -331,7 +324,7 @@ describe('Callback tokens on the connectors page', () => {
     await renderPage(api);
     const dialog = await openTokens(user);
     const live = await within(dialog).findByRole('row', {
-      name: 'Callback token Jira Production inbound',
+      name: /Jira Production inbound/,
     });
 
     api.failNextCallbackTokenRequest = {

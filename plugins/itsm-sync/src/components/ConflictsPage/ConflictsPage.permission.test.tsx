@@ -25,7 +25,7 @@ describe('ConflictsPage without itsm-sync.conflict.resolve', () => {
     });
 
     expect(
-      await screen.findByRole('table', { name: 'Conflict on severity' }),
+      await screen.findByRole('group', { name: 'Conflict on severity' }),
     ).toBeInTheDocument();
     expect(
       await screen.findByText(

@@ -46,10 +46,10 @@ describe('ConflictsPage', () => {
   it('shows each pending conflict as a side-by-side diff of platform and external values', async () => {
     await renderPage(planted(), AuthorizeResult.ALLOW);
 
-    const severity = await screen.findByRole('table', {
+    const severity = await screen.findByRole('group', {
       name: 'Conflict on severity',
     });
-    const [platform, external] = within(severity).getAllByRole('cell');
+    const [platform, external] = within(severity).getAllByRole('group');
     expect(platform).toHaveTextContent('Platform');
     expect(platform).toHaveTextContent('SEV-1');
     expect(platform).toHaveTextContent(
@@ -64,14 +64,14 @@ describe('ConflictsPage', () => {
       screen.getByText(/on incident Checkout latency · integration prod-snow/),
     ).toBeInTheDocument();
 
-    const assignee = screen.getByRole('table', {
+    const assignee = screen.getByRole('group', {
       name: 'Conflict on assigned_to',
     });
-    expect(within(assignee).getAllByRole('cell')[1]).toHaveTextContent(
+    expect(within(assignee).getAllByRole('group')[1]).toHaveTextContent(
       '(empty)',
     );
     expect(
-      screen.queryByRole('table', { name: 'Conflict on title' }),
+      screen.queryByRole('group', { name: 'Conflict on title' }),
     ).not.toBeInTheDocument();
   });
 
@@ -85,7 +85,7 @@ describe('ConflictsPage', () => {
       const api = planted();
       await renderPage(api, AuthorizeResult.ALLOW);
       const severity = (
-        await screen.findByRole('table', { name: 'Conflict on severity' })
+        await screen.findByRole('group', { name: 'Conflict on severity' })
       ).closest('article')!;
 
       await userEvent.click(
@@ -98,11 +98,11 @@ describe('ConflictsPage', () => {
       expect(api.calls).toContain(`resolveConflict conf-1 ${resolution}`);
       await waitFor(() =>
         expect(
-          screen.queryByRole('table', { name: 'Conflict on severity' }),
+          screen.queryByRole('group', { name: 'Conflict on severity' }),
         ).not.toBeInTheDocument(),
       );
       expect(
-        screen.getByRole('table', { name: 'Conflict on assigned_to' }),
+        screen.getByRole('group', { name: 'Conflict on assigned_to' }),
       ).toBeInTheDocument();
     },
   );
@@ -114,7 +114,7 @@ describe('ConflictsPage', () => {
     };
     await renderPage(api, AuthorizeResult.ALLOW);
     const severity = (
-      await screen.findByRole('table', { name: 'Conflict on severity' })
+      await screen.findByRole('group', { name: 'Conflict on severity' })
     ).closest('article')!;
     await userEvent.click(
       within(severity as HTMLElement).getByRole('button', {

@@ -6,8 +6,9 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Flex, Text } from '@backstage/ui';
+import { Text } from '@backstage/ui';
 import type { ConflictResolution } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { PageContent } from '../shared/PageContent';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { ConflictCard } from './ConflictCard';
 
@@ -38,10 +39,10 @@ export function ConflictsPage() {
   };
 
   if (loading && !conflicts) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
 
   return (
-    <Flex direction="column" gap="3">
+    <PageContent>
+      {error && <ResponseErrorPanel error={error} />}
       {lastResolved && (
         <Text role="status" color="success">
           {lastResolved}
@@ -63,6 +64,6 @@ export function ConflictsPage() {
           }
         />
       ))}
-    </Flex>
+    </PageContent>
   );
 }

@@ -19,7 +19,7 @@ export function ConnectorCard(props: { connector: ConnectorInfoResponse }) {
       </CardHeader>
       <CardBody>
         <Flex direction="column" gap="2">
-          <Flex gap="1" align="center">
+          <Flex gap="1" align="center" style={{ flexWrap: 'wrap' }}>
             {capabilities.map(name => (
               <Badge key={name} size="small">
                 {name}

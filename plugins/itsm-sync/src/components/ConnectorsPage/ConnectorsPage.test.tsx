@@ -8,6 +8,7 @@ import {
   anIntegration,
   aSyncStatus,
 } from '../../testUtils/fixtures';
+import { integrationRouteRef } from '../../routes';
 import { ConnectorsPage } from './ConnectorsPage';
 
 function marketplace() {
@@ -81,6 +82,18 @@ function marketplace() {
   return api;
 }
 
+/** The cell of `row` in the column whose header is the human label of `metric` (its name is the header's tooltip). */
+function cellUnder(row: HTMLElement, metric: string): HTMLElement {
+  const headers = screen.getAllByRole('columnheader');
+  const index = headers.findIndex(h =>
+    within(h).queryByRole('button', { description: metric }),
+  );
+  expect(index).toBeGreaterThanOrEqual(0);
+  return row.querySelectorAll<HTMLElement>(
+    '[role="rowheader"], [role="gridcell"]',
+  )[index];
+}
+
 describe('ConnectorsPage', () => {
   it('lays installed connector modules out as cards with capabilities, webhook auth and default ownership', async () => {
     await renderInTestApp(<ConnectorsPage />, {
@@ -115,32 +128,37 @@ describe('ConnectorsPage', () => {
   it('shows each configured integration’s health and the spec’s metrics', async () => {
     await renderInTestApp(<ConnectorsPage />, {
       apis: [[itsmSyncApiRef, marketplace()]],
+      mountedRoutes: { '/itsm-sync/integrations/:id': integrationRouteRef },
     });
 
-    const snow = await screen.findByRole('row', {
-      name: 'Integration prod-snow',
-    });
+    const snow = await screen.findByRole('row', { name: /prod-snow/ });
     expect(await within(snow).findByText('Healthy')).toBeInTheDocument();
+    // Column headers are human labels; the metric's name is their tooltip.
+    for (const label of [
+      'Sent',
+      'Failed out',
+      'Received',
+      'Conflicts',
+      'Drift',
+      'DLQ',
+    ])
+      expect(
+        screen.getByRole('columnheader', { name: new RegExp(`^${label}`) }),
+      ).toBeInTheDocument();
     expect(
-      within(snow).getByRole('cell', { name: 'outbound_success' }),
-    ).toHaveTextContent('42');
+      within(snow).getByRole('link', { name: 'prod-snow' }),
+    ).toHaveAttribute('href', '/itsm-sync/integrations/int-snow');
+    // Focusable, and described by the metric's name that its tooltip shows.
     expect(
-      within(snow).getByRole('cell', { name: 'outbound_failed' }),
-    ).toHaveTextContent('1');
-    expect(
-      within(snow).getByRole('cell', { name: 'inbound_success' }),
-    ).toHaveTextContent('17');
-    expect(
-      within(snow).getByRole('cell', { name: 'conflicts_detected' }),
-    ).toHaveTextContent('3');
-    expect(
-      within(snow).getByRole('cell', { name: 'conflicts_resolved' }),
-    ).toHaveTextContent('2');
-    expect(
-      within(snow).getByRole('cell', { name: 'drift_discrepancies' }),
-    ).toHaveTextContent('4');
+      screen.getByRole('button', { name: 'Sent' }),
+    ).toHaveAccessibleDescription('outbound_success');
+    expect(cellUnder(snow, 'outbound_success')).toHaveTextContent('42');
+    expect(cellUnder(snow, 'outbound_failed')).toHaveTextContent('1');
+    expect(cellUnder(snow, 'inbound_success')).toHaveTextContent('17');
+    expect(cellUnder(snow, 'conflicts_detected')).toHaveTextContent('3');
+    expect(cellUnder(snow, 'drift_discrepancies')).toHaveTextContent('4');
 
-    const pd = screen.getByRole('row', { name: 'Integration pd-oncall' });
+    const pd = screen.getByRole('row', { name: /pd-oncall/ });
     expect(await within(pd).findByText('Failing')).toBeInTheDocument();
     expect(within(pd).getByText('PagerDuty answered 401')).toBeInTheDocument();
     const ignored = within(pd).getByLabelText('Ignored webhook events');

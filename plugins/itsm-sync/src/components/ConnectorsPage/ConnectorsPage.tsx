@@ -6,6 +6,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Grid, Text } from '@backstage/ui';
+import { PageContent } from '../shared/PageContent';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { callbackTokenTypes } from '../CallbackTokens/callbackTokenTypes';
 import { IntegrationDlq } from '../DlqPage/IntegrationDlq';
@@ -27,11 +28,16 @@ export function ConnectorsPage() {
   }, [api]);
 
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error)
+    return (
+      <PageContent>
+        <ResponseErrorPanel error={error} />
+      </PageContent>
+    );
   const { connectors, integrations } = value!;
 
   return (
-    <Flex direction="column" gap="6">
+    <PageContent>
       <section aria-label="Installed connectors">
         <Text as="h2" variant="title-small">
           Installed connectors
@@ -55,9 +61,11 @@ export function ConnectorsPage() {
           Configured integrations
         </Text>
         {integrations.length === 0 ? (
-          <Text as="p" variant="body-small" color="secondary">
-            No integrations configured yet.
-          </Text>
+          <EmptyState
+            missing="content"
+            title="No integrations configured yet"
+            description="Create one with `im integration create` or the REST API."
+          />
         ) : (
           <IntegrationHealthTable
             integrations={integrations}
@@ -77,6 +85,6 @@ export function ConnectorsPage() {
           </Flex>
         </section>
       )}
-    </Flex>
+    </PageContent>
   );
 }

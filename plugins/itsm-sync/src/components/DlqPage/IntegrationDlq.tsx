@@ -5,7 +5,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { Text } from '@backstage/ui';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
-import { DlqEntryRow } from './DlqEntryRow';
+import { DlqTable } from './DlqTable';
 
 /** The failed entries of one integration's dead-letter queue. */
 export function IntegrationDlq(props: { integration: IntegrationResponse }) {
@@ -48,27 +48,7 @@ export function IntegrationDlq(props: { integration: IntegrationResponse }) {
         </Text>
       )}
       {entries && entries.length > 0 && (
-        <table style={{ width: '100%', borderSpacing: '8px 4px' }}>
-          <thead>
-            <tr>
-              <th align="left">Operation</th>
-              <th align="left">Incident</th>
-              <th align="left">Attempts</th>
-              <th align="left">Last error</th>
-              <th align="left">Since</th>
-              <th align="left">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map(entry => (
-              <DlqEntryRow
-                key={entry.id}
-                entry={entry}
-                onAct={action => act(entry.id, action)}
-              />
-            ))}
-          </tbody>
-        </table>
+        <DlqTable entries={entries} onAct={act} />
       )}
     </section>
   );

@@ -6,6 +6,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { FakeItsmSyncApi } from '../../testUtils/FakeItsmSyncApi';
 import { aLink, anIncident } from '../../testUtils/fixtures';
+import { incidentRouteRef } from '../../routes';
 import { EntityIncidentsCard } from './EntityIncidentsCard';
 
 const payments: Entity = {
@@ -32,6 +33,56 @@ function rowOf(integrationName: string) {
 }
 
 describe('EntityIncidentsCard', () => {
+  it('stays compact: a count per status, active incidents newest first, resolved ones folded', async () => {
+    const api = new FakeItsmSyncApi();
+    api.incidents = [
+      anIncident({
+        id: 'old',
+        title: 'Old outage',
+        created_at: '2025-01-01T00:00:00.000Z',
+      }),
+      anIncident({
+        id: 'new',
+        title: 'New outage',
+        created_at: '2025-01-03T00:00:00.000Z',
+        status: 'mitigated',
+      }),
+      anIncident({
+        id: 'done',
+        title: 'Fixed outage',
+        created_at: '2025-01-04T00:00:00.000Z',
+        status: 'resolved',
+      }),
+    ];
+    await renderInTestApp(
+      <EntityProvider entity={payments}>
+        <EntityIncidentsCard />
+      </EntityProvider>,
+      {
+        apis: [[itsmSyncApiRef, api]],
+        mountedRoutes: { '/itsm-sync/incidents/:id': incidentRouteRef },
+      },
+    );
+    const headings = await screen.findAllByRole('heading', { level: 3 });
+    expect(headings.map(h => h.textContent)).toEqual([
+      'New outage',
+      'Old outage',
+      'Fixed outage',
+    ]);
+    expect(screen.getByLabelText('Incidents per status')).toHaveTextContent(
+      '1 open1 mitigated1 resolved',
+    );
+    const folded = screen
+      .getByText('1 resolved or closed incident')
+      .closest('details')!;
+    expect(folded).not.toHaveAttribute('open');
+    expect(within(folded).getByText('Fixed outage')).not.toBeVisible();
+    expect(screen.getByRole('link', { name: 'New outage' })).toHaveAttribute(
+      'href',
+      '/itsm-sync/incidents/new',
+    );
+  });
+
   it('lists the entity’s incidents with each linked ticket, its link and last sync time', async () => {
     const api = new FakeItsmSyncApi();
     api.incidents = [
@@ -150,7 +201,7 @@ describe('EntityIncidentsCard', () => {
     api.incidents = [anIncident({ links: [aLink({ sync_state: state })] })];
     await renderCard(api);
     expect(
-      await within(await screen.findByRole('table')).findByText(label),
+      await within(await screen.findByRole('grid')).findByText(label),
     ).toBeInTheDocument();
   });
 

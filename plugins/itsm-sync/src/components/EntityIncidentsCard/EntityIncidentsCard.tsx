@@ -7,9 +7,11 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { Badge, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import type { IncidentResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { incidentEntityRefOf } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
+import { incidentGroups } from './incidentGroups';
 import { IncidentSection } from './IncidentSection';
 
 /** Entity page card: the entity's incidents and how each one stands with its ITSM tickets. */
@@ -41,13 +43,42 @@ export function EntityIncidentsCard() {
           />
         )}
         {incidents && incidents.length > 0 && (
-          <Flex direction="column" gap="4">
-            {incidents.map(incident => (
-              <IncidentSection key={incident.id} incident={incident} />
-            ))}
-          </Flex>
+          <IncidentList incidents={incidents} />
         )}
       </CardBody>
     </Card>
+  );
+}
+
+/** Counts per status, the active incidents newest first, and the resolved ones folded away. */
+function IncidentList(props: { incidents: IncidentResponse[] }) {
+  const { active, done, counts } = incidentGroups(props.incidents);
+  return (
+    <Flex direction="column" gap="4">
+      <Flex gap="2" align="center" aria-label="Incidents per status">
+        {counts.map(c => (
+          <Badge key={c.status} size="small">
+            {`${c.count} ${c.status}`}
+          </Badge>
+        ))}
+      </Flex>
+      {active.map(incident => (
+        <IncidentSection key={incident.id} incident={incident} />
+      ))}
+      {done.length > 0 && (
+        <details>
+          <summary>
+            <Text variant="body-small" color="secondary">
+              {`${done.length} resolved or closed incident${done.length === 1 ? '' : 's'}`}
+            </Text>
+          </summary>
+          <Flex direction="column" gap="4" mt="3">
+            {done.map(incident => (
+              <IncidentSection key={incident.id} incident={incident} />
+            ))}
+          </Flex>
+        </details>
+      )}
+    </Flex>
   );
 }

@@ -1,12 +1,55 @@
 import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Text } from '@backstage/ui';
+import { Cell, CellText, Table, Text, type ColumnConfig } from '@backstage/ui';
+import {
+  errorMessage,
+  type RoutingPreviewResponse,
+} from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { InlineError } from '../shared/InlineError';
-import { IntegrationName } from '../shared/IntegrationName';
 import { SyncWithItsmButton } from './SyncWithItsmButton';
 
-import { errorMessage } from '@itsm-sync-hub/plugin-itsm-sync-common';
+type RoutedRow = RoutingPreviewResponse['matches'][number] & {
+  id: string;
+  incidentId: string;
+};
+
+const COLUMNS: ColumnConfig<RoutedRow>[] = [
+  {
+    id: 'integration',
+    label: 'Integration',
+    isRowHeader: true,
+    cell: m => (
+      <CellText title={m.integration_name} description={m.integration_type} />
+    ),
+  },
+  {
+    id: 'why',
+    label: 'Why',
+    minWidth: 200,
+    cell: m => (
+      <Cell>
+        <Text variant="body-x-small" color="secondary">
+          {m.explanation}
+        </Text>
+      </Cell>
+    ),
+  },
+  {
+    id: 'action',
+    label: 'Action',
+    minWidth: 200,
+    cell: m => (
+      <Cell>
+        <SyncWithItsmButton
+          integrationId={m.integration_id}
+          incidentId={m.incidentId}
+        />
+      </Cell>
+    ),
+  },
+];
+
 /**
  * For an incident with no ticket yet: the integrations routing sends it to, each with why
  * and "Sync with ITSM", which opens the ticket now.
@@ -26,34 +69,17 @@ export function RoutedIntegrations(props: { incidentId: string }) {
         message={error && `Routing could not be read: ${errorMessage(error)}`}
       />
       {value && value.matches.length > 0 && (
-        <table
-          style={{ width: '100%', borderSpacing: '8px 4px' }}
-          aria-label="Routed integrations"
-        >
-          <tbody>
-            {value.matches.map(match => (
-              <tr key={match.integration_id}>
-                <td>
-                  <IntegrationName
-                    name={match.integration_name}
-                    type={match.integration_type}
-                  />
-                </td>
-                <td>
-                  <Text variant="body-x-small" color="secondary">
-                    {match.explanation}
-                  </Text>
-                </td>
-                <td>
-                  <SyncWithItsmButton
-                    integrationId={match.integration_id}
-                    incidentId={props.incidentId}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div style={{ overflowX: 'auto', maxWidth: '100%' }}>
+          <Table
+            columnConfig={COLUMNS}
+            data={value.matches.map(m => ({
+              ...m,
+              id: m.integration_id,
+              incidentId: props.incidentId,
+            }))}
+            pagination={{ type: 'none' }}
+          />
+        </div>
       )}
     </>
   );

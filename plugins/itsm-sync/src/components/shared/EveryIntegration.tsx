@@ -6,9 +6,9 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Flex } from '@backstage/ui';
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
+import { PageContent } from './PageContent';
 
 /**
  * A page with a section per configured integration, under what comes `before` them:
@@ -25,20 +25,18 @@ export function EveryIntegration(props: {
     error,
   } = useAsync(() => api.listIntegrations(), [api]);
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  if (!integrations?.length) {
-    return (
-      <EmptyState
-        missing="content"
-        title="No integrations"
-        description="Configure an integration first."
-      />
-    );
-  }
   return (
-    <Flex direction="column" gap="4">
-      {props.before}
-      {integrations.map(props.children)}
-    </Flex>
+    <PageContent>
+      {error && <ResponseErrorPanel error={error} />}
+      {!error && !integrations?.length && (
+        <EmptyState
+          missing="content"
+          title="No integrations"
+          description="Configure an integration first."
+        />
+      )}
+      {!!integrations?.length && props.before}
+      {integrations?.map(props.children)}
+    </PageContent>
   );
 }
