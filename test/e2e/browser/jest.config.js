@@ -11,4 +11,6 @@ module.exports = {
     ],
   },
   testTimeout: 120_000,
+  // The suites share one demo (its conflict, its tickets): one at a time.
+  maxWorkers: 1,
 };
