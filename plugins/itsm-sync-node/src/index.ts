@@ -14,3 +14,4 @@ export * from './signatures';
 export * from './standardWebhooks';
 export * from './extensionPoint';
 export * from './webhookEvents';
+export * from './settingsSchema';

@@ -183,6 +183,21 @@ export class IntegrationRepository {
     return Boolean(await q.first('id'));
   }
 
+  /** The name of an integration of `type` in the organization, other than `exceptId`, if there is one. */
+  async nameOfTypeInOrganization(
+    type: string,
+    organizationId: string,
+    exceptId?: string,
+  ): Promise<string | undefined> {
+    const q = this.db('integrations').where({
+      integration_type: type,
+      organization_id: organizationId,
+    });
+    if (exceptId) q.whereNot({ id: exceptId });
+    const row = await q.orderBy('name').first('name');
+    return row?.name;
+  }
+
   async update(
     id: string,
     changes: Partial<Omit<IntegrationRecord, 'id' | 'created_at'>>,

@@ -8,10 +8,12 @@ import {
 import type {
   CreateIntegrationRequest,
   FieldOwnershipRule,
+  SyncDirection,
   UpdateIntegrationRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  checkConnectorSettings,
   inboundCreateEnabled,
   OutboundPolicy,
   type ConnectorContext,
@@ -26,6 +28,7 @@ import type {
   LinkRecord,
 } from '../store/types';
 import type { Clock } from './Clock';
+import { sendsOutbound } from '../engine/ownership';
 import { addedOrigins, credentialOrigins } from './credentialOrigins';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import { splitSealedSettings, withSealedSettings } from './sealedSettings';
@@ -127,9 +130,14 @@ export class IntegrationService {
     );
   }
 
+  /**
+   * The connector's own checks first (their messages are the most specific), then its
+   * declared schema, and what writes need when the integration sends to the vendor.
+   */
   private checkSettings(
     connector: ItsmConnector,
     settings: Record<string, unknown>,
+    direction: SyncDirection,
   ) {
     try {
       // Settings every connector shares, whatever its own checks.
@@ -138,17 +146,47 @@ export class IntegrationService {
     } catch (e) {
       throw new InputError(`settings: ${toError(e).message}`);
     }
+    if (!connector.settingsSchema) return;
+    try {
+      checkConnectorSettings(
+        connector.settingsSchema,
+        settings,
+        sendsOutbound(direction),
+      );
+    } catch (e) {
+      throw new InputError(toError(e).message);
+    }
+  }
+
+  /** One integration per organization for connectors that say so (the templated webhook). */
+  private async checkOnePerOrganization(
+    connector: ItsmConnector,
+    organizationId: string,
+    exceptId?: string,
+  ) {
+    if (!connector.capabilities.onePerOrganization) return;
+    const existing = await this.store.integrations.nameOfTypeInOrganization(
+      connector.type,
+      organizationId,
+      exceptId,
+    );
+    if (existing !== undefined) {
+      throw new ConflictError(
+        `Only one ${connector.type} integration is allowed per organization: '${organizationId}' already has '${existing}'; edit it instead of creating another`,
+      );
+    }
   }
 
   async create(body: Created): Promise<IntegrationRecord> {
     const connector = this.connectorFor(body.integration_type);
     this.checkCredentials(connector, body.credentials);
-    this.checkSettings(connector, body.settings);
+    this.checkSettings(connector, body.settings, body.sync_direction);
     if (await this.store.integrations.nameTaken(body.name)) {
       throw new ConflictError(
         `An integration named '${body.name}' already exists`,
       );
     }
+    await this.checkOnePerOrganization(connector, body.organization_id);
     const id = randomUUID();
     const { clear, sealed } = splitSealedSettings(
       body.settings,
@@ -212,6 +250,7 @@ export class IntegrationService {
       );
     }
     const connector = this.connectorFor(current.integration_type);
+    const direction = body.sync_direction ?? current.sync_direction;
     const changes: Partial<IntegrationRecord> = {};
     if (body.name !== undefined && body.name !== current.name) {
       if (await this.store.integrations.nameTaken(body.name, current.id)) {
@@ -250,7 +289,7 @@ export class IntegrationService {
           withSealedSettings(current.settings, secrets.settings),
           body.settings,
         );
-        this.checkSettings(connector, merged);
+        this.checkSettings(connector, merged, direction);
         const { clear, sealed } = splitSealedSettings(
           merged,
           connector.sealedSettings,
@@ -271,8 +310,15 @@ export class IntegrationService {
       changes.secrets_ciphertext = this.cipher.seal(secrets, current.id);
     } else if (body.settings !== undefined) {
       const merged = mergeSettings(current.settings, body.settings);
-      this.checkSettings(connector, merged);
+      this.checkSettings(connector, merged, direction);
       changes.settings = merged;
+    } else if (body.sync_direction !== undefined && connector.settingsSchema) {
+      // Turning on outbound sync needs what writes need, even with the settings unchanged.
+      this.checkSettings(
+        connector,
+        this.outboundIntegration(current).settings,
+        direction,
+      );
     }
     return this.store.integrations.update(
       current.id,
