@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { addConfigureCommand } from './commands/configure';
 import { addConflictCommands } from './commands/conflict';
+import { addConnectorCommands } from './commands/connector';
 import { addFieldOwnershipCommands } from './commands/fieldOwnership';
 import { addIntegrationCommands } from './commands/integration';
 import { addReconcileCommands } from './commands/reconcile';
@@ -45,6 +46,7 @@ export function buildProgram(runtime: Runtime): Command {
   addFieldOwnershipCommands(integration, runtime);
   addReconcileCommands(integration, runtime);
   addServiceMappingCommands(integration, runtime);
+  addConnectorCommands(program, runtime);
   addConflictCommands(program, runtime);
   addRoutingCommands(program, runtime);
   addSecretsCommands(program, runtime);

@@ -105,22 +105,6 @@ export function checkConnectorSettings(
   }
 }
 
-/**
- * The settings as JSON Schema (what the settings accept when written, defaults, titles and
- * descriptions), with the settings writes need under `x-required-for-writes`.
- * @public
- */
-export function connectorSettingsJsonSchema(
-  declaration: ConnectorSettingsDeclaration,
-): Record<string, unknown> {
-  let converted = jsonSchemas.get(declaration);
-  if (!converted) {
-    converted = toJsonSchema(declaration);
-    jsonSchemas.set(declaration, converted);
-  }
-  return converted;
-}
-
 // Declarations are constants: each is converted once.
 const jsonSchemas = new WeakMap<
   ConnectorSettingsDeclaration,
@@ -140,4 +124,20 @@ function toJsonSchema(
       entry => (typeof entry === 'string' ? [entry] : [...entry]),
     ),
   };
+}
+
+/**
+ * The settings as JSON Schema (what the settings accept when written, defaults, titles and
+ * descriptions), with the settings writes need under `x-required-for-writes`.
+ * @public
+ */
+export function connectorSettingsJsonSchema(
+  declaration: ConnectorSettingsDeclaration,
+): Record<string, unknown> {
+  let converted = jsonSchemas.get(declaration);
+  if (!converted) {
+    converted = toJsonSchema(declaration);
+    jsonSchemas.set(declaration, converted);
+  }
+  return converted;
 }
