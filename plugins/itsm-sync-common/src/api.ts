@@ -34,6 +34,12 @@ export interface IntegrationResponse {
   credential_keys: string[];
   webhook_secret_count: number;
   webhook_url: string;
+  /**
+   * `config` when the integration is declared in app-config (`itsmSync.integrations`): the
+   * API refuses to change or delete it; the configuration is where it changes. The hub
+   * always sends it (`null` for integrations managed through the API).
+   */
+  managed_by?: 'config' | null;
   created_at: string;
   updated_at: string;
 }

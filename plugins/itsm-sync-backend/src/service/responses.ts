@@ -33,6 +33,7 @@ export function integrationResponse(
     settings: r.settings,
     credential_keys: r.credential_keys,
     webhook_secret_count: r.webhook_secret_count,
+    managed_by: r.managed_by ?? null,
     webhook_url: `${baseUrl}/v1/webhooks/${r.id}`,
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),

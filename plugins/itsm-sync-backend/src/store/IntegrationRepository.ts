@@ -29,6 +29,7 @@ function toRecord(row: IntegrationRow): IntegrationRecord {
     credential_keys: json(row.credential_keys, []),
     webhook_secret_count: num(row.webhook_secret_count),
     not_before: numOrNull(row.not_before),
+    managed_by: row.managed_by === 'config' ? 'config' : null,
     created_at: num(row.created_at),
     updated_at: num(row.updated_at),
   };
@@ -49,8 +50,8 @@ export class IntegrationRepository {
   async create(
     record: Omit<
       IntegrationRecord,
-      'id' | 'created_at' | 'updated_at' | 'not_before'
-    > & { id?: string },
+      'id' | 'created_at' | 'updated_at' | 'not_before' | 'managed_by'
+    > & { id?: string; managed_by?: IntegrationRecord['managed_by'] },
     rules: FieldOwnershipRule[],
     now: number,
   ): Promise<IntegrationRecord> {

@@ -55,6 +55,7 @@ export interface IntegrationRow {
   credential_keys: string;
   webhook_secret_count: BigintColumn;
   not_before: BigintColumn | null;
+  managed_by: string | null;
   created_at: BigintColumn;
   updated_at: BigintColumn;
 }

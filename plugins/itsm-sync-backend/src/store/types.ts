@@ -29,6 +29,8 @@ export interface IntegrationRecord {
   credential_keys: string[];
   webhook_secret_count: number;
   not_before: number | null;
+  /** `config`: declared in app-config (itsmSync.integrations), read-only through the API. */
+  managed_by: 'config' | null;
   created_at: number;
   updated_at: number;
 }

@@ -37,6 +37,11 @@ type Created = Required<Omit<CreateIntegrationRequest, 'rate_limit'>> & {
   rate_limit: number | null;
 };
 
+/** Who asks for a change: `declared` when app-config's itsmSync.integrations applies it. */
+interface Change {
+  declared?: boolean;
+}
+
 /** Settings merge, so `--sync-escalations` does not wipe a service mapping; null removes a key. */
 function mergeSettings(
   current: Record<string, unknown>,
@@ -177,7 +182,16 @@ export class IntegrationService {
     }
   }
 
-  async create(body: Created): Promise<IntegrationRecord> {
+  /** Refuses a change through the API to an integration declared in app-config. */
+  private checkNotDeclared(integration: IntegrationRecord, change?: Change) {
+    if (integration.managed_by === 'config' && !change?.declared) {
+      throw new ConflictError(
+        `Integration '${integration.name}' is managed by configuration (itsmSync.integrations in app-config); change it there`,
+      );
+    }
+  }
+
+  async create(body: Created, change: Change = {}): Promise<IntegrationRecord> {
     const connector = this.connectorFor(body.integration_type);
     this.checkCredentials(connector, body.credentials);
     this.checkSettings(connector, body.settings, body.sync_direction);
@@ -214,6 +228,7 @@ export class IntegrationService {
         secrets_ciphertext: this.cipher.seal(secrets, id),
         credential_keys: Object.keys(body.credentials).sort(),
         webhook_secret_count: body.webhook_secrets.length,
+        managed_by: change.declared ? 'config' : null,
       },
       connector.defaultFieldOwnership,
       this.clock.now(),
@@ -241,8 +256,10 @@ export class IntegrationService {
   async update(
     idOrName: string,
     body: UpdateIntegrationRequest,
+    change: Change = {},
   ): Promise<IntegrationRecord> {
     const current = await this.resolve(idOrName);
+    this.checkNotDeclared(current, change);
     const moved = this.newCredentialOrigins(current, body);
     if (moved.length && body.credentials === undefined) {
       throw new InputError(
@@ -320,6 +337,7 @@ export class IntegrationService {
         direction,
       );
     }
+    if (change.declared) changes.managed_by = 'config';
     return this.store.integrations.update(
       current.id,
       changes,
@@ -327,8 +345,18 @@ export class IntegrationService {
     );
   }
 
+  /** Hands an integration no longer declared in app-config back to the API (never deletes it). */
+  async release(integration: IntegrationRecord): Promise<void> {
+    await this.store.integrations.update(
+      integration.id,
+      { managed_by: null },
+      this.clock.now(),
+    );
+  }
+
   async delete(idOrName: string): Promise<IntegrationRecord> {
     const current = await this.resolve(idOrName);
+    this.checkNotDeclared(current);
     await this.store.integrations.delete(current.id);
     return current;
   }
@@ -408,8 +436,10 @@ export class IntegrationService {
   async putRule(
     idOrName: string,
     rule: FieldOwnershipRule,
+    change: Change = {},
   ): Promise<FieldOwnershipRule[]> {
     const integration = await this.resolve(idOrName);
+    this.checkNotDeclared(integration, change);
     const connector = this.connectorFor(integration.integration_type);
     if (!connector.fields.includes(rule.field)) {
       throw new InputError(
