@@ -40,6 +40,11 @@ export interface IntegrationResponse {
    * always sends it (`null` for integrations managed through the API).
    */
   managed_by?: 'config' | null;
+  /**
+   * The answer of the last connection test (`POST .../test`); the portal shows the
+   * integration as Configured once one passed. Null when never tested.
+   */
+  last_test?: { ok: boolean; message: string; at: string } | null;
   created_at: string;
   updated_at: string;
 }

@@ -345,6 +345,23 @@ export class IntegrationService {
     );
   }
 
+  /** Runs the connector's connection test and keeps its answer (the portal's "Configured"). */
+  async test(
+    integration: IntegrationRecord,
+    logger: LoggerService,
+  ): Promise<{ ok: boolean; message: string }> {
+    const connector = this.connectorFor(integration.integration_type);
+    const result = await connector
+      .testConnection(await this.connectorContext(integration, logger))
+      .catch(e => ({ ok: false, message: toError(e).message }));
+    await this.store.integrations.recordTest(
+      integration.id,
+      result,
+      this.clock.now(),
+    );
+    return { ok: result.ok, message: result.message };
+  }
+
   /** Hands an integration no longer declared in app-config back to the API (never deletes it). */
   async release(integration: IntegrationRecord): Promise<void> {
     await this.store.integrations.update(

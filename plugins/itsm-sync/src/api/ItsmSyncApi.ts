@@ -10,6 +10,9 @@ export type ItsmSyncApi = Pick<
   ItsmSyncRestApi,
   | 'listIncidentsForEntity'
   | 'listIntegrations'
+  | 'createIntegration'
+  | 'updateIntegration'
+  | 'testIntegration'
   | 'getSyncStatus'
   | 'listConnectors'
   | 'listConflicts'

@@ -1,4 +1,4 @@
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   EmptyState,
   Progress,
@@ -9,6 +9,10 @@ import { Flex, Grid, Text } from '@backstage/ui';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { callbackTokenTypes } from '../CallbackTokens/callbackTokenTypes';
 import { IntegrationDlq } from '../DlqPage/IntegrationDlq';
+import {
+  AddIntegrationButton,
+  IntegrationsChanged,
+} from '../IntegrationForm/IntegrationFormButtons';
 import { ConnectorCard } from './ConnectorCard';
 import { IntegrationHealthTable } from './IntegrationHealthTable';
 
@@ -18,7 +22,7 @@ import { IntegrationHealthTable } from './IntegrationHealthTable';
  */
 export function ConnectorsPage() {
   const api = useApi(itsmSyncApiRef);
-  const { value, loading, error } = useAsync(async () => {
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
     const [connectors, integrations] = await Promise.all([
       api.listConnectors(),
       api.listIntegrations(),
@@ -26,57 +30,66 @@ export function ConnectorsPage() {
     return { connectors, integrations };
   }, [api]);
 
-  if (loading) return <Progress />;
+  // Only the first load shows progress; a reload after a save keeps the page in place.
+  if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   const { connectors, integrations } = value!;
 
   return (
-    <Flex direction="column" gap="6">
-      <section aria-label="Installed connectors">
-        <Text as="h2" variant="title-small">
-          Installed connectors
-        </Text>
-        {connectors.length === 0 ? (
-          <EmptyState
-            missing="content"
-            title="No connector modules installed"
-            description="Add a connector module to the backend."
-          />
-        ) : (
-          <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-            {connectors.map(connector => (
-              <ConnectorCard key={connector.type} connector={connector} />
-            ))}
-          </Grid.Root>
-        )}
-      </section>
-      <section aria-label="Configured integrations">
-        <Text as="h2" variant="title-small">
-          Configured integrations
-        </Text>
-        {integrations.length === 0 ? (
-          <Text as="p" variant="body-small" color="secondary">
-            No integrations configured yet.
-          </Text>
-        ) : (
-          <IntegrationHealthTable
-            integrations={integrations}
-            callbackTokenTypes={callbackTokenTypes(connectors)}
-          />
-        )}
-      </section>
-      {integrations.length > 0 && (
-        <section aria-label="Dead-letter queues">
+    <IntegrationsChanged.Provider value={retry}>
+      <Flex direction="column" gap="6">
+        <section aria-label="Installed connectors">
           <Text as="h2" variant="title-small">
-            Dead-letter queues
+            Installed connectors
           </Text>
-          <Flex direction="column" gap="3">
-            {integrations.map(integration => (
-              <IntegrationDlq key={integration.id} integration={integration} />
-            ))}
-          </Flex>
+          {connectors.length === 0 ? (
+            <EmptyState
+              missing="content"
+              title="No connector modules installed"
+              description="Add a connector module to the backend."
+            />
+          ) : (
+            <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+              {connectors.map(connector => (
+                <ConnectorCard key={connector.type} connector={connector} />
+              ))}
+            </Grid.Root>
+          )}
         </section>
-      )}
-    </Flex>
+        <section aria-label="Configured integrations">
+          <Flex justify="between" align="center">
+            <Text as="h2" variant="title-small">
+              Configured integrations
+            </Text>
+            <AddIntegrationButton />
+          </Flex>
+          {integrations.length === 0 ? (
+            <Text as="p" variant="body-small" color="secondary">
+              No integrations configured yet.
+            </Text>
+          ) : (
+            <IntegrationHealthTable
+              integrations={integrations}
+              callbackTokenTypes={callbackTokenTypes(connectors)}
+            />
+          )}
+        </section>
+        {integrations.length > 0 && (
+          <section aria-label="Dead-letter queues">
+            <Text as="h2" variant="title-small">
+              Dead-letter queues
+            </Text>
+            <Flex direction="column" gap="3">
+              {integrations.map(integration => (
+                <IntegrationDlq
+                  key={integration.id}
+                  integration={integration}
+                />
+              ))}
+            </Flex>
+          </section>
+        )}
+      </Flex>
+    </IntegrationsChanged.Provider>
   );
 }

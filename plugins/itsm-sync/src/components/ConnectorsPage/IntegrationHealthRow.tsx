@@ -9,6 +9,7 @@ import {
 import type { IntegrationResponse } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
+import { ConfigureIntegrationButton } from '../IntegrationForm/IntegrationFormButtons';
 import { HealthIndicator } from '../shared/HealthIndicator';
 import { IgnoredEventsSummary } from './IgnoredEventsSummary';
 
@@ -40,6 +41,7 @@ export function IntegrationHealthRow(props: {
           {props.callbackTokens && (
             <CallbackTokensButton integration={integration} />
           )}
+          <ConfigureIntegrationButton integration={integration} />
         </Flex>
         <Text as="div" variant="body-x-small" color="secondary">
           {`${integration.integration_type} · ${integration.sync_direction} · ${integration.conflict_strategy}`}
