@@ -104,6 +104,17 @@ describe('PagerDuty settings the hub asks for', () => {
     });
     expect(fixed.status).toBe(200);
     expect(fixed.body.sync_direction).toBe('bidirectional');
+    expect(fixed.body.last_test).toBeNull();
+
+    // The connection test's answer is kept with the integration (the portal's Configured).
+    const tested = await api('POST', '/v1/integrations/pd-inbound/test');
+    expect(tested.body.ok).toBe(false);
+    const after = await api('GET', '/v1/integrations/pd-inbound');
+    expect(after.body.last_test).toMatchObject({
+      ok: false,
+      message: tested.body.message,
+      at: expect.stringMatching(/^\d{4}-/),
+    });
   });
 
   it('names a setting of the wrong type', async () => {
