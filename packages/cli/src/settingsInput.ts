@@ -12,7 +12,7 @@ function isPlainObject(value: unknown): value is Settings {
  * A `--set` value: JSON when it parses as JSON (`true`, `30`, `{"OPEN": "open"}`,
  * `["a"]`, `null` to remove a setting), else the text itself (`OPS`, `ops@example.com`).
  */
-export function parseSetValue(text: string): unknown {
+function parseSetValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -37,7 +37,7 @@ export function splitAssignment(
 }
 
 /** Sets `value` at `path` inside `target`, making the objects on the way. */
-export function setAtPath(
+function setAtPath(
   target: Settings,
   path: string[],
   value: unknown,
@@ -57,7 +57,7 @@ export function setAtPath(
 }
 
 /** Reads a `--settings-file`: a YAML or JSON mapping of settings. */
-export function readSettingsFile(file: string): Settings {
+function readSettingsFile(file: string): Settings {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

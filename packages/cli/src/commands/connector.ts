@@ -41,7 +41,7 @@ function describe(setting: SettingJsonSchema): string {
 }
 
 /** Every setting of a connector with its type, requirement, default and description. */
-export function connectorView(c: ConnectorInfoResponse): string {
+function connectorView(c: ConnectorInfoResponse): string {
   const summary = recordTable([
     ['type', c.type],
     ['name', c.display_name],
