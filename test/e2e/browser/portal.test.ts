@@ -192,21 +192,28 @@ it('configures a templated webhook integration through the form, sees it Configu
     .getByRole('button', { name: 'Add integration' })
     .click({ timeout: 60_000 });
   const dialog = page.getByRole('dialog', { name: 'Add integration' });
-  await dialog.getByRole('radio', { name: 'ITSM Webhook (templated)' }).click();
+  // react-aria radios: the label takes the click, the input is visually hidden.
+  const pick = (scope: typeof dialog, label: string) =>
+    scope
+      .locator('label')
+      .filter({ hasText: new RegExp(`^${label.replace(/[()+]/g, '\\$&')}$`) })
+      .first()
+      .click();
+  await pick(dialog, 'ITSM Webhook (templated)');
   const form = dialog.getByRole('form');
   const text = (label: RegExp) => form.getByRole('textbox', { name: label });
   await text(/^Configuration name/).fill(name);
   // One ITSM webhook per organization: the suite's other one is in acme-corp.
   await text(/^Organization/).fill('browser-form-org');
   await text(/^Base URL/).fill(jira);
-  await form.getByRole('radio', { name: 'username + password' }).click();
+  await pick(form, 'username + password');
   await form.getByLabel(/^Credential: username/).fill('sync-bot@example.com');
   await form
     .getByLabel(/^Credential: password/)
     .fill('ATATT3xFfGF0-simulated-api-token');
   await text(/^ITSM provider/).fill('Jira');
   await text(/^Create URL/).fill('/rest/api/3/issue');
-  await form.getByRole('radio', { name: 'basic', exact: true }).click();
+  await pick(form, 'basic');
   await text(/^Create payload/).fill(
     '{"fields": {"project": {"key": "OPS"}, "issuetype": {"name": "Incident"}, "summary": "$case_name"}}',
   );

@@ -1,7 +1,5 @@
 import { createContext, useContext, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   Badge,
@@ -17,7 +15,6 @@ import {
 } from '@backstage/ui';
 import {
   errorMessage,
-  itsmSyncIntegrationManagePermission,
   type IntegrationResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
@@ -82,23 +79,12 @@ export function ConfigureIntegrationButton(props: {
 
 /** "Add integration": choose an installed connector, then fill in its form. */
 export function AddIntegrationButton() {
-  const permissionApi = useApi(permissionApiRef);
-  // A new integration has no resource yet, so the policy is asked without one
-  // (usePermission answers DENY for a resource permission without a resource): an
-  // unscoped integration manager may add; a scoped one manages the integrations in scope.
-  const { value: allowed } = useAsync(
-    async () =>
-      (
-        await permissionApi.authorize({
-          permission: itsmSyncIntegrationManagePermission,
-        })
-      ).result === AuthorizeResult.ALLOW,
-    [permissionApi],
-  );
+  // Not gated in the portal: the permission backend answers a resource permission only for
+  // a resource, and a new integration has none yet. The create route decides (a scoped
+  // manager may create only names in scope), and the form shows its refusal.
   const connectors = useConnectors();
   const changed = useContext(IntegrationsChanged);
   const [type, setType] = useState<string>();
-  if (!allowed) return null;
   const connector = connectors.value?.find(c => c.type === type);
   return (
     <DialogTrigger onOpenChange={open => !open && setType(undefined)}>
