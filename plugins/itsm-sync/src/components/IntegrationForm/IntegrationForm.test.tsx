@@ -47,9 +47,8 @@ const webhookSchema: ConnectorSettingsJsonSchema = {
         {
           type: 'object',
           propertyNames: { type: 'string' },
-          additionalProperties: {
-            anyOf: [{ type: 'string' }, { type: 'number' }],
-          },
+          // As zod writes it for z.union([z.string(), z.number()]).
+          additionalProperties: { type: ['string', 'number'] },
         },
       ],
     },
@@ -73,9 +72,8 @@ const webhookSchema: ConnectorSettingsJsonSchema = {
         {
           type: 'object',
           propertyNames: { type: 'string' },
-          additionalProperties: {
-            anyOf: [{ type: 'string' }, { type: 'number' }],
-          },
+          // As zod writes it for z.union([z.string(), z.number()]).
+          additionalProperties: { type: ['string', 'number'] },
         },
       ],
     },

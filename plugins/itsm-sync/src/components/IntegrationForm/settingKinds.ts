@@ -22,8 +22,11 @@ function isStringMap(schema: SettingJsonSchema): boolean {
   const values = schema.additionalProperties as SettingJsonSchema | undefined;
   if (schema.type !== 'object' || !values || typeof values !== 'object')
     return false;
-  return alternatives(values).every(
-    v => v.type === 'string' || v.type === 'number',
+  // zod writes a union of scalars as one type list: {"type": ["string", "number"]}.
+  return alternatives(values).every(v =>
+    (Array.isArray(v.type) ? v.type : [v.type]).every(
+      t => t === 'string' || t === 'number',
+    ),
   );
 }
 
