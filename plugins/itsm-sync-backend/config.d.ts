@@ -105,9 +105,7 @@ export interface Config {
       sync_direction?: 'outbound' | 'inbound' | 'bidirectional';
       enabled?: boolean;
       conflict_strategy?:
-        | 'last-write-wins'
-        | 'ownership-priority'
-        | 'manual-review';
+        'last-write-wins' | 'ownership-priority' | 'manual-review';
       conflict_window_seconds?: number;
       rate_limit?: number | null;
       backoff_multiplier?: number;
