@@ -106,5 +106,53 @@ export interface Config {
       /** `trace` in days; `trace` wins when both are set. */
       traceDays?: number;
     };
+    /**
+     * Integrations as code: each entry is the body of `POST /v1/integrations` (same keys),
+     * with optional `field_ownership` and `reconcile_schedule`. Checked at start (a typo
+     * stops the start, naming the key), applied on every start and replica, read-only in
+     * the API, CLI and portal; an entry removed here is kept and handed back to the API,
+     * never deleted. Take credentials from the environment: `password: ${SERVICENOW_PASSWORD}`.
+     */
+    integrations?: Array<{
+      name: string;
+      organization_id: string;
+      integration_type: string;
+      base_url: string;
+      /**
+       * Credential entries by the connector's names (`im connector show TYPE`).
+       * @visibility secret
+       */
+      credentials?: { [key: string]: string };
+      /**
+       * Webhook signing secrets, newest first.
+       * @visibility secret
+       */
+      webhook_secrets?: string[];
+      sync_direction?: 'outbound' | 'inbound' | 'bidirectional';
+      enabled?: boolean;
+      conflict_strategy?:
+        'last-write-wins' | 'ownership-priority' | 'manual-review';
+      conflict_window_seconds?: number;
+      rate_limit?: number | null;
+      backoff_multiplier?: number;
+      /**
+       * The connector's settings (`settings_schema` of GET /v1/connectors). Sealed settings
+       * (the templated webhook's additional_headers) may carry secrets: take them from the
+       * environment.
+       * @deepVisibility secret
+       */
+      settings?: { [key: string]: unknown };
+      field_ownership?: Array<{
+        field: string;
+        owner: 'platform' | 'external';
+        priority?: number;
+      }>;
+      reconcile_schedule?: {
+        /** `30m`, `6h`, `1d` or seconds; at least a minute. */
+        interval: string | number;
+        auto_heal?: boolean;
+        enabled?: boolean;
+      };
+    }>;
   };
 }

@@ -11,6 +11,8 @@ export interface Runtime {
   output: Output;
   /** Whether stderr is a terminal (progress bars only there). */
   interactive: boolean;
+  /** All of standard input, for secrets piped in (`--credential-stdin`). */
+  readStdin(): Promise<string>;
 }
 
 /** Everything a command's action works with. */

@@ -15,7 +15,7 @@ describe('im against a PagerDuty integration', () => {
   beforeAll(async () => {
     backend = await startBackend();
     hub = new Hub(backend);
-    // The PagerDuty guide's step 1, word for word apart from the addresses.
+    // The PagerDuty guide's step 1, apart from the addresses, with the settings writes need.
     const created = await runIm(
       [
         'integration',
@@ -32,6 +32,10 @@ describe('im against a PagerDuty integration', () => {
         'bidirectional',
         '--token',
         backend.pagerDuty.credentials.token,
+        '--set',
+        'from_email=alice@example.com',
+        '--set',
+        'default_service_id=PSVC001',
       ],
       { IM_URL: backend.url, IM_TOKEN },
     );
@@ -133,6 +137,8 @@ describe('im against a PagerDuty integration', () => {
     expect(mapped.code).toBe(0);
     const stored = await hub.client.getIntegration('Production PagerDuty');
     expect(stored.settings).toEqual({
+      from_email: 'alice@example.com',
+      default_service_id: 'PSVC001',
       sync_escalations: true,
       service_mappings: [
         { pd_service: 'P123ABC', incident_type: 'infrastructure' },

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { addConfigureCommand } from './commands/configure';
 import { addConflictCommands } from './commands/conflict';
+import { addConnectorCommands } from './commands/connector';
 import { addFieldOwnershipCommands } from './commands/fieldOwnership';
 import { addIncidentCommands } from './commands/incident';
 import { addIntegrationCommands } from './commands/integration';
@@ -49,6 +50,7 @@ export function buildProgram(runtime: Runtime): Command {
   addReconcileCommands(integration, runtime);
   addServiceMappingCommands(integration, runtime);
   addPreviewCommand(integration, runtime);
+  addConnectorCommands(program, runtime);
   addConflictCommands(program, runtime);
   addIncidentCommands(program, runtime);
   addRoutingCommands(program, runtime);

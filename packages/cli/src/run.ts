@@ -4,6 +4,12 @@ import { processOutput } from './output';
 import { buildProgram } from './program';
 import type { Runtime } from './context';
 
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
  * Runs `im` with the given arguments and returns the exit code: 0 ok, 1 failure
  * (including HTTP errors and an unreachable backend), 2 usage error. Never throws and
@@ -17,6 +23,7 @@ export async function run(
     env: process.env,
     output: processOutput,
     interactive: Boolean(process.stderr.isTTY),
+    readStdin: readProcessStdin,
     ...overrides,
   };
   const program = buildProgram(runtime);

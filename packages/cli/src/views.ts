@@ -29,6 +29,12 @@ export function integrationView(i: IntegrationResponse): string {
     ['webhook secrets', i.webhook_secret_count],
     ['webhook url', i.webhook_url],
     ['settings', Object.keys(i.settings).length ? i.settings : null],
+    [
+      'managed by',
+      i.managed_by === 'config'
+        ? 'configuration (itsmSync.integrations; read-only)'
+        : 'API',
+    ],
     ['updated', i.updated_at],
   ]);
 }

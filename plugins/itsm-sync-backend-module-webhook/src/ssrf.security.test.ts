@@ -39,7 +39,8 @@ describe('security: outbound calls of the templated webhook connector', () => {
 
   async function integration(body: Record<string, unknown>) {
     return api.post(`${base}/v1/integrations`).send({
-      organization_id: 'acme-corp',
+      // One ITSM webhook per organization: each integration of the suite has its own.
+      organization_id: `org-${Math.random().toString(36).slice(2, 8)}`,
       integration_type: 'itsm-webhook',
       name: `itsm-${Math.random().toString(36).slice(2, 8)}`,
       base_url: itsm.baseUrl,

@@ -83,7 +83,8 @@ describe('itsm-webhook connector on the in-process backend', () => {
 
   async function createIntegration(overrides: Record<string, unknown> = {}) {
     const res = await api.post(`${base}/v1/integrations`).send({
-      organization_id: 'acme-corp',
+      // One ITSM webhook per organization: each integration of the suite has its own.
+      organization_id: `org-${Math.random().toString(36).slice(2, 8)}`,
       integration_type: 'itsm-webhook',
       name: `itsm-${Math.random().toString(36).slice(2, 8)}`,
       base_url: itsm.baseUrl,
@@ -162,6 +163,38 @@ describe('itsm-webhook connector on the in-process backend', () => {
     expect((await api.get(`${base}/v1/integrations`)).body.items.length).toBe(
       before,
     );
+  });
+
+  it('allows one ITSM webhook integration per organization, and says to edit the existing one', async () => {
+    const first = await api.post(`${base}/v1/integrations`).send({
+      organization_id: 'one-itsm-org',
+      integration_type: 'itsm-webhook',
+      name: 'one-itsm-first',
+      base_url: itsm.baseUrl,
+      credentials: { token: 't' },
+      settings: settings(),
+    });
+    expect(first.status).toBe(201);
+    const second = await api.post(`${base}/v1/integrations`).send({
+      organization_id: 'one-itsm-org',
+      integration_type: 'itsm-webhook',
+      name: 'one-itsm-second',
+      base_url: itsm.baseUrl,
+      credentials: { token: 't' },
+      settings: settings(),
+    });
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toBe(
+      "Only one itsm-webhook integration is allowed per organization: 'one-itsm-org' already has 'one-itsm-first'; edit it instead of creating another",
+    );
+    expect(
+      (await api.get(`${base}/v1/integrations/one-itsm-second`)).status,
+    ).toBe(404);
+    // Editing the one there is stays possible.
+    const edited = await api
+      .patch(`${base}/v1/integrations/one-itsm-first`)
+      .send({ settings: { provider: 'ServiceDesk' } });
+    expect(edited.status).toBe(200);
   });
 
   it('creates the ticket with a hostile title as valid JSON and reads the nested ticket id', async () => {

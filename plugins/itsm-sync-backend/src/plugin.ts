@@ -21,6 +21,7 @@ import { DatabaseSyncStore } from './store/SyncStore';
 import { CallbackTokenService } from './sync/CallbackTokenService';
 import { systemClock } from './sync/Clock';
 import { ConnectorRegistry } from './sync/ConnectorRegistry';
+import { DeclaredIntegrations } from './sync/DeclaredIntegrations';
 import { IncidentService } from './sync/IncidentService';
 import { IntegrationService } from './sync/IntegrationService';
 import { ManualSyncService } from './sync/ManualSyncService';
@@ -87,6 +88,8 @@ export const itsmSyncPlugin = createBackendPlugin({
         const { config, logger, database, httpRouter, scheduler, lifecycle } =
           deps;
         const settings = SyncSettings.fromConfig(config);
+        // Checked before anything else, so a typo stops the start naming its key.
+        const declared = DeclaredIntegrations.fromConfig(config);
         const cipher = SecretCipher.fromConfig(config, { logger });
         const store = await DatabaseSyncStore.create({ database });
         const outbound = OutboundPolicy.fromConfig(config);
@@ -123,6 +126,11 @@ export const itsmSyncPlugin = createBackendPlugin({
           clock: systemClock,
           onEnqueued: () => engine.wake(),
           routing,
+          logger,
+        });
+        await declared.apply({
+          integrations,
+          schedules: engine.reconcileSchedules,
           logger,
         });
         engine.inboundApplier.onCreatedFromVendor(

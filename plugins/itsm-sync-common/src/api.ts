@@ -36,6 +36,17 @@ export interface IntegrationResponse {
   credential_keys: string[];
   webhook_secret_count: number;
   webhook_url: string;
+  /**
+   * `config` when the integration is declared in app-config (`itsmSync.integrations`): the
+   * API refuses to change or delete it; the configuration is where it changes. The hub
+   * always sends it (`null` for integrations managed through the API).
+   */
+  managed_by?: 'config' | null;
+  /**
+   * The answer of the last connection test (`POST .../test`); the portal shows the
+   * integration as Configured once one passed. Null when never tested.
+   */
+  last_test?: { ok: boolean; message: string; at: string } | null;
   created_at: string;
   updated_at: string;
 }
@@ -224,6 +235,40 @@ export interface ConnectorInfoResponse {
   default_field_ownership: FieldOwnershipRule[];
   webhook_auth: string;
   credential_keys: string[];
+  /** The connector's `settings` as JSON Schema; absent for connectors that declare none. */
+  settings_schema?: ConnectorSettingsJsonSchema;
+}
+
+/**
+ * One setting of a connector, as JSON Schema (draft 2020-12) with the hub's annotations.
+ * @public
+ */
+export interface SettingJsonSchema {
+  title?: string;
+  description?: string;
+  default?: unknown;
+  type?: string | string[];
+  enum?: unknown[];
+  /** Secret: sealed with the credentials; the API returns its name only. */
+  writeOnly?: boolean;
+  /** The `$name` placeholders a template setting may use (the templated webhook). */
+  'x-placeholders'?: string[];
+  [keyword: string]: unknown;
+}
+
+/**
+ * A connector's settings as JSON Schema (`GET /v1/connectors`, docs/sync-semantics.md#integration-settings):
+ * `required` lists the settings every integration needs, `x-required-for-writes` those an
+ * integration that sends to the vendor needs (each entry: any one of its settings).
+ * @public
+ */
+export interface ConnectorSettingsJsonSchema {
+  type: 'object';
+  properties: Record<string, SettingJsonSchema>;
+  required?: string[];
+  'x-required-for-writes': string[][];
+  additionalProperties?: unknown;
+  [keyword: string]: unknown;
 }
 
 /** @public */

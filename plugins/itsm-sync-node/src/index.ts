@@ -16,3 +16,4 @@ export * from './extensionPoint';
 export * from './syncEvents';
 export * from './webhookEvents';
 export * from './notes';
+export * from './settingsSchema';

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { OutboundPolicy } from './outbound/OutboundPolicy';
+import type { ConnectorSettingsDeclaration } from './settingsSchema';
 import type {
   FieldOwnershipRule,
   IncidentStatus,
@@ -239,6 +240,11 @@ export interface ConnectorCapabilities {
    * spared a database read on every webhook.
    */
   callbackTokens?: boolean;
+  /**
+   * An organization may have one integration of this type (the templated ITSM webhook,
+   * docs/connectors/webhook.md): a second is refused; edit the existing one instead.
+   */
+  onePerOrganization?: boolean;
 }
 
 /** Mappings a connector declares, for people to read. @public */
@@ -276,6 +282,14 @@ export interface ItsmConnector {
    * hands the values to connector calls. Optional.
    */
   readonly sealedSettings?: readonly string[];
+
+  /**
+   * The connector's settings as a zod schema, and those writes need: checked when an
+   * integration is saved (a sending integration lacking one is refused) and returned by
+   * `GET /v1/connectors` as JSON Schema, from which the CLI and the portal build their forms.
+   * Optional.
+   */
+  readonly settingsSchema?: ConnectorSettingsDeclaration;
 
   /**
    * Checks an integration's settings when it is saved; throws an Error whose message

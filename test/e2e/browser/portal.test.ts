@@ -213,6 +213,89 @@ it('generates a callback token shown once, which the hub accepts until it is rev
   expect(listed.find(t => t.app_name === appName)?.state).toBe('revoked');
 });
 
+it('configures a templated webhook integration through the form, sees it Configured, and syncs an incident through it', async () => {
+  // The demo's Jira simulator (port 7102, its default API user) stands in for the ITSM.
+  const jira = 'http://127.0.0.1:7102';
+  const name = 'browser-form-itsm';
+  await page.goto(`${APP_URL}/itsm-sync/connectors`);
+  await signInIfAsked();
+  await page
+    .getByRole('button', { name: 'Add integration' })
+    .click({ timeout: 60_000 });
+  const dialog = page.getByRole('dialog', { name: 'Add integration' });
+  // react-aria radios: the label takes the click, the input is visually hidden.
+  const pick = (scope: typeof dialog, label: string) =>
+    scope
+      .locator('label')
+      .filter({ hasText: new RegExp(`^${label.replace(/[()+]/g, '\\$&')}$`) })
+      .first()
+      .click();
+  await pick(dialog, 'ITSM Webhook (templated)');
+  const form = dialog.getByRole('form');
+  const text = (label: RegExp) => form.getByRole('textbox', { name: label });
+  await text(/^Configuration name/).fill(name);
+  // One ITSM webhook per organization: the suite's other one is in acme-corp.
+  await text(/^Organization/).fill('browser-form-org');
+  await text(/^Base URL/).fill(jira);
+  await pick(form, 'username + password');
+  await form.getByLabel(/^Credential: username/).fill('sync-bot@example.com');
+  await form
+    .getByLabel(/^Credential: password/)
+    .fill('ATATT3xFfGF0-simulated-api-token');
+  await text(/^ITSM provider/).fill('Jira');
+  await text(/^Create URL/).fill('/rest/api/3/issue');
+  await pick(form, 'basic');
+  await text(/^Create payload/).fill(
+    '{"fields": {"project": {"key": "OPS"}, "issuetype": {"name": "Incident"}, "summary": "$case_name"}}',
+  );
+  await text(/^Ticket ID field/).fill('id');
+  await text(/^Update URL/).fill('/rest/api/3/issue/$ticket_id');
+  await text(/^Update payload/).fill('{"fields": {"summary": "$case_name"}}');
+  await text(/^Test URL/).fill('/rest/api/3/myself');
+  await form.getByRole('button', { name: '+ Add status' }).click();
+  await text(/^ITSM status 1/).fill('Done');
+  await text(/^Case status 1/).fill('closed');
+  await shot('05-integration-form');
+  await form.getByRole('button', { name: 'Save and test' }).click();
+  await form
+    .getByRole('status')
+    .getByText('Configured')
+    .waitFor({ timeout: 30_000 });
+  await shot('06-integration-configured');
+  await page.keyboard.press('Escape');
+  await page
+    .getByRole('row', { name: `Integration ${name}` })
+    .getByText('Configured')
+    .waitFor({ timeout: 30_000 });
+
+  const saved = await hub.getIntegration(name);
+  expect(saved.settings.status_mapping).toEqual({ Done: 'closed' });
+  expect(saved.last_test?.ok).toBe(true);
+
+  // An incident routed to it gets a Jira issue through the templates.
+  const incident = await hub.createIncident({
+    title: 'Browser form sync',
+    severity: 'SEV-2',
+    integrations: [name],
+  });
+  let issueId: string | null | undefined;
+  for (let i = 0; i < 60 && !issueId; i++) {
+    issueId = (await hub.getIncident(incident.id)).links.find(
+      l => l.integration_id === saved.id,
+    )?.external_id;
+    if (!issueId) await new Promise(r => setTimeout(r, 500));
+  }
+  expect(issueId).toBeTruthy();
+  const issue = await fetch(`${jira}/rest/api/3/issue/${issueId}`, {
+    headers: {
+      Authorization: `Basic ${Buffer.from('sync-bot@example.com:ATATT3xFfGF0-simulated-api-token').toString('base64')}`,
+    },
+  });
+  expect(((await issue.json()) as any).fields.summary).toBe(
+    'Browser form sync',
+  );
+});
+
 /**
  * A generic ITSM webhook integration, the kind that takes callback tokens. The demo seeds
  * none (its simulators are ServiceNow, Jira and PagerDuty), so the test adds its own, or

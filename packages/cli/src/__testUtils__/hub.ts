@@ -26,7 +26,7 @@ export class Hub {
   /** The hub's REST client, with the token `im` gets. */
   readonly client: ItsmSyncClient;
 
-  constructor(readonly backend: RunningBackend) {
+  constructor(readonly backend: Pick<RunningBackend, 'url'>) {
     this.client = new ItsmSyncClient({
       discoveryApi: backendUrlDiscovery(backend.url),
       fetchApi: fetchWithBearerToken(() => IM_TOKEN),

@@ -17,9 +17,10 @@ export interface ImResult {
 export function runIm(
   args: string[],
   env: Record<string, string | undefined> = {},
+  options: { stdin?: string } = {},
 ): Promise<ImResult> {
   return new Promise(resolve => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
       {
@@ -37,5 +38,7 @@ export function runIm(
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
       },
     );
+    // What a pipe into im would give it; without input, im's stdin stays open and unread.
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   });
 }

@@ -14,6 +14,7 @@ import {
   type Runtime,
 } from '../context';
 import { UsageError } from '../errors';
+import { fromEnv, settingsFrom, splitAssignment } from '../settingsInput';
 import { show } from '../output';
 import { integrationView } from '../views';
 
@@ -37,6 +38,13 @@ interface ConfigureOptions {
   clientId?: string;
   clientSecret?: string;
   webhookSecret?: string[];
+  webhookSecretEnv?: string[];
+  credential?: string[];
+  credentialEnv?: string[];
+  credentialStdin?: string;
+  set?: string[];
+  setEnv?: string[];
+  settingsFile?: string;
 }
 
 /** Credential flags and the credential entry each one fills (the connectors' key names). */
@@ -50,17 +58,42 @@ const CREDENTIAL_FLAGS: Array<[keyof ConfigureOptions, string]> = [
   ['clientSecret', 'client_secret'],
 ];
 
-function credentialsFrom(
+/**
+ * Credentials from the flags, `--credential key=value`, `--credential-env key=VAR` and
+ * `--credential-stdin key`, so a secret never has to be on the command line.
+ */
+async function credentialsFrom(
   opts: ConfigureOptions,
-): Record<string, string> | undefined {
-  const entries = CREDENTIAL_FLAGS.filter(
+  runtime: Runtime,
+): Promise<Record<string, string> | undefined> {
+  const entries: Array<[string, string]> = CREDENTIAL_FLAGS.filter(
     ([flag]) => opts[flag] !== undefined,
   ).map(([flag, key]) => [key, String(opts[flag])]);
+  for (const assignment of opts.credential ?? []) {
+    const [path, value] = splitAssignment('--credential', assignment);
+    entries.push([path.join('.'), value]);
+  }
+  for (const assignment of opts.credentialEnv ?? []) {
+    const [path, variable] = splitAssignment('--credential-env', assignment);
+    entries.push([
+      path.join('.'),
+      fromEnv('--credential-env', variable, runtime.env),
+    ]);
+  }
+  if (opts.credentialStdin !== undefined) {
+    // One value, as `printf %s "$SECRET" | im ...` or a file redirect gives it.
+    const value = (await runtime.readStdin()).replace(/\r?\n$/, '');
+    if (!value)
+      throw new UsageError(
+        `--credential-stdin ${opts.credentialStdin}: standard input is empty`,
+      );
+    entries.push([opts.credentialStdin, value]);
+  }
   return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 /** The tunables shared by create and change. */
-function tunablesFrom(opts: ConfigureOptions) {
+async function tunablesFrom(opts: ConfigureOptions, runtime: Runtime) {
   const body: Partial<UpdateIntegrationRequest> = {};
   if (opts.direction !== undefined) body.sync_direction = opts.direction;
   if (opts.conflictStrategy !== undefined)
@@ -71,16 +104,30 @@ function tunablesFrom(opts: ConfigureOptions) {
   if (opts.backoffMultiplier !== undefined)
     body.backoff_multiplier = opts.backoffMultiplier;
   if (opts.enabled !== undefined) body.enabled = opts.enabled;
-  // Settings merge on the server, so this never drops a service mapping.
+  // Settings merge on the server, so these never drop a service mapping.
+  const settings = settingsFrom(opts, runtime.env);
+  if (settings) body.settings = settings;
   if (opts.syncEscalations !== undefined)
-    body.settings = { sync_escalations: opts.syncEscalations };
-  const credentials = credentialsFrom(opts);
+    body.settings = {
+      ...body.settings,
+      sync_escalations: opts.syncEscalations,
+    };
+  const credentials = await credentialsFrom(opts, runtime);
   if (credentials) body.credentials = credentials;
-  if (opts.webhookSecret?.length) body.webhook_secrets = opts.webhookSecret;
+  const webhookSecrets = [
+    ...(opts.webhookSecret ?? []),
+    ...(opts.webhookSecretEnv ?? []).map(variable =>
+      fromEnv('--webhook-secret-env', variable, runtime.env),
+    ),
+  ];
+  if (webhookSecrets.length) body.webhook_secrets = webhookSecrets;
   return body;
 }
 
-function createBody(opts: ConfigureOptions): CreateIntegrationRequest {
+async function createBody(
+  opts: ConfigureOptions,
+  runtime: Runtime,
+): Promise<CreateIntegrationRequest> {
   const missing = (
     [
       ['--name', opts.name],
@@ -101,17 +148,22 @@ function createBody(opts: ConfigureOptions): CreateIntegrationRequest {
     integration_type: opts.type!,
     organization_id: opts.org!,
     base_url: opts.baseUrl!,
-    ...tunablesFrom(opts),
+    ...(await tunablesFrom(opts, runtime)),
   } as CreateIntegrationRequest;
 }
 
-function updateBody(opts: ConfigureOptions): UpdateIntegrationRequest {
+async function updateBody(
+  opts: ConfigureOptions,
+  runtime: Runtime,
+): Promise<UpdateIntegrationRequest> {
   if (opts.type !== undefined || opts.org !== undefined) {
     throw new UsageError(
       '--type and --org are fixed when an integration is created and cannot be changed',
     );
   }
-  const body: Record<string, unknown> = { ...tunablesFrom(opts) };
+  const body: Record<string, unknown> = {
+    ...(await tunablesFrom(opts, runtime)),
+  };
   if (opts.name !== undefined) body.name = opts.name;
   if (opts.baseUrl !== undefined) body.base_url = opts.baseUrl;
   if (!Object.keys(body).length)
@@ -140,7 +192,7 @@ export function addConfigureCommand(integration: Command, runtime: Runtime) {
     .option('--name <name>', 'integration name')
     .option(
       '--type <type>',
-      'integration type: servicenow, jira, pagerduty, webhook ...',
+      'integration type: servicenow, jira, pagerduty, itsm-webhook (im connector list)',
     )
     .option('--org <organization>', 'organization id')
     .option('--base-url <url>', 'base URL of the external system')
@@ -193,6 +245,39 @@ export function addConfigureCommand(integration: Command, runtime: Runtime) {
       '--webhook-secret <secret>',
       'inbound webhook signing secret (repeat during rotation)',
       collect,
+    )
+    .option(
+      '--webhook-secret-env <VAR>',
+      'inbound webhook signing secret from an environment variable (repeatable)',
+      collect,
+    )
+    .option(
+      '--credential <key=value>',
+      'a credential entry by its connector name, e.g. api_key=... (repeatable; see im connector show TYPE)',
+      collect,
+    )
+    .option(
+      '--credential-env <key=VAR>',
+      'a credential entry from an environment variable, e.g. password=SERVICENOW_PASSWORD (repeatable)',
+      collect,
+    )
+    .option(
+      '--credential-stdin <key>',
+      'a credential entry read from standard input, e.g. password',
+    )
+    .option(
+      '--set <key=value>',
+      'a connector setting (repeatable): dotted keys for nested settings, JSON values (true, 30, {"OPEN":"open"}), null removes; see im connector show TYPE',
+      collect,
+    )
+    .option(
+      '--set-env <key=VAR>',
+      'a connector setting from an environment variable (repeatable), e.g. additional_headers.X-Api-Key=TENANT_KEY',
+      collect,
+    )
+    .option(
+      '--settings-file <file>',
+      'connector settings from a YAML or JSON file; --set values apply over it',
     );
   withConnectionOptions(command, { authToken: false });
 
@@ -202,7 +287,9 @@ export function addConfigureCommand(integration: Command, runtime: Runtime) {
       async (ctx, [ref], opts) => {
         const { format, output } = ctx;
         // Bodies first: a usage problem is reported before anything is sent.
-        const body = ref ? updateBody(opts) : createBody(opts);
+        const body = ref
+          ? await updateBody(opts, ctx.runtime)
+          : await createBody(opts, ctx.runtime);
         const result = ref
           ? await ctx.api.call(`change integration '${ref}'`, api =>
               api.updateIntegration(ref, body as UpdateIntegrationRequest),

@@ -1,4 +1,5 @@
 import { toError } from '@backstage/errors';
+import { jiraSettings } from './settingsSchema';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ConnectorError,
@@ -101,6 +102,8 @@ export class JiraConnector implements ItsmConnector {
 
   /** accountId of the API user per integration, so the hub's own comments are not echoed back as notes. */
   private readonly apiAccounts = new Map<string, string>();
+
+  readonly settingsSchema = jiraSettings;
 
   validateSettings(settings: Record<string, unknown>): void {
     readSettings(settings);

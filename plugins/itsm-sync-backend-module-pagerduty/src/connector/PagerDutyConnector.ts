@@ -1,4 +1,5 @@
 import { InputError, toError } from '@backstage/errors';
+import { pagerDutySettings } from './settingsSchema';
 import {
   ConnectorError,
   formatNoteForVendor,
@@ -102,6 +103,8 @@ export class PagerDutyConnector implements ItsmConnector {
 
   // Users, emails and priorities, cached per integration (PagerDuty has no lookup by email).
   private readonly directory = new PagerDutyDirectory();
+
+  readonly settingsSchema = pagerDutySettings;
 
   validateSettings(settings: Record<string, unknown>): void {
     parseSettings(settings);

@@ -1,4 +1,5 @@
 import { toError } from '@backstage/errors';
+import { serviceNowSettings } from '../mappings/settingsSchema';
 import type { FieldOwnershipRule } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ConnectorError,
@@ -106,6 +107,8 @@ export class ServiceNowConnector implements ItsmConnector {
 
   // OAuth access tokens per integration, shared by every call.
   private readonly tokens = new OAuthTokenCache();
+
+  readonly settingsSchema = serviceNowSettings;
 
   validateSettings(settings: Record<string, unknown>): void {
     resolveSettings(settings);

@@ -108,14 +108,17 @@ export function parseServiceNowWebhook(
   }
 
   // A group move is the escalation policy assignment_groups maps the group to, if any.
-  const group = stringField(p, 'assignment_group');
+  // The mapping may name the group by sys_id (the column's value) or by its name.
+  const groups = [
+    stringField(p, 'assignment_group'),
+    stringField(p, 'assignment_group_name'),
+  ].filter((g): g is string => Boolean(g));
   const groupChanged = changedColumns
     ? changedColumns.includes('assignment_group')
     : false;
-  const policy =
-    group && groupChanged
-      ? escalationPolicyOfGroup(rawSettings, group)
-      : undefined;
+  const policy = groupChanged
+    ? groups.map(g => escalationPolicyOfGroup(rawSettings, g)).find(Boolean)
+    : undefined;
   if (policy) fields.escalation_policy = policy;
   const actor = stringField(p, 'updated_by') || undefined;
   // Work notes and additional comments, each in its channel (docs/connectors/servicenow.md#notes).

@@ -1,4 +1,5 @@
 import { toError } from '@backstage/errors';
+import { webhookSettings } from '../settings/settingsSchema';
 import {
   ConnectorError,
   STANDARD_WEBHOOK_HEADERS,
@@ -160,6 +161,7 @@ export class WebhookConnector implements ItsmConnector {
   readonly capabilities: ConnectorCapabilities = {
     inboundCreate: false,
     callbackTokens: true,
+    onePerOrganization: true,
   };
   readonly fields = [
     'title',
@@ -208,6 +210,8 @@ export class WebhookConnector implements ItsmConnector {
   ];
   // Extra headers often carry tenant keys: sealed with the credentials, shown by name only.
   readonly sealedSettings = ['additional_headers'];
+
+  readonly settingsSchema = webhookSettings;
 
   validateSettings(settings: Record<string, unknown>): void {
     parseWebhookSettings(settings);

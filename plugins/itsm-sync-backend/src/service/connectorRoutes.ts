@@ -2,7 +2,9 @@ import type { Router } from 'express';
 import {
   itsmSyncReadPermission,
   type ConnectorInfoResponse,
+  type ConnectorSettingsJsonSchema,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
+import { connectorSettingsJsonSchema } from '@itsm-sync-hub/plugin-itsm-sync-node';
 import { createAuthorizer } from './authorize';
 import type { RouterContext } from './RouterContext';
 
@@ -27,6 +29,13 @@ export function addConnectorRoutes(router: Router, ctx: RouterContext) {
       webhook_auth: c.webhookAuth,
       credential_keys: c.credentialKeys.map(keys => keys.join('+')),
       mappings: c.mappings,
+      ...(c.settingsSchema
+        ? {
+            settings_schema: connectorSettingsJsonSchema(
+              c.settingsSchema,
+            ) as unknown as ConnectorSettingsJsonSchema,
+          }
+        : {}),
     }));
     res.json({ items });
   });

@@ -1,4 +1,3 @@
-import { toError } from '@backstage/errors';
 import type { Router } from 'express';
 import {
   createIntegrationRequestSchema,
@@ -121,15 +120,8 @@ export function addIntegrationRoutes(router: Router, ctx: RouterContext) {
 
   router.post('/v1/integrations/:ref/test', async (req, res) => {
     const { integration } = await resources.managedIntegration(req);
-    const connector = ctx.integrations.connectorFor(
-      integration.integration_type,
-    );
     const started = Date.now();
-    const result = await connector
-      .testConnection(
-        await ctx.integrations.connectorContext(integration, ctx.logger),
-      )
-      .catch(e => ({ ok: false, message: toError(e).message }));
+    const result = await ctx.integrations.test(integration, ctx.logger);
     res.json({
       ...result,
       integration_id: integration.id,

@@ -33,6 +33,14 @@ export function integrationResponse(
     settings: r.settings,
     credential_keys: r.credential_keys,
     webhook_secret_count: r.webhook_secret_count,
+    managed_by: r.managed_by ?? null,
+    last_test: r.last_test
+      ? {
+          ok: r.last_test.ok,
+          message: r.last_test.message,
+          at: new Date(r.last_test.at).toISOString(),
+        }
+      : null,
     webhook_url: `${baseUrl}/v1/webhooks/${r.id}`,
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),

@@ -25,6 +25,31 @@ describe.each(databases.eachSupportedId())(
       await emptyTables(knexOf(store));
     });
 
+    it('names the integration of a type an organization already has, leaving out the one being edited', async () => {
+      const hook = await givenIntegration(store, {
+        name: 'acme-itsm',
+        integration_type: 'itsm-webhook',
+      });
+      await givenIntegration(store, { integration_type: 'servicenow' });
+      const repo = store.integrations;
+      expect(
+        await repo.nameOfTypeInOrganization('itsm-webhook', 'acme-corp'),
+      ).toBe('acme-itsm');
+      expect(
+        await repo.nameOfTypeInOrganization('itsm-webhook', 'other-org'),
+      ).toBeUndefined();
+      expect(
+        await repo.nameOfTypeInOrganization(
+          'itsm-webhook',
+          'acme-corp',
+          hook.id,
+        ),
+      ).toBeUndefined();
+      expect(
+        await repo.nameOfTypeInOrganization('jira', 'acme-corp'),
+      ).toBeUndefined();
+    });
+
     it('creates an integration with its rules and reads it back with the same types', async () => {
       const created = await givenIntegration(
         store,

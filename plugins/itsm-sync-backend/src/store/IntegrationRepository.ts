@@ -29,13 +29,23 @@ function toRecord(row: IntegrationRow): IntegrationRecord {
     credential_keys: json(row.credential_keys, []),
     webhook_secret_count: num(row.webhook_secret_count),
     not_before: numOrNull(row.not_before),
+    managed_by: row.managed_by === 'config' ? 'config' : null,
+    last_test:
+      row.last_test_at === null || row.last_test_at === undefined
+        ? null
+        : {
+            ok: bool(row.last_test_ok ?? false),
+            message: row.last_test_message ?? '',
+            at: num(row.last_test_at),
+          },
     created_at: num(row.created_at),
     updated_at: num(row.updated_at),
   };
 }
 
 function toRow(record: Partial<IntegrationRecord>): Record<string, unknown> {
-  const row: Record<string, unknown> = { ...record };
+  const { last_test, ...rest } = record;
+  const row: Record<string, unknown> = { ...rest };
   if (record.settings) row.settings = JSON.stringify(record.settings);
   if (record.credential_keys)
     row.credential_keys = JSON.stringify(record.credential_keys);
@@ -49,8 +59,13 @@ export class IntegrationRepository {
   async create(
     record: Omit<
       IntegrationRecord,
-      'id' | 'created_at' | 'updated_at' | 'not_before'
-    > & { id?: string },
+      | 'id'
+      | 'created_at'
+      | 'updated_at'
+      | 'not_before'
+      | 'managed_by'
+      | 'last_test'
+    > & { id?: string; managed_by?: IntegrationRecord['managed_by'] },
     rules: FieldOwnershipRule[],
     now: number,
   ): Promise<IntegrationRecord> {
@@ -181,6 +196,37 @@ export class IntegrationRepository {
     const q = this.db('integrations').where({ name });
     if (exceptId) q.whereNot({ id: exceptId });
     return Boolean(await q.first('id'));
+  }
+
+  /** Notes a connection test's answer; not a change of the integration, so `updated_at` stays. */
+  async recordTest(
+    id: string,
+    result: { ok: boolean; message: string },
+    now: number,
+  ): Promise<void> {
+    await this.db('integrations')
+      .where({ id })
+      .update({
+        last_test_ok: result.ok,
+        last_test_message: result.message.slice(0, 2000),
+        last_test_at: now,
+      });
+    this.forgetSnapshots();
+  }
+
+  /** The name of an integration of `type` in the organization, other than `exceptId`, if there is one. */
+  async nameOfTypeInOrganization(
+    type: string,
+    organizationId: string,
+    exceptId?: string,
+  ): Promise<string | undefined> {
+    const q = this.db('integrations').where({
+      integration_type: type,
+      organization_id: organizationId,
+    });
+    if (exceptId) q.whereNot({ id: exceptId });
+    const row = await q.orderBy('name').first('name');
+    return row?.name;
   }
 
   async update(

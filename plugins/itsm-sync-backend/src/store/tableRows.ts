@@ -55,6 +55,10 @@ export interface IntegrationRow {
   credential_keys: string;
   webhook_secret_count: BigintColumn;
   not_before: BigintColumn | null;
+  managed_by: string | null;
+  last_test_ok: FlagColumn | null;
+  last_test_message: string | null;
+  last_test_at: BigintColumn | null;
   created_at: BigintColumn;
   updated_at: BigintColumn;
 }

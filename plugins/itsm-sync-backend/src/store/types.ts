@@ -30,6 +30,10 @@ export interface IntegrationRecord {
   credential_keys: string[];
   webhook_secret_count: number;
   not_before: number | null;
+  /** `config`: declared in app-config (itsmSync.integrations), read-only through the API. */
+  managed_by: 'config' | null;
+  /** The last connection test: passed or not, its message and when (null: never tested). */
+  last_test: { ok: boolean; message: string; at: number } | null;
   created_at: number;
   updated_at: number;
 }

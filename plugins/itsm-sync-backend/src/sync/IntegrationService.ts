@@ -8,10 +8,12 @@ import {
 import type {
   CreateIntegrationRequest,
   FieldOwnershipRule,
+  SyncDirection,
   UpdateIntegrationRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  checkConnectorSettings,
   inboundCreateEnabled,
   OutboundPolicy,
   type ConnectorContext,
@@ -27,6 +29,7 @@ import type {
   LinkRecord,
 } from '../store/types';
 import type { Clock } from './Clock';
+import { sendsOutbound } from '../engine/ownership';
 import { addedOrigins, credentialOrigins } from './credentialOrigins';
 import type { ConnectorRegistry } from './ConnectorRegistry';
 import { splitSealedSettings, withSealedSettings } from './sealedSettings';
@@ -34,6 +37,11 @@ import { splitSealedSettings, withSealedSettings } from './sealedSettings';
 type Created = Required<Omit<CreateIntegrationRequest, 'rate_limit'>> & {
   rate_limit: number | null;
 };
+
+/** Who asks for a change: `declared` when app-config's itsmSync.integrations applies it. */
+interface Change {
+  declared?: boolean;
+}
 
 /** Settings merge, so `--sync-escalations` does not wipe a service mapping; null removes a key. */
 function mergeSettings(
@@ -128,9 +136,14 @@ export class IntegrationService {
     );
   }
 
+  /**
+   * The connector's own checks first (their messages are the most specific), then its
+   * declared schema, and what writes need when the integration sends to the vendor.
+   */
   private checkSettings(
     connector: ItsmConnector,
     settings: Record<string, unknown>,
+    direction: SyncDirection,
   ) {
     try {
       // Settings every connector shares, whatever its own checks.
@@ -140,17 +153,56 @@ export class IntegrationService {
     } catch (e) {
       throw new InputError(`settings: ${toError(e).message}`);
     }
+    if (!connector.settingsSchema) return;
+    try {
+      checkConnectorSettings(
+        connector.settingsSchema,
+        settings,
+        sendsOutbound(direction),
+      );
+    } catch (e) {
+      throw new InputError(toError(e).message);
+    }
   }
 
-  async create(body: Created): Promise<IntegrationRecord> {
+  /** One integration per organization for connectors that say so (the templated webhook). */
+  private async checkOnePerOrganization(
+    connector: ItsmConnector,
+    organizationId: string,
+    exceptId?: string,
+  ) {
+    if (!connector.capabilities.onePerOrganization) return;
+    const existing = await this.store.integrations.nameOfTypeInOrganization(
+      connector.type,
+      organizationId,
+      exceptId,
+    );
+    if (existing !== undefined) {
+      throw new ConflictError(
+        `Only one ${connector.type} integration is allowed per organization: '${organizationId}' already has '${existing}'; edit it instead of creating another`,
+      );
+    }
+  }
+
+  /** Refuses a change through the API to an integration declared in app-config. */
+  private checkNotDeclared(integration: IntegrationRecord, change?: Change) {
+    if (integration.managed_by === 'config' && !change?.declared) {
+      throw new ConflictError(
+        `Integration '${integration.name}' is managed by configuration (itsmSync.integrations in app-config); change it there`,
+      );
+    }
+  }
+
+  async create(body: Created, change: Change = {}): Promise<IntegrationRecord> {
     const connector = this.connectorFor(body.integration_type);
     this.checkCredentials(connector, body.credentials);
-    this.checkSettings(connector, body.settings);
+    this.checkSettings(connector, body.settings, body.sync_direction);
     if (await this.store.integrations.nameTaken(body.name)) {
       throw new ConflictError(
         `An integration named '${body.name}' already exists`,
       );
     }
+    await this.checkOnePerOrganization(connector, body.organization_id);
     const id = randomUUID();
     const { clear, sealed } = splitSealedSettings(
       body.settings,
@@ -178,6 +230,7 @@ export class IntegrationService {
         secrets_ciphertext: this.cipher.seal(secrets, id),
         credential_keys: Object.keys(body.credentials).sort(),
         webhook_secret_count: body.webhook_secrets.length,
+        managed_by: change.declared ? 'config' : null,
       },
       connector.defaultFieldOwnership,
       this.clock.now(),
@@ -205,8 +258,10 @@ export class IntegrationService {
   async update(
     idOrName: string,
     body: UpdateIntegrationRequest,
+    change: Change = {},
   ): Promise<IntegrationRecord> {
     const current = await this.resolve(idOrName);
+    this.checkNotDeclared(current, change);
     const moved = this.newCredentialOrigins(current, body);
     if (moved.length && body.credentials === undefined) {
       throw new InputError(
@@ -214,6 +269,7 @@ export class IntegrationService {
       );
     }
     const connector = this.connectorFor(current.integration_type);
+    const direction = body.sync_direction ?? current.sync_direction;
     const changes: Partial<IntegrationRecord> = {};
     if (body.name !== undefined && body.name !== current.name) {
       if (await this.store.integrations.nameTaken(body.name, current.id)) {
@@ -252,7 +308,7 @@ export class IntegrationService {
           withSealedSettings(current.settings, secrets.settings),
           body.settings,
         );
-        this.checkSettings(connector, merged);
+        this.checkSettings(connector, merged, direction);
         const { clear, sealed } = splitSealedSettings(
           merged,
           connector.sealedSettings,
@@ -273,9 +329,17 @@ export class IntegrationService {
       changes.secrets_ciphertext = this.cipher.seal(secrets, current.id);
     } else if (body.settings !== undefined) {
       const merged = mergeSettings(current.settings, body.settings);
-      this.checkSettings(connector, merged);
+      this.checkSettings(connector, merged, direction);
       changes.settings = merged;
+    } else if (body.sync_direction !== undefined && connector.settingsSchema) {
+      // Turning on outbound sync needs what writes need, even with the settings unchanged.
+      this.checkSettings(
+        connector,
+        this.outboundIntegration(current).settings,
+        direction,
+      );
     }
+    if (change.declared) changes.managed_by = 'config';
     return this.store.integrations.update(
       current.id,
       changes,
@@ -283,8 +347,35 @@ export class IntegrationService {
     );
   }
 
+  /** Runs the connector's connection test and keeps its answer (the portal's "Configured"). */
+  async test(
+    integration: IntegrationRecord,
+    logger: LoggerService,
+  ): Promise<{ ok: boolean; message: string }> {
+    const connector = this.connectorFor(integration.integration_type);
+    const result = await connector
+      .testConnection(await this.connectorContext(integration, logger))
+      .catch(e => ({ ok: false, message: toError(e).message }));
+    await this.store.integrations.recordTest(
+      integration.id,
+      result,
+      this.clock.now(),
+    );
+    return { ok: result.ok, message: result.message };
+  }
+
+  /** Hands an integration no longer declared in app-config back to the API (never deletes it). */
+  async release(integration: IntegrationRecord): Promise<void> {
+    await this.store.integrations.update(
+      integration.id,
+      { managed_by: null },
+      this.clock.now(),
+    );
+  }
+
   async delete(idOrName: string): Promise<IntegrationRecord> {
     const current = await this.resolve(idOrName);
+    this.checkNotDeclared(current);
     await this.store.integrations.delete(current.id);
     return current;
   }
@@ -364,8 +455,10 @@ export class IntegrationService {
   async putRule(
     idOrName: string,
     rule: FieldOwnershipRule,
+    change: Change = {},
   ): Promise<FieldOwnershipRule[]> {
     const integration = await this.resolve(idOrName);
+    this.checkNotDeclared(integration, change);
     const connector = this.connectorFor(integration.integration_type);
     if (!connector.fields.includes(rule.field)) {
       throw new InputError(

@@ -9,6 +9,7 @@ export * from './loopbackOutbound';
 export * from './countingServer';
 // The types the kit's signatures name, so this entry point stands on its own.
 export type * from '../types';
+export type { ConnectorSettingsDeclaration } from '../settingsSchema';
 export type {
   HostResolver,
   OutboundPolicy,

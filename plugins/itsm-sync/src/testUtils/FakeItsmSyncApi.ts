@@ -4,6 +4,7 @@ import type {
   ConflictResponse,
   ConnectorInfoResponse,
   CreateCallbackTokenRequest,
+  CreateIntegrationRequest,
   DlqEntryResponse,
   IncidentResponse,
   IntegrationResponse,
@@ -22,6 +23,7 @@ import type {
   MetricSeriesWindow,
   ReconcileRunResponse,
   TimelineEntryResponse,
+  UpdateIntegrationRequest,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import {
   ManualSyncCooldownError,
@@ -111,6 +113,74 @@ export class FakeItsmSyncApi implements ItsmSyncApi {
 
   async listIntegrations() {
     return this.integrations;
+  }
+
+  /** What the next connection tests answer. */
+  testAnswer = { ok: true, message: 'Reached the ITSM' };
+  /** Request bodies of createIntegration and updateIntegration, in order. */
+  readonly savedBodies: Array<Record<string, any>> = [];
+
+  async createIntegration(request: CreateIntegrationRequest) {
+    this.savedBodies.push(request);
+    const { credentials, webhook_secrets, ...rest } = request;
+    const created: IntegrationResponse = {
+      id: `int-${this.integrations.length + 1}`,
+      organization_id: rest.organization_id,
+      integration_type: rest.integration_type,
+      name: rest.name,
+      base_url: rest.base_url,
+      sync_direction: rest.sync_direction ?? 'bidirectional',
+      enabled: rest.enabled ?? true,
+      conflict_strategy: rest.conflict_strategy ?? 'last-write-wins',
+      conflict_window_seconds: 5,
+      rate_limit: null,
+      backoff_multiplier: 1,
+      settings: rest.settings ?? {},
+      credential_keys: Object.keys(credentials ?? {}).sort(),
+      webhook_secret_count: webhook_secrets?.length ?? 0,
+      webhook_url: 'http://localhost/api/itsm-sync/v1/webhooks/x',
+      managed_by: null,
+      last_test: null,
+      created_at: new Date(0).toISOString(),
+      updated_at: new Date(0).toISOString(),
+    };
+    this.integrations = [...this.integrations, created];
+    return created;
+  }
+
+  async updateIntegration(idOrName: string, request: UpdateIntegrationRequest) {
+    this.savedBodies.push(request);
+    const current = this.integrations.find(
+      i => i.id === idOrName || i.name === idOrName,
+    );
+    if (!current) throw new Error(`No integration ${idOrName}`);
+    const settings = { ...current.settings };
+    for (const [k, v] of Object.entries(request.settings ?? {})) {
+      if (v === null) delete settings[k];
+      else settings[k] = v;
+    }
+    const updated: IntegrationResponse = {
+      ...current,
+      name: request.name ?? current.name,
+      base_url: request.base_url ?? current.base_url,
+      sync_direction: request.sync_direction ?? current.sync_direction,
+      settings,
+    };
+    this.integrations = this.integrations.map(i =>
+      i.id === current.id ? updated : i,
+    );
+    return updated;
+  }
+
+  async testIntegration(idOrName: string) {
+    const current = this.integrations.find(
+      i => i.id === idOrName || i.name === idOrName,
+    )!;
+    current.last_test = {
+      ...this.testAnswer,
+      at: new Date(0).toISOString(),
+    };
+    return { ...this.testAnswer, integration_id: current.id, duration_ms: 3 };
   }
 
   async getSyncStatus(integration: string) {

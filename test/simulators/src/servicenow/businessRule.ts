@@ -1,100 +1,212 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
 import { newSysId, type IncidentStore } from './IncidentStore';
+import { toGlideDateTime } from './glideTime';
 import type { IncidentRecord } from './records';
 
-/** How the business rule signs what it sends. */
+/** How the business rule signs what it sends: the system properties it reads. */
 export interface SigningOptions {
   secret: string;
-  /** ServiceNow's GlideDigest/CertificateEncryption helpers emit Base64; hex on request. */
+  /** `itsm_sync.signature_encoding`: Base64 (ServiceNow's helpers) or hex. */
   encoding?: 'base64' | 'hex';
-  /** Adds `X-ServiceNow-Timestamp` (epoch seconds). */
+  /** `itsm_sync.send_timestamp`: adds `X-ServiceNow-Timestamp` (epoch seconds). */
   timestamp?: boolean;
   /**
-   * `legacy` (the default): `X-ServiceNow-Signature` over the body. `standard-webhooks`:
-   * `webhook-id` (the payload's event_id, the same on a retry), `webhook-timestamp` (Unix
-   * seconds) and `webhook-signature: v1,<Base64 HMAC-SHA256 of id.timestamp.body>`, as the
-   * hub's ServiceNow signer script sends them.
+   * `itsm_sync.signature_scheme`. `legacy` (the default): `X-ServiceNow-Signature` over the
+   * body. `standard-webhooks`: `webhook-id` (the payload's event_id, the same on a retry),
+   * `webhook-timestamp` and `webhook-signature: v1,<Base64 HMAC of id.timestamp.body>`.
    */
   scheme?: 'legacy' | 'standard-webhooks';
 }
 
 /**
- * The payload of the after-insert/update business rule (docs/connectors/servicenow.md#payload: sys_id, number,
- * short_description, state, priority, impact, assigned_to display value, updated_on),
- * extended with what a two-way sync needs: an event id, urgency, description, the
- * latest work note, the columns this write changed and who made it.
+ * The scripts the ServiceNow module ships for instances to install. The simulator runs these
+ * very files, so what the hub ships is what every test exercises. Found through the
+ * package's location, not imported: the simulators have no code dependency on the product.
  */
-export function businessRulePayload(
+export const SHIPPED_SERVICENOW_SCRIPTS = path.join(
+  path.dirname(
+    require.resolve('@itsm-sync-hub/plugin-itsm-sync-backend-module-servicenow/package.json'),
+  ),
+  'servicenow',
+);
+const shipped = (file: string) =>
+  new vm.Script(
+    readFileSync(path.join(SHIPPED_SERVICENOW_SCRIPTS, file), 'utf8'),
+    {
+      filename: file,
+    },
+  );
+let scripts: { signer: vm.Script; rule: vm.Script } | undefined;
+
+/** The request the script's RESTMessageV2 would send. */
+export interface BusinessRuleRequest {
+  url: string;
+  method: string;
+  rawBody: Buffer;
+  /** Lower-cased names, as the hub receives them. */
+  headers: Record<string, string>;
+}
+
+/** A journal entry as `getJournalEntry(1)` gives it: "<time> - <user> (Work notes)\n<text>\n\n". */
+function formatJournal(
+  store: IncidentStore,
+  sysId: string,
+  element: 'work_notes' | 'comments',
+): string {
+  const entry = store.journalOf(sysId, element).at(-1);
+  if (!entry) return '';
+  const user =
+    store.findUser(entry.sys_created_by)?.name ?? entry.sys_created_by;
+  const label = element === 'work_notes' ? 'Work notes' : 'Additional comments';
+  return `${entry.sys_created_on} - ${user} (${label})\n${entry.value}\n\n`;
+}
+
+/** GlideElement: one column of `current`, with what the script calls on it. */
+function glideElement(
+  store: IncidentStore,
+  record: IncidentRecord,
+  column: string,
+  changed: string[],
+) {
+  const value = record[column] ?? '';
+  return {
+    toString: () => value,
+    changes: () => changed.includes(column),
+    getDisplayValue: () =>
+      column === 'assigned_to' && value
+        ? store.userName(value)
+        : store.referenceName(column, value),
+    getJournalEntry: (n: number) =>
+      n === 1 && (column === 'work_notes' || column === 'comments')
+        ? formatJournal(store, record.sys_id, column)
+        : '',
+  };
+}
+
+/** `current`: a GlideRecord of the incident after the write. */
+function glideRecord(
   store: IncidentStore,
   record: IncidentRecord,
   operation: 'insert' | 'update',
   changed: string[],
 ) {
-  const latest = (element: 'work_notes' | 'comments') =>
-    changed.includes(element)
-      ? (store.journalOf(record.sys_id, element).at(-1)?.value ?? '')
-      : '';
-  return {
-    event_id: newSysId(),
-    operation,
-    sys_id: record.sys_id,
-    number: record.number,
-    short_description: record.short_description,
-    description: record.description,
-    state: record.state,
-    priority: record.priority,
-    impact: record.impact,
-    urgency: record.urgency,
-    assigned_to: record.assigned_to ? store.userName(record.assigned_to) : '',
-    assignment_group: record.assignment_group,
-    correlation_id: record.correlation_id,
-    close_code: record.close_code,
-    close_notes: record.close_notes,
-    work_notes: latest('work_notes'),
-    comments: latest('comments'),
-    changed_fields: changed,
-    updated_on: record.sys_updated_on,
-    updated_by: record.sys_updated_by,
+  const gr: Record<string, unknown> = {
+    operation: () => operation,
+    getUniqueValue: () => record.sys_id,
+    // GlideRecord.getValue answers null for an empty column.
+    getValue: (column: string) => record[column] || null,
   };
+  const columns = new Set([...Object.keys(record), 'work_notes', 'comments']);
+  for (const column of columns)
+    gr[column] = glideElement(store, record, column, changed);
+  return gr;
 }
 
-/** The exact bytes and headers the RESTMessageV2 call carries. */
-export function signBusinessRuleRequest(
-  payload: unknown,
-  signing: SigningOptions,
+/**
+ * Runs the shipped business rule, with the shipped Script Include it calls, in a sandbox
+ * holding the Glide APIs they use (GlideRecord and GlideElement over the simulator's store,
+ * gs, GlideStringUtil, GlideCertificateEncryption, GlideDateTime, sn_ws.RESTMessageV2) as
+ * ServiceNow documents them. Answers the request the rule's `executeAsync()` would send.
+ */
+export function runBusinessRule(
+  store: IncidentStore,
+  record: IncidentRecord,
+  operation: 'insert' | 'update',
+  changed: string[],
+  target: SigningOptions & { url?: string },
   now: Date,
-) {
-  const rawBody = Buffer.from(JSON.stringify(payload));
-  if (signing.scheme === 'standard-webhooks') {
-    const eventId = (payload as { event_id?: unknown }).event_id;
-    const id = typeof eventId === 'string' && eventId ? eventId : newSysId();
-    const timestamp = String(Math.floor(now.getTime() / 1000));
-    const mac = createHmac('sha256', signing.secret)
-      .update(`${id}.${timestamp}.`)
-      .update(rawBody)
-      .digest('base64');
-    return {
-      rawBody,
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'ServiceNow/1.0',
-        'webhook-id': id,
-        'webhook-timestamp': timestamp,
-        'webhook-signature': `v1,${mac}`,
-      } as Record<string, string>,
-    };
-  }
-  const signature = createHmac('sha256', signing.secret)
-    .update(rawBody)
-    .digest(signing.encoding === 'hex' ? 'hex' : 'base64');
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'x-servicenow-signature': signature,
-    'user-agent': 'ServiceNow/1.0',
+): BusinessRuleRequest {
+  scripts ??= {
+    signer: shipped('ItsmSyncWebhookSigner.js'),
+    rule: shipped('itsm_sync_incident_webhook.js'),
   };
-  if (signing.timestamp)
-    headers['x-servicenow-timestamp'] = String(
-      Math.floor(now.getTime() / 1000),
-    );
-  return { rawBody, headers };
+  const properties: Record<string, string> = {
+    'itsm_sync.webhook_url': target.url ?? '',
+    'itsm_sync.webhook_secret': target.secret,
+    'itsm_sync.signature_scheme': target.scheme ?? 'legacy',
+    'itsm_sync.signature_encoding': target.encoding ?? 'base64',
+    'itsm_sync.send_timestamp': String(Boolean(target.timestamp)),
+  };
+  let sent: BusinessRuleRequest | undefined;
+
+  class RESTMessageV2 {
+    private endpoint = '';
+    private method = 'get';
+    private body = '';
+    // ServiceNow's outbound HTTP sends its own User-Agent.
+    private readonly headers: Record<string, string> = {
+      'user-agent': 'ServiceNow/1.0',
+    };
+    setEndpoint(url: string) {
+      this.endpoint = url;
+    }
+    setHttpMethod(method: string) {
+      this.method = method;
+    }
+    setRequestHeader(name: string, value: string) {
+      this.headers[name.toLowerCase()] = String(value);
+    }
+    setRequestBody(body: string) {
+      this.body = body;
+    }
+    executeAsync() {
+      sent = {
+        url: this.endpoint,
+        method: this.method.toUpperCase(),
+        rawBody: Buffer.from(this.body, 'utf8'),
+        headers: { ...this.headers },
+      };
+    }
+  }
+
+  const sandbox = {
+    current: glideRecord(store, record, operation, changed),
+    previous: null,
+    gs: {
+      getProperty: (name: string, fallback?: string) =>
+        properties[name] ?? fallback,
+      generateGUID: () => newSysId(),
+    },
+    Class: {
+      create: () =>
+        function scriptInclude(this: any, ...args: unknown[]) {
+          this.initialize(...args);
+        },
+    },
+    GlideStringUtil: {
+      base64Encode: (text: string) =>
+        Buffer.from(text, 'utf8').toString('base64'),
+      // Java bytes are signed.
+      base64DecodeAsBytes: (text: string) =>
+        Array.from(Buffer.from(text, 'base64'), b => (b > 127 ? b - 256 : b)),
+    },
+    GlideDateTime: function GlideDateTime(this: any) {
+      this.getNumericValue = () => now.getTime();
+      this.getValue = () => toGlideDateTime(now);
+    },
+    GlideCertificateEncryption: function GlideCertificateEncryption(this: any) {
+      this.generateMac = (
+        keyBase64: string,
+        algorithm: string,
+        data: string,
+      ) => {
+        if (algorithm !== 'HmacSHA256')
+          throw new Error(
+            `GlideCertificateEncryption: unsupported ${algorithm}`,
+          );
+        return createHmac('sha256', Buffer.from(keyBase64, 'base64'))
+          .update(data, 'utf8')
+          .digest('base64');
+      };
+    },
+    sn_ws: { RESTMessageV2 },
+  };
+  const context = vm.createContext(sandbox);
+  scripts.signer.runInContext(context);
+  scripts.rule.runInContext(context);
+  if (!sent) throw new Error('the business rule sent nothing');
+  return sent;
 }

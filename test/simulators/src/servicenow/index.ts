@@ -1,11 +1,7 @@
 import { SimulatorServer } from '../shared/SimulatorServer';
 import { WebhookSender } from '../shared/webhooks';
 import { ServiceNowAuth, type ServiceNowCredentials } from './auth';
-import {
-  businessRulePayload,
-  signBusinessRuleRequest,
-  type SigningOptions,
-} from './businessRule';
+import { runBusinessRule, type SigningOptions } from './businessRule';
 import {
   defaultErrorBody,
   errorResponse,
@@ -23,6 +19,7 @@ export type {
   JournalEntry as ServiceNowJournalEntry,
 } from './records';
 export { calculatePriority as serviceNowPriority } from './priorityMatrix';
+export { SHIPPED_SERVICENOW_SCRIPTS } from './businessRule';
 
 /** Where the business rule posts, and how it signs. */
 export interface ServiceNowWebhookTarget extends SigningOptions {
@@ -202,22 +199,21 @@ export class ServiceNowSimulator {
     operation: 'insert' | 'update',
   ) {
     if (!this.target) return { webhook: undefined, status: undefined };
-    const payload = businessRulePayload(
+    // The business rule the ServiceNow module ships, run as an instance would run it.
+    const sent = runBusinessRule(
       this.store,
       outcome.record,
       operation,
       outcome.changed,
-    );
-    const { rawBody, headers } = signBusinessRuleRequest(
-      payload,
       this.target,
       this.now(),
     );
-    const url = this.target.url;
+    const { rawBody, headers } = sent;
+    const url = sent.url || undefined;
     const webhook = {
       rawBody,
       headers,
-      method: 'POST',
+      method: sent.method,
       url: url ? new URL(url).pathname : '/',
     };
     this.webhooks.push(webhook);

@@ -1,4 +1,4 @@
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   EmptyState,
   Progress,
@@ -10,6 +10,10 @@ import { PageContent } from '../shared/PageContent';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { callbackTokenTypes } from '../CallbackTokens/callbackTokenTypes';
 import { IntegrationDlq } from '../DlqPage/IntegrationDlq';
+import {
+  AddIntegrationButton,
+  IntegrationsChanged,
+} from '../IntegrationForm/IntegrationFormButtons';
 import { ConnectorCard } from './ConnectorCard';
 import { IntegrationHealthTable } from './IntegrationHealthTable';
 
@@ -19,7 +23,7 @@ import { IntegrationHealthTable } from './IntegrationHealthTable';
  */
 export function ConnectorsPage() {
   const api = useApi(itsmSyncApiRef);
-  const { value, loading, error } = useAsync(async () => {
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
     const [connectors, integrations] = await Promise.all([
       api.listConnectors(),
       api.listIntegrations(),
@@ -27,7 +31,8 @@ export function ConnectorsPage() {
     return { connectors, integrations };
   }, [api]);
 
-  if (loading) return <Progress />;
+  // Only the first load shows progress; a reload after a save keeps the page in place.
+  if (loading && !value) return <Progress />;
   if (error)
     return (
       <PageContent>
@@ -37,54 +42,62 @@ export function ConnectorsPage() {
   const { connectors, integrations } = value!;
 
   return (
-    <PageContent>
-      <section aria-label="Installed connectors">
-        <Text as="h2" variant="title-small">
-          Installed connectors
-        </Text>
-        {connectors.length === 0 ? (
-          <EmptyState
-            missing="content"
-            title="No connector modules installed"
-            description="Add a connector module to the backend."
-          />
-        ) : (
-          <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-            {connectors.map(connector => (
-              <ConnectorCard key={connector.type} connector={connector} />
-            ))}
-          </Grid.Root>
-        )}
-      </section>
-      <section aria-label="Configured integrations">
-        <Text as="h2" variant="title-small">
-          Configured integrations
-        </Text>
-        {integrations.length === 0 ? (
-          <EmptyState
-            missing="content"
-            title="No integrations configured yet"
-            description="Create one with `im integration create` or the REST API."
-          />
-        ) : (
-          <IntegrationHealthTable
-            integrations={integrations}
-            callbackTokenTypes={callbackTokenTypes(connectors)}
-          />
-        )}
-      </section>
-      {integrations.length > 0 && (
-        <section aria-label="Dead-letter queues">
+    <IntegrationsChanged.Provider value={retry}>
+      <PageContent>
+        <section aria-label="Installed connectors">
           <Text as="h2" variant="title-small">
-            Dead-letter queues
+            Installed connectors
           </Text>
-          <Flex direction="column" gap="3">
-            {integrations.map(integration => (
-              <IntegrationDlq key={integration.id} integration={integration} />
-            ))}
-          </Flex>
+          {connectors.length === 0 ? (
+            <EmptyState
+              missing="content"
+              title="No connector modules installed"
+              description="Add a connector module to the backend."
+            />
+          ) : (
+            <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+              {connectors.map(connector => (
+                <ConnectorCard key={connector.type} connector={connector} />
+              ))}
+            </Grid.Root>
+          )}
         </section>
-      )}
-    </PageContent>
+        <section aria-label="Configured integrations">
+          <Flex justify="between" align="center">
+            <Text as="h2" variant="title-small">
+              Configured integrations
+            </Text>
+            <AddIntegrationButton />
+          </Flex>
+          {integrations.length === 0 ? (
+            <EmptyState
+              missing="content"
+              title="No integrations configured yet"
+              description="Add one here, with `im integration configure`, or in app-config under itsmSync.integrations."
+            />
+          ) : (
+            <IntegrationHealthTable
+              integrations={integrations}
+              callbackTokenTypes={callbackTokenTypes(connectors)}
+            />
+          )}
+        </section>
+        {integrations.length > 0 && (
+          <section aria-label="Dead-letter queues">
+            <Text as="h2" variant="title-small">
+              Dead-letter queues
+            </Text>
+            <Flex direction="column" gap="3">
+              {integrations.map(integration => (
+                <IntegrationDlq
+                  key={integration.id}
+                  integration={integration}
+                />
+              ))}
+            </Flex>
+          </section>
+        )}
+      </PageContent>
+    </IntegrationsChanged.Provider>
   );
 }

@@ -14,6 +14,7 @@ import {
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { CallbackTokensButton } from '../CallbackTokens/CallbackTokensButton';
 import { DraftPreviewButton } from '../DraftPreview/DraftPreviewButton';
+import { ConfigureIntegrationButton } from '../IntegrationForm/IntegrationFormButtons';
 import { SyncSparkline } from '../Charts/SyncSparkline';
 import { HealthIndicator } from '../shared/HealthIndicator';
 import { MetricLabel } from '../shared/MetricLabel';
@@ -103,6 +104,7 @@ export function IntegrationHealthTable(props: {
               <CallbackTokensButton integration={integration} />
             )}
             <DraftPreviewButton integration={integration} />
+            <ConfigureIntegrationButton integration={integration} />
           </Flex>
           <Text as="div" variant="body-x-small" color="secondary">
             {`${integration.integration_type} · ${integration.sync_direction} · ${integration.conflict_strategy}`}
