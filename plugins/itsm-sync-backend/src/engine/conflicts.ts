@@ -126,9 +126,8 @@ export interface PlatformChangeLink {
   mapField?: OwnershipFieldMapper;
 }
 
-/** A conflict a platform change raised with an integration's recent change. */
-export interface PlatformChangeConflict {
-  integration_id: string;
+/** A conflict to record, whichever side changed last: queued for review, or settled by the strategy. */
+export interface RecordedConflict {
   field: string;
   platform_value: unknown;
   platform_changed_at: number;
@@ -137,6 +136,11 @@ export interface PlatformChangeConflict {
   status: 'pending' | 'resolved';
   resolution?: 'use-external' | 'use-platform';
   resolved_by?: string;
+}
+
+/** A conflict a platform change raised with an integration's recent change. */
+export interface PlatformChangeConflict extends RecordedConflict {
+  integration_id: string;
 }
 
 /** How a platform change goes on, given the conflicts it raised. */

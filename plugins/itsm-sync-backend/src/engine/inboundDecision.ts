@@ -7,7 +7,12 @@ import type {
   IncidentNote,
   NormalizedChange,
 } from '@itsm-sync-hub/plugin-itsm-sync-node';
-import { isConflict, settleConflict, type FieldChangeMark } from './conflicts';
+import {
+  isConflict,
+  settleConflict,
+  type FieldChangeMark,
+  type RecordedConflict,
+} from './conflicts';
 import { withoutEchoes } from './echo';
 import { changedFields, pickPlatformFields, type FieldChanges } from './fields';
 import { inboundAllowed, type OwnershipFieldMapper } from './ownership';
@@ -21,17 +26,8 @@ export interface InboundSource {
   mapper?: OwnershipFieldMapper;
 }
 
-/** A conflict to record: queued for review, or settled by the strategy. */
-export interface InboundConflict {
-  field: string;
-  platform_value: unknown;
-  platform_changed_at: number;
-  external_value: unknown;
-  external_changed_at: number;
-  status: 'pending' | 'resolved';
-  resolution?: 'use-external' | 'use-platform';
-  resolved_by?: string;
-}
+/** A conflict a vendor change raised: queued for review, or settled by the strategy. */
+export type InboundConflict = RecordedConflict;
 
 /** What one vendor change does to a linked incident. */
 export interface InboundDecision {

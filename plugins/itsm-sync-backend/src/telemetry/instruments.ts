@@ -7,6 +7,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Span,
 } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('itsm-sync');
@@ -115,17 +116,20 @@ export async function inSpan<T>(
         span.setStatus({ code: SpanStatusCode.OK });
         return result;
       } catch (error) {
-        span.recordException(toError(error));
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: toError(error).message,
-        });
+        recordFailure(span, error);
         throw error;
       } finally {
         span.end();
       }
     },
   );
+}
+
+/** Marks a span failed with the error (its message, never a vendor body: errors carry none). */
+function recordFailure(span: Span, error: unknown) {
+  const e = toError(error);
+  span.recordException(e);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
 }
 
 /** Runs synchronous `fn` in a span (a decision inside a batch); records the error and rethrows. */
@@ -143,11 +147,7 @@ export function inSyncSpan<T>(
         span.setStatus({ code: SpanStatusCode.OK });
         return result;
       } catch (error) {
-        span.recordException(toError(error));
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: toError(error).message,
-        });
+        recordFailure(span, error);
         throw error;
       } finally {
         span.end();
