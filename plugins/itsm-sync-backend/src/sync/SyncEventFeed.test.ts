@@ -234,4 +234,32 @@ describe.each(databases.eachSupportedId())('SyncEventFeed on %s', id => {
     ]);
     expect(listener.health[1].episodeId).toBe(listener.health[0].episodeId);
   });
+
+  it('opens an unhealthy episode when webhooks are refused, and closes it an hour after the last', async () => {
+    const integration = await givenIntegration(store, {
+      settings: { notifications: { owner: 'group:default/ops' } },
+    });
+    await store.refusals.record(
+      integration.id,
+      'signature does not match',
+      now,
+    );
+    await feed.tick();
+    await feed.tick();
+    expect(listener.health).toEqual([
+      expect.objectContaining({
+        state: 'unhealthy',
+        health: 'degraded',
+        lastError:
+          'webhooks refused: signature does not match (1 in the last hour)',
+      }),
+    ]);
+
+    now += 61 * 60_000;
+    await feed.tick();
+    expect(listener.health.map(e => e.state)).toEqual([
+      'unhealthy',
+      'recovered',
+    ]);
+  });
 });

@@ -189,7 +189,9 @@ export class SyncEventFeed {
       if (next.dlq_episode_started_at !== null && status.dlq_size === 0) {
         next.dlq_episode_started_at = null;
       }
-      const unhealthy = status.health === UNHEALTHY;
+      // Refused webhooks (a wrong secret) stop inbound sync as surely as failing deliveries.
+      const refused = status.webhooks_refused?.[0];
+      const unhealthy = status.health === UNHEALTHY || refused !== undefined;
       const startedAt = state.unhealthy_since ?? now;
       if (unhealthy !== (state.unhealthy_since !== null)) {
         const event = {
@@ -197,7 +199,11 @@ export class SyncEventFeed {
           episodeId: episodeId(integration.id, startedAt),
           state: unhealthy ? ('unhealthy' as const) : ('recovered' as const),
           health: status.health,
-          lastError: status.last_error,
+          lastError:
+            status.last_error ??
+            (refused
+              ? `webhooks refused: ${refused.reason} (${refused.count_last_hour} in the last hour)`
+              : null),
         };
         const ok = await this.tell('integration health', l =>
           l.integrationHealthChanged?.(event),
