@@ -88,4 +88,21 @@ describe('notification payloads', () => {
     });
     expect(recovered.scope).toBe(failing.scope);
   });
+
+  it("says the vendor's webhooks are refused when that is what made the integration unhealthy", () => {
+    const notice = healthNotice({
+      integration,
+      episodeId: 'i-1:3000',
+      state: 'unhealthy',
+      health: 'degraded',
+      lastError:
+        'webhooks refused: signature does not match (3 in the last hour)',
+    });
+    expect(notice).toMatchObject({
+      severity: 'critical',
+      title: 'prod-snow refuses its webhooks',
+      description:
+        'Inbound sync from prod-snow has stopped: webhooks refused: signature does not match (3 in the last hour).',
+    });
+  });
 });

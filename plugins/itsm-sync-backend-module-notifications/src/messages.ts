@@ -73,15 +73,19 @@ export function healthNotice(
   event: ItsmIntegrationHealthEvent,
 ): NotificationPayload {
   const recovered = event.state === 'recovered';
+  // Failing deliveries, or (health only degraded) webhooks the hub refuses.
+  const refusing = event.health !== 'failing';
   return {
     title: recovered
       ? `${event.integration.name} has recovered`
-      : `${event.integration.name} is failing`,
+      : `${event.integration.name} ${refusing ? 'refuses its webhooks' : 'is failing'}`,
     description: recovered
       ? `${event.integration.name} is no longer failing (health now: ${event.health}).`
-      : `Deliveries to ${event.integration.name} keep failing${
-          event.lastError ? `: ${excerpt(event.lastError)}` : ''
-        }.`,
+      : `${
+          refusing
+            ? `Inbound sync from ${event.integration.name} has stopped`
+            : `Deliveries to ${event.integration.name} keep failing`
+        }${event.lastError ? `: ${excerpt(event.lastError)}` : ''}.`,
     link: PORTAL.connectors,
     severity: recovered ? 'normal' : 'critical',
     topic: NOTIFICATION_TOPIC,
