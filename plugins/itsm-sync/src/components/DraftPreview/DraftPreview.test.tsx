@@ -74,10 +74,11 @@ describe('Preview a change', () => {
     );
     await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
 
-    const row = await screen.findByRole('row', { name: 'Preview of title' });
-    const cells = within(row)
-      .getAllByRole('cell')
-      .map(c => c.textContent);
+    const row = await screen.findByRole('row', { name: 'title' });
+    const cells = [
+      ...within(row).getAllByRole('rowheader'),
+      ...within(row).getAllByRole('gridcell'),
+    ].map(c => c.textContent);
     expect(cells).toEqual([
       'title',
       'platform → external',

@@ -1,7 +1,8 @@
-import { Text } from '@backstage/ui';
+import { Cell, CellText, Table, Text, type ColumnConfig } from '@backstage/ui';
 import type {
   IntegrationPreviewResponse,
   PreviewDirectionResponse,
+  PreviewFieldResponse,
 } from '@itsm-sync-hub/plugin-itsm-sync-common';
 import { formatValue } from '../shared/formatting';
 
@@ -10,6 +11,58 @@ function after(d: PreviewDirectionResponse): string {
     ? `${formatValue(d.draft)} (kept: ${d.skipped})`
     : formatValue(d.draft);
 }
+
+type FieldRow = PreviewFieldResponse & { id: string };
+
+const COLUMNS: ColumnConfig<FieldRow>[] = [
+  {
+    id: 'field',
+    label: 'Field',
+    isRowHeader: true,
+    cell: f => <CellText title={f.field} />,
+  },
+  {
+    id: 'owner',
+    label: 'Owner now → draft',
+    cell: f => (
+      <CellText title={`${f.owner.now ?? '-'} → ${f.owner.draft ?? '-'}`} />
+    ),
+  },
+  {
+    id: 'platform-now',
+    label: 'Platform now',
+    cell: f => <CellText title={formatValue(f.inbound.now)} />,
+  },
+  {
+    id: 'ticket-now',
+    label: 'Ticket now',
+    cell: f => <CellText title={formatValue(f.outbound.now)} />,
+  },
+  {
+    id: 'platform-draft',
+    label: 'Platform with the draft',
+    cell: f => <CellText title={after(f.inbound)} />,
+  },
+  {
+    id: 'ticket-draft',
+    label: 'Ticket with the draft',
+    cell: f => <CellText title={after(f.outbound)} />,
+  },
+  {
+    id: 'why',
+    label: 'Why',
+    minWidth: 240,
+    cell: f => (
+      <Cell>
+        <Text variant="body-x-small" color="secondary">
+          {[f.outbound.why, f.inbound.why]
+            .filter((w, i, all) => all.indexOf(w) === i)
+            .join('; ')}
+        </Text>
+      </Cell>
+    ),
+  },
+];
 
 /**
  * A draft's test run side by side (docs/sync-semantics.md#preview): per incident and
@@ -34,38 +87,13 @@ export function DraftPreviewTable(props: {
               {item.error}
             </Text>
           )}
-          <table style={{ width: '100%', borderSpacing: '8px 4px' }}>
-            <thead>
-              <tr>
-                <th align="left">Field</th>
-                <th align="left">Owner now → draft</th>
-                <th align="left">Platform now</th>
-                <th align="left">Ticket now</th>
-                <th align="left">Platform with the draft</th>
-                <th align="left">Ticket with the draft</th>
-                <th align="left">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {item.fields.map(f => (
-                <tr key={f.field} aria-label={`Preview of ${f.field}`}>
-                  <td>{f.field}</td>
-                  <td>{`${f.owner.now ?? '-'} → ${f.owner.draft ?? '-'}`}</td>
-                  <td>{formatValue(f.inbound.now)}</td>
-                  <td>{formatValue(f.outbound.now)}</td>
-                  <td>{after(f.inbound)}</td>
-                  <td>{after(f.outbound)}</td>
-                  <td>
-                    <Text variant="body-x-small" color="secondary">
-                      {[f.outbound.why, f.inbound.why]
-                        .filter((w, i, all) => all.indexOf(w) === i)
-                        .join('; ')}
-                    </Text>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div style={{ overflowX: 'auto', maxWidth: '100%' }}>
+            <Table
+              columnConfig={COLUMNS}
+              data={item.fields.map(f => ({ ...f, id: f.field }))}
+              pagination={{ type: 'none' }}
+            />
+          </div>
         </section>
       ))}
     </div>

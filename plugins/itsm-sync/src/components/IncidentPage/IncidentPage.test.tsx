@@ -35,6 +35,20 @@ function twoTickets() {
     },
   ]);
   api.conflicts = [aConflict()];
+  api.traces.set('inc-1', [
+    {
+      id: 't-1',
+      at: '2025-01-02T03:06:00.000Z',
+      incident_id: 'inc-1',
+      integration_id: 'int-pd',
+      direction: 'inbound',
+      kind: 'event',
+      source: 'integration:int-pd',
+      fields: [
+        { field: 'severity', outcome: 'applied', why: 'PagerDuty owns it' },
+      ],
+    },
+  ]);
   return api;
 }
 
@@ -70,7 +84,7 @@ describe('IncidentPage', () => {
     );
   });
 
-  it('lists the tickets with deep links, the notes timeline and the pending conflicts', async () => {
+  it('lists the tickets with deep links, the notes timeline, the sync history and the pending conflicts', async () => {
     await renderPage(twoTickets());
     const tickets = await screen.findByRole('region', { name: 'Tickets' });
     expect(within(tickets).getByRole('link', { name: 'PX1' })).toHaveAttribute(
@@ -86,6 +100,12 @@ describe('IncidentPage', () => {
       await within(notes).findByText('Rolled back the deploy'),
     ).toBeInTheDocument();
     expect(within(notes).getByText(/alice/)).toBeInTheDocument();
+
+    const [history] = screen.getAllByRole('region', { name: 'Sync history' });
+    expect(
+      await within(history).findByText('severity applied'),
+    ).toBeInTheDocument();
+    expect(within(history).getByText('pd-oncall')).toBeInTheDocument();
 
     const conflicts = screen.getByRole('region', { name: 'Conflicts' });
     expect(

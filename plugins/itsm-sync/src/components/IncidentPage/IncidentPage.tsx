@@ -5,6 +5,7 @@ import { Header } from '@backstage/ui';
 import { itsmSyncApiRef } from '../../api/ItsmSyncApi';
 import { incidentRouteRef } from '../../routes';
 import { PageContent } from '../shared/PageContent';
+import { SyncHistory } from '../SyncHistory/SyncHistory';
 import { Section } from '../shared/Section';
 import { FieldComparison } from './FieldComparison';
 import { IncidentConflicts } from './IncidentConflicts';
@@ -13,7 +14,8 @@ import { IncidentTimeline } from './IncidentTimeline';
 
 /**
  * One incident (from the entity card and the conflicts page): its fields beside each
- * linked ticket's, the tickets with deep links, the notes timeline and pending conflicts.
+ * linked ticket's, the tickets with deep links, the notes timeline, pending conflicts and
+ * the sync history (what the hub did with every field of every change, and why).
  */
 export function IncidentPage() {
   const { id } = useRouteRefParams(incidentRouteRef);
@@ -48,6 +50,14 @@ export function IncidentPage() {
         </Section>
         <Section title="Notes and events">
           <IncidentTimeline incidentId={incident.id} />
+        </Section>
+        <Section title="Sync history">
+          <SyncHistory
+            incidentId={incident.id}
+            integrationNames={Object.fromEntries(
+              incident.links.map(l => [l.integration_id, l.integration_name]),
+            )}
+          />
         </Section>
       </PageContent>
     </>

@@ -5,7 +5,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Text } from '@backstage/ui';
+import { Cell, CellText, Table, Text, type ColumnConfig } from '@backstage/ui';
 import type {
   SyncTraceEntry,
   SyncTraceField,
@@ -25,6 +25,83 @@ function callText(e: SyncTraceEntry): string {
   const where = e.call.method ? ` ${e.call.method} ${e.call.path}` : '';
   const status = e.call.status === null ? '' : ` ${e.call.status}`;
   return `${e.call.operation}${where}${status} ${e.call.latency_ms} ms`;
+}
+
+function columns(
+  integrationNames: Record<string, string>,
+): ColumnConfig<SyncTraceEntry>[] {
+  return [
+    {
+      id: 'when',
+      label: 'When',
+      isRowHeader: true,
+      cell: e => <CellText title={formatTime(e.at)} />,
+    },
+    {
+      id: 'integration',
+      label: 'Integration',
+      cell: e => (
+        <CellText
+          title={
+            e.integration_id
+              ? (integrationNames[e.integration_id] ?? e.integration_id)
+              : '-'
+          }
+        />
+      ),
+    },
+    {
+      id: 'direction',
+      label: 'Direction',
+      cell: e => <CellText title={e.direction} />,
+    },
+    {
+      id: 'what',
+      label: 'What',
+      cell: e => <CellText title={e.kind} description={e.source} />,
+    },
+    {
+      id: 'fields',
+      label: 'Fields',
+      minWidth: 260,
+      cell: e => (
+        <Cell>
+          {e.fields.map(f => (
+            <Text
+              as="div"
+              key={f.field}
+              variant="body-x-small"
+              color={f.outcome === 'applied' ? 'primary' : 'secondary'}
+            >
+              {fieldDecisionText(f)}
+            </Text>
+          ))}
+        </Cell>
+      ),
+    },
+    {
+      id: 'call',
+      label: 'Vendor call',
+      minWidth: 220,
+      cell: e => (
+        <Cell>
+          <Text as="div" variant="body-x-small">
+            {callText(e)}
+          </Text>
+          {e.next_attempt_at && (
+            <Text as="div" variant="body-x-small" color="secondary">
+              {`next attempt ${formatTime(e.next_attempt_at)}`}
+            </Text>
+          )}
+          {e.error && (
+            <Text as="div" variant="body-x-small" color="danger">
+              {e.error}
+            </Text>
+          )}
+        </Cell>
+      ),
+    },
+  ];
 }
 
 /**
@@ -57,75 +134,14 @@ export function SyncHistory(props: {
       />
     );
   return (
-    <table
-      aria-label="Sync history"
-      style={{ width: '100%', borderSpacing: '8px 4px' }}
-    >
-      <thead>
-        <tr>
-          <th align="left">When</th>
-          <th align="left">Integration</th>
-          <th align="left">Direction</th>
-          <th align="left">What</th>
-          <th align="left">Fields</th>
-          <th align="left">Vendor call</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map(e => (
-          <tr key={e.id} aria-label={`Trace entry ${e.id}`}>
-            <td>
-              <Text variant="body-small">{formatTime(e.at)}</Text>
-            </td>
-            <td>
-              <Text variant="body-small">
-                {e.integration_id
-                  ? (props.integrationNames?.[e.integration_id] ??
-                    e.integration_id)
-                  : '-'}
-              </Text>
-            </td>
-            <td>
-              <Text variant="body-small">{e.direction}</Text>
-            </td>
-            <td>
-              <Text as="div" variant="body-small">
-                {e.kind}
-              </Text>
-              <Text as="div" variant="body-x-small" color="secondary">
-                {e.source}
-              </Text>
-            </td>
-            <td>
-              {e.fields.map(f => (
-                <Text
-                  as="div"
-                  key={f.field}
-                  variant="body-x-small"
-                  color={f.outcome === 'applied' ? 'primary' : 'secondary'}
-                >
-                  {fieldDecisionText(f)}
-                </Text>
-              ))}
-            </td>
-            <td>
-              <Text as="div" variant="body-x-small">
-                {callText(e)}
-              </Text>
-              {e.next_attempt_at && (
-                <Text as="div" variant="body-x-small" color="secondary">
-                  {`next attempt ${formatTime(e.next_attempt_at)}`}
-                </Text>
-              )}
-              {e.error && (
-                <Text as="div" variant="body-x-small" color="danger">
-                  {e.error}
-                </Text>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <section aria-label="Sync history">
+      <div style={{ overflowX: 'auto', maxWidth: '100%' }}>
+        <Table
+          columnConfig={columns(props.integrationNames ?? {})}
+          data={entries}
+          pagination={{ type: 'none' }}
+        />
+      </div>
+    </section>
   );
 }
