@@ -820,6 +820,11 @@ async function consumerTest(tmp, logs, cleanups) {
       'https://api.pagerduty.com',
       '--token',
       'not-a-real-token',
+      // What PagerDuty's writes need (the connector's settings schema).
+      '--set',
+      'from_email=oncall@example.com',
+      '--set',
+      'default_service_id=PSVC001',
     ],
     { cwd: tmp, env: cliEnv },
   );
