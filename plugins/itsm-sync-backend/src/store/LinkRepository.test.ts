@@ -178,6 +178,29 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('marks a retried delivery pending with its error, but keeps a conflict or a gone ticket in view', async () => {
+      const { integration, incident } = await pair();
+      await LinkRepository.ensure(
+        knexOf(store),
+        incident.id,
+        integration.id,
+        T,
+        { id: 'T-1' },
+      );
+      await store.links.markRetrying(incident.id, integration.id, 'HTTP 503');
+      expect(await store.links.get(incident.id, integration.id)).toMatchObject({
+        sync_state: 'pending',
+        last_error: 'HTTP 503',
+      });
+      for (const kept of ['conflict', 'gone'] as const) {
+        await store.links.setStateFor(incident.id, integration.id, kept, null);
+        await store.links.markRetrying(incident.id, integration.id, 'timeout');
+        expect(
+          await store.links.get(incident.id, integration.id),
+        ).toMatchObject({ sync_state: kept, last_error: 'timeout' });
+      }
+    });
+
     it('refuses a second link of one ticket to another incident', async () => {
       const { integration, incident } = await pair();
       const other = await givenIncident(store);

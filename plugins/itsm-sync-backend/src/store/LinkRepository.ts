@@ -291,6 +291,26 @@ export class LinkRepository {
       .update({ sync_state: state, last_error: error });
   }
 
+  /**
+   * A delivery to the link's ticket failed and will be retried: the link says so with the
+   * error, but a conflict waiting for review or a ticket the vendor deleted stays visible.
+   */
+  async markRetrying(
+    incidentId: string,
+    integrationId: string,
+    error: string,
+    tx: Knex = this.db,
+  ) {
+    await tx('links')
+      .where({ incident_id: incidentId, integration_id: integrationId })
+      .update({
+        sync_state: tx.raw(
+          "CASE WHEN sync_state IN ('conflict', 'gone') THEN sync_state ELSE 'pending' END",
+        ),
+        last_error: error,
+      });
+  }
+
   /** Remembers values known to be on the ticket (an inbound change), so they are not echoed back. */
   async rememberExternalValues(
     linkId: string,

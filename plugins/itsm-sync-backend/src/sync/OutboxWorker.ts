@@ -402,10 +402,9 @@ export class OutboxWorker {
       error: message,
       status,
     });
-    await this.store.links.setStateFor(
+    await this.store.links.markRetrying(
       row.incident_id,
       row.integration_id,
-      'pending',
       message,
     );
     await trace('retry', attempts, now + decision.delayMs);
