@@ -28,6 +28,34 @@ describe('decideClaim', () => {
     );
   });
 
+  it('claims new work at once when only integrations holding their share are in flight', () => {
+    const besideSlowVendor = { ...busy, inFlight: 8, inFlightAtShare: 8 };
+    expect(decideClaim({ ...besideSlowVendor, woken: true })).toEqual({
+      claim: 8,
+      forNewWork: true,
+    });
+    // A freed slot alone (no new work) gathers as before, so no empty claims spin.
+    expect(decideClaim({ ...besideSlowVendor, woken: false })).toEqual({
+      sleepMs: CLAIM_GATHER_MS - 1,
+    });
+    // The last claim found nothing (the new work was the capped vendor's): gather, no spinning.
+    expect(
+      decideClaim({
+        ...besideSlowVendor,
+        woken: true,
+        newWorkClaimFoundNothing: true,
+      }),
+    ).toEqual({ sleepMs: CLAIM_GATHER_MS - 1 });
+    // A burst filling its claims gathers as before.
+    expect(
+      decideClaim({ ...besideSlowVendor, woken: true, lastClaimFull: true }),
+    ).toEqual({ claim: 8 });
+    // Others in flight too: new work gathers with theirs.
+    expect(
+      decideClaim({ ...busy, inFlight: 10, inFlightAtShare: 8, woken: true }),
+    ).toEqual({ sleepMs: CLAIM_GATHER_MS - 1 });
+  });
+
   it('after a full claim, claims as soon as half the slots are free, without waiting for the window', () => {
     expect(decideClaim({ ...busy, lastClaimFull: true, inFlight: 8 })).toEqual({
       claim: 8,

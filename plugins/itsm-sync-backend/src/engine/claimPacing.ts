@@ -7,6 +7,18 @@ export interface ClaimPacingState {
   concurrency: number;
   /** Deliveries in flight now. */
   inFlight: number;
+  /**
+   * Of those, the deliveries of integrations holding their whole share of the slots: a
+   * claim gives them nothing more, so they alone do not make the dispatcher busy.
+   */
+  inFlightAtShare?: number;
+  /** A commit queued new work since the last claim. */
+  woken?: boolean;
+  /**
+   * The last claim made at once for new work found no row (the work was a capped
+   * integration's); a claim that found rows since clears it.
+   */
+  newWorkClaimFoundNothing?: boolean;
   /** Milliseconds since the last claim began. */
   sinceLastClaimMs: number;
   /** Whether the last claim filled every slot it was offered (more work may be queued). */
@@ -18,7 +30,13 @@ export interface ClaimPacingState {
 }
 
 /** Claim this many rows now, or sleep this long (a wake-up or a finished delivery cuts it short). */
-export type ClaimPacingDecision = { claim: number } | { sleepMs: number };
+export type ClaimPacingDecision =
+  | {
+      claim: number;
+      /** Claimed at once for new work beside integrations at their share. */
+      forNewWork?: boolean;
+    }
+  | { sleepMs: number };
 
 /**
  * Whether to claim now. An idle dispatcher claims at once, so a lone change is not delayed.
@@ -38,6 +56,16 @@ export function decideClaim(state: ClaimPacingState): ClaimPacingDecision {
     state.sinceLastClaimMs >= gatherMs
   )
     return { claim: free };
+  // New work beside a slow vendor at its share claims at once, as on an idle dispatcher;
+  // once such a claim found nothing (the work was the capped vendor's), or while claims
+  // fill up (a burst: gathering serves it better), it gathers again.
+  if (
+    state.woken &&
+    !state.lastClaimFull &&
+    state.inFlight <= (state.inFlightAtShare ?? 0) &&
+    !state.newWorkClaimFoundNothing
+  )
+    return { claim: free, forNewWork: true };
   // Held back to gather: due at the end of the window.
   return {
     sleepMs: Math.max(

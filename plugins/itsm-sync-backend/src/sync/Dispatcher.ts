@@ -26,7 +26,8 @@ export interface DispatcherSettings {
 export type DispatchWorker = Pick<
   OutboxWorker,
   'owner' | 'claimAndDeliver' | 'heartbeat' | 'msUntilNextSlot'
->;
+> &
+  Partial<Pick<OutboxWorker, 'inFlightAtShare'>>;
 
 export interface DispatcherOptions {
   /** Claims and delivers; the dispatcher decides when. */
@@ -106,10 +107,14 @@ export class Dispatcher {
     const running = new Set<Promise<void>>();
     let lastClaimAt = 0;
     let lastClaimFull = false;
+    let newWorkClaimFoundNothing = false;
     while (this.running) {
       const decision = decideClaim({
         concurrency: this.concurrency,
         inFlight: running.size,
+        inFlightAtShare: this.worker.inFlightAtShare?.() ?? 0,
+        woken: this.woken,
+        newWorkClaimFoundNothing,
         sinceLastClaimMs: Date.now() - lastClaimAt,
         lastClaimFull,
         pollIntervalMs: this.pollIntervalMs,
@@ -126,6 +131,8 @@ export class Dispatcher {
           decision.claim,
         );
         lastClaimFull = full;
+        if (deliveries.length) newWorkClaimFoundNothing = false;
+        else if (decision.forNewWork) newWorkClaimFoundNothing = true;
         for (const delivery of deliveries) {
           const tracked: Promise<void> = delivery.finally(() => {
             running.delete(tracked);

@@ -149,6 +149,20 @@ export class OutboxWorker {
     };
   }
 
+  /** Deliveries in flight of integrations that hold their whole share of the slots. */
+  inFlightAtShare(): number {
+    const perIntegration = new Map<string, number>();
+    for (const integrationId of this.inFlight.values())
+      perIntegration.set(
+        integrationId,
+        (perIntegration.get(integrationId) ?? 0) + 1,
+      );
+    let atShare = 0;
+    for (const n of perIntegration.values())
+      if (n >= this.perIntegrationConcurrency) atShare += n;
+    return atShare;
+  }
+
   /** How long until a rate-limited integration's next slot, if one is still to come. */
   msUntilNextSlot(): number | undefined {
     const now = this.clock.now();
