@@ -108,7 +108,7 @@ const figuresFile = path.join(dir, 'figures.jsonl');
  */
 function runSuites(files, out, extraArgs, timeoutMs) {
   // No file named would make jest run every test of the repository.
-  if (!files.length) return { testResults: [] };
+  if (!files.length) return { success: true, testResults: [] };
   const run = spawnSync(
     process.execPath,
     [
@@ -159,6 +159,7 @@ const timing = runSuites(
 );
 if (!attacks || !timing) process.exit(1);
 const results = {
+  success: attacks.success && timing.success,
   testResults: [...attacks.testResults, ...timing.testResults],
 };
 
