@@ -20,6 +20,7 @@ import serviceNowModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-ser
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import jiraModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-jira';
 import pagerDutyModule from '../index';
+import { integrationCreator } from './integrationCreator';
 
 const PD_SECRET = 'pd-e2e-signing-secret';
 const SNOW_SECRET = 'snow-e2e-business-rule-secret';
@@ -72,19 +73,7 @@ export async function startPagerDutyServiceNowHub(options: {
   });
   const base = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/api/itsm-sync`;
   const api = jsonApi(base);
-  const createIntegration = async (body: Record<string, unknown>) => {
-    const created = await api('POST', '/v1/integrations', {
-      organization_id: 'acme-corp',
-      sync_direction: 'bidirectional',
-      enabled: true,
-      ...body,
-    });
-    if (created.status !== 201)
-      throw new Error(
-        `integration not created: ${JSON.stringify(created.body)}`,
-      );
-    return created.body as { id: string; name: string };
-  };
+  const createIntegration = integrationCreator(api);
   const pdIntegration = await createIntegration({
     integration_type: 'pagerduty',
     name: `${options.name} PagerDuty`,

@@ -22,6 +22,7 @@ import serviceNowModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-ser
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import jiraModule from '@itsm-sync-hub/plugin-itsm-sync-backend-module-jira';
 import pagerDutyModule from '../index';
+import { integrationCreator } from './integrationCreator';
 
 const PD_SECRET = 'pd-e2e-signing-secret';
 const SNOW_SECRET = 'snow-e2e-business-rule-secret';
@@ -69,19 +70,7 @@ export async function startThreeVendorHub(options: {
   const origin = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}`;
   const base = `${origin}/api/itsm-sync`;
   const api = jsonApi(base);
-  const createIntegration = async (body: Record<string, unknown>) => {
-    const created = await api('POST', '/v1/integrations', {
-      organization_id: 'acme-corp',
-      sync_direction: 'bidirectional',
-      enabled: true,
-      ...body,
-    });
-    if (created.status !== 201)
-      throw new Error(
-        `integration not created: ${JSON.stringify(created.body)}`,
-      );
-    return created.body as { id: string; name: string };
-  };
+  const createIntegration = integrationCreator(api);
   const pdIntegration = await createIntegration({
     integration_type: 'pagerduty',
     name: 'Collab PagerDuty',
